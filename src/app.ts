@@ -1,0 +1,51 @@
+import formbody from '@fastify/formbody'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { Services } from './composition.ts'
+import { adminRoutes } from './modules/access/admin.routes.ts'
+import { signInRoutes } from './modules/access/sign-in.routes.ts'
+import { auditRoutes } from './modules/audit/audit.routes.ts'
+import { outboxRoutes } from './modules/comms/outbox.routes.ts'
+import { directoryRoutes } from './modules/directory/directory.routes.ts'
+import { homeRoutes } from './modules/home/home.routes.ts'
+import { csrfPlugin } from './web/csrf.ts'
+import { setUpErrorPages } from './web/errors.ts'
+import { setUpHealthChecks } from './web/health.ts'
+import { securityPlugin } from './web/security.ts'
+import { sessionPlugin } from './web/session.ts'
+import { setUpStaticFiles } from './web/static.ts'
+import { setUpStaticPages } from './web/static-pages.ts'
+import { viewsPlugin } from './web/views.ts'
+
+// Reads like a table of contents: infrastructure first, then each capability's routes, registered explicitly.
+export async function createApp(
+  services: Services,
+  options: { logger?: FastifyServerOptions['logger'] } = {},
+) {
+  const { config } = services
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+  })
+  await app.register(securityPlugin)
+  await app.register(formbody)
+  await app.register(csrfPlugin, { cookieSecret: services.cookieSecret, cookieSecure: config.cookieSecure })
+  await app.register(sessionPlugin, { signIn: services.signIn, cookieSecure: config.cookieSecure })
+  await app.register(viewsPlugin)
+  await setUpStaticFiles(app)
+  setUpErrorPages(app)
+  setUpHealthChecks(app, services.db)
+  setUpStaticPages(app)
+
+  await app.register(signInRoutes, {
+    signIn: services.signIn,
+    users: services.users,
+    signInRateLimit: config.signInRateLimit,
+  })
+  await app.register(homeRoutes, { directory: services.directory })
+  await app.register(directoryRoutes, { directory: services.directory })
+  await app.register(adminRoutes, { users: services.users, organisations: services.organisations })
+  await app.register(auditRoutes, { audit: services.audit })
+  await app.register(outboxRoutes, { outbox: services.outbox })
+  return app
+}

@@ -1,0 +1,117 @@
+import { Command, Option } from 'commander'
+import { composeFromConfig } from '../composition.ts'
+import { loadConfig } from '../config.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from '../db/seed/demo-county.ts'
+import { organisationKinds, roles } from '../domain/roles.ts'
+import { serve } from '../main.ts'
+import { createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
+
+// Each command opens the database, does its work, and closes it again.
+async function withServices<T>(
+  work: (services: Awaited<ReturnType<typeof composeFromConfig>>) => Promise<T>,
+): Promise<T> {
+  const services = await composeFromConfig(loadConfig())
+  try {
+    await migrateToLatest(services.db)
+    return await work(services)
+  } finally {
+    await services.db.destroy()
+  }
+}
+
+const program = new Command()
+program
+  .name('carehub')
+  .description('CareHub: keep the local care market safe through an emergency')
+  .showHelpAfterError()
+
+program
+  .command('serve')
+  .description(
+    'run the web service (migrates the database first; loads the demo county on an empty embedded database)',
+  )
+  .action(async () => {
+    await serve()
+  })
+
+program
+  .command('migrate')
+  .description('apply any database migrations not yet applied, then exit')
+  .action(async () => {
+    const applied = await withServices((s) => migrateToLatest(s.db))
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.')
+  })
+
+program
+  .command('seed')
+  .description('load data into an empty database')
+  .requiredOption('--demo', 'load the invented demo county (refused unless the database is empty)')
+  .action(async () => {
+    await withServices(async (s) => {
+      if (!(await isDatabaseEmpty(s.db)))
+        throw new Error('The database already has data; the demo county loads only into an empty database.')
+      const summary = await loadDemoCounty(s.db, s.clock)
+      console.log(
+        `Demo county loaded: ${summary.locations} locations, ${summary.providers} providers, ${summary.users} users.`,
+      )
+      console.log(`Demo sign-ins (password: ${demoPassword}):`)
+      for (const u of demoUsers) console.log(`  ${u.role.padEnd(17)} ${u.email}`)
+    })
+  })
+
+const user = program.command('user').description('manage user accounts')
+
+user
+  .command('create')
+  .description(
+    'create a user, and their organisation if new; prints a single-use link for them to set a password',
+  )
+  .requiredOption('--email <email>', 'their work e-mail address')
+  .requiredOption('--name <name>', 'their full name')
+  .addOption(new Option('--role <role>', 'their role').choices(roles).makeOptionMandatory())
+  .requiredOption('--organisation <name>', 'the name of their organisation (created if new)')
+  .addOption(
+    new Option('--organisation-kind <kind>', 'the type of organisation')
+      .choices(organisationKinds)
+      .default('council'),
+  )
+  .option('--ons-code <code>', 'ONS code, when creating a council')
+  .action(
+    async (options: {
+      email: string
+      name: string
+      role: string
+      organisation: string
+      organisationKind: (typeof organisationKinds)[number]
+      onsCode?: string
+    }) => {
+      const result = await withServices((s) =>
+        createUserByCommand(s.db, s.clock, s.config.baseUrl, {
+          email: options.email,
+          name: options.name,
+          role: options.role,
+          organisation: options.organisation,
+          organisationKind: options.organisationKind,
+          onsCode: options.onsCode,
+        }),
+      )
+      console.log(`User created. They set their password at (single use, expires in 7 days):\n${result.link}`)
+    },
+  )
+
+user
+  .command('reset-password')
+  .description('unlock an account and print a single-use link to choose a new password (also e-mailed)')
+  .requiredOption('--email <email>', 'the account’s e-mail address')
+  .action(async (options: { email: string }) => {
+    const result = await withServices((s) =>
+      resetPasswordByCommand(s.db, s.clock, s.config.baseUrl, options.email),
+    )
+    console.log(`Password reset link (single use):\n${result.link}`)
+  })
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`carehub: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+})

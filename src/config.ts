@@ -1,0 +1,105 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+// The only reader of process.env. Fails fast: a bad setting stops the process at start-up.
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  BASE_URL: z.string().url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().default('./data'),
+  DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
+  COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  MAIL_TRANSPORT: z.enum(['file', 'smtp', 'notify']).default('file'),
+  MAIL_FROM: z.string().default('CareHub <no-reply@carehub.example>'),
+  SMTP_URL: z.string().optional(),
+  NOTIFY_API_KEY: z.string().optional(),
+  NOTIFY_TEMPLATE_ID: z.string().optional(),
+  OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
+  SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Config = {
+  env: 'development' | 'test' | 'production'
+  host: string
+  port: number
+  baseUrl: string
+  databaseUrl: string | undefined
+  databasePoolSize: number
+  dataDir: string
+  demo: 'auto' | 'on' | 'off'
+  cookieSecret: string | undefined
+  trustProxy: boolean
+  cookieSecure: 'auto' | boolean
+  mail: {
+    transport: 'file' | 'smtp' | 'notify'
+    from: string
+    smtpUrl: string | undefined
+    notifyApiKey: string | undefined
+    notifyTemplateId: string | undefined
+  }
+  outboxIntervalSeconds: number
+  signInRateLimit: number
+  logLevel: string
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    throw new ConfigError(`Invalid configuration: ${problems}`)
+  }
+  const e = parsed.data
+  if (e.MAIL_TRANSPORT === 'smtp' && !e.SMTP_URL) throw new ConfigError('MAIL_TRANSPORT=smtp needs SMTP_URL')
+  if (e.MAIL_TRANSPORT === 'notify' && !(e.NOTIFY_API_KEY && e.NOTIFY_TEMPLATE_ID)) {
+    throw new ConfigError('MAIL_TRANSPORT=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID')
+  }
+  if (e.NODE_ENV === 'production' && e.DATABASE_URL && !e.COOKIE_SECRET) {
+    throw new ConfigError(
+      'COOKIE_SECRET is required in production on PostgreSQL (all instances must share it)',
+    )
+  }
+  if (e.NODE_ENV === 'production' && !e.BASE_URL) {
+    throw new ConfigError('BASE_URL is required in production (links in e-mails are built from it)')
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: path.resolve(e.DATA_DIR),
+    demo: e.DEMO,
+    cookieSecret: e.COOKIE_SECRET,
+    trustProxy: e.TRUST_PROXY === 'true',
+    cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+    mail: {
+      transport: e.MAIL_TRANSPORT,
+      from: e.MAIL_FROM,
+      smtpUrl: e.SMTP_URL,
+      notifyApiKey: e.NOTIFY_API_KEY,
+      notifyTemplateId: e.NOTIFY_TEMPLATE_ID,
+    },
+    outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
+    signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+    logLevel: e.LOG_LEVEL,
+  }
+}
+
+// Whether the demo county loads on an empty database: by default only on the embedded database.
+export function shouldLoadDemo(config: Config): boolean {
+  if (config.demo === 'on') return true
+  if (config.demo === 'off') return false
+  return config.databaseUrl === undefined
+}

@@ -1,0 +1,135 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+// Row types, as TypeScript sees them (CamelCasePlugin maps to snake_case SQL). Checked by the type-check
+// against every query; the schema test compares them with the migrated database.
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type DateOnly = ColumnType<string, string, string>
+type Json = ColumnType<unknown, string | null, string | null>
+
+export type OrganisationTable = {
+  id: Generated<string>
+  name: string
+  kind: string
+  onsCode: string | null
+  odsCode: string | null
+  providerId: string | null
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export type PartnerCouncilTable = { partnerId: string; councilId: string }
+
+export type ProviderTable = {
+  id: Generated<string>
+  cqcProviderId: string | null
+  name: string
+  companiesHouseNumber: string | null
+  ownership: string | null
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export type LocationTable = {
+  id: Generated<string>
+  providerId: string
+  cqcLocationId: string | null
+  odsCode: string | null
+  name: string
+  addressLine1: string | null
+  addressLine2: string | null
+  town: string | null
+  postcode: string | null
+  councilId: string | null
+  localAuthorityName: string | null
+  area: string | null
+  serviceType: string
+  registeredBeds: number | null
+  peopleSupported: number | null
+  cqcRating: string | null
+  cqcRatingDate: DateOnly | null
+  registrationStart: DateOnly | null
+  registrationEnd: DateOnly | null
+  dormant: Generated<boolean>
+  status: Generated<string>
+  bcpReviewedOn: DateOnly | null
+  nhsmail: boolean | null
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export type CouncilContractTable = { councilId: string; locationId: string; createdAt: Timestamp }
+
+export type UserTable = {
+  id: Generated<string>
+  email: string
+  displayName: string
+  role: string
+  organisationId: string
+  passwordHash: string | null
+  status: Generated<string>
+  failedSignInCount: Generated<number>
+  lockedUntil: Date | null
+  lastSignedInAt: Date | null
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export type SessionTable = { tokenHash: string; userId: string; createdAt: Date; lastSeenAt: Date }
+
+export type OneTimeTokenTable = {
+  tokenHash: string
+  userId: string
+  purpose: string
+  expiresAt: Date
+  usedAt: Date | null
+  createdAt: Timestamp
+}
+
+export type AuditEventTable = {
+  id: Generated<string>
+  occurredAt: Timestamp
+  actorUserId: string | null
+  organisationId: string | null
+  action: string
+  entityType: string
+  entityId: string | null
+  before: Json
+  after: Json
+}
+
+export type OutboxMessageTable = {
+  id: Generated<string>
+  createdAt: Timestamp
+  kind: string
+  toAddress: string
+  subject: string
+  body: string
+  status: Generated<string>
+  attempts: Generated<number>
+  nextAttemptAt: Timestamp
+  lastError: string | null
+  sentAt: Date | null
+}
+
+export type Database = {
+  organisations: OrganisationTable
+  partnerCouncils: PartnerCouncilTable
+  providers: ProviderTable
+  locations: LocationTable
+  councilContracts: CouncilContractTable
+  users: UserTable
+  sessions: SessionTable
+  oneTimeTokens: OneTimeTokenTable
+  auditEvents: AuditEventTable
+  outboxMessages: OutboxMessageTable
+}
+
+export type Organisation = Selectable<OrganisationTable>
+export type Provider = Selectable<ProviderTable>
+export type Location = Selectable<LocationTable>
+export type NewLocation = Insertable<LocationTable>
+export type User = Selectable<UserTable>
+export type UserUpdate = Updateable<UserTable>
+export type AuditEvent = Selectable<AuditEventTable>
+export type OutboxMessage = Selectable<OutboxMessageTable>

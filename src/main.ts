@@ -1,0 +1,77 @@
+import { createApp } from './app.ts'
+import { composeFromConfig } from './composition.ts'
+import { type Config, loadConfig, shouldLoadDemo } from './config.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
+import { startScheduler } from './jobs/scheduler.ts'
+import { sendDueEmails } from './modules/comms/outbox-sender.ts'
+
+// Log lines carry the path with any secret link token masked, never query strings or bodies.
+const loggerOptions = (config: Config) => ({
+  level: config.logLevel,
+  serializers: {
+    req: (req: { method: string; url: string; id: string }) => ({
+      method: req.method,
+      path: req.url.split('?')[0]!.replace(/\/(reset-password|accept-invitation)\/[^/]+/, '/$1/[token]'),
+      id: req.id,
+    }),
+  },
+})
+
+export async function serve(config: Config = loadConfig()) {
+  const services = await composeFromConfig(config)
+  const applied = await migrateToLatest(services.db)
+  const app = await createApp(services, { logger: loggerOptions(config) })
+  if (applied.length) app.log.info({ migrations: applied }, 'database migrated')
+
+  let demoLoaded = false
+  if (shouldLoadDemo(config) && (await isDatabaseEmpty(services.db))) {
+    app.log.info('empty database: loading the demo county (first start only)')
+    const summary = await loadDemoCounty(services.db, services.clock)
+    app.log.info(summary, 'demo county loaded')
+    demoLoaded = true
+  }
+
+  const scheduler = startScheduler(
+    services.db,
+    [
+      {
+        name: 'outbox',
+        lockKey: 7_001,
+        intervalSeconds: config.outboxIntervalSeconds,
+        run: (db) => sendDueEmails(db, services.mailTransport, services.clock),
+      },
+    ],
+    app.log,
+  )
+
+  await app.listen({ host: config.host, port: config.port })
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as { port: number }).port}`
+  const lines = [
+    ``,
+    `CareHub is running at ${url}`,
+    `Database: ${config.databaseUrl ? 'PostgreSQL' : `embedded (PGlite) in ${config.dataDir}`}`,
+  ]
+  if (shouldLoadDemo(config)) {
+    lines.push(
+      `${demoLoaded ? 'Demo county loaded.' : 'Demo county'} Sign in with any of these (password: ${demoPassword}):`,
+    )
+    for (const u of demoUsers) lines.push(`  ${u.role.padEnd(17)} ${u.email}`)
+  }
+  lines.push(`Press Ctrl+C to stop.`, ``)
+  console.log(lines.join('\n'))
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await scheduler.stop()
+    await services.db.destroy()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  return app
+}

@@ -1,0 +1,265 @@
+import type { FastifyInstance } from 'fastify'
+import { can } from '../../domain/policy.ts'
+import { organisationKindNames, type Role, roleNames } from '../../domain/roles.ts'
+import { forbidden, notFound } from '../../web/errors.ts'
+import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
+import { paths } from '../../web/paths.ts'
+import { requireSignIn, signedInActor } from '../../web/session.ts'
+import type { OrganisationService } from './organisations.service.ts'
+import type { UserService } from './users.service.ts'
+
+const pageSize = 25
+
+function roleItems(roles: readonly Role[], selected: string) {
+  return roles.map((r) => ({ value: r, text: roleNames[r], checked: r === selected }))
+}
+
+export async function adminRoutes(
+  app: FastifyInstance,
+  options: { users: UserService; organisations: OrganisationService },
+) {
+  const { users, organisations } = options
+  app.addHook('preHandler', requireSignIn)
+
+  // ---- Users
+  app.get('/admin/users', async (request, reply) => {
+    const actor = signedInActor(request)
+    const query = request.query as Record<string, unknown>
+    const search = text(query.search).trim()
+    const page = pageNumber(query.page)
+    const result = await users.listUsers(actor, { search, page, pageSize })
+    if (!result) throw forbidden()
+    return reply.render('access/views/users.njk', {
+      pageTitle: 'Users',
+      search,
+      users: result.users,
+      pagination: pagination(paths.admin.users(), { search }, page, pageSize, result.total),
+    })
+  })
+
+  async function renderInvite(
+    actorRequest: Parameters<typeof signedInActor>[0],
+    values: Record<string, string>,
+    errors?: Record<string, string>,
+  ) {
+    const actor = signedInActor(actorRequest)
+    const organisationsForInvite = await users.organisationsForInvite(actor)
+    const roles = values.organisationId ? await users.rolesFor(actor, values.organisationId) : []
+    return {
+      pageTitle: 'Invite a user',
+      values,
+      organisations: organisationsForInvite.map((o) => ({
+        value: o.id,
+        text: `${o.name} (${organisationKindNames[o.kind as keyof typeof organisationKindNames] ?? o.kind})`,
+        selected: o.id === values.organisationId,
+      })),
+      roles,
+      roleItems: roleItems(roles, values.role ?? ''),
+      errors,
+      errorList: errors
+        ? errorSummary(errors, ['email', 'displayName', 'organisationId', 'role'])
+        : undefined,
+    }
+  }
+
+  app.get('/admin/users/invite', async (request, reply) => {
+    if (!can(signedInActor(request), 'users:manage')) throw forbidden()
+    const query = request.query as Record<string, unknown>
+    return reply.render(
+      'access/views/invite-user.njk',
+      await renderInvite(request, { organisationId: text(query.organisationId) }),
+    )
+  })
+
+  app.post('/admin/users/invite', async (request, reply) => {
+    const actor = signedInActor(request)
+    if (!can(actor, 'users:manage')) throw forbidden()
+    const body = request.body as Record<string, unknown>
+    const values = {
+      email: text(body.email),
+      displayName: text(body.displayName),
+      organisationId: text(body.organisationId),
+      role: text(body.role),
+    }
+    // Choosing the organisation first (without JavaScript) shows the roles it allows.
+    if (text(body.step) === 'organisation')
+      return reply.render('access/views/invite-user.njk', await renderInvite(request, values))
+    const result = await users.inviteUser(actor, values)
+    if (!result.ok)
+      return reply
+        .code(400)
+        .render('access/views/invite-user.njk', await renderInvite(request, values, result.errors))
+    return reply.redirect(`${paths.admin.user(result.value.userId)}?invited=1`)
+  })
+
+  app.get<{ Params: { id: string } }>('/admin/users/:id', async (request, reply) => {
+    const user = await users.getUser(signedInActor(request), request.params.id)
+    if (!user) throw notFound()
+    return reply.render('access/views/user.njk', { pageTitle: user.displayName, user, flash: request.query })
+  })
+
+  app.get<{ Params: { id: string } }>('/admin/users/:id/edit', async (request, reply) => {
+    const actor = signedInActor(request)
+    const user = await users.getUser(actor, request.params.id)
+    if (!user) throw notFound()
+    const roles = await users.rolesFor(actor, user.organisationId)
+    return reply.render('access/views/edit-user.njk', {
+      pageTitle: `Change ${user.displayName}`,
+      user,
+      roleItems: roleItems(roles, user.role),
+      values: { role: user.role, displayName: user.displayName },
+    })
+  })
+
+  app.post<{ Params: { id: string } }>('/admin/users/:id/edit', async (request, reply) => {
+    const actor = signedInActor(request)
+    const body = request.body as Record<string, unknown>
+    const values = { role: text(body.role), displayName: text(body.displayName) }
+    const result = await users.changeRole(actor, request.params.id, values)
+    if (!result) throw notFound()
+    if (!result.ok) {
+      const user = (await users.getUser(actor, request.params.id))!
+      const roles = await users.rolesFor(actor, user.organisationId)
+      return reply.code(400).render('access/views/edit-user.njk', {
+        pageTitle: `Change ${user.displayName}`,
+        user,
+        roleItems: roleItems(roles, values.role),
+        values,
+        errors: result.errors,
+        errorList: errorSummary(result.errors, ['displayName', 'role']),
+      })
+    }
+    return reply.redirect(`${paths.admin.user(request.params.id)}?updated=1`)
+  })
+
+  for (const action of ['disable', 'enable', 'unlock'] as const) {
+    app.post<{ Params: { id: string } }>(`/admin/users/:id/${action}`, async (request, reply) => {
+      const done = await users.changeStatus(signedInActor(request), request.params.id, action)
+      if (!done) throw notFound()
+      return reply.redirect(`${paths.admin.user(request.params.id)}?${action}d=1`)
+    })
+  }
+
+  app.post<{ Params: { id: string } }>('/admin/users/:id/resend-invitation', async (request, reply) => {
+    const done = await users.resendInvitation(signedInActor(request), request.params.id)
+    if (!done) throw notFound()
+    return reply.redirect(`${paths.admin.user(request.params.id)}?invited=1`)
+  })
+
+  // ---- Organisations
+  app.get('/admin/organisations', async (request, reply) => {
+    const actor = signedInActor(request)
+    const query = request.query as Record<string, unknown>
+    const search = text(query.search).trim()
+    const page = pageNumber(query.page)
+    const result = await organisations.listOrganisations(actor, { search, page, pageSize })
+    if (!result) throw forbidden()
+    return reply.render('access/views/organisations.njk', {
+      pageTitle: 'Organisations',
+      search,
+      organisations: result.organisations,
+      kindNames: organisationKindNames,
+      canCreate: organisations.creatableKinds(actor).length > 0,
+      pagination: pagination(paths.admin.organisations(), { search }, page, pageSize, result.total),
+    })
+  })
+
+  function organisationForm(
+    actor: ReturnType<typeof signedInActor>,
+    values: Record<string, string>,
+    errors?: Record<string, string>,
+  ) {
+    return {
+      values,
+      kinds: organisations
+        .creatableKinds(actor)
+        .map((k) => ({ value: k, text: organisationKindNames[k], checked: values.kind === k })),
+      errors,
+      errorList: errors ? errorSummary(errors, ['name', 'kind', 'onsCode', 'odsCode']) : undefined,
+    }
+  }
+
+  app.get('/admin/organisations/new', async (request, reply) => {
+    const actor = signedInActor(request)
+    if (!organisations.creatableKinds(actor).length) throw forbidden()
+    return reply.render('access/views/organisation-form.njk', {
+      pageTitle: 'Add an organisation',
+      isNew: true,
+      ...organisationForm(actor, {}),
+    })
+  })
+
+  app.post('/admin/organisations/new', async (request, reply) => {
+    const actor = signedInActor(request)
+    if (!organisations.creatableKinds(actor).length) throw forbidden()
+    const body = request.body as Record<string, unknown>
+    const values = {
+      name: text(body.name),
+      kind: text(body.kind),
+      onsCode: text(body.onsCode),
+      odsCode: text(body.odsCode),
+    }
+    const result = await organisations.createOrganisation(actor, values)
+    if (!result.ok) {
+      return reply
+        .code(400)
+        .render('access/views/organisation-form.njk', {
+          pageTitle: 'Add an organisation',
+          isNew: true,
+          ...organisationForm(actor, values, result.errors),
+        })
+    }
+    return reply.redirect(paths.admin.organisation(result.value.id))
+  })
+
+  app.get<{ Params: { id: string } }>('/admin/organisations/:id', async (request, reply) => {
+    const found = await organisations.getOrganisation(signedInActor(request), request.params.id)
+    if (!found) throw notFound()
+    return reply.render('access/views/organisation.njk', {
+      pageTitle: found.organisation.name,
+      ...found,
+      kindNames: organisationKindNames,
+    })
+  })
+
+  app.get<{ Params: { id: string } }>('/admin/organisations/:id/edit', async (request, reply) => {
+    const actor = signedInActor(request)
+    const found = await organisations.getOrganisation(actor, request.params.id)
+    if (!found) throw notFound()
+    const o = found.organisation
+    return reply.render('access/views/organisation-form.njk', {
+      pageTitle: `Change ${o.name}`,
+      organisation: o,
+      kindName: organisationKindNames[o.kind as keyof typeof organisationKindNames],
+      ...organisationForm(actor, {
+        name: o.name,
+        kind: o.kind,
+        onsCode: o.onsCode ?? '',
+        odsCode: o.odsCode ?? '',
+      }),
+    })
+  })
+
+  app.post<{ Params: { id: string } }>('/admin/organisations/:id/edit', async (request, reply) => {
+    const actor = signedInActor(request)
+    const body = request.body as Record<string, unknown>
+    const values = {
+      name: text(body.name),
+      kind: '',
+      onsCode: text(body.onsCode),
+      odsCode: text(body.odsCode),
+    }
+    const result = await organisations.updateOrganisation(actor, request.params.id, values)
+    if (!result) throw notFound()
+    if (!result.ok) {
+      const found = (await organisations.getOrganisation(actor, request.params.id))!
+      return reply.code(400).render('access/views/organisation-form.njk', {
+        pageTitle: `Change ${found.organisation.name}`,
+        organisation: found.organisation,
+        kindName: organisationKindNames[found.organisation.kind as keyof typeof organisationKindNames],
+        ...organisationForm(actor, values, result.errors),
+      })
+    }
+    return reply.redirect(paths.admin.organisation(request.params.id))
+  })
+}

@@ -1,0 +1,143 @@
+import type { Db, DbOrTransaction } from '../../db/database.ts'
+import type { Clock } from '../../domain/clock.ts'
+import { afterFailedSignIn, isLocked, isSessionLive } from '../../domain/sign-in.rules.ts'
+import { recordAudit } from '../audit/audit.repository.ts'
+import { AuditAction } from '../audit/audit-actions.ts'
+import { loadActor } from './actor.repository.ts'
+import { newToken, tokenHash, verifyPassword } from './credentials.ts'
+
+export type SignInResult =
+  | { ok: true; sessionToken: string; userId: string }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'locked'; lockedUntil: Date }
+
+export function createSignInService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps
+
+  async function signIn(emailInput: string, password: string): Promise<SignInResult> {
+    const email = emailInput.trim().toLowerCase()
+    // Hash before taking the row lock, so a slow hash never holds a lock.
+    const candidate = await db
+      .selectFrom('users')
+      .select(['id', 'passwordHash'])
+      .where('email', '=', email)
+      .executeTakeFirst()
+    const passwordMatches = await verifyPassword(candidate?.passwordHash ?? null, password)
+    if (!candidate) return { ok: false, reason: 'invalid' }
+
+    return db.transaction().execute(async (trx) => {
+      const now = clock.now()
+      const user = await trx
+        .selectFrom('users')
+        .select(['id', 'organisationId', 'status', 'failedSignInCount', 'lockedUntil', 'passwordHash'])
+        .where('id', '=', candidate.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow()
+      const audit = (action: (typeof AuditAction)[keyof typeof AuditAction], after?: unknown) =>
+        recordAudit(trx, {
+          actorUserId: null,
+          organisationId: user.organisationId,
+          action,
+          entityType: 'user',
+          entityId: user.id,
+          after,
+          occurredAt: now,
+        })
+
+      if (isLocked(user, now)) {
+        await audit(AuditAction.signInWhileLocked, { lockedUntil: user.lockedUntil })
+        return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil! } as const
+      }
+      if (!passwordMatches || user.status !== 'active' || user.passwordHash !== candidate.passwordHash) {
+        const outcome = afterFailedSignIn(user, now)
+        await trx
+          .updateTable('users')
+          .set({ failedSignInCount: outcome.failedSignInCount, lockedUntil: outcome.lockedUntil })
+          .where('id', '=', user.id)
+          .execute()
+        await audit(AuditAction.signInFailed, { failedSignInCount: outcome.failedSignInCount })
+        if (outcome.justLocked) {
+          await audit(AuditAction.accountLocked, { lockedUntil: outcome.lockedUntil })
+          return { ok: false, reason: 'locked', lockedUntil: outcome.lockedUntil! } as const
+        }
+        return { ok: false, reason: 'invalid' } as const
+      }
+      await trx
+        .updateTable('users')
+        .set({ failedSignInCount: 0, lockedUntil: null, lastSignedInAt: now })
+        .where('id', '=', user.id)
+        .execute()
+      const sessionToken = await createSession(trx, user.id, now)
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        organisationId: user.organisationId,
+        action: AuditAction.signedIn,
+        entityType: 'user',
+        entityId: user.id,
+        occurredAt: now,
+      })
+      return { ok: true, sessionToken, userId: user.id } as const
+    })
+  }
+
+  async function resolveSession(token: string | undefined) {
+    if (!token) return null
+    const hash = tokenHash(token)
+    const session = await db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('tokenHash', '=', hash)
+      .executeTakeFirst()
+    if (!session) return null
+    const now = clock.now()
+    if (!isSessionLive(session, now)) {
+      await db.deleteFrom('sessions').where('tokenHash', '=', hash).execute()
+      return null
+    }
+    const loaded = await loadActor(db, session.userId)
+    if (!loaded) return null
+    // Touch at most once a minute: keeps idle expiry honest without a write per request.
+    if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
+      await db.updateTable('sessions').set({ lastSeenAt: now }).where('tokenHash', '=', hash).execute()
+    }
+    return loaded
+  }
+
+  async function signOut(token: string | undefined) {
+    if (!token) return
+    await db.transaction().execute(async (trx) => {
+      const session = await trx
+        .deleteFrom('sessions')
+        .where('tokenHash', '=', tokenHash(token))
+        .returning('userId')
+        .executeTakeFirst()
+      if (!session) return
+      const user = await trx
+        .selectFrom('users')
+        .select('organisationId')
+        .where('id', '=', session.userId)
+        .executeTakeFirst()
+      await recordAudit(trx, {
+        actorUserId: session.userId,
+        organisationId: user?.organisationId ?? null,
+        action: AuditAction.signedOut,
+        entityType: 'user',
+        entityId: session.userId,
+        occurredAt: clock.now(),
+      })
+    })
+  }
+
+  return { signIn, resolveSession, signOut }
+}
+
+export type SignInService = ReturnType<typeof createSignInService>
+
+export async function createSession(db: DbOrTransaction, userId: string, now: Date): Promise<string> {
+  const token = newToken()
+  await db
+    .insertInto('sessions')
+    .values({ tokenHash: tokenHash(token), userId, createdAt: now, lastSeenAt: now })
+    .execute()
+  return token
+}

@@ -1,0 +1,42 @@
+import type { DbOrTransaction } from '../../db/database.ts'
+import type { AuditActionName } from './audit-actions.ts'
+
+export type AuditEntry = {
+  actorUserId: string | null
+  organisationId: string | null
+  action: AuditActionName
+  entityType: string
+  entityId: string | null
+  before?: unknown
+  after?: unknown
+  occurredAt: Date
+}
+
+// Called inside the same transaction as the change it records.
+export async function recordAudit(db: DbOrTransaction, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('auditEvents')
+    .values({
+      actorUserId: entry.actorUserId,
+      organisationId: entry.organisationId,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      before: entry.before === undefined ? null : JSON.stringify(withoutSecrets(entry.before)),
+      after: entry.after === undefined ? null : JSON.stringify(withoutSecrets(entry.after)),
+      occurredAt: entry.occurredAt,
+    })
+    .execute()
+}
+
+const secretKeys = new Set(['passwordHash', 'password', 'tokenHash'])
+
+function withoutSecrets(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value
+  if (Array.isArray(value)) return value.map(withoutSecrets)
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([k]) => !secretKeys.has(k))
+      .map(([k, v]) => [k, withoutSecrets(v)]),
+  )
+}

@@ -1,0 +1,59 @@
+import { sql } from 'kysely'
+import type { DbOrTransaction } from '../../db/database.ts'
+
+export type OutgoingEmail = { kind: string; to: string; subject: string; body: string }
+
+// Written in the caller's transaction: the e-mail exists if and only if the change that caused it does.
+export async function enqueueEmail(db: DbOrTransaction, email: OutgoingEmail, now: Date): Promise<string> {
+  const row = await db
+    .insertInto('outboxMessages')
+    .values({
+      kind: email.kind,
+      toAddress: email.to,
+      subject: email.subject,
+      body: email.body,
+      createdAt: now,
+      nextAttemptAt: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export type ClaimedEmail = { id: string; toAddress: string; subject: string; body: string; attempts: number }
+
+// Claims due messages so that several app instances never send the same one twice.
+export async function claimDueEmails(db: DbOrTransaction, now: Date, limit: number): Promise<ClaimedEmail[]> {
+  const result = await sql<ClaimedEmail>`
+    update outbox_messages set next_attempt_at = ${new Date(now.getTime() + 5 * 60_000)}
+    where id in (
+      select id from outbox_messages
+      where status = 'pending' and next_attempt_at <= ${now}
+      order by next_attempt_at
+      limit ${limit}
+      for update skip locked
+    )
+    returning id, to_address as "toAddress", subject, body, attempts`.execute(db)
+  return result.rows
+}
+
+export async function markSent(db: DbOrTransaction, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('outboxMessages')
+    .set({ status: 'sent', sentAt: now, attempts: sql`attempts + 1`, lastError: null })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function markAttemptFailed(
+  db: DbOrTransaction,
+  id: string,
+  error: string,
+  nextAttemptAt: Date,
+): Promise<void> {
+  await db
+    .updateTable('outboxMessages')
+    .set({ attempts: sql`attempts + 1`, lastError: error.slice(0, 500), nextAttemptAt })
+    .where('id', '=', id)
+    .execute()
+}

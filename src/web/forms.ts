@@ -1,0 +1,58 @@
+// GOV.UK form helpers: error summaries, error messages, pagination and query parsing.
+export type FieldErrors = Record<string, string>
+
+export function errorSummary(errors: FieldErrors, order: string[] = Object.keys(errors)) {
+  return order.filter((field) => errors[field]).map((field) => ({ text: errors[field], href: `#${field}` }))
+}
+
+export function errorMessage(errors: FieldErrors, field: string) {
+  return errors[field] ? { text: errors[field] } : undefined
+}
+
+export function text(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
+export function pageNumber(value: unknown): number {
+  const n = Number.parseInt(text(value), 10)
+  return Number.isFinite(n) && n >= 1 && n <= 100_000 ? n : 1
+}
+
+export type PaginationView = {
+  items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[]
+  previous?: { href: string }
+  next?: { href: string }
+  from: number
+  to: number
+  total: number
+}
+
+// Builds the govukPagination parameters, keeping the other query parameters (filters) on every link.
+export function pagination(
+  basePath: string,
+  query: Record<string, string>,
+  page: number,
+  pageSize: number,
+  total: number,
+): PaginationView {
+  const pages = Math.max(1, Math.ceil(total / pageSize))
+  const href = (n: number) => {
+    const params = new URLSearchParams({ ...query, page: String(n) })
+    for (const [k, v] of [...params.entries()]) if (!v) params.delete(k)
+    return `${basePath}?${params.toString()}`
+  }
+  const shown = new Set([1, pages, page - 1, page, page + 1].filter((n) => n >= 1 && n <= pages))
+  return {
+    items: [...shown]
+      .sort((a, b) => a - b)
+      .flatMap((n, i, all) => {
+        const item = { number: n, href: href(n), current: n === page }
+        return i > 0 && n > all[i - 1]! + 1 ? [{ ellipsis: true as const }, item] : [item]
+      }),
+    previous: page > 1 ? { href: href(page - 1) } : undefined,
+    next: page < pages ? { href: href(page + 1) } : undefined,
+    from: total === 0 ? 0 : (page - 1) * pageSize + 1,
+    to: Math.min(total, page * pageSize),
+    total,
+  }
+}

@@ -1,0 +1,28 @@
+import { type Actor, can } from '../domain/policy.ts'
+import { paths } from './paths.ts'
+
+export type NavigationItem = { href: string; text: string; active?: boolean }
+
+// The service navigation a role sees. Only links to pages the role may open.
+export function navigationFor(actor: Actor | null, currentPath: string): NavigationItem[] {
+  if (!actor) return []
+  const items: NavigationItem[] = [{ href: paths.home(), text: 'Home' }]
+  if (can(actor, 'locations:read')) {
+    items.push({
+      href: paths.locations(),
+      text: actor.role === 'provider_manager' ? 'Your locations' : 'Locations',
+    })
+  }
+  if (can(actor, 'users:manage')) items.push({ href: paths.admin.users(), text: 'Users' })
+  if (can(actor, 'organisations:manage'))
+    items.push({ href: paths.admin.organisations(), text: 'Organisations' })
+  if (can(actor, 'audit:read')) items.push({ href: paths.admin.audit(), text: 'Audit' })
+  if (can(actor, 'outbox:read')) items.push({ href: paths.admin.outbox(), text: 'Outbox' })
+  return items.map((item) => ({
+    ...item,
+    active:
+      item.href === '/'
+        ? currentPath === '/'
+        : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+  }))
+}

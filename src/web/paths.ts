@@ -1,0 +1,31 @@
+// Typed URL builders: every link and redirect is built here, never typed as a string elsewhere.
+export const paths = {
+  home: () => '/',
+  signIn: () => '/sign-in',
+  signOut: () => '/sign-out',
+  forgotPassword: () => '/forgot-password',
+  resetPassword: (token: string) => `/reset-password/${encodeURIComponent(token)}`,
+  acceptInvitation: (token: string) => `/accept-invitation/${encodeURIComponent(token)}`,
+  locations: () => '/locations',
+  location: (id: string) => `/locations/${id}`,
+  provider: (id: string) => `/providers/${id}`,
+  admin: {
+    users: () => '/admin/users',
+    inviteUser: () => '/admin/users/invite',
+    user: (id: string) => `/admin/users/${id}`,
+    editUser: (id: string) => `/admin/users/${id}/edit`,
+    userAction: (id: string, action: 'disable' | 'enable' | 'unlock' | 'resend-invitation') =>
+      `/admin/users/${id}/${action}`,
+    organisations: () => '/admin/organisations',
+    newOrganisation: () => '/admin/organisations/new',
+    organisation: (id: string) => `/admin/organisations/${id}`,
+    editOrganisation: (id: string) => `/admin/organisations/${id}/edit`,
+    audit: () => '/admin/audit',
+    auditEvent: (id: string) => `/admin/audit/${id}`,
+    outbox: () => '/admin/outbox',
+    retryEmail: (id: string) => `/admin/outbox/${id}/retry`,
+  },
+  accessibility: () => '/accessibility',
+  cookies: () => '/cookies',
+  privacy: () => '/privacy',
+} as const

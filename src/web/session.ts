@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Actor } from '../domain/policy.ts'
+import type { SignedInUser } from '../modules/access/actor.repository.ts'
+import type { SignInService } from '../modules/access/sign-in.service.ts'
+import { paths } from './paths.ts'
+
+export const sessionCookieName = 'carehub_session'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null
+    signedInUser: SignedInUser | null
+  }
+}
+
+// Only this hook writes request.actor and request.signedInUser.
+export const sessionPlugin = fp(
+  async (app: FastifyInstance, options: { signIn: SignInService; cookieSecure: 'auto' | boolean }) => {
+    app.decorateRequest('actor', null)
+    app.decorateRequest('signedInUser', null)
+    app.addHook('preHandler', async (request) => {
+      const loaded = await options.signIn.resolveSession(request.cookies[sessionCookieName])
+      request.actor = loaded?.actor ?? null
+      request.signedInUser = loaded?.user ?? null
+    })
+    app.decorateReply('startSession', function (this: FastifyReply, token: string) {
+      const secure =
+        options.cookieSecure === 'auto' ? this.request.protocol === 'https' : options.cookieSecure
+      this.setCookie(sessionCookieName, token, { path: '/', httpOnly: true, sameSite: 'lax', secure })
+    })
+  },
+)
+
+declare module 'fastify' {
+  interface FastifyReply {
+    startSession: (token: string) => void
+  }
+}
+
+// Route guard: pages for signed-in users send everyone else to sign in, then back.
+export async function requireSignIn(request: FastifyRequest, reply: FastifyReply) {
+  if (!request.actor) {
+    const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
+    return reply.redirect(`${paths.signIn()}${returnTo}`)
+  }
+}
+
+export function signedInActor(request: FastifyRequest): Actor {
+  if (!request.actor) throw new Error('requireSignIn must run before this handler')
+  return request.actor
+}

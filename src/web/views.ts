@@ -1,0 +1,73 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
+import nunjucks from 'nunjucks'
+import { roleNames } from '../domain/roles.ts'
+import { navigationFor } from './navigation.ts'
+import { paths } from './paths.ts'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const govukDir = path.dirname(fileURLToPath(import.meta.resolve('govuk-frontend/package.json')))
+
+export const serviceName = 'CareHub'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    render: (template: string, context?: Record<string, unknown>) => FastifyReply
+  }
+}
+
+export function createViewEnvironment(): nunjucks.Environment {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader(
+      [path.join(here, 'views'), path.join(here, '..', 'modules'), path.join(govukDir, 'dist')],
+      {
+        noCache: process.env.NODE_ENV === 'development',
+      },
+    ),
+    { autoescape: true, throwOnUndefined: false },
+  )
+  env.addGlobal('paths', paths)
+  env.addGlobal('serviceName', serviceName)
+  env.addGlobal('roleNames', roleNames)
+  env.addFilter('londonDateTime', (value: unknown) => (value ? formatLondon(value, true) : ''))
+  env.addFilter('londonDate', (value: unknown) => (value ? formatLondon(value, false) : ''))
+  env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
+  env.addFilter('number', (value: unknown) =>
+    typeof value === 'number' || typeof value === 'string' ? Number(value).toLocaleString('en-GB') : '',
+  )
+  return env
+}
+
+function formatLondon(value: unknown, withTime: boolean): string {
+  const date = value instanceof Date ? value : new Date(String(value))
+  if (Number.isNaN(date.getTime())) return String(value)
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}),
+  }).format(date)
+}
+
+// reply.render(template, context): the layout gets the signed-in user, their navigation and a CSRF token.
+export const viewsPlugin = fp(async (app: FastifyInstance) => {
+  const env = createViewEnvironment()
+  app.decorateReply(
+    'render',
+    function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+      const request = this.request
+      const html = env.render(template, {
+        currentUser: request.signedInUser,
+        actor: request.actor,
+        navigation: navigationFor(request.actor, request.url.split('?')[0] ?? '/'),
+        csrfToken: this.generateCsrf(),
+        currentPath: request.url,
+        ...context,
+      })
+      return this.type('text/html; charset=utf-8').send(html)
+    },
+  )
+})
