@@ -16,6 +16,12 @@ import { setUpStaticFiles } from './web/static.ts'
 import { setUpStaticPages } from './web/static-pages.ts'
 import { viewsPlugin } from './web/views.ts'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: { method: string; url: string }[]
+  }
+}
+
 // Reads like a table of contents: infrastructure first, then each capability's routes, registered explicitly.
 export async function createApp(
   services: Services,
@@ -26,6 +32,12 @@ export async function createApp(
     logger: options.logger ?? false,
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
+  })
+  // An inventory of every route, so that tests can prove each route with an id checks access.
+  const routeTable: { method: string; url: string }[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url })
   })
   await app.register(securityPlugin)
   await app.register(formbody)

@@ -25,8 +25,7 @@ export async function loadActor(
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst()
-  if (!row || row.status !== 'active' || !isRole(row.role) || !isOrganisationKind(row.organisationKind))
-    return null
+  if (row?.status !== 'active' || !isRole(row.role) || !isOrganisationKind(row.organisationKind)) return null
 
   let councilIds: string[] = []
   if (row.organisationKind === 'council') {

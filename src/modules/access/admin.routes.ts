@@ -201,13 +201,11 @@ export async function adminRoutes(
     }
     const result = await organisations.createOrganisation(actor, values)
     if (!result.ok) {
-      return reply
-        .code(400)
-        .render('access/views/organisation-form.njk', {
-          pageTitle: 'Add an organisation',
-          isNew: true,
-          ...organisationForm(actor, values, result.errors),
-        })
+      return reply.code(400).render('access/views/organisation-form.njk', {
+        pageTitle: 'Add an organisation',
+        isNew: true,
+        ...organisationForm(actor, values, result.errors),
+      })
     }
     return reply.redirect(paths.admin.organisation(result.value.id))
   })

@@ -179,7 +179,7 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
 
   async function resendInvitation(actor: Actor, userId: string): Promise<boolean> {
     const user = await getUser(actor, userId)
-    if (!user || user.status !== 'invited') return false
+    if (user?.status !== 'invited') return false
     await db.transaction().execute(async (trx) => {
       const now = clock.now()
       const token = await issueToken(trx, user.id, 'invitation', now)

@@ -1,0 +1,277 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoCouncil, demoPassword, demoUsers } from '../src/db/seed/demo-county.ts'
+import { SignInPage } from './pages/sign-in.page.ts'
+import {
+  chromiumAvailable,
+  expectNoAxeViolations,
+  headingText,
+  launchBrowser,
+  navigateBy,
+  serviceNavigation,
+  warnIfBrowserMissing,
+} from './support/browser.ts'
+import { type E2eServer, startServer } from './support/server.ts'
+
+warnIfBrowserMissing('roles.spec.ts')
+
+type DemoUser = (typeof demoUsers)[number]
+
+// Written out here, not derived from src/, so that a change to who sees what fails this test.
+function expectedNavigation(role: DemoUser['role']): string[] {
+  if (role === 'admin') return ['Home', 'Locations', 'Users', 'Organisations', 'Audit', 'Outbox']
+  if (role === 'provider_manager') return ['Home', 'Your locations']
+  return ['Home', 'Locations']
+}
+
+// List pages whose first row we open, to check a detail page of each kind.
+const listPages = ['/locations', '/admin/users', '/admin/organisations', '/admin/audit']
+const firstRowLink = '#main-content table.govuk-table tbody a.govuk-link'
+const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
+
+const admin = demoUsers.find((u) => u.role === 'admin')!
+const providerManager = demoUsers.find((u) => u.email === 'manager@meadowcare.example')!
+const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots')
+
+describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
+  let server: E2eServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  const url = (href: string) => new URL(href, server.baseUrl).toString()
+
+  async function signedInPage(email: string, viewport = { width: 1280, height: 900 }) {
+    const context = await browser.newContext({ viewport })
+    const page = await context.newPage()
+    const signIn = new SignInPage(page, server.baseUrl)
+    await signIn.open()
+    const response = await signIn.signIn(email, demoPassword)
+    expect(response.status(), `sign-in as ${email}`).toBe(200)
+    expect(new URL(page.url()).pathname).toBe('/')
+    return { context, page }
+  }
+
+  async function hrefsOf(page: Page, selector: string): Promise<string[]> {
+    return page.locator(selector).evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
+  }
+
+  for (const user of demoUsers) {
+    it(`${user.role} ${user.email}: sees the right navigation and every page passes axe`, async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      try {
+        const page = await context.newPage()
+        const signIn = new SignInPage(page, server.baseUrl)
+        expect((await signIn.open())?.status()).toBe(200)
+        await expectNoAxeViolations(page, 'sign-in')
+
+        const home = await signIn.signIn(user.email, demoPassword)
+        expect(home.status()).toBe(200)
+        expect(new URL(page.url()).pathname).toBe('/')
+        expect(await headingText(page)).toBe(`Welcome, ${user.displayName}`)
+
+        const navigation = await serviceNavigation(page)
+        expect(navigation.map((n) => n.text)).toEqual(expectedNavigation(user.role))
+
+        for (const item of navigation) {
+          const link = page.locator(`.govuk-service-navigation__item a[href="${item.href}"]`)
+          const response = await navigateBy(page, () => link.click())
+          expect(response.status(), item.href).toBe(200)
+          expect(await headingText(page), `h1 of ${item.href}`).not.toBe('')
+          // The current section is marked for screen readers, not only by colour.
+          await expect
+            .soft(page.locator('.govuk-service-navigation__item a[aria-current]').textContent())
+            .resolves.toContain(item.text)
+          await expectNoAxeViolations(page, `${item.text} as ${user.role}`)
+
+          if (!listPages.includes(item.href)) continue
+          const first = page.locator(firstRowLink).first()
+          expect(await first.count(), `${item.href} lists at least one row for ${user.role}`).toBe(1)
+          const detail = await navigateBy(page, () => first.click())
+          expect(detail.status(), `first row of ${item.href}`).toBe(200)
+          expect(await headingText(page)).not.toBe('')
+          await expectNoAxeViolations(page, `first row of ${item.text} as ${user.role}`)
+
+          if (item.href === '/locations') {
+            // A location links to its provider: check that page too.
+            const provider = page.locator('#main-content .govuk-caption-l a.govuk-link')
+            const providerPage = await navigateBy(page, () => provider.click())
+            expect(providerPage.status(), 'provider page').toBe(200)
+            await expectNoAxeViolations(page, `provider page as ${user.role}`)
+          }
+        }
+
+        for (const href of ['/accessibility', '/cookies', '/privacy']) {
+          const response = await page.goto(url(href))
+          expect(response?.status(), href).toBe(200)
+          expect(await headingText(page)).not.toBe('')
+          await expectNoAxeViolations(page, `${href} as ${user.role}`)
+        }
+
+        const missing = await page.goto(url('/no-such-page'))
+        expect(missing?.status()).toBe(404)
+        expect(await headingText(page)).toBe('Page not found')
+        await expectNoAxeViolations(page, `404 page as ${user.role}`)
+
+        if (user.role !== 'admin') {
+          // Pages missing from the navigation are refused too, not merely hidden.
+          const refused = await page.goto(url('/admin/users'))
+          expect(refused?.status()).toBe(403)
+          expect(await headingText(page)).toBe('You cannot do that')
+          await expectNoAxeViolations(page, `403 page as ${user.role}`)
+        }
+
+        await page.goto(url('/'))
+        const signedOut = await navigateBy(page, () =>
+          page.getByRole('button', { name: 'Sign out', exact: true }).click(),
+        )
+        expect(signedOut.status()).toBe(200)
+        expect(new URL(page.url()).pathname).toBe('/sign-in')
+        expect(await headingText(page)).toBe('Sign in to CareHub')
+        await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+          'You have signed out.',
+        )
+        // The session is really gone: home sends us back to sign in.
+        await page.goto(url('/'))
+        expect(new URL(page.url()).pathname).toBe('/sign-in')
+      } finally {
+        await context.close()
+      }
+    })
+  }
+
+  it('a provider manager gets 404 for records of other organisations', async () => {
+    const asAdmin = await signedInPage(admin.email)
+    const asManager = await signedInPage(providerManager.email)
+    try {
+      await asAdmin.page.goto(url('/admin/users'))
+      const userHrefs = await hrefsOf(asAdmin.page, firstRowLink)
+      const otherUsers = userHrefs.filter((h) => uuid.test(h))
+      expect(otherUsers.length).toBeGreaterThan(1)
+      await asAdmin.page.goto(url('/admin/organisations'))
+      const organisation = (await hrefsOf(asAdmin.page, firstRowLink))[0]!
+      await asAdmin.page.goto(url('/admin/audit'))
+      const auditRecord = (await hrefsOf(asAdmin.page, firstRowLink))[0]!
+      await asAdmin.page.goto(url('/locations'))
+      const councilLocations = await hrefsOf(asAdmin.page, firstRowLink)
+      await asManager.page.goto(url('/locations'))
+      const ownLocations = new Set(await hrefsOf(asManager.page, firstRowLink))
+      expect(ownLocations.size).toBeGreaterThan(0)
+      const someoneElsesLocation = councilLocations.find((h) => !ownLocations.has(h))!
+
+      const forbiddenToManager = [
+        ...otherUsers.slice(0, 2),
+        `${otherUsers[0]}/edit`,
+        organisation,
+        auditRecord,
+        someoneElsesLocation,
+      ]
+      for (const href of forbiddenToManager) {
+        const response = await asManager.page.goto(url(href))
+        expect.soft(response?.status(), href).toBe(404)
+        await expect
+          .soft(asManager.page.locator('#main-content').textContent(), href)
+          .resolves.toContain('Page not found')
+      }
+    } finally {
+      await asAdmin.context.close()
+      await asManager.context.close()
+    }
+  })
+
+  it('invite: Continue with no organisation chosen shows an error summary', async () => {
+    const { context, page } = await signedInPage(admin.email)
+    try {
+      await page.goto(url('/admin/users/invite'))
+      await expectNoAxeViolations(page, 'invite a user')
+      await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
+      await expect(page.locator('.govuk-error-summary').count()).resolves.toBe(1)
+      await expect(page.locator('.govuk-error-summary__list a').count()).resolves.toBeGreaterThan(0)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('invite: the error summary is focused and links to each field, then the invitation is sent', async () => {
+    const { context, page } = await signedInPage(admin.email)
+    try {
+      await page.goto(url('/admin/users/invite'))
+      const council = page.locator('#organisationId option', { hasText: demoCouncil.name }).first()
+      await page.locator('#organisationId').selectOption((await council.getAttribute('value'))!)
+      await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
+      expect(await page.getByRole('radio').count()).toBeGreaterThan(0)
+
+      // Send with nothing filled in: every problem is listed, linked and announced.
+      const invalid = await navigateBy(page, () =>
+        page.getByRole('button', { name: 'Send invitation' }).click(),
+      )
+      expect(invalid.status()).toBe(400)
+      expect(await page.title()).toMatch(/^Error: /)
+      const summary = page.locator('.govuk-error-summary')
+      await expect(summary.count()).resolves.toBe(1)
+      await expect(
+        summary.evaluate((el) => el === document.activeElement || el.contains(document.activeElement)),
+      ).resolves.toBe(true)
+      const links = summary.locator('.govuk-error-summary__list a')
+      const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))
+      expect(hrefs).toEqual(['#email', '#displayName', '#role'])
+      for (const [i, href] of hrefs.entries()) {
+        await links.nth(i).focus()
+        await expect(links.nth(i).evaluate((a) => a === document.activeElement)).resolves.toBe(true)
+        // Following the link puts the cursor in the field it names.
+        await links.nth(i).click()
+        await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(href.slice(1))
+      }
+      await expectNoAxeViolations(page, 'invite a user, with errors')
+
+      const email = `e2e-invitee-${Date.now()}@northmoor.example`
+      await page.locator('#displayName').fill('Eve Tester')
+      await page.locator('#email').fill(email)
+      await page.getByRole('radio', { name: 'Council officer' }).check()
+      const sent = await navigateBy(page, () => page.getByRole('button', { name: 'Send invitation' }).click())
+      expect(sent.status()).toBe(200)
+      expect(new URL(page.url()).pathname).toMatch(/^\/admin\/users\/[0-9a-f-]{36}$/)
+      expect(await headingText(page)).toBe('Eve Tester')
+      await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
+        `Invitation sent to ${email}`,
+      )
+      await expectNoAxeViolations(page, 'user page after invitation')
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('saves full-page screenshots of home and locations at desktop and phone width', async () => {
+    fs.mkdirSync(screenshotDir, { recursive: true })
+    const { context, page } = await signedInPage(admin.email)
+    try {
+      for (const [name, viewport] of [
+        ['desktop', { width: 1280, height: 900 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
+        await page.setViewportSize(viewport)
+        for (const [pageName, href] of [
+          ['home', '/'],
+          ['locations', '/locations'],
+        ] as const) {
+          await page.goto(url(href))
+          const file = path.join(screenshotDir, `${pageName}-${name}.png`)
+          await page.screenshot({ path: file, fullPage: true })
+          expect(fs.statSync(file).size).toBeGreaterThan(10_000)
+        }
+      }
+    } finally {
+      await context.close()
+    }
+  })
+})

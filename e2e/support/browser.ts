@@ -1,0 +1,72 @@
+import fs from 'node:fs'
+import { AxeBuilder } from '@axe-core/playwright'
+import { type Browser, chromium, type Page, type Response } from 'playwright-core'
+import { expect } from 'vitest'
+
+export const chromiumPath = '/usr/bin/chromium'
+export const chromiumAvailable = fs.existsSync(chromiumPath)
+
+// Only the browser suite is skipped without Chromium, and loudly, so a green run cannot hide it.
+export function warnIfBrowserMissing(suite: string) {
+  if (chromiumAvailable) return
+  console.warn(
+    `\n*** BROWSER SUITE SKIPPED (${suite}): ${chromiumPath} is missing — install it with apt-get install -y chromium ***\n`,
+  )
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']
+
+// Soft, so one test reports every page with problems rather than stopping at the first.
+export async function expectNoAxeViolations(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze()
+  const problems = results.violations.map((v) => {
+    const targets = v.nodes.slice(0, 3).map((n) => n.target.join(' '))
+    const more = v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : ''
+    return `${v.id} [${v.impact ?? 'unknown'}]: ${v.help} — ${targets.join(', ')}${more}`
+  })
+  expect.soft(problems, `axe violations on ${label} (${page.url()})`).toEqual([])
+}
+
+// Runs an action that loads a new page (a click on a link or a submit button) and waits for that
+// page to load. Resolves with the final response, after any redirects.
+export async function navigateBy(page: Page, action: () => Promise<unknown>): Promise<Response> {
+  const response = page.waitForResponse(
+    (r) =>
+      r.request().isNavigationRequest() &&
+      r.frame() === page.mainFrame() &&
+      (r.status() < 300 || r.status() >= 400),
+  )
+  const committed = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() })
+  await action()
+  const [final] = await Promise.all([response, committed])
+  await page.waitForLoadState('load')
+  return final
+}
+
+// The pages a role may open from the service navigation (the service name link is not a nav item).
+export async function serviceNavigation(page: Page): Promise<{ text: string; href: string }[]> {
+  return page
+    .locator('.govuk-service-navigation__item a.govuk-service-navigation__link')
+    .evaluateAll((links) =>
+      links.map((a) => ({ text: (a.textContent ?? '').trim(), href: a.getAttribute('href') ?? '' })),
+    )
+}
+
+export async function headingText(page: Page): Promise<string> {
+  return ((await page.locator('h1').first().textContent()) ?? '').trim()
+}

@@ -1,0 +1,42 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createApp } from '../../src/app.ts'
+import { buildServices } from '../../src/composition.ts'
+import { loadConfig } from '../../src/config.ts'
+import { createDatabase } from '../../src/db/database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+import { loadDemoCounty } from '../../src/db/seed/demo-county.ts'
+import { systemClock } from '../../src/domain/clock.ts'
+
+export type E2eServer = { baseUrl: string; close: () => Promise<void> }
+
+// The real app, in-process, on an in-memory database seeded with a small demo county.
+// 200 locations keeps start-up to a few seconds while every page still has rows to show.
+export async function startServer(): Promise<E2eServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-e2e-'))
+  const db = createDatabase({ engine: 'pglite', dataDir: null })
+  await migrateToLatest(db)
+  await loadDemoCounty(db, systemClock, 200)
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir })
+  const services = buildServices({
+    db,
+    clock: systemClock,
+    config,
+    // E-mails stay in the outbox table; nothing leaves the machine.
+    mailTransport: { name: 'null', send: async () => {} },
+    cookieSecret: 'e2e-cookie-secret-that-is-32-chars-long',
+  })
+  const app = await createApp(services)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  if (!address || typeof address === 'string') throw new Error('the e2e server did not bind to a TCP port')
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      await app.close()
+      await db.destroy()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+  linkPartner,
+} from '../support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
+import { engines } from '../support/test-database.ts'
+
+// Two councils on one install, a partner of one, and a provider in each.
+describe.each(engines)('access scoping on %s', (engine) => {
+  let t: TestApp
+  const ids: Record<string, string> = {}
+  const emails: Record<string, string> = {}
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine)
+    const db = t.database.db
+    ids.councilA = await createOrganisation(db, 'council', 'Council A', { onsCode: 'E10000001' })
+    ids.councilB = await createOrganisation(db, 'council', 'Council B', { onsCode: 'E10000002' })
+    ids.ccgA = await createOrganisation(db, 'nhs_commissioner', 'CCG A')
+    await linkPartner(db, ids.ccgA, ids.councilA)
+    ids.providerA = await createProvider(db, 'Provider A')
+    ids.providerB = await createProvider(db, 'Provider B')
+    ids.providerOrgA = await createOrganisation(db, 'provider', 'Provider A', { providerId: ids.providerA })
+    ids.providerOrgB = await createOrganisation(db, 'provider', 'Provider B', { providerId: ids.providerB })
+    ids.locationA = await createLocation(db, ids.providerA, ids.councilA, { name: 'Alder House' })
+    ids.locationA2 = await createLocation(db, ids.providerA, ids.councilA, { name: 'Aspen Court' })
+    ids.locationB = await createLocation(db, ids.providerB, ids.councilB, { name: 'Birch Lodge' })
+    // In council B's area, but council A pays for people there.
+    ids.locationBContractedByA = await createLocation(db, ids.providerB, ids.councilB, {
+      name: 'Border View',
+      contractedBy: [ids.councilA],
+    })
+
+    for (const [key, org, role] of [
+      ['adminA', ids.councilA, 'admin'],
+      ['adminB', ids.councilB, 'admin'],
+      ['officerA', ids.councilA, 'council_officer'],
+      ['partnerA', ids.ccgA, 'partner_officer'],
+      ['managerA', ids.providerOrgA, 'provider_manager'],
+      ['managerB', ids.providerOrgB, 'provider_manager'],
+    ] as const) {
+      const user = await createUser(db, org!, role)
+      ids[key] = user.id
+      emails[key] = user.email
+    }
+    // Audit records and an outbox message belonging to council B and to provider B.
+    const b = new TestClient(t.app)
+    await b.signIn(emails.adminB!)
+    await b.get('/admin/users/invite')
+    await b.post('/admin/users/invite', {
+      displayName: 'Bea B',
+      email: 'bea@b.example',
+      organisationId: ids.councilB!,
+      role: 'council_officer',
+    })
+    const mb = new TestClient(t.app)
+    await mb.signIn(emails.managerB!)
+    ids.auditB = (
+      await db
+        .selectFrom('auditEvents')
+        .select('id')
+        .where('organisationId', '=', ids.councilB!)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.auditProviderB = (
+      await db
+        .selectFrom('auditEvents')
+        .select('id')
+        .where('organisationId', '=', ids.providerOrgB!)
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.outboxB = (await db.selectFrom('outboxMessages').select('id').executeTakeFirstOrThrow()).id
+  }, 120_000)
+
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  // Every route that takes an id, with an id of something the provider manager of A must not see.
+  // A new route with a parameter fails this test until it is listed here.
+  const foreignIdFor: Record<string, () => string> = {
+    '/locations/:id': () => ids.locationB!,
+    '/providers/:id': () => ids.providerB!,
+    '/admin/users/:id': () => ids.managerB!,
+    '/admin/users/:id/edit': () => ids.managerB!,
+    '/admin/users/:id/disable': () => ids.managerB!,
+    '/admin/users/:id/enable': () => ids.managerB!,
+    '/admin/users/:id/unlock': () => ids.managerB!,
+    '/admin/users/:id/resend-invitation': () => ids.managerB!,
+    '/admin/organisations/:id': () => ids.providerOrgB!,
+    '/admin/organisations/:id/edit': () => ids.providerOrgB!,
+    '/admin/audit/:id': () => ids.auditProviderB!,
+    '/admin/outbox/:id/retry': () => ids.outboxB!,
+  }
+  // Links sent by e-mail carry a secret token, not an id; they are tested in the invitation tests.
+  const tokenRoutes = ['/accept-invitation/:token', '/reset-password/:token']
+
+  it('lists every route that takes an id', () => {
+    const withParams = [
+      ...new Set(
+        t.app.routeTable.filter((r) => r.url.includes('/:') && !r.url.includes('*')).map((r) => r.url),
+      ),
+    ]
+    const unlisted = withParams.filter((url) => !(url in foreignIdFor) && !tokenRoutes.includes(url))
+    expect(unlisted).toEqual([])
+  })
+
+  it('gives a provider manager 404 and nothing of it for another provider’s records, on every id route', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(emails.managerA!)
+    const before = await t.database.db
+      .selectFrom('users')
+      .select(['id', 'status', 'role', 'displayName'])
+      .orderBy('id')
+      .execute()
+    for (const route of t.app.routeTable.filter(
+      (r) => r.url in foreignIdFor && (r.method === 'GET' || r.method === 'POST'),
+    )) {
+      const foreignId = foreignIdFor[route.url]!()
+      const url = route.url.replace(':id', foreignId)
+      const response =
+        route.method === 'GET'
+          ? await client.get(url)
+          : await client.post(url, { displayName: 'Hacked', role: 'admin' })
+      expect(response.statusCode, `${route.method} ${url}`).toBe(404)
+      expect(response.body).toContain('Page not found')
+      expect(response.body).not.toContain('Birch Lodge')
+      expect(response.body).not.toContain('Provider B')
+      if (foreignId.length > 8) expect(response.body).not.toContain(foreignId)
+    }
+    const after = await t.database.db
+      .selectFrom('users')
+      .select(['id', 'status', 'role', 'displayName'])
+      .orderBy('id')
+      .execute()
+    expect(after).toEqual(before)
+  })
+
+  it('shows a provider manager their own provider’s locations only', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(emails.managerA!)
+    expect((await client.get(`/locations/${ids.locationA}`)).statusCode).toBe(200)
+    const list = await client.get('/locations')
+    expect(list.body).toContain('Alder House')
+    expect(list.body).toContain('Aspen Court')
+    expect(list.body).not.toContain('Birch Lodge')
+    expect(list.body).not.toContain('Border View')
+    expect((await client.get('/admin/users')).statusCode).toBe(403)
+  })
+
+  it('shows a council its own area and the homes it contracts with elsewhere, and nothing of another council', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(emails.officerA!)
+    const list = await client.get('/locations')
+    expect(list.body).toContain('Alder House')
+    expect(list.body).toContain('Border View')
+    expect(list.body).not.toContain('Birch Lodge')
+    expect((await client.get(`/locations/${ids.locationB}`)).statusCode).toBe(404)
+    expect((await client.get(`/locations/${ids.locationBContractedByA}`)).statusCode).toBe(200)
+  })
+
+  it('lets a partner see the councils it serves, and not others', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(emails.partnerA!)
+    expect((await client.get(`/locations/${ids.locationA}`)).statusCode).toBe(200)
+    expect((await client.get(`/locations/${ids.locationB}`)).statusCode).toBe(404)
+  })
+
+  it('keeps one council’s admin out of another council’s users and audit records', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(emails.adminA!)
+    expect((await client.get(`/admin/users/${ids.adminB}`)).statusCode).toBe(404)
+    expect((await client.get(`/admin/audit/${ids.auditB}`)).statusCode).toBe(404)
+    expect((await client.get(`/admin/organisations/${ids.councilB}`)).statusCode).toBe(404)
+    const users = await client.get('/admin/users')
+    expect(users.body).toContain(emails.officerA)
+    expect(users.body).toContain(emails.managerA)
+    expect(users.body).not.toContain(emails.adminB)
+    expect(users.body).not.toContain('bea@b.example')
+    // Provider B's location is contracted by A, so A's admin manages provider B's users too.
+    expect(users.body).toContain(emails.managerB)
+    const own = await client.get(`/admin/users/${ids.officerA}`)
+    expect(own.statusCode).toBe(200)
+  })
+})

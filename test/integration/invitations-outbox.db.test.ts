@@ -1,0 +1,179 @@
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { load } from 'cheerio'
+import { sql } from 'kysely'
+import { simpleParser } from 'mailparser'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fileTransport } from '../../src/modules/comms/mail-transports.ts'
+import { sendDueEmails } from '../../src/modules/comms/outbox-sender.ts'
+import { createOrganisation, createUser } from '../support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
+import { engines } from '../support/test-database.ts'
+
+describe.each(engines)('invitations and the outbox on %s', (engine) => {
+  let t: TestApp
+  let councilId: string
+  let admin: { id: string; email: string }
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine)
+    councilId = await createOrganisation(t.database.db, 'council', 'Council I', { onsCode: 'E10000031' })
+    admin = await createUser(t.database.db, councilId, 'admin')
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  async function invite(client: TestClient, email: string) {
+    await client.get('/admin/users/invite')
+    return client.post('/admin/users/invite', {
+      displayName: 'New Person',
+      email,
+      organisationId: councilId,
+      role: 'council_officer',
+    })
+  }
+
+  const linkIn = (body: string) => /http:\/\/carehub\.test(\/accept-invitation\/[\w-]+)/.exec(body)![1]!
+
+  it('keeps an invitation in the outbox while the mail service fails, and sends it when it recovers', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(admin.email)
+    expect((await invite(client, 'outage@example.org')).statusCode).toBe(302)
+
+    t.mail.fail(new Error('mail service unavailable'))
+    const first = await sendDueEmails(t.database.db, t.mail, t.clock)
+    expect(first).toEqual({ sent: 0, failed: 1 })
+    const waiting = await t.database.db
+      .selectFrom('outboxMessages')
+      .selectAll()
+      .where('toAddress', '=', 'outage@example.org')
+      .executeTakeFirstOrThrow()
+    expect(waiting).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'recording: mail service unavailable',
+    })
+
+    // Not retried before its backoff is over, even though the transport is back.
+    t.mail.fail(null)
+    expect(await sendDueEmails(t.database.db, t.mail, t.clock)).toEqual({ sent: 0, failed: 0 })
+
+    // The admin sees the failure.
+    const outbox = load((await client.get('/admin/outbox')).body)
+    expect(outbox('table').text()).toContain('mail service unavailable')
+
+    t.clock.advanceMinutes(1)
+    expect(await sendDueEmails(t.database.db, t.mail, t.clock)).toEqual({ sent: 1, failed: 0 })
+    expect(t.mail.sent.map((m) => m.to)).toContain('outage@example.org')
+    const sent = await t.database.db
+      .selectFrom('outboxMessages')
+      .select(['status', 'attempts'])
+      .where('id', '=', waiting.id)
+      .executeTakeFirstOrThrow()
+    expect(sent).toEqual({ status: 'sent', attempts: 2 })
+  })
+
+  it('lets the invited person set a password once through the link, then sign in', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(admin.email)
+    await invite(client, 'newcomer@example.org')
+    await sendDueEmails(t.database.db, t.mail, t.clock)
+    const message = t.mail.sent.find((m) => m.to === 'newcomer@example.org')!
+    const link = linkIn(message.body)
+
+    const visitor = new TestClient(t.app)
+    expect((await visitor.get(link)).statusCode).toBe(200)
+    const short = await visitor.post(link, { password: 'short', confirmPassword: 'short' })
+    expect(short.statusCode).toBe(400)
+    expect(load(short.body)('.govuk-error-summary').text()).toContain(
+      'Password must be 12 characters or more',
+    )
+    const done = await visitor.post(link, {
+      password: 'a long enough passphrase',
+      confirmPassword: 'a long enough passphrase',
+    })
+    expect(done.headers.location).toBe('/sign-in?passwordSet=1')
+    expect((await visitor.get(link)).statusCode).toBe(404)
+
+    await visitor.get('/sign-in')
+    expect(
+      (
+        await visitor.post('/sign-in', {
+          email: 'newcomer@example.org',
+          password: 'a long enough passphrase',
+        })
+      ).statusCode,
+    ).toBe(302)
+    const actions = await t.database.db
+      .selectFrom('auditEvents')
+      .select('action')
+      .where('action', 'in', ['user-invited', 'invitation-accepted'])
+      .execute()
+    expect(actions.map((a) => a.action).sort()).toEqual(
+      expect.arrayContaining(['invitation-accepted', 'user-invited']),
+    )
+  })
+
+  it('expires an invitation after 7 days', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(admin.email)
+    await invite(client, 'late@example.org')
+    await sendDueEmails(t.database.db, t.mail, t.clock)
+    const link = linkIn(t.mail.sent.find((m) => m.to === 'late@example.org')!.body)
+    t.clock.advanceMinutes(7 * 24 * 60 + 1)
+    const visitor = new TestClient(t.app)
+    const response = await visitor.get(link)
+    expect(response.statusCode).toBe(404)
+    expect(response.body).toContain('This link has expired or been used')
+  })
+
+  it('resets a forgotten password through an e-mailed link, without saying whether the address exists', async () => {
+    const user = await createUser(t.database.db, councilId, 'council_officer')
+    const visitor = new TestClient(t.app)
+    await visitor.get('/forgot-password')
+    const known = await visitor.post('/forgot-password', { email: user.email })
+    const unknown = await visitor.post('/forgot-password', { email: 'nobody@example.org' })
+    expect(load(known.body)('main').text()).toEqual(load(unknown.body)('main').text())
+    await sendDueEmails(t.database.db, t.mail, t.clock)
+    const body = t.mail.sent.find((m) => m.to === user.email)!.body
+    const link = /http:\/\/carehub\.test(\/reset-password\/[\w-]+)/.exec(body)![1]!
+    await visitor.get(link)
+    expect(
+      (
+        await visitor.post(link, {
+          password: 'a brand new passphrase',
+          confirmPassword: 'a brand new passphrase',
+        })
+      ).statusCode,
+    ).toBe(302)
+    await visitor.get('/sign-in')
+    expect(
+      (await visitor.post('/sign-in', { email: user.email, password: 'a brand new passphrase' })).statusCode,
+    ).toBe(302)
+  })
+
+  it('writes real .eml files with the file transport', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'carehub-mail-'))
+    const transport = fileTransport(dir, 'CareHub <no-reply@carehub.example>')
+    await transport.send({
+      id: 'abc',
+      to: 'someone@example.org',
+      subject: 'Hello',
+      body: 'Line one\nhttp://carehub.test/x',
+    })
+    const [file] = await fs.readdir(dir)
+    const parsed = await simpleParser(await fs.readFile(path.join(dir, file!)))
+    expect(parsed.subject).toBe('Hello')
+    expect(parsed.text?.trim()).toBe('Line one\nhttp://carehub.test/x')
+    expect((parsed.to as { text: string }).text).toBe('someone@example.org')
+  })
+
+  it('refuses to change or delete an audit record', async () => {
+    await expect(sql`update audit_events set action = 'tampered'`.execute(t.database.db)).rejects.toThrow(
+      /append-only/,
+    )
+    await expect(sql`delete from audit_events`.execute(t.database.db)).rejects.toThrow(/append-only/)
+  })
+})

@@ -1,0 +1,117 @@
+import os from 'node:os'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { createApp } from '../../src/app.ts'
+import { buildServices, type Services } from '../../src/composition.ts'
+import { loadConfig } from '../../src/config.ts'
+import { fixedClock } from '../../src/domain/clock.ts'
+import type { MailMessage, MailTransport } from '../../src/modules/comms/mail-transports.ts'
+import { testPassword } from './factories.ts'
+import { createTestDatabase, type Engine, type TestDatabase } from './test-database.ts'
+
+// A mail transport the test controls: it records what was sent, and can be made to fail.
+export function recordingTransport() {
+  const sent: MailMessage[] = []
+  let failure: Error | null = null
+  const transport: MailTransport & { sent: MailMessage[]; fail: (e: Error | null) => void } = {
+    name: 'recording',
+    sent,
+    fail: (e) => {
+      failure = e
+    },
+    async send(message) {
+      if (failure) throw failure
+      sent.push(message)
+    },
+  }
+  return transport
+}
+
+export type TestApp = {
+  app: FastifyInstance
+  services: Services
+  database: TestDatabase
+  clock: ReturnType<typeof fixedClock>
+  mail: ReturnType<typeof recordingTransport>
+  close: () => Promise<void>
+}
+
+export async function buildTestApp(engine: Engine, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(engine)
+  const clock = fixedClock(new Date('2020-04-14T08:00:00Z'))
+  const mail = recordingTransport()
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: path.join(os.tmpdir(), 'carehub-test'),
+    BASE_URL: 'http://carehub.test',
+    ...env,
+  })
+  const services = buildServices({
+    db: database.db,
+    clock,
+    config,
+    mailTransport: mail,
+    cookieSecret: 'test-cookie-secret-of-at-least-32-chars',
+  })
+  const app = await createApp(services)
+  await app.ready()
+  return {
+    app,
+    services,
+    database,
+    clock,
+    mail,
+    close: async () => {
+      await app.close()
+      await database.drop()
+    },
+  }
+}
+
+// A browser-like client over inject(): keeps cookies, and reads the CSRF token from the last page.
+export class TestClient {
+  private cookies = new Map<string, string>()
+  csrfToken = ''
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  private cookieHeader() {
+    return [...this.cookies.entries()].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  private remember(response: Awaited<ReturnType<FastifyInstance['inject']>>) {
+    for (const c of response.cookies as { name: string; value: string }[]) {
+      if (c.value === '') this.cookies.delete(c.name)
+      else this.cookies.set(c.name, c.value)
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
+    if (token) this.csrfToken = token[1]!
+    return response
+  }
+
+  async get(url: string) {
+    return this.remember(
+      await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } }),
+    )
+  }
+
+  async post(url: string, form: Record<string, string>, options: { csrf?: boolean } = {}) {
+    const body = new URLSearchParams(options.csrf === false ? form : { _csrf: this.csrfToken, ...form })
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
+      }),
+    )
+  }
+
+  async signIn(email: string, password = testPassword) {
+    await this.get('/sign-in')
+    const response = await this.post('/sign-in', { email, password })
+    if (response.statusCode !== 302) throw new Error(`sign-in as ${email} failed with ${response.statusCode}`)
+    await this.get('/')
+    return response
+  }
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { createDatabase, type Db } from '../../src/db/database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+
+export type Engine = 'pglite' | 'postgres'
+
+// Integration tests run on the embedded database, and again on PostgreSQL when TEST_DATABASE_URL is set.
+export const engines: Engine[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
+
+export type TestDatabase = { db: Db; engine: Engine; drop: () => Promise<void> }
+
+// Each test file gets a fresh, migrated database of its own: nothing is shared between files.
+export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+  if (engine === 'pglite') {
+    const db = createDatabase({ engine: 'pglite', dataDir: null })
+    await migrateToLatest(db)
+    return { db, engine, drop: () => db.destroy() }
+  }
+  const adminUrl = process.env.TEST_DATABASE_URL
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set')
+  const name = `carehub_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const db = createDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 })
+  await migrateToLatest(db)
+  return {
+    db,
+    engine,
+    drop: async () => {
+      await db.destroy()
+      const cleanup = new pg.Client({ connectionString: adminUrl })
+      await cleanup.connect()
+      await cleanup.query(`drop database if exists ${name} with (force)`)
+      await cleanup.end()
+    },
+  }
+}
