@@ -33,7 +33,11 @@ const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22
 
 // Soft, so one test reports every page with problems rather than stopping at the first.
 export async function expectNoAxeViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze()
+  const results = await new AxeBuilder({ page })
+    .withTags(wcagTags)
+    .options({ resultTypes: ['violations'] })
+    .setLegacyMode(true)
+    .analyze()
   const problems = results.violations.map((v) => {
     const targets = v.nodes.slice(0, 3).map((n) => n.target.join(' '))
     const more = v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : ''
