@@ -1,0 +1,139 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoCouncil, demoPassword, demoUsers } from '../src/db/seed/demo-county.ts'
+import { SignInPage } from './pages/sign-in.page.ts'
+import {
+  chromiumAvailable,
+  headingText,
+  launchBrowser,
+  navigateBy,
+  serviceNavigation,
+  warnIfBrowserMissing,
+} from './support/browser.ts'
+import { type E2eServer, startServer } from './support/server.ts'
+
+warnIfBrowserMissing('no-javascript.spec.ts')
+
+const admin = demoUsers.find((u) => u.role === 'admin')!
+const providerManager = demoUsers.find((u) => u.role === 'provider_manager')!
+const firstRowLink = '#main-content table.govuk-table tbody a.govuk-link'
+
+// Every page must work as plain HTML: JavaScript is only an enhancement.
+describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
+  let server: E2eServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  const url = (href: string) => new URL(href, server.baseUrl).toString()
+
+  async function signedIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    const signIn = new SignInPage(page, server.baseUrl)
+    expect((await signIn.open())?.status()).toBe(200)
+    const home = await signIn.signIn(email, demoPassword)
+    expect(home.status()).toBe(200)
+    expect(new URL(page.url()).pathname).toBe('/')
+    // Proof that the enhancement really did not run.
+    expect(await page.locator('body.js-enabled').count()).toBe(0)
+    return { context, page }
+  }
+
+  async function walkNavigation(page: Page) {
+    const navigation = await serviceNavigation(page)
+    expect(navigation.length).toBeGreaterThan(1)
+    for (const item of navigation) {
+      const link = page.locator(`.govuk-service-navigation__item a[href="${item.href}"]`)
+      await expect(link.isVisible(), `${item.text} is visible without the menu script`).resolves.toBe(true)
+      const response = await navigateBy(page, () => link.click())
+      expect(response.status(), item.href).toBe(200)
+      expect(new URL(page.url()).pathname).toBe(item.href)
+      await expect(page.locator('h1').first().isVisible()).resolves.toBe(true)
+      expect(await headingText(page), `h1 of ${item.href}`).not.toBe('')
+    }
+  }
+
+  async function searchLocations(page: Page) {
+    await page.goto(url('/locations'))
+    const name = ((await page.locator(firstRowLink).first().textContent()) ?? '').trim()
+    expect(name).not.toBe('')
+    await page.locator('#search').fill(name)
+    const found = await navigateBy(page, () => page.getByRole('button', { name: 'Apply filters' }).click())
+    expect(found.status()).toBe(200)
+    expect(new URL(page.url()).searchParams.get('search')).toBe(name)
+    await expect(page.locator('#search').inputValue()).resolves.toBe(name)
+    const names = await page.locator(firstRowLink).allTextContents()
+    expect(names.map((n) => n.trim())).toContain(name)
+
+    await page.locator('#search').fill('zzz-no-such-location')
+    await navigateBy(page, () => page.getByRole('button', { name: 'Apply filters' }).click())
+    await expect(page.locator('#main-content').textContent()).resolves.toContain(
+      'No locations match these filters.',
+    )
+  }
+
+  async function signOut(page: Page) {
+    const response = await navigateBy(page, () =>
+      page.getByRole('button', { name: 'Sign out', exact: true }).click(),
+    )
+    expect(response.status()).toBe(200)
+    expect(new URL(page.url()).pathname).toBe('/sign-in')
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+      'You have signed out.',
+    )
+  }
+
+  it('an admin signs in, opens every section, searches, invites a user and signs out', async () => {
+    const { context, page } = await signedIn(admin.email)
+    try {
+      await walkNavigation(page)
+      await searchLocations(page)
+
+      // Choosing the organisation is a server round-trip that brings back the roles it allows.
+      await page.goto(url('/admin/users/invite'))
+      expect(await page.getByRole('radio').count()).toBe(0)
+      const council = page.locator('#organisationId option', { hasText: demoCouncil.name }).first()
+      await page.locator('#organisationId').selectOption((await council.getAttribute('value'))!)
+      const roles = await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
+      expect(roles.status()).toBe(200)
+      expect(await page.getByRole('radio').count()).toBeGreaterThan(0)
+      await expect(page.locator('#organisationId').inputValue()).resolves.toBe(
+        await council.getAttribute('value'),
+      )
+
+      const email = `e2e-nojs-${Date.now()}@northmoor.example`
+      await page.locator('#displayName').fill('Nadia No-Script')
+      await page.locator('#email').fill(email)
+      await page.getByRole('radio', { name: 'Viewer (read only)' }).check()
+      const sent = await navigateBy(page, () => page.getByRole('button', { name: 'Send invitation' }).click())
+      expect(sent.status()).toBe(200)
+      await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
+        `Invitation sent to ${email}`,
+      )
+
+      await signOut(page)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('a provider manager signs in, opens every section, searches and signs out', async () => {
+    const { context, page } = await signedIn(providerManager.email)
+    try {
+      expect((await serviceNavigation(page)).map((n) => n.text)).toEqual(['Home', 'Your locations'])
+      await walkNavigation(page)
+      await searchLocations(page)
+      await signOut(page)
+    } finally {
+      await context.close()
+    }
+  })
+})
