@@ -35,7 +35,10 @@ describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
   const url = (href: string) => new URL(href, server.baseUrl).toString()
 
   async function signedIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 1280, height: 900 },
+    })
     const page = await context.newPage()
     const signIn = new SignInPage(page, server.baseUrl)
     expect((await signIn.open())?.status()).toBe(200)

@@ -5,6 +5,7 @@ import { adminRoutes } from './modules/access/admin.routes.ts'
 import { signInRoutes } from './modules/access/sign-in.routes.ts'
 import { auditRoutes } from './modules/audit/audit.routes.ts'
 import { outboxRoutes } from './modules/comms/outbox.routes.ts'
+import { cqcImportRoutes } from './modules/directory/cqc-import.routes.ts'
 import { directoryRoutes } from './modules/directory/directory.routes.ts'
 import { homeRoutes } from './modules/home/home.routes.ts'
 import { csrfPlugin } from './web/csrf.ts'
@@ -55,7 +56,12 @@ export async function createApp(
     signInRateLimit: config.signInRateLimit,
   })
   await app.register(homeRoutes, { directory: services.directory })
-  await app.register(directoryRoutes, { directory: services.directory })
+  await app.register(directoryRoutes, {
+    directory: services.directory,
+    locationEdits: services.locationEdits,
+    users: services.users,
+  })
+  await app.register(cqcImportRoutes, { imports: services.cqcImports })
   await app.register(adminRoutes, { users: services.users, organisations: services.organisations })
   await app.register(auditRoutes, { audit: services.audit })
   await app.register(outboxRoutes, { outbox: services.outbox })

@@ -15,7 +15,9 @@ import {
   smtpTransport,
 } from './modules/comms/mail-transports.ts'
 import { createOutboxService } from './modules/comms/outbox.service.ts'
+import { createCqcImportService } from './modules/directory/cqc-import.service.ts'
 import { createDirectoryService } from './modules/directory/directory.service.ts'
+import { createLocationEditService } from './modules/directory/location-edit.service.ts'
 
 // The only place that creates concrete things. Tests call buildServices with their own db, clock and transport.
 export function buildServices(deps: {
@@ -33,7 +35,9 @@ export function buildServices(deps: {
     organisations: createOrganisationService({ db, clock }),
     audit: createAuditService({ db }),
     outbox: createOutboxService({ db, clock }),
-    directory: createDirectoryService({ db }),
+    directory: createDirectoryService({ db, clock }),
+    cqcImports: createCqcImportService({ db, clock }),
+    locationEdits: createLocationEditService({ db, clock }),
   }
 }
 

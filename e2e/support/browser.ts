@@ -33,9 +33,11 @@ const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22
 
 // Soft, so one test reports every page with problems rather than stopping at the first.
 export async function expectNoAxeViolations(page: Page, label: string) {
+  // options() replaces the run options, so it must come before withTags(). Legacy mode runs axe in the
+  // page itself instead of opening a blank page per check: half the time, and we have no iframes.
   const results = await new AxeBuilder({ page })
-    .withTags(wcagTags)
     .options({ resultTypes: ['violations'] })
+    .withTags(wcagTags)
     .setLegacyMode(true)
     .analyze()
   const problems = results.violations.map((v) => {

@@ -5,6 +5,7 @@ import { migrateToLatest } from '../db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from '../db/seed/demo-county.ts'
 import { organisationKinds, roles } from '../domain/roles.ts'
 import { serve } from '../main.ts'
+import { importCqcFromCommandLine } from './import-command.ts'
 import { createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
 
 // Each command opens the database, does its work, and closes it again.
@@ -59,6 +60,35 @@ program
       for (const u of demoUsers) console.log(`  ${u.role.padEnd(17)} ${u.email}`)
     })
   })
+
+program
+  .command('import')
+  .description('import data files')
+  .command('cqc')
+  .description(
+    'import a CQC file (care directory with filters, care directory, or API JSON lines): preview, then save in one transaction',
+  )
+  .argument('<file>', 'the CSV, XLSX or JSONL file')
+  .option('--area <local authority>', 'only locations in this local authority (e.g. "Oldham")')
+  .option('--all', 'every location in the file (no area restriction)')
+  .option('--close-missing', 'close locations in the area that are no longer in the file')
+  .option('--yes', 'save without asking after the preview')
+  .action(
+    async (
+      file: string,
+      options: { area?: string; all?: boolean; closeMissing?: boolean; yes?: boolean },
+    ) => {
+      if (!options.area && !options.all)
+        throw new Error('Say which locations: --area "Local authority name" or --all')
+      await withServices((s) =>
+        importCqcFromCommandLine(s, file, {
+          areaName: options.all ? null : options.area!,
+          closeMissing: Boolean(options.closeMissing),
+          yes: Boolean(options.yes),
+        }),
+      )
+    },
+  )
 
 const user = program.command('user').description('manage user accounts')
 

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely'
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration'
 import * as m0001 from './migrations/0001-foundation.ts'
+import * as m0002 from './migrations/0002-directory.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
+  '0002-directory': m0002,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

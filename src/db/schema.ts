@@ -54,6 +54,7 @@ export type LocationTable = {
   status: Generated<string>
   bcpReviewedOn: DateOnly | null
   nhsmail: boolean | null
+  lastImportId: string | null
   createdAt: Timestamp
   updatedAt: Timestamp
 }
@@ -71,6 +72,7 @@ export type UserTable = {
   failedSignInCount: Generated<number>
   lockedUntil: Date | null
   lastSignedInAt: Date | null
+  isApprover: Generated<boolean>
   createdAt: Timestamp
   updatedAt: Timestamp
 }
@@ -112,6 +114,56 @@ export type OutboxMessageTable = {
   sentAt: Date | null
 }
 
+export type LocationStatusEventTable = {
+  id: Generated<string>
+  locationId: string
+  status: 'open' | 'dormant' | 'closed'
+  effectiveFrom: DateOnly
+  source: string
+  importId: string | null
+  recordedBy: string | null
+  recordedAt: Timestamp
+}
+
+export type LocationContactTable = {
+  id: Generated<string>
+  locationId: string
+  name: string
+  jobTitle: string | null
+  phone: string | null
+  email: string | null
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export type CqcImportTable = {
+  id: Generated<string>
+  fileName: string
+  fileHash: string
+  fileContent: Buffer
+  format: string | null
+  areaName: string | null
+  closeMissing: boolean
+  status: string
+  counts: ColumnType<ImportCounts, string, string>
+  problemsCsv: string
+  error: string | null
+  createdBy: string | null
+  organisationId: string | null
+  createdAt: Timestamp
+  savedAt: Date | null
+}
+
+export type ImportCounts = {
+  rows: number
+  create: number
+  update: number
+  unchanged: number
+  skip: number
+  errors: number
+  close: number
+}
+
 export type Database = {
   organisations: OrganisationTable
   partnerCouncils: PartnerCouncilTable
@@ -123,6 +175,9 @@ export type Database = {
   oneTimeTokens: OneTimeTokenTable
   auditEvents: AuditEventTable
   outboxMessages: OutboxMessageTable
+  locationStatusEvents: LocationStatusEventTable
+  locationContacts: LocationContactTable
+  cqcImports: CqcImportTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

@@ -24,6 +24,7 @@ export type Scope =
 export type Permission =
   | 'locations:read'
   | 'locations:write'
+  | 'locations:import'
   | 'contacts:read'
   | 'users:manage'
   | 'organisations:manage'
@@ -33,6 +34,7 @@ export type Permission =
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
     'locations:read',
+    'locations:import',
     'locations:write',
     'contacts:read',
     'users:manage',
@@ -40,7 +42,7 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'audit:read',
     'outbox:read',
   ],
-  council_officer: ['locations:read', 'locations:write', 'contacts:read'],
+  council_officer: ['locations:read', 'locations:write', 'locations:import', 'contacts:read'],
   finance_officer: ['locations:read', 'contacts:read'],
   partner_officer: ['locations:read', 'contacts:read'],
   viewer: ['locations:read'],

@@ -17,6 +17,14 @@ export const csrfPlugin = fp(
         signed: true,
         secure: options.cookieSecure === true,
       },
+      // Ordinary forms give the token as a string; multipart forms (file uploads) as a field object.
+      getToken: (request) => {
+        const field = (request.body as Record<string, unknown> | undefined)?._csrf
+        if (typeof field === 'string') return field
+        if (field && typeof field === 'object' && 'value' in field)
+          return String((field as { value: unknown }).value)
+        return undefined
+      },
     })
     app.addHook('preHandler', (request, reply, done) => {
       const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(request.method)

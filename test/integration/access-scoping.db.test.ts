@@ -75,6 +75,49 @@ describe.each(engines)('access scoping on %s', (engine) => {
         .executeTakeFirstOrThrow()
     ).id
     ids.outboxB = (await db.selectFrom('outboxMessages').select('id').executeTakeFirstOrThrow()).id
+    ids.contactB = (
+      await db
+        .insertInto('locationContacts')
+        .values({
+          locationId: ids.locationB!,
+          name: 'Bea Contact',
+          jobTitle: null,
+          phone: '01632 960001',
+          email: null,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.importB = (
+      await db
+        .insertInto('cqcImports')
+        .values({
+          fileName: 'b.csv',
+          fileHash: 'x',
+          fileContent: Buffer.from('x'),
+          format: null,
+          areaName: 'Council B',
+          closeMissing: false,
+          status: 'previewed',
+          counts: JSON.stringify({
+            rows: 0,
+            create: 0,
+            update: 0,
+            unchanged: 0,
+            skip: 0,
+            errors: 0,
+            close: 0,
+          }),
+          problemsCsv: '',
+          createdBy: ids.adminB!,
+          organisationId: ids.councilB!,
+          createdAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
   }, 120_000)
 
   afterAll(async () => {
@@ -85,6 +128,13 @@ describe.each(engines)('access scoping on %s', (engine) => {
   // A new route with a parameter fails this test until it is listed here.
   const foreignIdFor: Record<string, () => string> = {
     '/locations/:id': () => ids.locationB!,
+    '/locations/:id/edit': () => ids.locationB!,
+    '/locations/:id/contacts': () => ids.locationB!,
+    '/locations/:id/contacts/:contactId/remove': () => ids.locationB!,
+    '/providers/:id/invite': () => ids.providerB!,
+    '/imports/:id': () => ids.importB!,
+    '/imports/:id/confirm': () => ids.importB!,
+    '/imports/:id/problems.csv': () => ids.importB!,
     '/providers/:id': () => ids.providerB!,
     '/admin/users/:id': () => ids.managerB!,
     '/admin/users/:id/edit': () => ids.managerB!,
@@ -122,7 +172,7 @@ describe.each(engines)('access scoping on %s', (engine) => {
       (r) => r.url in foreignIdFor && (r.method === 'GET' || r.method === 'POST'),
     )) {
       const foreignId = foreignIdFor[route.url]!()
-      const url = route.url.replace(':id', foreignId)
+      const url = route.url.replace(':id', foreignId).replace(':contactId', ids.contactB!)
       const response =
         route.method === 'GET'
           ? await client.get(url)
@@ -132,6 +182,7 @@ describe.each(engines)('access scoping on %s', (engine) => {
       expect(response.body).not.toContain('Birch Lodge')
       expect(response.body).not.toContain('Provider B')
       if (foreignId.length > 8) expect(response.body).not.toContain(foreignId)
+      expect(response.body).not.toContain('Bea Contact')
     }
     const after = await t.database.db
       .selectFrom('users')

@@ -107,6 +107,35 @@ export class TestClient {
     )
   }
 
+  // A file upload as a browser sends it, with the page's CSRF token among the fields.
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    file: { field: string; fileName: string; content: Buffer },
+  ) {
+    const boundary = '----carehub-test-boundary'
+    const parts: Buffer[] = []
+    for (const [name, value] of Object.entries({ _csrf: this.csrfToken, ...fields })) {
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+      )
+    }
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+    )
+    parts.push(file.content, Buffer.from(`\r\n--${boundary}--\r\n`))
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat(parts),
+      }),
+    )
+  }
+
   async signIn(email: string, password = testPassword) {
     await this.get('/sign-in')
     const response = await this.post('/sign-in', { email, password })

@@ -269,6 +269,37 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
         .filter((_, j) => batch[j]!.contracted)
         .map((r) => ({ councilId: council, locationId: r.id, createdAt: now }))
       if (contracts.length) await trx.insertInto('councilContracts').values(contracts).execute()
+      // Every location opened on its registration date; the history starts there.
+      await trx
+        .insertInto('locationStatusEvents')
+        .values(
+          ids.map((r, j) => ({
+            locationId: r.id,
+            status: 'open' as const,
+            effectiveFrom: batch[j]!.row.registrationStart,
+            source: 'demo',
+            importId: null,
+            recordedBy: null,
+            recordedAt: now,
+          })),
+        )
+        .execute()
+      const contacts = ids
+        .filter(() => faker.datatype.boolean(0.6))
+        .map((r) => ({
+          locationId: r.id,
+          name: faker.person.fullName(),
+          jobTitle: faker.helpers.arrayElement([
+            'Registered manager',
+            'Deputy manager',
+            'Operations director',
+          ]),
+          phone: `01632 ${faker.string.numeric(6)}`,
+          email: `manager${faker.string.numeric(4)}@care.example`,
+          createdAt: now,
+          updatedAt: now,
+        }))
+      if (contacts.length) await trx.insertInto('locationContacts').values(contacts).execute()
     }
 
     for (const user of demoUsers) {

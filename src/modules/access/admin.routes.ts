@@ -82,8 +82,15 @@ export async function adminRoutes(
       role: text(body.role),
     }
     // Choosing the organisation first (without JavaScript) shows the roles it allows.
-    if (text(body.step) === 'organisation')
+    if (text(body.step) === 'organisation') {
+      if ((await users.rolesFor(actor, values.organisationId)).length === 0) {
+        const errors = { organisationId: 'Select the person’s organisation' }
+        return reply
+          .code(400)
+          .render('access/views/invite-user.njk', await renderInvite(request, values, errors))
+      }
       return reply.render('access/views/invite-user.njk', await renderInvite(request, values))
+    }
     const result = await users.inviteUser(actor, values)
     if (!result.ok)
       return reply

@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { organisationVisible } from '../../db/scope.ts'
+import { locationVisible, organisationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { type Actor, assignableRoles, can, organisationScope } from '../../domain/policy.ts'
+import { type Actor, assignableRoles, can, locationScope, organisationScope } from '../../domain/policy.ts'
 import { isOrganisationKind, type Role, rolesForOrganisationKind } from '../../domain/roles.ts'
 import { isLocked, passwordProblem } from '../../domain/sign-in.rules.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
@@ -372,7 +372,116 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
     return done ? { ok: true, value: { userId: live.userId } } : null
   }
 
+  // Who may invite a provider's users: admins who see the provider, and the provider's own approver.
+  async function mayInviteToProvider(actor: Actor, providerId: string): Promise<boolean> {
+    if (!isUuid(providerId)) return false
+    if (actor.role === 'provider_manager') {
+      if (actor.providerId !== providerId) return false
+      const me = await db
+        .selectFrom('users')
+        .select('isApprover')
+        .where('id', '=', actor.userId)
+        .executeTakeFirst()
+      return Boolean(me?.isApprover)
+    }
+    if (!can(actor, 'users:manage')) return false
+    const visible = await db
+      .selectFrom('locations')
+      .select('locations.id')
+      .where('locations.providerId', '=', providerId)
+      .where(locationVisible(locationScope(actor)))
+      .executeTakeFirst()
+    return Boolean(visible)
+  }
+
+  async function inviteToProvider(
+    actor: Actor,
+    providerId: string,
+    input: { email: string; displayName: string; approver: boolean },
+  ): Promise<Outcome<{ userId: string }> | null> {
+    if (!(await mayInviteToProvider(actor, providerId))) return null
+    const errors: FieldErrors = {}
+    const email = input.email.trim().toLowerCase()
+    const displayName = input.displayName.trim()
+    if (!email) errors.email = 'Enter an e-mail address'
+    else if (!emailPattern.test(email))
+      errors.email = 'Enter an e-mail address in the correct format, like name@example.org'
+    if (!displayName) errors.displayName = 'Enter the person’s full name'
+    if (
+      !errors.email &&
+      (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())
+    ) {
+      errors.email = 'A user with this e-mail address already exists'
+    }
+    if (Object.keys(errors).length) return { ok: false, errors }
+    const userId = await db.transaction().execute(async (trx) => {
+      const now = clock.now()
+      // A provider gets its organisation (for sign-in) the first time someone is invited to it.
+      let organisation = await trx
+        .selectFrom('organisations')
+        .select('id')
+        .where('providerId', '=', providerId)
+        .executeTakeFirst()
+      if (!organisation) {
+        const provider = await trx
+          .selectFrom('providers')
+          .select(['name', 'cqcProviderId'])
+          .where('id', '=', providerId)
+          .executeTakeFirstOrThrow()
+        const taken = await trx
+          .selectFrom('organisations')
+          .select('id')
+          .where(sql`lower(name)`, '=', provider.name.toLowerCase())
+          .executeTakeFirst()
+        organisation = await trx
+          .insertInto('organisations')
+          .values({
+            name: taken
+              ? `${provider.name} (${provider.cqcProviderId ?? providerId.slice(0, 8)})`
+              : provider.name,
+            kind: 'provider',
+            providerId,
+            onsCode: null,
+            odsCode: null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      }
+      const user = await trx
+        .insertInto('users')
+        .values({
+          email,
+          displayName,
+          role: 'provider_manager',
+          organisationId: organisation.id,
+          status: 'invited',
+          isApprover: input.approver,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(['id', 'email', 'displayName', 'role', 'organisationId', 'isApprover'])
+        .executeTakeFirstOrThrow()
+      const token = await issueToken(trx, user.id, 'invitation', now)
+      await enqueueEmail(trx, invitationEmail(email, displayName, token), now)
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        organisationId: organisation.id,
+        action: AuditAction.userInvited,
+        entityType: 'user',
+        entityId: user.id,
+        after: user,
+        occurredAt: now,
+      })
+      return user.id
+    })
+    return { ok: true, value: { userId } }
+  }
+
   return {
+    mayInviteToProvider,
+    inviteToProvider,
     listUsers,
     getUser,
     organisationsForInvite,

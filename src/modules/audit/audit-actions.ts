@@ -20,6 +20,16 @@ export const AuditAction = {
   organisationUpdated: 'organisation-updated',
   outboxRetried: 'outbox-message-retried',
   demoLoaded: 'demo-county-loaded',
+  importPreviewed: 'cqc-import-previewed',
+  importSaved: 'cqc-import-saved',
+  importFailed: 'cqc-import-failed',
+  locationCreatedByImport: 'location-created-by-import',
+  locationUpdatedByImport: 'location-updated-by-import',
+  locationClosedByImport: 'location-closed-by-import',
+  locationCreated: 'location-created',
+  locationUpdated: 'location-updated',
+  contactAdded: 'location-contact-added',
+  contactRemoved: 'location-contact-removed',
 } as const
 
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction]

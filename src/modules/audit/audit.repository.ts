@@ -29,6 +29,27 @@ export async function recordAudit(db: DbOrTransaction, entry: AuditEntry): Promi
     .execute()
 }
 
+// Many records at once (an import of thousands of rows), in batches, in the caller's transaction.
+export async function recordAudits(db: DbOrTransaction, entries: AuditEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 1000) {
+    await db
+      .insertInto('auditEvents')
+      .values(
+        entries.slice(i, i + 1000).map((entry) => ({
+          actorUserId: entry.actorUserId,
+          organisationId: entry.organisationId,
+          action: entry.action,
+          entityType: entry.entityType,
+          entityId: entry.entityId,
+          before: entry.before === undefined ? null : JSON.stringify(withoutSecrets(entry.before)),
+          after: entry.after === undefined ? null : JSON.stringify(withoutSecrets(entry.after)),
+          occurredAt: entry.occurredAt,
+        })),
+      )
+      .execute()
+  }
+}
+
 const secretKeys = new Set(['passwordHash', 'password', 'tokenHash'])
 
 function withoutSecrets(value: unknown): unknown {

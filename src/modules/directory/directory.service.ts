@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
+import type { Clock } from '../../domain/clock.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import { serviceTypes } from '../../domain/service-types.ts'
 import { isUuid } from '../access/users.service.ts'
@@ -9,27 +10,42 @@ export type LocationFilter = {
   search?: string
   serviceType?: string
   area?: string
-  page: number
-  pageSize: number
+  contracted?: string // 'yes' | 'no'
+  inArea?: string // 'in' | 'out'
+  status?: string // 'open' | 'dormant' | 'closed'
+  sort?: string
+  order?: string
 }
 
+export const sortableColumns = {
+  name: 'locations.name',
+  serviceType: 'locations.serviceType',
+  area: 'locations.area',
+  beds: 'locations.registeredBeds',
+  postcode: 'locations.postcode',
+} as const
+
 // Reads of providers and locations, always through the actor's scope.
-export function createDirectoryService(deps: { db: Db }) {
+export function createDirectoryService(deps: { db: Db; clock: Clock }) {
   const { db } = deps
 
   function visibleLocations(actor: Actor) {
     return db.selectFrom('locations').where(locationVisible(locationScope(actor)))
   }
 
-  async function listLocations(actor: Actor, filter: LocationFilter) {
-    if (!can(actor, 'locations:read')) return null
+  // The filters shared by the list, its exports and the counts.
+  function filtered(actor: Actor, filter: LocationFilter) {
     let query = visibleLocations(actor)
     if (filter.search) {
       const term = `%${filter.search.toLowerCase()}%`
       query = query.where((eb) =>
         eb.or([
           eb(sql`lower(locations.name)`, 'like', term),
-          eb(sql`lower(locations.postcode)`, 'like', term),
+          eb(
+            sql`lower(replace(locations.postcode, ' ', ''))`,
+            'like',
+            `%${filter.search!.toLowerCase().replace(/\s+/g, '')}%`,
+          ),
           eb(sql`lower(locations.cqc_location_id)`, 'like', term),
         ]),
       )
@@ -38,9 +54,42 @@ export function createDirectoryService(deps: { db: Db }) {
       query = query.where('locations.serviceType', '=', filter.serviceType)
     }
     if (filter.area) query = query.where('locations.area', '=', filter.area)
+    if (filter.status === 'open')
+      query = query.where('locations.status', '=', 'open').where('locations.dormant', '=', false)
+    if (filter.status === 'dormant')
+      query = query.where('locations.status', '=', 'open').where('locations.dormant', '=', true)
+    if (filter.status === 'closed') query = query.where('locations.status', '=', 'closed')
+    // "Contracted" and "in area" are relative to the viewer's councils (any council for providers and regions).
+    const councils = actor.councilIds
+    if (filter.contracted === 'yes' || filter.contracted === 'no') {
+      query = query.where((eb) => {
+        let contract = eb
+          .selectFrom('councilContracts')
+          .select(sql`1`.as('one'))
+          .whereRef('councilContracts.locationId', '=', 'locations.id')
+        if (councils.length) contract = contract.where('councilContracts.councilId', 'in', councils)
+        return filter.contracted === 'yes' ? eb.exists(contract) : eb.not(eb.exists(contract))
+      })
+    }
+    if ((filter.inArea === 'in' || filter.inArea === 'out') && councils.length) {
+      query = query.where((eb) =>
+        filter.inArea === 'in'
+          ? eb('locations.councilId', 'in', councils)
+          : eb.or([eb('locations.councilId', 'is', null), eb('locations.councilId', 'not in', councils)]),
+      )
+    }
+    return query
+  }
+
+  async function listLocations(actor: Actor, filter: LocationFilter & { page: number; pageSize: number }) {
+    if (!can(actor, 'locations:read')) return null
+    const query = filtered(actor, filter)
     const countRow = await query
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .executeTakeFirstOrThrow()
+    const sortColumn =
+      sortableColumns[(filter.sort ?? 'name') as keyof typeof sortableColumns] ?? sortableColumns.name
+    const direction = filter.order === 'desc' ? 'desc' : 'asc'
     const locations = await query
       .innerJoin('providers', 'providers.id', 'locations.providerId')
       .select([
@@ -51,14 +100,64 @@ export function createDirectoryService(deps: { db: Db }) {
         'locations.serviceType',
         'locations.registeredBeds',
         'locations.status',
+        'locations.dormant',
         'providers.name as providerName',
       ])
-      .orderBy('locations.name')
+      .orderBy(sql.ref(sortColumn), sql.raw(`${direction} nulls last`))
       .orderBy('locations.id')
       .limit(filter.pageSize)
       .offset((filter.page - 1) * filter.pageSize)
       .execute()
     return { locations, total: Number(countRow.count) }
+  }
+
+  // Every row of the filtered list, in batches (keyset pages), so an export runs in bounded memory.
+  async function* exportLocations(actor: Actor, filter: LocationFilter) {
+    if (!can(actor, 'locations:read')) return
+    let after = ''
+    for (;;) {
+      const batch = await filtered(actor, filter)
+        .innerJoin('providers', 'providers.id', 'locations.providerId')
+        .leftJoin('organisations as council', 'council.id', 'locations.councilId')
+        .select((eb) => [
+          'locations.id',
+          'locations.cqcLocationId',
+          'locations.name',
+          'providers.name as providerName',
+          'providers.cqcProviderId',
+          'locations.serviceType',
+          'locations.addressLine1',
+          'locations.town',
+          'locations.postcode',
+          'council.name as councilName',
+          'locations.localAuthorityName',
+          'locations.area',
+          'locations.registeredBeds',
+          'locations.peopleSupported',
+          'locations.cqcRating',
+          'locations.status',
+          'locations.dormant',
+          'locations.bcpReviewedOn',
+          eb
+            .exists(
+              eb
+                .selectFrom('councilContracts')
+                .select(sql`1`.as('one'))
+                .whereRef('councilContracts.locationId', '=', 'locations.id')
+                .$if(actor.councilIds.length > 0, (q) =>
+                  q.where('councilContracts.councilId', 'in', actor.councilIds),
+                ),
+            )
+            .as('contracted'),
+        ])
+        .where('locations.id', '>', after || '00000000-0000-0000-0000-000000000000')
+        .orderBy('locations.id')
+        .limit(1000)
+        .execute()
+      if (batch.length === 0) return
+      yield batch
+      after = batch[batch.length - 1]!.id
+    }
   }
 
   async function areas(actor: Actor): Promise<string[]> {
@@ -94,7 +193,23 @@ export function createDirectoryService(deps: { db: Db }) {
       actor.role === 'provider_manager' || actor.organisationKind === 'region'
         ? contractedBy
         : contractedBy.filter((c) => actor.councilIds.includes(c.id))
-    return { location, contractedBy: visibleContracts }
+    const history = await db
+      .selectFrom('locationStatusEvents')
+      .select(['status', 'effectiveFrom', 'source', 'recordedAt'])
+      .where('locationId', '=', id)
+      .orderBy('effectiveFrom', 'desc')
+      .orderBy('id', 'desc')
+      .execute()
+    // Named contacts are for council and partner officers only.
+    const contacts = can(actor, 'contacts:read')
+      ? await db
+          .selectFrom('locationContacts')
+          .select(['id', 'name', 'jobTitle', 'phone', 'email'])
+          .where('locationId', '=', id)
+          .orderBy('name')
+          .execute()
+      : null
+    return { location, contractedBy: visibleContracts, history, contacts }
   }
 
   async function getProvider(actor: Actor, id: string) {
@@ -140,7 +255,7 @@ export function createDirectoryService(deps: { db: Db }) {
     }))
   }
 
-  return { listLocations, areas, getLocation, getProvider, summary }
+  return { listLocations, exportLocations, areas, getLocation, getProvider, summary }
 }
 
 export type DirectoryService = ReturnType<typeof createDirectoryService>

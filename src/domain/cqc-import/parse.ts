@@ -1,0 +1,477 @@
+import { parse as parseCsv } from 'csv-parse/sync'
+import type { CellValue } from 'exceljs'
+import { isCareHome } from '../service-types.ts'
+import {
+  type CqcFileFormat,
+  type CqcLocation,
+  type ImportProblem,
+  isCqcLocationId,
+  normalisePostcode,
+  normaliseRating,
+  type ParsedFile,
+  type ParsedRow,
+} from './cqc-location.ts'
+import { parseCqcDate } from './dates.ts'
+import { type CqcField, checkHeaders, columnNames, type HeaderMap, mapHeaders } from './headers.ts'
+import { classifyService, isAdultSocialCareSector, splitServiceTypes } from './service-types.ts'
+
+// One row of any CQC file, before it is checked: each known column's text and the header it came from.
+type Cell = { column: string; value: string | null }
+type RawRecord = {
+  rowNumber: number
+  cells: Partial<Record<CqcField, Cell>>
+  serviceTypes: string[]
+  isProvider: boolean
+  // A problem with the row as a whole (a CSV row with the wrong number of fields).
+  rowProblem?: string
+}
+
+export async function parseCqcFile(input: { fileName: string; content: Buffer }): Promise<ParsedFile> {
+  const extension = input.fileName.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? ''
+  if (extension === 'jsonl' || extension === 'ndjson' || extension === 'json') {
+    return parseJsonLines(decodeText(input.content))
+  }
+  if (extension === 'csv') return parseCsvFile(decodeText(input.content))
+  if (extension === 'xlsx') return parseXlsxFile(input.content)
+  const reason =
+    extension === 'xls'
+      ? 'This is the old Excel format (.xls): save it as .xlsx or .csv and try again.'
+      : `CareHub reads CQC files saved as .csv, .xlsx or .jsonl, and this file is ${extension ? `.${extension}` : 'of no known type'}.`
+  return fileProblem(null, reason)
+}
+
+function fileProblem(
+  format: CqcFileFormat | null,
+  reason: string,
+  rowNumber: number | null = null,
+): ParsedFile {
+  return { format, rows: [], fileProblems: [{ rowNumber, column: null, reason }] }
+}
+
+// Spreadsheets saved as "CSV" by older Excel are Windows-1252, not UTF-8.
+function decodeText(content: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(content).replace(/^\uFEFF/, '')
+  } catch {
+    return new TextDecoder('windows-1252').decode(content)
+  }
+}
+
+// --- JSON lines: CQC API location records ------------------------------------------------------
+
+function parseJsonLines(text: string): ParsedFile {
+  const lines = jsonItems(text)
+  if (lines.length === 0) return fileProblem('cqc-api-jsonl', 'The file is empty.')
+  const objects = lines.filter((l): l is JsonItem & { value: Record<string, unknown> } => isObject(l.value))
+  if (objects.length > 0 && !objects.some((l) => 'locationId' in l.value || 'providerId' in l.value)) {
+    const keys = [...new Set(objects.flatMap((l) => Object.keys(l.value)))].slice(0, 30)
+    return fileProblem(
+      null,
+      `These are not CQC API location records: none has a locationId. Fields found: ${keys.join(', ')}.`,
+    )
+  }
+  const records: (RawRecord | ParsedRow)[] = lines.map((line) => {
+    if (line.value === invalidJson) {
+      return {
+        rowNumber: line.rowNumber,
+        outcome: 'error',
+        cqcLocationId: null,
+        problems: [{ rowNumber: line.rowNumber, column: null, reason: 'Line is not valid JSON' }],
+      }
+    }
+    if (!isObject(line.value)) {
+      return {
+        rowNumber: line.rowNumber,
+        outcome: 'error',
+        cqcLocationId: null,
+        problems: [{ rowNumber: line.rowNumber, column: null, reason: 'Line is not a JSON object' }],
+      }
+    }
+    return jsonRecord(line.value, line.rowNumber)
+  })
+  return { format: 'cqc-api-jsonl', rows: checkRecords(records), fileProblems: [] }
+}
+
+const invalidJson = Symbol('invalid JSON')
+type JsonItem = { rowNumber: number; value: unknown }
+
+// One object a line; a whole-file JSON array (as some tools save API results) is read item by item.
+function jsonItems(text: string): JsonItem[] {
+  if (text.trimStart().startsWith('[')) {
+    try {
+      const all: unknown = JSON.parse(text)
+      if (Array.isArray(all)) return all.map((value, i) => ({ rowNumber: i + 1, value }))
+    } catch {
+      // Not one array after all: read it line by line.
+    }
+  }
+  const items: JsonItem[] = []
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return
+    let value: unknown
+    try {
+      value = JSON.parse(line)
+    } catch {
+      value = invalidJson
+    }
+    items.push({ rowNumber: i + 1, value })
+  })
+  return items
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function jsonRecord(item: Record<string, unknown>, rowNumber: number): RawRecord {
+  const cells: Partial<Record<CqcField, Cell>> = {}
+  const put = (field: CqcField, column: string, value: unknown) => {
+    cells[field] = { column, value: scalarText(value) }
+  }
+  put('locationId', 'locationId', item.locationId)
+  put('name', 'name', item.name)
+  put('providerId', 'providerId', item.providerId)
+  put('providerName', 'providerName', item.providerName)
+  put('odsCode', 'odsCode', item.odsCode)
+  put('addressLine1', 'postalAddressLine1', item.postalAddressLine1)
+  put('addressLine2', 'postalAddressLine2', item.postalAddressLine2)
+  put('town', 'postalAddressTownCity', item.postalAddressTownCity)
+  put('postcode', 'postalCode', item.postalCode)
+  put('localAuthority', 'localAuthority', item.localAuthority)
+  put('inspectionDirectorate', 'inspectionDirectorate', item.inspectionDirectorate)
+  put('primaryInspectionCategory', 'inspectionCategories', primaryCategory(item.inspectionCategories))
+  put('careHome', 'careHome', item.careHome)
+  put('beds', 'numberOfBeds', item.numberOfBeds)
+  put('registrationStart', 'registrationDate', item.registrationDate)
+  put('registrationEnd', 'deregistrationDate', item.deregistrationDate)
+  put('registrationStatus', 'registrationStatus', item.registrationStatus)
+  put('dormant', 'dormancy', item.dormancy)
+  const overall =
+    isObject(item.currentRatings) && isObject(item.currentRatings.overall) ? item.currentRatings.overall : {}
+  put('rating', 'currentRatings.overall.rating', overall.rating)
+  put('ratingDate', 'currentRatings.overall.reportDate', overall.reportDate)
+  const serviceTypes = Array.isArray(item.gacServiceTypes)
+    ? item.gacServiceTypes
+        .map((s) => (isObject(s) ? (scalarText(s.description) ?? scalarText(s.name)) : scalarText(s)))
+        .filter((s): s is string => s !== null)
+    : []
+  return {
+    rowNumber,
+    cells,
+    serviceTypes: [...new Set(serviceTypes)],
+    isProvider: item.organisationType === 'Provider' || (!('locationId' in item) && 'locationIds' in item),
+  }
+}
+
+function primaryCategory(categories: unknown): string | null {
+  if (!Array.isArray(categories)) return null
+  const primary = categories.find((c) => isObject(c) && String(c.primary) === 'true')
+  return isObject(primary) ? scalarText(primary.name) : null
+}
+
+function scalarText(value: unknown): string | null {
+  if (typeof value === 'string') return value.trim() === '' ? null : value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return null
+}
+
+// --- CSV and Excel: the directory exports -------------------------------------------------------
+
+type Table = { headerRowNumber: number; header: string[]; rows: { rowNumber: number; cells: string[] }[] }
+
+function parseCsvFile(text: string): ParsedFile {
+  let records: string[][]
+  try {
+    // Empty lines are kept so that row numbers stay those a spreadsheet shows; they are dropped below.
+    records = parseCsv(text, {
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      trim: true,
+      skip_empty_lines: false,
+    }) as string[][]
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? null
+    return fileProblem(null, `The file could not be read as CSV: ${(error as Error).message}`, line)
+  }
+  const headerIndex = records.findIndex((r) => r.some((c) => c.trim() !== ''))
+  if (headerIndex === -1) return fileProblem(null, 'The file is empty.')
+  const table: Table = {
+    headerRowNumber: headerIndex + 1,
+    header: records[headerIndex]!,
+    rows: records.slice(headerIndex + 1).map((cells, i) => ({ rowNumber: headerIndex + i + 2, cells })),
+  }
+  return parseTable(table, true)
+}
+
+async function parseXlsxFile(content: Buffer): Promise<ParsedFile> {
+  // Loaded only when needed: it is large, and most imports are CSV.
+  const { default: ExcelJS } = await import('exceljs')
+  const workbook = new ExcelJS.Workbook()
+  try {
+    await workbook.xlsx.load(content as unknown as Parameters<typeof workbook.xlsx.load>[0])
+  } catch (error) {
+    return fileProblem(null, `The file could not be read as an Excel workbook: ${(error as Error).message}`)
+  }
+  const sheets = workbook.worksheets
+  if (sheets.length === 0) return fileProblem(null, 'The workbook has no worksheets.')
+  // The first worksheet, unless a later one is plainly the data (CQC workbooks may open with notes).
+  let chosen: { sheet: (typeof sheets)[number]; headerRow: number } | null = null
+  for (const sheet of sheets) {
+    for (let r = 1; r <= Math.min(sheet.rowCount, 20) && !chosen; r++) {
+      const columns = mapHeaders(rowTexts(sheet.getRow(r), 0))
+      if (columns.has('locationId') && columns.has('name')) chosen = { sheet, headerRow: r }
+    }
+    if (chosen) break
+  }
+  if (!chosen) {
+    const sheet = sheets[0]!
+    let headerRow = 1
+    while (headerRow < sheet.rowCount && rowTexts(sheet.getRow(headerRow), 0).every((c) => c === ''))
+      headerRow++
+    chosen = { sheet, headerRow }
+  }
+  const { sheet, headerRow } = chosen
+  const header = rowTexts(sheet.getRow(headerRow), 0)
+  const rows: Table['rows'] = []
+  for (let r = headerRow + 1; r <= sheet.rowCount; r++) {
+    rows.push({ rowNumber: r, cells: rowTexts(sheet.getRow(r), header.length) })
+  }
+  return parseTable({ headerRowNumber: headerRow, header, rows }, false)
+}
+
+type SheetRow = { cellCount: number; getCell(column: number): { value: CellValue } }
+
+function rowTexts(row: SheetRow, width: number): string[] {
+  const texts: string[] = []
+  for (let c = 1; c <= Math.max(row.cellCount, width); c++) texts.push(cellText(row.getCell(c).value).trim())
+  return texts
+}
+
+function cellText(value: CellValue): string {
+  if (value === null || value === undefined) return ''
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10)
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if ('richText' in value) return value.richText.map((t) => t.text).join('')
+  if ('hyperlink' in value) return cellText(value.text as CellValue)
+  if ('result' in value) return cellText(value.result as CellValue)
+  return ''
+}
+
+function parseTable(table: Table, checkFieldCount: boolean): ParsedFile {
+  const { format, columns, problem } = checkHeaders(table.header)
+  if (problem) return { format, rows: [], fileProblems: [{ ...problem, rowNumber: table.headerRowNumber }] }
+  const width = table.header.length
+  const records: RawRecord[] = []
+  for (const row of table.rows) {
+    if (row.cells.every((c) => c.trim() === '')) continue
+    const record = tableRecord(row.cells, row.rowNumber, columns)
+    // A row with a field too many or too few has its columns shifted: nothing in it can be trusted.
+    const extra = row.cells.slice(width)
+    if (checkFieldCount && (row.cells.length < width || extra.some((c) => c.trim() !== ''))) {
+      record.rowProblem = `This row has ${row.cells.length} fields but the header row has ${width}`
+    }
+    records.push(record)
+  }
+  return { format, rows: checkRecords(records), fileProblems: [] }
+}
+
+function tableRecord(values: string[], rowNumber: number, columns: HeaderMap): RawRecord {
+  const cells: Partial<Record<CqcField, Cell>> = {}
+  for (const [field, { index, header }] of columns) {
+    const value = values[index]?.trim() ?? ''
+    cells[field] = { column: header, value: value === '' ? null : value }
+  }
+  const serviceTypes = splitServiceTypes(cells.serviceTypes?.value ?? null)
+  // The care directory lists providers too: no location ID, a /provider/ link, and the ownership
+  // ("Partnership", "Organisation", …) where the service types would be.
+  const isProvider =
+    !cells.locationId?.value &&
+    (/\/provider\//i.test(cells.url?.value ?? '') ||
+      (serviceTypes.length > 0 && serviceTypes.every((s) => ownershipWords.has(s.toLowerCase()))))
+  return { rowNumber, cells, serviceTypes, isProvider }
+}
+
+const ownershipWords = new Set(['partnership', 'organisation', 'individual', 'nhs body'])
+
+// --- Checking each row --------------------------------------------------------------------------
+
+function checkRecords(records: (RawRecord | ParsedRow)[]): ParsedRow[] {
+  const firstRowById = new Map<string, number>()
+  return records.map((record) => {
+    const row = 'outcome' in record ? record : checkRecord(record)
+    if (row.outcome === 'skip' || 'outcome' in record) return row
+    const id = row.outcome === 'location' ? row.location.cqcLocationId : row.cqcLocationId
+    if (id === null || !isCqcLocationId(id)) return row
+    const first = firstRowById.get(id)
+    if (first === undefined) {
+      firstRowById.set(id, row.rowNumber)
+      return row
+    }
+    const duplicate: ImportProblem = {
+      rowNumber: row.rowNumber,
+      column: record.cells.locationId?.column ?? columnNames.locationId[0],
+      reason: `Location ID ${id} appears more than once in this file (first on row ${first})`,
+      value: id,
+      cqcLocationId: id,
+    }
+    const earlier = row.outcome === 'error' ? row.problems : []
+    return {
+      rowNumber: row.rowNumber,
+      outcome: 'error',
+      cqcLocationId: id,
+      problems: [...earlier, duplicate],
+      localAuthorityName:
+        row.outcome === 'location' ? row.location.localAuthorityName : row.localAuthorityName,
+    }
+  })
+}
+
+function checkRecord(record: RawRecord): ParsedRow {
+  const { rowNumber, cells } = record
+  const text = (field: CqcField) => cells[field]?.value ?? null
+  const columnOf = (field: CqcField) => cells[field]?.column ?? columnNames[field][0]
+  const rawId = text('locationId')?.toUpperCase() ?? null
+  const name = tidy(text('name'))
+  const localAuthorityName = tidy(text('localAuthority'))
+  const problems: ImportProblem[] = []
+  const problem = (field: CqcField | null, reason: string, value?: string | null) => {
+    problems.push({
+      rowNumber,
+      column: field ? columnOf(field) : null,
+      reason,
+      ...(value != null ? { value } : {}),
+      cqcLocationId: rawId,
+    })
+  }
+
+  if (record.rowProblem) {
+    problem(null, record.rowProblem)
+    return { rowNumber, outcome: 'error', cqcLocationId: rawId, problems, localAuthorityName }
+  }
+  if (record.isProvider) {
+    return { rowNumber, outcome: 'skip', cqcLocationId: null, name, reason: 'A provider, not a location' }
+  }
+
+  const careHome = yesNo(text('careHome'))
+  if (careHome === 'invalid') problem('careHome', `${columnOf('careHome')} must be Y or N`, text('careHome'))
+  const sector = text('inspectionDirectorate') ?? text('primaryInspectionCategory')
+  const adultSocialCareSector =
+    isAdultSocialCareSector(text('inspectionDirectorate')) ??
+    isAdultSocialCareSector(text('primaryInspectionCategory'))
+  const hasCareHomeFlag = careHome === true
+  if (record.serviceTypes.length === 0 && !hasCareHomeFlag && adultSocialCareSector === null) {
+    problem('serviceTypes', 'Service type is missing, so CareHub cannot tell what kind of service this is')
+  }
+  const verdict = classifyService({
+    serviceTypes: record.serviceTypes,
+    careHome: careHome === 'invalid' ? null : careHome,
+    adultSocialCareSector,
+    sectorName: sector,
+  })
+  if (!verdict.adultSocialCare && problems.length === 0) {
+    return {
+      rowNumber,
+      outcome: 'skip',
+      cqcLocationId: rawId,
+      name,
+      reason: `Not an adult social care service (${verdict.what})`,
+    }
+  }
+
+  if (rawId === null) problem('locationId', 'Location ID is missing')
+  else if (!isCqcLocationId(rawId)) {
+    problem('locationId', 'Location ID must look like 1-123456789 (or an NHS site code such as RX3LD)', rawId)
+  }
+  if (name === null) problem('name', 'Location name is missing')
+
+  let beds: number | null = null
+  const bedsText = text('beds')
+  if (bedsText !== null) {
+    if (/^\d+$/.test(bedsText)) beds = Number(bedsText)
+    else problem('beds', `${columnOf('beds')} must be a whole number, 0 or more`, bedsText)
+  }
+
+  const date = (field: CqcField): string | null => {
+    const value = text(field)
+    if (value === null) return null
+    const parsed = parseCqcDate(value)
+    if (parsed === null) {
+      problem(
+        field,
+        `${columnOf(field)} is not a date CareHub recognises (use dd/mm/yyyy or yyyy-mm-dd)`,
+        value,
+      )
+    }
+    return parsed
+  }
+  const registrationStart = date('registrationStart')
+  const registrationEnd = date('registrationEnd')
+  const publicationDate = date('publicationDate')
+  const ratingDate = date('ratingDate')
+
+  const dormant = yesNo(text('dormant'))
+  if (dormant === 'invalid') problem('dormant', `${columnOf('dormant')} must be Y or N`, text('dormant'))
+
+  const status = text('registrationStatus')?.toLowerCase() ?? null
+  if (status !== null && status !== 'registered' && status !== 'deregistered') {
+    problem(
+      'registrationStatus',
+      `${columnOf('registrationStatus')} must be Registered or Deregistered`,
+      status,
+    )
+  }
+
+  if (problems.length > 0 || !verdict.adultSocialCare || rawId === null || name === null) {
+    return { rowNumber, outcome: 'error', cqcLocationId: rawId, problems, localAuthorityName }
+  }
+
+  const cqcRating = normaliseRating(text('rating'))
+  const location: CqcLocation = {
+    cqcLocationId: rawId,
+    cqcProviderId: tidy(text('providerId'))?.toUpperCase() ?? null,
+    providerName: tidy(text('providerName')),
+    providerCompaniesHouseNumber: companiesHouseNumber(text('providerCompaniesHouseNumber')),
+    providerOwnership: tidy(text('providerOwnership')),
+    name,
+    odsCode: tidy(text('odsCode'))?.toUpperCase() ?? null,
+    addressLine1: tidy(text('addressLine1')),
+    addressLine2: tidy(text('addressLine2')),
+    town: tidy(text('town')),
+    postcode: normalisePostcode(text('postcode')),
+    localAuthorityName,
+    serviceType: verdict.serviceType,
+    registeredBeds: isCareHome(verdict.serviceType) ? beds : null,
+    cqcRating,
+    // A date with no rating is not a rating's date.
+    cqcRatingDate: cqcRating ? ratingDate : null,
+    // "With filters" repeats the registration date as Publication Date: use it only if the other is blank.
+    registrationStart: registrationStart ?? publicationDate,
+    registrationEnd,
+    dormant: dormant === true,
+    status: registrationEnd !== null || status === 'deregistered' ? 'closed' : 'open',
+  }
+  return { rowNumber, outcome: 'location', location }
+}
+
+function tidy(value: string | null): string | null {
+  if (value === null) return null
+  const tidied = value.replace(/\s+/g, ' ').trim()
+  return tidied === '' ? null : tidied
+}
+
+function yesNo(value: string | null): boolean | null | 'invalid' {
+  if (value === null) return null
+  const v = value.trim().toLowerCase()
+  if (v === 'y' || v === 'yes' || v === 'true') return true
+  if (v === 'n' || v === 'no' || v === 'false') return false
+  return 'invalid'
+}
+
+// Companies House numbers are 8 characters; spreadsheets drop the leading zero of numeric ones.
+function companiesHouseNumber(value: string | null): string | null {
+  const tidied = tidy(value)?.replace(/\s/g, '').toUpperCase() ?? null
+  if (tidied === null) return null
+  return /^\d{1,7}$/.test(tidied) ? tidied.padStart(8, '0') : tidied
+}

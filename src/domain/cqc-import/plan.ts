@@ -1,0 +1,123 @@
+import type { CqcLocation, ImportProblem, ParsedRow } from './cqc-location.ts'
+
+export type FieldValue = string | number | boolean | null
+
+export type ExistingLocation = { id: string; cqcLocationId: string; fields: Record<string, FieldValue> }
+
+export type ImportPlan = {
+  create: { rowNumber: number; location: CqcLocation }[]
+  update: {
+    rowNumber: number
+    locationId: string
+    location: CqcLocation
+    changes: { field: string; before: unknown; after: unknown }[]
+  }[]
+  unchanged: { rowNumber: number; locationId: string; cqcLocationId: string }[]
+  skip: { rowNumber: number; cqcLocationId: string | null; name: string | null; reason: string }[]
+  errors: ImportProblem[]
+  close: { locationId: string; cqcLocationId: string }[]
+}
+
+// The location's own facts; provider details belong to the provider and are matched separately.
+export const comparedFields: (keyof CqcLocation)[] = [
+  'name',
+  'odsCode',
+  'addressLine1',
+  'addressLine2',
+  'town',
+  'postcode',
+  'localAuthorityName',
+  'serviceType',
+  'registeredBeds',
+  'cqcRating',
+  'cqcRatingDate',
+  'registrationStart',
+  'registrationEnd',
+  'dormant',
+  'status',
+]
+
+// The compared fields of a location, as an ExistingLocation holds them.
+export function locationFields(location: CqcLocation): Record<string, FieldValue> {
+  return Object.fromEntries(comparedFields.map((field) => [field, location[field]]))
+}
+
+export function planImport(
+  rows: ParsedRow[],
+  existing: ExistingLocation[],
+  options: { closeMissing: boolean },
+): ImportPlan {
+  const plan: ImportPlan = { create: [], update: [], unchanged: [], skip: [], errors: [], close: [] }
+  const byCqcId = new Map<string, ExistingLocation>()
+  for (const e of existing) if (!byCqcId.has(e.cqcLocationId)) byCqcId.set(e.cqcLocationId, e)
+  const inFile = new Set<string>()
+  const planned = new Map<string, number>()
+
+  for (const row of rows) {
+    if (row.outcome === 'skip') {
+      if (row.cqcLocationId) inFile.add(row.cqcLocationId)
+      plan.skip.push({
+        rowNumber: row.rowNumber,
+        cqcLocationId: row.cqcLocationId,
+        name: row.name,
+        reason: row.reason,
+      })
+      continue
+    }
+    if (row.outcome === 'error') {
+      if (row.cqcLocationId) inFile.add(row.cqcLocationId)
+      plan.errors.push(
+        ...row.problems.map((p) => ({ ...p, cqcLocationId: p.cqcLocationId ?? row.cqcLocationId })),
+      )
+      continue
+    }
+    const { location, rowNumber } = row
+    const cqcLocationId = location.cqcLocationId
+    inFile.add(cqcLocationId)
+    // parseCqcFile already reports repeats; rows from elsewhere get the same guard.
+    const first = planned.get(cqcLocationId)
+    if (first !== undefined) {
+      plan.errors.push({
+        rowNumber,
+        column: null,
+        reason: `Location ID ${cqcLocationId} appears more than once in this file (first on row ${first})`,
+        value: cqcLocationId,
+        cqcLocationId,
+      })
+      continue
+    }
+    planned.set(cqcLocationId, rowNumber)
+
+    const match = byCqcId.get(cqcLocationId)
+    if (!match) {
+      // Closed ones too: a deregistered location keeps its history (and its closing date) in CareHub.
+      plan.create.push({ rowNumber, location })
+      continue
+    }
+    const changes = comparedFields
+      .filter((field) => !sameValue(match.fields[field], location[field]))
+      .map((field) => ({ field, before: match.fields[field] ?? null, after: location[field] }))
+    if (changes.length > 0) plan.update.push({ rowNumber, locationId: match.id, location, changes })
+    else plan.unchanged.push({ rowNumber, locationId: match.id, cqcLocationId })
+  }
+
+  // An empty or unreadable file must never close the whole market.
+  if (options.closeMissing && rows.length > 0) {
+    for (const e of byCqcId.values()) {
+      if (!inFile.has(e.cqcLocationId) && e.fields.status !== 'closed') {
+        plan.close.push({ locationId: e.id, cqcLocationId: e.cqcLocationId })
+      }
+    }
+  }
+  return plan
+}
+
+// Blank and missing are the same; a number stored as text is the same number.
+function sameValue(before: FieldValue | undefined, after: FieldValue): boolean {
+  const a = before === undefined || before === '' ? null : before
+  const b = after === '' ? null : after
+  if (a === b) return true
+  if (typeof a === 'number' || typeof b === 'number')
+    return a !== null && b !== null && Number(a) === Number(b)
+  return false
+}
