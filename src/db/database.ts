@@ -19,6 +19,9 @@ export function createDatabase(target: DatabaseTarget): Db {
   const plugins = [new CamelCasePlugin()]
   if (target.engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 })
+    // An idle connection dropped by the server (a restart, a failover) must not crash the process: pg
+    // removes it from the pool, and the next query opens a fresh one.
+    pool.on('error', () => {})
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins })
   }
   let pglite: PGlite
