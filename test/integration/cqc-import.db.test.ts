@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { load } from 'cheerio'
 import { parse } from 'csv-parse/sync'
+import { stringify } from 'csv-stringify/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPreview, saveImport } from '../../src/modules/directory/cqc-import.service.ts'
 import { createOrganisation, createUser } from '../support/factories.ts'
@@ -100,6 +101,75 @@ describe.each(engines)('CQC import on %s', (engine) => {
     t.clock.advanceMinutes(5)
     await saveImport(t.database.db, t.clock, preview.id, system)
     expect(await stamps()).toEqual(before)
+  })
+
+  it('updates what changed and, only when asked, closes what disappeared, with history and audit', async () => {
+    // Parse and re-write the whole file: some cells hold line breaks.
+    const records = parse(withFilters, { bom: true, relax_column_count: true }) as string[][]
+    const header = records[0]!
+    const bedsColumn = header.indexOf('Care homes beds')
+    const idColumn = header.indexOf('Location ID')
+    const homeIndex = records.findIndex((r, i) => i > 0 && Number(r[bedsColumn]) > 5)
+    const home = [...records[homeIndex]!]
+    const gone = records[homeIndex + 1]!
+    home[bedsColumn] = String(Number(home[bedsColumn]) + 3)
+    const changed = stringify(
+      records.flatMap((r, i) => (i === homeIndex ? [home] : i === homeIndex + 1 ? [] : [r])),
+    )
+    const withoutClosing = await createPreview(t.database.db, t.clock, system, {
+      fileName: 'later.csv',
+      content: Buffer.from(changed),
+      areaName: null,
+      closeMissing: false,
+    })
+    expect(withoutClosing.counts).toMatchObject({ create: 0, update: 1, close: 0 })
+    const later = await createPreview(t.database.db, t.clock, system, {
+      fileName: 'later.csv',
+      content: Buffer.from(changed),
+      areaName: null,
+      closeMissing: true,
+    })
+    expect(later.counts).toMatchObject({ create: 0, update: 1, close: 1 })
+    await saveImport(t.database.db, t.clock, later.id, system)
+
+    const db = t.database.db
+    const updated = await db
+      .selectFrom('locations')
+      .select(['id', 'registeredBeds'])
+      .where('cqcLocationId', '=', home[idColumn]!.trim())
+      .executeTakeFirstOrThrow()
+    expect(updated.registeredBeds).toBe(Number(home[bedsColumn]))
+    const audit = await db
+      .selectFrom('auditEvents')
+      .select(['before', 'after'])
+      .where('entityId', '=', updated.id)
+      .where('action', '=', 'location-updated-by-import')
+      .executeTakeFirstOrThrow()
+    expect(audit).toEqual({
+      before: { registeredBeds: Number(home[bedsColumn]) - 3 },
+      after: { registeredBeds: Number(home[bedsColumn]) },
+    })
+    const closed = await db
+      .selectFrom('locations')
+      .select(['id', 'status'])
+      .where('cqcLocationId', '=', gone[idColumn]!.trim())
+      .executeTakeFirstOrThrow()
+    expect(closed.status).toBe('closed')
+    const events = await db
+      .selectFrom('locationStatusEvents')
+      .select(['status', 'source'])
+      .where('locationId', '=', closed.id)
+      .orderBy('id')
+      .execute()
+    expect(events.at(-1)).toEqual({ status: 'closed', source: 'cqc-import' })
+    // Put the file back as it was, so the next tests see the original.
+    const restore = await createPreview(db, t.clock, system, {
+      fileName: 'with-filters.csv',
+      content: withFilters,
+      areaName: null,
+      closeMissing: false,
+    })
+    await saveImport(db, t.clock, restore.id, system)
   })
 
   it('takes the Oldham API records restricted to Oldham: care homes with their beds, deregistered ones closed with dates', async () => {

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { buildTestApp, TestClient, type TestApp } from '../support/test-app.ts'
+import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
 import { engines } from '../support/test-database.ts'
 
 describe.each(engines)('the provider directory on %s', (engine) => {
@@ -23,10 +23,21 @@ describe.each(engines)('the provider directory on %s', (engine) => {
     ids.chainOrg = await createOrganisation(db, 'provider', 'Chain Care Ltd', { providerId: ids.chain })
     // Eight of the chain's homes here (five contracted), two of its agencies over the border (one contracted).
     for (let i = 0; i < 8; i++) {
-      ids[`home${i}`] = await createLocation(db, ids.chain, ids.council, { name: `Chain Home ${i}`, beds: 10 + i, contractedBy: i < 5 ? [ids.council] : [] })
+      ids[`home${i}`] = await createLocation(db, ids.chain, ids.council, {
+        name: `Chain Home ${i}`,
+        beds: 10 + i,
+        contractedBy: i < 5 ? [ids.council] : [],
+      })
     }
-    ids.border1 = await createLocation(db, ids.chain, ids.other, { name: 'Chain Border Agency', serviceType: 'home_care', contractedBy: [ids.council] })
-    ids.border2 = await createLocation(db, ids.chain, ids.other, { name: 'Chain Far Agency', serviceType: 'home_care' })
+    ids.border1 = await createLocation(db, ids.chain, ids.other, {
+      name: 'Chain Border Agency',
+      serviceType: 'home_care',
+      contractedBy: [ids.council],
+    })
+    ids.border2 = await createLocation(db, ids.chain, ids.other, {
+      name: 'Chain Far Agency',
+      serviceType: 'home_care',
+    })
     ids.singleHome = await createLocation(db, ids.single, ids.council, { name: 'Single Home', beds: 40 })
     for (const [key, org, role] of [
       ['officer', ids.council, 'council_officer'],
@@ -47,14 +58,28 @@ describe.each(engines)('the provider directory on %s', (engine) => {
     await client.signIn(emails[who]!)
     return client
   }
-  const names = (html: string) => load(html)('tbody tr td:first-child a').map((_, a) => load(a).text()).get()
+  const names = (html: string) =>
+    load(html)('tbody tr td:first-child a')
+      .map((_, a) => load(a).text())
+      .get()
 
   it('filters by contract and by in or out of the council’s area, relative to the viewer’s council', async () => {
     const officer = await signedIn('officer')
-    expect(names((await officer.get('/locations?contracted=yes')).body).sort()).toEqual(['Chain Border Agency', 'Chain Home 0', 'Chain Home 1', 'Chain Home 2', 'Chain Home 3', 'Chain Home 4'])
+    expect(names((await officer.get('/locations?contracted=yes')).body).sort()).toEqual([
+      'Chain Border Agency',
+      'Chain Home 0',
+      'Chain Home 1',
+      'Chain Home 2',
+      'Chain Home 3',
+      'Chain Home 4',
+    ])
     expect(names((await officer.get('/locations?inArea=out')).body)).toEqual(['Chain Border Agency'])
-    expect(names((await officer.get('/locations?contracted=no&serviceType=care_home_residential')).body)).toEqual(['Chain Home 5', 'Chain Home 6', 'Chain Home 7', 'Single Home'])
-    const sorted = names((await officer.get('/locations?sort=beds&order=desc&serviceType=care_home_residential')).body)
+    expect(
+      names((await officer.get('/locations?contracted=no&serviceType=care_home_residential')).body),
+    ).toEqual(['Chain Home 5', 'Chain Home 6', 'Chain Home 7', 'Single Home'])
+    const sorted = names(
+      (await officer.get('/locations?sort=beds&order=desc&serviceType=care_home_residential')).body,
+    )
     expect(sorted.slice(0, 2)).toEqual(['Single Home', 'Chain Home 7'])
   })
 
@@ -63,7 +88,14 @@ describe.each(engines)('the provider directory on %s', (engine) => {
     const csv = await officer.get('/locations/export.csv?contracted=yes')
     expect(csv.headers['content-type']).toContain('text/csv')
     const rows = parse(csv.body, { columns: true }) as Record<string, string>[]
-    expect(rows.map((r) => r['Location name']).sort()).toEqual(['Chain Border Agency', 'Chain Home 0', 'Chain Home 1', 'Chain Home 2', 'Chain Home 3', 'Chain Home 4'])
+    expect(rows.map((r) => r['Location name']).sort()).toEqual([
+      'Chain Border Agency',
+      'Chain Home 0',
+      'Chain Home 1',
+      'Chain Home 2',
+      'Chain Home 3',
+      'Chain Home 4',
+    ])
     expect(rows.every((r) => r.Contracted === 'Yes')).toBe(true)
     expect(rows.find((r) => r['Location name'] === 'Chain Home 3')!['Registered beds']).toBe('13')
 
@@ -80,7 +112,10 @@ describe.each(engines)('the provider directory on %s', (engine) => {
     const list = names((await manager.get('/locations')).body)
     expect(list).toHaveLength(10)
     expect(list).not.toContain('Single Home')
-    const rows = parse((await manager.get('/locations/export.csv')).body, { columns: true }) as Record<string, string>[]
+    const rows = parse((await manager.get('/locations/export.csv')).body, { columns: true }) as Record<
+      string,
+      string
+    >[]
     expect(rows).toHaveLength(10)
     expect(rows.every((r) => r['Provider name'] === 'Chain Care Ltd')).toBe(true)
     expect((await manager.get(`/locations/${ids.singleHome}`)).statusCode).toBe(404)
@@ -94,18 +129,60 @@ describe.each(engines)('the provider directory on %s', (engine) => {
   it('validates a location edit with GOV.UK errors and keeps the change in the audit trail', async () => {
     const officer = await signedIn('officer')
     await officer.get(`/locations/${ids.home0}/edit`)
-    const form = { name: '', serviceType: 'care_home_residential', addressLine1: '1 High Street', town: 'Testtown', postcode: 'NOT A POSTCODE', area: 'North', registeredBeds: '-3', peopleSupported: '', contracted: 'yes', bcpReviewedOn: '2020-13-45', nhsmail: 'yes', cqcLocationId: '' }
+    const form = {
+      name: '',
+      serviceType: 'care_home_residential',
+      addressLine1: '1 High Street',
+      town: 'Testtown',
+      postcode: 'NOT A POSTCODE',
+      area: 'North',
+      registeredBeds: '-3',
+      peopleSupported: '',
+      contracted: 'yes',
+      bcpReviewedOn: '2020-13-45',
+      nhsmail: 'yes',
+      cqcLocationId: '',
+    }
     const bad = await officer.post(`/locations/${ids.home0}/edit`, form)
     expect(bad.statusCode).toBe(400)
     const $ = load(bad.body)
-    expect($('.govuk-error-summary a').map((_, a) => $(a).attr('href')).get()).toEqual(['#name', '#postcode', '#registeredBeds', '#bcpReviewedOn'])
-    const ok = await officer.post(`/locations/${ids.home0}/edit`, { ...form, name: 'Chain Home Zero', postcode: 'nm1 2ab', registeredBeds: '12', bcpReviewedOn: '2020-04-01', contracted: 'no' })
+    expect(
+      $('.govuk-error-summary a')
+        .map((_, a) => $(a).attr('href'))
+        .get(),
+    ).toEqual(['#name', '#postcode', '#registeredBeds', '#bcpReviewedOn'])
+    const ok = await officer.post(`/locations/${ids.home0}/edit`, {
+      ...form,
+      name: 'Chain Home Zero',
+      postcode: 'nm1 2ab',
+      registeredBeds: '12',
+      bcpReviewedOn: '2020-04-01',
+      contracted: 'no',
+    })
     expect(ok.statusCode).toBe(302)
-    const row = await t.database.db.selectFrom('locations').select(['name', 'postcode', 'registeredBeds', 'bcpReviewedOn']).where('id', '=', ids.home0!).executeTakeFirstOrThrow()
-    expect(row).toEqual({ name: 'Chain Home Zero', postcode: 'NM1 2AB', registeredBeds: 12, bcpReviewedOn: '2020-04-01' })
-    const contract = await t.database.db.selectFrom('councilContracts').select('councilId').where('locationId', '=', ids.home0!).execute()
+    const row = await t.database.db
+      .selectFrom('locations')
+      .select(['name', 'postcode', 'registeredBeds', 'bcpReviewedOn'])
+      .where('id', '=', ids.home0!)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({
+      name: 'Chain Home Zero',
+      postcode: 'NM1 2AB',
+      registeredBeds: 12,
+      bcpReviewedOn: '2020-04-01',
+    })
+    const contract = await t.database.db
+      .selectFrom('councilContracts')
+      .select('councilId')
+      .where('locationId', '=', ids.home0!)
+      .execute()
     expect(contract).toEqual([])
-    const audit = await t.database.db.selectFrom('auditEvents').select(['before', 'after']).where('entityId', '=', ids.home0!).where('action', '=', 'location-updated').executeTakeFirstOrThrow()
+    const audit = await t.database.db
+      .selectFrom('auditEvents')
+      .select(['before', 'after'])
+      .where('entityId', '=', ids.home0!)
+      .where('action', '=', 'location-updated')
+      .executeTakeFirstOrThrow()
     expect(audit.before).toMatchObject({ name: 'Chain Home 0', registeredBeds: 10, contracted: true })
     expect(audit.after).toMatchObject({ name: 'Chain Home Zero', registeredBeds: 12, contracted: false })
   })
@@ -115,10 +192,23 @@ describe.each(engines)('the provider directory on %s', (engine) => {
     expect((await viewer.get(`/locations/${ids.home1}/edit`)).statusCode).toBe(404)
     const officer = await signedIn('officer')
     await officer.get(`/locations/${ids.home1}`)
-    const empty = await officer.post(`/locations/${ids.home1}/contacts`, { contactName: '', contactPhone: '', contactEmail: '' })
+    const empty = await officer.post(`/locations/${ids.home1}/contacts`, {
+      contactName: '',
+      contactPhone: '',
+      contactEmail: '',
+    })
     expect(empty.statusCode).toBe(400)
     expect(load(empty.body)('.govuk-error-summary').text()).toContain('Enter the contact’s name')
-    expect((await officer.post(`/locations/${ids.home1}/contacts`, { contactName: 'Rita Manager', contactJobTitle: 'Registered manager', contactPhone: '01632 960123', contactEmail: '' })).statusCode).toBe(302)
+    expect(
+      (
+        await officer.post(`/locations/${ids.home1}/contacts`, {
+          contactName: 'Rita Manager',
+          contactJobTitle: 'Registered manager',
+          contactPhone: '01632 960123',
+          contactEmail: '',
+        })
+      ).statusCode,
+    ).toBe(302)
     const nurse = await signedIn('nurse')
     const page = await nurse.get(`/locations/${ids.home1}`)
     expect(load(page.body)('#contacts').length).toBe(1)
@@ -129,10 +219,36 @@ describe.each(engines)('the provider directory on %s', (engine) => {
   it('adds a location an officer knows of, opened today in its status history', async () => {
     const officer = await signedIn('officer')
     await officer.get('/locations/new')
-    const empty = await officer.post('/locations/new', { name: '', providerName: '', serviceType: '', registeredBeds: '', contracted: 'yes', inArea: 'in' })
+    const empty = await officer.post('/locations/new', {
+      name: '',
+      providerName: '',
+      serviceType: '',
+      registeredBeds: '',
+      contracted: 'yes',
+      inArea: 'in',
+    })
     const $ = load(empty.body)
-    expect($('.govuk-error-summary a').map((_, a) => $(a).attr('href')).get()).toEqual(['#name', '#providerName', '#serviceType'])
-    const created = await officer.post('/locations/new', { name: 'New Day Centre', providerName: 'Community Trust', cqcLocationId: '', serviceType: 'other', addressLine1: '', town: '', postcode: '', area: 'South', registeredBeds: '', peopleSupported: '25', contracted: 'yes', inArea: 'in', bcpReviewedOn: '', nhsmail: '' })
+    expect(
+      $('.govuk-error-summary a')
+        .map((_, a) => $(a).attr('href'))
+        .get(),
+    ).toEqual(['#name', '#providerName', '#serviceType'])
+    const created = await officer.post('/locations/new', {
+      name: 'New Day Centre',
+      providerName: 'Community Trust',
+      cqcLocationId: '',
+      serviceType: 'other',
+      addressLine1: '',
+      town: '',
+      postcode: '',
+      area: 'South',
+      registeredBeds: '',
+      peopleSupported: '25',
+      contracted: 'yes',
+      inArea: 'in',
+      bcpReviewedOn: '',
+      nhsmail: '',
+    })
     expect(created.statusCode).toBe(302)
     const page = load((await officer.get(created.headers.location!)).body)
     expect(page('h1').text()).toBe('New Day Centre')

@@ -152,4 +152,24 @@ describe('the carehub command', () => {
     ])
     await db.destroy()
   }, 60_000)
+
+  it('imports a CQC file from the command line with a preview and a progress bar', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'carehub-cli-import-'))
+    const env = { ...process.env, DATA_DIR: dataDir, DEMO: 'off', BASE_URL: 'http://localhost:3000' }
+    const file = path.resolve('test/fixtures/cqc/cqc_api_oldham_locations_raw.jsonl')
+    const refused = await run('node', [carehub, 'import', 'cqc', file], { env }).catch(
+      (e: { stderr: string }) => e,
+    )
+    expect((refused as { stderr: string }).stderr).toContain('Say which locations')
+    const { stdout } = await run('node', [carehub, 'import', 'cqc', file, '--area', 'Oldham', '--yes'], {
+      env,
+    }).catch((e: { stderr: string; stdout: string }) => {
+      throw new Error(`${e.stdout}\n${e.stderr}`)
+    })
+    expect(stdout).toMatch(/cqc-api-jsonl, 452 rows read/)
+    expect(stdout).toMatch(/new 226, updated 0/)
+    expect(stdout).toContain('Saved in')
+    const again = await run('node', [carehub, 'import', 'cqc', file, '--area', 'Oldham', '--yes'], { env })
+    expect(again.stdout).toContain('Nothing to change.')
+  }, 60_000)
 })
