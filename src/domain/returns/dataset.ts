@@ -1,0 +1,427 @@
+import type { ServiceType } from '../service-types.ts'
+
+// The dataset definition: one versioned list of fields drives the web form, server validation, the
+// CSV/XLSX template, the API's JSON schema and the exports. Pure data and functions, no I/O.
+
+export type FieldType = 'whole-number' | 'yes-no' | 'choice' | 'text'
+
+export type DatasetField = {
+  key: string
+  label: string
+  hint?: string
+  type: FieldType
+  unit?: string
+  appliesTo: readonly ServiceType[] | 'all'
+  required: boolean
+  max?: number
+  choices?: readonly { value: string; label: string }[]
+}
+
+export type DatasetSection = { key: string; title: string; fields: readonly DatasetField[] }
+
+export type ReturnValue = number | boolean | string | null
+export type ReturnValues = Record<string, ReturnValue>
+
+// A rule across fields; `check` returns true when the values are consistent. Fields that were not
+// reported (null) never break a rule: zero is not missing, and missing is not zero.
+export type CrossFieldRule = {
+  key: string
+  field: string
+  message: string
+  appliesTo: readonly ServiceType[] | 'all'
+  check: (v: ReturnValues) => boolean
+}
+
+export type DatasetDefinition = {
+  version: number
+  sections: readonly DatasetSection[]
+  rules: readonly CrossFieldRule[]
+}
+
+const careHomes = ['care_home_nursing', 'care_home_residential'] as const
+const residential = ['care_home_nursing', 'care_home_residential', 'supported_living', 'extra_care'] as const
+const homeCare = ['home_care'] as const
+const num = (key: string, label: string, extra: Partial<DatasetField> = {}): DatasetField => ({
+  key,
+  label,
+  type: 'whole-number',
+  appliesTo: 'all',
+  required: true,
+  max: 100_000,
+  ...extra,
+})
+const yesNo = (key: string, label: string, extra: Partial<DatasetField> = {}): DatasetField => ({
+  key,
+  label,
+  type: 'yes-no',
+  appliesTo: 'all',
+  required: true,
+  ...extra,
+})
+
+export const ppeItems = [
+  ['Gloves', 'gloves'],
+  ['Aprons', 'aprons'],
+  ['TypeIirMasks', 'type IIR surgical masks'],
+  ['Ffp3Masks', 'FFP3 respirators'],
+  ['EyeProtection', 'eye protection'],
+  ['HandSanitiser', 'hand sanitiser'],
+] as const
+
+export const helpKinds = [
+  { value: 'ppe', label: 'PPE' },
+  { value: 'staffing', label: 'Staffing' },
+  { value: 'infection_control', label: 'Infection control advice' },
+  { value: 'finance', label: 'Finance' },
+  { value: 'other', label: 'Something else' },
+] as const
+
+const present = (v: ReturnValue | undefined): v is number => typeof v === 'number'
+const atMost = (a: string, b: string) => (v: ReturnValues) =>
+  !(present(v[a]) && present(v[b])) || (v[a] as number) <= (v[b] as number)
+
+export const datasetV1: DatasetDefinition = {
+  version: 1,
+  sections: [
+    {
+      key: 'ppe',
+      title: 'PPE',
+      fields: [
+        ...ppeItems.map(([key, name]) =>
+          num(`ppeDays${key}`, `Days of ${name} in stock`, {
+            unit: 'days',
+            hint: 'At your normal rate of use. Enter 0 if you have none.',
+            max: 365,
+          }),
+        ),
+        yesNo('ppeCanObtainMore', 'Can you get more PPE from your usual suppliers?'),
+      ],
+    },
+    {
+      key: 'people',
+      title: 'People you support',
+      fields: [
+        num('residents', 'Residents today', {
+          appliesTo: residential,
+          hint: 'People living in the service today',
+        }),
+        num('peopleSupported', 'People supported this week', { appliesTo: homeCare }),
+      ],
+    },
+    {
+      key: 'covid',
+      title: 'COVID-19 cases and deaths',
+      fields: [
+        num('confirmedCasesResidents', 'New confirmed COVID-19 cases among the people you support', {
+          hint: 'Since your last return',
+        }),
+        num('suspectedCasesResidents', 'New suspected COVID-19 cases among the people you support', {
+          hint: 'Since your last return',
+        }),
+        num('confirmedCasesStaff', 'New confirmed COVID-19 cases among staff'),
+        num('suspectedCasesStaff', 'New suspected COVID-19 cases among staff'),
+        num('covidDeathsResidents', 'Deaths from COVID-19 among the people you support', {
+          hint: 'Since your last return, confirmed or suspected',
+        }),
+        num('otherDeathsResidents', 'Other deaths among the people you support'),
+        num('covidDeathsStaff', 'Deaths from COVID-19 among staff'),
+      ],
+    },
+    {
+      key: 'staffing',
+      title: 'Staffing',
+      fields: [
+        num('staffEmployed', 'Staff employed', {
+          hint: 'Everyone on your payroll who works at this location',
+        }),
+        num('staffAbsentCovid', 'Staff absent for reasons related to COVID-19', {
+          hint: 'Ill, self-isolating or shielding',
+        }),
+        num('staffAbsentOther', 'Staff absent for other reasons'),
+        num('agencyStaffUsed', 'Agency staff used', {
+          hint: 'Shifts covered by agency staff since your last return',
+        }),
+      ],
+    },
+    {
+      key: 'beds',
+      title: 'Beds and admissions',
+      fields: [
+        num('bedsAvailable', 'Beds you can use today', {
+          appliesTo: careHomes,
+          hint: 'Registered beds you can staff and use',
+        }),
+        num('bedsOccupied', 'Beds occupied', { appliesTo: careHomes }),
+        yesNo('closedToAdmissions', 'Are you closed to new admissions?', { appliesTo: careHomes }),
+        yesNo('canAcceptDischarges', 'Can you accept people discharged from hospital?', {
+          appliesTo: careHomes,
+        }),
+      ],
+    },
+    {
+      key: 'homeCare',
+      title: 'Home care visits',
+      fields: [
+        num('hoursDelivered', 'Hours of care delivered this week', {
+          appliesTo: homeCare,
+          unit: 'hours',
+          max: 1_000_000,
+        }),
+        num('visitsMissed', 'Visits missed or cancelled this week', { appliesTo: homeCare }),
+        yesNo('capacityForNewPackages', 'Can you take on new packages of care?', { appliesTo: homeCare }),
+      ],
+    },
+    {
+      key: 'testing',
+      title: 'Testing',
+      fields: [
+        num('residentsTested', 'People you support who were tested', {
+          hint: 'Since your last return',
+          required: false,
+        }),
+        num('staffTested', 'Staff tested', { hint: 'Since your last return', required: false }),
+      ],
+    },
+    {
+      key: 'help',
+      title: 'Help and concerns',
+      fields: [
+        {
+          key: 'helpRequested',
+          label: 'Do you need help with any of these?',
+          type: 'choice',
+          appliesTo: 'all',
+          required: false,
+          choices: helpKinds,
+        },
+        {
+          key: 'concerns',
+          label: 'Anything else the council should know?',
+          hint: 'Optional. Do not include people’s names.',
+          type: 'text',
+          appliesTo: 'all',
+          required: false,
+          max: 2000,
+        },
+      ],
+    },
+  ],
+  rules: [
+    {
+      key: 'occupied-within-available',
+      field: 'bedsOccupied',
+      appliesTo: careHomes,
+      message: 'Beds occupied cannot be more than the beds you can use',
+      check: atMost('bedsOccupied', 'bedsAvailable'),
+    },
+    {
+      key: 'absence-within-staff',
+      field: 'staffAbsentCovid',
+      appliesTo: 'all',
+      message: 'Staff absent cannot be more than staff employed',
+      check: (v) =>
+        !(present(v.staffEmployed) && present(v.staffAbsentCovid) && present(v.staffAbsentOther)) ||
+        (v.staffAbsentCovid as number) + (v.staffAbsentOther as number) <= (v.staffEmployed as number),
+    },
+    {
+      key: 'covid-deaths-need-cases',
+      field: 'covidDeathsResidents',
+      appliesTo: 'all',
+      message:
+        'Deaths from COVID-19 need a confirmed or suspected case: enter the cases too, or check the number of deaths',
+      check: (v) =>
+        !present(v.covidDeathsResidents) ||
+        v.covidDeathsResidents === 0 ||
+        (present(v.confirmedCasesResidents) &&
+          present(v.suspectedCasesResidents) &&
+          (v.confirmedCasesResidents as number) + (v.suspectedCasesResidents as number) > 0),
+    },
+    {
+      key: 'missed-visits-need-hours',
+      field: 'visitsMissed',
+      appliesTo: homeCare,
+      message: 'Visits missed cannot be reported without the hours delivered',
+      check: (v) => !present(v.visitsMissed) || present(v.hoursDelivered),
+    },
+  ],
+}
+
+export const currentDataset = datasetV1
+const definitions = new Map<number, DatasetDefinition>([[datasetV1.version, datasetV1]])
+
+// Old returns stay readable: each stored return names the definition it was made with.
+export function datasetVersion(version: number): DatasetDefinition | null {
+  return definitions.get(version) ?? null
+}
+
+const appliesTo = (target: readonly ServiceType[] | 'all', serviceType: ServiceType) =>
+  target === 'all' || target.includes(serviceType)
+
+export function sectionsFor(definition: DatasetDefinition, serviceType: ServiceType): DatasetSection[] {
+  return definition.sections
+    .map((s) => ({ ...s, fields: s.fields.filter((f) => appliesTo(f.appliesTo, serviceType)) }))
+    .filter((s) => s.fields.length > 0)
+}
+
+export function fieldsFor(definition: DatasetDefinition, serviceType: ServiceType): DatasetField[] {
+  return sectionsFor(definition, serviceType).flatMap((s) => s.fields)
+}
+
+export type FieldError = { field: string; message: string }
+export type ParseResult =
+  | { ok: true; values: ReturnValues }
+  | { ok: false; errors: FieldError[]; values: ReturnValues }
+
+// Reads raw input from any channel (form strings, CSV cells, JSON values) into typed values, with
+// messages in the users' words. A blank number is "not reported" (null); zero must be typed.
+export function parseReturn(
+  definition: DatasetDefinition,
+  serviceType: ServiceType,
+  raw: Record<string, unknown>,
+): ParseResult {
+  const errors: FieldError[] = []
+  const values: ReturnValues = {}
+  const fields = fieldsFor(definition, serviceType)
+  const known = new Set(fields.map((f) => f.key))
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) errors.push({ field: key, message: `${key} is not a field of this return` })
+  }
+  for (const field of fields) {
+    const input = raw[field.key]
+    const blank = input === undefined || input === null || (typeof input === 'string' && input.trim() === '')
+    if (blank) {
+      values[field.key] = null
+      if (field.required)
+        errors.push({
+          field: field.key,
+          message: `${field.type === 'yes-no' ? 'Select' : 'Enter'} ${lowerFirst(field.label)}`,
+        })
+      continue
+    }
+    switch (field.type) {
+      case 'whole-number': {
+        const text = typeof input === 'number' ? String(input) : String(input).trim().replace(/,/g, '')
+        if (!/^-?\d+$/.test(text))
+          errors.push({ field: field.key, message: `${field.label} must be a whole number, like 12` })
+        else if (Number(text) < 0)
+          errors.push({ field: field.key, message: `${field.label} must be 0 or more` })
+        else if (field.max !== undefined && Number(text) > field.max)
+          errors.push({
+            field: field.key,
+            message: `${field.label} must be ${field.max.toLocaleString('en-GB')} or fewer`,
+          })
+        else values[field.key] = Number(text)
+        break
+      }
+      case 'yes-no': {
+        const text = String(input).trim().toLowerCase()
+        if (input === true || text === 'yes' || text === 'y' || text === 'true') values[field.key] = true
+        else if (input === false || text === 'no' || text === 'n' || text === 'false')
+          values[field.key] = false
+        else errors.push({ field: field.key, message: `${field.label} must be yes or no` })
+        break
+      }
+      case 'choice': {
+        const chosen = (Array.isArray(input) ? input : String(input).split(/[,;|]/))
+          .map((c) => String(c).trim())
+          .filter(Boolean)
+        const allowed = new Set((field.choices ?? []).map((c) => c.value))
+        const wrong = chosen.filter((c) => !allowed.has(c))
+        if (wrong.length)
+          errors.push({
+            field: field.key,
+            message: `${field.label}: ${wrong.join(', ')} is not one of the choices`,
+          })
+        else values[field.key] = chosen.length ? [...new Set(chosen)].join(',') : null
+        break
+      }
+      case 'text': {
+        const text = String(input).trim()
+        if (field.max !== undefined && text.length > field.max)
+          errors.push({
+            field: field.key,
+            message: `${field.label} must be ${field.max} characters or fewer`,
+          })
+        else values[field.key] = text
+        break
+      }
+    }
+  }
+  if (errors.length === 0) {
+    for (const rule of definition.rules) {
+      if (appliesTo(rule.appliesTo, serviceType) && !rule.check(values))
+        errors.push({ field: rule.field, message: rule.message })
+    }
+  }
+  return errors.length ? { ok: false, errors, values } : { ok: true, values }
+}
+
+function lowerFirst(text: string) {
+  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text
+}
+
+// Figures the system works out rather than asks for.
+export type DerivedMeasures = {
+  lowestPpeDays: number | null
+  vacantBeds: number | null
+  staffAbsent: number | null
+  staffAbsencePercent: number | null
+  newCases: number | null
+}
+
+export function derivedMeasures(values: ReturnValues): DerivedMeasures {
+  const n = (k: string) => (typeof values[k] === 'number' ? (values[k] as number) : null)
+  const ppe = ppeItems.map(([key]) => n(`ppeDays${key}`)).filter((v): v is number => v !== null)
+  const available = n('bedsAvailable')
+  const occupied = n('bedsOccupied')
+  const covid = n('staffAbsentCovid')
+  const other = n('staffAbsentOther')
+  const employed = n('staffEmployed')
+  const staffAbsent = covid !== null && other !== null ? covid + other : null
+  const confirmed = n('confirmedCasesResidents')
+  const confirmedStaff = n('confirmedCasesStaff')
+  return {
+    lowestPpeDays: ppe.length ? Math.min(...ppe) : null,
+    vacantBeds: available !== null && occupied !== null ? available - occupied : null,
+    staffAbsent,
+    staffAbsencePercent:
+      staffAbsent !== null && employed ? Math.round((1000 * staffAbsent) / employed) / 10 : null,
+    newCases: confirmed !== null && confirmedStaff !== null ? confirmed + confirmedStaff : null,
+  }
+}
+
+// The JSON schema of one return's values, for the API and its OpenAPI document.
+export function jsonSchemaFor(definition: DatasetDefinition, serviceType: ServiceType | null) {
+  const fields = serviceType
+    ? fieldsFor(definition, serviceType)
+    : definition.sections.flatMap((s) => s.fields)
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(
+      fields.map((f) => [
+        f.key,
+        f.type === 'whole-number'
+          ? { type: ['integer', 'null'], minimum: 0, maximum: f.max, description: f.label }
+          : f.type === 'yes-no'
+            ? { type: ['boolean', 'null'], description: f.label }
+            : f.type === 'choice'
+              ? {
+                  type: 'array',
+                  items: { enum: (f.choices ?? []).map((c) => c.value) },
+                  description: f.label,
+                }
+              : { type: ['string', 'null'], maxLength: f.max, description: f.label },
+      ]),
+    ),
+  }
+}
+
+// Column headings for the bulk-upload template and the exports: the field key, so files round-trip.
+export function templateColumns(definition: DatasetDefinition): { key: string; label: string }[] {
+  const seen = new Set<string>()
+  return definition.sections
+    .flatMap((s) => s.fields)
+    .filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)))
+    .map((f) => ({ key: f.key, label: f.label }))
+}

@@ -1,0 +1,104 @@
+import { TZDate } from '@date-fns/tz'
+import {
+  addDays,
+  addHours,
+  addMonths,
+  addWeeks,
+  format,
+  startOfDay,
+  startOfMonth,
+  startOfWeek,
+} from 'date-fns'
+
+// Reporting periods and their windows, in UK local time (so 9 am stays 9 am across the clock change).
+export const londonZone = 'Europe/London'
+
+export type Frequency = 'daily' | 'weekly' | 'monthly'
+
+// When a period's return opens, counts as on time, and locks, in hours from the start of the period.
+export type ReturnWindow = { opensAfterHours: number; dueAfterHours: number; locksAfterHours: number }
+
+export type Period = { frequency: Frequency; start: string; end: string } // ISO dates, [start, end)
+
+export const defaultWindows: Record<Frequency, ReturnWindow> = {
+  // A daily sitrep about today: open from midnight, due by 11 am, locked after 7 days.
+  daily: { opensAfterHours: 0, dueAfterHours: 11, locksAfterHours: 7 * 24 },
+  // A weekly return about the week: open from Thursday, due Friday noon, locked a fortnight after the week starts.
+  weekly: { opensAfterHours: 3 * 24, dueAfterHours: 4 * 24 + 12, locksAfterHours: 14 * 24 },
+  monthly: { opensAfterHours: 20 * 24, dueAfterHours: 35 * 24, locksAfterHours: 60 * 24 },
+}
+
+const iso = (d: Date) => format(d, 'yyyy-MM-dd')
+
+export function periodContaining(frequency: Frequency, instant: Date): Period {
+  const local = new TZDate(instant.getTime(), londonZone)
+  const start =
+    frequency === 'daily'
+      ? startOfDay(local)
+      : frequency === 'weekly'
+        ? startOfWeek(local, { weekStartsOn: 1 })
+        : startOfMonth(local)
+  const end =
+    frequency === 'daily'
+      ? addDays(start, 1)
+      : frequency === 'weekly'
+        ? addWeeks(start, 1)
+        : addMonths(start, 1)
+  return { frequency, start: iso(start), end: iso(end) }
+}
+
+export function periodStarting(frequency: Frequency, isoDate: string): Period {
+  return periodContaining(frequency, new TZDate(`${isoDate}T12:00:00`, londonZone))
+}
+
+export function previousPeriod(period: Period): Period {
+  const start = new TZDate(`${period.start}T12:00:00`, londonZone)
+  const before =
+    period.frequency === 'daily'
+      ? addDays(start, -1)
+      : period.frequency === 'weekly'
+        ? addWeeks(start, -1)
+        : addMonths(start, -1)
+  return periodContaining(period.frequency, before)
+}
+
+export type WindowTimes = { opensAt: Date; dueAt: Date; locksAt: Date }
+
+// Local hours are added to local midnight, so a 9 am deadline is 9 am in both GMT and BST.
+export function windowTimes(period: Period, window: ReturnWindow, extraHours = 0): WindowTimes {
+  const midnight = new TZDate(`${period.start}T00:00:00`, londonZone)
+  const at = (hours: number) =>
+    new Date(addHours(addDays(midnight, Math.floor(hours / 24)), hours % 24).getTime())
+  return {
+    opensAt: at(window.opensAfterHours),
+    dueAt: at(window.dueAfterHours + extraHours),
+    locksAt: at(window.locksAfterHours + extraHours),
+  }
+}
+
+export type Timing = 'not-open' | 'on-time' | 'late' | 'locked'
+
+export function timingOf(period: Period, window: ReturnWindow, at: Date, extraHours = 0): Timing {
+  const times = windowTimes(period, window, extraHours)
+  if (at < times.opensAt) return 'not-open'
+  if (at <= times.dueAt) return 'on-time'
+  if (at < times.locksAt) return 'late'
+  return 'locked'
+}
+
+// Today's status of a location's return, for the provider's home page and officers' lists.
+export type ReturnState = 'not-due-yet' | 'due' | 'submitted' | 'late' | 'missing'
+
+export function returnState(
+  period: Period,
+  window: ReturnWindow,
+  now: Date,
+  submittedAt: Date | null,
+  extraHours = 0,
+): ReturnState {
+  const times = windowTimes(period, window, extraHours)
+  if (submittedAt) return submittedAt <= times.dueAt ? 'submitted' : 'late'
+  if (now < times.opensAt) return 'not-due-yet'
+  if (now <= times.dueAt) return 'due'
+  return 'missing'
+}
