@@ -419,9 +419,9 @@ export function jsonSchemaFor(definition: DatasetDefinition, serviceType: Servic
 
 // Column headings for the bulk-upload template and the exports: the field key, so files round-trip.
 export function templateColumns(definition: DatasetDefinition): { key: string; label: string }[] {
-  const seen = new Set<string>()
-  return definition.sections
-    .flatMap((s) => s.fields)
-    .filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)))
-    .map((f) => ({ key: f.key, label: f.label }))
+  const byKey = new Map<string, { key: string; label: string }>()
+  for (const field of definition.sections.flatMap((s) => s.fields)) {
+    if (!byKey.has(field.key)) byKey.set(field.key, { key: field.key, label: field.label })
+  }
+  return [...byKey.values()]
 }
