@@ -1,6 +1,9 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoCouncil, demoPassword, demoUsers } from '../src/db/seed/demo-county.ts'
+import { importStatusTags, waitForImportSaved } from './pages/cqc-import.page.ts'
 import { SignInPage } from './pages/sign-in.page.ts'
 import {
   chromiumAvailable,
@@ -17,6 +20,10 @@ warnIfBrowserMissing('no-javascript.spec.ts')
 const admin = demoUsers.find((u) => u.role === 'admin')!
 const providerManager = demoUsers.find((u) => u.role === 'provider_manager')!
 const firstRowLink = '#main-content table.govuk-table tbody a.govuk-link'
+const cqcDirectoryCsv = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../test/fixtures/cqc/cqc_directory_head_2025.csv',
+)
 
 // Every page must work as plain HTML: JavaScript is only an enhancement.
 describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
@@ -83,6 +90,63 @@ describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
     )
   }
 
+  // Opens a page by a link or a button and checks it loads with its heading.
+  async function follow(page: Page, action: () => Promise<unknown>, heading: string | RegExp) {
+    const response = await navigateBy(page, action)
+    expect(response.status(), page.url()).toBe(200)
+    await expect(page.locator('h1').first().isVisible()).resolves.toBe(true)
+    expect(await headingText(page), `h1 of ${page.url()}`).toMatch(heading)
+  }
+
+  // The provider directory and the CQC import, all plain forms and links.
+  async function walkDirectory(page: Page) {
+    await page.goto(url('/locations'))
+    await page.locator('#serviceType').selectOption('home_care')
+    await follow(page, () => page.getByRole('button', { name: 'Apply filters' }).click(), 'Locations')
+    expect(new URL(page.url()).searchParams.get('serviceType')).toBe('home_care')
+    const types = await page
+      .locator('#main-content table.govuk-table tbody tr td:nth-child(2)')
+      .allTextContents()
+    expect(types.length).toBeGreaterThan(0)
+    expect(new Set(types.map((t) => t.trim()))).toEqual(new Set(['Home care agency']))
+
+    const first = page.locator(firstRowLink).first()
+    const name = ((await first.textContent()) ?? '').trim()
+    await follow(page, () => first.click(), name)
+    expect(new URL(page.url()).pathname).toMatch(/^\/locations\/[0-9a-f-]{36}$/)
+
+    await page.goto(url('/imports'))
+    expect(await headingText(page)).toBe('CQC imports')
+    await follow(
+      page,
+      () => page.getByRole('button', { name: 'Import a CQC file' }).click(),
+      'Import a CQC file',
+    )
+    expect(new URL(page.url()).pathname).toBe('/imports/new')
+
+    // The upload is a plain multipart form: it needs no script.
+    await page.setInputFiles('#file', cqcDirectoryCsv)
+    await page.getByRole('radio', { name: `Only locations in ${demoCouncil.name}` }).check()
+    await follow(
+      page,
+      () => page.getByRole('button', { name: 'Check the file' }).click(),
+      path.basename(cqcDirectoryCsv),
+    )
+    expect(new URL(page.url()).pathname).toMatch(/^\/imports\/[0-9a-f-]{36}$/)
+    expect(await importStatusTags(page)).toEqual(['Waiting for you to confirm'])
+    await follow(
+      page,
+      () => page.getByRole('button', { name: 'Save these changes' }).click(),
+      path.basename(cqcDirectoryCsv),
+    )
+    expect(await waitForImportSaved(page), 'status tags within 20 s of saving').toContain('Saved')
+
+    await page.goto(url('/imports'))
+    await expect(page.locator('#main-content tbody').textContent()).resolves.toContain(
+      path.basename(cqcDirectoryCsv),
+    )
+  }
+
   async function signOut(page: Page) {
     const response = await navigateBy(page, () =>
       page.getByRole('button', { name: 'Sign out', exact: true }).click(),
@@ -94,11 +158,12 @@ describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
     )
   }
 
-  it('an admin signs in, opens every section, searches, invites a user and signs out', async () => {
+  it('an admin signs in, opens every section, searches, imports a CQC file, invites a user and signs out', async () => {
     const { context, page } = await signedIn(admin.email)
     try {
       await walkNavigation(page)
       await searchLocations(page)
+      await walkDirectory(page)
 
       // Choosing the organisation is a server round-trip that brings back the roles it allows.
       await page.goto(url('/admin/users/invite'))

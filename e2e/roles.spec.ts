@@ -23,11 +23,14 @@ type DemoUser = (typeof demoUsers)[number]
 // Written out here, not derived from src/, so that a change to who sees what fails this test.
 // Containment, not equality, so that a new section for some roles does not break every role.
 const adminOnly = ['Users', 'Organisations', 'Audit', 'Outbox']
+const importers: readonly string[] = ['admin', 'council_officer']
 
 function expectRightNavigation(role: DemoUser['role'], texts: string[]) {
   expect(texts[0], 'the first navigation item').toBe('Home')
   if (role === 'admin') expect(texts).toEqual(expect.arrayContaining(['Locations', ...adminOnly]))
   else for (const text of adminOnly) expect(texts, `${role} must not see ${text}`).not.toContain(text)
+  if (importers.includes(role)) expect(texts).toContain('CQC imports')
+  else expect(texts, `${role} must not see CQC imports`).not.toContain('CQC imports')
   if (role === 'provider_manager') {
     expect(texts).toContain('Your locations')
     expect(texts).not.toContain('Locations')
@@ -134,6 +137,11 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
         expect(missing?.status()).toBe(404)
         expect(await headingText(page)).toBe('Page not found')
         await expectNoAxeViolations(page, `404 page as ${user.role}`)
+
+        if (!importers.includes(user.role)) {
+          const refused = await page.goto(url('/imports/new'))
+          expect(refused?.status(), `/imports/new as ${user.role}`).toBe(403)
+        }
 
         if (user.role !== 'admin') {
           // Pages missing from the navigation are refused too, not merely hidden.

@@ -2,11 +2,13 @@ import type { Kysely } from 'kysely'
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration'
 import * as m0001 from './migrations/0001-foundation.ts'
 import * as m0002 from './migrations/0002-directory.ts'
+import * as m0003 from './migrations/0003-returns.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-directory': m0002,
+  '0003-returns': m0003,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -164,6 +164,41 @@ export type ImportCounts = {
   close: number
 }
 
+export type ReturnTemplateTable = {
+  serviceType: string
+  frequency: 'daily' | 'weekly' | 'monthly'
+  opensAfterHours: number
+  dueAfterHours: number
+  locksAfterHours: number
+  updatedAt: Timestamp
+}
+
+export type ReturnExceptionTable = {
+  locationId: string
+  extraHours: number
+  reason: string
+  createdBy: string | null
+  createdAt: Timestamp
+}
+
+export type SituationReturnTable = {
+  id: Generated<string>
+  locationId: string
+  frequency: string
+  periodStart: DateOnly
+  version: number
+  isCurrent: boolean
+  datasetVersion: number
+  values: ColumnType<Record<string, number | boolean | string | null>, string, string>
+  nilReturn: boolean
+  nothingChanged: boolean
+  source: 'web' | 'officer' | 'upload' | 'api' | 'import'
+  timing: string
+  submittedBy: string | null
+  submittedAt: Date
+  amendmentReason: string | null
+}
+
 export type Database = {
   organisations: OrganisationTable
   partnerCouncils: PartnerCouncilTable
@@ -178,6 +213,9 @@ export type Database = {
   locationStatusEvents: LocationStatusEventTable
   locationContacts: LocationContactTable
   cqcImports: CqcImportTable
+  returnTemplates: ReturnTemplateTable
+  returnExceptions: ReturnExceptionTable
+  situationReturns: SituationReturnTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

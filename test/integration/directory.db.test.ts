@@ -254,4 +254,54 @@ describe.each(engines)('the provider directory on %s', (engine) => {
     expect(page('h1').text()).toBe('New Day Centre')
     expect(page('table').last().text()).toContain('Open')
   })
+
+  it('lets the provider’s approver invite a colleague from the provider page, and nobody else’s', async () => {
+    const db = t.database.db
+    const approver = await createUser(db, ids.chainOrg!, 'provider_manager', 'approver@chain.example')
+    await db.updateTable('users').set({ isApprover: true }).where('id', '=', approver.id).execute()
+    const client = new TestClient(t.app)
+    await client.signIn(approver.email)
+    const page = load((await client.get(`/providers/${ids.chain}`)).body)
+    expect(page('#users').length).toBe(1)
+    expect(page('form[action$="/invite"]').length).toBe(1)
+    const empty = await client.post(`/providers/${ids.chain}/invite`, { displayName: '', email: '' })
+    expect(
+      load(empty.body)('.govuk-error-summary a')
+        .map((_, a) => load(a).text())
+        .get(),
+    ).toEqual(['Enter the person’s full name', 'Enter an e-mail address'])
+    expect(
+      (
+        await client.post(`/providers/${ids.chain}/invite`, {
+          displayName: 'New Colleague',
+          email: 'colleague@chain.example',
+        })
+      ).statusCode,
+    ).toBe(302)
+    const invited = await db
+      .selectFrom('users')
+      .select(['role', 'organisationId', 'isApprover', 'status'])
+      .where('email', '=', 'colleague@chain.example')
+      .executeTakeFirstOrThrow()
+    expect(invited).toEqual({
+      role: 'provider_manager',
+      organisationId: ids.chainOrg,
+      isApprover: false,
+      status: 'invited',
+    })
+    expect(
+      load((await client.get(`/providers/${ids.chain}`)).body)('#users')
+        .parent()
+        .text(),
+    ).toContain('New Colleague')
+    // A manager who is not the approver sees no invite form and cannot post one.
+    const manager = await signedIn('manager')
+    expect(load((await manager.get(`/providers/${ids.chain}`)).body)('form[action$="/invite"]').length).toBe(
+      0,
+    )
+    expect(
+      (await manager.post(`/providers/${ids.chain}/invite`, { displayName: 'X', email: 'x@chain.example' }))
+        .statusCode,
+    ).toBe(404)
+  })
 })

@@ -217,7 +217,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
             addressLine1: `${faker.number.int({ min: 1, max: 220 })} ${street}`,
             addressLine2: null,
             town,
-            postcode: faker.location.zipCode(),
+            // Invented "NM" postcodes in the real format, so that every demo location passes validation.
+            postcode: `NM${faker.number.int({ min: 1, max: 24 })} ${faker.number.int({ min: 1, max: 9 })}${faker.string.alpha({ length: 2, casing: 'upper', exclude: ['C', 'I', 'K', 'M', 'O', 'V'] })}`,
             councilId: outOfArea ? null : council,
             localAuthorityName: outOfArea
               ? faker.helpers.arrayElement(['Westbridge Borough Council', 'Southfold District Council'])

@@ -233,7 +233,19 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirstOrThrow()
-    return { provider, locations }
+    // The provider's own users: shown to admins, and to the provider's own approver.
+    const ownProvider = actor.role === 'provider_manager' && actor.providerId === id
+    const users =
+      can(actor, 'users:manage') || ownProvider
+        ? await db
+            .selectFrom('users')
+            .innerJoin('organisations', 'organisations.id', 'users.organisationId')
+            .select(['users.id', 'users.displayName', 'users.email', 'users.status', 'users.isApprover'])
+            .where('organisations.providerId', '=', id)
+            .orderBy('users.displayName')
+            .execute()
+        : null
+    return { provider, locations, users }
   }
 
   async function summary(actor: Actor) {
