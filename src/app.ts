@@ -8,6 +8,7 @@ import { outboxRoutes } from './modules/comms/outbox.routes.ts'
 import { cqcImportRoutes } from './modules/directory/cqc-import.routes.ts'
 import { directoryRoutes } from './modules/directory/directory.routes.ts'
 import { homeRoutes } from './modules/home/home.routes.ts'
+import { returnsRoutes } from './modules/returns/returns.routes.ts'
 import { csrfPlugin } from './web/csrf.ts'
 import { setUpErrorPages } from './web/errors.ts'
 import { setUpHealthChecks } from './web/health.ts'
@@ -55,13 +56,14 @@ export async function createApp(
     users: services.users,
     signInRateLimit: config.signInRateLimit,
   })
-  await app.register(homeRoutes, { directory: services.directory })
+  await app.register(homeRoutes, { directory: services.directory, returns: services.returns })
   await app.register(directoryRoutes, {
     directory: services.directory,
     locationEdits: services.locationEdits,
     users: services.users,
   })
   await app.register(cqcImportRoutes, { imports: services.cqcImports })
+  await app.register(returnsRoutes, { returns: services.returns })
   await app.register(adminRoutes, { users: services.users, organisations: services.organisations })
   await app.register(auditRoutes, { audit: services.audit })
   await app.register(outboxRoutes, { outbox: services.outbox })

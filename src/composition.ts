@@ -18,6 +18,7 @@ import { createOutboxService } from './modules/comms/outbox.service.ts'
 import { createCqcImportService } from './modules/directory/cqc-import.service.ts'
 import { createDirectoryService } from './modules/directory/directory.service.ts'
 import { createLocationEditService } from './modules/directory/location-edit.service.ts'
+import { createReturnsService } from './modules/returns/returns.service.ts'
 
 // The only place that creates concrete things. Tests call buildServices with their own db, clock and transport.
 export function buildServices(deps: {
@@ -38,6 +39,7 @@ export function buildServices(deps: {
     directory: createDirectoryService({ db, clock }),
     cqcImports: createCqcImportService({ db, clock }),
     locationEdits: createLocationEditService({ db, clock }),
+    returns: createReturnsService({ db, clock }),
   }
 }
 

@@ -75,6 +75,28 @@ describe.each(engines)('access scoping on %s', (engine) => {
         .executeTakeFirstOrThrow()
     ).id
     ids.outboxB = (await db.selectFrom('outboxMessages').select('id').executeTakeFirstOrThrow()).id
+    ids.returnB = (
+      await db
+        .insertInto('situationReturns')
+        .values({
+          locationId: ids.locationB!,
+          frequency: 'daily',
+          periodStart: '2020-04-13',
+          version: 1,
+          isCurrent: true,
+          datasetVersion: 1,
+          values: JSON.stringify({ ppeDaysGloves: 3 }),
+          nilReturn: false,
+          nothingChanged: false,
+          source: 'web',
+          timing: 'on-time',
+          submittedBy: ids.managerB!,
+          submittedAt: new Date(),
+          amendmentReason: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
     ids.contactB = (
       await db
         .insertInto('locationContacts')
@@ -133,6 +155,12 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/locations/:id/contacts/:contactId/remove': () => ids.locationB!,
     '/providers/:id/invite': () => ids.providerB!,
     '/imports/:id': () => ids.importB!,
+    '/locations/:id/returns': () => ids.locationB!,
+    '/locations/:id/returns/new': () => ids.locationB!,
+    '/locations/:id/returns/check': () => ids.locationB!,
+    '/locations/:id/returns/nothing-changed': () => ids.locationB!,
+    '/returns/:id': () => ids.returnB!,
+    '/returns/:id/amend': () => ids.returnB!,
     '/imports/:id/confirm': () => ids.importB!,
     '/imports/:id/problems.csv': () => ids.importB!,
     '/providers/:id': () => ids.providerB!,

@@ -30,6 +30,12 @@ export const defaultWindows: Record<Frequency, ReturnWindow> = {
 
 const iso = (d: Date) => format(d, 'yyyy-MM-dd')
 
+// Local midnight (or noon) of an ISO date in London, built from its parts so no string parsing is involved.
+function londonAt(isoDate: string, hour: number): TZDate {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number]
+  return new TZDate(y, m - 1, d, hour, 0, 0, londonZone)
+}
+
 export function periodContaining(frequency: Frequency, instant: Date): Period {
   const local = new TZDate(instant.getTime(), londonZone)
   const start =
@@ -48,11 +54,11 @@ export function periodContaining(frequency: Frequency, instant: Date): Period {
 }
 
 export function periodStarting(frequency: Frequency, isoDate: string): Period {
-  return periodContaining(frequency, new TZDate(`${isoDate}T12:00:00`, londonZone))
+  return periodContaining(frequency, londonAt(isoDate, 12))
 }
 
 export function previousPeriod(period: Period): Period {
-  const start = new TZDate(`${period.start}T12:00:00`, londonZone)
+  const start = londonAt(period.start, 12)
   const before =
     period.frequency === 'daily'
       ? addDays(start, -1)
@@ -66,7 +72,7 @@ export type WindowTimes = { opensAt: Date; dueAt: Date; locksAt: Date }
 
 // Local hours are added to local midnight, so a 9 am deadline is 9 am in both GMT and BST.
 export function windowTimes(period: Period, window: ReturnWindow, extraHours = 0): WindowTimes {
-  const midnight = new TZDate(`${period.start}T00:00:00`, londonZone)
+  const midnight = londonAt(period.start, 0)
   const at = (hours: number) =>
     new Date(addHours(addDays(midnight, Math.floor(hours / 24)), hours % 24).getTime())
   return {

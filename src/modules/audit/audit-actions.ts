@@ -28,6 +28,8 @@ export const AuditAction = {
   locationClosedByImport: 'location-closed-by-import',
   locationCreated: 'location-created',
   locationUpdated: 'location-updated',
+  returnSubmitted: 'return-submitted',
+  returnAmended: 'return-amended',
   contactAdded: 'location-contact-added',
   contactRemoved: 'location-contact-removed',
 } as const

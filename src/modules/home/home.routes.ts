@@ -2,15 +2,17 @@ import type { FastifyInstance } from 'fastify'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import type { DirectoryService } from '../directory/directory.service.ts'
+import type { ReturnsService } from '../returns/returns.service.ts'
 
-export async function homeRoutes(app: FastifyInstance, options: { directory: DirectoryService }) {
+export async function homeRoutes(
+  app: FastifyInstance,
+  options: { directory: DirectoryService; returns: ReturnsService },
+) {
   app.get('/', { preHandler: requireSignIn }, async (request, reply) => {
     const actor = signedInActor(request)
     const summary = (await options.directory.summary(actor)) ?? []
-    const ownLocations =
-      actor.role === 'provider_manager'
-        ? ((await options.directory.listLocations(actor, { page: 1, pageSize: 100 }))?.locations ?? [])
-        : []
+    // A provider manager's home is their list of returns to make today.
+    const ownLocations = await options.returns.todaysReturns(actor)
     return reply.render('home/views/home.njk', {
       pageTitle: 'Home',
       summary,

@@ -1,0 +1,332 @@
+import type { Db } from '../../db/database.ts'
+import { locationVisible } from '../../db/scope.ts'
+import type { Clock } from '../../domain/clock.ts'
+import { type Actor, can, locationScope } from '../../domain/policy.ts'
+import {
+  currentDataset,
+  datasetVersion,
+  type FieldError,
+  parseReturn,
+  type ReturnValues,
+  sectionsFor,
+} from '../../domain/returns/dataset.ts'
+import {
+  type Frequency,
+  type Period,
+  periodContaining,
+  periodStarting,
+  previousPeriod,
+  type ReturnWindow,
+  returnState,
+  timingOf,
+} from '../../domain/returns/periods.ts'
+import type { ServiceType } from '../../domain/service-types.ts'
+import { isUuid } from '../access/users.service.ts'
+import { recordAudit } from '../audit/audit.repository.ts'
+import { AuditAction } from '../audit/audit-actions.ts'
+
+export type ReturnSource = 'web' | 'officer' | 'upload' | 'api' | 'import'
+
+export type SubmitOptions = {
+  periodStart?: string
+  nothingChanged?: boolean
+  amendmentReason?: string
+  source?: ReturnSource
+}
+
+export type SubmitOutcome =
+  | { ok: true; returnId: string; version: number; period: Period }
+  | { ok: false; errors: FieldError[] }
+  | { ok: false; notFound: true }
+
+// Who may report for a location: its own provider's managers; council and partner officers on a
+// provider's behalf (during a call), recorded as such. Viewers only read.
+function mayReport(actor: Actor): boolean {
+  return actor.role === 'provider_manager' || can(actor, 'contacts:read')
+}
+
+export function createReturnsService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps
+
+  async function templateFor(serviceType: string): Promise<{ frequency: Frequency; window: ReturnWindow }> {
+    const row = await db
+      .selectFrom('returnTemplates')
+      .selectAll()
+      .where('serviceType', '=', serviceType)
+      .executeTakeFirstOrThrow()
+    return {
+      frequency: row.frequency,
+      window: {
+        opensAfterHours: row.opensAfterHours,
+        dueAfterHours: row.dueAfterHours,
+        locksAfterHours: row.locksAfterHours,
+      },
+    }
+  }
+
+  async function visibleLocation(actor: Actor, locationId: string) {
+    if (!isUuid(locationId)) return null
+    return (
+      (await db
+        .selectFrom('locations')
+        .select([
+          'locations.id',
+          'locations.name',
+          'locations.serviceType',
+          'locations.status',
+          'locations.providerId',
+        ])
+        .where('locations.id', '=', locationId)
+        .where(locationVisible(locationScope(actor)))
+        .executeTakeFirst()) ?? null
+    )
+  }
+
+  async function extraHours(locationId: string) {
+    const row = await db
+      .selectFrom('returnExceptions')
+      .select('extraHours')
+      .where('locationId', '=', locationId)
+      .executeTakeFirst()
+    return row?.extraHours ?? 0
+  }
+
+  async function currentReturn(locationId: string, periodStart: string) {
+    return (
+      (await db
+        .selectFrom('situationReturns')
+        .selectAll()
+        .where('locationId', '=', locationId)
+        .where('periodStart', '=', periodStart)
+        .where('isCurrent', '=', true)
+        .executeTakeFirst()) ?? null
+    )
+  }
+
+  async function latestReturn(locationId: string) {
+    return (
+      (await db
+        .selectFrom('situationReturns')
+        .selectAll()
+        .where('locationId', '=', locationId)
+        .where('isCurrent', '=', true)
+        .orderBy('periodStart', 'desc')
+        .limit(1)
+        .executeTakeFirst()) ?? null
+    )
+  }
+
+  // The provider manager's home: each open location with this period's status.
+  async function todaysReturns(actor: Actor) {
+    if (actor.role !== 'provider_manager') return []
+    const locations = await db
+      .selectFrom('locations')
+      .select(['id', 'name', 'serviceType'])
+      .where(locationVisible(locationScope(actor)))
+      .where('status', '=', 'open')
+      .orderBy('name')
+      .execute()
+    const now = clock.now()
+    const rows = []
+    for (const location of locations) {
+      const template = await templateFor(location.serviceType)
+      const period = periodContaining(template.frequency, now)
+      const submitted = await currentReturn(location.id, period.start)
+      const previous = await latestReturn(location.id)
+      rows.push({
+        ...location,
+        period,
+        state: returnState(
+          period,
+          template.window,
+          now,
+          submitted?.submittedAt ?? null,
+          await extraHours(location.id),
+        ),
+        hasPrevious: previous !== null && previous.periodStart !== period.start,
+      })
+    }
+    return rows
+  }
+
+  // Everything the form needs: the location, the period, the sections for its service type, and any
+  // figures already given (this period's return, or the last one for "nothing changed").
+  async function formFor(actor: Actor, locationId: string, periodStart?: string) {
+    if (!mayReport(actor)) return null
+    const location = await visibleLocation(actor, locationId)
+    if (!location) return null
+    const template = await templateFor(location.serviceType)
+    const now = clock.now()
+    const period = periodStart
+      ? periodStarting(template.frequency, periodStart)
+      : periodContaining(template.frequency, now)
+    const existing = await currentReturn(location.id, period.start)
+    const previous = (await latestReturn(location.id)) ?? null
+    return {
+      location,
+      period,
+      frequency: template.frequency,
+      timing: timingOf(period, template.window, now, await extraHours(location.id)),
+      sections: sectionsFor(currentDataset, location.serviceType as ServiceType),
+      existing,
+      previous: previous && previous.periodStart < period.start ? previous : null,
+    }
+  }
+
+  async function submit(
+    actor: Actor,
+    locationId: string,
+    raw: Record<string, unknown>,
+    options: SubmitOptions = {},
+  ): Promise<SubmitOutcome> {
+    const form = await formFor(actor, locationId, options.periodStart)
+    if (!form) return { ok: false, notFound: true }
+    const errors: FieldError[] = []
+    const now = clock.now()
+    if (form.period.start > periodContaining(form.frequency, now).start)
+      errors.push({ field: 'period', message: 'You cannot report for a period that has not started' })
+    const isOfficer = actor.role !== 'provider_manager'
+    if (form.timing === 'locked' && !isOfficer)
+      errors.push({ field: 'period', message: 'This period is locked. Ask the council to amend it' })
+    const reason = (options.amendmentReason ?? '').trim()
+    if (form.existing && !reason)
+      errors.push({ field: 'amendmentReason', message: 'Enter why you are changing this return' })
+    if (form.timing === 'locked' && isOfficer && !reason)
+      errors.push({ field: 'amendmentReason', message: 'Enter why a locked period is being changed' })
+    let values: ReturnValues
+    if (options.nothingChanged) {
+      if (!form.previous)
+        return { ok: false, errors: [{ field: 'period', message: 'There is no earlier return to repeat' }] }
+      values = form.previous.values
+    } else {
+      const parsed = parseReturn(currentDataset, form.location.serviceType as ServiceType, raw)
+      if (!parsed.ok) errors.push(...parsed.errors)
+      values = parsed.values
+    }
+    if (errors.length) return { ok: false, errors }
+
+    const source: ReturnSource = options.source ?? (isOfficer ? 'officer' : 'web')
+    const saved = await db.transaction().execute(async (trx) => {
+      // Lock the period's rows so two submissions cannot both become version 1.
+      const versions = await trx
+        .selectFrom('situationReturns')
+        .select(['id', 'version', 'values'])
+        .where('locationId', '=', locationId)
+        .where('periodStart', '=', form.period.start)
+        .orderBy('version', 'desc')
+        .forUpdate()
+        .execute()
+      const previous = versions[0]
+      if (previous && !reason) return null
+      if (previous)
+        await trx
+          .updateTable('situationReturns')
+          .set({ isCurrent: false })
+          .where('id', '=', previous.id)
+          .execute()
+      const row = await trx
+        .insertInto('situationReturns')
+        .values({
+          locationId,
+          frequency: form.frequency,
+          periodStart: form.period.start,
+          version: (previous?.version ?? 0) + 1,
+          isCurrent: true,
+          datasetVersion: currentDataset.version,
+          values: JSON.stringify(values),
+          nilReturn: false,
+          nothingChanged: Boolean(options.nothingChanged),
+          source,
+          timing: form.timing,
+          submittedBy: actor.userId,
+          submittedAt: now,
+          amendmentReason: previous ? reason : null,
+        })
+        .returning(['id', 'version'])
+        .executeTakeFirstOrThrow()
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        organisationId: actor.organisationId,
+        action: previous ? AuditAction.returnAmended : AuditAction.returnSubmitted,
+        entityType: 'situation-return',
+        entityId: row.id,
+        before: previous ? previous.values : undefined,
+        after: {
+          locationId,
+          periodStart: form.period.start,
+          version: row.version,
+          source,
+          values,
+          reason: previous ? reason : undefined,
+        },
+        occurredAt: now,
+      })
+      return row
+    })
+    if (!saved)
+      return {
+        ok: false,
+        errors: [{ field: 'amendmentReason', message: 'Enter why you are changing this return' }],
+      }
+    return { ok: true, returnId: saved.id, version: saved.version, period: form.period }
+  }
+
+  // Checks the figures without saving them (for the check-your-answers step).
+  async function validate(
+    actor: Actor,
+    locationId: string,
+    raw: Record<string, unknown>,
+  ): Promise<FieldError[]> {
+    const location = await visibleLocation(actor, locationId)
+    if (!location) return [{ field: 'location', message: 'Location not found' }]
+    const parsed = parseReturn(currentDataset, location.serviceType as ServiceType, raw)
+    return parsed.ok ? [] : parsed.errors
+  }
+
+  async function history(actor: Actor, locationId: string) {
+    const location = await visibleLocation(actor, locationId)
+    if (!location) return null
+    const returns = await db
+      .selectFrom('situationReturns')
+      .leftJoin('users', 'users.id', 'situationReturns.submittedBy')
+      .select([
+        'situationReturns.id',
+        'situationReturns.periodStart',
+        'situationReturns.version',
+        'situationReturns.isCurrent',
+        'situationReturns.source',
+        'situationReturns.timing',
+        'situationReturns.nothingChanged',
+        'situationReturns.submittedAt',
+        'situationReturns.amendmentReason',
+        'users.displayName as submittedByName',
+      ])
+      .where('situationReturns.locationId', '=', locationId)
+      .orderBy('situationReturns.periodStart', 'desc')
+      .orderBy('situationReturns.version', 'desc')
+      .limit(200)
+      .execute()
+    return { location, returns }
+  }
+
+  async function getReturn(actor: Actor, returnId: string) {
+    if (!isUuid(returnId)) return null
+    const row = await db
+      .selectFrom('situationReturns')
+      .leftJoin('users', 'users.id', 'situationReturns.submittedBy')
+      .selectAll('situationReturns')
+      .select('users.displayName as submittedByName')
+      .where('situationReturns.id', '=', returnId)
+      .executeTakeFirst()
+    if (!row) return null
+    const location = await visibleLocation(actor, row.locationId)
+    if (!location) return null
+    // Old returns are shown with the definition they were made with.
+    const definition = datasetVersion(row.datasetVersion) ?? currentDataset
+    return { location, ret: row, sections: sectionsFor(definition, location.serviceType as ServiceType) }
+  }
+
+  return { todaysReturns, formFor, submit, validate, history, getReturn, previousPeriod }
+}
+
+export type ReturnsService = ReturnType<typeof createReturnsService>
