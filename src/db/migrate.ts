@@ -3,12 +3,14 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import * as m0001 from './migrations/0001-foundation.ts'
 import * as m0002 from './migrations/0002-directory.ts'
 import * as m0003 from './migrations/0003-returns.ts'
+import * as m0004 from './migrations/0004-returns-channels.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-directory': m0002,
   '0003-returns': m0003,
+  '0004-returns-channels': m0004,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

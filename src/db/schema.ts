@@ -199,6 +199,44 @@ export type SituationReturnTable = {
   amendmentReason: string | null
 }
 
+export type ApiTokenTable = {
+  id: Generated<string>
+  tokenHash: string
+  tokenHint: string
+  name: string
+  providerId: string
+  createdBy: string
+  createdAt: Timestamp
+  lastUsedAt: Date | null
+  revokedAt: Date | null
+  revokedBy: string | null
+}
+
+export type IdempotencyKeyTable = {
+  tokenId: string
+  key: string
+  requestHash: string
+  statusCode: number
+  response: ColumnType<unknown, string, string>
+  createdAt: Timestamp
+}
+
+export type ReturnReminderTable = {
+  locationId: string
+  periodStart: DateOnly
+  sentAt: Date
+  recipients: number
+}
+
+export type ReturnChaseTable = {
+  id: Generated<string>
+  locationId: string
+  periodStart: DateOnly
+  note: string
+  recordedBy: string
+  recordedAt: Date
+}
+
 export type Database = {
   organisations: OrganisationTable
   partnerCouncils: PartnerCouncilTable
@@ -216,6 +254,10 @@ export type Database = {
   returnTemplates: ReturnTemplateTable
   returnExceptions: ReturnExceptionTable
   situationReturns: SituationReturnTable
+  apiTokens: ApiTokenTable
+  idempotencyKeys: IdempotencyKeyTable
+  returnReminders: ReturnReminderTable
+  returnChases: ReturnChaseTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

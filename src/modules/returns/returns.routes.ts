@@ -204,7 +204,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
   app.get<{ Params: { id: string } }>('/returns/:id/amend', async (request, reply) => {
     const actor = signedInActor(request)
     const found = await returns.getReturn(actor, request.params.id)
-    if (!found || !found.ret.isCurrent) throw notFound()
+    if (!found?.ret.isCurrent) throw notFound()
     const form = await returns.formFor(actor, found.location.id, found.ret.periodStart)
     if (!form) throw notFound()
     return reply.render('returns/views/return-form.njk', formContext(form, fromStored(found.ret.values)))

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
@@ -43,6 +43,12 @@ export type SubmitOutcome =
 // provider's behalf (during a call), recorded as such. Viewers only read.
 function mayReport(actor: Actor): boolean {
   return actor.role === 'provider_manager' || can(actor, 'contacts:read')
+}
+
+class StaleUpload extends Error {
+  constructor(readonly index: number) {
+    super('stale upload')
+  }
 }
 
 export function createReturnsService(deps: { db: Db; clock: Clock }) {
@@ -173,12 +179,26 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  async function submit(
+  type Prepared = {
+    locationId: string
+    frequency: Frequency
+    period: Period
+    timing: string
+    values: ReturnValues
+    nothingChanged: boolean
+    reason: string
+    source: ReturnSource
+  }
+
+  // Everything short of saving: scope, period, window, amendment reason and the figures themselves.
+  async function prepare(
     actor: Actor,
     locationId: string,
     raw: Record<string, unknown>,
-    options: SubmitOptions = {},
-  ): Promise<SubmitOutcome> {
+    options: SubmitOptions,
+  ): Promise<
+    { ok: true; prepared: Prepared } | { ok: false; errors: FieldError[] } | { ok: false; notFound: true }
+  > {
     const form = await formFor(actor, locationId, options.periodStart)
     if (!form) return { ok: false, notFound: true }
     const errors: FieldError[] = []
@@ -193,7 +213,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       errors.push({ field: 'amendmentReason', message: 'Enter why you are changing this return' })
     if (form.timing === 'locked' && isOfficer && !reason)
       errors.push({ field: 'amendmentReason', message: 'Enter why a locked period is being changed' })
-    let values: ReturnValues
+    let values: ReturnValues = {}
     if (options.nothingChanged) {
       if (!form.previous)
         return { ok: false, errors: [{ field: 'period', message: 'There is no earlier return to repeat' }] }
@@ -204,71 +224,166 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       values = parsed.values
     }
     if (errors.length) return { ok: false, errors }
-
     const source: ReturnSource = options.source ?? (isOfficer ? 'officer' : 'web')
-    const saved = await db.transaction().execute(async (trx) => {
-      // Lock the period's rows so two submissions cannot both become version 1.
-      const versions = await trx
-        .selectFrom('situationReturns')
-        .select(['id', 'version', 'values'])
-        .where('locationId', '=', locationId)
-        .where('periodStart', '=', form.period.start)
-        .orderBy('version', 'desc')
-        .forUpdate()
+    return {
+      ok: true,
+      prepared: {
+        locationId,
+        frequency: form.frequency,
+        period: form.period,
+        timing: form.timing,
+        values,
+        nothingChanged: Boolean(options.nothingChanged),
+        reason,
+        source,
+      },
+    }
+  }
+
+  // Saves prepared returns in the caller's transaction. A period that already has a return gets a new
+  // version only with a reason; returns null when a version appeared meanwhile without one.
+  async function saveVersion(trx: DbOrTransaction, actor: Actor, p: Prepared, now: Date) {
+    const versions = await trx
+      .selectFrom('situationReturns')
+      .select(['id', 'version', 'values'])
+      .where('locationId', '=', p.locationId)
+      .where('periodStart', '=', p.period.start)
+      .orderBy('version', 'desc')
+      .forUpdate()
+      .execute()
+    const previous = versions[0]
+    if (previous && !p.reason) return null
+    if (previous)
+      await trx
+        .updateTable('situationReturns')
+        .set({ isCurrent: false })
+        .where('id', '=', previous.id)
         .execute()
-      const previous = versions[0]
-      if (previous && !reason) return null
-      if (previous)
-        await trx
-          .updateTable('situationReturns')
-          .set({ isCurrent: false })
-          .where('id', '=', previous.id)
-          .execute()
-      const row = await trx
-        .insertInto('situationReturns')
-        .values({
-          locationId,
-          frequency: form.frequency,
-          periodStart: form.period.start,
-          version: (previous?.version ?? 0) + 1,
-          isCurrent: true,
-          datasetVersion: currentDataset.version,
-          values: JSON.stringify(values),
-          nilReturn: false,
-          nothingChanged: Boolean(options.nothingChanged),
-          source,
-          timing: form.timing,
-          submittedBy: actor.userId,
-          submittedAt: now,
-          amendmentReason: previous ? reason : null,
-        })
-        .returning(['id', 'version'])
-        .executeTakeFirstOrThrow()
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        organisationId: actor.organisationId,
-        action: previous ? AuditAction.returnAmended : AuditAction.returnSubmitted,
-        entityType: 'situation-return',
-        entityId: row.id,
-        before: previous ? previous.values : undefined,
-        after: {
-          locationId,
-          periodStart: form.period.start,
-          version: row.version,
-          source,
-          values,
-          reason: previous ? reason : undefined,
-        },
-        occurredAt: now,
+    const row = await trx
+      .insertInto('situationReturns')
+      .values({
+        locationId: p.locationId,
+        frequency: p.frequency,
+        periodStart: p.period.start,
+        version: (previous?.version ?? 0) + 1,
+        isCurrent: true,
+        datasetVersion: currentDataset.version,
+        values: JSON.stringify(p.values),
+        nilReturn: false,
+        nothingChanged: p.nothingChanged,
+        source: p.source,
+        timing: p.timing,
+        submittedBy: actor.userId,
+        submittedAt: now,
+        amendmentReason: previous ? p.reason : null,
       })
-      return row
+      .returning(['id', 'version'])
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      organisationId: actor.organisationId,
+      action: previous ? AuditAction.returnAmended : AuditAction.returnSubmitted,
+      entityType: 'situation-return',
+      entityId: row.id,
+      before: previous ? previous.values : undefined,
+      after: {
+        locationId: p.locationId,
+        periodStart: p.period.start,
+        version: row.version,
+        source: p.source,
+        values: p.values,
+        reason: previous ? p.reason : undefined,
+      },
+      occurredAt: now,
     })
+    return row
+  }
+
+  async function submit(
+    actor: Actor,
+    locationId: string,
+    raw: Record<string, unknown>,
+    options: SubmitOptions = {},
+  ): Promise<SubmitOutcome> {
+    const ready = await prepare(actor, locationId, raw, options)
+    if (!ready.ok) return ready
+    const saved = await db
+      .transaction()
+      .execute((trx) => saveVersion(trx, actor, ready.prepared, clock.now()))
     if (!saved)
       return {
         ok: false,
         errors: [{ field: 'amendmentReason', message: 'Enter why you are changing this return' }],
       }
-    return { ok: true, returnId: saved.id, version: saved.version, period: form.period }
+    return { ok: true, returnId: saved.id, version: saved.version, period: ready.prepared.period }
+  }
+
+  // Many returns at once (a bulk upload): every one is checked first; all are saved or none.
+  async function submitMany(
+    actor: Actor,
+    submissions: { locationId: string; raw: Record<string, unknown>; options?: SubmitOptions }[],
+  ): Promise<
+    | { ok: true; saved: number }
+    | { ok: false; problems: { index: number; errors: FieldError[]; notFound?: boolean }[] }
+  > {
+    const prepared: Prepared[] = []
+    const problems: { index: number; errors: FieldError[]; notFound?: boolean }[] = []
+    for (const [index, s] of submissions.entries()) {
+      const ready = await prepare(actor, s.locationId, s.raw, s.options ?? {})
+      if (ready.ok) prepared.push(ready.prepared)
+      else if ('notFound' in ready)
+        problems.push({
+          index,
+          errors: [{ field: 'location', message: 'Location not found, or not one of yours' }],
+          notFound: true,
+        })
+      else problems.push({ index, errors: ready.errors })
+    }
+    const seen = new Map<string, number>()
+    for (const [index, p] of prepared.entries()) {
+      const key = `${p.locationId}/${p.period.start}`
+      if (seen.has(key))
+        problems.push({
+          index,
+          errors: [
+            {
+              field: 'location',
+              message: `The same location and period appear twice (first in row ${seen.get(key)! + 1})`,
+            },
+          ],
+        })
+      else seen.set(key, index)
+    }
+    if (problems.length) return { ok: false, problems }
+    const now = clock.now()
+    const result = await db
+      .transaction()
+      .execute(async (trx) => {
+        for (const [index, p] of prepared.entries()) {
+          if (!(await saveVersion(trx, actor, p, now))) throw new StaleUpload(index)
+        }
+        return prepared.length
+      })
+      .catch((error: unknown) => {
+        if (error instanceof StaleUpload) return error
+        throw error
+      })
+    if (result instanceof StaleUpload)
+      return {
+        ok: false,
+        problems: [
+          {
+            index: result.index,
+            errors: [
+              {
+                field: 'amendmentReason',
+                message: 'A return for this period arrived meanwhile: give a reason to change it',
+              },
+            ],
+          },
+        ],
+      }
+    return { ok: true, saved: result }
   }
 
   // Checks the figures without saving them (for the check-your-answers step).
@@ -326,7 +441,17 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     return { location, ret: row, sections: sectionsFor(definition, location.serviceType as ServiceType) }
   }
 
-  return { todaysReturns, formFor, submit, validate, history, getReturn, previousPeriod }
+  return {
+    todaysReturns,
+    formFor,
+    submit,
+    submitMany,
+    validate,
+    history,
+    getReturn,
+    previousPeriod,
+    templateFor,
+  }
 }
 
 export type ReturnsService = ReturnType<typeof createReturnsService>
