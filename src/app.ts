@@ -8,6 +8,7 @@ import { outboxRoutes } from './modules/comms/outbox.routes.ts'
 import { cqcImportRoutes } from './modules/directory/cqc-import.routes.ts'
 import { directoryRoutes } from './modules/directory/directory.routes.ts'
 import { homeRoutes } from './modules/home/home.routes.ts'
+import { completenessRoutes } from './modules/returns/completeness.routes.ts'
 import { returnsRoutes } from './modules/returns/returns.routes.ts'
 import { csrfPlugin } from './web/csrf.ts'
 import { setUpErrorPages } from './web/errors.ts'
@@ -63,6 +64,7 @@ export async function createApp(
     users: services.users,
   })
   await app.register(cqcImportRoutes, { imports: services.cqcImports })
+  await app.register(completenessRoutes, { completeness: services.completeness })
   await app.register(returnsRoutes, { returns: services.returns })
   await app.register(adminRoutes, { users: services.users, organisations: services.organisations })
   await app.register(auditRoutes, { audit: services.audit })

@@ -18,6 +18,7 @@ import { createOutboxService } from './modules/comms/outbox.service.ts'
 import { createCqcImportService } from './modules/directory/cqc-import.service.ts'
 import { createDirectoryService } from './modules/directory/directory.service.ts'
 import { createLocationEditService } from './modules/directory/location-edit.service.ts'
+import { createCompletenessService } from './modules/returns/completeness.service.ts'
 import { createReturnsService } from './modules/returns/returns.service.ts'
 
 // The only place that creates concrete things. Tests call buildServices with their own db, clock and transport.
@@ -40,6 +41,7 @@ export function buildServices(deps: {
     cqcImports: createCqcImportService({ db, clock }),
     locationEdits: createLocationEditService({ db, clock }),
     returns: createReturnsService({ db, clock }),
+    completeness: createCompletenessService({ db, clock }),
   }
 }
 

@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
 import { startScheduler } from './jobs/scheduler.ts'
 import { sendDueEmails } from './modules/comms/outbox-sender.ts'
+import { sendReturnReminders } from './modules/returns/completeness.service.ts'
 
 // Log lines carry the path with any secret link token masked, never query strings or bodies.
 const loggerOptions = (config: Config) => ({
@@ -40,6 +41,12 @@ export async function serve(config: Config = loadConfig()) {
         lockKey: 7_001,
         intervalSeconds: config.outboxIntervalSeconds,
         run: (db) => sendDueEmails(db, services.mailTransport, services.clock),
+      },
+      {
+        name: 'return-reminders',
+        lockKey: 7_002,
+        intervalSeconds: 300,
+        run: (db) => sendReturnReminders(db, services.clock, config.baseUrl),
       },
     ],
     app.log,

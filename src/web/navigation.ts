@@ -13,6 +13,7 @@ export function navigationFor(actor: Actor | null, currentPath: string): Navigat
       text: actor.role === 'provider_manager' ? 'Your locations' : 'Locations',
     })
   }
+  if (actor.role !== 'provider_manager') items.push({ href: paths.completeness(), text: 'Returns' })
   if (can(actor, 'locations:import')) items.push({ href: paths.imports(), text: 'CQC imports' })
   if (can(actor, 'users:manage')) items.push({ href: paths.admin.users(), text: 'Users' })
   if (can(actor, 'organisations:manage'))

@@ -89,6 +89,19 @@ export async function createLocation(
     })
     .returning('id')
     .executeTakeFirstOrThrow()
+  // Open since its registration, as the status history says: returns are expected from it.
+  await db
+    .insertInto('locationStatusEvents')
+    .values({
+      locationId: row.id,
+      status: 'open',
+      effectiveFrom: '2015-01-01',
+      source: 'test',
+      importId: null,
+      recordedBy: null,
+      recordedAt: new Date(),
+    })
+    .execute()
   for (const councilIdContract of extra.contractedBy ?? []) {
     await db
       .insertInto('councilContracts')

@@ -30,6 +30,7 @@ export const AuditAction = {
   locationUpdated: 'location-updated',
   returnSubmitted: 'return-submitted',
   returnAmended: 'return-amended',
+  returnChased: 'return-chased',
   contactAdded: 'location-contact-added',
   contactRemoved: 'location-contact-removed',
 } as const

@@ -1,0 +1,264 @@
+import { sql } from 'kysely'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
+import { locationVisible } from '../../db/scope.ts'
+import type { Clock } from '../../domain/clock.ts'
+import { type Actor, can, locationScope, type Scope } from '../../domain/policy.ts'
+import { completeness } from '../../domain/returns/completeness.ts'
+import {
+  type Frequency,
+  type Period,
+  periodContaining,
+  periodStarting,
+  windowTimes,
+} from '../../domain/returns/periods.ts'
+import { isUuid } from '../access/users.service.ts'
+import { recordAudit } from '../audit/audit.repository.ts'
+import { AuditAction } from '../audit/audit-actions.ts'
+import { enqueueEmail } from '../comms/outbox.repository.ts'
+
+// The locations expected to report for a period: in scope, of a service that reports at that
+// frequency, and open on the period's first day by their dated status history.
+export function expectedLocations(
+  db: DbOrTransaction,
+  scope: Scope,
+  frequency: Frequency,
+  periodStart: string,
+) {
+  return db
+    .selectFrom('locations')
+    .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
+    .innerJoin('providers', 'providers.id', 'locations.providerId')
+    .select([
+      'locations.id',
+      'locations.name',
+      'locations.area',
+      'locations.serviceType',
+      'locations.providerId',
+      'providers.name as providerName',
+    ])
+    .where('returnTemplates.frequency', '=', frequency)
+    .where(locationVisible(scope))
+    .where(
+      (eb) =>
+        eb
+          .selectFrom('locationStatusEvents')
+          .select('locationStatusEvents.status')
+          .whereRef('locationStatusEvents.locationId', '=', 'locations.id')
+          .where('locationStatusEvents.effectiveFrom', '<=', periodStart)
+          .orderBy('locationStatusEvents.effectiveFrom', 'desc')
+          .orderBy('locationStatusEvents.id', 'desc')
+          .limit(1),
+      '=',
+      'open',
+    )
+}
+
+export function createCompletenessService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps
+
+  async function forPeriod(actor: Actor, frequency: Frequency, date?: string) {
+    if (!can(actor, 'contacts:read') && actor.role !== 'viewer' && actor.role !== 'regional_viewer')
+      return null
+    const period: Period = date ? periodStarting(frequency, date) : periodContaining(frequency, clock.now())
+    const expected = await expectedLocations(db, locationScope(actor), frequency, period.start)
+      .orderBy('locations.name')
+      .execute()
+    const submissions = expected.length
+      ? await db
+          .selectFrom('situationReturns')
+          .select(['locationId', 'timing'])
+          .where('periodStart', '=', period.start)
+          .where('isCurrent', '=', true)
+          .where(
+            'locationId',
+            'in',
+            expected.map((e) => e.id),
+          )
+          .execute()
+      : []
+    const result = completeness(
+      expected.map((e) => ({ locationId: e.id, area: e.area, serviceType: e.serviceType })),
+      submissions,
+    )
+    const missingIds = new Set(result.missing)
+    const chases = missingIds.size
+      ? await db
+          .selectFrom('returnChases')
+          .leftJoin('users', 'users.id', 'returnChases.recordedBy')
+          .select([
+            'returnChases.locationId',
+            'returnChases.note',
+            'returnChases.recordedAt',
+            'users.displayName',
+          ])
+          .where('returnChases.periodStart', '=', period.start)
+          .where('returnChases.locationId', 'in', [...missingIds])
+          .orderBy('returnChases.recordedAt', 'desc')
+          .execute()
+      : []
+    const reminders = missingIds.size
+      ? await db
+          .selectFrom('returnReminders')
+          .select(['locationId', 'sentAt'])
+          .where('periodStart', '=', period.start)
+          .where('locationId', 'in', [...missingIds])
+          .execute()
+      : []
+    return {
+      period,
+      result,
+      missing: expected
+        .filter((e) => missingIds.has(e.id))
+        .map((e) => ({
+          ...e,
+          chases: chases.filter((c) => c.locationId === e.id),
+          remindedAt: reminders.find((r) => r.locationId === e.id)?.sentAt ?? null,
+        })),
+    }
+  }
+
+  async function recordChase(
+    actor: Actor,
+    locationId: string,
+    periodStart: string,
+    note: string,
+  ): Promise<{ ok: true } | { ok: false; error: string } | null> {
+    if (!can(actor, 'contacts:read') || !isUuid(locationId) || !/^\d{4}-\d{2}-\d{2}$/.test(periodStart))
+      return null
+    const location = await db
+      .selectFrom('locations')
+      .select('id')
+      .where('id', '=', locationId)
+      .where(locationVisible(locationScope(actor)))
+      .executeTakeFirst()
+    if (!location) return null
+    if (!note.trim()) return { ok: false, error: 'Enter what happened when you chased the return' }
+    await db.transaction().execute(async (trx) => {
+      const now = clock.now()
+      const chase = await trx
+        .insertInto('returnChases')
+        .values({
+          locationId,
+          periodStart,
+          note: note.trim().slice(0, 1000),
+          recordedBy: actor.userId,
+          recordedAt: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        organisationId: actor.organisationId,
+        action: AuditAction.returnChased,
+        entityType: 'location',
+        entityId: locationId,
+        after: chase,
+        occurredAt: now,
+      })
+    })
+    return { ok: true }
+  }
+
+  return { forPeriod, recordChase }
+}
+
+export type CompletenessService = ReturnType<typeof createCompletenessService>
+
+// The reminder job: once the deadline has passed, each location still missing its return gets one
+// reminder per period, e-mailed to its provider's managers through the outbox. The reminder row and
+// the e-mails are written in one transaction, and the row's key makes a second instance skip it.
+export async function sendReturnReminders(
+  db: Db,
+  clock: Clock,
+  baseUrl: string,
+): Promise<{ reminded: number; emails: number }> {
+  const now = clock.now()
+  let reminded = 0
+  let emails = 0
+  const templates = await db.selectFrom('returnTemplates').selectAll().execute()
+  for (const frequency of [...new Set(templates.map((t) => t.frequency))]) {
+    const period = periodContaining(frequency, now)
+    const template = templates.find((t) => t.frequency === frequency)!
+    const due = windowTimes(period, {
+      opensAfterHours: template.opensAfterHours,
+      dueAfterHours: template.dueAfterHours,
+      locksAfterHours: template.locksAfterHours,
+    }).dueAt
+    if (now <= due) continue
+    const missing = await expectedLocations(db, { kind: 'everything' }, frequency, period.start)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('situationReturns')
+              .select(sql`1`.as('one'))
+              .whereRef('situationReturns.locationId', '=', 'locations.id')
+              .where('situationReturns.periodStart', '=', period.start),
+          ),
+        ),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('returnReminders')
+              .select(sql`1`.as('one'))
+              .whereRef('returnReminders.locationId', '=', 'locations.id')
+              .where('returnReminders.periodStart', '=', period.start),
+          ),
+        ),
+      )
+      .execute()
+    for (const location of missing) {
+      const sent = await db.transaction().execute(async (trx) => {
+        const managers = await trx
+          .selectFrom('users')
+          .innerJoin('organisations', 'organisations.id', 'users.organisationId')
+          .select(['users.email', 'users.displayName'])
+          .where('organisations.providerId', '=', location.providerId)
+          .where('users.status', '=', 'active')
+          .where('users.role', '=', 'provider_manager')
+          .execute()
+        const claimed = await trx
+          .insertInto('returnReminders')
+          .values({
+            locationId: location.id,
+            periodStart: period.start,
+            sentAt: now,
+            recipients: managers.length,
+          })
+          .onConflict((oc) => oc.columns(['locationId', 'periodStart']).doNothing())
+          .returning('locationId')
+          .executeTakeFirst()
+        if (!claimed) return null
+        for (const manager of managers) {
+          await enqueueEmail(
+            trx,
+            {
+              kind: 'return-reminder',
+              to: manager.email,
+              subject: `Your CareHub return for ${location.name} is overdue`,
+              body: [
+                `Dear ${manager.displayName},`,
+                '',
+                `We have not yet had the ${frequency} return for ${location.name} for the period starting ${period.start}.`,
+                '',
+                'If nothing has changed since your last return, you can send the same figures again with one button:',
+                `${baseUrl}/locations/${location.id}/returns/nothing-changed`,
+                '',
+                'Otherwise, fill in the return:',
+                `${baseUrl}/locations/${location.id}/returns/new`,
+              ].join('\n'),
+            },
+            now,
+          )
+        }
+        return managers.length
+      })
+      if (sent === null) continue
+      reminded++
+      emails += sent
+    }
+  }
+  return { reminded, emails }
+}

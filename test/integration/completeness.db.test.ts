@@ -1,0 +1,156 @@
+import { load } from 'cheerio'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDatabase } from '../../src/db/database.ts'
+import { fixedClock } from '../../src/domain/clock.ts'
+import { sendReturnReminders } from '../../src/modules/returns/completeness.service.ts'
+import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
+import { engines } from '../support/test-database.ts'
+
+describe.each(engines)('completeness and reminders on %s', (engine) => {
+  let t: TestApp
+  const ids: Record<string, string> = {}
+  const emails: Record<string, string> = {}
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine)
+    const db = t.database.db
+    ids.council = await createOrganisation(db, 'council', 'Completeness Council', { onsCode: 'E10000071' })
+    ids.provider = await createProvider(db, 'Complete Care Ltd')
+    ids.providerOrg = await createOrganisation(db, 'provider', 'Complete Care Ltd', {
+      providerId: ids.provider,
+    })
+    for (let i = 0; i < 4; i++)
+      ids[`home${i}`] = await createLocation(db, ids.provider, ids.council, { name: `Home ${i}` })
+    ids.agency = await createLocation(db, ids.provider, ids.council, {
+      name: 'Agency',
+      serviceType: 'home_care',
+    })
+    // Closed before the period: not expected, so it cannot push the rate past 100 %.
+    ids.closed = await createLocation(db, ids.provider, ids.council, { name: 'Closed Home' })
+    await db
+      .insertInto('locationStatusEvents')
+      .values({
+        locationId: ids.closed,
+        status: 'closed',
+        effectiveFrom: '2020-03-01',
+        source: 'test',
+        importId: null,
+        recordedBy: null,
+        recordedAt: new Date(),
+      })
+      .execute()
+    emails.manager1 = (await createUser(db, ids.providerOrg, 'provider_manager')).email
+    emails.manager2 = (await createUser(db, ids.providerOrg, 'provider_manager')).email
+    emails.officer = (await createUser(db, ids.council, 'council_officer')).email
+    // Two homes reported for 14 April, one of them late; the closed home reported too (ignored).
+    for (const [key, timing] of [
+      ['home0', 'on-time'],
+      ['home1', 'late'],
+      ['closed', 'on-time'],
+    ] as const) {
+      await db
+        .insertInto('situationReturns')
+        .values({
+          locationId: ids[key]!,
+          frequency: 'daily',
+          periodStart: '2020-04-14',
+          version: 1,
+          isCurrent: true,
+          datasetVersion: 1,
+          values: '{}',
+          nilReturn: false,
+          nothingChanged: false,
+          source: 'web',
+          timing,
+          submittedBy: null,
+          submittedAt: new Date('2020-04-14T09:00:00Z'),
+          amendmentReason: null,
+        })
+        .execute()
+    }
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('counts only the locations open in the period, by area and service type', async () => {
+    const officer = new TestClient(t.app)
+    await officer.signIn(emails.officer!)
+    const page = load((await officer.get('/returns/completeness?frequency=daily&date=2020-04-14')).body)
+    const all = page('tbody tr:contains("All")')
+      .first()
+      .find('td')
+      .map((_, td) => load(td).text().trim())
+      .get()
+    expect(all).toEqual(['4', '1', '1', '2', '50%'])
+    expect(page('#missing').text()).toContain('Missing returns (2)')
+    const chase = await officer.post('/returns/completeness/chase', {
+      locationId: ids.home2!,
+      periodStart: '2020-04-14',
+      frequency: 'daily',
+      note: 'Rang: sending by noon',
+    })
+    expect(chase.statusCode).toBe(302)
+    const after = await officer.get('/returns/completeness?frequency=daily&date=2020-04-14')
+    expect(after.body).toContain('Rang: sending by noon')
+  })
+
+  it('sends one reminder per missing location per period, only after the deadline', async () => {
+    const db = t.database.db
+    t.clock.set(new Date('2020-04-14T09:00:00Z'))
+    expect(await sendReturnReminders(db, t.clock, 'http://carehub.test')).toEqual({ reminded: 0, emails: 0 })
+    t.clock.set(new Date('2020-04-14T11:00:00Z'))
+    expect(await sendReturnReminders(db, t.clock, 'http://carehub.test')).toEqual({ reminded: 2, emails: 4 })
+    expect(await sendReturnReminders(db, t.clock, 'http://carehub.test')).toEqual({ reminded: 0, emails: 0 })
+    const messages = await db
+      .selectFrom('outboxMessages')
+      .select(['toAddress', 'body'])
+      .where('kind', '=', 'return-reminder')
+      .execute()
+    expect(new Set(messages.map((m) => m.toAddress))).toEqual(new Set([emails.manager1, emails.manager2]))
+    expect(messages[0]!.body).toMatch(/http:\/\/carehub\.test\/locations\/[\w-]+\/returns\/nothing-changed/)
+  })
+
+  it.runIf(engine === 'postgres')(
+    'sends each reminder once with two app instances running the job against one PostgreSQL',
+    async () => {
+      const db = t.database.db
+      await db.deleteFrom('returnReminders').execute()
+      await db.deleteFrom('outboxMessages').where('kind', '=', 'return-reminder').execute()
+      // A second instance: its own connection pool to the same database.
+      const url = new URL(process.env.TEST_DATABASE_URL!)
+      url.pathname = `/${
+        (
+          await db
+            .selectFrom('users')
+            .select((eb) => eb.fn<string>('current_database').as('name'))
+            .executeTakeFirstOrThrow()
+        ).name
+      }`
+      const second = createDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 })
+      try {
+        const clock = fixedClock(new Date('2020-04-15T12:00:00Z'))
+        const results = await Promise.all([
+          sendReturnReminders(db, clock, 'http://a'),
+          sendReturnReminders(second, clock, 'http://b'),
+        ])
+        const reminders = await db
+          .selectFrom('returnReminders')
+          .select(['locationId', 'periodStart'])
+          .where('periodStart', '=', '2020-04-15')
+          .execute()
+        expect(reminders).toHaveLength(4)
+        expect(results[0]!.reminded + results[1]!.reminded).toBe(4)
+        const messages = await db
+          .selectFrom('outboxMessages')
+          .select('id')
+          .where('kind', '=', 'return-reminder')
+          .execute()
+        expect(messages).toHaveLength(8)
+      } finally {
+        await second.destroy()
+      }
+    },
+  )
+})
