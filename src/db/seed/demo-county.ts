@@ -5,6 +5,7 @@ import { hashPassword } from '../../modules/access/credentials.ts'
 import { recordAudit } from '../../modules/audit/audit.repository.ts'
 import { AuditAction } from '../../modules/audit/audit-actions.ts'
 import type { Db } from '../database.ts'
+import { loadDemoReturns } from './demo-returns.ts'
 
 // A deterministic, invented county: the same seed gives the same county on every machine.
 export const demoSeed = 20200401
@@ -81,7 +82,13 @@ const serviceMix: [ServiceType, number][] = [
   ['extra_care', 0.07],
 ]
 
-export type DemoSummary = { locations: number; providers: number; users: number; organisations: number }
+export type DemoSummary = {
+  returns: number
+  locations: number
+  providers: number
+  users: number
+  organisations: number
+}
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   const row = await db
@@ -259,6 +266,7 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
         })
       }
     }
+    const forReturns: Parameters<typeof loadDemoReturns>[2] = []
     for (let i = 0; i < locations.length; i += 200) {
       const batch = locations.slice(i, i + 200)
       const ids = await trx
@@ -266,6 +274,15 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
         .values(batch.map((l) => l.row))
         .returning('id')
         .execute()
+      for (const [j, r] of ids.entries()) {
+        const row = batch[j]!.row
+        forReturns.push({
+          id: r.id,
+          serviceType: row.serviceType,
+          registeredBeds: row.registeredBeds,
+          peopleSupported: row.peopleSupported,
+        })
+      }
       const contracts = ids
         .filter((_, j) => batch[j]!.contracted)
         .map((r) => ({ councilId: council, locationId: r.id, createdAt: now }))
@@ -303,6 +320,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
       if (contacts.length) await trx.insertInto('locationContacts').values(contacts).execute()
     }
 
+    const returns = await loadDemoReturns(trx, faker, forReturns, now)
+
     for (const user of demoUsers) {
       await trx
         .insertInto('users')
@@ -319,6 +338,7 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
         .execute()
     }
     const summary = {
+      returns,
       locations: locations.length,
       providers: providers.length,
       users: demoUsers.length,
