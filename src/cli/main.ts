@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { Command, Option } from 'commander'
 import { composeFromConfig } from '../composition.ts'
 import { loadConfig } from '../config.ts'
@@ -5,6 +6,7 @@ import { migrateToLatest } from '../db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from '../db/seed/demo-county.ts'
 import { organisationKinds, roles } from '../domain/roles.ts'
 import { serve } from '../main.ts'
+import { importCapacityTracker } from '../modules/returns/capacity-tracker.service.ts'
 import { importCqcFromCommandLine } from './import-command.ts'
 import { createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
 
@@ -89,6 +91,34 @@ program
       )
     },
   )
+
+program
+  .command('import-capacity-tracker')
+  .description(
+    'import a national capacity tracker extract (CSV) as partial returns, matched on CQC location ID',
+  )
+  .argument('<file>', 'the CSV extract')
+  .option('--mapping <file>', 'a JSON column mapping (default: the tracker’s own column names)')
+  .action(async (file: string, options: { mapping?: string }) => {
+    const mapping = options.mapping ? JSON.parse(fs.readFileSync(options.mapping, 'utf8')) : undefined
+    const content = fs.readFileSync(file)
+    const everything = { kind: 'everything' } as const
+    const result = await withServices((s) =>
+      importCapacityTracker(
+        s.db,
+        s.clock,
+        { userId: null, organisationId: null, scope: everything },
+        content,
+        mapping,
+      ),
+    )
+    console.log(
+      `${result.rows} rows: ${result.saved} saved, ${result.unmatched.length} unmatched, ${result.invalid.length} problems, ${result.alreadyReported.length} already reported by the provider`,
+    )
+    for (const u of result.unmatched.slice(0, 10))
+      console.log(`  row ${u.rowNumber}: no location with CQC ID ${u.cqcLocationId ?? '(blank)'}`)
+    for (const p of result.invalid.slice(0, 10)) console.log(`  row ${p.rowNumber}, ${p.column}: ${p.reason}`)
+  })
 
 const user = program.command('user').description('manage user accounts')
 

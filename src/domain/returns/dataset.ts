@@ -278,6 +278,7 @@ export function parseReturn(
   definition: DatasetDefinition,
   serviceType: ServiceType,
   raw: Record<string, unknown>,
+  options: { partial?: boolean } = {},
 ): ParseResult {
   const errors: FieldError[] = []
   const values: ReturnValues = {}
@@ -291,7 +292,8 @@ export function parseReturn(
     const blank = input === undefined || input === null || (typeof input === 'string' && input.trim() === '')
     if (blank) {
       values[field.key] = null
-      if (field.required)
+      // A partial return (from the capacity tracker) fills some fields; the provider completes the rest.
+      if (field.required && !options.partial)
         errors.push({
           field: field.key,
           message: `${field.type === 'yes-no' ? 'Select' : 'Enter'} ${lowerFirst(field.label)}`,

@@ -31,8 +31,11 @@ export const AuditAction = {
   returnSubmitted: 'return-submitted',
   returnAmended: 'return-amended',
   returnChased: 'return-chased',
+  returnImported: 'return-imported-from-capacity-tracker',
   contactAdded: 'location-contact-added',
   contactRemoved: 'location-contact-removed',
+  apiTokenCreated: 'api-token-created',
+  apiTokenRevoked: 'api-token-revoked',
 } as const
 
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction]

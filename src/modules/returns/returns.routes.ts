@@ -96,7 +96,14 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
       )
       if (!form) throw notFound()
       const raw = form.existing ? fromStored(form.existing.values) : {}
-      return reply.render('returns/views/return-form.njk', formContext(form, raw))
+      // Figures the capacity tracker already gave are shown filled in, and marked, for the provider to check.
+      const importedFields =
+        form.existing?.source === 'import'
+          ? Object.entries(form.existing.values)
+              .filter(([, v]) => v !== null)
+              .map(([k]) => k)
+          : []
+      return reply.render('returns/views/return-form.njk', formContext(form, raw, { importedFields }))
     },
   )
 

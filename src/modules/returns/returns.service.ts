@@ -209,7 +209,8 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     if (form.timing === 'locked' && !isOfficer)
       errors.push({ field: 'period', message: 'This period is locked. Ask the council to amend it' })
     const reason = (options.amendmentReason ?? '').trim()
-    if (form.existing && !reason)
+    // Completing figures the capacity tracker already gave is not a correction, so needs no reason.
+    if (form.existing && form.existing.source !== 'import' && !reason)
       errors.push({ field: 'amendmentReason', message: 'Enter why you are changing this return' })
     if (form.timing === 'locked' && isOfficer && !reason)
       errors.push({ field: 'amendmentReason', message: 'Enter why a locked period is being changed' })
@@ -245,14 +246,14 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
   async function saveVersion(trx: DbOrTransaction, actor: Actor, p: Prepared, now: Date) {
     const versions = await trx
       .selectFrom('situationReturns')
-      .select(['id', 'version', 'values'])
+      .select(['id', 'version', 'values', 'source'])
       .where('locationId', '=', p.locationId)
       .where('periodStart', '=', p.period.start)
       .orderBy('version', 'desc')
       .forUpdate()
       .execute()
     const previous = versions[0]
-    if (previous && !p.reason) return null
+    if (previous && previous.source !== 'import' && !p.reason) return null
     if (previous)
       await trx
         .updateTable('situationReturns')
@@ -275,7 +276,9 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         timing: p.timing,
         submittedBy: actor.userId,
         submittedAt: now,
-        amendmentReason: previous ? p.reason : null,
+        amendmentReason: previous
+          ? p.reason || 'Completed the figures imported from the capacity tracker'
+          : null,
       })
       .returning(['id', 'version'])
       .executeTakeFirstOrThrow()

@@ -1,0 +1,104 @@
+import type { ServiceType } from '../service-types.ts'
+
+// Extracts of the national capacity tracker hold figures providers have already given. Each of our
+// fields is filled from one or more tracker columns; the mapping is data, so a council can adjust it
+// when the tracker's columns change. The default follows the tracker's own (lower-cased) names.
+export type ColumnRule = { field: string; columns: string[]; how: 'number' | 'sum' | 'yes-no' | 'not-yes-no' }
+
+export type TrackerMapping = { locationColumn: string; dateColumn: string | null; rules: ColumnRule[] }
+
+export const defaultTrackerMapping: TrackerMapping = {
+  locationColumn: 'cqcid',
+  dateColumn: 'lastupdatedbst',
+  rules: [
+    { field: 'bedsAvailable', columns: ['maxcapacity'], how: 'number' },
+    { field: 'bedsOccupied', columns: ['usedbeds'], how: 'number' },
+    { field: 'closedToAdmissions', columns: ['isacceptingadmissions'], how: 'not-yes-no' },
+    {
+      field: 'staffEmployed',
+      columns: ['careworkersemployed', 'nursesemployed', 'noncareworkersemployed'],
+      how: 'sum',
+    },
+    {
+      field: 'staffAbsentCovid',
+      columns: ['careworkersabsentcovid', 'nursesabsentcovid', 'noncareworkersabsentcovid'],
+      how: 'sum',
+    },
+    {
+      field: 'staffAbsentOther',
+      columns: ['careworkersabsentgeneral', 'nursesabsentgeneral', 'noncareworkersabsentgeneral'],
+      how: 'sum',
+    },
+    {
+      field: 'agencyStaffUsed',
+      columns: ['agencycareworkersemployed', 'agencynursesemployed', 'agencynoncareworkersemployed'],
+      how: 'sum',
+    },
+  ],
+}
+
+export type TrackerRow = {
+  rowNumber: number
+  cqcLocationId: string | null
+  date: string | null
+  raw: Record<string, string>
+  problems: { column: string; reason: string }[]
+}
+
+const header = (h: string) => h.trim().toLowerCase().replace(/\s+/g, '')
+
+// Turns one extract row into raw return values (strings, as any other channel gives them) for the
+// dataset parser; only columns present in the file are used, so a partial extract fills what it can.
+export function mapTrackerRow(
+  mapping: TrackerMapping,
+  row: Record<string, string>,
+  rowNumber: number,
+): TrackerRow {
+  const cells = new Map(Object.entries(row).map(([k, v]) => [header(k), (v ?? '').trim()]))
+  const problems: TrackerRow['problems'] = []
+  const raw: Record<string, string> = {}
+  for (const rule of mapping.rules) {
+    const present = rule.columns.filter((c) => cells.has(c) && cells.get(c) !== '')
+    if (present.length === 0) continue
+    if (rule.how === 'yes-no' || rule.how === 'not-yes-no') {
+      const value = cells.get(present[0]!)!.toLowerCase()
+      const yes = ['yes', 'y', 'true', '1'].includes(value)
+      const no = ['no', 'n', 'false', '0'].includes(value)
+      if (!yes && !no) problems.push({ column: present[0]!, reason: `${present[0]} must be yes or no` })
+      else raw[rule.field] = (rule.how === 'yes-no' ? yes : no) ? 'yes' : 'no'
+      continue
+    }
+    let total = 0
+    for (const column of present) {
+      const value = cells.get(column)!
+      if (!/^\d+(\.0+)?$/.test(value))
+        problems.push({ column, reason: `${column} must be a whole number, 0 or more` })
+      else total += Number.parseInt(value, 10)
+    }
+    if (rule.how === 'number' && present.length > 1) total = Number.parseInt(cells.get(present[0]!)!, 10)
+    if (!problems.some((p) => present.includes(p.column))) raw[rule.field] = String(total)
+  }
+  const id = cells.get(header(mapping.locationColumn)) || null
+  if (!id) problems.push({ column: mapping.locationColumn, reason: `${mapping.locationColumn} is missing` })
+  const dateText = mapping.dateColumn ? cells.get(header(mapping.dateColumn)) : undefined
+  const date = dateText ? trackerDate(dateText) : null
+  if (dateText && !date)
+    problems.push({ column: mapping.dateColumn!, reason: `${mapping.dateColumn} is not a date` })
+  return { rowNumber, cqcLocationId: id, date, raw, problems }
+}
+
+// The tracker writes dates as ISO or as UK day-first, with or without a time.
+export function trackerDate(text: string): string | null {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(text)
+  if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`
+  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(text)
+  if (uk) return `${uk[3]}-${uk[2]!.padStart(2, '0')}-${uk[1]!.padStart(2, '0')}`
+  return null
+}
+
+// The tracker covers care homes; for other services only the staffing figures apply.
+export function fieldsTheTrackerFills(mapping: TrackerMapping, serviceType: ServiceType): string[] {
+  const homeOnly = new Set(['bedsAvailable', 'bedsOccupied', 'closedToAdmissions'])
+  const isHome = serviceType === 'care_home_nursing' || serviceType === 'care_home_residential'
+  return mapping.rules.map((r) => r.field).filter((f) => isHome || !homeOnly.has(f))
+}
