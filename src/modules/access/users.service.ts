@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../../db/database.ts'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible, organisationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type Actor, assignableRoles, can, locationScope, organisationScope } from '../../domain/policy.ts'
@@ -130,33 +130,46 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
 
     const userId = await db.transaction().execute(async (trx) => {
       const now = clock.now()
-      const user = await trx
-        .insertInto('users')
-        .values({
-          email,
-          displayName,
-          role: input.role,
-          organisationId: input.organisationId,
-          status: 'invited',
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning(['id', 'email', 'displayName', 'role', 'organisationId', 'status'])
-        .executeTakeFirstOrThrow()
-      const token = await issueToken(trx, user.id, 'invitation', now)
-      await enqueueEmail(trx, invitationEmail(email, displayName, token), now)
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        organisationId: input.organisationId,
-        action: AuditAction.userInvited,
-        entityType: 'user',
-        entityId: user.id,
-        after: user,
-        occurredAt: now,
-      })
-      return user.id
+      return createInvitedUser(
+        trx,
+        actor,
+        { email, displayName, role: input.role, organisationId: input.organisationId, isApprover: false },
+        now,
+      )
     })
     return { ok: true, value: { userId } }
+  }
+
+  // One invitation, whoever sends it: the user, a single-use link by e-mail, and the audit record.
+  async function createInvitedUser(
+    trx: DbOrTransaction,
+    actor: Actor,
+    invitee: {
+      email: string
+      displayName: string
+      role: string
+      organisationId: string
+      isApprover: boolean
+    },
+    now: Date,
+  ): Promise<string> {
+    const user = await trx
+      .insertInto('users')
+      .values({ ...invitee, status: 'invited', createdAt: now, updatedAt: now })
+      .returning(['id', 'email', 'displayName', 'role', 'organisationId', 'status', 'isApprover'])
+      .executeTakeFirstOrThrow()
+    const token = await issueToken(trx, user.id, 'invitation', now)
+    await enqueueEmail(trx, invitationEmail(invitee.email, invitee.displayName, token), now)
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      organisationId: invitee.organisationId,
+      action: AuditAction.userInvited,
+      entityType: 'user',
+      entityId: user.id,
+      after: user,
+      occurredAt: now,
+    })
+    return user.id
   }
 
   function invitationEmail(to: string, name: string, token: string) {
@@ -449,32 +462,18 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
           .returning('id')
           .executeTakeFirstOrThrow()
       }
-      const user = await trx
-        .insertInto('users')
-        .values({
+      return createInvitedUser(
+        trx,
+        actor,
+        {
           email,
           displayName,
           role: 'provider_manager',
           organisationId: organisation.id,
-          status: 'invited',
           isApprover: input.approver,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning(['id', 'email', 'displayName', 'role', 'organisationId', 'isApprover'])
-        .executeTakeFirstOrThrow()
-      const token = await issueToken(trx, user.id, 'invitation', now)
-      await enqueueEmail(trx, invitationEmail(email, displayName, token), now)
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        organisationId: organisation.id,
-        action: AuditAction.userInvited,
-        entityType: 'user',
-        entityId: user.id,
-        after: user,
-        occurredAt: now,
-      })
-      return user.id
+        },
+        now,
+      )
     })
     return { ok: true, value: { userId } }
   }

@@ -14,19 +14,7 @@ export type AuditEntry = {
 
 // Called inside the same transaction as the change it records.
 export async function recordAudit(db: DbOrTransaction, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('auditEvents')
-    .values({
-      actorUserId: entry.actorUserId,
-      organisationId: entry.organisationId,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      before: entry.before === undefined ? null : JSON.stringify(withoutSecrets(entry.before)),
-      after: entry.after === undefined ? null : JSON.stringify(withoutSecrets(entry.after)),
-      occurredAt: entry.occurredAt,
-    })
-    .execute()
+  await recordAudits(db, [entry])
 }
 
 // Many records at once (an import of thousands of rows), in batches, in the caller's transaction.
