@@ -4,6 +4,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoCouncil, demoPassword, demoUsers } from '../src/db/seed/demo-county.ts'
 import { importStatusTags, waitForImportSaved } from './pages/cqc-import.page.ts'
+import {
+  historyRows,
+  nothingChangedLink,
+  notSent,
+  statusOf,
+  summaryAnswers,
+  textOf,
+  textsOf,
+  yourReturns,
+} from './pages/returns.page.ts'
 import { SignInPage } from './pages/sign-in.page.ts'
 import {
   chromiumAvailable,
@@ -147,6 +157,17 @@ describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
     )
   }
 
+  // Who has reported: the officers' returns page, and its period chooser, a plain GET form.
+  async function walkReturns(page: Page) {
+    const response = await page.goto(url('/returns/completeness'))
+    expect(response?.status()).toBe(200)
+    expect(await headingText(page)).toBe('Who has reported')
+    await page.locator('#frequency').selectOption('weekly')
+    await follow(page, () => page.getByRole('button', { name: 'Show' }).click(), 'Who has reported')
+    expect(new URL(page.url()).searchParams.get('frequency')).toBe('weekly')
+    await expect(page.locator('#frequency').inputValue()).resolves.toBe('weekly')
+  }
+
   async function signOut(page: Page) {
     const response = await navigateBy(page, () =>
       page.getByRole('button', { name: 'Sign out', exact: true }).click(),
@@ -164,6 +185,7 @@ describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
       await walkNavigation(page)
       await searchLocations(page)
       await walkDirectory(page)
+      await walkReturns(page)
 
       // Choosing the organisation is a server round-trip that brings back the roles it allows.
       await page.goto(url('/admin/users/invite'))
@@ -196,10 +218,52 @@ describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
   it('a provider manager signs in, opens every section, searches and signs out', async () => {
     const { context, page } = await signedIn(providerManager.email)
     try {
-      expect((await serviceNavigation(page)).map((n) => n.text)).toEqual(['Home', 'Your locations'])
+      expect((await serviceNavigation(page)).map((n) => n.text)).toEqual([
+        'Home',
+        'Your locations',
+        'API tokens',
+      ])
       await walkNavigation(page)
       await searchLocations(page)
       await signOut(page)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('a provider manager sends “nothing changed” for one location', async (test) => {
+    const { context, page } = await signedIn(providerManager.email)
+    try {
+      const rows = await yourReturns(page)
+      const row = rows.find((r) => r.canRepeat && notSent(r))
+      if (!row) {
+        console.warn(`no location of ${providerManager.email} is left to repeat: ${JSON.stringify(rows)}`)
+        test.skip()
+        return
+      }
+      await follow(page, () => nothingChangedLink(page, row.id).click(), /^Has anything changed since /)
+      expect(new URL(page.url()).pathname).toBe(`/locations/${row.id}/returns/nothing-changed`)
+      const repeated = await summaryAnswers(page)
+      await follow(
+        page,
+        () => page.getByRole('button', { name: 'Nothing has changed: send these figures' }).click(),
+        'Return sent', // The panel's title is the page's first h1.
+      )
+      expect(new URL(page.url()).pathname).toMatch(/^\/returns\/[0-9a-f-]{36}$/)
+      await expect(textOf(page.locator('.govuk-panel__title'))).resolves.toBe('Return sent')
+      await expect(textsOf(page.locator('h1'))).resolves.toContain(`Return for ${row.period}`)
+      const sent = await summaryAnswers(page)
+      expect(sent.get('How')).toBe('web, nothing changed')
+      for (const [question, answer] of repeated) expect.soft(sent.get(question), question).toBe(answer)
+
+      await follow(
+        page,
+        () => page.getByRole('link', { name: 'All returns from this location' }).click(),
+        'Returns',
+      )
+      expect((await historyRows(page))[0]).toMatchObject({ period: row.period, how: 'web, nothing changed' })
+      await page.goto(url('/'))
+      expect(await statusOf(page, row.id)).toMatch(/^Sent( late)?$/)
     } finally {
       await context.close()
     }

@@ -3,6 +3,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Services } from './composition.ts'
 import { adminRoutes } from './modules/access/admin.routes.ts'
 import { signInRoutes } from './modules/access/sign-in.routes.ts'
+import { apiRoutes } from './modules/api/api.routes.ts'
 import { auditRoutes } from './modules/audit/audit.routes.ts'
 import { outboxRoutes } from './modules/comms/outbox.routes.ts'
 import { cqcImportRoutes } from './modules/directory/cqc-import.routes.ts'
@@ -10,6 +11,7 @@ import { directoryRoutes } from './modules/directory/directory.routes.ts'
 import { homeRoutes } from './modules/home/home.routes.ts'
 import { completenessRoutes } from './modules/returns/completeness.routes.ts'
 import { returnsRoutes } from './modules/returns/returns.routes.ts'
+import { returnsUploadRoutes } from './modules/returns/upload/returns-upload.routes.ts'
 import { csrfPlugin } from './web/csrf.ts'
 import { setUpErrorPages } from './web/errors.ts'
 import { setUpHealthChecks } from './web/health.ts'
@@ -66,6 +68,8 @@ export async function createApp(
   await app.register(cqcImportRoutes, { imports: services.cqcImports })
   await app.register(completenessRoutes, { completeness: services.completeness })
   await app.register(returnsRoutes, { returns: services.returns })
+  await app.register(returnsUploadRoutes, { upload: services.returnsUpload })
+  await app.register(apiRoutes, { api: services.api, returns: services.returns, baseUrl: config.baseUrl })
   await app.register(adminRoutes, { users: services.users, organisations: services.organisations })
   await app.register(auditRoutes, { audit: services.audit })
   await app.register(outboxRoutes, { outbox: services.outbox })

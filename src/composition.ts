@@ -7,6 +7,7 @@ import { type Clock, systemClock } from './domain/clock.ts'
 import { createOrganisationService } from './modules/access/organisations.service.ts'
 import { createSignInService } from './modules/access/sign-in.service.ts'
 import { createUserService } from './modules/access/users.service.ts'
+import { createApiService } from './modules/api/api.service.ts'
 import { createAuditService } from './modules/audit/audit.service.ts'
 import {
   fileTransport,
@@ -20,6 +21,7 @@ import { createDirectoryService } from './modules/directory/directory.service.ts
 import { createLocationEditService } from './modules/directory/location-edit.service.ts'
 import { createCompletenessService } from './modules/returns/completeness.service.ts'
 import { createReturnsService } from './modules/returns/returns.service.ts'
+import { createReturnsUploadService } from './modules/returns/upload/returns-upload.service.ts'
 
 // The only place that creates concrete things. Tests call buildServices with their own db, clock and transport.
 export function buildServices(deps: {
@@ -41,6 +43,8 @@ export function buildServices(deps: {
     cqcImports: createCqcImportService({ db, clock }),
     locationEdits: createLocationEditService({ db, clock }),
     returns: createReturnsService({ db, clock }),
+    api: createApiService({ db, clock }),
+    returnsUpload: createReturnsUploadService({ db, clock, returns: createReturnsService({ db, clock }) }),
     completeness: createCompletenessService({ db, clock }),
   }
 }

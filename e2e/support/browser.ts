@@ -58,7 +58,14 @@ export async function navigateBy(page: Page, action: () => Promise<unknown>): Pr
       (r.status() < 300 || r.status() >= 400),
   )
   const committed = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() })
-  await action()
+  try {
+    await action()
+  } catch (error) {
+    // The action failed (a missing link, say): the waits must not outlive it as unhandled rejections.
+    response.catch(() => {})
+    committed.catch(() => {})
+    throw error
+  }
   const [final] = await Promise.all([response, committed])
   await page.waitForLoadState('load')
   return final

@@ -14,6 +14,8 @@ export function navigationFor(actor: Actor | null, currentPath: string): Navigat
     })
   }
   if (actor.role !== 'provider_manager') items.push({ href: paths.completeness(), text: 'Returns' })
+  if (actor.role === 'provider_manager' && actor.providerId)
+    items.push({ href: paths.apiTokens(), text: 'API tokens' })
   if (can(actor, 'locations:import')) items.push({ href: paths.imports(), text: 'CQC imports' })
   if (can(actor, 'users:manage')) items.push({ href: paths.admin.users(), text: 'Users' })
   if (can(actor, 'organisations:manage'))

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tokenHash } from '../../src/modules/access/credentials.ts'
 import {
   createLocation,
   createOrganisation,
@@ -140,6 +141,25 @@ describe.each(engines)('access scoping on %s', (engine) => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
+    // API tokens: provider B's, for the token pages, and provider A's, to call the API with.
+    for (const [key, providerId, createdBy] of [
+      ['tokenB', ids.providerB!, ids.managerB!],
+      ['tokenA', ids.providerA!, ids.managerA!],
+    ] as const) {
+      ids[key] = (
+        await db
+          .insertInto('apiTokens')
+          .values({
+            tokenHash: tokenHash(`${key}-secret`),
+            tokenHint: 'cret',
+            name: key,
+            providerId,
+            createdBy,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id
+    }
   }, 120_000)
 
   afterAll(async () => {
@@ -174,6 +194,8 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/admin/organisations/:id/edit': () => ids.providerOrgB!,
     '/admin/audit/:id': () => ids.auditProviderB!,
     '/admin/outbox/:id/retry': () => ids.outboxB!,
+    '/api-tokens/:id/revoke': () => ids.tokenB!,
+    '/api/v1/returns/:id': () => ids.returnB!,
   }
   // Links sent by e-mail carry a secret token, not an id; they are tested in the invitation tests.
   const tokenRoutes = ['/accept-invitation/:token', '/reset-password/:token']
@@ -201,12 +223,19 @@ describe.each(engines)('access scoping on %s', (engine) => {
     )) {
       const foreignId = foreignIdFor[route.url]!()
       const url = route.url.replace(':id', foreignId).replace(':contactId', ids.contactB!)
-      const response =
-        route.method === 'GET'
+      // The JSON API takes a bearer token (provider A's), not the session, and answers with problem JSON.
+      const isApi = route.url.startsWith('/api/v1/')
+      const response = isApi
+        ? await t.app.inject({
+            method: route.method as 'GET' | 'POST',
+            url,
+            headers: { authorization: 'Bearer tokenA-secret' },
+          })
+        : route.method === 'GET'
           ? await client.get(url)
           : await client.post(url, { displayName: 'Hacked', role: 'admin' })
       expect(response.statusCode, `${route.method} ${url}`).toBe(404)
-      expect(response.body).toContain('Page not found')
+      expect(response.body).toContain(isApi ? 'Not found' : 'Page not found')
       expect(response.body).not.toContain('Birch Lodge')
       expect(response.body).not.toContain('Provider B')
       if (foreignId.length > 8) expect(response.body).not.toContain(foreignId)

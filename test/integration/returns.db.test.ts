@@ -110,6 +110,11 @@ describe.each(engines)('situation returns on the web on %s', (engine) => {
     expect(rows[0]!.values.residentsTested).toBeNull()
     const history = load((await manager.get(`/locations/${ids.home}/returns`)).body)
     expect(history('tbody tr').length).toBe(2)
+    // Sending again (a second tab, a double tap) shows the return already sent; nothing new is saved.
+    const twice = await manager.post(`/locations/${ids.home}/returns/nothing-changed`, {})
+    expect(twice.statusCode).toBe(302)
+    expect(twice.headers.location).toMatch(/^\/returns\/[\w-]+$/)
+    expect(await t.database.db.selectFrom('situationReturns').select('id').execute()).toHaveLength(2)
   })
 
   it('names the field for negative stock, a non-number, a missing answer and occupied beds over beds, and saves nothing', async () => {
@@ -207,5 +212,26 @@ describe.each(engines)('situation returns on the web on %s', (engine) => {
       .where('locationId', '=', ids.otherHome!)
       .execute()
     expect(saved).toEqual([])
+  })
+
+  it('does not take a weekly return before its period opens', async () => {
+    const db = t.database.db
+    const agency = await createLocation(db, ids.provider!, ids.council!, {
+      name: 'Rowan Home Care',
+      serviceType: 'home_care',
+    })
+    // Tuesday: the week's return opens on Thursday.
+    t.clock.set(new Date('2020-04-14T08:00:00Z'))
+    const manager = await signedIn('manager')
+    const home = load((await manager.get('/')).body)
+    const row = home('tbody tr:contains("Rowan Home Care")')
+    expect(row.text()).toContain('Not open yet')
+    expect(row.find('a[href$="/returns/new"]').length).toBe(0)
+    const early = await manager.post(`/locations/${agency}/returns/check`, {
+      action: 'submit',
+      periodStart: '2020-04-13',
+    })
+    expect(early.statusCode).toBe(400)
+    expect(load(early.body)('.govuk-error-summary').text()).toContain('This return is not open yet')
   })
 })

@@ -158,6 +158,8 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
   app.get<{ Params: { id: string } }>('/locations/:id/returns/nothing-changed', async (request, reply) => {
     const form = await returns.formFor(signedInActor(request), request.params.id)
     if (!form) throw notFound()
+    // Already sent for this period (another tab, the back button): show what was sent.
+    if (form.existing) return reply.redirect(paths.situationReturn(form.existing.id))
     if (!form.previous) return reply.redirect(paths.newReturn(form.location.id))
     const raw = fromStored(form.previous.values)
     return reply.render('returns/views/nothing-changed.njk', {
@@ -177,11 +179,14 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     if ('notFound' in result) throw notFound()
     if (!result.ok) {
       const form = (await returns.formFor(signedInActor(request), request.params.id))!
+      // Sent already (a second tab, a double tap): show the return that was sent, not an error.
+      if (form.existing) return reply.redirect(paths.situationReturn(form.existing.id))
       return reply.code(400).render('returns/views/nothing-changed.njk', {
         pageTitle: `Nothing has changed at ${form.location.name}`,
         form,
         answers: form.previous ? answerRows(form.sections, fromStored(form.previous.values)) : [],
-        errorList: result.errors.map((e) => ({ text: e.message, href: '#main-content' })),
+        errors: Object.fromEntries(result.errors.map((e) => [e.field, e.message])),
+        errorList: result.errors.map((e) => ({ text: e.message, href: '#send' })),
       })
     }
     return reply.redirect(`${paths.situationReturn(result.returnId)}?submitted=1`)

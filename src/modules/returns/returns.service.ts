@@ -206,6 +206,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     if (form.period.start > periodContaining(form.frequency, now).start)
       errors.push({ field: 'period', message: 'You cannot report for a period that has not started' })
     const isOfficer = actor.role !== 'provider_manager'
+    if (form.timing === 'not-open') errors.push({ field: 'period', message: 'This return is not open yet' })
     if (form.timing === 'locked' && !isOfficer)
       errors.push({ field: 'period', message: 'This period is locked. Ask the council to amend it' })
     const reason = (options.amendmentReason ?? '').trim()
@@ -329,11 +330,11 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     | { ok: true; saved: number }
     | { ok: false; problems: { index: number; errors: FieldError[]; notFound?: boolean }[] }
   > {
-    const prepared: Prepared[] = []
+    const prepared: (Prepared & { index: number })[] = []
     const problems: { index: number; errors: FieldError[]; notFound?: boolean }[] = []
     for (const [index, s] of submissions.entries()) {
       const ready = await prepare(actor, s.locationId, s.raw, s.options ?? {})
-      if (ready.ok) prepared.push(ready.prepared)
+      if (ready.ok) prepared.push({ ...ready.prepared, index })
       else if ('notFound' in ready)
         problems.push({
           index,
@@ -343,7 +344,9 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       else problems.push({ index, errors: ready.errors })
     }
     const seen = new Map<string, number>()
-    for (const [index, p] of prepared.entries()) {
+    // Positions are those of the submissions as given, so a file's row numbers can be worked out.
+    for (const p of prepared) {
+      const index = p.index
       const key = `${p.locationId}/${p.period.start}`
       if (seen.has(key))
         problems.push({
@@ -351,7 +354,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
           errors: [
             {
               field: 'location',
-              message: `The same location and period appear twice (first in row ${seen.get(key)! + 1})`,
+              message: `The same location and period appear twice (first as item ${seen.get(key)! + 1})`,
             },
           ],
         })

@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { forbidden, notFound } from '../../web/errors.ts'
+import { errorSummary, text } from '../../web/forms.ts'
+import { paths } from '../../web/paths.ts'
+import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { type ApiService, mayManageTokens } from './api.service.ts'
+
+// The "API tokens" pages: a provider manager makes tokens for their care-record system, sees each one
+// once, and revokes them.
+export async function apiTokenPages(app: FastifyInstance, options: { api: ApiService }) {
+  const { api } = options
+  app.addHook('preHandler', requireSignIn)
+
+  async function renderList(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    context: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+  ) {
+    const tokens = await api.listTokens(signedInActor(request))
+    if (!tokens) throw forbidden()
+    const revoked = text((request.query as Record<string, unknown> | undefined)?.revoked)
+    return reply.render('api/views/api-tokens.njk', {
+      pageTitle: 'API tokens',
+      tokens,
+      revokedName: revoked ? tokens.find((t) => t.id === revoked && t.revokedAt)?.name : undefined,
+      values: context.values ?? {},
+      errors: context.errors,
+      errorList: context.errors ? errorSummary(context.errors, ['name']) : undefined,
+    })
+  }
+
+  app.get(paths.apiTokens(), (request, reply) => renderList(request, reply))
+
+  // The token is shown on the answer to this post and nowhere else: it is not kept, so there is no
+  // page to redirect to.
+  app.post(paths.apiTokens(), async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const name = text(body.name)
+    const result = await api.createToken(signedInActor(request), name)
+    if (!result) throw forbidden()
+    if (!result.ok) return renderList(request, reply.code(400), { values: { name }, errors: result.errors })
+    return reply.header('cache-control', 'no-store').render('api/views/api-token-created.njk', {
+      pageTitle: 'API token created',
+      name: result.name,
+      token: result.token,
+    })
+  })
+
+  app.post<{ Params: { id: string } }>('/api-tokens/:id/revoke', async (request, reply) => {
+    const actor = signedInActor(request)
+    if (!mayManageTokens(actor)) throw forbidden()
+    const revoked = await api.revokeToken(actor, request.params.id)
+    if (!revoked) throw notFound()
+    return reply.redirect(`${paths.apiTokens()}?revoked=${encodeURIComponent(request.params.id)}`)
+  })
+}

@@ -1,0 +1,279 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import { currentDataset } from '../../domain/returns/dataset.ts'
+import { serviceTypeNames } from '../../domain/service-types.ts'
+import { paths } from '../../web/paths.ts'
+import type { ReturnsService } from '../returns/returns.service.ts'
+import type { ApiClient, ApiService } from './api.service.ts'
+import { apiTokenPages } from './api-tokens.routes.ts'
+import {
+  exampleCreated,
+  exampleSubmission,
+  exampleValidationProblem,
+  openApiDocument,
+  pageSize,
+} from './openapi.ts'
+import { fieldProblem, problem, problemTypes, sendProblem } from './problem.ts'
+import { type ApiAnswer, requestHash, submitReturn, validCalendarDate } from './submit-return.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    // Set by the bearer-token hook on /api/v1 routes only.
+    apiClient: ApiClient | null
+  }
+}
+
+type Options = { api: ApiService; returns: ReturnsService; baseUrl: string }
+
+// The returns API and everything around it: the token pages, the JSON API under /api/v1 (bearer tokens,
+// not cookies, so no CSRF) and its documentation.
+export async function apiRoutes(app: FastifyInstance, options: Options) {
+  await app.register(apiTokenPages, { api: options.api })
+  await app.register(apiV1, { ...options, prefix: '/api/v1' })
+  await app.register(apiDocs, { baseUrl: options.baseUrl })
+}
+
+const idempotencyKeyPattern = /^[\x20-\x7e]{1,255}$/
+
+function clientOf(request: { apiClient: ApiClient | null }): ApiClient {
+  if (!request.apiClient) throw new Error('the bearer-token hook must run before this handler')
+  return request.apiClient
+}
+
+function send(reply: FastifyReply, answer: ApiAnswer) {
+  if (answer.location) reply.header('location', answer.location)
+  if (answer.status >= 400)
+    return reply.code(answer.status).type('application/problem+json; charset=utf-8').send(answer.body)
+  return reply.code(answer.status).send(answer.body)
+}
+
+async function apiV1(app: FastifyInstance, options: Options) {
+  const { api, returns } = options
+  app.decorateRequest('apiClient', null)
+
+  // Problem JSON for everything that goes wrong, including bodies Fastify cannot parse.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    if (status >= 500) {
+      request.log.error({ err: error }, 'API request failed')
+      return sendProblem(
+        reply,
+        problem(
+          'internal-error',
+          'Something went wrong on our side. Retry later, with the same Idempotency-Key.',
+        ),
+      )
+    }
+    request.log.info({ code: error.code, status }, 'API request refused')
+    if (status === 415)
+      return sendProblem(reply, problem('unsupported-media-type', 'Send the body as application/json.'))
+    if (status === 400)
+      return sendProblem(
+        reply,
+        problem('malformed-request', `The request body is not valid JSON: ${error.message}`),
+      )
+    return sendProblem(reply, {
+      ...problem('malformed-request', error.message),
+      status,
+      title: 'Request refused',
+    })
+  })
+  app.setNotFoundHandler((_request, reply) =>
+    sendProblem(reply, problem('not-found', 'There is no such API endpoint. See the API documentation.')),
+  )
+
+  // Bearer tokens only: a session cookie does not authenticate the API.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')
+    const client = match ? await api.authenticate(match[1]!) : null
+    if (!client) {
+      reply.header(
+        'www-authenticate',
+        match ? 'Bearer realm="CareHub", error="invalid_token"' : 'Bearer realm="CareHub"',
+      )
+      return sendProblem(
+        reply,
+        problem(
+          'unauthenticated',
+          match
+            ? 'The bearer token is unknown or has been revoked.'
+            : 'Send an API token in the Authorization header: "Authorization: Bearer <token>".',
+        ),
+      )
+    }
+    request.apiClient = client
+  })
+
+  app.post('/returns', async (request, reply) => {
+    const client = clientOf(request)
+    const contentType = request.headers['content-type'] ?? ''
+    if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType))
+      return sendProblem(
+        reply,
+        problem('unsupported-media-type', 'Send the return as JSON, with Content-Type: application/json.'),
+      )
+
+    const key = request.headers['idempotency-key']
+    if (key === undefined) return send(reply, await submitReturn({ api, returns }, client, request.body))
+    if (typeof key !== 'string' || !idempotencyKeyPattern.test(key))
+      return sendProblem(
+        reply,
+        problem('malformed-request', 'Idempotency-Key must be one header of 1 to 255 printable characters.', [
+          fieldProblem('Idempotency-Key', 'Idempotency-Key must be 1 to 255 printable characters'),
+        ]),
+      )
+
+    const hash = requestHash(request.method, paths.apiReturns(), request.body)
+    const claim = await api.claimIdempotencyKey(client.tokenId, key, hash)
+    if (claim.kind === 'mismatch')
+      return sendProblem(
+        reply,
+        problem(
+          'idempotency-key-reused',
+          'This Idempotency-Key was used before with a different request. Use a new key for a new request.',
+        ),
+      )
+    if (claim.kind === 'in-progress')
+      return sendProblem(
+        reply.header('retry-after', '1'),
+        problem(
+          'request-in-progress',
+          'A request with this Idempotency-Key is still being processed. Retry shortly.',
+        ),
+      )
+    if (claim.kind === 'replay') {
+      reply.header('idempotent-replayed', 'true')
+      const body = claim.response as { id?: string }
+      return send(reply, {
+        status: claim.statusCode,
+        body: claim.response,
+        location: claim.statusCode === 201 && body?.id ? paths.apiReturn(body.id) : undefined,
+      })
+    }
+    let answer: ApiAnswer
+    try {
+      answer = await submitReturn({ api, returns }, client, request.body)
+    } catch (error) {
+      await api.releaseIdempotencyKey(client.tokenId, key)
+      throw error
+    }
+    await api.completeIdempotencyKey(client.tokenId, key, answer.status, answer.body)
+    return send(reply, answer)
+  })
+
+  app.get('/returns', async (request, reply) => {
+    const client = clientOf(request)
+    const query = request.query as Record<string, unknown>
+    const one = (name: string) => {
+      const v = query[name]
+      return typeof v === 'string' ? v.trim() : v === undefined ? undefined : null
+    }
+    const errors = []
+    const page = one('page') ?? '1'
+    if (page === null || !/^\d{1,6}$/.test(page) || Number(page) < 1)
+      errors.push(fieldProblem('page', 'page must be a whole number, 1 or more'))
+    const from = one('from') || undefined
+    const to = one('to') || undefined
+    for (const [name, value] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      if (value === null || (value !== undefined && !validCalendarDate(value)))
+        errors.push(fieldProblem(name, `${name} must be a date like 2020-04-14`))
+    }
+    const locationRef = one('locationId')
+    if (locationRef === null) errors.push(fieldProblem('locationId', 'Give locationId once'))
+    if (errors.length)
+      return sendProblem(reply, problem('malformed-request', 'A query parameter is not valid.', errors))
+    let locationId: string | undefined
+    if (locationRef) {
+      const location = await api.findLocation(client.actor, locationRef)
+      if (!location)
+        return sendProblem(
+          reply,
+          problem('not-found', 'There is no location with this locationId that this token may read.', [
+            fieldProblem('locationId', 'Location not found, or not one of yours'),
+          ]),
+        )
+      locationId = location.id
+    }
+    const pageNumber = Number(page)
+    const result = await api.listReturns(
+      client.actor,
+      { locationId, from: from ?? undefined, to: to ?? undefined },
+      pageNumber,
+      pageSize,
+    )
+    const link = (n: number) => {
+      const params = new URLSearchParams()
+      if (locationRef) params.set('locationId', locationRef)
+      if (from) params.set('from', from)
+      if (to) params.set('to', to)
+      params.set('page', String(n))
+      return `${paths.apiReturns()}?${params.toString()}`
+    }
+    return reply.send({
+      items: result.items,
+      page: pageNumber,
+      pageSize,
+      total: result.total,
+      links: {
+        self: link(pageNumber),
+        ...(pageNumber * pageSize < result.total ? { next: link(pageNumber + 1) } : {}),
+        ...(pageNumber > 1 ? { prev: link(pageNumber - 1) } : {}),
+      },
+    })
+  })
+
+  app.get<{ Params: { id: string } }>('/returns/:id', async (request, reply) => {
+    const found = await api.getReturn(clientOf(request).actor, request.params.id)
+    if (!found)
+      return sendProblem(
+        reply,
+        problem('not-found', 'There is no return with this id that this token may read.'),
+      )
+    return reply.send(found)
+  })
+}
+
+// Anyone may read the documentation: it holds nothing about anybody.
+async function apiDocs(app: FastifyInstance, options: { baseUrl: string }) {
+  app.get(paths.apiOpenApi(), (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(openApiDocument(options.baseUrl)),
+  )
+  app.get(paths.apiDocs(), (_request, reply) => {
+    const fields = currentDataset.sections.flatMap((section) =>
+      section.fields.map((f) => ({
+        key: f.key,
+        label: f.label,
+        section: section.title,
+        type:
+          f.type === 'whole-number'
+            ? `whole number, 0 to ${(f.max ?? 0).toLocaleString('en-GB')}`
+            : f.type === 'yes-no'
+              ? 'true or false'
+              : f.type === 'choice'
+                ? `list of: ${(f.choices ?? []).map((c) => c.value).join(', ')}`
+                : `text, up to ${f.max} characters`,
+        appliesTo:
+          f.appliesTo === 'all' ? 'All services' : f.appliesTo.map((s) => serviceTypeNames[s]).join(', '),
+        required: f.required,
+      })),
+    )
+    const json = (v: unknown) => JSON.stringify(v, null, 2)
+    return reply.render('api/views/api-docs.njk', {
+      pageTitle: 'Situation returns API',
+      baseUrl: options.baseUrl,
+      datasetVersion: currentDataset.version,
+      fields,
+      problems: Object.entries(problemTypes).map(([slug, p]) => ({ slug, ...p })),
+      pageSize,
+      examples: {
+        submission: json(exampleSubmission),
+        created: json(exampleCreated),
+        validation: json(exampleValidationProblem),
+      },
+    })
+  })
+}

@@ -1,0 +1,376 @@
+import type { Db } from '../../db/database.ts'
+import { locationVisible } from '../../db/scope.ts'
+import type { Clock } from '../../domain/clock.ts'
+import { type Actor, locationScope } from '../../domain/policy.ts'
+import { currentDataset, datasetVersion, type ReturnValues } from '../../domain/returns/dataset.ts'
+import { loadActor } from '../access/actor.repository.ts'
+import { newToken, tokenHash } from '../access/credentials.ts'
+import { isUuid } from '../access/users.service.ts'
+import { recordAudit } from '../audit/audit.repository.ts'
+import { AuditAction } from '../audit/audit-actions.ts'
+
+// API tokens for care-record systems, bearer authentication, idempotency keys and the read side of the
+// returns API. A token is shown once; only its SHA-256 is kept. It acts for the provider it was made for.
+
+export type ApiClient = { tokenId: string; actor: Actor }
+
+export type IdempotencyClaim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; statusCode: number; response: unknown }
+  | { kind: 'mismatch' }
+  | { kind: 'in-progress' }
+
+const tokenPrefix = 'chub_'
+const lastUsedEveryMs = 60_000
+// A claimed key whose request never finished (the process stopped) may be taken over after this.
+const abandonedAfterMs = 5 * 60_000
+// Keys are remembered for a day; after that the same key starts afresh.
+const keyLifetimeMs = 24 * 60 * 60_000
+const pending = 0
+
+export function mayManageTokens(actor: Actor): actor is Actor & { providerId: string } {
+  return actor.role === 'provider_manager' && actor.providerId !== null
+}
+
+export function createApiService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps
+
+  // ---- Tokens (provider managers, on the web)
+
+  async function listTokens(actor: Actor) {
+    if (!mayManageTokens(actor)) return null
+    return db
+      .selectFrom('apiTokens')
+      .leftJoin('users as creator', 'creator.id', 'apiTokens.createdBy')
+      .leftJoin('users as revoker', 'revoker.id', 'apiTokens.revokedBy')
+      .select([
+        'apiTokens.id',
+        'apiTokens.name',
+        'apiTokens.tokenHint',
+        'apiTokens.createdAt',
+        'apiTokens.lastUsedAt',
+        'apiTokens.revokedAt',
+        'creator.displayName as createdByName',
+        'revoker.displayName as revokedByName',
+      ])
+      .where('apiTokens.providerId', '=', actor.providerId)
+      .orderBy('apiTokens.revokedAt', (ob) => ob.desc().nullsFirst())
+      .orderBy('apiTokens.createdAt', 'desc')
+      .orderBy('apiTokens.id')
+      .execute()
+  }
+
+  // Returns the token itself once; it is never stored or shown again.
+  async function createToken(
+    actor: Actor,
+    rawName: string,
+  ): Promise<
+    | { ok: true; id: string; name: string; token: string }
+    | { ok: false; errors: Record<string, string> }
+    | null
+  > {
+    if (!mayManageTokens(actor)) return null
+    const name = rawName.trim()
+    if (!name) return { ok: false, errors: { name: 'Enter a name for the token' } }
+    if (name.length > 100) return { ok: false, errors: { name: 'Name must be 100 characters or fewer' } }
+    const token = `${tokenPrefix}${newToken()}`
+    const now = clock.now()
+    const id = await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('apiTokens')
+        .values({
+          tokenHash: tokenHash(token),
+          tokenHint: token.slice(-4),
+          name,
+          providerId: actor.providerId,
+          createdBy: actor.userId,
+          createdAt: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        organisationId: actor.organisationId,
+        action: AuditAction.apiTokenCreated,
+        entityType: 'api-token',
+        entityId: row.id,
+        after: { name, providerId: actor.providerId, tokenHint: token.slice(-4) },
+        occurredAt: now,
+      })
+      return row.id
+    })
+    return { ok: true, id, name, token }
+  }
+
+  // False when the token is not one of this provider's (the route answers 404). Revoking twice is harmless.
+  async function revokeToken(actor: Actor, tokenId: string): Promise<{ name: string } | null> {
+    if (!mayManageTokens(actor) || !isUuid(tokenId)) return null
+    const now = clock.now()
+    return db.transaction().execute(async (trx) => {
+      const token = await trx
+        .selectFrom('apiTokens')
+        .select(['id', 'name', 'revokedAt', 'tokenHint'])
+        .where('id', '=', tokenId)
+        .where('providerId', '=', actor.providerId)
+        .forUpdate()
+        .executeTakeFirst()
+      if (!token) return null
+      if (token.revokedAt) return { name: token.name }
+      await trx
+        .updateTable('apiTokens')
+        .set({ revokedAt: now, revokedBy: actor.userId })
+        .where('id', '=', token.id)
+        .execute()
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        organisationId: actor.organisationId,
+        action: AuditAction.apiTokenRevoked,
+        entityType: 'api-token',
+        entityId: token.id,
+        before: { name: token.name, tokenHint: token.tokenHint, revokedAt: null },
+        after: { name: token.name, tokenHint: token.tokenHint, revokedAt: now },
+        occurredAt: now,
+      })
+      return { name: token.name }
+    })
+  }
+
+  // ---- Bearer authentication
+
+  // The token's creator, acting as a provider manager of the token's provider. A token stops working
+  // when it is revoked, when its creator is disabled, or when its creator no longer acts for that provider.
+  async function authenticate(token: string): Promise<ApiClient | null> {
+    if (!token || token.length > 200) return null
+    const row = await db
+      .selectFrom('apiTokens')
+      .select(['id', 'providerId', 'createdBy', 'lastUsedAt'])
+      .where('tokenHash', '=', tokenHash(token))
+      .where('revokedAt', 'is', null)
+      .executeTakeFirst()
+    if (!row) return null
+    const loaded = await loadActor(db, row.createdBy)
+    if (!loaded || loaded.actor.providerId !== row.providerId) return null
+    const now = clock.now()
+    if (!row.lastUsedAt || now.getTime() - new Date(row.lastUsedAt).getTime() >= lastUsedEveryMs) {
+      await db
+        .updateTable('apiTokens')
+        .set({ lastUsedAt: now })
+        .where('id', '=', row.id)
+        .where((eb) =>
+          eb.or([
+            eb('lastUsedAt', 'is', null),
+            eb('lastUsedAt', '<=', new Date(now.getTime() - lastUsedEveryMs)),
+          ]),
+        )
+        .execute()
+    }
+    return {
+      tokenId: row.id,
+      actor: { ...loaded.actor, role: 'provider_manager', providerId: row.providerId },
+    }
+  }
+
+  // ---- Idempotency keys
+
+  // Claims (token, key) before the request is processed, so that two identical requests at once cannot
+  // both create a return: the second finds the first's claim and is told to retry.
+  async function claimIdempotencyKey(
+    tokenId: string,
+    key: string,
+    requestHash: string,
+  ): Promise<IdempotencyClaim> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = clock.now()
+      const inserted = await db
+        .insertInto('idempotencyKeys')
+        .values({ tokenId, key, requestHash, statusCode: pending, response: 'null', createdAt: now })
+        .onConflict((oc) => oc.columns(['tokenId', 'key']).doNothing())
+        .returning('key')
+        .executeTakeFirst()
+      if (inserted) return { kind: 'claimed' }
+      const row = await db
+        .selectFrom('idempotencyKeys')
+        .select(['requestHash', 'statusCode', 'response', 'createdAt'])
+        .where('tokenId', '=', tokenId)
+        .where('key', '=', key)
+        .executeTakeFirst()
+      if (!row) continue // released meanwhile: try again
+      const age = now.getTime() - new Date(row.createdAt).getTime()
+      const expired = age >= keyLifetimeMs
+      const abandoned = row.statusCode === pending && age >= abandonedAfterMs
+      if (expired || abandoned) {
+        const taken = await db
+          .updateTable('idempotencyKeys')
+          .set({ requestHash, statusCode: pending, response: 'null', createdAt: now })
+          .where('tokenId', '=', tokenId)
+          .where('key', '=', key)
+          .where('createdAt', '=', row.createdAt)
+          .returning('key')
+          .executeTakeFirst()
+        if (taken) return { kind: 'claimed' }
+        continue
+      }
+      if (row.requestHash !== requestHash) return { kind: 'mismatch' }
+      if (row.statusCode === pending) return { kind: 'in-progress' }
+      return { kind: 'replay', statusCode: row.statusCode, response: row.response }
+    }
+    return { kind: 'in-progress' }
+  }
+
+  async function completeIdempotencyKey(tokenId: string, key: string, statusCode: number, response: unknown) {
+    await db
+      .updateTable('idempotencyKeys')
+      .set({ statusCode, response: JSON.stringify(response) })
+      .where('tokenId', '=', tokenId)
+      .where('key', '=', key)
+      .execute()
+  }
+
+  // After a failure (a 500), so that the client's retry is processed afresh.
+  async function releaseIdempotencyKey(tokenId: string, key: string) {
+    await db
+      .deleteFrom('idempotencyKeys')
+      .where('tokenId', '=', tokenId)
+      .where('key', '=', key)
+      .where('statusCode', '=', pending)
+      .execute()
+  }
+
+  // ---- Locations and returns, as the API reads them
+
+  // A location by CareHub id or by CQC location ID, if the actor may see it.
+  async function findLocation(actor: Actor, reference: string) {
+    const ref = reference.trim()
+    if (!ref || ref.length > 100) return null
+    return (
+      (await db
+        .selectFrom('locations')
+        .select(['locations.id', 'locations.cqcLocationId', 'locations.serviceType', 'locations.name'])
+        .where(isUuid(ref) ? 'locations.id' : 'locations.cqcLocationId', '=', ref)
+        .where(locationVisible(locationScope(actor)))
+        .executeTakeFirst()) ?? null
+    )
+  }
+
+  const returnColumns = [
+    'situationReturns.id',
+    'situationReturns.locationId',
+    'locations.cqcLocationId',
+    'locations.name as locationName',
+    'situationReturns.frequency',
+    'situationReturns.periodStart',
+    'situationReturns.version',
+    'situationReturns.isCurrent',
+    'situationReturns.source',
+    'situationReturns.timing',
+    'situationReturns.nothingChanged',
+    'situationReturns.submittedAt',
+    'situationReturns.amendmentReason',
+    'situationReturns.datasetVersion',
+    'situationReturns.values',
+  ] as const
+
+  async function listReturns(
+    actor: Actor,
+    filters: { locationId?: string; from?: string; to?: string },
+    page: number,
+    pageSize: number,
+  ) {
+    let query = db
+      .selectFrom('situationReturns')
+      .innerJoin('locations', 'locations.id', 'situationReturns.locationId')
+      .where(locationVisible(locationScope(actor)))
+      .where('situationReturns.isCurrent', '=', true)
+    if (filters.locationId) query = query.where('situationReturns.locationId', '=', filters.locationId)
+    if (filters.from) query = query.where('situationReturns.periodStart', '>=', filters.from)
+    if (filters.to) query = query.where('situationReturns.periodStart', '<=', filters.to)
+    const { total } = await query
+      .select((eb) => eb.fn.countAll<string | number>().as('total'))
+      .executeTakeFirstOrThrow()
+    const rows = await query
+      .select(returnColumns)
+      .orderBy('situationReturns.periodStart', 'desc')
+      .orderBy('locations.name')
+      .orderBy('situationReturns.id')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute()
+    return { total: Number(total), items: rows.map(returnResource) }
+  }
+
+  async function getReturn(actor: Actor, returnId: string) {
+    if (!isUuid(returnId)) return null
+    const row = await db
+      .selectFrom('situationReturns')
+      .innerJoin('locations', 'locations.id', 'situationReturns.locationId')
+      .select(returnColumns)
+      .where('situationReturns.id', '=', returnId)
+      .where(locationVisible(locationScope(actor)))
+      .executeTakeFirst()
+    return row ? returnResource(row) : null
+  }
+
+  return {
+    listTokens,
+    createToken,
+    revokeToken,
+    authenticate,
+    claimIdempotencyKey,
+    completeIdempotencyKey,
+    releaseIdempotencyKey,
+    findLocation,
+    listReturns,
+    getReturn,
+  }
+}
+
+export type ApiService = ReturnType<typeof createApiService>
+
+type ReturnRow = {
+  id: string
+  locationId: string
+  cqcLocationId: string | null
+  locationName: string
+  frequency: string
+  periodStart: string
+  version: number
+  isCurrent: boolean
+  source: string
+  timing: string
+  nothingChanged: boolean
+  submittedAt: Date | string
+  amendmentReason: string | null
+  datasetVersion: number
+  values: ReturnValues
+}
+
+// A return as the API shows it: values in the same shape the API accepts (choices as arrays).
+function returnResource(row: ReturnRow) {
+  const definition = datasetVersion(row.datasetVersion) ?? currentDataset
+  const choiceFields = new Set(
+    definition.sections.flatMap((s) => s.fields).flatMap((f) => (f.type === 'choice' ? [f.key] : [])),
+  )
+  const values: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(row.values ?? {})) {
+    values[key] = choiceFields.has(key) ? (typeof value === 'string' && value ? value.split(',') : []) : value
+  }
+  return {
+    id: row.id,
+    locationId: row.locationId,
+    cqcLocationId: row.cqcLocationId,
+    locationName: row.locationName,
+    frequency: row.frequency,
+    periodStart: row.periodStart,
+    version: row.version,
+    isCurrent: row.isCurrent,
+    source: row.source,
+    timing: row.timing,
+    nothingChanged: row.nothingChanged,
+    submittedAt: new Date(row.submittedAt).toISOString(),
+    amendmentReason: row.amendmentReason,
+    datasetVersion: row.datasetVersion,
+    values,
+  }
+}
+
+export type ReturnResource = ReturnType<typeof returnResource>

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto'
+import type { FieldError } from '../../domain/returns/dataset.ts'
+import { periodStarting } from '../../domain/returns/periods.ts'
+import { paths } from '../../web/paths.ts'
+import type { ReturnsService } from '../returns/returns.service.ts'
+import type { ApiClient, ApiService } from './api.service.ts'
+import { type FieldProblem, fieldProblem, problem } from './problem.ts'
+
+// POST /api/v1/returns, short of HTTP: checks the body's shape, finds the location (by CareHub id or CQC
+// location ID), checks the period, then hands the figures to the returns service, which validates and
+// saves them exactly as it does for the web form. Nothing is saved unless the answer is 201.
+
+export type ApiAnswer = { status: number; body: unknown; location?: string }
+
+const topLevel = ['locationId', 'periodStart', 'values', 'amendmentReason'] as const
+const isoDate = /^\d{4}-\d{2}-\d{2}$/
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function answer(p: ReturnType<typeof problem>): ApiAnswer {
+  return { status: p.status, body: p }
+}
+
+export function validCalendarDate(value: string): boolean {
+  if (!isoDate.test(value)) return false
+  const date = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+}
+
+// Errors from the returns service name dataset fields, or the period and the reason: say where each
+// one is in the request body.
+function asFieldProblems(errors: FieldError[]): FieldProblem[] {
+  return errors.map((e) => {
+    if (e.field === 'period') return fieldProblem('periodStart', e.message)
+    if (e.field === 'amendmentReason') return fieldProblem('amendmentReason', e.message)
+    if (e.field === 'location') return fieldProblem('locationId', e.message)
+    return fieldProblem(e.field, e.message, 'values')
+  })
+}
+
+export async function submitReturn(
+  deps: { api: ApiService; returns: ReturnsService },
+  client: ApiClient,
+  body: unknown,
+): Promise<ApiAnswer> {
+  const { api, returns } = deps
+  if (!isObject(body)) return answer(problem('malformed-request', 'The request body must be a JSON object.'))
+  const shape: FieldProblem[] = []
+  for (const key of Object.keys(body)) {
+    if (!(topLevel as readonly string[]).includes(key))
+      shape.push(fieldProblem(key, `${key} is not a property of a return`))
+  }
+  if (typeof body.locationId !== 'string' || body.locationId.trim() === '')
+    shape.push(fieldProblem('locationId', 'Give locationId: the CareHub location id or the CQC location ID'))
+  if (!isObject(body.values))
+    shape.push(fieldProblem('values', 'Give values: an object with the return’s figures'))
+  if (body.periodStart !== undefined && body.periodStart !== null && typeof body.periodStart !== 'string')
+    shape.push(fieldProblem('periodStart', 'periodStart must be a date as a string, like "2020-04-14"'))
+  if (
+    body.amendmentReason !== undefined &&
+    body.amendmentReason !== null &&
+    typeof body.amendmentReason !== 'string'
+  )
+    shape.push(fieldProblem('amendmentReason', 'amendmentReason must be a string'))
+  if (shape.length)
+    return answer(problem('malformed-request', 'The request body is not a return submission.', shape))
+
+  const values = body.values as Record<string, unknown>
+  const periodStart = typeof body.periodStart === 'string' ? body.periodStart.trim() : undefined
+  const amendmentReason = typeof body.amendmentReason === 'string' ? body.amendmentReason : undefined
+  const location = await api.findLocation(client.actor, body.locationId as string)
+  if (!location)
+    return answer(
+      problem(
+        'not-found',
+        'There is no location with this locationId (a CareHub id or CQC location ID) that this token may report for.',
+        [fieldProblem('locationId', 'Location not found, or not one of yours')],
+      ),
+    )
+
+  // The period is named by its first day; a date inside a period is refused rather than guessed.
+  if (periodStart !== undefined && periodStart !== '') {
+    let message: string | null = null
+    if (!validCalendarDate(periodStart)) message = 'periodStart must be a date like 2020-04-14'
+    else {
+      const { frequency } = await returns.templateFor(location.serviceType)
+      const period = periodStarting(frequency, periodStart)
+      if (period.start !== periodStart)
+        message = `This location reports ${frequency}: periodStart must be the first day of a period, like ${period.start}`
+    }
+    if (message) {
+      const valueErrors = await returns.validate(client.actor, location.id, values)
+      return answer(
+        problem('validation-failed', 'The return has errors: nothing was saved.', [
+          fieldProblem('periodStart', message),
+          ...asFieldProblems(valueErrors),
+        ]),
+      )
+    }
+  }
+
+  const outcome = await returns.submit(client.actor, location.id, values, {
+    periodStart: periodStart || undefined,
+    source: 'api',
+    amendmentReason,
+  })
+  if ('notFound' in outcome)
+    return answer(
+      problem('not-found', 'This token may not report for this location.', [
+        fieldProblem('locationId', 'Location not found, or not one of yours'),
+      ]),
+    )
+  if (!outcome.ok) {
+    const errors = asFieldProblems(outcome.errors)
+    if (outcome.errors.every((e) => e.field === 'amendmentReason'))
+      return answer(
+        problem(
+          'return-exists',
+          'This location has already sent a return for this period. To replace it, send the corrected return again with an amendmentReason.',
+          errors,
+        ),
+      )
+    return answer(problem('validation-failed', 'The return has errors: nothing was saved.', errors))
+  }
+  return {
+    status: 201,
+    body: {
+      id: outcome.returnId,
+      locationId: location.id,
+      periodStart: outcome.period.start,
+      version: outcome.version,
+    },
+    location: paths.apiReturn(outcome.returnId),
+  }
+}
+
+// The same JSON, whatever the order of its keys or its spacing, gives the same hash.
+export function requestHash(method: string, url: string, body: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : isObject(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical(v[k])]),
+          )
+        : v
+  return createHash('sha256')
+    .update(JSON.stringify([method, url, canonical(body ?? null)]))
+    .digest('hex')
+}
