@@ -25,7 +25,8 @@ export function generateCareDirectoryCsv(rows: number): GeneratedCsv {
   const body = records.slice(1)
   const locationColumn = header.indexOf('Location ID')
   const providerColumn = header.indexOf('Provider ID')
-  if (locationColumn < 0 || providerColumn < 0) throw new Error(`${fixturePath}: no Location ID or Provider ID`)
+  if (locationColumn < 0 || providerColumn < 0)
+    throw new Error(`${fixturePath}: no Location ID or Provider ID`)
 
   const out: string[][] = []
   const locationIds = new Set<string>()
@@ -56,11 +57,12 @@ export function generateCareDirectoryCsv(rows: number): GeneratedCsv {
   }
   if (locationIds.size !== rows) throw new Error('generated Location IDs are not unique')
   const content = Buffer.from(
-    headerLine + stringify(out, {
-      quoted: true,
-      quoted_empty: true,
-      record_delimiter: lineEnd === '\r\n' ? 'windows' : 'unix',
-    }),
+    headerLine +
+      stringify(out, {
+        quoted: true,
+        quoted_empty: true,
+        record_delimiter: lineEnd === '\r\n' ? 'windows' : 'unix',
+      }),
   )
   return { content, rows, repetitions, distinctProviders: providerIds.size }
 }
@@ -70,7 +72,8 @@ export function roundTripsFixture(): boolean {
   const original = fs.readFileSync(fixturePath, 'utf8')
   const records = parse(original, { bom: true, relax_quotes: true }) as string[][]
   const firstLineEnd = original.indexOf('\n')
-  const again = original.slice(0, firstLineEnd + 1) + stringify(records.slice(1), { quoted: true, quoted_empty: true })
+  const again =
+    original.slice(0, firstLineEnd + 1) + stringify(records.slice(1), { quoted: true, quoted_empty: true })
   return again === original
 }
 

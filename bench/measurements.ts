@@ -1,0 +1,31 @@
+import type { Measurement } from './bench-case.ts'
+
+const cqcImportTimed =
+  '`createPreview` then `saveImport` into an empty database, from the file bytes in memory to the saved rows'
+
+// What `npm run bench` measures, in order. Each is run `runs` times, each run in a fresh process on a
+// fresh, migrated, empty database. Add dashboards and API submission here as they come.
+export const measurements: Measurement[] = [
+  {
+    id: 'cqc-import-50000-postgres',
+    title: 'CQC directory import, 50,000 rows (care directory with filters)',
+    timed: cqcImportTimed,
+    engine: 'postgres',
+    caseId: 'cqc-import',
+    params: { rows: 50_000 },
+    target: { seconds: 10, peakRssMb: 300 },
+    runs: 3,
+  },
+  {
+    id: 'cqc-import-5000-pglite',
+    title: 'CQC directory import, 5,000 rows (care directory with filters)',
+    timed: `${cqcImportTimed} (a tenth of the rows, to keep the in-memory engine's runs short)`,
+    engine: 'pglite',
+    caseId: 'cqc-import',
+    params: { rows: 5_000 },
+    // The embedded engine holds the whole database in the process, so its RSS is not the import's.
+    target: { seconds: 10, peakRssMb: null },
+    targetNote: 'no memory target: PGlite in memory is in the same process',
+    runs: 3,
+  },
+]

@@ -1,0 +1,41 @@
+import { Worker } from 'node:worker_threads'
+
+// Samples the process's resident set size every `intervalMs` from a worker thread, so the samples keep
+// coming while the main thread is busy (a synchronous CSV parse, or PGlite, which runs its queries on the
+// main thread and resolves them without ever yielding to timers). Times are monoMs() (./clock.ts).
+const samplerSource = `
+const { parentPort, workerData } = require('node:worker_threads')
+const samples = []
+const sample = () => samples.push([Number(process.hrtime.bigint()) / 1e6, process.memoryUsage.rss()])
+sample()
+parentPort.postMessage('started')
+const timer = setInterval(sample, workerData.intervalMs)
+parentPort.on('message', () => {
+  clearInterval(timer)
+  sample()
+  parentPort.postMessage(samples)
+  parentPort.close()
+})
+`
+
+export type RssSample = [atMs: number, rssBytes: number]
+export type RssSampler = { stop: () => Promise<{ peakBytes: number; samples: RssSample[] }> }
+
+export async function startRssSampler(intervalMs = 50): Promise<RssSampler> {
+  const worker = new Worker(samplerSource, { eval: true, workerData: { intervalMs } })
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve())
+    worker.once('error', reject)
+  })
+  return {
+    async stop() {
+      const samples = await new Promise<RssSample[]>((resolve, reject) => {
+        worker.once('message', resolve)
+        worker.once('error', reject)
+        worker.postMessage('stop')
+      })
+      await worker.terminate()
+      return { peakBytes: Math.max(...samples.map(([, rss]) => rss)), samples }
+    },
+  }
+}

@@ -1,0 +1,275 @@
+// `npm run bench`: CareHub's performance measurements. Not part of `npm test`.
+//
+//   npm run bench                      every measurement, on BENCH_DATABASE_URL (or the local test server) and PGlite
+//   npm run bench -- --profile         also profile every measurement (one extra run each)
+//   npm run bench -- --only pglite     only the measurements whose id contains "pglite"
+//   npm run bench -- --design          instead: the import's design against its alternatives (PostgreSQL)
+//
+// Writes bench/results/latest.md and bench/results/latest.json; exits 1 when a target is missed.
+import { fork } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import type { Measurement } from './bench-case.ts'
+import { benchCases } from './cases.ts'
+import type { ChildJob, ChildResult } from './child.ts'
+import { designChecksTable, runDesignChecks } from './design-checks.ts'
+import { formatJson } from './json-file.ts'
+import { measurements } from './measurements.ts'
+import { createFreshDatabase, findServer } from './postgres.ts'
+import {
+  engineLabel,
+  type MeasurementResult,
+  machineInfo,
+  machineText,
+  profileText,
+  summarise,
+  table,
+  tableNotes,
+} from './report.ts'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const childScript = path.join(here, 'child.ts')
+const resultsDir = path.join(here, 'results')
+const childTimeoutMs = 10 * 60_000
+
+const { values: args } = parseArgs({
+  options: {
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    design: { type: 'boolean', default: false },
+  },
+})
+
+// One run in a fresh process: on PostgreSQL, in a database created for it and dropped after it.
+async function runInChild(
+  m: Measurement,
+  input: unknown,
+  serverUrl: string | null,
+  profile: boolean,
+): Promise<ChildResult> {
+  const database = m.engine === 'postgres' ? await createFreshDatabase(serverUrl!) : null
+  if (database) liveDatabases.add(database)
+  try {
+    const child = fork(childScript, [], {
+      // The same loader (tsx) as this process.
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    const job: ChildJob = {
+      caseId: m.caseId,
+      engine: m.engine,
+      databaseUrl: database?.url ?? null,
+      input,
+      profile,
+    }
+    return await new Promise<ChildResult>((resolve) => {
+      let settled = false
+      const settle = (result: ChildResult) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resolve(result)
+      }
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+        settle({ ok: false, error: `timed out after ${childTimeoutMs / 1000} s` })
+      }, childTimeoutMs)
+      child.once('message', (result: ChildResult) => settle(result))
+      child.once('error', (error) => settle({ ok: false, error: error.message }))
+      child.once('exit', (code, signal) =>
+        settle({
+          ok: false,
+          error: `the run's process ended (${signal ?? `exit code ${code}`}) without a result`,
+        }),
+      )
+      child.send(job)
+    })
+  } finally {
+    if (database) {
+      liveDatabases.delete(database)
+      await database.drop()
+    }
+  }
+}
+
+// Databases made for runs still going: dropped if the bench is interrupted.
+const liveDatabases = new Set<{ drop: () => Promise<void> }>()
+// The folder with the generated input files: removed at the end, or if the bench is interrupted.
+let workDir: string | null = null
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: dropping ${liveDatabases.size} bench database(s) and stopping`)
+    if (workDir) rmSync(workDir, { recursive: true, force: true })
+    Promise.allSettled([...liveDatabases].map((d) => d.drop())).finally(() => process.exit(130))
+  })
+}
+
+async function designChecks() {
+  const loadAtStart = os.loadavg()
+  const server = await findServer()
+  if (server.url === null) throw new Error(`the design checks need PostgreSQL: ${server.reason}`)
+  console.log(`PostgreSQL: ${server.source}, ${server.version}`)
+  const results = await runDesignChecks(server.url, (line) => console.log(line))
+  const machine = machineInfo({
+    postgres: server.version,
+    pglite: null,
+    loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
+  })
+  const generatedAt = new Date().toISOString()
+  await fs.mkdir(resultsDir, { recursive: true })
+  await fs.writeFile(
+    path.join(resultsDir, 'design-checks.md'),
+    `# Import design checks, ${generatedAt}\n\n${designChecksTable(results)}\n\n## Machine\n\n${machineText(machine)}\n`,
+  )
+  await fs.writeFile(
+    path.join(resultsDir, 'design-checks.json'),
+    formatJson({ generatedAt, command: 'npm run bench -- --design', machine, results }),
+  )
+  console.log(
+    `\n${designChecksTable(results)}\n\nWritten: bench/results/design-checks.md and design-checks.json`,
+  )
+}
+
+async function main() {
+  const selected = measurements.filter((m) => !args.only || m.id.includes(args.only))
+  if (selected.length === 0) throw new Error(`no measurement id contains "${args.only}"`)
+  const loadAtStart = os.loadavg()
+  const server = await findServer()
+  if (server.url === null) console.warn(`\n!! PostgreSQL measurements will not run: ${server.reason}\n`)
+  else console.log(`PostgreSQL: ${server.source}, ${server.version}`)
+
+  const inputs = await fs.mkdtemp(path.join(os.tmpdir(), 'carehub-bench-'))
+  workDir = inputs
+  const prepared = new Map<string, Awaited<ReturnType<(typeof benchCases)[string]['prepare']>>>()
+  const results: MeasurementResult[] = []
+  let pgliteVersion: string | null = null
+  try {
+    for (const m of selected) {
+      const benchCase = benchCases[m.caseId]
+      if (!benchCase) throw new Error(`${m.id}: no bench case ${m.caseId}`)
+      const result: MeasurementResult = {
+        measurement: m,
+        label: `${m.title}, ${engineLabel(m.engine, m.engine === 'postgres' ? (server.url ? server.version : null) : null)}`,
+        facts: {},
+        runs: [],
+        errors: [],
+        skipped: null,
+        summary: null,
+        profile: null,
+      }
+      results.push(result)
+      if (m.engine === 'postgres' && !server.url) {
+        result.skipped = 'no PostgreSQL reachable (set BENCH_DATABASE_URL)'
+        continue
+      }
+      const key = `${m.caseId} ${JSON.stringify(m.params)}`
+      let input = prepared.get(key)
+      if (!input) {
+        const started = performance.now()
+        input = await benchCase.prepare(m.params as never, inputs)
+        prepared.set(key, input)
+        console.log(
+          `Prepared ${m.caseId} ${JSON.stringify(m.params)} in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(input.facts)}`,
+        )
+      }
+      result.facts = input.facts
+      for (let i = 1; i <= m.runs; i++) {
+        const run = await runInChild(m, input.input, server.url, false)
+        if (run.ok) {
+          const { ok: _ok, profile: _profile, ...figures } = run
+          result.runs.push(figures)
+          if (m.engine === 'pglite') pgliteVersion = run.serverVersion
+          console.log(
+            `${m.id} run ${i}/${m.runs}: ${run.seconds.toFixed(2)} s, peak RSS ${Math.round(run.peakRssBytes / 1e6)} MB (${run.samples} samples; ${Math.round(run.rssBeforeBytes / 1e6)} MB before the clock started); CPU ${(run.cpuUserSeconds + run.cpuSystemSeconds).toFixed(2)} s; main thread busy ${run.mainThreadBusySeconds.toFixed(2)} s (GC pauses ${run.gcPauseSeconds.toFixed(2)} s), waiting ${run.mainThreadIdleSeconds.toFixed(2)} s; ${JSON.stringify(run.details)}`,
+          )
+        } else {
+          result.errors.push(run.error)
+          console.error(`${m.id} run ${i}/${m.runs} failed: ${run.error}`)
+        }
+      }
+      result.summary = summarise(m, result.runs, result.errors)
+      if (m.engine === 'pglite' && result.runs[0]) {
+        result.label = `${m.title}, ${engineLabel('pglite', result.runs[0].serverVersion)}`
+      }
+      const wantProfile = args.profile || !result.summary?.pass
+      if (wantProfile && benchCase.profile) {
+        console.log(`${m.id}: profiling (one extra run, not counted)…`)
+        const run = await runInChild(m, input.input, server.url, true)
+        if (run.ok && run.profile) {
+          result.profile = run.profile
+          console.log(`\n${profileText(result)}\n`)
+        } else if (!run.ok) console.error(`${m.id} profile failed: ${run.error}`)
+      }
+    }
+  } finally {
+    await fs.rm(inputs, { recursive: true, force: true })
+    workDir = null
+  }
+
+  const machine = machineInfo({
+    postgres: server.url ? server.version : null,
+    pglite: pgliteVersion,
+    loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
+  })
+  const generatedAt = new Date().toISOString()
+  const partial = Boolean(args.only)
+  const md = [
+    `# CareHub benchmark, ${generatedAt}${partial ? ` (only ${args.only})` : ''}`,
+    '',
+    table(results),
+    '',
+    ...tableNotes(results),
+    '',
+    '## Machine',
+    '',
+    machineText(machine),
+    '',
+    ...results.flatMap((r) => (r.profile ? [profileText(r), ''] : [])),
+  ].join('\n')
+  const json = {
+    generatedAt,
+    command: `npm run bench${partial ? ` -- --only ${args.only}` : ''}`,
+    machine,
+    postgresServer: server.url === null ? { unreachable: server.reason } : { source: server.source },
+    measurements: results.map((r) => ({
+      id: r.measurement.id,
+      title: r.measurement.title,
+      label: r.label,
+      timed: r.measurement.timed,
+      engine: r.measurement.engine,
+      target: r.measurement.target,
+      targetNote: r.measurement.targetNote ?? null,
+      params: r.measurement.params,
+      facts: r.facts,
+      skipped: r.skipped,
+      summary: r.summary,
+      runs: r.runs,
+      errors: r.errors,
+      profile: r.profile,
+    })),
+  }
+  // A run of some measurements only does not replace the latest full results.
+  const base = partial ? 'partial' : 'latest'
+  await fs.mkdir(resultsDir, { recursive: true })
+  await fs.writeFile(path.join(resultsDir, `${base}.md`), `${md.trimEnd()}\n`)
+  await fs.writeFile(path.join(resultsDir, `${base}.json`), formatJson(json))
+
+  console.log(`\n${table(results)}\n`)
+  console.log(tableNotes(results).join('\n'))
+  console.log(`\nMachine:\n${machineText(machine)}`)
+  console.log(`\nWritten: ${path.relative(process.cwd(), resultsDir)}/${base}.md and ${base}.json`)
+  const missed = results.filter((r) => r.skipped || !r.summary?.pass)
+  if (missed.length) {
+    console.error(`\nTarget missed or not measured: ${missed.map((r) => r.measurement.id).join(', ')}`)
+    process.exitCode = 1
+  }
+}
+
+;(args.design ? designChecks() : main()).catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})
