@@ -19,6 +19,16 @@ export async function recordAudit(db: DbOrTransaction, entry: AuditEntry): Promi
 
 // Many records at once (an import of thousands of rows), in batches, in the caller's transaction.
 export async function recordAudits(db: DbOrTransaction, entries: AuditEntry[]): Promise<void> {
+  // Entries of one change share one timestamp: format it once.
+  const stamps = new Map<number, string>()
+  const stamp = (d: Date) => {
+    let text = stamps.get(d.getTime())
+    if (!text) {
+      text = d.toISOString()
+      stamps.set(d.getTime(), text)
+    }
+    return text
+  }
   for (let i = 0; i < entries.length; i += 1000) {
     await db
       .insertInto('auditEvents')
@@ -31,7 +41,7 @@ export async function recordAudits(db: DbOrTransaction, entries: AuditEntry[]): 
           entityId: entry.entityId,
           before: entry.before === undefined ? null : JSON.stringify(withoutSecrets(entry.before)),
           after: entry.after === undefined ? null : JSON.stringify(withoutSecrets(entry.after)),
-          occurredAt: entry.occurredAt,
+          occurredAt: stamp(entry.occurredAt),
         })),
       )
       .execute()
@@ -40,12 +50,12 @@ export async function recordAudits(db: DbOrTransaction, entries: AuditEntry[]): 
 
 const secretKeys = new Set(['passwordHash', 'password', 'tokenHash'])
 
+// Secrets only ever appear as top-level fields of the records we audit (a user row), so a shallow
+// filter is enough, and cheap when an import writes tens of thousands of records.
 function withoutSecrets(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value
-  if (Array.isArray(value)) return value.map(withoutSecrets)
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>)
-      .filter(([k]) => !secretKeys.has(k))
-      .map(([k, v]) => [k, withoutSecrets(v)]),
-  )
+  if (value === null || typeof value !== 'object' || value instanceof Date || Array.isArray(value))
+    return value
+  const record = value as Record<string, unknown>
+  if (!Object.keys(record).some((k) => secretKeys.has(k))) return record
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !secretKeys.has(k)))
 }

@@ -4,7 +4,7 @@ import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { ImportCounts } from '../../db/schema.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { restrictToArea, sameLocalAuthority } from '../../domain/cqc-import/area.ts'
-import type { CqcLocation } from '../../domain/cqc-import/cqc-location.ts'
+import type { CqcLocation, ParsedFile } from '../../domain/cqc-import/cqc-location.ts'
 import { parseCqcFile } from '../../domain/cqc-import/parse.ts'
 import { type ExistingLocation, type ImportPlan, planImport } from '../../domain/cqc-import/plan.ts'
 import { problemRowsCsv } from '../../domain/cqc-import/problems-csv.ts'
@@ -59,8 +59,14 @@ const locationColumns = (l: CqcLocation) => ({
 })
 
 // Reads the file, compares it with what is stored, and returns the plan. Saves nothing.
-export async function planCqcImport(db: DbOrTransaction, options: ImportOptions) {
-  const parsed = await parseCqcFile({ fileName: options.fileName, content: options.content })
+// Rows read at preview time, kept in this process until the save, so a save here does not read and
+// parse the file a second time. Another instance (or a restart) re-reads the stored file instead.
+const parsedPreviews = new Map<string, ParsedFile>()
+const maxKeptPreviews = 4
+
+export async function planCqcImport(db: DbOrTransaction, options: ImportOptions, alreadyParsed?: ParsedFile) {
+  const parsed =
+    alreadyParsed ?? (await parseCqcFile({ fileName: options.fileName, content: options.content }))
   const rows = options.areaName
     ? restrictToArea(parsed.rows, { localAuthorityName: options.areaName })
     : parsed.rows
@@ -137,7 +143,9 @@ export async function applyCqcImport(
   onProgress: Progress = () => {},
 ): Promise<void> {
   const now = clock.now()
-  const today = now.toISOString().slice(0, 10)
+  // One timestamp string for every row, rather than a Date that the driver formats 100,000 times.
+  const stamp = now.toISOString()
+  const today = stamp.slice(0, 10)
   const total = plan.create.length + plan.update.length + plan.close.length
   let done = 0
   const tick = (n: number) => {
@@ -150,8 +158,18 @@ export async function applyCqcImport(
       .select(['id', 'name'])
       .where('kind', '=', 'council')
       .execute()
-    const councilFor = (authority: string | null) =>
-      authority ? (councils.find((c) => sameLocalAuthority(c.name, authority))?.id ?? null) : null
+    // One lookup per local authority name, not per row.
+    const councilByAuthority = new Map<string, string | null>()
+    const councilFor = (authority: string | null) => {
+      if (!authority) return null
+      if (!councilByAuthority.has(authority)) {
+        councilByAuthority.set(
+          authority,
+          councils.find((c) => sameLocalAuthority(c.name, authority))?.id ?? null,
+        )
+      }
+      return councilByAuthority.get(authority)!
+    }
     const providerIds = await upsertProviders(
       trx,
       [...plan.create, ...plan.update].map((r) => r.location),
@@ -183,8 +201,8 @@ export async function applyCqcImport(
             bcpReviewedOn: null,
             nhsmail: null,
             lastImportId: importId,
-            createdAt: now,
-            updatedAt: now,
+            createdAt: stamp,
+            updatedAt: stamp,
           })),
         )
         .returning(['id', 'cqcLocationId'])
@@ -196,7 +214,7 @@ export async function applyCqcImport(
           source: 'cqc-import',
           importId,
           recordedBy: by.userId,
-          recordedAt: now,
+          recordedAt: stamp,
         })),
       )
       if (events.length) await trx.insertInto('locationStatusEvents').values(events).execute()
@@ -535,6 +553,8 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
     ])
     return row.id
   })
+  parsedPreviews.set(id, parsed)
+  while (parsedPreviews.size > maxKeptPreviews) parsedPreviews.delete(parsedPreviews.keys().next().value!)
   return { id, parsed, plan, counts }
 }
 
@@ -546,14 +566,25 @@ export async function saveImport(
   by: Importer,
   onProgress?: Progress,
 ): Promise<void> {
-  const stored = await db.selectFrom('cqcImports').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  const kept = parsedPreviews.get(id)
+  parsedPreviews.delete(id)
+  const stored = await db
+    .selectFrom('cqcImports')
+    .select(['fileName', 'areaName', 'closeMissing'])
+    .$if(!kept, (q) => q.select('fileContent'))
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow()
   try {
-    const { plan } = await planCqcImport(db, {
-      fileName: stored.fileName,
-      content: stored.fileContent,
-      areaName: stored.areaName,
-      closeMissing: stored.closeMissing,
-    })
+    const { plan } = await planCqcImport(
+      db,
+      {
+        fileName: stored.fileName,
+        content: (stored as { fileContent?: Buffer }).fileContent ?? Buffer.alloc(0),
+        areaName: stored.areaName,
+        closeMissing: stored.closeMissing,
+      },
+      kept,
+    )
     await applyCqcImport(db, id, plan, by, clock, onProgress)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
