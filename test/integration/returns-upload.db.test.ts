@@ -11,39 +11,11 @@ import {
   createUser,
   testPassword,
 } from '../support/factories.ts'
+import { fullReturn } from '../support/returns.fixture.ts'
 import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
 import { engines } from '../support/test-database.ts'
 
 // A full, valid return for a care home without nursing.
-const fullReturn: Record<string, string> = {
-  ppeDaysGloves: '10',
-  ppeDaysAprons: '8',
-  ppeDaysTypeIirMasks: '2',
-  ppeDaysFfp3Masks: '0',
-  ppeDaysEyeProtection: '14',
-  ppeDaysHandSanitiser: '21',
-  ppeCanObtainMore: 'yes',
-  residents: '38',
-  confirmedCasesResidents: '1',
-  suspectedCasesResidents: '2',
-  confirmedCasesStaff: '0',
-  suspectedCasesStaff: '1',
-  covidDeathsResidents: '0',
-  otherDeathsResidents: '0',
-  covidDeathsStaff: '0',
-  staffEmployed: '50',
-  staffAbsentCovid: '6',
-  staffAbsentOther: '4',
-  agencyStaffUsed: '3',
-  bedsAvailable: '40',
-  bedsOccupied: '38',
-  closedToAdmissions: 'no',
-  canAcceptDischarges: 'yes',
-  residentsTested: '',
-  staffTested: '12',
-  helpRequested: 'ppe',
-  concerns: 'Masks running low',
-}
 
 // The same for a home-care agency: no beds or residents, visits instead.
 const homeCareReturn: Record<string, string> = {
@@ -78,6 +50,8 @@ describe.each(engines)('bulk upload of situation returns on %s', (engine) => {
 
   beforeAll(async () => {
     t = await buildTestApp(engine)
+    // Friday 17 April 2020, 9 am: the daily returns are due by 11 and the week's return is open.
+    t.clock.set(new Date('2020-04-17T08:00:00Z'))
     const db = t.database.db
     ids.council = await createOrganisation(db, 'council', 'Upload Council', { onsCode: 'E10000071' })
     ids.chain = await createProvider(db, 'Big Chain Care Ltd')
@@ -278,7 +252,7 @@ describe.each(engines)('bulk upload of situation returns on %s', (engine) => {
       .select(['periodStart', 'values', 'timing', 'version'])
       .where('locationId', '=', chain[bad]!.id)
       .executeTakeFirstOrThrow()
-    expect(stored).toMatchObject({ periodStart: '2020-04-14', timing: 'on-time', version: 1 })
+    expect(stored).toMatchObject({ periodStart: '2020-04-17', timing: 'on-time', version: 1 })
     expect(stored.values).toMatchObject({ ppeDaysGloves: 3, ppeDaysFfp3Masks: 0, residentsTested: null })
   })
 

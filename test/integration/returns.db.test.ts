@@ -1,38 +1,9 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
+import { fullReturn } from '../support/returns.fixture.ts'
 import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
 import { engines } from '../support/test-database.ts'
-
-const fullReturn = {
-  ppeDaysGloves: '10',
-  ppeDaysAprons: '8',
-  ppeDaysTypeIirMasks: '2',
-  ppeDaysFfp3Masks: '0',
-  ppeDaysEyeProtection: '14',
-  ppeDaysHandSanitiser: '21',
-  ppeCanObtainMore: 'yes',
-  residents: '38',
-  confirmedCasesResidents: '1',
-  suspectedCasesResidents: '2',
-  confirmedCasesStaff: '0',
-  suspectedCasesStaff: '1',
-  covidDeathsResidents: '0',
-  otherDeathsResidents: '0',
-  covidDeathsStaff: '0',
-  staffEmployed: '50',
-  staffAbsentCovid: '6',
-  staffAbsentOther: '4',
-  agencyStaffUsed: '3',
-  bedsAvailable: '40',
-  bedsOccupied: '38',
-  closedToAdmissions: 'no',
-  canAcceptDischarges: 'yes',
-  residentsTested: '',
-  staffTested: '12',
-  helpRequested: 'ppe',
-  concerns: 'Masks running low',
-}
 
 describe.each(engines)('situation returns on the web on %s', (engine) => {
   let t: TestApp
