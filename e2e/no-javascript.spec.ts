@@ -251,7 +251,7 @@ describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
       )
       expect(new URL(page.url()).pathname).toMatch(/^\/returns\/[0-9a-f-]{36}$/)
       await expect(textOf(page.locator('.govuk-panel__title'))).resolves.toBe('Return sent')
-      await expect(textsOf(page.locator('h1'))).resolves.toContain(`Return for ${row.period}`)
+      await expect(textsOf(page.locator('h2'))).resolves.toContain(`Return for ${row.period}`)
       const sent = await summaryAnswers(page)
       expect(sent.get('How')).toBe('web, nothing changed')
       for (const [question, answer] of repeated) expect.soft(sent.get(question), question).toBe(answer)

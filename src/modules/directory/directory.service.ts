@@ -103,7 +103,7 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
         'locations.dormant',
         'providers.name as providerName',
       ])
-      .orderBy(sql.ref(sortColumn), sql.raw(`${direction} nulls last`))
+      .orderBy(sql`${sql.ref(sortColumn)} ${sql.raw(direction)} nulls last`)
       .orderBy('locations.id')
       .limit(filter.pageSize)
       .offset((filter.page - 1) * filter.pageSize)

@@ -205,8 +205,9 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     const now = clock.now()
     if (form.period.start > periodContaining(form.frequency, now).start)
       errors.push({ field: 'period', message: 'You cannot report for a period that has not started' })
+    else if (form.timing === 'not-open')
+      errors.push({ field: 'period', message: 'This return is not open yet' })
     const isOfficer = actor.role !== 'provider_manager'
-    if (form.timing === 'not-open') errors.push({ field: 'period', message: 'This return is not open yet' })
     if (form.timing === 'locked' && !isOfficer)
       errors.push({ field: 'period', message: 'This period is locked. Ask the council to amend it' })
     const reason = (options.amendmentReason ?? '').trim()
