@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { fullReturn } from '../../../test/support/returns.fixture.ts'
 import { serviceTypes } from '../service-types.ts'
 import {
   currentDataset,
@@ -11,35 +12,7 @@ import {
   templateColumns,
 } from './dataset.ts'
 
-const fullCareHomeReturn = (): Record<string, string> => ({
-  ppeDaysGloves: '10',
-  ppeDaysAprons: '8',
-  ppeDaysTypeIirMasks: '2',
-  ppeDaysFfp3Masks: '0',
-  ppeDaysEyeProtection: '14',
-  ppeDaysHandSanitiser: '21',
-  ppeCanObtainMore: 'yes',
-  residents: '38',
-  confirmedCasesResidents: '1',
-  suspectedCasesResidents: '2',
-  confirmedCasesStaff: '0',
-  suspectedCasesStaff: '1',
-  covidDeathsResidents: '0',
-  otherDeathsResidents: '0',
-  covidDeathsStaff: '0',
-  staffEmployed: '50',
-  staffAbsentCovid: '6',
-  staffAbsentOther: '4',
-  agencyStaffUsed: '3',
-  bedsAvailable: '40',
-  bedsOccupied: '38',
-  closedToAdmissions: 'no',
-  canAcceptDischarges: 'yes',
-  residentsTested: '',
-  staffTested: '12',
-  helpRequested: 'ppe',
-  concerns: 'Masks running low',
-})
+const fullCareHomeReturn = (): Record<string, string> => ({ ...fullReturn })
 
 describe('the dataset definition', () => {
   it('asks each service type only what applies to it', () => {
