@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync'
-import type { CellValue } from 'exceljs'
 import { isCareHome } from '../service-types.ts'
+import { rowTexts } from '../spreadsheet-cells.ts'
 import {
   type CqcFileFormat,
   type CqcLocation,
@@ -238,25 +238,6 @@ async function parseXlsxFile(content: Buffer): Promise<ParsedFile> {
     rows.push({ rowNumber: r, cells: rowTexts(sheet.getRow(r), header.length) })
   }
   return parseTable({ headerRowNumber: headerRow, header, rows }, false)
-}
-
-type SheetRow = { cellCount: number; getCell(column: number): { value: CellValue } }
-
-function rowTexts(row: SheetRow, width: number): string[] {
-  const texts: string[] = []
-  for (let c = 1; c <= Math.max(row.cellCount, width); c++) texts.push(cellText(row.getCell(c).value).trim())
-  return texts
-}
-
-function cellText(value: CellValue): string {
-  if (value === null || value === undefined) return ''
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10)
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if ('richText' in value) return value.richText.map((t) => t.text).join('')
-  if ('hyperlink' in value) return cellText(value.text as CellValue)
-  if ('result' in value) return cellText(value.result as CellValue)
-  return ''
 }
 
 function parseTable(table: Table, checkFieldCount: boolean): ParsedFile {

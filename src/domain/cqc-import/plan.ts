@@ -19,7 +19,7 @@ export type ImportPlan = {
 }
 
 // The location's own facts; provider details belong to the provider and are matched separately.
-export const comparedFields: (keyof CqcLocation)[] = [
+export const comparedFields = [
   'name',
   'odsCode',
   'addressLine1',
@@ -35,7 +35,7 @@ export const comparedFields: (keyof CqcLocation)[] = [
   'registrationEnd',
   'dormant',
   'status',
-]
+] as const satisfies readonly (keyof CqcLocation)[]
 
 // The compared fields of a location, as an ExistingLocation holds them.
 export function locationFields(location: CqcLocation): Record<string, FieldValue> {

@@ -6,7 +6,12 @@ import type { Clock } from '../../domain/clock.ts'
 import { restrictToArea, sameLocalAuthority } from '../../domain/cqc-import/area.ts'
 import type { CqcLocation, ParsedFile } from '../../domain/cqc-import/cqc-location.ts'
 import { parseCqcFile } from '../../domain/cqc-import/parse.ts'
-import { type ExistingLocation, type ImportPlan, planImport } from '../../domain/cqc-import/plan.ts'
+import {
+  comparedFields,
+  type ExistingLocation,
+  type ImportPlan,
+  planImport,
+} from '../../domain/cqc-import/plan.ts'
 import { problemRowsCsv } from '../../domain/cqc-import/problems-csv.ts'
 import { statusChange } from '../../domain/location-status.ts'
 import { type Actor, can } from '../../domain/policy.ts'
@@ -104,25 +109,8 @@ export async function planCqcImport(db: DbOrTransaction, options: ImportOptions,
 function loadExisting(db: DbOrTransaction, ids: string[] | null) {
   let query = db
     .selectFrom('locations')
-    .select([
-      'id',
-      'cqcLocationId',
-      'name',
-      'odsCode',
-      'addressLine1',
-      'addressLine2',
-      'town',
-      'postcode',
-      'localAuthorityName',
-      'serviceType',
-      'registeredBeds',
-      'cqcRating',
-      'cqcRatingDate',
-      'registrationStart',
-      'registrationEnd',
-      'dormant',
-      'status',
-    ])
+    // Exactly the fields the plan compares, so what is loaded and what is compared cannot drift apart.
+    .select(['id', 'cqcLocationId', ...comparedFields])
     .where('cqcLocationId', 'is not', null)
   if (ids) {
     if (ids.length === 0) return Promise.resolve([])

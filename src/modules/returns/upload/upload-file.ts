@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync'
-import ExcelJS, { type CellValue } from 'exceljs'
+import ExcelJS from 'exceljs'
+import { rowTexts } from '../../../domain/spreadsheet-cells.ts'
 
 // Reads an uploaded CSV or XLSX into a header and rows of text cells, each row numbered as a
 // spreadsheet shows it (the header is row 1 when it is the first line).
@@ -68,34 +69,18 @@ async function readXlsx(content: Buffer): Promise<ReadResult> {
   const sheet = workbook.worksheets[0]
   if (!sheet) return { ok: false, message: 'The workbook has no worksheets' }
   let headerRowNumber = 1
-  while (headerRowNumber <= sheet.rowCount && rowTexts(sheet.getRow(headerRowNumber)).every((c) => c === ''))
+  while (
+    headerRowNumber <= sheet.rowCount &&
+    rowTexts(sheet.getRow(headerRowNumber), 0, 'text').every((c) => c === '')
+  )
     headerRowNumber++
   if (headerRowNumber > sheet.rowCount) return { ok: false, message: 'The first worksheet is empty' }
-  const header = rowTexts(sheet.getRow(headerRowNumber))
+  const header = rowTexts(sheet.getRow(headerRowNumber), 0, 'text')
   const rows: UploadTable['rows'] = []
   for (let r = headerRowNumber + 1; r <= sheet.rowCount; r++) {
-    rows.push({ rowNumber: r, cells: rowTexts(sheet.getRow(r)) })
+    rows.push({ rowNumber: r, cells: rowTexts(sheet.getRow(r), 0, 'text') })
   }
   return { ok: true, table: { headerRowNumber, header, rows } }
-}
-
-function rowTexts(row: { cellCount: number; getCell(column: number): { value: CellValue } }): string[] {
-  const texts: string[] = []
-  for (let c = 1; c <= row.cellCount; c++) texts.push(cellText(row.getCell(c).value).trim())
-  return texts
-}
-
-function cellText(value: CellValue): string {
-  if (value === null || value === undefined) return ''
-  // Excel keeps a typed date as a date; a period start is a calendar day.
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10)
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if ('richText' in value) return value.richText.map((t) => t.text).join('')
-  if ('hyperlink' in value) return cellText(value.text as CellValue)
-  if ('result' in value) return cellText(value.result as CellValue)
-  if ('error' in value) return String(value.error)
-  return ''
 }
 
 // "A", "B", … "Z", "AA": the column letters a spreadsheet shows.
