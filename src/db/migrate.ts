@@ -4,6 +4,8 @@ import * as m0001 from './migrations/0001-foundation.ts'
 import * as m0002 from './migrations/0002-directory.ts'
 import * as m0003 from './migrations/0003-returns.ts'
 import * as m0004 from './migrations/0004-returns-channels.ts'
+import * as m0005 from './migrations/0005-early-warning.ts'
+import * as m0006 from './migrations/0006-contact-log-enquiries.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -11,6 +13,8 @@ const migrations: Record<string, Migration> = {
   '0002-directory': m0002,
   '0003-returns': m0003,
   '0004-returns-channels': m0004,
+  '0005-early-warning': m0005,
+  '0006-contact-log-enquiries': m0006,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

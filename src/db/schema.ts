@@ -237,6 +237,188 @@ export type ReturnChaseTable = {
   recordedAt: Date
 }
 
+export type Severity = 'red' | 'amber'
+export type Rag = 'red' | 'amber' | 'green'
+export type ContactCategory =
+  | 'ppe'
+  | 'staffing'
+  | 'infection_control'
+  | 'finance'
+  | 'safeguarding'
+  | 'guidance'
+  | 'other'
+
+export type RiskRuleVersionTable = {
+  id: Generated<string>
+  ruleKey: string
+  version: number
+  isCurrent: boolean
+  name: string
+  condition: string
+  severity: Severity
+  message: string
+  enabled: ColumnType<boolean, boolean | undefined, boolean>
+  changeNote: string | null
+  changedBy: string | null
+  changedAt: Timestamp
+}
+
+export type CaseStatus = 'open' | 'owned' | 'action_taken' | 'resolved'
+
+export type CaseTable = {
+  id: Generated<string>
+  locationId: string
+  status: CaseStatus
+  owningOrganisationId: string | null
+  ownerUserId: string | null
+  openedAt: Date
+  resolvedAt: Date | null
+  resolvedBy: string | null
+  resolutionNote: string | null
+  updatedAt: Timestamp
+}
+
+export type CaseEventTable = {
+  id: Generated<string>
+  caseId: string
+  kind: string
+  note: string | null
+  details: Json
+  actorUserId: string | null
+  occurredAt: Date
+}
+
+export type CaseActionTable = {
+  id: Generated<string>
+  caseId: string
+  description: string
+  dueOn: DateOnly | null
+  ownerUserId: string | null
+  status: ColumnType<'open' | 'done', 'open' | 'done' | undefined, 'open' | 'done'>
+  createdBy: string | null
+  createdAt: Date
+  completedBy: string | null
+  completedAt: Date | null
+}
+
+export type AlertSource = 'rule' | 'capacity_tracker' | 'intelligence'
+
+export type AlertTable = {
+  id: Generated<string>
+  locationId: string
+  caseId: string
+  source: AlertSource
+  alertKey: string
+  ruleVersionId: string | null
+  severity: Severity
+  title: string
+  message: string
+  evidence: ColumnType<Record<string, unknown>, string, string>
+  status: 'open' | 'resolved'
+  raisedAt: Date
+  raisedBy: string | null
+  raisedByReturnId: string | null
+  evidenceUpdatedAt: Date
+  resolvedAt: Date | null
+  resolvedBy: string | null
+  resolvedByReturnId: string | null
+  resolutionNote: string | null
+}
+
+export type AlertEventTable = {
+  id: Generated<string>
+  alertId: string
+  kind: 'raised' | 'evidence_updated' | 'resolved' | 'note'
+  evidence: Json
+  note: string | null
+  returnId: string | null
+  actorUserId: string | null
+  occurredAt: Date
+}
+
+export type LocationRiskTable = {
+  locationId: string
+  rag: Rag
+  openAlerts: ColumnType<number, number | undefined, number>
+  openCaseId: string | null
+  updatedAt: Date
+}
+
+export type SettingTable = {
+  key: string
+  value: ColumnType<unknown, string, string>
+  updatedBy: string | null
+  updatedAt: Timestamp
+}
+
+export type ContactLogEntryTable = {
+  id: Generated<string>
+  locationId: string
+  organisationId: string
+  officerUserId: string
+  spokeTo: string | null
+  method: 'call' | 'email' | 'visit' | 'video_call' | 'meeting'
+  direction: 'outgoing' | 'incoming'
+  category: ContactCategory
+  state: 'planned' | 'done' | 'cancelled'
+  contactAt: Date
+  summary: string
+  actionsAgreed: string | null
+  followUpOn: DateOnly | null
+  followUpDoneAt: Date | null
+  restricted: ColumnType<boolean, boolean | undefined, boolean>
+  createdAt: Date
+  updatedAt: Date
+}
+
+export type ContactLogAlertTable = { contactId: string; alertId: string }
+
+export type EnquiryStatus = 'new' | 'in_progress' | 'answered' | 'closed'
+
+export type EnquiryTable = {
+  id: Generated<string>
+  reference: Generated<string>
+  councilId: string
+  locationId: string | null
+  providerId: string | null
+  channel: 'web' | 'phone' | 'email'
+  category: ContactCategory
+  question: string
+  askedByUserId: string | null
+  askedByName: string | null
+  status: EnquiryStatus
+  ownerUserId: string | null
+  response: string | null
+  respondedAt: Date | null
+  respondedBy: string | null
+  receivedAt: Date
+  dueAt: Date
+  closedAt: Date | null
+  updatedAt: Date
+}
+
+export type EnquiryEventTable = {
+  id: Generated<string>
+  enquiryId: string
+  kind: string
+  details: Json
+  actorUserId: string | null
+  occurredAt: Date
+}
+
+export type FaqEntryTable = {
+  id: Generated<string>
+  councilId: string
+  category: string
+  question: string
+  answer: string
+  sourceEnquiryId: string | null
+  published: ColumnType<boolean, boolean | undefined, boolean>
+  createdBy: string | null
+  createdAt: Date
+  updatedAt: Date
+}
+
 export type Database = {
   organisations: OrganisationTable
   partnerCouncils: PartnerCouncilTable
@@ -258,6 +440,19 @@ export type Database = {
   idempotencyKeys: IdempotencyKeyTable
   returnReminders: ReturnReminderTable
   returnChases: ReturnChaseTable
+  riskRuleVersions: RiskRuleVersionTable
+  cases: CaseTable
+  caseEvents: CaseEventTable
+  caseActions: CaseActionTable
+  alerts: AlertTable
+  alertEvents: AlertEventTable
+  locationRisk: LocationRiskTable
+  settings: SettingTable
+  contactLogEntries: ContactLogEntryTable
+  contactLogAlerts: ContactLogAlertTable
+  enquiries: EnquiryTable
+  enquiryEvents: EnquiryEventTable
+  faqEntries: FaqEntryTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
