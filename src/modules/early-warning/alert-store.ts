@@ -1,0 +1,227 @@
+import { sql } from 'kysely'
+import type { DbOrTransaction } from '../../db/database.ts'
+import type { AlertSource, Rag, Severity } from '../../db/schema.ts'
+
+// The one place alerts are raised, refreshed and resolved, whatever their source (our risk rules, the
+// national capacity tracker's red flag, an officer's intelligence). Every alert joins its location's one
+// open case, opened here when there is none, and the location's RAG is kept equal to its worst open
+// alert. Callers run these inside their own transaction; authorisation is the caller's job.
+
+export type RaiseAlert = {
+  locationId: string
+  source: AlertSource
+  // Rule key, 'capacity-tracker', or a fresh key per piece of intelligence.
+  alertKey: string
+  ruleVersionId?: string | null
+  severity: Severity
+  title: string
+  message: string
+  evidence: Record<string, unknown>
+  returnId?: string | null
+  actorUserId?: string | null
+  at: Date
+}
+
+export type RaiseOutcome = {
+  alertId: string
+  caseId: string
+  // 'raised': a new alert; 'updated': an open alert had new evidence; 'unchanged': same evidence.
+  outcome: 'raised' | 'updated' | 'unchanged'
+  // True when the location had no open case until now.
+  caseOpened: boolean
+}
+
+const sameEvidence = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+// The location's open case, opened if there is none. Safe against two writers at once: the partial
+// unique index allows one open case per location, and the loser reads the winner's.
+export async function openCaseFor(
+  db: DbOrTransaction,
+  locationId: string,
+  at: Date,
+  actorUserId: string | null = null,
+): Promise<{ caseId: string; opened: boolean }> {
+  const existing = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('locationId', '=', locationId)
+    .where('status', '<>', 'resolved')
+    .executeTakeFirst()
+  if (existing) return { caseId: existing.id, opened: false }
+  const inserted = await sql<{ id: string }>`
+    insert into cases (location_id, status, opened_at, updated_at)
+    values (${locationId}, 'open', ${at}, ${at})
+    on conflict (location_id) where status <> 'resolved' do nothing
+    returning id`.execute(db)
+  const id = inserted.rows[0]?.id
+  if (!id) return openCaseFor(db, locationId, at, actorUserId)
+  await db
+    .insertInto('caseEvents')
+    .values({ caseId: id, kind: 'opened', note: null, details: null, actorUserId, occurredAt: at })
+    .execute()
+  return { caseId: id, opened: true }
+}
+
+export async function raiseAlert(db: DbOrTransaction, a: RaiseAlert): Promise<RaiseOutcome> {
+  const open = await db
+    .selectFrom('alerts')
+    .select(['id', 'caseId', 'evidence', 'severity', 'message'])
+    .where('locationId', '=', a.locationId)
+    .where('alertKey', '=', a.alertKey)
+    .where('status', '=', 'open')
+    .executeTakeFirst()
+  if (open) {
+    if (sameEvidence(open.evidence, a.evidence) && open.severity === a.severity && open.message === a.message)
+      return { alertId: open.id, caseId: open.caseId, outcome: 'unchanged', caseOpened: false }
+    await db
+      .updateTable('alerts')
+      .set({
+        evidence: JSON.stringify(a.evidence),
+        severity: a.severity,
+        title: a.title,
+        message: a.message,
+        ruleVersionId: a.ruleVersionId ?? null,
+        evidenceUpdatedAt: a.at,
+      })
+      .where('id', '=', open.id)
+      .execute()
+    await db
+      .insertInto('alertEvents')
+      .values({
+        alertId: open.id,
+        kind: 'evidence_updated',
+        evidence: JSON.stringify(a.evidence),
+        note: null,
+        returnId: a.returnId ?? null,
+        actorUserId: a.actorUserId ?? null,
+        occurredAt: a.at,
+      })
+      .execute()
+    if (open.severity !== a.severity) await refreshRag(db, [a.locationId], a.at)
+    return { alertId: open.id, caseId: open.caseId, outcome: 'updated', caseOpened: false }
+  }
+  const { caseId, opened } = await openCaseFor(db, a.locationId, a.at, a.actorUserId ?? null)
+  const alert = await db
+    .insertInto('alerts')
+    .values({
+      locationId: a.locationId,
+      caseId,
+      source: a.source,
+      alertKey: a.alertKey,
+      ruleVersionId: a.ruleVersionId ?? null,
+      severity: a.severity,
+      title: a.title,
+      message: a.message,
+      evidence: JSON.stringify(a.evidence),
+      status: 'open',
+      raisedAt: a.at,
+      raisedBy: a.actorUserId ?? null,
+      raisedByReturnId: a.returnId ?? null,
+      evidenceUpdatedAt: a.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('alertEvents')
+    .values({
+      alertId: alert.id,
+      kind: 'raised',
+      evidence: JSON.stringify(a.evidence),
+      note: null,
+      returnId: a.returnId ?? null,
+      actorUserId: a.actorUserId ?? null,
+      occurredAt: a.at,
+    })
+    .execute()
+  await db
+    .insertInto('caseEvents')
+    .values({
+      caseId,
+      kind: 'alert_added',
+      note: a.title,
+      details: JSON.stringify({ alertId: alert.id, severity: a.severity, source: a.source }),
+      actorUserId: a.actorUserId ?? null,
+      occurredAt: a.at,
+    })
+    .execute()
+  await refreshRag(db, [a.locationId], a.at)
+  return { alertId: alert.id, caseId, outcome: 'raised', caseOpened: opened }
+}
+
+export type ResolveAlert = {
+  alertId: string
+  // Said on the alert: the officer's note, or which return cleared the condition.
+  note: string
+  returnId?: string | null
+  actorUserId?: string | null
+  at: Date
+}
+
+// Resolves one open alert; false when it was not open (already resolved by someone else).
+export async function resolveAlert(db: DbOrTransaction, r: ResolveAlert): Promise<boolean> {
+  const updated = await db
+    .updateTable('alerts')
+    .set({
+      status: 'resolved',
+      resolvedAt: r.at,
+      resolvedBy: r.actorUserId ?? null,
+      resolvedByReturnId: r.returnId ?? null,
+      resolutionNote: r.note,
+    })
+    .where('id', '=', r.alertId)
+    .where('status', '=', 'open')
+    .returning(['locationId', 'caseId', 'title'])
+    .executeTakeFirst()
+  if (!updated) return false
+  await db
+    .insertInto('alertEvents')
+    .values({
+      alertId: r.alertId,
+      kind: 'resolved',
+      evidence: null,
+      note: r.note,
+      returnId: r.returnId ?? null,
+      actorUserId: r.actorUserId ?? null,
+      occurredAt: r.at,
+    })
+    .execute()
+  await db
+    .insertInto('caseEvents')
+    .values({
+      caseId: updated.caseId,
+      kind: 'alert_resolved',
+      note: `${updated.title}: ${r.note}`,
+      details: JSON.stringify({ alertId: r.alertId, returnId: r.returnId ?? null }),
+      actorUserId: r.actorUserId ?? null,
+      occurredAt: r.at,
+    })
+    .execute()
+  await refreshRag(db, [updated.locationId], r.at)
+  return true
+}
+
+// Sets each location's RAG to its worst open alert (green with none), in one statement.
+export async function refreshRag(
+  db: DbOrTransaction,
+  locationIds: readonly string[],
+  at: Date,
+): Promise<void> {
+  if (locationIds.length === 0) return
+  await sql`
+    insert into location_risk (location_id, rag, open_alerts, open_case_id, updated_at)
+    select l.id,
+           case when bool_or(a.severity = 'red') then 'red'
+                when bool_or(a.severity = 'amber') then 'amber'
+                else 'green' end,
+           count(a.id)::int,
+           (select c.id from cases c where c.location_id = l.id and c.status <> 'resolved'),
+           ${at}
+    from unnest(${sql.val(locationIds)}::uuid[]) as l(id)
+    left join alerts a on a.location_id = l.id and a.status = 'open'
+    group by l.id
+    on conflict (location_id) do update
+      set rag = excluded.rag, open_alerts = excluded.open_alerts,
+          open_case_id = excluded.open_case_id, updated_at = excluded.updated_at`.execute(db)
+}
+
+export const ragOrder: Record<Rag, number> = { red: 0, amber: 1, green: 2 }
