@@ -1,0 +1,287 @@
+import type { Actor } from '../policy.ts'
+
+// Casework: who may work a location's case, how its status moves, how the worklist is ordered and how
+// new red alerts are grouped into one e-mail per recipient. Pure: no I/O, the clock is passed in.
+
+export type CaseStatus = 'open' | 'owned' | 'action_taken' | 'resolved'
+export type AlertSeverity = 'red' | 'amber'
+
+export const caseStatusNames: Record<CaseStatus, string> = {
+  open: 'Open',
+  owned: 'Owned',
+  action_taken: 'Action taken',
+  resolved: 'Resolved',
+}
+
+// What a case is, for the purpose of deciding who may do what with it.
+export type CaseFacts = {
+  status: CaseStatus
+  owningOrganisationId: string | null
+  ownerUserId: string | null
+}
+
+// Officers work cases; viewers, finance officers and regional bodies read them; providers never see them.
+const workingRoles = new Set(['admin', 'council_officer', 'partner_officer'])
+const readingRoles = new Set([...workingRoles, 'finance_officer', 'viewer', 'regional_viewer'])
+
+export function mayReadCases(actor: Actor): boolean {
+  return readingRoles.has(actor.role) && actor.role !== 'provider_manager'
+}
+
+export function mayWorkCases(actor: Actor): boolean {
+  return workingRoles.has(actor.role) && actor.organisationKind !== 'region' && actor.councilIds.length > 0
+}
+
+// A council has the duty to the whole market, so its officers may step in on any case in their market;
+// a partner works the cases that are unowned or already its own, and is passed the rest.
+export function mayManageCase(actor: Actor, c: CaseFacts): boolean {
+  if (!mayWorkCases(actor) || c.status === 'resolved') return false
+  if (actor.organisationKind === 'council') return true
+  return c.owningOrganisationId === null || c.owningOrganisationId === actor.organisationId
+}
+
+export type Refusal = { ok: false; reason: string }
+export type Allowed = { ok: true }
+
+export function mayTakeOwnership(actor: Actor, c: CaseFacts): Allowed | Refusal {
+  if (!mayManageCase(actor, c))
+    return {
+      ok: false,
+      reason:
+        c.status === 'resolved'
+          ? 'This case is closed'
+          : 'This case is owned by another organisation: ask them to pass it to you',
+    }
+  if (c.ownerUserId === actor.userId) return { ok: false, reason: 'You already own this case' }
+  return { ok: true }
+}
+
+// Closing is the owner's decision: the owning organisation's officers (the named owner or a colleague).
+export function mayCloseCase(actor: Actor, c: CaseFacts): Allowed | Refusal {
+  if (c.status === 'resolved') return { ok: false, reason: 'This case is already closed' }
+  if (!mayWorkCases(actor)) return { ok: false, reason: 'You cannot close cases' }
+  if (c.owningOrganisationId === null)
+    return { ok: false, reason: 'Take ownership of the case before you close it' }
+  if (c.owningOrganisationId !== actor.organisationId)
+    return { ok: false, reason: 'Only the owning organisation can close this case' }
+  return { ok: true }
+}
+
+// Status moves one way: open → owned → action taken → resolved. Ownership moving between
+// organisations keeps "action taken"; closing is possible from any open status.
+export type CaseEvent = 'ownership_taken' | 'passed' | 'action_done' | 'closed'
+
+export function nextStatus(current: CaseStatus, event: CaseEvent): CaseStatus {
+  if (current === 'resolved') return 'resolved'
+  switch (event) {
+    case 'ownership_taken':
+    case 'passed':
+      return current === 'open' ? 'owned' : current
+    case 'action_done':
+      return 'action_taken'
+    case 'closed':
+      return 'resolved'
+  }
+}
+
+// A case with open alerts can be closed only when the closer confirms that those alerts are resolved
+// with it (they are, with the same note), so nothing is left open without an owner by accident.
+export function closeProblems(input: {
+  note: string
+  openAlerts: number
+  confirmedAlerts: boolean
+}): Record<string, string> {
+  const errors: Record<string, string> = {}
+  if (!input.note.trim()) errors.note = 'Enter a note saying why the case can be closed'
+  else if (input.note.trim().length > 2000) errors.note = 'The note must be 2,000 characters or fewer'
+  if (input.openAlerts > 0 && !input.confirmedAlerts)
+    errors.confirmAlerts = `Confirm that the ${input.openAlerts === 1 ? 'open alert' : `${input.openAlerts} open alerts`} can be resolved with the case`
+  return errors
+}
+
+// ---- the worklist ----
+
+export type WorklistFilter = 'all' | 'mine' | 'organisation' | 'unowned'
+export const worklistFilters: readonly WorklistFilter[] = ['all', 'mine', 'organisation', 'unowned']
+export const worklistFilterNames: Record<WorklistFilter, string> = {
+  all: 'All open cases',
+  mine: 'Mine',
+  organisation: 'My organisation’s',
+  unowned: 'Unowned',
+}
+
+export function worklistFilterFrom(value: unknown): WorklistFilter {
+  return (worklistFilters as readonly unknown[]).includes(value) ? (value as WorklistFilter) : 'all'
+}
+
+// 0 = red, 1 = amber, 2 = no open alert. The SQL ordering of the worklist uses the same ranks.
+export function severityRank(severity: AlertSeverity | null): number {
+  return severity === 'red' ? 0 : severity === 'amber' ? 1 : 2
+}
+
+export type WorklistOrderKey = { id: string; severity: AlertSeverity | null; openedAt: Date }
+
+// Worst first, then the longest waiting, then by id so the order is stable between pages.
+export function compareWorklist(a: WorklistOrderKey, b: WorklistOrderKey): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    a.openedAt.getTime() - b.openedAt.getTime() ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  )
+}
+
+// "3 hours ago", in the words a person would say.
+export function timeAgo(then: Date, now: Date): string {
+  const minutes = Math.floor((now.getTime() - then.getTime()) / 60_000)
+  if (minutes < 1) return 'just now'
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'} ago`
+  if (minutes < 60) return plural(minutes, 'minute')
+  const hours = Math.floor(minutes / 60)
+  if (hours < 24) return plural(hours, 'hour')
+  const days = Math.floor(hours / 24)
+  if (days < 14) return plural(days, 'day')
+  const weeks = Math.floor(days / 7)
+  if (days < 60) return plural(weeks, 'week')
+  return plural(Math.floor(days / 30), 'month')
+}
+
+// ---- actions ----
+
+export type ActionInput = { description: string; dueOn: string }
+
+export function actionProblems(input: ActionInput, today: string): Record<string, string> {
+  const errors: Record<string, string> = {}
+  const description = input.description.trim()
+  if (!description) errors.description = 'Enter what will be done'
+  else if (description.length > 1000) errors.description = 'The action must be 1,000 characters or fewer'
+  const due = input.dueOn.trim()
+  if (!due) errors.dueOn = 'Enter the date the action is due'
+  else if (!isRealDate(due)) errors.dueOn = 'Enter a real date, like 2020-04-17'
+  else if (due < today) errors.dueOn = 'The due date must be today or in the future'
+  return errors
+}
+
+export function isRealDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (!m) return false
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+  return d.toISOString().slice(0, 10) === text
+}
+
+// Day, month and year fields (the GOV.UK date input) as an ISO date; blank when all three are blank.
+export function dateFromParts(day: string, month: string, year: string): string {
+  const [d, m, y] = [day.trim(), month.trim(), year.trim()]
+  if (!d && !m && !y) return ''
+  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return `${y}-${m}-${d}`
+  return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`
+}
+
+// ---- intelligence ----
+
+export type IntelligenceInput = {
+  partnerOrganisationId: string
+  severity: string
+  title: string
+  report: string
+}
+
+export function intelligenceProblems(
+  input: IntelligenceInput,
+  partnerIds: readonly string[],
+): Record<string, string> {
+  const errors: Record<string, string> = {}
+  if (!partnerIds.includes(input.partnerOrganisationId))
+    errors.partnerOrganisationId = 'Select the partner who reported it'
+  if (input.severity !== 'red' && input.severity !== 'amber') errors.severity = 'Select red or amber'
+  const title = input.title.trim()
+  if (!title) errors.title = 'Enter a short title, like “Manager reports staff off sick”'
+  else if (title.length > 120) errors.title = 'The title must be 120 characters or fewer'
+  const report = input.report.trim()
+  if (!report) errors.report = 'Enter what was reported'
+  else if (report.length > 4000) errors.report = 'What was reported must be 4,000 characters or fewer'
+  return errors
+}
+
+// ---- evidence in plain English ----
+
+const evidenceWords: Record<string, (v: unknown, all: Record<string, unknown>) => string | null> = {
+  lowestPpeDays: (v, all) =>
+    `${all.lowestPpeItem ? `${capitalise(String(all.lowestPpeItem))}: ` : 'Lowest PPE stock: '}${days(v)} of stock left`,
+  lowestPpeItem: () => null,
+  staffAbsencePercent: (v) => `${v}% of staff absent`,
+  newConfirmedCases14Days: (v) =>
+    `${v} new confirmed COVID-19 ${v === 1 ? 'case' : 'cases'} in the last 14 days`,
+  suspectedCases: (v) => `${v} suspected ${v === 1 ? 'case' : 'cases'}`,
+  deaths7Days: (v) => `${v} ${v === 1 ? 'death' : 'deaths'} in the last 7 days`,
+  vacancies: (v) => `${v} vacant ${v === 1 ? 'bed' : 'beds'}`,
+  admissionsClosed: (v) => (v ? 'Closed to admissions' : 'Open to admissions'),
+  helpRequested: (v) => (v ? 'The provider asked for help' : null),
+  periodsWithoutReturn: (v) => `No return for ${v} ${v === 1 ? 'period' : 'periods'}`,
+  trackerStatus: (v) => `Status on the national capacity tracker: ${String(v)}`,
+  trackerUpdatedOn: (v) => `Tracker last updated by the provider on ${String(v)}`,
+  importedFrom: (v) => `From the capacity tracker extract ${String(v)}`,
+  reportedBy: (v) => `Reported by ${String(v)}`,
+  report: (v) => `What was reported: ${String(v)}`,
+  reportedByOrganisationId: () => null,
+  recordedBy: (v) => `Recorded by ${String(v)}`,
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+const days = (v: unknown) => `${v} ${v === 1 ? 'day' : 'days'}`
+// "staffAbsentCovid" → "Staff absent covid"
+const words = (key: string) => capitalise(key.replace(/([a-z])([A-Z0-9])/g, '$1 $2').toLowerCase())
+
+// The figures that triggered an alert, one plain sentence each. Unknown figures still show, by name.
+export function describeEvidence(evidence: Record<string, unknown> | null | undefined): string[] {
+  if (!evidence) return []
+  const lines: string[] = []
+  for (const [key, value] of Object.entries(evidence)) {
+    if (value === null || value === undefined || value === '') continue
+    const known = evidenceWords[key]
+    if (known) {
+      const line = known(value, evidence)
+      if (line) lines.push(line)
+      continue
+    }
+    const shown =
+      typeof value === 'boolean'
+        ? value
+          ? 'yes'
+          : 'no'
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value)
+    lines.push(`${words(key)}: ${shown}`)
+  }
+  return lines
+}
+
+// ---- digests of new red alerts ----
+
+export type NewRedAlert = {
+  alertId: string
+  locationName: string
+  title: string
+  caseId: string
+  recipients: readonly string[]
+}
+
+// One e-mail per recipient, listing every new red alert they should hear about, in a stable order.
+export function groupByRecipient(alerts: readonly NewRedAlert[]): Map<string, NewRedAlert[]> {
+  const byRecipient = new Map<string, NewRedAlert[]>()
+  for (const alert of alerts) {
+    for (const to of new Set(alert.recipients.map((r) => r.toLowerCase()))) {
+      const list = byRecipient.get(to) ?? []
+      list.push(alert)
+      byRecipient.set(to, list)
+    }
+  }
+  for (const list of byRecipient.values())
+    list.sort((a, b) => a.locationName.localeCompare(b.locationName) || a.title.localeCompare(b.title))
+  return new Map([...byRecipient.entries()].sort(([a], [b]) => a.localeCompare(b)))
+}
+
+export function digestSubject(alerts: readonly NewRedAlert[]): string {
+  if (alerts.length === 1) return `Red alert: ${alerts[0]!.locationName}: ${alerts[0]!.title}`
+  return `${alerts.length} new red alerts in CareHub`
+}
