@@ -344,6 +344,9 @@ export type LocationRiskTable = {
   updatedAt: Date
 }
 
+// A red alert e-mailed to its owning team (one row per alert, claimed by the notification job).
+export type AlertNotificationTable = { alertId: string; notifiedAt: Date; recipients: number }
+
 export type SettingTable = {
   key: string
   value: ColumnType<unknown, string, string>
@@ -447,6 +450,7 @@ export type Database = {
   alerts: AlertTable
   alertEvents: AlertEventTable
   locationRisk: LocationRiskTable
+  alertNotifications: AlertNotificationTable
   settings: SettingTable
   contactLogEntries: ContactLogEntryTable
   contactLogAlerts: ContactLogAlertTable
