@@ -4,10 +4,12 @@ import { composeFromConfig } from '../composition.ts'
 import { loadConfig } from '../config.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from '../db/seed/demo-county.ts'
+import { isScale, scales } from '../db/seed/national-data.ts'
 import { organisationKinds, roles } from '../domain/roles.ts'
 import { serve } from '../main.ts'
 import { importCapacityTracker } from '../modules/returns/capacity-tracker.service.ts'
 import { importCqcFromCommandLine } from './import-command.ts'
+import { seedAtScale } from './seed-command.ts'
 import { createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
 
 // Each command opens the database, does its work, and closes it again.
@@ -48,12 +50,27 @@ program
 
 program
   .command('seed')
-  .description('load data into an empty database')
-  .requiredOption('--demo', 'load the invented demo county (refused unless the database is empty)')
-  .action(async () => {
+  .description('load data into an empty database: the demo county, or generated data at a scale')
+  .option('--demo', 'load the invented demo county (refused unless the database is empty)')
+  .addOption(
+    new Option(
+      '--scale <scale>',
+      'generate councils, providers, locations and returns at this scale (refused unless the database is empty)',
+    ).choices(Object.keys(scales)),
+  )
+  .option('--days <days>', 'with --scale: how many days of returns, up to yesterday', '365')
+  .action(async (options: { demo?: boolean; scale?: string; days: string }) => {
+    if (Boolean(options.demo) === Boolean(options.scale))
+      throw new Error('Say what to load: --demo, or --scale county|region|national')
     await withServices(async (s) => {
       if (!(await isDatabaseEmpty(s.db)))
-        throw new Error('The database already has data; the demo county loads only into an empty database.')
+        throw new Error(
+          `The database already has data; ${options.demo ? 'the demo county loads' : 'generated data loads'} only into an empty database.`,
+        )
+      if (options.scale && isScale(options.scale)) {
+        await seedAtScale(s, options.scale, Number(options.days))
+        return
+      }
       const summary = await loadDemoCounty(s.db, s.clock)
       console.log(
         `Demo county loaded: ${summary.locations} locations, ${summary.providers} providers, ${summary.users} users.`,
