@@ -15,6 +15,16 @@ export type DatabaseTarget =
 // Dates stay as ISO strings (no time-zone shifts); bigints come back as strings, so ids never lose precision.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v)
 
+// The driver-level handle behind a Db, for the one thing Kysely cannot do: bulk loads with COPY
+// (see src/modules/directory/bulk-load.ts). Keyed on the Db's adapter, which Kysely shares with every
+// instance derived from it (transactions, withPlugin), so a derived Db finds it too.
+export type RawEngine = { engine: 'postgres'; pool: pg.Pool } | { engine: 'pglite'; pglite: PGlite }
+const rawEngines = new WeakMap<object, RawEngine>()
+
+export function rawEngineOf(db: DbOrTransaction): RawEngine | null {
+  return rawEngines.get(db.getExecutor().adapter) ?? null
+}
+
 export function createDatabase(target: DatabaseTarget): Db {
   const plugins = [new CamelCasePlugin()]
   if (target.engine === 'postgres') {
@@ -22,7 +32,9 @@ export function createDatabase(target: DatabaseTarget): Db {
     // An idle connection dropped by the server (a restart, a failover) must not crash the process: pg
     // removes it from the pool, and the next query opens a fresh one.
     pool.on('error', () => {})
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins })
+    rawEngines.set(db.getExecutor().adapter, { engine: 'postgres', pool })
+    return db
   }
   let pglite: PGlite
   if (target.dataDir) {
@@ -32,7 +44,9 @@ export function createDatabase(target: DatabaseTarget): Db {
   } else {
     pglite = new PGlite({ parsers: { 1082: (v: string) => v } })
   }
-  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins })
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins })
+  rawEngines.set(db.getExecutor().adapter, { engine: 'pglite', pglite })
+  return db
 }
 
 export function databaseTargetFromConfig(config: {

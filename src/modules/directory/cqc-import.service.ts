@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { parse as parseCsv } from 'csv-parse/sync'
+import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { ImportCounts } from '../../db/schema.ts'
 import type { Clock } from '../../domain/clock.ts'
@@ -13,11 +14,12 @@ import {
   planImport,
 } from '../../domain/cqc-import/plan.ts'
 import { problemRowsCsv } from '../../domain/cqc-import/problems-csv.ts'
-import { statusChange } from '../../domain/location-status.ts'
+import { type LocationStatus, type StatusEvent, statusChange } from '../../domain/location-status.ts'
 import { type Actor, can } from '../../domain/policy.ts'
 import { isUuid } from '../access/users.service.ts'
-import { type AuditEntry, recordAudits } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+import { recordAudits } from '../audit/audit.repository.ts'
+import { AuditAction, type AuditActionName } from '../audit/audit-actions.ts'
+import { type BulkLoad, type BulkValue, inBulkTransaction } from './bulk-load.ts'
 
 // Who is importing: a signed-in officer, or the operator at the command line (no user).
 export type Importer = { userId: string | null; organisationId: string | null }
@@ -31,8 +33,6 @@ export type ImportOptions = {
 
 export type Progress = (done: number, total: number) => void
 
-const batchSize = 500
-
 function countsOf(plan: ImportPlan, rows: number): ImportCounts {
   return {
     rows,
@@ -44,24 +44,6 @@ function countsOf(plan: ImportPlan, rows: number): ImportCounts {
     close: plan.close.length,
   }
 }
-
-const locationColumns = (l: CqcLocation) => ({
-  name: l.name,
-  odsCode: l.odsCode,
-  addressLine1: l.addressLine1,
-  addressLine2: l.addressLine2,
-  town: l.town,
-  postcode: l.postcode,
-  localAuthorityName: l.localAuthorityName,
-  serviceType: l.serviceType,
-  registeredBeds: l.registeredBeds,
-  cqcRating: l.cqcRating,
-  cqcRatingDate: l.cqcRatingDate,
-  registrationStart: l.registrationStart,
-  registrationEnd: l.registrationEnd,
-  dormant: l.dormant,
-  status: l.status,
-})
 
 // Reads the file, compares it with what is stored, and returns the plan. Saves nothing.
 // Rows read at preview time, kept in this process until the save, so a save here does not read and
@@ -121,7 +103,71 @@ function loadExisting(db: DbOrTransaction, ids: string[] | null) {
   return query.execute()
 }
 
+// The columns of a location that come from the CQC, in the order the bulk loads write them.
+const cqcColumns = [
+  'name',
+  'ods_code',
+  'address_line1',
+  'address_line2',
+  'town',
+  'postcode',
+  'local_authority_name',
+  'service_type',
+  'registered_beds',
+  'cqc_rating',
+  'cqc_rating_date',
+  'registration_start',
+  'registration_end',
+  'dormant',
+  'status',
+] as const
+
+const cqcValues = (l: CqcLocation): BulkValue[] => [
+  l.name,
+  l.odsCode,
+  l.addressLine1,
+  l.addressLine2,
+  l.town,
+  l.postcode,
+  l.localAuthorityName,
+  l.serviceType,
+  l.registeredBeds,
+  l.cqcRating,
+  l.cqcRatingDate,
+  l.registrationStart,
+  l.registrationEnd,
+  l.dormant,
+  l.status,
+]
+
+const statusEventColumns = [
+  'location_id',
+  'status',
+  'effective_from',
+  'source',
+  'import_id',
+  'recorded_by',
+  'recorded_at',
+] as const
+
+// The same record recordAudits writes; a location holds no secrets, so there is nothing to filter.
+const auditColumns = [
+  'occurred_at',
+  'actor_user_id',
+  'organisation_id',
+  'action',
+  'entity_type',
+  'entity_id',
+  'before',
+  'after',
+] as const
+
+// Rows a save writes per round of bulk loads: progress is reported after each round.
+const rowsPerRound = 5000
+
 // Saves a plan in one transaction: all of it or none of it. Every change goes to history and audit.
+// Rows go in with bulk loads (COPY on PostgreSQL); new rows get their ids here, so that history and
+// audit can name them without reading them back.
 export async function applyCqcImport(
   db: Db,
   importId: string,
@@ -140,7 +186,25 @@ export async function applyCqcImport(
     done += n
     onProgress(done, total)
   }
-  await db.transaction().execute(async (trx) => {
+  const statusEvents = (locationId: string, events: StatusEvent[]): BulkValue[][] =>
+    events.map((e) => [locationId, e.status, e.effectiveFrom, 'cqc-import', importId, by.userId, stamp])
+  const audit = (
+    action: AuditActionName,
+    locationId: string,
+    before: unknown,
+    after: unknown,
+  ): BulkValue[] => [
+    stamp,
+    by.userId,
+    by.organisationId,
+    action,
+    'location',
+    locationId,
+    before === undefined ? null : JSON.stringify(before),
+    after === undefined ? null : JSON.stringify(after),
+  ]
+
+  await inBulkTransaction(db, async (trx, load) => {
     const councils = await trx
       .selectFrom('organisations')
       .select(['id', 'name'])
@@ -158,157 +222,136 @@ export async function applyCqcImport(
       }
       return councilByAuthority.get(authority)!
     }
-    const providerIds = await upsertProviders(
-      trx,
-      [...plan.create, ...plan.update].map((r) => r.location),
-      now,
-    )
-    const audit = (entries: Omit<AuditEntry, 'actorUserId' | 'organisationId' | 'occurredAt'>[]) =>
-      recordAudits(
-        trx,
-        entries.map((e) => ({
-          ...e,
-          actorUserId: by.userId,
-          organisationId: by.organisationId,
-          occurredAt: now,
-        })),
-      )
+    const providerIds = await upsertProviders(trx, load, plan, stamp)
 
-    for (let i = 0; i < plan.create.length; i += batchSize) {
-      const batch = plan.create.slice(i, i + batchSize)
-      const created = await trx
-        .insertInto('locations')
-        .values(
-          batch.map(({ location }) => ({
-            ...locationColumns(location),
-            cqcLocationId: location.cqcLocationId,
-            providerId: providerIds.get(providerKey(location))!,
-            councilId: councilFor(location.localAuthorityName),
-            area: null,
-            peopleSupported: null,
-            bcpReviewedOn: null,
-            nhsmail: null,
-            lastImportId: importId,
-            createdAt: stamp,
-            updatedAt: stamp,
-          })),
-        )
-        .returning(['id', 'cqcLocationId'])
-        .execute()
-      const events = created.flatMap((row, j) =>
-        statusChange(null, batch[j]!.location, today).map((e) => ({
-          ...e,
-          locationId: row.id,
-          source: 'cqc-import',
-          importId,
-          recordedBy: by.userId,
-          recordedAt: stamp,
-        })),
-      )
-      if (events.length) await trx.insertInto('locationStatusEvents').values(events).execute()
-      await audit(
-        created.map((row, j) => ({
-          action: AuditAction.locationCreatedByImport,
-          entityType: 'location',
-          entityId: row.id,
-          after: batch[j]!.location,
-        })),
-      )
-      tick(batch.length)
-    }
-
-    for (let i = 0; i < plan.update.length; i += batchSize) {
-      const batch = plan.update.slice(i, i + batchSize)
-      const before = await trx
-        .selectFrom('locations')
-        .select(['id', 'status', 'dormant'])
-        .where(
+    for (let i = 0; i < plan.create.length; i += rowsPerRound) {
+      const round = plan.create
+        .slice(i, i + rowsPerRound)
+        .map(({ location }) => ({ id: randomUUID(), location }))
+      await load(
+        'locations',
+        [
           'id',
-          'in',
-          batch.map((u) => u.locationId),
-        )
-        .execute()
-      const beforeById = new Map(before.map((b) => [b.id, b]))
-      for (const update of batch) {
-        await trx
-          .updateTable('locations')
-          .set({ ...locationColumns(update.location), lastImportId: importId, updatedAt: now })
-          .where('id', '=', update.locationId)
-          .execute()
-        const was = beforeById.get(update.locationId)!
-        const events = statusChange(
-          { status: was.status as 'open' | 'closed', dormant: was.dormant },
-          update.location,
-          today,
-        )
-        if (events.length) {
-          await trx
-            .insertInto('locationStatusEvents')
-            .values(
-              events.map((e) => ({
-                ...e,
-                locationId: update.locationId,
-                source: 'cqc-import',
-                importId,
-                recordedBy: by.userId,
-                recordedAt: now,
-              })),
-            )
-            .execute()
-        }
-      }
-      await audit(
-        batch.map((u) => ({
-          action: AuditAction.locationUpdatedByImport,
-          entityType: 'location',
-          entityId: u.locationId,
-          before: Object.fromEntries(u.changes.map((c) => [c.field, c.before])),
-          after: Object.fromEntries(u.changes.map((c) => [c.field, c.after])),
-        })),
+          'cqc_location_id',
+          'provider_id',
+          'council_id',
+          ...cqcColumns,
+          'last_import_id',
+          'created_at',
+          'updated_at',
+        ],
+        round.map(({ id, location }) => [
+          id,
+          location.cqcLocationId,
+          providerIds.get(providerKey(location))!,
+          councilFor(location.localAuthorityName),
+          ...cqcValues(location),
+          importId,
+          stamp,
+          stamp,
+        ]),
       )
-      tick(batch.length)
+      await load(
+        'location_status_events',
+        statusEventColumns,
+        round.flatMap(({ id, location }) => statusEvents(id, statusChange(null, location, today))),
+      )
+      await load(
+        'audit_events',
+        auditColumns,
+        round.map(({ id, location }) => audit(AuditAction.locationCreatedByImport, id, undefined, location)),
+      )
+      tick(round.length)
     }
 
-    if (plan.close.length) {
-      for (let i = 0; i < plan.close.length; i += batchSize) {
-        const batch = plan.close.slice(i, i + batchSize)
-        const ids = batch.map((c) => c.locationId)
-        await trx
-          .updateTable('locations')
-          .set({ status: 'closed', registrationEnd: today, lastImportId: importId, updatedAt: now })
-          .where('id', 'in', ids)
-          .execute()
-        await trx
-          .insertInto('locationStatusEvents')
-          .values(
-            ids.map((locationId) => ({
-              locationId,
-              status: 'closed' as const,
-              effectiveFrom: today,
-              source: 'cqc-import',
-              importId,
-              recordedBy: by.userId,
-              recordedAt: now,
-            })),
-          )
-          .execute()
-        await audit(
-          ids.map((id) => ({
-            action: AuditAction.locationClosedByImport,
-            entityType: 'location',
-            entityId: id,
-            after: { status: 'closed', reason: 'Not in the CQC file' },
-          })),
+    if (plan.update.length) {
+      // The new values go to a table of this transaction's own, then into locations in one statement.
+      await sql`create temp table cqc_import_updates (
+        id uuid primary key, name text, ods_code text, address_line1 text, address_line2 text, town text,
+        postcode text, local_authority_name text, service_type text, registered_beds integer, cqc_rating text,
+        cqc_rating_date date, registration_start date, registration_end date, dormant boolean, status text
+      ) on commit drop`.execute(trx)
+      for (let i = 0; i < plan.update.length; i += rowsPerRound) {
+        const round = plan.update.slice(i, i + rowsPerRound)
+        await load(
+          'cqc_import_updates',
+          ['id', ...cqcColumns],
+          round.map((u) => [u.locationId, ...cqcValues(u.location)]),
         )
-        tick(batch.length)
+        // Status before the change: the stored value the plan compared, where the plan saw a change.
+        await load(
+          'location_status_events',
+          statusEventColumns,
+          round.flatMap((u) => {
+            const before = (field: 'status' | 'dormant') =>
+              u.changes.find((c) => c.field === field)?.before ?? u.location[field]
+            const was = { status: before('status') as LocationStatus, dormant: before('dormant') === true }
+            return statusEvents(u.locationId, statusChange(was, u.location, today))
+          }),
+        )
+        await load(
+          'audit_events',
+          auditColumns,
+          round.map((u) =>
+            audit(
+              AuditAction.locationUpdatedByImport,
+              u.locationId,
+              Object.fromEntries(u.changes.map((c) => [c.field, c.before])),
+              Object.fromEntries(u.changes.map((c) => [c.field, c.after])),
+            ),
+          ),
+        )
+        tick(round.length)
       }
+      await sql`update locations l set
+        name = u.name, ods_code = u.ods_code, address_line1 = u.address_line1,
+        address_line2 = u.address_line2, town = u.town, postcode = u.postcode,
+        local_authority_name = u.local_authority_name, service_type = u.service_type,
+        registered_beds = u.registered_beds, cqc_rating = u.cqc_rating, cqc_rating_date = u.cqc_rating_date,
+        registration_start = u.registration_start, registration_end = u.registration_end,
+        dormant = u.dormant, status = u.status, last_import_id = ${importId}, updated_at = ${stamp}
+        from cqc_import_updates u where l.id = u.id`.execute(trx)
+    }
+
+    for (let i = 0; i < plan.close.length; i += rowsPerRound) {
+      const ids = plan.close.slice(i, i + rowsPerRound).map((c) => c.locationId)
+      await trx
+        .updateTable('locations')
+        .set({ status: 'closed', registrationEnd: today, lastImportId: importId, updatedAt: stamp })
+        .where('id', 'in', ids)
+        .execute()
+      await load(
+        'location_status_events',
+        statusEventColumns,
+        ids.map((id) => [id, 'closed', today, 'cqc-import', importId, by.userId, stamp]),
+      )
+      await load(
+        'audit_events',
+        auditColumns,
+        ids.map((id) =>
+          audit(AuditAction.locationClosedByImport, id, undefined, {
+            status: 'closed',
+            reason: 'Not in the CQC file',
+          }),
+        ),
+      )
+      tick(ids.length)
     }
     await trx
       .updateTable('cqcImports')
       .set({ status: 'saved', savedAt: now })
       .where('id', '=', importId)
       .execute()
-    await audit([{ action: AuditAction.importSaved, entityType: 'cqc-import', entityId: importId }])
+    await recordAudits(trx, [
+      {
+        action: AuditAction.importSaved,
+        entityType: 'cqc-import',
+        entityId: importId,
+        actorUserId: by.userId,
+        organisationId: by.organisationId,
+        occurredAt: now,
+      },
+    ])
   })
 }
 
@@ -317,13 +360,15 @@ const providerKey = (l: CqcLocation) => l.cqcProviderId ?? `location:${l.cqcLoca
 // Providers are matched on their CQC provider ID; new ones are created, placeholder names filled in.
 async function upsertProviders(
   trx: DbOrTransaction,
-  locations: CqcLocation[],
-  now: Date,
+  load: BulkLoad,
+  plan: ImportPlan,
+  stamp: string,
 ): Promise<Map<string, string>> {
   const wanted = new Map<string, CqcLocation>()
-  for (const l of locations) {
+  for (const { location: l } of [...plan.create, ...plan.update]) {
     const key = providerKey(l)
-    if (!wanted.has(key) || (!wanted.get(key)!.providerName && l.providerName)) wanted.set(key, l)
+    const seen = wanted.get(key)
+    if (!seen || (!seen.providerName && l.providerName)) wanted.set(key, l)
   }
   const ids = new Map<string, string>()
   const cqcIds = [...wanted.values()].flatMap((l) => (l.cqcProviderId ? [l.cqcProviderId] : []))
@@ -339,31 +384,32 @@ async function upsertProviders(
       if (named.providerName && p.name.startsWith('CQC provider ') && named.providerName !== p.name) {
         await trx
           .updateTable('providers')
-          .set({ name: named.providerName, updatedAt: now })
+          .set({ name: named.providerName, updatedAt: stamp })
           .where('id', '=', p.id)
           .execute()
       }
     }
   }
-  const missing = [...wanted.entries()].filter(([key]) => !ids.has(key))
-  for (let i = 0; i < missing.length; i += batchSize) {
-    const batch = missing.slice(i, i + batchSize)
-    const rows = await trx
-      .insertInto('providers')
-      .values(
-        batch.map(([, l]) => ({
-          cqcProviderId: l.cqcProviderId,
-          name: l.providerName ?? (l.cqcProviderId ? `CQC provider ${l.cqcProviderId}` : l.name),
-          companiesHouseNumber: l.providerCompaniesHouseNumber,
-          ownership: l.providerOwnership,
-          createdAt: now,
-          updatedAt: now,
-        })),
-      )
-      .returning('id')
-      .execute()
-    for (const [j, r] of rows.entries()) ids.set(batch[j]![0], r.id)
+  const created: BulkValue[][] = []
+  for (const [key, l] of wanted) {
+    if (ids.has(key)) continue
+    const id = randomUUID()
+    ids.set(key, id)
+    created.push([
+      id,
+      l.cqcProviderId,
+      l.providerName ?? (l.cqcProviderId ? `CQC provider ${l.cqcProviderId}` : l.name),
+      l.providerCompaniesHouseNumber,
+      l.providerOwnership,
+      stamp,
+      stamp,
+    ])
   }
+  await load(
+    'providers',
+    ['id', 'cqc_provider_id', 'name', 'companies_house_number', 'ownership', 'created_at', 'updated_at'],
+    created,
+  )
   return ids
 }
 

@@ -1,0 +1,146 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely'
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import { type Db, type DbOrTransaction, rawEngineOf } from '../../db/database.ts'
+import type { Database } from '../../db/schema.ts'
+
+// A value as COPY's text format and a query parameter both take it: dates and timestamps as ISO
+// strings, JSON as its text.
+export type BulkValue = string | number | boolean | null
+
+// Writes rows (values in the order of `columns`) into a table, inside the transaction that
+// inBulkTransaction opened. Table and column names are the code's own, never the user's.
+export type BulkLoad = (
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly BulkValue[]>,
+) => Promise<void>
+
+// One transaction with a bulk loader beside the usual query builder: all of it is saved or none of it.
+// PostgreSQL loads with COPY on the transaction's own connection (one statement a table, streamed, no
+// bind parameters to encode); PGlite, which has no COPY from a client stream, takes multi-row INSERTs.
+export async function inBulkTransaction<T>(
+  db: Db,
+  work: (trx: DbOrTransaction, load: BulkLoad) => Promise<T>,
+): Promise<T> {
+  const raw = rawEngineOf(db)
+  if (!raw) throw new Error('Bulk loading needs a database made by createDatabase')
+  const skipEmpty =
+    (load: BulkLoad): BulkLoad =>
+    (table, columns, rows) =>
+      Array.isArray(rows) && rows.length === 0 ? Promise.resolve() : load(table, columns, rows)
+  if (raw.engine === 'pglite') {
+    return db.transaction().execute((trx) =>
+      work(
+        trx,
+        skipEmpty((table, columns, rows) => insertRows(trx, table, columns, rows)),
+      ),
+    )
+  }
+  const client = await raw.pool.connect()
+  let failed = false
+  try {
+    // Kysely over this one connection, with the caller's plugins, so that its queries and the COPY
+    // statements share the transaction.
+    const single = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: oneConnectionPool(client) }),
+      plugins: [...db.getExecutor().plugins],
+    })
+    return await single.transaction().execute((trx) =>
+      work(
+        trx,
+        skipEmpty((table, columns, rows) => copyRows(client, table, columns, rows)),
+      ),
+    )
+  } catch (error) {
+    failed = true
+    throw error
+  } finally {
+    // After a failure the connection may be mid-COPY or mid-rollback: discard it rather than reuse it.
+    client.release(failed)
+  }
+}
+
+function oneConnectionPool(client: pg.PoolClient): PostgresPool {
+  const connection: PostgresPoolClient = {
+    query: ((text: string, parameters: readonly unknown[]) =>
+      client.query(text, [...parameters])) as unknown as PostgresPoolClient['query'],
+    release: () => {},
+  }
+  return { connect: async () => connection, end: async () => {}, options: {} }
+}
+
+const identifier = /^[a-z_][a-z0-9_]*$/
+
+function columnList(table: string, columns: readonly string[]): string {
+  for (const name of [table, ...columns]) {
+    if (!identifier.test(name)) throw new Error(`Not a table or column name: ${name}`)
+  }
+  return `"${table}" (${columns.map((c) => `"${c}"`).join(', ')})`
+}
+
+async function copyRows(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly BulkValue[]>,
+): Promise<void> {
+  const stream = client.query(copyFrom(`copy ${columnList(table, columns)} from stdin`))
+  await pipeline(Readable.from(copyText(rows)), stream)
+}
+
+// COPY's text format, in pieces of about 256 KB: one line a row, tab between fields, \N for null.
+export function* copyText(rows: Iterable<readonly BulkValue[]>): Generator<string> {
+  let piece = ''
+  for (const row of rows) {
+    let line = ''
+    for (let i = 0; i < row.length; i++) {
+      if (i > 0) line += '\t'
+      line += copyField(row[i]!)
+    }
+    piece += `${line}\n`
+    if (piece.length >= 262_144) {
+      yield piece
+      piece = ''
+    }
+  }
+  if (piece) yield piece
+}
+
+const specials = /[\\\t\n\r]/
+const escapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
+
+function copyField(value: BulkValue): string {
+  if (value === null) return '\\N'
+  if (typeof value === 'string') {
+    return specials.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => escapes[c]!) : value
+  }
+  if (typeof value === 'boolean') return value ? 't' : 'f'
+  return String(value)
+}
+
+// PGlite: the same rows as multi-row INSERTs, with every value a bind parameter.
+async function insertRows(
+  trx: DbOrTransaction,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly BulkValue[]>,
+): Promise<void> {
+  const into = sql.raw(columnList(table, columns))
+  // PostgreSQL takes at most 65,535 parameters a statement.
+  const perStatement = Math.max(1, Math.floor(60_000 / columns.length))
+  let batch: (readonly BulkValue[])[] = []
+  const flush = async () => {
+    if (batch.length === 0) return
+    const values = sql.join(batch.map((row) => sql`(${sql.join(row)})`))
+    batch = []
+    await sql`insert into ${into} values ${values}`.execute(trx)
+  }
+  for (const row of rows) {
+    batch.push(row)
+    if (batch.length === perStatement) await flush()
+  }
+  await flush()
+}
