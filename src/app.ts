@@ -1,13 +1,17 @@
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Services } from './composition.ts'
+import type { Actor } from './domain/policy.ts'
 import { adminRoutes } from './modules/access/admin.routes.ts'
 import { signInRoutes } from './modules/access/sign-in.routes.ts'
 import { apiRoutes } from './modules/api/api.routes.ts'
 import { auditRoutes } from './modules/audit/audit.routes.ts'
+import { caseworkRoutes } from './modules/casework/casework.routes.ts'
 import { outboxRoutes } from './modules/comms/outbox.routes.ts'
+import { contactLogRoutes } from './modules/contact-log/contact-log.routes.ts'
 import { cqcImportRoutes } from './modules/directory/cqc-import.routes.ts'
 import { directoryRoutes } from './modules/directory/directory.routes.ts'
+import { enquiryRoutes } from './modules/enquiries/enquiries.routes.ts'
 import { homeRoutes } from './modules/home/home.routes.ts'
 import { completenessRoutes } from './modules/returns/completeness.routes.ts'
 import { returnsRoutes } from './modules/returns/returns.routes.ts'
@@ -64,6 +68,7 @@ export async function createApp(
     directory: services.directory,
     locationEdits: services.locationEdits,
     users: services.users,
+    contactLog: services.contactLog,
   })
   await app.register(cqcImportRoutes, { imports: services.cqcImports })
   await app.register(completenessRoutes, { completeness: services.completeness })
@@ -73,5 +78,15 @@ export async function createApp(
   await app.register(adminRoutes, { users: services.users, organisations: services.organisations })
   await app.register(auditRoutes, { audit: services.audit })
   await app.register(outboxRoutes, { outbox: services.outbox })
+  await app.register(contactLogRoutes, { contactLog: services.contactLog })
+  await app.register(enquiryRoutes, { enquiries: services.enquiries })
+  // The contact log's follow-ups show on the worklist once that module is wired in.
+  const contactLog = (services as Partial<Record<string, unknown>>).contactLog as
+    | { followUpsDue?: (actor: Actor) => Promise<unknown> }
+    | undefined
+  await app.register(caseworkRoutes, {
+    casework: services.casework,
+    followUpsDue: contactLog?.followUpsDue,
+  })
   return app
 }

@@ -9,6 +9,7 @@ import { createSignInService } from './modules/access/sign-in.service.ts'
 import { createUserService } from './modules/access/users.service.ts'
 import { createApiService } from './modules/api/api.service.ts'
 import { createAuditService } from './modules/audit/audit.service.ts'
+import { createCaseworkService } from './modules/casework/casework.service.ts'
 import {
   fileTransport,
   type MailTransport,
@@ -16,9 +17,11 @@ import {
   smtpTransport,
 } from './modules/comms/mail-transports.ts'
 import { createOutboxService } from './modules/comms/outbox.service.ts'
+import { createContactLogService } from './modules/contact-log/contact-log.service.ts'
 import { createCqcImportService } from './modules/directory/cqc-import.service.ts'
 import { createDirectoryService } from './modules/directory/directory.service.ts'
 import { createLocationEditService } from './modules/directory/location-edit.service.ts'
+import { createEnquiryService } from './modules/enquiries/enquiries.service.ts'
 import { createCompletenessService } from './modules/returns/completeness.service.ts'
 import { createReturnsService } from './modules/returns/returns.service.ts'
 import { createReturnsUploadService } from './modules/returns/upload/returns-upload.service.ts'
@@ -46,6 +49,9 @@ export function buildServices(deps: {
     api: createApiService({ db, clock }),
     returnsUpload: createReturnsUploadService({ db, clock, returns: createReturnsService({ db, clock }) }),
     completeness: createCompletenessService({ db, clock }),
+    contactLog: createContactLogService({ db, clock }),
+    enquiries: createEnquiryService({ db, clock, baseUrl: config.baseUrl }),
+    casework: createCaseworkService({ db, clock }),
   }
 }
 

@@ -1,3 +1,5 @@
+import { mayRecordContacts } from '../domain/contact-log/contact-log.rules.ts'
+import { mayAskEnquiries, mayReadEnquiries } from '../domain/enquiries/enquiry.rules.ts'
 import { type Actor, can } from '../domain/policy.ts'
 import { paths } from './paths.ts'
 
@@ -13,9 +15,15 @@ export function navigationFor(actor: Actor | null, currentPath: string): Navigat
       text: actor.role === 'provider_manager' ? 'Your locations' : 'Locations',
     })
   }
+  if (actor.role === 'admin' || actor.role === 'council_officer' || actor.role === 'partner_officer')
+    items.push({ href: paths.worklist(), text: 'Worklist' })
   if (actor.role !== 'provider_manager') items.push({ href: paths.completeness(), text: 'Returns' })
   if (actor.role === 'provider_manager' && actor.providerId)
     items.push({ href: paths.apiTokens(), text: 'API tokens' })
+  if (mayRecordContacts(actor)) items.push({ href: paths.followUps(), text: 'Contact log follow-ups' })
+  if (mayReadEnquiries(actor)) items.push({ href: paths.enquiries(), text: 'Enquiries' })
+  if (mayAskEnquiries(actor)) items.push({ href: paths.enquiries(), text: 'Ask a question' })
+  items.push({ href: paths.faq(), text: 'FAQ' })
   if (can(actor, 'locations:import')) items.push({ href: paths.imports(), text: 'CQC imports' })
   if (can(actor, 'users:manage')) items.push({ href: paths.admin.users(), text: 'Users' })
   if (can(actor, 'organisations:manage'))

@@ -1,0 +1,273 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  caseStatusNames,
+  dateFromParts,
+  mayReadCases,
+  timeAgo,
+  worklistFilterFrom,
+  worklistFilterNames,
+  worklistFilters,
+} from '../../domain/casework/casework.rules.ts'
+import type { Actor } from '../../domain/policy.ts'
+import { forbidden, notFound } from '../../web/errors.ts'
+import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
+import { paths } from '../../web/paths.ts'
+import { requireSignIn, signedInActor } from '../../web/session.ts'
+import type { CaseworkService } from './casework.service.ts'
+
+const pageSize = 25
+
+// Contact follow-ups due, from the contact log, when that module is wired in.
+export type FollowUpsDue = (actor: Actor) => Promise<unknown>
+
+type Params = { Params: { id: string } }
+type ActionParams = { Params: { id: string; actionId: string } }
+type AlertParams = { Params: { id: string; alertId: string } }
+
+const eventWords: Record<string, string> = {
+  opened: 'Case opened',
+  alert_added: 'Alert added',
+  alert_resolved: 'Alert resolved',
+  ownership_taken: 'Ownership taken',
+  passed: 'Passed on',
+  action_added: 'Action added',
+  action_done: 'Action done',
+  closed: 'Case closed',
+}
+
+const sourceWords: Record<string, string> = {
+  rule: 'Risk rule',
+  capacity_tracker: 'National capacity tracker',
+  intelligence: 'Intelligence from a partner',
+}
+
+export async function caseworkRoutes(
+  app: FastifyInstance,
+  deps: { casework: CaseworkService; followUpsDue?: FollowUpsDue },
+) {
+  const { casework } = deps
+  app.addHook('preHandler', requireSignIn)
+
+  app.get('/worklist', async (request, reply) => {
+    const actor = signedInActor(request)
+    if (!mayReadCases(actor)) throw forbidden()
+    const query = request.query as Record<string, unknown>
+    const filter = worklistFilterFrom(query.show)
+    const page = pageNumber(query.page)
+    const result = await casework.worklist(actor, { filter, page, pageSize })
+    if (!result) throw forbidden()
+    const now = casework.now()
+    const followUps = deps.followUpsDue ? await deps.followUpsDue(actor) : null
+    return reply.render('casework/views/worklist.njk', {
+      pageTitle: 'Worklist',
+      filter,
+      filterName: worklistFilterNames[filter],
+      tabs: worklistFilters.map((f) => ({
+        href: paths.worklist(f),
+        text: worklistFilterNames[f],
+        count: result.counts[f],
+        current: f === filter,
+      })),
+      rows: result.rows.map((r) => ({ ...r, age: timeAgo(r.openedAt, now) })),
+      total: result.total,
+      caseStatusNames,
+      followUps,
+      followUpsAvailable: Boolean(deps.followUpsDue),
+      pagination: pagination(
+        paths.worklist(),
+        filter === 'all' ? {} : { show: filter },
+        page,
+        pageSize,
+        result.total,
+      ),
+    })
+  })
+
+  async function renderCase(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: { errors?: Record<string, string>; values?: Record<string, string>; status?: number } = {},
+  ) {
+    const actor = signedInActor(request)
+    const found = await casework.getCase(actor, id)
+    if (!found) throw notFound()
+    const errors = extra.errors
+    return reply.code(extra.status ?? 200).render('casework/views/case.njk', {
+      pageTitle: `Case: ${found.location.name}`,
+      ...found,
+      age: timeAgo(found.case.openedAt, casework.now()),
+      caseStatusNames,
+      eventWords,
+      sourceWords,
+      flash: request.query,
+      errors,
+      errorList: errors
+        ? errorSummary(errors, ['takeOwnership', 'passTo', 'description', 'dueOn', 'actions', 'note']).map(
+            (e) => (e.href === '#dueOn' ? { ...e, href: '#dueOn-day' } : e),
+          )
+        : undefined,
+      values: extra.values ?? {},
+    })
+  }
+
+  app.get<Params>('/cases/:id', async (request, reply) => renderCase(request, reply, request.params.id))
+
+  app.post<Params>('/cases/:id/take-ownership', async (request, reply) => {
+    const result = await casework.takeOwnership(signedInActor(request), request.params.id)
+    if (!result) throw notFound()
+    if (!result.ok)
+      return renderCase(request, reply, request.params.id, { errors: result.errors, status: 400 })
+    return reply.redirect(`${paths.case(request.params.id)}?owned=1`)
+  })
+
+  app.post<Params>('/cases/:id/pass', async (request, reply) => {
+    const body = request.body as Record<string, unknown>
+    const result = await casework.passCase(signedInActor(request), request.params.id, text(body.passTo))
+    if (!result) throw notFound()
+    if (!result.ok)
+      return renderCase(request, reply, request.params.id, {
+        errors: result.errors,
+        values: { passTo: text(body.passTo) },
+        status: 400,
+      })
+    return reply.redirect(`${paths.case(request.params.id)}?passed=1`)
+  })
+
+  app.post<Params>('/cases/:id/actions', async (request, reply) => {
+    const body = request.body as Record<string, unknown>
+    const values = {
+      description: text(body.description),
+      'dueOn-day': text(body['dueOn-day']),
+      'dueOn-month': text(body['dueOn-month']),
+      'dueOn-year': text(body['dueOn-year']),
+    }
+    const dueOn = dateFromParts(values['dueOn-day'], values['dueOn-month'], values['dueOn-year'])
+    const result = await casework.addAction(signedInActor(request), request.params.id, {
+      description: values.description,
+      dueOn,
+    })
+    if (!result) throw notFound()
+    if (!result.ok)
+      return renderCase(request, reply, request.params.id, { errors: result.errors, values, status: 400 })
+    return reply.redirect(`${paths.case(request.params.id)}?actionAdded=1#actions`)
+  })
+
+  app.post<ActionParams>('/cases/:id/actions/:actionId/done', async (request, reply) => {
+    const result = await casework.completeAction(
+      signedInActor(request),
+      request.params.id,
+      request.params.actionId,
+    )
+    if (!result) throw notFound()
+    if (!result.ok)
+      return renderCase(request, reply, request.params.id, { errors: result.errors, status: 400 })
+    return reply.redirect(`${paths.case(request.params.id)}?actionDone=1#actions`)
+  })
+
+  async function renderResolve(
+    request: FastifyRequest<AlertParams>,
+    reply: FastifyReply,
+    extra: { errors?: Record<string, string>; note?: string } = {},
+  ) {
+    const found = await casework.alertOnCase(
+      signedInActor(request),
+      request.params.id,
+      request.params.alertId,
+    )
+    if (!found) throw notFound()
+    return reply.code(extra.errors ? 400 : 200).render('casework/views/resolve-alert.njk', {
+      pageTitle: 'Resolve an alert',
+      ...found,
+      errors: extra.errors,
+      errorList: extra.errors ? errorSummary(extra.errors, ['note']) : undefined,
+      note: extra.note ?? '',
+    })
+  }
+
+  app.get<AlertParams>('/cases/:id/alerts/:alertId/resolve', async (request, reply) =>
+    renderResolve(request, reply),
+  )
+
+  app.post<AlertParams>('/cases/:id/alerts/:alertId/resolve', async (request, reply) => {
+    const note = text((request.body as Record<string, unknown>).note)
+    const result = await casework.resolveAlertByHand(
+      signedInActor(request),
+      request.params.id,
+      request.params.alertId,
+      note,
+    )
+    if (!result) throw notFound()
+    if (!result.ok) return renderResolve(request, reply, { errors: result.errors, note })
+    return reply.redirect(`${paths.case(request.params.id)}?alertResolved=1`)
+  })
+
+  async function renderClose(
+    request: FastifyRequest<Params>,
+    reply: FastifyReply,
+    extra: { errors?: Record<string, string>; note?: string; confirmAlerts?: boolean } = {},
+  ) {
+    const found = await casework.getCase(signedInActor(request), request.params.id)
+    if (!found) throw notFound()
+    return reply.code(extra.errors ? 400 : 200).render('casework/views/close-case.njk', {
+      pageTitle: `Close the case: ${found.location.name}`,
+      ...found,
+      errors: extra.errors,
+      errorList: extra.errors ? errorSummary(extra.errors, ['note', 'confirmAlerts']) : undefined,
+      note: extra.note ?? '',
+      confirmAlerts: extra.confirmAlerts ?? false,
+    })
+  }
+
+  app.get<Params>('/cases/:id/close', async (request, reply) => renderClose(request, reply))
+
+  app.post<Params>('/cases/:id/close', async (request, reply) => {
+    const body = request.body as Record<string, unknown>
+    const input = { note: text(body.note), confirmAlerts: text(body.confirmAlerts) === 'yes' }
+    const result = await casework.closeCase(signedInActor(request), request.params.id, input)
+    if (!result) throw notFound()
+    if (!result.ok) return renderClose(request, reply, { errors: result.errors, ...input })
+    return reply.redirect(`${paths.case(request.params.id)}?closed=1`)
+  })
+
+  const intelligenceFields = ['partnerOrganisationId', 'severity', 'title', 'report'] as const
+
+  async function renderIntelligence(
+    request: FastifyRequest<Params>,
+    reply: FastifyReply,
+    extra: { errors?: Record<string, string>; values?: Record<string, string> } = {},
+  ) {
+    const form = await casework.intelligenceForm(signedInActor(request), request.params.id)
+    if (!form) throw notFound()
+    const values = extra.values ?? {}
+    return reply.code(extra.errors ? 400 : 200).render('casework/views/intelligence.njk', {
+      pageTitle: `Record intelligence about ${form.location.name}`,
+      location: form.location,
+      organisationItems: [
+        { value: '', text: 'Select the organisation' },
+        ...form.organisations.map((o) => ({
+          value: o.id,
+          text: o.name,
+          selected: o.id === values.partnerOrganisationId,
+        })),
+      ],
+      values,
+      errors: extra.errors,
+      errorList: extra.errors ? errorSummary(extra.errors, [...intelligenceFields]) : undefined,
+    })
+  }
+
+  app.get<Params>('/locations/:id/intelligence', async (request, reply) => renderIntelligence(request, reply))
+
+  app.post<Params>('/locations/:id/intelligence', async (request, reply) => {
+    const body = request.body as Record<string, unknown>
+    const values = Object.fromEntries(intelligenceFields.map((f) => [f, text(body[f])])) as Record<
+      (typeof intelligenceFields)[number],
+      string
+    >
+    const result = await casework.recordIntelligence(signedInActor(request), request.params.id, values)
+    if (!result) throw notFound()
+    if (!result.ok) return renderIntelligence(request, reply, { errors: result.errors, values })
+    return reply.redirect(`${paths.case(result.value.caseId)}?intelligence=1`)
+  })
+}
