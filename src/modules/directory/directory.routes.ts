@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { mayRecordContacts } from '../../domain/contact-log/contact-log.rules.ts'
+import { mayWorkEnquiries } from '../../domain/enquiries/enquiry.rules.ts'
 import { can } from '../../domain/policy.ts'
 import { serviceTypeNames, serviceTypes } from '../../domain/service-types.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
@@ -6,6 +8,8 @@ import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
 import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import type { UserService } from '../access/users.service.ts'
+import { bannerLines } from '../contact-log/contact-log.routes.ts'
+import type { ContactLogService } from '../contact-log/contact-log.service.ts'
 import type { DirectoryService, LocationFilter } from './directory.service.ts'
 import type { LocationEditService, LocationInput } from './location-edit.service.ts'
 import { locationsCsv, locationsXlsx } from './locations-export.ts'
@@ -50,9 +54,25 @@ const options = (pairs: [string, string][], selected: string) =>
 
 export async function directoryRoutes(
   app: FastifyInstance,
-  deps: { directory: DirectoryService; locationEdits: LocationEditService; users: UserService },
+  deps: {
+    directory: DirectoryService
+    locationEdits: LocationEditService
+    users: UserService
+    contactLog: ContactLogService
+  },
 ) {
-  const { directory, locationEdits, users } = deps
+  const { directory, locationEdits, users, contactLog } = deps
+  // Who already contacted a location and who is about to, wherever an officer sees it.
+  const contactBannerFor = async (actor: ReturnType<typeof signedInActor>, locationId: string) => {
+    const banner = await contactLog.recentForLocation(actor, locationId)
+    if (!banner) return undefined
+    return {
+      ...bannerLines(banner, contactLog.now()),
+      locationId,
+      canRecord: mayRecordContacts(actor),
+      canLogEnquiry: mayWorkEnquiries(actor),
+    }
+  }
   app.addHook('preHandler', requireSignIn)
 
   app.get('/locations', async (request, reply) => {
@@ -75,6 +95,13 @@ export async function directoryRoutes(
       return `${paths.locations()}?${params.toString()}`
     }
     const exportQuery = new URLSearchParams(Object.entries(filter).filter(([, v]) => v)).toString()
+    const banners = await contactLog.recentForLocations(
+      actor,
+      result.locations.map((l) => l.id),
+    )
+    const lastContact = Object.fromEntries(
+      [...banners].map(([id, banner]) => [id, bannerLines(banner, contactLog.now())]),
+    )
     return reply.render('directory/views/locations.njk', {
       pageTitle: isProvider ? 'Your locations' : 'Locations',
       filter,
@@ -128,6 +155,8 @@ export async function directoryRoutes(
       exportCsv: `${paths.locationsExport('csv')}${exportQuery ? `?${exportQuery}` : ''}`,
       exportXlsx: `${paths.locationsExport('xlsx')}${exportQuery ? `?${exportQuery}` : ''}`,
       locations: result.locations,
+      lastContact,
+      showLastContact: !isProvider,
       pagination: pagination(paths.locations(), filter, page, pageSize, result.total),
     })
   })
@@ -192,6 +221,7 @@ export async function directoryRoutes(
       canEdit: can(actor, 'locations:write'),
       flash: request.query,
       contactValues: {},
+      contactBanner: await contactBannerFor(actor, request.params.id),
     })
   })
 
@@ -240,6 +270,7 @@ export async function directoryRoutes(
         canEdit: true,
         flash: {},
         contactValues: body,
+        contactBanner: await contactBannerFor(actor, request.params.id),
         errors: result.errors,
         errorList: errorSummary(result.errors, ['contactName', 'contactPhone', 'contactEmail']),
       })
