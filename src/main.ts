@@ -4,6 +4,7 @@ import { type Config, loadConfig, shouldLoadDemo } from './config.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
 import { startScheduler } from './jobs/scheduler.ts'
+import { notifyNewRedAlerts } from './modules/casework/alert-notifications.ts'
 import { sendDueEmails } from './modules/comms/outbox-sender.ts'
 import { sendReturnReminders } from './modules/returns/completeness.service.ts'
 
@@ -47,6 +48,13 @@ export async function serve(config: Config = loadConfig()) {
         lockKey: 7_002,
         intervalSeconds: 300,
         run: (db) => sendReturnReminders(db, services.clock, config.baseUrl),
+      },
+      {
+        // New red alerts to their owning team: one e-mail per recipient per run, however many fired.
+        name: 'red-alert-notifications',
+        lockKey: 7_010,
+        intervalSeconds: 60,
+        run: (db) => notifyNewRedAlerts(db, services.clock, config.baseUrl),
       },
     ],
     app.log,

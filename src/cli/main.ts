@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { Command, Option } from 'commander'
 import { composeFromConfig } from '../composition.ts'
 import { loadConfig } from '../config.ts'
@@ -124,13 +125,13 @@ program
       importCapacityTracker(
         s.db,
         s.clock,
-        { userId: null, organisationId: null, scope: everything },
+        { userId: null, organisationId: null, scope: everything, fileName: path.basename(file) },
         content,
         mapping,
       ),
     )
     console.log(
-      `${result.rows} rows: ${result.saved} saved, ${result.unmatched.length} unmatched, ${result.invalid.length} problems, ${result.alreadyReported.length} already reported by the provider`,
+      `${result.rows} rows: ${result.saved} saved, ${result.unmatched.length} unmatched, ${result.invalid.length} problems, ${result.alreadyReported.length} already reported by the provider; ${result.redFlagsRaised} red flags raised, ${result.redFlagsCleared} cleared`,
     )
     for (const u of result.unmatched.slice(0, 10))
       console.log(`  row ${u.rowNumber}: no location with CQC ID ${u.cqcLocationId ?? '(blank)'}`)

@@ -44,6 +44,7 @@ export type Refusal = { ok: false; reason: string }
 export type Allowed = { ok: true }
 
 export function mayTakeOwnership(actor: Actor, c: CaseFacts): Allowed | Refusal {
+  if (!mayWorkCases(actor)) return { ok: false, reason: 'You cannot take ownership of cases' }
   if (!mayManageCase(actor, c))
     return {
       ok: false,

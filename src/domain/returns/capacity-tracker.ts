@@ -5,11 +5,21 @@ import type { ServiceType } from '../service-types.ts'
 // when the tracker's columns change. The default follows the tracker's own (lower-cased) names.
 export type ColumnRule = { field: string; columns: string[]; how: 'number' | 'sum' | 'yes-no' | 'not-yes-no' }
 
-export type TrackerMapping = { locationColumn: string; dateColumn: string | null; rules: ColumnRule[] }
+export type TrackerMapping = {
+  locationColumn: string
+  dateColumn: string | null
+  rules: ColumnRule[]
+  // Optional: the tracker's own red/amber/green status for the location; the first column present is
+  // used. A red status raises an alert on the location's case; a later non-red status resolves it.
+  statusColumns?: string[]
+}
+
+export type TrackerStatus = 'red' | 'amber' | 'green'
 
 export const defaultTrackerMapping: TrackerMapping = {
   locationColumn: 'cqcid',
   dateColumn: 'lastupdatedbst',
+  statusColumns: ['overallstatus', 'ragstatus'],
   rules: [
     { field: 'bedsAvailable', columns: ['maxcapacity'], how: 'number' },
     { field: 'bedsOccupied', columns: ['usedbeds'], how: 'number' },
@@ -42,7 +52,18 @@ export type TrackerRow = {
   cqcLocationId: string | null
   date: string | null
   raw: Record<string, string>
+  // The tracker's RAG status for the location, when the extract has one.
+  status: TrackerStatus | null
   problems: { column: string; reason: string }[]
+}
+
+const statusWords: Record<string, TrackerStatus> = {
+  red: 'red',
+  r: 'red',
+  amber: 'amber',
+  a: 'amber',
+  green: 'green',
+  g: 'green',
 }
 
 const header = (h: string) => h.trim().toLowerCase().replace(/\s+/g, '')
@@ -84,7 +105,15 @@ export function mapTrackerRow(
   const date = dateText ? trackerDate(dateText) : null
   if (dateText && !date)
     problems.push({ column: mapping.dateColumn!, reason: `${mapping.dateColumn} is not a date` })
-  return { rowNumber, cqcLocationId: id, date, raw, problems }
+  let status: TrackerStatus | null = null
+  const statusColumn = (mapping.statusColumns ?? []).find((c) => cells.get(header(c)))
+  if (statusColumn) {
+    const value = cells.get(header(statusColumn))!.toLowerCase()
+    status = statusWords[value] ?? null
+    if (!status)
+      problems.push({ column: statusColumn, reason: `${statusColumn} must be red, amber or green` })
+  }
+  return { rowNumber, cqcLocationId: id, date, raw, status, problems }
 }
 
 // The tracker writes dates as ISO or as UK day-first, with or without a time.

@@ -12,6 +12,7 @@ import { currentDataset, parseReturn } from '../../domain/returns/dataset.ts'
 import { periodContaining, periodStarting, timingOf } from '../../domain/returns/periods.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
+import { applyCapacityTrackerFlags, type TrackerFlag } from '../casework/capacity-tracker-flags.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 
 export type TrackerImportResult = {
@@ -20,6 +21,9 @@ export type TrackerImportResult = {
   unmatched: { rowNumber: number; cqcLocationId: string | null }[]
   invalid: { rowNumber: number; column: string; reason: string }[]
   alreadyReported: { rowNumber: number; cqcLocationId: string }[]
+  // Red status flags raised as alerts, and earlier ones cleared by a non-red status.
+  redFlagsRaised: number
+  redFlagsCleared: number
 }
 
 // Imports a capacity tracker extract as partial returns (source "import"), so providers are not asked
@@ -28,7 +32,8 @@ export type TrackerImportResult = {
 export async function importCapacityTracker(
   db: Db,
   clock: Clock,
-  by: { userId: string | null; organisationId: string | null; scope: Scope },
+  // fileName names the extract in the note that clears an earlier red flag.
+  by: { userId: string | null; organisationId: string | null; scope: Scope; fileName?: string },
   content: Buffer,
   mapping: TrackerMapping = defaultTrackerMapping,
 ): Promise<TrackerImportResult> {
@@ -45,7 +50,11 @@ export async function importCapacityTracker(
     unmatched: [],
     invalid: [],
     alreadyReported: [],
+    redFlagsRaised: 0,
+    redFlagsCleared: 0,
   }
+  // The tracker's own status per location (the last row wins), whether or not its figures are saved.
+  const flags = new Map<string, TrackerFlag>()
   const now = clock.now()
   const templates = new Map(
     (await db.selectFrom('returnTemplates').selectAll().execute()).map((t) => [t.serviceType, t]),
@@ -73,6 +82,8 @@ export async function importCapacityTracker(
       result.unmatched.push({ rowNumber: row.rowNumber, cqcLocationId: row.cqcLocationId })
       continue
     }
+    if (row.status)
+      flags.set(location.id, { locationId: location.id, status: row.status, trackerUpdatedOn: row.date })
     const template = templates.get(location.serviceType)!
     const period = row.date
       ? periodStarting(template.frequency, row.date)
@@ -157,6 +168,18 @@ export async function importCapacityTracker(
       })
       result.saved++
     }
+    const applied = await applyCapacityTrackerFlags(
+      trx,
+      [...flags.values()],
+      {
+        userId: by.userId,
+        organisationId: by.organisationId,
+        importName: `${by.fileName ? `${by.fileName}, ` : ''}imported ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      },
+      now,
+    )
+    result.redFlagsRaised = applied.raised
+    result.redFlagsCleared = applied.cleared
   })
   return result
 }

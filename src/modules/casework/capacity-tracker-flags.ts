@@ -1,0 +1,77 @@
+import type { DbOrTransaction } from '../../db/database.ts'
+import type { TrackerStatus } from '../../domain/returns/capacity-tracker.ts'
+import { recordAudit } from '../audit/audit.repository.ts'
+import { AuditAction } from '../audit/audit-actions.ts'
+import { raiseAlert, resolveAlert } from '../early-warning/alert-store.ts'
+
+export const capacityTrackerAlertKey = 'capacity-tracker'
+
+export type TrackerFlag = { locationId: string; status: TrackerStatus; trackerUpdatedOn: string | null }
+
+// The national capacity tracker's red status for a location becomes an alert on its case; a later
+// extract with any other status resolves it, with a note naming that extract. Runs in the import's
+// transaction.
+export async function applyCapacityTrackerFlags(
+  trx: DbOrTransaction,
+  flags: readonly TrackerFlag[],
+  by: { userId: string | null; organisationId: string | null; importName: string },
+  at: Date,
+): Promise<{ raised: number; cleared: number }> {
+  let raised = 0
+  let cleared = 0
+  for (const flag of flags) {
+    if (flag.status === 'red') {
+      const outcome = await raiseAlert(trx, {
+        locationId: flag.locationId,
+        source: 'capacity_tracker',
+        alertKey: capacityTrackerAlertKey,
+        severity: 'red',
+        title: 'Red status on the national capacity tracker',
+        message: 'The national capacity tracker shows this location as red',
+        evidence: {
+          trackerStatus: 'red',
+          ...(flag.trackerUpdatedOn ? { trackerUpdatedOn: flag.trackerUpdatedOn } : {}),
+          importedFrom: by.importName,
+        },
+        actorUserId: by.userId,
+        at,
+      })
+      if (outcome.outcome === 'raised') {
+        raised++
+        await recordAudit(trx, {
+          actorUserId: by.userId,
+          organisationId: by.organisationId,
+          action: AuditAction.capacityTrackerFlagRaised,
+          entityType: 'alert',
+          entityId: outcome.alertId,
+          after: { locationId: flag.locationId, caseId: outcome.caseId, importedFrom: by.importName },
+          occurredAt: at,
+        })
+      }
+      continue
+    }
+    const open = await trx
+      .selectFrom('alerts')
+      .select('id')
+      .where('locationId', '=', flag.locationId)
+      .where('alertKey', '=', capacityTrackerAlertKey)
+      .where('status', '=', 'open')
+      .executeTakeFirst()
+    if (!open) continue
+    const note = `The capacity tracker extract ${by.importName} shows ${flag.status}${flag.trackerUpdatedOn ? ` (updated ${flag.trackerUpdatedOn})` : ''}`
+    if (await resolveAlert(trx, { alertId: open.id, note, actorUserId: by.userId, at })) {
+      cleared++
+      await recordAudit(trx, {
+        actorUserId: by.userId,
+        organisationId: by.organisationId,
+        action: AuditAction.capacityTrackerFlagCleared,
+        entityType: 'alert',
+        entityId: open.id,
+        before: { status: 'open' },
+        after: { status: 'resolved', note },
+        occurredAt: at,
+      })
+    }
+  }
+  return { raised, cleared }
+}
