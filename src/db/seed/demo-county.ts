@@ -5,6 +5,7 @@ import { hashPassword } from '../../modules/access/credentials.ts'
 import { recordAudit } from '../../modules/audit/audit.repository.ts'
 import { AuditAction } from '../../modules/audit/audit-actions.ts'
 import type { Db } from '../database.ts'
+import { loadDemoContacts } from './demo-contacts.ts'
 import { loadDemoReturns } from './demo-returns.ts'
 
 // A deterministic, invented county: the same seed gives the same county on every machine.
@@ -337,6 +338,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
         })
         .execute()
     }
+    // The contact log, enquiries and FAQ need the demo users to exist.
+    await loadDemoContacts(trx, now)
     const summary = {
       returns,
       locations: locations.length,
