@@ -1,7 +1,6 @@
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Services } from './composition.ts'
-import type { Actor } from './domain/policy.ts'
 import { adminRoutes } from './modules/access/admin.routes.ts'
 import { signInRoutes } from './modules/access/sign-in.routes.ts'
 import { apiRoutes } from './modules/api/api.routes.ts'
@@ -69,6 +68,7 @@ export async function createApp(
     locationEdits: services.locationEdits,
     users: services.users,
     contactLog: services.contactLog,
+    casework: services.casework,
   })
   await app.register(cqcImportRoutes, { imports: services.cqcImports })
   await app.register(completenessRoutes, { completeness: services.completeness })
@@ -80,13 +80,9 @@ export async function createApp(
   await app.register(outboxRoutes, { outbox: services.outbox })
   await app.register(contactLogRoutes, { contactLog: services.contactLog })
   await app.register(enquiryRoutes, { enquiries: services.enquiries })
-  // The contact log's follow-ups show on the worklist once that module is wired in.
-  const contactLog = (services as Partial<Record<string, unknown>>).contactLog as
-    | { followUpsDue?: (actor: Actor) => Promise<unknown> }
-    | undefined
   await app.register(caseworkRoutes, {
     casework: services.casework,
-    followUpsDue: contactLog?.followUpsDue,
+    followUpsDue: (actor) => services.contactLog.followUpsDue(actor),
   })
   return app
 }

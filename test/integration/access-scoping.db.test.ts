@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tokenHash } from '../../src/modules/access/credentials.ts'
+import { raiseAlert } from '../../src/modules/early-warning/alert-store.ts'
 import {
   createLocation,
   createOrganisation,
@@ -141,6 +142,31 @@ describe.each(engines)('access scoping on %s', (engine) => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
+    // A case at council B's location, with an alert and an action.
+    const raisedB = await raiseAlert(db, {
+      locationId: ids.locationB!,
+      source: 'rule',
+      alertKey: 'ppe-red',
+      severity: 'red',
+      title: 'PPE under 3 days at Birch Lodge',
+      message: 'Birch Lodge is short of gloves',
+      evidence: { lowestPpeDays: 1 },
+      at: new Date(),
+    })
+    ids.caseB = raisedB.caseId
+    ids.alertB = raisedB.alertId
+    ids.caseActionB = (
+      await db
+        .insertInto('caseActions')
+        .values({
+          caseId: raisedB.caseId,
+          description: 'Ring Birch Lodge',
+          dueOn: '2030-01-01',
+          createdAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
     // API tokens: provider B's, for the token pages, and provider A's, to call the API with.
     for (const [key, providerId, createdBy] of [
       ['tokenB', ids.providerB!, ids.managerB!],
@@ -196,6 +222,14 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/admin/outbox/:id/retry': () => ids.outboxB!,
     '/api-tokens/:id/revoke': () => ids.tokenB!,
     '/api/v1/returns/:id': () => ids.returnB!,
+    '/cases/:id': () => ids.caseB!,
+    '/cases/:id/take-ownership': () => ids.caseB!,
+    '/cases/:id/pass': () => ids.caseB!,
+    '/cases/:id/actions': () => ids.caseB!,
+    '/cases/:id/actions/:actionId/done': () => ids.caseB!,
+    '/cases/:id/alerts/:alertId/resolve': () => ids.caseB!,
+    '/cases/:id/close': () => ids.caseB!,
+    '/locations/:id/intelligence': () => ids.locationB!,
   }
   // Links sent by e-mail carry a secret token, not an id; they are tested in the invitation tests.
   const tokenRoutes = ['/accept-invitation/:token', '/reset-password/:token']
@@ -222,7 +256,11 @@ describe.each(engines)('access scoping on %s', (engine) => {
       (r) => r.url in foreignIdFor && (r.method === 'GET' || r.method === 'POST'),
     )) {
       const foreignId = foreignIdFor[route.url]!()
-      const url = route.url.replace(':id', foreignId).replace(':contactId', ids.contactB!)
+      const url = route.url
+        .replace(':id', foreignId)
+        .replace(':contactId', ids.contactB!)
+        .replace(':actionId', ids.caseActionB!)
+        .replace(':alertId', ids.alertB!)
       // The JSON API takes a bearer token (provider A's), not the session, and answers with problem JSON.
       const isApi = route.url.startsWith('/api/v1/')
       const response = isApi

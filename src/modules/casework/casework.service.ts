@@ -803,6 +803,7 @@ export function createCaseworkService(deps: { db: Db; clock: Clock }) {
       .where('locationId', '=', location.id)
       .executeTakeFirst()
     return {
+      locationId: location.id,
       openCase: open ?? null,
       rag: risk?.rag ?? 'green',
       openAlerts: risk?.openAlerts ?? 0,

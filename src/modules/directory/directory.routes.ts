@@ -8,6 +8,7 @@ import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
 import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import type { UserService } from '../access/users.service.ts'
+import type { CaseworkService } from '../casework/casework.service.ts'
 import { bannerLines } from '../contact-log/contact-log.routes.ts'
 import type { ContactLogService } from '../contact-log/contact-log.service.ts'
 import type { DirectoryService, LocationFilter } from './directory.service.ts'
@@ -59,6 +60,7 @@ export async function directoryRoutes(
     locationEdits: LocationEditService
     users: UserService
     contactLog: ContactLogService
+    casework: CaseworkService
   },
 ) {
   const { directory, locationEdits, users, contactLog } = deps
@@ -222,6 +224,7 @@ export async function directoryRoutes(
       flash: request.query,
       contactValues: {},
       contactBanner: await contactBannerFor(actor, request.params.id),
+      caseSummary: await deps.casework.caseSummaryForLocation(actor, request.params.id),
     })
   })
 
