@@ -1,0 +1,407 @@
+import { load } from 'cheerio'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+  linkPartner,
+} from '../support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
+import { engines } from '../support/test-database.ts'
+
+// The test clock starts on Tuesday 14 April 2020, 09:00 in London.
+const valid = {
+  state: 'done',
+  method: 'call',
+  direction: 'outgoing',
+  category: 'ppe',
+  'contactDate-day': '14',
+  'contactDate-month': '4',
+  'contactDate-year': '2020',
+  contactTime: '08:30',
+  spokeTo: 'Registered manager',
+  summary: 'Gloves down to one day',
+  actionsAgreed: 'Emergency gloves from the LRF store today',
+  'followUpDate-day': '14',
+  'followUpDate-month': '4',
+  'followUpDate-year': '2020',
+}
+
+describe.each(engines)('the contact log on %s', (engine) => {
+  let t: TestApp
+  const ids: Record<string, string> = {}
+  const emails: Record<string, string> = {}
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine)
+    const db = t.database.db
+    ids.council = await createOrganisation(db, 'council', 'Northmoor Contact Council', {
+      onsCode: 'E10000061',
+    })
+    ids.otherCouncil = await createOrganisation(db, 'council', 'Westbridge Contact Council', {
+      onsCode: 'E10000062',
+    })
+    ids.ccg = await createOrganisation(db, 'nhs_commissioner', 'North Contact CCG')
+    await linkPartner(db, ids.ccg, ids.council)
+    ids.provider = await createProvider(db, 'Alder Care Ltd')
+    ids.providerOrg = await createOrganisation(db, 'provider', 'Alder Care Ltd', { providerId: ids.provider })
+    ids.location = await createLocation(db, ids.provider, ids.council, { name: 'Alder House' })
+    ids.otherLocation = await createLocation(db, ids.provider, ids.otherCouncil, { name: 'Faraway Lodge' })
+    for (const [key, org, role] of [
+      ['officer', ids.council, 'council_officer'],
+      ['officer2', ids.council, 'council_officer'],
+      ['viewer', ids.council, 'viewer'],
+      ['partner', ids.ccg, 'partner_officer'],
+      ['manager', ids.providerOrg, 'provider_manager'],
+      ['otherOfficer', ids.otherCouncil, 'council_officer'],
+    ] as const) {
+      const user = await createUser(db, org!, role)
+      ids[key] = user.id
+      emails[key] = user.email
+    }
+    // An open alert in a case, for linking.
+    ids.case = (
+      await db
+        .insertInto('cases')
+        .values({
+          locationId: ids.location,
+          status: 'open',
+          owningOrganisationId: null,
+          ownerUserId: null,
+          openedAt: new Date(),
+          resolvedAt: null,
+          resolvedBy: null,
+          resolutionNote: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.alert = (
+      await db
+        .insertInto('alerts')
+        .values({
+          locationId: ids.location,
+          caseId: ids.case,
+          source: 'rule',
+          alertKey: 'ppe-red',
+          ruleVersionId: null,
+          severity: 'red',
+          title: 'PPE under 3 days',
+          message: 'Gloves: 1 day',
+          evidence: JSON.stringify({ lowestPpeDays: 1 }),
+          status: 'open',
+          raisedAt: new Date(),
+          raisedBy: null,
+          raisedByReturnId: null,
+          evidenceUpdatedAt: new Date(),
+          resolvedAt: null,
+          resolvedBy: null,
+          resolvedByReturnId: null,
+          resolutionNote: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  const signedIn = async (who: string) => {
+    const client = new TestClient(t.app)
+    await client.signIn(emails[who]!)
+    return client
+  }
+  const counts = async () => {
+    const db = t.database.db
+    const [contacts, links, audits] = await Promise.all([
+      db
+        .selectFrom('contactLogEntries')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('contactLogAlerts')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('auditEvents')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('entityType', '=', 'contact-log-entry')
+        .executeTakeFirstOrThrow(),
+    ])
+    return { contacts: Number(contacts.n), links: Number(links.n), audits: Number(audits.n) }
+  }
+  const record = async (client: TestClient, form: Record<string, string>) => {
+    await client.get(`/locations/${ids.location}/contact-log/new`)
+    return client.post(`/locations/${ids.location}/contact-log/new`, form)
+  }
+
+  it('records a call with its linked alert, audited, and every officer then sees who called and what was agreed', async () => {
+    const officer = await signedIn('officer')
+    const form = await officer.get(`/locations/${ids.location}/contact-log/new`)
+    expect(form.statusCode).toBe(200)
+    expect(form.body).toContain('PPE under 3 days')
+    const before = await counts()
+    const saved = await record(officer, { ...valid, alertIds: ids.alert! })
+    expect(saved.statusCode).toBe(302)
+    expect(saved.headers.location).toBe(`/locations/${ids.location}?contactLogged=1`)
+    expect(await counts()).toEqual({
+      contacts: before.contacts + 1,
+      links: before.links + 1,
+      audits: before.audits + 1,
+    })
+    const row = await t.database.db
+      .selectFrom('contactLogEntries')
+      .selectAll()
+      .where('summary', '=', valid.summary)
+      .executeTakeFirstOrThrow()
+    expect(row).toMatchObject({
+      organisationId: ids.council,
+      officerUserId: ids.officer,
+      state: 'done',
+      followUpOn: '2020-04-14',
+      restricted: false,
+    })
+    expect(row.contactAt.toISOString()).toBe('2020-04-14T07:30:00.000Z')
+    ids.call = row.id
+
+    const partner = await signedIn('partner')
+    const page = await partner.get(`/locations/${ids.location}`)
+    const banner = load(page.body)('#contact-banner').text().replace(/\s+/g, ' ')
+    expect(banner).toContain('Contacted today by Northmoor Contact Council (Test council_officer)')
+    expect(banner).toContain('Emergency gloves from the LRF store today')
+    const list = await partner.get('/locations')
+    expect(list.body).toContain('Contacted today by Northmoor Contact Council')
+    const contact = await partner.get(`/contact-log/${ids.call}`)
+    expect(contact.statusCode).toBe(200)
+    expect(contact.body).toContain('PPE under 3 days')
+  })
+
+  it('refuses a bad contact with a message per field and saves nothing', async () => {
+    const officer = await signedIn('officer')
+    const before = await counts()
+    const refused = await record(officer, {
+      ...valid,
+      'contactDate-day': '16',
+      summary: '  ',
+      contactTime: '9 o’clock',
+      'followUpDate-day': '31',
+      'followUpDate-month': '2',
+      alertIds: '00000000-0000-4000-8000-000000000000',
+    })
+    expect(refused.statusCode).toBe(400)
+    const $ = load(refused.body)
+    expect(
+      $('.govuk-error-summary a')
+        .map((_, a) => $(a).text().trim())
+        .get(),
+    ).toEqual([
+      'A contact that has happened must be dated today or in the past',
+      'Enter the time as hours and minutes, for example 14:30',
+      'Enter a summary of the contact',
+      'Follow-up date must be a real date, for example 2 4 2020',
+      'Select only alerts that are still open for this location',
+    ])
+    expect($('#contactTime').val()).toBe('9 o’clock')
+    expect(await counts()).toEqual(before)
+    // Without the CSRF token: refused, nothing saved.
+    const forged = await officer.post(`/locations/${ids.location}/contact-log/new`, valid, { csrf: false })
+    expect(forged.statusCode).toBe(403)
+    expect(await counts()).toEqual(before)
+  })
+
+  it('hides a restricted contact from partner officers and providers, by URL and in every list', async () => {
+    const officer = await signedIn('officer')
+    const saved = await record(officer, {
+      ...valid,
+      category: 'safeguarding',
+      summary: 'Council-only safeguarding note',
+      restricted: 'yes',
+      'followUpDate-day': '',
+      'followUpDate-month': '',
+      'followUpDate-year': '',
+    })
+    expect(saved.statusCode).toBe(302)
+    const row = await t.database.db
+      .selectFrom('contactLogEntries')
+      .select(['id', 'restricted'])
+      .where('summary', '=', 'Council-only safeguarding note')
+      .executeTakeFirstOrThrow()
+    expect(row.restricted).toBe(true)
+    ids.restricted = row.id
+
+    const partner = await signedIn('partner')
+    const byUrl = await partner.get(`/contact-log/${row.id}`)
+    expect(byUrl.statusCode).toBe(404)
+    expect(byUrl.body).not.toContain('Council-only safeguarding note')
+    for (const url of [
+      `/locations/${ids.location}`,
+      `/locations/${ids.location}/contact-log`,
+      '/locations',
+    ]) {
+      const page = await partner.get(url)
+      expect(page.statusCode, url).toBe(200)
+      expect(page.body, url).not.toContain('Council-only safeguarding note')
+    }
+    expect((await partner.get(`/contact-log/${row.id}/edit`)).statusCode).toBe(404)
+
+    // A provider never sees the contact log, restricted or not.
+    const manager = await signedIn('manager')
+    for (const url of [
+      `/contact-log/${row.id}`,
+      `/contact-log/${ids.call}`,
+      `/locations/${ids.location}/contact-log`,
+      `/locations/${ids.location}/contact-log/new`,
+      '/contact-log/follow-ups',
+    ]) {
+      const page = await manager.get(url)
+      expect(page.statusCode, url).toBe(404)
+      expect(page.body).not.toContain('Council-only safeguarding note')
+      expect(page.body).not.toContain(valid.summary)
+    }
+    const own = await manager.get(`/locations/${ids.location}`)
+    expect(own.statusCode).toBe(200)
+    expect(own.body).not.toContain('contact-banner')
+    expect(own.body).not.toContain(valid.summary)
+
+    // Council users of any role see it.
+    const viewer = await signedIn('viewer')
+    expect((await viewer.get(`/contact-log/${row.id}`)).statusCode).toBe(200)
+    expect((await viewer.get(`/locations/${ids.location}/contact-log`)).body).toContain(
+      'Council-only safeguarding note',
+    )
+    // Another council's officer does not see this location's log at all.
+    const other = await signedIn('otherOfficer')
+    expect((await other.get(`/contact-log/${ids.call}`)).statusCode).toBe(404)
+    expect((await other.get(`/locations/${ids.location}/contact-log`)).statusCode).toBe(404)
+  })
+
+  it('gives the same answers through the service that other pages use', async () => {
+    const { contactLog } = t.services
+    const actorOf = async (key: string) => {
+      const { loadActor } = await import('../../src/modules/access/actor.repository.ts')
+      return (await loadActor(t.database.db, ids[key]!))!.actor
+    }
+    const partner = await actorOf('partner')
+    const officer = await actorOf('officer')
+    const manager = await actorOf('manager')
+    const partnerList = (await contactLog.listForLocation(partner, ids.location!))!
+    const officerList = (await contactLog.listForLocation(officer, ids.location!))!
+    expect(officerList.map((c) => c.id)).toContain(ids.restricted)
+    expect(partnerList.map((c) => c.id)).not.toContain(ids.restricted)
+    expect(partnerList.map((c) => c.id)).toContain(ids.call)
+    expect(await contactLog.listForLocation(manager, ids.location!)).toBeNull()
+    expect(await contactLog.recentForLocation(manager, ids.location!)).toBeNull()
+    const banners = await contactLog.recentForLocations(partner, [ids.location!, ids.otherLocation!])
+    expect(banners.get(ids.location!)!.recent.map((c) => c.id)).toEqual([ids.call])
+    expect(banners.has(ids.otherLocation!)).toBe(false)
+    expect(
+      (await contactLog.recentForLocations(officer, [ids.location!])).get(ids.location!)!.recent,
+    ).toHaveLength(2)
+  })
+
+  it('shows a planned call to partners, and keeps the plan in the history when the outcome is recorded', async () => {
+    const officer = await signedIn('officer')
+    const planned = await record(officer, {
+      ...valid,
+      state: 'planned',
+      'contactDate-day': '16',
+      contactTime: '10:00',
+      summary: 'Check the gloves delivery arrived',
+      actionsAgreed: '',
+      'followUpDate-day': '',
+      'followUpDate-month': '',
+      'followUpDate-year': '',
+    })
+    expect(planned.statusCode).toBe(302)
+    const row = await t.database.db
+      .selectFrom('contactLogEntries')
+      .select('id')
+      .where('summary', '=', 'Check the gloves delivery arrived')
+      .executeTakeFirstOrThrow()
+    const partner = await signedIn('partner')
+    const banner = load((await partner.get(`/locations/${ids.location}`)).body)('#contact-banner')
+      .text()
+      .replace(/\s+/g, ' ')
+    expect(banner).toMatch(/Call planned on 16 April 2020 by Northmoor Contact Council/)
+    // The partner may read it but not change it.
+    expect((await partner.get(`/contact-log/${row.id}/edit`)).statusCode).toBe(404)
+    expect((await partner.post(`/contact-log/${row.id}/edit`, { ...valid })).statusCode).toBe(404)
+
+    // Two days later a colleague in the same council records the outcome.
+    t.clock.set(new Date('2020-04-16T10:00:00Z'))
+    try {
+      const colleague = await signedIn('officer2')
+      const edit = await colleague.get(`/contact-log/${row.id}/edit`)
+      expect(edit.statusCode).toBe(200)
+      expect(load(edit.body)('#summary').text()).toBe('Check the gloves delivery arrived')
+      const bad = await colleague.post(`/contact-log/${row.id}/edit`, {
+        ...valid,
+        state: 'nonsense',
+        'contactDate-day': '16',
+      })
+      expect(bad.statusCode).toBe(400)
+      const changed = await colleague.post(`/contact-log/${row.id}/edit`, {
+        ...valid,
+        'contactDate-day': '16',
+        'followUpDate-day': '',
+        'followUpDate-month': '',
+        'followUpDate-year': '',
+        summary: 'Gloves arrived; stock now 10 days',
+        actionsAgreed: 'None needed',
+      })
+      expect(changed.statusCode).toBe(302)
+      const after = await t.database.db
+        .selectFrom('contactLogEntries')
+        .selectAll()
+        .where('id', '=', row.id)
+        .executeTakeFirstOrThrow()
+      expect(after).toMatchObject({
+        state: 'done',
+        summary: 'Gloves arrived; stock now 10 days',
+        officerUserId: ids.officer,
+      })
+      const audit = await t.database.db
+        .selectFrom('auditEvents')
+        .select(['action', 'before', 'after', 'actorUserId'])
+        .where('entityId', '=', row.id)
+        .orderBy('id')
+        .execute()
+      expect(audit.map((a) => a.action)).toEqual(['contact-logged', 'contact-changed'])
+      expect(audit[1]!.actorUserId).toBe(ids.officer2)
+      expect(audit[1]!.before).toMatchObject({
+        state: 'planned',
+        summary: 'Check the gloves delivery arrived',
+      })
+      expect(audit[1]!.after).toMatchObject({ state: 'done', summary: 'Gloves arrived; stock now 10 days' })
+      const page = await colleague.get(`/contact-log/${row.id}`)
+      expect(page.body).toContain('Gloves arrived; stock now 10 days')
+      expect(page.body).toContain('Check the gloves delivery arrived')
+    } finally {
+      t.clock.set(new Date('2020-04-14T08:00:00Z'))
+    }
+  })
+
+  it('lists follow-ups due for the recording organisation until marked done', async () => {
+    const { loadActor } = await import('../../src/modules/access/actor.repository.ts')
+    const officer = (await loadActor(t.database.db, ids.officer!))!.actor
+    const partner = (await loadActor(t.database.db, ids.partner!))!.actor
+    const due = await t.services.contactLog.followUpsDue(officer)
+    expect(due.map((d) => d.id)).toEqual([ids.call])
+    expect(due[0]!.mine).toBe(true)
+    expect(await t.services.contactLog.followUpsDue(partner)).toEqual([])
+    const client = await signedIn('officer')
+    const page = await client.get('/contact-log/follow-ups')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain(valid.summary)
+    const done = await client.post(`/contact-log/${ids.call}/follow-up-done`, { returnTo: 'follow-ups' })
+    expect(done.statusCode).toBe(302)
+    expect(await t.services.contactLog.followUpsDue(officer)).toEqual([])
+    expect((await client.get('/contact-log/follow-ups')).body).toContain('No follow-ups are due')
+    // Another organisation cannot mark it.
+    const partnerClient = await signedIn('partner')
+    await partnerClient.get('/')
+    expect((await partnerClient.post(`/contact-log/${ids.call}/follow-up-done`, {})).statusCode).toBe(404)
+  })
+})
