@@ -1,4 +1,6 @@
+import { apiSubmissionMeasurement } from './api-submission.national.ts'
 import type { Measurement } from './bench-case.ts'
+import type { NationalMeasurement } from './national.ts'
 
 const cqcImportTimed =
   '`createPreview` then `saveImport` into an empty database, from the file bytes in memory to the saved rows'
@@ -29,3 +31,8 @@ export const measurements: Measurement[] = [
     runs: 3,
   },
 ]
+
+// Measurements against the shared national database (carehub_bench_national_365, seeded once by
+// `carehub seed --scale national --days 365` and reused): each is run once, in a process of its own, and
+// times many calls. Add dashboards, risk recomputation and exports here; see bench/README.md.
+export const nationalMeasurements: NationalMeasurement[] = [apiSubmissionMeasurement]

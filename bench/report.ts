@@ -2,6 +2,7 @@ import os from 'node:os'
 import type { Engine, Measurement, Profile, Ranked } from './bench-case.ts'
 import type { RunFigures } from './child.ts'
 import { mdTable } from './markdown.ts'
+import type { NationalMeasurement, NationalResult } from './national.ts'
 
 export type MeasurementResult = {
   measurement: Measurement
@@ -91,27 +92,103 @@ function targetText(m: Measurement) {
   return parts.join(', ') + (m.targetNote ? ` (${m.targetNote})` : '')
 }
 
-export function table(results: MeasurementResult[]): string {
+// A measurement against the shared national database: one run of many timed calls.
+export type NationalMeasurementResult = {
+  measurement: NationalMeasurement
+  label: string
+  database: string | null
+  skipped: string | null
+  error: string | null
+  result: NationalResult | null
+  pass: boolean
+  misses: string[]
+}
+
+export function nationalVerdict(m: NationalMeasurement, result: NationalResult) {
+  const misses: string[] = []
+  if (result.app.p95Ms >= m.target.p95Ms) misses.push('p95')
+  const ratio = result.baseline ? result.app.p95Ms / result.baseline.p95Ms : null
+  if (m.target.maxRatio !== null && ratio !== null && ratio >= m.target.maxRatio) misses.push('ratio')
+  if (m.target.maxRatio !== null && ratio === null) misses.push('no baseline')
+  for (const c of result.checks) if (!c.pass) misses.push(c.name)
+  return { pass: misses.length === 0, misses }
+}
+
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`
+
+function verdictText(skipped: string | null, pass: boolean, misses: string[]) {
+  if (skipped) return `not run: ${skipped}`
+  return pass ? 'pass' : `FAIL${misses.length ? ` (${misses.join(', ')})` : ''}`
+}
+
+export function table(results: MeasurementResult[], national: NationalMeasurementResult[] = []): string {
+  const caseRows = results.map((r) => {
+    const sum = r.summary
+    return [
+      r.label,
+      targetText(r.measurement),
+      sum ? s(sum.p50Seconds) : '–',
+      sum ? s(sum.p95Seconds) : '–',
+      sum ? s(sum.maxSeconds) : '–',
+      sum ? mb(sum.peakRssBytes) : '–',
+      '–',
+      '–',
+      verdictText(r.skipped, Boolean(sum?.pass), sum?.misses ?? []),
+    ]
+  })
+  const nationalRows = national.map((r) => {
+    const res = r.result
+    const m = r.measurement
+    const target = [
+      `p95 < ${m.target.p95Ms} ms`,
+      ...(m.target.maxRatio !== null ? [`ratio < ${m.target.maxRatio}`] : []),
+    ].join(', ')
+    const ratio = res?.baseline ? res.app.p95Ms / res.baseline.p95Ms : null
+    const rss = res?.figures.peakRssBytes
+    return [
+      r.label,
+      target + (m.targetNote ? ` ${m.targetNote}` : ''),
+      res ? ms(res.app.p50Ms) : '–',
+      res ? ms(res.app.p95Ms) : '–',
+      res ? ms(res.app.maxMs) : '–',
+      typeof rss === 'number' ? mb(rss) : '–',
+      res?.baseline ? ms(res.baseline.p95Ms) : '–',
+      ratio !== null ? ratio.toFixed(2) : '–',
+      r.error ? `FAIL (${r.error.split('\n')[0]})` : verdictText(r.skipped, r.pass, r.misses),
+    ]
+  })
   return mdTable(
-    ['measurement', 'target', 'p50', 'p95', 'max', 'peak RSS', 'pass/fail'],
-    results.map((r) => {
-      const sum = r.summary
-      const verdict = r.skipped
-        ? `not run: ${r.skipped}`
-        : sum?.pass
-          ? 'pass'
-          : `FAIL${sum?.misses.length ? ` (${sum.misses.join(', ')})` : ''}`
-      return [
-        r.label,
-        targetText(r.measurement),
-        sum ? s(sum.p50Seconds) : '–',
-        sum ? s(sum.p95Seconds) : '–',
-        sum ? s(sum.maxSeconds) : '–',
-        sum ? mb(sum.peakRssBytes) : '–',
-        verdict,
-      ]
-    }),
+    ['measurement', 'target', 'p50', 'p95', 'max', 'peak RSS', 'baseline p95', 'ratio', 'pass/fail'],
+    [...caseRows, ...nationalRows],
   ).join('\n')
+}
+
+export function nationalNotes(national: NationalMeasurementResult[]): string[] {
+  if (national.length === 0) return []
+  const lines: string[] = []
+  for (const r of national) {
+    lines.push(`- ${r.label}: ${r.measurement.timed}.`)
+    if (r.measurement.baselineTimed) lines.push(`  Baseline: ${r.measurement.baselineTimed}.`)
+    if (r.result) {
+      for (const c of r.result.checks)
+        lines.push(`  ${c.pass ? 'Met' : 'MISSED'}: ${c.name} ${c.target}: ${c.value}.`)
+      const figures = Object.entries(r.result.figures)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => `${k} ${typeof v === 'number' ? v : JSON.stringify(v)}`)
+      if (figures.length) lines.push(`  Figures: ${figures.join('; ')}.`)
+      lines.push(
+        `  ${r.result.app.count.toLocaleString('en-GB')} timed calls${r.result.baseline ? ` and ${r.result.baseline.count.toLocaleString('en-GB')} baseline calls` : ''}.`,
+      )
+    }
+  }
+  const databases = [...new Set(national.map((r) => r.database).filter(Boolean))]
+  lines.push(
+    `- National measurements share one seeded database (${databases.join(', ') || 'none'}), made by`,
+    '  `carehub seed --scale national --days 365` and reused while its bench_seed_info matches; each',
+    '  measurement runs in a process of its own. p50/p95/max are over the timed calls (nearest rank);',
+    '  ratio = app p95 / baseline p95, the baseline measured in the same run.',
+  )
+  return lines
 }
 
 // Wall time depends on what else the machine is doing; the process's own CPU time much less so.

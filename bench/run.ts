@@ -3,6 +3,8 @@
 //   npm run bench                      every measurement, on BENCH_DATABASE_URL (or the local test server) and PGlite
 //   npm run bench -- --profile         also profile every measurement (one extra run each)
 //   npm run bench -- --only pglite     only the measurements whose id contains "pglite"
+//   npm run bench -- --reseed          seed the national database afresh (normally reused; see bench/README.md)
+//   npm run bench -- --seed            only make sure the national database is seeded, then stop
 //   npm run bench -- --design          instead: the import's design against its alternatives (PostgreSQL)
 //
 // Writes bench/results/latest.md and bench/results/latest.json; exits 1 when a target is missed.
@@ -18,18 +20,23 @@ import { benchCases } from './cases.ts'
 import type { ChildJob, ChildResult } from './child.ts'
 import { designChecksTable, runDesignChecks } from './design-checks.ts'
 import { formatJson } from './json-file.ts'
-import { measurements } from './measurements.ts'
+import { measurements, nationalMeasurements } from './measurements.ts'
+import { runNationalInChild } from './national.ts'
 import { createFreshDatabase, findServer } from './postgres.ts'
 import {
   engineLabel,
   type MeasurementResult,
   machineInfo,
   machineText,
+  type NationalMeasurementResult,
+  nationalNotes,
+  nationalVerdict,
   profileText,
   summarise,
   table,
   tableNotes,
 } from './report.ts'
+import { ensureSeededDatabase, type SeededDatabase } from './seeded-database.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const childScript = path.join(here, 'child.ts')
@@ -41,6 +48,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
     design: { type: 'boolean', default: false },
+    reseed: { type: 'boolean', default: false },
+    seed: { type: 'boolean', default: false },
   },
 })
 
@@ -135,8 +144,10 @@ async function designChecks() {
 }
 
 async function main() {
-  const selected = measurements.filter((m) => !args.only || m.id.includes(args.only))
-  if (selected.length === 0) throw new Error(`no measurement id contains "${args.only}"`)
+  const selected = args.seed ? [] : measurements.filter((m) => !args.only || m.id.includes(args.only))
+  const selectedNational = nationalMeasurements.filter((m) => !args.only || m.id.includes(args.only))
+  if (selected.length === 0 && selectedNational.length === 0)
+    throw new Error(`no measurement id contains "${args.only}"`)
   const loadAtStart = os.loadavg()
   const server = await findServer()
   if (server.url === null) console.warn(`\n!! PostgreSQL measurements will not run: ${server.reason}\n`)
@@ -210,19 +221,70 @@ async function main() {
     workDir = null
   }
 
+  // Measurements against the shared national database: seeded once per scale and days, then reused.
+  const national: NationalMeasurementResult[] = []
+  const seeded = new Map<string, SeededDatabase>()
+  for (const m of selectedNational) {
+    const entry: NationalMeasurementResult = {
+      measurement: m,
+      label: `${m.title}, ${m.scale} ${m.days} days, ${engineLabel('postgres', server.url ? server.version : null)}`,
+      database: null,
+      skipped: null,
+      error: null,
+      result: null,
+      pass: false,
+      misses: [],
+    }
+    national.push(entry)
+    if (!server.url) {
+      entry.skipped = 'no PostgreSQL reachable (set BENCH_DATABASE_URL)'
+      continue
+    }
+    const key = `${m.scale} ${m.days}`
+    let database = seeded.get(key)
+    if (!database) {
+      database = await ensureSeededDatabase(
+        server.url,
+        { scale: m.scale, days: m.days },
+        { reseed: args.reseed && seeded.size === 0 },
+      )
+      seeded.set(key, database)
+    }
+    entry.database = database.name
+    if (args.seed) {
+      entry.skipped = '--seed: seeded only'
+      continue
+    }
+    console.log(`${m.id}: running against ${database.name} (load average ${os.loadavg()[0]!.toFixed(1)})…`)
+    const run = await runNationalInChild(m.id, database.url)
+    if (!run.ok) {
+      entry.error = run.error
+      entry.misses = ['error']
+      console.error(`${m.id} failed: ${run.error}`)
+      continue
+    }
+    entry.result = run.result
+    Object.assign(entry, nationalVerdict(m, run.result))
+    const r = run.result
+    console.log(
+      `${m.id}: p50 ${r.app.p50Ms} ms, p95 ${r.app.p95Ms} ms, max ${r.app.maxMs} ms${r.baseline ? `; baseline p95 ${r.baseline.p95Ms} ms, ratio ${(r.app.p95Ms / r.baseline.p95Ms).toFixed(2)}` : ''}; ${JSON.stringify(r.figures)}`,
+    )
+  }
+
   const machine = machineInfo({
     postgres: server.url ? server.version : null,
     pglite: pgliteVersion,
     loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
   })
   const generatedAt = new Date().toISOString()
-  const partial = Boolean(args.only)
+  const partial = Boolean(args.only) || args.seed
   const md = [
     `# CareHub benchmark, ${generatedAt}${partial ? ` (only ${args.only})` : ''}`,
     '',
-    table(results),
+    table(results, national),
     '',
-    ...tableNotes(results),
+    ...(results.length ? tableNotes(results) : []),
+    ...nationalNotes(national),
     '',
     '## Machine',
     '',
@@ -251,6 +313,23 @@ async function main() {
       errors: r.errors,
       profile: r.profile,
     })),
+    national: national.map((r) => ({
+      id: r.measurement.id,
+      title: r.measurement.title,
+      label: r.label,
+      timed: r.measurement.timed,
+      baselineTimed: r.measurement.baselineTimed ?? null,
+      target: r.measurement.target,
+      targetNote: r.measurement.targetNote ?? null,
+      database: r.database,
+      seed: r.database ? ([...seeded.values()].find((d) => d.name === r.database)?.info ?? null) : null,
+      skipped: r.skipped,
+      error: r.error,
+      pass: r.pass,
+      misses: r.misses,
+      ratio: r.result?.baseline ? r.result.app.p95Ms / r.result.baseline.p95Ms : null,
+      ...(r.result ?? {}),
+    })),
   }
   // A run of some measurements only does not replace the latest full results.
   const base = partial ? 'partial' : 'latest'
@@ -258,13 +337,16 @@ async function main() {
   await fs.writeFile(path.join(resultsDir, `${base}.md`), `${md.trimEnd()}\n`)
   await fs.writeFile(path.join(resultsDir, `${base}.json`), formatJson(json))
 
-  console.log(`\n${table(results)}\n`)
-  console.log(tableNotes(results).join('\n'))
+  console.log(`\n${table(results, national)}\n`)
+  console.log([...(results.length ? tableNotes(results) : []), ...nationalNotes(national)].join('\n'))
   console.log(`\nMachine:\n${machineText(machine)}`)
   console.log(`\nWritten: ${path.relative(process.cwd(), resultsDir)}/${base}.md and ${base}.json`)
-  const missed = results.filter((r) => r.skipped || !r.summary?.pass)
+  const missed = [
+    ...results.filter((r) => r.skipped || !r.summary?.pass).map((r) => r.measurement.id),
+    ...national.filter((r) => !args.seed && (r.skipped || !r.pass)).map((r) => r.measurement.id),
+  ]
   if (missed.length) {
-    console.error(`\nTarget missed or not measured: ${missed.map((r) => r.measurement.id).join(', ')}`)
+    console.error(`\nTarget missed or not measured: ${missed.join(', ')}`)
     process.exitCode = 1
   }
 }

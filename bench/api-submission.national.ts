@@ -1,0 +1,309 @@
+import { type ChildProcess, fork } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { sql } from 'kysely'
+import { createDatabase, type Db } from '../src/db/database.ts'
+import { createRng, type NationalLocation, returnValuesFor } from '../src/db/seed/national-data.ts'
+import { periodContaining } from '../src/domain/returns/periods.ts'
+import type { ServiceType } from '../src/domain/service-types.ts'
+import { newToken, tokenHash } from '../src/modules/access/credentials.ts'
+import { type Check, latencySummary, type NationalMeasurement } from './national.ts'
+
+// Issue 4 criterion 7 and issue 7: POST /api/v1/returns under load with the national data loaded,
+// against a bare Fastify route doing one INSERT of the same row. Every request is a valid, distinct
+// return (a location that has not yet reported today), sent with its provider's own API token and an
+// Idempotency-Key, as a care-record system would.
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const connections = 50
+const rate = 200 // requests per second offered, across the 50 connections
+const defaultCounts = {
+  warmupRequests: 300,
+  measuredRequests: 4_000, // 20 s at 200 per second, in two halves interleaved with the baseline's
+  capacityRequests: 2_000, // unthrottled: how many per second each server manages at most
+}
+
+type Job = { body: string; token: string; userId: string }
+
+type Phase = {
+  name: string
+  samplesMs: number[]
+  statuses: Map<number, number>
+  seconds: number
+  firstError: string | null
+}
+
+async function startServer(mode: 'app' | 'baseline', databaseUrl: string) {
+  const child: ChildProcess = fork(path.join(here, 'submission-servers.ts'), [mode, databaseUrl], {
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port))
+    child.once('exit', (code) => reject(new Error(`the ${mode} server stopped (exit code ${code})`)))
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve())
+        child.send('stop')
+      }),
+  }
+}
+
+async function load(url: string, jobs: Job[], name: string, overallRate: number | null): Promise<Phase> {
+  let next = 0
+  const phase: Phase = { name, samplesMs: [], statuses: new Map(), seconds: 0, firstError: null }
+  const started = performance.now()
+  const instance = autocannon({
+    url,
+    connections,
+    amount: jobs.length,
+    ...(overallRate ? { overallRate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/v1/returns',
+        setupRequest: (request) => {
+          const job = jobs[Math.min(next++, jobs.length - 1)]!
+          return {
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${job.token}`,
+              'idempotency-key': randomUUID(),
+              'x-bench-user': job.userId,
+            },
+            body: job.body,
+          }
+        },
+        onResponse: (status, body) => {
+          if (status >= 300 && phase.firstError === null) phase.firstError = `${status} ${body.slice(0, 500)}`
+        },
+      },
+    ],
+  })
+  // Without a callback autocannon returns its tracker, an EventEmitter that is also a promise.
+  ;(instance as unknown as NodeJS.EventEmitter).on(
+    'response',
+    (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      phase.samplesMs.push(responseTime)
+      phase.statuses.set(statusCode, (phase.statuses.get(statusCode) ?? 0) + 1)
+    },
+  )
+  await instance
+  phase.seconds = (performance.now() - started) / 1000
+  return phase
+}
+
+type Candidate = {
+  id: string
+  serviceType: ServiceType
+  registeredBeds: number | null
+  peopleSupported: number | null
+  providerId: string
+  userId: string
+}
+
+async function candidates(db: Db, today: string, needed: number): Promise<Candidate[]> {
+  const rows = await sql<Candidate>`
+    select l.id, l.service_type as "serviceType", l.registered_beds as "registeredBeds",
+      l.people_supported as "peopleSupported", l.provider_id as "providerId", u.id as "userId"
+    from locations l
+    join organisations o on o.provider_id = l.provider_id
+    join users u on u.organisation_id = o.id and u.role = 'provider_manager' and u.status = 'active'
+    where l.status = 'open'
+      and l.service_type in ('care_home_nursing', 'care_home_residential', 'supported_living', 'extra_care')
+      and not exists (select 1 from situation_returns r where r.location_id = l.id and r.period_start = ${today})
+    order by l.cqc_location_id
+    limit ${needed}`.execute(db)
+  if (rows.rows.length < needed)
+    throw new Error(
+      `only ${rows.rows.length} daily locations have not reported today (${today}); the measurement needs ${needed}. Reseed: npm run bench -- --reseed`,
+    )
+  return rows.rows
+}
+
+function bodiesFor(locations: Candidate[], tokens: Map<string, string>, today: string): Job[] {
+  const rng = createRng(4)
+  return locations.map((l) => {
+    const location = {
+      ...l,
+      staff: Math.max(5, Math.round((l.registeredBeds ?? l.peopleSupported ?? 20) * 1.1)),
+    } as unknown as NationalLocation
+    const values = returnValuesFor(location, 0, { outbreaks: [], shortages: [], previous: null }, rng)
+    // The API takes choices as arrays.
+    const api = {
+      ...values,
+      helpRequested: values.helpRequested ? String(values.helpRequested).split(',') : null,
+    }
+    return {
+      body: JSON.stringify({ locationId: l.id, periodStart: today, values: api }),
+      token: tokens.get(l.providerId) ?? 'none',
+      userId: l.userId,
+    }
+  })
+}
+
+const summaryOf = (phases: Phase[]) => latencySummary(phases.flatMap((p) => p.samplesMs))
+const perSecond = (phases: Phase[]) =>
+  phases.reduce((n, p) => n + p.samplesMs.length, 0) / phases.reduce((s, p) => s + p.seconds, 0)
+
+function statusText(phases: Phase[]) {
+  const all = new Map<number, number>()
+  for (const p of phases) for (const [s, n] of p.statuses) all.set(s, (all.get(s) ?? 0) + n)
+  return [...all].map(([s, n]) => `${s}: ${n}`).join(', ')
+}
+
+export const apiSubmissionMeasurement = submissionMeasurement(defaultCounts)
+
+// Smaller counts make a quick check against a county-scale database (see bench/README.md).
+export function submissionMeasurement(counts: typeof defaultCounts): NationalMeasurement {
+  const { warmupRequests, measuredRequests, capacityRequests } = counts
+  return {
+    kind: 'national',
+    id: 'api-submission-national',
+    title: `Return submission, POST /api/v1/returns, ${connections} connections at ${rate} requests/s`,
+    timed: `each request's response time as autocannon sees it (${connections} connections, ${rate} requests/s offered, ${measuredRequests.toLocaleString('en-GB')} requests after ${warmupRequests} to warm up): bearer token, Idempotency-Key, validation, the return and its audit record saved`,
+    baselineTimed:
+      'a bare Fastify route doing one INSERT of the same row (same pg pool size, same logging), under the same load',
+    scale: 'national',
+    days: 365,
+    target: { p95Ms: 50, maxRatio: 3 },
+    targetNote: `and ≥ ${rate} requests/s sustained`,
+    async run({ databaseUrl, log }) {
+      const db = createDatabase({ engine: 'postgres', url: databaseUrl, poolSize: 2 })
+      const startedAt = new Date()
+      const today = periodContaining('daily', startedAt).start
+      const perServer = warmupRequests + measuredRequests + capacityRequests
+      const tokenIds: string[] = []
+      const servers: { stop: () => Promise<void> }[] = []
+      try {
+        const all = await candidates(db, today, perServer * 2)
+        const appLocations = all.filter((_, i) => i % 2 === 0)
+        const baselineLocations = all.filter((_, i) => i % 2 === 1)
+        // One token per provider, made as a provider manager would (only the hash is stored).
+        const tokens = new Map<string, string>()
+        const tokenRows = [...new Map(appLocations.map((l) => [l.providerId, l.userId]))].map(
+          ([providerId, userId]) => {
+            const token = `chub_${newToken()}`
+            tokens.set(providerId, token)
+            return {
+              providerId,
+              createdBy: userId,
+              tokenHash: tokenHash(token),
+              tokenHint: token.slice(-4),
+              name: 'Benchmark',
+            }
+          },
+        )
+        for (let i = 0; i < tokenRows.length; i += 1000) {
+          const ids = await db
+            .insertInto('apiTokens')
+            .values(tokenRows.slice(i, i + 1000))
+            .returning('id')
+            .execute()
+          tokenIds.push(...ids.map((r) => r.id))
+        }
+        const appJobs = bodiesFor(appLocations, tokens, today)
+        const baselineJobs = bodiesFor(baselineLocations, tokens, today)
+        log(
+          `${appJobs.length} + ${baselineJobs.length} distinct returns for ${today}; ${tokenRows.length} API tokens`,
+        )
+
+        const app = await startServer('app', databaseUrl)
+        servers.push(app)
+        const baseline = await startServer('baseline', databaseUrl)
+        servers.push(baseline)
+        let a = 0
+        let b = 0
+        const take = (jobs: Job[], n: number, from: number) => jobs.slice(from, from + n)
+        await load(baseline.url, take(baselineJobs, warmupRequests, b), 'baseline warm-up', rate)
+        b += warmupRequests
+        await load(app.url, take(appJobs, warmupRequests, a), 'app warm-up', rate)
+        a += warmupRequests
+        const appPhases: Phase[] = []
+        const baselinePhases: Phase[] = []
+        for (const half of [1, 2]) {
+          baselinePhases.push(
+            await load(baseline.url, take(baselineJobs, measuredRequests / 2, b), `baseline ${half}`, rate),
+          )
+          b += measuredRequests / 2
+          appPhases.push(await load(app.url, take(appJobs, measuredRequests / 2, a), `app ${half}`, rate))
+          a += measuredRequests / 2
+          log(
+            `half ${half}: app p95 ${latencySummary(appPhases.at(-1)!.samplesMs).p95Ms} ms, baseline p95 ${latencySummary(baselinePhases.at(-1)!.samplesMs).p95Ms} ms`,
+          )
+        }
+        const baselineCapacity = await load(
+          baseline.url,
+          take(baselineJobs, capacityRequests, b),
+          'baseline capacity',
+          null,
+        )
+        const appCapacity = await load(app.url, take(appJobs, capacityRequests, a), 'app capacity', null)
+        await Promise.all(servers.splice(0).map((s) => s.stop()))
+
+        const failed = [...appPhases, appCapacity].find((p) => p.firstError)
+        const appOk = [...appPhases, appCapacity].every((p) => [...p.statuses.keys()].every((s) => s === 201))
+        const saved = await sql<{ n: string }>`
+        select count(*) as n from situation_returns
+        where period_start = ${today} and submitted_at >= ${startedAt} and submitted_by is not null
+          and exists (select 1 from audit_events e where e.entity_type = 'situation-return' and e.entity_id = situation_returns.id::text)`.execute(
+          db,
+        )
+        const appRate = perSecond(appPhases)
+        const appSummary = summaryOf(appPhases)
+        const checks: Check[] = [
+          {
+            name: 'requests/s sustained',
+            target: `≥ ${rate}`,
+            value: appRate.toFixed(0),
+            // autocannon paces at the offered rate: sustaining it means finishing within 5% of the schedule.
+            pass: appRate >= rate * 0.95,
+          },
+          {
+            name: 'every request answered 201 and saved with its audit record',
+            target: 'all',
+            value: `${statusText([...appPhases, appCapacity])}; ${saved.rows[0]?.n} saved with audit`,
+            pass: appOk && Number(saved.rows[0]?.n) === warmupRequests + measuredRequests + capacityRequests,
+          },
+        ]
+        if (failed) log(`first error: ${failed.firstError}`)
+        return {
+          app: appSummary,
+          baseline: summaryOf(baselinePhases),
+          checks,
+          figures: {
+            offeredRate: rate,
+            connections,
+            appRequestsPerSecond: Number(appRate.toFixed(1)),
+            baselineRequestsPerSecond: Number(perSecond(baselinePhases).toFixed(1)),
+            appCapacityRequestsPerSecond: Number(perSecond([appCapacity]).toFixed(1)),
+            appCapacityP95Ms: latencySummary(appCapacity.samplesMs).p95Ms,
+            baselineCapacityRequestsPerSecond: Number(perSecond([baselineCapacity]).toFixed(1)),
+            baselineCapacityP95Ms: latencySummary(baselineCapacity.samplesMs).p95Ms,
+            appStatuses: statusText([...appPhases, appCapacity]),
+            baselineStatuses: statusText([...baselinePhases, baselineCapacity]),
+            firstAppError: failed?.firstError ?? null,
+            period: today,
+          },
+        }
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()))
+        // Leave the shared database as it was (audit records stay: they cannot be deleted).
+        await sql`delete from situation_returns where period_start = ${today} and submitted_at >= ${startedAt}`.execute(
+          db,
+        )
+        if (tokenIds.length) {
+          await db.deleteFrom('idempotencyKeys').where('tokenId', 'in', tokenIds).execute()
+          await db.deleteFrom('apiTokens').where('id', 'in', tokenIds).execute()
+        }
+        await db.destroy()
+      }
+    },
+  }
+}
