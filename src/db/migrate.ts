@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-returns.ts'
 import * as m0004 from './migrations/0004-returns-channels.ts'
 import * as m0005 from './migrations/0005-early-warning.ts'
 import * as m0006 from './migrations/0006-contact-log-enquiries.ts'
+import * as m0008 from './migrations/0008-default-risk-rules.ts'
 import * as m0010 from './migrations/0010-alert-notifications.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0004-returns-channels': m0004,
   '0005-early-warning': m0005,
   '0006-contact-log-enquiries': m0006,
+  '0008-default-risk-rules': m0008,
   '0010-alert-notifications': m0010,
 }
 
