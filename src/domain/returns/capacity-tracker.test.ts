@@ -44,3 +44,19 @@ describe('capacity tracker extracts', () => {
     expect(trackerDate('yesterday')).toBeNull()
   })
 })
+
+describe('the capacity tracker’s own status', () => {
+  it('reads red, amber or green from the first status column present, and refuses anything else', () => {
+    const read = (row: Record<string, string>) =>
+      mapTrackerRow(defaultTrackerMapping, { cqcid: '1-1', ...row }, 2)
+    expect(read({ overallstatus: 'Red' }).status).toBe('red')
+    expect(read({ ragstatus: 'G' }).status).toBe('green')
+    expect(read({ overallstatus: '', ragstatus: 'amber' }).status).toBe('amber')
+    expect(read({}).status).toBeNull()
+    const bad = read({ overallstatus: 'purple' })
+    expect(bad.status).toBeNull()
+    expect(bad.problems).toEqual([
+      { column: 'overallstatus', reason: 'overallstatus must be red, amber or green' },
+    ])
+  })
+})
