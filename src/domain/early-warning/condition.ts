@@ -257,11 +257,18 @@ export function evaluate(condition: Condition, measures: Measures): boolean {
 export function measuresUsed(condition: Condition): string[] {
   const names: string[] = []
   const walk = (c: Condition) => {
-    if (c.kind === 'and' || c.kind === 'or') {
-      walk(c.left)
-      walk(c.right)
-    } else if (c.kind === 'not') walk(c.operand)
-    else if (!names.includes(c.measure)) names.push(c.measure)
+    switch (c.kind) {
+      case 'and':
+      case 'or':
+        walk(c.left)
+        walk(c.right)
+        break
+      case 'not':
+        walk(c.operand)
+        break
+      default:
+        if (!names.includes(c.measure)) names.push(c.measure)
+    }
   }
   walk(condition)
   return names

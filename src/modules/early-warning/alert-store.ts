@@ -225,3 +225,152 @@ export async function refreshRag(
 }
 
 export const ragOrder: Record<Rag, number> = { red: 0, amber: 1, green: 2 }
+
+// Bulk variants for the full recompute of every location: the same rows and events as the single-row
+// functions above, written a few statements at a time whatever the number of alerts. All share one `at`.
+
+export type BulkRaise = Omit<RaiseAlert, 'at' | 'actorUserId'>
+
+// Opens a case for each location without an open case; returns every location's open case id.
+export async function openCasesFor(
+  db: DbOrTransaction,
+  locationIds: readonly string[],
+  at: Date,
+): Promise<Map<string, string>> {
+  const ids = [...new Set(locationIds)]
+  if (ids.length === 0) return new Map()
+  await sql`
+    with inserted as (
+      insert into cases (location_id, status, opened_at, updated_at)
+      select w.id, 'open', ${at}, ${at}
+      from unnest(${sql.val(ids)}::uuid[]) as w(id)
+      where not exists (select 1 from cases c where c.location_id = w.id and c.status <> 'resolved')
+      on conflict (location_id) where status <> 'resolved' do nothing
+      returning id)
+    insert into case_events (case_id, kind, occurred_at)
+    select id, 'opened', ${at} from inserted`.execute(db)
+  const open = await db
+    .selectFrom('cases')
+    .select(['id', 'locationId'])
+    .where('status', '<>', 'resolved')
+    .where('locationId', 'in', ids)
+    .execute()
+  return new Map(open.map((c) => [c.locationId, c.id]))
+}
+
+export async function raiseAlerts(
+  db: DbOrTransaction,
+  alerts: readonly BulkRaise[],
+  at: Date,
+): Promise<number> {
+  if (alerts.length === 0) return 0
+  const cases = await openCasesFor(
+    db,
+    alerts.map((a) => a.locationId),
+    at,
+  )
+  const col = <T>(f: (a: BulkRaise) => T) => sql.val(alerts.map(f))
+  // An alert already open for the same location and key (a writer got there first) is left alone.
+  const result = await sql<{ n: number }>`
+    with input as (
+      select * from unnest(
+        ${col((a) => a.locationId)}::uuid[], ${col((a) => cases.get(a.locationId)!)}::uuid[],
+        ${col((a) => a.source)}::text[], ${col((a) => a.alertKey)}::text[],
+        ${col((a) => a.ruleVersionId ?? null)}::uuid[], ${col((a) => a.severity)}::text[],
+        ${col((a) => a.title)}::text[], ${col((a) => a.message)}::text[],
+        ${col((a) => JSON.stringify(a.evidence))}::text[], ${col((a) => a.returnId ?? null)}::uuid[]
+      ) as t(location_id, case_id, source, alert_key, rule_version_id, severity, title, message, evidence, return_id)),
+    inserted as (
+      insert into alerts (location_id, case_id, source, alert_key, rule_version_id, severity, title, message,
+                          evidence, status, raised_at, raised_by_return_id, evidence_updated_at)
+      select location_id, case_id, source, alert_key, rule_version_id, severity, title, message,
+             evidence::jsonb, 'open', ${at}, return_id, ${at}
+      from input
+      on conflict (location_id, alert_key) where status = 'open' do nothing
+      returning id, case_id, source, severity, title, evidence, raised_by_return_id),
+    events as (
+      insert into alert_events (alert_id, kind, evidence, return_id, occurred_at)
+      select id, 'raised', evidence, raised_by_return_id, ${at} from inserted),
+    case_events_added as (
+      insert into case_events (case_id, kind, note, details, occurred_at)
+      select case_id, 'alert_added', title,
+             jsonb_build_object('alertId', id, 'severity', severity, 'source', source), ${at}
+      from inserted)
+    select count(*)::int as n from inserted`.execute(db)
+  await refreshRag(db, [...new Set(alerts.map((a) => a.locationId))], at)
+  return result.rows[0]?.n ?? 0
+}
+
+export type BulkUpdate = {
+  alertId: string
+  severity: Severity
+  title: string
+  message: string
+  ruleVersionId: string | null
+  evidence: Record<string, unknown>
+  returnId: string | null
+}
+
+// New evidence (or severity, wording, rule version) for open alerts, each with an 'evidence_updated' event.
+export async function updateAlerts(
+  db: DbOrTransaction,
+  updates: readonly BulkUpdate[],
+  at: Date,
+): Promise<number> {
+  if (updates.length === 0) return 0
+  const col = <T>(f: (u: BulkUpdate) => T) => sql.val(updates.map(f))
+  const result = await sql<{ locationId: string }>`
+    with input as (
+      select * from unnest(
+        ${col((u) => u.alertId)}::uuid[], ${col((u) => u.severity)}::text[], ${col((u) => u.title)}::text[],
+        ${col((u) => u.message)}::text[], ${col((u) => u.ruleVersionId)}::uuid[],
+        ${col((u) => JSON.stringify(u.evidence))}::text[], ${col((u) => u.returnId)}::uuid[]
+      ) as t(alert_id, severity, title, message, rule_version_id, evidence, return_id)),
+    updated as (
+      update alerts a
+      set severity = i.severity, title = i.title, message = i.message, rule_version_id = i.rule_version_id,
+          evidence = i.evidence::jsonb, evidence_updated_at = ${at}
+      from input i
+      where a.id = i.alert_id and a.status = 'open'
+      returning a.id, a.location_id, a.evidence, i.return_id),
+    events as (
+      insert into alert_events (alert_id, kind, evidence, return_id, occurred_at)
+      select id, 'evidence_updated', evidence, return_id, ${at} from updated)
+    select location_id from updated`.execute(db)
+  await refreshRag(db, [...new Set(result.rows.map((r) => r.locationId))], at)
+  return result.rows.length
+}
+
+export type BulkResolve = { alertId: string; note: string; returnId: string | null }
+
+// Resolves open alerts (those already resolved are skipped), with their alert and case events.
+export async function resolveAlerts(
+  db: DbOrTransaction,
+  resolves: readonly BulkResolve[],
+  at: Date,
+): Promise<number> {
+  if (resolves.length === 0) return 0
+  const col = <T>(f: (r: BulkResolve) => T) => sql.val(resolves.map(f))
+  const result = await sql<{ locationId: string }>`
+    with input as (
+      select * from unnest(${col((r) => r.alertId)}::uuid[], ${col((r) => r.note)}::text[], ${col((r) => r.returnId)}::uuid[])
+        as t(alert_id, note, return_id)),
+    resolved as (
+      update alerts a
+      set status = 'resolved', resolved_at = ${at}, resolved_by = null, resolved_by_return_id = i.return_id,
+          resolution_note = i.note
+      from input i
+      where a.id = i.alert_id and a.status = 'open'
+      returning a.id, a.location_id, a.case_id, a.title, i.note, i.return_id),
+    events as (
+      insert into alert_events (alert_id, kind, note, return_id, occurred_at)
+      select id, 'resolved', note, return_id, ${at} from resolved),
+    case_events_added as (
+      insert into case_events (case_id, kind, note, details, occurred_at)
+      select case_id, 'alert_resolved', title || ': ' || note,
+             jsonb_build_object('alertId', id, 'returnId', return_id), ${at}
+      from resolved)
+    select location_id from resolved`.execute(db)
+  await refreshRag(db, [...new Set(result.rows.map((r) => r.locationId))], at)
+  return result.rows.length
+}

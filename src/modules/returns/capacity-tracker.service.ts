@@ -12,8 +12,10 @@ import { currentDataset, parseReturn } from '../../domain/returns/dataset.ts'
 import { periodContaining, periodStarting, timingOf } from '../../domain/returns/periods.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
-import { applyCapacityTrackerFlags, type TrackerFlag } from '../casework/capacity-tracker-flags.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
+import { applyCapacityTrackerFlags, type TrackerFlag } from '../casework/capacity-tracker-flags.ts'
+import { markDashboardStale } from '../dashboards/dashboard.queries.ts'
+import { recomputeRisk } from '../early-warning/risk-recompute.ts'
 
 export type TrackerImportResult = {
   rows: number
@@ -157,6 +159,7 @@ export async function importCapacityTracker(
         })
         .returning('id')
         .executeTakeFirstOrThrow()
+      await markDashboardStale(trx, r.locationId, r.periodStart, r.frequency)
       await recordAudit(trx, {
         actorUserId: by.userId,
         organisationId: by.organisationId,
@@ -180,6 +183,12 @@ export async function importCapacityTracker(
     )
     result.redFlagsRaised = applied.raised
     result.redFlagsCleared = applied.cleared
+    // Imported figures count for the risk rules like any return, in the same transaction.
+    await recomputeRisk(
+      trx,
+      now,
+      ready.map((r) => r.locationId),
+    )
   })
   return result
 }

@@ -24,6 +24,8 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
+import { markDashboardStale } from '../dashboards/dashboard.queries.ts'
+import { recomputeRisk } from '../early-warning/risk-recompute.ts'
 
 export type ReturnSource = 'web' | 'officer' | 'upload' | 'api' | 'import'
 
@@ -284,6 +286,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       })
       .returning(['id', 'version'])
       .executeTakeFirstOrThrow()
+    await markDashboardStale(trx, p.locationId, p.period.start, p.frequency)
     await recordAudit(trx, {
       actorUserId: actor.userId,
       organisationId: actor.organisationId,
@@ -312,9 +315,13 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
   ): Promise<SubmitOutcome> {
     const ready = await prepare(actor, locationId, raw, options)
     if (!ready.ok) return ready
-    const saved = await db
-      .transaction()
-      .execute((trx) => saveVersion(trx, actor, ready.prepared, clock.now()))
+    const now = clock.now()
+    const saved = await db.transaction().execute(async (trx) => {
+      const row = await saveVersion(trx, actor, ready.prepared, now)
+      // Risk rules run in the same transaction: the return and the alerts it raises or clears appear together.
+      if (row) await recomputeRisk(trx, now, [ready.prepared.locationId])
+      return row
+    })
     if (!saved)
       return {
         ok: false,
@@ -369,6 +376,11 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         for (const [index, p] of prepared.entries()) {
           if (!(await saveVersion(trx, actor, p, now))) throw new StaleUpload(index)
         }
+        await recomputeRisk(
+          trx,
+          now,
+          prepared.map((p) => p.locationId),
+        )
         return prepared.length
       })
       .catch((error: unknown) => {

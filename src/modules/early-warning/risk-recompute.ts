@@ -1,0 +1,292 @@
+import { sql } from 'kysely'
+import type { DbOrTransaction } from '../../db/database.ts'
+import { evaluate } from '../../domain/early-warning/condition.ts'
+import {
+  type Measures,
+  measuresFor,
+  type ReportingContext,
+  type ReturnSummary,
+  windowStart,
+} from '../../domain/early-warning/measures.ts'
+import {
+  type AlertAction,
+  type CompiledRule,
+  compileRules,
+  type OpenRuleAlert,
+  type ReturnRef,
+  type RiskRule,
+  reconcile,
+} from '../../domain/early-warning/rules.ts'
+import { ppeItems, type ReturnValues } from '../../domain/returns/dataset.ts'
+import type { Frequency } from '../../domain/returns/periods.ts'
+import { periodContaining } from '../../domain/returns/periods.ts'
+import { raiseAlerts, resolveAlerts, updateAlerts } from './alert-store.ts'
+
+// Risk rules against every location (or a few), set-based: a few SQL statements work out every
+// location's return summary, the rules are evaluated in JavaScript, and only the differences with the
+// open rule alerts are written, in bulk. The same code serves one location after its return is saved
+// (inside that transaction, so the alert is in the worklist at once) and the whole market.
+
+export type LocationMeasures = {
+  locationId: string
+  measures: Measures
+  latest: ReturnRef | null
+}
+
+export type RecomputeResult = {
+  locations: number
+  raised: number
+  updated: number
+  resolved: number
+  // Rules whose stored condition no longer parses (never expected: conditions are validated on save).
+  brokenRules: string[]
+}
+
+const todayIn = (now: Date) => periodContaining('daily', now).start
+
+// Only the figures the measures read, so the database sends a few hundred bytes per location.
+const latestFields = [
+  ...ppeItems.map(([key]) => `ppeDays${key}`),
+  'staffEmployed',
+  'staffAbsentCovid',
+  'staffAbsentOther',
+  'bedsAvailable',
+  'bedsOccupied',
+  'closedToAdmissions',
+  'helpRequested',
+]
+
+export async function currentRules(db: DbOrTransaction): Promise<RiskRule[]> {
+  const rows = await db
+    .selectFrom('riskRuleVersions')
+    .select(['id', 'ruleKey', 'name', 'condition', 'severity', 'message', 'enabled'])
+    .where('isCurrent', '=', true)
+    .orderBy('ruleKey')
+    .execute()
+  return rows.map((r) => ({ ...r, versionId: r.id }))
+}
+
+type ContextRow = {
+  id: string
+  serviceType: string
+  frequency: Frequency | null
+  opensAfterHours: number | null
+  dueAfterHours: number | null
+  locksAfterHours: number | null
+  extraHours: number | null
+  openSince: string | null
+}
+
+type SummaryRow = {
+  locationId: string
+  latestAny: string | null
+  latest14: string | null
+  returns14: number
+  confirmed14: number | null
+  suspected14: number | null
+  returns7: number
+  deaths7: number | null
+  latestId: string | null
+  latestSubmittedAt: Date | null
+  latestValues: ReturnValues | null
+}
+
+// Every location's measures (or those of `locationIds`), in three queries whatever the number.
+export async function measuresForLocations(
+  db: DbOrTransaction,
+  now: Date,
+  locationIds?: readonly string[],
+): Promise<LocationMeasures[]> {
+  const today = todayIn(now)
+  const only = (column: string) =>
+    locationIds ? sql`and ${sql.ref(column)} = any(${sql.val([...locationIds])}::uuid[])` : sql``
+  if (locationIds && locationIds.length === 0) return []
+
+  // Where each location stands: its reporting template, agreed extra hours, and since when it is open.
+  const contexts = await sql<ContextRow>`
+    select l.id, l.service_type, t.frequency, t.opens_after_hours, t.due_after_hours, t.locks_after_hours,
+           x.extra_hours,
+           (select case when s.status = 'open' then s.effective_from end
+              from location_status_events s
+             where s.location_id = l.id and s.effective_from <= ${today}::date
+             order by s.effective_from desc, s.id desc
+             limit 1) as open_since
+    from locations l
+    left join return_templates t on t.service_type = l.service_type
+    left join return_exceptions x on x.location_id = l.id
+    where true ${only('l.id')}`.execute(db)
+
+  // The 14- and 7-day windows depend on the period's length: a return counts when its period overlaps
+  // the window. The scan starts early enough for the longest period in use.
+  const bound = (days: number, f: Frequency) => windowStart(today, days, f)
+  const frequencies = new Set(contexts.rows.map((c) => c.frequency ?? 'weekly'))
+  const scanFrom = [...frequencies].map((f) => bound(14, f)).sort()[0] ?? bound(14, 'weekly')
+  const in14 = sql`r.period_start >= case r.frequency when 'daily' then ${bound(14, 'daily')}::date
+      when 'weekly' then ${bound(14, 'weekly')}::date else ${bound(14, 'monthly')}::date end`
+  const in7 = sql`r.period_start >= case r.frequency when 'daily' then ${bound(7, 'daily')}::date
+      when 'weekly' then ${bound(7, 'weekly')}::date else ${bound(7, 'monthly')}::date end`
+  const num = (key: string) => sql`coalesce((r.values ->> ${key})::int, 0)`
+  const slim = sql.join(latestFields.map((k) => sql`${k}::text, lr.values -> ${k}`))
+  const summaries = await sql<SummaryRow>`
+    with recent as (
+      select r.location_id,
+             max(r.period_start) as latest_any,
+             max(r.period_start) filter (where ${in14}) as latest14,
+             count(*) filter (where ${in14})::int as returns14,
+             sum(${num('confirmedCasesResidents')} + ${num('confirmedCasesStaff')}) filter (where ${in14})::int as confirmed14,
+             sum(${num('suspectedCasesResidents')} + ${num('suspectedCasesStaff')}) filter (where ${in14})::int as suspected14,
+             count(*) filter (where ${in7})::int as returns7,
+             sum(${num('covidDeathsResidents')} + ${num('otherDeathsResidents')} + ${num('covidDeathsStaff')})
+               filter (where ${in7})::int as deaths7
+      from situation_returns r
+      where r.is_current and r.period_start >= ${scanFrom}::date and r.period_start <= ${today}::date
+        ${only('r.location_id')}
+      group by r.location_id)
+    select recent.*, lr.id as latest_id, lr.submitted_at as latest_submitted_at,
+           jsonb_build_object(${slim}) as latest_values
+    from recent
+    left join situation_returns lr
+      on lr.location_id = recent.location_id and lr.period_start = recent.latest14 and lr.is_current`.execute(
+    db,
+  )
+  const byLocation = new Map(summaries.rows.map((s) => [s.locationId, s]))
+
+  // Locations with no return in the scan: their newest return, however old, for "periods without a return".
+  const quiet = contexts.rows.filter((c) => !byLocation.has(c.id)).map((c) => c.id)
+  const older = new Map<string, string>()
+  for (let i = 0; i < quiet.length; i += 5000) {
+    const chunk = quiet.slice(i, i + 5000)
+    const rows = await sql<{ locationId: string; latest: string }>`
+      select l.id as location_id,
+             (select r.period_start from situation_returns r
+               where r.location_id = l.id and r.is_current and r.period_start <= ${today}::date
+               order by r.period_start desc limit 1) as latest
+      from unnest(${sql.val(chunk)}::uuid[]) as l(id)`.execute(db)
+    for (const r of rows.rows) if (r.latest) older.set(r.locationId, r.latest)
+  }
+
+  return contexts.rows.map((c) => {
+    const s = byLocation.get(c.id)
+    const summary: ReturnSummary = {
+      latest:
+        s?.latestId && s.latest14 && s.latestSubmittedAt
+          ? {
+              id: s.latestId,
+              periodStart: s.latest14,
+              submittedAt: s.latestSubmittedAt,
+              values: s.latestValues ?? {},
+            }
+          : null,
+      confirmedCases14Days: s && s.returns14 > 0 ? (s.confirmed14 ?? 0) : null,
+      suspectedCases14Days: s && s.returns14 > 0 ? (s.suspected14 ?? 0) : null,
+      deaths7Days: s && s.returns7 > 0 ? (s.deaths7 ?? 0) : null,
+      latestPeriodStart: s?.latestAny ?? older.get(c.id) ?? null,
+    }
+    const context: ReportingContext = {
+      serviceType: c.serviceType,
+      frequency: c.frequency ?? 'weekly',
+      window: {
+        opensAfterHours: c.opensAfterHours ?? 0,
+        dueAfterHours: c.dueAfterHours ?? 0,
+        locksAfterHours: c.locksAfterHours ?? 0,
+      },
+      extraHours: c.extraHours ?? 0,
+      // A service with no return template is not asked for returns, so is never "without a return".
+      openSince: c.frequency ? c.openSince : null,
+    }
+    return {
+      locationId: c.id,
+      measures: measuresFor(summary, context, now),
+      latest: summary.latest
+        ? {
+            id: summary.latest.id,
+            periodStart: summary.latest.periodStart,
+            submittedAt: summary.latest.submittedAt,
+          }
+        : null,
+    }
+  })
+}
+
+async function openRuleAlerts(db: DbOrTransaction, locationIds?: readonly string[]) {
+  let query = db
+    .selectFrom('alerts')
+    .select(['id', 'locationId', 'alertKey', 'severity', 'message', 'ruleVersionId', 'evidence'])
+    .where('status', '=', 'open')
+    .where('source', '=', 'rule')
+  if (locationIds) query = query.where('locationId', 'in', locationIds)
+  const rows = await query.execute()
+  const byLocation = new Map<string, OpenRuleAlert[]>()
+  for (const r of rows) {
+    const list = byLocation.get(r.locationId) ?? []
+    list.push({
+      alertId: r.id,
+      alertKey: r.alertKey,
+      severity: r.severity,
+      message: r.message,
+      ruleVersionId: r.ruleVersionId,
+      evidence: r.evidence,
+    })
+    byLocation.set(r.locationId, list)
+  }
+  return byLocation
+}
+
+// Which locations a set of rules flags now, without writing anything (the rule editor's preview).
+export function flaggedBy(rule: CompiledRule, measures: readonly LocationMeasures[]) {
+  return measures.filter((m) => evaluate(rule.parsed, m.measures))
+}
+
+// Evaluates the current rules for the given locations (all when omitted) and applies the differences.
+export async function recomputeRisk(
+  db: DbOrTransaction,
+  now: Date,
+  locationIds?: readonly string[],
+): Promise<RecomputeResult> {
+  const { compiled, broken } = compileRules(await currentRules(db))
+  const measures = await measuresForLocations(db, now, locationIds)
+  const open = await openRuleAlerts(db, locationIds)
+  const today = todayIn(now)
+  const raises: Parameters<typeof raiseAlerts>[1][number][] = []
+  const updates: Parameters<typeof updateAlerts>[1][number][] = []
+  const resolves: Parameters<typeof resolveAlerts>[1][number][] = []
+  for (const m of measures) {
+    const actions: AlertAction[] = reconcile({
+      measures: m.measures,
+      latest: m.latest,
+      rules: compiled,
+      open: open.get(m.locationId) ?? [],
+      today,
+    })
+    for (const a of actions) {
+      if (a.kind === 'resolve') resolves.push({ alertId: a.alertId, note: a.note, returnId: a.returnId })
+      else if (a.kind === 'update')
+        updates.push({
+          alertId: a.alertId!,
+          severity: a.severity,
+          title: a.title,
+          message: a.message,
+          ruleVersionId: a.ruleVersionId,
+          evidence: a.evidence,
+          returnId: a.returnId,
+        })
+      else
+        raises.push({
+          locationId: m.locationId,
+          source: 'rule',
+          alertKey: a.ruleKey,
+          ruleVersionId: a.ruleVersionId,
+          severity: a.severity,
+          title: a.title,
+          message: a.message,
+          evidence: a.evidence,
+          returnId: a.returnId,
+        })
+    }
+  }
+  // Resolutions first: an alert cleared and a new one raised by the same return leave the case open.
+  const resolved = await resolveAlerts(db, resolves, now)
+  const updated = await updateAlerts(db, updates, now)
+  const raised = await raiseAlerts(db, raises, now)
+  return { locations: measures.length, raised, updated, resolved, brokenRules: broken }
+}
