@@ -8,6 +8,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts'
 import { caseworkRoutes } from './modules/casework/casework.routes.ts'
 import { outboxRoutes } from './modules/comms/outbox.routes.ts'
 import { contactLogRoutes } from './modules/contact-log/contact-log.routes.ts'
+import { dashboardRoutes } from './modules/dashboards/dashboard.routes.ts'
 import { cqcImportRoutes } from './modules/directory/cqc-import.routes.ts'
 import { directoryRoutes } from './modules/directory/directory.routes.ts'
 import { enquiryRoutes } from './modules/enquiries/enquiries.routes.ts'
@@ -80,6 +81,12 @@ export async function createApp(
   await app.register(outboxRoutes, { outbox: services.outbox })
   await app.register(contactLogRoutes, { contactLog: services.contactLog })
   await app.register(enquiryRoutes, { enquiries: services.enquiries })
+  await app.register(dashboardRoutes, {
+    dashboards: services.dashboards,
+    exports: services.dashboardExports,
+    contactLog: services.contactLog,
+    enquiries: services.enquiries,
+  })
   await app.register(caseworkRoutes, {
     casework: services.casework,
     followUpsDue: (actor) => services.contactLog.followUpsDue(actor),

@@ -21,6 +21,8 @@ import { createContactLogService } from './modules/contact-log/contact-log.servi
 import { createCqcImportService } from './modules/directory/cqc-import.service.ts'
 import { createDirectoryService } from './modules/directory/directory.service.ts'
 import { createLocationEditService } from './modules/directory/location-edit.service.ts'
+import { createDashboardService } from './modules/dashboards/dashboard.service.ts'
+import { createDashboardExportService } from './modules/dashboards/exports.service.ts'
 import { createEnquiryService } from './modules/enquiries/enquiries.service.ts'
 import { createCompletenessService } from './modules/returns/completeness.service.ts'
 import { createReturnsService } from './modules/returns/returns.service.ts'
@@ -52,6 +54,8 @@ export function buildServices(deps: {
     contactLog: createContactLogService({ db, clock }),
     enquiries: createEnquiryService({ db, clock, baseUrl: config.baseUrl }),
     casework: createCaseworkService({ db, clock }),
+    dashboards: createDashboardService({ db, clock }),
+    dashboardExports: createDashboardExportService({ db }),
   }
 }
 

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-returns-channels.ts'
 import * as m0005 from './migrations/0005-early-warning.ts'
 import * as m0006 from './migrations/0006-contact-log-enquiries.ts'
 import * as m0008 from './migrations/0008-default-risk-rules.ts'
+import * as m0009 from './migrations/0009-dashboards.ts'
 import * as m0010 from './migrations/0010-alert-notifications.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005-early-warning': m0005,
   '0006-contact-log-enquiries': m0006,
   '0008-default-risk-rules': m0008,
+  '0009-dashboards': m0009,
   '0010-alert-notifications': m0010,
 }
 

@@ -422,6 +422,26 @@ export type FaqEntryTable = {
   updatedAt: Date
 }
 
+// One day's dashboard figures for one council's locations of one service type (see migration 0009).
+export type DashboardDailyTable = {
+  day: DateOnly
+  councilKey: string
+  serviceType: string
+  contractedAny: boolean
+  expected: number
+  reported: number
+  onTime: number
+  ppeRed: number
+  outbreak: number
+  closedToAdmissions: number
+  staffAbsent: ColumnType<string, number | string, number | string>
+  staffEmployed: ColumnType<string, number | string, number | string>
+  bedsAvailable: ColumnType<string, number | string, number | string>
+  vacantBeds: ColumnType<string, number | string, number | string>
+  casesWeek: ColumnType<string, number | string, number | string>
+  deathsWeek: ColumnType<string, number | string, number | string>
+}
+
 export type Database = {
   organisations: OrganisationTable
   partnerCouncils: PartnerCouncilTable
@@ -457,6 +477,9 @@ export type Database = {
   enquiries: EnquiryTable
   enquiryEvents: EnquiryEventTable
   faqEntries: FaqEntryTable
+  dashboardDaily: DashboardDailyTable
+  dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
+  dashboardStale: { day: DateOnly; councilKey: string }
 }
 
 export type Organisation = Selectable<OrganisationTable>

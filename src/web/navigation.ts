@@ -1,6 +1,7 @@
 import { mayRecordContacts } from '../domain/contact-log/contact-log.rules.ts'
 import { mayAskEnquiries, mayReadEnquiries } from '../domain/enquiries/enquiry.rules.ts'
 import { type Actor, can } from '../domain/policy.ts'
+import { maySeeDashboard } from '../modules/dashboards/dashboard.service.ts'
 import { paths } from './paths.ts'
 
 export type NavigationItem = { href: string; text: string; active?: boolean }
@@ -17,6 +18,7 @@ export function navigationFor(actor: Actor | null, currentPath: string): Navigat
   }
   if (actor.role === 'admin' || actor.role === 'council_officer' || actor.role === 'partner_officer')
     items.push({ href: paths.worklist(), text: 'Worklist' })
+  if (maySeeDashboard(actor)) items.push({ href: paths.dashboard(), text: 'Dashboard' })
   if (actor.role !== 'provider_manager') items.push({ href: paths.completeness(), text: 'Returns' })
   if (actor.role === 'provider_manager' && actor.providerId)
     items.push({ href: paths.apiTokens(), text: 'API tokens' })

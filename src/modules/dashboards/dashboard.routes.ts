@@ -1,0 +1,358 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { svgChart } from '../../domain/dashboards/charts.ts'
+import { type FigureKey, figureTitles, isFigureKey } from '../../domain/dashboards/figures.ts'
+import { addDaysToIsoDate } from '../../domain/dates.ts'
+import { type Actor, can } from '../../domain/policy.ts'
+import { derivedMeasures, type ReturnValues } from '../../domain/returns/dataset.ts'
+import { serviceTypeNames, serviceTypes } from '../../domain/service-types.ts'
+import { forbidden, notFound } from '../../web/errors.ts'
+import { pageNumber, pagination, text } from '../../web/forms.ts'
+import { paths } from '../../web/paths.ts'
+import { requireSignIn, signedInActor } from '../../web/session.ts'
+import type { ContactLogService } from '../contact-log/contact-log.service.ts'
+import { type DashboardService, type FilterInput, maySeeDashboard } from './dashboard.service.ts'
+import {
+  alertColumns,
+  type DashboardExportService,
+  directoryColumns,
+  returnColumns,
+} from './exports.service.ts'
+import { type Column, tableCsv, tableXlsx } from './table-export.ts'
+import { keyMeasures, locationCharts, returnComparison } from './view-model.ts'
+
+const pageSize = 50
+
+// Enquiries are listed through their own service (which applies its own visibility), when it exists.
+export type EnquiriesForLocation = {
+  listForLocation: (actor: Actor, locationId: string) => Promise<unknown[] | null>
+}
+
+function filterFrom(query: Record<string, unknown>): FilterInput {
+  return {
+    day: text(query.date) || undefined,
+    area: text(query.area),
+    serviceType: text(query.serviceType),
+    contracted: text(query.contracted),
+    inArea: text(query.inArea),
+  }
+}
+
+// The filters as query parameters, for links to lists and exports (empty ones left out).
+function queryOf(filter: Record<string, string | undefined>, extra: Record<string, string> = {}) {
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries({ ...filter, ...extra })) if (v) params.set(k === 'day' ? 'date' : k, v)
+  const s = params.toString()
+  return s ? `?${s}` : ''
+}
+
+const options = (pairs: [string, string][], selected: string | undefined) =>
+  pairs.map(([value, label]) => ({ value, text: label, selected: value === (selected ?? '') }))
+
+const shortDate = (iso: string) =>
+  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${iso}T12:00:00Z`),
+  )
+
+export async function dashboardRoutes(
+  app: FastifyInstance,
+  deps: {
+    dashboards: DashboardService
+    exports: DashboardExportService
+    contactLog?: Pick<ContactLogService, 'listForLocation'>
+    enquiries?: EnquiriesForLocation
+  },
+) {
+  const { dashboards, exports } = deps
+  app.addHook('preHandler', requireSignIn)
+
+  async function filterItems(actor: Actor, filter: FilterInput) {
+    const areas = await dashboards.areas(actor)
+    const isRegional = actor.organisationKind === 'region'
+    return {
+      serviceTypeItems: [
+        { value: '', text: 'All service types' },
+        ...serviceTypes.map((t) => ({
+          value: t,
+          text: serviceTypeNames[t],
+          selected: t === filter.serviceType,
+        })),
+      ],
+      areaItems: [
+        { value: '', text: 'All areas' },
+        ...areas.map((a) => ({ value: a, text: a, selected: a === filter.area })),
+      ],
+      contractedItems: options(
+        [
+          ['', 'Contracted or not'],
+          ['yes', isRegional ? 'Contracted by a council' : 'Contracted'],
+          ['no', 'Not contracted'],
+        ],
+        filter.contracted,
+      ),
+      inAreaItems: isRegional
+        ? null
+        : options(
+            [
+              ['', 'In or out of area'],
+              ['in', 'In our area'],
+              ['out', 'Out of our area'],
+            ],
+            filter.inArea,
+          ),
+    }
+  }
+
+  app.get('/dashboard', async (request, reply) => {
+    const actor = signedInActor(request)
+    const query = request.query as Record<string, unknown>
+    const input = filterFrom(query)
+    const found = await dashboards.situation(actor, input)
+    if (!found) throw forbidden()
+    const { filter } = found
+    const listHref = (figure: FigureKey, extra: Record<string, string> = {}) =>
+      `${paths.dashboardLocations()}${queryOf({ ...filter }, { figure, ...extra })}`
+    const charts = found.trends.map((trend) => ({
+      ...trend,
+      svg: svgChart(
+        trend.points.map((p) => ({ label: shortDate(p.day), value: p.value })),
+        {
+          id: `chart-${trend.key}`,
+          title: `${trend.title}, 12 weeks to ${shortDate(filter.day)}`,
+          description: trend.description,
+          unit: trend.unit,
+          kind: trend.unit === '%' ? 'line' : 'bar',
+        },
+      ),
+      rows: trend.points.map((p) => ({ label: shortDate(p.day), day: p.day, value: p.value })),
+    }))
+    return reply.render('dashboards/views/dashboard.njk', {
+      pageTitle: 'Situation dashboard',
+      filter,
+      headline: found.headline,
+      charts,
+      source: found.source,
+      isToday: filter.day === dashboards.today(),
+      errorList: found.error ? [{ text: found.error, href: '#date' }] : undefined,
+      errors: found.error ? { date: found.error } : undefined,
+      dateValue: found.error ? text(query.date) : filter.day,
+      listHref,
+      serviceTypeNames,
+      exportQuery: queryOf({ ...filter, day: undefined }),
+      ...(await filterItems(actor, filter)),
+    })
+  })
+
+  app.get('/dashboard/locations', async (request, reply) => {
+    const actor = signedInActor(request)
+    if (!maySeeDashboard(actor)) throw forbidden()
+    const query = request.query as Record<string, unknown>
+    const figure = text(query.figure)
+    if (!isFigureKey(figure)) throw notFound()
+    const page = pageNumber(query.page)
+    const organisation = text(query.organisation) || undefined
+    const result = await dashboards.figureLocations(
+      actor,
+      filterFrom(query),
+      figure,
+      page,
+      pageSize,
+      organisation,
+    )
+    if (!result) throw forbidden()
+    const keep = { ...result.filter, figure, organisation }
+    const linkQuery = Object.fromEntries(
+      Object.entries(keep)
+        .filter(([, v]) => v)
+        .map(([k, v]) => [k === 'day' ? 'date' : k, String(v)]),
+    )
+    return reply.render('dashboards/views/figure-locations.njk', {
+      pageTitle: figureTitles[figure],
+      figure,
+      title: figureTitles[figure],
+      filter: result.filter,
+      error: result.error,
+      locations: result.locations,
+      kind: result.kind,
+      serviceTypeNames,
+      pagination: pagination(paths.dashboardLocations(), linkQuery, page, pageSize, result.total),
+      backHref: `${paths.dashboard()}${queryOf({ ...result.filter })}`,
+      exportCsv: `${paths.dashboardLocationsExport('csv')}${queryOf({ ...keep })}`,
+      exportXlsx: `${paths.dashboardLocationsExport('xlsx')}${queryOf({ ...keep })}`,
+    })
+  })
+
+  // The list behind a figure as a file: every page of it, in batches.
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(`/dashboard/locations.${format}`, async (request, reply) => {
+      const actor = signedInActor(request)
+      if (!maySeeDashboard(actor)) throw forbidden()
+      const query = request.query as Record<string, unknown>
+      const figure = text(query.figure)
+      if (!isFigureKey(figure)) throw notFound()
+      const organisation = text(query.organisation) || undefined
+      const input = filterFrom(query)
+      async function* batches() {
+        for (let page = 1; ; page++) {
+          const result = await dashboards.figureLocations(
+            actor,
+            input,
+            figure as FigureKey,
+            page,
+            5000,
+            organisation,
+          )
+          if (!result || result.locations.length === 0) return
+          yield result.locations as Record<string, unknown>[]
+          if (result.locations.length < 5000) return
+        }
+      }
+      const columns: Column<Record<string, unknown>>[] = [
+        ['Location name', (r) => r.name as string],
+        ['Provider name', (r) => r.providerName as string],
+        ['Service type', (r) => serviceTypeNames[r.serviceType as keyof typeof serviceTypeNames]],
+        ['Area', (r) => r.area as string | null],
+        ['RAG', (r) => (r.rag === 'red' ? 'Red' : r.rag === 'amber' ? 'Amber' : 'Green')],
+        ['Return sent', (r) => (r.returnId === undefined ? null : r.returnId ? 'Yes' : 'No')],
+        ['Lowest days of PPE', (r) => (r.lowestPpe as number | null) ?? null],
+        ['Staff absent', (r) => (r.staffAbsent as number | null) ?? null],
+        ['Staff employed', (r) => (r.staffEmployed as number | null) ?? null],
+        ['Vacant beds', (r) => (r.vacantBeds as number | null) ?? null],
+        ['Closed to admissions', (r) => (r.closedToAdmissions as boolean | null) ?? null],
+        ['Confirmed cases in 14 days', (r) => (r.confirmed14d === undefined ? null : Number(r.confirmed14d))],
+        ['Deaths in 7 days', (r) => (r.deaths7d === undefined ? null : Number(r.deaths7d))],
+      ]
+      return sendTable(
+        reply,
+        format,
+        `${figure}-${input.day ?? dashboards.today()}`,
+        columns,
+        batches(),
+        'Locations',
+      )
+    })
+  }
+
+  app.get('/dashboard/exports', async (request, reply) => {
+    const actor = signedInActor(request)
+    if (!maySeeDashboard(actor)) throw forbidden()
+    const query = request.query as Record<string, unknown>
+    const filter = filterFrom(query)
+    const today = dashboards.today()
+    return reply.render('dashboards/views/exports.njk', {
+      pageTitle: 'Download data',
+      filter,
+      from: text(query.from) || addDaysToIsoDate(today, -27),
+      to: text(query.to) || today,
+      errorList: query.error ? [{ text: text(query.error), href: '#from' }] : undefined,
+      ...(await filterItems(actor, filter)),
+    })
+  })
+
+  const exportKinds = ['directory', 'returns', 'alerts'] as const
+  for (const kind of exportKinds) {
+    for (const format of ['csv', 'xlsx'] as const) {
+      app.get(`/dashboard/exports/${kind}.${format}`, async (request, reply) => {
+        const actor = signedInActor(request)
+        if (!maySeeDashboard(actor)) throw forbidden()
+        const query = request.query as Record<string, unknown>
+        const filter = filterFrom(query)
+        const from = text(query.from)
+        const to = text(query.to)
+        if (kind !== 'directory') {
+          const fromOk = dashboards.checkDay(from)
+          const toOk = dashboards.checkDay(to)
+          const problem =
+            !from || fromOk.error
+              ? 'Enter the first date as a real date, for example 2020-04-01'
+              : !to || toOk.error
+                ? 'Enter the last date as a real date, today or earlier'
+                : from > to
+                  ? 'The first date must be on or before the last date'
+                  : null
+          if (problem)
+            return reply.redirect(
+              `${paths.dashboardExports()}${queryOf({ ...filter, day: undefined }, { from, to, error: problem })}`,
+            )
+        }
+        const stamp = dashboards.today()
+        if (kind === 'directory')
+          return sendTable(
+            reply,
+            format,
+            `locations-status-${stamp}`,
+            directoryColumns,
+            exports.directory(actor, filter),
+            'Locations',
+          )
+        if (kind === 'returns')
+          return sendTable(
+            reply,
+            format,
+            `returns-${from}-to-${to}`,
+            returnColumns,
+            exports.returns(actor, { ...filter, from, to }),
+            'Returns',
+          )
+        return sendTable(
+          reply,
+          format,
+          `alerts-${from}-to-${to}`,
+          alertColumns,
+          exports.alerts(actor, { ...filter, from, to }),
+          'Alerts',
+        )
+      })
+    }
+  }
+
+  app.get<{ Params: { id: string } }>('/locations/:id/overview', async (request, reply) => {
+    const actor = signedInActor(request)
+    const found = await dashboards.locationView(actor, request.params.id)
+    if (!found) throw notFound()
+    // The contact log and enquiries come through their own services, which know who may see what.
+    const contacts = deps.contactLog ? await deps.contactLog.listForLocation(actor, request.params.id) : null
+    const enquiries = deps.enquiries ? await deps.enquiries.listForLocation(actor, request.params.id) : null
+    const latestValues = (found.latest?.values ?? null) as ReturnValues | null
+    return reply.render('dashboards/views/location-overview.njk', {
+      pageTitle: `${found.location.name}: overview`,
+      ...found,
+      contactLog: contacts,
+      enquiries,
+      serviceTypeNames,
+      isProvider: actor.role === 'provider_manager',
+      comparison: returnComparison(found.location.serviceType, found.latest, found.previous),
+      measures: latestValues ? derivedMeasures(latestValues) : null,
+      keyMeasures: keyMeasures(found.latest),
+      charts: locationCharts(found.location.id, found.returns, found.day, shortDate),
+      openAlerts: found.alerts.filter((a) => a.status === 'open'),
+      canSeeDirectory: can(actor, 'locations:read'),
+    })
+  })
+
+  app.get<{ Params: { id: string } }>('/providers/:id/overview', async (request, reply) => {
+    const actor = signedInActor(request)
+    const found = await dashboards.providerView(actor, request.params.id)
+    if (!found) throw notFound()
+    return reply.render('dashboards/views/provider-overview.njk', {
+      pageTitle: `${found.provider.name}: overview`,
+      ...found,
+      serviceTypeNames,
+    })
+  })
+}
+
+function sendTable<Row>(
+  reply: FastifyReply,
+  format: 'csv' | 'xlsx',
+  name: string,
+  columns: readonly Column<Row>[],
+  batches: AsyncIterable<Row[]>,
+  sheet: string,
+) {
+  const safe = name.replace(/[^a-z0-9-]/gi, '-')
+  reply.header('content-disposition', `attachment; filename="${safe}.${format}"`)
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(columns, batches))
+  return reply
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .send(tableXlsx(columns, batches, sheet))
+}
