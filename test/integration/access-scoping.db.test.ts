@@ -167,6 +167,71 @@ describe.each(engines)('access scoping on %s', (engine) => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
+    // Council B's contact log entry, enquiry from provider B and FAQ entry.
+    ids.contactLogB = (
+      await db
+        .insertInto('contactLogEntries')
+        .values({
+          locationId: ids.locationB!,
+          organisationId: ids.councilB!,
+          officerUserId: ids.adminB!,
+          spokeTo: null,
+          method: 'call',
+          direction: 'outgoing',
+          category: 'ppe',
+          state: 'planned',
+          contactAt: new Date(),
+          summary: 'Call about Birch Lodge gloves',
+          actionsAgreed: null,
+          followUpOn: '2020-04-14',
+          followUpDoneAt: null,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.enquiryB = (
+      await db
+        .insertInto('enquiries')
+        .values({
+          councilId: ids.councilB!,
+          locationId: ids.locationB!,
+          providerId: ids.providerB!,
+          channel: 'web',
+          category: 'ppe',
+          question: 'Birch Lodge needs visors',
+          askedByUserId: ids.managerB!,
+          askedByName: null,
+          status: 'answered',
+          ownerUserId: null,
+          response: 'From the store',
+          respondedAt: new Date(),
+          respondedBy: ids.adminB!,
+          receivedAt: new Date(),
+          dueAt: new Date(),
+          closedAt: null,
+          updatedAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.faqB = (
+      await db
+        .insertInto('faqEntries')
+        .values({
+          councilId: ids.councilB!,
+          category: 'ppe',
+          question: 'Provider B visors?',
+          answer: 'From the store',
+          sourceEnquiryId: ids.enquiryB!,
+          createdBy: ids.adminB!,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
     // API tokens: provider B's, for the token pages, and provider A's, to call the API with.
     for (const [key, providerId, createdBy] of [
       ['tokenB', ids.providerB!, ids.managerB!],
@@ -222,6 +287,19 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/admin/outbox/:id/retry': () => ids.outboxB!,
     '/api-tokens/:id/revoke': () => ids.tokenB!,
     '/api/v1/returns/:id': () => ids.returnB!,
+    '/locations/:id/overview': () => ids.locationB!,
+    '/providers/:id/overview': () => ids.providerB!,
+    '/locations/:id/contact-log': () => ids.locationB!,
+    '/locations/:id/contact-log/new': () => ids.locationB!,
+    '/contact-log/:id': () => ids.contactLogB!,
+    '/contact-log/:id/edit': () => ids.contactLogB!,
+    '/contact-log/:id/follow-up-done': () => ids.contactLogB!,
+    '/enquiries/:id': () => ids.enquiryB!,
+    '/enquiries/:id/respond': () => ids.enquiryB!,
+    '/enquiries/:id/status': () => ids.enquiryB!,
+    '/enquiries/:id/faq': () => ids.enquiryB!,
+    '/faq/:id': () => ids.faqB!,
+    '/faq/:id/edit': () => ids.faqB!,
     '/cases/:id': () => ids.caseB!,
     '/cases/:id/take-ownership': () => ids.caseB!,
     '/cases/:id/pass': () => ids.caseB!,
@@ -308,6 +386,28 @@ describe.each(engines)('access scoping on %s', (engine) => {
     expect(list.body).not.toContain('Birch Lodge')
     expect((await client.get(`/locations/${ids.locationB}`)).statusCode).toBe(404)
     expect((await client.get(`/locations/${ids.locationBContractedByA}`)).statusCode).toBe(200)
+  })
+
+  it('holds the dashboard, its lists, exports and the single view to the viewer’s market', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(emails.officerA!)
+    expect((await client.get(`/locations/${ids.locationB}/overview`)).statusCode).toBe(404)
+    expect((await client.get(`/locations/${ids.locationBContractedByA}/overview`)).statusCode).toBe(200)
+    expect((await client.get('/dashboard')).statusCode).toBe(200)
+    const list = await client.get('/dashboard/locations?figure=expected&date=2020-04-14')
+    expect(list.body).toContain('Border View')
+    expect(list.body).not.toContain('Birch Lodge')
+    const file = await client.get('/dashboard/exports/directory.csv')
+    expect(file.body).toContain('Alder House')
+    expect(file.body).not.toContain('Birch Lodge')
+    const returnsFile = await client.get('/dashboard/exports/returns.csv?from=2020-04-01&to=2020-04-14')
+    expect(returnsFile.statusCode).toBe(200)
+    expect(returnsFile.body).not.toContain('Birch Lodge')
+    const manager = new TestClient(t.app)
+    await manager.signIn(emails.managerA!)
+    expect((await manager.get('/dashboard')).statusCode).toBe(403)
+    expect((await manager.get('/dashboard/exports/returns.csv?from=2020-04-01&to=2020-04-14')).statusCode).toBe(403)
+    expect((await manager.get(`/locations/${ids.locationA}/overview`)).statusCode).toBe(200)
   })
 
   it('lets a partner see the councils it serves, and not others', async () => {
