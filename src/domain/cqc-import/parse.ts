@@ -1,4 +1,6 @@
-import { parse as parseCsv } from 'csv-parse/sync'
+import { isUtf8 } from 'node:buffer'
+import { Readable } from 'node:stream'
+import { parse as csvParser } from 'csv-parse'
 import { isCareHome } from '../service-types.ts'
 import { rowTexts } from '../spreadsheet-cells.ts'
 import {
@@ -12,14 +14,17 @@ import {
   type ParsedRow,
 } from './cqc-location.ts'
 import { parseCqcDate } from './dates.ts'
-import { type CqcField, checkHeaders, columnNames, type HeaderMap, mapHeaders } from './headers.ts'
+import { type CqcField, checkHeaders, columnNames, mapHeaders } from './headers.ts'
 import { classifyService, isAdultSocialCareSector, splitServiceTypes } from './service-types.ts'
 
-// One row of any CQC file, before it is checked: each known column's text and the header it came from.
-type Cell = { column: string; value: string | null }
+// One row of any CQC file, before it is checked: each known column's text, and the header each came
+// from (one object for the whole file, not one a row).
+type FieldTexts = Partial<Record<CqcField, string | null>>
+type FieldColumns = Partial<Record<CqcField, string>>
 type RawRecord = {
   rowNumber: number
-  cells: Partial<Record<CqcField, Cell>>
+  texts: FieldTexts
+  columns: FieldColumns
   serviceTypes: string[]
   isProvider: boolean
   // A problem with the row as a whole (a CSV row with the wrong number of fields).
@@ -31,7 +36,7 @@ export async function parseCqcFile(input: { fileName: string; content: Buffer })
   if (extension === 'jsonl' || extension === 'ndjson' || extension === 'json') {
     return parseJsonLines(decodeText(input.content))
   }
-  if (extension === 'csv') return parseCsvFile(decodeText(input.content))
+  if (extension === 'csv') return parseCsvFile(input.content)
   if (extension === 'xlsx') return parseXlsxFile(input.content)
   const reason =
     extension === 'xls'
@@ -89,7 +94,8 @@ function parseJsonLines(text: string): ParsedFile {
     }
     return jsonRecord(line.value, line.rowNumber)
   })
-  return { format: 'cqc-api-jsonl', rows: checkRecords(records), fileProblems: [] }
+  const check = rowChecker()
+  return { format: 'cqc-api-jsonl', rows: records.map(check), fileProblems: [] }
 }
 
 const invalidJson = Symbol('invalid JSON')
@@ -123,33 +129,57 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+// Where each field is in an API record, named as the problems list shows it.
+const jsonColumns: FieldColumns = {
+  locationId: 'locationId',
+  name: 'name',
+  providerId: 'providerId',
+  providerName: 'providerName',
+  odsCode: 'odsCode',
+  addressLine1: 'postalAddressLine1',
+  addressLine2: 'postalAddressLine2',
+  town: 'postalAddressTownCity',
+  postcode: 'postalCode',
+  localAuthority: 'localAuthority',
+  inspectionDirectorate: 'inspectionDirectorate',
+  primaryInspectionCategory: 'inspectionCategories',
+  careHome: 'careHome',
+  beds: 'numberOfBeds',
+  registrationStart: 'registrationDate',
+  registrationEnd: 'deregistrationDate',
+  registrationStatus: 'registrationStatus',
+  dormant: 'dormancy',
+  rating: 'currentRatings.overall.rating',
+  ratingDate: 'currentRatings.overall.reportDate',
+}
+
 function jsonRecord(item: Record<string, unknown>, rowNumber: number): RawRecord {
-  const cells: Partial<Record<CqcField, Cell>> = {}
-  const put = (field: CqcField, column: string, value: unknown) => {
-    cells[field] = { column, value: scalarText(value) }
+  const texts: FieldTexts = {}
+  const put = (field: CqcField, value: unknown) => {
+    texts[field] = scalarText(value)
   }
-  put('locationId', 'locationId', item.locationId)
-  put('name', 'name', item.name)
-  put('providerId', 'providerId', item.providerId)
-  put('providerName', 'providerName', item.providerName)
-  put('odsCode', 'odsCode', item.odsCode)
-  put('addressLine1', 'postalAddressLine1', item.postalAddressLine1)
-  put('addressLine2', 'postalAddressLine2', item.postalAddressLine2)
-  put('town', 'postalAddressTownCity', item.postalAddressTownCity)
-  put('postcode', 'postalCode', item.postalCode)
-  put('localAuthority', 'localAuthority', item.localAuthority)
-  put('inspectionDirectorate', 'inspectionDirectorate', item.inspectionDirectorate)
-  put('primaryInspectionCategory', 'inspectionCategories', primaryCategory(item.inspectionCategories))
-  put('careHome', 'careHome', item.careHome)
-  put('beds', 'numberOfBeds', item.numberOfBeds)
-  put('registrationStart', 'registrationDate', item.registrationDate)
-  put('registrationEnd', 'deregistrationDate', item.deregistrationDate)
-  put('registrationStatus', 'registrationStatus', item.registrationStatus)
-  put('dormant', 'dormancy', item.dormancy)
+  put('locationId', item.locationId)
+  put('name', item.name)
+  put('providerId', item.providerId)
+  put('providerName', item.providerName)
+  put('odsCode', item.odsCode)
+  put('addressLine1', item.postalAddressLine1)
+  put('addressLine2', item.postalAddressLine2)
+  put('town', item.postalAddressTownCity)
+  put('postcode', item.postalCode)
+  put('localAuthority', item.localAuthority)
+  put('inspectionDirectorate', item.inspectionDirectorate)
+  put('primaryInspectionCategory', primaryCategory(item.inspectionCategories))
+  put('careHome', item.careHome)
+  put('beds', item.numberOfBeds)
+  put('registrationStart', item.registrationDate)
+  put('registrationEnd', item.deregistrationDate)
+  put('registrationStatus', item.registrationStatus)
+  put('dormant', item.dormancy)
   const overall =
     isObject(item.currentRatings) && isObject(item.currentRatings.overall) ? item.currentRatings.overall : {}
-  put('rating', 'currentRatings.overall.rating', overall.rating)
-  put('ratingDate', 'currentRatings.overall.reportDate', overall.reportDate)
+  put('rating', overall.rating)
+  put('ratingDate', overall.reportDate)
   const serviceTypes = Array.isArray(item.gacServiceTypes)
     ? item.gacServiceTypes
         .map((s) => (isObject(s) ? (scalarText(s.description) ?? scalarText(s.name)) : scalarText(s)))
@@ -157,7 +187,8 @@ function jsonRecord(item: Record<string, unknown>, rowNumber: number): RawRecord
     : []
   return {
     rowNumber,
-    cells,
+    texts,
+    columns: jsonColumns,
     serviceTypes: [...new Set(serviceTypes)],
     isProvider: item.organisationType === 'Provider' || (!('locationId' in item) && 'locationIds' in item),
   }
@@ -179,29 +210,52 @@ function scalarText(value: unknown): string | null {
 
 type Table = { headerRowNumber: number; header: string[]; rows: { rowNumber: number; cells: string[] }[] }
 
-function parseCsvFile(text: string): ParsedFile {
-  let records: string[][]
-  try {
+// Read as a stream, a row at a time, straight from the file's bytes: only the checked rows are kept,
+// never the whole file as text or as a table of strings.
+async function parseCsvFile(content: Buffer): Promise<ParsedFile> {
+  const parser = csvParser({
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    trim: true,
     // Empty lines are kept so that row numbers stay those a spreadsheet shows; they are dropped below.
-    records = parseCsv(text, {
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      trim: true,
-      skip_empty_lines: false,
-    }) as string[][]
+    skip_empty_lines: false,
+  })
+  Readable.from(pieces(decodeCsv(content))).pipe(parser)
+  let rowNumber = 0
+  let table: TableReader | null = null
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      rowNumber++
+      if (table) {
+        table.add(cells, rowNumber)
+        continue
+      }
+      if (cells.every((c) => c.trim() === '')) continue
+      const started = tableReader(cells, rowNumber, true)
+      if ('fileProblems' in started) return started
+      table = started
+    }
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? null
     return fileProblem(null, `The file could not be read as CSV: ${(error as Error).message}`, line)
+  } finally {
+    parser.destroy()
   }
-  const headerIndex = records.findIndex((r) => r.some((c) => c.trim() !== ''))
-  if (headerIndex === -1) return fileProblem(null, 'The file is empty.')
-  const table: Table = {
-    headerRowNumber: headerIndex + 1,
-    header: records[headerIndex]!,
-    rows: records.slice(headerIndex + 1).map((cells, i) => ({ rowNumber: headerIndex + i + 2, cells })),
+  return table ? table.finish() : fileProblem(null, 'The file is empty.')
+}
+
+// UTF-8 as it is; spreadsheets saved as "CSV" by older Excel are Windows-1252, decoded to text.
+function decodeCsv(content: Buffer): Buffer | string {
+  return isUtf8(content) ? content : new TextDecoder('windows-1252').decode(content)
+}
+
+// The parser takes the file in pieces of 1 MB (views of the same bytes, not copies).
+function* pieces(input: Buffer | string): Generator<Buffer | string> {
+  const size = 1 << 20
+  for (let i = 0; i < input.length; i += size) {
+    yield typeof input === 'string' ? input.slice(i, i + size) : input.subarray(i, i + size)
   }
-  return parseTable(table, true)
 }
 
 async function parseXlsxFile(content: Buffer): Promise<ParsedFile> {
@@ -241,46 +295,70 @@ async function parseXlsxFile(content: Buffer): Promise<ParsedFile> {
 }
 
 function parseTable(table: Table, checkFieldCount: boolean): ParsedFile {
-  const { format, columns, problem } = checkHeaders(table.header)
-  if (problem) return { format, rows: [], fileProblems: [{ ...problem, rowNumber: table.headerRowNumber }] }
-  const width = table.header.length
-  const records: RawRecord[] = []
-  for (const row of table.rows) {
-    if (row.cells.every((c) => c.trim() === '')) continue
-    const record = tableRecord(row.cells, row.rowNumber, columns)
-    // A row with a field too many or too few has its columns shifted: nothing in it can be trusted.
-    const extra = row.cells.slice(width)
-    if (checkFieldCount && (row.cells.length < width || extra.some((c) => c.trim() !== ''))) {
-      record.rowProblem = `This row has ${row.cells.length} fields but the header row has ${width}`
-    }
-    records.push(record)
-  }
-  return { format, rows: checkRecords(records), fileProblems: [] }
+  const reader = tableReader(table.header, table.headerRowNumber, checkFieldCount)
+  if ('fileProblems' in reader) return reader
+  for (const row of table.rows) reader.add(row.cells, row.rowNumber)
+  return reader.finish()
 }
 
-function tableRecord(values: string[], rowNumber: number, columns: HeaderMap): RawRecord {
-  const cells: Partial<Record<CqcField, Cell>> = {}
-  for (const [field, { index, header }] of columns) {
-    const value = values[index]?.trim() ?? ''
-    cells[field] = { column: header, value: value === '' ? null : value }
+type TableReader = { add(cells: string[], rowNumber: number): void; finish(): ParsedFile }
+
+// Checks the header row, then each row as it comes.
+function tableReader(
+  header: string[],
+  headerRowNumber: number,
+  checkFieldCount: boolean,
+): TableReader | ParsedFile {
+  const { format, columns, problem } = checkHeaders(header)
+  if (problem) return { format, rows: [], fileProblems: [{ ...problem, rowNumber: headerRowNumber }] }
+  const width = header.length
+  const mapped = [...columns].map(([field, { index }]) => ({ field, index }))
+  const names: FieldColumns = Object.fromEntries([...columns].map(([field, { header }]) => [field, header]))
+  const check = rowChecker()
+  const rows: ParsedRow[] = []
+  return {
+    add(cells, rowNumber) {
+      if (cells.every((c) => c.trim() === '')) return
+      const record = tableRecord(cells, rowNumber, mapped, names)
+      // A row with a field too many or too few has its columns shifted: nothing in it can be trusted.
+      if (checkFieldCount && (cells.length < width || cells.slice(width).some((c) => c.trim() !== ''))) {
+        record.rowProblem = `This row has ${cells.length} fields but the header row has ${width}`
+      }
+      rows.push(check(record))
+    },
+    finish: () => ({ format, rows, fileProblems: [] }),
   }
-  const serviceTypes = splitServiceTypes(cells.serviceTypes?.value ?? null)
+}
+
+function tableRecord(
+  values: string[],
+  rowNumber: number,
+  mapped: { field: CqcField; index: number }[],
+  columns: FieldColumns,
+): RawRecord {
+  const texts: FieldTexts = {}
+  for (const { field, index } of mapped) {
+    const value = values[index]?.trim() ?? ''
+    texts[field] = value === '' ? null : value
+  }
+  const serviceTypes = splitServiceTypes(texts.serviceTypes ?? null)
   // The care directory lists providers too: no location ID, a /provider/ link, and the ownership
   // ("Partnership", "Organisation", …) where the service types would be.
   const isProvider =
-    !cells.locationId?.value &&
-    (/\/provider\//i.test(cells.url?.value ?? '') ||
+    !texts.locationId &&
+    (/\/provider\//i.test(texts.url ?? '') ||
       (serviceTypes.length > 0 && serviceTypes.every((s) => ownershipWords.has(s.toLowerCase()))))
-  return { rowNumber, cells, serviceTypes, isProvider }
+  return { rowNumber, texts, columns, serviceTypes, isProvider }
 }
 
 const ownershipWords = new Set(['partnership', 'organisation', 'individual', 'nhs body'])
 
 // --- Checking each row --------------------------------------------------------------------------
 
-function checkRecords(records: (RawRecord | ParsedRow)[]): ParsedRow[] {
+// Checks rows one at a time, remembering each Location ID's first row so that repeats are reported.
+function rowChecker(): (record: RawRecord | ParsedRow) => ParsedRow {
   const firstRowById = new Map<string, number>()
-  return records.map((record) => {
+  return (record) => {
     const row = 'outcome' in record ? record : checkRecord(record)
     if (row.outcome === 'skip' || 'outcome' in record) return row
     const id = row.outcome === 'location' ? row.location.cqcLocationId : row.cqcLocationId
@@ -292,7 +370,7 @@ function checkRecords(records: (RawRecord | ParsedRow)[]): ParsedRow[] {
     }
     const duplicate: ImportProblem = {
       rowNumber: row.rowNumber,
-      column: record.cells.locationId?.column ?? columnNames.locationId[0],
+      column: record.columns.locationId ?? columnNames.locationId[0],
       reason: `Location ID ${id} appears more than once in this file (first on row ${first})`,
       value: id,
       cqcLocationId: id,
@@ -306,13 +384,13 @@ function checkRecords(records: (RawRecord | ParsedRow)[]): ParsedRow[] {
       localAuthorityName:
         row.outcome === 'location' ? row.location.localAuthorityName : row.localAuthorityName,
     }
-  })
+  }
 }
 
 function checkRecord(record: RawRecord): ParsedRow {
-  const { rowNumber, cells } = record
-  const text = (field: CqcField) => cells[field]?.value ?? null
-  const columnOf = (field: CqcField) => cells[field]?.column ?? columnNames[field][0]
+  const { rowNumber, texts, columns } = record
+  const text = (field: CqcField) => texts[field] ?? null
+  const columnOf = (field: CqcField) => columns[field] ?? columnNames[field][0]
   const rawId = text('locationId')?.toUpperCase() ?? null
   const name = tidy(text('name'))
   const localAuthorityName = tidy(text('localAuthority'))

@@ -91,7 +91,7 @@ async function copyRows(
   await pipeline(Readable.from(copyText(rows)), stream)
 }
 
-// COPY's text format, in pieces of about 256 KB: one line a row, tab between fields, \N for null.
+// COPY's text format, in pieces of about 64 KB: one line a row, tab between fields, \N for null.
 export function* copyText(rows: Iterable<readonly BulkValue[]>): Generator<string> {
   let piece = ''
   for (const row of rows) {
@@ -101,7 +101,7 @@ export function* copyText(rows: Iterable<readonly BulkValue[]>): Generator<strin
       line += copyField(row[i]!)
     }
     piece += `${line}\n`
-    if (piece.length >= 262_144) {
+    if (piece.length >= 65_536) {
       yield piece
       piece = ''
     }

@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { promisify } from 'node:util'
+import { gunzip as gunzipCallback, gzip as gzipCallback, constants as zlibConstants } from 'node:zlib'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
@@ -32,6 +34,9 @@ export type ImportOptions = {
 }
 
 export type Progress = (done: number, total: number) => void
+
+const gzip = promisify(gzipCallback)
+const gunzip = promisify(gunzipCallback)
 
 function countsOf(plan: ImportPlan, rows: number): ImportCounts {
   return {
@@ -80,12 +85,7 @@ export async function planCqcImport(db: DbOrTransaction, options: ImportOptions,
     }
   }
   const plan = planImport(rows, existing, { closeMissing: options.closeMissing })
-  return {
-    parsed,
-    plan,
-    counts: countsOf(plan, rows.length),
-    problemsCsv: problemRowsCsv(plan, parsed.fileProblems),
-  }
+  return { parsed, plan, counts: countsOf(plan, rows.length) }
 }
 
 function loadExisting(db: DbOrTransaction, ids: string[] | null) {
@@ -240,7 +240,7 @@ export async function applyCqcImport(
           'created_at',
           'updated_at',
         ],
-        round.map(({ id, location }) => [
+        lazily(round, ({ id, location }) => [
           id,
           location.cqcLocationId,
           providerIds.get(providerKey(location))!,
@@ -254,12 +254,14 @@ export async function applyCqcImport(
       await load(
         'location_status_events',
         statusEventColumns,
-        round.flatMap(({ id, location }) => statusEvents(id, statusChange(null, location, today))),
+        lazilyFlat(round, ({ id, location }) => statusEvents(id, statusChange(null, location, today))),
       )
       await load(
         'audit_events',
         auditColumns,
-        round.map(({ id, location }) => audit(AuditAction.locationCreatedByImport, id, undefined, location)),
+        lazily(round, ({ id, location }) =>
+          audit(AuditAction.locationCreatedByImport, id, undefined, location),
+        ),
       )
       tick(round.length)
     }
@@ -276,13 +278,13 @@ export async function applyCqcImport(
         await load(
           'cqc_import_updates',
           ['id', ...cqcColumns],
-          round.map((u) => [u.locationId, ...cqcValues(u.location)]),
+          lazily(round, (u) => [u.locationId, ...cqcValues(u.location)]),
         )
         // Status before the change: the stored value the plan compared, where the plan saw a change.
         await load(
           'location_status_events',
           statusEventColumns,
-          round.flatMap((u) => {
+          lazilyFlat(round, (u) => {
             const before = (field: 'status' | 'dormant') =>
               u.changes.find((c) => c.field === field)?.before ?? u.location[field]
             const was = { status: before('status') as LocationStatus, dormant: before('dormant') === true }
@@ -292,7 +294,7 @@ export async function applyCqcImport(
         await load(
           'audit_events',
           auditColumns,
-          round.map((u) =>
+          lazily(round, (u) =>
             audit(
               AuditAction.locationUpdatedByImport,
               u.locationId,
@@ -355,6 +357,15 @@ export async function applyCqcImport(
   })
 }
 
+// Rows made as a load takes them, so that each dies young instead of living through the whole round.
+function* lazily<T>(items: readonly T[], row: (item: T) => BulkValue[]): Generator<BulkValue[]> {
+  for (const item of items) yield row(item)
+}
+
+function* lazilyFlat<T>(items: readonly T[], rows: (item: T) => BulkValue[][]): Generator<BulkValue[]> {
+  for (const item of items) yield* rows(item)
+}
+
 const providerKey = (l: CqcLocation) => l.cqcProviderId ?? `location:${l.cqcLocationId}`
 
 // Providers are matched on their CQC provider ID; new ones are created, placeholder names filled in.
@@ -411,6 +422,12 @@ async function upsertProviders(
     created,
   )
   return ids
+}
+
+// Files are stored gzip-compressed (a tenth of the size: less to send, write and keep). Files stored
+// before that are as uploaded; no CQC file the importer accepts starts with gzip's two magic bytes.
+async function storedFile(content: Buffer): Promise<Buffer> {
+  return content[0] === 0x1f && content[1] === 0x8b ? gunzip(content) : content
 }
 
 export function fileHash(content: Buffer): string {
@@ -553,7 +570,12 @@ export type CqcImportService = ReturnType<typeof createCqcImportService>
 
 // Shared by the web and the command line: parse, plan, and store the preview with its file.
 export async function createPreview(db: Db, clock: Clock, by: Importer, options: ImportOptions) {
-  const { parsed, plan, counts, problemsCsv } = await planCqcImport(db, options)
+  // The file is compressed on libuv's thread pool while this thread parses it.
+  const compressing = gzip(options.content, { level: zlibConstants.Z_BEST_SPEED })
+  compressing.catch(() => {})
+  const { parsed, plan, counts } = await planCqcImport(db, options)
+  const problemsCsv = problemRowsCsv(plan, parsed.fileProblems)
+  const fileContent = await compressing
   const now = clock.now()
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx
@@ -561,7 +583,7 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
       .values({
         fileName: options.fileName,
         fileHash: fileHash(options.content),
-        fileContent: options.content,
+        fileContent,
         format: parsed.format,
         areaName: options.areaName,
         closeMissing: options.closeMissing,
@@ -613,7 +635,7 @@ export async function saveImport(
       db,
       {
         fileName: stored.fileName,
-        content: (stored as { fileContent?: Buffer }).fileContent ?? Buffer.alloc(0),
+        content: await storedFile((stored as { fileContent?: Buffer }).fileContent ?? Buffer.alloc(0)),
         areaName: stored.areaName,
         closeMissing: stored.closeMissing,
       },
