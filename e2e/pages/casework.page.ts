@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core'
 export async function worklistRows(page: Page) {
   return page.locator('table.carehub-worklist tbody tr').evaluateAll((rows) =>
     rows.map((row) => {
-      const cells = [...row.querySelectorAll('td')].map((td) =>
+      const cells = Array.from(row.querySelectorAll('td')).map((td) =>
         (td.textContent ?? '').replace(/\s+/g, ' ').trim(),
       )
       const link = row.querySelector('td a.govuk-link')
@@ -39,7 +39,7 @@ export async function actionRows(page: Page) {
     .locator('h2#actions + table tbody tr')
     .evaluateAll((rows) =>
       rows.map((r) =>
-        [...r.querySelectorAll('td')].map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim()),
+        Array.from(r.querySelectorAll('td')).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim()),
       ),
     )
 }
