@@ -90,6 +90,7 @@ export async function createApp(
   await app.register(caseworkRoutes, {
     casework: services.casework,
     followUpsDue: (actor) => services.contactLog.followUpsDue(actor),
+    contactsForLocation: (actor, locationId) => services.contactLog.listForLocation(actor, locationId),
   })
   return app
 }

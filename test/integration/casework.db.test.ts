@@ -398,6 +398,29 @@ describe.each(engines)('casework on %s', (engine) => {
     const page = await officer.get(`/cases/${alert.caseId}`)
     expect(page.body).toContain('Reported by North CCG')
     expect(page.body).toContain('half the night staff are isolating')
+    // A call logged with the location shows on its case, with what was agreed.
+    await t.database.db
+      .insertInto('contactLogEntries')
+      .values({
+        locationId: ids['Elm House']!,
+        organisationId: ids.ccgA!,
+        officerUserId: ids.partnerA!,
+        spokeTo: 'The manager',
+        method: 'call',
+        direction: 'outgoing',
+        category: 'staffing',
+        state: 'done',
+        contactAt: t.clock.now(),
+        summary: 'Rang the manager about night cover',
+        actionsAgreed: 'Agency nurses booked for three nights',
+        followUpOn: null,
+        followUpDoneAt: null,
+        createdAt: t.clock.now(),
+        updatedAt: t.clock.now(),
+      })
+      .execute()
+    const withCall = await officer.get(`/cases/${alert.caseId}`)
+    expect(load(withCall.body)('#contacts + table').text()).toContain('Agency nurses booked for three nights')
     // The location page shows its open case and RAG.
     const location = await officer.get(`/locations/${ids['Elm House']}`)
     expect(location.body).toContain(`/cases/${alert.caseId}`)

@@ -8,6 +8,7 @@ import {
   worklistFilterNames,
   worklistFilters,
 } from '../../domain/casework/casework.rules.ts'
+import { contactMethodNames, mayRecordContacts } from '../../domain/contact-log/contact-log.rules.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
@@ -17,8 +18,12 @@ import type { CaseworkService } from './casework.service.ts'
 
 const pageSize = 25
 
-// Contact follow-ups due, from the contact log, when that module is wired in.
+// Contact follow-ups due, and a location's contacts, from the contact log.
 export type FollowUpsDue = (actor: Actor) => Promise<unknown>
+export type ContactsForLocation = (
+  actor: Actor,
+  locationId: string,
+) => Promise<{ contactAt: Date; state: string }[] | null>
 
 type Params = { Params: { id: string } }
 type ActionParams = { Params: { id: string; actionId: string } }
@@ -43,7 +48,7 @@ const sourceWords: Record<string, string> = {
 
 export async function caseworkRoutes(
   app: FastifyInstance,
-  deps: { casework: CaseworkService; followUpsDue?: FollowUpsDue },
+  deps: { casework: CaseworkService; followUpsDue?: FollowUpsDue; contactsForLocation?: ContactsForLocation },
 ) {
   const { casework } = deps
   app.addHook('preHandler', requireSignIn)
@@ -93,7 +98,17 @@ export async function caseworkRoutes(
     const found = await casework.getCase(actor, id)
     if (!found) throw notFound()
     const errors = extra.errors
+    // Calls, visits and e-mails with the location since the case opened (and any planned), so the
+    // owner sees what was agreed beside the alerts.
+    const contacts = deps.contactsForLocation
+      ? ((await deps.contactsForLocation(actor, found.location.id)) ?? []).filter(
+          (c) => c.contactAt >= found.case.openedAt || c.state === 'planned',
+        )
+      : null
     return reply.code(extra.status ?? 200).render('casework/views/case.njk', {
+      contacts,
+      contactMethodNames,
+      mayRecordContacts: mayRecordContacts(actor),
       pageTitle: `Case: ${found.location.name}`,
       ...found,
       age: timeAgo(found.case.openedAt, casework.now()),
