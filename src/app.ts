@@ -11,6 +11,7 @@ import { contactLogRoutes } from './modules/contact-log/contact-log.routes.ts'
 import { dashboardRoutes } from './modules/dashboards/dashboard.routes.ts'
 import { cqcImportRoutes } from './modules/directory/cqc-import.routes.ts'
 import { directoryRoutes } from './modules/directory/directory.routes.ts'
+import { riskRulesRoutes } from './modules/early-warning/risk-rules.routes.ts'
 import { enquiryRoutes } from './modules/enquiries/enquiries.routes.ts'
 import { homeRoutes } from './modules/home/home.routes.ts'
 import { completenessRoutes } from './modules/returns/completeness.routes.ts'
@@ -92,5 +93,6 @@ export async function createApp(
     followUpsDue: (actor) => services.contactLog.followUpsDue(actor),
     contactsForLocation: (actor, locationId) => services.contactLog.listForLocation(actor, locationId),
   })
+  await app.register(riskRulesRoutes, { riskRules: services.riskRules })
   return app
 }

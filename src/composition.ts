@@ -18,11 +18,12 @@ import {
 } from './modules/comms/mail-transports.ts'
 import { createOutboxService } from './modules/comms/outbox.service.ts'
 import { createContactLogService } from './modules/contact-log/contact-log.service.ts'
+import { createDashboardService } from './modules/dashboards/dashboard.service.ts'
+import { createDashboardExportService } from './modules/dashboards/exports.service.ts'
 import { createCqcImportService } from './modules/directory/cqc-import.service.ts'
 import { createDirectoryService } from './modules/directory/directory.service.ts'
 import { createLocationEditService } from './modules/directory/location-edit.service.ts'
-import { createDashboardService } from './modules/dashboards/dashboard.service.ts'
-import { createDashboardExportService } from './modules/dashboards/exports.service.ts'
+import { createRiskRulesService } from './modules/early-warning/risk-rules.service.ts'
 import { createEnquiryService } from './modules/enquiries/enquiries.service.ts'
 import { createCompletenessService } from './modules/returns/completeness.service.ts'
 import { createReturnsService } from './modules/returns/returns.service.ts'
@@ -54,6 +55,7 @@ export function buildServices(deps: {
     contactLog: createContactLogService({ db, clock }),
     enquiries: createEnquiryService({ db, clock, baseUrl: config.baseUrl }),
     casework: createCaseworkService({ db, clock }),
+    riskRules: createRiskRulesService({ db, clock }),
     dashboards: createDashboardService({ db, clock }),
     dashboardExports: createDashboardExportService({ db }),
   }

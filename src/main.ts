@@ -6,6 +6,7 @@ import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/s
 import { startScheduler } from './jobs/scheduler.ts'
 import { notifyNewRedAlerts } from './modules/casework/alert-notifications.ts'
 import { sendDueEmails } from './modules/comms/outbox-sender.ts'
+import { recomputeAll } from './modules/early-warning/risk-rules.service.ts'
 import { sendReturnReminders } from './modules/returns/completeness.service.ts'
 
 // Log lines carry the path with any secret link token masked, never query strings or bodies.
@@ -48,6 +49,14 @@ export async function serve(config: Config = loadConfig()) {
         lockKey: 7_002,
         intervalSeconds: 300,
         run: (db) => sendReturnReminders(db, services.clock, config.baseUrl),
+      },
+      {
+        // Time-based risk rules (no return for 2 periods) and windows that move on (cases in 14 days):
+        // every location's rules again, writing only what changed. Returns trigger their own recompute.
+        name: 'risk-recompute',
+        lockKey: 7_005,
+        intervalSeconds: 900,
+        run: (db) => recomputeAll(db, services.clock),
       },
       {
         // New red alerts to their owning team: one e-mail per recipient per run, however many fired.

@@ -1,4 +1,5 @@
 import { mayRecordContacts } from '../domain/contact-log/contact-log.rules.ts'
+import { mayManageRiskRules } from '../domain/early-warning/rules.ts'
 import { mayAskEnquiries, mayReadEnquiries } from '../domain/enquiries/enquiry.rules.ts'
 import { type Actor, can } from '../domain/policy.ts'
 import { maySeeDashboard } from '../modules/dashboards/dashboard.service.ts'
@@ -30,6 +31,7 @@ export function navigationFor(actor: Actor | null, currentPath: string): Navigat
   if (can(actor, 'users:manage')) items.push({ href: paths.admin.users(), text: 'Users' })
   if (can(actor, 'organisations:manage'))
     items.push({ href: paths.admin.organisations(), text: 'Organisations' })
+  if (mayManageRiskRules(actor)) items.push({ href: paths.riskRules.list(), text: 'Risk rules' })
   if (can(actor, 'audit:read')) items.push({ href: paths.admin.audit(), text: 'Audit' })
   if (can(actor, 'outbox:read')) items.push({ href: paths.admin.outbox(), text: 'Outbox' })
   return items.map((item) => ({

@@ -308,6 +308,12 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/cases/:id/alerts/:alertId/resolve': () => ids.caseB!,
     '/cases/:id/close': () => ids.caseB!,
     '/locations/:id/intelligence': () => ids.locationB!,
+    // Risk rules are the install's, not a provider's: a provider manager may not read or change any.
+    '/risk-rules/:id': () => 'ppe-red',
+    '/risk-rules/:id/edit': () => 'ppe-red',
+    '/risk-rules/:id/preview': () => 'ppe-red',
+    '/risk-rules/:id/disable': () => 'ppe-red',
+    '/risk-rules/:id/enable': () => 'ppe-red',
   }
   // Links sent by e-mail carry a secret token, not an id; they are tested in the invitation tests.
   const tokenRoutes = ['/accept-invitation/:token', '/reset-password/:token']
@@ -406,7 +412,9 @@ describe.each(engines)('access scoping on %s', (engine) => {
     const manager = new TestClient(t.app)
     await manager.signIn(emails.managerA!)
     expect((await manager.get('/dashboard')).statusCode).toBe(403)
-    expect((await manager.get('/dashboard/exports/returns.csv?from=2020-04-01&to=2020-04-14')).statusCode).toBe(403)
+    expect(
+      (await manager.get('/dashboard/exports/returns.csv?from=2020-04-01&to=2020-04-14')).statusCode,
+    ).toBe(403)
     expect((await manager.get(`/locations/${ids.locationA}/overview`)).statusCode).toBe(200)
   })
 

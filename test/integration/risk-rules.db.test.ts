@@ -1,3 +1,4 @@
+import { load } from 'cheerio'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { evaluate } from '../../src/domain/early-warning/condition.ts'
@@ -10,9 +11,10 @@ import {
   measuresForLocations,
   recomputeRisk,
 } from '../../src/modules/early-warning/risk-recompute.ts'
+import { recomputeAll } from '../../src/modules/early-warning/risk-rules.service.ts'
 import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
 import { fullReturn } from '../support/returns.fixture.ts'
-import { buildTestApp, type TestApp } from '../support/test-app.ts'
+import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
 import { engines } from '../support/test-database.ts'
 
 // A return with no worries in it: enough PPE, few absences, no cases, no deaths, no help asked for.
@@ -167,16 +169,16 @@ describe.each(engines)('risk rules on %s', (engine) => {
     await t.services.returns.submit(manager, home, calm)
     // 21 April after 11:00: one period missed.
     t.clock.set(new Date('2020-04-21T12:00:00Z'))
-    await recomputeRisk(t.database.db, t.clock.now())
+    await recomputeAll(t.database.db, t.clock)
     expect(await openAlerts(home)).toEqual([])
     // 22 April after 11:00: two missed.
     t.clock.set(new Date('2020-04-22T12:00:00Z'))
-    await recomputeRisk(t.database.db, t.clock.now())
+    await recomputeAll(t.database.db, t.clock)
     const [late] = await openAlerts(home)
     expect(late).toMatchObject({ alertKey: 'no-return', severity: 'amber' })
     expect(late!.evidence).toMatchObject({ periodsWithoutReturn: 2 })
     t.clock.set(new Date('2020-04-23T12:00:00Z'))
-    await recomputeRisk(t.database.db, t.clock.now())
+    await recomputeAll(t.database.db, t.clock)
     const [later] = await openAlerts(home)
     expect(later!.id).toBe(late!.id)
     expect(later!.evidence).toMatchObject({ periodsWithoutReturn: 3 })
@@ -358,5 +360,159 @@ describe.each(engines)('risk rules on %s', (engine) => {
       }),
       { numRuns: 12 },
     )
+  })
+  describe('the rules admin page', () => {
+    let adminEmail: string
+    let officerEmail: string
+    const homes: Record<string, string> = {}
+
+    beforeAll(async () => {
+      const db = t.database.db
+      adminEmail = (await createUser(db, council, 'admin')).email
+      officerEmail = (await createUser(db, council, 'council_officer')).email
+      t.clock.set(new Date('2020-07-01T09:00:00Z'))
+      for (const [name, gloves] of [
+        ['Ash Preview', '1'],
+        ['Beech Preview', '4'],
+        ['Cedar Preview', '5'],
+        ['Damson Preview', '9'],
+      ] as const) {
+        homes[name] = await createLocation(db, provider, council, { name })
+        expect(
+          (await t.services.returns.submit(manager, homes[name]!, { ...calm, ppeDaysGloves: gloves })).ok,
+        ).toBe(true)
+      }
+    })
+
+    const signedIn = async (email: string) => {
+      const client = new TestClient(t.app)
+      await client.signIn(email)
+      return client
+    }
+    const snapshot = async () => ({
+      versions: await t.database.db.selectFrom('riskRuleVersions').selectAll().orderBy('id').execute(),
+      alerts: await t.database.db
+        .selectFrom('alerts')
+        .select(['id', 'status', 'alertKey'])
+        .orderBy('id')
+        .execute(),
+    })
+
+    it('refuses an invalid condition with a message naming the problem, and changes nothing', async () => {
+      const admin = await signedIn(adminEmail)
+      const before = await snapshot()
+      const form = {
+        name: 'PPE runs out within 3 days',
+        condition: 'ppe_day < 3',
+        severity: 'red',
+        message: 'Low',
+      }
+      const preview = await admin.get(`/risk-rules/ppe-red/preview?${new URLSearchParams(form)}`)
+      expect(preview.statusCode).toBe(400)
+      const $ = load(preview.body)
+      expect($('.govuk-error-summary').text()).toContain(
+        "Unknown measure 'ppe_day' — did you mean 'lowest_ppe_days'?",
+      )
+      expect($('#condition-error').text()).toContain("Unknown measure 'ppe_day'")
+      await admin.get('/risk-rules/ppe-red/edit')
+      const saved = await admin.post('/risk-rules/ppe-red', { ...form, condition: 'lowest_ppe_days <' })
+      expect(saved.statusCode).toBe(400)
+      expect(load(saved.body)('.govuk-error-summary').text()).toContain("Expected a number after '<'")
+      expect(await snapshot()).toEqual(before)
+    })
+
+    it('previews the locations a change would flag, and saving flags exactly those, as a new audited version', async () => {
+      const admin = await signedIn(adminEmail)
+      const form = {
+        name: 'PPE runs out within 5 days',
+        condition: 'lowest_ppe_days <  5',
+        severity: 'red',
+        message: 'Low stock',
+        changeNote: 'Longer lead times from suppliers',
+      }
+      const preview = await admin.get(`/risk-rules/ppe-red/preview?${new URLSearchParams(form)}`)
+      expect(preview.statusCode).toBe(200)
+      const $ = load(preview.body)
+      const previewed = $('tbody tr td:first-child')
+        .map((_, el) => $(el).text().trim())
+        .get()
+        .filter((n) => n.endsWith('Preview'))
+      expect(previewed).toEqual(['Ash Preview', 'Beech Preview'])
+      const total = Number(/would flag (?:these )?(\d+) location/.exec($('h2#flagged').text())?.[1])
+      const saved = await admin.post('/risk-rules/ppe-red', form)
+      expect(saved.statusCode).toBe(303)
+      const flagged = await t.database.db
+        .selectFrom('alerts')
+        .innerJoin('locations', 'locations.id', 'alerts.locationId')
+        .select('locations.name')
+        .where('alerts.alertKey', '=', 'ppe-red')
+        .where('alerts.status', '=', 'open')
+        .orderBy('locations.name')
+        .execute()
+      expect(flagged.length).toBe(total)
+      expect(flagged.map((f) => f.name).filter((n) => n.endsWith('Preview'))).toEqual(previewed)
+      const versions = await t.database.db
+        .selectFrom('riskRuleVersions')
+        .selectAll()
+        .where('ruleKey', '=', 'ppe-red')
+        .orderBy('version')
+        .execute()
+      expect(versions.map((v) => [v.version, v.isCurrent, v.condition])).toEqual([
+        [1, false, 'lowest_ppe_days < 3'],
+        [2, true, 'lowest_ppe_days < 5'],
+      ])
+      const audit = await t.database.db
+        .selectFrom('auditEvents')
+        .selectAll()
+        .where('action', '=', 'risk-rule-changed')
+        .executeTakeFirstOrThrow()
+      expect(audit.entityId).toBe(versions[1]!.id)
+      const page = load((await admin.get(saved.headers.location!)).body)
+      expect(page('table').text()).toContain('Longer lead times from suppliers')
+      expect(page('table').text()).toContain('lowest_ppe_days < 3')
+    })
+
+    it('adds a rule and turns one off, whose open alerts then resolve', async () => {
+      const admin = await signedIn(adminEmail)
+      await admin.get('/risk-rules/new')
+      const added = await admin.post('/risk-rules/new', {
+        ruleKey: 'gloves-watch',
+        name: 'Watch gloves',
+        condition: 'lowest_ppe_days < 6 and help_requested = no',
+        severity: 'amber',
+        message: 'Keep an eye on it',
+      })
+      expect(added.statusCode).toBe(303)
+      const open = () =>
+        t.database.db
+          .selectFrom('alerts')
+          .select(['locationId', 'status', 'resolutionNote'])
+          .where('alertKey', '=', 'gloves-watch')
+          .execute()
+      expect((await open()).filter((a) => a.status === 'open').length).toBeGreaterThanOrEqual(3)
+      await admin.get('/risk-rules/gloves-watch')
+      expect((await admin.post('/risk-rules/gloves-watch/disable', {})).statusCode).toBe(303)
+      const after = await open()
+      expect(after.every((a) => a.status === 'resolved')).toBe(true)
+      expect(after[0]!.resolutionNote).toBe('Resolved because the rule was disabled')
+      const again = await admin.post('/risk-rules/new', {
+        ruleKey: 'gloves-watch',
+        name: 'Again',
+        condition: 'help_requested',
+        severity: 'amber',
+        message: 'x',
+      })
+      expect(again.statusCode).toBe(400)
+      expect(again.body).toContain('There is already a rule with the key gloves-watch')
+    })
+
+    it('lets officers read the rules but not change them', async () => {
+      const officer = await signedIn(officerEmail)
+      expect((await officer.get('/risk-rules')).statusCode).toBe(200)
+      expect((await officer.get('/risk-rules/ppe-red')).statusCode).toBe(200)
+      expect((await officer.get('/risk-rules/ppe-red/edit')).statusCode).toBe(404)
+      expect((await officer.post('/risk-rules/ppe-red/disable', {})).statusCode).toBe(404)
+      expect((await officer.get('/risk-rules/new')).statusCode).toBe(403)
+    })
   })
 })

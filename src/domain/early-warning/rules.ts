@@ -46,6 +46,7 @@ export function validateRule(
         field: 'ruleKey',
         message: 'The rule key must start with a letter and use only lower-case letters, digits and hyphens',
       })
+    else if (key === 'new') errors.push({ field: 'ruleKey', message: 'The rule key cannot be new' })
     else if (options.existingKeys?.includes(key))
       errors.push({ field: 'ruleKey', message: `There is already a rule with the key ${key}` })
   }
@@ -286,3 +287,12 @@ export const defaultRules: readonly Omit<RiskRule, 'versionId' | 'enabled'>[] = 
     message: 'The latest return asks for help. Contact the location about what it needs.',
   },
 ]
+
+// Administrators (of a council or a region) change the rules; officers who work alerts may read them.
+export function mayManageRiskRules(actor: { role: string }): boolean {
+  return actor.role === 'admin'
+}
+
+export function mayReadRiskRules(actor: { role: string }): boolean {
+  return actor.role === 'admin' || actor.role === 'council_officer' || actor.role === 'partner_officer'
+}

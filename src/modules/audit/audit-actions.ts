@@ -54,6 +54,10 @@ export const AuditAction = {
   faqEntryCreated: 'faq-entry-created',
   faqEntryChanged: 'faq-entry-changed',
   settingChanged: 'setting-changed',
+  riskRuleCreated: 'risk-rule-created',
+  riskRuleChanged: 'risk-rule-changed',
+  riskRuleDisabled: 'risk-rule-disabled',
+  riskRuleEnabled: 'risk-rule-enabled',
 } as const
 
 export type AuditActionName = (typeof AuditAction)[keyof typeof AuditAction]

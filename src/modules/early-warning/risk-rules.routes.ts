@@ -1,0 +1,173 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { measureDefinitions } from '../../domain/early-warning/measures.ts'
+import {
+  mayManageRiskRules,
+  mayReadRiskRules,
+  type RuleDraft,
+  type RuleFieldError,
+} from '../../domain/early-warning/rules.ts'
+import { forbidden, notFound } from '../../web/errors.ts'
+import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
+import { paths } from '../../web/paths.ts'
+import { requireSignIn, signedInActor } from '../../web/session.ts'
+import type { RiskRulesService } from './risk-rules.service.ts'
+
+const pageSize = 25
+const fieldOrder = ['ruleKey', 'name', 'condition', 'severity', 'message']
+
+function draftFrom(input: Record<string, unknown>, ruleKey?: string): RuleDraft & { changeNote: string } {
+  return {
+    ruleKey: ruleKey ?? text(input.ruleKey).trim(),
+    name: text(input.name),
+    condition: text(input.condition),
+    severity: text(input.severity),
+    message: text(input.message),
+    changeNote: text(input.changeNote),
+  }
+}
+
+const asErrors = (list: RuleFieldError[]) => Object.fromEntries(list.map((e) => [e.field, e.message]))
+
+// The rules admin: list, a rule with its history, edit or add with a preview before saving, turn off or on.
+// Edit and add forms are GET forms to the preview (nothing changes until "Save"), which posts with CSRF.
+export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules: RiskRulesService }) {
+  const { riskRules } = options
+  app.addHook('preHandler', requireSignIn)
+
+  app.get('/risk-rules', async (request, reply) => {
+    const actor = signedInActor(request)
+    const rules = await riskRules.list(actor)
+    if (!rules) throw forbidden()
+    return reply.render('early-warning/views/risk-rules.njk', {
+      pageTitle: 'Risk rules',
+      rules,
+      mayManage: mayManageRiskRules(actor),
+      measures: measureDefinitions,
+    })
+  })
+
+  function renderForm(
+    reply: FastifyReply,
+    values: RuleDraft & { changeNote: string },
+    options: { isNew: boolean; errors?: RuleFieldError[]; status?: number },
+  ) {
+    const errors = options.errors ? asErrors(options.errors) : undefined
+    return reply.code(options.status ?? 200).render('early-warning/views/risk-rule-form.njk', {
+      pageTitle: options.isNew ? 'Add a risk rule' : `Change the rule: ${values.name || values.ruleKey}`,
+      isNew: options.isNew,
+      values,
+      errors,
+      errorList: errors ? errorSummary(errors, fieldOrder) : undefined,
+      measures: measureDefinitions,
+    })
+  }
+
+  async function renderPreview(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    draft: RuleDraft & { changeNote: string },
+    isNew: boolean,
+  ) {
+    const actor = signedInActor(request)
+    const page = pageNumber((request.query as Record<string, unknown>).page)
+    const result = await riskRules.preview(actor, draft, { isNew, page, pageSize })
+    if (!result) throw notFound()
+    if (!result.ok) return renderForm(reply, draft, { isNew, errors: result.errors, status: 400 })
+    const base = isNew ? paths.riskRules.newPreview() : paths.riskRules.preview(draft.ruleKey)
+    const query = {
+      ...(isNew ? { ruleKey: draft.ruleKey } : {}),
+      name: draft.name,
+      condition: draft.condition,
+      severity: draft.severity,
+      message: draft.message,
+      changeNote: draft.changeNote,
+    }
+    return reply.render('early-warning/views/risk-rule-preview.njk', {
+      pageTitle: 'Check the rule before saving it',
+      isNew,
+      draft,
+      result,
+      pagination: pagination(base, query, page, pageSize, result.total),
+      changeHref: `${isNew ? paths.riskRules.new() : paths.riskRules.edit(draft.ruleKey)}?${new URLSearchParams(query).toString()}`,
+    })
+  }
+
+  app.get('/risk-rules/new', async (request, reply) => {
+    if (!mayManageRiskRules(signedInActor(request))) throw forbidden()
+    const query = request.query as Record<string, unknown>
+    return renderForm(
+      reply,
+      { ...draftFrom(query), severity: text(query.severity) || 'amber' },
+      { isNew: true },
+    )
+  })
+
+  app.get('/risk-rules/new/preview', async (request, reply) => {
+    if (!mayManageRiskRules(signedInActor(request))) throw forbidden()
+    return renderPreview(request, reply, draftFrom(request.query as Record<string, unknown>), true)
+  })
+
+  app.post('/risk-rules/new', async (request, reply) => {
+    const actor = signedInActor(request)
+    if (!mayManageRiskRules(actor)) throw forbidden()
+    const draft = draftFrom(request.body as Record<string, unknown>)
+    const saved = await riskRules.save(actor, draft, { isNew: true })
+    if (!saved.ok && 'errors' in saved)
+      return renderForm(reply, draft, { isNew: true, errors: saved.errors, status: 400 })
+    if (!saved.ok) throw notFound()
+    return reply.redirect(`${paths.riskRules.rule(saved.ruleKey)}?saved=${saved.version}`, 303)
+  })
+
+  app.get('/risk-rules/:id', async (request, reply) => {
+    const actor = signedInActor(request)
+    const { id } = request.params as { id: string }
+    const rule = await riskRules.get(actor, id)
+    if (!rule) throw notFound()
+    return reply.render('early-warning/views/risk-rule.njk', {
+      pageTitle: rule.current.name,
+      rule,
+      mayManage: mayManageRiskRules(actor),
+      savedVersion: text((request.query as Record<string, unknown>).saved),
+    })
+  })
+
+  app.get('/risk-rules/:id/edit', async (request, reply) => {
+    const actor = signedInActor(request)
+    const { id } = request.params as { id: string }
+    const rule = mayManageRiskRules(actor) ? await riskRules.get(actor, id) : null
+    if (!rule) throw notFound()
+    const query = request.query as Record<string, unknown>
+    // Coming back from the preview with "Change" keeps what was typed.
+    const values = query.condition !== undefined ? draftFrom(query, id) : { ...rule.current, changeNote: '' }
+    return renderForm(reply, values, { isNew: false })
+  })
+
+  app.get('/risk-rules/:id/preview', async (request, reply) => {
+    const { id } = request.params as { id: string }
+    if (!mayReadRiskRules(signedInActor(request))) throw notFound()
+    return renderPreview(request, reply, draftFrom(request.query as Record<string, unknown>, id), false)
+  })
+
+  app.post('/risk-rules/:id', async (request, reply) => {
+    const actor = signedInActor(request)
+    const { id } = request.params as { id: string }
+    const draft = draftFrom(request.body as Record<string, unknown>, id)
+    const saved = await riskRules.save(actor, draft, { isNew: false })
+    if (!saved.ok && 'errors' in saved)
+      return renderForm(reply, draft, { isNew: false, errors: saved.errors, status: 400 })
+    if (!saved.ok) throw notFound()
+    return reply.redirect(`${paths.riskRules.rule(saved.ruleKey)}?saved=${saved.version}`, 303)
+  })
+
+  for (const [action, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const)
+    app.post(`/risk-rules/:id/${action}`, async (request, reply) => {
+      const actor = signedInActor(request)
+      const { id } = request.params as { id: string }
+      const saved = await riskRules.setEnabled(actor, id, enabled)
+      if (!saved.ok) throw notFound()
+      return reply.redirect(`${paths.riskRules.rule(saved.ruleKey)}?saved=${saved.version}`, 303)
+    })
+}
