@@ -5,6 +5,7 @@ import { hashPassword } from '../../modules/access/credentials.ts'
 import { recordAudit } from '../../modules/audit/audit.repository.ts'
 import { AuditAction } from '../../modules/audit/audit-actions.ts'
 import type { Db } from '../database.ts'
+import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
 import { loadDemoReturns } from './demo-returns.ts'
 
@@ -340,6 +341,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     }
     // The contact log, enquiries and FAQ need the demo users to exist.
     await loadDemoContacts(trx, now)
+    // A few cases on the worklist: intelligence from partners, owned, passed on and unowned.
+    await loadDemoCasework(trx, now)
     const summary = {
       returns,
       locations: locations.length,
