@@ -45,17 +45,24 @@ export function keyMeasures(latest: StoredReturn) {
   return derivedMeasures(latest.values as ReturnValues)
 }
 
-// The location's key measures over the last 12 weeks, one point per day it reported.
+// The location's key measures over the last 12 weeks: a point a week, on the same days as the
+// dashboard's trends, from its latest return in the 7 days to each (none: a gap).
 export function locationCharts(
   locationId: string,
   returns: readonly { periodStart: string; values: unknown }[],
   day: string,
   label: (iso: string) => string,
 ) {
-  const byDay = new Map(returns.map((r) => [r.periodStart, derivedMeasures(r.values as ReturnValues)]))
-  const first = trendDays(day)[0]!
-  const days: string[] = []
-  for (let d = first; d <= day; d = addDaysToIsoDate(d, 1)) if (byDay.has(d)) days.push(d)
+  const latestIn = (d: string) =>
+    returns
+      .filter((r) => r.periodStart <= d && r.periodStart > addDaysToIsoDate(d, -7))
+      .sort((a, b) => b.periodStart.localeCompare(a.periodStart))[0]
+  const byDay = new Map<string, ReturnType<typeof derivedMeasures> | null>()
+  const days = trendDays(day)
+  for (const d of days) {
+    const r = latestIn(d)
+    byDay.set(d, r ? derivedMeasures(r.values as ReturnValues) : null)
+  }
   const series = [
     {
       key: 'ppe',
@@ -84,7 +91,10 @@ export function locationCharts(
   ]
   return series
     .map((s) => {
-      const points = days.map((d) => ({ day: d, label: label(d), value: s.get(byDay.get(d)!) }))
+      const points = days.map((d) => {
+        const m = byDay.get(d)
+        return { day: d, label: label(d), value: m ? s.get(m) : null }
+      })
       return {
         key: s.key,
         title: s.title,
@@ -94,9 +104,9 @@ export function locationCharts(
         svg: svgChart(points, {
           id: `location-${locationId.slice(0, 8)}-${s.key}`,
           title: `${s.title}, returns in the 12 weeks to ${label(day)}`,
-          description: `${s.title} in each return this location sent`,
+          description: `${s.title} in this location’s latest return in the 7 days to each date`,
           unit: s.unit,
-          kind: 'line',
+          kind: s.unit === '%' || s.unit === 'days' ? 'line' : 'bar',
         }),
       }
     })
