@@ -163,6 +163,19 @@ describe('evidence and digests', () => {
     expect(describeEvidence({ lowestPpeDays: 1, lowestPpeItem: 'gloves' })).toEqual([
       'Gloves: 1 day of stock left',
     ])
+    expect(
+      describeEvidence({
+        helpRequested: true,
+        helpRequestedKinds: ['ppe', 'staffing'],
+        suspectedCases14Days: 2,
+        returnId: 'r1',
+        returnPeriodStart: '2020-04-14',
+      }),
+    ).toEqual([
+      'The provider asked for help with: PPE, Staffing',
+      '2 new suspected COVID-19 cases in the last 14 days',
+      'From the return for the period starting 14 April 2020',
+    ])
     expect(describeEvidence({ trackerStatus: 'red', staffAbsentCovid: 4, blank: null })).toEqual([
       'Status on the national capacity tracker: red',
       'Staff absent covid: 4',

@@ -1,4 +1,5 @@
 import type { Actor } from '../policy.ts'
+import { helpKinds } from '../returns/dataset.ts'
 
 // Casework: who may work a location's case, how its status moves, how the worklist is ordered and how
 // new red alerts are grouped into one e-mail per recipient. Pure: no I/O, the clock is passed in.
@@ -213,10 +214,23 @@ const evidenceWords: Record<string, (v: unknown, all: Record<string, unknown>) =
   newConfirmedCases14Days: (v) =>
     `${v} new confirmed COVID-19 ${v === 1 ? 'case' : 'cases'} in the last 14 days`,
   suspectedCases: (v) => `${v} suspected ${v === 1 ? 'case' : 'cases'}`,
+  suspectedCases14Days: (v) =>
+    `${v} new suspected COVID-19 ${v === 1 ? 'case' : 'cases'} in the last 14 days`,
   deaths7Days: (v) => `${v} ${v === 1 ? 'death' : 'deaths'} in the last 7 days`,
   vacancies: (v) => `${v} vacant ${v === 1 ? 'bed' : 'beds'}`,
   admissionsClosed: (v) => (v ? 'Closed to admissions' : 'Open to admissions'),
-  helpRequested: (v) => (v ? 'The provider asked for help' : null),
+  helpRequested: (v, all) => {
+    if (!v) return 'The provider did not ask for help'
+    const kinds = Array.isArray(all.helpRequestedKinds)
+      ? all.helpRequestedKinds.map((k) => helpKinds.find((h) => h.value === k)?.label ?? String(k))
+      : []
+    return kinds.length
+      ? `The provider asked for help with: ${kinds.join(', ')}`
+      : 'The provider asked for help'
+  },
+  helpRequestedKinds: () => null,
+  returnId: () => null,
+  returnPeriodStart: (v) => `From the return for the period starting ${longDate(String(v))}`,
   periodsWithoutReturn: (v) => `No return for ${v} ${v === 1 ? 'period' : 'periods'}`,
   trackerStatus: (v) => `Status on the national capacity tracker: ${String(v)}`,
   trackerUpdatedOn: (v) => `Tracker last updated by the provider on ${String(v)}`,
@@ -225,6 +239,17 @@ const evidenceWords: Record<string, (v: unknown, all: Record<string, unknown>) =
   report: (v) => `What was reported: ${String(v)}`,
   reportedByOrganisationId: () => null,
   recordedBy: (v) => `Recorded by ${String(v)}`,
+}
+
+// "2020-04-14" → "14 April 2020"; anything else as it is.
+function longDate(iso: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${iso}T00:00:00Z`))
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
