@@ -506,6 +506,25 @@ describe.each(engines)('risk rules on %s', (engine) => {
       expect(again.body).toContain('There is already a rule with the key gloves-watch')
     })
 
+    it('shows the RAG, in words, wherever the location appears', async () => {
+      const officer = await signedIn(officerEmail)
+      const list = load((await officer.get('/locations?search=Preview')).body)
+      const rowOf = (name: string) => list('tbody tr').filter((_, el) => list(el).text().includes(name))
+      expect(rowOf('Ash Preview').find('.govuk-tag').text().trim()).toBe('Red')
+      expect(rowOf('Damson Preview').find('.govuk-tag').text().trim()).toBe('Green')
+      const page = await officer.get(`/locations/${homes['Ash Preview']}`)
+      expect(load(page.body)('.govuk-tag--red').first().text().trim()).toBe('Red')
+      const providerHome = new TestClient(t.app)
+      const providerUser = await createUser(t.database.db, manager.organisationId, 'provider_manager')
+      await providerHome.signIn(providerUser.email)
+      const home = load((await providerHome.get('/')).body)
+      const ash = home('tbody tr').filter((_, el) => home(el).text().includes('Ash Preview'))
+      expect(ash.text()).toContain('Red')
+      expect(
+        load((await providerHome.get(`/locations/${homes['Ash Preview']}`)).body)('main').text(),
+      ).toContain('Red')
+    })
+
     it('lets officers read the rules but not change them', async () => {
       const officer = await signedIn(officerEmail)
       expect((await officer.get('/risk-rules')).statusCode).toBe(200)

@@ -92,7 +92,10 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
     const direction = filter.order === 'desc' ? 'desc' : 'asc'
     const locations = await query
       .innerJoin('providers', 'providers.id', 'locations.providerId')
+      // RAG: the worst open alert; a location with no row has never had one, so is green.
+      .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
       .select([
+        'locationRisk.rag',
         'locations.id',
         'locations.name',
         'locations.postcode',
@@ -177,7 +180,8 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
       .innerJoin('providers', 'providers.id', 'locations.providerId')
       .leftJoin('organisations as council', 'council.id', 'locations.councilId')
       .selectAll('locations')
-      .select(['providers.name as providerName', 'council.name as councilName'])
+      .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
+      .select(['providers.name as providerName', 'council.name as councilName', 'locationRisk.rag'])
       .where('locations.id', '=', id)
       .executeTakeFirst()
     if (!location) return null

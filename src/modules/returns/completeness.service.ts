@@ -96,6 +96,13 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
           .orderBy('returnChases.recordedAt', 'desc')
           .execute()
       : []
+    const risks = missingIds.size
+      ? await db
+          .selectFrom('locationRisk')
+          .select(['locationId', 'rag'])
+          .where('locationId', 'in', [...missingIds])
+          .execute()
+      : []
     const reminders = missingIds.size
       ? await db
           .selectFrom('returnReminders')
@@ -113,6 +120,7 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
           ...e,
           chases: chases.filter((c) => c.locationId === e.id),
           remindedAt: reminders.find((r) => r.locationId === e.id)?.sentAt ?? null,
+          rag: risks.find((r) => r.locationId === e.id)?.rag ?? 'green',
         })),
     }
   }

@@ -129,10 +129,11 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     if (actor.role !== 'provider_manager') return []
     const locations = await db
       .selectFrom('locations')
-      .select(['id', 'name', 'serviceType'])
+      .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
+      .select(['locations.id', 'locations.name', 'locations.serviceType', 'locationRisk.rag'])
       .where(locationVisible(locationScope(actor)))
-      .where('status', '=', 'open')
-      .orderBy('name')
+      .where('locations.status', '=', 'open')
+      .orderBy('locations.name')
       .execute()
     const now = clock.now()
     const rows = []
