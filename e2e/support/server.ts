@@ -7,22 +7,24 @@ import { loadConfig } from '../../src/config.ts'
 import { createDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadDemoCounty } from '../../src/db/seed/demo-county.ts'
-import { systemClock } from '../../src/domain/clock.ts'
+import { type Clock, systemClock } from '../../src/domain/clock.ts'
 
 export type E2eServer = { baseUrl: string; close: () => Promise<void> }
 
 // The real app, in-process, on an in-memory database seeded with a small demo county.
 // 200 locations keeps start-up to a few seconds while every page still has rows to show.
-export async function startServer(): Promise<E2eServer> {
+// A suite that needs time to pass (tomorrow's return, say) passes its own clock; the rest use the system's.
+export async function startServer(options: { clock?: Clock } = {}): Promise<E2eServer> {
+  const clock = options.clock ?? systemClock
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-e2e-'))
   const db = createDatabase({ engine: 'pglite', dataDir: null })
   await migrateToLatest(db)
-  await loadDemoCounty(db, systemClock, 200)
+  await loadDemoCounty(db, clock, 200)
   // The suites sign in many times a minute from one address; the default limit would answer 429.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SIGN_IN_RATE_LIMIT: '1000' })
   const services = buildServices({
     db,
-    clock: systemClock,
+    clock,
     config,
     // E-mails stay in the outbox table; nothing leaves the machine.
     mailTransport: { name: 'null', send: async () => {} },
