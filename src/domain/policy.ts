@@ -30,6 +30,9 @@ export type Permission =
   | 'organisations:manage'
   | 'audit:read'
   | 'outbox:read'
+  // Read the worklist and cases; work them (take ownership, pass on, actions, resolve, close).
+  | 'cases:read'
+  | 'cases:work'
 
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
@@ -41,12 +44,22 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'organisations:manage',
     'audit:read',
     'outbox:read',
+    'cases:read',
+    'cases:work',
   ],
-  council_officer: ['locations:read', 'locations:write', 'locations:import', 'contacts:read'],
-  finance_officer: ['locations:read', 'contacts:read'],
-  partner_officer: ['locations:read', 'contacts:read'],
-  viewer: ['locations:read'],
-  regional_viewer: ['locations:read'],
+  council_officer: [
+    'locations:read',
+    'locations:write',
+    'locations:import',
+    'contacts:read',
+    'cases:read',
+    'cases:work',
+  ],
+  finance_officer: ['locations:read', 'contacts:read', 'cases:read'],
+  partner_officer: ['locations:read', 'contacts:read', 'cases:read', 'cases:work'],
+  viewer: ['locations:read', 'cases:read'],
+  regional_viewer: ['locations:read', 'cases:read'],
+  // Providers never see cases: they may hold concerns not yet raised with them.
   provider_manager: ['locations:read'],
 }
 

@@ -17,8 +17,7 @@ export function navigationFor(actor: Actor | null, currentPath: string): Navigat
       text: actor.role === 'provider_manager' ? 'Your locations' : 'Locations',
     })
   }
-  if (actor.role === 'admin' || actor.role === 'council_officer' || actor.role === 'partner_officer')
-    items.push({ href: paths.worklist(), text: 'Worklist' })
+  if (can(actor, 'cases:work')) items.push({ href: paths.worklist(), text: 'Worklist' })
   if (maySeeDashboard(actor)) items.push({ href: paths.dashboard(), text: 'Dashboard' })
   if (actor.role !== 'provider_manager') items.push({ href: paths.completeness(), text: 'Returns' })
   if (actor.role === 'provider_manager' && actor.providerId)

@@ -1,4 +1,4 @@
-import type { Actor } from '../policy.ts'
+import { type Actor, can } from '../policy.ts'
 import { helpKinds } from '../returns/dataset.ts'
 
 // Casework: who may work a location's case, how its status moves, how the worklist is ordered and how
@@ -21,16 +21,14 @@ export type CaseFacts = {
   ownerUserId: string | null
 }
 
-// Officers work cases; viewers, finance officers and regional bodies read them; providers never see them.
-const workingRoles = new Set(['admin', 'council_officer', 'partner_officer'])
-const readingRoles = new Set([...workingRoles, 'finance_officer', 'viewer', 'regional_viewer'])
-
+// The policy decides by role (officers work cases; viewers, finance officers and regional bodies read
+// them; providers never see them); a regional body reads across councils but works none.
 export function mayReadCases(actor: Actor): boolean {
-  return readingRoles.has(actor.role) && actor.role !== 'provider_manager'
+  return can(actor, 'cases:read')
 }
 
 export function mayWorkCases(actor: Actor): boolean {
-  return workingRoles.has(actor.role) && actor.organisationKind !== 'region' && actor.councilIds.length > 0
+  return can(actor, 'cases:work') && actor.organisationKind !== 'region' && actor.councilIds.length > 0
 }
 
 // A council has the duty to the whole market, so its officers may step in on any case in their market;
