@@ -4,6 +4,7 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { hashPassword } from '../../modules/access/credentials.ts'
 import { recordAudit } from '../../modules/audit/audit.repository.ts'
 import { AuditAction } from '../../modules/audit/audit-actions.ts'
+import { recomputeRisk } from '../../modules/early-warning/risk-recompute.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
@@ -343,6 +344,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoContacts(trx, now)
     // A few cases on the worklist: intelligence from partners, owned, passed on and unowned.
     await loadDemoCasework(trx, now)
+    // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
+    await recomputeRisk(trx, now)
     const summary = {
       returns,
       locations: locations.length,
