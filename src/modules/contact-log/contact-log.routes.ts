@@ -120,14 +120,12 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
     const actor = signedInActor(request)
     const contacts = await contactLog.listForLocation(actor, request.params.id)
     if (!contacts) throw notFound()
-    const banner = (await contactLog.recentForLocation(actor, request.params.id))!
-    const location = (await contactLog.formFor(actor, request.params.id))?.location
+    const location = await contactLog.locationFor(actor, request.params.id)
     return reply.render('contact-log/views/location-log.njk', {
       pageTitle: 'Contact log',
       locationId: request.params.id,
       locationName: location?.name ?? contacts[0]?.locationName,
       contacts,
-      banner,
       canRecord: mayRecordContacts(actor),
       ...contactLogNames,
       flash: request.query,

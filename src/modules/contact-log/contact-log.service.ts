@@ -380,6 +380,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
 
   return {
     now: () => clock.now(),
+    locationFor: visibleLocation,
     formFor,
     create,
     get,
