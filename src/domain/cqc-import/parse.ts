@@ -250,9 +250,9 @@ function decodeCsv(content: Buffer): Buffer | string {
   return isUtf8(content) ? content : new TextDecoder('windows-1252').decode(content)
 }
 
-// The parser takes the file in pieces of 1 MB (views of the same bytes, not copies).
+// The parser takes the file in pieces of 64 KB (views of the same bytes, not copies).
 function* pieces(input: Buffer | string): Generator<Buffer | string> {
-  const size = 1 << 20
+  const size = 1 << 16
   for (let i = 0; i < input.length; i += size) {
     yield typeof input === 'string' ? input.slice(i, i + size) : input.subarray(i, i + size)
   }
@@ -358,8 +358,9 @@ const ownershipWords = new Set(['partnership', 'organisation', 'individual', 'nh
 // Checks rows one at a time, remembering each Location ID's first row so that repeats are reported.
 function rowChecker(): (record: RawRecord | ParsedRow) => ParsedRow {
   const firstRowById = new Map<string, number>()
+  const shared = sharedTexts()
   return (record) => {
-    const row = 'outcome' in record ? record : checkRecord(record)
+    const row = 'outcome' in record ? record : checkRecord(record, shared)
     if (row.outcome === 'skip' || 'outcome' in record) return row
     const id = row.outcome === 'location' ? row.location.cqcLocationId : row.cqcLocationId
     if (id === null || !isCqcLocationId(id)) return row
@@ -387,7 +388,34 @@ function rowChecker(): (record: RawRecord | ParsedRow) => ParsedRow {
   }
 }
 
-function checkRecord(record: RawRecord): ParsedRow {
+// Many locations share a council, a town, an owner, a provider and their dates: the rows of one file
+// share one copy of each such text, and each date is read once. (A national file has about 150
+// councils, a few thousand towns and registration dates, one provider to every few locations.)
+type SharedTexts = { text(value: string | null): string | null; date(value: string): string | null }
+
+function sharedTexts(): SharedTexts {
+  const texts = new Map<string, string>()
+  const dates = new Map<string, string | null>()
+  return {
+    text(value) {
+      if (value === null) return null
+      const seen = texts.get(value)
+      if (seen !== undefined) return seen
+      texts.set(value, value)
+      return value
+    },
+    date(value) {
+      let parsed = dates.get(value)
+      if (parsed === undefined) {
+        parsed = parseCqcDate(value)
+        dates.set(value, parsed)
+      }
+      return parsed
+    },
+  }
+}
+
+function checkRecord(record: RawRecord, shared: SharedTexts): ParsedRow {
   const { rowNumber, texts, columns } = record
   const text = (field: CqcField) => texts[field] ?? null
   const columnOf = (field: CqcField) => columns[field] ?? columnNames[field][0]
@@ -455,7 +483,7 @@ function checkRecord(record: RawRecord): ParsedRow {
   const date = (field: CqcField): string | null => {
     const value = text(field)
     if (value === null) return null
-    const parsed = parseCqcDate(value)
+    const parsed = shared.date(value)
     if (parsed === null) {
       problem(
         field,
@@ -489,17 +517,17 @@ function checkRecord(record: RawRecord): ParsedRow {
   const cqcRating = normaliseRating(text('rating'))
   const location: CqcLocation = {
     cqcLocationId: rawId,
-    cqcProviderId: tidy(text('providerId'))?.toUpperCase() ?? null,
-    providerName: tidy(text('providerName')),
-    providerCompaniesHouseNumber: companiesHouseNumber(text('providerCompaniesHouseNumber')),
-    providerOwnership: tidy(text('providerOwnership')),
+    cqcProviderId: shared.text(tidy(text('providerId'))?.toUpperCase() ?? null),
+    providerName: shared.text(tidy(text('providerName'))),
+    providerCompaniesHouseNumber: shared.text(companiesHouseNumber(text('providerCompaniesHouseNumber'))),
+    providerOwnership: shared.text(tidy(text('providerOwnership'))),
     name,
     odsCode: tidy(text('odsCode'))?.toUpperCase() ?? null,
     addressLine1: tidy(text('addressLine1')),
     addressLine2: tidy(text('addressLine2')),
-    town: tidy(text('town')),
+    town: shared.text(tidy(text('town'))),
     postcode: normalisePostcode(text('postcode')),
-    localAuthorityName,
+    localAuthorityName: shared.text(localAuthorityName),
     serviceType: verdict.serviceType,
     registeredBeds: isCareHome(verdict.serviceType) ? beds : null,
     cqcRating,

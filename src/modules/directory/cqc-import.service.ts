@@ -71,9 +71,7 @@ export async function planCqcImport(db: DbOrTransaction, options: ImportOptions,
     const { id, cqcLocationId, ...fields } = row
     existing.push({ id, cqcLocationId: cqcLocationId!, fields })
   }
-  for (let i = 0; i < ids.length; i += 5000) {
-    for (const row of await loadExisting(db, ids.slice(i, i + 5000))) toExisting(row)
-  }
+  for (const row of await loadExisting(db, ids)) toExisting(row)
   if (options.closeMissing) {
     // Only locations the file covers can go missing from it: those in the same area, or all.
     for (const row of await loadExisting(db, null)) {
@@ -96,7 +94,8 @@ function loadExisting(db: DbOrTransaction, ids: string[] | null) {
     .where('cqcLocationId', 'is not', null)
   if (ids) {
     if (ids.length === 0) return Promise.resolve([])
-    query = query.where('cqcLocationId', 'in', ids)
+    // Every ID as one array parameter: one statement and one parameter, however long the file.
+    query = query.where('cqcLocationId', '=', sql<string>`any(${ids}::text[])`)
   } else {
     query = query.where('status', '=', 'open')
   }
@@ -383,30 +382,35 @@ async function upsertProviders(
   }
   const ids = new Map<string, string>()
   const cqcIds = [...wanted.values()].flatMap((l) => (l.cqcProviderId ? [l.cqcProviderId] : []))
-  for (let i = 0; i < cqcIds.length; i += 5000) {
-    const found = await trx
-      .selectFrom('providers')
-      .select(['id', 'cqcProviderId', 'name'])
-      .where('cqcProviderId', 'in', cqcIds.slice(i, i + 5000))
-      .execute()
-    for (const p of found) {
-      ids.set(p.cqcProviderId!, p.id)
-      const named = wanted.get(p.cqcProviderId!)!
-      if (named.providerName && p.name.startsWith('CQC provider ') && named.providerName !== p.name) {
-        await trx
-          .updateTable('providers')
-          .set({ name: named.providerName, updatedAt: stamp })
-          .where('id', '=', p.id)
-          .execute()
-      }
+  const found = cqcIds.length
+    ? await trx
+        .selectFrom('providers')
+        .select(['id', 'cqcProviderId', 'name'])
+        .where('cqcProviderId', '=', sql<string>`any(${cqcIds}::text[])`)
+        .execute()
+    : []
+  for (const p of found) {
+    ids.set(p.cqcProviderId!, p.id)
+    const named = wanted.get(p.cqcProviderId!)!
+    if (named.providerName && p.name.startsWith('CQC provider ') && named.providerName !== p.name) {
+      await trx
+        .updateTable('providers')
+        .set({ name: named.providerName, updatedAt: stamp })
+        .where('id', '=', p.id)
+        .execute()
     }
   }
-  const created: BulkValue[][] = []
+  const created: [id: string, location: CqcLocation][] = []
   for (const [key, l] of wanted) {
     if (ids.has(key)) continue
     const id = randomUUID()
     ids.set(key, id)
-    created.push([
+    created.push([id, l])
+  }
+  await load(
+    'providers',
+    ['id', 'cqc_provider_id', 'name', 'companies_house_number', 'ownership', 'created_at', 'updated_at'],
+    lazily(created, ([id, l]) => [
       id,
       l.cqcProviderId,
       l.providerName ?? (l.cqcProviderId ? `CQC provider ${l.cqcProviderId}` : l.name),
@@ -414,12 +418,7 @@ async function upsertProviders(
       l.providerOwnership,
       stamp,
       stamp,
-    ])
-  }
-  await load(
-    'providers',
-    ['id', 'cqc_provider_id', 'name', 'companies_house_number', 'ownership', 'created_at', 'updated_at'],
-    created,
+    ]),
   )
   return ids
 }
