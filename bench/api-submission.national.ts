@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
@@ -19,10 +20,12 @@ import { type Check, latencySummary, type NationalMeasurement } from './national
 const here = path.dirname(fileURLToPath(import.meta.url))
 const connections = 50
 const rate = 200 // requests per second offered, across the 50 connections
+// Each run uses this many daily locations that have not reported today (about 15,900 in the national
+// data), so three runs a day fit; after that, reseed or wait for tomorrow.
 const defaultCounts = {
-  warmupRequests: 300,
-  measuredRequests: 4_000, // 20 s at 200 per second, in two halves interleaved with the baseline's
-  capacityRequests: 2_000, // unthrottled: how many per second each server manages at most
+  warmupRequests: 200,
+  measuredRequests: 3_000, // 15 s at 200 per second, in two halves, each after the baseline's
+  capacityRequests: 1_000, // unthrottled: how many per second each server manages at most
 }
 
 type Job = { body: string; token: string; userId: string }
@@ -127,6 +130,17 @@ async function candidates(db: Db, today: string, needed: number): Promise<Candid
   return rows.rows
 }
 
+async function notYetReported(db: Db, today: string): Promise<number> {
+  const { rows } = await sql<{ n: string }>`
+    select count(*) as n from locations l
+    where l.status = 'open'
+      and l.service_type in ('care_home_nursing', 'care_home_residential', 'supported_living', 'extra_care')
+      and not exists (select 1 from situation_returns r where r.location_id = l.id and r.period_start = ${today})`.execute(
+    db,
+  )
+  return Number(rows[0]?.n)
+}
+
 function bodiesFor(locations: Candidate[], tokens: Map<string, string>, today: string): Job[] {
   const rng = createRng(4)
   return locations.map((l) => {
@@ -178,16 +192,21 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
       const db = createDatabase({ engine: 'postgres', url: databaseUrl, poolSize: 2 })
       const startedAt = new Date()
       const today = periodContaining('daily', startedAt).start
-      const perServer = warmupRequests + measuredRequests + capacityRequests
       const tokenIds: string[] = []
       const servers: { stop: () => Promise<void> }[] = []
+      // The baseline's rows go as soon as each baseline phase ends, so that the app can then send the
+      // same returns for the same locations. The app's returns stay, as a live service's would: each
+      // run uses locations that have not yet reported today.
+      const dropBaselineRows = () =>
+        sql`delete from situation_returns r where period_start = ${today} and submitted_at >= ${startedAt}
+              and not exists (select 1 from audit_events e where e.entity_type = 'situation-return' and e.entity_id = r.id::text)`.execute(
+          db,
+        )
       try {
-        const all = await candidates(db, today, perServer * 2)
-        const appLocations = all.filter((_, i) => i % 2 === 0)
-        const baselineLocations = all.filter((_, i) => i % 2 === 1)
+        const locations = await candidates(db, today, warmupRequests + measuredRequests + capacityRequests)
         // One token per provider, made as a provider manager would (only the hash is stored).
         const tokens = new Map<string, string>()
-        const tokenRows = [...new Map(appLocations.map((l) => [l.providerId, l.userId]))].map(
+        const tokenRows = [...new Map(locations.map((l) => [l.providerId, l.userId]))].map(
           ([providerId, userId]) => {
             const token = `chub_${newToken()}`
             tokens.set(providerId, token)
@@ -208,55 +227,47 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
             .execute()
           tokenIds.push(...ids.map((r) => r.id))
         }
-        const appJobs = bodiesFor(appLocations, tokens, today)
-        const baselineJobs = bodiesFor(baselineLocations, tokens, today)
-        log(
-          `${appJobs.length} + ${baselineJobs.length} distinct returns for ${today}; ${tokenRows.length} API tokens`,
-        )
+        const jobs = bodiesFor(locations, tokens, today)
+        log(`${jobs.length} distinct returns for ${today}; ${tokenRows.length} API tokens`)
 
         const app = await startServer('app', databaseUrl)
         servers.push(app)
         const baseline = await startServer('baseline', databaseUrl)
         servers.push(baseline)
-        let a = 0
-        let b = 0
-        const take = (jobs: Job[], n: number, from: number) => jobs.slice(from, from + n)
-        await load(baseline.url, take(baselineJobs, warmupRequests, b), 'baseline warm-up', rate)
-        b += warmupRequests
-        await load(app.url, take(appJobs, warmupRequests, a), 'app warm-up', rate)
-        a += warmupRequests
+        let from = 0
+        // The same returns, first through the baseline (then deleted), then through the app.
+        const both = async (n: number, name: string, offered: number | null) => {
+          const slice = jobs.slice(from, from + n)
+          from += n
+          const b = await load(baseline.url, slice, `baseline ${name}`, offered)
+          await dropBaselineRows()
+          const a = await load(app.url, slice, `app ${name}`, offered)
+          return { app: a, baseline: b }
+        }
+        await both(warmupRequests, 'warm-up', rate)
         const appPhases: Phase[] = []
         const baselinePhases: Phase[] = []
         for (const half of [1, 2]) {
-          baselinePhases.push(
-            await load(baseline.url, take(baselineJobs, measuredRequests / 2, b), `baseline ${half}`, rate),
-          )
-          b += measuredRequests / 2
-          appPhases.push(await load(app.url, take(appJobs, measuredRequests / 2, a), `app ${half}`, rate))
-          a += measuredRequests / 2
+          const phase = await both(measuredRequests / 2, String(half), rate)
+          appPhases.push(phase.app)
+          baselinePhases.push(phase.baseline)
           log(
-            `half ${half}: app p95 ${latencySummary(appPhases.at(-1)!.samplesMs).p95Ms} ms, baseline p95 ${latencySummary(baselinePhases.at(-1)!.samplesMs).p95Ms} ms`,
+            `half ${half}: app p95 ${latencySummary(phase.app.samplesMs).p95Ms.toFixed(1)} ms, baseline p95 ${latencySummary(phase.baseline.samplesMs).p95Ms.toFixed(1)} ms (load average ${os.loadavg()[0]!.toFixed(1)})`,
           )
         }
-        const baselineCapacity = await load(
-          baseline.url,
-          take(baselineJobs, capacityRequests, b),
-          'baseline capacity',
-          null,
-        )
-        const appCapacity = await load(app.url, take(appJobs, capacityRequests, a), 'app capacity', null)
+        const capacity = await both(capacityRequests, 'capacity', null)
         await Promise.all(servers.splice(0).map((s) => s.stop()))
 
-        const failed = [...appPhases, appCapacity].find((p) => p.firstError)
-        const appOk = [...appPhases, appCapacity].every((p) => [...p.statuses.keys()].every((s) => s === 201))
+        const appAll = [...appPhases, capacity.app]
+        const failed = appAll.find((p) => p.firstError)
+        const appOk = appAll.every((p) => [...p.statuses.keys()].every((s) => s === 201))
         const saved = await sql<{ n: string }>`
-        select count(*) as n from situation_returns
-        where period_start = ${today} and submitted_at >= ${startedAt} and submitted_by is not null
-          and exists (select 1 from audit_events e where e.entity_type = 'situation-return' and e.entity_id = situation_returns.id::text)`.execute(
+          select count(*) as n from situation_returns r
+          where period_start = ${today} and submitted_at >= ${startedAt}
+            and exists (select 1 from audit_events e where e.entity_type = 'situation-return' and e.entity_id = r.id::text)`.execute(
           db,
         )
         const appRate = perSecond(appPhases)
-        const appSummary = summaryOf(appPhases)
         const checks: Check[] = [
           {
             name: 'requests/s sustained',
@@ -268,13 +279,13 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
           {
             name: 'every request answered 201 and saved with its audit record',
             target: 'all',
-            value: `${statusText([...appPhases, appCapacity])}; ${saved.rows[0]?.n} saved with audit`,
-            pass: appOk && Number(saved.rows[0]?.n) === warmupRequests + measuredRequests + capacityRequests,
+            value: `${statusText(appAll)}; ${saved.rows[0]?.n} saved with audit`,
+            pass: appOk && Number(saved.rows[0]?.n) === jobs.length,
           },
         ]
         if (failed) log(`first error: ${failed.firstError}`)
         return {
-          app: appSummary,
+          app: summaryOf(appPhases),
           baseline: summaryOf(baselinePhases),
           checks,
           figures: {
@@ -282,25 +293,32 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
             connections,
             appRequestsPerSecond: Number(appRate.toFixed(1)),
             baselineRequestsPerSecond: Number(perSecond(baselinePhases).toFixed(1)),
-            appCapacityRequestsPerSecond: Number(perSecond([appCapacity]).toFixed(1)),
-            appCapacityP95Ms: latencySummary(appCapacity.samplesMs).p95Ms,
-            baselineCapacityRequestsPerSecond: Number(perSecond([baselineCapacity]).toFixed(1)),
-            baselineCapacityP95Ms: latencySummary(baselineCapacity.samplesMs).p95Ms,
-            appStatuses: statusText([...appPhases, appCapacity]),
-            baselineStatuses: statusText([...baselinePhases, baselineCapacity]),
+            appCapacityRequestsPerSecond: Number(perSecond([capacity.app]).toFixed(1)),
+            appCapacityP95Ms: Number(latencySummary(capacity.app.samplesMs).p95Ms.toFixed(1)),
+            baselineCapacityRequestsPerSecond: Number(perSecond([capacity.baseline]).toFixed(1)),
+            baselineCapacityP95Ms: Number(latencySummary(capacity.baseline.samplesMs).p95Ms.toFixed(1)),
+            appStatuses: statusText(appAll),
+            baselineStatuses: statusText([...baselinePhases, capacity.baseline]),
             firstAppError: failed?.firstError ?? null,
             period: today,
+            locationsLeftToday: await notYetReported(db, today),
           },
         }
       } finally {
         await Promise.all(servers.map((s) => s.stop()))
-        // Leave the shared database as it was (audit records stay: they cannot be deleted).
-        await sql`delete from situation_returns where period_start = ${today} and submitted_at >= ${startedAt}`.execute(
-          db,
-        )
+        // Leave the shared database as the app left it (a cleanup failure is reported, not thrown).
+        await dropBaselineRows().catch((e: unknown) => log(`cleanup: ${String(e)}`))
         if (tokenIds.length) {
-          await db.deleteFrom('idempotencyKeys').where('tokenId', 'in', tokenIds).execute()
-          await db.deleteFrom('apiTokens').where('id', 'in', tokenIds).execute()
+          await db
+            .deleteFrom('idempotencyKeys')
+            .where('tokenId', 'in', tokenIds)
+            .execute()
+            .catch((e: unknown) => log(`cleanup: ${String(e)}`))
+          await db
+            .deleteFrom('apiTokens')
+            .where('id', 'in', tokenIds)
+            .execute()
+            .catch((e: unknown) => log(`cleanup: ${String(e)}`))
         }
         await db.destroy()
       }

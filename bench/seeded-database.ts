@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
+import { createDatabase } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
 import { nationalGeneratorVersion, nationalSeed, type Scale } from '../src/db/seed/national-data.ts'
 
 // The national-scale measurements share one database, seeded once by `carehub seed --scale … --days …`
@@ -71,10 +73,20 @@ export async function ensureSeededDatabase(
       info.seed === nationalSeed &&
       info.generatorVersion === nationalGeneratorVersion
     ) {
-      log(`Reusing ${name}, seeded ${info.seededAt} (${info.returns.toLocaleString('en-GB')} returns)`)
-      return { name, url, reused: true, info }
-    }
-    log(`${name} was not seeded by this generator: rebuilding it`)
+      // Migrations added since it was seeded apply to it as they would to a live service's database.
+      const db = createDatabase({ engine: 'postgres', url, poolSize: 1 })
+      const applied = await migrateToLatest(db)
+        .then((names) => ({ ok: true as const, names }))
+        .catch((error: unknown) => ({ ok: false as const, error }))
+        .finally(() => db.destroy())
+      if (applied.ok) {
+        log(
+          `Reusing ${name}, seeded ${info.seededAt} (${info.returns.toLocaleString('en-GB')} returns)${applied.names.length ? `; applied ${applied.names.join(', ')}` : ''}`,
+        )
+        return { name, url, reused: true, info }
+      }
+      log(`${name} cannot be migrated (${String(applied.error)}): rebuilding it`)
+    } else log(`${name} was not seeded by this generator: rebuilding it`)
   }
   await withClient(serverUrl, async (c) => {
     await c.query(`drop database if exists ${name} with (force)`)
