@@ -93,6 +93,19 @@ describe('a contact form', () => {
     expect(r.ok && r.value.followUpOn).toBe('2020-04-16')
   })
 
+  it('times a contact that happened today, with no time given, when it is recorded', () => {
+    const early = { ...context, now: new Date('2020-04-14T07:10:00Z') } // 08:10 BST, before the 09:00 default
+    const r = validateContact(form({ contactTime: '' }), early)
+    expect(r.ok && r.value.contactAt.toISOString()).toBe('2020-04-14T07:10:00.000Z')
+    const late = validateContact(form({ contactTime: '' }), context) // 12:00 BST
+    expect(late.ok && late.value.contactAt.toISOString()).toBe(now.toISOString())
+    // Only today's contacts that happened: an earlier day, or a planned call, keeps 09:00 London.
+    const yesterday = validateContact(form({ contactTime: '', contactDay: '13' }), context)
+    expect(yesterday.ok && yesterday.value.contactAt.toISOString()).toBe('2020-04-13T08:00:00.000Z')
+    const planned = validateContact(form({ contactTime: '', state: 'planned' }), early)
+    expect(planned.ok && planned.value.contactAt.toISOString()).toBe('2020-04-14T08:00:00.000Z')
+  })
+
   it('names every problem', () => {
     const r = validateContact(
       form({

@@ -204,7 +204,13 @@ export function validateContact(
       direction: form.direction as ContactDirection,
       category: form.category as ContactCategory,
       state: form.state as ContactState,
-      contactAt: londonInstant(contactDate!, hours, minutes),
+      contactAt:
+        // A contact that happened today with no time given is timed when it is recorded. At the 09:00
+        // default it could lie in the future (recorded before nine: missing from "contacted today by …")
+        // or before the case it was about opened (recorded later that day: missing from the case page).
+        !time && form.state === 'done' && contactDate === today
+          ? context.now
+          : londonInstant(contactDate!, hours, minutes),
       spokeTo: spokeTo || null,
       summary,
       actionsAgreed: actionsAgreed || null,
