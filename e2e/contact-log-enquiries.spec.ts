@@ -134,7 +134,7 @@ describe.skipIf(!chromiumAvailable)('contact log, enquiries and FAQ in a real br
       await click(provider.page, 'link', 'Ask the council a question')
       expect(await headingText(provider.page)).toBe('Ask the council a question')
       await expectNoAxeViolations(provider.page, 'ask a question')
-      await click(provider.page, 'button', 'Send your question', 400)
+      await click(provider.page, 'button', 'Continue', 400)
       expect(await errorSummaryTexts(provider.page)).toContain('Enter your question')
       await expectNoAxeViolations(provider.page, 'ask a question with errors')
       const select = provider.page.locator('select#locationId')
@@ -143,6 +143,9 @@ describe.skipIf(!chromiumAvailable)('contact log, enquiries and FAQ in a real br
       await provider.page
         .getByLabel('Your question')
         .fill('Can the local store send kingfisher-brand visors for our night staff?')
+      await click(provider.page, 'button', 'Continue')
+      expect(await headingText(provider.page)).toBe('Check your question before sending it')
+      await expectNoAxeViolations(provider.page, 'check your question')
       await click(provider.page, 'button', 'Send your question')
       expect(await provider.page.locator('.govuk-panel__title').textContent()).toContain('Question sent')
       reference =

@@ -98,11 +98,21 @@ describe.each(engines)('enquiries and the FAQ on %s', (engine) => {
     ])
     expect(await count('enquiries')).toBe(before)
 
-    const asked = await manager.post('/enquiries/new', {
+    const question = {
       locationId: ids.location!,
       category: 'ppe',
       question: 'Where can we get visors for the night staff?',
-    })
+    }
+    // Check your answers first: nothing is saved until it is sent.
+    const check = await manager.post('/enquiries/new', question)
+    expect(check.statusCode).toBe(200)
+    expect(load(check.body)('h1').text()).toBe('Check your question before sending it')
+    expect(load(check.body)('.govuk-summary-list').text()).toContain('Birch House')
+    expect(await count('enquiries')).toBe(before)
+    const change = await manager.post('/enquiries/new', { ...question, action: 'change' })
+    expect(load(change.body)('#question').text()).toBe(question.question)
+    expect(await count('enquiries')).toBe(before)
+    const asked = await manager.post('/enquiries/new', { ...question, action: 'send' })
     expect(asked.statusCode).toBe(302)
     const row = await t.database.db
       .selectFrom('enquiries')

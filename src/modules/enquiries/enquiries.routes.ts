@@ -144,14 +144,27 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
         category: text(body.category),
         question: text(body.question),
       }
-      const result = await enquiries.ask(actor, values)
+      const targetDays = await enquiries.targetWorkingDays()
+      // Check your answers first; "Change" goes back to the form with what was typed.
+      if (text(body.action) === 'change')
+        return reply.render('enquiries/views/ask.njk', { ...askView(locations, values), targetDays })
+      const result =
+        text(body.action) === 'send'
+          ? await enquiries.ask(actor, values)
+          : await enquiries.prepareAsk(actor, values)
       if (!result) throw notFound()
       if (!result.ok)
-        return reply.code(400).render('enquiries/views/ask.njk', {
-          ...askView(locations, values, result.errors),
-          targetDays: await enquiries.targetWorkingDays(),
-        })
-      return reply.redirect(`${paths.enquiry(result.value.id)}?asked=1`)
+        return reply
+          .code(400)
+          .render('enquiries/views/ask.njk', { ...askView(locations, values, result.errors), targetDays })
+      if ('reference' in result.value) return reply.redirect(`${paths.enquiry(result.value.id)}?asked=1`)
+      return reply.render('enquiries/views/check-ask.njk', {
+        pageTitle: 'Check your question before sending it',
+        values,
+        checked: result.value,
+        targetDays,
+        ...names,
+      })
     }
     const locationId = text(body.locationId)
     const location = await enquiries.logFormFor(actor, locationId)

@@ -2,7 +2,11 @@ import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { contactCategoryNames, isContactCategory } from '../../domain/contact-log/categories.ts'
+import {
+  type ContactCategory,
+  contactCategoryNames,
+  isContactCategory,
+} from '../../domain/contact-log/categories.ts'
 import type { Validated } from '../../domain/contact-log/contact-log.rules.ts'
 import { londonDate, londonInstant } from '../../domain/dates.ts'
 import {
@@ -200,10 +204,17 @@ export function createEnquiryService(deps: { db: Db; clock: Clock; baseUrl?: str
     return row
   }
 
-  async function ask(
+  // Checks a question without saving it, for the check-your-answers page; ask() checks again.
+  async function prepareAsk(
     actor: Actor,
     form: AskForm,
-  ): Promise<Validated<{ id: string; reference: string }> | null> {
+  ): Promise<Validated<{
+    locationId: string
+    locationName: string
+    category: ContactCategory
+    question: string
+    councilId: string
+  }> | null> {
     const locations = await askFormFor(actor)
     if (!locations) return null
     const checked = validateAsk(
@@ -219,6 +230,17 @@ export function createEnquiryService(deps: { db: Db; clock: Clock; baseUrl?: str
           locationId: 'This location is not linked to a council yet: telephone your council instead',
         },
       }
+    const locationName = locations.find((l) => l.id === checked.value.locationId)!.name
+    return { ok: true, value: { ...checked.value, councilId, locationName } }
+  }
+
+  async function ask(
+    actor: Actor,
+    form: AskForm,
+  ): Promise<Validated<{ id: string; reference: string }> | null> {
+    const checked = await prepareAsk(actor, form)
+    if (!checked?.ok) return checked
+    const councilId = checked.value.councilId
     const row = await db.transaction().execute((trx) =>
       insertEnquiry(trx, actor, {
         councilId,
@@ -728,6 +750,7 @@ export function createEnquiryService(deps: { db: Db; clock: Clock; baseUrl?: str
     targetWorkingDays,
     setTargetWorkingDays,
     askFormFor,
+    prepareAsk,
     ask,
     logFormFor,
     log,
