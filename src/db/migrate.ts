@@ -9,6 +9,8 @@ import * as m0006 from './migrations/0006-contact-log-enquiries.ts'
 import * as m0008 from './migrations/0008-default-risk-rules.ts'
 import * as m0009 from './migrations/0009-dashboards.ts'
 import * as m0010 from './migrations/0010-alert-notifications.ts'
+import * as m0012 from './migrations/0012-dashboard-councils.ts'
+import * as m0013 from './migrations/0013-return-risk-figures.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '0008-default-risk-rules': m0008,
   '0009-dashboards': m0009,
   '0010-alert-notifications': m0010,
+  '0012-dashboard-councils': m0012,
+  '0013-return-risk-figures': m0013,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -336,6 +336,31 @@ export type AlertEventTable = {
   occurredAt: Date
 }
 
+// Kept by a trigger from each current return (migration 0013): what the risk rules read, narrowly.
+export type ReturnRiskFiguresTable = {
+  locationId: string
+  periodStart: DateOnly
+  frequency: string
+  returnId: string
+  submittedAt: Date
+  confirmedCases: number
+  suspectedCases: number
+  deaths: number
+  ppeDaysGloves: number | null
+  ppeDaysAprons: number | null
+  ppeDaysTypeIirMasks: number | null
+  ppeDaysFfp3Masks: number | null
+  ppeDaysEyeProtection: number | null
+  ppeDaysHandSanitiser: number | null
+  staffEmployed: number | null
+  staffAbsentCovid: number | null
+  staffAbsentOther: number | null
+  bedsAvailable: number | null
+  bedsOccupied: number | null
+  closedToAdmissions: boolean | null
+  helpRequested: string | null
+}
+
 export type LocationRiskTable = {
   locationId: string
   rag: Rag
@@ -442,6 +467,14 @@ export type DashboardDailyTable = {
   deathsWeek: ColumnType<string, number | string, number | string>
 }
 
+// The same figures as each council sees them, by area, in or out of area and contracted (migration 0012).
+export type DashboardCouncilDailyTable = Omit<DashboardDailyTable, 'councilKey'> & {
+  councilId: string
+  area: string
+  inArea: boolean
+  contracted: boolean
+}
+
 export type Database = {
   organisations: OrganisationTable
   partnerCouncils: PartnerCouncilTable
@@ -470,6 +503,7 @@ export type Database = {
   alerts: AlertTable
   alertEvents: AlertEventTable
   locationRisk: LocationRiskTable
+  returnRiskFigures: ReturnRiskFiguresTable
   alertNotifications: AlertNotificationTable
   settings: SettingTable
   contactLogEntries: ContactLogEntryTable
@@ -478,6 +512,7 @@ export type Database = {
   enquiryEvents: EnquiryEventTable
   faqEntries: FaqEntryTable
   dashboardDaily: DashboardDailyTable
+  dashboardCouncilDaily: DashboardCouncilDailyTable
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
 }

@@ -139,6 +139,10 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
     ids.region = await createOrganisation(db, 'region', 'Region')
     ids.ccg = await createOrganisation(db, 'nhs_commissioner', 'CCG A')
     await linkPartner(db, ids.ccg, ids.councilA)
+    // A partner serving both councils: their markets overlap, so its figures come from the locations.
+    ids.ccgBoth = await createOrganisation(db, 'nhs_commissioner', 'CCG Both')
+    await linkPartner(db, ids.ccgBoth, ids.councilA)
+    await linkPartner(db, ids.ccgBoth, ids.councilB)
     const providers = [await createProvider(db, 'Oak Care'), await createProvider(db, 'Elm Care')]
     ids.providerOrg = await createOrganisation(db, 'provider', 'Oak Care', { providerId: providers[0] })
     const rand = random(42)
@@ -242,6 +246,7 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
       ['officerA', ids.councilA, 'council_officer'],
       ['regional', ids.region, 'regional_viewer'],
       ['partner', ids.ccg, 'partner_officer'],
+      ['partnerBoth', ids.ccgBoth, 'partner_officer'],
       ['manager', ids.providerOrg, 'provider_manager'],
     ] as const) {
       const user = await createUser(db, org!, role)
@@ -305,7 +310,7 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
     for (const combo of combos) {
       it(`a council's headline equals direct SQL counts: ${combo.name}, ${day}`, async () => {
         const found = await t.services.dashboards.situation(actors.officerA!, { ...combo.filter, day })
-        expect(found?.source).toBe('locations')
+        expect(found?.source).toBe('rollup')
         const h = found!.headline
         const visible = councilVisible(ids.councilA!)
         const want = await expectedFigures(t.database.db, visible, combo.where(ids.councilA!), day)
@@ -330,6 +335,48 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
       })
     }
   }
+
+  for (const combo of combos.slice(0, 2)) {
+    it(`a partner serving two councils gets direct SQL counts from the locations: ${combo.name}`, async () => {
+      const found = await t.services.dashboards.situation(actors.partnerBoth!, {
+        ...combo.filter,
+        day: today,
+      })
+      expect(found?.source).toBe('locations')
+      const h = found!.headline
+      const visible = `(${councilVisible(ids.councilA!)} or ${councilVisible(ids.councilB!)})`
+      const want = await expectedFigures(t.database.db, visible, combo.where(ids.councilA!), today)
+      expect({
+        expected: h.expected,
+        reported: h.reported,
+        ppeRed: h.ppeRed,
+        outbreak: h.outbreak,
+        closedToAdmissions: h.closedToAdmissions,
+        staffAbsent: h.staffAbsent,
+        staffEmployed: h.staffEmployed,
+        vacantBeds: h.vacantBeds,
+        closedCareHomesBeds: h.bedsAvailable,
+        deaths7d: h.deaths7d,
+      }).toEqual(want)
+    })
+  }
+
+  it('a regional viewer filtering by area is answered from the councils’ rollup, and matches direct SQL', async () => {
+    const found = await t.services.dashboards.situation(actors.regional!, { area: 'South', day: today })
+    expect(found?.source).toBe('rollup')
+    const want = await expectedFigures(t.database.db, 'true', `and l.area = 'South'`, today)
+    expect({
+      expected: found!.headline.expected,
+      reported: found!.headline.reported,
+      outbreak: found!.headline.outbreak,
+      deaths7d: found!.headline.deaths7d,
+    }).toEqual({
+      expected: want.expected,
+      reported: want.reported,
+      outbreak: want.outbreak,
+      deaths7d: want.deaths7d,
+    })
+  })
 
   // For a regional viewer, "contracted" means by any council and there is no "in area".
   const regionalCombos = [
@@ -383,10 +430,18 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
     const locationId = missing.rows[0]?.id
     expect(locationId).toBeTruthy()
     const officer = (await loadActor(t.database.db, ids.officerA!))!.actor
+    const councilBefore = (await t.services.dashboards.situation(actors.officerA!, { day: today }))!.headline
     const saved = await t.services.returns.submit(officer, locationId!, { ...fullReturn, ppeDaysGloves: '1' })
     expect(saved.ok).toBe(true)
     const after = (await t.services.dashboards.situation(actors.regional!, { day: today }))!.headline
     expect(after.reported).toBe(before.reported + 1)
+    const councilAfter = (await t.services.dashboards.situation(actors.officerA!, { day: today }))!.headline
+    const inCouncilA = await sql<{
+      n: string
+    }>`${sql.raw(`select count(*) as n from locations l where l.id = '${locationId}' and ${councilVisible(ids.councilA!)}`)}`.execute(
+      t.database.db,
+    )
+    expect(councilAfter.reported).toBe(councilBefore.reported + Number(inCouncilA.rows[0]!.n))
     expect(after.ppeRed).toBe(before.ppeRed + 1)
     expect(after).toMatchObject(
       await expectedFigures(t.database.db, 'true', '', today).then((w) => ({

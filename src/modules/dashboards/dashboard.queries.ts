@@ -34,7 +34,25 @@ export function filteredLocations(
   let query = db
     .selectFrom('locations')
     .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
-    .where(locationVisible(view.scope))
+    .where((eb) => {
+      const scope = view.scope
+      // A council's market as one indexable set: its own locations and those it contracts with.
+      if (scope.kind !== 'councils') return locationVisible(scope)(eb)
+      return eb(
+        'locations.id',
+        'in',
+        eb
+          .selectFrom('locations as own')
+          .select('own.id')
+          .where('own.councilId', 'in', scope.councilIds)
+          .union(
+            eb
+              .selectFrom('councilContracts')
+              .select('councilContracts.locationId as id')
+              .where('councilContracts.councilId', 'in', scope.councilIds),
+          ),
+      )
+    })
   if (filter.serviceType && (serviceTypes as readonly string[]).includes(filter.serviceType))
     query = query.where('locations.serviceType', '=', filter.serviceType)
   if (filter.area) query = query.where('locations.area', '=', filter.area)
@@ -75,7 +93,7 @@ export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: rea
     with days as (select cast(d as date) as day from unnest(cast(${[...days]} as text[])) as d),
     loc as (${locations}),
     ld as (
-      select days.day, loc.id, loc.service_type, loc.council_id, loc.contracted_any,
+      select days.day, loc.*,
         case loc.frequency when 'weekly' then 6 when 'monthly' then 30 else 0 end as overlap,
         case loc.frequency
           when 'weekly' then cast(date_trunc('week', cast(days.day as timestamp)) as date)
@@ -89,7 +107,7 @@ export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: rea
              where e.location_id = ld.id and e.effective_from <= ld.period_start
              order by e.effective_from desc, e.id desc limit 1) = 'open'
     )
-    select exp.day, exp.id as location_id, exp.service_type, exp.council_id, exp.contracted_any,
+    select exp.*, exp.id as location_id,
       r.id as return_id, r.timing, r.submitted_at,
       least(${lowestPpe}) as lowest_ppe,
       case when ${int('staffAbsentCovid')} is not null and ${int('staffAbsentOther')} is not null
@@ -192,65 +210,135 @@ export async function totalsFromLocations(
   return result.rows.map(toTotals)
 }
 
-// The rollup can answer for a viewer who sees everything, unless the filters need a location's area.
-export function rollupAnswers(view: Viewpoint, filter: Omit<DashboardFilter, 'day'>): boolean {
-  return view.scope.kind === 'everything' && !filter.area
+// Which rollup answers for a viewer: the whole market's (by council and service type), one council's
+// view (by area, in or out of area, contracted), or none (a partner serving several councils, whose
+// markets overlap, is answered from the locations themselves).
+export type RollupKind = 'national' | 'council' | null
+
+export function rollupFor(view: Viewpoint, filter: Omit<DashboardFilter, 'day'>): RollupKind {
+  if (view.scope.kind === 'everything') return filter.area ? 'council' : 'national'
+  if (view.scope.kind === 'councils' && view.councilIds.length === 1) return 'council'
+  return null
 }
+
+const sums = [
+  'expected',
+  'reported',
+  'onTime',
+  'ppeRed',
+  'outbreak',
+  'closedToAdmissions',
+  'staffAbsent',
+  'staffEmployed',
+  'bedsAvailable',
+  'vacantBeds',
+] as const
 
 export async function totalsFromRollup(
   db: Db,
+  view: Viewpoint,
   filter: Omit<DashboardFilter, 'day'>,
   days: readonly string[],
 ): Promise<DayTotals[]> {
   await ensureRollup(db, days)
+  if (rollupFor(view, filter) === 'national') {
+    let query = db
+      .selectFrom('dashboardDaily')
+      .select((eb) => [
+        'day',
+        'serviceType',
+        ...sums.map((k) => eb.fn.sum<string>(k).as(k)),
+        eb.fn.sum<string>('casesWeek').as('cases7d'),
+        eb.fn.sum<string>('deathsWeek').as('deaths7d'),
+      ])
+      .where('day', 'in', [...days])
+      .groupBy(['day', 'serviceType'])
+    if (filter.serviceType) query = query.where('serviceType', '=', filter.serviceType)
+    if (filter.contracted === 'yes') query = query.where('contractedAny', '=', true)
+    if (filter.contracted === 'no') query = query.where('contractedAny', '=', false)
+    return (await query.execute()).map((r) => toTotals(r as TotalsRow))
+  }
   let query = db
-    .selectFrom('dashboardDaily')
+    .selectFrom('dashboardCouncilDaily')
     .select((eb) => [
       'day',
       'serviceType',
-      eb.fn.sum<string>('expected').as('expected'),
-      eb.fn.sum<string>('reported').as('reported'),
-      eb.fn.sum<string>('onTime').as('onTime'),
-      eb.fn.sum<string>('ppeRed').as('ppeRed'),
-      eb.fn.sum<string>('outbreak').as('outbreak'),
-      eb.fn.sum<string>('closedToAdmissions').as('closedToAdmissions'),
-      eb.fn.sum<string>('staffAbsent').as('staffAbsent'),
-      eb.fn.sum<string>('staffEmployed').as('staffEmployed'),
-      eb.fn.sum<string>('bedsAvailable').as('bedsAvailable'),
-      eb.fn.sum<string>('vacantBeds').as('vacantBeds'),
+      ...sums.map((k) => eb.fn.sum<string>(k).as(k)),
       eb.fn.sum<string>('casesWeek').as('cases7d'),
       eb.fn.sum<string>('deathsWeek').as('deaths7d'),
     ])
     .where('day', 'in', [...days])
     .groupBy(['day', 'serviceType'])
   if (filter.serviceType) query = query.where('serviceType', '=', filter.serviceType)
-  if (filter.contracted === 'yes') query = query.where('contractedAny', '=', true)
-  if (filter.contracted === 'no') query = query.where('contractedAny', '=', false)
-  const rows = await query.execute()
-  return rows.map((r) => toTotals(r as TotalsRow))
+  if (filter.area) query = query.where('area', '=', filter.area)
+  if (view.scope.kind === 'everything') {
+    // Each location once, under its own council; "contracted" means by any council.
+    query = query.where('inArea', '=', true)
+    if (filter.contracted === 'yes') query = query.where('contractedAny', '=', true)
+    if (filter.contracted === 'no') query = query.where('contractedAny', '=', false)
+  } else {
+    query = query.where('councilId', '=', view.councilIds[0]!)
+    if (filter.contracted === 'yes') query = query.where('contracted', '=', true)
+    if (filter.contracted === 'no') query = query.where('contracted', '=', false)
+    if (filter.inArea === 'in') query = query.where('inArea', '=', true)
+    if (filter.inArea === 'out') query = query.where('inArea', '=', false)
+  }
+  return (await query.execute()).map((r) => toTotals(r as TotalsRow))
 }
 
-// Rebuild the rollup rows of one day: for every council, or for one council's locations.
+// The locations of the rollup, once per council that sees them: under their own council (in area) and
+// under each other council that contracts with them (out of area). With `councilKey`, only that
+// council's view (its own locations, and those it contracts with elsewhere).
+function viewpointLocations(councilKey?: string) {
+  const contractedBy = (viewpoint: string) =>
+    sql`exists (select 1 from council_contracts c where c.location_id = l.id and c.council_id = ${sql.raw(viewpoint)})`
+  const columns = sql`l.id, l.service_type, l.council_id, coalesce(l.area, '') as area, t.frequency,
+    exists (select 1 from council_contracts c where c.location_id = l.id) as contracted_any`
+  const own = councilKey
+    ? councilKey === noCouncil
+      ? sql`l.council_id is null`
+      : sql`l.council_id = ${councilKey}`
+    : sql`true`
+  const elsewhere = councilKey ? sql`cc.council_id = ${councilKey}` : sql`true`
+  return sql`
+    select ${columns}, coalesce(l.council_id, ${sql.lit(noCouncil)}::uuid) as viewpoint, true as in_area,
+      ${contractedBy('l.council_id')} as contracted
+    from locations l join return_templates t on t.service_type = l.service_type
+    where ${own}
+    union all
+    select ${columns}, cc.council_id as viewpoint, false as in_area, true as contracted
+    from council_contracts cc join locations l on l.id = cc.location_id
+    join return_templates t on t.service_type = l.service_type
+    where ${elsewhere} and l.council_id is distinct from cc.council_id`
+}
+
+// Rebuild the rollup rows of one day, for every council or for one council's view, in one statement:
+// each location's measures are worked out once per council that sees it.
 export async function rebuildRollupDay(db: DbOrTransaction, day: string, councilKey?: string) {
-  let locations = db
-    .selectFrom('locations')
-    .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
-  if (councilKey)
-    locations =
-      councilKey === noCouncil
-        ? locations.where('locations.councilId', 'is', null)
-        : locations.where('locations.councilId', '=', councilKey)
-  const loc = locationColumns(locations as ReturnType<typeof filteredLocations>, [])
-  let remove = db.deleteFrom('dashboardDaily').where('day', '=', day)
-  if (councilKey) remove = remove.where('councilKey', '=', councilKey)
-  await remove.execute()
+  let national = db.deleteFrom('dashboardDaily').where('day', '=', day)
+  let councils = db.deleteFrom('dashboardCouncilDaily').where('day', '=', day)
+  if (councilKey) {
+    national = national.where('councilKey', '=', councilKey)
+    councils = councils.where('councilId', '=', councilKey)
+  }
+  await national.execute()
+  await councils.execute()
   await sql`
-    insert into dashboard_daily (day, council_key, service_type, contracted_any, expected, reported, on_time,
-      ppe_red, outbreak, closed_to_admissions, staff_absent, staff_employed, beds_available, vacant_beds,
-      cases_week, deaths_week)
-    select m.day, coalesce(m.council_id, ${noCouncil}::uuid), m.service_type, m.contracted_any, ${aggregates}
-    from (${measuresSql(loc, [day])}) m
-    group by 1, 2, 3, 4`.execute(db)
+    with m as (${measuresSql(viewpointLocations(councilKey), [day])}),
+    national as (
+      insert into dashboard_daily (day, council_key, service_type, contracted_any, expected, reported, on_time,
+        ppe_red, outbreak, closed_to_admissions, staff_absent, staff_employed, beds_available, vacant_beds,
+        cases_week, deaths_week)
+      select m.day, m.viewpoint, m.service_type, m.contracted_any, ${aggregates}
+      from m where m.in_area
+      group by 1, 2, 3, 4
+    )
+    insert into dashboard_council_daily (day, council_id, area, service_type, in_area, contracted, contracted_any,
+      expected, reported, on_time, ppe_red, outbreak, closed_to_admissions, staff_absent, staff_employed,
+      beds_available, vacant_beds, cases_week, deaths_week)
+    select m.day, m.viewpoint, m.area, m.service_type, m.in_area, m.contracted, m.contracted_any, ${aggregates}
+    from m
+    group by 1, 2, 3, 4, 5, 6, 7`.execute(db)
 }
 
 // Before reading the rollup: build the days never built, and rebuild the councils a saved return has
@@ -307,9 +395,12 @@ export async function markDashboardStale(
   const span = frequency === 'monthly' ? 45 : frequency === 'weekly' ? 20 : 14
   await sql`
     insert into dashboard_stale (day, council_key)
-    select cast(${periodStart} as date) + g, coalesce(l.council_id, ${noCouncil}::uuid)
-    from locations l cross join generate_series(0, ${span - 1}) g
-    where l.id = ${locationId}
+    select cast(${periodStart} as date) + g, v.council_key
+    from (
+      select coalesce(l.council_id, ${sql.lit(noCouncil)}::uuid) as council_key from locations l where l.id = ${locationId}
+      union
+      select c.council_id from council_contracts c where c.location_id = ${locationId}
+    ) v cross join generate_series(0, ${span - 1}) g
     on conflict do nothing`.execute(db)
 }
 

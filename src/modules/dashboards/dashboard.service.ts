@@ -20,7 +20,7 @@ import {
   filteredLocations,
   locationColumns,
   measuresSql,
-  rollupAnswers,
+  rollupFor,
   totalsFromLocations,
   totalsFromRollup,
   type Viewpoint,
@@ -56,8 +56,8 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
   }
 
   async function dayTotals(view: Viewpoint, filter: Omit<DashboardFilter, 'day'>, days: readonly string[]) {
-    return rollupAnswers(view, filter)
-      ? { rows: await totalsFromRollup(db, filter, days), source: 'rollup' as const }
+    return rollupFor(view, filter)
+      ? { rows: await totalsFromRollup(db, view, filter, days), source: 'rollup' as const }
       : { rows: await totalsFromLocations(db, view, filter, days), source: 'locations' as const }
   }
 
