@@ -479,6 +479,12 @@ describe.each(engines)('casework on %s', (engine) => {
     const manager = new TestClient(t.app)
     await manager.signIn(emails.manager!)
     expect((await manager.get('/worklist')).statusCode).toBe(403)
+    // Their own location's page says nothing of its case.
+    const own = await manager.get(`/locations/${ids['Cedar House']}`)
+    expect(own.statusCode).toBe(200)
+    expect(own.body).not.toContain(cedar.id)
+    expect(own.body).not.toContain('case-summary')
+    expect(own.body).not.toContain('PPE under 3 days')
     // Without the CSRF token nothing changes.
     const officer = new TestClient(t.app)
     await officer.signIn(emails.officerA!)
