@@ -7,8 +7,8 @@ import { type Db, type DbOrTransaction, rawEngineOf } from '../../db/database.ts
 import type { Database } from '../../db/schema.ts'
 
 // A value as COPY's text format and a query parameter both take it: dates and timestamps as ISO
-// strings, JSON as its text.
-export type BulkValue = string | number | boolean | null
+// strings, JSON as its text, bytes (bytea) as a Buffer.
+export type BulkValue = string | number | boolean | Buffer | null
 
 // Writes rows (values in the order of `columns`) into a table, inside the transaction that
 // inBulkTransaction opened. Table and column names are the code's own, never the user's.
@@ -91,17 +91,31 @@ async function copyRows(
   await pipeline(Readable.from(copyText(rows)), stream)
 }
 
-// COPY's text format, in pieces of about 64 KB: one line a row, tab between fields, \N for null.
+// COPY's text format, in pieces of about 64 KB: one line a row, tab between fields, \N for null,
+// bytes in hex (written a piece at a time, so a file in a bytea column is never copied whole).
 export function* copyText(rows: Iterable<readonly BulkValue[]>): Generator<string> {
+  const size = 65_536
   let piece = ''
   for (const row of rows) {
-    let line = ''
     for (let i = 0; i < row.length; i++) {
-      if (i > 0) line += '\t'
-      line += copyField(row[i]!)
+      if (i > 0) piece += '\t'
+      const value = row[i] as BulkValue
+      if (!Buffer.isBuffer(value)) {
+        piece += copyField(value)
+        continue
+      }
+      // bytea's hex form, \x…, with its backslash escaped for COPY.
+      piece += '\\\\x'
+      for (let at = 0; at < value.length; at += size / 2) {
+        piece += value.toString('hex', at, at + size / 2)
+        if (piece.length >= size) {
+          yield piece
+          piece = ''
+        }
+      }
     }
-    piece += `${line}\n`
-    if (piece.length >= 65_536) {
+    piece += '\n'
+    if (piece.length >= size) {
       yield piece
       piece = ''
     }
@@ -112,7 +126,7 @@ export function* copyText(rows: Iterable<readonly BulkValue[]>): Generator<strin
 const specials = /[\\\t\n\r]/
 const escapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
 
-function copyField(value: BulkValue): string {
+function copyField(value: Exclude<BulkValue, Buffer>): string {
   if (value === null) return '\\N'
   if (typeof value === 'string') {
     return specials.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => escapes[c]!) : value

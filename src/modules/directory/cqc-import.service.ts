@@ -54,7 +54,7 @@ function countsOf(plan: ImportPlan, rows: number): ImportCounts {
 // Rows read at preview time, kept in this process until the save, so a save here does not read and
 // parse the file a second time. Another instance (or a restart) re-reads the stored file instead.
 const parsedPreviews = new Map<string, ParsedFile>()
-const maxKeptPreviews = 4
+export const maxKeptPreviews = 4
 
 export async function planCqcImport(db: DbOrTransaction, options: ImportOptions, alreadyParsed?: ParsedFile) {
   const parsed =
@@ -576,37 +576,55 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
   const problemsCsv = problemRowsCsv(plan, parsed.fileProblems)
   const fileContent = await compressing
   const now = clock.now()
-  const id = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('cqcImports')
-      .values({
-        fileName: options.fileName,
-        fileHash: fileHash(options.content),
-        fileContent,
-        format: parsed.format,
-        areaName: options.areaName,
-        closeMissing: options.closeMissing,
-        status: parsed.fileProblems.length ? 'rejected' : 'previewed',
-        counts: JSON.stringify(counts),
-        problemsCsv,
-        createdBy: by.userId,
-        organisationId: by.organisationId,
-        createdAt: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+  const id = randomUUID()
+  // The file goes in with COPY too: its bytes are streamed, not copied into one 6 MB bind parameter.
+  await inBulkTransaction(db, async (trx, load) => {
+    await load(
+      'cqc_imports',
+      [
+        'id',
+        'file_name',
+        'file_hash',
+        'file_content',
+        'format',
+        'area_name',
+        'close_missing',
+        'status',
+        'counts',
+        'problems_csv',
+        'created_by',
+        'organisation_id',
+        'created_at',
+      ],
+      [
+        [
+          id,
+          options.fileName,
+          fileHash(options.content),
+          fileContent,
+          parsed.format,
+          options.areaName,
+          options.closeMissing,
+          parsed.fileProblems.length ? 'rejected' : 'previewed',
+          JSON.stringify(counts),
+          problemsCsv,
+          by.userId,
+          by.organisationId,
+          now.toISOString(),
+        ],
+      ],
+    )
     await recordAudits(trx, [
       {
         actorUserId: by.userId,
         organisationId: by.organisationId,
         action: AuditAction.importPreviewed,
         entityType: 'cqc-import',
-        entityId: row.id,
+        entityId: id,
         after: { fileName: options.fileName, counts },
         occurredAt: now,
       },
     ])
-    return row.id
   })
   parsedPreviews.set(id, parsed)
   while (parsedPreviews.size > maxKeptPreviews) parsedPreviews.delete(parsedPreviews.keys().next().value!)
