@@ -119,3 +119,15 @@ describe('measuresFor', () => {
     expect(periodsWithoutReturn({ ...careHome, extraHours: 48 }, '2026-11-20', now)).toBe(1)
   })
 })
+
+describe('periodStartOn', () => {
+  it('agrees with the calendar periods', async () => {
+    const { periodStartOn } = await import('./measures.ts')
+    const { periodContaining } = await import('../returns/periods.ts')
+    for (let day = 0; day < 800; day += 3) {
+      const iso = new Date(Date.UTC(2019, 0, 1 + day, 12)).toISOString().slice(0, 10)
+      for (const f of ['daily', 'weekly', 'monthly'] as const)
+        expect(periodStartOn(f, iso)).toBe(periodContaining(f, new Date(`${iso}T12:00:00Z`)).start)
+    }
+  })
+})

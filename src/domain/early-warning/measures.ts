@@ -130,7 +130,14 @@ export type ReportingContext = {
 const n = (values: ReturnValues, key: string) =>
   typeof values[key] === 'number' ? (values[key] as number) : null
 
-export function measuresFor(summary: ReturnSummary, context: ReportingContext, now: Date): Measures {
+// `dueStart` (the newest due period's start) may be given when it is known already: a full recompute
+// works it out once per reporting template rather than once per location.
+export function measuresFor(
+  summary: ReturnSummary,
+  context: ReportingContext,
+  now: Date,
+  dueStart?: string,
+): Measures {
   const values = summary.latest?.values ?? null
   let lowestPpeDays: number | null = null
   let lowestPpeItem: string | null = null
@@ -176,7 +183,7 @@ export function measuresFor(summary: ReturnSummary, context: ReportingContext, n
     admissionsClosed,
     helpRequested,
     helpRequestedKinds,
-    periodsWithoutReturn: periodsWithoutReturn(context, summary.latestPeriodStart, now),
+    periodsWithoutReturn: periodsWithoutReturn(context, summary.latestPeriodStart, now, dueStart),
   }
 }
 
@@ -211,10 +218,13 @@ export function periodsWithoutReturn(
   context: ReportingContext,
   latestPeriodStart: string | null,
   now: Date,
+  dueStart?: string,
 ): number | null {
   if (context.openSince === null) return null
-  const due = latestDuePeriod(context.frequency, context.window, context.extraHours, now)
-  const openedPeriod = periodContaining(context.frequency, isoNoon(context.openSince)).start
+  const due = {
+    start: dueStart ?? latestDuePeriod(context.frequency, context.window, context.extraHours, now).start,
+  }
+  const openedPeriod = periodStartOn(context.frequency, context.openSince)
   // The first period that needed a return: the one after the last return, but not before opening.
   const afterLast = latestPeriodStart ? nextStart(context.frequency, latestPeriodStart) : null
   const first = afterLast && afterLast > openedPeriod ? afterLast : openedPeriod
@@ -225,6 +235,15 @@ export function periodsWithoutReturn(
 function isoNoon(iso: string): Date {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
   return new Date(Date.UTC(y, m - 1, d, 12))
+}
+
+// The start of the period containing an ISO date, by date arithmetic alone (weeks start on Monday).
+export function periodStartOn(frequency: Frequency, isoDate: string): string {
+  if (frequency === 'daily') return isoDate
+  if (frequency === 'monthly') return `${isoDate.slice(0, 7)}-01`
+  const date = isoNoon(isoDate)
+  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7))
+  return date.toISOString().slice(0, 10)
 }
 
 function nextStart(frequency: Frequency, start: string): string {

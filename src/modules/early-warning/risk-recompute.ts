@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import { evaluate } from '../../domain/early-warning/condition.ts'
 import {
+  latestDuePeriod,
   type Measures,
   measuresFor,
   type ReportingContext,
@@ -44,7 +45,8 @@ export type RecomputeResult = {
 
 const todayIn = (now: Date) => periodContaining('daily', now).start
 
-// Only the figures the measures read, so the database sends a few hundred bytes per location.
+// The latest return's figures the measures read: columns of return_risk_figures named as the return's
+// fields (CamelCasePlugin turns ppe_days_gloves into ppeDaysGloves), so they read as ReturnValues.
 const latestFields = [
   ...ppeItems.map(([key]) => `ppeDays${key}`),
   'staffEmployed',
@@ -54,7 +56,22 @@ const latestFields = [
   'bedsOccupied',
   'closedToAdmissions',
   'helpRequested',
-]
+] as const
+const latestColumns = latestFields.map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))
+
+// The newest due period per reporting template, worked out once per recompute, not once per location.
+function dueCache(now: Date) {
+  const cache = new Map<string, string>()
+  return (c: ReportingContext) => {
+    const key = `${c.frequency}/${c.window.dueAfterHours}/${c.extraHours}`
+    let start = cache.get(key)
+    if (start === undefined) {
+      start = latestDuePeriod(c.frequency, c.window, c.extraHours, now).start
+      cache.set(key, start)
+    }
+    return start
+  }
+}
 
 export async function currentRules(db: DbOrTransaction): Promise<RiskRule[]> {
   const rows = await db
@@ -77,7 +94,7 @@ type ContextRow = {
   openSince: string | null
 }
 
-type SummaryRow = {
+type SummaryRow = Record<(typeof latestFields)[number], number | boolean | string | null> & {
   locationId: string
   latestAny: string | null
   latest14: string | null
@@ -88,7 +105,6 @@ type SummaryRow = {
   deaths7: number | null
   latestId: string | null
   latestSubmittedAt: Date | null
-  latestValues: ReturnValues | null
 }
 
 // Every location's measures (or those of `locationIds`), in three queries whatever the number.
@@ -117,36 +133,37 @@ export async function measuresForLocations(
     where true ${only('l.id')}`.execute(db)
 
   // The 14- and 7-day windows depend on the period's length: a return counts when its period overlaps
-  // the window. The scan starts early enough for the longest period in use.
+  // the window. The scan starts early enough for the longest period in use. It reads the narrow
+  // return_risk_figures (kept by a trigger from each current return), not the returns' JSON.
   const bound = (days: number, f: Frequency) => windowStart(today, days, f)
   const frequencies = new Set(contexts.rows.map((c) => c.frequency ?? 'weekly'))
   const scanFrom = [...frequencies].map((f) => bound(14, f)).sort()[0] ?? bound(14, 'weekly')
-  const in14 = sql`r.period_start >= case r.frequency when 'daily' then ${bound(14, 'daily')}::date
-      when 'weekly' then ${bound(14, 'weekly')}::date else ${bound(14, 'monthly')}::date end`
-  const in7 = sql`r.period_start >= case r.frequency when 'daily' then ${bound(7, 'daily')}::date
-      when 'weekly' then ${bound(7, 'weekly')}::date else ${bound(7, 'monthly')}::date end`
-  const num = (key: string) => sql`coalesce((r.values ->> ${key})::int, 0)`
-  const slim = sql.join(latestFields.map((k) => sql`${k}::text, lr.values -> ${k}`))
+  const inWindow = (days: number) => sql`f.period_start >= case f.frequency
+      when 'daily' then ${bound(days, 'daily')}::date
+      when 'weekly' then ${bound(days, 'weekly')}::date
+      else ${bound(days, 'monthly')}::date end`
+  // The plan is simple and cheap; compiling it (JIT) would cost more than running it.
+  if (db.isTransaction) await sql`set local jit = off`.execute(db)
   const summaries = await sql<SummaryRow>`
     with recent as (
-      select r.location_id,
-             max(r.period_start) as latest_any,
-             max(r.period_start) filter (where ${in14}) as latest14,
-             count(*) filter (where ${in14})::int as returns14,
-             sum(${num('confirmedCasesResidents')} + ${num('confirmedCasesStaff')}) filter (where ${in14})::int as confirmed14,
-             sum(${num('suspectedCasesResidents')} + ${num('suspectedCasesStaff')}) filter (where ${in14})::int as suspected14,
-             count(*) filter (where ${in7})::int as returns7,
-             sum(${num('covidDeathsResidents')} + ${num('otherDeathsResidents')} + ${num('covidDeathsStaff')})
-               filter (where ${in7})::int as deaths7
-      from situation_returns r
-      where r.is_current and r.period_start >= ${scanFrom}::date and r.period_start <= ${today}::date
-        ${only('r.location_id')}
-      group by r.location_id)
-    select recent.*, lr.id as latest_id, lr.submitted_at as latest_submitted_at,
-           jsonb_build_object(${slim}) as latest_values
+      select location_id,
+             max(period_start) as latest_any,
+             max(period_start) filter (where in14) as latest14,
+             count(*) filter (where in14)::int as returns14,
+             sum(confirmed_cases) filter (where in14)::int as confirmed14,
+             sum(suspected_cases) filter (where in14)::int as suspected14,
+             count(*) filter (where in7)::int as returns7,
+             sum(deaths) filter (where in7)::int as deaths7
+      from (select f.location_id, f.period_start, f.confirmed_cases, f.suspected_cases, f.deaths,
+                   ${inWindow(14)} as in14, ${inWindow(7)} as in7
+            from return_risk_figures f
+            where f.period_start >= ${scanFrom}::date and f.period_start <= ${today}::date
+              ${only('f.location_id')}) w
+      group by location_id)
+    select recent.*, l.return_id as latest_id, l.submitted_at as latest_submitted_at,
+           ${sql.join(latestColumns.map((c) => sql`l.${sql.ref(c)}`))}
     from recent
-    left join situation_returns lr
-      on lr.location_id = recent.location_id and lr.period_start = recent.latest14 and lr.is_current`.execute(
+    left join return_risk_figures l on l.location_id = recent.location_id and l.period_start = recent.latest14`.execute(
     db,
   )
   const byLocation = new Map(summaries.rows.map((s) => [s.locationId, s]))
@@ -158,13 +175,14 @@ export async function measuresForLocations(
     const chunk = quiet.slice(i, i + 5000)
     const rows = await sql<{ locationId: string; latest: string }>`
       select l.id as location_id,
-             (select r.period_start from situation_returns r
-               where r.location_id = l.id and r.is_current and r.period_start <= ${today}::date
-               order by r.period_start desc limit 1) as latest
+             (select f.period_start from return_risk_figures f
+               where f.location_id = l.id and f.period_start <= ${today}::date
+               order by f.period_start desc limit 1) as latest
       from unnest(${sql.val(chunk)}::uuid[]) as l(id)`.execute(db)
     for (const r of rows.rows) if (r.latest) older.set(r.locationId, r.latest)
   }
 
+  const due = dueCache(now)
   return contexts.rows.map((c) => {
     const s = byLocation.get(c.id)
     const summary: ReturnSummary = {
@@ -174,7 +192,7 @@ export async function measuresForLocations(
               id: s.latestId,
               periodStart: s.latest14,
               submittedAt: s.latestSubmittedAt,
-              values: s.latestValues ?? {},
+              values: Object.fromEntries(latestFields.map((k) => [k, s[k]])) as ReturnValues,
             }
           : null,
       confirmedCases14Days: s && s.returns14 > 0 ? (s.confirmed14 ?? 0) : null,
@@ -196,7 +214,7 @@ export async function measuresForLocations(
     }
     return {
       locationId: c.id,
-      measures: measuresFor(summary, context, now),
+      measures: measuresFor(summary, context, now, due(context)),
       latest: summary.latest
         ? {
             id: summary.latest.id,
