@@ -222,6 +222,8 @@ describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
         'Home',
         'Your locations',
         'API tokens',
+        'Ask a question',
+        'FAQ',
       ])
       await walkNavigation(page)
       await searchLocations(page)
