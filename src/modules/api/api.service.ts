@@ -3,7 +3,7 @@ import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
 import { currentDataset, datasetVersion, type ReturnValues } from '../../domain/returns/dataset.ts'
-import { loadActor } from '../access/actor.repository.ts'
+import { isRole } from '../../domain/roles.ts'
 import { newToken, tokenHash } from '../access/credentials.ts'
 import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
@@ -141,15 +141,27 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
   // when it is revoked, when its creator is disabled, or when its creator no longer acts for that provider.
   async function authenticate(token: string): Promise<ApiClient | null> {
     if (!token || token.length > 200) return null
+    // The token, its creator and the creator's organisation in one query (every API request makes it):
+    // the same conditions as loadActor for a provider manager, whose organisation has no councils.
     const row = await db
       .selectFrom('apiTokens')
-      .select(['id', 'providerId', 'createdBy', 'lastUsedAt'])
-      .where('tokenHash', '=', tokenHash(token))
-      .where('revokedAt', 'is', null)
+      .innerJoin('users', 'users.id', 'apiTokens.createdBy')
+      .innerJoin('organisations', 'organisations.id', 'users.organisationId')
+      .select([
+        'apiTokens.id',
+        'apiTokens.providerId',
+        'apiTokens.createdBy',
+        'apiTokens.lastUsedAt',
+        'users.role',
+        'users.organisationId',
+      ])
+      .where('apiTokens.tokenHash', '=', tokenHash(token))
+      .where('apiTokens.revokedAt', 'is', null)
+      .where('users.status', '=', 'active')
+      .where('organisations.kind', '=', 'provider')
+      .whereRef('organisations.providerId', '=', 'apiTokens.providerId')
       .executeTakeFirst()
-    if (!row) return null
-    const loaded = await loadActor(db, row.createdBy)
-    if (!loaded || loaded.actor.providerId !== row.providerId) return null
+    if (!row || !isRole(row.role)) return null
     const now = clock.now()
     if (!row.lastUsedAt || now.getTime() - new Date(row.lastUsedAt).getTime() >= lastUsedEveryMs) {
       await db
@@ -166,7 +178,14 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     }
     return {
       tokenId: row.id,
-      actor: { ...loaded.actor, role: 'provider_manager', providerId: row.providerId },
+      actor: {
+        userId: row.createdBy,
+        role: 'provider_manager',
+        organisationId: row.organisationId,
+        organisationKind: 'provider',
+        councilIds: [],
+        providerId: row.providerId,
+      },
     }
   }
 
@@ -245,7 +264,14 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     return (
       (await db
         .selectFrom('locations')
-        .select(['locations.id', 'locations.cqcLocationId', 'locations.serviceType', 'locations.name'])
+        .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
+        .select([
+          'locations.id',
+          'locations.cqcLocationId',
+          'locations.serviceType',
+          'locations.name',
+          'returnTemplates.frequency',
+        ])
         .where(isUuid(ref) ? 'locations.id' : 'locations.cqcLocationId', '=', ref)
         .where(locationVisible(locationScope(actor)))
         .executeTakeFirst()) ?? null

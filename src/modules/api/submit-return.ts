@@ -84,10 +84,9 @@ export async function submitReturn(
     let message: string | null = null
     if (!validCalendarDate(periodStart)) message = 'periodStart must be a date like 2020-04-14'
     else {
-      const { frequency } = await returns.templateFor(location.serviceType)
-      const period = periodStarting(frequency, periodStart)
+      const period = periodStarting(location.frequency, periodStart)
       if (period.start !== periodStart)
-        message = `This location reports ${frequency}: periodStart must be the first day of a period, like ${period.start}`
+        message = `This location reports ${location.frequency}: periodStart must be the first day of a period, like ${period.start}`
     }
     if (message) {
       const valueErrors = await returns.validate(client.actor, location.id, values)
