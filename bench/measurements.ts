@@ -1,5 +1,7 @@
 import { apiSubmissionMeasurement } from './api-submission.national.ts'
 import type { Measurement } from './bench-case.ts'
+import { dashboardMeasurements } from './dashboards.bench.ts'
+import { returnsExportMeasurement } from './export.bench.ts'
 import type { NationalMeasurement } from './national.ts'
 
 const cqcImportTimed =
@@ -35,4 +37,8 @@ export const measurements: Measurement[] = [
 // Measurements against the shared national database (carehub_bench_national_365, seeded once by
 // `carehub seed --scale national --days 365` and reused): each is run once, in a process of its own, and
 // times many calls. Add dashboards, risk recomputation and exports here; see bench/README.md.
-export const nationalMeasurements: NationalMeasurement[] = [apiSubmissionMeasurement]
+export const nationalMeasurements: NationalMeasurement[] = [
+  apiSubmissionMeasurement,
+  ...dashboardMeasurements,
+  returnsExportMeasurement,
+]

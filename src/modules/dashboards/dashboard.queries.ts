@@ -348,14 +348,15 @@ export async function ensureRollup(db: Db, days: readonly string[]) {
     (
       await db
         .selectFrom('dashboardDaysBuilt')
-        .select('day')
+        // Days as text, whatever the driver's date parsing.
+        .select(sql<string>`cast(day as text)`.as('day'))
         .where('day', 'in', [...days])
         .execute()
     ).map((r) => r.day),
   )
   const stale = await db
     .selectFrom('dashboardStale')
-    .select(['day', 'councilKey'])
+    .select([sql<string>`cast(day as text)`.as('day'), 'councilKey'])
     .where('day', 'in', [...days])
     .execute()
   for (const day of days) {
