@@ -3,6 +3,7 @@ import type { Measurement } from './bench-case.ts'
 import { dashboardMeasurements } from './dashboards.bench.ts'
 import { returnsExportMeasurement } from './export.bench.ts'
 import type { NationalMeasurement } from './national.ts'
+import { riskRecomputeMeasurement } from './risk-recompute.national.ts'
 
 const cqcImportTimed =
   '`createPreview` then `saveImport` into an empty database, from the file bytes in memory to the saved rows'
@@ -39,6 +40,7 @@ export const measurements: Measurement[] = [
 // times many calls. Add dashboards, risk recomputation and exports here; see bench/README.md.
 export const nationalMeasurements: NationalMeasurement[] = [
   apiSubmissionMeasurement,
+  riskRecomputeMeasurement,
   ...dashboardMeasurements,
   returnsExportMeasurement,
 ]
