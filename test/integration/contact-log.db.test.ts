@@ -204,6 +204,10 @@ describe.each(engines)('the contact log on %s', (engine) => {
       'Select only alerts that are still open for this location',
     ])
     expect($('#contactTime').val()).toBe('9 o’clock')
+    // Each error links to its field; a date's to its day box.
+    const hrefs = $('.govuk-error-summary a').map((_, a) => $(a).attr('href')).get()
+    expect(hrefs).toEqual(['#contactDate-day', '#contactTime', '#summary', '#followUpDate-day', '#alertIds'])
+    for (const href of hrefs) expect($(href).length, href).toBe(1)
     expect(await counts()).toEqual(before)
     // Without the CSRF token: refused, nothing saved.
     const forged = await officer.post(`/locations/${ids.location}/contact-log/new`, valid, { csrf: false })

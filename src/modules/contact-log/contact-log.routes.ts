@@ -73,6 +73,10 @@ export const contactLogNames = {
   contactStateNames,
 }
 
+// A date's error links to its day box, the first of the three (GOV.UK date input pattern).
+export const toFirstDateField = <T extends { href: string }>(list: T[]) =>
+  list.map((e) => (/^#\w+Date$/.test(e.href) ? { ...e, href: `${e.href}-day` } : e))
+
 const radios = (values: readonly string[], names: Record<string, string>, selected: string) =>
   values.map((value) => ({ value, text: names[value], checked: value === selected }))
 
@@ -88,7 +92,7 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
   ) => ({
     form,
     errors,
-    errorList: errors ? errorSummary(errors, [...contactFormFields]) : undefined,
+    errorList: errors ? toFirstDateField(errorSummary(errors, [...contactFormFields])) : undefined,
     stateItems: radios(
       context.isNew ? ['done', 'planned'] : ['done', 'planned', 'cancelled'],
       {

@@ -15,6 +15,7 @@ import { notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
 import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { toFirstDateField } from '../contact-log/contact-log.routes.ts'
 import type { EnquiryService } from './enquiries.service.ts'
 import { trendChartSvg } from './trend-chart.ts'
 
@@ -108,7 +109,9 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     categoryItems: categoryRadios(values.category ?? ''),
     errors,
     errorList: errors
-      ? errorSummary(errors, ['channel', 'askedByName', 'receivedDate', 'category', 'question'])
+      ? toFirstDateField(
+          errorSummary(errors, ['channel', 'askedByName', 'receivedDate', 'category', 'question']),
+        )
       : undefined,
   })
 
