@@ -3,9 +3,12 @@ import { composeFromConfig } from './composition.ts'
 import { type Config, loadConfig, shouldLoadDemo } from './config.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
+import { trendDays } from './domain/dashboards/figures.ts'
+import { londonDate } from './domain/dates.ts'
 import { startScheduler } from './jobs/scheduler.ts'
 import { notifyNewRedAlerts } from './modules/casework/alert-notifications.ts'
 import { sendDueEmails } from './modules/comms/outbox-sender.ts'
+import { ensureRollup } from './modules/dashboards/dashboard.queries.ts'
 import { recomputeAll } from './modules/early-warning/risk-rules.service.ts'
 import { sendReturnReminders } from './modules/returns/completeness.service.ts'
 
@@ -57,6 +60,14 @@ export async function serve(config: Config = loadConfig()) {
         lockKey: 7_005,
         intervalSeconds: 900,
         run: (db) => recomputeAll(db, services.clock),
+      },
+      {
+        // The dashboard's rollups for today's 12 trend days: built before the first visitor, and the
+        // councils that saved returns since rebuilt, so a page view rarely has to.
+        name: 'dashboard-rollup',
+        lockKey: 7_006,
+        intervalSeconds: 60,
+        run: (db) => ensureRollup(db, trendDays(londonDate(services.clock.now()))),
       },
       {
         // New red alerts to their owning team: one e-mail per recipient per run, however many fired.
