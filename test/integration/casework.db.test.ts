@@ -572,6 +572,33 @@ describe.each(engines)('casework on %s', (engine) => {
     t.clock.set(new Date('2020-04-14T08:00:00Z'))
   })
 
+  it('lets only one of two partners take an unowned case when both try at once', async () => {
+    const db = t.database.db
+    const { loadActor } = await import('../../src/modules/access/actor.repository.ts')
+    const ipc = await createOrganisation(db, 'infection_control_team', 'Race IPC Team')
+    await linkPartner(db, ipc, ids.councilA!)
+    const nurse = await createUser(db, ipc, 'partner_officer')
+    const home = await createLocation(db, ids.provider!, ids.councilA!, { name: 'Race House' })
+    const raised = await raise(home, 'ppe-red', 'red', '2020-04-14T07:00:00Z')
+    const [first, second] = await Promise.all([
+      t.services.casework.takeOwnership((await loadActor(db, ids.partnerA!))!.actor, raised.caseId),
+      t.services.casework.takeOwnership((await loadActor(db, nurse.id))!.actor, raised.caseId),
+    ])
+    expect([first?.ok, second?.ok].filter(Boolean)).toHaveLength(1)
+    const loser = first?.ok ? second : first
+    expect(loser).toEqual({
+      ok: false,
+      errors: { takeOwnership: 'This case is owned by another organisation: ask them to pass it to you' },
+    })
+    const events = await db
+      .selectFrom('caseEvents')
+      .select('kind')
+      .where('caseId', '=', raised.caseId)
+      .where('kind', '=', 'ownership_taken')
+      .execute()
+    expect(events).toHaveLength(1)
+  })
+
   it('e-mails thirty red alerts raised together as one digest per recipient', async () => {
     const db = t.database.db
     // Earlier red alerts in this file go out first, so this test starts from a clean slate.

@@ -231,7 +231,7 @@ const evidenceWords: Record<string, (v: unknown, all: Record<string, unknown>) =
   returnPeriodStart: (v) => `From the return for the period starting ${longDate(String(v))}`,
   periodsWithoutReturn: (v) => `No return for ${v} ${v === 1 ? 'period' : 'periods'}`,
   trackerStatus: (v) => `Status on the national capacity tracker: ${String(v)}`,
-  trackerUpdatedOn: (v) => `Tracker last updated by the provider on ${String(v)}`,
+  trackerUpdatedOn: (v) => `Tracker last updated by the provider on ${longDate(String(v))}`,
   importedFrom: (v) => `From the capacity tracker extract ${String(v)}`,
   reportedBy: (v) => `Reported by ${String(v)}`,
   report: (v) => `What was reported: ${String(v)}`,

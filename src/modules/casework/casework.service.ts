@@ -389,6 +389,16 @@ export function createCaseworkService(deps: { db: Db; clock: Clock }) {
     return db.transaction().execute(async (trx) => {
       const found = await visibleCase(trx, actor, caseId, true)
       if (!found) return null
+      // Checked again on the locked row: someone else may have taken or passed it a moment ago.
+      const field = kind === 'ownership_taken' ? 'takeOwnership' : 'passTo'
+      if (kind === 'ownership_taken') {
+        const allowed = mayTakeOwnership(actor, found)
+        if (!allowed.ok) return { ok: false as const, errors: { [field]: allowed.reason } }
+      } else if (!mayManageCase(actor, found))
+        return {
+          ok: false as const,
+          errors: { [field]: 'Only the owning organisation or the council can pass this case on' },
+        }
       const now = clock.now()
       const status: CaseStatus = nextStatus(found.status, kind)
       await trx
