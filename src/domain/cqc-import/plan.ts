@@ -50,12 +50,13 @@ export function planImport(
   const plan: ImportPlan = { create: [], update: [], unchanged: [], skip: [], errors: [], close: [] }
   const byCqcId = new Map<string, ExistingLocation>()
   for (const e of existing) if (!byCqcId.has(e.cqcLocationId)) byCqcId.set(e.cqcLocationId, e)
-  const inFile = new Set<string>()
+  // Only a run that closes what the file leaves out needs every ID the file mentions.
+  const inFile = options.closeMissing ? new Set<string>() : null
   const planned = new Map<string, number>()
 
   for (const row of rows) {
     if (row.outcome === 'skip') {
-      if (row.cqcLocationId) inFile.add(row.cqcLocationId)
+      if (row.cqcLocationId) inFile?.add(row.cqcLocationId)
       plan.skip.push({
         rowNumber: row.rowNumber,
         cqcLocationId: row.cqcLocationId,
@@ -65,7 +66,7 @@ export function planImport(
       continue
     }
     if (row.outcome === 'error') {
-      if (row.cqcLocationId) inFile.add(row.cqcLocationId)
+      if (row.cqcLocationId) inFile?.add(row.cqcLocationId)
       plan.errors.push(
         ...row.problems.map((p) => ({ ...p, cqcLocationId: p.cqcLocationId ?? row.cqcLocationId })),
       )
@@ -73,7 +74,7 @@ export function planImport(
     }
     const { location, rowNumber } = row
     const cqcLocationId = location.cqcLocationId
-    inFile.add(cqcLocationId)
+    inFile?.add(cqcLocationId)
     // parseCqcFile already reports repeats; rows from elsewhere get the same guard.
     const first = planned.get(cqcLocationId)
     if (first !== undefined) {
@@ -102,7 +103,7 @@ export function planImport(
   }
 
   // An empty or unreadable file must never close the whole market.
-  if (options.closeMissing && rows.length > 0) {
+  if (inFile && rows.length > 0) {
     for (const e of byCqcId.values()) {
       if (!inFile.has(e.cqcLocationId) && e.fields.status !== 'closed') {
         plan.close.push({ locationId: e.id, cqcLocationId: e.cqcLocationId })

@@ -88,7 +88,8 @@ async function copyRows(
   rows: Iterable<readonly BulkValue[]>,
 ): Promise<void> {
   const stream = client.query(copyFrom(`copy ${columnList(table, columns)} from stdin`))
-  await pipeline(Readable.from(copyText(rows)), stream)
+  // One piece made ahead at most: pieces waiting for the socket would outlive young-generation GCs.
+  await pipeline(Readable.from(copyText(rows), { highWaterMark: 1 }), stream)
 }
 
 // COPY's text format, in pieces of about 64 KB: one line a row, tab between fields, \N for null,

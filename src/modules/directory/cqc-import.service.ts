@@ -375,10 +375,12 @@ async function upsertProviders(
   stamp: string,
 ): Promise<Map<string, string>> {
   const wanted = new Map<string, CqcLocation>()
-  for (const { location: l } of [...plan.create, ...plan.update]) {
-    const key = providerKey(l)
-    const seen = wanted.get(key)
-    if (!seen || (!seen.providerName && l.providerName)) wanted.set(key, l)
+  for (const changes of [plan.create, plan.update]) {
+    for (const { location: l } of changes) {
+      const key = providerKey(l)
+      const seen = wanted.get(key)
+      if (!seen || (!seen.providerName && l.providerName)) wanted.set(key, l)
+    }
   }
   const ids = new Map<string, string>()
   const cqcIds = [...wanted.values()].flatMap((l) => (l.cqcProviderId ? [l.cqcProviderId] : []))
