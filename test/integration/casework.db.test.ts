@@ -343,6 +343,12 @@ describe.each(engines)('casework on %s', (engine) => {
       .executeTakeFirstOrThrow()
     expect(risk).toMatchObject({ rag: 'green', openCaseId: null })
     expect(rowNames((await officer.get('/worklist')).body)).not.toContain('Beech House')
+    // The closed case stays reachable from the location page, with its history.
+    expect((await officer.get(`/locations/${ids['Beech House']}`)).body).toContain(`/cases/${beech.id}`)
+    const closedPage = await officer.get(`/cases/${beech.id}`)
+    expect(closedPage.statusCode).toBe(200)
+    expect(closedPage.body).toContain('Gloves delivered; supplier sorted')
+    expect(closedPage.body).not.toContain('Take ownership')
     // A later alert opens a new case.
     const again = await raise(ids['Beech House']!, 'ppe-red', 'red', '2020-04-14T07:30:00Z', {
       lowestPpeDays: 1,

@@ -812,8 +812,17 @@ export function createCaseworkService(deps: { db: Db; clock: Clock }) {
       .select(['rag', 'openAlerts'])
       .where('locationId', '=', location.id)
       .executeTakeFirst()
+    const closed = await db
+      .selectFrom('cases')
+      .select(['id', 'openedAt', 'resolvedAt', 'resolutionNote'])
+      .where('locationId', '=', location.id)
+      .where('status', '=', 'resolved')
+      .orderBy('resolvedAt', 'desc')
+      .limit(5)
+      .execute()
     return {
       locationId: location.id,
+      closedCases: closed,
       openCase: open ?? null,
       rag: risk?.rag ?? 'green',
       openAlerts: risk?.openAlerts ?? 0,
