@@ -300,6 +300,10 @@ export async function directoryRoutes(
     const actor = signedInActor(request)
     const found = await directory.getProvider(actor, request.params.id)
     if (!found) throw notFound()
+    const banners = await contactLog.recentForLocations(
+      actor,
+      found.locations.map((l) => l.id),
+    )
     return reply.render('directory/views/provider.njk', {
       pageTitle: found.provider.name,
       ...found,
@@ -307,6 +311,10 @@ export async function directoryRoutes(
       canInvite: await users.mayInviteToProvider(actor, request.params.id),
       flash: request.query,
       values: {},
+      showLastContact: actor.role !== 'provider_manager',
+      lastContact: Object.fromEntries(
+        [...banners].map(([id, banner]) => [id, bannerLines(banner, contactLog.now())]),
+      ),
     })
   })
 
