@@ -3,9 +3,6 @@ import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { createApp } from '../src/app.ts'
-import { buildServices } from '../src/composition.ts'
-import { loadConfig } from '../src/config.ts'
 import type { Database } from '../src/db/schema.ts'
 import { fixedClock } from '../src/domain/clock.ts'
 import { trendDays } from '../src/domain/dashboards/figures.ts'
@@ -63,6 +60,10 @@ async function setUp(
   const started = performance.now()
   await ensureRollup(db, trendDays(day))
   context.log(`rollup for 12 days ready in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  // The app is loaded here, not at the top, so the other measurements' processes do not carry it.
+  const { createApp } = await import('../src/app.ts')
+  const { buildServices } = await import('../src/composition.ts')
+  const { loadConfig } = await import('../src/config.ts')
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: path.join(os.tmpdir(), 'carehub-bench-dashboards'),

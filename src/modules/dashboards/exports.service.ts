@@ -18,7 +18,8 @@ import type { Column } from './table-export.ts'
 
 export type ExportFilter = Omit<DashboardFilter, 'day'> & { from: string; to: string }
 
-const batchSize = 5000
+// Small batches keep the live set small: the process's memory is the export's, not the table's.
+const batchSize = 2000
 const serviceName = (t: string) => serviceTypeNames[t as keyof typeof serviceTypeNames] ?? t
 const zeroUuid = '00000000-0000-0000-0000-000000000000'
 const ragName = (rag: string | null) => (rag === 'red' ? 'Red' : rag === 'amber' ? 'Amber' : 'Green')
@@ -49,6 +50,17 @@ const formatValue = (v: unknown) =>
         : 'No'
       : (v as string | number | null)
 
+// Worked out once per row, however many columns read them.
+const derivedOf = new WeakMap<ReturnValues, ReturnType<typeof derivedMeasures>>()
+function derived(values: ReturnValues) {
+  let measures = derivedOf.get(values)
+  if (!measures) {
+    measures = derivedMeasures(values)
+    derivedOf.set(values, measures)
+  }
+  return measures
+}
+
 export const returnColumns: Column<ReturnExportRow>[] = [
   ['Location name', (r) => r.locationName],
   ['CQC location ID', (r) => r.cqcLocationId],
@@ -66,9 +78,9 @@ export const returnColumns: Column<ReturnExportRow>[] = [
     ({ key, label }) =>
       [label, (r: ReturnExportRow) => formatValue(r.values[key])] as Column<ReturnExportRow>,
   ),
-  ['Lowest days of PPE', (r) => derivedMeasures(r.values).lowestPpeDays],
-  ['Vacant beds', (r) => derivedMeasures(r.values).vacantBeds],
-  ['Staff absence (%)', (r) => derivedMeasures(r.values).staffAbsencePercent],
+  ['Lowest days of PPE', (r) => derived(r.values).lowestPpeDays],
+  ['Vacant beds', (r) => derived(r.values).vacantBeds],
+  ['Staff absence (%)', (r) => derived(r.values).staffAbsencePercent],
 ]
 
 export type DirectoryStatusRow = {
