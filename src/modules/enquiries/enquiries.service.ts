@@ -157,7 +157,7 @@ export function createEnquiryService(deps: { db: Db; clock: Clock; baseUrl?: str
       locationId: string
       providerId: string
       channel: 'web' | 'phone' | 'email'
-      category: string
+      category: ContactCategory
       question: string
       askedByUserId: string | null
       askedByName: string | null
@@ -170,7 +170,6 @@ export function createEnquiryService(deps: { db: Db; clock: Clock; baseUrl?: str
       .insertInto('enquiries')
       .values({
         ...values,
-        category: values.category as never,
         status: 'new',
         ownerUserId: null,
         response: null,
