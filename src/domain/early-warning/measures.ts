@@ -127,6 +127,8 @@ export type ReportingContext = {
   openSince: string | null
 }
 
+const knownHelp = new Set<string>(helpKinds.map((k) => k.value))
+
 const n = (values: ReturnValues, key: string) =>
   typeof values[key] === 'number' ? (values[key] as number) : null
 
@@ -165,11 +167,10 @@ export function measuresFor(
     if (available !== null && occupied !== null) vacancies = available - occupied
     if (typeof values.closedToAdmissions === 'boolean') admissionsClosed = values.closedToAdmissions
     const help = typeof values.helpRequested === 'string' ? values.helpRequested : ''
-    const known = new Map<string, string>(helpKinds.map((k) => [k.value, k.label]))
     helpRequestedKinds = help
       .split(',')
       .map((k) => k.trim())
-      .filter((k) => known.has(k))
+      .filter((k) => knownHelp.has(k))
     helpRequested = helpRequestedKinds.length > 0
   }
   return {
@@ -241,16 +242,17 @@ function isoNoon(iso: string): Date {
 export function periodStartOn(frequency: Frequency, isoDate: string): string {
   if (frequency === 'daily') return isoDate
   if (frequency === 'monthly') return `${isoDate.slice(0, 7)}-01`
-  const date = isoNoon(isoDate)
-  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7))
-  return date.toISOString().slice(0, 10)
+  const day = dayNumber(isoDate)
+  // Day 0 (1 Jan 1970) was a Thursday: Monday is 3 days before it.
+  return isoOfDay(day - ((((day + 3) % 7) + 7) % 7))
 }
 
+const isoOfDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10)
+
 function nextStart(frequency: Frequency, start: string): string {
-  const days = frequency === 'daily' ? 1 : frequency === 'weekly' ? 7 : 0
+  if (frequency !== 'monthly') return isoOfDay(dayNumber(start) + (frequency === 'daily' ? 1 : 7))
   const date = isoNoon(start)
-  if (days) date.setUTCDate(date.getUTCDate() + days)
-  else date.setUTCMonth(date.getUTCMonth() + 1)
+  date.setUTCMonth(date.getUTCMonth() + 1)
   return date.toISOString().slice(0, 10)
 }
 
