@@ -71,6 +71,9 @@ export function statusOf(page: Page, locationId: string): Promise<string> {
   return textOf(
     page
       .locator(`${returnsTable} tbody tr`, { has: page.locator(`a[href="/locations/${locationId}"]`) })
+      // The second cell is the return's status; a later cell holds the location's RAG.
+      .locator('td')
+      .nth(1)
       .locator('.govuk-tag'),
   )
 }
