@@ -142,8 +142,8 @@ export async function measuresForLocations(
       when 'daily' then ${bound(days, 'daily')}::date
       when 'weekly' then ${bound(days, 'weekly')}::date
       else ${bound(days, 'monthly')}::date end`
-  // The plan is simple and cheap; compiling it (JIT) would cost more than running it.
-  if (db.isTransaction) await sql`set local jit = off`.execute(db)
+  // For the whole market the plan is simple but large; compiling it (JIT) costs more than running it.
+  if (db.isTransaction && !locationIds) await sql`set local jit = off`.execute(db)
   // Without the camel-case plugin (27,000 wide rows): the columns are named in camelCase here.
   const summaries = await sql<SummaryRow>`
     with recent as (
