@@ -92,36 +92,62 @@ async function copyRows(
   await pipeline(Readable.from(copyText(rows), { highWaterMark: 1 }), stream)
 }
 
-// COPY's text format, in pieces of about 64 KB: one line a row, tab between fields, \N for null,
-// bytes in hex (written a piece at a time, so a file in a bytea column is never copied whole).
-export function* copyText(rows: Iterable<readonly BulkValue[]>): Generator<string> {
+// COPY's text format, in pieces of 64 KB written straight into buffers (no string is built for a row
+// or a piece): one line a row, tab between fields, \N for null, bytes in hex, a piece at a time, so a
+// file in a bytea column is never copied whole.
+export function* copyText(rows: Iterable<readonly BulkValue[]>): Generator<Buffer> {
   const size = 65_536
-  let piece = ''
+  let piece = Buffer.allocUnsafe(size)
+  let at = 0
+  // Whether `text` fits whole in what is left of the piece: UTF-8 takes at most 3 bytes a UTF-16 unit,
+  // and only when that bound says no is the text measured.
+  const fits = (text: string) => at + text.length * 3 <= size || at + Buffer.byteLength(text) <= size
   for (const row of rows) {
     for (let i = 0; i < row.length; i++) {
-      if (i > 0) piece += '\t'
       const value = row[i] as BulkValue
-      if (!Buffer.isBuffer(value)) {
-        piece += copyField(value)
-        continue
-      }
-      // bytea's hex form, \x…, with its backslash escaped for COPY.
-      piece += '\\\\x'
-      for (let at = 0; at < value.length; at += size / 2) {
-        piece += value.toString('hex', at, at + size / 2)
-        if (piece.length >= size) {
-          yield piece
-          piece = ''
+      let text = i > 0 ? '\t' : ''
+      if (!Buffer.isBuffer(value)) text += copyField(value)
+      else {
+        // bytea's hex form, \x…, with its backslash escaped for COPY.
+        text += '\\\\x'
+        for (let from = 0; from < value.length; from += size / 4) {
+          text += value.toString('hex', from, from + size / 4)
+          if (text.length >= size / 2) {
+            if (!fits(text)) {
+              yield piece.subarray(0, at)
+              piece = Buffer.allocUnsafe(size)
+              at = 0
+            }
+            at += piece.write(text, at, 'latin1')
+            text = ''
+          }
         }
       }
+      if (!fits(text)) {
+        if (at > 0) yield piece.subarray(0, at)
+        piece = Buffer.allocUnsafe(size)
+        at = 0
+        // A field longer than a piece (a long text) goes as a piece of its own.
+        if (!fits(text)) {
+          yield Buffer.from(text)
+          continue
+        }
+      }
+      at += piece.write(text, at)
     }
-    piece += '\n'
-    if (piece.length >= size) {
+    if (at === size) {
       yield piece
-      piece = ''
+      piece = Buffer.allocUnsafe(size)
+      at = 0
+    }
+    piece[at++] = 0x0a
+    if (at > size - 1024) {
+      yield piece.subarray(0, at)
+      piece = Buffer.allocUnsafe(size)
+      at = 0
     }
   }
-  if (piece) yield piece
+  if (at > 0) yield piece.subarray(0, at)
 }
 
 const specials = /[\\\t\n\r]/
