@@ -35,6 +35,8 @@ export type NationalSeedOptions = {
   days: number
   now: Date
   seed?: number
+  // Keep the returns table's keys and indexes during the load (only to measure what dropping them buys).
+  keepIndexes?: boolean
   // Called as returns are generated: done so far, and the expected total (a location may skip a period).
   onProgress?: (done: number, expected: number) => void
 }
@@ -158,10 +160,10 @@ async function load(q: Queryable, sink: Sink, options: NationalSeedOptions): Pro
   }
 
   const returnsStarted = performance.now()
-  const indexes = await dropReturnIndexes(q)
+  const indexes = options.keepIndexes ? null : await dropReturnIndexes(q)
   await sink.returns(chunks())
   const indexesStarted = performance.now()
-  await recreateReturnIndexes(q, indexes)
+  if (indexes) await recreateReturnIndexes(q, indexes)
   const indexesSeconds = (performance.now() - indexesStarted) / 1000
 
   const summary: NationalSeedSummary = {

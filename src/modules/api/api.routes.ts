@@ -152,13 +152,19 @@ async function apiV1(app: FastifyInstance, options: Options) {
       })
     }
     let answer: ApiAnswer
+    // A created return's answer is recorded in the transaction that saves the return (one commit, and
+    // no moment when the return exists but a retry would be told "in progress"); other answers after.
+    let completed = false
     try {
-      answer = await submitReturn({ api, returns }, client, request.body)
+      answer = await submitReturn({ api, returns }, client, request.body, async (trx, created) => {
+        await api.completeIdempotencyKey(client.tokenId, key, created.status, created.body, trx)
+        completed = true
+      })
     } catch (error) {
       await api.releaseIdempotencyKey(client.tokenId, key)
       throw error
     }
-    await api.completeIdempotencyKey(client.tokenId, key, answer.status, answer.body)
+    if (!completed) await api.completeIdempotencyKey(client.tokenId, key, answer.status, answer.body)
     return send(reply, answer)
   })
 

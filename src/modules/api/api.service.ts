@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
@@ -236,8 +236,15 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     return { kind: 'in-progress' }
   }
 
-  async function completeIdempotencyKey(tokenId: string, key: string, statusCode: number, response: unknown) {
-    await db
+  // In the caller's transaction when given (a created return's answer is saved with the return).
+  async function completeIdempotencyKey(
+    tokenId: string,
+    key: string,
+    statusCode: number,
+    response: unknown,
+    trx: DbOrTransaction = db,
+  ) {
+    await trx
       .updateTable('idempotencyKeys')
       .set({ statusCode, response: JSON.stringify(response) })
       .where('tokenId', '=', tokenId)

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { DbOrTransaction } from '../../db/database.ts'
 import type { FieldError } from '../../domain/returns/dataset.ts'
 import { periodStarting } from '../../domain/returns/periods.ts'
 import { paths } from '../../web/paths.ts'
@@ -39,10 +40,12 @@ function asFieldProblems(errors: FieldError[]): FieldProblem[] {
   })
 }
 
+// `onCreated`, if given, runs in the transaction that saves the return, with the 201 answer.
 export async function submitReturn(
   deps: { api: ApiService; returns: ReturnsService },
   client: ApiClient,
   body: unknown,
+  onCreated?: (trx: DbOrTransaction, answer: ApiAnswer) => Promise<void>,
 ): Promise<ApiAnswer> {
   const { api, returns } = deps
   if (!isObject(body)) return answer(problem('malformed-request', 'The request body must be a JSON object.'))
@@ -103,6 +106,13 @@ export async function submitReturn(
     periodStart: periodStart || undefined,
     source: 'api',
     amendmentReason,
+    onSaved: onCreated
+      ? (trx, saved) =>
+          onCreated(
+            trx,
+            created(location.id, { returnId: saved.returnId, version: saved.version, period: saved.period }),
+          )
+      : undefined,
   })
   if ('notFound' in outcome)
     return answer(
@@ -122,15 +132,22 @@ export async function submitReturn(
       )
     return answer(problem('validation-failed', 'The return has errors: nothing was saved.', errors))
   }
+  return created(location.id, outcome)
+}
+
+function created(
+  locationId: string,
+  saved: { returnId: string; version: number; period: { start: string } },
+): ApiAnswer {
   return {
     status: 201,
     body: {
-      id: outcome.returnId,
-      locationId: location.id,
-      periodStart: outcome.period.start,
-      version: outcome.version,
+      id: saved.returnId,
+      locationId,
+      periodStart: saved.period.start,
+      version: saved.version,
     },
-    location: paths.apiReturn(outcome.returnId),
+    location: paths.apiReturn(saved.returnId),
   }
 }
 

@@ -34,6 +34,12 @@ export type SubmitOptions = {
   nothingChanged?: boolean
   amendmentReason?: string
   source?: ReturnSource
+  // Runs in the transaction that saves the return (the API records its idempotent answer there, so
+  // the return and the answer to a retry are committed together, in one commit).
+  onSaved?: (
+    trx: DbOrTransaction,
+    saved: { returnId: string; version: number; period: Period },
+  ) => Promise<void>
 }
 
 export type SubmitOutcome =
@@ -381,6 +387,12 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       const row = await saveVersion(trx, actor, ready.prepared, now)
       // Risk rules run in the same transaction: the return and the alerts it raises or clears appear together.
       if (row) await recomputeRisk(trx, now, [ready.prepared.locationId])
+      if (row)
+        await options.onSaved?.(trx, {
+          returnId: row.id,
+          version: row.version,
+          period: ready.prepared.period,
+        })
       return row
     })
     if (!saved)
