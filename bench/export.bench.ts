@@ -66,7 +66,7 @@ export const returnsExportMeasurement: NationalMeasurement = {
   id: 'export-returns-1m',
   title: 'Streamed export of 1,000,000 returns (CSV), and 100,000 as XLSX',
   timed:
-    'GET-equivalent of /dashboard/exports/returns.csv as a regional viewer: keyset batches of 2,000 through the export service and csv-stringify into a file, from the first query to the last byte written',
+    'GET-equivalent of /dashboard/exports/returns.csv as a regional viewer: keyset batches of 500 through the export service and csv-stringify into a file, from the first query to the last byte written',
   scale: 'national',
   days: 365,
   target: { p95Ms: 120_000, maxRatio: null },

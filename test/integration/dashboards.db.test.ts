@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../src/db/database.ts'
 import type { Actor } from '../../src/domain/policy.ts'
 import { loadActor } from '../../src/modules/access/actor.repository.ts'
+import { createDashboardExportService } from '../../src/modules/dashboards/exports.service.ts'
 import { raiseAlert } from '../../src/modules/early-warning/alert-store.ts'
 import {
   createLocation,
@@ -532,6 +533,32 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
     expect(decodeURIComponent((bad.headers.location as string).replace(/\+/g, ' '))).toContain(
       'The first date must be on or before the last date',
     )
+  })
+
+  it('pages through an export in keyset batches without losing or repeating a row', async () => {
+    const from = addDays(today, -20)
+    const small = createDashboardExportService({ db: t.database.db, batchSize: 7 })
+    const seen: string[] = []
+    let batches = 0
+    for await (const batch of small.returns(actors.regional!, { from, to: today })) {
+      batches++
+      expect(batch.length).toBeLessThanOrEqual(7)
+      for (const r of batch) seen.push(`${r.locationId}/${r.periodStart}`)
+    }
+    const { rows } = await sql<{ key: string }>`
+      select location_id || '/' || period_start::text as key from situation_returns
+      where is_current and period_start between ${from} and ${today}`.execute(t.database.db)
+    expect(batches).toBeGreaterThan(10)
+    expect(new Set(seen).size).toBe(seen.length)
+    expect([...seen].sort()).toEqual(rows.map((r) => r.key).sort())
+    const locations: string[] = []
+    for await (const batch of small.directory(actors.regional!, {})) locations.push(...batch.map((l) => l.id))
+    const count = await t.database.db
+      .selectFrom('locations')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+    expect(new Set(locations).size).toBe(Number(count.n))
+    expect(locations).toHaveLength(Number(count.n))
   })
 
   it('shows a provider manager their own location with the area average, and no dashboard', async () => {

@@ -19,7 +19,7 @@ import type { Column } from './table-export.ts'
 export type ExportFilter = Omit<DashboardFilter, 'day'> & { from: string; to: string }
 
 // Small batches keep the live set small: the process's memory is the export's, not the table's.
-const batchSize = 2000
+const defaultBatchSize = 500
 const serviceName = (t: string) => serviceTypeNames[t as keyof typeof serviceTypeNames] ?? t
 const zeroUuid = '00000000-0000-0000-0000-000000000000'
 const ragName = (rag: string | null) => (rag === 'red' ? 'Red' : rag === 'amber' ? 'Amber' : 'Green')
@@ -170,8 +170,9 @@ export const alertColumns: Column<AlertExportRow>[] = [
   ['Case status', (r) => r.caseStatus],
 ]
 
-export function createDashboardExportService(deps: { db: Db }) {
+export function createDashboardExportService(deps: { db: Db; batchSize?: number }) {
   const { db } = deps
+  const batchSize = deps.batchSize ?? defaultBatchSize
 
   // Current returns for periods starting from `from` to `to`, ordered by period then location.
   async function* returns(actor: Actor, filter: ExportFilter): AsyncGenerator<ReturnExportRow[]> {
