@@ -250,10 +250,13 @@ function decodeCsv(content: Buffer): Buffer | string {
   return isUtf8(content) ? content : new TextDecoder('windows-1252').decode(content)
 }
 
-// The parser takes the file in pieces of 64 KB (views of the same bytes, not copies).
-function* pieces(input: Buffer | string): Generator<Buffer | string> {
+// The parser takes the file in pieces of 64 KB (views of the same bytes, not copies). Every 1 MB it
+// lets other work in the process run (other requests, a compression on the thread pool): the parse
+// itself never waits for anything, so otherwise it would hold the thread for the whole file.
+async function* pieces(input: Buffer | string): AsyncGenerator<Buffer | string> {
   const size = 1 << 16
   for (let i = 0; i < input.length; i += size) {
+    if (i > 0 && i % (size * 16) === 0) await new Promise((resolve) => setImmediate(resolve))
     yield typeof input === 'string' ? input.slice(i, i + size) : input.subarray(i, i + size)
   }
 }
