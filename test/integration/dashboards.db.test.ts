@@ -543,7 +543,7 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
     for await (const batch of small.returns(actors.regional!, { from, to: today })) {
       batches++
       expect(batch.length).toBeLessThanOrEqual(7)
-      for (const r of batch) seen.push(`${r.locationId}/${r.periodStart}`)
+      for (const r of batch) seen.push(`${r.location_id}/${r.period_start}`)
     }
     const { rows } = await sql<{ key: string }>`
       select location_id || '/' || period_start::text as key from situation_returns
