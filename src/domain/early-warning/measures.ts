@@ -128,6 +128,7 @@ export type ReportingContext = {
 }
 
 const knownHelp = new Set<string>(helpKinds.map((k) => k.value))
+const ppeFields = ppeItems.map(([key, name]) => [`ppeDays${key}`, name] as const)
 
 const n = (values: ReturnValues, key: string) =>
   typeof values[key] === 'number' ? (values[key] as number) : null
@@ -149,8 +150,8 @@ export function measuresFor(
   let helpRequested: boolean | null = null
   let helpRequestedKinds: string[] = []
   if (values) {
-    for (const [key, name] of ppeItems) {
-      const days = n(values, `ppeDays${key}`)
+    for (const [key, name] of ppeFields) {
+      const days = n(values, key)
       if (days !== null && (lowestPpeDays === null || days < lowestPpeDays)) {
         lowestPpeDays = days
         lowestPpeItem = name

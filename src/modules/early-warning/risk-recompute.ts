@@ -195,7 +195,8 @@ export async function measuresForLocations(
               id: s.latestId,
               periodStart: s.latest14,
               submittedAt: s.latestSubmittedAt,
-              values: Object.fromEntries(latestFields.map((k) => [k, s[k]])) as ReturnValues,
+              // The row itself: its latest-figure columns are named as the return's fields.
+              values: s as unknown as ReturnValues,
             }
           : null,
       confirmedCases14Days: s && s.returns14 > 0 ? (s.confirmed14 ?? 0) : null,
