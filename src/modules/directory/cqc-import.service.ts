@@ -94,12 +94,17 @@ function loadExisting(db: DbOrTransaction, ids: string[] | null) {
     .where('cqcLocationId', 'is not', null)
   if (ids) {
     if (ids.length === 0) return Promise.resolve([])
-    // Every ID as one array parameter: one statement and one parameter, however long the file.
-    query = query.where('cqcLocationId', '=', sql<string>`any(${ids}::text[])`)
+    query = query.where('cqcLocationId', '=', anyOf(ids))
   } else {
     query = query.where('status', '=', 'open')
   }
   return query.execute()
+}
+
+// Every value as one parameter, however many: one statement, and one JSON text to send (the driver's own
+// encoding of a 50,000-item array builds it a string at a time).
+function anyOf(values: string[]) {
+  return sql<string>`any(array(select json_array_elements_text(${JSON.stringify(values)}::json)))`
 }
 
 // The columns of a location that come from the CQC, in the order the bulk loads write them.
@@ -388,7 +393,7 @@ async function upsertProviders(
     ? await trx
         .selectFrom('providers')
         .select(['id', 'cqcProviderId', 'name'])
-        .where('cqcProviderId', '=', sql<string>`any(${cqcIds}::text[])`)
+        .where('cqcProviderId', '=', anyOf(cqcIds))
         .execute()
     : []
   for (const p of found) {
