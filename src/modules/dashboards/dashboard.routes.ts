@@ -106,7 +106,8 @@ export async function dashboardRoutes(
     const actor = signedInActor(request)
     const query = request.query as Record<string, unknown>
     const input = filterFrom(query)
-    const found = await dashboards.situation(actor, input)
+    // The filter choices do not depend on the figures: both at once.
+    const [found, items] = await Promise.all([dashboards.situation(actor, input), filterItems(actor, input)])
     if (!found) throw forbidden()
     const { filter } = found
     const listHref = (figure: FigureKey, extra: Record<string, string> = {}) =>
@@ -138,7 +139,7 @@ export async function dashboardRoutes(
       listHref,
       serviceTypeNames,
       exportQuery: queryOf({ ...filter, day: undefined }),
-      ...(await filterItems(actor, filter)),
+      ...items,
     })
   })
 
@@ -307,11 +308,14 @@ export async function dashboardRoutes(
 
   app.get<{ Params: { id: string } }>('/locations/:id/overview', async (request, reply) => {
     const actor = signedInActor(request)
-    const found = await dashboards.locationView(actor, request.params.id)
+    // The contact log and enquiries come through their own services, which know who may see what; each
+    // checks the location itself, so all three are asked at once.
+    const [found, contacts, enquiries] = await Promise.all([
+      dashboards.locationView(actor, request.params.id),
+      deps.contactLog?.listForLocation(actor, request.params.id) ?? null,
+      deps.enquiries?.listForLocation(actor, request.params.id) ?? null,
+    ])
     if (!found) throw notFound()
-    // The contact log and enquiries come through their own services, which know who may see what.
-    const contacts = deps.contactLog ? await deps.contactLog.listForLocation(actor, request.params.id) : null
-    const enquiries = deps.enquiries ? await deps.enquiries.listForLocation(actor, request.params.id) : null
     const latestValues = (found.latest?.values ?? null) as ReturnValues | null
     return reply.render('dashboards/views/location-overview.njk', {
       pageTitle: `${found.location.name}: overview`,
