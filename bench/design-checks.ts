@@ -211,7 +211,7 @@ export async function runDesignChecks(
     })
   }
 
-  // Looking up what is already stored: the import sends every Location ID as one JSON array parameter.
+  // Looking up what is already stored: the import sends every Location ID as one text[] parameter.
   const all = await locationsFromFile(50_000)
   const lookupCheck = `look up ${all.length.toLocaleString('en-GB')} stored locations by Location ID`
   await onFreshDatabase(serverUrl, async (db) => {
@@ -230,7 +230,7 @@ export async function runDesignChecks(
     }
     const lookups: [string, () => Promise<number>][] = [
       [
-        'one JSON array parameter, one query (the import)',
+        'one JSON array parameter, one query',
         async () => {
           const every = sql<string>`any(array(select json_array_elements_text(${JSON.stringify(ids)}::json)))`
           check((await select().where('cqcLocationId', '=', every).execute()).length)
@@ -238,7 +238,7 @@ export async function runDesignChecks(
         },
       ],
       [
-        'one text[] parameter, one query',
+        'one text[] parameter, one query (the import)',
         async () => {
           check(
             (await select().where('cqcLocationId', '=', sql<string>`any(${ids}::text[])`).execute()).length,

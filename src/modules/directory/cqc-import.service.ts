@@ -101,10 +101,10 @@ function loadExisting(db: DbOrTransaction, ids: string[] | null) {
   return query.execute()
 }
 
-// Every value as one parameter, however many: one statement, and one JSON text to send (the driver's own
-// encoding of a 50,000-item array builds it a string at a time).
+// Every value as one array parameter: one statement however long the file. (A JSON text parameter
+// builds less garbage in the driver, but the design checks measured it slower for PostgreSQL to use.)
 function anyOf(values: string[]) {
-  return sql<string>`any(array(select json_array_elements_text(${JSON.stringify(values)}::json)))`
+  return sql<string>`any(${values}::text[])`
 }
 
 // The columns of a location that come from the CQC, in the order the bulk loads write them.
