@@ -104,6 +104,12 @@ async function apiV1(app: FastifyInstance, options: Options) {
     }
     request.apiClient = client
   })
+  // The token's use is recorded before the answer goes (a created return records it in its own
+  // transaction, so this finds nothing left to do).
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.apiClient) await api.recordTokenUse(request.apiClient)
+    return payload
+  })
 
   app.post('/returns', async (request, reply) => {
     const client = clientOf(request)
@@ -115,7 +121,15 @@ async function apiV1(app: FastifyInstance, options: Options) {
       )
 
     const key = request.headers['idempotency-key']
-    if (key === undefined) return send(reply, await submitReturn({ api, returns }, client, request.body))
+    if (key === undefined) {
+      let recorded = false
+      const answer = await submitReturn({ api, returns }, client, request.body, async (trx) => {
+        await api.recordTokenUse(client, trx)
+        recorded = true
+      })
+      if (recorded) client.lastUsedStale = false
+      return send(reply, answer)
+    }
     if (typeof key !== 'string' || !idempotencyKeyPattern.test(key))
       return sendProblem(
         reply,
@@ -157,6 +171,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
     let completed = false
     try {
       answer = await submitReturn({ api, returns }, client, request.body, async (trx, created) => {
+        await api.recordTokenUse(client, trx)
         await api.completeIdempotencyKey(client.tokenId, key, created.status, created.body, trx)
         completed = true
       })
@@ -164,7 +179,8 @@ async function apiV1(app: FastifyInstance, options: Options) {
       await api.releaseIdempotencyKey(client.tokenId, key)
       throw error
     }
-    if (!completed) await api.completeIdempotencyKey(client.tokenId, key, answer.status, answer.body)
+    if (completed) client.lastUsedStale = false
+    else await api.completeIdempotencyKey(client.tokenId, key, answer.status, answer.body)
     return send(reply, answer)
   })
 

@@ -12,7 +12,12 @@ import { AuditAction } from '../audit/audit-actions.ts'
 // API tokens for care-record systems, bearer authentication, idempotency keys and the read side of the
 // returns API. A token is shown once; only its SHA-256 is kept. It acts for the provider it was made for.
 
-export type ApiClient = { tokenId: string; actor: Actor }
+export type ApiClient = {
+  tokenId: string
+  actor: Actor
+  // The token's last-used time is over a minute old: the request records it (recordTokenUse).
+  lastUsedStale: boolean
+}
 
 export type IdempotencyClaim =
   | { kind: 'claimed' }
@@ -163,21 +168,11 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
       .executeTakeFirst()
     if (!row || !isRole(row.role)) return null
     const now = clock.now()
-    if (!row.lastUsedAt || now.getTime() - new Date(row.lastUsedAt).getTime() >= lastUsedEveryMs) {
-      await db
-        .updateTable('apiTokens')
-        .set({ lastUsedAt: now })
-        .where('id', '=', row.id)
-        .where((eb) =>
-          eb.or([
-            eb('lastUsedAt', 'is', null),
-            eb('lastUsedAt', '<=', new Date(now.getTime() - lastUsedEveryMs)),
-          ]),
-        )
-        .execute()
-    }
+    const lastUsedStale =
+      !row.lastUsedAt || now.getTime() - new Date(row.lastUsedAt).getTime() >= lastUsedEveryMs
     return {
       tokenId: row.id,
+      lastUsedStale,
       actor: {
         userId: row.createdBy,
         role: 'provider_manager',
@@ -187,6 +182,26 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
         providerId: row.providerId,
       },
     }
+  }
+
+  // Records that the token was used (at most once a minute), in the caller's transaction when given:
+  // a submission records it with the return, so that it costs no commit of its own.
+  async function recordTokenUse(client: ApiClient, trx: DbOrTransaction = db) {
+    if (!client.lastUsedStale) return
+    const now = clock.now()
+    await trx
+      .updateTable('apiTokens')
+      .set({ lastUsedAt: now })
+      .where('id', '=', client.tokenId)
+      .where((eb) =>
+        eb.or([
+          eb('lastUsedAt', 'is', null),
+          eb('lastUsedAt', '<=', new Date(now.getTime() - lastUsedEveryMs)),
+        ]),
+      )
+      .execute()
+    // In a transaction, the caller knows when it is committed.
+    if (trx === db) client.lastUsedStale = false
   }
 
   // ---- Idempotency keys
@@ -348,6 +363,7 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     createToken,
     revokeToken,
     authenticate,
+    recordTokenUse,
     claimIdempotencyKey,
     completeIdempotencyKey,
     releaseIdempotencyKey,
