@@ -35,8 +35,8 @@ async function figureValue(page: Page, label: string): Promise<number> {
     .locator('.carehub-figure__link', { has: page.locator('.carehub-figure__label', { hasText: label }) })
     .first()
     .locator('.carehub-figure__value')
-    .innerText()
-  return Number(text.replace(/[,%]/g, ''))
+    .textContent()
+  return Number((text ?? '').trim().replace(/[,%]/g, ''))
 }
 
 describe.skipIf(!chromiumAvailable)('situation dashboard in the browser', () => {
@@ -116,13 +116,13 @@ describe.skipIf(!chromiumAvailable)('situation dashboard in the browser', () => 
       expect(list.status()).toBe(200)
       expect(pathname(page)).toBe('/dashboard/locations')
       expect(await headingText(page)).toBe('Locations expected to report')
-      await expect(page.locator('.govuk-body', { hasText: /^Showing 1 to/ }).innerText()).resolves.toContain(
-        `of ${expected.toLocaleString('en-GB')} locations`,
-      )
+      await expect(
+        page.locator('.govuk-body', { hasText: /^Showing 1 to/ }).textContent(),
+      ).resolves.toContain(`of ${expected.toLocaleString('en-GB')} locations`)
       await expectNoAxeViolations(page, 'list of locations behind a figure')
 
       const first = page.locator('tbody .govuk-link').first()
-      const name = (await first.innerText()).trim()
+      const name = ((await first.textContent()) ?? '').trim()
       const overview = await navigateBy(page, () => first.click())
       expect(overview.status()).toBe(200)
       expect(pathname(page)).toMatch(/^\/locations\/[0-9a-f-]{36}\/overview$/)
@@ -166,7 +166,7 @@ describe.skipIf(!chromiumAvailable)('situation dashboard in the browser', () => 
   it('a provider manager sees their location’s overview with the area comparison, and no dashboard', async () => {
     const { context, page } = await signedIn(manager.email, desktop)
     try {
-      const nav = await page.locator('.govuk-service-navigation__link').allInnerTexts()
+      const nav = await page.locator('.govuk-service-navigation__link').allTextContents()
       expect(nav.map((t) => t.trim())).not.toContain('Dashboard')
       const locations = await navigateBy(page, () =>
         page.locator('.govuk-service-navigation__link', { hasText: 'Your locations' }).click(),
