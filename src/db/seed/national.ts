@@ -194,17 +194,14 @@ async function load(q: Queryable, sink: Sink, options: NationalSeedOptions): Pro
 }
 
 async function returnWindows(q: Queryable): Promise<Map<string, ReturnWindow>> {
+  // One-word aliases: the same on both engines (Kysely's camel-casing leaves them alone).
   const { rows } = await q.query(
-    'select service_type, opens_after_hours, due_after_hours, locks_after_hours from return_templates',
+    'select service_type as type, opens_after_hours as opens, due_after_hours as due, locks_after_hours as locks from return_templates',
   )
   return new Map(
     rows.map((r) => [
-      String(r.service_type),
-      {
-        opensAfterHours: Number(r.opens_after_hours),
-        dueAfterHours: Number(r.due_after_hours),
-        locksAfterHours: Number(r.locks_after_hours),
-      },
+      String(r.type),
+      { opensAfterHours: Number(r.opens), dueAfterHours: Number(r.due), locksAfterHours: Number(r.locks) },
     ]),
   )
 }
