@@ -16,9 +16,9 @@ import {
 
 const now = new Date('2026-11-23T08:00:00Z')
 
-// A region's worth of locations for 60 days: every generated return goes through the app's own validation.
+// A county's worth of locations for 60 days: every generated return goes through the app's own validation.
 function generate(days: number) {
-  const directory = generateDirectory('region')
+  const directory = generateDirectory('county')
   const rng = createRng(7)
   const returns: GeneratedReturn[] = []
   for (const frequency of ['daily', 'weekly'] as const) {
@@ -43,7 +43,8 @@ function generate(days: number) {
   return { directory, returns }
 }
 
-describe('national data generator', () => {
+// Generous time-outs: the machine is shared, and these tests generate tens of thousands of rows (not timed).
+describe('national data generator', { timeout: 30_000 }, () => {
   const { directory, returns } = generate(60)
   const locationOf = new Map(directory.locations.map((l) => [l.id, l]))
 
@@ -70,7 +71,7 @@ describe('national data generator', () => {
 
   it("passes the app's own validation: parseReturn accepts every sampled return and gives back the same values", () => {
     const sample = returns.filter((_, i) => i % 7 === 0)
-    expect(sample.length).toBeGreaterThan(10_000)
+    expect(sample.length).toBeGreaterThan(3_000)
     for (const r of sample) {
       const location = locationOf.get(r.locationId)!
       const parsed = parseReturn(currentDataset, location.serviceType, r.values)
