@@ -38,6 +38,7 @@ export function buildServices(deps: {
   cookieSecret: string
 }) {
   const { db, clock, config } = deps
+  const contactLog = createContactLogService({ db, clock })
   return {
     ...deps,
     signIn: createSignInService({ db, clock }),
@@ -52,12 +53,13 @@ export function buildServices(deps: {
     api: createApiService({ db, clock }),
     returnsUpload: createReturnsUploadService({ db, clock, returns: createReturnsService({ db, clock }) }),
     completeness: createCompletenessService({ db, clock }),
-    contactLog: createContactLogService({ db, clock }),
+
     enquiries: createEnquiryService({ db, clock, baseUrl: config.baseUrl }),
     casework: createCaseworkService({ db, clock }),
     riskRules: createRiskRulesService({ db, clock }),
     dashboards: createDashboardService({ db, clock }),
-    dashboardExports: createDashboardExportService({ db }),
+    contactLog,
+    dashboardExports: createDashboardExportService({ db, contactLog }),
   }
 }
 

@@ -84,7 +84,7 @@ export const paths = {
   dashboardLocations: () => '/dashboard/locations',
   dashboardLocationsExport: (format: 'csv' | 'xlsx') => `/dashboard/locations.${format}`,
   dashboardExports: () => '/dashboard/exports',
-  dashboardExport: (kind: 'directory' | 'returns' | 'alerts', format: 'csv' | 'xlsx') =>
+  dashboardExport: (kind: 'directory' | 'returns' | 'alerts' | 'contacts', format: 'csv' | 'xlsx') =>
     `/dashboard/exports/${kind}.${format}`,
   locationOverview: (id: string) => `/locations/${id}/overview`,
   providerOverview: (id: string) => `/providers/${id}/overview`,

@@ -1,4 +1,6 @@
 import { load } from 'cheerio'
+import { parse } from 'csv-parse/sync'
+import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createLocation,
@@ -311,6 +313,53 @@ describe.each(engines)('the contact log on %s', (engine) => {
     expect(
       (await contactLog.recentForLocations(officer, [ids.location!])).get(ids.location!)!.recent,
     ).toHaveLength(2)
+  })
+
+  it('exports the contact log as CSV and Excel with the same visibility as the screens', async () => {
+    const csvRows = async (key: string) => {
+      const client = await signedIn(key)
+      const res = await client.get('/dashboard/exports/contacts.csv?from=2020-04-01&to=2020-04-14')
+      expect(res.statusCode, key).toBe(200)
+      expect(res.headers['content-type']).toMatch(/text\/csv/)
+      return parse(res.body, { columns: true }) as Record<string, string>[]
+    }
+    const counted = async (restricted: boolean | null) =>
+      Number(
+        (
+          await t.database.db
+            .selectFrom('contactLogEntries')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('locationId', '=', ids.location!)
+            .$if(restricted === false, (q) => q.where('restricted', '=', false))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const officerRows = await csvRows('officer')
+    expect(officerRows).toHaveLength(await counted(null))
+    expect(officerRows.map((r) => r.Summary)).toContain('Council-only safeguarding note')
+    expect(officerRows.find((r) => r.Summary === valid.summary)).toMatchObject({
+      'Location name': 'Alder House',
+      How: expect.stringMatching(/call/i),
+      'Actions agreed': valid.actionsAgreed,
+      'Council only': 'No',
+    })
+    const partnerRows = await csvRows('partner')
+    expect(partnerRows).toHaveLength(await counted(false))
+    expect(partnerRows.map((r) => r.Summary)).not.toContain('Council-only safeguarding note')
+    // Another council's officer sees none of this council's contacts.
+    expect(await csvRows('otherOfficer')).toHaveLength(0)
+    // A provider has no dashboard exports at all.
+    const manager = await signedIn('manager')
+    expect(
+      (await manager.get('/dashboard/exports/contacts.csv?from=2020-04-01&to=2020-04-14')).statusCode,
+    ).toBe(403)
+
+    const officer = await signedIn('officer')
+    const xlsx = await officer.get('/dashboard/exports/contacts.xlsx?from=2020-04-01&to=2020-04-14')
+    expect(xlsx.statusCode).toBe(200)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+    expect(workbook.worksheets[0]!.actualRowCount - 1).toBe(officerRows.length)
   })
 
   it('shows a planned call to partners, and keeps the plan in the history when the outcome is recorded', async () => {

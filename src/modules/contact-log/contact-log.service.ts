@@ -1,3 +1,4 @@
+import type { SelectQueryBuilder } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
@@ -378,8 +379,36 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
       .sort((a, b) => Number(b.mine) - Number(a.mine))
   }
 
+  // Contacts for an export, in keyset batches so a large log streams in bounded memory. The same
+  // visibility as every other read (scope, restricted for council users only); `locationIds` narrows it
+  // to the locations a screen's filters chose. Contacts at or after `from` and before the day after `to`.
+  async function* exportBatches(
+    actor: Actor,
+    range: { from: Date; toExclusive: Date },
+    locationIds?: (db: Db) => SelectQueryBuilder<any, any, { id: string }>,
+    batchSize = 500,
+  ): AsyncGenerator<ContactSummary[]> {
+    if (!mayReadContactLog(actor)) return
+    let after = '00000000-0000-0000-0000-000000000000'
+    for (;;) {
+      const batch = (await visibleContacts(actor)
+        .$if(Boolean(locationIds), (q) => q.where('contactLogEntries.locationId', 'in', locationIds!(db)))
+        .where('contactLogEntries.contactAt', '>=', range.from)
+        .where('contactLogEntries.contactAt', '<', range.toExclusive)
+        .where('contactLogEntries.id', '>', after)
+        .orderBy('contactLogEntries.id')
+        .limit(batchSize)
+        .execute()) as ContactSummary[]
+      if (batch.length === 0) return
+      yield batch
+      after = batch[batch.length - 1]!.id
+      if (batch.length < batchSize) return
+    }
+  }
+
   return {
     now: () => clock.now(),
+    exportBatches,
     locationFor: visibleLocation,
     formFor,
     create,

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { mayReadContactLog, mayReadRestricted } from '../../domain/contact-log/contact-log.rules.ts'
 import { svgChart } from '../../domain/dashboards/charts.ts'
 import { type FigureKey, figureTitles, isFigureKey } from '../../domain/dashboards/figures.ts'
 import { addDaysToIsoDate } from '../../domain/dates.ts'
@@ -13,6 +14,7 @@ import type { ContactLogService } from '../contact-log/contact-log.service.ts'
 import { type DashboardService, type FilterInput, maySeeDashboard } from './dashboard.service.ts'
 import {
   alertColumns,
+  contactColumns,
   type DashboardExportService,
   directoryColumns,
   returnColumns,
@@ -242,6 +244,8 @@ export async function dashboardRoutes(
     return reply.render('dashboards/views/exports.njk', {
       pageTitle: 'Download data',
       filter,
+      mayReadContactLog: mayReadContactLog(actor),
+      mayReadRestricted: mayReadRestricted(actor),
       from: text(query.from) || addDaysToIsoDate(today, -27),
       to: text(query.to) || today,
       errorList: query.error ? [{ text: text(query.error), href: '#from' }] : undefined,
@@ -249,7 +253,7 @@ export async function dashboardRoutes(
     })
   })
 
-  const exportKinds = ['directory', 'returns', 'alerts'] as const
+  const exportKinds = ['directory', 'returns', 'alerts', 'contacts'] as const
   for (const kind of exportKinds) {
     for (const format of ['csv', 'xlsx'] as const) {
       app.get(`/dashboard/exports/${kind}.${format}`, async (request, reply) => {
@@ -293,6 +297,15 @@ export async function dashboardRoutes(
             returnColumns,
             exports.returns(actor, { ...filter, from, to }),
             'Returns',
+          )
+        if (kind === 'contacts')
+          return sendTable(
+            reply,
+            format,
+            `contact-log-${from}-to-${to}`,
+            contactColumns,
+            exports.contacts(actor, { ...filter, from, to }),
+            'Contact log',
           )
         return sendTable(
           reply,

@@ -1,5 +1,12 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { contactCategoryNames } from '../../domain/contact-log/categories.ts'
+import {
+  contactDirectionNames,
+  contactMethodNames,
+  contactStateNames,
+} from '../../domain/contact-log/contact-log.rules.ts'
+import { addDaysToIsoDate, londonInstant } from '../../domain/dates.ts'
 import type { Actor } from '../../domain/policy.ts'
 import {
   currentDataset,
@@ -8,6 +15,7 @@ import {
   templateColumns,
 } from '../../domain/returns/dataset.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
+import type { ContactLogService, ContactSummary } from '../contact-log/contact-log.service.ts'
 import { type DashboardFilter, filteredLocations } from './dashboard.queries.ts'
 import { maySeeDashboard, viewpointOf } from './dashboard.service.ts'
 import type { Column } from './table-export.ts'
@@ -172,7 +180,28 @@ export const alertColumns: Column<AlertExportRow>[] = [
   ['Case status', (r) => r.caseStatus],
 ]
 
-export function createDashboardExportService(deps: { db: Db; batchSize?: number }) {
+export const contactColumns: Column<ContactSummary>[] = [
+  ['Location name', (r) => r.locationName],
+  ['When', (r) => r.contactAt],
+  ['Planned or done', (r) => contactStateNames[r.state]],
+  ['How', (r) => contactMethodNames[r.method]],
+  ['Direction', (r) => contactDirectionNames[r.direction]],
+  ['About', (r) => contactCategoryNames[r.category]],
+  ['Organisation', (r) => r.organisationName],
+  ['Officer', (r) => r.officerName],
+  ['Spoke to', (r) => r.spokeTo],
+  ['Summary', (r) => r.summary],
+  ['Actions agreed', (r) => r.actionsAgreed],
+  ['Follow up on', (r) => r.followUpOn],
+  ['Follow-up done at', (r) => r.followUpDoneAt],
+  ['Council only', (r) => r.restricted],
+]
+
+export function createDashboardExportService(deps: {
+  db: Db
+  batchSize?: number
+  contactLog?: Pick<ContactLogService, 'exportBatches'>
+}) {
   const { db } = deps
   const batchSize = deps.batchSize ?? defaultBatchSize
 
@@ -326,7 +355,22 @@ export function createDashboardExportService(deps: { db: Db; batchSize?: number 
     }
   }
 
-  return { returns, directory, alerts }
+  // The contact log's rows come from its own service, which applies its visibility rules; the screen's
+  // filters only narrow the locations.
+  async function* contacts(actor: Actor, filter: ExportFilter): AsyncGenerator<ContactSummary[]> {
+    if (!maySeeDashboard(actor) || !deps.contactLog) return
+    const view = viewpointOf(actor)
+    yield* deps.contactLog.exportBatches(
+      actor,
+      {
+        from: londonInstant(filter.from),
+        toExclusive: londonInstant(addDaysToIsoDate(filter.to, 1)),
+      },
+      (trx) => filteredLocations(trx, view, filter).select('locations.id'),
+    )
+  }
+
+  return { returns, directory, alerts, contacts }
 }
 
 export type DashboardExportService = ReturnType<typeof createDashboardExportService>
