@@ -124,7 +124,7 @@ describe.each(engines)('risk rules on %s', (engine) => {
     // 09:05 UTC is 10:05 in London (BST in April).
     expect(resolved).toMatchObject({
       status: 'resolved',
-      resolutionNote: 'Cleared by the return for 15 Apr 2020 submitted 10:05',
+      resolutionNote: 'Cleared by the return for 15 April 2020 submitted 10:05',
       resolvedByReturnId: second.ok ? second.returnId : null,
     })
     const events = await t.database.db

@@ -68,7 +68,7 @@ describe('reconcile', () => {
           for (const a of actions.filter((x) => x.kind === 'resolve')) {
             expect(firing).not.toContain(a.ruleKey)
             expect(a.kind === 'resolve' && a.note).toBe(
-              'Cleared by the return for 23 Nov 2026 submitted 08:14',
+              'Cleared by the return for 23 November 2026 submitted 08:14',
             )
           }
           for (const [key, id] of before)
@@ -144,7 +144,7 @@ describe('reconcile', () => {
         kind: 'resolve',
         alertId: 'a0',
         ruleKey: 'ppe-red',
-        note: 'Cleared by the return for 24 Nov 2026 submitted 09:05',
+        note: 'Cleared by the return for 24 November 2026 submitted 09:05',
         returnId: 'return-2',
       },
     ])
@@ -176,7 +176,7 @@ describe('reconcile', () => {
         kind: 'resolve',
         alertId: 'y',
         ruleKey: 'death',
-        note: 'No longer met on 30 Nov 2026: the figures that raised it are out of date or have been corrected',
+        note: 'No longer met on 30 November 2026: the figures that raised it are out of date or have been corrected',
         returnId: null,
       },
     ])

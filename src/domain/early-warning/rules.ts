@@ -140,7 +140,7 @@ export function canonicalJson(value: unknown): string {
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
-  month: 'short',
+  month: 'long',
   year: 'numeric',
   timeZone: 'Europe/London',
 })
@@ -152,7 +152,7 @@ const timeFormat = new Intl.DateTimeFormat('en-GB', {
 })
 export const londonDate = (isoDate: string) => dateFormat.format(new Date(`${isoDate}T12:00:00Z`))
 
-// "Cleared by the return for 23 Nov 2026 submitted 08:14"
+// "Cleared by the return for 23 November 2026 submitted 08:14"
 export function clearedByReturnNote(latest: ReturnRef) {
   return `Cleared by the return for ${londonDate(latest.periodStart)} submitted ${timeFormat.format(latest.submittedAt)}`
 }
