@@ -1,5 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
+import type { Database } from '../../db/schema.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import {
@@ -385,7 +386,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
   async function* exportBatches(
     actor: Actor,
     range: { from: Date; toExclusive: Date },
-    locationIds?: (db: Db) => SelectQueryBuilder<any, any, { id: string }>,
+    locationIds?: (db: Db) => SelectQueryBuilder<Database, keyof Database, { id: string }>,
     batchSize = 500,
   ): AsyncGenerator<ContactSummary[]> {
     if (!mayReadContactLog(actor)) return
