@@ -21,8 +21,8 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const connections = 50
 const rate = 200 // requests per second offered, across the 50 connections
 // Each run uses this many daily locations that have not reported today (about 15,900 in the national
-// data); about a quarter of the app's returns raise or resolve an alert and stay, the rest are deleted
-// afterwards, so several runs a day fit; after that, reseed or wait for tomorrow.
+// data); afterwards everything its returns made or changed is deleted or put back (see `restore`), so
+// the same locations can report "today" again in the next run.
 const defaultCounts = {
   warmupRequests: 200,
   measuredRequests: 2_400, // 12 s at 200 per second, in two halves, each after the baseline's
@@ -41,7 +41,13 @@ type Phase = {
 
 async function startServer(mode: 'app' | 'baseline', databaseUrl: string) {
   const child: ChildProcess = fork(path.join(here, 'submission-servers.ts'), [mode, databaseUrl], {
-    execArgv: process.execArgv,
+    // BENCH_CPU_PROF=<folder> profiles the app's process (written when it stops).
+    execArgv: [
+      ...process.execArgv,
+      ...(mode === 'app' && process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+    ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
   const port = await new Promise<number>((resolve, reject) => {
@@ -133,20 +139,113 @@ async function candidates(db: Db, today: string, needed: number): Promise<Candid
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000))
 
-// Deletes the returns of `today` made since `since` that no other table refers to, whatever tables
-// refer to returns (found in the catalogue, so new ones are covered), with their derived rows left be.
-async function deleteUnreferencedReturns(db: Db, today: string, since: Date): Promise<number> {
-  const { rows: refs } = await sql<{ table: string; column: string }>`
-    select c.conrelid::regclass::text as table, a.attname as column
-    from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
-    where c.confrelid = 'situation_returns'::regclass and c.contype = 'f'`.execute(db)
-  const unreferenced = refs.map(
-    (r) => sql`not exists (select 1 from ${sql.table(r.table)} x where x.${sql.ref(r.column)} = r.id)`,
-  )
-  const result = await sql`
-    delete from situation_returns r where period_start = ${today} and submitted_at >= ${since}
-    ${unreferenced.length ? sql`and ${sql.join(unreferenced, sql` and `)}` : sql``}`.execute(db)
-  return Number(result.numAffectedRows ?? 0)
+// What the app's returns change besides the returns themselves, for the locations a run uses: the
+// alerts, cases and RAG rows as they were (restored afterwards), and where the append-only tables and
+// the staleness markers stood (what is newer is deleted afterwards), so that "today" is reusable.
+type Snapshot = {
+  locationIds: string[]
+  alerts: string
+  cases: string
+  risk: string
+  stale: string
+  maxAlertEvent: string
+  maxCaseEvent: string
+  maxAudit: string
+}
+
+async function snapshot(db: Db, locationIds: string[], today: string): Promise<Snapshot> {
+  const ids = sql.val(locationIds)
+  const { rows } = await sql<Omit<Snapshot, 'locationIds'>>`
+    select
+      (select coalesce(jsonb_agg(to_jsonb(a)), '[]') from alerts a where a.location_id = any(${ids}::uuid[]))::text as alerts,
+      (select coalesce(jsonb_agg(to_jsonb(c)), '[]') from cases c where c.location_id = any(${ids}::uuid[]))::text as cases,
+      (select coalesce(jsonb_agg(to_jsonb(r)), '[]') from location_risk r where r.location_id = any(${ids}::uuid[]))::text as risk,
+      (select coalesce(jsonb_agg(to_jsonb(s)), '[]') from dashboard_stale s
+        where s.day between ${today}::date - 1 and ${today}::date + 60)::text as stale,
+      (select coalesce(max(id), 0) from alert_events)::text as "maxAlertEvent",
+      (select coalesce(max(id), 0) from case_events)::text as "maxCaseEvent",
+      (select coalesce(max(id), 0) from audit_events)::text as "maxAudit"`.execute(db)
+  return { locationIds, ...rows[0]! }
+}
+
+// Puts back what the snapshot recorded and deletes the run's returns (their return_risk_figures rows go
+// with them, by the trigger), in one transaction; the audit rows, which the database keeps append-only,
+// go in a second one with triggers off for that transaction only (the benchmark connects as superuser).
+async function restore(db: Db, s: Snapshot, today: string, since: Date): Promise<string> {
+  const ids = sql.val(s.locationIds)
+  const counts: string[] = []
+  const n = (label: string, r: { numAffectedRows?: bigint }) =>
+    counts.push(`${r.numAffectedRows ?? 0} ${label}`)
+  await db.transaction().execute(async (trx) => {
+    const run = (q: ReturnType<typeof sql>) => q.execute(trx)
+    await run(sql`create temp table bench_new_alerts on commit drop as
+      select a.id from alerts a where a.location_id = any(${ids}::uuid[])
+        and a.id not in (select (x->>'id')::uuid from jsonb_array_elements(${s.alerts}::jsonb) x)`)
+    await run(sql`delete from contact_log_alerts where alert_id in (select id from bench_new_alerts)`)
+    await run(sql`delete from alert_notifications where alert_id in (select id from bench_new_alerts)`)
+    n(
+      'alert events',
+      await run(sql`delete from alert_events where id > ${s.maxAlertEvent}::bigint
+        and alert_id in (select id from alerts where location_id = any(${ids}::uuid[]))`),
+    )
+    n('alerts raised', await run(sql`delete from alerts where id in (select id from bench_new_alerts)`))
+    n(
+      'alerts restored',
+      await run(sql`update alerts a set status = o.status, severity = o.severity, title = o.title,
+          message = o.message, evidence = o.evidence, rule_version_id = o.rule_version_id, case_id = o.case_id,
+          evidence_updated_at = o.evidence_updated_at, resolved_at = o.resolved_at, resolved_by = o.resolved_by,
+          resolved_by_return_id = o.resolved_by_return_id, resolution_note = o.resolution_note
+        from jsonb_populate_recordset(null::alerts, ${s.alerts}::jsonb) o
+        where a.id = o.id and row(a.*) is distinct from row(o.*)`),
+    )
+    // The RAG rows first: they name the open case.
+    await run(sql`delete from location_risk r where r.location_id = any(${ids}::uuid[])
+        and r.location_id not in (select (x->>'location_id')::uuid from jsonb_array_elements(${s.risk}::jsonb) x)`)
+    n(
+      'RAG rows restored',
+      await run(sql`update location_risk r set rag = o.rag, open_alerts = o.open_alerts,
+          open_case_id = o.open_case_id, updated_at = o.updated_at
+        from jsonb_populate_recordset(null::location_risk, ${s.risk}::jsonb) o
+        where r.location_id = o.location_id and row(r.*) is distinct from row(o.*)`),
+    )
+    n(
+      'case events',
+      await run(sql`delete from case_events where id > ${s.maxCaseEvent}::bigint
+        and case_id in (select id from cases where location_id = any(${ids}::uuid[]))`),
+    )
+    n(
+      'cases opened',
+      await run(sql`delete from cases c where c.location_id = any(${ids}::uuid[])
+        and c.id not in (select (x->>'id')::uuid from jsonb_array_elements(${s.cases}::jsonb) x)`),
+    )
+    n(
+      'cases restored',
+      await run(sql`update cases c set status = o.status, owning_organisation_id = o.owning_organisation_id,
+          owner_user_id = o.owner_user_id, resolved_at = o.resolved_at, resolved_by = o.resolved_by,
+          resolution_note = o.resolution_note, updated_at = o.updated_at
+        from jsonb_populate_recordset(null::cases, ${s.cases}::jsonb) o
+        where c.id = o.id and row(c.*) is distinct from row(o.*)`),
+    )
+    n(
+      'staleness markers',
+      await run(sql`delete from dashboard_stale d where d.day between ${today}::date - 1 and ${today}::date + 60
+        and (d.day, d.council_key) not in (select o.day, o.council_key from jsonb_populate_recordset(null::dashboard_stale, ${s.stale}::jsonb) o)`),
+    )
+    n(
+      'returns',
+      await run(sql`delete from situation_returns r where r.period_start = ${today}
+        and r.submitted_at >= ${since} and r.location_id = any(${ids}::uuid[])`),
+    )
+  })
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx)
+    n(
+      'audit records',
+      await sql`delete from audit_events where id > ${s.maxAudit}::bigint and occurred_at >= ${since}
+        and entity_type = 'situation-return'`.execute(trx),
+    )
+  })
+  return counts.join(', ')
 }
 
 async function notYetReported(db: Db, today: string): Promise<number> {
@@ -213,9 +312,10 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
       const today = periodContaining('daily', startedAt).start
       const tokenIds: string[] = []
       const servers: { stop: () => Promise<void> }[] = []
+      let before: Snapshot | null = null
       // The baseline's rows go as soon as each baseline phase ends, so that the app can then send the
-      // same returns for the same locations. The app's returns stay, as a live service's would: each
-      // run uses locations that have not yet reported today.
+      // same returns for the same locations. The app's returns stay until the end of the run, when
+      // they and all they changed go (see `restore`).
       const dropBaselineRows = () =>
         sql`delete from situation_returns r where period_start = ${today} and submitted_at >= ${startedAt}
               and not exists (select 1 from audit_events e where e.entity_type = 'situation-return' and e.entity_id = r.id::text)`.execute(
@@ -223,6 +323,11 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
         )
       try {
         const locations = await candidates(db, today, warmupRequests + measuredRequests + capacityRequests)
+        before = await snapshot(
+          db,
+          locations.map((l) => l.id),
+          today,
+        )
         // One token per provider, made as a provider manager would (only the hash is stored).
         const tokens = new Map<string, string>()
         const tokenRows = [...new Map(locations.map((l) => [l.providerId, l.userId]))].map(
@@ -339,12 +444,13 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
         await Promise.all(servers.map((s) => s.stop()))
         // Leave the shared database as the app left it (a cleanup failure is reported, not thrown).
         await dropBaselineRows().catch((e: unknown) => log(`cleanup: ${String(e)}`))
-        // The app's returns that nothing refers to (most: alerts refer to the few that raised or
-        // resolved one) go too, so that the locations can report "today" again in the next run.
-        await deleteUnreferencedReturns(db, today, startedAt).then(
-          (n) => log(`deleted ${n} of the app's returns that nothing refers to`),
-          (e: unknown) => log(`cleanup: ${String(e)}`),
-        )
+        // Everything else the app's returns changed is put back, so that the locations can report
+        // "today" again in the next run.
+        if (before)
+          await restore(db, before, today, startedAt).then(
+            (done) => log(`put back: ${done}`),
+            (e: unknown) => log(`cleanup: ${String(e)}`),
+          )
         if (tokenIds.length) {
           await db
             .deleteFrom('idempotencyKeys')
