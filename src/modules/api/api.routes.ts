@@ -171,8 +171,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
     let completed = false
     try {
       answer = await submitReturn({ api, returns }, client, request.body, async (trx, created) => {
-        await api.recordTokenUse(client, trx)
-        await api.completeIdempotencyKey(client.tokenId, key, created.status, created.body, trx)
+        await api.completeCreated(client, key, created.status, created.body, trx)
         completed = true
       })
     } catch (error) {

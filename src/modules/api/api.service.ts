@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
@@ -267,6 +268,26 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
       .execute()
   }
 
+  // A created return's answer saved with its key and, when due, the token's use recorded, in one
+  // statement of the return's transaction (each round trip holds the transaction open).
+  async function completeCreated(
+    client: ApiClient,
+    key: string,
+    statusCode: number,
+    response: unknown,
+    trx: DbOrTransaction,
+  ) {
+    if (!client.lastUsedStale) return completeIdempotencyKey(client.tokenId, key, statusCode, response, trx)
+    const now = clock.now()
+    await sql`
+      with used as (
+        update api_tokens set last_used_at = ${now}
+        where id = ${client.tokenId}
+          and (last_used_at is null or last_used_at <= ${new Date(now.getTime() - lastUsedEveryMs)}))
+      update idempotency_keys set status_code = ${statusCode}, response = ${JSON.stringify(response)}
+      where token_id = ${client.tokenId} and key = ${key}`.execute(trx)
+  }
+
   // After a failure (a 500), so that the client's retry is processed afresh.
   async function releaseIdempotencyKey(tokenId: string, key: string) {
     await db
@@ -366,6 +387,7 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     recordTokenUse,
     claimIdempotencyKey,
     completeIdempotencyKey,
+    completeCreated,
     releaseIdempotencyKey,
     findLocation,
     listReturns,

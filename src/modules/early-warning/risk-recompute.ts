@@ -107,19 +107,9 @@ type SummaryRow = Record<(typeof latestFields)[number], number | boolean | strin
   latestSubmittedAt: Date | null
 }
 
-// Every location's measures (or those of `locationIds`), in three queries whatever the number.
-export async function measuresForLocations(
-  db: DbOrTransaction,
-  now: Date,
-  locationIds?: readonly string[],
-): Promise<LocationMeasures[]> {
-  const today = todayIn(now)
-  const only = (column: string) =>
-    locationIds ? sql`and ${sql.ref(column)} = any(${sql.val([...locationIds])}::uuid[])` : sql``
-  if (locationIds && locationIds.length === 0) return []
+type Only = (column: string) => ReturnType<typeof sql>
 
-  // Where each location stands: its reporting template, agreed extra hours, and since when it is open.
-  const contexts = await sql<ContextRow>`
+const contextsQuery = (today: string, only: Only) => sql`
     select l.id, l.service_type, t.frequency, t.opens_after_hours, t.due_after_hours, t.locks_after_hours,
            x.extra_hours, s.open_since
     from locations l
@@ -130,12 +120,75 @@ export async function measuresForLocations(
                  from location_status_events e
                 where e.effective_from <= ${today}::date ${only('e.location_id')}
                 order by e.location_id, e.effective_from desc, e.id desc) s on s.location_id = l.id
-    where true ${only('l.id')}`.execute(db)
+    where true ${only('l.id')}`
+
+// Window starts are pure and few (a day, a length, a frequency) but costly to work out (time zones):
+// kept, a few days' worth, for the recompute after every return.
+const windowStarts = new Map<string, string>()
+function windowStartFor(today: string, days: number, f: Frequency): string {
+  const key = `${today}/${days}/${f}`
+  let start = windowStarts.get(key)
+  if (start === undefined) {
+    if (windowStarts.size > 200) windowStarts.clear()
+    start = windowStart(today, days, f)
+    windowStarts.set(key, start)
+  }
+  return start
+}
+
+// For a few locations (a return just saved), the current rules, their open rule alerts and where they
+// stand, in one statement rather than three: each round trip holds the return's transaction open.
+// Every field is a string, number, boolean or JSON, so reads the same through JSON.
+async function inputsFor(db: DbOrTransaction, now: Date, locationIds: readonly string[]) {
+  const ids = sql`${sql.val([...locationIds])}::uuid[]`
+  const only: Only = (column) => sql`and ${sql.ref(column)} = any(${ids})`
+  const { rows } = await sql<{
+    rules: RiskRule[] | null
+    open: (OpenRuleAlert & { locationId: string })[] | null
+    contexts: ContextRow[] | null
+  }>`
+    select
+      (select json_agg(json_build_object('id', r.id, 'versionId', r.id, 'ruleKey', r.rule_key, 'name', r.name,
+                'condition', r.condition, 'severity', r.severity, 'message', r.message, 'enabled', r.enabled)
+                order by r.rule_key)
+         from risk_rule_versions r where r.is_current) as rules,
+      (select json_agg(json_build_object('alertId', a.id, 'locationId', a.location_id, 'alertKey', a.alert_key,
+                'severity', a.severity, 'message', a.message, 'ruleVersionId', a.rule_version_id,
+                'evidence', a.evidence))
+         from alerts a where a.status = 'open' and a.source = 'rule' and a.location_id = any(${ids})) as open,
+      (select json_agg(json_build_object('id', c.id, 'serviceType', c.service_type, 'frequency', c.frequency,
+                'opensAfterHours', c.opens_after_hours, 'dueAfterHours', c.due_after_hours,
+                'locksAfterHours', c.locks_after_hours, 'extraHours', c.extra_hours, 'openSince', c.open_since))
+         from (${contextsQuery(todayIn(now), only)}) c) as contexts`.execute(db.withoutPlugins())
+  const row = rows[0]
+  const open = new Map<string, OpenRuleAlert[]>()
+  for (const { locationId, ...alert } of row?.open ?? []) {
+    const list = open.get(locationId) ?? []
+    list.push(alert)
+    open.set(locationId, list)
+  }
+  return { rules: row?.rules ?? [], open, contexts: row?.contexts ?? [] }
+}
+
+// Every location's measures (or those of `locationIds`), in three queries whatever the number.
+export async function measuresForLocations(
+  db: DbOrTransaction,
+  now: Date,
+  locationIds?: readonly string[],
+  known?: ContextRow[],
+): Promise<LocationMeasures[]> {
+  const today = todayIn(now)
+  const only = (column: string) =>
+    locationIds ? sql`and ${sql.ref(column)} = any(${sql.val([...locationIds])}::uuid[])` : sql``
+  if (locationIds && locationIds.length === 0) return []
+
+  // Where each location stands: its reporting template, agreed extra hours, and since when it is open.
+  const contexts = known ? { rows: known } : await sql<ContextRow>`${contextsQuery(today, only)}`.execute(db)
 
   // The 14- and 7-day windows depend on the period's length: a return counts when its period overlaps
   // the window. The scan starts early enough for the longest period in use. It reads the narrow
   // return_risk_figures (kept by a trigger from each current return), not the returns' JSON.
-  const bound = (days: number, f: Frequency) => windowStart(today, days, f)
+  const bound = (days: number, f: Frequency) => windowStartFor(today, days, f)
   const frequencies = new Set(contexts.rows.map((c) => c.frequency ?? 'weekly'))
   const scanFrom = [...frequencies].map((f) => bound(14, f)).sort()[0] ?? bound(14, 'weekly')
   const inWindow = (days: number) => sql`f.period_start >= case f.frequency
@@ -265,9 +318,10 @@ export async function recomputeRisk(
   now: Date,
   locationIds?: readonly string[],
 ): Promise<RecomputeResult> {
-  const { compiled, broken } = compileRules(await currentRules(db))
-  const measures = await measuresForLocations(db, now, locationIds)
-  const open = await openRuleAlerts(db, locationIds)
+  const inputs = locationIds ? await inputsFor(db, now, locationIds) : null
+  const { compiled, broken } = compileRules(inputs?.rules ?? (await currentRules(db)))
+  const measures = await measuresForLocations(db, now, locationIds, inputs?.contexts)
+  const open = inputs?.open ?? (await openRuleAlerts(db))
   const today = todayIn(now)
   const raises: Parameters<typeof raiseAlerts>[1][number][] = []
   const updates: Parameters<typeof updateAlerts>[1][number][] = []
