@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
@@ -24,7 +25,7 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
-import { markDashboardStale } from '../dashboards/dashboard.queries.ts'
+import { dashboardStaleInsert } from '../dashboards/dashboard.queries.ts'
 import { recomputeRisk } from '../early-warning/risk-recompute.ts'
 
 export type ReturnSource = 'web' | 'officer' | 'upload' | 'api' | 'import'
@@ -257,6 +258,8 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     nothingChanged: boolean
     reason: string
     source: ReturnSource
+    // No version of this period was seen when the return was checked.
+    firstVersion: boolean
   }
 
   // Everything short of saving: scope, period, window, amendment reason and the figures themselves.
@@ -308,30 +311,27 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         nothingChanged: Boolean(options.nothingChanged),
         reason,
         source,
+        firstVersion: !form.existing,
       },
     }
   }
 
-  // Saves prepared returns in the caller's transaction. A period that already has a return gets a new
-  // version only with a reason; returns null when a version appeared meanwhile without one.
-  async function saveVersion(trx: DbOrTransaction, actor: Actor, p: Prepared, now: Date) {
-    const versions = await trx
-      .selectFrom('situationReturns')
-      .select(['id', 'version', 'values', 'source'])
-      .where('locationId', '=', p.locationId)
-      .where('periodStart', '=', p.period.start)
-      .orderBy('version', 'desc')
-      .forUpdate()
-      .execute()
-    const previous = versions[0]
-    if (previous && previous.source !== 'import' && !p.reason) return null
-    if (previous)
-      await trx
-        .updateTable('situationReturns')
-        .set({ isCurrent: false })
-        .where('id', '=', previous.id)
-        .execute()
-    const row = await trx
+  // One version of a return, with the dashboard days it changes marked stale by the same statement.
+  // `ifFirst`: nothing is inserted (undefined) when the period has a version 1 already.
+  async function insertVersion(
+    trx: DbOrTransaction,
+    actor: Actor,
+    p: Prepared,
+    now: Date,
+    previous: { version: number } | undefined,
+    ifFirst: boolean,
+  ) {
+    const insert = trx
+      .with(
+        'staleMarked',
+        () =>
+          sql<Record<string, never>>`(${dashboardStaleInsert(p.locationId, p.period.start, p.frequency)})`,
+      )
       .insertInto('situationReturns')
       .values({
         locationId: p.locationId,
@@ -352,8 +352,40 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
           : null,
       })
       .returning(['id', 'version'])
-      .executeTakeFirstOrThrow()
-    await markDashboardStale(trx, p.locationId, p.period.start, p.frequency)
+    return ifFirst
+      ? insert
+          .onConflict((oc) => oc.columns(['locationId', 'periodStart', 'version']).doNothing())
+          .executeTakeFirst()
+      : insert.executeTakeFirst()
+  }
+
+  // Saves prepared returns in the caller's transaction. A period that already has a return gets a new
+  // version only with a reason; returns null when a version appeared meanwhile without one.
+  async function saveVersion(trx: DbOrTransaction, actor: Actor, p: Prepared, now: Date) {
+    // When none was seen for the period (the usual case), the first version goes in at once; if one
+    // arrived meanwhile nothing is inserted, and the versions are read and locked as below.
+    let previous: { id: string; version: number; values: unknown; source: string } | undefined
+    let row = p.firstVersion ? await insertVersion(trx, actor, p, now, undefined, true) : undefined
+    if (!row) {
+      const versions = await trx
+        .selectFrom('situationReturns')
+        .select(['id', 'version', 'values', 'source'])
+        .where('locationId', '=', p.locationId)
+        .where('periodStart', '=', p.period.start)
+        .orderBy('version', 'desc')
+        .forUpdate()
+        .execute()
+      previous = versions[0]
+      if (previous && previous.source !== 'import' && !p.reason) return null
+      if (previous)
+        await trx
+          .updateTable('situationReturns')
+          .set({ isCurrent: false })
+          .where('id', '=', previous.id)
+          .execute()
+      row = await insertVersion(trx, actor, p, now, previous, false)
+      if (!row) throw new Error('The return was not saved')
+    }
     await recordAudit(trx, {
       actorUserId: actor.userId,
       organisationId: actor.organisationId,
