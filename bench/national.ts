@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Scale } from '../src/db/seed/national-data.ts'
 import { monoMs } from './clock.ts'
+import { childExecArgv } from './node-flags.ts'
 
 // Measurements against the shared national database (see bench/README.md). Each runs in a process of
 // its own (bench/national-child.ts) against carehub_bench_<scale>_<days>, seeded once and reused.
@@ -128,7 +129,7 @@ const childTimeoutMs = 20 * 60_000
 
 export function runNationalInChild(id: string, databaseUrl: string): Promise<NationalRun> {
   const child = fork(path.join(here, 'national-child.ts'), [], {
-    execArgv: process.execArgv,
+    execArgv: childExecArgv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   return new Promise<NationalRun>((resolve) => {

@@ -22,6 +22,7 @@ import { designChecksTable, runDesignChecks } from './design-checks.ts'
 import { formatJson } from './json-file.ts'
 import { measurements, nationalMeasurements } from './measurements.ts'
 import { runNationalInChild } from './national.ts'
+import { childExecArgv } from './node-flags.ts'
 import { createFreshDatabase, findServer } from './postgres.ts'
 import {
   engineLabel,
@@ -65,7 +66,7 @@ async function runInChild(
   try {
     const child = fork(childScript, [], {
       // The same loader (tsx) as this process.
-      execArgv: process.execArgv,
+      execArgv: childExecArgv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     const job: ChildJob = {
