@@ -43,7 +43,19 @@ export type RecomputeResult = {
   brokenRules: string[]
 }
 
-const todayIn = (now: Date) => periodContaining('daily', now).start
+const hourMs = 3_600_000
+// London's offset from UTC is whole hours, so its date changes only on the hour: worked out once an hour.
+const todays = new Map<number, string>()
+function todayIn(now: Date): string {
+  const hour = Math.floor(now.getTime() / hourMs)
+  let today = todays.get(hour)
+  if (today === undefined) {
+    if (todays.size > 50) todays.clear()
+    today = periodContaining('daily', now).start
+    todays.set(hour, today)
+  }
+  return today
+}
 
 // The latest return's figures the measures read: columns of return_risk_figures named as the return's
 // fields (CamelCasePlugin turns ppe_days_gloves into ppeDaysGloves), so they read as ReturnValues.
@@ -59,15 +71,19 @@ const latestFields = [
 ] as const
 const latestColumns = latestFields.map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))
 
-// The newest due period per reporting template, worked out once per recompute, not once per location.
+// The newest due period per reporting template. Deadlines fall on whole hours in London (whole hours
+// after a period's midnight), so whole UTC hours: the answer is the same for every instant in
+// (h - 1, h] hours, and is kept by template and that hour.
+const dueStarts = new Map<string, string>()
 function dueCache(now: Date) {
-  const cache = new Map<string, string>()
+  const hour = Math.ceil(now.getTime() / hourMs)
   return (c: ReportingContext) => {
-    const key = `${c.frequency}/${c.window.dueAfterHours}/${c.extraHours}`
-    let start = cache.get(key)
+    const key = `${c.frequency}/${c.window.dueAfterHours}/${c.extraHours}/${hour}`
+    let start = dueStarts.get(key)
     if (start === undefined) {
+      if (dueStarts.size > 500) dueStarts.clear()
       start = latestDuePeriod(c.frequency, c.window, c.extraHours, now).start
-      cache.set(key, start)
+      dueStarts.set(key, start)
     }
     return start
   }
@@ -136,69 +152,15 @@ function windowStartFor(today: string, days: number, f: Frequency): string {
   return start
 }
 
-// For a few locations (a return just saved), the current rules, their open rule alerts and where they
-// stand, in one statement rather than three: each round trip holds the return's transaction open.
-// Every field is a string, number, boolean or JSON, so reads the same through JSON.
-async function inputsFor(db: DbOrTransaction, now: Date, locationIds: readonly string[]) {
-  const ids = sql`${sql.val([...locationIds])}::uuid[]`
-  const only: Only = (column) => sql`and ${sql.ref(column)} = any(${ids})`
-  const { rows } = await sql<{
-    rules: RiskRule[] | null
-    open: (OpenRuleAlert & { locationId: string })[] | null
-    contexts: ContextRow[] | null
-  }>`
-    select
-      (select json_agg(json_build_object('id', r.id, 'versionId', r.id, 'ruleKey', r.rule_key, 'name', r.name,
-                'condition', r.condition, 'severity', r.severity, 'message', r.message, 'enabled', r.enabled)
-                order by r.rule_key)
-         from risk_rule_versions r where r.is_current) as rules,
-      (select json_agg(json_build_object('alertId', a.id, 'locationId', a.location_id, 'alertKey', a.alert_key,
-                'severity', a.severity, 'message', a.message, 'ruleVersionId', a.rule_version_id,
-                'evidence', a.evidence))
-         from alerts a where a.status = 'open' and a.source = 'rule' and a.location_id = any(${ids})) as open,
-      (select json_agg(json_build_object('id', c.id, 'serviceType', c.service_type, 'frequency', c.frequency,
-                'opensAfterHours', c.opens_after_hours, 'dueAfterHours', c.due_after_hours,
-                'locksAfterHours', c.locks_after_hours, 'extraHours', c.extra_hours, 'openSince', c.open_since))
-         from (${contextsQuery(todayIn(now), only)}) c) as contexts`.execute(db.withoutPlugins())
-  const row = rows[0]
-  const open = new Map<string, OpenRuleAlert[]>()
-  for (const { locationId, ...alert } of row?.open ?? []) {
-    const list = open.get(locationId) ?? []
-    list.push(alert)
-    open.set(locationId, list)
-  }
-  return { rules: row?.rules ?? [], open, contexts: row?.contexts ?? [] }
-}
-
-// Every location's measures (or those of `locationIds`), in three queries whatever the number.
-export async function measuresForLocations(
-  db: DbOrTransaction,
-  now: Date,
-  locationIds?: readonly string[],
-  known?: ContextRow[],
-): Promise<LocationMeasures[]> {
-  const today = todayIn(now)
-  const only = (column: string) =>
-    locationIds ? sql`and ${sql.ref(column)} = any(${sql.val([...locationIds])}::uuid[])` : sql``
-  if (locationIds && locationIds.length === 0) return []
-
-  // Where each location stands: its reporting template, agreed extra hours, and since when it is open.
-  const contexts = known ? { rows: known } : await sql<ContextRow>`${contextsQuery(today, only)}`.execute(db)
-
-  // The 14- and 7-day windows depend on the period's length: a return counts when its period overlaps
-  // the window. The scan starts early enough for the longest period in use. It reads the narrow
-  // return_risk_figures (kept by a trigger from each current return), not the returns' JSON.
+// Each location's returns in the 14- and 7-day windows (a return counts when its period overlaps the
+// window), and its latest return's figures in the 14 days, from `scanFrom`.
+function summariesQuery(today: string, scanFrom: string, only: Only) {
   const bound = (days: number, f: Frequency) => windowStartFor(today, days, f)
-  const frequencies = new Set(contexts.rows.map((c) => c.frequency ?? 'weekly'))
-  const scanFrom = [...frequencies].map((f) => bound(14, f)).sort()[0] ?? bound(14, 'weekly')
   const inWindow = (days: number) => sql`f.period_start >= case f.frequency
       when 'daily' then ${bound(days, 'daily')}::date
       when 'weekly' then ${bound(days, 'weekly')}::date
       else ${bound(days, 'monthly')}::date end`
-  // For the whole market the plan is simple but large; compiling it (JIT) costs more than running it.
-  if (db.isTransaction && !locationIds) await sql`set local jit = off`.execute(db)
-  // Without the camel-case plugin (27,000 wide rows): the columns are named in camelCase here.
-  const summaries = await sql<SummaryRow>`
+  return sql`
     with recent as (
       select location_id,
              max(period_start) as latest_any,
@@ -219,9 +181,91 @@ export async function measuresForLocations(
            l.return_id as "latestId", l.submitted_at as "latestSubmittedAt",
            ${sql.join(latestColumns.map((c, i) => sql`l.${sql.raw(c)} as ${sql.raw(`"${latestFields[i]}"`)}`))}
     from recent
-    left join return_risk_figures l on l.location_id = recent.location_id and l.period_start = recent.latest14`.execute(
+    left join return_risk_figures l on l.location_id = recent.location_id and l.period_start = recent.latest14`
+}
+
+// For a few locations (a return just saved), the current rules, their open rule alerts and where they
+// stand, in one statement rather than three: each round trip holds the return's transaction open.
+// Every field is a string, number, boolean or JSON, so reads the same through JSON.
+async function inputsFor(db: DbOrTransaction, now: Date, locationIds: readonly string[]) {
+  const ids = sql`${sql.val([...locationIds])}::uuid[]`
+  const only: Only = (column) => sql`and ${sql.ref(column)} = any(${ids})`
+  const today = todayIn(now)
+  // From the start of the longest window in use for any frequency (the set-based path narrows it to the
+  // frequencies present, which it knows only after reading where the locations stand).
+  const scanFrom = (['daily', 'weekly', 'monthly'] as const)
+    .map((f) => windowStartFor(today, 14, f))
+    .sort()[0]!
+  const { rows } = await sql<{
+    rules: RiskRule[] | null
+    open: (OpenRuleAlert & { locationId: string })[] | null
+    contexts: ContextRow[] | null
+    // latestSubmittedAt: through JSON a timestamp is a string.
+    summaries: SummaryRow[] | null
+  }>`
+    select
+      (select json_agg(json_build_object('id', r.id, 'versionId', r.id, 'ruleKey', r.rule_key, 'name', r.name,
+                'condition', r.condition, 'severity', r.severity, 'message', r.message, 'enabled', r.enabled)
+                order by r.rule_key)
+         from risk_rule_versions r where r.is_current) as rules,
+      (select json_agg(json_build_object('alertId', a.id, 'locationId', a.location_id, 'alertKey', a.alert_key,
+                'severity', a.severity, 'message', a.message, 'ruleVersionId', a.rule_version_id,
+                'evidence', a.evidence))
+         from alerts a where a.status = 'open' and a.source = 'rule' and a.location_id = any(${ids})) as open,
+      (select json_agg(json_build_object('id', c.id, 'serviceType', c.service_type, 'frequency', c.frequency,
+                'opensAfterHours', c.opens_after_hours, 'dueAfterHours', c.due_after_hours,
+                'locksAfterHours', c.locks_after_hours, 'extraHours', c.extra_hours, 'openSince', c.open_since))
+         from (${contextsQuery(today, only)}) c) as contexts,
+      (select json_agg(s) from (${summariesQuery(today, scanFrom, only)}) s) as summaries`.execute(
     db.withoutPlugins(),
   )
+  const row = rows[0]
+  const open = new Map<string, OpenRuleAlert[]>()
+  for (const { locationId, ...alert } of row?.open ?? []) {
+    const list = open.get(locationId) ?? []
+    list.push(alert)
+    open.set(locationId, list)
+  }
+  // Through JSON a timestamp is a string.
+  const summaries = (row?.summaries ?? []).map(
+    (r) =>
+      ({
+        ...r,
+        latestSubmittedAt: r.latestSubmittedAt ? new Date(r.latestSubmittedAt) : null,
+      }) as SummaryRow,
+  )
+  return { rules: row?.rules ?? [], open, known: { contexts: row?.contexts ?? [], summaries } }
+}
+
+// Every location's measures (or those of `locationIds`), in three queries whatever the number.
+export async function measuresForLocations(
+  db: DbOrTransaction,
+  now: Date,
+  locationIds?: readonly string[],
+  known?: { contexts: ContextRow[]; summaries: SummaryRow[] },
+): Promise<LocationMeasures[]> {
+  const today = todayIn(now)
+  const only = (column: string) =>
+    locationIds ? sql`and ${sql.ref(column)} = any(${sql.val([...locationIds])}::uuid[])` : sql``
+  if (locationIds && locationIds.length === 0) return []
+
+  // Where each location stands: its reporting template, agreed extra hours, and since when it is open.
+  const contexts = known
+    ? { rows: known.contexts }
+    : await sql<ContextRow>`${contextsQuery(today, only)}`.execute(db)
+
+  // The 14- and 7-day windows depend on the period's length: a return counts when its period overlaps
+  // the window. The scan starts early enough for the longest period in use. It reads the narrow
+  // return_risk_figures (kept by a trigger from each current return), not the returns' JSON.
+  const bound = (days: number, f: Frequency) => windowStartFor(today, days, f)
+  const frequencies = new Set(contexts.rows.map((c) => c.frequency ?? 'weekly'))
+  const scanFrom = [...frequencies].map((f) => bound(14, f)).sort()[0] ?? bound(14, 'weekly')
+  // For the whole market the plan is simple but large; compiling it (JIT) costs more than running it.
+  if (db.isTransaction && !locationIds) await sql`set local jit = off`.execute(db)
+  // Without the camel-case plugin (27,000 wide rows): the columns are named in camelCase here.
+  const summaries = known
+    ? { rows: known.summaries }
+    : await sql<SummaryRow>`${summariesQuery(today, scanFrom, only)}`.execute(db.withoutPlugins())
   const byLocation = new Map(summaries.rows.map((s) => [s.locationId, s]))
 
   // Locations with no return in the scan: their newest return, however old, for "periods without a return".
@@ -320,7 +364,7 @@ export async function recomputeRisk(
 ): Promise<RecomputeResult> {
   const inputs = locationIds ? await inputsFor(db, now, locationIds) : null
   const { compiled, broken } = compileRules(inputs?.rules ?? (await currentRules(db)))
-  const measures = await measuresForLocations(db, now, locationIds, inputs?.contexts)
+  const measures = await measuresForLocations(db, now, locationIds, inputs?.known)
   const open = inputs?.open ?? (await openRuleAlerts(db))
   const today = todayIn(now)
   const raises: Parameters<typeof raiseAlerts>[1][number][] = []
