@@ -37,10 +37,13 @@ export const measurements: Measurement[] = [
 
 // Measurements against the shared national database (carehub_bench_national_365, seeded once by
 // `carehub seed --scale national --days 365` and reused): each is run once, in a process of its own, and
-// times many calls. Add dashboards, risk recomputation and exports here; see bench/README.md.
-export const nationalMeasurements: NationalMeasurement[] = [
-  apiSubmissionMeasurement,
-  riskRecomputeMeasurement,
-  ...dashboardMeasurements,
-  returnsExportMeasurement,
+// times many calls; see bench/README.md. Each names the file that defines it: its process imports that
+// file alone, so a memory figure (the export's peak RSS) carries no other measurement's modules.
+const definedIn = (file: string, list: NationalMeasurement[]) => list.map((m) => ({ ...m, file }))
+
+export const nationalMeasurements: Array<NationalMeasurement & { file: string }> = [
+  ...definedIn('api-submission.national.ts', [apiSubmissionMeasurement]),
+  ...definedIn('risk-recompute.national.ts', [riskRecomputeMeasurement]),
+  ...definedIn('dashboards.bench.ts', dashboardMeasurements),
+  ...definedIn('export.bench.ts', [returnsExportMeasurement]),
 ]

@@ -1,13 +1,25 @@
-import { nationalMeasurements } from './measurements.ts'
-import type { NationalRun } from './national.ts'
+import type { NationalMeasurement, NationalRun } from './national.ts'
 
-// One national measurement, in a process of its own. The parent sends { id, databaseUrl } over IPC.
-process.once('message', (job: { id: string; databaseUrl: string }) => {
-  const measurement = nationalMeasurements.find((m) => m.id === job.id)
-  const work = measurement
-    ? measurement.run({ databaseUrl: job.databaseUrl, log: (line) => console.log(`  ${job.id}: ${line}`) })
-    : Promise.reject(new Error(`no national measurement ${job.id}`))
-  work
+// One national measurement, in a process of its own. The parent sends { id, file, databaseUrl } over IPC;
+// only the file that defines the measurement is imported.
+async function find(id: string, file: string): Promise<NationalMeasurement> {
+  const exported: unknown[] = Object.values(await import(`./${file}`)).flat()
+  const found = exported.find(
+    (m): m is NationalMeasurement =>
+      typeof m === 'object' &&
+      m !== null &&
+      (m as NationalMeasurement).kind === 'national' &&
+      (m as NationalMeasurement).id === id,
+  )
+  if (!found) throw new Error(`${file} defines no national measurement ${id}`)
+  return found
+}
+
+process.once('message', (job: { id: string; file: string; databaseUrl: string }) => {
+  find(job.id, job.file)
+    .then((measurement) =>
+      measurement.run({ databaseUrl: job.databaseUrl, log: (line) => console.log(`  ${job.id}: ${line}`) }),
+    )
     .then(
       (result): NationalRun => ({ ok: true, result }),
       (error: unknown): NationalRun => ({

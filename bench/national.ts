@@ -127,7 +127,10 @@ export type NationalRun = { ok: true; result: NationalResult } | { ok: false; er
 const here = path.dirname(fileURLToPath(import.meta.url))
 const childTimeoutMs = 20 * 60_000
 
-export function runNationalInChild(id: string, databaseUrl: string): Promise<NationalRun> {
+export function runNationalInChild(
+  measurement: { id: string; file: string },
+  databaseUrl: string,
+): Promise<NationalRun> {
   const child = fork(path.join(here, 'national-child.ts'), [], {
     execArgv: childExecArgv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -149,6 +152,6 @@ export function runNationalInChild(id: string, databaseUrl: string): Promise<Nat
     child.once('exit', (code, signal) =>
       settle({ ok: false, error: `the process ended (${signal ?? `exit code ${code}`}) without a result` }),
     )
-    child.send({ id, databaseUrl })
+    child.send({ id: measurement.id, file: measurement.file, databaseUrl })
   })
 }

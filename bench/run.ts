@@ -257,7 +257,7 @@ async function main() {
       continue
     }
     console.log(`${m.id}: running against ${database.name} (load average ${os.loadavg()[0]!.toFixed(1)})…`)
-    const run = await runNationalInChild(m.id, database.url)
+    const run = await runNationalInChild(m, database.url)
     if (!run.ok) {
       entry.error = run.error
       entry.misses = ['error']

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
+import { prepareRepeatedStatements } from './prepared-statements.ts'
 import type { Database } from './schema.ts'
 
 export type Db = Kysely<Database>
@@ -32,6 +33,7 @@ export function createDatabase(target: DatabaseTarget): Db {
     // An idle connection dropped by the server (a restart, a failover) must not crash the process: pg
     // removes it from the pool, and the next query opens a fresh one.
     pool.on('error', () => {})
+    prepareRepeatedStatements(pool)
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins })
     rawEngines.set(db.getExecutor().adapter, { engine: 'postgres', pool })
     return db

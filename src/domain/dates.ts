@@ -25,9 +25,20 @@ export function partsFromIsoDate(iso: string | null | undefined): DateParts {
   return { day: String(Number(d)), month: String(Number(m)), year: y ?? '' }
 }
 
-// The London calendar day of an instant.
+// The London calendar day of an instant. London's offsets are whole hours, so the day changes on a
+// whole UTC hour: the answer is remembered per hour (time-zone arithmetic is slow, and hot paths ask often).
+const hourMs = 3_600_000
+const dayOfHour = new Map<number, string>()
+
 export function londonDate(instant: Date): string {
-  return format(new TZDate(instant.getTime(), londonZone), 'yyyy-MM-dd')
+  const hour = Math.floor(instant.getTime() / hourMs)
+  let day = dayOfHour.get(hour)
+  if (day === undefined) {
+    if (dayOfHour.size >= 50_000) dayOfHour.clear()
+    day = format(new TZDate(hour * hourMs, londonZone), 'yyyy-MM-dd')
+    dayOfHour.set(hour, day)
+  }
+  return day
 }
 
 // The London wall-clock time of an instant, as HH:mm.

@@ -64,12 +64,26 @@ export function validateRule(
 }
 
 // Rules whose stored condition no longer parses are left out (and reported), never evaluated.
+// Every saved return compiles the rules; the same few conditions are parsed once (a parsed condition is
+// never changed, so one can be shared).
+const parsedConditions = new Map<string, ReturnType<typeof parseCondition>>()
+
+function parsedOnce(condition: string) {
+  let parsed = parsedConditions.get(condition)
+  if (!parsed) {
+    if (parsedConditions.size >= 1_000) parsedConditions.clear()
+    parsed = parseCondition(condition)
+    parsedConditions.set(condition, parsed)
+  }
+  return parsed
+}
+
 export function compileRules(rules: readonly RiskRule[]): { compiled: CompiledRule[]; broken: string[] } {
   const compiled: CompiledRule[] = []
   const broken: string[] = []
   for (const rule of rules) {
     if (!rule.enabled) continue
-    const parsed = parseCondition(rule.condition)
+    const parsed = parsedOnce(rule.condition)
     if (parsed.ok) compiled.push({ ...rule, parsed: parsed.condition, uses: measuresUsed(parsed.condition) })
     else broken.push(rule.ruleKey)
   }

@@ -30,14 +30,43 @@ export const defaultWindows: Record<Frequency, ReturnWindow> = {
 
 const iso = (d: Date) => format(d, 'yyyy-MM-dd')
 
+// Time-zone arithmetic is slow (each TZDate asks Intl for the offset) and every return needs the same few
+// answers, so they are remembered. London's offsets are whole hours, so every period boundary is a whole
+// UTC hour: two instants in the same UTC hour are in the same period.
+function remembered<T>(compute: (key: string) => T, limit = 5_000): (key: string) => T {
+  const known = new Map<string, T>()
+  return (key) => {
+    let value = known.get(key)
+    if (value === undefined) {
+      if (known.size >= limit) known.clear()
+      value = compute(key)
+      known.set(key, value)
+    }
+    return value
+  }
+}
+
+const hourMs = 3_600_000
+
 // Local midnight (or noon) of an ISO date in London, built from its parts so no string parsing is involved.
 function londonAt(isoDate: string, hour: number): TZDate {
   const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number]
   return new TZDate(y, m - 1, d, hour, 0, 0, londonZone)
 }
 
+const periodInHour = remembered((key) => {
+  const [frequency, hour] = key.split('|') as [Frequency, string]
+  return computePeriodContaining(frequency, Number(hour) * hourMs)
+})
+
 export function periodContaining(frequency: Frequency, instant: Date): Period {
-  const local = new TZDate(instant.getTime(), londonZone)
+  const hour = Math.floor(instant.getTime() / hourMs)
+  // A copy, so a caller that changes its period changes no one else's.
+  return { ...periodInHour(`${frequency}|${hour}`) }
+}
+
+function computePeriodContaining(frequency: Frequency, instantMs: number): Period {
+  const local = new TZDate(instantMs, londonZone)
   const start =
     frequency === 'daily'
       ? startOfDay(local)
@@ -71,10 +100,14 @@ export function previousPeriod(period: Period): Period {
 export type WindowTimes = { opensAt: Date; dueAt: Date; locksAt: Date }
 
 // Local hours are added to local midnight, so a 9 am deadline is 9 am in both GMT and BST.
+const localHoursAfterMidnight = remembered((key) => {
+  const [start, hours] = key.split('|') as [string, string]
+  const h = Number(hours)
+  return addHours(addDays(londonAt(start, 0), Math.floor(h / 24)), h % 24).getTime()
+})
+
 export function windowTimes(period: Period, window: ReturnWindow, extraHours = 0): WindowTimes {
-  const midnight = londonAt(period.start, 0)
-  const at = (hours: number) =>
-    new Date(addHours(addDays(midnight, Math.floor(hours / 24)), hours % 24).getTime())
+  const at = (hours: number) => new Date(localHoursAfterMidnight(`${period.start}|${hours}`))
   return {
     opensAt: at(window.opensAfterHours),
     dueAt: at(window.dueAfterHours + extraHours),
