@@ -12,17 +12,24 @@ export function locationVisible(scope: Scope) {
         return eb.val(false)
       case 'provider':
         return eb('locations.providerId', '=', scope.providerId)
+      // The council's own locations and those it contracts with, as one list of ids: each half uses
+      // its index, where "in the council or under contract" written as OR made PostgreSQL scan every
+      // location (and, misjudging the cost, compile the scan: 70 ms instead of 6 at national scale).
       case 'councils':
-        return eb.or([
-          eb('locations.councilId', 'in', scope.councilIds),
-          eb.exists(
-            eb
-              .selectFrom('councilContracts')
-              .select(sql`1`.as('one'))
-              .whereRef('councilContracts.locationId', '=', 'locations.id')
-              .where('councilContracts.councilId', 'in', scope.councilIds),
-          ),
-        ])
+        return eb(
+          'locations.id',
+          'in',
+          eb
+            .selectFrom('locations as own')
+            .select('own.id')
+            .where('own.councilId', 'in', scope.councilIds)
+            .unionAll(
+              eb
+                .selectFrom('councilContracts')
+                .select('councilContracts.locationId as id')
+                .where('councilContracts.councilId', 'in', scope.councilIds),
+            ),
+        )
     }
   }
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { DbOrTransaction } from '../../db/database.ts'
 import type { FieldError } from '../../domain/returns/dataset.ts'
-import { periodStarting } from '../../domain/returns/periods.ts'
 import { paths } from '../../web/paths.ts'
 import type { ReturnsService } from '../returns/returns.service.ts'
 import type { ApiClient, ApiService } from './api.service.ts'
@@ -22,6 +21,15 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 function answer(p: ReturnType<typeof problem>): ApiAnswer {
   return { status: p.status, body: p }
 }
+
+const locationNotFound = () =>
+  answer(
+    problem(
+      'not-found',
+      'There is no location with this locationId (a CareHub id or CQC location ID) that this token may report for.',
+      [fieldProblem('locationId', 'Location not found, or not one of yours')],
+    ),
+  )
 
 export function validCalendarDate(value: string): boolean {
   if (!isoDate.test(value)) return false
@@ -72,54 +80,40 @@ export async function submitReturn(
   const values = body.values as Record<string, unknown>
   const periodStart = typeof body.periodStart === 'string' ? body.periodStart.trim() : undefined
   const amendmentReason = typeof body.amendmentReason === 'string' ? body.amendmentReason : undefined
-  const location = await api.findLocation(client.actor, body.locationId as string)
-  if (!location)
+  // The period is named by its first day; a date inside a period is refused rather than guessed (the
+  // returns service checks it against the location's frequency, with the figures, in one go).
+  if (periodStart !== undefined && periodStart !== '' && !validCalendarDate(periodStart)) {
+    const valueErrors = await returns.validate(client.actor, body.locationId as string, values, {
+      locationByCqcId: true,
+    })
+    if (valueErrors.some((e) => e.field === 'location')) return locationNotFound()
     return answer(
-      problem(
-        'not-found',
-        'There is no location with this locationId (a CareHub id or CQC location ID) that this token may report for.',
-        [fieldProblem('locationId', 'Location not found, or not one of yours')],
-      ),
+      problem('validation-failed', 'The return has errors: nothing was saved.', [
+        fieldProblem('periodStart', 'periodStart must be a date like 2020-04-14'),
+        ...asFieldProblems(valueErrors),
+      ]),
     )
-
-  // The period is named by its first day; a date inside a period is refused rather than guessed.
-  if (periodStart !== undefined && periodStart !== '') {
-    let message: string | null = null
-    if (!validCalendarDate(periodStart)) message = 'periodStart must be a date like 2020-04-14'
-    else {
-      const period = periodStarting(location.frequency, periodStart)
-      if (period.start !== periodStart)
-        message = `This location reports ${location.frequency}: periodStart must be the first day of a period, like ${period.start}`
-    }
-    if (message) {
-      const valueErrors = await returns.validate(client.actor, location.id, values)
-      return answer(
-        problem('validation-failed', 'The return has errors: nothing was saved.', [
-          fieldProblem('periodStart', message),
-          ...asFieldProblems(valueErrors),
-        ]),
-      )
-    }
   }
 
-  const outcome = await returns.submit(client.actor, location.id, values, {
+  const outcome = await returns.submit(client.actor, body.locationId as string, values, {
     periodStart: periodStart || undefined,
+    periodStartMustBeFirstDay: true,
+    locationByCqcId: true,
     source: 'api',
     amendmentReason,
     onSaved: onCreated
       ? (trx, saved) =>
           onCreated(
             trx,
-            created(location.id, { returnId: saved.returnId, version: saved.version, period: saved.period }),
+            created(saved.locationId, {
+              returnId: saved.returnId,
+              version: saved.version,
+              period: saved.period,
+            }),
           )
       : undefined,
   })
-  if ('notFound' in outcome)
-    return answer(
-      problem('not-found', 'This token may not report for this location.', [
-        fieldProblem('locationId', 'Location not found, or not one of yours'),
-      ]),
-    )
+  if ('notFound' in outcome) return locationNotFound()
   if (!outcome.ok) {
     const errors = asFieldProblems(outcome.errors)
     if (outcome.errors.every((e) => e.field === 'amendmentReason'))
@@ -132,7 +126,7 @@ export async function submitReturn(
       )
     return answer(problem('validation-failed', 'The return has errors: nothing was saved.', errors))
   }
-  return created(location.id, outcome)
+  return created(outcome.locationId, outcome)
 }
 
 function created(

@@ -12,6 +12,20 @@ export type AuditEntry = {
   occurredAt: Date
 }
 
+// One record as the row to insert: for a statement that writes the change and its record together.
+export function auditRow(entry: AuditEntry) {
+  return {
+    actorUserId: entry.actorUserId,
+    organisationId: entry.organisationId,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    before: entry.before === undefined ? null : JSON.stringify(withoutSecrets(entry.before)),
+    after: entry.after === undefined ? null : JSON.stringify(withoutSecrets(entry.after)),
+    occurredAt: entry.occurredAt.toISOString(),
+  }
+}
+
 // Called inside the same transaction as the change it records.
 export async function recordAudit(db: DbOrTransaction, entry: AuditEntry): Promise<void> {
   await recordAudits(db, [entry])

@@ -34,25 +34,8 @@ export function filteredLocations(
   let query = db
     .selectFrom('locations')
     .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
-    .where((eb) => {
-      const scope = view.scope
-      // A council's market as one indexable set: its own locations and those it contracts with.
-      if (scope.kind !== 'councils') return locationVisible(scope)(eb)
-      return eb(
-        'locations.id',
-        'in',
-        eb
-          .selectFrom('locations as own')
-          .select('own.id')
-          .where('own.councilId', 'in', scope.councilIds)
-          .union(
-            eb
-              .selectFrom('councilContracts')
-              .select('councilContracts.locationId as id')
-              .where('councilContracts.councilId', 'in', scope.councilIds),
-          ),
-      )
-    })
+    // A council's market (its own locations and those it contracts with) is one indexable set of ids.
+    .where(locationVisible(view.scope))
   if (filter.serviceType && (serviceTypes as readonly string[]).includes(filter.serviceType))
     query = query.where('locations.serviceType', '=', filter.serviceType)
   if (filter.area) query = query.where('locations.area', '=', filter.area)

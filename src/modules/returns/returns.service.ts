@@ -23,7 +23,7 @@ import {
 } from '../../domain/returns/periods.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { isUuid } from '../access/users.service.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
+import { type AuditEntry, auditRow, recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { dashboardStaleInsert } from '../dashboards/dashboard.queries.ts'
 import { recomputeRisk } from '../early-warning/risk-recompute.ts'
@@ -32,6 +32,9 @@ export type ReturnSource = 'web' | 'officer' | 'upload' | 'api' | 'import'
 
 export type SubmitOptions = {
   periodStart?: string
+  // The API names a period by its first day, and a location by CareHub id or CQC location ID.
+  periodStartMustBeFirstDay?: boolean
+  locationByCqcId?: boolean
   nothingChanged?: boolean
   amendmentReason?: string
   source?: ReturnSource
@@ -39,12 +42,12 @@ export type SubmitOptions = {
   // the return and the answer to a retry are committed together, in one commit).
   onSaved?: (
     trx: DbOrTransaction,
-    saved: { returnId: string; version: number; period: Period },
+    saved: { returnId: string; version: number; period: Period; locationId: string },
   ) => Promise<void>
 }
 
 export type SubmitOutcome =
-  | { ok: true; returnId: string; version: number; period: Period }
+  | { ok: true; returnId: string; version: number; period: Period; locationId: string }
   | { ok: false; errors: FieldError[] }
   | { ok: false; notFound: true }
 
@@ -79,8 +82,14 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  async function visibleLocation(actor: Actor, locationId: string) {
-    if (!isUuid(locationId)) return null
+  async function visibleLocation(
+    actor: Actor,
+    reference: string,
+    options: { locationByCqcId?: boolean } = {},
+  ) {
+    const ref = reference.trim()
+    const byId = isUuid(ref)
+    if (!byId && !(options.locationByCqcId && ref && ref.length <= 100)) return null
     return (
       (await db
         .selectFrom('locations')
@@ -91,7 +100,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
           'locations.status',
           'locations.providerId',
         ])
-        .where('locations.id', '=', locationId)
+        .where(byId ? 'locations.id' : 'locations.cqcLocationId', '=', ref)
         .where(locationVisible(locationScope(actor)))
         .executeTakeFirst()) ?? null
     )
@@ -249,6 +258,84 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     }
   }
 
+  // What a submission needs to be checked, in one statement (a morning brings thousands of returns, and
+  // each round trip costs both processes a wake-up): the location if the actor may see it, its template
+  // and extra hours, whether its period has a return already (and where from), and its latest return.
+  // The period depends on the template's frequency, so the statement is given each frequency's period.
+  async function submissionContext(
+    actor: Actor,
+    reference: string,
+    options: { periodStart?: string; locationByCqcId?: boolean },
+  ) {
+    const ref = reference.trim()
+    const byId = isUuid(ref)
+    if (!byId && !(options.locationByCqcId && ref && ref.length <= 100)) return null
+    const now = clock.now()
+    const periods = Object.fromEntries(
+      (['daily', 'weekly', 'monthly'] as const).map((f) => [
+        f,
+        options.periodStart ? periodStarting(f, options.periodStart) : periodContaining(f, now),
+      ]),
+    ) as Record<Frequency, Period>
+    const row = await db
+      .selectFrom('locations')
+      .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
+      .leftJoin('returnExceptions', 'returnExceptions.locationId', 'locations.id')
+      .select((eb) => [
+        'locations.id',
+        'locations.name',
+        'locations.serviceType',
+        'locations.status',
+        'locations.providerId',
+        'returnTemplates.frequency',
+        'returnTemplates.opensAfterHours',
+        'returnTemplates.dueAfterHours',
+        'returnTemplates.locksAfterHours',
+        'returnExceptions.extraHours',
+        eb
+          .selectFrom('situationReturns as existing')
+          .select('existing.source')
+          .whereRef('existing.locationId', '=', 'locations.id')
+          .where('existing.isCurrent', '=', true)
+          .where(
+            'existing.periodStart',
+            '=',
+            sql<string>`case return_templates.frequency when 'daily' then ${periods.daily.start}::date
+              when 'weekly' then ${periods.weekly.start}::date else ${periods.monthly.start}::date end`,
+          )
+          .limit(1)
+          .as('existingSource'),
+        sql<{ periodStart: string; values: ReturnValues } | null>`(
+          select json_build_object('periodStart', latest.period_start, 'values', latest.values)
+          from situation_returns latest where latest.location_id = locations.id and latest.is_current
+          order by latest.period_start desc limit 1)`.as('latest'),
+      ])
+      .where(byId ? 'locations.id' : 'locations.cqcLocationId', '=', ref)
+      .where(locationVisible(locationScope(actor)))
+      .executeTakeFirst()
+    if (!row) return null
+    const {
+      frequency,
+      opensAfterHours,
+      dueAfterHours,
+      locksAfterHours,
+      extraHours,
+      existingSource,
+      latest,
+      ...location
+    } = row
+    const period = periods[frequency]
+    const window = { opensAfterHours, dueAfterHours, locksAfterHours }
+    return {
+      location,
+      period,
+      frequency,
+      timing: timingOf(period, window, now, extraHours ?? 0),
+      existing: existingSource ? { source: existingSource } : null,
+      previous: latest && latest.periodStart < period.start ? latest : null,
+    }
+  }
+
   type Prepared = {
     locationId: string
     frequency: Frequency
@@ -271,11 +358,17 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
   ): Promise<
     { ok: true; prepared: Prepared } | { ok: false; errors: FieldError[] } | { ok: false; notFound: true }
   > {
-    const form = await formFor(actor, locationId, options.periodStart)
+    if (!mayReport(actor)) return { ok: false, notFound: true }
+    const form = await submissionContext(actor, locationId, options)
     if (!form) return { ok: false, notFound: true }
     const errors: FieldError[] = []
     const now = clock.now()
-    if (form.period.start > periodContaining(form.frequency, now).start)
+    if (options.periodStartMustBeFirstDay && options.periodStart && form.period.start !== options.periodStart)
+      errors.push({
+        field: 'period',
+        message: `This location reports ${form.frequency}: the period must be given by its first day, like ${form.period.start}`,
+      })
+    else if (form.period.start > periodContaining(form.frequency, now).start)
       errors.push({ field: 'period', message: 'You cannot report for a period that has not started' })
     else if (form.timing === 'not-open')
       errors.push({ field: 'period', message: 'This return is not open yet' })
@@ -303,7 +396,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     return {
       ok: true,
       prepared: {
-        locationId,
+        locationId: form.location.id,
         frequency: form.frequency,
         period: form.period,
         timing: form.timing,
@@ -316,93 +409,151 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  // One version of a return, with the dashboard days it changes marked stale by the same statement.
-  // `ifFirst`: nothing is inserted (undefined) when the period has a version 1 already.
+  function versionRow(actor: Actor, p: Prepared, now: Date, previous: { version: number } | undefined) {
+    return {
+      locationId: p.locationId,
+      frequency: p.frequency,
+      periodStart: p.period.start,
+      version: (previous?.version ?? 0) + 1,
+      isCurrent: true,
+      datasetVersion: currentDataset.version,
+      values: JSON.stringify(p.values),
+      nilReturn: false,
+      nothingChanged: p.nothingChanged,
+      source: p.source,
+      timing: p.timing,
+      submittedBy: actor.userId,
+      submittedAt: now,
+      amendmentReason: previous
+        ? p.reason || 'Completed the figures imported from the capacity tracker'
+        : null,
+    }
+  }
+
+  function auditEntry(
+    actor: Actor,
+    p: Prepared,
+    now: Date,
+    saved: { id: string | null; version: number },
+    previous: { values: unknown } | undefined,
+  ): AuditEntry {
+    return {
+      actorUserId: actor.userId,
+      organisationId: actor.organisationId,
+      action: previous ? AuditAction.returnAmended : AuditAction.returnSubmitted,
+      entityType: 'situation-return',
+      entityId: saved.id,
+      before: previous ? previous.values : undefined,
+      after: {
+        locationId: p.locationId,
+        periodStart: p.period.start,
+        version: saved.version,
+        source: p.source,
+        values: p.values,
+        reason: previous ? p.reason : undefined,
+      },
+      occurredAt: now,
+    }
+  }
+
+  // A period's first version, its audit record and the dashboard days it changes marked stale, in one
+  // statement; nothing is written (undefined) when the period has a version 1 already.
+  async function insertFirstVersion(trx: DbOrTransaction, actor: Actor, p: Prepared, now: Date) {
+    const audit = auditRow(auditEntry(actor, p, now, { id: null, version: 1 }, undefined))
+    return trx
+      .with(
+        'staleMarked',
+        () =>
+          sql<Record<string, never>>`(${dashboardStaleInsert(p.locationId, p.period.start, p.frequency)})`,
+      )
+      .with('inserted', (db) =>
+        db
+          .insertInto('situationReturns')
+          .values(versionRow(actor, p, now, undefined))
+          .onConflict((oc) => oc.columns(['locationId', 'periodStart', 'version']).doNothing())
+          .returning(['id', 'version']),
+      )
+      .with('audited', (db) =>
+        db
+          .insertInto('auditEvents')
+          .columns([
+            'actorUserId',
+            'organisationId',
+            'action',
+            'entityType',
+            'entityId',
+            'before',
+            'after',
+            'occurredAt',
+          ])
+          .expression((eb) =>
+            eb
+              .selectFrom('inserted')
+              .select([
+                sql<string | null>`${audit.actorUserId}::uuid`.as('actorUserId'),
+                sql<string | null>`${audit.organisationId}::uuid`.as('organisationId'),
+                sql<string>`${audit.action}`.as('action'),
+                sql<string>`${audit.entityType}`.as('entityType'),
+                'inserted.id',
+                sql<null>`null::jsonb`.as('before'),
+                sql<string>`${audit.after}::jsonb`.as('after'),
+                sql<string>`${audit.occurredAt}::timestamptz`.as('occurredAt'),
+              ]),
+          ),
+      )
+      .selectFrom('inserted')
+      .select(['id', 'version'])
+      .executeTakeFirst()
+  }
+
+  // A further version (an amendment), with the dashboard days it changes marked stale by the same statement.
   async function insertVersion(
     trx: DbOrTransaction,
     actor: Actor,
     p: Prepared,
     now: Date,
     previous: { version: number } | undefined,
-    ifFirst: boolean,
   ) {
-    const insert = trx
+    return trx
       .with(
         'staleMarked',
         () =>
           sql<Record<string, never>>`(${dashboardStaleInsert(p.locationId, p.period.start, p.frequency)})`,
       )
       .insertInto('situationReturns')
-      .values({
-        locationId: p.locationId,
-        frequency: p.frequency,
-        periodStart: p.period.start,
-        version: (previous?.version ?? 0) + 1,
-        isCurrent: true,
-        datasetVersion: currentDataset.version,
-        values: JSON.stringify(p.values),
-        nilReturn: false,
-        nothingChanged: p.nothingChanged,
-        source: p.source,
-        timing: p.timing,
-        submittedBy: actor.userId,
-        submittedAt: now,
-        amendmentReason: previous
-          ? p.reason || 'Completed the figures imported from the capacity tracker'
-          : null,
-      })
+      .values(versionRow(actor, p, now, previous))
       .returning(['id', 'version'])
-    return ifFirst
-      ? insert
-          .onConflict((oc) => oc.columns(['locationId', 'periodStart', 'version']).doNothing())
-          .executeTakeFirst()
-      : insert.executeTakeFirst()
+      .executeTakeFirst()
   }
 
   // Saves prepared returns in the caller's transaction. A period that already has a return gets a new
   // version only with a reason; returns null when a version appeared meanwhile without one.
   async function saveVersion(trx: DbOrTransaction, actor: Actor, p: Prepared, now: Date) {
-    // When none was seen for the period (the usual case), the first version goes in at once; if one
-    // arrived meanwhile nothing is inserted, and the versions are read and locked as below.
-    let previous: { id: string; version: number; values: unknown; source: string } | undefined
-    let row = p.firstVersion ? await insertVersion(trx, actor, p, now, undefined, true) : undefined
-    if (!row) {
-      const versions = await trx
-        .selectFrom('situationReturns')
-        .select(['id', 'version', 'values', 'source'])
-        .where('locationId', '=', p.locationId)
-        .where('periodStart', '=', p.period.start)
-        .orderBy('version', 'desc')
-        .forUpdate()
-        .execute()
-      previous = versions[0]
-      if (previous && previous.source !== 'import' && !p.reason) return null
-      if (previous)
-        await trx
-          .updateTable('situationReturns')
-          .set({ isCurrent: false })
-          .where('id', '=', previous.id)
-          .execute()
-      row = await insertVersion(trx, actor, p, now, previous, false)
-      if (!row) throw new Error('The return was not saved')
+    // When none was seen for the period (the usual case), the first version goes in at once with its
+    // audit record; if one arrived meanwhile nothing is inserted, and the versions are read and locked.
+    if (p.firstVersion) {
+      const first = await insertFirstVersion(trx, actor, p, now)
+      if (first) return first
     }
-    await recordAudit(trx, {
-      actorUserId: actor.userId,
-      organisationId: actor.organisationId,
-      action: previous ? AuditAction.returnAmended : AuditAction.returnSubmitted,
-      entityType: 'situation-return',
-      entityId: row.id,
-      before: previous ? previous.values : undefined,
-      after: {
-        locationId: p.locationId,
-        periodStart: p.period.start,
-        version: row.version,
-        source: p.source,
-        values: p.values,
-        reason: previous ? p.reason : undefined,
-      },
-      occurredAt: now,
-    })
+    const versions = await trx
+      .selectFrom('situationReturns')
+      .select(['id', 'version', 'values', 'source'])
+      .where('locationId', '=', p.locationId)
+      .where('periodStart', '=', p.period.start)
+      .orderBy('version', 'desc')
+      .forUpdate()
+      .execute()
+    const previous = versions[0]
+    if (previous && previous.source !== 'import' && !p.reason) return null
+    if (previous)
+      await trx
+        .updateTable('situationReturns')
+        .set({ isCurrent: false })
+        .where('id', '=', previous.id)
+        .execute()
+    const row = await insertVersion(trx, actor, p, now, previous)
+    if (!row) throw new Error('The return was not saved')
+    await recordAudit(trx, auditEntry(actor, p, now, row, previous))
     return row
   }
 
@@ -424,6 +575,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
           returnId: row.id,
           version: row.version,
           period: ready.prepared.period,
+          locationId: ready.prepared.locationId,
         })
       return row
     })
@@ -432,7 +584,13 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         ok: false,
         errors: [{ field: 'amendmentReason', message: 'Enter why you are changing this return' }],
       }
-    return { ok: true, returnId: saved.id, version: saved.version, period: ready.prepared.period }
+    return {
+      ok: true,
+      returnId: saved.id,
+      version: saved.version,
+      period: ready.prepared.period,
+      locationId: ready.prepared.locationId,
+    }
   }
 
   // Many returns at once (a bulk upload): every one is checked first; all are saved or none.
@@ -515,8 +673,9 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     actor: Actor,
     locationId: string,
     raw: Record<string, unknown>,
+    options: { locationByCqcId?: boolean } = {},
   ): Promise<FieldError[]> {
-    const location = await visibleLocation(actor, locationId)
+    const location = await visibleLocation(actor, locationId, options)
     if (!location) return [{ field: 'location', message: 'Location not found' }]
     const parsed = parseReturn(currentDataset, location.serviceType as ServiceType, raw)
     return parsed.ok ? [] : parsed.errors
