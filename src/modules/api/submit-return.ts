@@ -55,7 +55,7 @@ export async function submitReturn(
   body: unknown,
   onCreated?: (trx: DbOrTransaction, answer: ApiAnswer) => Promise<void>,
 ): Promise<ApiAnswer> {
-  const { api, returns } = deps
+  const { returns } = deps
   if (!isObject(body)) return answer(problem('malformed-request', 'The request body must be a JSON object.'))
   const shape: FieldProblem[] = []
   for (const key of Object.keys(body)) {
