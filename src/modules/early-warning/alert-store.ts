@@ -239,23 +239,37 @@ export async function openCasesFor(
 ): Promise<Map<string, string>> {
   const ids = [...new Set(locationIds)]
   if (ids.length === 0) return new Map()
-  await sql`
+  // The cases opened and those already open, in one statement. A case opened meanwhile by another
+  // transaction is in neither (the statement's snapshot predates it, and the insert skips it): those
+  // locations are read again.
+  const { rows } = await sql<{ id: string; locationId: string }>`
     with inserted as (
       insert into cases (location_id, status, opened_at, updated_at)
       select w.id, 'open', ${at}, ${at}
       from unnest(${sql.val(ids)}::uuid[]) as w(id)
       where not exists (select 1 from cases c where c.location_id = w.id and c.status <> 'resolved')
       on conflict (location_id) where status <> 'resolved' do nothing
-      returning id)
-    insert into case_events (case_id, kind, occurred_at)
-    select id, 'opened', ${at} from inserted`.execute(db)
-  const open = await db
-    .selectFrom('cases')
-    .select(['id', 'locationId'])
-    .where('status', '<>', 'resolved')
-    .where('locationId', 'in', ids)
-    .execute()
-  return new Map(open.map((c) => [c.locationId, c.id]))
+      returning id, location_id),
+    opened as (
+      insert into case_events (case_id, kind, occurred_at)
+      select id, 'opened', ${at} from inserted)
+    select id, location_id from inserted
+    union all
+    select id, location_id from cases where status <> 'resolved' and location_id = any(${sql.val(ids)}::uuid[])`.execute(
+    db,
+  )
+  const open = new Map(rows.map((c) => [c.locationId, c.id]))
+  const missing = ids.filter((id) => !open.has(id))
+  if (missing.length) {
+    const late = await db
+      .selectFrom('cases')
+      .select(['id', 'locationId'])
+      .where('status', '<>', 'resolved')
+      .where('locationId', 'in', missing)
+      .execute()
+    for (const c of late) open.set(c.locationId, c.id)
+  }
+  return open
 }
 
 export async function raiseAlerts(
