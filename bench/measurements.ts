@@ -1,9 +1,9 @@
 import { apiSubmissionMeasurement } from './api-submission.national.ts'
 import type { Measurement } from './bench-case.ts'
-import { dashboardMeasurements } from './dashboards.bench.ts'
+import { dashboardMeasurements, pgliteDashboardMeasurements } from './dashboards.bench.ts'
 import { returnsExportMeasurement } from './export.bench.ts'
 import type { NationalMeasurement } from './national.ts'
-import { riskRecomputeMeasurement } from './risk-recompute.national.ts'
+import { pgliteRiskRecomputeMeasurement, riskRecomputeMeasurement } from './risk-recompute.national.ts'
 
 const cqcImportTimed =
   '`createPreview` then `saveImport` into an empty database, from the file bytes in memory to the saved rows'
@@ -46,4 +46,8 @@ export const nationalMeasurements: Array<NationalMeasurement & { file: string }>
   ...definedIn('risk-recompute.national.ts', [riskRecomputeMeasurement]),
   ...definedIn('dashboards.bench.ts', dashboardMeasurements),
   ...definedIn('export.bench.ts', [returnsExportMeasurement]),
+  // The PGlite column (issue 7): the same dashboards and risk recompute on PGlite at county scale, on a
+  // data directory seeded once by `carehub seed --scale county --days 365` (bench/seeded-pglite.ts).
+  ...definedIn('risk-recompute.national.ts', [pgliteRiskRecomputeMeasurement]),
+  ...definedIn('dashboards.bench.ts', pgliteDashboardMeasurements),
 ]

@@ -1,7 +1,7 @@
 import type { NationalMeasurement, NationalRun } from './national.ts'
 
-// One national measurement, in a process of its own. The parent sends { id, file, databaseUrl } over IPC;
-// only the file that defines the measurement is imported.
+// One national measurement, in a process of its own. The parent sends { id, file, databaseUrl } over IPC
+// (and dataDir for a PGlite measurement); only the file that defines the measurement is imported.
 async function find(id: string, file: string): Promise<NationalMeasurement> {
   const exported: unknown[] = Object.values(await import(`./${file}`)).flat()
   const found = exported.find(
@@ -15,10 +15,14 @@ async function find(id: string, file: string): Promise<NationalMeasurement> {
   return found
 }
 
-process.once('message', (job: { id: string; file: string; databaseUrl: string }) => {
+process.once('message', (job: { id: string; file: string; databaseUrl: string; dataDir?: string }) => {
   find(job.id, job.file)
     .then((measurement) =>
-      measurement.run({ databaseUrl: job.databaseUrl, log: (line) => console.log(`  ${job.id}: ${line}`) }),
+      measurement.run({
+        databaseUrl: job.databaseUrl,
+        dataDir: job.dataDir,
+        log: (line) => console.log(`  ${job.id}: ${line}`),
+      }),
     )
     .then(
       (result): NationalRun => ({ ok: true, result }),

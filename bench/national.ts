@@ -6,11 +6,15 @@ import { monoMs } from './clock.ts'
 import { childExecArgv } from './node-flags.ts'
 
 // Measurements against the shared national database (see bench/README.md). Each runs in a process of
-// its own (bench/national-child.ts) against carehub_bench_<scale>_<days>, seeded once and reused.
+// its own (bench/national-child.ts) against carehub_bench_<scale>_<days>, seeded once and reused; those
+// with engine 'pglite' against a PGlite data directory seeded the same way (bench/seeded-pglite.ts).
 
 export type NationalContext = {
   // The seeded database: connect with createDatabase({ engine: 'postgres', url: databaseUrl }).
+  // Empty for a PGlite measurement.
   databaseUrl: string
+  // A PGlite measurement's seeded data directory: createDatabase({ engine: 'pglite', dataDir }).
+  dataDir?: string
   log: (line: string) => void
 }
 
@@ -34,6 +38,8 @@ export type NationalMeasurement = {
   // What one timed call covers, and what the baseline is, in a sentence each for the notes.
   timed: string
   baselineTimed?: string
+  // Where it runs: the seeded PostgreSQL database (the default) or a seeded PGlite data directory.
+  engine?: 'postgres' | 'pglite'
   scale: Scale
   days: number
   target: {
@@ -61,6 +67,7 @@ export function latencyMeasurement<State>(definition: {
   title: string
   timed: string
   baselineTimed?: string
+  engine?: 'postgres' | 'pglite'
   scale?: Scale
   days?: number
   target: { p95Ms: number; maxRatio: number | null }
@@ -83,6 +90,7 @@ export function latencyMeasurement<State>(definition: {
     title: definition.title,
     timed: definition.timed,
     baselineTimed: definition.baselineTimed,
+    engine: definition.engine ?? 'postgres',
     scale: definition.scale ?? 'national',
     days: definition.days ?? 365,
     target: definition.target,
@@ -127,9 +135,10 @@ export type NationalRun = { ok: true; result: NationalResult } | { ok: false; er
 const here = path.dirname(fileURLToPath(import.meta.url))
 const childTimeoutMs = 20 * 60_000
 
+// where: the seeded PostgreSQL database's URL, or for a PGlite measurement { dataDir } of the seeded data.
 export function runNationalInChild(
   measurement: { id: string; file: string },
-  databaseUrl: string,
+  where: string | { dataDir: string },
 ): Promise<NationalRun> {
   const child = fork(path.join(here, 'national-child.ts'), [], {
     execArgv: childExecArgv(),
@@ -152,6 +161,10 @@ export function runNationalInChild(
     child.once('exit', (code, signal) =>
       settle({ ok: false, error: `the process ended (${signal ?? `exit code ${code}`}) without a result` }),
     )
-    child.send({ id: measurement.id, file: measurement.file, databaseUrl })
+    child.send(
+      typeof where === 'string'
+        ? { id: measurement.id, file: measurement.file, databaseUrl: where }
+        : { id: measurement.id, file: measurement.file, databaseUrl: '', dataDir: where.dataDir },
+    )
   })
 }

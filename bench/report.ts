@@ -181,13 +181,22 @@ export function nationalNotes(national: NationalMeasurementResult[]): string[] {
       )
     }
   }
-  const databases = [...new Set(national.map((r) => r.database).filter(Boolean))]
-  lines.push(
-    `- National measurements share one seeded database (${databases.join(', ') || 'none'}), made by`,
-    '  `carehub seed --scale national --days 365` and reused while its bench_seed_info matches; each',
-    '  measurement runs in a process of its own. p50/p95/max are over the timed calls (nearest rank);',
-    '  ratio = app p95 / baseline p95, the baseline measured in the same run.',
-  )
+  // PGlite measurements' data directory is described by the bench itself (run.ts).
+  const databases = [
+    ...new Set(national.filter((r) => r.measurement.engine !== 'pglite').map((r) => r.database)),
+  ].filter(Boolean)
+  if (databases.length === 0 && national.every((r) => r.measurement.engine === 'pglite'))
+    lines.push(
+      '- Each measurement runs in a process of its own. p50/p95/max are over the timed calls (nearest rank);',
+      '  ratio = app p95 / baseline p95, the baseline measured in the same run.',
+    )
+  else
+    lines.push(
+      `- National measurements share one seeded database (${databases.join(', ') || 'none'}), made by`,
+      '  `carehub seed --scale national --days 365` and reused while its bench_seed_info matches; each',
+      '  measurement runs in a process of its own. p50/p95/max are over the timed calls (nearest rank);',
+      '  ratio = app p95 / baseline p95, the baseline measured in the same run.',
+    )
   return lines
 }
 

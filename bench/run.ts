@@ -9,7 +9,7 @@
 //
 // Writes bench/results/latest.md and bench/results/latest.json; exits 1 when a target is missed.
 import { fork } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,7 +21,7 @@ import type { ChildJob, ChildResult } from './child.ts'
 import { designChecksTable, runDesignChecks } from './design-checks.ts'
 import { formatJson } from './json-file.ts'
 import { measurements, nationalMeasurements } from './measurements.ts'
-import { runNationalInChild } from './national.ts'
+import { type NationalRun, runNationalInChild } from './national.ts'
 import { childExecArgv } from './node-flags.ts'
 import { createFreshDatabase, findServer } from './postgres.ts'
 import {
@@ -38,6 +38,7 @@ import {
   tableNotes,
 } from './report.ts'
 import { ensureSeededDatabase, type SeededDatabase } from './seeded-database.ts'
+import { ensureSeededPglite, type SeededPglite } from './seeded-pglite.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const childScript = path.join(here, 'child.ts')
@@ -144,6 +145,27 @@ async function designChecks() {
   )
 }
 
+// The release of @electric-sql/pglite installed: the PGlite rows' engine.
+const pgliteRelease: string = JSON.parse(
+  readFileSync(path.join(here, '..', 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'),
+).version
+
+function reportNational(entry: NationalMeasurementResult, run: NationalRun) {
+  const m = entry.measurement
+  if (!run.ok) {
+    entry.error = run.error
+    entry.misses = ['error']
+    console.error(`${m.id} failed: ${run.error}`)
+    return
+  }
+  entry.result = run.result
+  Object.assign(entry, nationalVerdict(m, run.result))
+  const r = run.result
+  console.log(
+    `${m.id}: p50 ${r.app.p50Ms} ms, p95 ${r.app.p95Ms} ms, max ${r.app.maxMs} ms${r.baseline ? `; baseline p95 ${r.baseline.p95Ms} ms, ratio ${(r.app.p95Ms / r.baseline.p95Ms).toFixed(2)}` : ''}; ${JSON.stringify(r.figures)}`,
+  )
+}
+
 async function main() {
   const selected = args.seed ? [] : measurements.filter((m) => !args.only || m.id.includes(args.only))
   const selectedNational = nationalMeasurements.filter((m) => !args.only || m.id.includes(args.only))
@@ -223,12 +245,17 @@ async function main() {
   }
 
   // Measurements against the shared national database: seeded once per scale and days, then reused.
+  // Those on PGlite (the second column) against a PGlite data directory seeded the same way.
   const national: NationalMeasurementResult[] = []
   const seeded = new Map<string, SeededDatabase>()
+  const seededPglite = new Map<string, SeededPglite>()
   for (const m of selectedNational) {
+    const onPglite = m.engine === 'pglite'
     const entry: NationalMeasurementResult = {
       measurement: m,
-      label: `${m.title}, ${m.scale} ${m.days} days, ${engineLabel('postgres', server.url ? server.version : null)}`,
+      label: onPglite
+        ? `${m.title}, ${m.scale} scale ${m.days} days, PGlite ${pgliteRelease} (data directory)`
+        : `${m.title}, ${m.scale} ${m.days} days, ${engineLabel('postgres', server.url ? server.version : null)}`,
       database: null,
       skipped: null,
       error: null,
@@ -237,6 +264,25 @@ async function main() {
       misses: [],
     }
     national.push(entry)
+    if (onPglite) {
+      const key = `${m.scale} ${m.days}`
+      let data = seededPglite.get(key)
+      if (!data) {
+        data = await ensureSeededPglite(
+          { scale: m.scale, days: m.days },
+          { reseed: args.reseed && seededPglite.size === 0 },
+        )
+        seededPglite.set(key, data)
+      }
+      entry.database = data.name
+      if (args.seed) {
+        entry.skipped = '--seed: seeded only'
+        continue
+      }
+      console.log(`${m.id}: running on PGlite ${data.dataDir} (load average ${os.loadavg()[0]!.toFixed(1)})…`)
+      reportNational(entry, await runNationalInChild(m, { dataDir: data.dataDir }))
+      continue
+    }
     if (!server.url) {
       entry.skipped = 'no PostgreSQL reachable (set BENCH_DATABASE_URL)'
       continue
@@ -257,20 +303,14 @@ async function main() {
       continue
     }
     console.log(`${m.id}: running against ${database.name} (load average ${os.loadavg()[0]!.toFixed(1)})…`)
-    const run = await runNationalInChild(m, database.url)
-    if (!run.ok) {
-      entry.error = run.error
-      entry.misses = ['error']
-      console.error(`${m.id} failed: ${run.error}`)
-      continue
-    }
-    entry.result = run.result
-    Object.assign(entry, nationalVerdict(m, run.result))
-    const r = run.result
-    console.log(
-      `${m.id}: p50 ${r.app.p50Ms} ms, p95 ${r.app.p95Ms} ms, max ${r.app.maxMs} ms${r.baseline ? `; baseline p95 ${r.baseline.p95Ms} ms, ratio ${(r.app.p95Ms / r.baseline.p95Ms).toFixed(2)}` : ''}; ${JSON.stringify(r.figures)}`,
-    )
+    reportNational(entry, await runNationalInChild(m, database.url))
   }
+  if (national.some((r) => r.measurement.engine === 'pglite' && r.result))
+    pgliteVersion ??= `@electric-sql/pglite ${pgliteRelease}`
+  const pgliteNotes = [...seededPglite.values()].map(
+    (d) =>
+      `- PGlite measurements share one data directory (${d.name}, ${d.dataDir}), made by \`carehub seed --scale ${d.info.scale} --days ${d.info.days}\` on PGlite in ${d.info.seedSeconds.toFixed(0)} s (${d.info.returns.toLocaleString('en-GB')} returns, ${(d.info.sizeBytes / 1e6).toFixed(0)} MB, seeded ${d.info.seededAt}${d.reused ? ', reused' : ', this run'}) and reused while its bench_seed_info matches.`,
+  )
 
   const machine = machineInfo({
     postgres: server.url ? server.version : null,
@@ -286,6 +326,7 @@ async function main() {
     '',
     ...(results.length ? tableNotes(results) : []),
     ...nationalNotes(national),
+    ...pgliteNotes,
     '',
     '## Machine',
     '',
@@ -323,7 +364,9 @@ async function main() {
       target: r.measurement.target,
       targetNote: r.measurement.targetNote ?? null,
       database: r.database,
-      seed: r.database ? ([...seeded.values()].find((d) => d.name === r.database)?.info ?? null) : null,
+      seed: r.database
+        ? ([...seeded.values(), ...seededPglite.values()].find((d) => d.name === r.database)?.info ?? null)
+        : null,
       skipped: r.skipped,
       error: r.error,
       pass: r.pass,
@@ -339,7 +382,9 @@ async function main() {
   await fs.writeFile(path.join(resultsDir, `${base}.json`), formatJson(json))
 
   console.log(`\n${table(results, national)}\n`)
-  console.log([...(results.length ? tableNotes(results) : []), ...nationalNotes(national)].join('\n'))
+  console.log(
+    [...(results.length ? tableNotes(results) : []), ...nationalNotes(national), ...pgliteNotes].join('\n'),
+  )
   console.log(`\nMachine:\n${machineText(machine)}`)
   console.log(`\nWritten: ${path.relative(process.cwd(), resultsDir)}/${base}.md and ${base}.json`)
   const missed = [
