@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { inject } from 'vitest'
 import { createApp } from '../../src/app.ts'
 import { buildServices } from '../../src/composition.ts'
 import { loadConfig } from '../../src/config.ts'
@@ -17,9 +18,17 @@ export type E2eServer = { baseUrl: string; close: () => Promise<void> }
 export async function startServer(options: { clock?: Clock } = {}): Promise<E2eServer> {
   const clock = options.clock ?? systemClock
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-e2e-'))
-  const db = createDatabase({ engine: 'pglite', dataDir: null })
-  await migrateToLatest(db)
-  await loadDemoCounty(db, clock, 200)
+  // On today's date the run's shared copy of the demo county is loaded (e2e/support/global-setup.ts).
+  const dump = options.clock ? '' : inject('demoCountyDump')
+  const db = createDatabase({
+    engine: 'pglite',
+    dataDir: null,
+    loadDataDir: dump ? new Blob([fs.readFileSync(dump)]) : undefined,
+  })
+  if (!dump) {
+    await migrateToLatest(db)
+    await loadDemoCounty(db, clock, 200)
+  }
   // The suites sign in many times a minute from one address; the default limit would answer 429.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SIGN_IN_RATE_LIMIT: '1000' })
   const services = buildServices({

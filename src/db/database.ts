@@ -11,7 +11,8 @@ export type DbOrTransaction = Kysely<Database> | Transaction<Database>
 
 export type DatabaseTarget =
   | { engine: 'postgres'; url: string; poolSize?: number }
-  | { engine: 'pglite'; dataDir: string | null } // null: in memory
+  // dataDir null: in memory; loadDataDir: start from a dump (PGlite's dumpDataDir), as the browser tests do
+  | { engine: 'pglite'; dataDir: string | null; loadDataDir?: Blob }
 
 // Dates stay as ISO strings (no time-zone shifts); bigints come back as strings, so ids never lose precision.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v)
@@ -44,7 +45,7 @@ export function createDatabase(target: DatabaseTarget): Db {
     fs.mkdirSync(dir, { recursive: true })
     pglite = new PGlite(dir, { parsers: { 1082: (v: string) => v } })
   } else {
-    pglite = new PGlite({ parsers: { 1082: (v: string) => v } })
+    pglite = new PGlite({ parsers: { 1082: (v: string) => v }, loadDataDir: target.loadDataDir })
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins })
   rawEngines.set(db.getExecutor().adapter, { engine: 'pglite', pglite })
