@@ -357,6 +357,7 @@ async function main() {
     })),
     national: national.map((r) => ({
       id: r.measurement.id,
+      engine: r.measurement.engine ?? 'postgres',
       title: r.measurement.title,
       label: r.label,
       timed: r.measurement.timed,
