@@ -231,88 +231,96 @@ export const ragOrder: Record<Rag, number> = { red: 0, amber: 1, green: 2 }
 
 export type BulkRaise = Omit<RaiseAlert, 'at' | 'actorUserId'>
 
-// Opens a case for each location without an open case; returns every location's open case id.
-export async function openCasesFor(
-  db: DbOrTransaction,
-  locationIds: readonly string[],
-  at: Date,
-): Promise<Map<string, string>> {
-  const ids = [...new Set(locationIds)]
-  if (ids.length === 0) return new Map()
-  // The cases opened and those already open, in one statement. A case opened meanwhile by another
-  // transaction is in neither (the statement's snapshot predates it, and the insert skips it): those
-  // locations are read again.
-  const { rows } = await sql<{ id: string; locationId: string }>`
-    with inserted as (
-      insert into cases (location_id, status, opened_at, updated_at)
-      select w.id, 'open', ${at}, ${at}
-      from unnest(${sql.val(ids)}::uuid[]) as w(id)
-      where not exists (select 1 from cases c where c.location_id = w.id and c.status <> 'resolved')
-      on conflict (location_id) where status <> 'resolved' do nothing
-      returning id, location_id),
-    opened as (
-      insert into case_events (case_id, kind, occurred_at)
-      select id, 'opened', ${at} from inserted)
-    select id, location_id from inserted
-    union all
-    select id, location_id from cases where status <> 'resolved' and location_id = any(${sql.val(ids)}::uuid[])`.execute(
-    db,
-  )
-  const open = new Map(rows.map((c) => [c.locationId, c.id]))
-  const missing = ids.filter((id) => !open.has(id))
-  if (missing.length) {
-    const late = await db
-      .selectFrom('cases')
-      .select(['id', 'locationId'])
-      .where('status', '<>', 'resolved')
-      .where('locationId', 'in', missing)
-      .execute()
-    for (const c of late) open.set(c.locationId, c.id)
-  }
-  return open
-}
-
+// Raises alerts in one statement: a case opened for each location without an open case (with its
+// 'opened' event), the alerts with their alert and case events, and the locations' RAG rows worked out
+// again. The statement sees the database as it was when it began, so the alerts it adds are counted in
+// the RAG alongside those already open. An alert already open for the same location and key (a writer
+// got there first) is left alone. A location whose case another transaction opened meanwhile is in
+// neither the cases opened nor those seen open: its alerts are raised again by a further statement,
+// which sees that case.
 export async function raiseAlerts(
   db: DbOrTransaction,
   alerts: readonly BulkRaise[],
   at: Date,
 ): Promise<number> {
-  if (alerts.length === 0) return 0
-  const cases = await openCasesFor(
-    db,
-    alerts.map((a) => a.locationId),
-    at,
-  )
+  let raised = 0
+  let pending = alerts
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === 3) throw new Error('Could not find or open a case for every alert')
+    const outcome = await raiseWithCases(db, pending, at)
+    raised += outcome.raised
+    pending = pending.filter((a) => outcome.withoutCase.has(a.locationId))
+  }
+  return raised
+}
+
+async function raiseWithCases(db: DbOrTransaction, alerts: readonly BulkRaise[], at: Date) {
   const col = <T>(f: (a: BulkRaise) => T) => sql.val(alerts.map(f))
-  // An alert already open for the same location and key (a writer got there first) is left alone.
-  const result = await sql<{ n: number }>`
+  const { rows } = await sql<{ raised: number; withoutCase: string[] | null }>`
     with input as (
       select * from unnest(
-        ${col((a) => a.locationId)}::uuid[], ${col((a) => cases.get(a.locationId)!)}::uuid[],
-        ${col((a) => a.source)}::text[], ${col((a) => a.alertKey)}::text[],
+        ${col((a) => a.locationId)}::uuid[], ${col((a) => a.source)}::text[], ${col((a) => a.alertKey)}::text[],
         ${col((a) => a.ruleVersionId ?? null)}::uuid[], ${col((a) => a.severity)}::text[],
         ${col((a) => a.title)}::text[], ${col((a) => a.message)}::text[],
         ${col((a) => JSON.stringify(a.evidence))}::text[], ${col((a) => a.returnId ?? null)}::uuid[]
-      ) as t(location_id, case_id, source, alert_key, rule_version_id, severity, title, message, evidence, return_id)),
+      ) as t(location_id, source, alert_key, rule_version_id, severity, title, message, evidence, return_id)),
+    places as (select distinct location_id as id from input),
+    cases_opened as (
+      insert into cases (location_id, status, opened_at, updated_at)
+      select p.id, 'open', ${at}, ${at} from places p
+      where not exists (select 1 from cases c where c.location_id = p.id and c.status <> 'resolved')
+      on conflict (location_id) where status <> 'resolved' do nothing
+      returning id, location_id),
+    open_cases as (
+      select id, location_id from cases_opened
+      union all
+      select id, location_id from cases where status <> 'resolved' and location_id in (select id from places)),
     inserted as (
       insert into alerts (location_id, case_id, source, alert_key, rule_version_id, severity, title, message,
                           evidence, status, raised_at, raised_by_return_id, evidence_updated_at)
-      select location_id, case_id, source, alert_key, rule_version_id, severity, title, message,
-             evidence::jsonb, 'open', ${at}, return_id, ${at}
-      from input
+      select i.location_id, oc.id, i.source, i.alert_key, i.rule_version_id, i.severity, i.title, i.message,
+             i.evidence::jsonb, 'open', ${at}, i.return_id, ${at}
+      from input i join open_cases oc on oc.location_id = i.location_id
       on conflict (location_id, alert_key) where status = 'open' do nothing
-      returning id, case_id, source, severity, title, evidence, raised_by_return_id),
+      returning id, location_id, case_id, source, severity, title, evidence, raised_by_return_id),
     events as (
       insert into alert_events (alert_id, kind, evidence, return_id, occurred_at)
       select id, 'raised', evidence, raised_by_return_id, ${at} from inserted),
+    -- A case's 'opened' event before its 'alert_added' ones (the ids follow the order rows are inserted).
     case_events_added as (
       insert into case_events (case_id, kind, note, details, occurred_at)
-      select case_id, 'alert_added', title,
-             jsonb_build_object('alertId', id, 'severity', severity, 'source', source), ${at}
-      from inserted)
-    select count(*)::int as n from inserted`.execute(db)
-  await refreshRag(db, [...new Set(alerts.map((a) => a.locationId))], at)
-  return result.rows[0]?.n ?? 0
+      select case_id, kind, note, details, ${at} from (
+        select id as case_id, 'opened' as kind, null as note, null::jsonb as details, 0 as step, null::uuid as alert_id
+        from cases_opened
+        union all
+        select case_id, 'alert_added', title, jsonb_build_object('alertId', id, 'severity', severity, 'source', source),
+               1, id
+        from inserted) e
+      order by step, case_id, alert_id),
+    alerts_open as (
+      select id, location_id, severity from alerts
+      where status = 'open' and location_id in (select location_id from open_cases)
+      union all
+      select id, location_id, severity from inserted),
+    rag as (
+      insert into location_risk (location_id, rag, open_alerts, open_case_id, updated_at)
+      select oc.location_id,
+             case when bool_or(a.severity = 'red') then 'red'
+                  when bool_or(a.severity = 'amber') then 'amber'
+                  else 'green' end,
+             count(a.id)::int, oc.id, ${at}
+      from open_cases oc left join alerts_open a on a.location_id = oc.location_id
+      group by oc.location_id, oc.id
+      on conflict (location_id) do update
+        set rag = excluded.rag, open_alerts = excluded.open_alerts,
+            open_case_id = excluded.open_case_id, updated_at = excluded.updated_at)
+    select (select count(*)::int from inserted) as raised,
+           (select array_agg(p.id::text) from places p
+            where not exists (select 1 from open_cases oc where oc.location_id = p.id)) as "withoutCase"`.execute(
+    db,
+  )
+  const row = rows[0]
+  return { raised: row?.raised ?? 0, withoutCase: new Set(row?.withoutCase ?? []) }
 }
 
 export type BulkUpdate = {
