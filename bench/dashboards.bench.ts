@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import type { FastifyInstance } from 'fastify'
 import { CamelCasePlugin, Kysely, type LogConfig, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { prepareRepeatedStatements } from '../src/db/prepared-statements.ts'
 import type { Database } from '../src/db/schema.ts'
 import type { Scale } from '../src/db/seed/national-data.ts'
 import { fixedClock } from '../src/domain/clock.ts'
@@ -50,6 +51,8 @@ function openDatabase(engine: Engine, context: NationalContext, log: LogConfig) 
   if (engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: context.databaseUrl, max: 10 })
     pool.on('error', () => {})
+    // As createDatabase does for the app (the baseline's pool.query sends its statements unnamed).
+    prepareRepeatedStatements(pool)
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins, log }),
       replay: (text: string, parameters: unknown[]) => pool.query(text, parameters),

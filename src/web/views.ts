@@ -35,21 +35,28 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('londonDate', (value: unknown) => (value ? formatLondon(value, false) : ''))
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
   env.addFilter('number', (value: unknown) =>
-    typeof value === 'number' || typeof value === 'string' ? Number(value).toLocaleString('en-GB') : '',
+    typeof value === 'number' || typeof value === 'string' ? numberFormat.format(Number(value)) : '',
   )
   return env
+}
+
+// Made once each: building an Intl formatter costs far more than using one.
+const numberFormat = new Intl.NumberFormat('en-GB')
+const londonDay = { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' } as const
+const londonFormats = {
+  date: new Intl.DateTimeFormat('en-GB', londonDay),
+  dateTime: new Intl.DateTimeFormat('en-GB', {
+    ...londonDay,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }),
 }
 
 function formatLondon(value: unknown, withTime: boolean): string {
   const date = value instanceof Date ? value : new Date(String(value))
   if (Number.isNaN(date.getTime())) return String(value)
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}),
-  }).format(date)
+  return (withTime ? londonFormats.dateTime : londonFormats.date).format(date)
 }
 
 // reply.render(template, context): the layout gets the signed-in user, their navigation and a CSRF token.

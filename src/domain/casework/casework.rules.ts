@@ -240,14 +240,16 @@ const evidenceWords: Record<string, (v: unknown, all: Record<string, unknown>) =
 }
 
 // "2020-04-14" → "14 April 2020"; anything else as it is.
+const longDateFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+})
+
 function longDate(iso: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'UTC',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(new Date(`${iso}T00:00:00Z`))
+  return longDateFormat.format(new Date(`${iso}T00:00:00Z`))
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)

@@ -31,8 +31,9 @@ export function niceMax(max: number): number {
   return 10 * power
 }
 
-const format = (n: number) =>
-  Number.isInteger(n) ? n.toLocaleString('en-GB') : n.toLocaleString('en-GB', { maximumFractionDigits: 1 })
+// One formatter for every figure on every chart (making one per call is slow).
+const figureFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 })
+const format = (n: number) => figureFormat.format(n)
 
 export function svgChart(points: readonly ChartPoint[], options: ChartOptions): string {
   const width = options.width ?? 640

@@ -29,8 +29,10 @@ import { raiseAlert, refreshRag, resolveAlert } from '../early-warning/alert-sto
 const workingRoles = ['admin', 'council_officer', 'partner_officer'] as const
 
 // The London calendar date of an instant, for due dates.
+const isoDayInLondon = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' })
+
 export function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(at)
+  return isoDayInLondon.format(at)
 }
 
 // Casework: the officer worklist, a location's case (ownership, actions, alerts resolved by hand,

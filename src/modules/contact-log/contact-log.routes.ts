@@ -235,13 +235,13 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
 }
 
 // The banner's lines in words, for the location page and lists: "Contacted today by …".
-const formatDate = (d: Date) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(d)
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+})
+const formatDate = (d: Date) => dateFormat.format(d)
 
 export function bannerLines(
   banner: { recent: ContactSummary[]; planned: ContactSummary[] } | undefined,
