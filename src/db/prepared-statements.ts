@@ -5,12 +5,14 @@ import type pg from 'pg'
 // again (a return's INSERT, the token lookup, the risk recompute) are worth preparing once per
 // connection instead: from the second time a text is seen it is sent as a named statement, and each
 // connection parses it only the first time it runs it. Only reads and writes are named (not transaction
-// control or DDL), and only the first `maxNamed` texts, so the server's per-connection memory stays
-// bounded. Needs session-level connections: a transaction-pooling proxy in front of PostgreSQL would
+// control or DDL), only texts up to `maxLength` (a bulk load's 500-row statements gain nothing from
+// it, and remembering their texts cost the CQC import time and memory), and only the first `maxNamed`
+// texts, so the server's per-connection memory stays bounded. Needs session-level connections: a transaction-pooling proxy in front of PostgreSQL would
 // have to be configured to keep prepared statements.
 
 const maxNamed = 500
 const maxCounted = 20_000
+const maxLength = 8_000
 const nameable = /^\s*(?:select|insert|update|delete|with)\b/i
 
 export function prepareRepeatedStatements(pool: pg.Pool): void {
@@ -19,7 +21,7 @@ export function prepareRepeatedStatements(pool: pg.Pool): void {
 
   function nameFor(text: string): string | undefined {
     const known = names.get(text)
-    if (known || names.size >= maxNamed || !nameable.test(text)) return known
+    if (known || names.size >= maxNamed || text.length > maxLength || !nameable.test(text)) return known
     const times = (seen.get(text) ?? 0) + 1
     if (times < 2) {
       if (seen.size >= maxCounted) seen.clear()
