@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     env: { TZ: 'Europe/London' },
+    // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine, so the
+    // browser files (one after another) and the integration files would all queue behind each other.
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.db.test.ts'] } },
       {
