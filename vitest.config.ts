@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     env: { TZ: 'Europe/London' },
-    // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine, so the
-    // browser files (one after another) and the integration files would all queue behind each other.
+    // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine, so every file
+    // queued behind the one before. Two at a time, of any suite: each browser file has its own server,
+    // in-memory database and Chromium, so two can run at once.
     maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.db.test.ts'] } },
@@ -24,7 +25,6 @@ export default defineConfig({
           globalSetup: ['e2e/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
         },
       },
     ],
