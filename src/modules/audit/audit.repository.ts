@@ -13,7 +13,7 @@ export type AuditEntry = {
 }
 
 // One record as the row to insert: for a statement that writes the change and its record together.
-export function auditRow(entry: AuditEntry) {
+export function auditRow(entry: AuditEntry, stamp: (d: Date) => string = (d) => d.toISOString()) {
   return {
     actorUserId: entry.actorUserId,
     organisationId: entry.organisationId,
@@ -22,7 +22,7 @@ export function auditRow(entry: AuditEntry) {
     entityId: entry.entityId,
     before: entry.before === undefined ? null : JSON.stringify(withoutSecrets(entry.before)),
     after: entry.after === undefined ? null : JSON.stringify(withoutSecrets(entry.after)),
-    occurredAt: entry.occurredAt.toISOString(),
+    occurredAt: stamp(entry.occurredAt),
   }
 }
 
@@ -46,18 +46,7 @@ export async function recordAudits(db: DbOrTransaction, entries: AuditEntry[]): 
   for (let i = 0; i < entries.length; i += 1000) {
     await db
       .insertInto('auditEvents')
-      .values(
-        entries.slice(i, i + 1000).map((entry) => ({
-          actorUserId: entry.actorUserId,
-          organisationId: entry.organisationId,
-          action: entry.action,
-          entityType: entry.entityType,
-          entityId: entry.entityId,
-          before: entry.before === undefined ? null : JSON.stringify(withoutSecrets(entry.before)),
-          after: entry.after === undefined ? null : JSON.stringify(withoutSecrets(entry.after)),
-          occurredAt: stamp(entry.occurredAt),
-        })),
-      )
+      .values(entries.slice(i, i + 1000).map((entry) => auditRow(entry, stamp)))
       .execute()
   }
 }

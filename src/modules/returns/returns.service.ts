@@ -57,6 +57,14 @@ function mayReport(actor: Actor): boolean {
   return actor.role === 'provider_manager' || can(actor, 'contacts:read')
 }
 
+// A location named by CareHub id or (where allowed: the API) by CQC location ID; null when it can be neither.
+function locationReference(reference: string, byCqcId = false) {
+  const ref = reference.trim()
+  if (isUuid(ref)) return { column: 'locations.id' as const, ref }
+  if (byCqcId && ref && ref.length <= 100) return { column: 'locations.cqcLocationId' as const, ref }
+  return null
+}
+
 class StaleUpload extends Error {
   constructor(readonly index: number) {
     super('stale upload')
@@ -87,9 +95,8 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     reference: string,
     options: { locationByCqcId?: boolean } = {},
   ) {
-    const ref = reference.trim()
-    const byId = isUuid(ref)
-    if (!byId && !(options.locationByCqcId && ref && ref.length <= 100)) return null
+    const located = locationReference(reference, options.locationByCqcId)
+    if (!located) return null
     return (
       (await db
         .selectFrom('locations')
@@ -100,7 +107,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
           'locations.status',
           'locations.providerId',
         ])
-        .where(byId ? 'locations.id' : 'locations.cqcLocationId', '=', ref)
+        .where(located.column, '=', located.ref)
         .where(locationVisible(locationScope(actor)))
         .executeTakeFirst()) ?? null
     )
@@ -174,26 +181,31 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     return rows
   }
 
+  // A location with its return template and any agreed extra hours (none: the left join's null).
+  const locationsWithTemplates = () =>
+    db
+      .selectFrom('locations')
+      .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
+      .leftJoin('returnExceptions', 'returnExceptions.locationId', 'locations.id')
+  const locationTemplateColumns = [
+    'locations.id',
+    'locations.name',
+    'locations.serviceType',
+    'locations.status',
+    'locations.providerId',
+    'returnTemplates.frequency',
+    'returnTemplates.opensAfterHours',
+    'returnTemplates.dueAfterHours',
+    'returnTemplates.locksAfterHours',
+    'returnExceptions.extraHours',
+  ] as const
+
   // The location with its return template and any agreed extra hours, in one query: submissions come
   // in their thousands each morning, so each round trip saved counts (docs/performance.md).
   async function locationForReturn(actor: Actor, locationId: string) {
     if (!isUuid(locationId)) return null
-    const row = await db
-      .selectFrom('locations')
-      .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
-      .leftJoin('returnExceptions', 'returnExceptions.locationId', 'locations.id')
-      .select([
-        'locations.id',
-        'locations.name',
-        'locations.serviceType',
-        'locations.status',
-        'locations.providerId',
-        'returnTemplates.frequency',
-        'returnTemplates.opensAfterHours',
-        'returnTemplates.dueAfterHours',
-        'returnTemplates.locksAfterHours',
-        'returnExceptions.extraHours',
-      ])
+    const row = await locationsWithTemplates()
+      .select(locationTemplateColumns)
       .where('locations.id', '=', locationId)
       .where(locationVisible(locationScope(actor)))
       .executeTakeFirst()
@@ -267,9 +279,8 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     reference: string,
     options: { periodStart?: string; locationByCqcId?: boolean },
   ) {
-    const ref = reference.trim()
-    const byId = isUuid(ref)
-    if (!byId && !(options.locationByCqcId && ref && ref.length <= 100)) return null
+    const located = locationReference(reference, options.locationByCqcId)
+    if (!located) return null
     const now = clock.now()
     const periods = Object.fromEntries(
       (['daily', 'weekly', 'monthly'] as const).map((f) => [
@@ -277,21 +288,9 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         options.periodStart ? periodStarting(f, options.periodStart) : periodContaining(f, now),
       ]),
     ) as Record<Frequency, Period>
-    const row = await db
-      .selectFrom('locations')
-      .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
-      .leftJoin('returnExceptions', 'returnExceptions.locationId', 'locations.id')
+    const row = await locationsWithTemplates()
       .select((eb) => [
-        'locations.id',
-        'locations.name',
-        'locations.serviceType',
-        'locations.status',
-        'locations.providerId',
-        'returnTemplates.frequency',
-        'returnTemplates.opensAfterHours',
-        'returnTemplates.dueAfterHours',
-        'returnTemplates.locksAfterHours',
-        'returnExceptions.extraHours',
+        ...locationTemplateColumns,
         eb
           .selectFrom('situationReturns as existing')
           .select('existing.source')
@@ -310,7 +309,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
           from situation_returns latest where latest.location_id = locations.id and latest.is_current
           order by latest.period_start desc limit 1)`.as('latest'),
       ])
-      .where(byId ? 'locations.id' : 'locations.cqcLocationId', '=', ref)
+      .where(located.column, '=', located.ref)
       .where(locationVisible(locationScope(actor)))
       .executeTakeFirst()
     if (!row) return null
