@@ -24,6 +24,25 @@ export type SeedInfo = {
   returns: number
 }
 
+// What a seeding made, recorded in bench_seed_info (this generator's seed and version, made now).
+export function seedInfoFor(
+  wanted: { scale: Scale; days: number },
+  seedSeconds: number,
+  sizeBytes: number,
+  returns: number,
+): SeedInfo {
+  return {
+    scale: wanted.scale,
+    days: wanted.days,
+    seed: nationalSeed,
+    generatorVersion: nationalGeneratorVersion,
+    seededAt: new Date().toISOString(),
+    seedSeconds,
+    sizeBytes,
+    returns,
+  }
+}
+
 export type SeededDatabase = { name: string; url: string; reused: boolean; info: SeedInfo }
 
 export const seededDatabaseName = (scale: Scale, days: number) => `carehub_bench_${scale}_${days}`
@@ -109,16 +128,7 @@ export async function ensureSeededDatabase(
   const info = await withClient(url, async (c) => {
     const size = await c.query('select pg_database_size(current_database()) as size')
     const count = await c.query('select count(*)::bigint as n from situation_returns')
-    const info: SeedInfo = {
-      scale: wanted.scale,
-      days: wanted.days,
-      seed: nationalSeed,
-      generatorVersion: nationalGeneratorVersion,
-      seededAt: new Date().toISOString(),
-      seedSeconds,
-      sizeBytes: Number(size.rows[0].size),
-      returns: Number(count.rows[0].n),
-    }
+    const info = seedInfoFor(wanted, seedSeconds, Number(size.rows[0].size), Number(count.rows[0].n))
     await c.query('create table bench_seed_info (seeded_at timestamptz not null, info jsonb not null)')
     await c.query('insert into bench_seed_info values (now(), $1)', [JSON.stringify(info)])
     return info

@@ -7,7 +7,7 @@ import { sql } from 'kysely'
 import { createDatabase, type Db } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { nationalGeneratorVersion, nationalSeed, type Scale } from '../src/db/seed/national-data.ts'
-import type { SeedInfo } from './seeded-database.ts'
+import { type SeedInfo, seedInfoFor } from './seeded-database.ts'
 
 // The PGlite column: the same page measurements on the embedded engine (what `npm start` runs on), at
 // county scale, the largest the generator loads into PGlite. Its data directory is seeded once by
@@ -112,16 +112,7 @@ export async function ensureSeededPglite(
   const seedSeconds = (performance.now() - started) / 1000
   const info = await withPglite(seeding, async (db) => {
     const count = await sql<{ n: string }>`select count(*)::bigint as n from situation_returns`.execute(db)
-    const info: SeedInfo = {
-      scale: wanted.scale,
-      days: wanted.days,
-      seed: nationalSeed,
-      generatorVersion: nationalGeneratorVersion,
-      seededAt: new Date().toISOString(),
-      seedSeconds,
-      sizeBytes: 0,
-      returns: Number(count.rows[0]!.n),
-    }
+    const info = seedInfoFor(wanted, seedSeconds, 0, Number(count.rows[0]!.n))
     await sql`create table bench_seed_info (seeded_at timestamptz not null, info jsonb not null)`.execute(db)
     return info
   })
