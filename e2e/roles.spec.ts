@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest'
 import { demoCouncil, demoPassword, demoUsers } from '../src/db/seed/demo-county.ts'
 import { SignInPage } from './pages/sign-in.page.ts'
 import {
@@ -25,7 +25,7 @@ type DemoUser = (typeof demoUsers)[number]
 const adminOnly = ['Users', 'Organisations', 'Audit', 'Outbox']
 const importers: readonly string[] = ['admin', 'council_officer']
 
-function expectRightNavigation(role: DemoUser['role'], texts: string[]) {
+function expectRightNavigation(expect: ExpectStatic, role: DemoUser['role'], texts: string[]) {
   expect(texts[0], 'the first navigation item').toBe('Home')
   if (role === 'admin') expect(texts).toEqual(expect.arrayContaining(['Locations', ...adminOnly]))
   else for (const text of adminOnly) expect(texts, `${role} must not see ${text}`).not.toContain(text)
@@ -47,6 +47,10 @@ const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 const admin = demoUsers.find((u) => u.role === 'admin')!
 const providerManager = demoUsers.find((u) => u.email === 'manager@meadowcare.example')!
 const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots')
+// Two lanes for two cores (a third was no faster). A role's pages take 20–50 s, longer while other files
+// run beside this one, hence the longer timeout than the project's.
+const lanes = 2
+const timeout = 240_000
 
 describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
   let server: E2eServer
@@ -62,15 +66,38 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
   })
 
   const url = (href: string) => new URL(href, server.baseUrl).toString()
+  const viewport = { width: 1280, height: 900 }
 
-  async function signedInPage(email: string, viewport = { width: 1280, height: 900 }) {
-    const context = await browser.newContext({ viewport })
+  // The tests below that only need to be signed in share one sign-in per user (its cookies), instead of
+  // going through the form each time. The role tests sign in (and out) through the form themselves.
+  type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>
+  const sessions = new Map<string, Promise<StorageState>>()
+
+  function sessionOf(email: string, expect: ExpectStatic): Promise<StorageState> {
+    let session = sessions.get(email)
+    if (!session) {
+      session = (async () => {
+        const context = await browser.newContext({ viewport })
+        try {
+          const page = await context.newPage()
+          const signIn = new SignInPage(page, server.baseUrl)
+          await signIn.open()
+          const response = await signIn.signIn(email, demoPassword)
+          expect(response.status(), `sign-in as ${email}`).toBe(200)
+          expect(new URL(page.url()).pathname).toBe('/')
+          return await context.storageState()
+        } finally {
+          await context.close()
+        }
+      })()
+      sessions.set(email, session)
+    }
+    return session
+  }
+
+  async function signedInPage(email: string, expect: ExpectStatic) {
+    const context = await browser.newContext({ viewport, storageState: await sessionOf(email, expect) })
     const page = await context.newPage()
-    const signIn = new SignInPage(page, server.baseUrl)
-    await signIn.open()
-    const response = await signIn.signIn(email, demoPassword)
-    expect(response.status(), `sign-in as ${email}`).toBe(200)
-    expect(new URL(page.url()).pathname).toBe('/')
     return { context, page }
   }
 
@@ -78,101 +105,102 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
     return page.locator(selector).evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
   }
 
-  for (const user of demoUsers) {
-    it(`${user.role} ${user.email}: sees the right navigation and every page passes axe`, async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-      try {
-        const page = await context.newPage()
-        const signIn = new SignInPage(page, server.baseUrl)
-        expect((await signIn.open())?.status()).toBe(200)
-        await expectNoAxeViolations(page, 'sign-in')
+  async function everyPageOfRole(user: DemoUser, expect: ExpectStatic) {
+    const context = await browser.newContext({ viewport })
+    try {
+      const page = await context.newPage()
+      const signIn = new SignInPage(page, server.baseUrl)
+      expect((await signIn.open())?.status()).toBe(200)
+      await expectNoAxeViolations(page, 'sign-in', expect)
 
-        const home = await signIn.signIn(user.email, demoPassword)
-        expect(home.status()).toBe(200)
-        expect(new URL(page.url()).pathname).toBe('/')
-        expect(await headingText(page)).toBe(`Welcome, ${user.displayName}`)
+      const home = await signIn.signIn(user.email, demoPassword)
+      expect(home.status()).toBe(200)
+      expect(new URL(page.url()).pathname).toBe('/')
+      expect(await headingText(page)).toBe(`Welcome, ${user.displayName}`)
 
-        const navigation = await serviceNavigation(page)
-        expectRightNavigation(
-          user.role,
-          navigation.map((n) => n.text),
-        )
+      const navigation = await serviceNavigation(page)
+      expectRightNavigation(
+        expect,
+        user.role,
+        navigation.map((n) => n.text),
+      )
 
-        for (const item of navigation) {
-          const link = page.locator(`.govuk-service-navigation__item a[href="${item.href}"]`)
-          const response = await navigateBy(page, () => link.click())
-          expect(response.status(), item.href).toBe(200)
-          expect(await headingText(page), `h1 of ${item.href}`).not.toBe('')
-          // The current section is marked for screen readers, not only by colour.
-          await expect
-            .soft(page.locator('.govuk-service-navigation__item a[aria-current]').textContent())
-            .resolves.toContain(item.text)
-          await expectNoAxeViolations(page, `${item.text} as ${user.role}`)
+      for (const item of navigation) {
+        const link = page.locator(`.govuk-service-navigation__item a[href="${item.href}"]`)
+        const response = await navigateBy(page, () => link.click())
+        expect(response.status(), item.href).toBe(200)
+        expect(await headingText(page), `h1 of ${item.href}`).not.toBe('')
+        // The current section is marked for screen readers, not only by colour.
+        await expect
+          .soft(page.locator('.govuk-service-navigation__item a[aria-current]').textContent())
+          .resolves.toContain(item.text)
+        await expectNoAxeViolations(page, `${item.text} as ${user.role}`, expect)
 
-          if (!listPages.includes(item.href)) continue
-          const first = page.locator(firstRowLink).first()
-          expect(await first.count(), `${item.href} lists at least one row for ${user.role}`).toBe(1)
-          const detail = await navigateBy(page, () => first.click())
-          expect(detail.status(), `first row of ${item.href}`).toBe(200)
-          expect(await headingText(page)).not.toBe('')
-          await expectNoAxeViolations(page, `first row of ${item.text} as ${user.role}`)
+        if (!listPages.includes(item.href)) continue
+        const first = page.locator(firstRowLink).first()
+        expect(await first.count(), `${item.href} lists at least one row for ${user.role}`).toBe(1)
+        const detail = await navigateBy(page, () => first.click())
+        expect(detail.status(), `first row of ${item.href}`).toBe(200)
+        expect(await headingText(page)).not.toBe('')
+        await expectNoAxeViolations(page, `first row of ${item.text} as ${user.role}`, expect)
 
-          if (item.href === '/locations') {
-            // A location links to its provider: check that page too.
-            const provider = page.locator('#main-content .govuk-caption-l a.govuk-link')
-            const providerPage = await navigateBy(page, () => provider.click())
-            expect(providerPage.status(), 'provider page').toBe(200)
-            await expectNoAxeViolations(page, `provider page as ${user.role}`)
-          }
+        if (item.href === '/locations') {
+          // A location links to its provider: check that page too.
+          const provider = page.locator('#main-content .govuk-caption-l a.govuk-link')
+          const providerPage = await navigateBy(page, () => provider.click())
+          expect(providerPage.status(), 'provider page').toBe(200)
+          await expectNoAxeViolations(page, `provider page as ${user.role}`, expect)
         }
-
-        for (const href of ['/accessibility', '/cookies', '/privacy']) {
-          const response = await page.goto(url(href))
-          expect(response?.status(), href).toBe(200)
-          expect(await headingText(page)).not.toBe('')
-          await expectNoAxeViolations(page, `${href} as ${user.role}`)
-        }
-
-        const missing = await page.goto(url('/no-such-page'))
-        expect(missing?.status()).toBe(404)
-        expect(await headingText(page)).toBe('Page not found')
-        await expectNoAxeViolations(page, `404 page as ${user.role}`)
-
-        if (!importers.includes(user.role)) {
-          const refused = await page.goto(url('/imports/new'))
-          expect(refused?.status(), `/imports/new as ${user.role}`).toBe(403)
-        }
-
-        if (user.role !== 'admin') {
-          // Pages missing from the navigation are refused too, not merely hidden.
-          const refused = await page.goto(url('/admin/users'))
-          expect(refused?.status()).toBe(403)
-          expect(await headingText(page)).toBe('You cannot do that')
-          await expectNoAxeViolations(page, `403 page as ${user.role}`)
-        }
-
-        await page.goto(url('/'))
-        const signedOut = await navigateBy(page, () =>
-          page.getByRole('button', { name: 'Sign out', exact: true }).click(),
-        )
-        expect(signedOut.status()).toBe(200)
-        expect(new URL(page.url()).pathname).toBe('/sign-in')
-        expect(await headingText(page)).toBe('Sign in to CareHub')
-        await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
-          'You have signed out.',
-        )
-        // The session is really gone: home sends us back to sign in.
-        await page.goto(url('/'))
-        expect(new URL(page.url()).pathname).toBe('/sign-in')
-      } finally {
-        await context.close()
       }
-    })
+
+      for (const href of ['/accessibility', '/cookies', '/privacy']) {
+        const response = await page.goto(url(href))
+        expect(response?.status(), href).toBe(200)
+        expect(await headingText(page)).not.toBe('')
+        await expectNoAxeViolations(page, `${href} as ${user.role}`, expect)
+      }
+
+      const missing = await page.goto(url('/no-such-page'))
+      expect(missing?.status()).toBe(404)
+      expect(await headingText(page)).toBe('Page not found')
+      await expectNoAxeViolations(page, `404 page as ${user.role}`, expect)
+
+      if (!importers.includes(user.role)) {
+        const refused = await page.goto(url('/imports/new'))
+        expect(refused?.status(), `/imports/new as ${user.role}`).toBe(403)
+      }
+
+      if (user.role !== 'admin') {
+        // Pages missing from the navigation are refused too, not merely hidden.
+        const refused = await page.goto(url('/admin/users'))
+        expect(refused?.status()).toBe(403)
+        expect(await headingText(page)).toBe('You cannot do that')
+        await expectNoAxeViolations(page, `403 page as ${user.role}`, expect)
+      }
+
+      await page.goto(url('/'))
+      const signedOut = await navigateBy(page, () =>
+        page.getByRole('button', { name: 'Sign out', exact: true }).click(),
+      )
+      expect(signedOut.status()).toBe(200)
+      expect(new URL(page.url()).pathname).toBe('/sign-in')
+      expect(await headingText(page)).toBe('Sign in to CareHub')
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+        'You have signed out.',
+      )
+      // The session is really gone: home sends us back to sign in.
+      await page.goto(url('/'))
+      expect(new URL(page.url()).pathname).toBe('/sign-in')
+    } finally {
+      await context.close()
+    }
   }
 
-  it('a provider manager gets 404 for records of other organisations', async () => {
-    const asAdmin = await signedInPage(admin.email)
-    const asManager = await signedInPage(providerManager.email)
+  async function providerManagerGets404ForOthers(expect: ExpectStatic) {
+    const [asAdmin, asManager] = await Promise.all([
+      signedInPage(admin.email, expect),
+      signedInPage(providerManager.email, expect),
+    ])
     try {
       await asAdmin.page.goto(url('/admin/users'))
       const userHrefs = await hrefsOf(asAdmin.page, firstRowLink)
@@ -208,13 +236,13 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
       await asAdmin.context.close()
       await asManager.context.close()
     }
-  })
+  }
 
-  it('invite: Continue with no organisation chosen shows an error summary', async () => {
-    const { context, page } = await signedInPage(admin.email)
+  async function inviteWithNoOrganisation(expect: ExpectStatic) {
+    const { context, page } = await signedInPage(admin.email, expect)
     try {
       await page.goto(url('/admin/users/invite'))
-      await expectNoAxeViolations(page, 'invite a user')
+      await expectNoAxeViolations(page, 'invite a user', expect)
       // The only button on the empty form is Continue; pressing it must say what is missing.
       await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
       const why =
@@ -224,14 +252,14 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
         page.locator('.govuk-error-summary__list a[href="#organisationId"]').count(),
         why,
       ).resolves.toBe(1)
-      await expectNoAxeViolations(page, 'invite a user, no organisation chosen')
+      await expectNoAxeViolations(page, 'invite a user, no organisation chosen', expect)
     } finally {
       await context.close()
     }
-  })
+  }
 
-  it('invite: the error summary is focused and links to each field, then the invitation is sent', async () => {
-    const { context, page } = await signedInPage(admin.email)
+  async function inviteWithErrorsThenSent(expect: ExpectStatic) {
+    const { context, page } = await signedInPage(admin.email, expect)
     try {
       await page.goto(url('/admin/users/invite'))
       const council = page.locator('#organisationId option', { hasText: demoCouncil.name }).first()
@@ -260,7 +288,7 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
         await links.nth(i).click()
         await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(href.slice(1))
       }
-      await expectNoAxeViolations(page, 'invite a user, with errors')
+      await expectNoAxeViolations(page, 'invite a user, with errors', expect)
 
       const email = `e2e-invitee-${Date.now()}@northmoor.example`
       await page.locator('#displayName').fill('Eve Tester')
@@ -273,21 +301,21 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
       await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
         `Invitation sent to ${email}`,
       )
-      await expectNoAxeViolations(page, 'user page after invitation')
+      await expectNoAxeViolations(page, 'user page after invitation', expect)
     } finally {
       await context.close()
     }
-  })
+  }
 
-  it('saves full-page screenshots of home and locations at desktop and phone width', async () => {
+  async function screenshots(expect: ExpectStatic) {
     fs.mkdirSync(screenshotDir, { recursive: true })
-    const { context, page } = await signedInPage(admin.email)
+    const { context, page } = await signedInPage(admin.email, expect)
     try {
-      for (const [name, viewport] of [
+      for (const [name, size] of [
         ['desktop', { width: 1280, height: 900 }],
         ['phone', { width: 390, height: 844 }],
       ] as const) {
-        await page.setViewportSize(viewport)
+        await page.setViewportSize(size)
         for (const [pageName, href] of [
           ['home', '/'],
           ['locations', '/locations'],
@@ -301,5 +329,39 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
     } finally {
       await context.close()
     }
-  })
+  }
+
+  const checks: { name: string; run: (expect: ExpectStatic) => Promise<void> }[] = [
+    ...demoUsers.map((user) => ({
+      name: `${user.role} ${user.email}: sees the right navigation and every page passes axe`,
+      run: (expect: ExpectStatic) => everyPageOfRole(user, expect),
+    })),
+    {
+      name: 'a provider manager gets 404 for records of other organisations',
+      run: providerManagerGets404ForOthers,
+    },
+    {
+      name: 'invite: Continue with no organisation chosen shows an error summary',
+      run: inviteWithNoOrganisation,
+    },
+    {
+      name: 'invite: the error summary is focused and links to each field, then the invitation is sent',
+      run: inviteWithErrorsThenSent,
+    },
+    {
+      name: 'saves full-page screenshots of home and locations at desktop and phone width',
+      run: screenshots,
+    },
+  ]
+
+  // The checks are independent (each in its own browser context), so they run in lanes side by side,
+  // one after another within a lane: the browser, the server and axe keep both cores busy instead of one.
+  // Each test uses the `expect` of its own context, so a soft failure is counted against the right test.
+  for (let lane = 0; lane < lanes; lane++) {
+    describe.concurrent(`lane ${lane + 1} of ${lanes}`, () => {
+      for (const check of checks.filter((_, i) => i % lanes === lane)) {
+        it.sequential(check.name, ({ expect }) => check.run(expect), timeout)
+      }
+    })
+  }
 })

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { AxeBuilder } from '@axe-core/playwright'
 import { type Browser, chromium, type Page, type Response } from 'playwright-core'
-import { expect } from 'vitest'
+import { type ExpectStatic, expect } from 'vitest'
 
 export const chromiumPath = '/usr/bin/chromium'
 export const chromiumAvailable = fs.existsSync(chromiumPath)
@@ -32,7 +32,9 @@ export function launchBrowser(): Promise<Browser> {
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']
 
 // Soft, so one test reports every page with problems rather than stopping at the first.
-export async function expectNoAxeViolations(page: Page, label: string) {
+// Tests that run concurrently pass their own `expect` (from the test context), so that a soft failure
+// is recorded on the test that found it.
+export async function expectNoAxeViolations(page: Page, label: string, softExpect: ExpectStatic = expect) {
   // options() replaces the run options, so it must come before withTags(). Legacy mode runs axe in the
   // page itself instead of opening a blank page per check: half the time, and we have no iframes.
   const results = await new AxeBuilder({ page })
@@ -45,7 +47,7 @@ export async function expectNoAxeViolations(page: Page, label: string) {
     const more = v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : ''
     return `${v.id} [${v.impact ?? 'unknown'}]: ${v.help} — ${targets.join(', ')}${more}`
   })
-  expect.soft(problems, `axe violations on ${label} (${page.url()})`).toEqual([])
+  softExpect.soft(problems, `axe violations on ${label} (${page.url()})`).toEqual([])
 }
 
 // Runs an action that loads a new page (a click on a link or a submit button) and waits for that
