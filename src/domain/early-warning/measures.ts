@@ -266,20 +266,66 @@ export function windowStart(today: string, days: number, frequency: Frequency): 
   return date.toISOString().slice(0, 10)
 }
 
-// The summary of a list of returns (any order), the same as the database query works it out: for the
-// single-location path in tests and for checking the set-based query against it.
-export function summariseReturns(
-  returns: readonly {
-    id: string
-    periodStart: string
-    frequency: Frequency
-    submittedAt: Date
-    values: ReturnValues
-  }[],
+// The figures of one return that the risk rules read: what the return_risk_figures table holds for it
+// (migration 0013's trigger works out the same from the stored JSON). The latest return's own figures
+// keep the return's field names, so measuresFor reads them as ReturnValues.
+export type RiskFigures = {
+  confirmedCases: number
+  suspectedCases: number
+  deaths: number
+  latest: ReturnValues
+}
+
+// Whole numbers as the trigger's risk_whole reads them (a number, rounded; anything else is missing).
+const whole = (values: ReturnValues, key: string) =>
+  typeof values[key] === 'number' ? Math.round(values[key] as number) : null
+
+export const riskFigureFields = [
+  ...ppeItems.map(([key]) => `ppeDays${key}`),
+  'staffEmployed',
+  'staffAbsentCovid',
+  'staffAbsentOther',
+  'bedsAvailable',
+  'bedsOccupied',
+] as const
+
+export function riskFigures(values: ReturnValues): RiskFigures {
+  const latest: ReturnValues = {}
+  for (const key of riskFigureFields) latest[key] = whole(values, key)
+  latest.closedToAdmissions =
+    typeof values.closedToAdmissions === 'boolean' ? values.closedToAdmissions : null
+  latest.helpRequested = typeof values.helpRequested === 'string' ? values.helpRequested : null
+  return {
+    confirmedCases:
+      (whole(values, 'confirmedCasesResidents') ?? 0) + (whole(values, 'confirmedCasesStaff') ?? 0),
+    suspectedCases:
+      (whole(values, 'suspectedCasesResidents') ?? 0) + (whole(values, 'suspectedCasesStaff') ?? 0),
+    deaths:
+      (whole(values, 'covidDeathsResidents') ?? 0) +
+      (whole(values, 'otherDeathsResidents') ?? 0) +
+      (whole(values, 'covidDeathsStaff') ?? 0),
+    latest,
+  }
+}
+
+export type ReturnFigures = {
+  id: string
+  periodStart: string
+  frequency: Frequency
+  submittedAt: Date
+  figures: RiskFigures
+}
+
+// The summary of a location's returns (any order) from their risk figures, the same as the set-based
+// query works it out. `newestBefore`: the newest return's period start among returns not listed (the
+// listed ones need only cover the 14-day window).
+export function summariseFigures(
+  returns: readonly ReturnFigures[],
   today: string,
+  newestBefore: string | null = null,
 ): ReturnSummary {
   let latest: ReturnSummary['latest'] = null
-  let latestPeriodStart: string | null = null
+  let latestPeriodStart: string | null = newestBefore && newestBefore <= today ? newestBefore : null
   let confirmed = 0
   let suspected = 0
   let deaths = 0
@@ -290,19 +336,19 @@ export function summariseReturns(
     if (latestPeriodStart === null || r.periodStart > latestPeriodStart) latestPeriodStart = r.periodStart
     if (r.periodStart >= windowStart(today, 14, r.frequency)) {
       in14++
-      const v = r.values
-      confirmed += (n(v, 'confirmedCasesResidents') ?? 0) + (n(v, 'confirmedCasesStaff') ?? 0)
-      suspected += (n(v, 'suspectedCasesResidents') ?? 0) + (n(v, 'suspectedCasesStaff') ?? 0)
+      confirmed += r.figures.confirmedCases
+      suspected += r.figures.suspectedCases
       if (latest === null || r.periodStart > latest.periodStart)
-        latest = { id: r.id, periodStart: r.periodStart, submittedAt: r.submittedAt, values: r.values }
+        latest = {
+          id: r.id,
+          periodStart: r.periodStart,
+          submittedAt: r.submittedAt,
+          values: r.figures.latest,
+        }
     }
     if (r.periodStart >= windowStart(today, 7, r.frequency)) {
       in7++
-      const v = r.values
-      deaths +=
-        (n(v, 'covidDeathsResidents') ?? 0) +
-        (n(v, 'otherDeathsResidents') ?? 0) +
-        (n(v, 'covidDeathsStaff') ?? 0)
+      deaths += r.figures.deaths
     }
   }
   return {
@@ -312,4 +358,22 @@ export function summariseReturns(
     deaths7Days: in7 ? deaths : null,
     latestPeriodStart,
   }
+}
+
+// The same from returns' whole figures (the single-location path in tests, and for checking the
+// set-based query against it).
+export function summariseReturns(
+  returns: readonly {
+    id: string
+    periodStart: string
+    frequency: Frequency
+    submittedAt: Date
+    values: ReturnValues
+  }[],
+  today: string,
+): ReturnSummary {
+  return summariseFigures(
+    returns.map((r) => ({ ...r, figures: riskFigures(r.values) })),
+    today,
+  )
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { RawBuilder } from 'kysely'
 import { currentDataset } from '../../domain/returns/dataset.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { paths } from '../../web/paths.ts'
@@ -121,13 +122,13 @@ async function apiV1(app: FastifyInstance, options: Options) {
       )
 
     const key = request.headers['idempotency-key']
+    // A created return is saved with its answer to a retry and the token's use, atomically.
+    const alsoWrite = (created: ApiAnswer, when: RawBuilder<unknown>) =>
+      api.createdWrites(client, typeof key === 'string' ? key : undefined, created.status, created.body, when)
     if (key === undefined) {
-      let recorded = false
-      const answer = await submitReturn({ api, returns }, client, request.body, async (trx) => {
-        await api.recordTokenUse(client, trx)
-        recorded = true
-      })
-      if (recorded) client.lastUsedStale = false
+      const answer = await submitReturn({ returns }, client, request.body, { alsoWrite })
+      if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')
+      if (answer.status === 201) client.lastUsedStale = false
       return send(reply, answer)
     }
     if (typeof key !== 'string' || !idempotencyKeyPattern.test(key))
@@ -139,46 +140,50 @@ async function apiV1(app: FastifyInstance, options: Options) {
       )
 
     const hash = requestHash(request.method, paths.apiReturns(), request.body)
-    const claim = await api.claimIdempotencyKey(client.tokenId, key, hash)
-    if (claim.kind === 'mismatch')
-      return sendProblem(
-        reply,
-        problem(
-          'idempotency-key-reused',
-          'This Idempotency-Key was used before with a different request. Use a new key for a new request.',
-        ),
-      )
-    if (claim.kind === 'in-progress')
-      return sendProblem(
-        reply.header('retry-after', '1'),
-        problem(
-          'request-in-progress',
-          'A request with this Idempotency-Key is still being processed. Retry shortly.',
-        ),
-      )
-    if (claim.kind === 'replay') {
-      reply.header('idempotent-replayed', 'true')
-      const body = claim.response as { id?: string }
-      return send(reply, {
-        status: claim.statusCode,
-        body: claim.response,
-        location: claim.statusCode === 201 && body?.id ? paths.apiReturn(body.id) : undefined,
-      })
-    }
-    let answer: ApiAnswer
-    // A created return's answer is recorded in the transaction that saves the return (one commit, and
-    // no moment when the return exists but a retry would be told "in progress"); other answers after.
-    let completed = false
+    let answer: ApiAnswer | 'unclaimed'
     try {
-      answer = await submitReturn({ api, returns }, client, request.body, async (trx, created) => {
-        await api.completeCreated(client, key, created.status, created.body, trx)
-        completed = true
+      // Usually the key is claimed by the submission's first read (one round trip fewer). When it was
+      // not (a retry, a request at the same time, or one refused before that read), it is claimed here.
+      answer = await submitReturn({ returns }, client, request.body, {
+        claim: api.claimStatement(client.tokenId, key, hash),
+        alsoWrite,
       })
+      if (answer === 'unclaimed') {
+        const claim = await api.claimIdempotencyKey(client.tokenId, key, hash)
+        if (claim.kind === 'mismatch')
+          return sendProblem(
+            reply,
+            problem(
+              'idempotency-key-reused',
+              'This Idempotency-Key was used before with a different request. Use a new key for a new request.',
+            ),
+          )
+        if (claim.kind === 'in-progress')
+          return sendProblem(
+            reply.header('retry-after', '1'),
+            problem(
+              'request-in-progress',
+              'A request with this Idempotency-Key is still being processed. Retry shortly.',
+            ),
+          )
+        if (claim.kind === 'replay') {
+          reply.header('idempotent-replayed', 'true')
+          const body = claim.response as { id?: string }
+          return send(reply, {
+            status: claim.statusCode,
+            body: claim.response,
+            location: claim.statusCode === 201 && body?.id ? paths.apiReturn(body.id) : undefined,
+          })
+        }
+        answer = await submitReturn({ returns }, client, request.body, { alsoWrite })
+        if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')
+      }
     } catch (error) {
       await api.releaseIdempotencyKey(client.tokenId, key)
       throw error
     }
-    if (completed) client.lastUsedStale = false
+    // A created return's answer was recorded with it; any other answer is recorded now.
+    if (answer.status === 201) client.lastUsedStale = false
     else await api.completeIdempotencyKey(client.tokenId, key, answer.status, answer.body)
     return send(reply, answer)
   })

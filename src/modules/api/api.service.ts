@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
-import type { Db, DbOrTransaction } from '../../db/database.ts'
+import { type RawBuilder, sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
@@ -185,27 +185,34 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  // Records that the token was used (at most once a minute), in the caller's transaction when given:
-  // a submission records it with the return, so that it costs no commit of its own.
-  async function recordTokenUse(client: ApiClient, trx: DbOrTransaction = db) {
+  // Records that the token was used (at most once a minute).
+  async function recordTokenUse(client: ApiClient) {
     if (!client.lastUsedStale) return
+    await tokenUseWrite(client, sql`true`).execute(db)
+    client.lastUsedStale = false
+  }
+
+  // The statement that records the token's use, changing nothing unless `when` holds (it may be part of
+  // the statement that saves a return).
+  function tokenUseWrite(client: ApiClient, when: RawBuilder<unknown>) {
     const now = clock.now()
-    await trx
-      .updateTable('apiTokens')
-      .set({ lastUsedAt: now })
-      .where('id', '=', client.tokenId)
-      .where((eb) =>
-        eb.or([
-          eb('lastUsedAt', 'is', null),
-          eb('lastUsedAt', '<=', new Date(now.getTime() - lastUsedEveryMs)),
-        ]),
-      )
-      .execute()
-    // In a transaction, the caller knows when it is committed.
-    if (trx === db) client.lastUsedStale = false
+    return sql`
+      update api_tokens set last_used_at = ${now}
+      where id = ${client.tokenId}::uuid and ${when}
+        and (last_used_at is null or last_used_at <= ${new Date(now.getTime() - lastUsedEveryMs)})`
   }
 
   // ---- Idempotency keys
+
+  // The first attempt at a claim, as a statement for the caller to make with its own first read: a row
+  // when the key is claimed. If not, claimIdempotencyKey finds out why.
+  function claimStatement(tokenId: string, key: string, requestHash: string) {
+    return sql`
+      insert into idempotency_keys (token_id, key, request_hash, status_code, response, created_at)
+      values (${tokenId}::uuid, ${key}, ${requestHash}, ${pending}, 'null', ${clock.now()})
+      on conflict (token_id, key) do nothing
+      returning key`
+  }
 
   // Claims (token, key) before the request is processed, so that two identical requests at once cannot
   // both create a return: the second finds the first's claim and is told to retry.
@@ -252,15 +259,8 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     return { kind: 'in-progress' }
   }
 
-  // In the caller's transaction when given (a created return's answer is saved with the return).
-  async function completeIdempotencyKey(
-    tokenId: string,
-    key: string,
-    statusCode: number,
-    response: unknown,
-    trx: DbOrTransaction = db,
-  ) {
-    await trx
+  async function completeIdempotencyKey(tokenId: string, key: string, statusCode: number, response: unknown) {
+    await db
       .updateTable('idempotencyKeys')
       .set({ statusCode, response: JSON.stringify(response) })
       .where('tokenId', '=', tokenId)
@@ -268,24 +268,22 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
       .execute()
   }
 
-  // A created return's answer saved with its key and, when due, the token's use recorded, in one
-  // statement of the return's transaction (each round trip holds the transaction open).
-  async function completeCreated(
+  // A created return's answer saved with its key and, when due, the token's use recorded: statements
+  // written with the return (each changes nothing unless `when` holds).
+  function createdWrites(
     client: ApiClient,
-    key: string,
+    key: string | undefined,
     statusCode: number,
     response: unknown,
-    trx: DbOrTransaction,
+    when: RawBuilder<unknown>,
   ) {
-    if (!client.lastUsedStale) return completeIdempotencyKey(client.tokenId, key, statusCode, response, trx)
-    const now = clock.now()
-    await sql`
-      with used as (
-        update api_tokens set last_used_at = ${now}
-        where id = ${client.tokenId}
-          and (last_used_at is null or last_used_at <= ${new Date(now.getTime() - lastUsedEveryMs)}))
-      update idempotency_keys set status_code = ${statusCode}, response = ${JSON.stringify(response)}
-      where token_id = ${client.tokenId} and key = ${key}`.execute(trx)
+    const writes: RawBuilder<unknown>[] = []
+    if (key !== undefined)
+      writes.push(sql`
+        update idempotency_keys set status_code = ${statusCode}, response = ${JSON.stringify(response)}::jsonb
+        where token_id = ${client.tokenId}::uuid and key = ${key} and ${when}`)
+    if (client.lastUsedStale) writes.push(tokenUseWrite(client, when))
+    return writes
   }
 
   // After a failure (a 500), so that the client's retry is processed afresh.
@@ -385,9 +383,10 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     revokeToken,
     authenticate,
     recordTokenUse,
+    claimStatement,
     claimIdempotencyKey,
     completeIdempotencyKey,
-    completeCreated,
+    createdWrites,
     releaseIdempotencyKey,
     findLocation,
     listReturns,

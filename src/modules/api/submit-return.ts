@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import type { DbOrTransaction } from '../../db/database.ts'
+import type { RawBuilder } from 'kysely'
 import type { FieldError } from '../../domain/returns/dataset.ts'
 import { paths } from '../../web/paths.ts'
 import type { ReturnsService } from '../returns/returns.service.ts'
-import type { ApiClient, ApiService } from './api.service.ts'
+import type { ApiClient } from './api.service.ts'
 import { type FieldProblem, fieldProblem, problem } from './problem.ts'
 
 // POST /api/v1/returns, short of HTTP: checks the body's shape, finds the location (by CareHub id or CQC
@@ -48,15 +48,25 @@ function asFieldProblems(errors: FieldError[]): FieldProblem[] {
   })
 }
 
-// `onCreated`, if given, runs in the transaction that saves the return, with the 201 answer.
+// What the API writes with a submission: `claim` (its Idempotency-Key, claimed by the same statement as
+// the submission's first read) and `alsoWrite` (the 201 answer recorded with the return, atomically;
+// see SubmitOptions). 'unclaimed': the claim was not made (taken already, or the request was refused
+// before the first read); nothing was saved, and the caller claims the key on its own and tries again.
+export type SubmitWrites = {
+  claim?: RawBuilder<unknown>
+  alsoWrite?: (answer: ApiAnswer, when: RawBuilder<unknown>) => RawBuilder<unknown>[]
+}
+
 export async function submitReturn(
-  deps: { api: ApiService; returns: ReturnsService },
+  deps: { returns: ReturnsService },
   client: ApiClient,
   body: unknown,
-  onCreated?: (trx: DbOrTransaction, answer: ApiAnswer) => Promise<void>,
-): Promise<ApiAnswer> {
+  writes: SubmitWrites = {},
+): Promise<ApiAnswer | 'unclaimed'> {
   const { returns } = deps
-  if (!isObject(body)) return answer(problem('malformed-request', 'The request body must be a JSON object.'))
+  const refused = (a: ApiAnswer) => (writes.claim ? 'unclaimed' : a)
+  if (!isObject(body))
+    return refused(answer(problem('malformed-request', 'The request body must be a JSON object.')))
   const shape: FieldProblem[] = []
   for (const key of Object.keys(body)) {
     if (!(topLevel as readonly string[]).includes(key))
@@ -75,7 +85,9 @@ export async function submitReturn(
   )
     shape.push(fieldProblem('amendmentReason', 'amendmentReason must be a string'))
   if (shape.length)
-    return answer(problem('malformed-request', 'The request body is not a return submission.', shape))
+    return refused(
+      answer(problem('malformed-request', 'The request body is not a return submission.', shape)),
+    )
 
   const values = body.values as Record<string, unknown>
   const periodStart = typeof body.periodStart === 'string' ? body.periodStart.trim() : undefined
@@ -83,6 +95,7 @@ export async function submitReturn(
   // The period is named by its first day; a date inside a period is refused rather than guessed (the
   // returns service checks it against the location's frequency, with the figures, in one go).
   if (periodStart !== undefined && periodStart !== '' && !validCalendarDate(periodStart)) {
+    if (writes.claim) return 'unclaimed'
     const valueErrors = await returns.validate(client.actor, body.locationId as string, values, {
       locationByCqcId: true,
     })
@@ -101,18 +114,12 @@ export async function submitReturn(
     locationByCqcId: true,
     source: 'api',
     amendmentReason,
-    onSaved: onCreated
-      ? (trx, saved) =>
-          onCreated(
-            trx,
-            created(saved.locationId, {
-              returnId: saved.returnId,
-              version: saved.version,
-              period: saved.period,
-            }),
-          )
+    claim: writes.claim,
+    alsoWrite: writes.alsoWrite
+      ? (saved, when) => writes.alsoWrite!(created(saved.locationId, saved), when)
       : undefined,
   })
+  if ('unclaimed' in outcome) return 'unclaimed'
   if ('notFound' in outcome) return locationNotFound()
   if (!outcome.ok) {
     const errors = asFieldProblems(outcome.errors)

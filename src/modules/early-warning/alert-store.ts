@@ -396,3 +396,106 @@ export async function resolveAlerts(
   await refreshRag(db, [...new Set(result.rows.map((r) => r.locationId))], at)
   return result.rows.length
 }
+
+// One location's alert changes after its new return, as common table expressions to add to the
+// statement that saves the return (so the return and its alerts are written together, in one round
+// trip). Each applies only when the CTE `inserted` holds the saved return. The same rows and events as
+// resolveAlerts, updateAlerts and raiseAlerts; all of a statement's CTEs see the database as it was
+// before it, so the RAG row is worked out from the open alerts less those resolved, with updated
+// severities, plus those raised. The case events go in one insert, in the order the separate steps
+// would write them. A raise may be skipped, when another writer opened the location's case or raised
+// the same alert meanwhile: the `raised` column then falls short of the raises asked for.
+export function alertChangesAfterReturn(
+  locationId: string,
+  changes: { raises: readonly BulkRaise[]; updates: readonly BulkUpdate[]; resolves: readonly BulkResolve[] },
+  at: Date,
+) {
+  const { raises, updates, resolves } = changes
+  const col = <T, U>(rows: readonly T[], f: (r: T) => U) => sql.val(rows.map(f))
+  const saved = sql`exists (select 1 from inserted)`
+  return sql`
+    resolve_input as (
+      select * from unnest(${col(resolves, (r) => r.alertId)}::uuid[], ${col(resolves, (r) => r.note)}::text[],
+                           ${col(resolves, (r) => r.returnId)}::uuid[])
+        as t(alert_id, note, return_id)),
+    resolved as (
+      update alerts a set status = 'resolved', resolved_at = ${at}::timestamptz, resolved_by = null,
+             resolved_by_return_id = i.return_id, resolution_note = i.note
+      from resolve_input i where a.id = i.alert_id and a.status = 'open' and ${saved}
+      returning a.id, a.case_id, a.title, i.note, i.return_id),
+    update_input as (
+      select * from unnest(${col(updates, (u) => u.alertId)}::uuid[], ${col(updates, (u) => u.severity)}::text[],
+                           ${col(updates, (u) => u.title)}::text[], ${col(updates, (u) => u.message)}::text[],
+                           ${col(updates, (u) => u.ruleVersionId)}::uuid[],
+                           ${col(updates, (u) => JSON.stringify(u.evidence))}::text[],
+                           ${col(updates, (u) => u.returnId)}::uuid[])
+        as t(alert_id, severity, title, message, rule_version_id, evidence, return_id)),
+    updated as (
+      update alerts a set severity = i.severity, title = i.title, message = i.message,
+             rule_version_id = i.rule_version_id, evidence = i.evidence::jsonb, evidence_updated_at = ${at}::timestamptz
+      from update_input i where a.id = i.alert_id and a.status = 'open' and ${saved}
+      returning a.id, a.severity, a.evidence, i.return_id),
+    raise_input as (
+      select * from unnest(${col(raises, (r) => r.alertKey)}::text[], ${col(raises, (r) => r.ruleVersionId ?? null)}::uuid[],
+                           ${col(raises, (r) => r.severity)}::text[], ${col(raises, (r) => r.title)}::text[],
+                           ${col(raises, (r) => r.message)}::text[], ${col(raises, (r) => JSON.stringify(r.evidence))}::text[],
+                           ${col(raises, (r) => r.returnId ?? null)}::uuid[])
+        as t(alert_key, rule_version_id, severity, title, message, evidence, return_id)),
+    case_opened as (
+      insert into cases (location_id, status, opened_at, updated_at)
+      select ${locationId}::uuid, 'open', ${at}::timestamptz, ${at}::timestamptz
+      where ${saved} and exists (select 1 from raise_input)
+        and not exists (select 1 from cases c where c.location_id = ${locationId}::uuid and c.status <> 'resolved')
+      on conflict (location_id) where status <> 'resolved' do nothing
+      returning id),
+    open_case as (
+      select id from case_opened
+      union all
+      select id from cases where location_id = ${locationId}::uuid and status <> 'resolved'),
+    raised as (
+      insert into alerts (location_id, case_id, source, alert_key, rule_version_id, severity, title, message,
+                          evidence, status, raised_at, raised_by_return_id, evidence_updated_at)
+      select ${locationId}::uuid, oc.id, 'rule', i.alert_key, i.rule_version_id, i.severity, i.title, i.message,
+             i.evidence::jsonb, 'open', ${at}::timestamptz, i.return_id, ${at}::timestamptz
+      from raise_input i cross join (select id from open_case limit 1) oc
+      where ${saved}
+      on conflict (location_id, alert_key) where status = 'open' do nothing
+      returning id, case_id, severity, title, evidence, raised_by_return_id as return_id),
+    alert_events_added as (
+      insert into alert_events (alert_id, kind, evidence, note, return_id, occurred_at)
+      select id, 'resolved', null::jsonb, note, return_id, ${at}::timestamptz from resolved
+      union all
+      select id, 'evidence_updated', evidence, null, return_id, ${at}::timestamptz from updated
+      union all
+      select id, 'raised', evidence, null, return_id, ${at}::timestamptz from raised),
+    case_events_added as (
+      insert into case_events (case_id, kind, note, details, occurred_at)
+      select case_id, kind, note, details, ${at}::timestamptz from (
+        select case_id, 'alert_resolved' as kind, title || ': ' || note as note,
+               jsonb_build_object('alertId', id, 'returnId', return_id) as details, 0 as step, id as alert_id
+        from resolved
+        union all
+        select id, 'opened', null, null, 1, null from case_opened
+        union all
+        select case_id, 'alert_added', title, jsonb_build_object('alertId', id, 'severity', severity, 'source', 'rule'),
+               2, id
+        from raised) e
+      order by step, alert_id),
+    rag as (
+      insert into location_risk (location_id, rag, open_alerts, open_case_id, updated_at)
+      select ${locationId}::uuid,
+             case when bool_or(s.severity = 'red') then 'red'
+                  when bool_or(s.severity = 'amber') then 'amber'
+                  else 'green' end,
+             count(s.id)::int, (select id from open_case limit 1), ${at}::timestamptz
+      from (select a.id, coalesce(u.severity, a.severity) as severity
+              from alerts a left join updated u on u.id = a.id
+             where a.location_id = ${locationId}::uuid and a.status = 'open'
+               and a.id not in (select id from resolved)
+            union all
+            select id, severity from raised) s
+      having ${saved}
+      on conflict (location_id) do update
+        set rag = excluded.rag, open_alerts = excluded.open_alerts,
+            open_case_id = excluded.open_case_id, updated_at = excluded.updated_at)`
+}

@@ -6,7 +6,12 @@ import {
   type Measures,
   measuresFor,
   type ReportingContext,
+  type ReturnFigures,
   type ReturnSummary,
+  type RiskFigures,
+  riskFigureFields,
+  riskFigures,
+  summariseFigures,
   windowStart,
 } from '../../domain/early-warning/measures.ts'
 import {
@@ -18,10 +23,17 @@ import {
   type RiskRule,
   reconcile,
 } from '../../domain/early-warning/rules.ts'
-import { ppeItems, type ReturnValues } from '../../domain/returns/dataset.ts'
+import type { ReturnValues } from '../../domain/returns/dataset.ts'
 import type { Frequency } from '../../domain/returns/periods.ts'
 import { periodContaining } from '../../domain/returns/periods.ts'
-import { raiseAlerts, resolveAlerts, updateAlerts } from './alert-store.ts'
+import {
+  type BulkRaise,
+  type BulkResolve,
+  type BulkUpdate,
+  raiseAlerts,
+  resolveAlerts,
+  updateAlerts,
+} from './alert-store.ts'
 
 // Risk rules against every location (or a few), set-based: a few SQL statements work out every
 // location's return summary, the rules are evaluated in JavaScript, and only the differences with the
@@ -59,16 +71,7 @@ function todayIn(now: Date): string {
 
 // The latest return's figures the measures read: columns of return_risk_figures named as the return's
 // fields (CamelCasePlugin turns ppe_days_gloves into ppeDaysGloves), so they read as ReturnValues.
-const latestFields = [
-  ...ppeItems.map(([key]) => `ppeDays${key}`),
-  'staffEmployed',
-  'staffAbsentCovid',
-  'staffAbsentOther',
-  'bedsAvailable',
-  'bedsOccupied',
-  'closedToAdmissions',
-  'helpRequested',
-] as const
+const latestFields = [...riskFigureFields, 'closedToAdmissions', 'helpRequested'] as const
 const latestColumns = latestFields.map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))
 
 // The newest due period per reporting template. Deadlines fall on whole hours in London (whole hours
@@ -184,6 +187,22 @@ function summariesQuery(today: string, scanFrom: string, only: Only) {
     left join return_risk_figures l on l.location_id = recent.location_id and l.period_start = recent.latest14`
 }
 
+// The current rules, as JSON, read along with other things.
+const currentRulesJson = sql<RiskRule[] | null>`(
+  select json_agg(json_build_object('id', r.id, 'versionId', r.id, 'ruleKey', r.rule_key, 'name', r.name,
+           'condition', r.condition, 'severity', r.severity, 'message', r.message, 'enabled', r.enabled)
+           order by r.rule_key)
+    from risk_rule_versions r where r.is_current)`
+
+// The open rule alerts of the locations whose id matches `locationIs`, as JSON.
+const openRuleAlertsJson = (locationIs: ReturnType<typeof sql>) => sql<
+  (OpenRuleAlert & { locationId: string })[] | null
+>`(
+  select json_agg(json_build_object('alertId', a.id, 'locationId', a.location_id, 'alertKey', a.alert_key,
+           'severity', a.severity, 'message', a.message, 'ruleVersionId', a.rule_version_id,
+           'evidence', a.evidence))
+    from alerts a where a.status = 'open' and a.source = 'rule' and a.location_id ${locationIs})`
+
 // For a few locations (a return just saved), the current rules, their open rule alerts and where they
 // stand, in one statement rather than three: each round trip holds the return's transaction open.
 // Every field is a string, number, boolean or JSON, so reads the same through JSON.
@@ -204,14 +223,8 @@ async function inputsFor(db: DbOrTransaction, now: Date, locationIds: readonly s
     summaries: SummaryRow[] | null
   }>`
     select
-      (select json_agg(json_build_object('id', r.id, 'versionId', r.id, 'ruleKey', r.rule_key, 'name', r.name,
-                'condition', r.condition, 'severity', r.severity, 'message', r.message, 'enabled', r.enabled)
-                order by r.rule_key)
-         from risk_rule_versions r where r.is_current) as rules,
-      (select json_agg(json_build_object('alertId', a.id, 'locationId', a.location_id, 'alertKey', a.alert_key,
-                'severity', a.severity, 'message', a.message, 'ruleVersionId', a.rule_version_id,
-                'evidence', a.evidence))
-         from alerts a where a.status = 'open' and a.source = 'rule' and a.location_id = any(${ids})) as open,
+      ${currentRulesJson} as rules,
+      ${openRuleAlertsJson(sql`= any(${ids})`)} as open,
       (select json_agg(json_build_object('id', c.id, 'serviceType', c.service_type, 'frequency', c.frequency,
                 'opensAfterHours', c.opens_after_hours, 'dueAfterHours', c.due_after_hours,
                 'locksAfterHours', c.locks_after_hours, 'extraHours', c.extra_hours, 'openSince', c.open_since))
@@ -356,32 +369,33 @@ export function flaggedBy(rule: CompiledRule, measures: readonly LocationMeasure
   return measures.filter((m) => evaluate(rule.parsed, m.measures))
 }
 
-// Evaluates the current rules for the given locations (all when omitted) and applies the differences.
-export async function recomputeRisk(
-  db: DbOrTransaction,
-  now: Date,
-  locationIds?: readonly string[],
-): Promise<RecomputeResult> {
-  const inputs = locationIds ? await inputsFor(db, now, locationIds) : null
-  const { compiled, broken } = compileRules(inputs?.rules ?? (await currentRules(db)))
-  const measures = await measuresForLocations(db, now, locationIds, inputs?.known)
-  const open = inputs?.open ?? (await openRuleAlerts(db))
-  const today = todayIn(now)
-  const raises: Parameters<typeof raiseAlerts>[1][number][] = []
-  const updates: Parameters<typeof updateAlerts>[1][number][] = []
-  const resolves: Parameters<typeof resolveAlerts>[1][number][] = []
+export type AlertChanges = {
+  raises: BulkRaise[]
+  updates: BulkUpdate[]
+  resolves: BulkResolve[]
+}
+
+// What the rules say should change, location by location, against the open rule alerts.
+function alertChanges(
+  measures: readonly LocationMeasures[],
+  rules: readonly CompiledRule[],
+  open: ReadonlyMap<string, readonly OpenRuleAlert[]>,
+  today: string,
+): AlertChanges {
+  const changes: AlertChanges = { raises: [], updates: [], resolves: [] }
   for (const m of measures) {
     const actions: AlertAction[] = reconcile({
       measures: m.measures,
       latest: m.latest,
-      rules: compiled,
+      rules,
       open: open.get(m.locationId) ?? [],
       today,
     })
     for (const a of actions) {
-      if (a.kind === 'resolve') resolves.push({ alertId: a.alertId, note: a.note, returnId: a.returnId })
+      if (a.kind === 'resolve')
+        changes.resolves.push({ alertId: a.alertId, note: a.note, returnId: a.returnId })
       else if (a.kind === 'update')
-        updates.push({
+        changes.updates.push({
           alertId: a.alertId!,
           severity: a.severity,
           title: a.title,
@@ -391,7 +405,7 @@ export async function recomputeRisk(
           returnId: a.returnId,
         })
       else
-        raises.push({
+        changes.raises.push({
           locationId: m.locationId,
           source: 'rule',
           alertKey: a.ruleKey,
@@ -404,9 +418,118 @@ export async function recomputeRisk(
         })
     }
   }
+  return changes
+}
+
+// Evaluates the current rules for the given locations (all when omitted) and applies the differences.
+export async function recomputeRisk(
+  db: DbOrTransaction,
+  now: Date,
+  locationIds?: readonly string[],
+): Promise<RecomputeResult> {
+  const inputs = locationIds ? await inputsFor(db, now, locationIds) : null
+  const { compiled, broken } = compileRules(inputs?.rules ?? (await currentRules(db)))
+  const measures = await measuresForLocations(db, now, locationIds, inputs?.known)
+  const open = inputs?.open ?? (await openRuleAlerts(db))
+  const { raises, updates, resolves } = alertChanges(measures, compiled, open, todayIn(now))
   // Resolutions first: an alert cleared and a new one raised by the same return leave the case open.
   const resolved = await resolveAlerts(db, resolves, now)
   const updated = await updateAlerts(db, updates, now)
   const raised = await raiseAlerts(db, raises, now)
   return { locations: measures.length, raised, updated, resolved, brokenRules: broken }
+}
+
+// ---- One location, as its return is saved
+
+// What the risk rules need to judge one location once a return is added, read with the submission's
+// other checks (so the return, its audit record and the alerts it changes can then be written in one
+// statement). The columns name the location as `locations.id`.
+export function riskInputColumns(now: Date) {
+  const today = todayIn(now)
+  const scanFrom = (['daily', 'weekly', 'monthly'] as const)
+    .map((f) => windowStartFor(today, 14, f))
+    .sort()[0]!
+  const figure = (c: string, i: number) => sql`${sql.lit(latestFields[i]!)}::text, f.${sql.raw(c)}`
+  return {
+    riskRules: currentRulesJson,
+    openRuleAlerts: openRuleAlertsJson(sql`= locations.id`),
+    openSince: sql<string | null>`(
+      select case when e.status = 'open' then e.effective_from end from location_status_events e
+       where e.location_id = locations.id and e.effective_from <= ${today}::date
+       order by e.effective_from desc, e.id desc limit 1)`,
+    recentFigures: sql<FigureRow[] | null>`(
+      select json_agg(json_build_object('id', f.return_id, 'periodStart', f.period_start,
+               'frequency', f.frequency, 'submittedAt', f.submitted_at, 'confirmedCases', f.confirmed_cases,
+               'suspectedCases', f.suspected_cases, 'deaths', f.deaths,
+               'latest', json_build_object(${sql.join(latestColumns.map(figure))})))
+        from return_risk_figures f
+       where f.location_id = locations.id and f.period_start >= ${scanFrom}::date
+         and f.period_start <= ${today}::date)`,
+    newestBefore: sql<string | null>`(
+      select max(f.period_start) from return_risk_figures f
+       where f.location_id = locations.id and f.period_start < ${scanFrom}::date)`,
+  }
+}
+
+type FigureRow = Omit<ReturnFigures, 'submittedAt' | 'figures'> & {
+  // Through JSON a timestamp is a string.
+  submittedAt: string
+} & Omit<RiskFigures, never>
+
+export type RiskInputs = {
+  riskRules: RiskRule[] | null
+  openRuleAlerts: (OpenRuleAlert & { locationId: string })[] | null
+  openSince: string | null
+  recentFigures: FigureRow[] | null
+  newestBefore: string | null
+}
+
+// The alert changes a return brings to its location, worked out from what was read before it is saved
+// (`inputs`), as recomputeRisk would work them out after. `openAlertIds`: the open rule alerts they were
+// judged against; the writer checks they are still the same.
+export function changesAfterReturn(
+  inputs: RiskInputs,
+  location: {
+    id: string
+    serviceType: string
+    frequency: Frequency
+    window: ReportingContext['window']
+    extraHours: number
+  },
+  saved: { id: string; periodStart: string; frequency: Frequency; submittedAt: Date; values: ReturnValues },
+  now: Date,
+): AlertChanges & { openAlertIds: string[] } {
+  const today = todayIn(now)
+  const returns: ReturnFigures[] = (inputs.recentFigures ?? [])
+    .filter((f) => f.periodStart !== saved.periodStart)
+    .map(({ submittedAt, confirmedCases, suspectedCases, deaths, latest, ...f }) => ({
+      ...f,
+      submittedAt: new Date(submittedAt),
+      figures: { confirmedCases, suspectedCases, deaths, latest },
+    }))
+  returns.push({ ...saved, figures: riskFigures(saved.values) })
+  const summary = summariseFigures(returns, today, inputs.newestBefore)
+  const context: ReportingContext = {
+    serviceType: location.serviceType,
+    frequency: location.frequency,
+    window: location.window,
+    extraHours: location.extraHours,
+    openSince: inputs.openSince,
+  }
+  const latest = summary.latest
+    ? {
+        id: summary.latest.id,
+        periodStart: summary.latest.periodStart,
+        submittedAt: summary.latest.submittedAt,
+      }
+    : null
+  const measures = measuresFor(summary, context, now, dueCache(now)(context))
+  const open = (inputs.openRuleAlerts ?? []).map(({ locationId: _, ...alert }) => alert)
+  const changes = alertChanges(
+    [{ locationId: location.id, measures, latest }],
+    compileRules(inputs.riskRules ?? []).compiled,
+    new Map([[location.id, open]]),
+    today,
+  )
+  return { ...changes, openAlertIds: open.map((a) => a.alertId) }
 }

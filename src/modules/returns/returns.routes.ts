@@ -122,7 +122,8 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
         periodStart: form.period.start,
         amendmentReason: text(body.amendmentReason),
       })
-      if ('notFound' in result) throw notFound()
+      // (Not found; the web makes no claim, so is never `unclaimed`.)
+      if (!result.ok && !('errors' in result)) throw notFound()
       if (!result.ok) {
         const errors = errorMap(result.errors)
         const onlyReason = result.errors.every((e) => e.field === 'amendmentReason' || e.field === 'period')
@@ -176,7 +177,8 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
       {},
       { nothingChanged: true },
     )
-    if ('notFound' in result) throw notFound()
+    // (Not found; the web makes no claim, so is never `unclaimed`.)
+    if (!result.ok && !('errors' in result)) throw notFound()
     if (!result.ok) {
       const form = (await returns.formFor(signedInActor(request), request.params.id))!
       // Sent already (a second tab, a double tap): show the return that was sent, not an error.

@@ -1,4 +1,5 @@
-import { sql } from 'kysely'
+import { randomUUID } from 'node:crypto'
+import { type RawBuilder, sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
@@ -26,7 +27,13 @@ import { isUuid } from '../access/users.service.ts'
 import { type AuditEntry, auditRow, recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { dashboardStaleInsert } from '../dashboards/dashboard.queries.ts'
-import { recomputeRisk } from '../early-warning/risk-recompute.ts'
+import { alertChangesAfterReturn, raiseAlerts } from '../early-warning/alert-store.ts'
+import {
+  changesAfterReturn,
+  type RiskInputs,
+  recomputeRisk,
+  riskInputColumns,
+} from '../early-warning/risk-recompute.ts'
 
 export type ReturnSource = 'web' | 'officer' | 'upload' | 'api' | 'import'
 
@@ -38,18 +45,22 @@ export type SubmitOptions = {
   nothingChanged?: boolean
   amendmentReason?: string
   source?: ReturnSource
-  // Runs in the transaction that saves the return (the API records its idempotent answer there, so
-  // the return and the answer to a retry are committed together, in one commit).
-  onSaved?: (
-    trx: DbOrTransaction,
-    saved: { returnId: string; version: number; period: Period; locationId: string },
-  ) => Promise<void>
+  // Statements written with the return, atomically (the API records its idempotent answer so, and the
+  // return and the answer to a retry are committed together). Each must change nothing unless `when`
+  // holds: they may be part of the statement that saves the return, as common table expressions.
+  alsoWrite?: (saved: SavedReturn, when: RawBuilder<unknown>) => RawBuilder<unknown>[]
+  // A data-modifying statement made with the submission's first read (the API claims its
+  // Idempotency-Key so); when it returns no row, nothing is saved and the outcome is `unclaimed`.
+  claim?: RawBuilder<unknown>
 }
+
+export type SavedReturn = { returnId: string; version: number; period: Period; locationId: string }
 
 export type SubmitOutcome =
   | { ok: true; returnId: string; version: number; period: Period; locationId: string }
   | { ok: false; errors: FieldError[] }
   | { ok: false; notFound: true }
+  | { ok: false; unclaimed: true }
 
 // Who may report for a location: its own provider's managers; council and partner officers on a
 // provider's behalf (during a call), recorded as such. Viewers only read.
@@ -274,13 +285,22 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
   // each round trip costs both processes a wake-up): the location if the actor may see it, its template
   // and extra hours, whether its period has a return already (and where from), and its latest return.
   // The period depends on the template's frequency, so the statement is given each frequency's period.
+  // With `withRisk`, also what the risk rules need to judge the location once the return is added
+  // (so a first version can be saved with its alerts in one statement); with `claim`, that statement
+  // is made too, and `claimed` says whether it returned a row.
   async function submissionContext(
     actor: Actor,
     reference: string,
-    options: { periodStart?: string; locationByCqcId?: boolean },
+    options: {
+      periodStart?: string
+      locationByCqcId?: boolean
+      withRisk?: boolean
+      claim?: RawBuilder<unknown>
+    },
   ) {
     const located = locationReference(reference, options.locationByCqcId)
-    if (!located) return null
+    // An unusable reference: no query, so no claim made either.
+    if (!located) return { claimed: undefined, found: null }
     const now = clock.now()
     const periods = Object.fromEntries(
       (['daily', 'weekly', 'monthly'] as const).map((f) => [
@@ -288,9 +308,20 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         options.periodStart ? periodStarting(f, options.periodStart) : periodContaining(f, now),
       ]),
     ) as Record<Frequency, Period>
-    const row = await locationsWithTemplates()
+    const risk = options.withRisk ? riskInputColumns(now) : null
+    const claim = options.claim
+    const query = locationsWithTemplates()
       .select((eb) => [
         ...locationTemplateColumns,
+        ...(risk
+          ? [
+              risk.riskRules.as('riskRules'),
+              risk.openRuleAlerts.as('openRuleAlerts'),
+              risk.openSince.as('openSince'),
+              risk.recentFigures.as('recentFigures'),
+              risk.newestBefore.as('newestBefore'),
+            ]
+          : []),
         eb
           .selectFrom('situationReturns as existing')
           .select('existing.source')
@@ -311,8 +342,20 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       ])
       .where(located.column, '=', located.ref)
       .where(locationVisible(locationScope(actor)))
-      .executeTakeFirst()
-    if (!row) return null
+    // With a claim, the location is left-joined to the claim's outcome: the answer has a row either way.
+    type Row = NonNullable<Awaited<ReturnType<typeof query.executeTakeFirst>>> & { claimed?: boolean }
+    const row: Row | undefined = claim
+      ? ((await db
+          .with('claim', () => sql<Record<string, never>>`(${claim})`)
+          .selectFrom(sql<{ claimed: boolean }>`(select exists (select 1 from claim) as claimed)`.as('c'))
+          .leftJoin(query.as('l'), (join) => join.onTrue())
+          .selectAll('l')
+          .select('c.claimed')
+          .executeTakeFirstOrThrow()) as Row)
+      : await query.executeTakeFirst()
+    const claimed = claim ? Boolean(row?.claimed) : undefined
+    // (Left-joined, a location not found is a row of nulls.)
+    if (!row || row.id === null) return { claimed, found: null }
     const {
       frequency,
       opensAfterHours,
@@ -321,17 +364,37 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       extraHours,
       existingSource,
       latest,
+      riskRules,
+      openRuleAlerts,
+      openSince,
+      recentFigures,
+      newestBefore,
+      claimed: _,
       ...location
-    } = row
+    } = row as Row & Partial<RiskInputs>
     const period = periods[frequency]
     const window = { opensAfterHours, dueAfterHours, locksAfterHours }
     return {
-      location,
-      period,
-      frequency,
-      timing: timingOf(period, window, now, extraHours ?? 0),
-      existing: existingSource ? { source: existingSource } : null,
-      previous: latest && latest.periodStart < period.start ? latest : null,
+      claimed,
+      found: {
+        location,
+        period,
+        frequency,
+        window,
+        extraHours: extraHours ?? 0,
+        timing: timingOf(period, window, now, extraHours ?? 0),
+        existing: existingSource ? { source: existingSource } : null,
+        previous: latest && latest.periodStart < period.start ? latest : null,
+        risk: risk
+          ? ({
+              riskRules: riskRules ?? null,
+              openRuleAlerts: openRuleAlerts ?? null,
+              openSince: openSince ?? null,
+              recentFigures: recentFigures ?? null,
+              newestBefore: newestBefore ?? null,
+            } satisfies RiskInputs)
+          : null,
+      },
     }
   }
 
@@ -346,6 +409,13 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     source: ReturnSource
     // No version of this period was seen when the return was checked.
     firstVersion: boolean
+    // What the risk rules need to judge the location with this return (read when it was checked).
+    risk: {
+      inputs: RiskInputs
+      serviceType: string
+      window: ReturnWindow
+      extraHours: number
+    } | null
   }
 
   // Everything short of saving: scope, period, window, amendment reason and the figures themselves.
@@ -354,11 +424,17 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     locationId: string,
     raw: Record<string, unknown>,
     options: SubmitOptions,
+    withRisk = false,
   ): Promise<
-    { ok: true; prepared: Prepared } | { ok: false; errors: FieldError[] } | { ok: false; notFound: true }
+    | { ok: true; prepared: Prepared }
+    | { ok: false; errors: FieldError[] }
+    | { ok: false; notFound: true }
+    | { ok: false; unclaimed: true }
   > {
-    if (!mayReport(actor)) return { ok: false, notFound: true }
-    const form = await submissionContext(actor, locationId, options)
+    if (!mayReport(actor))
+      return options.claim ? { ok: false, unclaimed: true } : { ok: false, notFound: true }
+    const { claimed, found: form } = await submissionContext(actor, locationId, { ...options, withRisk })
+    if (options.claim && !claimed) return { ok: false, unclaimed: true }
     if (!form) return { ok: false, notFound: true }
     const errors: FieldError[] = []
     const now = clock.now()
@@ -404,6 +480,14 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         reason,
         source,
         firstVersion: !form.existing,
+        risk: form.risk
+          ? {
+              inputs: form.risk,
+              serviceType: form.location.serviceType,
+              window: form.window,
+              extraHours: form.extraHours,
+            }
+          : null,
       },
     }
   }
@@ -562,34 +646,100 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     raw: Record<string, unknown>,
     options: SubmitOptions = {},
   ): Promise<SubmitOutcome> {
-    const ready = await prepare(actor, locationId, raw, options)
+    const ready = await prepare(actor, locationId, raw, options, true)
     if (!ready.ok) return ready
+    const p = ready.prepared
     const now = clock.now()
-    const saved = await db.transaction().execute(async (trx) => {
-      const row = await saveVersion(trx, actor, ready.prepared, now)
-      // Risk rules run in the same transaction: the return and the alerts it raises or clears appear together.
-      if (row) await recomputeRisk(trx, now, [ready.prepared.locationId])
-      if (row)
-        await options.onSaved?.(trx, {
-          returnId: row.id,
-          version: row.version,
-          period: ready.prepared.period,
-          locationId: ready.prepared.locationId,
-        })
-      return row
-    })
+    const saved =
+      (p.firstVersion && (await saveFirstVersionWithRisk(actor, p, now, options))) ||
+      (await db.transaction().execute(async (trx) => {
+        const row = await saveVersion(trx, actor, p, now)
+        if (!row) return null
+        // Risk rules run in the same transaction: the return and the alerts it raises or clears appear together.
+        await recomputeRisk(trx, now, [p.locationId])
+        const saved = { returnId: row.id, version: row.version, period: p.period, locationId: p.locationId }
+        for (const statement of options.alsoWrite?.(saved, sql`true`) ?? []) await statement.execute(trx)
+        return saved
+      }))
     if (!saved)
       return {
         ok: false,
         errors: [{ field: 'amendmentReason', message: 'Enter why you are changing this return' }],
       }
-    return {
-      ok: true,
-      returnId: saved.id,
-      version: saved.version,
-      period: ready.prepared.period,
-      locationId: ready.prepared.locationId,
-    }
+    return { ok: true, ...saved }
+  }
+
+  // A period's first version saved in one statement, in one round trip, with everything that goes with
+  // it: its audit record, the dashboard days it changes marked stale, the alerts it raises, updates or
+  // resolves (worked out beforehand from what prepare read, as recomputeRisk would after), and the
+  // caller's own writes. A morning brings thousands of returns at once, so this is the usual path.
+  // Null, with nothing written, when the period has a version already or the location's open rule
+  // alerts are no longer those the alerts were worked out against: the caller then takes the
+  // transaction path, which reads again.
+  async function saveFirstVersionWithRisk(
+    actor: Actor,
+    p: Prepared,
+    now: Date,
+    options: SubmitOptions,
+  ): Promise<SavedReturn | null> {
+    if (!p.risk) return null
+    const returnId = randomUUID()
+    const changes = changesAfterReturn(
+      p.risk.inputs,
+      {
+        id: p.locationId,
+        serviceType: p.risk.serviceType,
+        frequency: p.frequency,
+        window: p.risk.window,
+        extraHours: p.risk.extraHours,
+      },
+      {
+        id: returnId,
+        periodStart: p.period.start,
+        frequency: p.frequency,
+        submittedAt: now,
+        values: p.values,
+      },
+      now,
+    )
+    const anyChange = changes.raises.length + changes.updates.length + changes.resolves.length > 0
+    const row = versionRow(actor, p, now, undefined)
+    const audit = auditRow(auditEntry(actor, p, now, { id: returnId, version: 1 }, undefined))
+    const saved: SavedReturn = { returnId, version: 1, period: p.period, locationId: p.locationId }
+    const also = options.alsoWrite?.(saved, sql`exists (select 1 from inserted)`) ?? []
+    const { rows } = await sql<{ saved: boolean; raised: number | null }>`
+      with unchanged as (
+        select 1 from (select coalesce(array_agg(a.id order by a.id), '{}') as ids from alerts a
+                        where a.location_id = ${p.locationId}::uuid and a.status = 'open' and a.source = 'rule') o
+        where o.ids = ${sql.val([...changes.openAlertIds].sort())}::uuid[]),
+      inserted as (
+        insert into situation_returns (id, location_id, frequency, period_start, version, is_current, dataset_version,
+                                       values, nil_return, nothing_changed, source, timing, submitted_by, submitted_at,
+                                       amendment_reason)
+        select ${returnId}::uuid, ${row.locationId}::uuid, ${row.frequency}, ${row.periodStart}::date, 1, true,
+               ${row.datasetVersion}::int, ${row.values}::jsonb, false, ${row.nothingChanged}::boolean, ${row.source},
+               ${row.timing}, ${row.submittedBy}::uuid, ${now}::timestamptz, null
+        from unchanged
+        on conflict (location_id, period_start, version) do nothing
+        returning id),
+      audited as (
+        insert into audit_events (actor_user_id, organisation_id, action, entity_type, entity_id, before, after, occurred_at)
+        select ${audit.actorUserId}::uuid, ${audit.organisationId}::uuid, ${audit.action}, ${audit.entityType}, id,
+               null, ${audit.after}::jsonb, ${now}::timestamptz
+        from inserted),
+      stale_marked as (${dashboardStaleInsert(p.locationId, p.period.start, p.frequency)})
+      ${sql.join(
+        also.map((statement, i) => sql`, ${sql.raw(`also_${i}`)} as (${statement})`),
+        sql``,
+      )}
+      ${anyChange ? sql`, ${alertChangesAfterReturn(p.locationId, changes, now)}` : sql``}
+      select exists (select 1 from inserted) as saved,
+             ${anyChange ? sql`(select count(*) from raised)::int` : sql`null::int`} as raised`.execute(db)
+    if (!rows[0]?.saved) return null
+    // Another writer opened the location's case, or raised one of these alerts, as this was saved: the
+    // alerts left out are raised now (those raised meanwhile are left alone).
+    if ((rows[0].raised ?? 0) < changes.raises.length) await raiseAlerts(db, changes.raises, now)
+    return saved
   }
 
   // Many returns at once (a bulk upload): every one is checked first; all are saved or none.
@@ -605,13 +755,13 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     for (const [index, s] of submissions.entries()) {
       const ready = await prepare(actor, s.locationId, s.raw, s.options ?? {})
       if (ready.ok) prepared.push({ ...ready.prepared, index })
-      else if ('notFound' in ready)
+      else if ('errors' in ready) problems.push({ index, errors: ready.errors })
+      else
         problems.push({
           index,
           errors: [{ field: 'location', message: 'Location not found, or not one of yours' }],
           notFound: true,
         })
-      else problems.push({ index, errors: ready.errors })
     }
     const seen = new Map<string, number>()
     // Positions are those of the submissions as given, so a file's row numbers can be worked out.
