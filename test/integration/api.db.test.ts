@@ -91,6 +91,11 @@ describe.each(engines)('the returns API on %s', (engine) => {
           .executeTakeFirstOrThrow()
       ).cqcLocationId!
     }
+    // A home care agency: it reports weekly.
+    ids.agencyA = await createLocation(db, ids.providerA!, ids.council, {
+      name: 'Birch Home Care',
+      serviceType: 'home_care',
+    })
     for (const [key, org, role] of [
       ['managerA', ids.providerOrgA, 'provider_manager'],
       ['managerB', ids.providerOrgB, 'provider_manager'],
@@ -368,6 +373,22 @@ describe.each(engines)('the returns API on %s', (engine) => {
       }),
     ])
     expect(await t.database.db.selectFrom('situationReturns').select('id').execute()).toEqual(before)
+  })
+
+  it('names periodStart when a weekly location is given a day inside a week, and saves nothing', async () => {
+    tokens.weekly ??= await createToken('managerA', 'Weekly check')
+    const midWeek = await api('POST', '/api/v1/returns', {
+      token: tokens.weekly,
+      body: { locationId: ids.agencyA, periodStart: '2020-04-08', values: {} },
+    })
+    expect(midWeek.statusCode).toBe(422)
+    expect((midWeek.json() as Problem).errors).toContainEqual(
+      expect.objectContaining({
+        field: 'periodStart',
+        message: 'This location reports weekly: the period must be given by its first day, like 2020-04-06',
+      }),
+    )
+    expect(await returnsAt(ids.agencyA!)).toEqual([])
   })
 
   it('answers 400 for a malformed body and 415 for a body that is not JSON', async () => {
