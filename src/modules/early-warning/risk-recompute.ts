@@ -203,6 +203,11 @@ const openRuleAlertsJson = (locationIs: ReturnType<typeof sql>) => sql<
            'evidence', a.evidence))
     from alerts a where a.status = 'open' and a.source = 'rule' and a.location_id ${locationIs})`
 
+// From the start of the longest window in use for any frequency (the set-based path narrows it to the
+// frequencies present, which it knows only after reading where the locations stand).
+const widestScanFrom = (today: string) =>
+  (['daily', 'weekly', 'monthly'] as const).map((f) => windowStartFor(today, 14, f)).sort()[0]!
+
 // For a few locations (a return just saved), the current rules, their open rule alerts and where they
 // stand, in one statement rather than three: each round trip holds the return's transaction open.
 // Every field is a string, number, boolean or JSON, so reads the same through JSON.
@@ -210,11 +215,7 @@ async function inputsFor(db: DbOrTransaction, now: Date, locationIds: readonly s
   const ids = sql`${sql.val([...locationIds])}::uuid[]`
   const only: Only = (column) => sql`and ${sql.ref(column)} = any(${ids})`
   const today = todayIn(now)
-  // From the start of the longest window in use for any frequency (the set-based path narrows it to the
-  // frequencies present, which it knows only after reading where the locations stand).
-  const scanFrom = (['daily', 'weekly', 'monthly'] as const)
-    .map((f) => windowStartFor(today, 14, f))
-    .sort()[0]!
+  const scanFrom = widestScanFrom(today)
   const { rows } = await sql<{
     rules: RiskRule[] | null
     open: (OpenRuleAlert & { locationId: string })[] | null
@@ -446,9 +447,7 @@ export async function recomputeRisk(
 // statement). The columns name the location as `locations.id`.
 export function riskInputColumns(now: Date) {
   const today = todayIn(now)
-  const scanFrom = (['daily', 'weekly', 'monthly'] as const)
-    .map((f) => windowStartFor(today, 14, f))
-    .sort()[0]!
+  const scanFrom = widestScanFrom(today)
   const figure = (c: string, i: number) => sql`${sql.lit(latestFields[i]!)}::text, f.${sql.raw(c)}`
   return {
     riskRules: currentRulesJson,
@@ -471,10 +470,8 @@ export function riskInputColumns(now: Date) {
   }
 }
 
-type FigureRow = Omit<ReturnFigures, 'submittedAt' | 'figures'> & {
-  // Through JSON a timestamp is a string.
-  submittedAt: string
-} & Omit<RiskFigures, never>
+// A return_risk_figures row as read through JSON (where a timestamp is a string).
+type FigureRow = Omit<ReturnFigures, 'submittedAt' | 'figures'> & { submittedAt: string } & RiskFigures
 
 export type RiskInputs = {
   riskRules: RiskRule[] | null

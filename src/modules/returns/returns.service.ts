@@ -539,54 +539,38 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     }
   }
 
+  // The common table expressions that write a period's first version (`inserted`, unless the period has
+  // a version 1 already, or `guard` names a CTE with no row), its audit record and the dashboard days it
+  // changes marked stale. Shared by the transaction path and the one-statement path.
+  function firstVersionWrites(actor: Actor, p: Prepared, now: Date, returnId: string, guard?: string) {
+    const row = versionRow(actor, p, now, undefined)
+    const audit = auditRow(auditEntry(actor, p, now, { id: returnId, version: 1 }, undefined))
+    return sql`
+      inserted as (
+        insert into situation_returns (id, location_id, frequency, period_start, version, is_current, dataset_version,
+                                       values, nil_return, nothing_changed, source, timing, submitted_by, submitted_at,
+                                       amendment_reason)
+        select ${returnId}::uuid, ${row.locationId}::uuid, ${row.frequency}, ${row.periodStart}::date, 1, true,
+               ${row.datasetVersion}::int, ${row.values}::jsonb, false, ${row.nothingChanged}::boolean, ${row.source},
+               ${row.timing}, ${row.submittedBy}::uuid, ${now}::timestamptz, null
+        ${guard ? sql`from ${sql.raw(guard)}` : sql``}
+        on conflict (location_id, period_start, version) do nothing
+        returning id, version),
+      audited as (
+        insert into audit_events (actor_user_id, organisation_id, action, entity_type, entity_id, before, after, occurred_at)
+        select ${audit.actorUserId}::uuid, ${audit.organisationId}::uuid, ${audit.action}, ${audit.entityType}, id,
+               null, ${audit.after}::jsonb, ${now}::timestamptz
+        from inserted),
+      stale_marked as (${dashboardStaleInsert(p.locationId, p.period.start, p.frequency)})`
+  }
+
   // A period's first version, its audit record and the dashboard days it changes marked stale, in one
   // statement; nothing is written (undefined) when the period has a version 1 already.
   async function insertFirstVersion(trx: DbOrTransaction, actor: Actor, p: Prepared, now: Date) {
-    const audit = auditRow(auditEntry(actor, p, now, { id: null, version: 1 }, undefined))
-    return trx
-      .with(
-        'staleMarked',
-        () =>
-          sql<Record<string, never>>`(${dashboardStaleInsert(p.locationId, p.period.start, p.frequency)})`,
-      )
-      .with('inserted', (db) =>
-        db
-          .insertInto('situationReturns')
-          .values(versionRow(actor, p, now, undefined))
-          .onConflict((oc) => oc.columns(['locationId', 'periodStart', 'version']).doNothing())
-          .returning(['id', 'version']),
-      )
-      .with('audited', (db) =>
-        db
-          .insertInto('auditEvents')
-          .columns([
-            'actorUserId',
-            'organisationId',
-            'action',
-            'entityType',
-            'entityId',
-            'before',
-            'after',
-            'occurredAt',
-          ])
-          .expression((eb) =>
-            eb
-              .selectFrom('inserted')
-              .select([
-                sql<string | null>`${audit.actorUserId}::uuid`.as('actorUserId'),
-                sql<string | null>`${audit.organisationId}::uuid`.as('organisationId'),
-                sql<string>`${audit.action}`.as('action'),
-                sql<string>`${audit.entityType}`.as('entityType'),
-                'inserted.id',
-                sql<null>`null::jsonb`.as('before'),
-                sql<string>`${audit.after}::jsonb`.as('after'),
-                sql<string>`${audit.occurredAt}::timestamptz`.as('occurredAt'),
-              ]),
-          ),
-      )
-      .selectFrom('inserted')
-      .select(['id', 'version'])
-      .executeTakeFirst()
+    const { rows } = await sql<{ id: string; version: number }>`
+      with ${firstVersionWrites(actor, p, now, randomUUID())}
+      select id, version from inserted`.execute(trx)
+    return rows[0]
   }
 
   // A further version (an amendment), with the dashboard days it changes marked stale by the same statement.
@@ -703,8 +687,6 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       now,
     )
     const anyChange = changes.raises.length + changes.updates.length + changes.resolves.length > 0
-    const row = versionRow(actor, p, now, undefined)
-    const audit = auditRow(auditEntry(actor, p, now, { id: returnId, version: 1 }, undefined))
     const saved: SavedReturn = { returnId, version: 1, period: p.period, locationId: p.locationId }
     const also = options.alsoWrite?.(saved, sql`exists (select 1 from inserted)`) ?? []
     const { rows } = await sql<{ saved: boolean; raised: number | null }>`
@@ -712,22 +694,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         select 1 from (select coalesce(array_agg(a.id order by a.id), '{}') as ids from alerts a
                         where a.location_id = ${p.locationId}::uuid and a.status = 'open' and a.source = 'rule') o
         where o.ids = ${sql.val([...changes.openAlertIds].sort())}::uuid[]),
-      inserted as (
-        insert into situation_returns (id, location_id, frequency, period_start, version, is_current, dataset_version,
-                                       values, nil_return, nothing_changed, source, timing, submitted_by, submitted_at,
-                                       amendment_reason)
-        select ${returnId}::uuid, ${row.locationId}::uuid, ${row.frequency}, ${row.periodStart}::date, 1, true,
-               ${row.datasetVersion}::int, ${row.values}::jsonb, false, ${row.nothingChanged}::boolean, ${row.source},
-               ${row.timing}, ${row.submittedBy}::uuid, ${now}::timestamptz, null
-        from unchanged
-        on conflict (location_id, period_start, version) do nothing
-        returning id),
-      audited as (
-        insert into audit_events (actor_user_id, organisation_id, action, entity_type, entity_id, before, after, occurred_at)
-        select ${audit.actorUserId}::uuid, ${audit.organisationId}::uuid, ${audit.action}, ${audit.entityType}, id,
-               null, ${audit.after}::jsonb, ${now}::timestamptz
-        from inserted),
-      stale_marked as (${dashboardStaleInsert(p.locationId, p.period.start, p.frequency)})
+      ${firstVersionWrites(actor, p, now, returnId, 'unchanged')}
       ${sql.join(
         also.map((statement, i) => sql`, ${sql.raw(`also_${i}`)} as (${statement})`),
         sql``,
