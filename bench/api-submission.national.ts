@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,13 +19,21 @@ import { type Check, latencySummary, type NationalMeasurement } from './national
 // Idempotency-Key, as a care-record system would.
 
 const here = path.dirname(fileURLToPath(import.meta.url))
+// BENCH_SAMPLES_FILE=<file>: every response of the run as a line (phase, milliseconds since the
+// measurement started, response time), to see when in a phase the slow ones fall.
+const samplesFile = process.env.BENCH_SAMPLES_FILE
+const sampleLines: string[] = []
+const runStarted = performance.now()
+process.on('exit', () => {
+  if (samplesFile && sampleLines.length) writeFileSync(samplesFile, sampleLines.join('\n'))
+})
 const connections = 50
 const rate = 200 // requests per second offered, across the 50 connections
 // Each run uses this many daily locations that have not reported today (about 15,900 in the national
 // data); afterwards everything its returns made or changed is deleted or put back (see `restore`), so
 // the same locations can report "today" again in the next run.
 const defaultCounts = {
-  warmupRequests: 200,
+  warmupRequests: 1_000, // 5 s: the app's first seconds under load (JIT compilation, the first old-generation GC) are not its steady state
   measuredRequests: 2_400, // 12 s at 200 per second, in two halves, each after the baseline's
   capacityRequests: 800, // unthrottled: how many per second each server manages at most
 }
@@ -110,6 +119,8 @@ async function load(url: string, jobs: Job[], name: string, overallRate: number 
       'response',
       (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
         phase.samplesMs.push(responseTime)
+        if (samplesFile)
+          sampleLines.push(`${name}\t${(performance.now() - runStarted).toFixed(0)}\t${responseTime}`)
         phase.statuses.set(statusCode, (phase.statuses.get(statusCode) ?? 0) + 1)
       },
     )
@@ -255,6 +266,7 @@ async function restore(db: Db, s: Snapshot, today: string, since: Date): Promise
       await run(sql`delete from dashboard_stale d where d.day between ${today}::date - 1 and ${today}::date + 60
         and (d.day, d.council_key) not in (select o.day, o.council_key from jsonb_populate_recordset(null::dashboard_stale, ${s.stale}::jsonb) o)`),
     )
+    n('risk queue rows', await run(sql`delete from risk_queue q where q.location_id = any(${ids}::uuid[])`))
     n(
       'returns',
       await run(sql`delete from situation_returns r where r.period_start = ${today}
@@ -270,6 +282,11 @@ async function restore(db: Db, s: Snapshot, today: string, since: Date): Promise
     )
   })
   return counts.join(', ')
+}
+
+async function queuedLocations(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n from risk_queue`.execute(db)
+  return Number(rows[0]?.n)
 }
 
 async function notYetReported(db: Db, today: string): Promise<number> {
@@ -345,6 +362,11 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
               and not exists (select 1 from audit_events e where e.entity_type = 'situation-return' and e.entity_id = r.id::text)`.execute(
           db,
         )
+      // The same, found by location (quick: the returns' own index), for the locations of one phase,
+      // before the app sends their returns.
+      const dropBaselineRowsOf = (locationIds: string[]) =>
+        sql`delete from situation_returns r where period_start = ${today} and submitted_at >= ${startedAt}
+              and location_id = any(${sql.val(locationIds)}::uuid[])`.execute(db)
       try {
         const locations = await candidates(db, today, warmupRequests + measuredRequests + capacityRequests)
         before = await snapshot(
@@ -384,13 +406,17 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
         servers.push(baseline)
         let from = 0
         // The same returns, first through the baseline (then deleted), then through the app.
+        // Each load starts after a quiet second: requests still in flight when autocannon reached its
+        // count, the app's last risk-queue batch and the deletion of the baseline's rows are finished
+        // and do not fall into the other server's time.
         const both = async (n: number, name: string, offered: number | null) => {
           const slice = jobs.slice(from, from + n)
           from += n
-          const b = await load(baseline.url, slice, `baseline ${name}`, offered)
-          // autocannon stops counting at `amount`; requests still in flight finish on the server.
           await settle()
-          await dropBaselineRows()
+          const b = await load(baseline.url, slice, `baseline ${name}`, offered)
+          await settle()
+          await dropBaselineRowsOf(locations.slice(from - n, from).map((l) => l.id))
+          await settle()
           const a = await load(app.url, slice, `app ${name}`, offered)
           return { app: a, baseline: b }
         }
@@ -407,6 +433,15 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
         }
         const capacity = await both(capacityRequests, 'capacity', null)
         await settle()
+        // The app's risk-queue job works out the alerts for the returns' locations a batch a second:
+        // the queue must be empty soon after the load stops.
+        const drainStarted = performance.now()
+        let queued = await queuedLocations(db)
+        while (queued > 0 && performance.now() - drainStarted < 30_000) {
+          await new Promise((resolve) => setTimeout(resolve, 100))
+          queued = await queuedLocations(db)
+        }
+        const drainSeconds = (performance.now() - drainStarted) / 1000
         await Promise.all(servers.splice(0).map((s) => s.stop()))
 
         const appAll = [warmup.app, ...appPhases, capacity.app]
@@ -443,6 +478,12 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
             pass: appOk && Number(saved.rows[0]?.n) >= created && Number(unaudited.rows[0]?.n) === 0,
           },
         ]
+        checks.push({
+          name: 'risk rules run for every return (risk queue empty within 10 s of the load ending)',
+          target: '0 queued',
+          value: `${queued} queued after ${drainSeconds.toFixed(1)} s`,
+          pass: queued === 0 && drainSeconds < 10,
+        })
         if (failed) log(`first error: ${failed.firstError}`)
         return {
           app: summaryOf(appPhases),
@@ -460,6 +501,7 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
             appStatuses: statusText(appAll),
             baselineStatuses: statusText([...baselinePhases, capacity.baseline]),
             firstAppError: failed?.firstError ?? null,
+            riskQueueDrainSeconds: Number(drainSeconds.toFixed(1)),
             period: today,
             locationsLeftToday: await notYetReported(db, today),
           },

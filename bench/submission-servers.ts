@@ -5,11 +5,14 @@ import pg from 'pg'
 import { createApp } from '../src/app.ts'
 import { composeFromConfig } from '../src/composition.ts'
 import { loadConfig } from '../src/config.ts'
+import { idleConnectionMs } from '../src/db/database.ts'
+import { riskQueueJob } from '../src/jobs/jobs.ts'
+import { startScheduler } from '../src/jobs/scheduler.ts'
 
 // The two servers of the submission measurement, each in a process of its own (forked with the mode and
 // the database URL): `app` is CareHub as deployed (production settings, the default pool of 10
-// connections, request logging at info); `baseline` is a bare Fastify route doing one INSERT of the same
-// row through a pg pool of the same size, with the same logging. Each tells the parent its port.
+// connections, request logging at info, and the risk-queue job); `baseline` is a bare Fastify route doing one INSERT of the same
+// row through a pg pool of the same size and idle time-out, with the same logging. Each tells the parent its port.
 
 const [mode, databaseUrl] = process.argv.slice(2)
 const poolSize = 10
@@ -27,12 +30,25 @@ async function startApp() {
   })
   const services = await composeFromConfig(config)
   const app = await createApp(services, { logger })
+  // The job that the API's returns leave work for (their risk rules, a batch a second) runs beside the
+  // server, as in `npm start`; the other jobs do not depend on the submissions.
+  const scheduler = startScheduler(services.db, [riskQueueJob(services)], app.log)
   await app.listen({ host: '127.0.0.1', port: 0 })
-  return { app, close: () => services.db.destroy() }
+  return {
+    app,
+    close: async () => {
+      await scheduler.stop()
+      await services.db.destroy()
+    },
+  }
 }
 
 async function startBaseline() {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize })
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    idleTimeoutMillis: idleConnectionMs,
+  })
   const app = Fastify({ logger, bodyLimit: 1_048_576 })
   app.post<{ Body: { locationId: string; periodStart: string; values: Record<string, unknown> } }>(
     '/api/v1/returns',

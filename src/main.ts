@@ -3,14 +3,8 @@ import { composeFromConfig } from './composition.ts'
 import { type Config, loadConfig, shouldLoadDemo } from './config.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
-import { trendDays } from './domain/dashboards/figures.ts'
-import { londonDate } from './domain/dates.ts'
+import { scheduledJobs } from './jobs/jobs.ts'
 import { startScheduler } from './jobs/scheduler.ts'
-import { notifyNewRedAlerts } from './modules/casework/alert-notifications.ts'
-import { sendDueEmails } from './modules/comms/outbox-sender.ts'
-import { ensureRollup } from './modules/dashboards/dashboard.queries.ts'
-import { recomputeAll } from './modules/early-warning/risk-rules.service.ts'
-import { sendReturnReminders } from './modules/returns/completeness.service.ts'
 
 // Log lines carry the path with any secret link token masked, never query strings or bodies.
 const loggerOptions = (config: Config) => ({
@@ -38,47 +32,7 @@ export async function serve(config: Config = loadConfig()) {
     demoLoaded = true
   }
 
-  const scheduler = startScheduler(
-    services.db,
-    [
-      {
-        name: 'outbox',
-        lockKey: 7_001,
-        intervalSeconds: config.outboxIntervalSeconds,
-        run: (db) => sendDueEmails(db, services.mailTransport, services.clock),
-      },
-      {
-        name: 'return-reminders',
-        lockKey: 7_002,
-        intervalSeconds: 300,
-        run: (db) => sendReturnReminders(db, services.clock, config.baseUrl),
-      },
-      {
-        // Time-based risk rules (no return for 2 periods) and windows that move on (cases in 14 days):
-        // every location's rules again, writing only what changed. Returns trigger their own recompute.
-        name: 'risk-recompute',
-        lockKey: 7_005,
-        intervalSeconds: 900,
-        run: (db) => recomputeAll(db, services.clock),
-      },
-      {
-        // The dashboard's rollups for today's 12 trend days: built before the first visitor, and the
-        // councils that saved returns since rebuilt, so a page view rarely has to.
-        name: 'dashboard-rollup',
-        lockKey: 7_006,
-        intervalSeconds: 60,
-        run: (db) => ensureRollup(db, trendDays(londonDate(services.clock.now()))),
-      },
-      {
-        // New red alerts to their owning team: one e-mail per recipient per run, however many fired.
-        name: 'red-alert-notifications',
-        lockKey: 7_010,
-        intervalSeconds: 60,
-        run: (db) => notifyNewRedAlerts(db, services.clock, config.baseUrl),
-      },
-    ],
-    app.log,
-  )
+  const scheduler = startScheduler(services.db, scheduledJobs(services, config), app.log)
 
   await app.listen({ host: config.host, port: config.port })
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as { port: number }).port}`

@@ -27,10 +27,18 @@ export function rawEngineOf(db: DbOrTransaction): RawEngine | null {
   return rawEngines.get(db.getExecutor().adapter) ?? null
 }
 
+export const idleConnectionMs = 5 * 60_000
+
 export function createDatabase(target: DatabaseTarget): Db {
   const plugins = [new CamelCasePlugin()]
   if (target.engine === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 })
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      // A new connection is a new server process with cold caches and none of the prepared statements:
+      // after a burst (the morning's returns) they are kept for minutes, not pg's default ten seconds.
+      idleTimeoutMillis: idleConnectionMs,
+    })
     // An idle connection dropped by the server (a restart, a failover) must not crash the process: pg
     // removes it from the pool, and the next query opens a fresh one.
     pool.on('error', () => {})

@@ -11,6 +11,7 @@ import * as m0009 from './migrations/0009-dashboards.ts'
 import * as m0010 from './migrations/0010-alert-notifications.ts'
 import * as m0012 from './migrations/0012-dashboard-councils.ts'
 import * as m0013 from './migrations/0013-return-risk-figures.ts'
+import * as m0014 from './migrations/0014-risk-queue.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0010-alert-notifications': m0010,
   '0012-dashboard-councils': m0012,
   '0013-return-risk-figures': m0013,
+  '0014-risk-queue': m0014,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -515,6 +515,7 @@ export type Database = {
   dashboardCouncilDaily: DashboardCouncilDailyTable
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
+  riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
 }
 
 export type Organisation = Selectable<OrganisationTable>

@@ -2,6 +2,7 @@ import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tokenHash } from '../../src/modules/access/credentials.ts'
 import { exampleSubmission } from '../../src/modules/api/openapi.ts'
+import { recomputeQueuedRisk } from '../../src/modules/early-warning/risk-queue.ts'
 import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
 import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
 import { engines } from '../support/test-database.ts'
@@ -501,6 +502,79 @@ describe.each(engines)('the returns API on %s', (engine) => {
 
     const listB = await api('GET', '/api/v1/returns', { token: tokens.b })
     expect((listB.json() as { items: { id: string }[] }).items.map((r) => r.id)).toEqual([idB])
+  })
+
+  it('answers a return when it is saved and leaves its risk rules to the risk queue, whose next batch raises the alert', async () => {
+    t.clock.set(new Date('2020-04-16T08:00:00Z'))
+    const db = t.database.db
+    const home = await createLocation(db, ids.providerA!, ids.council!, { name: 'Larch House', beds: 40 })
+    // The earlier tests' returns queued their locations too: their batch first.
+    await recomputeQueuedRisk(db, t.clock)
+    const openAlerts = () =>
+      db
+        .selectFrom('alerts')
+        .select(['alertKey', 'severity', 'raisedByReturnId'])
+        .where('locationId', '=', home)
+        .where('status', '=', 'open')
+        .execute()
+    const response = await api('POST', '/api/v1/returns', {
+      token: tokens.a,
+      body: { locationId: home, periodStart: '2020-04-16', values: { ...values, ppeDaysGloves: 1 } },
+      headers: { 'idempotency-key': 'larch-house-2020-04-16' },
+    })
+    expect(response.statusCode).toBe(201)
+    const returnId = response.json().id
+    // Saved with its audit record and its location queued; no alert yet.
+    expect(await returnsAt(home)).toHaveLength(1)
+    expect(
+      await db.selectFrom('auditEvents').select('action').where('entityId', '=', returnId).execute(),
+    ).toEqual([{ action: 'return-submitted' }])
+    expect(await db.selectFrom('riskQueue').select('locationId').execute()).toEqual([{ locationId: home }])
+    expect(await openAlerts()).toEqual([])
+
+    const result = await recomputeQueuedRisk(db, t.clock)
+    const raised = await openAlerts()
+    expect(result).toMatchObject({ locations: 1, raised: raised.length })
+    expect(raised).toContainEqual({ alertKey: 'ppe-red', severity: 'red', raisedByReturnId: returnId })
+    expect(raised.every((a) => a.raisedByReturnId === returnId)).toBe(true)
+    expect(
+      await db.selectFrom('locationRisk').select('rag').where('locationId', '=', home).executeTakeFirst(),
+    ).toEqual({ rag: 'red' })
+    expect(await db.selectFrom('riskQueue').select('id').execute()).toEqual([])
+    // Nothing left to do: the next batch changes nothing.
+    expect(await recomputeQueuedRisk(db, t.clock)).toMatchObject({ locations: 0, raised: 0 })
+  })
+
+  it('checks a recently used token again with the claim: revoked elsewhere, it gets 401 at once and nothing is saved', async () => {
+    t.clock.set(new Date('2020-04-16T08:00:00Z'))
+    const db = t.database.db
+    const token = await createToken('managerA', 'Second system')
+    const home = await createLocation(db, ids.providerA!, ids.council!, { name: 'Aspen Lodge', beds: 30 })
+    const send = (key: string, body: unknown) =>
+      api('POST', '/api/v1/returns', { token, body, headers: { 'idempotency-key': key } })
+    const first = await send('aspen-1', { locationId: home, periodStart: '2020-04-16', values })
+    expect(first.statusCode).toBe(201)
+    // Revoked by another instance of the app (straight in the database): this one still remembers the token.
+    await db
+      .updateTable('apiTokens')
+      .set({ revokedAt: new Date() })
+      .where('tokenHash', '=', tokenHash(token))
+      .execute()
+    const before = await db.selectFrom('situationReturns').select('id').execute()
+    const next = await send('aspen-2', { locationId: home, periodStart: '2020-04-15', values })
+    expect(next.statusCode).toBe(401)
+    expect(next.headers['www-authenticate']).toContain('invalid_token')
+    // Refusals that come before the claim are not answered for a revoked token either.
+    expect((await send('aspen-3', { locationId: ids.homeB, values })).statusCode).toBe(401)
+    const badJson = await api('POST', '/api/v1/returns', {
+      token,
+      headers: { 'idempotency-key': 'aspen-4', 'content-type': 'application/json' },
+    })
+    expect(badJson.statusCode).toBe(401)
+    expect(await db.selectFrom('situationReturns').select('id').execute()).toEqual(before)
+    expect(
+      await db.selectFrom('idempotencyKeys').select('key').where('key', 'like', 'aspen-%').execute(),
+    ).toEqual([{ key: 'aspen-1' }])
   })
 
   it('answers 401 without a token, with an unknown one, with a session cookie only, and once the token is revoked', async () => {

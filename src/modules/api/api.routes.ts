@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { RawBuilder } from 'kysely'
 import { currentDataset } from '../../domain/returns/dataset.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
@@ -34,6 +34,28 @@ export async function apiRoutes(app: FastifyInstance, options: Options) {
 }
 
 const idempotencyKeyPattern = /^[\x20-\x7e]{1,255}$/
+const jsonContentType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+
+function bearerToken(request: FastifyRequest): string | null {
+  return /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1] ?? null
+}
+
+// A client served by a recent lookup of its token, looked up afresh before any answer that does not
+// come from a claim (which checks the token itself): null when the token no longer stands.
+async function standing(api: ApiService, request: FastifyRequest): Promise<ApiClient | null> {
+  const client = request.apiClient
+  if (!client?.recent) return client
+  const token = bearerToken(request)
+  request.apiClient = token ? await api.authenticate(token) : null
+  return request.apiClient
+}
+
+function sendUnauthenticated(reply: FastifyReply) {
+  return sendProblem(
+    reply.header('www-authenticate', 'Bearer realm="CareHub", error="invalid_token"'),
+    problem('unauthenticated', 'The bearer token is unknown or has been revoked.'),
+  )
+}
 
 function clientOf(request: { apiClient: ApiClient | null }): ApiClient {
   if (!request.apiClient) throw new Error('the bearer-token hook must run before this handler')
@@ -52,9 +74,11 @@ async function apiV1(app: FastifyInstance, options: Options) {
   app.decorateRequest('apiClient', null)
 
   // Problem JSON for everything that goes wrong, including bodies Fastify cannot parse.
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    if (status < 500 && request.apiClient?.recent && !(await standing(api, request)))
+      return sendUnauthenticated(reply)
     if (status >= 500) {
       request.log.error({ err: error }, 'API request failed')
       return sendProblem(
@@ -83,21 +107,30 @@ async function apiV1(app: FastifyInstance, options: Options) {
     sendProblem(reply, problem('not-found', 'There is no such API endpoint. See the API documentation.')),
   )
 
-  // Bearer tokens only: a session cookie does not authenticate the API.
+  // Bearer tokens only: a session cookie does not authenticate the API. A return sent as JSON with an
+  // Idempotency-Key may be served by a lookup of the same token in the last minute (the claim of its key
+  // checks the token again, and the route looks it up afresh when the claim is not made).
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'no-store')
-    const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')
-    const client = match ? await api.authenticate(match[1]!) : null
+    const token = bearerToken(request)
+    const key = request.headers['idempotency-key']
+    const claimsItsKey =
+      request.method === 'POST' &&
+      request.url === paths.apiReturns() &&
+      typeof key === 'string' &&
+      idempotencyKeyPattern.test(key) &&
+      jsonContentType.test(request.headers['content-type'] ?? '')
+    const client = token ? (claimsItsKey && api.recentClient(token)) || (await api.authenticate(token)) : null
     if (!client) {
       reply.header(
         'www-authenticate',
-        match ? 'Bearer realm="CareHub", error="invalid_token"' : 'Bearer realm="CareHub"',
+        token !== null ? 'Bearer realm="CareHub", error="invalid_token"' : 'Bearer realm="CareHub"',
       )
       return sendProblem(
         reply,
         problem(
           'unauthenticated',
-          match
+          token !== null
             ? 'The bearer token is unknown or has been revoked.'
             : 'Send an API token in the Authorization header: "Authorization: Bearer <token>".',
         ),
@@ -113,9 +146,9 @@ async function apiV1(app: FastifyInstance, options: Options) {
   })
 
   app.post('/returns', async (request, reply) => {
-    const client = clientOf(request)
+    let client = clientOf(request)
     const contentType = request.headers['content-type'] ?? ''
-    if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType))
+    if (!jsonContentType.test(contentType))
       return sendProblem(
         reply,
         problem('unsupported-media-type', 'Send the return as JSON, with Content-Type: application/json.'),
@@ -149,6 +182,10 @@ async function apiV1(app: FastifyInstance, options: Options) {
         alsoWrite,
       })
       if (answer === 'unclaimed') {
+        // Not claimed: perhaps because the token no longer stands.
+        const fresh = await standing(api, request)
+        if (!fresh) return sendUnauthenticated(reply)
+        client = fresh
         const claim = await api.claimIdempotencyKey(client.tokenId, key, hash)
         if (claim.kind === 'mismatch')
           return sendProblem(

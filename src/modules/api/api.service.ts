@@ -18,6 +18,9 @@ export type ApiClient = {
   actor: Actor
   // The token's last-used time is over a minute old: the request records it (recordTokenUse).
   lastUsedStale: boolean
+  // Known from a lookup in the last minute rather than read for this request (recentClient): only a
+  // return sent with an Idempotency-Key is served so, as its claim checks the token again.
+  recent?: true
 }
 
 export type IdempotencyClaim =
@@ -112,6 +115,8 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
   async function revokeToken(actor: Actor, tokenId: string): Promise<{ name: string } | null> {
     if (!mayManageTokens(actor) || !isUuid(tokenId)) return null
     const now = clock.now()
+    // (A revoked token is refused anyway by the claim a recent lookup relies on; forgetting it saves a try.)
+    forgetToken(tokenId)
     return db.transaction().execute(async (trx) => {
       const token = await trx
         .selectFrom('apiTokens')
@@ -143,6 +148,44 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
 
   // ---- Bearer authentication
 
+  // Tokens found valid in the last minute, by hash. A care-record system sends a group's returns in a
+  // burst, each with an Idempotency-Key: those requests skip the token lookup, because the claim of
+  // their key (made with the return's first read) checks the token again and claims nothing when it no
+  // longer stands; the route then looks it up afresh (so a revoked token gets 401 at once). Every other
+  // request looks its token up.
+  const recentLookups = new Map<string, { client: ApiClient; until: number; lastUsedAt: number | null }>()
+  const recentForMs = 60_000
+  const recentAtMost = 10_000
+
+  function recentClient(token: string): ApiClient | null {
+    if (!token || token.length > 200) return null
+    const hash = tokenHash(token)
+    const hit = recentLookups.get(hash)
+    const now = clock.now().getTime()
+    if (!hit || hit.until <= now) {
+      if (hit) recentLookups.delete(hash)
+      return null
+    }
+    const lastUsedStale = hit.lastUsedAt === null || now - hit.lastUsedAt >= lastUsedEveryMs
+    return { ...hit.client, lastUsedStale, recent: true }
+  }
+
+  function rememberLookup(hash: string, client: ApiClient, lastUsedAt: number | null) {
+    if (recentLookups.size >= recentAtMost) recentLookups.clear()
+    recentLookups.set(hash, { client, until: clock.now().getTime() + recentForMs, lastUsedAt })
+  }
+
+  // The token's use is being recorded: requests served from the recent lookups need not record it again.
+  function noteTokenUse(client: ApiClient) {
+    for (const entry of recentLookups.values())
+      if (entry.client.tokenId === client.tokenId) entry.lastUsedAt = clock.now().getTime()
+  }
+
+  function forgetToken(tokenId: string) {
+    for (const [hash, entry] of recentLookups)
+      if (entry.client.tokenId === tokenId) recentLookups.delete(hash)
+  }
+
   // The token's creator, acting as a provider manager of the token's provider. A token stops working
   // when it is revoked, when its creator is disabled, or when its creator no longer acts for that provider.
   async function authenticate(token: string): Promise<ApiClient | null> {
@@ -169,11 +212,10 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
       .executeTakeFirst()
     if (!row || !isRole(row.role)) return null
     const now = clock.now()
-    const lastUsedStale =
-      !row.lastUsedAt || now.getTime() - new Date(row.lastUsedAt).getTime() >= lastUsedEveryMs
-    return {
+    const lastUsedAt = row.lastUsedAt ? new Date(row.lastUsedAt).getTime() : null
+    const client: ApiClient = {
       tokenId: row.id,
-      lastUsedStale,
+      lastUsedStale: lastUsedAt === null || now.getTime() - lastUsedAt >= lastUsedEveryMs,
       actor: {
         userId: row.createdBy,
         role: 'provider_manager',
@@ -183,13 +225,24 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
         providerId: row.providerId,
       },
     }
+    rememberLookup(tokenHash(token), client, lastUsedAt)
+    return client
   }
+
+  // The conditions of authenticate, for the token with this id, as an SQL condition.
+  const tokenStands = (tokenId: string) => sql`exists (
+    select 1 from api_tokens t
+      join users u on u.id = t.created_by
+      join organisations o on o.id = u.organisation_id
+    where t.id = ${tokenId}::uuid and t.revoked_at is null and u.status = 'active'
+      and o.kind = 'provider' and o.provider_id = t.provider_id)`
 
   // Records that the token was used (at most once a minute).
   async function recordTokenUse(client: ApiClient) {
     if (!client.lastUsedStale) return
     await tokenUseWrite(client, sql`true`).execute(db)
     client.lastUsedStale = false
+    noteTokenUse(client)
   }
 
   // The statement that records the token's use, changing nothing unless `when` holds (it may be part of
@@ -206,10 +259,17 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
 
   // The first attempt at a claim, as a statement for the caller to make with its own first read: a row
   // when the key is claimed. If not, claimIdempotencyKey finds out why.
+  // The read's commit does not wait for the disk (synchronous_commit off for that transaction only): a
+  // claim matters only once the request's own writes are committed, and their commit, which does wait,
+  // makes everything logged before it durable too, the claim included. A claim lost in a crash before
+  // then leaves nothing saved, so the client's retry is processed afresh.
+  // It claims nothing unless the token still stands (as authenticate would find it): the request may
+  // have skipped the token lookup (recentClient).
   function claimStatement(tokenId: string, key: string, requestHash: string) {
     return sql`
       insert into idempotency_keys (token_id, key, request_hash, status_code, response, created_at)
-      values (${tokenId}::uuid, ${key}, ${requestHash}, ${pending}, 'null', ${clock.now()})
+      select ${tokenId}::uuid, ${key}, ${requestHash}, ${pending}, 'null', ${clock.now()}
+      where set_config('synchronous_commit', 'off', true) is not null and ${tokenStands(tokenId)}
       on conflict (token_id, key) do nothing
       returning key`
   }
@@ -282,7 +342,10 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
       writes.push(sql`
         update idempotency_keys set status_code = ${statusCode}, response = ${JSON.stringify(response)}::jsonb
         where token_id = ${client.tokenId}::uuid and key = ${key} and ${when}`)
-    if (client.lastUsedStale) writes.push(tokenUseWrite(client, when))
+    if (client.lastUsedStale) {
+      writes.push(tokenUseWrite(client, when))
+      noteTokenUse(client)
+    }
     return writes
   }
 
@@ -382,6 +445,7 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     createToken,
     revokeToken,
     authenticate,
+    recentClient,
     recordTokenUse,
     claimStatement,
     claimIdempotencyKey,

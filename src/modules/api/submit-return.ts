@@ -113,6 +113,9 @@ export async function submitReturn(
     periodStartMustBeFirstDay: true,
     locationByCqcId: true,
     source: 'api',
+    // A care-record system sends a group's returns at once: each is answered when saved, and its
+    // location's risk rules run in the next second's batch (the risk queue).
+    riskLater: true,
     amendmentReason,
     claim: writes.claim,
     alsoWrite: writes.alsoWrite

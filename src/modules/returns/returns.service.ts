@@ -28,6 +28,7 @@ import { type AuditEntry, auditRow, recordAudit } from '../audit/audit.repositor
 import { AuditAction } from '../audit/audit-actions.ts'
 import { dashboardStaleInsert } from '../dashboards/dashboard.queries.ts'
 import { alertChangesAfterReturn, raiseAlerts } from '../early-warning/alert-store.ts'
+import { queueRiskStatement } from '../early-warning/risk-queue.ts'
 import {
   changesAfterReturn,
   type RiskInputs,
@@ -52,6 +53,10 @@ export type SubmitOptions = {
   // A data-modifying statement made with the submission's first read (the API claims its
   // Idempotency-Key so); when it returns no row, nothing is saved and the outcome is `unclaimed`.
   claim?: RawBuilder<unknown>
+  // The risk rules are run for the location by the risk-queue job within seconds, not before the answer
+  // (the API: a care-record system sends a whole group's returns at once and needs only to know each was
+  // saved). The return's statement queues the location; web returns still change the RAG at once.
+  riskLater?: boolean
 }
 
 export type SavedReturn = { returnId: string; version: number; period: Period; locationId: string }
@@ -630,12 +635,17 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     raw: Record<string, unknown>,
     options: SubmitOptions = {},
   ): Promise<SubmitOutcome> {
-    const ready = await prepare(actor, locationId, raw, options, true)
+    const ready = await prepare(actor, locationId, raw, options, !options.riskLater)
     if (!ready.ok) return ready
     const p = ready.prepared
     const now = clock.now()
+    const firstVersion = !p.firstVersion
+      ? null
+      : options.riskLater
+        ? await saveFirstVersionQueued(actor, p, now, options)
+        : await saveFirstVersionWithRisk(actor, p, now, options)
     const saved =
-      (p.firstVersion && (await saveFirstVersionWithRisk(actor, p, now, options))) ||
+      firstVersion ||
       (await db.transaction().execute(async (trx) => {
         const row = await saveVersion(trx, actor, p, now)
         if (!row) return null
@@ -707,6 +717,29 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     // alerts left out are raised now (those raised meanwhile are left alone).
     if ((rows[0].raised ?? 0) < changes.raises.length) await raiseAlerts(db, changes.raises, now)
     return saved
+  }
+
+  // A period's first version with its audit record, the dashboard days it changes marked stale, the
+  // caller's own writes and its location queued for the risk-queue job, in one statement. Null, with
+  // nothing written, when the period has a version already (the caller then takes the transaction path).
+  async function saveFirstVersionQueued(
+    actor: Actor,
+    p: Prepared,
+    now: Date,
+    options: SubmitOptions,
+  ): Promise<SavedReturn | null> {
+    const returnId = randomUUID()
+    const saved: SavedReturn = { returnId, version: 1, period: p.period, locationId: p.locationId }
+    const also = options.alsoWrite?.(saved, sql`exists (select 1 from inserted)`) ?? []
+    const { rows } = await sql<{ saved: boolean }>`
+      with ${firstVersionWrites(actor, p, now, returnId)}
+      ${sql.join(
+        also.map((statement, i) => sql`, ${sql.raw(`also_${i}`)} as (${statement})`),
+        sql``,
+      )},
+      risk_queued as (${queueRiskStatement(sql`select ${p.locationId}::uuid from inserted`, now)})
+      select exists (select 1 from inserted) as saved`.execute(db)
+    return rows[0]?.saved ? saved : null
   }
 
   // Many returns at once (a bulk upload): every one is checked first; all are saved or none.
