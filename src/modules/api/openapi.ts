@@ -125,7 +125,7 @@ export function openApiDocument(baseUrl: string) {
           operationId: 'submitReturn',
           summary: 'Send a return',
           description:
-            'Sends one location’s return for one period. A second return for the same period is refused with 409 unless it gives an `amendmentReason`; it then becomes the next version. Send an `Idempotency-Key` to retry safely: a retry with the same key and the same body gets the first answer again, and creates nothing.',
+            'Sends one location’s return for one period. A second return for the same period is refused with 409 unless it gives an `amendmentReason`; it then becomes the next version. Send an `Idempotency-Key` to retry safely: a retry with the same key and the same body gets the first answer again, and creates nothing. The answer comes once the return is saved; the council’s early-warning rules are run for the location within a second or two after.',
           parameters: [
             {
               name: 'Idempotency-Key',
