@@ -300,6 +300,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       periodStart?: string
       locationByCqcId?: boolean
       withRisk?: boolean
+      nothingChanged?: boolean
       claim?: RawBuilder<unknown>
     },
   ) {
@@ -340,10 +341,13 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
           )
           .limit(1)
           .as('existingSource'),
-        sql<{ periodStart: string; values: ReturnValues } | null>`(
+        // The latest return's figures, only to repeat them ("nothing changed"): a whole return's JSON.
+        options.nothingChanged
+          ? sql<{ periodStart: string; values: ReturnValues } | null>`(
           select json_build_object('periodStart', latest.period_start, 'values', latest.values)
           from situation_returns latest where latest.location_id = locations.id and latest.is_current
-          order by latest.period_start desc limit 1)`.as('latest'),
+          order by latest.period_start desc limit 1)`.as('latest')
+          : sql<{ periodStart: string; values: ReturnValues } | null>`null::json`.as('latest'),
       ])
       .where(located.column, '=', located.ref)
       .where(locationVisible(locationScope(actor)))
