@@ -55,6 +55,17 @@ const { values: args } = parseArgs({
   },
 })
 
+// Each measurement against the national database starts on a quiet machine: what ran before it (the
+// CQC import's fresh databases, dropped; the previous measurement's clean-up) settles first, up to a
+// minute, until the 1-minute load average is under 1 on these 2 cores.
+async function quietMachine(id: string) {
+  const started = performance.now()
+  while (os.loadavg()[0]! >= 1 && performance.now() - started < 60_000)
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+  const waited = (performance.now() - started) / 1000
+  if (waited >= 2) console.log(`${id}: waited ${waited.toFixed(0)} s for a quiet machine`)
+}
+
 // One run in a fresh process: on PostgreSQL, in a database created for it and dropped after it.
 async function runInChild(
   m: Measurement,
@@ -302,6 +313,7 @@ async function main() {
       entry.skipped = '--seed: seeded only'
       continue
     }
+    await quietMachine(m.id)
     console.log(`${m.id}: running against ${database.name} (load average ${os.loadavg()[0]!.toFixed(1)})…`)
     reportNational(entry, await runNationalInChild(m, database.url))
   }
