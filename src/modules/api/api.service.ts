@@ -154,6 +154,8 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
   // longer stands; the route then looks it up afresh (so a revoked token gets 401 at once). Every other
   // request looks its token up.
   const recentLookups = new Map<string, { client: ApiClient; until: number; lastUsedAt: number | null }>()
+  // The same lookups' keys by token id, for noting a token's use and forgetting it without a scan.
+  const recentHashes = new Map<string, string>()
   const recentForMs = 60_000
   const recentAtMost = 10_000
 
@@ -163,7 +165,7 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     const hit = recentLookups.get(hash)
     const now = clock.now().getTime()
     if (!hit || hit.until <= now) {
-      if (hit) recentLookups.delete(hash)
+      if (hit) forgetToken(hit.client.tokenId)
       return null
     }
     const lastUsedStale = hit.lastUsedAt === null || now - hit.lastUsedAt >= lastUsedEveryMs
@@ -171,19 +173,29 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
   }
 
   function rememberLookup(hash: string, client: ApiClient, lastUsedAt: number | null) {
-    if (recentLookups.size >= recentAtMost) recentLookups.clear()
+    if (recentLookups.size >= recentAtMost) {
+      recentLookups.clear()
+      recentHashes.clear()
+    }
     recentLookups.set(hash, { client, until: clock.now().getTime() + recentForMs, lastUsedAt })
+    recentHashes.set(client.tokenId, hash)
+  }
+
+  const recentLookupOf = (tokenId: string) => {
+    const hash = recentHashes.get(tokenId)
+    return hash === undefined ? undefined : recentLookups.get(hash)
   }
 
   // The token's use is being recorded: requests served from the recent lookups need not record it again.
   function noteTokenUse(client: ApiClient) {
-    for (const entry of recentLookups.values())
-      if (entry.client.tokenId === client.tokenId) entry.lastUsedAt = clock.now().getTime()
+    const entry = recentLookupOf(client.tokenId)
+    if (entry) entry.lastUsedAt = clock.now().getTime()
   }
 
   function forgetToken(tokenId: string) {
-    for (const [hash, entry] of recentLookups)
-      if (entry.client.tokenId === tokenId) recentLookups.delete(hash)
+    const hash = recentHashes.get(tokenId)
+    if (hash !== undefined) recentLookups.delete(hash)
+    recentHashes.delete(tokenId)
   }
 
   // The token's creator, acting as a provider manager of the token's provider. A token stops working

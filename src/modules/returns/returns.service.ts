@@ -667,6 +667,16 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     return { ok: true, ...saved }
   }
 
+  // The caller's own writes (SubmitOptions.alsoWrite) as common table expressions also_0, also_1, … of
+  // a statement whose `inserted` saves the return: each writes only when the return was saved.
+  function alsoWriteCtes(options: SubmitOptions, saved: SavedReturn) {
+    const also = options.alsoWrite?.(saved, sql`exists (select 1 from inserted)`) ?? []
+    return sql.join(
+      also.map((statement, i) => sql`, ${sql.raw(`also_${i}`)} as (${statement})`),
+      sql``,
+    )
+  }
+
   // A period's first version saved in one statement, in one round trip, with everything that goes with
   // it: its audit record, the dashboard days it changes marked stale, the alerts it raises, updates or
   // resolves (worked out beforehand from what prepare read, as recomputeRisk would after), and the
@@ -702,17 +712,13 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     )
     const anyChange = changes.raises.length + changes.updates.length + changes.resolves.length > 0
     const saved: SavedReturn = { returnId, version: 1, period: p.period, locationId: p.locationId }
-    const also = options.alsoWrite?.(saved, sql`exists (select 1 from inserted)`) ?? []
     const { rows } = await sql<{ saved: boolean; raised: number | null }>`
       with unchanged as (
         select 1 from (select coalesce(array_agg(a.id order by a.id), '{}') as ids from alerts a
                         where a.location_id = ${p.locationId}::uuid and a.status = 'open' and a.source = 'rule') o
         where o.ids = ${sql.val([...changes.openAlertIds].sort())}::uuid[]),
       ${firstVersionWrites(actor, p, now, returnId, 'unchanged')}
-      ${sql.join(
-        also.map((statement, i) => sql`, ${sql.raw(`also_${i}`)} as (${statement})`),
-        sql``,
-      )}
+      ${alsoWriteCtes(options, saved)}
       ${anyChange ? sql`, ${alertChangesAfterReturn(p.locationId, changes, now)}` : sql``}
       select exists (select 1 from inserted) as saved,
              ${anyChange ? sql`(select count(*) from raised)::int` : sql`null::int`} as raised`.execute(db)
@@ -734,13 +740,9 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
   ): Promise<SavedReturn | null> {
     const returnId = randomUUID()
     const saved: SavedReturn = { returnId, version: 1, period: p.period, locationId: p.locationId }
-    const also = options.alsoWrite?.(saved, sql`exists (select 1 from inserted)`) ?? []
     const { rows } = await sql<{ saved: boolean }>`
       with ${firstVersionWrites(actor, p, now, returnId)}
-      ${sql.join(
-        also.map((statement, i) => sql`, ${sql.raw(`also_${i}`)} as (${statement})`),
-        sql``,
-      )},
+      ${alsoWriteCtes(options, saved)},
       risk_queued as (${queueRiskStatement(sql`select ${p.locationId}::uuid from inserted`, now)})
       select exists (select 1 from inserted) as saved`.execute(db)
     return rows[0]?.saved ? saved : null
