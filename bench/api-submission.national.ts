@@ -174,6 +174,33 @@ async function candidates(db: Db, today: string, needed: number): Promise<Candid
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000))
 
+// What the server did while a phase ran (cumulative counters, read before and after): the WAL written,
+// how much of it was full-page images (a page's first change after a checkpoint logs the whole page),
+// and checkpoints, to tell a slow phase's cause in the log.
+type ServerActivity = {
+  walBytes: number
+  walFpi: number
+  walSyncs: number
+  checkpoints: number
+  buffersCheckpoint: number
+  buffersBackend: number
+}
+
+async function serverActivity(db: Db): Promise<ServerActivity> {
+  const { rows } = await sql<Record<keyof ServerActivity, string>>`
+    select w.wal_bytes as "walBytes", w.wal_fpi as "walFpi", w.wal_sync as "walSyncs",
+      b.checkpoints_timed + b.checkpoints_req as checkpoints, b.buffers_checkpoint as "buffersCheckpoint",
+      b.buffers_backend as "buffersBackend"
+    from pg_stat_wal w, pg_stat_bgwriter b`.execute(db)
+  const r = rows[0]!
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])) as ServerActivity
+}
+
+const activityText = (before: ServerActivity, after: ServerActivity, requests: number) => {
+  const d = (k: keyof ServerActivity) => after[k] - before[k]
+  return `WAL ${(d('walBytes') / requests / 1024).toFixed(1)} kB a request (${d('walFpi')} full-page images), ${d('walSyncs')} WAL syncs, ${d('checkpoints')} checkpoints (${d('buffersCheckpoint')} buffers written by checkpoints, ${d('buffersBackend')} by backends)`
+}
+
 // What the app's returns change besides the returns themselves, for the locations a run uses: the
 // alerts, cases and RAG rows as they were (restored afterwards), and where the append-only tables and
 // the staleness markers stood (what is newer is deleted afterwards), so that "today" is reusable.
@@ -357,6 +384,10 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
       // The baseline's rows go as soon as each baseline phase ends, so that the app can then send the
       // same returns for the same locations. The app's returns stay until the end of the run, when
       // they and all they changed go (see `restore`).
+      // Each load starts just after a checkpoint, so that both servers pay alike for the first change to
+      // each page after one (PostgreSQL then logs the whole page): otherwise the baseline, which goes
+      // first, pays for the pages of the returns' indexes and the app, after it, finds them paid for.
+      const checkpoint = () => sql`checkpoint`.execute(db)
       const dropBaselineRows = () =>
         sql`delete from situation_returns r where period_start = ${today} and submitted_at >= ${startedAt}
               and not exists (select 1 from audit_events e where e.entity_type = 'situation-return' and e.entity_id = r.id::text)`.execute(
@@ -412,12 +443,19 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
         const both = async (n: number, name: string, offered: number | null) => {
           const slice = jobs.slice(from, from + n)
           from += n
+          await checkpoint()
           await settle()
+          const s0 = await serverActivity(db)
           const b = await load(baseline.url, slice, `baseline ${name}`, offered)
+          const s1 = await serverActivity(db)
           await settle()
           await dropBaselineRowsOf(locations.slice(from - n, from).map((l) => l.id))
+          await checkpoint()
           await settle()
+          const s2 = await serverActivity(db)
           const a = await load(app.url, slice, `app ${name}`, offered)
+          const s3 = await serverActivity(db)
+          log(`${name}: baseline: ${activityText(s0, s1, n)}; app: ${activityText(s2, s3, n)}`)
           return { app: a, baseline: b }
         }
         const warmup = await both(warmupRequests, 'warm-up', rate)

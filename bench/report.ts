@@ -226,8 +226,9 @@ export function tableNotes(results: MeasurementResult[]): string[] {
       (r) => `- ${r.label}: ${r.measurement.timed}.${r.runs.length ? ` ${cpuNote(r.runs)}` : ''}`,
     ),
     '- Each run is a fresh process on a fresh, migrated, empty database (PostgreSQL: a database created for',
-    "  the run and dropped after it). Peak RSS is the whole process's resident set, sampled every 50 ms",
-    '  from a worker thread during the timed part, the highest of the runs (MB = 1,000,000 bytes).',
+    "  the run and dropped after it). Peak RSS is the whole process's resident set at its highest during the",
+    "  timed part (Linux's high-water mark, VmHWM, reset as the clock starts), the highest of the runs",
+    '  (MB = 1,000,000 bytes).',
     `- ${runs.join(' or ')} runs each: p50 is the middle run and p95 is by nearest rank, which with fewer than`,
     '  20 runs is the slowest run, so p95 = max. Pass: p95 and peak RSS both under the target.',
   ]

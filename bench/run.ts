@@ -229,7 +229,7 @@ async function main() {
           result.runs.push(figures)
           if (m.engine === 'pglite') pgliteVersion = run.serverVersion
           console.log(
-            `${m.id} run ${i}/${m.runs}: ${run.seconds.toFixed(2)} s, peak RSS ${Math.round(run.peakRssBytes / 1e6)} MB (${run.samples} samples; ${Math.round(run.rssBeforeBytes / 1e6)} MB before the clock started); CPU ${(run.cpuUserSeconds + run.cpuSystemSeconds).toFixed(2)} s; main thread busy ${run.mainThreadBusySeconds.toFixed(2)} s (GC pauses ${run.gcPauseSeconds.toFixed(2)} s), waiting ${run.mainThreadIdleSeconds.toFixed(2)} s; ${JSON.stringify(run.details)}`,
+            `${m.id} run ${i}/${m.runs}: ${run.seconds.toFixed(2)} s, peak RSS ${Math.round(run.peakRssBytes / 1e6)} MB (${run.samples ? `${run.samples} samples` : 'kernel peak'}; ${Math.round(run.rssBeforeBytes / 1e6)} MB before the clock started); CPU ${(run.cpuUserSeconds + run.cpuSystemSeconds).toFixed(2)} s; main thread busy ${run.mainThreadBusySeconds.toFixed(2)} s (GC pauses ${run.gcPauseSeconds.toFixed(2)} s), waiting ${run.mainThreadIdleSeconds.toFixed(2)} s; ${JSON.stringify(run.details)}`,
           )
         } else {
           result.errors.push(run.error)
