@@ -11,11 +11,11 @@ import { createDashboardExportService, returnColumns } from '../src/modules/dash
 import { tableCsv, tableXlsx } from '../src/modules/dashboards/table-export.ts'
 import { monoMs } from './clock.ts'
 import { type Check, latencySummary, type NationalMeasurement } from './national.ts'
-import { startRssSampler } from './rss-sampler.ts'
+import { startPeakRss } from './rss-sampler.ts'
 
 // Issue 6 criterion 3 and issue 7: the returns export for a date range holding 1,000,000 returns, as a
 // regional viewer downloads it: read in keyset batches, written as CSV through csv-stringify to a file,
-// with the process's peak RSS sampled throughout; then opened again with csv-parse and every row counted.
+// with the process's peak RSS (Linux's high-water mark) throughout; then opened again with csv-parse and every row counted.
 // The same export as XLSX (exceljs's streaming writer) for 100,000 returns, opened again with exceljs's
 // streaming reader, shows the spreadsheet path is bounded too.
 
@@ -87,7 +87,7 @@ export const returnsExportMeasurement: NationalMeasurement = {
         `CSV: returns for periods ${csvRange.from} to ${csvRange.to}: ${csvRange.rows.toLocaleString('en-GB')} rows`,
       )
       const csvFile = path.join(dir, 'returns.csv')
-      const rss = await startRssSampler(50)
+      const rss = await startPeakRss()
       const rssAtStart = process.memoryUsage.rss()
       let started = monoMs()
       await pipeline(
@@ -105,7 +105,7 @@ export const returnsExportMeasurement: NationalMeasurement = {
 
       const xlsxRange = await rangeFor(db, xlsxRows)
       const xlsxFile = path.join(dir, 'returns.xlsx')
-      const rss2 = await startRssSampler(50)
+      const rss2 = await startPeakRss()
       started = monoMs()
       await pipeline(
         tableXlsx(returnColumns, exports.returns(actor, { ...xlsxRange }), 'Returns'),

@@ -59,3 +59,10 @@ export function startKernelPeakRss(): { stop: () => { peakBytes: number } } | nu
   }
   return { stop: () => ({ peakBytes: highWaterMark()! }) }
 }
+
+// The peak resident set from now on: the kernel's where it can be read, else sampled every 50 ms.
+export async function startPeakRss(): Promise<{ stop: () => Promise<{ peakBytes: number }> }> {
+  const kernel = startKernelPeakRss()
+  if (kernel) return { stop: async () => kernel.stop() }
+  return startRssSampler(50)
+}
