@@ -188,8 +188,8 @@ function nationalDashboard(v: Variant): NationalMeasurement {
     engine: v.engine,
     scale: v.scale,
     target: { p95Ms: 200, maxRatio: 3 },
-    warmup: 5,
-    iterations: 60,
+    warmup: 20,
+    iterations: 100,
     async setup(context) {
       return setUp(v.engine, context, async (db) => {
         const region = await db
@@ -223,7 +223,7 @@ function councilDashboard(v: Variant): NationalMeasurement {
     engine: v.engine,
     scale: v.scale,
     target: { p95Ms: 50, maxRatio: 3 },
-    warmup: 5,
+    warmup: 20,
     iterations: 100,
     async setup(context) {
       return setUp(v.engine, context, async (db) => {
@@ -253,7 +253,7 @@ function providerView(v: Variant): NationalMeasurement {
     engine: v.engine,
     scale: v.scale,
     target: { p95Ms: 50, maxRatio: 3 },
-    warmup: 5,
+    warmup: 20,
     iterations: 100,
     async setup(context) {
       return setUp(v.engine, context, async (db) => {
