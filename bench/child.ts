@@ -23,7 +23,8 @@ export type RunFigures = {
   seconds: number
   peakRssBytes: number
   rssBeforeBytes: number
-  // The kernel's high-water mark for the whole child (setup included): a check on the sampling.
+  // getrusage's peak: the whole child's (setup included) where RSS was sampled, a check on the sampling;
+  // where the kernel's high-water mark was reset as the clock started, the same as peakRssBytes.
   kernelMaxRssBytes: number
   samples: number
   // The child's CPU time during the run (main thread and the threads of Node and V8).
