@@ -381,13 +381,13 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
       const tokenIds: string[] = []
       const servers: { stop: () => Promise<void> }[] = []
       let before: Snapshot | null = null
-      // The baseline's rows go as soon as each baseline phase ends, so that the app can then send the
-      // same returns for the same locations. The app's returns stay until the end of the run, when
-      // they and all they changed go (see `restore`).
       // Each load starts just after a checkpoint, so that both servers pay alike for the first change to
       // each page after one (PostgreSQL then logs the whole page): otherwise the baseline, which goes
       // first, pays for the pages of the returns' indexes and the app, after it, finds them paid for.
       const checkpoint = () => sql`checkpoint`.execute(db)
+      // The baseline's rows go as soon as each baseline phase ends, so that the app can then send the
+      // same returns for the same locations. The app's returns stay until the end of the run, when
+      // they and all they changed go (see `restore`).
       const dropBaselineRows = () =>
         sql`delete from situation_returns r where period_start = ${today} and submitted_at >= ${startedAt}
               and not exists (select 1 from audit_events e where e.entity_type = 'situation-return' and e.entity_id = r.id::text)`.execute(

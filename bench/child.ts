@@ -7,7 +7,7 @@ import { benchCases } from './cases.ts'
 import { monoMs } from './clock.ts'
 import { queryBreakdown, rssProfile, startV8Profiling, summariseCpu, summariseHeap } from './profiling.ts'
 import { queryRecorder } from './query-timing.ts'
-import { type RssSample, startKernelPeakRss, startRssSampler } from './rss-sampler.ts'
+import { startPeakRss, startRssSampler } from './rss-sampler.ts'
 
 // One run of one measurement, in a process of its own so that each run's peak RSS is its own.
 // The parent sends a ChildJob over IPC and gets a ChildResult back.
@@ -54,10 +54,9 @@ async function runJob(job: ChildJob): Promise<ChildResult> {
     await migrateToLatest(db)
     const version = await sql<{ version: string }>`select version() as version`.execute(db)
     const state = await benchCase.load(job.input)
-    // A profile run samples RSS over time (its phases' growth); a timed run reads the kernel's exact peak.
-    const kernelPeak = job.profile ? null : startKernelPeakRss()
-    const sampler = kernelPeak ? null : await startRssSampler(50)
     const rssBeforeBytes = process.memoryUsage.rss()
+    // A profile run samples RSS over time (its phases' growth); a timed run reads the kernel's exact peak.
+    const sampler = job.profile ? await startRssSampler(50) : await startPeakRss()
     let gcMs = 0
     const gcObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) gcMs += entry.duration
@@ -73,9 +72,7 @@ async function runJob(job: ChildJob): Promise<ChildResult> {
     const ended = monoMs()
     const cpu = process.cpuUsage(cpuBefore)
     const loop = performance.eventLoopUtilization(loopBefore)
-    const { peakBytes, samples } = sampler
-      ? await sampler.stop()
-      : { ...kernelPeak!.stop(), samples: [] as RssSample[] }
+    const { peakBytes, samples } = await sampler.stop()
     // GC entries arrive after the fact: let the last ones in.
     await new Promise((resolve) => setTimeout(resolve, 20))
     gcObserver.disconnect()

@@ -60,9 +60,10 @@ export function startKernelPeakRss(): { stop: () => { peakBytes: number } } | nu
   return { stop: () => ({ peakBytes: highWaterMark()! }) }
 }
 
-// The peak resident set from now on: the kernel's where it can be read, else sampled every 50 ms.
-export async function startPeakRss(): Promise<{ stop: () => Promise<{ peakBytes: number }> }> {
+// The peak resident set from now on: the kernel's where it can be read (no samples), else sampled every
+// 50 ms.
+export async function startPeakRss(): Promise<RssSampler> {
   const kernel = startKernelPeakRss()
-  if (kernel) return { stop: async () => kernel.stop() }
+  if (kernel) return { stop: async () => ({ ...kernel.stop(), samples: [] }) }
   return startRssSampler(50)
 }
