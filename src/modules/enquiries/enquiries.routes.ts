@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync'
 import type { FastifyInstance } from 'fastify'
 import { contactCategories, contactCategoryNames } from '../../domain/contact-log/categories.ts'
+import { csvText } from '../../domain/csv.ts'
 import { partsFromIsoDate } from '../../domain/dates.ts'
 import {
   enquiryChannelNames,
@@ -204,7 +204,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     const actor = signedInActor(request)
     const table = await enquiries.trends(actor)
     if (!table) throw notFound()
-    const csv = stringify([
+    const csv = csvText([
       ['Category', ...table.weeks.map((w) => `Week of ${w}`), 'Total'],
       ...table.rows.map((r) => [contactCategoryNames[r.category], ...r.counts, r.total]),
       ['All categories', ...table.weekTotals, table.total],
