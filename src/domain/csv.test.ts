@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { text } from 'node:stream/consumers'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
@@ -54,6 +56,16 @@ describe('the CSV writer', () => {
 
   it('makes a header as harmless as any other row', () => {
     expect(readBack(csvText([['@header'], ['x']]))).toEqual([["'@header"], ['x']])
+  })
+
+  // A module writing CSV with csv-stringify itself would skip the rule: there is one writer.
+  it('is the only CSV writer in the product', () => {
+    const src = path.resolve(import.meta.dirname, '..')
+    const writers = fs
+      .readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+      .filter((file) => /from 'csv-stringify/.test(fs.readFileSync(path.join(src, file), 'utf8')))
+    expect(writers).toEqual([path.join('domain', 'csv.ts')])
   })
 
   it('has one rule for every cell: formulaSafeText', () => {
