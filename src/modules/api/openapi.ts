@@ -177,6 +177,9 @@ export function openApiDocument(baseUrl: string) {
                 'application/problem+json': { schema: problemRef, example: exampleValidationProblem },
               },
             },
+            503: problemResponse(
+              'The service cannot take requests for a moment (its database is restarting, say). Retry after the seconds in the `Retry-After` header with the same Idempotency-Key: the retry saves the return, or gets the first answer if it was saved after all',
+            ),
           },
         },
         get: {

@@ -24,6 +24,7 @@ export const problemTypes = {
   'validation-failed': { status: 422, title: 'The return is not valid' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
   'internal-error': { status: 500, title: 'Internal error' },
+  'service-unavailable': { status: 503, title: 'The service is unavailable for a moment' },
 } as const
 
 export type ProblemType = keyof typeof problemTypes
