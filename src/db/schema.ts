@@ -250,6 +250,8 @@ export type ContactCategory =
 
 export type RiskRuleVersionTable = {
   id: Generated<string>
+  // The council whose rule this is; null for the install's defaults (migration 0015).
+  councilId: string | null
   ruleKey: string
   version: number
   isCurrent: boolean
@@ -373,6 +375,9 @@ export type LocationRiskTable = {
 export type AlertNotificationTable = { alertId: string; notifiedAt: Date; recipients: number }
 
 export type SettingTable = {
+  id: Generated<string>
+  // The council whose setting this is; null for the install's default (migration 0015).
+  councilId: string | null
   key: string
   value: ColumnType<unknown, string, string>
   updatedBy: string | null

@@ -12,10 +12,15 @@ export const engines: Engine[] = process.env.TEST_DATABASE_URL ? ['pglite', 'pos
 export type TestDatabase = { db: Db; engine: Engine; url: string | null; drop: () => Promise<void> }
 
 // Each test file gets a fresh, migrated database of its own: nothing is shared between files.
-export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+// `migrate: false` leaves it empty, for a test of a migration to apply migrations itself.
+export async function createTestDatabase(
+  engine: Engine,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true
   if (engine === 'pglite') {
     const db = createDatabase({ engine: 'pglite', dataDir: null })
-    await migrateToLatest(db)
+    if (migrate) await migrateToLatest(db)
     return { db, engine, url: null, drop: () => db.destroy() }
   }
   const adminUrl = process.env.TEST_DATABASE_URL
@@ -28,7 +33,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   const db = createDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 })
-  await migrateToLatest(db)
+  if (migrate) await migrateToLatest(db)
   return {
     db,
     engine,

@@ -2,6 +2,7 @@ import { type ContactCategory, contactCategories, isContactCategory } from '../c
 import type { Validated } from '../contact-log/contact-log.rules.ts'
 import { addDaysToIsoDate, isoDateFromParts, londonDate, londonInstant, weekdayOf } from '../dates.ts'
 import type { Actor } from '../policy.ts'
+import { ownerToChange, type SettingsOwner } from '../settings-owner.ts'
 
 // Enquiries: a provider's question to the council, its status, owner and response, and the FAQ made
 // from answered ones. Pure: no I/O, no clock.
@@ -30,6 +31,12 @@ export function mayWorkEnquiries(actor: Actor): boolean {
     (actor.role === 'admin' || actor.role === 'council_officer') &&
     (actor.organisationKind === 'council' || actor.organisationKind === 'region')
   )
+}
+
+// Whose enquiry target an actor changes: a council's administrator its council's; the install
+// administrator the install's default, which councils added from then on start with (null).
+export function enquiryTargetToChange(actor: Actor, requested?: string): SettingsOwner | null {
+  return ownerToChange(actor, requested)
 }
 
 export function mayReadEnquiries(actor: Actor): boolean {
