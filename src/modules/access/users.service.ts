@@ -5,6 +5,7 @@ import type { Clock } from '../../domain/clock.ts'
 import { type Actor, assignableRoles, can, locationScope, organisationScope } from '../../domain/policy.ts'
 import { isOrganisationKind, type Role, rolesForOrganisationKind } from '../../domain/roles.ts'
 import { isLocked, passwordProblem } from '../../domain/sign-in.rules.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { enqueueEmail } from '../comms/outbox.repository.ts'
@@ -112,11 +113,7 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
     const errors: FieldErrors = {}
     const email = input.email.trim().toLowerCase()
     const displayName = input.displayName.trim()
-    if (!email) errors.email = 'Enter an e-mail address'
-    else if (!emailPattern.test(email) || email.length > 254)
-      errors.email = 'Enter an e-mail address in the correct format, like name@example.org'
-    if (!displayName) errors.displayName = 'Enter the person’s full name'
-    else if (displayName.length > 200) errors.displayName = 'Full name must be 200 characters or fewer'
+    Object.assign(errors, inviteeProblems(email, displayName))
     const allowed = await rolesFor(actor, input.organisationId)
     if (!input.organisationId || allowed.length === 0)
       errors.organisationId = 'Select the person’s organisation'
@@ -274,6 +271,8 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
     const errors: FieldErrors = {}
     const displayName = input.displayName.trim()
     if (!displayName) errors.displayName = 'Enter the person’s full name'
+    else if (displayName.length > textLimits.name)
+      errors.displayName = tooLong('Full name', displayName, textLimits.name)!
     const allowed = await rolesFor(actor, user.organisationId)
     if (!allowed.includes(input.role as Role))
       errors.role = 'Select a role this organisation’s users can have'
@@ -416,10 +415,7 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
     const errors: FieldErrors = {}
     const email = input.email.trim().toLowerCase()
     const displayName = input.displayName.trim()
-    if (!email) errors.email = 'Enter an e-mail address'
-    else if (!emailPattern.test(email))
-      errors.email = 'Enter an e-mail address in the correct format, like name@example.org'
-    if (!displayName) errors.displayName = 'Enter the person’s full name'
+    Object.assign(errors, inviteeProblems(email, displayName))
     if (
       !errors.email &&
       (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())
@@ -496,6 +492,19 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
 }
 
 export type UserService = ReturnType<typeof createUserService>
+
+// An invitee's e-mail address and name, as both invitation forms check them.
+function inviteeProblems(email: string, displayName: string): FieldErrors {
+  const errors: FieldErrors = {}
+  if (!email) errors.email = 'Enter an e-mail address'
+  else if (!emailPattern.test(email))
+    errors.email = 'Enter an e-mail address in the correct format, like name@example.org'
+  else if (email.length > textLimits.email) errors.email = tooLong('E-mail address', email, textLimits.email)!
+  if (!displayName) errors.displayName = 'Enter the person’s full name'
+  else if (displayName.length > textLimits.name)
+    errors.displayName = tooLong('Full name', displayName, textLimits.name)!
+  return errors
+}
 
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)

@@ -3,6 +3,7 @@ import type { RawBuilder } from 'kysely'
 import { isDatabaseUnavailable, retryAfterSeconds } from '../../db/database-unavailable.ts'
 import { currentDataset } from '../../domain/returns/dataset.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
+import { UnsafeInputError } from '../../web/input-safety.ts'
 import { paths } from '../../web/paths.ts'
 import type { ReturnsService } from '../returns/returns.service.ts'
 import type { ApiClient, ApiService } from './api.service.ts'
@@ -101,6 +102,13 @@ async function apiV1(app: FastifyInstance, options: Options) {
       )
     }
     request.log.info({ code: error.code, status }, 'API request refused')
+    if (error instanceof UnsafeInputError)
+      return sendProblem(
+        reply,
+        problem('malformed-request', error.message, [
+          { field: error.field, pointer: error.pointer, message: error.message },
+        ]),
+      )
     if (status === 415)
       return sendProblem(reply, problem('unsupported-media-type', 'Send the body as application/json.'))
     if (status === 400)

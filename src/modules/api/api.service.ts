@@ -5,6 +5,7 @@ import type { Clock } from '../../domain/clock.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
 import { currentDataset, datasetVersion, type ReturnValues } from '../../domain/returns/dataset.ts'
 import { isRole } from '../../domain/roles.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { newToken, tokenHash } from '../access/credentials.ts'
 import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
@@ -71,7 +72,8 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     if (!mayManageTokens(actor)) return null
     const name = rawName.trim()
     if (!name) return { ok: false, errors: { name: 'Enter a name for the token' } }
-    if (name.length > 100) return { ok: false, errors: { name: 'Name must be 100 characters or fewer' } }
+    const nameTooLong = tooLong('Name', name, textLimits.tokenName)
+    if (nameTooLong) return { ok: false, errors: { name: nameTooLong } }
     const token = `${tokenPrefix}${newToken()}`
     const now = clock.now()
     const id = await db.transaction().execute(async (trx) => {

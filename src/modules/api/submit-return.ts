@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { RawBuilder } from 'kysely'
 import type { FieldError } from '../../domain/returns/dataset.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { paths } from '../../web/paths.ts'
 import type { ReturnsService } from '../returns/returns.service.ts'
 import type { ApiClient } from './api.service.ts'
@@ -92,6 +93,15 @@ export async function submitReturn(
   const values = body.values as Record<string, unknown>
   const periodStart = typeof body.periodStart === 'string' ? body.periodStart.trim() : undefined
   const amendmentReason = typeof body.amendmentReason === 'string' ? body.amendmentReason : undefined
+  const reasonTooLong = tooLong('amendmentReason', amendmentReason?.trim() ?? '', textLimits.amendmentReason)
+  if (reasonTooLong)
+    return refused(
+      answer(
+        problem('validation-failed', 'The return has errors: nothing was saved.', [
+          fieldProblem('amendmentReason', reasonTooLong),
+        ]),
+      ),
+    )
   // The period is named by its first day; a date inside a period is refused rather than guessed (the
   // returns service checks it against the location's frequency, with the figures, in one go).
   if (periodStart !== undefined && periodStart !== '' && !validCalendarDate(periodStart)) {

@@ -23,6 +23,7 @@ import {
   timingOf,
 } from '../../domain/returns/periods.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { isUuid } from '../access/users.service.ts'
 import { type AuditEntry, auditRow, recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
@@ -465,6 +466,8 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       errors.push({ field: 'amendmentReason', message: 'Enter why you are changing this return' })
     if (form.timing === 'locked' && isOfficer && !reason)
       errors.push({ field: 'amendmentReason', message: 'Enter why a locked period is being changed' })
+    const reasonTooLong = tooLong('The reason for the change', reason, textLimits.amendmentReason)
+    if (reasonTooLong) errors.push({ field: 'amendmentReason', message: reasonTooLong })
     let values: ReturnValues = {}
     if (options.nothingChanged) {
       if (!form.previous)
