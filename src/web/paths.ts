@@ -39,6 +39,7 @@ export const paths = {
   admin: {
     users: () => '/admin/users',
     inviteUser: () => '/admin/users/invite',
+    invitationSent: () => '/admin/users/invitation-sent',
     user: (id: string) => `/admin/users/${id}`,
     editUser: (id: string) => `/admin/users/${id}/edit`,
     userAction: (id: string, action: 'disable' | 'enable' | 'unlock' | 'resend-invitation') =>

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { enqueueEmail } from '../comms/outbox.repository.ts'
 import { hashPassword } from './credentials.ts'
+import { existingAccount, tellAccountHolder } from './existing-account.ts'
 import { consumeToken, findLiveToken, issueToken } from './one-time-tokens.ts'
 
 export type FieldErrors = Record<string, string>
@@ -109,7 +110,8 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
     return assignableRoles(actor, organisation.kind, rolesForOrganisationKind[organisation.kind])
   }
 
-  async function inviteUser(actor: Actor, input: InviteInput): Promise<Outcome<{ userId: string }>> {
+  // `userId` null: the address has an account the actor may not know of, whose owner is told instead.
+  async function inviteUser(actor: Actor, input: InviteInput): Promise<Outcome<{ userId: string | null }>> {
     const errors: FieldErrors = {}
     const email = input.email.trim().toLowerCase()
     const displayName = input.displayName.trim()
@@ -119,11 +121,13 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
       errors.organisationId = 'Select the person’s organisation'
     else if (!allowed.includes(input.role as Role))
       errors.role = 'Select a role this organisation’s users can have'
-    if (email && !errors.email) {
-      const existing = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
-      if (existing) errors.email = 'A user with this e-mail address already exists'
-    }
+    const account = errors.email ? null : await existingAccount(db, actor, email)
+    if (account?.kind === 'visible') errors.email = 'A user with this e-mail address already exists'
     if (Object.keys(errors).length) return { ok: false, errors }
+    if (account?.kind === 'hidden') {
+      await tellAccountHolder(db, actor, account.user, email, { now: clock.now(), baseUrl })
+      return { ok: true, value: { userId: null } }
+    }
 
     const userId = await db.transaction().execute(async (trx) => {
       const now = clock.now()
@@ -410,19 +414,19 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
     actor: Actor,
     providerId: string,
     input: { email: string; displayName: string; approver: boolean },
-  ): Promise<Outcome<{ userId: string }> | null> {
+  ): Promise<Outcome<{ userId: string | null }> | null> {
     if (!(await mayInviteToProvider(actor, providerId))) return null
     const errors: FieldErrors = {}
     const email = input.email.trim().toLowerCase()
     const displayName = input.displayName.trim()
     Object.assign(errors, inviteeProblems(email, displayName))
-    if (
-      !errors.email &&
-      (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())
-    ) {
-      errors.email = 'A user with this e-mail address already exists'
-    }
+    const account = errors.email ? null : await existingAccount(db, actor, email)
+    if (account?.kind === 'visible') errors.email = 'A user with this e-mail address already exists'
     if (Object.keys(errors).length) return { ok: false, errors }
+    if (account?.kind === 'hidden') {
+      await tellAccountHolder(db, actor, account.user, email, { now: clock.now(), baseUrl })
+      return { ok: true, value: { userId: null } }
+    }
     const userId = await db.transaction().execute(async (trx) => {
       const now = clock.now()
       // A provider gets its organisation (for sign-in) the first time someone is invited to it.
