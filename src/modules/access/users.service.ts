@@ -10,15 +10,13 @@ import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { enqueueEmail } from '../comms/outbox.repository.ts'
 import { hashPassword } from './credentials.ts'
-import { existingAccount, tellAccountHolder } from './existing-account.ts'
+import { existingAccount, inviteeProblems, tellAccountHolder } from './invitees.ts'
 import { consumeToken, findLiveToken, issueToken } from './one-time-tokens.ts'
 
 export type FieldErrors = Record<string, string>
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors }
 
 export type InviteInput = { email: string; displayName: string; role: string; organisationId: string }
-
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string }) {
   const { db, clock, baseUrl } = deps
@@ -496,19 +494,6 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
 }
 
 export type UserService = ReturnType<typeof createUserService>
-
-// An invitee's e-mail address and name, as both invitation forms check them.
-function inviteeProblems(email: string, displayName: string): FieldErrors {
-  const errors: FieldErrors = {}
-  if (!email) errors.email = 'Enter an e-mail address'
-  else if (!emailPattern.test(email))
-    errors.email = 'Enter an e-mail address in the correct format, like name@example.org'
-  else if (email.length > textLimits.email) errors.email = tooLong('E-mail address', email, textLimits.email)!
-  if (!displayName) errors.displayName = 'Enter the person’s full name'
-  else if (displayName.length > textLimits.name)
-    errors.displayName = tooLong('Full name', displayName, textLimits.name)!
-  return errors
-}
 
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)

@@ -1,17 +1,36 @@
 import type { Db } from '../../db/database.ts'
 import { organisationVisible } from '../../db/scope.ts'
 import { type Actor, organisationScope } from '../../domain/policy.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { enqueueEmail } from '../comms/outbox.repository.ts'
+import type { FieldErrors } from './users.service.ts'
+
+// Who may be invited: the checks both invitation forms (an admin's, a provider page's) make of the
+// person's details and of an account their address may already have.
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+// An invitee's e-mail address and name, as both invitation forms check them.
+export function inviteeProblems(email: string, displayName: string): FieldErrors {
+  const errors: FieldErrors = {}
+  if (!email) errors.email = 'Enter an e-mail address'
+  else if (!emailPattern.test(email))
+    errors.email = 'Enter an e-mail address in the correct format, like name@example.org'
+  else if (email.length > textLimits.email) errors.email = tooLong('E-mail address', email, textLimits.email)!
+  if (!displayName) errors.displayName = 'Enter the person’s full name'
+  else if (displayName.length > textLimits.name)
+    errors.displayName = tooLong('Full name', displayName, textLimits.name)!
+  return errors
+}
 
 // An invitation to an e-mail address that already has an account. The inviter is told so only when
-// the account is one they could see anyway (a user of an organisation they manage, or of the
-// organisation they are inviting to). Otherwise the form must not become a way to find out who works
-// in another council: the inviter gets the outcome of any invitation ("Invitation sent"), and the
-// account's owner an e-mail saying who tried to invite them, as GOV.UK services answer a sign-up with
-// an address already registered. Nothing is created; the attempt is audited in the owner's
-// organisation, not the inviter's.
+// the account is one they could see anyway (a user of an organisation they manage, or of their own).
+// Otherwise the form must not become a way to find out who works in another council: the inviter
+// gets the outcome of any invitation ("Invitation sent"), and the account's owner an e-mail saying
+// who tried to invite them, as GOV.UK services answer a sign-up with an address already registered.
+// Nothing is created; the attempt is audited in the owner's organisation, not the inviter's.
 
 export type ExistingAccount =
   | { kind: 'none' }
