@@ -20,6 +20,7 @@ export const problemTypes = {
   'not-found': { status: 404, title: 'Not found' },
   'unsupported-media-type': { status: 415, title: 'The request body must be JSON' },
   'return-exists': { status: 409, title: 'A return for this period already exists' },
+  'return-changed': { status: 409, title: 'The return was changed by someone else' },
   'request-in-progress': { status: 409, title: 'A request with this Idempotency-Key is in progress' },
   'validation-failed': { status: 422, title: 'The return is not valid' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
