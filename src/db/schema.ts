@@ -93,6 +93,8 @@ export type AuditEventTable = {
   occurredAt: Timestamp
   actorUserId: string | null
   organisationId: string | null
+  // The council whose data changed, when that is not the actor's own organisation (an import).
+  councilId: Generated<string | null>
   action: string
   entityType: string
   entityId: string | null
@@ -150,6 +152,10 @@ export type CqcImportTable = {
   error: string | null
   createdBy: string | null
   organisationId: string | null
+  // The council whose market the import may change; null for an install-wide import.
+  councilId: Generated<string | null>
+  // Written every few seconds while saving: a save whose heartbeat stops has died with its process.
+  heartbeatAt: Generated<Date | null>
   createdAt: Timestamp
   savedAt: Date | null
 }

@@ -29,6 +29,7 @@ export const paths = {
   newImport: () => '/imports/new',
   cqcImport: (id: string) => `/imports/${id}`,
   confirmImport: (id: string) => `/imports/${id}/confirm`,
+  runImportAgain: (id: string) => `/imports/${id}/run-again`,
   importProblems: (id: string) => `/imports/${id}/problems.csv`,
   apiTokens: () => '/api-tokens',
   revokeApiToken: (id: string) => `/api-tokens/${id}/revoke`,

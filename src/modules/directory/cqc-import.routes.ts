@@ -115,8 +115,14 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
   })
 
   app.post<{ Params: { id: string } }>('/imports/:id/confirm', async (request, reply) => {
-    if (!(await imports.confirm(signedInActor(request), request.params.id))) throw notFound()
+    if (!(await imports.confirm(signedInActor(request), request.params.id, request.log))) throw notFound()
     return reply.redirect(paths.cqcImport(request.params.id))
+  })
+
+  app.post<{ Params: { id: string } }>('/imports/:id/run-again', async (request, reply) => {
+    const again = await imports.runAgain(signedInActor(request), request.params.id)
+    if (!again) throw notFound()
+    return reply.redirect(paths.cqcImport(again.id))
   })
 
   app.get<{ Params: { id: string } }>('/imports/:id/problems.csv', async (request, reply) => {
