@@ -40,10 +40,6 @@ export async function claimForSaving(db: Db, clock: Clock, id: string): Promise<
   }
 }
 
-export function isSavingHere(id: string): boolean {
-  return savingHere.has(id)
-}
-
 // Runs a claimed import's save with its heartbeat going, and lets go of it at the end.
 export async function withHeartbeat<T>(db: Db, clock: Clock, id: string, work: () => Promise<T>) {
   let beating: Promise<void> | null = null

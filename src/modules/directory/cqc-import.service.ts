@@ -22,7 +22,6 @@ import {
   claimForSaving,
   failAbandonedSaves,
   inBackground,
-  isSavingHere,
   recordSaveFailure,
   saveFailureReason,
   type TaskLog,
@@ -229,7 +228,7 @@ export function createCqcImportService(deps: { db: Db; clock: Clock }) {
     progress.set(id, { done: 0, total: found.counts.create + found.counts.update + found.counts.close })
     const by = { userId: actor.userId, organisationId: actor.organisationId }
     void inBackground(log, 'CQC import save failed', { importId: id }, () =>
-      saveImport(db, clock, id, by, (done, total) => progress.set(id, { done, total })),
+      saveClaimedImport(db, clock, id, by, (done, total) => progress.set(id, { done, total })),
     ).finally(() => progress.delete(id))
     return true
   }
@@ -325,9 +324,8 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
   return { id, parsed, plan, counts }
 }
 
-// Re-reads the stored file and plans again at save time, so the save matches the database as it is now.
-// The command line calls it on a previewed import; the web's confirm has claimed the import already.
-// A failure is recorded on the import and thrown to the caller.
+// Saves a previewed import (the command line's way; the web's confirm claims it, then saves it in the
+// background). A failure is recorded on the import and thrown to the caller.
 export async function saveImport(
   db: Db,
   clock: Clock,
@@ -335,9 +333,14 @@ export async function saveImport(
   by: Importer,
   onProgress?: Progress,
 ): Promise<void> {
-  if (!isSavingHere(id) && !(await claimForSaving(db, clock, id))) {
+  if (!(await claimForSaving(db, clock, id))) {
     throw new Error('This import is not waiting to be saved: it has been saved, failed or is saving')
   }
+  await saveClaimedImport(db, clock, id, by, onProgress)
+}
+
+// Re-reads the stored file and plans again at save time, so the save matches the database as it is now.
+async function saveClaimedImport(db: Db, clock: Clock, id: string, by: Importer, onProgress?: Progress) {
   const kept = parsedPreviews.get(id)
   parsedPreviews.delete(id)
   let councilId: string | null = null
