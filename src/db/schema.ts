@@ -93,7 +93,7 @@ export type AuditEventTable = {
   occurredAt: Timestamp
   actorUserId: string | null
   organisationId: string | null
-  // The council whose data changed, when that is not the actor's own organisation (an import).
+  // The council whose data changed, beside the actor's organisation (set by CQC imports).
   councilId: Generated<string | null>
   action: string
   entityType: string

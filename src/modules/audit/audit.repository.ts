@@ -4,7 +4,7 @@ import type { AuditActionName } from './audit-actions.ts'
 export type AuditEntry = {
   actorUserId: string | null
   organisationId: string | null
-  // The council whose data changed, when the actor may be another's (an import, the command line).
+  // The council whose data changed, beside the actor's organisation: shown in that council's trail.
   councilId?: string | null
   action: AuditActionName
   entityType: string
