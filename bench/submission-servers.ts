@@ -6,8 +6,8 @@ import { createApp } from '../src/app.ts'
 import { composeFromConfig } from '../src/composition.ts'
 import { loadConfig } from '../src/config.ts'
 import { idleConnectionMs } from '../src/db/database.ts'
-import { riskQueueJob } from '../src/jobs/jobs.ts'
 import { startScheduler } from '../src/jobs/scheduler.ts'
+import { riskQueueJob } from '../src/modules/early-warning/index.ts'
 
 // The two servers of the submission measurement, each in a process of its own (forked with the mode and
 // the database URL): `app` is CareHub as deployed (production settings, the default pool of 10

@@ -1,69 +1,38 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import type { CoreDeps } from './capability.ts'
 import type { Config } from './config.ts'
-import { createDatabase, type Db, databaseTargetFromConfig } from './db/database.ts'
-import { type Clock, systemClock } from './domain/clock.ts'
-import { createOrganisationService } from './modules/access/organisations.service.ts'
-import { createSignInService } from './modules/access/sign-in.service.ts'
-import { createUserService } from './modules/access/users.service.ts'
-import { createApiService } from './modules/api/api.service.ts'
-import { createAuditService } from './modules/audit/audit.service.ts'
-import { createCaseworkService } from './modules/casework/casework.service.ts'
-import {
-  fileTransport,
-  type MailTransport,
-  notifyTransport,
-  smtpTransport,
-} from './modules/comms/mail-transports.ts'
-import { createOutboxService } from './modules/comms/outbox.service.ts'
-import { createContactLogService } from './modules/contact-log/contact-log.service.ts'
-import { createDashboardService } from './modules/dashboards/dashboard.service.ts'
-import { createDashboardExportService } from './modules/dashboards/exports.service.ts'
-import { createCqcImportService } from './modules/directory/cqc-import.service.ts'
-import { createDirectoryService } from './modules/directory/directory.service.ts'
-import { createLocationEditService } from './modules/directory/location-edit.service.ts'
-import { createRiskRulesService } from './modules/early-warning/risk-rules.service.ts'
-import { createEnquiryService } from './modules/enquiries/enquiries.service.ts'
-import { createCompletenessService } from './modules/returns/completeness.service.ts'
-import { createReturnsService } from './modules/returns/returns.service.ts'
-import { createReturnsUploadService } from './modules/returns/upload/returns-upload.service.ts'
+import { createDatabase, databaseTargetFromConfig } from './db/database.ts'
+import { systemClock } from './domain/clock.ts'
+import { fileTransport, type MailTransport, notifyTransport, smtpTransport } from './modules/comms/index.ts'
+import { type CapabilityServices, capabilities } from './modules.ts'
 
 // The only place that creates concrete things. Tests call buildServices with their own db, clock and transport.
-export function buildServices(deps: {
-  db: Db
-  clock: Clock
-  config: Config
-  mailTransport: MailTransport
-  cookieSecret: string
-}) {
-  const { db, clock, config } = deps
-  const contactLog = createContactLogService({ db, clock })
-  return {
-    ...deps,
-    signIn: createSignInService({ db, clock }),
-    users: createUserService({ db, clock, baseUrl: config.baseUrl }),
-    organisations: createOrganisationService({ db, clock }),
-    audit: createAuditService({ db }),
-    outbox: createOutboxService({ db, clock }),
-    directory: createDirectoryService({ db, clock }),
-    cqcImports: createCqcImportService({ db, clock }),
-    locationEdits: createLocationEditService({ db, clock }),
-    returns: createReturnsService({ db, clock }),
-    api: createApiService({ db, clock }),
-    returnsUpload: createReturnsUploadService({ db, clock, returns: createReturnsService({ db, clock }) }),
-    completeness: createCompletenessService({ db, clock }),
-
-    enquiries: createEnquiryService({ db, clock, baseUrl: config.baseUrl }),
-    casework: createCaseworkService({ db, clock }),
-    riskRules: createRiskRulesService({ db, clock }),
-    dashboards: createDashboardService({ db, clock }),
-    contactLog,
-    dashboardExports: createDashboardExportService({ db, contactLog }),
+export function buildServices(deps: CoreDeps): Services {
+  // Each capability's services are built on the deps and the services of the capabilities above it.
+  const services: Record<string, unknown> = { ...deps }
+  for (const capability of capabilities) {
+    if (!capability.services) continue
+    // A capability may use only services built above it: anything else fails here, not at a request.
+    const available = new Proxy(services, {
+      get: (built, name: string) => {
+        if (!(name in built))
+          throw new Error(`${capability.name} uses ${name}, not built above it in src/modules.ts`)
+        return built[name]
+      },
+    })
+    const provided = capability.services(available as never) as Record<string, unknown>
+    for (const [name, service] of Object.entries(provided)) {
+      if (name in services)
+        throw new Error(`${capability.name} provides ${name}, which another capability also provides`)
+      services[name] = service
+    }
   }
+  return services as Services
 }
 
-export type Services = ReturnType<typeof buildServices>
+export type Services = CoreDeps & CapabilityServices
 
 export async function createMailTransport(config: Config): Promise<MailTransport> {
   switch (config.mail.transport) {

@@ -3,8 +3,8 @@ import { composeFromConfig } from './composition.ts'
 import { type Config, loadConfig, shouldLoadDemo } from './config.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
-import { scheduledJobs } from './jobs/jobs.ts'
 import { startScheduler } from './jobs/scheduler.ts'
+import { scheduledJobs } from './modules.ts'
 
 // Log lines carry the path with any secret link token masked, never query strings or bodies.
 const loggerOptions = (config: Config) => ({
@@ -39,7 +39,7 @@ export async function serve(config: Config = loadConfig()) {
     app.log.error({ err: reason }, 'unhandled promise rejection')
   })
 
-  const scheduler = startScheduler(services.db, scheduledJobs(services, config), app.log)
+  const scheduler = startScheduler(services.db, scheduledJobs(services), app.log)
 
   await app.listen({ host: config.host, port: config.port })
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as { port: number }).port}`

@@ -1,11 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Actor } from '../domain/policy.ts'
-import type { SignedInUser } from '../modules/access/actor.repository.ts'
-import type { SignInService } from '../modules/access/sign-in.service.ts'
 import { paths } from './paths.ts'
 
 export const sessionCookieName = 'carehub_session'
+
+// Who is signed in, as the layout shows them.
+export type SignedInUser = { id: string; email: string; displayName: string; organisationName: string }
+export type ResolveSession = (
+  token: string | undefined,
+) => Promise<{ actor: Actor; user: SignedInUser } | null>
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,11 +20,14 @@ declare module 'fastify' {
 
 // Only this hook writes request.actor and request.signedInUser.
 export const sessionPlugin = fp(
-  async (app: FastifyInstance, options: { signIn: SignInService; cookieSecure: 'auto' | boolean }) => {
+  async (
+    app: FastifyInstance,
+    options: { resolveSession: ResolveSession; cookieSecure: 'auto' | boolean },
+  ) => {
     app.decorateRequest('actor', null)
     app.decorateRequest('signedInUser', null)
     app.addHook('preHandler', async (request) => {
-      const loaded = await options.signIn.resolveSession(request.cookies[sessionCookieName])
+      const loaded = await options.resolveSession(request.cookies[sessionCookieName])
       request.actor = loaded?.actor ?? null
       request.signedInUser = loaded?.user ?? null
     })

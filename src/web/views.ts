@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import nunjucks from 'nunjucks'
 import { roleNames } from '../domain/roles.ts'
-import { navigationFor } from './navigation.ts'
+import { type NavigationFor, navigationItems } from './navigation.ts'
 import { paths } from './paths.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -60,7 +60,7 @@ function formatLondon(value: unknown, withTime: boolean): string {
 }
 
 // reply.render(template, context): the layout gets the signed-in user, their navigation and a CSRF token.
-export const viewsPlugin = fp(async (app: FastifyInstance) => {
+export const viewsPlugin = fp(async (app: FastifyInstance, options: { navigationFor: NavigationFor }) => {
   const env = createViewEnvironment()
   app.decorateReply(
     'render',
@@ -69,7 +69,10 @@ export const viewsPlugin = fp(async (app: FastifyInstance) => {
       const html = env.render(template, {
         currentUser: request.signedInUser,
         actor: request.actor,
-        navigation: navigationFor(request.actor, request.url.split('?')[0] ?? '/'),
+        navigation: navigationItems(
+          request.actor && options.navigationFor(request.actor),
+          request.url.split('?')[0] ?? '/',
+        ),
         csrfToken: this.generateCsrf(),
         currentPath: request.url,
         ...context,

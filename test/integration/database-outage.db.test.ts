@@ -3,9 +3,9 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../../src/db/database.ts'
-import { scheduledJobs } from '../../src/jobs/jobs.ts'
 import { startScheduler } from '../../src/jobs/scheduler.ts'
 import { exampleSubmission } from '../../src/modules/api/openapi.ts'
+import { scheduledJobs } from '../../src/modules.ts'
 import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts'
 import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
@@ -130,7 +130,7 @@ describe.skipIf(!adminUrl)(
 
     it('stays up, answers 201 or a retryable 503, and takes every retry after it', async () => {
       // Every background job runs meanwhile, as in the service (a failed run is logged: here, dropped).
-      scheduler = startScheduler(t.services.db, scheduledJobs(t.services, t.services.config), {
+      scheduler = startScheduler(t.services.db, scheduledJobs(t.services), {
         error: () => {},
       })
       const answers: Answer[] = []

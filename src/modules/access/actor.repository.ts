@@ -2,7 +2,9 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { isOrganisationKind, isRole } from '../../domain/roles.ts'
 
-export type SignedInUser = { id: string; email: string; displayName: string; organisationName: string }
+import type { SignedInUser } from '../../web/session.ts'
+
+export type { SignedInUser }
 
 // Builds the Actor the policy works with: role, organisation and the councils whose market it sees.
 export async function loadActor(

@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify'
+import type { Config } from './config.ts'
+import type { Db } from './db/database.ts'
+import type { Clock } from './domain/clock.ts'
+import type { Actor } from './domain/policy.ts'
+import type { Job } from './jobs/scheduler.ts'
+import type { MailTransport } from './modules/comms/index.ts'
+import type { NavigationEntry } from './web/navigation.ts'
+
+// What every capability may be given: the concrete things the composition root makes.
+export type CoreDeps = {
+  db: Db
+  clock: Clock
+  config: Config
+  mailTransport: MailTransport
+  cookieSecret: string
+}
+
+// A capability's public face, as its index.ts declares it. `Needs` are the services of other
+// capabilities it uses (built earlier in src/modules.ts); `Provided` are the services it adds.
+export type Capability<Provided extends object = object, Needs extends object = object> = {
+  name: string
+  services?: (deps: CoreDeps & Needs) => Provided
+  routes?: (app: FastifyInstance, services: CoreDeps & Needs & Provided) => Promise<void>
+  jobs?: (services: CoreDeps & Needs & Provided) => Job[]
+  // Entries of the service navigation, placed among every capability's by `order`.
+  navigation?: (actor: Actor) => NavigationEntry[]
+}
+
+// defineCapability<{ users: UserService }>()({ ... }): what it needs is named, what it provides is inferred.
+export function defineCapability<Needs extends object = object>() {
+  return <Provided extends object = object>(capability: Capability<Provided, Needs>) => capability
+}
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never
+
+// Any capability, whatever it needs and provides (both appear in its functions' parameters, so no
+// narrower type admits them all).
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type AnyCapability = Capability<any, any>
+
+// Every service the listed capabilities provide, as one record.
+export type ProvidedBy<List extends readonly AnyCapability[]> = UnionToIntersection<
+  List[number] extends infer C ? (C extends Capability<infer P, infer _Needs> ? P : never) : never
+>
+
+// Each capability's needs, checked against what the whole list provides (a compile-time error names
+// the capability whose needs are not met).
+export type UnmetNeeds<List extends readonly AnyCapability[], All> = {
+  [K in keyof List]: List[K] extends Capability<infer _Provided, infer N>
+    ? All extends N
+      ? never
+      : List[K]
+    : never
+}[number]

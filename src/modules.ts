@@ -1,0 +1,52 @@
+import type { ProvidedBy, UnmetNeeds } from './capability.ts'
+import type { Services } from './composition.ts'
+import type { Actor } from './domain/policy.ts'
+import type { Job } from './jobs/scheduler.ts'
+import { access } from './modules/access/index.ts'
+import { api } from './modules/api/index.ts'
+import { audit } from './modules/audit/index.ts'
+import { casework } from './modules/casework/index.ts'
+import { comms } from './modules/comms/index.ts'
+import { contactLog } from './modules/contact-log/index.ts'
+import { dashboards } from './modules/dashboards/index.ts'
+import { directory } from './modules/directory/index.ts'
+import { earlyWarning } from './modules/early-warning/index.ts'
+import { enquiries } from './modules/enquiries/index.ts'
+import { home } from './modules/home/index.ts'
+import { returns } from './modules/returns/index.ts'
+import type { NavigationEntry } from './web/navigation.ts'
+
+// The one ordered list of CareHub's capabilities. The composition root builds their services in this
+// order (a capability's services may use those of capabilities above it), and the app, the scheduler
+// and the navigation loop over it. Adding a capability: a folder, a line here, its migration
+// (docs/adding-a-capability.md).
+export const capabilities = [
+  access,
+  audit,
+  comms,
+  directory,
+  returns,
+  api,
+  earlyWarning,
+  contactLog,
+  casework,
+  enquiries,
+  dashboards,
+  home,
+] as const
+
+export type CapabilityServices = ProvidedBy<typeof capabilities>
+
+// A compile-time check: every capability's needs are provided by the list.
+const allNeedsMet: [UnmetNeeds<typeof capabilities, CapabilityServices>] extends [never] ? true : false = true
+void allNeedsMet
+
+// The service navigation a signed-in user sees: every capability's entries for them, in order.
+export function navigationFor(actor: Actor): NavigationEntry[] {
+  return capabilities.flatMap((c) => c.navigation?.(actor) ?? []).sort((a, b) => a.order - b.order)
+}
+
+// The jobs every app instance schedules (each takes an advisory lock, so one instance runs it at a time).
+export function scheduledJobs(services: Services): Job[] {
+  return capabilities.flatMap((c) => c.jobs?.(services as never) ?? [])
+}

@@ -1,0 +1,34 @@
+import { defineCapability } from '../../capability.ts'
+import { trendDays } from '../../domain/dashboards/figures.ts'
+import { londonDate } from '../../domain/dates.ts'
+import { paths } from '../../web/paths.ts'
+import type { ContactLogService } from '../contact-log/index.ts'
+import type { EnquiryService } from '../enquiries/index.ts'
+import { ensureRollup } from './dashboard.queries.ts'
+import { dashboardRoutes } from './dashboard.routes.ts'
+import { createDashboardService, maySeeDashboard } from './dashboard.service.ts'
+import { createDashboardExportService } from './exports.service.ts'
+
+// Today's picture of the market, trends, a single view of each provider, and exports.
+export const dashboards = defineCapability<{ contactLog: ContactLogService; enquiries: EnquiryService }>()({
+  name: 'dashboards',
+  services: ({ db, clock, contactLog }) => ({
+    dashboards: createDashboardService({ db, clock }),
+    dashboardExports: createDashboardExportService({ db, contactLog }),
+  }),
+  routes: async (app, { dashboards, dashboardExports, contactLog, enquiries }) => {
+    await app.register(dashboardRoutes, { dashboards, exports: dashboardExports, contactLog, enquiries })
+  },
+  jobs: ({ clock }) => [
+    {
+      // The dashboard's rollups for today's 12 trend days: built before the first visitor, and the
+      // councils that saved returns since rebuilt, so a page view rarely has to.
+      name: 'dashboard-rollup',
+      lockKey: 7_006,
+      intervalSeconds: 60,
+      run: (db) => ensureRollup(db, trendDays(londonDate(clock.now()))),
+    },
+  ],
+  navigation: (actor) =>
+    maySeeDashboard(actor) ? [{ href: paths.dashboard(), text: 'Dashboard', order: 30 }] : [],
+})
