@@ -1,12 +1,13 @@
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Services } from './composition.ts'
-import { capabilities, navigationFor } from './modules.ts'
+import { capabilities, capabilityPaths, navigationFor, readinessFigures } from './modules.ts'
 import { csrfPlugin } from './web/csrf.ts'
 import { setUpErrorPages } from './web/errors.ts'
 import { setUpHealthChecks } from './web/health.ts'
 import { inputSafetyPlugin } from './web/input-safety.ts'
 import { noStorePlugin } from './web/no-store.ts'
+import { linkBuilders } from './web/page-path.ts'
 import { securityPlugin } from './web/security.ts'
 import { sessionPlugin } from './web/session.ts'
 import { setUpStaticFiles } from './web/static.ts'
@@ -45,10 +46,10 @@ export async function createApp(
   })
   await app.register(inputSafetyPlugin)
   await app.register(noStorePlugin)
-  await app.register(viewsPlugin, { navigationFor })
+  await app.register(viewsPlugin, { navigationFor, paths: linkBuilders(capabilityPaths()) })
   await setUpStaticFiles(app)
   setUpErrorPages(app)
-  setUpHealthChecks(app, services.db)
+  setUpHealthChecks(app, services.db, readinessFigures)
   setUpStaticPages(app)
 
   // Each capability's routes, in the order of src/modules.ts.

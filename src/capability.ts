@@ -6,6 +6,7 @@ import type { Actor } from './domain/policy.ts'
 import type { Job } from './jobs/scheduler.ts'
 import type { MailTransport } from './modules/comms/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
+import type { PathTree } from './web/page-path.ts'
 
 // What every capability may be given: the concrete things the composition root makes.
 export type CoreDeps = {
@@ -25,6 +26,10 @@ export type Capability<Provided extends object = object, Needs extends object = 
   jobs?: (services: CoreDeps & Needs & Provided) => Job[]
   // Entries of the service navigation, placed among every capability's by `order`.
   navigation?: (actor: Actor) => NavigationEntry[]
+  // Its pages' path definitions ({ pattern, build }), which its routes and every link use.
+  paths?: PathTree
+  // Figures /readyz reports for it (a queue's lag, a backlog), read while the database answers.
+  readiness?: (db: Db) => Promise<Record<string, number>>
 }
 
 // defineCapability<{ users: UserService }>()({ ... }): what it needs is named, what it provides is inferred.

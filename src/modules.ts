@@ -1,5 +1,6 @@
 import type { ProvidedBy, UnmetNeeds } from './capability.ts'
 import type { Services } from './composition.ts'
+import type { Db } from './db/database.ts'
 import type { Actor } from './domain/policy.ts'
 import type { Job } from './jobs/scheduler.ts'
 import { access } from './modules/access/index.ts'
@@ -15,6 +16,7 @@ import { enquiries } from './modules/enquiries/index.ts'
 import { home } from './modules/home/index.ts'
 import { returns } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
+import type { PathTree } from './web/page-path.ts'
 
 // The one ordered list of CareHub's capabilities. The composition root builds their services in this
 // order (a capability's services may use those of capabilities above it), and the app, the scheduler
@@ -49,4 +51,25 @@ export function navigationFor(actor: Actor): NavigationEntry[] {
 // The jobs every app instance schedules (each takes an advisory lock, so one instance runs it at a time).
 export function scheduledJobs(services: Services): Job[] {
   return capabilities.flatMap((c) => c.jobs?.(services as never) ?? [])
+}
+
+// Every capability's path definitions in one tree, for the templates' link builders and the path test.
+// Names are unique across capabilities, so a template's `paths.x` means one page.
+export function capabilityPaths(): PathTree {
+  const tree: PathTree = {}
+  for (const capability of capabilities) {
+    for (const [name, node] of Object.entries(capability.paths ?? {})) {
+      if (name in tree) throw new Error(`${capability.name} defines paths.${name}, already defined`)
+      tree[name] = node
+    }
+  }
+  return tree
+}
+
+// The figures /readyz reports: each capability's, under its name.
+export async function readinessFigures(db: Db): Promise<Record<string, Record<string, number>>> {
+  const entries = await Promise.all(
+    capabilities.flatMap((c) => (c.readiness ? [c.readiness(db).then((f) => [c.name, f] as const)] : [])),
+  )
+  return Object.fromEntries(entries)
 }

@@ -1,5 +1,7 @@
 // GOV.UK form helpers: error summaries, error messages, pagination and query parsing.
-export type FieldErrors = Record<string, string>
+import type { FieldErrors } from '../domain/outcome.ts'
+
+export type { FieldErrors }
 
 export function errorSummary(errors: FieldErrors, order: string[] = Object.keys(errors)) {
   return order.filter((field) => errors[field]).map((field) => ({ text: errors[field], href: `#${field}` }))

@@ -2,13 +2,18 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 
-// /healthz: the process answers. /readyz: the database answers too (for a load balancer).
-export function setUpHealthChecks(app: FastifyInstance, db: Db) {
+// /healthz: the process answers. /readyz: the database answers too (for a load balancer), with the
+// figures an operator watches (queues' lag, backlogs): still 200 while the database answers.
+export function setUpHealthChecks(
+  app: FastifyInstance,
+  db: Db,
+  readinessFigures: (db: Db) => Promise<Record<string, Record<string, number>>>,
+) {
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {
     try {
       await sql`select 1`.execute(db)
-      return { status: 'ok', checks: { database: 'ok' } }
+      return { status: 'ok', checks: { database: 'ok' }, figures: await readinessFigures(db) }
     } catch {
       return reply.code(503).send({ status: 'unavailable', checks: { database: 'unreachable' } })
     }

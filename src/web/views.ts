@@ -28,7 +28,6 @@ export function createViewEnvironment(): nunjucks.Environment {
     ),
     { autoescape: true, throwOnUndefined: false },
   )
-  env.addGlobal('paths', paths)
   env.addGlobal('serviceName', serviceName)
   env.addGlobal('roleNames', roleNames)
   env.addFilter('londonDateTime', (value: unknown) => (value ? formatLondon(value, true) : ''))
@@ -60,24 +59,28 @@ function formatLondon(value: unknown, withTime: boolean): string {
 }
 
 // reply.render(template, context): the layout gets the signed-in user, their navigation and a CSRF token.
-export const viewsPlugin = fp(async (app: FastifyInstance, options: { navigationFor: NavigationFor }) => {
-  const env = createViewEnvironment()
-  app.decorateReply(
-    'render',
-    function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
-      const request = this.request
-      const html = env.render(template, {
-        currentUser: request.signedInUser,
-        actor: request.actor,
-        navigation: navigationItems(
-          request.actor && options.navigationFor(request.actor),
-          request.url.split('?')[0] ?? '/',
-        ),
-        csrfToken: this.generateCsrf(),
-        currentPath: request.url,
-        ...context,
-      })
-      return this.type('text/html; charset=utf-8').send(html)
-    },
-  )
-})
+export const viewsPlugin = fp(
+  async (app: FastifyInstance, options: { navigationFor: NavigationFor; paths: Record<string, unknown> }) => {
+    const env = createViewEnvironment()
+    // Templates build every link with `paths`: the shell's own and every capability's.
+    env.addGlobal('paths', { ...paths, ...options.paths })
+    app.decorateReply(
+      'render',
+      function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+        const request = this.request
+        const html = env.render(template, {
+          currentUser: request.signedInUser,
+          actor: request.actor,
+          navigation: navigationItems(
+            request.actor && options.navigationFor(request.actor),
+            request.url.split('?')[0] ?? '/',
+          ),
+          csrfToken: this.generateCsrf(),
+          currentPath: request.url,
+          ...context,
+        })
+        return this.type('text/html; charset=utf-8').send(html)
+      },
+    )
+  },
+)

@@ -143,6 +143,10 @@ describe.each(engines)('sign-in, lockout and sessions on %s', (engine) => {
     expect((await t.app.inject({ url: '/readyz' })).json()).toEqual({
       status: 'ok',
       checks: { database: 'ok' },
+      figures: {
+        comms: { outboxBacklog: expect.any(Number), outboxOldestWaitingSeconds: expect.any(Number) },
+        'early-warning': { riskQueueLength: 0, riskQueueLagSeconds: 0 },
+      },
     })
   })
 })

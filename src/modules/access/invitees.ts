@@ -1,11 +1,11 @@
 import type { Db } from '../../db/database.ts'
 import { organisationVisible } from '../../db/scope.ts'
+import type { FieldErrors } from '../../domain/outcome.ts'
 import { type Actor, organisationScope } from '../../domain/policy.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { enqueueEmail } from '../comms/outbox.repository.ts'
-import type { FieldErrors } from './users.service.ts'
 
 // Who may be invited: the checks both invitation forms (an admin's, a provider page's) make of the
 // person's details and of an account their address may already have.

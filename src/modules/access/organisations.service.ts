@@ -2,12 +2,12 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { organisationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { type FieldErrors, isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, can, organisationScope } from '../../domain/policy.ts'
 import { isOrganisationKind, type OrganisationKind } from '../../domain/roles.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
-import { type FieldErrors, isUuid, type Outcome } from './users.service.ts'
 
 export type OrganisationInput = { name: string; kind: string; onsCode: string; odsCode: string }
 

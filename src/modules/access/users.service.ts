@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible, organisationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { type FieldErrors, isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, assignableRoles, can, locationScope, organisationScope } from '../../domain/policy.ts'
 import { isOrganisationKind, type Role, rolesForOrganisationKind } from '../../domain/roles.ts'
 import { isLocked, passwordProblem } from '../../domain/sign-in.rules.ts'
@@ -12,9 +13,6 @@ import { enqueueEmail } from '../comms/outbox.repository.ts'
 import { hashPassword } from './credentials.ts'
 import { existingAccount, inviteeProblems, tellAccountHolder } from './invitees.ts'
 import { consumeToken, findLiveToken, issueToken } from './one-time-tokens.ts'
-
-export type FieldErrors = Record<string, string>
-export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors }
 
 export type InviteInput = { email: string; displayName: string; role: string; organisationId: string }
 
@@ -494,7 +492,3 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
 }
 
 export type UserService = ReturnType<typeof createUserService>
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
-}

@@ -20,9 +20,9 @@ import {
   type WorklistFilter,
 } from '../../domain/casework/casework.rules.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { type FieldErrors, isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import { type FieldErrors, isUuid, type Outcome } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { raiseAlert, refreshRag, resolveAlert } from '../early-warning/alert-store.ts'

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import { paths } from '../../web/paths.ts'
+import { outboxFigures } from './outbox.repository.ts'
 import { outboxRoutes } from './outbox.routes.ts'
 import { createOutboxService } from './outbox.service.ts'
 import { sendDueEmails } from './outbox-sender.ts'
@@ -24,6 +25,7 @@ export const comms = defineCapability()({
       run: (db) => sendDueEmails(db, mailTransport, clock),
     },
   ],
+  readiness: outboxFigures,
   navigation: (actor) =>
     can(actor, 'outbox:read') ? [{ href: paths.admin.outbox(), text: 'Outbox', order: 140 }] : [],
 })

@@ -57,3 +57,17 @@ export async function markAttemptFailed(
     .where('id', '=', id)
     .execute()
 }
+
+// For /readyz: e-mails waiting to go, and how long the oldest has waited.
+export async function outboxFigures(
+  db: DbOrTransaction,
+): Promise<{ outboxBacklog: number; outboxOldestWaitingSeconds: number }> {
+  const { rows } = await sql<{ backlog: string; oldest: string | null }>`
+    select count(*) as backlog, extract(epoch from now() - min(created_at)) as oldest
+    from outbox_messages where status = 'pending'`.execute(db)
+  const row = rows[0]
+  return {
+    outboxBacklog: Number(row?.backlog ?? 0),
+    outboxOldestWaitingSeconds: Math.max(0, Math.round(Number(row?.oldest ?? 0))),
+  }
+}

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can } from '../../domain/policy.ts'
-import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 

@@ -17,8 +17,8 @@ import {
   validateContact,
 } from '../../domain/contact-log/contact-log.rules.ts'
 import { addDaysToIsoDate, londonDate, londonInstant } from '../../domain/dates.ts'
+import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
-import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 

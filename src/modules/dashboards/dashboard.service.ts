@@ -12,8 +12,8 @@ import {
   trends,
 } from '../../domain/dashboards/figures.ts'
 import { addDaysToIsoDate, londonDate } from '../../domain/dates.ts'
+import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
-import { isUuid } from '../access/users.service.ts'
 import {
   type DashboardFilter,
   figurePredicate,

@@ -2,9 +2,9 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import { serviceTypes } from '../../domain/service-types.ts'
-import { isUuid } from '../access/users.service.ts'
 
 export type LocationFilter = {
   search?: string

@@ -1,10 +1,10 @@
 import type { Db } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { type FieldErrors, isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import { isCareHome, type ServiceType, serviceTypes } from '../../domain/service-types.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import { type FieldErrors, isUuid, type Outcome } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 

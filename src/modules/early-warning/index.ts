@@ -3,7 +3,7 @@ import type { Clock } from '../../domain/clock.ts'
 import { mayManageRiskRules } from '../../domain/early-warning/rules.ts'
 import type { Job } from '../../jobs/scheduler.ts'
 import { paths } from '../../web/paths.ts'
-import { recomputeQueuedRisk } from './risk-queue.ts'
+import { recomputeQueuedRisk, riskQueueFigures } from './risk-queue.ts'
 import { riskRulesRoutes } from './risk-rules.routes.ts'
 import { createRiskRulesService, recomputeAll } from './risk-rules.service.ts'
 
@@ -37,6 +37,7 @@ export const earlyWarning = defineCapability()({
     },
     riskQueueJob({ clock }),
   ],
+  readiness: riskQueueFigures,
   navigation: (actor) =>
     mayManageRiskRules(actor) ? [{ href: paths.riskRules.list(), text: 'Risk rules', order: 120 }] : [],
 })

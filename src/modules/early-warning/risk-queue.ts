@@ -43,3 +43,16 @@ export async function recomputeQueuedRisk(db: Db, clock: Clock): Promise<QueuedR
     if (taken < batchSize) return total
   }
 }
+
+// For /readyz: how many locations wait for their rules, and how long the oldest has waited.
+export async function riskQueueFigures(
+  db: Db,
+): Promise<{ riskQueueLength: number; riskQueueLagSeconds: number }> {
+  const { rows } = await sql<{ length: string; lag: string | null }>`
+    select count(*) as length, extract(epoch from now() - min(queued_at)) as lag from risk_queue`.execute(db)
+  const row = rows[0]
+  return {
+    riskQueueLength: Number(row?.length ?? 0),
+    riskQueueLagSeconds: Math.max(0, Math.round(Number(row?.lag ?? 0))),
+  }
+}

@@ -33,8 +33,8 @@ import {
   validateStatusChange,
 } from '../../domain/enquiries/enquiry.rules.ts'
 import { enquiryDueAt } from '../../domain/enquiries/working-days.ts'
+import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
-import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { enqueueEmail } from '../comms/outbox.repository.ts'

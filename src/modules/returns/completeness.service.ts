@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope, type Scope } from '../../domain/policy.ts'
 import { completeness } from '../../domain/returns/completeness.ts'
 import {
@@ -12,7 +13,6 @@ import {
   windowTimes,
 } from '../../domain/returns/periods.ts'
 import { textLimits } from '../../domain/text-limits.ts'
-import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { enqueueEmail } from '../comms/outbox.repository.ts'

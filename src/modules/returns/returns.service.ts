@@ -3,6 +3,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import {
   currentDataset,
@@ -24,7 +25,6 @@ import {
 } from '../../domain/returns/periods.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import { isUuid } from '../access/users.service.ts'
 import { auditRow, recordAudit } from '../audit/audit.repository.ts'
 import { dashboardStaleInsert } from '../dashboards/dashboard.queries.ts'
 import { alertChangesAfterReturn, raiseAlerts } from '../early-warning/alert-store.ts'
