@@ -8,20 +8,20 @@ import type { ImportCounts } from '../../db/schema.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { restrictToArea, sameLocalAuthority } from '../../domain/cqc-import/area.ts'
 import type { CqcLocation, ParsedFile } from '../../domain/cqc-import/cqc-location.ts'
-import { parseCqcFile } from '../../domain/cqc-import/parse.ts'
 import {
   comparedFields,
   type ExistingLocation,
   type ImportPlan,
   planImport,
 } from '../../domain/cqc-import/plan.ts'
-import { problemRowsCsv } from '../../domain/cqc-import/problems-csv.ts'
 import { type LocationStatus, type StatusEvent, statusChange } from '../../domain/location-status.ts'
 import { type Actor, can } from '../../domain/policy.ts'
 import { isUuid } from '../access/users.service.ts'
 import { recordAudits } from '../audit/audit.repository.ts'
 import { AuditAction, type AuditActionName } from '../audit/audit-actions.ts'
 import { type BulkLoad, type BulkValue, inBulkTransaction } from './bulk-load.ts'
+import { readCqcFileOffThread } from './cqc-file.worker.ts'
+import { problemRowsCsvInSteps } from './problems-csv-in-steps.ts'
 
 // Who is importing: a signed-in officer, or the operator at the command line (no user).
 export type Importer = { userId: string | null; organisationId: string | null }
@@ -57,8 +57,7 @@ const parsedPreviews = new Map<string, ParsedFile>()
 export const maxKeptPreviews = 4
 
 export async function planCqcImport(db: DbOrTransaction, options: ImportOptions, alreadyParsed?: ParsedFile) {
-  const parsed =
-    alreadyParsed ?? (await parseCqcFile({ fileName: options.fileName, content: options.content }))
+  const parsed = alreadyParsed ?? (await readCqcFileOffThread(options)).parsed
   const rows = options.areaName
     ? restrictToArea(parsed.rows, { localAuthorityName: options.areaName })
     : parsed.rows
@@ -583,8 +582,10 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
   // as a compressed 32 MB CSV lets the pool do it in one go, without waiting for this thread in between.
   const compressing = gzip(options.content, { level: zlibConstants.Z_BEST_SPEED, chunkSize: 1 << 23 })
   compressing.catch(() => {})
-  const { parsed, plan, counts } = await planCqcImport(db, options)
-  const problemsCsv = problemRowsCsv(plan, parsed.fileProblems)
+  // The file is read in a worker thread (cqc-file.worker.ts), which also hashes it.
+  const { parsed: read, fileHash: hash } = await readCqcFileOffThread(options)
+  const { parsed, plan, counts } = await planCqcImport(db, options, read)
+  const problemsCsv = await problemRowsCsvInSteps(plan, parsed.fileProblems)
   const fileContent = await compressing
   const now = clock.now()
   const id = randomUUID()
@@ -611,7 +612,7 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
         [
           id,
           options.fileName,
-          fileHash(options.content),
+          hash,
           fileContent,
           parsed.format,
           options.areaName,
