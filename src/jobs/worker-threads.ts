@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, open, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -85,5 +85,22 @@ export async function runInWorker<T>(
     done()
     await exited
     await rm(scratch, { recursive: true, force: true })
+  }
+}
+
+// A file's bytes in memory a worker can read without a copy (a SharedArrayBuffer), for runInWorker.
+export async function readFileShared(file: string): Promise<Buffer> {
+  const handle = await open(file)
+  try {
+    const { size } = await handle.stat()
+    const content = Buffer.from(new SharedArrayBuffer(size))
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await handle.read(content, at, size - at, at)
+      if (bytesRead === 0) break
+      at += bytesRead
+    }
+    return content
+  } finally {
+    await handle.close()
   }
 }

@@ -37,16 +37,21 @@ type RawRecord = {
 }
 
 // The file is read within `limits`: a file past one is refused (FileRefused) as soon as it is reached.
+// With `onRows`, the rows of a CSV or XLSX are handed over as they are read, a few thousand at a time,
+// rather than returned together at the end.
+export type RowsSink = (rows: ParsedRow[]) => Promise<unknown>
+
 export async function parseCqcFile(
   input: { fileName: string; content: Buffer },
   limits: UploadLimits = cqcImportLimits,
+  onRows?: RowsSink,
 ): Promise<ParsedFile> {
   const extension = input.fileName.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? ''
   if (extension === 'jsonl' || extension === 'ndjson' || extension === 'json') {
     return parseJsonLines(decodeText(input.content), limits)
   }
-  if (extension === 'csv') return parseCsvFile(input.content, limits)
-  if (extension === 'xlsx') return parseXlsxFile(input.content, limits)
+  if (extension === 'csv') return parseCsvFile(input.content, limits, onRows)
+  if (extension === 'xlsx') return parseXlsxFile(input.content, limits, onRows)
   const reason =
     extension === 'xls'
       ? 'This is the old Excel format (.xls): save it as .xlsx or .csv and try again.'
@@ -229,7 +234,7 @@ type Table = { headerRowNumber: number; header: string[]; rows: { rowNumber: num
 
 // Read as a stream, a row at a time, straight from the file's bytes: only the checked rows are kept,
 // never the whole file as text or as a table of strings.
-async function parseCsvFile(content: Buffer, limits: UploadLimits): Promise<ParsedFile> {
+async function parseCsvFile(content: Buffer, limits: UploadLimits, onRows?: RowsSink): Promise<ParsedFile> {
   let table: TableReader | null = null
   let rows = 0
   try {
@@ -237,6 +242,7 @@ async function parseCsvFile(content: Buffer, limits: UploadLimits): Promise<Pars
       if (table) {
         if (cells.some((c) => c.trim() !== '') && ++rows > limits.maxRows) throw tooManyRows(limits)
         table.add(cells, rowNumber)
+        await handOver(table, onRows)
         continue
       }
       if (cells.every((c) => c.trim() === '')) continue
@@ -248,12 +254,14 @@ async function parseCsvFile(content: Buffer, limits: UploadLimits): Promise<Pars
     if (!(error instanceof CsvUnreadable)) throw error
     return fileProblem(null, `The file could not be read as CSV: ${error.message}`, error.line)
   }
-  return table ? table.finish() : fileProblem(null, 'The file is empty.')
+  if (!table) return fileProblem(null, 'The file is empty.')
+  await handOver(table, onRows, true)
+  return table.finish()
 }
 
 // Worksheets are read a row at a time. The first one is the data, unless a later one is plainly the
 // data (CQC workbooks may open with notes): a header with a Location ID and a name in its first 20 rows.
-async function parseXlsxFile(content: Buffer, limits: UploadLimits): Promise<ParsedFile> {
+async function parseXlsxFile(content: Buffer, limits: UploadLimits, onRows?: RowsSink): Promise<ParsedFile> {
   // The first sheet's first row with anything in it, to say what it has if no sheet is the data.
   let firstSheetHeader: { rowNumber: number; cells: string[] } | null = null
   let sheets = 0
@@ -266,6 +274,7 @@ async function parseXlsxFile(content: Buffer, limits: UploadLimits): Promise<Par
         if (table) {
           if (cells.some((c) => c.trim() !== '') && ++rows > limits.maxRows) throw tooManyRows(limits)
           table.add(cells, rowNumber)
+          await handOver(table, onRows)
           continue
         }
         const empty = cells.every((c) => c === '')
@@ -280,7 +289,10 @@ async function parseXlsxFile(content: Buffer, limits: UploadLimits): Promise<Par
         if ('fileProblems' in started) return started
         table = started
       }
-      if (table) return table.finish()
+      if (table) {
+        await handOver(table, onRows, true)
+        return table.finish()
+      }
     }
   } catch (error) {
     if (error instanceof FileRefused) throw error
@@ -298,7 +310,18 @@ function parseTable(table: Table, checkFieldCount: boolean): ParsedFile {
   return reader.finish()
 }
 
-type TableReader = { add(cells: string[], rowNumber: number): void; finish(): ParsedFile }
+type TableReader = {
+  add(cells: string[], rowNumber: number): void
+  // The rows checked and not yet taken: how many, and taking them.
+  pending(): number
+  take(): ParsedRow[]
+  finish(): ParsedFile
+}
+
+// Hands the rows read so far to `onRows`, when there is one and there are enough of them (or `all`).
+async function handOver(table: TableReader, onRows: RowsSink | undefined, all = false) {
+  if (onRows && (table.pending() >= 2000 || (all && table.pending() > 0))) await onRows(table.take())
+}
 
 // Checks the header row, then each row as it comes.
 function tableReader(
@@ -323,6 +346,8 @@ function tableReader(
       }
       rows.push(check(record))
     },
+    pending: () => rows.length,
+    take: () => rows.splice(0),
     finish: () => ({ format, rows, fileProblems: [] }),
   }
 }

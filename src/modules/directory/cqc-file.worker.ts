@@ -17,25 +17,32 @@ type Done = Omit<ParsedFile, 'rows'> | { refused: string }
 
 const rowsPerPart = 2000
 
-// In the worker.
+// In the worker. Rows go to the main thread as they are read (one part waiting to be taken at most),
+// so that the worker never holds the whole file's rows as well.
 export default async function readInWorker(
   input: Input,
   send: (part: Part) => Promise<unknown>,
 ): Promise<Done> {
   const content = Buffer.from(input.content.buffer, input.content.byteOffset, input.content.byteLength)
   await send({ hash: createHash('sha256').update(content).digest('hex') })
+  const area = input.areaName ? { localAuthorityName: input.areaName } : null
+  let taken: Promise<unknown> = Promise.resolve()
+  const sendRows = async (rows: ParsedRow[]) => {
+    await taken
+    taken = send({ rows: restrictToArea(rows, area) })
+  }
   let parsed: ParsedFile
   try {
-    parsed = await parseCqcFile({ fileName: input.fileName, content }, input.limits)
+    parsed = await parseCqcFile({ fileName: input.fileName, content }, input.limits, sendRows)
   } catch (error) {
     // (An error's class does not cross to the main thread.)
     if (error instanceof FileRefused) return { refused: error.message }
     throw error
   }
-  const rows = input.areaName
-    ? restrictToArea(parsed.rows, { localAuthorityName: input.areaName })
-    : parsed.rows
-  for (let i = 0; i < rows.length; i += rowsPerPart) await send({ rows: rows.slice(i, i + rowsPerPart) })
+  // Rows not handed over as they were read (JSON lines) go now.
+  for (let i = 0; i < parsed.rows.length; i += rowsPerPart)
+    await sendRows(parsed.rows.slice(i, i + rowsPerPart))
+  await taken
   return { format: parsed.format, fileProblems: parsed.fileProblems }
 }
 
