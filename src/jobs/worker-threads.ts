@@ -6,8 +6,8 @@ import { Worker } from 'node:worker_threads'
 // Work that would hold the event loop for long (reading a large spreadsheet) runs in a worker thread,
 // so that every other request is still answered meanwhile. A worker is started for each task and ends
 // with it, which gives its memory back to the system; a few run at once, the rest wait their turn.
-// Each has a temporary directory of its own (the Excel reader may write a sheet there), removed when
-// it ends, however it ends.
+// Each has a temporary directory of its own (for any library that writes temporary files), removed
+// when it ends, however it ends.
 
 // What a worker may use: past this its heap, or its time, it is stopped and the task fails.
 export type WorkerLimits = { heapMb: number; seconds: number }
@@ -23,12 +23,14 @@ const atOnce = Math.max(1, Math.min(2, availableParallelism() - 1))
 let running = 0
 const waiting: (() => void)[] = []
 
+// Waits for a place; the function it gives back hands the place on (or frees it).
 async function turn(): Promise<() => void> {
-  if (running >= atOnce) await new Promise<void>((resolve) => waiting.push(resolve))
-  running++
+  if (running < atOnce) running++
+  else await new Promise<void>((resolve) => waiting.push(resolve))
   return () => {
-    running--
-    waiting.shift()?.()
+    const next = waiting.shift()
+    if (next) next()
+    else running--
   }
 }
 
