@@ -20,6 +20,8 @@ import { returnsUploadRoutes } from './modules/returns/upload/returns-upload.rou
 import { csrfPlugin } from './web/csrf.ts'
 import { setUpErrorPages } from './web/errors.ts'
 import { setUpHealthChecks } from './web/health.ts'
+import { inputSafetyPlugin } from './web/input-safety.ts'
+import { noStorePlugin } from './web/no-store.ts'
 import { securityPlugin } from './web/security.ts'
 import { sessionPlugin } from './web/session.ts'
 import { setUpStaticFiles } from './web/static.ts'
@@ -53,6 +55,8 @@ export async function createApp(
   await app.register(formbody)
   await app.register(csrfPlugin, { cookieSecret: services.cookieSecret, cookieSecure: config.cookieSecure })
   await app.register(sessionPlugin, { signIn: services.signIn, cookieSecure: config.cookieSecure })
+  await app.register(inputSafetyPlugin)
+  await app.register(noStorePlugin)
   await app.register(viewsPlugin)
   await setUpStaticFiles(app)
   setUpErrorPages(app)

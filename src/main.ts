@@ -32,6 +32,13 @@ export async function serve(config: Config = loadConfig()) {
     demoLoaded = true
   }
 
+  // The last line of defence: every failure should be handled where it happens (a request's by its
+  // error handler, a job's by the scheduler). One that is not is a bug, logged rather than allowed to
+  // end the process and every user's requests with it.
+  process.on('unhandledRejection', (reason) => {
+    app.log.error({ err: reason }, 'unhandled promise rejection')
+  })
+
   const scheduler = startScheduler(services.db, scheduledJobs(services, config), app.log)
 
   await app.listen({ host: config.host, port: config.port })

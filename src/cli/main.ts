@@ -89,9 +89,12 @@ program
     'import a CQC file (care directory with filters, care directory, or API JSON lines): preview, then save in one transaction',
   )
   .argument('<file>', 'the CSV, XLSX or JSONL file')
-  .option('--area <local authority>', 'only locations in this local authority (e.g. "Oldham")')
-  .option('--all', 'every location in the file (no area restriction)')
-  .option('--close-missing', 'close locations in the area that are no longer in the file')
+  .option(
+    '--area <local authority>',
+    'only locations in this local authority (e.g. "Oldham"); when it is a council here, only that council’s market',
+  )
+  .option('--all', 'every location in the file, any council’s (no area restriction)')
+  .option('--close-missing', 'close locations in the area (the council’s own) that are no longer in the file')
   .option('--yes', 'save without asking after the preview')
   .action(
     async (

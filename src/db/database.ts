@@ -28,6 +28,7 @@ export function rawEngineOf(db: DbOrTransaction): RawEngine | null {
 }
 
 export const idleConnectionMs = 5 * 60_000
+const connectionTimeoutMs = 10_000
 
 export function createDatabase(target: DatabaseTarget): Db {
   const plugins = [new CamelCasePlugin()]
@@ -38,10 +39,17 @@ export function createDatabase(target: DatabaseTarget): Db {
       // A new connection is a new server process with cold caches and none of the prepared statements:
       // after a burst (the morning's returns) they are kept for minutes, not pg's default ten seconds.
       idleTimeoutMillis: idleConnectionMs,
+      // A database that cannot be reached (packets dropped rather than refused) fails the request after
+      // this long, as does a wait this long for a free connection: a 503 the client retries.
+      connectionTimeoutMillis: connectionTimeoutMs,
     })
-    // An idle connection dropped by the server (a restart, a failover) must not crash the process: pg
-    // removes it from the pool, and the next query opens a fresh one.
+    // A connection dropped by the server (a restart, a failover) or on the way (a proxy, the network)
+    // must not crash the process with an unhandled 'error' event. pg listens itself only while a
+    // connection is idle in the pool (and removes it); one in use also fails its query, which the
+    // request answers with a 503 (see database-unavailable.ts). Either way pg discards the connection
+    // when it is released, and the next query opens a fresh one.
     pool.on('error', () => {})
+    pool.on('connect', (client) => client.on('error', () => {}))
     prepareRepeatedStatements(pool)
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins })
     rawEngines.set(db.getExecutor().adapter, { engine: 'postgres', pool })

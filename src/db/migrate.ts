@@ -12,6 +12,8 @@ import * as m0010 from './migrations/0010-alert-notifications.ts'
 import * as m0012 from './migrations/0012-dashboard-councils.ts'
 import * as m0013 from './migrations/0013-return-risk-figures.ts'
 import * as m0014 from './migrations/0014-risk-queue.ts'
+import * as m0015 from './migrations/0015-council-rules-and-settings.ts'
+import * as m0016 from './migrations/0016-cqc-import-councils.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -27,6 +29,8 @@ const migrations: Record<string, Migration> = {
   '0012-dashboard-councils': m0012,
   '0013-return-risk-figures': m0013,
   '0014-risk-queue': m0014,
+  '0015-council-rules-and-settings': m0015,
+  '0016-cqc-import-councils': m0016,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
@@ -36,4 +40,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+// Up to and including one migration: for tests of what a migration does to data already there.
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name)
+  if (error) throw error instanceof Error ? error : new Error(String(error))
 }

@@ -93,6 +93,8 @@ export type AuditEventTable = {
   occurredAt: Timestamp
   actorUserId: string | null
   organisationId: string | null
+  // The council whose data changed, beside the actor's organisation (set by CQC imports).
+  councilId: Generated<string | null>
   action: string
   entityType: string
   entityId: string | null
@@ -150,6 +152,10 @@ export type CqcImportTable = {
   error: string | null
   createdBy: string | null
   organisationId: string | null
+  // The council whose market the import may change; null for an install-wide import.
+  councilId: Generated<string | null>
+  // Written every few seconds while saving: a save whose heartbeat stops has died with its process.
+  heartbeatAt: Generated<Date | null>
   createdAt: Timestamp
   savedAt: Date | null
 }
@@ -250,6 +256,8 @@ export type ContactCategory =
 
 export type RiskRuleVersionTable = {
   id: Generated<string>
+  // The council whose rule this is; null for the install's defaults (migration 0015).
+  councilId: string | null
   ruleKey: string
   version: number
   isCurrent: boolean
@@ -373,6 +381,9 @@ export type LocationRiskTable = {
 export type AlertNotificationTable = { alertId: string; notifiedAt: Date; recipients: number }
 
 export type SettingTable = {
+  id: Generated<string>
+  // The council whose setting this is; null for the install's default (migration 0015).
+  councilId: string | null
   key: string
   value: ColumnType<unknown, string, string>
   updatedBy: string | null

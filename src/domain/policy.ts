@@ -33,6 +33,8 @@ export type Permission =
   // Read the worklist and cases; work them (take ownership, pass on, actions, resolve, close).
   | 'cases:read'
   | 'cases:work'
+  // Change the install's defaults: the risk rules and settings every new council starts with.
+  | 'install-defaults:manage'
 
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
@@ -61,6 +63,8 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
   regional_viewer: ['locations:read', 'cases:read'],
   // Providers never see cases: they may hold concerns not yet raised with them.
   provider_manager: ['locations:read'],
+  // Reads like a regional viewer; changes only the install's defaults, never a council's own.
+  install_admin: ['locations:read', 'cases:read', 'install-defaults:manage'],
 }
 
 export function can(actor: Actor, permission: Permission): boolean {
@@ -98,6 +102,8 @@ export function assignableRoles(
 ): Role[] {
   if (!can(actor, 'users:manage')) return []
   return allowed.filter((role) => {
+    // An install administrator is made with the CLI only (`carehub user create --role install_admin`).
+    if (role === 'install_admin') return false
     // Only a regional administrator creates regional roles.
     if ((role === 'regional_viewer' || targetKind === 'region') && actor.organisationKind !== 'region')
       return false

@@ -7,6 +7,7 @@ export const roles = [
   'viewer',
   'regional_viewer',
   'provider_manager',
+  'install_admin',
 ] as const
 
 export type Role = (typeof roles)[number]
@@ -19,6 +20,7 @@ export const roleNames: Record<Role, string> = {
   viewer: 'Viewer (read only)',
   regional_viewer: 'Regional viewer (read only)',
   provider_manager: 'Provider manager',
+  install_admin: 'Install administrator',
 }
 
 export const organisationKinds = [
@@ -54,7 +56,8 @@ export const rolesForOrganisationKind: Record<OrganisationKind, readonly Role[]>
   regulator: ['partner_officer', 'viewer'],
   other_partner: ['partner_officer', 'viewer'],
   provider: ['provider_manager'],
-  region: ['admin', 'regional_viewer'],
+  // An install administrator sets the defaults new councils start with; created only by the CLI.
+  region: ['admin', 'regional_viewer', 'install_admin'],
 }
 
 export function isRole(value: unknown): value is Role {

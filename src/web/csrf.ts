@@ -15,7 +15,8 @@ export const csrfPlugin = fp(
         httpOnly: true,
         sameSite: 'strict',
         signed: true,
-        secure: options.cookieSecure === true,
+        // 'auto': Secure when the request came over HTTPS (behind a trusted proxy, by X-Forwarded-Proto).
+        secure: options.cookieSecure,
       },
       // Ordinary forms give the token as a string; multipart forms (file uploads) as a field object.
       getToken: (request) => {

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable, retryAfterSeconds } from '../db/database-unavailable.ts'
 
 // Styled error pages. A CSRF failure or a forbidden page is a 403; nothing leaks in a 500.
 export function setUpErrorPages(app: FastifyInstance) {
@@ -8,6 +9,7 @@ export function setUpErrorPages(app: FastifyInstance) {
     return reply.render('pages/not-found.njk', { pageTitle: 'Page not found' })
   })
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) return serviceUnavailable(request, reply, error)
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) request.log.error({ err: error }, 'request failed')
@@ -28,6 +30,15 @@ export function setUpErrorPages(app: FastifyInstance) {
       })
     return reply.render('pages/server-error.njk', { pageTitle: 'Sorry, there is a problem with the service' })
   })
+}
+
+// The database cannot be reached just now (a restart, a dropped connection): the request may be sent
+// again in a moment, and nothing of it was saved unless the user saw a confirmation.
+function serviceUnavailable(request: FastifyRequest, reply: FastifyReply, error: FastifyError) {
+  request.log.warn({ err: error }, 'database unavailable')
+  reply.code(503).header('retry-after', String(retryAfterSeconds))
+  if (request.url.startsWith('/api/')) return reply.send({ title: 'Service unavailable', status: 503 })
+  return reply.render('pages/service-unavailable.njk', { pageTitle: 'Sorry, the service is unavailable' })
 }
 
 export function forbidden(): Error {

@@ -29,6 +29,7 @@ export const paths = {
   newImport: () => '/imports/new',
   cqcImport: (id: string) => `/imports/${id}`,
   confirmImport: (id: string) => `/imports/${id}/confirm`,
+  runImportAgain: (id: string) => `/imports/${id}/run-again`,
   importProblems: (id: string) => `/imports/${id}/problems.csv`,
   apiTokens: () => '/api-tokens',
   revokeApiToken: (id: string) => `/api-tokens/${id}/revoke`,
@@ -39,6 +40,7 @@ export const paths = {
   admin: {
     users: () => '/admin/users',
     inviteUser: () => '/admin/users/invite',
+    invitationSent: () => '/admin/users/invitation-sent',
     user: (id: string) => `/admin/users/${id}`,
     editUser: (id: string) => `/admin/users/${id}/edit`,
     userAction: (id: string, action: 'disable' | 'enable' | 'unlock' | 'resend-invitation') =>

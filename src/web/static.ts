@@ -10,6 +10,9 @@ const govukDist = path.join(
 )
 const ownPublic = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public')
 
+// Where the static assets are served from: the only responses a browser may cache (see no-store.ts).
+export const staticPrefixes = ['/assets/', '/stylesheets/', '/javascripts/', '/public/'] as const
+
 export async function setUpStaticFiles(app: FastifyInstance) {
   const maxAge = 3_600_000
   await app.register(fastifyStatic, { root: path.join(govukDist, 'assets'), prefix: '/assets/', maxAge })

@@ -35,6 +35,8 @@ export async function acceptUploads(app: FastifyInstance, options: { maxBytes: n
       if (next.done) return
       const part = next.value
       if (part.type === 'file') {
+        // The file's name stands in the body under its field, so the input checks see it too.
+        body[part.fieldname] = part.filename
         pending.set(request, { file: part, rest: parts })
         return
       }

@@ -274,6 +274,7 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/returns/:id/amend': () => ids.returnB!,
     '/imports/:id/confirm': () => ids.importB!,
     '/imports/:id/problems.csv': () => ids.importB!,
+    '/imports/:id/run-again': () => ids.importB!,
     '/providers/:id': () => ids.providerB!,
     '/admin/users/:id': () => ids.managerB!,
     '/admin/users/:id/edit': () => ids.managerB!,

@@ -454,6 +454,7 @@ describe.each(engines)('risk rules on %s', (engine) => {
       const versions = await t.database.db
         .selectFrom('riskRuleVersions')
         .selectAll()
+        .where('councilId', '=', council)
         .where('ruleKey', '=', 'ppe-red')
         .orderBy('version')
         .execute()

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { createApp } from '../../src/app.ts'
 import { buildServices, type Services } from '../../src/composition.ts'
 import { loadConfig } from '../../src/config.ts'
+import type { Db } from '../../src/db/database.ts'
 import { fixedClock } from '../../src/domain/clock.ts'
 import type { MailMessage, MailTransport } from '../../src/modules/comms/mail-transports.ts'
 import { testPassword } from './factories.ts'
@@ -36,8 +37,15 @@ export type TestApp = {
   close: () => Promise<void>
 }
 
-export async function buildTestApp(engine: Engine, env: Record<string, string> = {}): Promise<TestApp> {
+// options.db: the app's own database handle instead of the test database's (e.g. a pool reaching it
+// through a proxy the test cuts); it is closed with the app.
+export async function buildTestApp(
+  engine: Engine,
+  env: Record<string, string> = {},
+  options: { db?: (database: TestDatabase) => Db } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(engine)
+  const db = options.db ? options.db(database) : database.db
   const clock = fixedClock(new Date('2020-04-14T08:00:00Z'))
   const mail = recordingTransport()
   const config = loadConfig({
@@ -47,7 +55,7 @@ export async function buildTestApp(engine: Engine, env: Record<string, string> =
     ...env,
   })
   const services = buildServices({
-    db: database.db,
+    db,
     clock,
     config,
     mailTransport: mail,
@@ -63,6 +71,7 @@ export async function buildTestApp(engine: Engine, env: Record<string, string> =
     mail,
     close: async () => {
       await app.close()
+      if (db !== database.db) await db.destroy()
       await database.drop()
     },
   }

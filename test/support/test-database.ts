@@ -8,14 +8,20 @@ export type Engine = 'pglite' | 'postgres'
 // Integration tests run on the embedded database, and again on PostgreSQL when TEST_DATABASE_URL is set.
 export const engines: Engine[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
 
-export type TestDatabase = { db: Db; engine: Engine; drop: () => Promise<void> }
+// url: the database's own connection string (PostgreSQL only), for a second connection pool to it.
+export type TestDatabase = { db: Db; engine: Engine; url: string | null; drop: () => Promise<void> }
 
 // Each test file gets a fresh, migrated database of its own: nothing is shared between files.
-export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+// `migrate: false` leaves it empty, for a test of a migration to apply migrations itself.
+export async function createTestDatabase(
+  engine: Engine,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true
   if (engine === 'pglite') {
     const db = createDatabase({ engine: 'pglite', dataDir: null })
-    await migrateToLatest(db)
-    return { db, engine, drop: () => db.destroy() }
+    if (migrate) await migrateToLatest(db)
+    return { db, engine, url: null, drop: () => db.destroy() }
   }
   const adminUrl = process.env.TEST_DATABASE_URL
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set')
@@ -27,10 +33,11 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   const db = createDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 })
-  await migrateToLatest(db)
+  if (migrate) await migrateToLatest(db)
   return {
     db,
     engine,
+    url: url.toString(),
     drop: async () => {
       await db.destroy()
       const cleanup = new pg.Client({ connectionString: adminUrl })

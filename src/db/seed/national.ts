@@ -71,6 +71,8 @@ export async function loadNationalData(
     throw new Error('--days must be a whole number from 1 to 1098')
   if (target.engine === 'postgres') {
     const client = new pg.Client({ connectionString: target.url })
+    // A dropped connection fails the load's query (and the command) rather than the process.
+    client.on('error', () => {})
     await client.connect()
     try {
       // The load is one transaction: a failure leaves the database empty, as it was.

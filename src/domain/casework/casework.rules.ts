@@ -1,5 +1,6 @@
 import { type Actor, can } from '../policy.ts'
 import { helpKinds } from '../returns/dataset.ts'
+import { textLimits, tooLong } from '../text-limits.ts'
 
 // Casework: who may work a location's case, how its status moves, how the worklist is ordered and how
 // new red alerts are grouped into one e-mail per recipient. Pure: no I/O, the clock is passed in.
@@ -93,7 +94,8 @@ export function closeProblems(input: {
 }): Record<string, string> {
   const errors: Record<string, string> = {}
   if (!input.note.trim()) errors.note = 'Enter a note saying why the case can be closed'
-  else if (input.note.trim().length > 2000) errors.note = 'The note must be 2,000 characters or fewer'
+  else if (input.note.trim().length > textLimits.caseNote)
+    errors.note = tooLong('The note', input.note.trim(), textLimits.caseNote)!
   if (input.openAlerts > 0 && !input.confirmedAlerts)
     errors.confirmAlerts = `Confirm that the ${input.openAlerts === 1 ? 'open alert' : `${input.openAlerts} open alerts`} can be resolved with the case`
   return errors
@@ -153,7 +155,8 @@ export function actionProblems(input: ActionInput, today: string): Record<string
   const errors: Record<string, string> = {}
   const description = input.description.trim()
   if (!description) errors.description = 'Enter what will be done'
-  else if (description.length > 1000) errors.description = 'The action must be 1,000 characters or fewer'
+  else if (description.length > textLimits.caseAction)
+    errors.description = tooLong('The action', description, textLimits.caseAction)!
   const due = input.dueOn.trim()
   if (!due) errors.dueOn = 'Enter the date the action is due'
   else if (!isRealDate(due)) errors.dueOn = 'Enter a real date, like 2020-04-17'
@@ -195,10 +198,12 @@ export function intelligenceProblems(
   if (input.severity !== 'red' && input.severity !== 'amber') errors.severity = 'Select red or amber'
   const title = input.title.trim()
   if (!title) errors.title = 'Enter a short title, like “Manager reports staff off sick”'
-  else if (title.length > 120) errors.title = 'The title must be 120 characters or fewer'
+  else if (title.length > textLimits.intelligenceTitle)
+    errors.title = tooLong('The title', title, textLimits.intelligenceTitle)!
   const report = input.report.trim()
   if (!report) errors.report = 'Enter what was reported'
-  else if (report.length > 4000) errors.report = 'What was reported must be 4,000 characters or fewer'
+  else if (report.length > textLimits.intelligenceReport)
+    errors.report = tooLong('What was reported', report, textLimits.intelligenceReport)!
   return errors
 }
 

@@ -1,5 +1,6 @@
 import { addDaysToIsoDate, isoDateFromParts, londonDate, londonInstant } from '../dates.ts'
 import type { Actor } from '../policy.ts'
+import { textLimits } from '../text-limits.ts'
 import { type ContactCategory, isContactCategory } from './categories.ts'
 
 // The shared contact log: who may record and read contacts, what a valid contact is, and which
@@ -116,7 +117,7 @@ export type ContactInput = {
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> }
 
-const longText = 2000
+const longText = textLimits.contactText
 
 // Checks a contact form. `isNew`: a new contact is planned or has happened; a change may also cancel.
 // `openAlertIds`: the location's open alerts, the only ones a contact may be linked to.
@@ -168,7 +169,7 @@ export function validateContact(
   }
 
   const spokeTo = form.spokeTo.trim()
-  if (spokeTo.length > 200) errors.spokeTo = 'Who you spoke to must be 200 characters or fewer'
+  if (spokeTo.length > textLimits.spokeTo) errors.spokeTo = 'Who you spoke to must be 200 characters or fewer'
   const summary = form.summary.trim()
   if (!summary) errors.summary = 'Enter a summary of the contact'
   else if (summary.length > longText) errors.summary = `Summary must be ${longText} characters or fewer`

@@ -48,7 +48,13 @@ export type ParsedRow =
 
 export type CqcFileFormat = 'care-directory-with-filters' | 'care-directory' | 'cqc-api-jsonl'
 
-export type ParsedFile = { format: CqcFileFormat | null; rows: ParsedRow[]; fileProblems: ImportProblem[] }
+export type ParsedFile = {
+  format: CqcFileFormat | null
+  rows: ParsedRow[]
+  fileProblems: ImportProblem[]
+  // The Location ID column as this file names it, for problems found after parsing.
+  locationIdColumn?: string
+}
 
 // CQC location IDs are "1-" and 9 to 11 digits in every file seen (2010 to 2025); allow 12 for growth.
 const cqcIdPattern = /^1-\d{9,12}$/

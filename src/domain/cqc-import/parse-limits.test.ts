@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import { FileRefused } from '../spreadsheet-reader.ts'
-import { cqcImportLimits } from './limits.ts'
+import { cqcImportLimits } from './file-limits.ts'
 import { parseCqcFile } from './parse.ts'
 
 // A file past the limits is refused as soon as the limit is reached, whatever its format.

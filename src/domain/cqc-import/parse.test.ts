@@ -406,7 +406,7 @@ describe('parseCqcFile: problems with the file and its rows', () => {
       expect.objectContaining({
         rowNumber: 4,
         column: 'Care homes beds',
-        reason: 'Care homes beds must be a whole number, 0 or more',
+        reason: 'Care homes beds must be a whole number from 0 to 10,000',
         value: 'ten',
       }),
     ])

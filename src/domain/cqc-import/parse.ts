@@ -18,8 +18,9 @@ import {
   type ParsedRow,
 } from './cqc-location.ts'
 import { parseCqcDate } from './dates.ts'
+import { cqcImportLimits } from './file-limits.ts'
 import { type CqcField, checkHeaders, columnNames, mapHeaders } from './headers.ts'
-import { cqcImportLimits } from './limits.ts'
+import { bedsProblem, valueProblems } from './limits.ts'
 import { classifyService, isAdultSocialCareSector, splitServiceTypes } from './service-types.ts'
 
 // One row of any CQC file, before it is checked: each known column's text, and the header each came
@@ -110,7 +111,12 @@ function parseJsonLines(text: string, limits: UploadLimits): ParsedFile {
     return jsonRecord(line.value, line.rowNumber)
   })
   const check = rowChecker()
-  return { format: 'cqc-api-jsonl', rows: records.map(check), fileProblems: [] }
+  return {
+    format: 'cqc-api-jsonl',
+    rows: records.map(check),
+    fileProblems: [],
+    locationIdColumn: 'locationId',
+  }
 }
 
 const invalidJson = Symbol('invalid JSON')
@@ -348,7 +354,7 @@ function tableReader(
     },
     pending: () => rows.length,
     take: () => rows.splice(0),
-    finish: () => ({ format, rows, fileProblems: [] }),
+    finish: () => ({ format, rows, fileProblems: [], locationIdColumn: names.locationId }),
   }
 }
 
@@ -455,8 +461,10 @@ function checkRecord(record: RawRecord, shared: SharedTexts): ParsedRow {
     })
   }
 
-  if (record.rowProblem) {
-    problem(null, record.rowProblem)
+  if (record.rowProblem) problem(null, record.rowProblem)
+  // A value CareHub cannot store makes the row a problem, whatever else the row is.
+  for (const p of valueProblems(texts, columnOf)) problem(p.field, p.reason, p.value)
+  if (problems.length > 0) {
     return { rowNumber, outcome: 'error', cqcLocationId: rawId, problems, localAuthorityName }
   }
   if (record.isProvider) {
@@ -498,8 +506,9 @@ function checkRecord(record: RawRecord, shared: SharedTexts): ParsedRow {
   let beds: number | null = null
   const bedsText = text('beds')
   if (bedsText !== null) {
-    if (/^\d+$/.test(bedsText)) beds = Number(bedsText)
-    else problem('beds', `${columnOf('beds')} must be a whole number, 0 or more`, bedsText)
+    const bedsWrong = bedsProblem(bedsText, columnOf('beds'))
+    if (bedsWrong) problem('beds', bedsWrong, bedsText)
+    else beds = Number(bedsText)
   }
 
   const date = (field: CqcField): string | null => {

@@ -79,7 +79,7 @@ describe('planImport', () => {
     }
     const existing = [...stored, gone, alreadyClosed]
     expect(planImport(rows, existing, { closeMissing: true }).close).toEqual([
-      { locationId: 'gone', cqcLocationId: '1-999999999' },
+      { locationId: 'gone', councilId: null, cqcLocationId: '1-999999999' },
     ])
     expect(planImport(rows, existing, { closeMissing: false }).close).toEqual([])
     // An empty file never closes the market.
@@ -133,6 +133,47 @@ describe('planImport', () => {
     expect(plan.create.length).toBe(1)
     expect(plan.errors).toEqual([
       expect.objectContaining({ rowNumber: 50, reason: expect.stringContaining('first on row 2') }),
+    ])
+  })
+
+  it('changes and closes only locations in the importing council’s market', async () => {
+    const { rows } = await parseWithFilters()
+    const stored = storedFrom(planImport(rows, [], { closeMissing: false }))
+    const changed = (e: ExistingLocation) => ({ ...e, fields: { ...e.fields, name: 'Renamed before' } })
+    const theirs = { ...changed(stored[0]!), market: 'another-council' as const, councilId: 'northmoor' }
+    const nobodys = { ...changed(stored[1]!), market: 'outside-area' as const, councilId: null }
+    const ours = { ...changed(stored[2]!), market: 'importer' as const, councilId: 'southvale' }
+    const theirsMissing = {
+      ...stored[3]!,
+      id: 'n-gone',
+      cqcLocationId: '1-999999997',
+      market: 'another-council' as const,
+    }
+    const oursMissing = { ...stored[4]!, id: 's-gone', cqcLocationId: '1-999999996', councilId: 'southvale' }
+    const plan = planImport(rows, [theirs, nobodys, ours, theirsMissing, oursMissing, ...stored.slice(5)], {
+      closeMissing: true,
+      locationIdColumn: 'Location ID',
+    })
+    expect(plan.errors).toEqual([
+      {
+        rowNumber: 2,
+        column: 'Location ID',
+        reason: `Location ID ${theirs.cqcLocationId} belongs to another council's market, so this import cannot change it`,
+        value: theirs.cqcLocationId,
+        cqcLocationId: theirs.cqcLocationId,
+      },
+      expect.objectContaining({
+        rowNumber: 3,
+        reason: `Location ID ${nobodys.cqcLocationId} is recorded outside this council's area, so this import cannot change it`,
+      }),
+    ])
+    // Nothing of a refused row is planned: no change, no new location, no "unchanged" either.
+    const planned = [...plan.create, ...plan.update, ...plan.unchanged].map((p) => p.rowNumber)
+    expect(planned).not.toContain(2)
+    expect(planned).not.toContain(3)
+    expect(plan.update).toEqual([expect.objectContaining({ locationId: ours.id, councilId: 'southvale' })])
+    expect(plan.close).toEqual([
+      { locationId: 's-gone', councilId: 'southvale', cqcLocationId: '1-999999996' },
     ])
   })
 

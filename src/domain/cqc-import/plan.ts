@@ -2,20 +2,47 @@ import type { CqcLocation, ImportProblem, ParsedRow } from './cqc-location.ts'
 
 export type FieldValue = string | number | boolean | null
 
-export type ExistingLocation = { id: string; cqcLocationId: string; fields: Record<string, FieldValue> }
+// Whose market a stored location is in, seen from the import's council (issue 15): the importer's own
+// (in its area or under contract to it; every location, for an install-wide import), another council's,
+// or no council's and outside the import's area. An import changes only the importer's own.
+export type Market = 'importer' | 'another-council' | 'outside-area'
+
+export type ExistingLocation = {
+  id: string
+  cqcLocationId: string
+  fields: Record<string, FieldValue>
+  // Unset: the importer's (an install-wide import, and the pure tests).
+  market?: Market
+  // The council whose data the location is, for the audit record of a change to it.
+  councilId?: string | null
+}
 
 export type ImportPlan = {
   create: { rowNumber: number; location: CqcLocation }[]
   update: {
     rowNumber: number
     locationId: string
+    councilId: string | null
     location: CqcLocation
     changes: { field: string; before: unknown; after: unknown }[]
   }[]
   unchanged: { rowNumber: number; locationId: string; cqcLocationId: string }[]
   skip: { rowNumber: number; cqcLocationId: string | null; name: string | null; reason: string }[]
   errors: ImportProblem[]
-  close: { locationId: string; cqcLocationId: string }[]
+  close: { locationId: string; councilId: string | null; cqcLocationId: string }[]
+}
+
+export type PlanOptions = {
+  closeMissing: boolean
+  // The Location ID column as the file names it, for the problems this plan finds.
+  locationIdColumn?: string
+}
+
+const marketProblems: Record<Exclude<Market, 'importer'>, (id: string) => string> = {
+  'another-council': (id) =>
+    `Location ID ${id} belongs to another council's market, so this import cannot change it`,
+  'outside-area': (id) =>
+    `Location ID ${id} is recorded outside this council's area, so this import cannot change it`,
 }
 
 // The location's own facts; provider details belong to the provider and are matched separately.
@@ -45,7 +72,7 @@ export function locationFields(location: CqcLocation): Record<string, FieldValue
 export function planImport(
   rows: ParsedRow[],
   existing: ExistingLocation[],
-  options: { closeMissing: boolean },
+  options: PlanOptions,
 ): ImportPlan {
   const plan: ImportPlan = { create: [], update: [], unchanged: [], skip: [], errors: [], close: [] }
   const byCqcId = new Map<string, ExistingLocation>()
@@ -90,6 +117,18 @@ export function planImport(
     planned.set(cqcLocationId, rowNumber)
 
     const match = byCqcId.get(cqcLocationId)
+    const market = match?.market ?? 'importer'
+    if (market !== 'importer') {
+      // Nothing of the row is saved: not the location, not its provider.
+      plan.errors.push({
+        rowNumber,
+        column: options.locationIdColumn ?? 'Location ID',
+        reason: marketProblems[market](cqcLocationId),
+        value: cqcLocationId,
+        cqcLocationId,
+      })
+      continue
+    }
     if (!match) {
       // Closed ones too: a deregistered location keeps its history (and its closing date) in CareHub.
       plan.create.push({ rowNumber, location })
@@ -98,15 +137,18 @@ export function planImport(
     const changes = comparedFields
       .filter((field) => !sameValue(match.fields[field], location[field]))
       .map((field) => ({ field, before: match.fields[field] ?? null, after: location[field] }))
-    if (changes.length > 0) plan.update.push({ rowNumber, locationId: match.id, location, changes })
+    const councilId = match.councilId ?? null
+    if (changes.length > 0)
+      plan.update.push({ rowNumber, locationId: match.id, councilId, location, changes })
     else plan.unchanged.push({ rowNumber, locationId: match.id, cqcLocationId })
   }
 
   // An empty or unreadable file must never close the whole market.
   if (inFile && rows.length > 0) {
     for (const e of byCqcId.values()) {
-      if (!inFile.has(e.cqcLocationId) && e.fields.status !== 'closed') {
-        plan.close.push({ locationId: e.id, cqcLocationId: e.cqcLocationId })
+      const own = (e.market ?? 'importer') === 'importer'
+      if (own && !inFile.has(e.cqcLocationId) && e.fields.status !== 'closed') {
+        plan.close.push({ locationId: e.id, councilId: e.councilId ?? null, cqcLocationId: e.cqcLocationId })
       }
     }
   }

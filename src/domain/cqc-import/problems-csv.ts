@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync'
+import { csvText } from '../csv.ts'
 import type { ImportProblem } from './cqc-location.ts'
 import type { ImportPlan } from './plan.ts'
 
@@ -15,10 +15,8 @@ export function problemRowsCsv(plan: ImportPlan, fileProblems: ImportProblem[]):
   ]
   // File problems first, then in file order; sort is stable so a row's own problems keep their order.
   lines.sort((a, b) => (a.row ?? 0) - (b.row ?? 0))
-  return stringify([
-    ['Row', 'Column', 'Location ID', 'Problem', 'Value'],
-    ...lines.map((l) => l.cells.map(safeCell)),
-  ])
+  // Text from an uploaded file is made harmless by the writer, so that it cannot run as a formula.
+  return csvText([['Row', 'Column', 'Location ID', 'Problem', 'Value'], ...lines.map((l) => l.cells)])
 }
 
 function problemLine(p: ImportProblem, cqcLocationId: string | null) {
@@ -32,9 +30,4 @@ function problemLine(p: ImportProblem, cqcLocationId: string | null) {
       p.value ?? '',
     ],
   }
-}
-
-// Text from an uploaded file must not run as a formula when the list is opened in a spreadsheet.
-function safeCell(value: string): string {
-  return /^[=+@\t\r]/.test(value) || /^-(?![\d.]+$)/.test(value) ? `'${value}` : value
 }

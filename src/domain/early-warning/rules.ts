@@ -1,3 +1,5 @@
+import type { Actor } from '../policy.ts'
+import { ownerToChange, requestedOwner, type SettingsOwner } from '../settings-owner.ts'
 import { type Condition, evaluate, measuresUsed, parseCondition } from './condition.ts'
 import { type Measures, measureByName } from './measures.ts'
 
@@ -302,11 +304,40 @@ export const defaultRules: readonly Omit<RiskRule, 'versionId' | 'enabled'>[] = 
   },
 ]
 
-// Administrators (of a council or a region) change the rules; officers who work alerts may read them.
-export function mayManageRiskRules(actor: { role: string }): boolean {
-  return actor.role === 'admin'
+// Rules belong to a council; a location is judged by the rules of the council whose area it is in, and
+// a location outside every council's area on the install by the install's defaults (`councilId: null`),
+// which are also what a new council starts with (docs/adr/0006-council-rules-and-settings.md).
+export type RuleSet = SettingsOwner
+
+// The rules an actor may change (`?council=` naming any others gives none): a council's administrator
+// its council's, the install administrator the install's defaults. Nobody changes another council's.
+export function manageableRuleSet(actor: Actor, requested?: string): RuleSet | null {
+  return ownerToChange(actor, requested)
 }
 
-export function mayReadRiskRules(actor: { role: string }): boolean {
-  return actor.role === 'admin' || actor.role === 'council_officer' || actor.role === 'partner_officer'
+export function mayManageRiskRules(actor: Actor): boolean {
+  return manageableRuleSet(actor) !== null
+}
+
+// Administrators and officers who work alerts may read the rules.
+export function mayReadRiskRules(actor: Actor): boolean {
+  return (
+    mayManageRiskRules(actor) ||
+    actor.role === 'admin' ||
+    actor.role === 'council_officer' ||
+    actor.role === 'partner_officer'
+  )
+}
+
+// The rules an actor reads: its council's; a partner those of the first council it serves, or of the
+// one it asks for among them; a regional body the install's defaults, or any council's it asks for.
+// Asking for rules out of reach, or with something that is not an id, gives nothing.
+export function readableRuleSet(actor: Actor, requested?: string): RuleSet | null {
+  if (!mayReadRiskRules(actor)) return null
+  const asked = requestedOwner(requested)
+  if (asked === false) return null
+  if (actor.organisationKind === 'region') return asked ?? { councilId: null }
+  const own = actor.organisationKind === 'council' ? [actor.organisationId] : actor.councilIds
+  const councilId = asked === undefined ? own[0] : asked.councilId
+  return councilId && own.includes(councilId) ? { councilId } : null
 }

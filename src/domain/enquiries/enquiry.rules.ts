@@ -2,6 +2,8 @@ import { type ContactCategory, contactCategories, isContactCategory } from '../c
 import type { Validated } from '../contact-log/contact-log.rules.ts'
 import { addDaysToIsoDate, isoDateFromParts, londonDate, londonInstant, weekdayOf } from '../dates.ts'
 import type { Actor } from '../policy.ts'
+import { ownerToChange, type SettingsOwner } from '../settings-owner.ts'
+import { textLimits, tooLong } from '../text-limits.ts'
 
 // Enquiries: a provider's question to the council, its status, owner and response, and the FAQ made
 // from answered ones. Pure: no I/O, no clock.
@@ -32,6 +34,12 @@ export function mayWorkEnquiries(actor: Actor): boolean {
   )
 }
 
+// Whose enquiry target an actor changes: a council's administrator its council's; the install
+// administrator the install's default, which councils added from then on start with (null).
+export function enquiryTargetToChange(actor: Actor, requested?: string): SettingsOwner | null {
+  return ownerToChange(actor, requested)
+}
+
 export function mayReadEnquiries(actor: Actor): boolean {
   return actor.organisationKind === 'council' || actor.organisationKind === 'region'
 }
@@ -49,8 +57,8 @@ export function isOverdue(enquiry: { status: EnquiryStatus; dueAt: Date }, now: 
   return isOpen(enquiry.status) && enquiry.dueAt.getTime() < now.getTime()
 }
 
-const questionMax = 4000
-const answerMax = 8000
+const questionMax = textLimits.enquiryQuestion
+const answerMax = textLimits.enquiryAnswer
 
 export type AskForm = { locationId: string; category: string; question: string }
 export type AskInput = { locationId: string; category: ContactCategory; question: string }
@@ -93,7 +101,7 @@ export function validateLog(form: LogForm, now: Date): Validated<LogInput> {
   if (form.channel !== 'phone' && form.channel !== 'email') errors.channel = 'Select how the enquiry came in'
   const askedByName = form.askedByName.trim()
   if (!askedByName) errors.askedByName = 'Enter the name of the person who asked'
-  else if (askedByName.length > 200) errors.askedByName = 'Name must be 200 characters or fewer'
+  else if (askedByName.length > textLimits.name) errors.askedByName = 'Name must be 200 characters or fewer'
   const empty = !form.receivedDay.trim() && !form.receivedMonth.trim() && !form.receivedYear.trim()
   const receivedOn = isoDateFromParts({
     day: form.receivedDay,
@@ -144,6 +152,8 @@ export function validateResponse(form: ResponseForm, askerEmail: string | null):
   const sendTo = askerEmail ?? (form.sendTo.trim() || null)
   if (!askerEmail && sendTo && !emailPattern.test(sendTo))
     errors.sendTo = 'Enter an e-mail address in the correct format, like name@example.com'
+  else if (!askerEmail && sendTo && sendTo.length > textLimits.email)
+    errors.sendTo = tooLong('E-mail address', sendTo, textLimits.email)!
   if (Object.keys(errors).length) return { ok: false, errors }
   return { ok: true, value: { response, sendTo } }
 }

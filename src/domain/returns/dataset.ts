@@ -1,4 +1,5 @@
 import type { ServiceType } from '../service-types.ts'
+import { unstorableText } from '../text-limits.ts'
 
 // The dataset definition: one versioned list of fields drives the web form, server validation, the
 // CSV/XLSX template, the API's JSON schema and the exports. Pure data and functions, no I/O.
@@ -339,7 +340,9 @@ export function parseReturn(
       }
       case 'text': {
         const text = String(input).trim()
-        if (field.max !== undefined && text.length > field.max)
+        const unstorable = unstorableText(text)
+        if (unstorable) errors.push({ field: field.key, message: `${field.label} ${unstorable}` })
+        else if (field.max !== undefined && text.length > field.max)
           errors.push({
             field: field.key,
             message: `${field.label} must be ${field.max} characters or fewer`,

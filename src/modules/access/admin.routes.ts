@@ -96,7 +96,14 @@ export async function adminRoutes(
       return reply
         .code(400)
         .render('access/views/invite-user.njk', await renderInvite(request, values, result.errors))
+    if (!result.value.userId) return reply.redirect(paths.admin.invitationSent())
     return reply.redirect(`${paths.admin.user(result.value.userId)}?invited=1`)
+  })
+
+  // The outcome of an invitation whose address already had an account elsewhere (see existing-account.ts).
+  app.get('/admin/users/invitation-sent', async (request, reply) => {
+    if (!can(signedInActor(request), 'users:manage')) throw forbidden()
+    return reply.render('access/views/invitation-sent.njk', { pageTitle: 'Invitation sent' })
   })
 
   app.get<{ Params: { id: string } }>('/admin/users/:id', async (request, reply) => {

@@ -4,6 +4,7 @@ import { organisationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type Actor, can, organisationScope } from '../../domain/policy.ts'
 import { isOrganisationKind, type OrganisationKind } from '../../domain/roles.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { type FieldErrors, isUuid, type Outcome } from './users.service.ts'
@@ -86,7 +87,8 @@ export function createOrganisationService(deps: { db: Db; clock: Clock }) {
   function validate(actor: Actor, input: OrganisationInput, kindFixed: string | null): FieldErrors {
     const errors: FieldErrors = {}
     if (!input.name.trim()) errors.name = 'Enter the organisation’s name'
-    else if (input.name.trim().length > 200) errors.name = 'Name must be 200 characters or fewer'
+    else if (input.name.trim().length > textLimits.name)
+      errors.name = tooLong('Name', input.name.trim(), textLimits.name)!
     const kind = kindFixed ?? input.kind
     if (!kindFixed && !(isOrganisationKind(kind) && creatableKinds(actor).includes(kind)))
       errors.kind = 'Select the type of organisation'

@@ -6,12 +6,20 @@ import { sessionCookieName } from '../../web/session.ts'
 import type { SignInService } from './sign-in.service.ts'
 import type { UserService } from './users.service.ts'
 
-// Only same-site paths are followed after sign-in, so the link cannot send anyone elsewhere.
+// Only a path on this service is followed after sign-in, so a link cannot send anyone elsewhere. A
+// browser drops tabs and line breaks from a URL and reads a backslash as a slash, so "/<tab>/evil"
+// would be "//evil", another site: any whitespace, control character or backslash is refused.
+const ownOrigin = 'http://carehub.invalid'
 function safeReturnTo(value: unknown): string {
   const target = text(value)
-  return target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\')
-    ? target
-    : paths.home()
+  if (!target.startsWith('/') || target.startsWith('//') || /[\s\p{Cc}\p{Cf}\\]/u.test(target))
+    return paths.home()
+  try {
+    const url = new URL(target, ownOrigin)
+    return url.origin === ownOrigin && !url.pathname.startsWith('//') ? target : paths.home()
+  } catch {
+    return paths.home()
+  }
 }
 
 export async function signInRoutes(

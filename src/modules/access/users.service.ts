@@ -5,18 +5,18 @@ import type { Clock } from '../../domain/clock.ts'
 import { type Actor, assignableRoles, can, locationScope, organisationScope } from '../../domain/policy.ts'
 import { isOrganisationKind, type Role, rolesForOrganisationKind } from '../../domain/roles.ts'
 import { isLocked, passwordProblem } from '../../domain/sign-in.rules.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { enqueueEmail } from '../comms/outbox.repository.ts'
 import { hashPassword } from './credentials.ts'
+import { existingAccount, inviteeProblems, tellAccountHolder } from './invitees.ts'
 import { consumeToken, findLiveToken, issueToken } from './one-time-tokens.ts'
 
 export type FieldErrors = Record<string, string>
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors }
 
 export type InviteInput = { email: string; displayName: string; role: string; organisationId: string }
-
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string }) {
   const { db, clock, baseUrl } = deps
@@ -108,25 +108,24 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
     return assignableRoles(actor, organisation.kind, rolesForOrganisationKind[organisation.kind])
   }
 
-  async function inviteUser(actor: Actor, input: InviteInput): Promise<Outcome<{ userId: string }>> {
+  // `userId` null: the address has an account the actor may not know of, whose owner is told instead.
+  async function inviteUser(actor: Actor, input: InviteInput): Promise<Outcome<{ userId: string | null }>> {
     const errors: FieldErrors = {}
     const email = input.email.trim().toLowerCase()
     const displayName = input.displayName.trim()
-    if (!email) errors.email = 'Enter an e-mail address'
-    else if (!emailPattern.test(email) || email.length > 254)
-      errors.email = 'Enter an e-mail address in the correct format, like name@example.org'
-    if (!displayName) errors.displayName = 'Enter the person’s full name'
-    else if (displayName.length > 200) errors.displayName = 'Full name must be 200 characters or fewer'
+    Object.assign(errors, inviteeProblems(email, displayName))
     const allowed = await rolesFor(actor, input.organisationId)
     if (!input.organisationId || allowed.length === 0)
       errors.organisationId = 'Select the person’s organisation'
     else if (!allowed.includes(input.role as Role))
       errors.role = 'Select a role this organisation’s users can have'
-    if (email && !errors.email) {
-      const existing = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
-      if (existing) errors.email = 'A user with this e-mail address already exists'
-    }
+    const account = errors.email ? null : await existingAccount(db, actor, email)
+    if (account?.kind === 'visible') errors.email = 'A user with this e-mail address already exists'
     if (Object.keys(errors).length) return { ok: false, errors }
+    if (account?.kind === 'hidden') {
+      await tellAccountHolder(db, actor, account.user, email, { now: clock.now(), baseUrl })
+      return { ok: true, value: { userId: null } }
+    }
 
     const userId = await db.transaction().execute(async (trx) => {
       const now = clock.now()
@@ -274,6 +273,8 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
     const errors: FieldErrors = {}
     const displayName = input.displayName.trim()
     if (!displayName) errors.displayName = 'Enter the person’s full name'
+    else if (displayName.length > textLimits.name)
+      errors.displayName = tooLong('Full name', displayName, textLimits.name)!
     const allowed = await rolesFor(actor, user.organisationId)
     if (!allowed.includes(input.role as Role))
       errors.role = 'Select a role this organisation’s users can have'
@@ -411,22 +412,19 @@ export function createUserService(deps: { db: Db; clock: Clock; baseUrl: string 
     actor: Actor,
     providerId: string,
     input: { email: string; displayName: string; approver: boolean },
-  ): Promise<Outcome<{ userId: string }> | null> {
+  ): Promise<Outcome<{ userId: string | null }> | null> {
     if (!(await mayInviteToProvider(actor, providerId))) return null
     const errors: FieldErrors = {}
     const email = input.email.trim().toLowerCase()
     const displayName = input.displayName.trim()
-    if (!email) errors.email = 'Enter an e-mail address'
-    else if (!emailPattern.test(email))
-      errors.email = 'Enter an e-mail address in the correct format, like name@example.org'
-    if (!displayName) errors.displayName = 'Enter the person’s full name'
-    if (
-      !errors.email &&
-      (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())
-    ) {
-      errors.email = 'A user with this e-mail address already exists'
-    }
+    Object.assign(errors, inviteeProblems(email, displayName))
+    const account = errors.email ? null : await existingAccount(db, actor, email)
+    if (account?.kind === 'visible') errors.email = 'A user with this e-mail address already exists'
     if (Object.keys(errors).length) return { ok: false, errors }
+    if (account?.kind === 'hidden') {
+      await tellAccountHolder(db, actor, account.user, email, { now: clock.now(), baseUrl })
+      return { ok: true, value: { userId: null } }
+    }
     const userId = await db.transaction().execute(async (trx) => {
       const now = clock.now()
       // A provider gets its organisation (for sign-in) the first time someone is invited to it.

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { RawBuilder } from 'kysely'
+import { isDatabaseUnavailable, retryAfterSeconds } from '../../db/database-unavailable.ts'
 import { currentDataset } from '../../domain/returns/dataset.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
+import { UnsafeInputError } from '../../web/input-safety.ts'
 import { paths } from '../../web/paths.ts'
 import type { ReturnsService } from '../returns/returns.service.ts'
 import type { ApiClient, ApiService } from './api.service.ts'
@@ -75,6 +77,16 @@ async function apiV1(app: FastifyInstance, options: Options) {
 
   // Problem JSON for everything that goes wrong, including bodies Fastify cannot parse.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'API request failed: database unavailable')
+      return sendProblem(
+        reply.header('retry-after', String(retryAfterSeconds)),
+        problem(
+          'service-unavailable',
+          `The service cannot take requests for a moment. Retry after ${retryAfterSeconds} seconds, with the same Idempotency-Key.`,
+        ),
+      )
+    }
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status < 500 && request.apiClient?.recent && !(await standing(api, request)))
@@ -90,6 +102,13 @@ async function apiV1(app: FastifyInstance, options: Options) {
       )
     }
     request.log.info({ code: error.code, status }, 'API request refused')
+    if (error instanceof UnsafeInputError)
+      return sendProblem(
+        reply,
+        problem('malformed-request', error.message, [
+          { field: error.field, pointer: error.pointer, message: error.message },
+        ]),
+      )
     if (status === 415)
       return sendProblem(reply, problem('unsupported-media-type', 'Send the body as application/json.'))
     if (status === 400)
@@ -140,10 +159,16 @@ async function apiV1(app: FastifyInstance, options: Options) {
   })
   // The token's use is recorded before the answer goes (a created return records it in its own
   // transaction, so this finds nothing left to do).
+  // (Not recorded when the database is away: the answer matters more, and the next request records it.)
   app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.apiClient) await api.recordTokenUse(request.apiClient)
+    try {
+      if (request.apiClient) await api.recordTokenUse(request.apiClient)
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error
+    }
     return payload
   })
+  app.addHook('onClose', async () => api.stopKeyReleases())
 
   app.post('/returns', async (request, reply) => {
     let client = clientOf(request)
@@ -173,12 +198,15 @@ async function apiV1(app: FastifyInstance, options: Options) {
       )
 
     const hash = requestHash(request.method, paths.apiReturns(), request.body)
+    // A release this process owes for the key (its last request failed with the database away) first.
+    await api.settleKeyRelease(client.tokenId, key)
+    const claimedAt = api.claimTime()
     let answer: ApiAnswer | 'unclaimed'
     try {
       // Usually the key is claimed by the submission's first read (one round trip fewer). When it was
       // not (a retry, a request at the same time, or one refused before that read), it is claimed here.
       answer = await submitReturn({ returns }, client, request.body, {
-        claim: api.claimStatement(client.tokenId, key, hash),
+        claim: api.claimStatement(client.tokenId, key, hash, claimedAt),
         alsoWrite,
       })
       if (answer === 'unclaimed') {
@@ -186,7 +214,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
         const fresh = await standing(api, request)
         if (!fresh) return sendUnauthenticated(reply)
         client = fresh
-        const claim = await api.claimIdempotencyKey(client.tokenId, key, hash)
+        const claim = await api.claimIdempotencyKey(client.tokenId, key, hash, claimedAt)
         if (claim.kind === 'mismatch')
           return sendProblem(
             reply,
@@ -215,13 +243,15 @@ async function apiV1(app: FastifyInstance, options: Options) {
         answer = await submitReturn({ returns }, client, request.body, { alsoWrite })
         if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')
       }
+      // A created return's answer was recorded with it; any other answer is recorded now.
+      if (answer.status !== 201)
+        await api.completeIdempotencyKey(client.tokenId, key, answer.status, answer.body)
     } catch (error) {
-      await api.releaseIdempotencyKey(client.tokenId, key)
+      // (Never throws: when the database is away, the release is made once it is back.)
+      await api.releaseIdempotencyKey(client.tokenId, key, claimedAt)
       throw error
     }
-    // A created return's answer was recorded with it; any other answer is recorded now.
     if (answer.status === 201) client.lastUsedStale = false
-    else await api.completeIdempotencyKey(client.tokenId, key, answer.status, answer.body)
     return send(reply, answer)
   })
 

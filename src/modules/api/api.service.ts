@@ -5,10 +5,12 @@ import type { Clock } from '../../domain/clock.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
 import { currentDataset, datasetVersion, type ReturnValues } from '../../domain/returns/dataset.ts'
 import { isRole } from '../../domain/roles.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { newToken, tokenHash } from '../access/credentials.ts'
 import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
+import { createIdempotencyKeys } from './idempotency-keys.ts'
 
 // API tokens for care-record systems, bearer authentication, idempotency keys and the read side of the
 // returns API. A token is shown once; only its SHA-256 is kept. It acts for the provider it was made for.
@@ -23,19 +25,8 @@ export type ApiClient = {
   recent?: true
 }
 
-export type IdempotencyClaim =
-  | { kind: 'claimed' }
-  | { kind: 'replay'; statusCode: number; response: unknown }
-  | { kind: 'mismatch' }
-  | { kind: 'in-progress' }
-
 const tokenPrefix = 'chub_'
 const lastUsedEveryMs = 60_000
-// A claimed key whose request never finished (the process stopped) may be taken over after this.
-const abandonedAfterMs = 5 * 60_000
-// Keys are remembered for a day; after that the same key starts afresh.
-const keyLifetimeMs = 24 * 60 * 60_000
-const pending = 0
 
 export function mayManageTokens(actor: Actor): actor is Actor & { providerId: string } {
   return actor.role === 'provider_manager' && actor.providerId !== null
@@ -81,7 +72,8 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     if (!mayManageTokens(actor)) return null
     const name = rawName.trim()
     if (!name) return { ok: false, errors: { name: 'Enter a name for the token' } }
-    if (name.length > 100) return { ok: false, errors: { name: 'Name must be 100 characters or fewer' } }
+    const nameTooLong = tooLong('Name', name, textLimits.tokenName)
+    if (nameTooLong) return { ok: false, errors: { name: nameTooLong } }
     const token = `${tokenPrefix}${newToken()}`
     const now = clock.now()
     const id = await db.transaction().execute(async (trx) => {
@@ -267,78 +259,9 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
         and (last_used_at is null or last_used_at <= ${new Date(now.getTime() - lastUsedEveryMs)})`
   }
 
-  // ---- Idempotency keys
+  // ---- Idempotency keys (claims in idempotency-keys.ts)
 
-  // The first attempt at a claim, as a statement for the caller to make with its own first read: a row
-  // when the key is claimed. If not, claimIdempotencyKey finds out why.
-  // The read's commit does not wait for the disk (synchronous_commit off for that transaction only): a
-  // claim matters only once the request's own writes are committed, and their commit, which does wait,
-  // makes everything logged before it durable too, the claim included. A claim lost in a crash before
-  // then leaves nothing saved, so the client's retry is processed afresh.
-  // It claims nothing unless the token still stands (as authenticate would find it): the request may
-  // have skipped the token lookup (recentClient).
-  function claimStatement(tokenId: string, key: string, requestHash: string) {
-    return sql`
-      insert into idempotency_keys (token_id, key, request_hash, status_code, response, created_at)
-      select ${tokenId}::uuid, ${key}, ${requestHash}, ${pending}, 'null', ${clock.now()}
-      where set_config('synchronous_commit', 'off', true) is not null and ${tokenStands(tokenId)}
-      on conflict (token_id, key) do nothing
-      returning key`
-  }
-
-  // Claims (token, key) before the request is processed, so that two identical requests at once cannot
-  // both create a return: the second finds the first's claim and is told to retry.
-  async function claimIdempotencyKey(
-    tokenId: string,
-    key: string,
-    requestHash: string,
-  ): Promise<IdempotencyClaim> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const now = clock.now()
-      const inserted = await db
-        .insertInto('idempotencyKeys')
-        .values({ tokenId, key, requestHash, statusCode: pending, response: 'null', createdAt: now })
-        .onConflict((oc) => oc.columns(['tokenId', 'key']).doNothing())
-        .returning('key')
-        .executeTakeFirst()
-      if (inserted) return { kind: 'claimed' }
-      const row = await db
-        .selectFrom('idempotencyKeys')
-        .select(['requestHash', 'statusCode', 'response', 'createdAt'])
-        .where('tokenId', '=', tokenId)
-        .where('key', '=', key)
-        .executeTakeFirst()
-      if (!row) continue // released meanwhile: try again
-      const age = now.getTime() - new Date(row.createdAt).getTime()
-      const expired = age >= keyLifetimeMs
-      const abandoned = row.statusCode === pending && age >= abandonedAfterMs
-      if (expired || abandoned) {
-        const taken = await db
-          .updateTable('idempotencyKeys')
-          .set({ requestHash, statusCode: pending, response: 'null', createdAt: now })
-          .where('tokenId', '=', tokenId)
-          .where('key', '=', key)
-          .where('createdAt', '=', row.createdAt)
-          .returning('key')
-          .executeTakeFirst()
-        if (taken) return { kind: 'claimed' }
-        continue
-      }
-      if (row.requestHash !== requestHash) return { kind: 'mismatch' }
-      if (row.statusCode === pending) return { kind: 'in-progress' }
-      return { kind: 'replay', statusCode: row.statusCode, response: row.response }
-    }
-    return { kind: 'in-progress' }
-  }
-
-  async function completeIdempotencyKey(tokenId: string, key: string, statusCode: number, response: unknown) {
-    await db
-      .updateTable('idempotencyKeys')
-      .set({ statusCode, response: JSON.stringify(response) })
-      .where('tokenId', '=', tokenId)
-      .where('key', '=', key)
-      .execute()
-  }
+  const idempotencyKeys = createIdempotencyKeys({ db, clock, tokenStands })
 
   // A created return's answer saved with its key and, when due, the token's use recorded: statements
   // written with the return (each changes nothing unless `when` holds).
@@ -359,16 +282,6 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
       noteTokenUse(client)
     }
     return writes
-  }
-
-  // After a failure (a 500), so that the client's retry is processed afresh.
-  async function releaseIdempotencyKey(tokenId: string, key: string) {
-    await db
-      .deleteFrom('idempotencyKeys')
-      .where('tokenId', '=', tokenId)
-      .where('key', '=', key)
-      .where('statusCode', '=', pending)
-      .execute()
   }
 
   // ---- Locations and returns, as the API reads them
@@ -459,11 +372,8 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
     authenticate,
     recentClient,
     recordTokenUse,
-    claimStatement,
-    claimIdempotencyKey,
-    completeIdempotencyKey,
+    ...idempotencyKeys,
     createdWrites,
-    releaseIdempotencyKey,
     findLocation,
     listReturns,
     getReturn,

@@ -5,6 +5,7 @@ import {
   jsonSchemaFor,
 } from '../../domain/returns/dataset.ts'
 import { type ServiceType, serviceTypeNames, serviceTypes } from '../../domain/service-types.ts'
+import { textLimits } from '../../domain/text-limits.ts'
 import { paths } from '../../web/paths.ts'
 import { problemTypes } from './problem.ts'
 
@@ -125,7 +126,7 @@ export function openApiDocument(baseUrl: string) {
           operationId: 'submitReturn',
           summary: 'Send a return',
           description:
-            'Sends one location’s return for one period. A second return for the same period is refused with 409 unless it gives an `amendmentReason`; it then becomes the next version. Send an `Idempotency-Key` to retry safely: a retry with the same key and the same body gets the first answer again, and creates nothing. The answer comes once the return is saved; the council’s early-warning rules are run for the location within a second or two after.',
+            'Sends one location’s return for one period. A second return for the same period is refused with 409 unless it gives an `amendmentReason`; it then becomes the next version. Give `amendsVersion`, the version you are changing, and a version saved by someone else since is answered with 409 rather than replaced. Send an `Idempotency-Key` to retry safely: a retry with the same key and the same body gets the first answer again, and creates nothing. The answer comes once the return is saved; the council’s early-warning rules are run for the location within a second or two after.',
           parameters: [
             {
               name: 'Idempotency-Key',
@@ -167,7 +168,7 @@ export function openApiDocument(baseUrl: string) {
             401: problemResponse('The bearer token is missing, unknown or revoked'),
             404: problemResponse('No such location, or not one of this token’s provider’s'),
             409: problemResponse(
-              'A return for this period exists and no amendmentReason was given; or a request with the same Idempotency-Key is still in progress',
+              'A return for this period exists and no amendmentReason was given; the return was changed by someone else since the version it changes (`amendsVersion`); or a request with the same Idempotency-Key is still in progress',
             ),
             415: problemResponse('The body is not application/json'),
             422: {
@@ -177,6 +178,9 @@ export function openApiDocument(baseUrl: string) {
                 'application/problem+json': { schema: problemRef, example: exampleValidationProblem },
               },
             },
+            503: problemResponse(
+              'The service cannot take requests for a moment (its database is restarting, say). Retry after the seconds in the `Retry-After` header with the same Idempotency-Key: the retry saves the return, or gets the first answer if it was saved after all',
+            ),
           },
         },
         get: {
@@ -263,7 +267,14 @@ export function openApiDocument(baseUrl: string) {
             values: { $ref: '#/components/schemas/ReturnValues' },
             amendmentReason: {
               type: 'string',
+              maxLength: textLimits.amendmentReason,
               description: 'Required to replace a return already sent for the period',
+            },
+            amendsVersion: {
+              type: 'integer',
+              minimum: 0,
+              description:
+                'The version of the period’s return this one replaces (0: none). If another version has been saved since, nothing is saved and the answer is 409.',
             },
           },
         },

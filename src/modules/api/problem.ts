@@ -20,10 +20,12 @@ export const problemTypes = {
   'not-found': { status: 404, title: 'Not found' },
   'unsupported-media-type': { status: 415, title: 'The request body must be JSON' },
   'return-exists': { status: 409, title: 'A return for this period already exists' },
+  'return-changed': { status: 409, title: 'The return was changed by someone else' },
   'request-in-progress': { status: 409, title: 'A request with this Idempotency-Key is in progress' },
   'validation-failed': { status: 422, title: 'The return is not valid' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
   'internal-error': { status: 500, title: 'Internal error' },
+  'service-unavailable': { status: 503, title: 'The service is unavailable for a moment' },
 } as const
 
 export type ProblemType = keyof typeof problemTypes

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { RawBuilder } from 'kysely'
 import type { FieldError } from '../../domain/returns/dataset.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { paths } from '../../web/paths.ts'
 import type { ReturnsService } from '../returns/returns.service.ts'
 import type { ApiClient } from './api.service.ts'
@@ -12,7 +13,7 @@ import { type FieldProblem, fieldProblem, problem } from './problem.ts'
 
 export type ApiAnswer = { status: number; body: unknown; location?: string }
 
-const topLevel = ['locationId', 'periodStart', 'values', 'amendmentReason'] as const
+const topLevel = ['locationId', 'periodStart', 'values', 'amendmentReason', 'amendsVersion'] as const
 const isoDate = /^\d{4}-\d{2}-\d{2}$/
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -84,6 +85,13 @@ export async function submitReturn(
     typeof body.amendmentReason !== 'string'
   )
     shape.push(fieldProblem('amendmentReason', 'amendmentReason must be a string'))
+  const { amendsVersion } = body
+  if (
+    amendsVersion !== undefined &&
+    amendsVersion !== null &&
+    !(Number.isSafeInteger(amendsVersion) && (amendsVersion as number) >= 0)
+  )
+    shape.push(fieldProblem('amendsVersion', 'amendsVersion must be a whole number, 0 or more'))
   if (shape.length)
     return refused(
       answer(problem('malformed-request', 'The request body is not a return submission.', shape)),
@@ -92,6 +100,15 @@ export async function submitReturn(
   const values = body.values as Record<string, unknown>
   const periodStart = typeof body.periodStart === 'string' ? body.periodStart.trim() : undefined
   const amendmentReason = typeof body.amendmentReason === 'string' ? body.amendmentReason : undefined
+  const reasonTooLong = tooLong('amendmentReason', amendmentReason?.trim() ?? '', textLimits.amendmentReason)
+  if (reasonTooLong)
+    return refused(
+      answer(
+        problem('validation-failed', 'The return has errors: nothing was saved.', [
+          fieldProblem('amendmentReason', reasonTooLong),
+        ]),
+      ),
+    )
   // The period is named by its first day; a date inside a period is refused rather than guessed (the
   // returns service checks it against the location's frequency, with the figures, in one go).
   if (periodStart !== undefined && periodStart !== '' && !validCalendarDate(periodStart)) {
@@ -117,6 +134,7 @@ export async function submitReturn(
     // location's risk rules run in the next second's batch (the risk queue).
     riskLater: true,
     amendmentReason,
+    amendsVersion: typeof amendsVersion === 'number' ? amendsVersion : undefined,
     claim: writes.claim,
     alsoWrite: writes.alsoWrite
       ? (saved, when) => writes.alsoWrite!(created(saved.locationId, saved), when)
@@ -124,6 +142,16 @@ export async function submitReturn(
   })
   if ('unclaimed' in outcome) return 'unclaimed'
   if ('notFound' in outcome) return locationNotFound()
+  if ('conflict' in outcome) {
+    const latest = outcome.conflict.version
+    return answer(
+      problem(
+        'return-changed',
+        `Version ${latest} of this return was saved after the version yours changes: nothing was saved. Read the latest version, then send yours again with "amendsVersion": ${latest} if it is still right.`,
+        [fieldProblem('amendsVersion', `The latest version is ${latest}`)],
+      ),
+    )
+  }
   if (!outcome.ok) {
     const errors = asFieldProblems(outcome.errors)
     if (outcome.errors.every((e) => e.field === 'amendmentReason'))

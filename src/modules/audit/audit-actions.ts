@@ -9,6 +9,7 @@ export const AuditAction = {
   userInvited: 'user-invited',
   invitationResent: 'invitation-resent',
   invitationAccepted: 'invitation-accepted',
+  invitationToExistingAccount: 'invitation-to-existing-account',
   userUpdated: 'user-updated',
   userDisabled: 'user-disabled',
   userEnabled: 'user-enabled',

@@ -4,6 +4,8 @@ import type { AuditActionName } from './audit-actions.ts'
 export type AuditEntry = {
   actorUserId: string | null
   organisationId: string | null
+  // The council whose data changed, beside the actor's organisation: shown in that council's trail.
+  councilId?: string | null
   action: AuditActionName
   entityType: string
   entityId: string | null
@@ -17,6 +19,7 @@ export function auditRow(entry: AuditEntry, stamp: (d: Date) => string = (d) => 
   return {
     actorUserId: entry.actorUserId,
     organisationId: entry.organisationId,
+    councilId: entry.councilId ?? null,
     action: entry.action,
     entityType: entry.entityType,
     entityId: entry.entityId,

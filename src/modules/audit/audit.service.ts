@@ -22,11 +22,14 @@ export function createAuditService(deps: { db: Db }) {
       .where((eb) => {
         const scope = organisationScope(actor)
         if (scope.kind === 'everything') return eb.val(true)
-        return eb(
+        const byOrganisation = eb(
           'auditEvents.organisationId',
           'in',
           db.selectFrom('organisations').select('organisations.id').where(organisationVisible(scope)),
         )
+        if (scope.kind === 'nothing') return byOrganisation
+        // A change to the council's own data by someone outside it (an import) is in its trail too.
+        return eb.or([byOrganisation, eb('auditEvents.councilId', 'in', scope.councilIds)])
       })
   }
 

@@ -21,6 +21,7 @@ import {
 } from '../../domain/casework/casework.rules.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { type FieldErrors, isUuid, type Outcome } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
@@ -631,7 +632,8 @@ export function createCaseworkService(deps: { db: Db; clock: Clock }) {
       }
     const errors: FieldErrors = {}
     if (!note.trim()) errors.note = 'Enter a note saying why the alert can be resolved'
-    else if (note.trim().length > 2000) errors.note = 'The note must be 2,000 characters or fewer'
+    else if (note.trim().length > textLimits.caseNote)
+      errors.note = tooLong('The note', note.trim(), textLimits.caseNote)!
     if (found.alert.status !== 'open') errors.note = 'This alert is already resolved'
     if (Object.keys(errors).length) return { ok: false, errors }
     const resolved = await db.transaction().execute(async (trx) => {

@@ -24,6 +24,15 @@ import { keyMeasures, locationCharts, returnComparison } from './view-model.ts'
 
 const pageSize = 50
 
+// Why a download was refused, carried back to the exports page in its query: only these are shown, so
+// a link cannot put words of its own in the page's error summary.
+const exportProblems = [
+  'Enter the first date as a real date, for example 2020-04-01',
+  'Enter the last date as a real date, today or earlier',
+  'The first date must be on or before the last date',
+] as const
+const exportProblem = (value: unknown) => exportProblems.find((known) => known === value)
+
 // Enquiries are listed through their own service (which applies its own visibility), when it exists.
 export type EnquiriesForLocation = {
   listForLocation: (actor: Actor, locationId: string) => Promise<unknown[] | null>
@@ -240,6 +249,7 @@ export async function dashboardRoutes(
     const query = request.query as Record<string, unknown>
     const filter = filterFrom(query)
     const today = dashboards.today()
+    const known = exportProblem(query.error)
     return reply.render('dashboards/views/exports.njk', {
       pageTitle: 'Download data',
       filter,
@@ -247,7 +257,7 @@ export async function dashboardRoutes(
       mayReadRestricted: mayReadRestricted(actor),
       from: text(query.from) || addDaysToIsoDate(today, -27),
       to: text(query.to) || today,
-      errorList: query.error ? [{ text: text(query.error), href: '#from' }] : undefined,
+      errorList: known ? [{ text: known, href: '#from' }] : undefined,
       ...(await filterItems(actor, filter)),
     })
   })
@@ -267,11 +277,11 @@ export async function dashboardRoutes(
           const toOk = dashboards.checkDay(to)
           const problem =
             !from || fromOk.error
-              ? 'Enter the first date as a real date, for example 2020-04-01'
+              ? exportProblems[0]
               : !to || toOk.error
-                ? 'Enter the last date as a real date, today or earlier'
+                ? exportProblems[1]
                 : from > to
-                  ? 'The first date must be on or before the last date'
+                  ? exportProblems[2]
                   : null
           if (problem)
             return reply.redirect(

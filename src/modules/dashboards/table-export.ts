@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream'
-import { stringify } from 'csv-stringify'
 import ExcelJS from 'exceljs'
+import { csvStream } from '../../domain/csv.ts'
 
 // Streams rows, a batch at a time, to CSV or XLSX with plain-English headers. Backpressure is respected
 // (the next batch is read only when the file has taken the last), so an export of a million rows runs
@@ -9,29 +9,12 @@ import ExcelJS from 'exceljs'
 export type Cell = string | number | boolean | Date | null | undefined
 export type Column<Row> = [header: string, get: (row: Row) => Cell]
 
-const plain = (v: Cell): string | number => {
-  if (v === null || v === undefined) return ''
-  if (typeof v === 'boolean') return v ? 'Yes' : 'No'
-  if (v instanceof Date) return v.toISOString()
-  return v
-}
-
 export function tableCsv<Row>(columns: readonly Column<Row>[], batches: AsyncIterable<Row[]>): Readable {
-  const csv = stringify({ header: true, columns: columns.map(([h]) => h) })
-  void (async () => {
-    try {
-      for await (const batch of batches) {
-        for (const row of batch) {
-          if (!csv.write(columns.map(([, get]) => plain(get(row)))))
-            await new Promise((resolve) => csv.once('drain', resolve))
-        }
-      }
-      csv.end()
-    } catch (error) {
-      csv.destroy(error as Error)
-    }
-  })()
-  return csv
+  return csvStream(
+    columns.map(([header]) => header),
+    batches,
+    (row) => columns.map(([, get]) => get(row)),
+  )
 }
 
 export function tableXlsx<Row>(

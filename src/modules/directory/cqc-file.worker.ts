@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { restrictToArea } from '../../domain/cqc-import/area.ts'
 import type { ParsedFile, ParsedRow } from '../../domain/cqc-import/cqc-location.ts'
-import { cqcImportLimits } from '../../domain/cqc-import/limits.ts'
+import { cqcImportLimits } from '../../domain/cqc-import/file-limits.ts'
 import { parseCqcFile } from '../../domain/cqc-import/parse.ts'
 import { FileRefused, type UploadLimits } from '../../domain/spreadsheet-reader.ts'
 import { runInWorker, WorkerStopped } from '../../jobs/worker-threads.ts'

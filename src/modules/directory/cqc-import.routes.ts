@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { cqcImportLimits } from '../../domain/cqc-import/limits.ts'
+import { cqcImportLimits } from '../../domain/cqc-import/file-limits.ts'
 import { can } from '../../domain/policy.ts'
 import { FileRefused, limitsInWords } from '../../domain/spreadsheet-reader.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
@@ -120,8 +120,14 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
   })
 
   app.post<{ Params: { id: string } }>('/imports/:id/confirm', async (request, reply) => {
-    if (!(await imports.confirm(signedInActor(request), request.params.id))) throw notFound()
+    if (!(await imports.confirm(signedInActor(request), request.params.id, request.log))) throw notFound()
     return reply.redirect(paths.cqcImport(request.params.id))
+  })
+
+  app.post<{ Params: { id: string } }>('/imports/:id/run-again', async (request, reply) => {
+    const again = await imports.runAgain(signedInActor(request), request.params.id)
+    if (!again) throw notFound()
+    return reply.redirect(paths.cqcImport(again.id))
   })
 
   app.get<{ Params: { id: string } }>('/imports/:id/problems.csv', async (request, reply) => {

@@ -2,38 +2,43 @@ import { createHash, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import { gunzip as gunzipCallback, gzip as gzipCallback, constants as zlibConstants } from 'node:zlib'
 import { parse as parseCsv } from 'csv-parse/sync'
-import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { ImportCounts } from '../../db/schema.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { restrictToArea, sameLocalAuthority } from '../../domain/cqc-import/area.ts'
-import type { CqcLocation, ParsedFile } from '../../domain/cqc-import/cqc-location.ts'
-import {
-  comparedFields,
-  type ExistingLocation,
-  type ImportPlan,
-  planImport,
-} from '../../domain/cqc-import/plan.ts'
-import { type LocationStatus, type StatusEvent, statusChange } from '../../domain/location-status.ts'
+import type { ParsedFile } from '../../domain/cqc-import/cqc-location.ts'
+import { storableText } from '../../domain/cqc-import/limits.ts'
+import { type ExistingLocation, type ImportPlan, planImport } from '../../domain/cqc-import/plan.ts'
 import { type Actor, can } from '../../domain/policy.ts'
 import { isUuid } from '../access/users.service.ts'
 import { recordAudits } from '../audit/audit.repository.ts'
-import { AuditAction, type AuditActionName } from '../audit/audit-actions.ts'
-import { type BulkLoad, type BulkValue, inBulkTransaction } from './bulk-load.ts'
+import { AuditAction } from '../audit/audit-actions.ts'
+import { inBulkTransaction } from './bulk-load.ts'
 import { readCqcFileOffThread } from './cqc-file.worker.ts'
+import { applyCqcImport, type Importer, type Progress } from './cqc-import-apply.ts'
+import { importCouncilId, loadExistingLocations, marketOf } from './cqc-import-market.ts'
+import {
+  claimForSaving,
+  failAbandonedSaves,
+  inBackground,
+  recordSaveFailure,
+  saveFailureReason,
+  type TaskLog,
+  withHeartbeat,
+} from './cqc-import-saving.ts'
 import { problemRowsCsvInSteps } from './problems-csv-in-steps.ts'
 
-// Who is importing: a signed-in officer, or the operator at the command line (no user).
-export type Importer = { userId: string | null; organisationId: string | null }
+export type { Importer, Progress }
 
 export type ImportOptions = {
   fileName: string
   content: Buffer
   areaName: string | null
   closeMissing: boolean
+  // The council whose market the import may change (cqc-import-market.ts); worked out from the area
+  // when not given, and null for an install-wide import.
+  councilId?: string | null
 }
-
-export type Progress = (done: number, total: number) => void
 
 const gzip = promisify(gzipCallback)
 const gunzip = promisify(gunzipCallback)
@@ -62,18 +67,20 @@ export async function planCqcImport(db: DbOrTransaction, options: ImportOptions,
     ? restrictToArea(parsed.rows, { localAuthorityName: options.areaName })
     : parsed.rows
   const ids = rows.flatMap((r) => (r.outcome === 'location' ? [r.location.cqcLocationId] : []))
+  const importer = { councilId: options.councilId ?? null, areaName: options.areaName }
   const existing: ExistingLocation[] = []
   const seen = new Set<string>()
-  const toExisting = (row: Awaited<ReturnType<typeof loadExisting>>[number]) => {
+  const toExisting = (row: Awaited<ReturnType<typeof loadExistingLocations>>[number]) => {
     if (seen.has(row.id)) return
     seen.add(row.id)
-    const { id, cqcLocationId, ...fields } = row
-    existing.push({ id, cqcLocationId: cqcLocationId!, fields })
+    const { id, cqcLocationId, councilId, contractedByImporter: _, contracted: __, ...fields } = row
+    existing.push({ id, cqcLocationId: cqcLocationId!, fields, councilId, market: marketOf(row, importer) })
   }
-  for (const row of await loadExisting(db, ids)) toExisting(row)
+  for (const row of await loadExistingLocations(db, ids, importer.councilId)) toExisting(row)
   if (options.closeMissing) {
-    // Only locations the file covers can go missing from it: those in the same area, or all.
-    for (const row of await loadExisting(db, null)) {
+    // Only locations the file covers can go missing from it: those in the same area, or all; and an
+    // import for a council closes only locations in its market.
+    for (const row of await loadExistingLocations(db, null, importer.councilId)) {
       if (
         !options.areaName ||
         (row.localAuthorityName && sameLocalAuthority(row.localAuthorityName, options.areaName))
@@ -81,355 +88,11 @@ export async function planCqcImport(db: DbOrTransaction, options: ImportOptions,
         toExisting(row)
     }
   }
-  const plan = planImport(rows, existing, { closeMissing: options.closeMissing })
-  return { parsed, plan, counts: countsOf(plan, rows.length) }
-}
-
-function loadExisting(db: DbOrTransaction, ids: string[] | null) {
-  let query = db
-    .selectFrom('locations')
-    // Exactly the fields the plan compares, so what is loaded and what is compared cannot drift apart.
-    .select(['id', 'cqcLocationId', ...comparedFields])
-    .where('cqcLocationId', 'is not', null)
-  if (ids) {
-    if (ids.length === 0) return Promise.resolve([])
-    query = query.where('cqcLocationId', '=', anyOf(ids))
-  } else {
-    query = query.where('status', '=', 'open')
-  }
-  return query.execute()
-}
-
-// Every value as one array parameter: one statement however long the file. The array's text is built
-// here in one go (a bind parameter still, cast by PostgreSQL): the driver would build a 50,000-item
-// array a string at a time, a chain of strings that lives until it is sent. (A JSON parameter also
-// builds little, but the design checks measured it slower for PostgreSQL to use.)
-function anyOf(values: string[]) {
-  const literal = `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`
-  return sql<string>`any(${literal}::text[])`
-}
-
-// The columns of a location that come from the CQC, in the order the bulk loads write them.
-const cqcColumns = [
-  'name',
-  'ods_code',
-  'address_line1',
-  'address_line2',
-  'town',
-  'postcode',
-  'local_authority_name',
-  'service_type',
-  'registered_beds',
-  'cqc_rating',
-  'cqc_rating_date',
-  'registration_start',
-  'registration_end',
-  'dormant',
-  'status',
-] as const
-
-const cqcValues = (l: CqcLocation): BulkValue[] => [
-  l.name,
-  l.odsCode,
-  l.addressLine1,
-  l.addressLine2,
-  l.town,
-  l.postcode,
-  l.localAuthorityName,
-  l.serviceType,
-  l.registeredBeds,
-  l.cqcRating,
-  l.cqcRatingDate,
-  l.registrationStart,
-  l.registrationEnd,
-  l.dormant,
-  l.status,
-]
-
-const statusEventColumns = [
-  'location_id',
-  'status',
-  'effective_from',
-  'source',
-  'import_id',
-  'recorded_by',
-  'recorded_at',
-] as const
-
-// The same record recordAudits writes; a location holds no secrets, so there is nothing to filter.
-const auditColumns = [
-  'occurred_at',
-  'actor_user_id',
-  'organisation_id',
-  'action',
-  'entity_type',
-  'entity_id',
-  'before',
-  'after',
-] as const
-
-// Rows a save writes per round of bulk loads: progress is reported after each round.
-const rowsPerRound = 5000
-
-// Saves a plan in one transaction: all of it or none of it. Every change goes to history and audit.
-// Rows go in with bulk loads (COPY on PostgreSQL); new rows get their ids here, so that history and
-// audit can name them without reading them back.
-export async function applyCqcImport(
-  db: Db,
-  importId: string,
-  plan: ImportPlan,
-  by: Importer,
-  clock: Clock,
-  onProgress: Progress = () => {},
-): Promise<void> {
-  const now = clock.now()
-  // One timestamp string for every row, rather than a Date that the driver formats 100,000 times.
-  const stamp = now.toISOString()
-  const today = stamp.slice(0, 10)
-  const total = plan.create.length + plan.update.length + plan.close.length
-  let done = 0
-  const tick = (n: number) => {
-    done += n
-    onProgress(done, total)
-  }
-  const statusEvents = (locationId: string, events: StatusEvent[]): BulkValue[][] =>
-    events.map((e) => [locationId, e.status, e.effectiveFrom, 'cqc-import', importId, by.userId, stamp])
-  const audit = (
-    action: AuditActionName,
-    locationId: string,
-    before: unknown,
-    after: unknown,
-  ): BulkValue[] => [
-    stamp,
-    by.userId,
-    by.organisationId,
-    action,
-    'location',
-    locationId,
-    before === undefined ? null : JSON.stringify(before),
-    after === undefined ? null : JSON.stringify(after),
-  ]
-
-  await inBulkTransaction(db, async (trx, load) => {
-    const councils = await trx
-      .selectFrom('organisations')
-      .select(['id', 'name'])
-      .where('kind', '=', 'council')
-      .execute()
-    // One lookup per local authority name, not per row.
-    const councilByAuthority = new Map<string, string | null>()
-    const councilFor = (authority: string | null) => {
-      if (!authority) return null
-      if (!councilByAuthority.has(authority)) {
-        councilByAuthority.set(
-          authority,
-          councils.find((c) => sameLocalAuthority(c.name, authority))?.id ?? null,
-        )
-      }
-      return councilByAuthority.get(authority)!
-    }
-    const providerIds = await upsertProviders(trx, load, plan, stamp)
-
-    for (let i = 0; i < plan.create.length; i += rowsPerRound) {
-      const round = plan.create
-        .slice(i, i + rowsPerRound)
-        .map(({ location }) => ({ id: randomUUID(), location }))
-      await load(
-        'locations',
-        [
-          'id',
-          'cqc_location_id',
-          'provider_id',
-          'council_id',
-          ...cqcColumns,
-          'last_import_id',
-          'created_at',
-          'updated_at',
-        ],
-        lazily(round, ({ id, location }) => [
-          id,
-          location.cqcLocationId,
-          providerIds.get(providerKey(location))!,
-          councilFor(location.localAuthorityName),
-          ...cqcValues(location),
-          importId,
-          stamp,
-          stamp,
-        ]),
-      )
-      await load(
-        'location_status_events',
-        statusEventColumns,
-        lazilyFlat(round, ({ id, location }) => statusEvents(id, statusChange(null, location, today))),
-      )
-      await load(
-        'audit_events',
-        auditColumns,
-        lazily(round, ({ id, location }) =>
-          audit(AuditAction.locationCreatedByImport, id, undefined, location),
-        ),
-      )
-      tick(round.length)
-    }
-
-    if (plan.update.length) {
-      // The new values go to a table of this transaction's own, then into locations in one statement.
-      await sql`create temp table cqc_import_updates (
-        id uuid primary key, name text, ods_code text, address_line1 text, address_line2 text, town text,
-        postcode text, local_authority_name text, service_type text, registered_beds integer, cqc_rating text,
-        cqc_rating_date date, registration_start date, registration_end date, dormant boolean, status text
-      ) on commit drop`.execute(trx)
-      for (let i = 0; i < plan.update.length; i += rowsPerRound) {
-        const round = plan.update.slice(i, i + rowsPerRound)
-        await load(
-          'cqc_import_updates',
-          ['id', ...cqcColumns],
-          lazily(round, (u) => [u.locationId, ...cqcValues(u.location)]),
-        )
-        // Status before the change: the stored value the plan compared, where the plan saw a change.
-        await load(
-          'location_status_events',
-          statusEventColumns,
-          lazilyFlat(round, (u) => {
-            const before = (field: 'status' | 'dormant') =>
-              u.changes.find((c) => c.field === field)?.before ?? u.location[field]
-            const was = { status: before('status') as LocationStatus, dormant: before('dormant') === true }
-            return statusEvents(u.locationId, statusChange(was, u.location, today))
-          }),
-        )
-        await load(
-          'audit_events',
-          auditColumns,
-          lazily(round, (u) =>
-            audit(
-              AuditAction.locationUpdatedByImport,
-              u.locationId,
-              Object.fromEntries(u.changes.map((c) => [c.field, c.before])),
-              Object.fromEntries(u.changes.map((c) => [c.field, c.after])),
-            ),
-          ),
-        )
-        tick(round.length)
-      }
-      await sql`update locations l set
-        name = u.name, ods_code = u.ods_code, address_line1 = u.address_line1,
-        address_line2 = u.address_line2, town = u.town, postcode = u.postcode,
-        local_authority_name = u.local_authority_name, service_type = u.service_type,
-        registered_beds = u.registered_beds, cqc_rating = u.cqc_rating, cqc_rating_date = u.cqc_rating_date,
-        registration_start = u.registration_start, registration_end = u.registration_end,
-        dormant = u.dormant, status = u.status, last_import_id = ${importId}, updated_at = ${stamp}
-        from cqc_import_updates u where l.id = u.id`.execute(trx)
-    }
-
-    for (let i = 0; i < plan.close.length; i += rowsPerRound) {
-      const ids = plan.close.slice(i, i + rowsPerRound).map((c) => c.locationId)
-      await trx
-        .updateTable('locations')
-        .set({ status: 'closed', registrationEnd: today, lastImportId: importId, updatedAt: stamp })
-        .where('id', 'in', ids)
-        .execute()
-      await load(
-        'location_status_events',
-        statusEventColumns,
-        ids.map((id) => [id, 'closed', today, 'cqc-import', importId, by.userId, stamp]),
-      )
-      await load(
-        'audit_events',
-        auditColumns,
-        ids.map((id) =>
-          audit(AuditAction.locationClosedByImport, id, undefined, {
-            status: 'closed',
-            reason: 'Not in the CQC file',
-          }),
-        ),
-      )
-      tick(ids.length)
-    }
-    await trx
-      .updateTable('cqcImports')
-      .set({ status: 'saved', savedAt: now })
-      .where('id', '=', importId)
-      .execute()
-    await recordAudits(trx, [
-      {
-        action: AuditAction.importSaved,
-        entityType: 'cqc-import',
-        entityId: importId,
-        actorUserId: by.userId,
-        organisationId: by.organisationId,
-        occurredAt: now,
-      },
-    ])
+  const plan = planImport(rows, existing, {
+    closeMissing: options.closeMissing,
+    locationIdColumn: parsed.locationIdColumn,
   })
-}
-
-// Rows made as a load takes them, so that each dies young instead of living through the whole round.
-function* lazily<T>(items: readonly T[], row: (item: T) => BulkValue[]): Generator<BulkValue[]> {
-  for (const item of items) yield row(item)
-}
-
-function* lazilyFlat<T>(items: readonly T[], rows: (item: T) => BulkValue[][]): Generator<BulkValue[]> {
-  for (const item of items) yield* rows(item)
-}
-
-const providerKey = (l: CqcLocation) => l.cqcProviderId ?? `location:${l.cqcLocationId}`
-
-// Providers are matched on their CQC provider ID; new ones are created, placeholder names filled in.
-async function upsertProviders(
-  trx: DbOrTransaction,
-  load: BulkLoad,
-  plan: ImportPlan,
-  stamp: string,
-): Promise<Map<string, string>> {
-  const wanted = new Map<string, CqcLocation>()
-  for (const changes of [plan.create, plan.update]) {
-    for (const { location: l } of changes) {
-      const key = providerKey(l)
-      const seen = wanted.get(key)
-      if (!seen || (!seen.providerName && l.providerName)) wanted.set(key, l)
-    }
-  }
-  const ids = new Map<string, string>()
-  const cqcIds = [...wanted.values()].flatMap((l) => (l.cqcProviderId ? [l.cqcProviderId] : []))
-  const found = cqcIds.length
-    ? await trx
-        .selectFrom('providers')
-        .select(['id', 'cqcProviderId', 'name'])
-        .where('cqcProviderId', '=', anyOf(cqcIds))
-        .execute()
-    : []
-  for (const p of found) {
-    ids.set(p.cqcProviderId!, p.id)
-    const named = wanted.get(p.cqcProviderId!)!
-    if (named.providerName && p.name.startsWith('CQC provider ') && named.providerName !== p.name) {
-      await trx
-        .updateTable('providers')
-        .set({ name: named.providerName, updatedAt: stamp })
-        .where('id', '=', p.id)
-        .execute()
-    }
-  }
-  const created: [id: string, location: CqcLocation][] = []
-  for (const [key, l] of wanted) {
-    if (ids.has(key)) continue
-    const id = randomUUID()
-    ids.set(key, id)
-    created.push([id, l])
-  }
-  await load(
-    'providers',
-    ['id', 'cqc_provider_id', 'name', 'companies_house_number', 'ownership', 'created_at', 'updated_at'],
-    lazily(created, ([id, l]) => [
-      id,
-      l.cqcProviderId,
-      l.providerName ?? (l.cqcProviderId ? `CQC provider ${l.cqcProviderId}` : l.name),
-      l.providerCompaniesHouseNumber,
-      l.providerOwnership,
-      stamp,
-      stamp,
-    ]),
-  )
-  return ids
+  return { parsed, plan, counts: countsOf(plan, rows.length) }
 }
 
 // Files are stored gzip-compressed (a tenth of the size: less to send, write and keep). Files stored
@@ -475,7 +138,11 @@ export function createCqcImportService(deps: { db: Db; clock: Clock }) {
     ) {
       return null
     }
-    return createPreview(db, clock, { userId: actor.userId, organisationId: actor.organisationId }, options)
+    // An officer's import is for their own council; a regional body's for the council it names, if any.
+    const within = actor.organisationKind === 'region' ? null : actor.councilIds
+    const councilId = await importCouncilId(db, options.areaName, within)
+    const by = { userId: actor.userId, organisationId: actor.organisationId }
+    return createPreview(db, clock, by, { ...options, councilId })
   }
 
   function visibleImports(actor: Actor) {
@@ -487,6 +154,7 @@ export function createCqcImportService(deps: { db: Db; clock: Clock }) {
 
   async function getImport(actor: Actor, id: string) {
     if (!can(actor, 'locations:import') || !isUuid(id)) return null
+    await failAbandonedSaves(db, clock)
     const row = await visibleImports(actor)
       .select([
         'cqcImports.id',
@@ -519,6 +187,7 @@ export function createCqcImportService(deps: { db: Db; clock: Clock }) {
 
   async function listImports(actor: Actor, page: number, pageSize: number) {
     if (!can(actor, 'locations:import')) return null
+    await failAbandonedSaves(db, clock)
     const countRow = await visibleImports(actor)
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow()
@@ -549,29 +218,35 @@ export function createCqcImportService(deps: { db: Db; clock: Clock }) {
     return row
   }
 
-  // Starts the save and returns at once; the progress page follows it.
-  async function confirm(actor: Actor, id: string): Promise<boolean> {
+  // Starts the save and returns at once; the progress page follows it. The save's failure is its
+  // record's (and the log's), never the process's.
+  async function confirm(actor: Actor, id: string, log: TaskLog): Promise<boolean> {
     const found = await getImport(actor, id)
     if (found?.status !== 'previewed') return false
-    const claimed = await db
-      .updateTable('cqcImports')
-      .set({ status: 'saving' })
-      .where('id', '=', id)
-      .where('status', '=', 'previewed')
-      .executeTakeFirst()
-    if (Number(claimed.numUpdatedRows) !== 1) return false
+    if (!(await claimForSaving(db, clock, id))) return false
     progress.set(id, { done: 0, total: found.counts.create + found.counts.update + found.counts.close })
-    void saveImport(
-      db,
-      clock,
-      id,
-      { userId: actor.userId, organisationId: actor.organisationId },
-      (done, total) => progress.set(id, { done, total }),
+    const by = { userId: actor.userId, organisationId: actor.organisationId }
+    void inBackground(log, 'CQC import save failed', { importId: id }, () =>
+      saveClaimedImport(db, clock, id, by, (done, total) => progress.set(id, { done, total })),
     ).finally(() => progress.delete(id))
     return true
   }
 
-  return { areaChoices, councilNamesFor, preview, getImport, listImports, problemsCsv, confirm }
+  // A failed import checked again from its stored file: a new preview, to confirm as before.
+  async function runAgain(actor: Actor, id: string) {
+    const found = await getImport(actor, id)
+    if (found?.status !== 'failed') return null
+    const stored = await db
+      .selectFrom('cqcImports')
+      .select('fileContent')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    const content = await storedFile(stored.fileContent)
+    const { fileName, areaName, closeMissing } = found
+    return preview(actor, { fileName, content, areaName, closeMissing })
+  }
+
+  return { areaChoices, councilNamesFor, preview, getImport, listImports, problemsCsv, confirm, runAgain }
 }
 
 export type CqcImportService = ReturnType<typeof createCqcImportService>
@@ -582,10 +257,14 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
   // as a compressed 32 MB CSV lets the pool do it in one go, without waiting for this thread in between.
   const compressing = gzip(options.content, { level: zlibConstants.Z_BEST_SPEED, chunkSize: 1 << 23 })
   compressing.catch(() => {})
+  const councilId =
+    options.councilId !== undefined ? options.councilId : await importCouncilId(db, options.areaName, null)
   // The file is read in a worker thread (cqc-file.worker.ts), which also hashes it.
   const { parsed: read, fileHash: hash } = await readCqcFileOffThread(options)
-  const { parsed, plan, counts } = await planCqcImport(db, options, read)
-  const problemsCsv = await problemRowsCsvInSteps(plan, parsed.fileProblems)
+  const { parsed, plan, counts } = await planCqcImport(db, { ...options, councilId }, read)
+  // Problems quote the file's values, which may hold what the database cannot store.
+  const problemsCsv = storableText(await problemRowsCsvInSteps(plan, parsed.fileProblems))
+  const fileName = storableText(options.fileName).slice(0, 255)
   const fileContent = await compressing
   const now = clock.now()
   const id = randomUUID()
@@ -606,12 +285,13 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
         'problems_csv',
         'created_by',
         'organisation_id',
+        'council_id',
         'created_at',
       ],
       [
         [
           id,
-          options.fileName,
+          fileName,
           hash,
           fileContent,
           parsed.format,
@@ -622,6 +302,7 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
           problemsCsv,
           by.userId,
           by.organisationId,
+          councilId,
           now.toISOString(),
         ],
       ],
@@ -630,10 +311,11 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
       {
         actorUserId: by.userId,
         organisationId: by.organisationId,
+        councilId,
         action: AuditAction.importPreviewed,
         entityType: 'cqc-import',
         entityId: id,
-        after: { fileName: options.fileName, counts },
+        after: { fileName, counts },
         occurredAt: now,
       },
     ])
@@ -643,7 +325,8 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
   return { id, parsed, plan, counts }
 }
 
-// Re-reads the stored file and plans again at save time, so the save matches the database as it is now.
+// Saves a previewed import (the command line's way; the web's confirm claims it, then saves it in the
+// background). A failure is recorded on the import and thrown to the caller.
 export async function saveImport(
   db: Db,
   clock: Clock,
@@ -651,46 +334,43 @@ export async function saveImport(
   by: Importer,
   onProgress?: Progress,
 ): Promise<void> {
+  if (!(await claimForSaving(db, clock, id))) {
+    throw new Error('This import is not waiting to be saved: it has been saved, failed or is saving')
+  }
+  await saveClaimedImport(db, clock, id, by, onProgress)
+}
+
+// Re-reads the stored file and plans again at save time, so the save matches the database as it is now.
+async function saveClaimedImport(db: Db, clock: Clock, id: string, by: Importer, onProgress?: Progress) {
   const kept = parsedPreviews.get(id)
   parsedPreviews.delete(id)
-  const stored = await db
-    .selectFrom('cqcImports')
-    .select(['fileName', 'areaName', 'closeMissing'])
-    .$if(!kept, (q) => q.select('fileContent'))
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow()
-  try {
-    const { plan } = await planCqcImport(
-      db,
-      {
-        fileName: stored.fileName,
-        content: await storedFile((stored as { fileContent?: Buffer }).fileContent ?? Buffer.alloc(0)),
-        areaName: stored.areaName,
-        closeMissing: stored.closeMissing,
-      },
-      kept,
-    )
-    await applyCqcImport(db, id, plan, by, clock, onProgress)
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('cqcImports')
-        .set({ status: 'failed', error: message.slice(0, 500) })
+  let councilId: string | null = null
+  await withHeartbeat(db, clock, id, async () => {
+    try {
+      const stored = await db
+        .selectFrom('cqcImports')
+        .select(['fileName', 'areaName', 'closeMissing', 'councilId'])
+        .$if(!kept, (q) => q.select('fileContent'))
         .where('id', '=', id)
-        .execute()
-      await recordAudits(trx, [
+        .executeTakeFirstOrThrow()
+      councilId = stored.councilId
+      const { plan } = await planCqcImport(
+        db,
         {
-          actorUserId: by.userId,
-          organisationId: by.organisationId,
-          action: AuditAction.importFailed,
-          entityType: 'cqc-import',
-          entityId: id,
-          after: { error: message.slice(0, 500) },
-          occurredAt: clock.now(),
+          fileName: stored.fileName,
+          content: await storedFile((stored as { fileContent?: Buffer }).fileContent ?? Buffer.alloc(0)),
+          areaName: stored.areaName,
+          closeMissing: stored.closeMissing,
+          councilId,
         },
-      ])
-    })
-    throw error
-  }
+        kept,
+      )
+      await applyCqcImport(db, id, plan, by, clock, { councilId, onProgress })
+    } catch (error) {
+      await recordSaveFailure(db, clock, id, { ...by, councilId }, saveFailureReason(error)).catch(() => {
+        // The record stays "saving" until its heartbeat is missed; then it shows as failed.
+      })
+      throw error
+    }
+  })
 }

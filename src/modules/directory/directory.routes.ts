@@ -275,7 +275,12 @@ export async function directoryRoutes(
         contactValues: body,
         contactBanner: await contactBannerFor(actor, request.params.id),
         errors: result.errors,
-        errorList: errorSummary(result.errors, ['contactName', 'contactPhone', 'contactEmail']),
+        errorList: errorSummary(result.errors, [
+          'contactName',
+          'contactJobTitle',
+          'contactPhone',
+          'contactEmail',
+        ]),
       })
     }
     return reply.redirect(`${paths.location(request.params.id)}?contactAdded=1#contacts`)

@@ -3,6 +3,7 @@ import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import { isCareHome, type ServiceType, serviceTypes } from '../../domain/service-types.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { type FieldErrors, isUuid, type Outcome } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
@@ -34,6 +35,16 @@ export function validateLocation(input: LocationInput, isNew: boolean): FieldErr
   const errors: FieldErrors = {}
   if (!input.name.trim()) errors.name = 'Enter the location’s name'
   if (isNew && !input.providerName.trim()) errors.providerName = 'Enter the provider’s name'
+  for (const [field, label, limit] of [
+    ['name', 'Location name', textLimits.name],
+    ['providerName', 'Provider name', textLimits.name],
+    ['addressLine1', 'Address', textLimits.addressLine],
+    ['town', 'Town', textLimits.town],
+    ['area', 'Area within the council', textLimits.area],
+  ] as const) {
+    const problem = tooLong(label, input[field].trim(), limit)
+    if (problem) errors[field] = problem
+  }
   if (input.cqcLocationId.trim() && !/^1-\d{6,12}$/.test(input.cqcLocationId.trim())) {
     errors.cqcLocationId = 'Enter a CQC location ID like 1-123456789, or leave it blank'
   }
@@ -261,6 +272,15 @@ export function createLocationEditService(deps: { db: Db; clock: Clock }) {
       errors.contactPhone = 'Enter a telephone number, like 01632 960 001'
     if (!input.email.trim() && !input.phone.trim())
       errors.contactPhone = 'Enter a telephone number or an e-mail address'
+    for (const [field, label, value, limit] of [
+      ['contactName', 'Name', input.name, textLimits.name],
+      ['contactJobTitle', 'Role', input.jobTitle, textLimits.jobTitle],
+      ['contactEmail', 'E-mail address', input.email, textLimits.email],
+      ['contactPhone', 'Telephone', input.phone, textLimits.phone],
+    ] as const) {
+      const problem = tooLong(label, value.trim(), limit)
+      if (problem && !errors[field]) errors[field] = problem
+    }
     if (Object.keys(errors).length) return { ok: false, errors }
     await db.transaction().execute(async (trx) => {
       const now = clock.now()

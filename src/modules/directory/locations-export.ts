@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream'
-import { stringify } from 'csv-stringify'
 import ExcelJS from 'exceljs'
+import { csvStream } from '../../domain/csv.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 
 type ExportRow = {
@@ -47,21 +47,7 @@ const columns: [string, (r: ExportRow) => string | number | null][] = [
 export const exportHeaders = columns.map(([h]) => h)
 
 export function locationsCsv(batches: AsyncIterable<ExportRow[]>): Readable {
-  const csv = stringify({ header: true, columns: exportHeaders })
-  void (async () => {
-    try {
-      for await (const batch of batches) {
-        for (const row of batch) {
-          if (!csv.write(columns.map(([, get]) => get(row) ?? '')))
-            await new Promise((r) => csv.once('drain', r))
-        }
-      }
-      csv.end()
-    } catch (error) {
-      csv.destroy(error as Error)
-    }
-  })()
-  return csv
+  return csvStream(exportHeaders, batches, (row) => columns.map(([, get]) => get(row)))
 }
 
 export function locationsXlsx(batches: AsyncIterable<ExportRow[]>): Readable {

@@ -20,7 +20,6 @@ import {
   compileRules,
   type OpenRuleAlert,
   type ReturnRef,
-  type RiskRule,
   reconcile,
 } from '../../domain/early-warning/rules.ts'
 import type { ReturnValues } from '../../domain/returns/dataset.ts'
@@ -34,6 +33,15 @@ import {
   resolveAlerts,
   updateAlerts,
 } from './alert-store.ts'
+import {
+  type CouncilRule,
+  compiledByCouncil,
+  everyCurrentRule,
+  locationRulesJson,
+  rulesJson,
+} from './rule-sets.ts'
+
+export { currentRules } from './rule-sets.ts'
 
 // Risk rules against every location (or a few), set-based: a few SQL statements work out every
 // location's return summary, the rules are evaluated in JavaScript, and only the differences with the
@@ -42,6 +50,8 @@ import {
 
 export type LocationMeasures = {
   locationId: string
+  // The council whose rules judge the location (the council whose area it is in); null: the install's.
+  councilId: string | null
   measures: Measures
   latest: ReturnRef | null
 }
@@ -92,18 +102,9 @@ function dueCache(now: Date) {
   }
 }
 
-export async function currentRules(db: DbOrTransaction): Promise<RiskRule[]> {
-  const rows = await db
-    .selectFrom('riskRuleVersions')
-    .select(['id', 'ruleKey', 'name', 'condition', 'severity', 'message', 'enabled'])
-    .where('isCurrent', '=', true)
-    .orderBy('ruleKey')
-    .execute()
-  return rows.map((r) => ({ ...r, versionId: r.id }))
-}
-
 type ContextRow = {
   id: string
+  councilId: string | null
   serviceType: string
   frequency: Frequency | null
   opensAfterHours: number | null
@@ -129,7 +130,7 @@ type SummaryRow = Record<(typeof latestFields)[number], number | boolean | strin
 type Only = (column: string) => ReturnType<typeof sql>
 
 const contextsQuery = (today: string, only: Only) => sql`
-    select l.id, l.service_type, t.frequency, t.opens_after_hours, t.due_after_hours, t.locks_after_hours,
+    select l.id, l.council_id, l.service_type, t.frequency, t.opens_after_hours, t.due_after_hours, t.locks_after_hours,
            x.extra_hours, s.open_since
     from locations l
     left join return_templates t on t.service_type = l.service_type
@@ -187,13 +188,6 @@ function summariesQuery(today: string, scanFrom: string, only: Only) {
     left join return_risk_figures l on l.location_id = recent.location_id and l.period_start = recent.latest14`
 }
 
-// The current rules, as JSON, read along with other things.
-const currentRulesJson = sql<RiskRule[] | null>`(
-  select json_agg(json_build_object('id', r.id, 'versionId', r.id, 'ruleKey', r.rule_key, 'name', r.name,
-           'condition', r.condition, 'severity', r.severity, 'message', r.message, 'enabled', r.enabled)
-           order by r.rule_key)
-    from risk_rule_versions r where r.is_current)`
-
 // The open rule alerts of the locations whose id matches `locationIs`, as JSON.
 const openRuleAlertsJson = (locationIs: ReturnType<typeof sql>) => sql<
   (OpenRuleAlert & { locationId: string })[] | null
@@ -217,16 +211,16 @@ async function inputsFor(db: DbOrTransaction, now: Date, locationIds: readonly s
   const today = todayIn(now)
   const scanFrom = widestScanFrom(today)
   const { rows } = await sql<{
-    rules: RiskRule[] | null
+    rules: CouncilRule[] | null
     open: (OpenRuleAlert & { locationId: string })[] | null
     contexts: ContextRow[] | null
     // latestSubmittedAt: through JSON a timestamp is a string.
     summaries: SummaryRow[] | null
   }>`
     select
-      ${currentRulesJson} as rules,
+      ${rulesJson(sql`(r.council_id is null or r.council_id in (select l.council_id from locations l where l.id = any(${ids})))`)} as rules,
       ${openRuleAlertsJson(sql`= any(${ids})`)} as open,
-      (select json_agg(json_build_object('id', c.id, 'serviceType', c.service_type, 'frequency', c.frequency,
+      (select json_agg(json_build_object('id', c.id, 'councilId', c.council_id, 'serviceType', c.service_type, 'frequency', c.frequency,
                 'opensAfterHours', c.opens_after_hours, 'dueAfterHours', c.due_after_hours,
                 'locksAfterHours', c.locks_after_hours, 'extraHours', c.extra_hours, 'openSince', c.open_since))
          from (${contextsQuery(today, only)}) c) as contexts,
@@ -329,6 +323,7 @@ export async function measuresForLocations(
     }
     return {
       locationId: c.id,
+      councilId: c.councilId,
       measures: measuresFor(summary, context, now, due(context)),
       latest: summary.latest
         ? {
@@ -376,10 +371,11 @@ export type AlertChanges = {
   resolves: BulkResolve[]
 }
 
-// What the rules say should change, location by location, against the open rule alerts.
+// What the rules say should change, location by location (each by its council's rules), against the
+// open rule alerts.
 function alertChanges(
   measures: readonly LocationMeasures[],
-  rules: readonly CompiledRule[],
+  rulesFor: (councilId: string | null) => readonly CompiledRule[],
   open: ReadonlyMap<string, readonly OpenRuleAlert[]>,
   today: string,
 ): AlertChanges {
@@ -388,7 +384,7 @@ function alertChanges(
     const actions: AlertAction[] = reconcile({
       measures: m.measures,
       latest: m.latest,
-      rules,
+      rules: rulesFor(m.councilId),
       open: open.get(m.locationId) ?? [],
       today,
     })
@@ -422,17 +418,19 @@ function alertChanges(
   return changes
 }
 
-// Evaluates the current rules for the given locations (all when omitted) and applies the differences.
+// Evaluates the current rules for the given locations (all when omitted), each location by its
+// council's rules, and applies the differences.
 export async function recomputeRisk(
   db: DbOrTransaction,
   now: Date,
   locationIds?: readonly string[],
 ): Promise<RecomputeResult> {
+  if (locationIds?.length === 0) return { locations: 0, raised: 0, updated: 0, resolved: 0, brokenRules: [] }
   const inputs = locationIds ? await inputsFor(db, now, locationIds) : null
-  const { compiled, broken } = compileRules(inputs?.rules ?? (await currentRules(db)))
+  const { rulesFor, broken } = compiledByCouncil(inputs?.rules ?? (await everyCurrentRule(db)))
   const measures = await measuresForLocations(db, now, locationIds, inputs?.known)
   const open = inputs?.open ?? (await openRuleAlerts(db))
-  const { raises, updates, resolves } = alertChanges(measures, compiled, open, todayIn(now))
+  const { raises, updates, resolves } = alertChanges(measures, rulesFor, open, todayIn(now))
   // Resolutions first: an alert cleared and a new one raised by the same return leave the case open.
   const resolved = await resolveAlerts(db, resolves, now)
   const updated = await updateAlerts(db, updates, now)
@@ -450,7 +448,7 @@ export function riskInputColumns(now: Date) {
   const scanFrom = widestScanFrom(today)
   const figure = (c: string, i: number) => sql`${sql.lit(latestFields[i]!)}::text, f.${sql.raw(c)}`
   return {
-    riskRules: currentRulesJson,
+    riskRules: locationRulesJson,
     openRuleAlerts: openRuleAlertsJson(sql`= locations.id`),
     openSince: sql<string | null>`(
       select case when e.status = 'open' then e.effective_from end from location_status_events e
@@ -474,7 +472,7 @@ export function riskInputColumns(now: Date) {
 type FigureRow = Omit<ReturnFigures, 'submittedAt' | 'figures'> & { submittedAt: string } & RiskFigures
 
 export type RiskInputs = {
-  riskRules: RiskRule[] | null
+  riskRules: CouncilRule[] | null
   openRuleAlerts: (OpenRuleAlert & { locationId: string })[] | null
   openSince: string | null
   recentFigures: FigureRow[] | null
@@ -522,9 +520,10 @@ export function changesAfterReturn(
     : null
   const measures = measuresFor(summary, context, now, dueCache(now)(context))
   const open = (inputs.openRuleAlerts ?? []).map(({ locationId: _, ...alert }) => alert)
+  const rules = compileRules(inputs.riskRules ?? []).compiled
   const changes = alertChanges(
-    [{ locationId: location.id, measures, latest }],
-    compileRules(inputs.riskRules ?? []).compiled,
+    [{ locationId: location.id, councilId: null, measures, latest }],
+    () => rules,
     new Map([[location.id, open]]),
     today,
   )

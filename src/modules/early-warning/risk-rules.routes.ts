@@ -28,6 +28,12 @@ function draftFrom(input: Record<string, unknown>, ruleKey?: string): RuleDraft 
 
 const asErrors = (list: RuleFieldError[]) => Object.fromEntries(list.map((e) => [e.field, e.message]))
 
+// A reader may ask for another council's rules among those it may read (`?council=`); links keep it.
+const requestedCouncil = (request: FastifyRequest) =>
+  text((request.query as Record<string, unknown>).council) || undefined
+const councilQuery = (councilId: string | undefined) =>
+  councilId ? `?${new URLSearchParams({ council: councilId })}` : ''
+
 // The rules admin: list, a rule with its history, edit or add with a preview before saving, turn off or on.
 // Edit and add forms are GET forms to the preview (nothing changes until "Save"), which posts with CSRF.
 export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules: RiskRulesService }) {
@@ -36,12 +42,16 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
 
   app.get('/risk-rules', async (request, reply) => {
     const actor = signedInActor(request)
-    const rules = await riskRules.list(actor)
-    if (!rules) throw forbidden()
+    const requested = requestedCouncil(request)
+    const result = await riskRules.list(actor, requested)
+    if (!result) throw requested ? notFound() : forbidden()
     return reply.render('early-warning/views/risk-rules.njk', {
       pageTitle: 'Risk rules',
-      rules,
-      mayManage: mayManageRiskRules(actor),
+      rules: result.rules,
+      owner: result.owner,
+      isInstallDefaults: result.councilId === null,
+      mayManage: result.mayManage,
+      councilQuery: councilQuery(requested),
       measures: measureDefinitions,
     })
   })
@@ -70,7 +80,12 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
   ) {
     const actor = signedInActor(request)
     const page = pageNumber((request.query as Record<string, unknown>).page)
-    const result = await riskRules.preview(actor, draft, { isNew, page, pageSize })
+    const result = await riskRules.preview(actor, draft, {
+      isNew,
+      page,
+      pageSize,
+      council: requestedCouncil(request),
+    })
     if (!result) throw notFound()
     if (!result.ok) return renderForm(reply, draft, { isNew, errors: result.errors, status: 400 })
     const base = isNew ? paths.riskRules.newPreview() : paths.riskRules.preview(draft.ruleKey)
@@ -111,7 +126,7 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
     const actor = signedInActor(request)
     if (!mayManageRiskRules(actor)) throw forbidden()
     const draft = draftFrom(request.body as Record<string, unknown>)
-    const saved = await riskRules.save(actor, draft, { isNew: true })
+    const saved = await riskRules.save(actor, draft, { isNew: true, council: requestedCouncil(request) })
     if (!saved.ok && 'errors' in saved)
       return renderForm(reply, draft, { isNew: true, errors: saved.errors, status: 400 })
     if (!saved.ok) throw notFound()
@@ -121,12 +136,15 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
   app.get('/risk-rules/:id', async (request, reply) => {
     const actor = signedInActor(request)
     const { id } = request.params as { id: string }
-    const rule = await riskRules.get(actor, id)
+    const requested = requestedCouncil(request)
+    const rule = await riskRules.get(actor, id, requested)
     if (!rule) throw notFound()
     return reply.render('early-warning/views/risk-rule.njk', {
       pageTitle: rule.current.name,
       rule,
-      mayManage: mayManageRiskRules(actor),
+      owner: rule.owner,
+      mayManage: rule.mayManage,
+      councilQuery: councilQuery(requested),
       savedVersion: text((request.query as Record<string, unknown>).saved),
     })
   })
@@ -134,7 +152,7 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
   app.get('/risk-rules/:id/edit', async (request, reply) => {
     const actor = signedInActor(request)
     const { id } = request.params as { id: string }
-    const rule = mayManageRiskRules(actor) ? await riskRules.get(actor, id) : null
+    const rule = await riskRules.getForChange(actor, id, requestedCouncil(request))
     if (!rule) throw notFound()
     const query = request.query as Record<string, unknown>
     // Coming back from the preview with "Change" keeps what was typed.
@@ -152,7 +170,7 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
     const actor = signedInActor(request)
     const { id } = request.params as { id: string }
     const draft = draftFrom(request.body as Record<string, unknown>, id)
-    const saved = await riskRules.save(actor, draft, { isNew: false })
+    const saved = await riskRules.save(actor, draft, { isNew: false, council: requestedCouncil(request) })
     if (!saved.ok && 'errors' in saved)
       return renderForm(reply, draft, { isNew: false, errors: saved.errors, status: 400 })
     if (!saved.ok) throw notFound()
@@ -166,7 +184,7 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
     app.post(`/risk-rules/:id/${action}`, async (request, reply) => {
       const actor = signedInActor(request)
       const { id } = request.params as { id: string }
-      const saved = await riskRules.setEnabled(actor, id, enabled)
+      const saved = await riskRules.setEnabled(actor, id, enabled, requestedCouncil(request))
       if (!saved.ok) throw notFound()
       return reply.redirect(`${paths.riskRules.rule(saved.ruleKey)}?saved=${saved.version}`, 303)
     })

@@ -1,11 +1,12 @@
-import { stringify } from 'csv-stringify/sync'
 import type { FastifyInstance } from 'fastify'
 import { contactCategories, contactCategoryNames } from '../../domain/contact-log/categories.ts'
+import { csvText } from '../../domain/csv.ts'
 import { partsFromIsoDate } from '../../domain/dates.ts'
 import {
   enquiryChannelNames,
   enquiryStatuses,
   enquiryStatusNames,
+  enquiryTargetToChange,
   mayAskEnquiries,
   mayReadEnquiries,
   mayWorkEnquiries,
@@ -50,7 +51,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
       isProvider,
       mayWork: mayWorkEnquiries(actor),
       mayAsk: mayAskEnquiries(actor),
-      isAdmin: actor.role === 'admin',
+      mayChangeTarget: enquiryTargetToChange(actor) !== null,
       filter,
       statusItems: selectItems(
         [['', 'Any status'], ...enquiryStatuses.map((s) => [s, enquiryStatusNames[s]] as [string, string])],
@@ -66,7 +67,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
       overdueItems: [{ value: 'yes', text: 'Overdue only', checked: filter.overdue === 'yes' }],
       enquiries: result.enquiries,
       pagination: pagination(paths.enquiries(), filter, page, pageSize, result.total),
-      targetDays: await enquiries.targetWorkingDays(),
+      targetDays: await enquiries.targetDaysFor(actor),
       flash: request.query,
       ...names,
     })
@@ -120,9 +121,10 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     const locationId = text((request.query as Record<string, unknown>).locationId)
     const locations = await enquiries.askFormFor(actor)
     if (locations) {
+      const chosen = locationId || (locations.length === 1 ? locations[0]!.id : '')
       return reply.render('enquiries/views/ask.njk', {
-        ...askView(locations, { locationId: locationId || (locations.length === 1 ? locations[0]!.id : '') }),
-        targetDays: await enquiries.targetWorkingDays(),
+        ...askView(locations, { locationId: chosen }),
+        targetDays: await enquiries.askTargetDays(actor, chosen),
       })
     }
     if (!mayWorkEnquiries(actor)) throw notFound()
@@ -147,7 +149,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
         category: text(body.category),
         question: text(body.question),
       }
-      const targetDays = await enquiries.targetWorkingDays()
+      const targetDays = await enquiries.askTargetDays(actor, values.locationId)
       // Check your answers first; "Change" goes back to the form with what was typed.
       if (text(body.action) === 'change')
         return reply.render('enquiries/views/ask.njk', { ...askView(locations, values), targetDays })
@@ -204,7 +206,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     const actor = signedInActor(request)
     const table = await enquiries.trends(actor)
     if (!table) throw notFound()
-    const csv = stringify([
+    const csv = csvText([
       ['Category', ...table.weeks.map((w) => `Week of ${w}`), 'Total'],
       ...table.rows.map((r) => [contactCategoryNames[r.category], ...r.counts, r.total]),
       ['All categories', ...table.weekTotals, table.total],
@@ -213,12 +215,15 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     return reply.type('text/csv; charset=utf-8').send(csv)
   })
 
+  // A council's administrator sets the council's target; the install administrator the default.
   app.get('/enquiries/settings', async (request, reply) => {
-    const actor = signedInActor(request)
-    if (actor.role !== 'admin') throw notFound()
+    const requested = text((request.query as Record<string, unknown>).council)
+    const target = await enquiries.targetToChange(signedInActor(request), requested)
+    if (!target) throw notFound()
     return reply.render('enquiries/views/settings.njk', {
       pageTitle: 'Enquiry target time',
-      values: { days: String(await enquiries.targetWorkingDays()) },
+      isInstallDefault: target.councilId === null,
+      values: { days: String(target.days) },
       min: minTargetWorkingDays,
       max: maxTargetWorkingDays,
       flash: request.query,
@@ -228,11 +233,13 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
   app.post('/enquiries/settings', async (request, reply) => {
     const actor = signedInActor(request)
     const days = text((request.body as Record<string, unknown>).days)
-    const result = await enquiries.setTargetWorkingDays(actor, days)
+    const requested = text((request.query as Record<string, unknown>).council)
+    const result = await enquiries.setTargetWorkingDays(actor, days, requested)
     if (!result) throw notFound()
     if (!result.ok)
       return reply.code(400).render('enquiries/views/settings.njk', {
         pageTitle: 'Enquiry target time',
+        isInstallDefault: enquiryTargetToChange(actor)?.councilId === null,
         values: { days },
         min: minTargetWorkingDays,
         max: maxTargetWorkingDays,

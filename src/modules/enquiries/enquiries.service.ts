@@ -32,20 +32,18 @@ import {
   validateResponse,
   validateStatusChange,
 } from '../../domain/enquiries/enquiry.rules.ts'
-import {
-  defaultTargetWorkingDays,
-  enquiryDueAt,
-  maxTargetWorkingDays,
-  minTargetWorkingDays,
-  targetFromSetting,
-} from '../../domain/enquiries/working-days.ts'
+import { enquiryDueAt } from '../../domain/enquiries/working-days.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
 import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { enqueueEmail } from '../comms/outbox.repository.ts'
+import {
+  targetWorkingDays as readTarget,
+  targetToChange,
+  setTargetWorkingDays as writeTarget,
+} from './enquiry-target.ts'
 
-export const targetSettingKey = 'enquiry_target_working_days'
 export const trendWeekCount = 12
 
 export type EnquiryFilter = { status?: string; category?: string; overdue?: string }
@@ -55,57 +53,20 @@ export type EnquiryFilter = { status?: string; category?: string; overdue?: stri
 export function createEnquiryService(deps: { db: Db; clock: Clock; baseUrl?: string }) {
   const { db, clock } = deps
 
-  async function targetWorkingDays(trx: DbOrTransaction = db): Promise<number> {
-    const row = await trx
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', targetSettingKey)
-      .executeTakeFirst()
-    return row ? targetFromSetting(row.value) : defaultTargetWorkingDays
-  }
+  // The enquiry target of a council, or the install's default (null); see enquiry-target.ts.
+  const targetWorkingDays = (councilId: string | null = null) => readTarget(db, councilId)
+  const setTargetWorkingDays = (actor: Actor, raw: string, requested?: string) =>
+    writeTarget(db, actor, raw, clock.now(), requested)
 
-  async function setTargetWorkingDays(
-    actor: Actor,
-    raw: string,
-  ): Promise<Validated<{ days: number }> | null> {
-    if (actor.role !== 'admin') return null
-    const days = Number(raw.trim())
-    if (!raw.trim() || !Number.isInteger(days) || days < minTargetWorkingDays || days > maxTargetWorkingDays)
-      return {
-        ok: false,
-        errors: {
-          days: `Enter a whole number of working days from ${minTargetWorkingDays} to ${maxTargetWorkingDays}`,
-        },
-      }
-    const now = clock.now()
-    await db.transaction().execute(async (trx) => {
-      const before = await targetWorkingDays(trx)
-      await trx
-        .insertInto('settings')
-        .values({
-          key: targetSettingKey,
-          value: JSON.stringify(days),
-          updatedBy: actor.userId,
-          updatedAt: now,
-        })
-        .onConflict((oc) =>
-          oc
-            .column('key')
-            .doUpdateSet({ value: JSON.stringify(days), updatedBy: actor.userId, updatedAt: now }),
-        )
-        .execute()
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        organisationId: actor.organisationId,
-        action: AuditAction.settingChanged,
-        entityType: 'setting',
-        entityId: null,
-        before: { key: targetSettingKey, value: before },
-        after: { key: targetSettingKey, value: days },
-        occurredAt: now,
-      })
-    })
-    return { ok: true, value: { days } }
+  // The target a council's staff work to: their council's; for a regional reader, none in particular.
+  const targetDaysFor = async (actor: Actor) =>
+    actor.organisationKind === 'council' ? readTarget(db, actor.organisationId) : null
+
+  // The target of the council a provider's question about this location goes to, when it is known.
+  async function askTargetDays(actor: Actor, locationId: string): Promise<number | null> {
+    if (!mayAskEnquiries(actor) || !isUuid(locationId)) return null
+    const councilId = await councilFor(locationId, actor)
+    return councilId ? readTarget(db, councilId) : null
   }
 
   // Enquiries the actor may read.
@@ -165,7 +126,7 @@ export function createEnquiryService(deps: { db: Db; clock: Clock; baseUrl?: str
     },
   ) {
     const now = clock.now()
-    const days = await targetWorkingDays(trx)
+    const days = await readTarget(trx, values.councilId)
     const row = await trx
       .insertInto('enquiries')
       .values({
@@ -748,6 +709,9 @@ export function createEnquiryService(deps: { db: Db; clock: Clock; baseUrl?: str
   return {
     targetWorkingDays,
     setTargetWorkingDays,
+    targetToChange: (actor: Actor, requested?: string) => targetToChange(db, actor, requested),
+    targetDaysFor,
+    askTargetDays,
     askFormFor,
     prepareAsk,
     ask,

@@ -11,6 +11,7 @@ import {
   periodStarting,
   windowTimes,
 } from '../../domain/returns/periods.ts'
+import { textLimits } from '../../domain/text-limits.ts'
 import { isUuid } from '../access/users.service.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
@@ -148,7 +149,7 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
         .values({
           locationId,
           periodStart,
-          note: note.trim().slice(0, 1000),
+          note: note.trim().slice(0, textLimits.chaseNote),
           recordedBy: actor.userId,
           recordedAt: now,
         })

@@ -71,10 +71,13 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
   app.addHook('preHandler', requireSignIn)
 
   type Form = NonNullable<Awaited<ReturnType<ReturnsService['formFor']>>>
+  // `amendsVersion`: the version of the return the person is changing, as the form first showed it
+  // (0: none), carried through every step so that a version saved meanwhile is noticed.
   const formContext = (form: Form, raw: Raw, extra: Record<string, unknown> = {}) => ({
     pageTitle: `${form.existing ? 'Change the' : 'Report'} ${form.frequency} return for ${form.location.name}`,
     form,
     raw,
+    amendsVersion: form.existing?.version ?? 0,
     action: paths.checkReturn(form.location.id),
     choiceItems: (field: DatasetSection['fields'][number], values: Raw) =>
       (field.choices ?? []).map((c, i) => ({
@@ -116,12 +119,29 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     if (!form) throw notFound()
     const raw = rawValues(body, form.location.serviceType)
     const action = text(body.action)
-    if (action === 'change') return reply.render('returns/views/return-form.njk', formContext(form, raw))
+    const amendsVersion = /^\d{1,9}$/.test(text(body.amendsVersion)) ? Number(body.amendsVersion) : undefined
+    const kept = amendsVersion === undefined ? {} : { amendsVersion }
+    if (action === 'change')
+      return reply.render('returns/views/return-form.njk', formContext(form, raw, kept))
     if (action === 'submit') {
       const result = await returns.submit(actor, form.location.id, raw, {
         periodStart: form.period.start,
         amendmentReason: text(body.amendmentReason),
+        amendsVersion,
       })
+      if (!result.ok && 'conflict' in result) {
+        // Someone else saved a version meanwhile: nothing was saved; show theirs beside these answers.
+        const changed = await returns.formFor(actor, form.location.id, form.period.start)
+        const latest = changed?.existing ? await returns.getReturn(actor, changed.existing.id) : null
+        if (!changed || !latest) throw notFound()
+        return reply.code(409).render('returns/views/return-changed.njk', {
+          ...formContext(changed, raw),
+          pageTitle: 'Someone else changed this return',
+          latest: latest.ret,
+          answers: answerRows(changed.sections, raw),
+          hidden: hiddenPairs(raw),
+        })
+      }
       // (Not found; the web makes no claim, so is never `unclaimed`.)
       if (!result.ok && !('errors' in result)) throw notFound()
       if (!result.ok) {
@@ -130,7 +150,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
         return reply
           .code(400)
           .render(onlyReason ? 'returns/views/check-answers.njk' : 'returns/views/return-form.njk', {
-            ...formContext(form, raw),
+            ...formContext(form, raw, kept),
             answers: answerRows(form.sections, raw),
             hidden: hiddenPairs(raw),
             errors,
@@ -143,13 +163,13 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     const check = await returns.validate(actor, form.location.id, raw)
     if (check.length) {
       return reply.code(400).render('returns/views/return-form.njk', {
-        ...formContext(form, raw),
+        ...formContext(form, raw, kept),
         errors: errorMap(check),
         errorList: check.map((e) => ({ text: e.message, href: `#${e.field}` })),
       })
     }
     return reply.render('returns/views/check-answers.njk', {
-      ...formContext(form, raw),
+      ...formContext(form, raw, kept),
       pageTitle: 'Check your answers before sending your return',
       answers: answerRows(form.sections, raw),
       hidden: hiddenPairs(raw),

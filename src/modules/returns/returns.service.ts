@@ -23,9 +23,9 @@ import {
   timingOf,
 } from '../../domain/returns/periods.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
+import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { isUuid } from '../access/users.service.ts'
-import { type AuditEntry, auditRow, recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+import { auditRow, recordAudit } from '../audit/audit.repository.ts'
 import { dashboardStaleInsert } from '../dashboards/dashboard.queries.ts'
 import { alertChangesAfterReturn, raiseAlerts } from '../early-warning/alert-store.ts'
 import { queueRiskStatement } from '../early-warning/risk-queue.ts'
@@ -35,6 +35,7 @@ import {
   recomputeRisk,
   riskInputColumns,
 } from '../early-warning/risk-recompute.ts'
+import { auditEntry, type Prepared, versionRow } from './return-version-rows.ts'
 
 export type ReturnSource = 'web' | 'officer' | 'upload' | 'api' | 'import'
 
@@ -45,6 +46,10 @@ export type SubmitOptions = {
   locationByCqcId?: boolean
   nothingChanged?: boolean
   amendmentReason?: string
+  // The version of the period's return the person saw and is changing (0: none). When another version
+  // has been saved since, nothing is saved and the outcome is a `conflict` (optimistic concurrency).
+  // Without it, the version seen when the return is checked is the one that must still be the latest.
+  amendsVersion?: number
   source?: ReturnSource
   // Statements written with the return, atomically (the API records its idempotent answer so, and the
   // return and the answer to a retry are committed together). Each must change nothing unless `when`
@@ -66,6 +71,7 @@ export type SubmitOutcome =
   | { ok: false; errors: FieldError[] }
   | { ok: false; notFound: true }
   | { ok: false; unclaimed: true }
+  | { ok: false; conflict: { version: number } }
 
 // Who may report for a location: its own provider's managers; council and partner officers on a
 // provider's behalf (during a call), recorded as such. Viewers only read.
@@ -81,8 +87,14 @@ function locationReference(reference: string, byCqcId = false) {
   return null
 }
 
+// Why an upload's row could not be saved after all, having been checked.
+const arrivedMeanwhile = 'A return for this period arrived meanwhile: give a reason to change it'
+const changedMeanwhile = 'This return was changed meanwhile: check the latest version, then upload again'
 class StaleUpload extends Error {
-  constructor(readonly index: number) {
+  constructor(
+    readonly index: number,
+    readonly problem: string,
+  ) {
     super('stale upload')
   }
 }
@@ -330,7 +342,10 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
           : []),
         eb
           .selectFrom('situationReturns as existing')
-          .select('existing.source')
+          .select(
+            sql<{ source: ReturnSource; version: number }>`json_build_object('source', existing.source,
+              'version', existing.version)`.as('existing'),
+          )
           .whereRef('existing.locationId', '=', 'locations.id')
           .where('existing.isCurrent', '=', true)
           .where(
@@ -340,7 +355,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
               when 'weekly' then ${periods.weekly.start}::date else ${periods.monthly.start}::date end`,
           )
           .limit(1)
-          .as('existingSource'),
+          .as('existing'),
         // The latest return's figures, only to repeat them ("nothing changed"): a whole return's JSON.
         options.nothingChanged
           ? sql<{ periodStart: string; values: ReturnValues } | null>`(
@@ -371,7 +386,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       dueAfterHours,
       locksAfterHours,
       extraHours,
-      existingSource,
+      existing,
       latest,
       riskRules,
       openRuleAlerts,
@@ -392,7 +407,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         window,
         extraHours: extraHours ?? 0,
         timing: timingOf(period, window, now, extraHours ?? 0),
-        existing: existingSource ? { source: existingSource } : null,
+        existing: existing ?? null,
         previous: latest && latest.periodStart < period.start ? latest : null,
         risk: risk
           ? ({
@@ -407,26 +422,6 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  type Prepared = {
-    locationId: string
-    frequency: Frequency
-    period: Period
-    timing: string
-    values: ReturnValues
-    nothingChanged: boolean
-    reason: string
-    source: ReturnSource
-    // No version of this period was seen when the return was checked.
-    firstVersion: boolean
-    // What the risk rules need to judge the location with this return (read when it was checked).
-    risk: {
-      inputs: RiskInputs
-      serviceType: string
-      window: ReturnWindow
-      extraHours: number
-    } | null
-  }
-
   // Everything short of saving: scope, period, window, amendment reason and the figures themselves.
   async function prepare(
     actor: Actor,
@@ -434,17 +429,15 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
     raw: Record<string, unknown>,
     options: SubmitOptions,
     withRisk = false,
-  ): Promise<
-    | { ok: true; prepared: Prepared }
-    | { ok: false; errors: FieldError[] }
-    | { ok: false; notFound: true }
-    | { ok: false; unclaimed: true }
-  > {
+  ): Promise<{ ok: true; prepared: Prepared } | Exclude<SubmitOutcome, { ok: true }>> {
     if (!mayReport(actor))
       return options.claim ? { ok: false, unclaimed: true } : { ok: false, notFound: true }
     const { claimed, found: form } = await submissionContext(actor, locationId, { ...options, withRisk })
     if (options.claim && !claimed) return { ok: false, unclaimed: true }
     if (!form) return { ok: false, notFound: true }
+    const seenVersion = form.existing?.version ?? 0
+    if (options.amendsVersion !== undefined && options.amendsVersion !== seenVersion)
+      return { ok: false, conflict: { version: seenVersion } }
     const errors: FieldError[] = []
     const now = clock.now()
     if (options.periodStartMustBeFirstDay && options.periodStart && form.period.start !== options.periodStart)
@@ -465,6 +458,8 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       errors.push({ field: 'amendmentReason', message: 'Enter why you are changing this return' })
     if (form.timing === 'locked' && isOfficer && !reason)
       errors.push({ field: 'amendmentReason', message: 'Enter why a locked period is being changed' })
+    const reasonTooLong = tooLong('The reason for the change', reason, textLimits.amendmentReason)
+    if (reasonTooLong) errors.push({ field: 'amendmentReason', message: reasonTooLong })
     let values: ReturnValues = {}
     if (options.nothingChanged) {
       if (!form.previous)
@@ -489,6 +484,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         reason,
         source,
         firstVersion: !form.existing,
+        replacesVersion: options.amendsVersion ?? (form.existing ? seenVersion : null),
         risk: form.risk
           ? {
               inputs: form.risk,
@@ -498,53 +494,6 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
             }
           : null,
       },
-    }
-  }
-
-  function versionRow(actor: Actor, p: Prepared, now: Date, previous: { version: number } | undefined) {
-    return {
-      locationId: p.locationId,
-      frequency: p.frequency,
-      periodStart: p.period.start,
-      version: (previous?.version ?? 0) + 1,
-      isCurrent: true,
-      datasetVersion: currentDataset.version,
-      values: JSON.stringify(p.values),
-      nilReturn: false,
-      nothingChanged: p.nothingChanged,
-      source: p.source,
-      timing: p.timing,
-      submittedBy: actor.userId,
-      submittedAt: now,
-      amendmentReason: previous
-        ? p.reason || 'Completed the figures imported from the capacity tracker'
-        : null,
-    }
-  }
-
-  function auditEntry(
-    actor: Actor,
-    p: Prepared,
-    now: Date,
-    saved: { id: string | null; version: number },
-    previous: { values: unknown } | undefined,
-  ): AuditEntry {
-    return {
-      actorUserId: actor.userId,
-      organisationId: actor.organisationId,
-      action: previous ? AuditAction.returnAmended : AuditAction.returnSubmitted,
-      entityType: 'situation-return',
-      entityId: saved.id,
-      before: previous ? previous.values : undefined,
-      after: {
-        locationId: p.locationId,
-        periodStart: p.period.start,
-        version: saved.version,
-        source: p.source,
-        values: p.values,
-        reason: previous ? p.reason : undefined,
-      },
-      occurredAt: now,
     }
   }
 
@@ -603,23 +552,34 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
   }
 
   // Saves prepared returns in the caller's transaction. A period that already has a return gets a new
-  // version only with a reason; returns null when a version appeared meanwhile without one.
-  async function saveVersion(trx: DbOrTransaction, actor: Actor, p: Prepared, now: Date) {
+  // version only with a reason; returns null when a version appeared meanwhile without one, and a
+  // conflict when the version the return replaces is no longer the latest.
+  async function saveVersion(
+    trx: DbOrTransaction,
+    actor: Actor,
+    p: Prepared,
+    now: Date,
+  ): Promise<{ id: string; version: number } | { conflictWith: number } | null> {
     // When none was seen for the period (the usual case), the first version goes in at once with its
     // audit record; if one arrived meanwhile nothing is inserted, and the versions are read and locked.
     if (p.firstVersion) {
       const first = await insertFirstVersion(trx, actor, p, now)
       if (first) return first
     }
-    const versions = await trx
+    // Locked, then read afresh: a version saved by a request this one waited for is seen (READ
+    // COMMITTED gives each statement a new snapshot), so two amendments never take the same number.
+    const period = trx
       .selectFrom('situationReturns')
-      .select(['id', 'version', 'values', 'source'])
       .where('locationId', '=', p.locationId)
       .where('periodStart', '=', p.period.start)
+    await period.select('id').forUpdate().execute()
+    const versions = await period
+      .select(['id', 'version', 'values', 'source'])
       .orderBy('version', 'desc')
-      .forUpdate()
       .execute()
     const previous = versions[0]
+    if (p.replacesVersion !== null && (previous?.version ?? 0) !== p.replacesVersion)
+      return { conflictWith: previous?.version ?? 0 }
     if (previous && previous.source !== 'import' && !p.reason) return null
     if (previous)
       await trx
@@ -652,7 +612,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       firstVersion ||
       (await db.transaction().execute(async (trx) => {
         const row = await saveVersion(trx, actor, p, now)
-        if (!row) return null
+        if (!row || 'conflictWith' in row) return row
         // Risk rules run in the same transaction: the return and the alerts it raises or clears appear together.
         await recomputeRisk(trx, now, [p.locationId])
         const saved = { returnId: row.id, version: row.version, period: p.period, locationId: p.locationId }
@@ -664,6 +624,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         ok: false,
         errors: [{ field: 'amendmentReason', message: 'Enter why you are changing this return' }],
       }
+    if ('conflictWith' in saved) return { ok: false, conflict: { version: saved.conflictWith } }
     return { ok: true, ...saved }
   }
 
@@ -792,7 +753,9 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
       .transaction()
       .execute(async (trx) => {
         for (const [index, p] of prepared.entries()) {
-          if (!(await saveVersion(trx, actor, p, now))) throw new StaleUpload(index)
+          const saved = await saveVersion(trx, actor, p, now)
+          if (!saved) throw new StaleUpload(index, arrivedMeanwhile)
+          if ('conflictWith' in saved) throw new StaleUpload(index, changedMeanwhile)
         }
         await recomputeRisk(
           trx,
@@ -811,12 +774,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         problems: [
           {
             index: result.index,
-            errors: [
-              {
-                field: 'amendmentReason',
-                message: 'A return for this period arrived meanwhile: give a reason to change it',
-              },
-            ],
+            errors: [{ field: 'amendmentReason', message: result.problem }],
           },
         ],
       }

