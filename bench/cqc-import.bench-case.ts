@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Db } from '../src/db/database.ts'
 import { systemClock } from '../src/domain/clock.ts'
+import { readFileShared } from '../src/jobs/worker-threads.ts'
 import { createPreview, type Importer, saveImport } from '../src/modules/directory/cqc-import.service.ts'
 import type { BenchCase } from './bench-case.ts'
 import { generateCareDirectoryCsv, generatedFileName } from './cqc-fixture.ts'
@@ -54,7 +55,8 @@ export const cqcImportCase: BenchCase<Params, Input, State> = {
   },
 
   async load({ file, fileName }) {
-    return { fileName, content: await fs.readFile(file) }
+    // As `carehub import cqc` reads it: into memory the parsing worker shares.
+    return { fileName, content: await readFileShared(file) }
   },
 
   async run(db, state) {

@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import readline from 'node:readline/promises'
 import { SingleBar } from 'cli-progress'
 import type { Services } from '../composition.ts'
+import { readFileShared } from '../jobs/worker-threads.ts'
 import { createPreview, saveImport } from '../modules/directory/cqc-import.service.ts'
 
 // `carehub import cqc FILE`: the same preview and all-or-nothing save as the web, with a progress bar.
@@ -11,7 +11,8 @@ export async function importCqcFromCommandLine(
   file: string,
   options: { areaName: string | null; closeMissing: boolean; yes: boolean },
 ) {
-  const content = await fs.readFile(file)
+  // Read into memory the worker that parses it shares, rather than a copy of its own.
+  const content = await readFileShared(file)
   const by = { userId: null, organisationId: null }
   const started = Date.now()
   const preview = await createPreview(services.db, services.clock, by, {

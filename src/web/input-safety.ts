@@ -46,8 +46,10 @@ export function findInputProblem(value: unknown, path: string[] = [], depth = 0)
 function multipartProblem(body: Record<string, unknown>): InputProblem | null {
   for (const [name, parts] of Object.entries(body)) {
     for (const part of [parts].flat()) {
+      // Parts as @fastify/multipart gives them, or (src/web/uploads.ts) fields and the file's name as text.
       const { type, value, filename } = (part ?? {}) as { type?: string; value?: unknown; filename?: unknown }
-      const text = type === 'field' ? value : type === 'file' ? filename : undefined
+      const text =
+        typeof part === 'string' ? part : type === 'field' ? value : type === 'file' ? filename : undefined
       const found = typeof text === 'string' ? findInputProblem(text, [name]) : null
       if (found) return found
     }

@@ -26,7 +26,8 @@ export const sessionPlugin = fp(
   ) => {
     app.decorateRequest('actor', null)
     app.decorateRequest('signedInUser', null)
-    app.addHook('preHandler', async (request) => {
+    // As the request arrives, before its body is read: a route can then refuse a body it would not use.
+    app.addHook('onRequest', async (request) => {
       const loaded = await options.resolveSession(request.cookies[sessionCookieName])
       request.actor = loaded?.actor ?? null
       request.signedInUser = loaded?.user ?? null

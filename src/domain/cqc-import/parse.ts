@@ -1,8 +1,12 @@
-import { isUtf8 } from 'node:buffer'
-import { Readable } from 'node:stream'
-import { parse as csvParser } from 'csv-parse'
 import { isCareHome } from '../service-types.ts'
-import { rowTexts } from '../spreadsheet-cells.ts'
+import {
+  CsvUnreadable,
+  csvRows,
+  FileRefused,
+  tooManyRows,
+  type UploadLimits,
+  xlsxSheets,
+} from '../spreadsheet-reader.ts'
 import {
   type CqcFileFormat,
   type CqcLocation,
@@ -14,6 +18,7 @@ import {
   type ParsedRow,
 } from './cqc-location.ts'
 import { parseCqcDate } from './dates.ts'
+import { cqcImportLimits } from './file-limits.ts'
 import { type CqcField, checkHeaders, columnNames, mapHeaders } from './headers.ts'
 import { bedsProblem, valueProblems } from './limits.ts'
 import { classifyService, isAdultSocialCareSector, splitServiceTypes } from './service-types.ts'
@@ -32,13 +37,22 @@ type RawRecord = {
   rowProblem?: string
 }
 
-export async function parseCqcFile(input: { fileName: string; content: Buffer }): Promise<ParsedFile> {
+// The file is read within `limits`: a file past one is refused (FileRefused) as soon as it is reached.
+// With `onRows`, the rows of a CSV or XLSX are handed over as they are read, a few thousand at a time,
+// rather than returned together at the end.
+export type RowsSink = (rows: ParsedRow[]) => Promise<unknown>
+
+export async function parseCqcFile(
+  input: { fileName: string; content: Buffer },
+  limits: UploadLimits = cqcImportLimits,
+  onRows?: RowsSink,
+): Promise<ParsedFile> {
   const extension = input.fileName.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? ''
   if (extension === 'jsonl' || extension === 'ndjson' || extension === 'json') {
-    return parseJsonLines(decodeText(input.content))
+    return parseJsonLines(decodeText(input.content), limits)
   }
-  if (extension === 'csv') return parseCsvFile(input.content)
-  if (extension === 'xlsx') return parseXlsxFile(input.content)
+  if (extension === 'csv') return parseCsvFile(input.content, limits, onRows)
+  if (extension === 'xlsx') return parseXlsxFile(input.content, limits, onRows)
   const reason =
     extension === 'xls'
       ? 'This is the old Excel format (.xls): save it as .xlsx or .csv and try again.'
@@ -65,8 +79,9 @@ function decodeText(content: Buffer): string {
 
 // --- JSON lines: CQC API location records ------------------------------------------------------
 
-function parseJsonLines(text: string): ParsedFile {
-  const lines = jsonItems(text)
+function parseJsonLines(text: string, limits: UploadLimits): ParsedFile {
+  const lines = jsonItems(text, limits.maxRows)
+  if (!lines) throw tooManyRows(limits)
   if (lines.length === 0) return fileProblem('cqc-api-jsonl', 'The file is empty.')
   const objects = lines.filter((l): l is JsonItem & { value: Record<string, unknown> } => isObject(l.value))
   if (objects.length > 0 && !objects.some((l) => 'locationId' in l.value || 'providerId' in l.value)) {
@@ -108,26 +123,33 @@ const invalidJson = Symbol('invalid JSON')
 type JsonItem = { rowNumber: number; value: unknown }
 
 // One object a line; a whole-file JSON array (as some tools save API results) is read item by item.
-function jsonItems(text: string): JsonItem[] {
+// More than `maxRows` items: null, and the lines past the limit are not read.
+function jsonItems(text: string, maxRows: number): JsonItem[] | null {
   if (text.trimStart().startsWith('[')) {
     try {
       const all: unknown = JSON.parse(text)
+      if (Array.isArray(all) && all.length > maxRows) return null
       if (Array.isArray(all)) return all.map((value, i) => ({ rowNumber: i + 1, value }))
     } catch {
       // Not one array after all: read it line by line.
     }
   }
   const items: JsonItem[] = []
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return
+  for (let i = 1, start = 0; start <= text.length; i++) {
+    const newline = text.indexOf('\n', start)
+    const end = newline === -1 ? text.length : newline
+    const line = text.slice(start, text[end - 1] === '\r' && end > start ? end - 1 : end)
+    start = end + 1
+    if (line.trim() === '') continue
+    if (items.length === maxRows) return null
     let value: unknown
     try {
       value = JSON.parse(line)
     } catch {
       value = invalidJson
     }
-    items.push({ rowNumber: i + 1, value })
-  })
+    items.push({ rowNumber: i, value })
+  }
   return items
 }
 
@@ -218,23 +240,15 @@ type Table = { headerRowNumber: number; header: string[]; rows: { rowNumber: num
 
 // Read as a stream, a row at a time, straight from the file's bytes: only the checked rows are kept,
 // never the whole file as text or as a table of strings.
-async function parseCsvFile(content: Buffer): Promise<ParsedFile> {
-  const parser = csvParser({
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    trim: true,
-    // Empty lines are kept so that row numbers stay those a spreadsheet shows; they are dropped below.
-    skip_empty_lines: false,
-  })
-  Readable.from(pieces(decodeCsv(content))).pipe(parser)
-  let rowNumber = 0
+async function parseCsvFile(content: Buffer, limits: UploadLimits, onRows?: RowsSink): Promise<ParsedFile> {
   let table: TableReader | null = null
+  let rows = 0
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) {
-      rowNumber++
+    for await (const { rowNumber, cells } of csvRows(content, limits)) {
       if (table) {
+        if (cells.some((c) => c.trim() !== '') && ++rows > limits.maxRows) throw tooManyRows(limits)
         table.add(cells, rowNumber)
+        await handOver(table, onRows)
         continue
       }
       if (cells.every((c) => c.trim() === '')) continue
@@ -243,64 +257,56 @@ async function parseCsvFile(content: Buffer): Promise<ParsedFile> {
       table = started
     }
   } catch (error) {
-    const line = (error as { lines?: number }).lines ?? null
-    return fileProblem(null, `The file could not be read as CSV: ${(error as Error).message}`, line)
-  } finally {
-    parser.destroy()
+    if (!(error instanceof CsvUnreadable)) throw error
+    return fileProblem(null, `The file could not be read as CSV: ${error.message}`, error.line)
   }
-  return table ? table.finish() : fileProblem(null, 'The file is empty.')
+  if (!table) return fileProblem(null, 'The file is empty.')
+  await handOver(table, onRows, true)
+  return table.finish()
 }
 
-// UTF-8 as it is; spreadsheets saved as "CSV" by older Excel are Windows-1252, decoded to text.
-function decodeCsv(content: Buffer): Buffer | string {
-  return isUtf8(content) ? content : new TextDecoder('windows-1252').decode(content)
-}
-
-// The parser takes the file in pieces of 64 KB (views of the same bytes, not copies). Every 1 MB it
-// lets other work in the process run (other requests, a compression on the thread pool): the parse
-// itself never waits for anything, so otherwise it would hold the thread for the whole file.
-async function* pieces(input: Buffer | string): AsyncGenerator<Buffer | string> {
-  const size = 1 << 16
-  for (let i = 0; i < input.length; i += size) {
-    if (i > 0 && i % (size * 16) === 0) await new Promise((resolve) => setImmediate(resolve))
-    yield typeof input === 'string' ? input.slice(i, i + size) : input.subarray(i, i + size)
-  }
-}
-
-async function parseXlsxFile(content: Buffer): Promise<ParsedFile> {
-  // Loaded only when needed: it is large, and most imports are CSV.
-  const { default: ExcelJS } = await import('exceljs')
-  const workbook = new ExcelJS.Workbook()
+// Worksheets are read a row at a time. The first one is the data, unless a later one is plainly the
+// data (CQC workbooks may open with notes): a header with a Location ID and a name in its first 20 rows.
+async function parseXlsxFile(content: Buffer, limits: UploadLimits, onRows?: RowsSink): Promise<ParsedFile> {
+  // The first sheet's first row with anything in it, to say what it has if no sheet is the data.
+  let firstSheetHeader: { rowNumber: number; cells: string[] } | null = null
+  let sheets = 0
   try {
-    await workbook.xlsx.load(content as unknown as Parameters<typeof workbook.xlsx.load>[0])
+    for await (const sheet of xlsxSheets(content, limits)) {
+      const isFirst = sheets++ === 0
+      let table: TableReader | null = null
+      let rows = 0
+      for await (const { rowNumber, cells } of sheet.rows) {
+        if (table) {
+          if (cells.some((c) => c.trim() !== '') && ++rows > limits.maxRows) throw tooManyRows(limits)
+          table.add(cells, rowNumber)
+          await handOver(table, onRows)
+          continue
+        }
+        const empty = cells.every((c) => c === '')
+        if (isFirst && !firstSheetHeader && !empty) firstSheetHeader = { rowNumber, cells }
+        if (rowNumber > 20) {
+          if (firstSheetHeader || !isFirst) break
+          continue
+        }
+        const columns = mapHeaders(cells)
+        if (!columns.has('locationId') || !columns.has('name')) continue
+        const started = tableReader(cells, rowNumber, false)
+        if ('fileProblems' in started) return started
+        table = started
+      }
+      if (table) {
+        await handOver(table, onRows, true)
+        return table.finish()
+      }
+    }
   } catch (error) {
+    if (error instanceof FileRefused) throw error
     return fileProblem(null, `The file could not be read as an Excel workbook: ${(error as Error).message}`)
   }
-  const sheets = workbook.worksheets
-  if (sheets.length === 0) return fileProblem(null, 'The workbook has no worksheets.')
-  // The first worksheet, unless a later one is plainly the data (CQC workbooks may open with notes).
-  let chosen: { sheet: (typeof sheets)[number]; headerRow: number } | null = null
-  for (const sheet of sheets) {
-    for (let r = 1; r <= Math.min(sheet.rowCount, 20) && !chosen; r++) {
-      const columns = mapHeaders(rowTexts(sheet.getRow(r), 0))
-      if (columns.has('locationId') && columns.has('name')) chosen = { sheet, headerRow: r }
-    }
-    if (chosen) break
-  }
-  if (!chosen) {
-    const sheet = sheets[0]!
-    let headerRow = 1
-    while (headerRow < sheet.rowCount && rowTexts(sheet.getRow(headerRow), 0).every((c) => c === ''))
-      headerRow++
-    chosen = { sheet, headerRow }
-  }
-  const { sheet, headerRow } = chosen
-  const header = rowTexts(sheet.getRow(headerRow), 0)
-  const rows: Table['rows'] = []
-  for (let r = headerRow + 1; r <= sheet.rowCount; r++) {
-    rows.push({ rowNumber: r, cells: rowTexts(sheet.getRow(r), header.length) })
-  }
-  return parseTable({ headerRowNumber: headerRow, header, rows }, false)
+  if (sheets === 0) return fileProblem(null, 'The workbook has no worksheets.')
+  const { rowNumber, cells } = firstSheetHeader ?? { rowNumber: 1, cells: [] }
+  return parseTable({ headerRowNumber: rowNumber, header: cells, rows: [] }, false)
 }
 
 function parseTable(table: Table, checkFieldCount: boolean): ParsedFile {
@@ -310,7 +316,18 @@ function parseTable(table: Table, checkFieldCount: boolean): ParsedFile {
   return reader.finish()
 }
 
-type TableReader = { add(cells: string[], rowNumber: number): void; finish(): ParsedFile }
+type TableReader = {
+  add(cells: string[], rowNumber: number): void
+  // The rows checked and not yet taken: how many, and taking them.
+  pending(): number
+  take(): ParsedRow[]
+  finish(): ParsedFile
+}
+
+// Hands the rows read so far to `onRows`, when there is one and there are enough of them (or `all`).
+async function handOver(table: TableReader, onRows: RowsSink | undefined, all = false) {
+  if (onRows && (table.pending() >= 2000 || (all && table.pending() > 0))) await onRows(table.take())
+}
 
 // Checks the header row, then each row as it comes.
 function tableReader(
@@ -335,6 +352,8 @@ function tableReader(
       }
       rows.push(check(record))
     },
+    pending: () => rows.length,
+    take: () => rows.splice(0),
     finish: () => ({ format, rows, fileProblems: [], locationIdColumn: names.locationId }),
   }
 }

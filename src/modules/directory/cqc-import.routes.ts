@@ -1,26 +1,22 @@
-import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
+import { cqcImportLimits } from '../../domain/cqc-import/file-limits.ts'
 import { can } from '../../domain/policy.ts'
+import { FileRefused, limitsInWords } from '../../domain/spreadsheet-reader.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
 import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
 import type { CqcImportService } from './cqc-import.service.ts'
 
-const maxFileBytes = 100 * 1024 * 1024
+const limits = cqcImportLimits
 const pageSize = 25
 
 export async function cqcImportRoutes(app: FastifyInstance, options: { imports: CqcImportService }) {
   const { imports } = options
-  // The whole form, file included, is read before the CSRF check, which finds the token among the fields.
-  await app.register(multipart, {
-    attachFieldsToBody: true,
-    limits: { fileSize: maxFileBytes, files: 1, fields: 10 },
-    onFile: async (part) => {
-      ;(part as unknown as { value: Buffer }).value = await part.toBuffer()
-    },
-  })
-  app.addHook('preHandler', requireSignIn)
+  // Someone not signed in is sent away before any of the body is read; the file is read by the handler.
+  app.addHook('onRequest', requireSignIn)
+  await acceptUploads(app, { maxBytes: limits.maxBytes, fields: 10 })
 
   app.get('/imports', async (request, reply) => {
     const actor = signedInActor(request)
@@ -59,6 +55,7 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     ]
     return {
       pageTitle: 'Import a CQC file',
+      uploadHint: `CSV, XLSX or JSON lines, ${limitsInWords(limits)}`,
       areaItems,
       values,
       errors,
@@ -75,27 +72,35 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
   app.post('/imports/new', async (request, reply) => {
     const actor = signedInActor(request)
     if (!can(actor, 'locations:import')) throw forbidden()
-    const body = (request.body ?? {}) as Record<string, { value?: unknown; filename?: string } | undefined>
-    const upload = body.file
-    const content = upload?.value
-    const fileName = upload?.filename ?? ''
-    const values = { area: text(body.area?.value), closeMissing: text(body.closeMissing?.value) }
+    const upload = await receiveUpload(request, limits.maxBytes)
+    const values = { area: text(upload.fields.area), closeMissing: text(upload.fields.closeMissing) }
     const errors: Record<string, string> = {}
-    if (!Buffer.isBuffer(content) || content.length === 0 || !fileName)
-      errors.file = 'Select a CQC file (CSV, XLSX or JSON lines)'
-    else if (!/\.(csv|xlsx|jsonl|json)$/i.test(fileName))
+    const tooLarge = !upload.ok && upload.problem === 'too-large'
+    if (tooLarge) errors.file = `The file must be smaller than ${limits.maxBytes / 1024 / 1024} MB`
+    else if (!upload.ok) errors.file = 'Select a CQC file (CSV, XLSX or JSON lines)'
+    else if (!/\.(csv|xlsx|jsonl|json)$/i.test(upload.fileName))
       errors.file = 'The file must be a CSV, XLSX or JSON lines (.jsonl) file'
-    if (!values.area) errors.area = 'Select which locations to import'
-    if (Object.keys(errors).length)
+    // (The questions after a file that is too large are not read.)
+    if (!values.area && !tooLarge) errors.area = 'Select which locations to import'
+    if (!upload.ok || Object.keys(errors).length)
       return reply
         .code(400)
         .render('directory/views/import-upload.njk', await uploadForm(actor, values, errors))
-    const preview = await imports.preview(actor, {
-      fileName,
-      content: content as Buffer,
-      areaName: values.area === '*' ? null : values.area,
-      closeMissing: values.closeMissing === 'yes',
-    })
+    let preview: Awaited<ReturnType<typeof imports.preview>>
+    try {
+      preview = await imports.preview(actor, {
+        fileName: upload.fileName,
+        content: upload.content,
+        areaName: values.area === '*' ? null : values.area,
+        closeMissing: values.closeMissing === 'yes',
+      })
+    } catch (error) {
+      // A file past the limits is refused on the form, and nothing of it is kept.
+      if (!(error instanceof FileRefused)) throw error
+      return reply
+        .code(400)
+        .render('directory/views/import-upload.njk', await uploadForm(actor, values, { file: error.message }))
+    }
     if (!preview) throw forbidden()
     return reply.redirect(paths.cqcImport(preview.id))
   })

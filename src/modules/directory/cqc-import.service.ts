@@ -8,14 +8,13 @@ import type { Clock } from '../../domain/clock.ts'
 import { restrictToArea, sameLocalAuthority } from '../../domain/cqc-import/area.ts'
 import type { ParsedFile } from '../../domain/cqc-import/cqc-location.ts'
 import { storableText } from '../../domain/cqc-import/limits.ts'
-import { parseCqcFile } from '../../domain/cqc-import/parse.ts'
 import { type ExistingLocation, type ImportPlan, planImport } from '../../domain/cqc-import/plan.ts'
-import { problemRowsCsv } from '../../domain/cqc-import/problems-csv.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can } from '../../domain/policy.ts'
 import { recordAudits } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { inBulkTransaction } from './bulk-load.ts'
+import { readCqcFileOffThread } from './cqc-file.worker.ts'
 import { applyCqcImport, type Importer, type Progress } from './cqc-import-apply.ts'
 import { importCouncilId, loadExistingLocations, marketOf } from './cqc-import-market.ts'
 import {
@@ -27,6 +26,7 @@ import {
   type TaskLog,
   withHeartbeat,
 } from './cqc-import-saving.ts'
+import { problemRowsCsvInSteps } from './problems-csv-in-steps.ts'
 
 export type { Importer, Progress }
 
@@ -62,8 +62,7 @@ const parsedPreviews = new Map<string, ParsedFile>()
 export const maxKeptPreviews = 4
 
 export async function planCqcImport(db: DbOrTransaction, options: ImportOptions, alreadyParsed?: ParsedFile) {
-  const parsed =
-    alreadyParsed ?? (await parseCqcFile({ fileName: options.fileName, content: options.content }))
+  const parsed = alreadyParsed ?? (await readCqcFileOffThread(options)).parsed
   const rows = options.areaName
     ? restrictToArea(parsed.rows, { localAuthorityName: options.areaName })
     : parsed.rows
@@ -260,9 +259,11 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
   compressing.catch(() => {})
   const councilId =
     options.councilId !== undefined ? options.councilId : await importCouncilId(db, options.areaName, null)
-  const { parsed, plan, counts } = await planCqcImport(db, { ...options, councilId })
+  // The file is read in a worker thread (cqc-file.worker.ts), which also hashes it.
+  const { parsed: read, fileHash: hash } = await readCqcFileOffThread(options)
+  const { parsed, plan, counts } = await planCqcImport(db, { ...options, councilId }, read)
   // Problems quote the file's values, which may hold what the database cannot store.
-  const problemsCsv = storableText(problemRowsCsv(plan, parsed.fileProblems))
+  const problemsCsv = storableText(await problemRowsCsvInSteps(plan, parsed.fileProblems))
   const fileName = storableText(options.fileName).slice(0, 255)
   const fileContent = await compressing
   const now = clock.now()
@@ -291,7 +292,7 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
         [
           id,
           fileName,
-          fileHash(options.content),
+          hash,
           fileContent,
           parsed.format,
           options.areaName,

@@ -1,30 +1,23 @@
-import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Actor } from '../../../domain/policy.ts'
 import { currentDataset } from '../../../domain/returns/dataset.ts'
+import { limitsInWords } from '../../../domain/spreadsheet-reader.ts'
 import { forbidden } from '../../../web/errors.ts'
 import { requireSignIn, signedInActor } from '../../../web/session.ts'
+import { acceptUploads, receiveUpload } from '../../../web/uploads.ts'
 import type { ReturnsUploadService } from './returns-upload.service.ts'
 import { columnGuide, templateCsv, templateXlsx } from './template.ts'
+import { returnsUploadLimits } from './upload-file.ts'
 
-const maxFileBytes = 10 * 1024 * 1024
+const limits = returnsUploadLimits
 const summaryLength = 10
 const page = 'returns/upload/views/upload.njk'
 
 export async function returnsUploadRoutes(app: FastifyInstance, options: { upload: ReturnsUploadService }) {
   const { upload } = options
-  // The whole form, file included, is read before the CSRF check, which finds the token among the fields.
-  await app.register(multipart, {
-    attachFieldsToBody: true,
-    limits: { fileSize: maxFileBytes, files: 1, fields: 5 },
-    // A file over the limit is marked, so the form can say so, rather than failing the whole request.
-    throwFileSizeLimit: false,
-    onFile: async (part) => {
-      const buffer = await part.toBuffer()
-      Object.assign(part, { value: part.file.truncated ? null : buffer, tooLarge: part.file.truncated })
-    },
-  })
-  app.addHook('preHandler', requireSignIn)
+  // Someone not signed in is sent away before any of the body is read; the file is read by the handler.
+  app.addHook('onRequest', requireSignIn)
+  await acceptUploads(app, { maxBytes: limits.maxBytes, fields: 5 })
 
   const guide = columnGuide(currentDataset)
   const pageContext = async (actor: Actor, extra: Record<string, unknown> = {}) => {
@@ -35,6 +28,7 @@ export async function returnsUploadRoutes(app: FastifyInstance, options: { uploa
       locationCount: locations.length,
       isProvider: actor.role === 'provider_manager',
       guide,
+      uploadHint: `CSV or XLSX, ${limitsInWords(limits)}`,
       ...extra,
     }
   }
@@ -65,16 +59,16 @@ export async function returnsUploadRoutes(app: FastifyInstance, options: { uploa
   app.post('/returns/upload', async (request, reply) => {
     const actor = signedInActor(request)
     if (!(await upload.mayUpload(actor))) throw forbidden()
-    const body = (request.body ?? {}) as Record<
-      string,
-      { value?: unknown; filename?: string; tooLarge?: boolean } | undefined
-    >
-    const content = body.file?.value
-    const fileName = body.file?.filename ?? ''
-    if (body.file?.tooLarge)
-      return fileError(reply, actor, `The file must be smaller than ${maxFileBytes / 1024 / 1024} MB`)
-    if (!Buffer.isBuffer(content) || content.length === 0 || !fileName)
-      return fileError(reply, actor, 'Select a spreadsheet of returns (CSV or XLSX)')
+    const received = await receiveUpload(request, limits.maxBytes)
+    if (!received.ok)
+      return fileError(
+        reply,
+        actor,
+        received.problem === 'too-large'
+          ? `The file must be smaller than ${limits.maxBytes / 1024 / 1024} MB`
+          : 'Select a spreadsheet of returns (CSV or XLSX)',
+      )
+    const { fileName, content } = received
     const outcome = await upload.upload(actor, fileName, content)
     if ('fileProblem' in outcome) return fileError(reply, actor, outcome.fileProblem)
     if (!outcome.ok) {

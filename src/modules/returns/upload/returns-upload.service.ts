@@ -6,9 +6,11 @@ import { type Actor, locationScope } from '../../../domain/policy.ts'
 import { currentDataset, fieldsFor, templateColumns } from '../../../domain/returns/dataset.ts'
 import { type Frequency, periodContaining, periodStarting } from '../../../domain/returns/periods.ts'
 import { type ServiceType, serviceTypeNames } from '../../../domain/service-types.ts'
+import { columnLetter } from '../../../domain/spreadsheet-reader.ts'
 import type { ReturnsService, SubmitOptions } from '../returns.service.ts'
 import { fixedColumns, optionalColumns, type TemplateLocation } from './template.ts'
-import { columnLetter, readUpload, type UploadTable } from './upload-file.ts'
+import type { UploadTable } from './upload-file.ts'
+import { readUploadOffThread } from './upload-file.worker.ts'
 
 // Bulk upload of situation returns: one spreadsheet row per location and period. Every row is checked
 // by the returns service (scope, period, window, amendment reason, the figures) in one submitMany call,
@@ -27,7 +29,6 @@ export type UploadOutcome =
   | { ok: false; problems: UploadProblem[]; rows: number }
   | { ok: false; fileProblem: string }
 
-export const maxUploadRows = 5000
 const notYours = 'Location not found, or not one of yours'
 
 export function createReturnsUploadService(deps: { db: Db; clock: Clock; returns: ReturnsService }) {
@@ -61,7 +62,8 @@ export function createReturnsUploadService(deps: { db: Db; clock: Clock; returns
   }
 
   async function upload(actor: Actor, fileName: string, content: Buffer): Promise<UploadOutcome> {
-    const read = await readUpload(fileName, content)
+    // The file is read in a worker thread, within the limits the page states (upload-file.ts).
+    const read = await readUploadOffThread(fileName, content)
     if (!read.ok) return fileProblem(read.message)
     const table = read.table
     const header = readHeader(table)
@@ -78,11 +80,10 @@ export function createReturnsUploadService(deps: { db: Db; clock: Clock; returns
     const datasetKeys = templateColumns(currentDataset).map((c) => c.key)
     const contentKeys = [...datasetKeys, 'periodStart', 'amendmentReason']
 
-    // Rows with nothing in them are dropped; rows that name a location but give no figures are left out.
+    // Rows that name a location but give no figures are left out (rows with nothing in them are not read).
     const rows: { rowNumber: number; cells: string[] }[] = []
     const leftOut: number[] = []
     for (const row of table.rows) {
-      if (row.cells.every((c) => c.trim() === '')) continue
       if (contentKeys.every((k) => cell(row.cells, k) === '')) leftOut.push(row.rowNumber)
       else rows.push(row)
     }
@@ -91,10 +92,6 @@ export function createReturnsUploadService(deps: { db: Db; clock: Clock; returns
         leftOut.length
           ? 'The file has no figures in it. Fill in the returns for at least one location'
           : 'The file has no rows under the header row',
-      )
-    if (rows.length > maxUploadRows)
-      return fileProblem(
-        `The file has ${rows.length.toLocaleString('en-GB')} returns. Upload at most ${maxUploadRows.toLocaleString('en-GB')} at once`,
       )
 
     const found = await locationsNamed(actor, rows, (cells) => ({

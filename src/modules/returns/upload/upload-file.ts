@@ -1,9 +1,16 @@
-import { parse as parseCsv } from 'csv-parse/sync'
-import ExcelJS from 'exceljs'
-import { rowTexts } from '../../../domain/spreadsheet-cells.ts'
+import {
+  CsvUnreadable,
+  csvRows,
+  FileRefused,
+  type SheetRow,
+  tooManyRows,
+  type UploadLimits,
+  xlsxSheets,
+} from '../../../domain/spreadsheet-reader.ts'
 
 // Reads an uploaded CSV or XLSX into a header and rows of text cells, each row numbered as a
-// spreadsheet shows it (the header is row 1 when it is the first line).
+// spreadsheet shows it (the header is row 1 when it is the first line). Rows with nothing in them are
+// left out. The file is read a row at a time and refused as soon as it passes a limit.
 
 export type UploadTable = {
   headerRowNumber: number
@@ -13,84 +20,59 @@ export type UploadTable = {
 
 export type ReadResult = { ok: true; table: UploadTable } | { ok: false; message: string }
 
-export async function readUpload(fileName: string, content: Buffer): Promise<ReadResult> {
+// What a returns upload may be: the page states the size and the rows. A cell holds at most what an
+// Excel cell holds.
+export const returnsUploadLimits: UploadLimits = {
+  maxBytes: 10 * 1024 * 1024,
+  maxRows: 5000,
+  maxColumns: 100,
+  maxCellCharacters: 32_767,
+  maxUnzippedBytes: 100 * 1024 * 1024,
+}
+
+export async function readUpload(
+  fileName: string,
+  content: Buffer,
+  limits: UploadLimits = returnsUploadLimits,
+): Promise<ReadResult> {
   const isZip = content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))
-  if (/\.xlsx$/i.test(fileName) || isZip) return readXlsx(content)
-  if (/\.(csv|txt)$/i.test(fileName)) return readCsv(content)
-  return { ok: false, message: 'The file must be a CSV or an Excel workbook (.xlsx)' }
-}
-
-// Excel on Windows saves "CSV (Comma delimited)" in Windows-1252, not UTF-8.
-function decode(content: Buffer): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(content)
-  } catch {
-    return new TextDecoder('windows-1252').decode(content)
-  }
-}
-
-function readCsv(content: Buffer): ReadResult {
-  let records: string[][]
-  try {
-    // Empty lines are kept so that row numbers stay those a spreadsheet shows; they are dropped later.
-    records = parseCsv(decode(content), {
-      bom: true,
-      trim: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-    }) as string[][]
+    if (/\.xlsx$/i.test(fileName) || isZip) return await readXlsx(content, limits)
+    if (/\.(csv|txt)$/i.test(fileName))
+      return await readTable(csvRows(content, limits), limits, 'The file is empty')
+    return { ok: false, message: 'The file must be a CSV or an Excel workbook (.xlsx)' }
   } catch (error) {
-    return { ok: false, message: `The file could not be read as CSV: ${(error as Error).message}` }
-  }
-  const headerIndex = records.findIndex((r) => r.some((c) => c !== ''))
-  if (headerIndex === -1) return { ok: false, message: 'The file is empty' }
-  return {
-    ok: true,
-    table: {
-      headerRowNumber: headerIndex + 1,
-      header: records[headerIndex]!,
-      rows: records.slice(headerIndex + 1).map((cells, i) => ({ rowNumber: headerIndex + i + 2, cells })),
-    },
-  }
-}
-
-async function readXlsx(content: Buffer): Promise<ReadResult> {
-  const workbook = new ExcelJS.Workbook()
-  try {
-    await workbook.xlsx.load(content as unknown as Parameters<typeof workbook.xlsx.load>[0])
-  } catch (error) {
+    if (error instanceof FileRefused) return { ok: false, message: error.message }
+    if (error instanceof CsvUnreadable)
+      return { ok: false, message: `The file could not be read as CSV: ${error.message}` }
     return {
       ok: false,
       message: `The file could not be read as an Excel workbook: ${(error as Error).message}`,
     }
   }
-  // The first sheet has the returns; the template's second sheet is guidance.
-  const sheet = workbook.worksheets[0]
-  if (!sheet) return { ok: false, message: 'The workbook has no worksheets' }
-  let headerRowNumber = 1
-  while (
-    headerRowNumber <= sheet.rowCount &&
-    rowTexts(sheet.getRow(headerRowNumber), 0, 'text').every((c) => c === '')
-  )
-    headerRowNumber++
-  if (headerRowNumber > sheet.rowCount) return { ok: false, message: 'The first worksheet is empty' }
-  const header = rowTexts(sheet.getRow(headerRowNumber), 0, 'text')
-  const rows: UploadTable['rows'] = []
-  for (let r = headerRowNumber + 1; r <= sheet.rowCount; r++) {
-    rows.push({ rowNumber: r, cells: rowTexts(sheet.getRow(r), 0, 'text') })
-  }
-  return { ok: true, table: { headerRowNumber, header, rows } }
 }
 
-// "A", "B", … "Z", "AA": the column letters a spreadsheet shows.
-export function columnLetter(index: number): string {
-  let n = index + 1
-  let letters = ''
-  while (n > 0) {
-    const r = (n - 1) % 26
-    letters = String.fromCharCode(65 + r) + letters
-    n = Math.floor((n - 1) / 26)
+async function readTable(
+  rows: AsyncIterable<SheetRow>,
+  limits: UploadLimits,
+  empty: string,
+): Promise<ReadResult> {
+  let table: UploadTable | null = null
+  for await (const { rowNumber, cells } of rows) {
+    if (cells.every((c) => c.trim() === '')) continue
+    if (!table) table = { headerRowNumber: rowNumber, header: cells, rows: [] }
+    else if (table.rows.push({ rowNumber, cells }) > limits.maxRows) throw tooManyRows(limits)
   }
-  return letters
+  return table ? { ok: true, table } : { ok: false, message: empty }
+}
+
+// The first sheet has the returns; the template's second sheet is guidance.
+async function readXlsx(content: Buffer, limits: UploadLimits): Promise<ReadResult> {
+  let sheets = 0
+  for await (const sheet of xlsxSheets(content, limits, 'text')) {
+    sheets++
+    if (sheet.position !== null && sheet.position > 0) continue
+    return readTable(sheet.rows, limits, 'The first worksheet is empty')
+  }
+  return { ok: false, message: sheets ? 'The first worksheet is empty' : 'The workbook has no worksheets' }
 }

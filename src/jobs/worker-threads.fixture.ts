@@ -1,0 +1,17 @@
+// A task for worker-threads.test.ts: it echoes, sends parts, fails, or grows without end, as asked.
+export default async function task(
+  input: { action: 'echo' | 'parts' | 'fail' | 'grow' | 'wait'; bytes?: Uint8Array },
+  send: (part: unknown) => Promise<unknown>,
+) {
+  const typed: number = 1
+  if (input.action === 'fail') throw new Error('asked to fail')
+  if (input.action === 'parts') for (let i = 0; i < 3; i++) await send(i)
+  if (input.action === 'grow') {
+    const kept: string[][] = []
+    for (;;) kept.push(Array.from({ length: 100_000 }, (_, i) => `row ${i} ${kept.length}`))
+  }
+  if (input.action === 'wait') await new Promise((resolve) => setTimeout(resolve, 60_000))
+  // Writes into the caller's memory when it is shared, so the test can see that it was not copied.
+  if (input.bytes) input.bytes[0] = 42
+  return { typed, action: input.action }
+}
