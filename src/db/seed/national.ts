@@ -5,7 +5,7 @@ import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type { Period, ReturnWindow } from '../../domain/returns/periods.ts'
 import { serviceTypes } from '../../domain/service-types.ts'
-import { hashPassword } from '../../modules/access/credentials.ts'
+import { hashPassword } from '../../modules/access/index.ts'
 import type { Db } from '../database.ts'
 import {
   copyLine,
