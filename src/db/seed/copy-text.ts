@@ -29,8 +29,9 @@ export const situationReturnColumns = [
   'amendment_reason',
 ] as const
 
-export function returnCopyLine(r: GeneratedReturn): string {
-  return copyLine([
+// A generated return as the row of `situationReturnColumns`, for COPY or an INSERT.
+export function returnRow(r: GeneratedReturn): (string | number | boolean | null)[] {
+  return [
     r.locationId,
     r.frequency,
     r.periodStart,
@@ -45,5 +46,7 @@ export function returnCopyLine(r: GeneratedReturn): string {
     r.submittedBy,
     r.submittedAt.toISOString(),
     r.amendmentReason,
-  ])
+  ]
 }
+
+export const returnCopyLine = (r: GeneratedReturn): string => copyLine(returnRow(r))

@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type { Db } from '../database.ts'
-import { copyLine, returnCopyLine, situationReturnColumns } from './copy-text.ts'
+import { copyLine, returnCopyLine, returnRow, situationReturnColumns } from './copy-text.ts'
 import type { GeneratedReturn } from './national-returns.ts'
 
 // Where the national seed's rows go: COPY on PostgreSQL, batched INSERTs on PGlite (no COPY from a stream).
@@ -67,26 +67,7 @@ export function kyselySink(
     rows: insert,
     async returns(chunks) {
       for await (const chunk of chunks)
-        await insert(
-          'situation_returns',
-          situationReturnColumns,
-          chunk.map((r) => [
-            r.locationId,
-            r.frequency,
-            r.periodStart,
-            r.version,
-            r.isCurrent,
-            r.datasetVersion,
-            JSON.stringify(r.values),
-            false,
-            r.nothingChanged,
-            r.source,
-            r.timing,
-            r.submittedBy,
-            r.submittedAt.toISOString(),
-            r.amendmentReason,
-          ]),
-        )
+        await insert('situation_returns', situationReturnColumns, chunk.map(returnRow))
     },
   }
 }

@@ -5,7 +5,7 @@ import type { Role } from '../../domain/roles.ts'
 import { type AuditActionName, recordAudit } from '../audit/index.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
 import { sendAccountLink } from './account-links.ts'
-import { existingAccount, inviteeProblems, tellAccountHolder } from './invitees.ts'
+import { invitationSettled, inviteeProblems } from './invitees.ts'
 import { getUser, rolesFor, type UserDeps } from './user-reads.ts'
 
 export type InviteInput = { email: string; displayName: string; role: string; organisationId: string }
@@ -34,13 +34,8 @@ export async function inviteUser(
     errors.organisationId = 'Select the person’s organisation'
   else if (!allowed.includes(input.role as Role))
     errors.role = 'Select a role this organisation’s users can have'
-  const account = errors.email ? null : await existingAccount(db, actor, email)
-  if (account?.kind === 'visible') errors.email = 'A user with this e-mail address already exists'
-  if (Object.keys(errors).length) return { ok: false, errors }
-  if (account?.kind === 'hidden') {
-    await tellAccountHolder(db, actor, account.user, email, { now: clock.now(), baseUrl })
-    return { ok: true, value: { userId: null } }
-  }
+  const settled = await invitationSettled(db, actor, email, errors, { now: () => clock.now(), baseUrl })
+  if (settled) return settled
 
   const userId = await db.transaction().execute(async (trx) => {
     const invitee = { email, displayName, role: input.role, organisationId: input.organisationId }

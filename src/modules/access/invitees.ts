@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import { organisationVisible } from '../../db/scope.ts'
-import type { FieldErrors } from '../../domain/outcome.ts'
+import type { FieldErrors, Outcome } from '../../domain/outcome.ts'
 import { type Actor, organisationScope } from '../../domain/policy.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { paths as shellPaths } from '../../web/paths.ts'
@@ -102,4 +102,22 @@ export async function tellAccountHolder(
       occurredAt: options.now,
     })
   })
+}
+
+// Once an invitation form's own problems are known: it is refused (every problem at once, an address
+// already in use among them), or it ends with the account holder told (above), or null: the invitation
+// goes on to create the user.
+export async function invitationSettled(
+  db: Db,
+  actor: Actor,
+  email: string,
+  errors: FieldErrors,
+  options: { now: () => Date; baseUrl: string },
+): Promise<Outcome<{ userId: null }> | null> {
+  const account = errors.email ? null : await existingAccount(db, actor, email)
+  if (account?.kind === 'visible') errors.email = 'A user with this e-mail address already exists'
+  if (Object.keys(errors).length) return { ok: false, errors }
+  if (account?.kind !== 'hidden') return null
+  await tellAccountHolder(db, actor, account.user, email, { now: options.now(), baseUrl: options.baseUrl })
+  return { ok: true, value: { userId: null } }
 }

@@ -5,7 +5,7 @@ import { type FieldErrors, isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
 import { createInvitedUser } from './invitations.ts'
-import { existingAccount, inviteeProblems, tellAccountHolder } from './invitees.ts'
+import { invitationSettled, inviteeProblems } from './invitees.ts'
 import type { UserDeps } from './user-reads.ts'
 
 // Invitations from a provider's page (directory): its staff sign in as provider managers.
@@ -48,13 +48,8 @@ export async function inviteToProvider(
   const email = input.email.trim().toLowerCase()
   const displayName = input.displayName.trim()
   Object.assign(errors, inviteeProblems(email, displayName))
-  const account = errors.email ? null : await existingAccount(db, actor, email)
-  if (account?.kind === 'visible') errors.email = 'A user with this e-mail address already exists'
-  if (Object.keys(errors).length) return { ok: false, errors }
-  if (account?.kind === 'hidden') {
-    await tellAccountHolder(db, actor, account.user, email, { now: clock.now(), baseUrl })
-    return { ok: true, value: { userId: null } }
-  }
+  const settled = await invitationSettled(db, actor, email, errors, { now: () => clock.now(), baseUrl })
+  if (settled) return settled
   const userId = await db.transaction().execute(async (trx) => {
     const now = clock.now()
     const organisationId = await providerOrganisation(trx, providerId, now)
