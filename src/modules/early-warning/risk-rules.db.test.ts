@@ -1,21 +1,23 @@
 import { load } from 'cheerio'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { evaluate } from '../../src/domain/early-warning/condition.ts'
-import { measuresFor, summariseReturns } from '../../src/domain/early-warning/measures.ts'
-import { compileRules, defaultRules, worstRag } from '../../src/domain/early-warning/rules.ts'
-import type { Actor } from '../../src/domain/policy.ts'
-import { raiseAlert, resolveAlert } from '../../src/modules/early-warning/alert-store.ts'
 import {
-  currentRules,
-  measuresForLocations,
-  recomputeRisk,
-} from '../../src/modules/early-warning/risk-recompute.ts'
-import { recomputeAll } from '../../src/modules/early-warning/risk-rules.service.ts'
-import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { fullReturn } from '../support/returns.fixture.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+} from '../../../test/support/factories.ts'
+import { fullReturn } from '../../../test/support/returns.fixture.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import type { Actor } from '../../domain/policy.ts'
+import { raiseAlert, resolveAlert } from './alert-store.ts'
+import { evaluate } from './domain/condition.ts'
+import { measuresFor, summariseReturns } from './domain/measures.ts'
+import { compileRules, defaultRules, worstRag } from './domain/rules.ts'
+import { measuresForLocations } from './risk-measures.ts'
+import { currentRules, recomputeRisk } from './risk-recompute.ts'
+import { recomputeAll } from './risk-rules.service.ts'
 
 // A return with no worries in it: enough PPE, few absences, no cases, no deaths, no help asked for.
 const calm: Record<string, string> = {

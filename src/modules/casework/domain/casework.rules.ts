@@ -1,6 +1,6 @@
-import { type Actor, can } from '../policy.ts'
-import { helpKinds } from '../returns/dataset.ts'
-import { textLimits, tooLong } from '../text-limits.ts'
+import { type Actor, can } from '../../../domain/policy.ts'
+import { helpKinds } from '../../../domain/returns/dataset.ts'
+import { textLimits, tooLong } from '../../../domain/text-limits.ts'
 
 // Casework: who may work a location's case, how its status moves, how the worklist is ordered and how
 // new red alerts are grouped into one e-mail per recipient. Pure: no I/O, the clock is passed in.
@@ -93,12 +93,23 @@ export function closeProblems(input: {
   confirmedAlerts: boolean
 }): Record<string, string> {
   const errors: Record<string, string> = {}
-  if (!input.note.trim()) errors.note = 'Enter a note saying why the case can be closed'
-  else if (input.note.trim().length > textLimits.caseNote)
-    errors.note = tooLong('The note', input.note.trim(), textLimits.caseNote)!
+  const note = caseNoteProblem(input.note, 'Enter a note saying why the case can be closed')
+  if (note) errors.note = note
   if (input.openAlerts > 0 && !input.confirmedAlerts)
     errors.confirmAlerts = `Confirm that the ${input.openAlerts === 1 ? 'open alert' : `${input.openAlerts} open alerts`} can be resolved with the case`
   return errors
+}
+
+// An officer resolving one alert by hand says why, as closing a case does.
+export function resolveProblems(input: { note: string }): Record<string, string> {
+  const note = caseNoteProblem(input.note, 'Enter a note saying why the alert can be resolved')
+  return note ? { note } : {}
+}
+
+// What is wrong with a note on a case (closing it, resolving an alert), or null.
+function caseNoteProblem(note: string, missing: string): string | null {
+  if (!note.trim()) return missing
+  return tooLong('The note', note.trim(), textLimits.caseNote)
 }
 
 // ---- the worklist ----
@@ -169,14 +180,6 @@ export function isRealDate(text: string): boolean {
   if (!m) return false
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
   return d.toISOString().slice(0, 10) === text
-}
-
-// Day, month and year fields (the GOV.UK date input) as an ISO date; blank when all three are blank.
-export function dateFromParts(day: string, month: string, year: string): string {
-  const [d, m, y] = [day.trim(), month.trim(), year.trim()]
-  if (!d && !m && !y) return ''
-  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return `${y}-${m}-${d}`
-  return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`
 }
 
 // ---- intelligence ----

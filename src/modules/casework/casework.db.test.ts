@@ -1,18 +1,19 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compareWorklist } from '../../src/domain/casework/casework.rules.ts'
-import { notifyNewRedAlerts } from '../../src/modules/casework/alert-notifications.ts'
-import { raiseAlert } from '../../src/modules/early-warning/alert-store.ts'
-import { importCapacityTracker } from '../../src/modules/returns/capacity-tracker.service.ts'
+import { actorFor } from '../../../test/support/actors.ts'
 import {
   createLocation,
   createOrganisation,
   createProvider,
   createUser,
   linkPartner,
-} from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+} from '../../../test/support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import { raiseAlert } from '../early-warning/index.ts'
+import { importCapacityTracker } from '../returns/index.ts'
+import { notifyNewRedAlerts } from './alert-notifications.ts'
+import { compareWorklist } from './domain/casework.rules.ts'
 
 // Two councils, a CCG serving each, one provider with homes in both; alerts raised through the one
 // alert store, as the risk rules, the tracker and intelligence do.
@@ -111,21 +112,19 @@ describe.each(engines)('casework on %s', (engine) => {
     expect(beech.text()).toContain('Unowned')
     expect(page.body).not.toContain('Far Away House')
     // The SQL order is the domain's order.
-    const result = await t.services.casework.worklist(
-      (await import('../../src/modules/access/actor.repository.ts').then((m) =>
-        m.loadActor(t.database.db, ids.officerA!),
-      ))!.actor,
-      { filter: 'all', page: 1, pageSize: 50 },
-    )
+    const result = await t.services.casework.worklist(await actorFor(t.database.db, ids.officerA!), {
+      filter: 'all',
+      page: 1,
+      pageSize: 50,
+    })
     const sorted = [...result!.rows].sort(compareWorklist)
     expect(result!.rows.map((r) => r.id)).toEqual(sorted.map((r) => r.id))
     // Paging keeps the order.
-    const second = await t.services.casework.worklist(
-      (await import('../../src/modules/access/actor.repository.ts').then((m) =>
-        m.loadActor(t.database.db, ids.officerA!),
-      ))!.actor,
-      { filter: 'all', page: 2, pageSize: 3 },
-    )
+    const second = await t.services.casework.worklist(await actorFor(t.database.db, ids.officerA!), {
+      filter: 'all',
+      page: 2,
+      pageSize: 3,
+    })
     expect(second!.rows.map((r) => r.locationName)).toEqual(['Damson House'])
     expect(second!.total).toBe(4)
   })
@@ -580,15 +579,14 @@ describe.each(engines)('casework on %s', (engine) => {
 
   it('lets only one of two partners take an unowned case when both try at once', async () => {
     const db = t.database.db
-    const { loadActor } = await import('../../src/modules/access/actor.repository.ts')
     const ipc = await createOrganisation(db, 'infection_control_team', 'Race IPC Team')
     await linkPartner(db, ipc, ids.councilA!)
     const nurse = await createUser(db, ipc, 'partner_officer')
     const home = await createLocation(db, ids.provider!, ids.councilA!, { name: 'Race House' })
     const raised = await raise(home, 'ppe-red', 'red', '2020-04-14T07:00:00Z')
     const [first, second] = await Promise.all([
-      t.services.casework.takeOwnership((await loadActor(db, ids.partnerA!))!.actor, raised.caseId),
-      t.services.casework.takeOwnership((await loadActor(db, nurse.id))!.actor, raised.caseId),
+      t.services.casework.takeOwnership(await actorFor(db, ids.partnerA!), raised.caseId),
+      t.services.casework.takeOwnership(await actorFor(db, nurse.id), raised.caseId),
     ])
     expect([first?.ok, second?.ok].filter(Boolean)).toHaveLength(1)
     const loser = first?.ok ? second : first
