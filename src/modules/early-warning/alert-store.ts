@@ -23,45 +23,42 @@ const sameEvidence = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stri
 
 // Raises the alert, or, when one with the same key is open at the location, gives it the new evidence
 // (severity, wording) unless they are the same.
-export async function raiseAlert(db: DbOrTransaction, a: RaiseAlert, attempt = 0): Promise<RaiseOutcome> {
+export async function raiseAlert(db: DbOrTransaction, a: RaiseAlert): Promise<RaiseOutcome> {
   const { actorUserId = null, at, ...alert } = a
-  const open = await db
-    .selectFrom('alerts')
-    .select(['id', 'caseId', 'evidence', 'severity', 'message'])
-    .where('locationId', '=', a.locationId)
-    .where('alertKey', '=', a.alertKey)
-    .where('status', '=', 'open')
-    .executeTakeFirst()
-  if (open) {
-    if (sameEvidence(open.evidence, a.evidence) && open.severity === a.severity && open.message === a.message)
-      return { alertId: open.id, caseId: open.caseId, outcome: 'unchanged', caseOpened: false }
-    const update = {
-      alertId: open.id,
-      severity: a.severity,
-      title: a.title,
-      message: a.message,
-      ruleVersionId: a.ruleVersionId ?? null,
-      evidence: a.evidence,
-      returnId: a.returnId ?? null,
+  // A second pass when another writer raised the same alert meanwhile: it is open now.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const open = await db
+      .selectFrom('alerts')
+      .select(['id', 'caseId', 'evidence', 'severity', 'message'])
+      .where('locationId', '=', a.locationId)
+      .where('alertKey', '=', a.alertKey)
+      .where('status', '=', 'open')
+      .executeTakeFirst()
+    if (open) {
+      const { id: alertId, caseId } = open
+      if (
+        sameEvidence(open.evidence, a.evidence) &&
+        open.severity === a.severity &&
+        open.message === a.message
+      )
+        return { alertId, caseId, outcome: 'unchanged', caseOpened: false }
+      const { severity, title, message, evidence } = a
+      const update = { alertId, severity, title, message, evidence }
+      const refs = { ruleVersionId: a.ruleVersionId ?? null, returnId: a.returnId ?? null }
+      await applyAlertChanges(db, { updates: [{ ...update, ...refs }] }, at, { actorUserId })
+      return { alertId, caseId, outcome: 'updated', caseOpened: false }
     }
-    await applyAlertChanges(db, { updates: [update] }, at, { actorUserId })
-    return { alertId: open.id, caseId: open.caseId, outcome: 'updated', caseOpened: false }
+    const options = { actorUserId, withRaisedAlerts: true }
+    const [raised] = (await applyAlertChanges(db, { raises: [alert] }, at, options)).raisedAlerts
+    if (raised)
+      return {
+        alertId: raised.alertId,
+        caseId: raised.caseId,
+        outcome: 'raised',
+        caseOpened: raised.caseOpened,
+      }
   }
-  const applied = await applyAlertChanges(db, { raises: [alert] }, at, {
-    actorUserId,
-    withRaisedAlerts: true,
-  })
-  const raised = applied.raisedAlerts[0]
-  if (raised)
-    return {
-      alertId: raised.alertId,
-      caseId: raised.caseId,
-      outcome: 'raised',
-      caseOpened: raised.caseOpened,
-    }
-  // Another writer raised the same alert meanwhile: it is open now.
-  if (attempt === 2) throw new Error(`Could not raise the alert ${a.alertKey}`)
-  return raiseAlert(db, a, attempt + 1)
+  throw new Error(`Could not raise the alert ${a.alertKey}`)
 }
 
 export type ResolveAlert = {

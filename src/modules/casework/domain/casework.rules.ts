@@ -1,3 +1,4 @@
+import { dateInWords } from '../../../domain/dates.ts'
 import { type Actor, can } from '../../../domain/policy.ts'
 import { helpKinds } from '../../../domain/returns/dataset.ts'
 import { textLimits, tooLong } from '../../../domain/text-limits.ts'
@@ -248,17 +249,7 @@ const evidenceWords: Record<string, (v: unknown, all: Record<string, unknown>) =
 }
 
 // "2020-04-14" → "14 April 2020"; anything else as it is.
-const longDateFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-})
-
-function longDate(iso: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso
-  return longDateFormat.format(new Date(`${iso}T00:00:00Z`))
-}
+const longDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? dateInWords(iso) : iso)
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 const days = (v: unknown) => `${v} ${v === 1 ? 'day' : 'days'}`
