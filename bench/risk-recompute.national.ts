@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { createDatabase, type Db } from '../src/db/database.ts'
 import { scales } from '../src/db/seed/national-data.ts'
-import { measuresForLocations, recomputeRisk } from '../src/modules/early-warning/risk-recompute.ts'
+import { measuresForLocations, recomputeRisk } from '../src/modules/early-warning/index.ts'
 import { monoMs } from './clock.ts'
 import { type Check, latencySummary, type NationalMeasurement } from './national.ts'
 

@@ -41,6 +41,18 @@ export function londonDate(instant: Date): string {
   return day
 }
 
+// A calendar date in words: "2020-04-14" → "14 April 2020".
+const dayInWords = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+})
+
+export function dateInWords(isoDate: string): string {
+  return dayInWords.format(new Date(`${isoDate}T00:00:00Z`))
+}
+
 // The London wall-clock time of an instant, as HH:mm.
 export function londonTime(instant: Date): string {
   return format(new TZDate(instant.getTime(), londonZone), 'HH:mm')

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { readableRuleSet } from './early-warning/rules.ts'
 import { type Actor, assignableRoles } from './policy.ts'
 import { rolesForOrganisationKind } from './roles.ts'
 import { ownerToChange } from './settings-owner.ts'
@@ -49,25 +48,5 @@ describe('whose risk rules and settings an actor changes', () => {
       'admin',
       'regional_viewer',
     ])
-  })
-})
-
-describe('whose risk rules an actor reads', () => {
-  it('holds council staff and partners to their councils’ and lets a regional body read any', () => {
-    expect(readableRuleSet(actor({ role: 'council_officer' }))).toEqual({ councilId: north })
-    expect(readableRuleSet(actor({ role: 'council_officer' }), south)).toBeNull()
-    const partner = actor({
-      role: 'partner_officer',
-      organisationKind: 'nhs_commissioner',
-      organisationId: 'p',
-      councilIds: [north, south],
-    })
-    expect(readableRuleSet(partner)).toEqual({ councilId: north })
-    expect(readableRuleSet(partner, south)).toEqual({ councilId: south })
-    expect(readableRuleSet(partner, 'install')).toBeNull()
-    expect(readableRuleSet(region('admin'))).toEqual({ councilId: null })
-    expect(readableRuleSet(region('install_admin'), south)).toEqual({ councilId: south })
-    expect(readableRuleSet(region('regional_viewer'))).toBeNull()
-    expect(readableRuleSet(actor({ role: 'viewer' }))).toBeNull()
   })
 })

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import type { Measures } from '../../src/domain/early-warning/measures.ts'
+import type { Measures } from '../../src/modules/early-warning/domain/measures.ts'
 
 // Random measures for property tests: every measure may be unknown (null).
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null })

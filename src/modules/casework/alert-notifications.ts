@@ -1,13 +1,13 @@
 import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
+import type { Clock } from '../../domain/clock.ts'
+import { enqueueEmail } from '../comms/index.ts'
 import {
   describeEvidence,
   digestSubject,
   groupByRecipient,
   type NewRedAlert,
-} from '../../domain/casework/casework.rules.ts'
-import type { Clock } from '../../domain/clock.ts'
-import { enqueueEmail } from '../comms/outbox.repository.ts'
+} from './domain/casework.rules.ts'
 
 // A red alert raised (or turned red) longer ago than this is not e-mailed any more: on the first run
 // after an upgrade, old alerts are not sent to anyone.

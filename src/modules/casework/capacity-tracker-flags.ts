@@ -1,8 +1,7 @@
 import type { DbOrTransaction } from '../../db/database.ts'
 import type { TrackerStatus } from '../../domain/returns/capacity-tracker.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
-import { raiseAlert, resolveAlert } from '../early-warning/alert-store.ts'
+import { AuditAction, recordAudit } from '../audit/index.ts'
+import { raiseAlert, resolveAlert } from '../early-warning/index.ts'
 
 export const capacityTrackerAlertKey = 'capacity-tracker'
 

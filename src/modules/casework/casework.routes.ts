@@ -1,20 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { contactMethodNames, mayRecordContacts } from '../../domain/contact-log/contact-log.rules.ts'
+import type { Actor } from '../../domain/policy.ts'
+import { forbidden, notFound } from '../../web/errors.ts'
+import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
+import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { caseworkPaths as paths } from './casework.paths.ts'
+import type { CaseworkService } from './casework.service.ts'
 import {
   caseStatusNames,
-  dateFromParts,
   mayReadCases,
   timeAgo,
   worklistFilterFrom,
   worklistFilterNames,
   worklistFilters,
-} from '../../domain/casework/casework.rules.ts'
-import { contactMethodNames, mayRecordContacts } from '../../domain/contact-log/contact-log.rules.ts'
-import type { Actor } from '../../domain/policy.ts'
-import { forbidden, notFound } from '../../web/errors.ts'
-import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
-import { requireSignIn, signedInActor } from '../../web/session.ts'
-import type { CaseworkService } from './casework.service.ts'
+} from './domain/casework.rules.ts'
 
 const pageSize = 25
 
@@ -28,6 +27,12 @@ export type ContactsForLocation = (
 type Params = { Params: { id: string } }
 type ActionParams = { Params: { id: string; actionId: string } }
 type AlertParams = { Params: { id: string; alertId: string } }
+
+// A posted form's fields as typed, to show again beside its errors (the service checks them).
+const typedValues = <F extends string>(body: unknown, fields: readonly F[]) => {
+  const posted = (body ?? {}) as Record<string, unknown>
+  return Object.fromEntries(fields.map((f) => [f, text(posted[f])])) as Record<F, string>
+}
 
 const eventWords: Record<string, string> = {
   opened: 'Case opened',
@@ -53,7 +58,7 @@ export async function caseworkRoutes(
   const { casework } = deps
   app.addHook('preHandler', requireSignIn)
 
-  app.get('/worklist', async (request, reply) => {
+  app.get(paths.worklist.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!mayReadCases(actor)) throw forbidden()
     const query = request.query as Record<string, unknown>
@@ -68,7 +73,7 @@ export async function caseworkRoutes(
       filter,
       filterName: worklistFilterNames[filter],
       tabs: worklistFilters.map((f) => ({
-        href: paths.worklist(f),
+        href: paths.worklist.build(f),
         text: worklistFilterNames[f],
         count: result.counts[f],
         current: f === filter,
@@ -79,7 +84,7 @@ export async function caseworkRoutes(
       followUps,
       followUpsAvailable: Boolean(deps.followUpsDue),
       pagination: pagination(
-        paths.worklist(),
+        paths.worklist.build(),
         filter === 'all' ? {} : { show: filter },
         page,
         pageSize,
@@ -126,49 +131,39 @@ export async function caseworkRoutes(
     })
   }
 
-  app.get<Params>('/cases/:id', async (request, reply) => renderCase(request, reply, request.params.id))
+  app.get<Params>(paths.case.pattern, async (request, reply) => renderCase(request, reply, request.params.id))
 
-  app.post<Params>('/cases/:id/take-ownership', async (request, reply) => {
+  app.post<Params>(paths.takeCaseOwnership.pattern, async (request, reply) => {
     const result = await casework.takeOwnership(signedInActor(request), request.params.id)
     if (!result) throw notFound()
     if (!result.ok)
       return renderCase(request, reply, request.params.id, { errors: result.errors, status: 400 })
-    return reply.redirect(`${paths.case(request.params.id)}?owned=1`)
+    return reply.redirect(`${paths.case.build(request.params.id)}?owned=1`)
   })
 
-  app.post<Params>('/cases/:id/pass', async (request, reply) => {
-    const body = request.body as Record<string, unknown>
-    const result = await casework.passCase(signedInActor(request), request.params.id, text(body.passTo))
+  app.post<Params>(paths.passCase.pattern, async (request, reply) => {
+    const result = await casework.passCase(signedInActor(request), request.params.id, request.body)
     if (!result) throw notFound()
     if (!result.ok)
       return renderCase(request, reply, request.params.id, {
         errors: result.errors,
-        values: { passTo: text(body.passTo) },
+        values: typedValues(request.body, ['passTo']),
         status: 400,
       })
-    return reply.redirect(`${paths.case(request.params.id)}?passed=1`)
+    return reply.redirect(`${paths.case.build(request.params.id)}?passed=1`)
   })
 
-  app.post<Params>('/cases/:id/actions', async (request, reply) => {
-    const body = request.body as Record<string, unknown>
-    const values = {
-      description: text(body.description),
-      'dueOn-day': text(body['dueOn-day']),
-      'dueOn-month': text(body['dueOn-month']),
-      'dueOn-year': text(body['dueOn-year']),
-    }
-    const dueOn = dateFromParts(values['dueOn-day'], values['dueOn-month'], values['dueOn-year'])
-    const result = await casework.addAction(signedInActor(request), request.params.id, {
-      description: values.description,
-      dueOn,
-    })
+  app.post<Params>(paths.caseActions.pattern, async (request, reply) => {
+    const result = await casework.addAction(signedInActor(request), request.params.id, request.body)
     if (!result) throw notFound()
-    if (!result.ok)
+    if (!result.ok) {
+      const values = typedValues(request.body, ['description', 'dueOn-day', 'dueOn-month', 'dueOn-year'])
       return renderCase(request, reply, request.params.id, { errors: result.errors, values, status: 400 })
-    return reply.redirect(`${paths.case(request.params.id)}?actionAdded=1#actions`)
+    }
+    return reply.redirect(`${paths.case.build(request.params.id)}?actionAdded=1#actions`)
   })
 
-  app.post<ActionParams>('/cases/:id/actions/:actionId/done', async (request, reply) => {
+  app.post<ActionParams>(paths.caseActionDone.pattern, async (request, reply) => {
     const result = await casework.completeAction(
       signedInActor(request),
       request.params.id,
@@ -177,7 +172,7 @@ export async function caseworkRoutes(
     if (!result) throw notFound()
     if (!result.ok)
       return renderCase(request, reply, request.params.id, { errors: result.errors, status: 400 })
-    return reply.redirect(`${paths.case(request.params.id)}?actionDone=1#actions`)
+    return reply.redirect(`${paths.case.build(request.params.id)}?actionDone=1#actions`)
   })
 
   async function renderResolve(
@@ -200,21 +195,19 @@ export async function caseworkRoutes(
     })
   }
 
-  app.get<AlertParams>('/cases/:id/alerts/:alertId/resolve', async (request, reply) =>
-    renderResolve(request, reply),
-  )
+  app.get<AlertParams>(paths.resolveAlert.pattern, async (request, reply) => renderResolve(request, reply))
 
-  app.post<AlertParams>('/cases/:id/alerts/:alertId/resolve', async (request, reply) => {
-    const note = text((request.body as Record<string, unknown>).note)
+  app.post<AlertParams>(paths.resolveAlert.pattern, async (request, reply) => {
+    const { note } = typedValues(request.body, ['note'])
     const result = await casework.resolveAlertByHand(
       signedInActor(request),
       request.params.id,
       request.params.alertId,
-      note,
+      (request.body as Record<string, unknown> | undefined)?.note,
     )
     if (!result) throw notFound()
     if (!result.ok) return renderResolve(request, reply, { errors: result.errors, note })
-    return reply.redirect(`${paths.case(request.params.id)}?alertResolved=1`)
+    return reply.redirect(`${paths.case.build(request.params.id)}?alertResolved=1`)
   })
 
   async function renderClose(
@@ -234,15 +227,20 @@ export async function caseworkRoutes(
     })
   }
 
-  app.get<Params>('/cases/:id/close', async (request, reply) => renderClose(request, reply))
+  app.get<Params>(paths.closeCase.pattern, async (request, reply) => renderClose(request, reply))
 
-  app.post<Params>('/cases/:id/close', async (request, reply) => {
-    const body = request.body as Record<string, unknown>
-    const input = { note: text(body.note), confirmAlerts: text(body.confirmAlerts) === 'yes' }
-    const result = await casework.closeCase(signedInActor(request), request.params.id, input)
+  app.post<Params>(paths.closeCase.pattern, async (request, reply) => {
+    const result = await casework.closeCase(signedInActor(request), request.params.id, request.body)
     if (!result) throw notFound()
-    if (!result.ok) return renderClose(request, reply, { errors: result.errors, ...input })
-    return reply.redirect(`${paths.case(request.params.id)}?closed=1`)
+    if (!result.ok) {
+      const typed = typedValues(request.body, ['note', 'confirmAlerts'])
+      return renderClose(request, reply, {
+        errors: result.errors,
+        note: typed.note,
+        confirmAlerts: typed.confirmAlerts === 'yes',
+      })
+    }
+    return reply.redirect(`${paths.case.build(request.params.id)}?closed=1`)
   })
 
   const intelligenceFields = ['partnerOrganisationId', 'severity', 'title', 'report'] as const
@@ -272,17 +270,18 @@ export async function caseworkRoutes(
     })
   }
 
-  app.get<Params>('/locations/:id/intelligence', async (request, reply) => renderIntelligence(request, reply))
+  app.get<Params>(paths.recordIntelligence.pattern, async (request, reply) =>
+    renderIntelligence(request, reply),
+  )
 
-  app.post<Params>('/locations/:id/intelligence', async (request, reply) => {
-    const body = request.body as Record<string, unknown>
-    const values = Object.fromEntries(intelligenceFields.map((f) => [f, text(body[f])])) as Record<
-      (typeof intelligenceFields)[number],
-      string
-    >
-    const result = await casework.recordIntelligence(signedInActor(request), request.params.id, values)
+  app.post<Params>(paths.recordIntelligence.pattern, async (request, reply) => {
+    const result = await casework.recordIntelligence(signedInActor(request), request.params.id, request.body)
     if (!result) throw notFound()
-    if (!result.ok) return renderIntelligence(request, reply, { errors: result.errors, values })
-    return reply.redirect(`${paths.case(result.value.caseId)}?intelligence=1`)
+    if (!result.ok)
+      return renderIntelligence(request, reply, {
+        errors: result.errors,
+        values: typedValues(request.body, intelligenceFields),
+      })
+    return reply.redirect(`${paths.case.build(result.value.caseId)}?intelligence=1`)
   })
 }

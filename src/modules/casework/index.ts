@@ -1,12 +1,20 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
-import { paths } from '../../web/paths.ts'
 import type { ContactLogService } from '../contact-log/index.ts'
 import { notifyNewRedAlerts } from './alert-notifications.ts'
+import { caseworkPaths } from './casework.paths.ts'
 import { caseworkRoutes } from './casework.routes.ts'
 import { createCaseworkService } from './casework.service.ts'
 
+// The capacity tracker's red status as an alert on the location's case, in the import's transaction.
+export { applyCapacityTrackerFlags, type TrackerFlag } from './capacity-tracker-flags.ts'
+// Casework's public face. Other capabilities use only what is exported here.
+export type { LocationCaseSummary } from './case-reads.ts'
+export { caseworkPaths } from './casework.paths.ts'
 export type { CaseworkService } from './casework.service.ts'
+// The location page's panel: the location's open case, RAG and closed cases
+// (casework.caseSummaryForLocation gives it `caseSummary`).
+export const locationCasePanel = 'casework/views/location-case.njk'
 
 // One case per provider in trouble: its alerts, owner, actions and the worklist.
 export const casework = defineCapability<{ contactLog: ContactLogService }>()({
@@ -28,6 +36,7 @@ export const casework = defineCapability<{ contactLog: ContactLogService }>()({
       run: (db) => notifyNewRedAlerts(db, clock, config.baseUrl),
     },
   ],
+  paths: caseworkPaths,
   navigation: (actor) =>
-    can(actor, 'cases:work') ? [{ href: paths.worklist(), text: 'Worklist', order: 20 }] : [],
+    can(actor, 'cases:work') ? [{ href: caseworkPaths.worklist.build(), text: 'Worklist', order: 20 }] : [],
 })

@@ -1,15 +1,33 @@
 import { defineCapability } from '../../capability.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { mayManageRiskRules } from '../../domain/early-warning/rules.ts'
 import type { Job } from '../../jobs/scheduler.ts'
-import { paths } from '../../web/paths.ts'
+import { mayManageRiskRules } from './domain/rules.ts'
+import { earlyWarningPaths } from './early-warning.paths.ts'
 import { recomputeQueuedRisk, riskQueueFigures } from './risk-queue.ts'
 import { riskRulesRoutes } from './risk-rules.routes.ts'
 import { createRiskRulesService, recomputeAll } from './risk-rules.service.ts'
 
-export { raiseAlert } from './alert-store.ts'
-export { recomputeRisk } from './risk-recompute.ts'
+// Alerts, the one way they are written: a set of changes in one statement (standalone, or as common
+// table expressions of a caller's statement), and one alert at a time for trackers, officers and seeds.
+export {
+  type AlertChanges,
+  type AlertRaise,
+  type AlertResolve,
+  type AlertUpdate,
+  alertChangesStatement,
+  applyAlertChanges,
+} from './alert-changes.ts'
+export { type RaiseAlert, type RaiseOutcome, raiseAlert, refreshRag, resolveAlert } from './alert-store.ts'
+// Early warning's public face. Other capabilities and the seeds use only what is exported here.
+export { earlyWarningPaths } from './early-warning.paths.ts'
+// The risk rules for the returns' save path: read with the submission, judged before it is written,
+// queued for the risk-queue job, or run at once; and for the whole market (seeds, benchmarks).
+export { changesAfterReturn, type RiskInputs, riskInputColumns } from './risk-after-return.ts'
+export { type LocationMeasures, measuresForLocations } from './risk-measures.ts'
+export { queueRiskStatement, recomputeQueuedRisk } from './risk-queue.ts'
+export { type RecomputeResult, recomputeRisk } from './risk-recompute.ts'
 export type { RiskRulesService } from './risk-rules.service.ts'
+export { recomputeAll } from './risk-rules.service.ts'
 
 // The locations whose returns came in through the API, their risk rules run in one batch a second.
 export function riskQueueJob({ clock }: { clock: Clock }): Job {
@@ -40,6 +58,9 @@ export const earlyWarning = defineCapability()({
     riskQueueJob({ clock }),
   ],
   readiness: riskQueueFigures,
+  paths: earlyWarningPaths,
   navigation: (actor) =>
-    mayManageRiskRules(actor) ? [{ href: paths.riskRules.list(), text: 'Risk rules', order: 120 }] : [],
+    mayManageRiskRules(actor)
+      ? [{ href: earlyWarningPaths.riskRules.list.build(), text: 'Risk rules', order: 120 }]
+      : [],
 })

@@ -1,20 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { measureDefinitions } from '../../domain/early-warning/measures.ts'
-import {
-  mayManageRiskRules,
-  mayReadRiskRules,
-  type RuleDraft,
-  type RuleFieldError,
-} from '../../domain/early-warning/rules.ts'
+import type { FieldErrors } from '../../domain/outcome.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { measureDefinitions } from './domain/measures.ts'
+import { mayManageRiskRules, mayReadRiskRules, type RuleDraft } from './domain/rules.ts'
+import { earlyWarningPaths } from './early-warning.paths.ts'
 import type { RiskRulesService } from './risk-rules.service.ts'
 
 const pageSize = 25
 const fieldOrder = ['ruleKey', 'name', 'condition', 'severity', 'message']
+const paths = earlyWarningPaths.riskRules
 
+// The form's fields as typed, to show again (the service checks them with the form's schema).
 function draftFrom(input: Record<string, unknown>, ruleKey?: string): RuleDraft & { changeNote: string } {
   return {
     ruleKey: ruleKey ?? text(input.ruleKey).trim(),
@@ -25,8 +23,6 @@ function draftFrom(input: Record<string, unknown>, ruleKey?: string): RuleDraft 
     changeNote: text(input.changeNote),
   }
 }
-
-const asErrors = (list: RuleFieldError[]) => Object.fromEntries(list.map((e) => [e.field, e.message]))
 
 // A reader may ask for another council's rules among those it may read (`?council=`); links keep it.
 const requestedCouncil = (request: FastifyRequest) =>
@@ -40,7 +36,7 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
   const { riskRules } = options
   app.addHook('preHandler', requireSignIn)
 
-  app.get('/risk-rules', async (request, reply) => {
+  app.get(paths.list.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const requested = requestedCouncil(request)
     const result = await riskRules.list(actor, requested)
@@ -59,9 +55,9 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
   function renderForm(
     reply: FastifyReply,
     values: RuleDraft & { changeNote: string },
-    options: { isNew: boolean; errors?: RuleFieldError[]; status?: number },
+    options: { isNew: boolean; errors?: FieldErrors; status?: number },
   ) {
-    const errors = options.errors ? asErrors(options.errors) : undefined
+    const errors = options.errors
     return reply.code(options.status ?? 200).render('early-warning/views/risk-rule-form.njk', {
       pageTitle: options.isNew ? 'Add a risk rule' : `Change the rule: ${values.name || values.ruleKey}`,
       isNew: options.isNew,
@@ -80,7 +76,8 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
   ) {
     const actor = signedInActor(request)
     const page = pageNumber((request.query as Record<string, unknown>).page)
-    const result = await riskRules.preview(actor, draft, {
+    const form = { fields: request.query, ruleKey: isNew ? undefined : draft.ruleKey }
+    const result = await riskRules.preview(actor, form, {
       isNew,
       page,
       pageSize,
@@ -88,7 +85,7 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
     })
     if (!result) throw notFound()
     if (!result.ok) return renderForm(reply, draft, { isNew, errors: result.errors, status: 400 })
-    const base = isNew ? paths.riskRules.newPreview() : paths.riskRules.preview(draft.ruleKey)
+    const base = isNew ? paths.newPreview.build() : paths.preview.build(draft.ruleKey)
     const query = {
       ...(isNew ? { ruleKey: draft.ruleKey } : {}),
       name: draft.name,
@@ -103,11 +100,11 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
       draft,
       result,
       pagination: pagination(base, query, page, pageSize, result.total),
-      changeHref: `${isNew ? paths.riskRules.new() : paths.riskRules.edit(draft.ruleKey)}?${new URLSearchParams(query).toString()}`,
+      changeHref: `${isNew ? paths.new.build() : paths.edit.build(draft.ruleKey)}?${new URLSearchParams(query).toString()}`,
     })
   }
 
-  app.get('/risk-rules/new', async (request, reply) => {
+  app.get(paths.new.pattern, async (request, reply) => {
     if (!mayManageRiskRules(signedInActor(request))) throw forbidden()
     const query = request.query as Record<string, unknown>
     return renderForm(
@@ -117,23 +114,27 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
     )
   })
 
-  app.get('/risk-rules/new/preview', async (request, reply) => {
+  app.get(paths.newPreview.pattern, async (request, reply) => {
     if (!mayManageRiskRules(signedInActor(request))) throw forbidden()
     return renderPreview(request, reply, draftFrom(request.query as Record<string, unknown>), true)
   })
 
-  app.post('/risk-rules/new', async (request, reply) => {
+  app.post(paths.new.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!mayManageRiskRules(actor)) throw forbidden()
-    const draft = draftFrom(request.body as Record<string, unknown>)
-    const saved = await riskRules.save(actor, draft, { isNew: true, council: requestedCouncil(request) })
+    const form = { fields: request.body }
+    const saved = await riskRules.save(actor, form, { isNew: true, council: requestedCouncil(request) })
     if (!saved.ok && 'errors' in saved)
-      return renderForm(reply, draft, { isNew: true, errors: saved.errors, status: 400 })
+      return renderForm(reply, draftFrom(request.body as Record<string, unknown>), {
+        isNew: true,
+        errors: saved.errors,
+        status: 400,
+      })
     if (!saved.ok) throw notFound()
-    return reply.redirect(`${paths.riskRules.rule(saved.ruleKey)}?saved=${saved.version}`, 303)
+    return reply.redirect(`${paths.rule.build(saved.ruleKey)}?saved=${saved.version}`, 303)
   })
 
-  app.get('/risk-rules/:id', async (request, reply) => {
+  app.get(paths.rule.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const { id } = request.params as { id: string }
     const requested = requestedCouncil(request)
@@ -149,7 +150,7 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
     })
   })
 
-  app.get('/risk-rules/:id/edit', async (request, reply) => {
+  app.get(paths.edit.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const { id } = request.params as { id: string }
     const rule = await riskRules.getForChange(actor, id, requestedCouncil(request))
@@ -160,32 +161,36 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
     return renderForm(reply, values, { isNew: false })
   })
 
-  app.get('/risk-rules/:id/preview', async (request, reply) => {
+  app.get(paths.preview.pattern, async (request, reply) => {
     const { id } = request.params as { id: string }
     if (!mayReadRiskRules(signedInActor(request))) throw notFound()
     return renderPreview(request, reply, draftFrom(request.query as Record<string, unknown>, id), false)
   })
 
-  app.post('/risk-rules/:id', async (request, reply) => {
+  app.post(paths.rule.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const { id } = request.params as { id: string }
-    const draft = draftFrom(request.body as Record<string, unknown>, id)
-    const saved = await riskRules.save(actor, draft, { isNew: false, council: requestedCouncil(request) })
+    const form = { fields: request.body, ruleKey: id }
+    const saved = await riskRules.save(actor, form, { isNew: false, council: requestedCouncil(request) })
     if (!saved.ok && 'errors' in saved)
-      return renderForm(reply, draft, { isNew: false, errors: saved.errors, status: 400 })
+      return renderForm(reply, draftFrom(request.body as Record<string, unknown>, id), {
+        isNew: false,
+        errors: saved.errors,
+        status: 400,
+      })
     if (!saved.ok) throw notFound()
-    return reply.redirect(`${paths.riskRules.rule(saved.ruleKey)}?saved=${saved.version}`, 303)
+    return reply.redirect(`${paths.rule.build(saved.ruleKey)}?saved=${saved.version}`, 303)
   })
 
   for (const [action, enabled] of [
     ['disable', false],
     ['enable', true],
   ] as const)
-    app.post(`/risk-rules/:id/${action}`, async (request, reply) => {
+    app.post(paths[action].pattern, async (request, reply) => {
       const actor = signedInActor(request)
       const { id } = request.params as { id: string }
       const saved = await riskRules.setEnabled(actor, id, enabled, requestedCouncil(request))
       if (!saved.ok) throw notFound()
-      return reply.redirect(`${paths.riskRules.rule(saved.ruleKey)}?saved=${saved.version}`, 303)
+      return reply.redirect(`${paths.rule.build(saved.ruleKey)}?saved=${saved.version}`, 303)
     })
 }

@@ -1,22 +1,27 @@
 import type { Db, DbOrTransaction } from '../../db/database.ts'
-import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { formatCondition, parseCondition } from '../../domain/early-warning/condition.ts'
-import { measureDefinitions } from '../../domain/early-warning/measures.ts'
+import type { FieldErrors } from '../../domain/outcome.ts'
+import type { Actor } from '../../domain/policy.ts'
+import { parseForm } from '../../web/form-schema.ts'
+import { AuditAction, recordAudit } from '../audit/index.ts'
+import { formatCondition, parseCondition } from './domain/condition.ts'
+import { measureDefinitions } from './domain/measures.ts'
+import { compileRules, manageableRuleSet, type RuleSet, readableRuleSet } from './domain/rules.ts'
+import { measuresForLocations } from './risk-measures.ts'
+import { flaggedBy, type RecomputeResult, recomputeRisk } from './risk-recompute.ts'
+import { type RuleForm, ruleForm, ruleFormMessages } from './risk-rules.forms.ts'
 import {
-  compileRules,
-  manageableRuleSet,
-  type RuleDraft,
-  type RuleFieldError,
-  type RuleSet,
-  readableRuleSet,
-  validateRule,
-} from '../../domain/early-warning/rules.ts'
-import { type Actor, locationScope } from '../../domain/policy.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
-import { flaggedBy, measuresForLocations, type RecomputeResult, recomputeRisk } from './risk-recompute.ts'
-import { judgedBy, locationsJudgedBy, ofRuleSet } from './rule-sets.ts'
+  councilName,
+  currentRulesOf,
+  existingKeys,
+  openAlertsByRule,
+  previewRows,
+  type RuleChange,
+  versionsOf,
+  visibleLocationsJudgedBy,
+  writeRuleVersion,
+} from './risk-rules.repository.ts'
+import { locationsJudgedBy } from './rule-sets.ts'
 
 // The risk rules an administrator edits: list, history, preview ("this rule would flag these locations
 // today") and save as a new version, audited, followed at once by a recompute so that what the preview
@@ -26,7 +31,7 @@ import { judgedBy, locationsJudgedBy, ofRuleSet } from './rule-sets.ts'
 // picks among the rule sets it may read (a partner serving several councils, a regional body).
 
 export type PreviewOutcome =
-  | { ok: false; errors: RuleFieldError[] }
+  | { ok: false; errors: FieldErrors }
   | {
       ok: true
       condition: string
@@ -35,9 +40,13 @@ export type PreviewOutcome =
     }
 
 export type SaveOutcome =
-  | { ok: false; errors: RuleFieldError[] }
+  | { ok: false; errors: FieldErrors }
   | { ok: false; notFound: true }
   | { ok: true; ruleKey: string; version: number; recompute: RecomputeResult }
+
+// The rule form as posted (or, for the preview, as the query), with the rule's key from the URL when
+// an existing rule is changed.
+export type RuleFormFields = { fields: unknown; ruleKey?: string }
 
 export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
@@ -47,102 +56,56 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
   async function ownerOf(actor: Actor, ruleSet: RuleSet) {
     const mayManage = manageableRuleSet(actor)?.councilId === ruleSet.councilId
     if (!ruleSet.councilId) return { councilId: null, owner: 'the install’s defaults', mayManage }
-    const council = await db
-      .selectFrom('organisations')
-      .select('name')
-      .where('id', '=', ruleSet.councilId)
-      .where('kind', '=', 'council')
-      .executeTakeFirst()
-    return council ? { councilId: ruleSet.councilId, owner: council.name, mayManage } : null
+    const name = await councilName(db, ruleSet.councilId)
+    return name ? { councilId: ruleSet.councilId, owner: name, mayManage } : null
   }
 
   async function list(actor: Actor, requestedCouncilId?: string) {
     const ruleSet = readableRuleSet(actor, requestedCouncilId)
     const described = ruleSet && (await ownerOf(actor, ruleSet))
     if (!ruleSet || !described) return null
-    const rules = await db
-      .selectFrom('riskRuleVersions')
-      .selectAll()
-      .where('isCurrent', '=', true)
-      .where(ofRuleSet(ruleSet))
-      .orderBy('severity', 'desc')
-      .orderBy('name')
-      .execute()
-    // Open alerts per rule among the locations these rules judge that this actor sees.
-    const counts = await db
-      .selectFrom('alerts')
-      .innerJoin('locations', 'locations.id', 'alerts.locationId')
-      .select(['alerts.alertKey', (eb) => eb.fn.countAll<number>().as('open')])
-      .where('alerts.status', '=', 'open')
-      .where('alerts.source', '=', 'rule')
-      .where(judgedBy(ruleSet))
-      .where(locationVisible(locationScope(actor)))
-      .groupBy('alerts.alertKey')
-      .execute()
-    const openByKey = new Map(counts.map((c) => [c.alertKey, Number(c.open)]))
+    const rules = await currentRulesOf(db, ruleSet)
+    const openByKey = await openAlertsByRule(db, actor, ruleSet)
     return {
       ...described,
       rules: rules.map((r) => ({ ...r, openAlerts: openByKey.get(r.ruleKey) ?? 0 })),
     }
   }
 
-  async function versionsOf(ruleSet: RuleSet, ruleKey: string) {
-    const versions = await db
-      .selectFrom('riskRuleVersions')
-      .leftJoin('users', 'users.id', 'riskRuleVersions.changedBy')
-      .selectAll('riskRuleVersions')
-      .select('users.displayName as changedByName')
-      .where('riskRuleVersions.ruleKey', '=', ruleKey)
-      .where(ofRuleSet(ruleSet))
-      .orderBy('riskRuleVersions.version', 'desc')
-      .execute()
-    const current = versions.find((v) => v.isCurrent)
-    return current ? { current, versions } : null
-  }
-
   async function get(actor: Actor, ruleKey: string, requestedCouncilId?: string) {
     const ruleSet = readableRuleSet(actor, requestedCouncilId)
     const described = ruleSet && (await ownerOf(actor, ruleSet))
     if (!ruleSet || !described) return null
-    const rule = await versionsOf(ruleSet, ruleKey)
+    const rule = await versionsOf(db, ruleSet, ruleKey)
     return rule ? { ...described, ...rule } : null
   }
 
-  const existingKeys = async (ruleSet: RuleSet) =>
-    (
-      await db.selectFrom('riskRuleVersions').select('ruleKey').distinct().where(ofRuleSet(ruleSet)).execute()
-    ).map((r) => r.ruleKey)
-
-  async function check(ruleSet: RuleSet, draft: RuleDraft, isNew: boolean) {
-    return validateRule(draft, { isNew, existingKeys: isNew ? await existingKeys(ruleSet) : [] })
+  // The form checked by its one schema: the rule's own checks, and the keys in use when adding.
+  async function check(ruleSet: RuleSet, form: RuleFormFields, isNew: boolean) {
+    const schema = ruleForm({ isNew, existingKeys: isNew ? await existingKeys(db, ruleSet) : [] })
+    const fields =
+      form.ruleKey === undefined ? form.fields : { ...asRecord(form.fields), ruleKey: form.ruleKey }
+    return parseForm(schema, fields, ruleFormMessages)
   }
 
   // The locations, among those the actor sees, that the drafted rule flags with today's figures.
   async function preview(
     actor: Actor,
-    draft: RuleDraft,
+    form: RuleFormFields,
     options: { isNew: boolean; page: number; pageSize: number; council?: string },
   ): Promise<PreviewOutcome | null> {
     const ruleSet = manageableRuleSet(actor, options.council)
     if (!ruleSet) return null
-    if (!options.isNew && !(await versionsOf(ruleSet, draft.ruleKey))) return null
-    const errors = await check(ruleSet, draft, options.isNew)
-    if (errors.length) return { ok: false, errors }
-    const flagged = await flaggedIn(db, actor, ruleSet, draft)
+    if (!options.isNew && !(await versionsOf(db, ruleSet, form.ruleKey ?? ''))) return null
+    const checked = await check(ruleSet, form, options.isNew)
+    if (!checked.ok) return checked
+    const flagged = await flaggedIn(db, actor, ruleSet, checked.value)
     const start = (options.page - 1) * options.pageSize
     const ids = flagged.slice(start, start + options.pageSize)
-    const rows = ids.length
-      ? await db
-          .selectFrom('locations')
-          .innerJoin('providers', 'providers.id', 'locations.providerId')
-          .select(['locations.id', 'locations.name', 'locations.area', 'providers.name as providerName'])
-          .where('locations.id', 'in', ids)
-          .execute()
-      : []
-    const byId = new Map(rows.map((r) => [r.id, r]))
+    const byId = new Map((await previewRows(db, ids)).map((r) => [r.id, r]))
     return {
       ok: true,
-      condition: canonical(draft.condition),
+      condition: canonical(checked.value.condition),
       total: flagged.length,
       locations: ids.map((id) => byId.get(id)!).filter(Boolean),
     }
@@ -153,16 +116,9 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
     trx: DbOrTransaction,
     actor: Actor,
     ruleSet: RuleSet,
-    draft: RuleDraft,
+    draft: RuleForm,
   ): Promise<string[]> {
-    const visible = await trx
-      .selectFrom('locations')
-      .select(['locations.id', 'locations.name'])
-      .where(judgedBy(ruleSet))
-      .where(locationVisible(locationScope(actor)))
-      .orderBy('locations.name')
-      .orderBy('locations.id')
-      .execute()
+    const visible = await visibleLocationsJudgedBy(trx, actor, ruleSet)
     if (visible.length === 0) return []
     const { compiled } = compileRules([
       {
@@ -188,45 +144,19 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
     actor: Actor,
     ruleSet: RuleSet,
     ruleKey: string,
-    change: { name: string; condition: string; severity: 'red' | 'amber'; message: string; enabled: boolean },
+    change: RuleChange,
     changeNote: string,
-    action: string,
+    action: (typeof AuditAction)[keyof typeof AuditAction],
   ) {
     const now = clock.now()
     return db.transaction().execute(async (trx) => {
-      const previous = await trx
-        .selectFrom('riskRuleVersions')
-        .selectAll()
-        .where('ruleKey', '=', ruleKey)
-        .where('isCurrent', '=', true)
-        .where(ofRuleSet(ruleSet))
-        .forUpdate()
-        .executeTakeFirst()
-      if (previous)
-        await trx
-          .updateTable('riskRuleVersions')
-          .set({ isCurrent: false })
-          .where('id', '=', previous.id)
-          .execute()
-      const row = await trx
-        .insertInto('riskRuleVersions')
-        .values({
-          councilId: ruleSet.councilId,
-          ruleKey,
-          version: (previous?.version ?? 0) + 1,
-          isCurrent: true,
-          ...change,
-          changeNote: changeNote || null,
-          changedBy: actor.userId,
-          changedAt: now,
-        })
-        .returning(['id', 'version'])
-        .executeTakeFirstOrThrow()
+      const by = { changeNote, userId: actor.userId, at: now }
+      const { previous, row } = await writeRuleVersion(trx, ruleSet, ruleKey, change, by)
       // Under the council whose rules changed (the install administrator's own organisation otherwise).
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: ruleSet.councilId ?? actor.organisationId,
-        action: action as (typeof AuditAction)[keyof typeof AuditAction],
+        action,
         entityType: 'risk-rule',
         entityId: row.id,
         before: previous
@@ -253,15 +183,16 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
 
   async function save(
     actor: Actor,
-    draft: RuleDraft & { changeNote?: string },
+    form: RuleFormFields,
     options: { isNew: boolean; council?: string },
   ): Promise<SaveOutcome> {
     const ruleSet = manageableRuleSet(actor, options.council)
     if (!ruleSet) return { ok: false, notFound: true }
-    const existing = options.isNew ? null : await versionsOf(ruleSet, draft.ruleKey)
+    const existing = options.isNew ? null : await versionsOf(db, ruleSet, form.ruleKey ?? '')
     if (!options.isNew && !existing) return { ok: false, notFound: true }
-    const errors = await check(ruleSet, draft, options.isNew)
-    if (errors.length) return { ok: false, errors }
+    const checked = await check(ruleSet, form, options.isNew)
+    if (!checked.ok) return checked
+    const draft = checked.value
     const result = await writeVersion(
       actor,
       ruleSet,
@@ -273,7 +204,7 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
         message: draft.message.trim(),
         enabled: existing?.current.enabled ?? true,
       },
-      (draft.changeNote ?? '').trim(),
+      draft.changeNote.trim(),
       options.isNew ? AuditAction.riskRuleCreated : AuditAction.riskRuleChanged,
     )
     return { ok: true, ...result }
@@ -288,7 +219,7 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
   ): Promise<SaveOutcome> {
     const ruleSet = manageableRuleSet(actor, council)
     if (!ruleSet) return { ok: false, notFound: true }
-    const existing = await versionsOf(ruleSet, ruleKey)
+    const existing = await versionsOf(db, ruleSet, ruleKey)
     if (!existing) return { ok: false, notFound: true }
     const c = existing.current
     const result = await writeVersion(
@@ -305,11 +236,13 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
   // The rule as its administrator would change it: in the rule set the actor manages.
   async function getForChange(actor: Actor, ruleKey: string, council?: string) {
     const ruleSet = manageableRuleSet(actor, council)
-    return ruleSet ? versionsOf(ruleSet, ruleKey) : null
+    return ruleSet ? versionsOf(db, ruleSet, ruleKey) : null
   }
 
   return { list, get, getForChange, preview, save, setEnabled, measures: measureDefinitions }
 }
+
+const asRecord = (value: unknown) => (typeof value === 'object' && value !== null ? value : {})
 
 function canonical(condition: string) {
   const parsed = parseCondition(condition)

@@ -1,12 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
-import {
-  type CompiledRule,
-  compileRules,
-  type RiskRule,
-  type RuleSet,
-} from '../../domain/early-warning/rules.ts'
+import { type CompiledRule, compileRules, type RiskRule, type RuleSet } from './domain/rules.ts'
 
 // Whose rules judge which location: a location in a council's area by that council's rules, a location
 // in no council's area on this install by the install's defaults (a null council). Each council's

@@ -13,9 +13,9 @@ import { periodContaining, periodStarting, timingOf } from '../../domain/returns
 import type { ServiceType } from '../../domain/service-types.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
-import { applyCapacityTrackerFlags, type TrackerFlag } from '../casework/capacity-tracker-flags.ts'
+import { applyCapacityTrackerFlags, type TrackerFlag } from '../casework/index.ts'
 import { markDashboardStale } from '../dashboards/dashboard.queries.ts'
-import { recomputeRisk } from '../early-warning/risk-recompute.ts'
+import { recomputeRisk } from '../early-warning/index.ts'
 
 export type TrackerImportResult = {
   rows: number

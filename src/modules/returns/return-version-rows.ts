@@ -3,7 +3,7 @@ import { currentDataset, type ReturnValues } from '../../domain/returns/dataset.
 import type { Frequency, Period, ReturnWindow } from '../../domain/returns/periods.ts'
 import type { AuditEntry } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
-import type { RiskInputs } from '../early-warning/risk-recompute.ts'
+import type { RiskInputs } from '../early-warning/index.ts'
 import type { ReturnSource } from './returns.service.ts'
 
 // A return checked and ready to save, and the rows saving it writes: its version and its audit record.

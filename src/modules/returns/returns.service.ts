@@ -27,14 +27,15 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { auditRow, recordAudit } from '../audit/audit.repository.ts'
 import { dashboardStaleInsert } from '../dashboards/dashboard.queries.ts'
-import { alertChangesAfterReturn, raiseAlerts } from '../early-warning/alert-store.ts'
-import { queueRiskStatement } from '../early-warning/risk-queue.ts'
 import {
+  alertChangesStatement,
+  applyAlertChanges,
   changesAfterReturn,
+  queueRiskStatement,
   type RiskInputs,
   recomputeRisk,
   riskInputColumns,
-} from '../early-warning/risk-recompute.ts'
+} from '../early-warning/index.ts'
 import { auditEntry, type Prepared, versionRow } from './return-version-rows.ts'
 
 export type ReturnSource = 'web' | 'officer' | 'upload' | 'api' | 'import'
@@ -680,13 +681,14 @@ export function createReturnsService(deps: { db: Db; clock: Clock }) {
         where o.ids = ${sql.val([...changes.openAlertIds].sort())}::uuid[]),
       ${firstVersionWrites(actor, p, now, returnId, 'unchanged')}
       ${alsoWriteCtes(options, saved)}
-      ${anyChange ? sql`, ${alertChangesAfterReturn(p.locationId, changes, now)}` : sql``}
+      ${anyChange ? sql`, ${alertChangesStatement(changes, now, { when: sql`exists (select 1 from inserted)` })}` : sql``}
       select exists (select 1 from inserted) as saved,
              ${anyChange ? sql`(select count(*) from raised)::int` : sql`null::int`} as raised`.execute(db)
     if (!rows[0]?.saved) return null
     // Another writer opened the location's case, or raised one of these alerts, as this was saved: the
     // alerts left out are raised now (those raised meanwhile are left alone).
-    if ((rows[0].raised ?? 0) < changes.raises.length) await raiseAlerts(db, changes.raises, now)
+    if ((rows[0].raised ?? 0) < changes.raises.length)
+      await applyAlertChanges(db, { raises: changes.raises }, now)
     return saved
   }
 

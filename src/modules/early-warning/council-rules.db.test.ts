@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUserByCommand } from '../../src/cli/user-commands.ts'
-import type { Actor } from '../../src/domain/policy.ts'
-import { loadActor } from '../../src/modules/access/actor.repository.ts'
-import { councilFingerprint } from '../support/council-fingerprint.ts'
-import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { fullReturn } from '../support/returns.fixture.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import { actorFor } from '../../../test/support/actors.ts'
+import { councilFingerprint } from '../../../test/support/council-fingerprint.ts'
+import {
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+} from '../../../test/support/factories.ts'
+import { fullReturn } from '../../../test/support/returns.fixture.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import { createUserByCommand } from '../../cli/user-commands.ts'
+import type { Actor } from '../../domain/policy.ts'
 
 // Issue 15, item 4: risk rules and settings belong to a council. A Southvale administrator changes
 // Southvale's rules and enquiry target and nothing of Northmoor's; only the install administrator
@@ -49,7 +54,7 @@ describe.each(engines)('each council’s own risk rules and settings on %s', (en
       ids[key] = user.id
       emails[key] = user.email
     }
-    manager = (await loadActor(db, ids.manager!))!.actor
+    manager = await actorFor(db, ids.manager!)
     // An outbreak (and low masks, and a call for help) everywhere: open alerts in every council.
     for (const key of ['north1', 'north2', 'northBorder', 'south1', 'south2', 'southBorder', 'elsewhere'])
       expect((await t.services.returns.submit(manager, ids[key]!, fullReturn)).ok).toBe(true)

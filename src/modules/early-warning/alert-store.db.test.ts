@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { raiseAlert, resolveAlert } from '../../src/modules/early-warning/alert-store.ts'
-import { createLocation, createOrganisation, createProvider } from '../support/factories.ts'
-import { createTestDatabase, engines, type TestDatabase } from '../support/test-database.ts'
+import { createLocation, createOrganisation, createProvider } from '../../../test/support/factories.ts'
+import { createTestDatabase, engines, type TestDatabase } from '../../../test/support/test-database.ts'
+import { raiseAlert, resolveAlert } from './alert-store.ts'
 
 describe.each(engines)('the alert store on %s', (engine) => {
   let t: TestDatabase

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { measuresArb } from '../../../test/support/risk-arbitraries.ts'
+import { measuresArb } from '../../../../test/support/risk-arbitraries.ts'
 import {
   type Condition,
   closestMeasure,

@@ -1,12 +1,13 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { migrateTo, migrateToLatest } from '../../src/db/migrate.ts'
-import { compileRules, type RiskRule, reconcile } from '../../src/domain/early-warning/rules.ts'
-import { periodContaining } from '../../src/domain/returns/periods.ts'
-import { type BulkRaise, raiseAlerts } from '../../src/modules/early-warning/alert-store.ts'
-import { measuresForLocations, recomputeRisk } from '../../src/modules/early-warning/risk-recompute.ts'
-import { createLocation, createOrganisation, createProvider } from '../support/factories.ts'
-import { createTestDatabase, engines, type TestDatabase } from '../support/test-database.ts'
+import { createLocation, createOrganisation, createProvider } from '../../../test/support/factories.ts'
+import { createTestDatabase, engines, type TestDatabase } from '../../../test/support/test-database.ts'
+import { migrateTo, migrateToLatest } from '../../db/migrate.ts'
+import { periodContaining } from '../../domain/returns/periods.ts'
+import { type AlertRaise, applyAlertChanges } from './alert-changes.ts'
+import { compileRules, type RiskRule, reconcile } from './domain/rules.ts'
+import { measuresForLocations } from './risk-measures.ts'
+import { recomputeRisk } from './risk-recompute.ts'
 
 // Migration 0015 on an install that already has data: one shared rule set (a rule changed once, so
 // with history), one enquiry target, and the alerts those rules raised. Afterwards every council has
@@ -67,7 +68,7 @@ describe.each(engines)('migration 0015 (council rules and settings) on %s', (eng
       select id, id as "versionId", rule_key as "ruleKey", name, condition, severity, message, enabled
         from risk_rule_versions where is_current`.execute(db.withoutPlugins())
     const rules = compileRules(rows).compiled
-    const raises: BulkRaise[] = []
+    const raises: AlertRaise[] = []
     for (const m of await measuresForLocations(db, now)) {
       for (const a of reconcile({ measures: m.measures, latest: m.latest, rules, open: [], today }))
         if (a.kind === 'raise')
@@ -83,7 +84,7 @@ describe.each(engines)('migration 0015 (council rules and settings) on %s', (eng
             returnId: a.returnId,
           })
     }
-    await raiseAlerts(db, raises, now)
+    await applyAlertChanges(db, { raises }, now)
     expect(raises.map((r) => r.alertKey).sort()).toEqual(
       ['outbreak', 'outbreak', 'outbreak', 'ppe-red', 'ppe-red', 'ppe-red'].sort(),
     )

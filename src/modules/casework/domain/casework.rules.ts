@@ -1,6 +1,7 @@
-import { type Actor, can } from '../policy.ts'
-import { helpKinds } from '../returns/dataset.ts'
-import { textLimits, tooLong } from '../text-limits.ts'
+import { dateInWords } from '../../../domain/dates.ts'
+import { type Actor, can } from '../../../domain/policy.ts'
+import { helpKinds } from '../../../domain/returns/dataset.ts'
+import { textLimits, tooLong } from '../../../domain/text-limits.ts'
 
 // Casework: who may work a location's case, how its status moves, how the worklist is ordered and how
 // new red alerts are grouped into one e-mail per recipient. Pure: no I/O, the clock is passed in.
@@ -93,12 +94,23 @@ export function closeProblems(input: {
   confirmedAlerts: boolean
 }): Record<string, string> {
   const errors: Record<string, string> = {}
-  if (!input.note.trim()) errors.note = 'Enter a note saying why the case can be closed'
-  else if (input.note.trim().length > textLimits.caseNote)
-    errors.note = tooLong('The note', input.note.trim(), textLimits.caseNote)!
+  const note = caseNoteProblem(input.note, 'Enter a note saying why the case can be closed')
+  if (note) errors.note = note
   if (input.openAlerts > 0 && !input.confirmedAlerts)
     errors.confirmAlerts = `Confirm that the ${input.openAlerts === 1 ? 'open alert' : `${input.openAlerts} open alerts`} can be resolved with the case`
   return errors
+}
+
+// An officer resolving one alert by hand says why, as closing a case does.
+export function resolveProblems(input: { note: string }): Record<string, string> {
+  const note = caseNoteProblem(input.note, 'Enter a note saying why the alert can be resolved')
+  return note ? { note } : {}
+}
+
+// What is wrong with a note on a case (closing it, resolving an alert), or null.
+function caseNoteProblem(note: string, missing: string): string | null {
+  if (!note.trim()) return missing
+  return tooLong('The note', note.trim(), textLimits.caseNote)
 }
 
 // ---- the worklist ----
@@ -171,14 +183,6 @@ export function isRealDate(text: string): boolean {
   return d.toISOString().slice(0, 10) === text
 }
 
-// Day, month and year fields (the GOV.UK date input) as an ISO date; blank when all three are blank.
-export function dateFromParts(day: string, month: string, year: string): string {
-  const [d, m, y] = [day.trim(), month.trim(), year.trim()]
-  if (!d && !m && !y) return ''
-  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return `${y}-${m}-${d}`
-  return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`
-}
-
 // ---- intelligence ----
 
 export type IntelligenceInput = {
@@ -245,17 +249,7 @@ const evidenceWords: Record<string, (v: unknown, all: Record<string, unknown>) =
 }
 
 // "2020-04-14" → "14 April 2020"; anything else as it is.
-const longDateFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-})
-
-function longDate(iso: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso
-  return longDateFormat.format(new Date(`${iso}T00:00:00Z`))
-}
+const longDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? dateInWords(iso) : iso)
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 const days = (v: unknown) => `${v} ${v === 1 ? 'day' : 'days'}`

@@ -1,4 +1,4 @@
-import { helpKinds, ppeItems, type ReturnValues } from '../returns/dataset.ts'
+import { helpKinds, ppeItems, type ReturnValues } from '../../../domain/returns/dataset.ts'
 import {
   type Frequency,
   type Period,
@@ -6,7 +6,7 @@ import {
   previousPeriod,
   type ReturnWindow,
   windowTimes,
-} from '../returns/periods.ts'
+} from '../../../domain/returns/periods.ts'
 
 // The figures risk rules are written over, worked out per location from its recent current returns.
 // Pure: the caller supplies the location's return summary, its reporting template and the time.

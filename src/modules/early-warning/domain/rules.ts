@@ -1,5 +1,6 @@
-import type { Actor } from '../policy.ts'
-import { ownerToChange, requestedOwner, type SettingsOwner } from '../settings-owner.ts'
+import { dateInWords, londonTime } from '../../../domain/dates.ts'
+import type { Actor } from '../../../domain/policy.ts'
+import { ownerToChange, requestedOwner, type SettingsOwner } from '../../../domain/settings-owner.ts'
 import { type Condition, evaluate, measuresUsed, parseCondition } from './condition.ts'
 import { type Measures, measureByName } from './measures.ts'
 
@@ -154,23 +155,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'Europe/London',
-})
-const timeFormat = new Intl.DateTimeFormat('en-GB', {
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-  timeZone: 'Europe/London',
-})
-export const londonDate = (isoDate: string) => dateFormat.format(new Date(`${isoDate}T12:00:00Z`))
-
 // "Cleared by the return for 23 November 2026 submitted 08:14"
 export function clearedByReturnNote(latest: ReturnRef) {
-  return `Cleared by the return for ${londonDate(latest.periodStart)} submitted ${timeFormat.format(latest.submittedAt)}`
+  return `Cleared by the return for ${dateInWords(latest.periodStart)} submitted ${londonTime(latest.submittedAt)}`
 }
 
 // What must change for one location: raise alerts for rules that fire with none open, update the
@@ -231,7 +218,7 @@ export function reconcile(input: {
       ruleKey: open.alertKey,
       note: cleared
         ? clearedByReturnNote(input.latest!)
-        : `No longer met on ${londonDate(input.today)}: the figures that raised it are out of date or have been corrected`,
+        : `No longer met on ${dateInWords(input.today)}: the figures that raised it are out of date or have been corrected`,
       returnId: cleared ? input.latest!.id : null,
     })
   }

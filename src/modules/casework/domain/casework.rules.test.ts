@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { Actor } from '../policy.ts'
+import type { Actor } from '../../../domain/policy.ts'
 import {
   actionProblems,
   type CaseFacts,
   closeProblems,
   compareWorklist,
-  dateFromParts,
   describeEvidence,
   digestSubject,
   groupByRecipient,
@@ -135,8 +134,6 @@ describe('forms', () => {
       dueOn: 'Enter a real date, like 2020-04-17',
     })
     expect(actionProblems({ description: 'x', dueOn: '2020-04-13' }, '2020-04-14')).toHaveProperty('dueOn')
-    expect(dateFromParts('7', '4', '2020')).toBe('2020-04-07')
-    expect(dateFromParts('', '', '')).toBe('')
   })
 
   it('checks intelligence against the partners that may have reported it', () => {
