@@ -8,12 +8,12 @@ import {
   worklistFilterNames,
   worklistFilters,
 } from '../../domain/casework/casework.rules.ts'
-import { contactMethodNames, mayRecordContacts } from '../../domain/contact-log/contact-log.rules.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
 import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { contactMethodNames, mayRecordContacts } from '../contact-log/index.ts'
 import type { CaseworkService } from './casework.service.ts'
 
 const pageSize = 25
