@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { contractedBy } from '../directory/index.ts'
 import type { AlertExportRow, DirectoryStatusRow, ReturnExportRow } from './export-columns.ts'
 import { type DashboardFilter, filteredLocations, type Viewpoint } from './measures.repository.ts'
 
@@ -82,17 +82,7 @@ export async function directoryBatch(
       'locations.postcode',
       'locations.registeredBeds',
       'locations.status',
-      eb
-        .exists(
-          eb
-            .selectFrom('councilContracts')
-            .select(sql`1`.as('one'))
-            .whereRef('councilContracts.locationId', '=', 'locations.id')
-            .$if(view.councilIds.length > 0, (q) =>
-              q.where('councilContracts.councilId', 'in', view.councilIds),
-            ),
-        )
-        .as('contracted'),
+      contractedBy(eb, view.councilIds).as('contracted'),
       'locationRisk.rag',
       'locationRisk.openAlerts',
       'last.periodStart as lastPeriod',

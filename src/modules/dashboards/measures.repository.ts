@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Scope } from '../../domain/policy.ts'
 import { ppeItems } from '../../domain/returns/dataset.ts'
-import { withLocationFilters } from '../directory/index.ts'
+import { contractedBy, withLocationFilters } from '../directory/index.ts'
 import { type DayTotals, type FigureKey, ppeRedBelowDays } from './domain/figures.ts'
 
 // The SQL behind the dashboard's figures. One definition of every per-location measure (`measuresSql`)
@@ -109,15 +109,7 @@ export function locationColumns(query: ReturnType<typeof filteredLocations>, cou
     'locations.serviceType',
     'locations.councilId',
     'returnTemplates.frequency',
-    eb
-      .exists(
-        eb
-          .selectFrom('councilContracts')
-          .select(sql`1`.as('one'))
-          .whereRef('councilContracts.locationId', '=', 'locations.id')
-          .$if(councilIds.length > 0, (q) => q.where('councilContracts.councilId', 'in', councilIds)),
-      )
-      .as('contractedAny'),
+    contractedBy(eb, councilIds).as('contractedAny'),
   ]) as unknown as LocQuery
 }
 

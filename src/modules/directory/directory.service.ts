@@ -4,7 +4,7 @@ import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
-import { type LocationFilters, withLocationFilters } from './location-filters.ts'
+import { contractedBy, type LocationFilters, withLocationFilters } from './location-filters.ts'
 
 export type LocationFilter = LocationFilters & { sort?: string; order?: string }
 
@@ -90,17 +90,7 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
           'locations.status',
           'locations.dormant',
           'locations.bcpReviewedOn',
-          eb
-            .exists(
-              eb
-                .selectFrom('councilContracts')
-                .select(sql`1`.as('one'))
-                .whereRef('councilContracts.locationId', '=', 'locations.id')
-                .$if(actor.councilIds.length > 0, (q) =>
-                  q.where('councilContracts.councilId', 'in', actor.councilIds),
-                ),
-            )
-            .as('contracted'),
+          contractedBy(eb, actor.councilIds).as('contracted'),
         ])
         .where('locations.id', '>', after || '00000000-0000-0000-0000-000000000000')
         .orderBy('locations.id')

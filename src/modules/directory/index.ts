@@ -11,7 +11,7 @@ import { createDirectoryService } from './directory.service.ts'
 import { createLocationEditService } from './location-edit.service.ts'
 
 export type { DirectoryService } from './directory.service.ts'
-export { type LocationFilters, withLocationFilters } from './location-filters.ts'
+export { contractedBy, type LocationFilters, withLocationFilters } from './location-filters.ts'
 
 // Providers and their locations, kept current from the CQC's files, with the council's own facts.
 export const directory = defineCapability<{

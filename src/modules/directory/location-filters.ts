@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely'
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import type { Database } from '../../db/schema.ts'
 import { serviceTypes } from '../../domain/service-types.ts'
 
@@ -46,14 +46,9 @@ export function withLocationFilters<Query extends SelectQueryBuilder<Database, '
     query = query.where('locations.status', '=', 'open').where('locations.dormant', '=', true)
   if (filter.status === 'closed') query = query.where('locations.status', '=', 'closed')
   if (filter.contracted === 'yes' || filter.contracted === 'no') {
-    query = query.where((eb) => {
-      let contract = eb
-        .selectFrom('councilContracts')
-        .select(sql`1`.as('one'))
-        .whereRef('councilContracts.locationId', '=', 'locations.id')
-      if (councilIds.length) contract = contract.where('councilContracts.councilId', 'in', councilIds)
-      return filter.contracted === 'yes' ? eb.exists(contract) : eb.not(eb.exists(contract))
-    })
+    query = query.where((eb) =>
+      filter.contracted === 'yes' ? contractedBy(eb, councilIds) : eb.not(contractedBy(eb, councilIds)),
+    )
   }
   if ((filter.inArea === 'in' || filter.inArea === 'out') && councilIds.length) {
     query = query.where((eb) =>
@@ -63,4 +58,16 @@ export function withLocationFilters<Query extends SelectQueryBuilder<Database, '
     )
   }
   return query as Query
+}
+
+// Whether a location is contracted by one of `councilIds` (by any council when there are none): the
+// "contracted" filter, and the column the lists and downloads show.
+export function contractedBy(eb: ExpressionBuilder<Database, 'locations'>, councilIds: readonly string[]) {
+  return eb.exists(
+    eb
+      .selectFrom('councilContracts')
+      .select(sql`1`.as('one'))
+      .whereRef('councilContracts.locationId', '=', 'locations.id')
+      .$if(councilIds.length > 0, (q) => q.where('councilContracts.councilId', 'in', councilIds)),
+  )
 }
