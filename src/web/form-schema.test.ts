@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { choice, optionalText, parseForm, requiredText } from './form-schema.ts'
+import { choice, formList, formText, optionalText, parseForm, requiredText } from './form-schema.ts'
 
 const contact = z.object({
   name: requiredText(
@@ -51,6 +51,24 @@ describe('forms as one Zod schema', () => {
     expect(parseForm(contact, undefined, fallback)).toMatchObject({
       ok: false,
       errors: { name: 'Enter the person’s name' },
+    })
+  })
+
+  it('takes text as typed and a repeated field as a list, for forms whose rules live in the domain', () => {
+    const form = z.object({ summary: formText(), alertIds: formList() })
+    const messages = { summary: 'Enter a summary', alertIds: 'Select the alerts' }
+    expect(parseForm(form, { summary: ' Gloves ', alertIds: ['a', 'b'] }, messages)).toEqual({
+      ok: true,
+      value: { summary: ' Gloves ', alertIds: ['a', 'b'] },
+    })
+    expect(parseForm(form, { alertIds: 'a' }, messages)).toEqual({
+      ok: true,
+      value: { summary: '', alertIds: ['a'] },
+    })
+    // A body that is not text (JSON, say) is refused with the field's own words.
+    expect(parseForm(form, { summary: 3, alertIds: [{}] }, messages)).toEqual({
+      ok: false,
+      errors: { summary: 'Enter a summary', alertIds: 'Select the alerts' },
     })
   })
 })

@@ -53,3 +53,17 @@ export function choice<const T extends readonly [string, ...string[]]>(
 ) {
   return z.preprocess(asText, z.enum(values, { error: messages.missing }))
 }
+
+// Text whose rules need more than the field itself (today's date, the actor's locations): the schema
+// takes it as typed ('' when not given) and the capability's domain rules word what is wrong with it.
+export function formText() {
+  return z.preprocess((value) => firstString(value) ?? '', z.string())
+}
+
+// A field given once, several times or not at all (checkboxes): the list of its values.
+export function formList() {
+  return z.preprocess(
+    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    z.array(z.string()),
+  )
+}

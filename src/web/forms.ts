@@ -7,6 +7,11 @@ export function errorSummary(errors: FieldErrors, order: string[] = Object.keys(
   return order.filter((field) => errors[field]).map((field) => ({ text: errors[field], href: `#${field}` }))
 }
 
+// A date's error links to its day box, the first of the three (GOV.UK date input pattern): fields
+// named …Date are date inputs.
+export const toFirstDateField = <T extends { href: string }>(list: T[]) =>
+  list.map((e) => (/^#\w+Date$/.test(e.href) ? { ...e, href: `${e.href}-day` } : e))
+
 export function errorMessage(errors: FieldErrors, field: string) {
   return errors[field] ? { text: errors[field] } : undefined
 }

@@ -1,6 +1,6 @@
 import { base, en, en_GB, Faker } from '@faker-js/faker'
 import { addDaysToIsoDate, londonDate, londonInstant } from '../../domain/dates.ts'
-import { enquiryDueAt } from '../../domain/enquiries/working-days.ts'
+import { enquiryDueAt } from '../../modules/enquiries/index.ts'
 import type { DbOrTransaction } from '../database.ts'
 
 // The demo county's contact log, enquiries and FAQ: enough for every screen to have something on

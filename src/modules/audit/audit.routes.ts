@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { isIsoDate } from '../../domain/dates.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { pageNumber, pagination, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
@@ -6,7 +7,6 @@ import { auditPaths } from './audit.paths.ts'
 import type { AuditService } from './audit.service.ts'
 
 const pageSize = 50
-const isoDate = /^\d{4}-\d{2}-\d{2}$/
 
 export async function auditRoutes(app: FastifyInstance, options: { audit: AuditService }) {
   const { audit } = options
@@ -18,8 +18,8 @@ export async function auditRoutes(app: FastifyInstance, options: { audit: AuditS
     const filter = {
       action: text(query.action),
       entityId: text(query.entityId).trim(),
-      from: isoDate.test(text(query.from)) ? text(query.from) : '',
-      to: isoDate.test(text(query.to)) ? text(query.to) : '',
+      from: isIsoDate(text(query.from)) ? text(query.from) : '',
+      to: isIsoDate(text(query.to)) ? text(query.to) : '',
     }
     const page = pageNumber(query.page)
     const result = await audit.search(actor, { ...filter, page, pageSize })

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { contactMethodNames, mayRecordContacts } from '../../domain/contact-log/contact-log.rules.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { contactMethodNames, mayRecordContacts } from '../contact-log/index.ts'
 import { caseworkPaths as paths } from './casework.paths.ts'
 import type { CaseworkService } from './casework.service.ts'
 import {

@@ -1,107 +1,55 @@
-import type { SelectQueryBuilder } from 'kysely'
-import type { Db, DbOrTransaction } from '../../db/database.ts'
-import type { Database } from '../../db/schema.ts'
-import { locationVisible } from '../../db/scope.ts'
+import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { addDaysToIsoDate, londonDate, londonInstant } from '../../domain/dates.ts'
+import { isUuid, type Outcome } from '../../domain/outcome.ts'
+import type { Actor } from '../../domain/policy.ts'
+import { AuditAction, recordAudit } from '../audit/index.ts'
+import {
+  contactForUpdate,
+  contactHistory,
+  contactEntityType as entityType,
+  insertContact,
+  type LocationIdsQuery,
+  linkedAlerts,
+  locationInScope,
+  markFollowUpDone as markDoneInDatabase,
+  openAlerts,
+  updateContact,
+  visibleContacts,
+} from './contact-log.repository.ts'
 import {
   bannerFor,
   type ContactForm,
   type ContactInput,
-  type ContactState,
   contactVisibleTo,
   mayChangeContact,
   mayReadContactLog,
   mayReadRestricted,
   mayRecordContacts,
-  type Validated,
   validateContact,
-} from '../../domain/contact-log/contact-log.rules.ts'
-import { addDaysToIsoDate, londonDate, londonInstant } from '../../domain/dates.ts'
-import { isUuid } from '../../domain/outcome.ts'
-import { type Actor, locationScope } from '../../domain/policy.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+} from './domain/contact-log.rules.ts'
 
-export type ContactSummary = {
+// A contact as every page shows it: what was recorded, with who recorded it and where.
+export type ContactSummary = Omit<ContactInput, 'alertIds'> & {
   id: string
   locationId: string
   locationName: string
   organisationId: string
   organisationName: string
   officerName: string
-  method: ContactInput['method']
-  direction: ContactInput['direction']
-  category: ContactInput['category']
-  state: ContactState
-  contactAt: Date
-  spokeTo: string | null
-  summary: string
-  actionsAgreed: string | null
-  followUpOn: string | null
   followUpDoneAt: Date | null
-  restricted: boolean
 }
 
 export type ContactBanner = { recent: ContactSummary[]; planned: ContactSummary[] }
-
-const entityType = 'contact-log-entry'
 
 // The contact log shared by every partner. Every read goes through the location scope and the
 // restricted rule; providers never see it. Every change is audited with the record before and after.
 export function createContactLogService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
 
-  // Contacts the actor may see: of locations in scope, restricted ones only for council users.
-  function visibleContacts(actor: Actor, trx: DbOrTransaction = db) {
-    return trx
-      .selectFrom('contactLogEntries')
-      .innerJoin('locations', 'locations.id', 'contactLogEntries.locationId')
-      .innerJoin('organisations', 'organisations.id', 'contactLogEntries.organisationId')
-      .innerJoin('users as officer', 'officer.id', 'contactLogEntries.officerUserId')
-      .where(locationVisible(locationScope(actor)))
-      .$if(!mayReadRestricted(actor), (q) => q.where('contactLogEntries.restricted', '=', false))
-      .select([
-        'contactLogEntries.id',
-        'contactLogEntries.locationId',
-        'locations.name as locationName',
-        'contactLogEntries.organisationId',
-        'organisations.name as organisationName',
-        'officer.displayName as officerName',
-        'contactLogEntries.method',
-        'contactLogEntries.direction',
-        'contactLogEntries.category',
-        'contactLogEntries.state',
-        'contactLogEntries.contactAt',
-        'contactLogEntries.spokeTo',
-        'contactLogEntries.summary',
-        'contactLogEntries.actionsAgreed',
-        'contactLogEntries.followUpOn',
-        'contactLogEntries.followUpDoneAt',
-        'contactLogEntries.restricted',
-      ])
-  }
-
   async function visibleLocation(actor: Actor, locationId: string) {
     if (!mayReadContactLog(actor) || !isUuid(locationId)) return null
-    return (
-      (await db
-        .selectFrom('locations')
-        .innerJoin('providers', 'providers.id', 'locations.providerId')
-        .select(['locations.id', 'locations.name', 'locations.providerId', 'providers.name as providerName'])
-        .where(locationVisible(locationScope(actor)))
-        .where('locations.id', '=', locationId)
-        .executeTakeFirst()) ?? null
-    )
-  }
-
-  async function openAlerts(locationId: string, trx: DbOrTransaction = db) {
-    return trx
-      .selectFrom('alerts')
-      .select(['id', 'title', 'severity', 'message', 'raisedAt'])
-      .where('locationId', '=', locationId)
-      .where('status', '=', 'open')
-      .orderBy('raisedAt', 'desc')
-      .execute()
+    return (await locationInScope(db, actor, locationId)) ?? null
   }
 
   // What the "record a contact" form needs: the location and its open alerts to link.
@@ -109,14 +57,14 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
     if (!mayRecordContacts(actor)) return null
     const location = await visibleLocation(actor, locationId)
     if (!location) return null
-    return { location, alerts: await openAlerts(location.id), mayRestrict: mayReadRestricted(actor) }
+    return { location, alerts: await openAlerts(db, location.id), mayRestrict: mayReadRestricted(actor) }
   }
 
   async function create(
     actor: Actor,
     locationId: string,
     form: ContactForm,
-  ): Promise<Validated<{ id: string }> | null> {
+  ): Promise<Outcome<{ id: string }> | null> {
     const context = await formFor(actor, locationId)
     if (!context) return null
     const now = clock.now()
@@ -127,89 +75,51 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
       openAlertIds: context.alerts.map((a) => a.id),
     })
     if (!checked.ok) return checked
-    const input = checked.value
+    const { alertIds, ...input } = checked.value
     const id = await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('contactLogEntries')
-        .values({
+      const id = await insertContact(
+        trx,
+        {
           locationId,
           organisationId: actor.organisationId,
           officerUserId: actor.userId,
-          spokeTo: input.spokeTo,
-          method: input.method,
-          direction: input.direction,
-          category: input.category,
-          state: input.state,
-          contactAt: input.contactAt,
-          summary: input.summary,
-          actionsAgreed: input.actionsAgreed,
-          followUpOn: input.followUpOn,
+          ...input,
           followUpDoneAt: null,
-          restricted: input.restricted,
           createdAt: now,
           updatedAt: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      if (input.alertIds.length)
-        await trx
-          .insertInto('contactLogAlerts')
-          .values(input.alertIds.map((alertId) => ({ contactId: row.id, alertId })))
-          .execute()
+        },
+        alertIds,
+      )
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: actor.organisationId,
         action: AuditAction.contactLogged,
         entityType,
-        entityId: row.id,
-        after: { ...input, locationId },
+        entityId: id,
+        after: { ...checked.value, locationId },
         occurredAt: now,
       })
-      return row.id
+      return id
     })
     return { ok: true, value: { id } }
   }
 
-  async function findVisible(actor: Actor, contactId: string, trx: DbOrTransaction = db) {
+  async function findVisible(actor: Actor, contactId: string) {
     if (!mayReadContactLog(actor) || !isUuid(contactId)) return null
-    const contact = await visibleContacts(actor, trx)
+    const contact = await visibleContacts(db, actor)
       .where('contactLogEntries.id', '=', contactId)
       .executeTakeFirst()
     return contact && contactVisibleTo(actor, contact) ? (contact as ContactSummary) : null
-  }
-
-  async function linkedAlerts(contactId: string) {
-    return db
-      .selectFrom('contactLogAlerts')
-      .innerJoin('alerts', 'alerts.id', 'contactLogAlerts.alertId')
-      .select(['alerts.id', 'alerts.title', 'alerts.severity', 'alerts.status'])
-      .where('contactLogAlerts.contactId', '=', contactId)
-      .orderBy('alerts.raisedAt', 'desc')
-      .execute()
   }
 
   // One contact with its linked alerts and its history of changes (from the audit trail).
   async function get(actor: Actor, contactId: string) {
     const contact = await findVisible(actor, contactId)
     if (!contact) return null
-    const history = await db
-      .selectFrom('auditEvents')
-      .leftJoin('users', 'users.id', 'auditEvents.actorUserId')
-      .select([
-        'auditEvents.id',
-        'auditEvents.action',
-        'auditEvents.before',
-        'auditEvents.after',
-        'auditEvents.occurredAt',
-        'users.displayName as actorName',
-      ])
-      .where('auditEvents.entityType', '=', entityType)
-      .where('auditEvents.entityId', '=', contactId)
-      .orderBy('auditEvents.id', 'asc')
-      .execute()
+    const history = await contactHistory(db, contactId)
     return {
       contact,
-      alerts: await linkedAlerts(contactId),
+      alerts: await linkedAlerts(db, contactId),
       history,
       mayChange: mayChangeContact(actor, contact),
     }
@@ -219,8 +129,8 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
   async function editFormFor(actor: Actor, contactId: string) {
     const contact = await findVisible(actor, contactId)
     if (!contact || !mayChangeContact(actor, contact)) return null
-    const open = await openAlerts(contact.locationId)
-    const linked = await linkedAlerts(contactId)
+    const open = await openAlerts(db, contact.locationId)
+    const linked = await linkedAlerts(db, contactId)
     const alerts = [
       ...open,
       ...linked
@@ -234,7 +144,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
     actor: Actor,
     contactId: string,
     form: ContactForm,
-  ): Promise<Validated<{ id: string; locationId: string }> | null> {
+  ): Promise<Outcome<{ id: string; locationId: string }> | null> {
     const context = await editFormFor(actor, contactId)
     if (!context) return null
     const now = clock.now()
@@ -245,39 +155,20 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
       openAlertIds: context.alerts.map((a) => a.id),
     })
     if (!checked.ok) return checked
-    const input = checked.value
+    const { alertIds, ...input } = checked.value
     await db.transaction().execute(async (trx) => {
-      const before = await trx
-        .selectFrom('contactLogEntries')
-        .selectAll()
-        .where('id', '=', contactId)
-        .forUpdate()
-        .executeTakeFirstOrThrow()
-      await trx
-        .updateTable('contactLogEntries')
-        .set({
-          spokeTo: input.spokeTo,
-          method: input.method,
-          direction: input.direction,
-          category: input.category,
-          state: input.state,
-          contactAt: input.contactAt,
-          summary: input.summary,
-          actionsAgreed: input.actionsAgreed,
-          followUpOn: input.followUpOn,
+      const before = await contactForUpdate(trx, contactId)
+      await updateContact(
+        trx,
+        contactId,
+        {
+          ...input,
           // A new follow-up date is a new follow-up; otherwise one already done stays done.
           followUpDoneAt: input.followUpOn === before.followUpOn ? before.followUpDoneAt : null,
-          restricted: input.restricted,
           updatedAt: now,
-        })
-        .where('id', '=', contactId)
-        .execute()
-      await trx.deleteFrom('contactLogAlerts').where('contactId', '=', contactId).execute()
-      if (input.alertIds.length)
-        await trx
-          .insertInto('contactLogAlerts')
-          .values(input.alertIds.map((alertId) => ({ contactId, alertId })))
-          .execute()
+        },
+        alertIds,
+      )
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: actor.organisationId,
@@ -285,7 +176,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
         entityType,
         entityId: contactId,
         before: { ...before, alertIds: context.linkedIds },
-        after: { ...input, locationId: before.locationId },
+        after: { ...checked.value, locationId: before.locationId },
         occurredAt: now,
       })
     })
@@ -298,13 +189,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
     if (!contact.followUpOn || contact.followUpDoneAt) return true
     const now = clock.now()
     await db.transaction().execute(async (trx) => {
-      const changed = await trx
-        .updateTable('contactLogEntries')
-        .set({ followUpDoneAt: now, updatedAt: now })
-        .where('id', '=', contactId)
-        .where('followUpDoneAt', 'is', null)
-        .executeTakeFirst()
-      if (Number(changed.numUpdatedRows) === 0) return
+      if (!(await markDoneInDatabase(trx, contactId, now))) return
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: actor.organisationId,
@@ -323,7 +208,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
   async function listForLocation(actor: Actor, locationId: string): Promise<ContactSummary[] | null> {
     const location = await visibleLocation(actor, locationId)
     if (!location) return null
-    const rows = await visibleContacts(actor)
+    const rows = await visibleContacts(db, actor)
       .where('contactLogEntries.locationId', '=', locationId)
       .orderBy('contactLogEntries.contactAt', 'desc')
       .orderBy('contactLogEntries.id')
@@ -342,7 +227,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
     const now = clock.now()
     const today = londonDate(now)
     const since = londonInstant(addDaysToIsoDate(today, -7))
-    const rows = (await visibleContacts(actor)
+    const rows = (await visibleContacts(db, actor)
       .where('contactLogEntries.locationId', 'in', ids)
       .where('contactLogEntries.state', 'in', ['planned', 'done'])
       .where('contactLogEntries.contactAt', '>=', since)
@@ -365,7 +250,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
   async function followUpsDue(actor: Actor) {
     if (!mayRecordContacts(actor)) return []
     const today = londonDate(clock.now())
-    const rows = (await visibleContacts(actor)
+    const rows = (await visibleContacts(db, actor)
       .where('contactLogEntries.organisationId', '=', actor.organisationId)
       .where('contactLogEntries.followUpOn', '<=', today)
       .where('contactLogEntries.followUpDoneAt', 'is', null)
@@ -386,13 +271,13 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
   async function* exportBatches(
     actor: Actor,
     range: { from: Date; toExclusive: Date },
-    locationIds?: (db: Db) => SelectQueryBuilder<Database, keyof Database, { id: string }>,
+    locationIds?: LocationIdsQuery,
     batchSize = 500,
   ): AsyncGenerator<ContactSummary[]> {
     if (!mayReadContactLog(actor)) return
     let after = '00000000-0000-0000-0000-000000000000'
     for (;;) {
-      const batch = (await visibleContacts(actor)
+      const batch = (await visibleContacts(db, actor)
         .$if(Boolean(locationIds), (q) => q.where('contactLogEntries.locationId', 'in', locationIds!(db)))
         .where('contactLogEntries.contactAt', '>=', range.from)
         .where('contactLogEntries.contactAt', '<', range.toExclusive)

@@ -1,10 +1,20 @@
 import { defineCapability } from '../../capability.ts'
-import { mayRecordContacts } from '../../domain/contact-log/contact-log.rules.ts'
-import { paths } from '../../web/paths.ts'
+import { contactLogPaths } from './contact-log.paths.ts'
 import { contactLogRoutes } from './contact-log.routes.ts'
 import { createContactLogService } from './contact-log.service.ts'
+import { mayRecordContacts } from './domain/contact-log.rules.ts'
 
-export type { ContactLogService } from './contact-log.service.ts'
+export { contactLogPaths } from './contact-log.paths.ts'
+export type { ContactBanner, ContactLogService, ContactSummary } from './contact-log.service.ts'
+export { bannerLines, contactLogNames } from './contact-log.view-model.ts'
+export {
+  contactDirectionNames,
+  contactMethodNames,
+  contactStateNames,
+  mayReadContactLog,
+  mayReadRestricted,
+  mayRecordContacts,
+} from './domain/contact-log.rules.ts'
 
 // Calls, e-mails and visits to providers, shared by every partner so that calls are not duplicated.
 export const contactLog = defineCapability()({
@@ -13,6 +23,9 @@ export const contactLog = defineCapability()({
   routes: async (app, { contactLog }) => {
     await app.register(contactLogRoutes, { contactLog })
   },
+  paths: contactLogPaths,
   navigation: (actor) =>
-    mayRecordContacts(actor) ? [{ href: paths.followUps(), text: 'Contact log follow-ups', order: 60 }] : [],
+    mayRecordContacts(actor)
+      ? [{ href: contactLogPaths.followUps.build(), text: 'Contact log follow-ups', order: 60 }]
+      : [],
 })

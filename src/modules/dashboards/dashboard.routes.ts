@@ -1,24 +1,19 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { mayReadContactLog, mayReadRestricted } from '../../domain/contact-log/contact-log.rules.ts'
-import { svgChart } from '../../domain/dashboards/charts.ts'
-import { type FigureKey, figureTitles, isFigureKey } from '../../domain/dashboards/figures.ts'
+import { svgChart } from '../../domain/charts.ts'
 import { addDaysToIsoDate } from '../../domain/dates.ts'
 import { type Actor, can } from '../../domain/policy.ts'
 import { derivedMeasures, type ReturnValues } from '../../domain/returns/dataset.ts'
 import { serviceTypeNames, serviceTypes } from '../../domain/service-types.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
-import { pageNumber, pagination, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
+import { pageNumber, pagination } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
-import type { ContactLogService } from '../contact-log/contact-log.service.ts'
+import { type ContactLogService, mayReadContactLog, mayReadRestricted } from '../contact-log/index.ts'
 import { type DashboardService, type FilterInput, maySeeDashboard } from './dashboard.service.ts'
-import {
-  alertColumns,
-  contactColumns,
-  type DashboardExportService,
-  directoryColumns,
-  returnColumns,
-} from './exports.service.ts'
+import { dashboardsPaths as paths } from './dashboards.paths.ts'
+import { dashboardQuery, filterOf } from './dashboards.schemas.ts'
+import { type FigureKey, figureTitles, isFigureKey } from './domain/figures.ts'
+import { alertColumns, contactColumns, directoryColumns, returnColumns } from './export-columns.ts'
+import type { DashboardExportService } from './exports.service.ts'
 import { type Column, tableCsv, tableXlsx } from './table-export.ts'
 import { keyMeasures, locationCharts, returnComparison } from './view-model.ts'
 
@@ -36,16 +31,6 @@ const exportProblem = (value: unknown) => exportProblems.find((known) => known =
 // Enquiries are listed through their own service (which applies its own visibility), when it exists.
 export type EnquiriesForLocation = {
   listForLocation: (actor: Actor, locationId: string) => Promise<unknown[] | null>
-}
-
-function filterFrom(query: Record<string, unknown>): FilterInput {
-  return {
-    day: text(query.date) || undefined,
-    area: text(query.area),
-    serviceType: text(query.serviceType),
-    contracted: text(query.contracted),
-    inArea: text(query.inArea),
-  }
 }
 
 // The filters as query parameters, for links to lists and exports (empty ones left out).
@@ -112,16 +97,16 @@ export async function dashboardRoutes(
     }
   }
 
-  app.get('/dashboard', async (request, reply) => {
+  app.get(paths.dashboard.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const query = request.query as Record<string, unknown>
-    const input = filterFrom(query)
+    const query = dashboardQuery(request.query)
+    const input = filterOf(query)
     // The filter choices do not depend on the figures: both at once.
     const [found, items] = await Promise.all([dashboards.situation(actor, input), filterItems(actor, input)])
     if (!found) throw forbidden()
     const { filter } = found
     const listHref = (figure: FigureKey, extra: Record<string, string> = {}) =>
-      `${paths.dashboardLocations()}${queryOf({ ...filter }, { figure, ...extra })}`
+      `${paths.dashboardLocations.build()}${queryOf({ ...filter }, { figure, ...extra })}`
     const charts = found.trends.map((trend) => ({
       ...trend,
       svg: svgChart(
@@ -145,7 +130,7 @@ export async function dashboardRoutes(
       isToday: filter.day === dashboards.today(),
       errorList: found.error ? [{ text: found.error, href: '#date' }] : undefined,
       errors: found.error ? { date: found.error } : undefined,
-      dateValue: found.error ? text(query.date) : filter.day,
+      dateValue: found.error ? query.date : filter.day,
       listHref,
       serviceTypeNames,
       exportQuery: queryOf({ ...filter, day: undefined }),
@@ -153,17 +138,17 @@ export async function dashboardRoutes(
     })
   })
 
-  app.get('/dashboard/locations', async (request, reply) => {
+  app.get(paths.dashboardLocations.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!maySeeDashboard(actor)) throw forbidden()
-    const query = request.query as Record<string, unknown>
-    const figure = text(query.figure)
+    const query = dashboardQuery(request.query)
+    const figure = query.figure
     if (!isFigureKey(figure)) throw notFound()
     const page = pageNumber(query.page)
-    const organisation = text(query.organisation) || undefined
+    const organisation = query.organisation || undefined
     const result = await dashboards.figureLocations(
       actor,
-      filterFrom(query),
+      filterOf(query),
       figure,
       page,
       pageSize,
@@ -185,23 +170,23 @@ export async function dashboardRoutes(
       locations: result.locations,
       kind: result.kind,
       serviceTypeNames,
-      pagination: pagination(paths.dashboardLocations(), linkQuery, page, pageSize, result.total),
-      backHref: `${paths.dashboard()}${queryOf({ ...result.filter })}`,
-      exportCsv: `${paths.dashboardLocationsExport('csv')}${queryOf({ ...keep })}`,
-      exportXlsx: `${paths.dashboardLocationsExport('xlsx')}${queryOf({ ...keep })}`,
+      pagination: pagination(paths.dashboardLocations.build(), linkQuery, page, pageSize, result.total),
+      backHref: `${paths.dashboard.build()}${queryOf({ ...result.filter })}`,
+      exportCsv: `${paths.dashboardLocationsExport.build('csv')}${queryOf({ ...keep })}`,
+      exportXlsx: `${paths.dashboardLocationsExport.build('xlsx')}${queryOf({ ...keep })}`,
     })
   })
 
   // The list behind a figure as a file: every page of it, in batches.
   for (const format of ['csv', 'xlsx'] as const) {
-    app.get(`/dashboard/locations.${format}`, async (request, reply) => {
+    app.get(paths.dashboardLocationsExport.build(format), async (request, reply) => {
       const actor = signedInActor(request)
       if (!maySeeDashboard(actor)) throw forbidden()
-      const query = request.query as Record<string, unknown>
-      const figure = text(query.figure)
+      const query = dashboardQuery(request.query)
+      const figure = query.figure
       if (!isFigureKey(figure)) throw notFound()
-      const organisation = text(query.organisation) || undefined
-      const input = filterFrom(query)
+      const organisation = query.organisation || undefined
+      const input = filterOf(query)
       async function* batches() {
         for (let page = 1; ; page++) {
           const result = await dashboards.figureLocations(
@@ -243,11 +228,11 @@ export async function dashboardRoutes(
     })
   }
 
-  app.get('/dashboard/exports', async (request, reply) => {
+  app.get(paths.dashboardExports.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!maySeeDashboard(actor)) throw forbidden()
-    const query = request.query as Record<string, unknown>
-    const filter = filterFrom(query)
+    const query = dashboardQuery(request.query)
+    const filter = filterOf(query)
     const today = dashboards.today()
     const known = exportProblem(query.error)
     return reply.render('dashboards/views/exports.njk', {
@@ -255,8 +240,8 @@ export async function dashboardRoutes(
       filter,
       mayReadContactLog: mayReadContactLog(actor),
       mayReadRestricted: mayReadRestricted(actor),
-      from: text(query.from) || addDaysToIsoDate(today, -27),
-      to: text(query.to) || today,
+      from: query.from || addDaysToIsoDate(today, -27),
+      to: query.to || today,
       errorList: known ? [{ text: known, href: '#from' }] : undefined,
       ...(await filterItems(actor, filter)),
     })
@@ -265,13 +250,12 @@ export async function dashboardRoutes(
   const exportKinds = ['directory', 'returns', 'alerts', 'contacts'] as const
   for (const kind of exportKinds) {
     for (const format of ['csv', 'xlsx'] as const) {
-      app.get(`/dashboard/exports/${kind}.${format}`, async (request, reply) => {
+      app.get(paths.dashboardExport.build(kind, format), async (request, reply) => {
         const actor = signedInActor(request)
         if (!maySeeDashboard(actor)) throw forbidden()
-        const query = request.query as Record<string, unknown>
-        const filter = filterFrom(query)
-        const from = text(query.from)
-        const to = text(query.to)
+        const query = dashboardQuery(request.query)
+        const filter = filterOf(query)
+        const { from, to } = query
         if (kind !== 'directory') {
           const fromOk = dashboards.checkDay(from)
           const toOk = dashboards.checkDay(to)
@@ -285,7 +269,7 @@ export async function dashboardRoutes(
                   : null
           if (problem)
             return reply.redirect(
-              `${paths.dashboardExports()}${queryOf({ ...filter, day: undefined }, { from, to, error: problem })}`,
+              `${paths.dashboardExports.build()}${queryOf({ ...filter, day: undefined }, { from, to, error: problem })}`,
             )
         }
         const stamp = dashboards.today()
@@ -328,7 +312,7 @@ export async function dashboardRoutes(
     }
   }
 
-  app.get<{ Params: { id: string } }>('/locations/:id/overview', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(paths.locationOverview.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     // The contact log and enquiries come through their own services, which know who may see what; each
     // checks the location itself, so all three are asked at once.
@@ -355,7 +339,7 @@ export async function dashboardRoutes(
     })
   })
 
-  app.get<{ Params: { id: string } }>('/providers/:id/overview', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(paths.providerOverview.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const found = await dashboards.providerView(actor, request.params.id)
     if (!found) throw notFound()

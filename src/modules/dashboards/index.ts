@@ -1,13 +1,17 @@
 import { defineCapability } from '../../capability.ts'
-import { trendDays } from '../../domain/dashboards/figures.ts'
 import { londonDate } from '../../domain/dates.ts'
-import { paths } from '../../web/paths.ts'
 import type { ContactLogService } from '../contact-log/index.ts'
 import type { EnquiryService } from '../enquiries/index.ts'
-import { ensureRollup } from './dashboard.queries.ts'
 import { dashboardRoutes } from './dashboard.routes.ts'
 import { createDashboardService, maySeeDashboard } from './dashboard.service.ts'
+import { dashboardsPaths } from './dashboards.paths.ts'
+import { trendDays } from './domain/figures.ts'
 import { createDashboardExportService } from './exports.service.ts'
+import { ensureRollup } from './rollup.repository.ts'
+
+export { dashboardsPaths } from './dashboards.paths.ts'
+// A saved return makes the rollups of its council stale, in the transaction that saves it.
+export { dashboardStaleInsert, markDashboardStale } from './rollup.repository.ts'
 
 // Today's picture of the market, trends, a single view of each provider, and exports.
 export const dashboards = defineCapability<{ contactLog: ContactLogService; enquiries: EnquiryService }>()({
@@ -29,6 +33,7 @@ export const dashboards = defineCapability<{ contactLog: ContactLogService; enqu
       run: (db) => ensureRollup(db, trendDays(londonDate(clock.now()))),
     },
   ],
+  paths: dashboardsPaths,
   navigation: (actor) =>
-    maySeeDashboard(actor) ? [{ href: paths.dashboard(), text: 'Dashboard', order: 30 }] : [],
+    maySeeDashboard(actor) ? [{ href: dashboardsPaths.dashboard.build(), text: 'Dashboard', order: 30 }] : [],
 })

@@ -1,5 +1,4 @@
-import { svgChart } from '../../domain/dashboards/charts.ts'
-import { trendDays } from '../../domain/dashboards/figures.ts'
+import { svgChart } from '../../domain/charts.ts'
 import { addDaysToIsoDate } from '../../domain/dates.ts'
 import {
   currentDataset,
@@ -8,6 +7,7 @@ import {
   type ReturnValues,
 } from '../../domain/returns/dataset.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
+import { trendDays } from './domain/figures.ts'
 
 type StoredReturn = { periodStart: string; values: unknown } | null
 

@@ -4,18 +4,9 @@ import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
-import { serviceTypes } from '../../domain/service-types.ts'
+import { contractedBy, type LocationFilters, withLocationFilters } from './location-filters.ts'
 
-export type LocationFilter = {
-  search?: string
-  serviceType?: string
-  area?: string
-  contracted?: string // 'yes' | 'no'
-  inArea?: string // 'in' | 'out'
-  status?: string // 'open' | 'dormant' | 'closed'
-  sort?: string
-  order?: string
-}
+export type LocationFilter = LocationFilters & { sort?: string; order?: string }
 
 export const sortableColumns = {
   name: 'locations.name',
@@ -33,52 +24,10 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
     return db.selectFrom('locations').where(locationVisible(locationScope(actor)))
   }
 
-  // The filters shared by the list, its exports and the counts.
+  // The filters shared by the list, its exports and the counts (and the dashboard: location-filters.ts).
+  // "Contracted" and "in area" are relative to the viewer's councils (any council for providers and regions).
   function filtered(actor: Actor, filter: LocationFilter) {
-    let query = visibleLocations(actor)
-    if (filter.search) {
-      const term = `%${filter.search.toLowerCase()}%`
-      query = query.where((eb) =>
-        eb.or([
-          eb(sql`lower(locations.name)`, 'like', term),
-          eb(
-            sql`lower(replace(locations.postcode, ' ', ''))`,
-            'like',
-            `%${filter.search!.toLowerCase().replace(/\s+/g, '')}%`,
-          ),
-          eb(sql`lower(locations.cqc_location_id)`, 'like', term),
-        ]),
-      )
-    }
-    if (filter.serviceType && (serviceTypes as readonly string[]).includes(filter.serviceType)) {
-      query = query.where('locations.serviceType', '=', filter.serviceType)
-    }
-    if (filter.area) query = query.where('locations.area', '=', filter.area)
-    if (filter.status === 'open')
-      query = query.where('locations.status', '=', 'open').where('locations.dormant', '=', false)
-    if (filter.status === 'dormant')
-      query = query.where('locations.status', '=', 'open').where('locations.dormant', '=', true)
-    if (filter.status === 'closed') query = query.where('locations.status', '=', 'closed')
-    // "Contracted" and "in area" are relative to the viewer's councils (any council for providers and regions).
-    const councils = actor.councilIds
-    if (filter.contracted === 'yes' || filter.contracted === 'no') {
-      query = query.where((eb) => {
-        let contract = eb
-          .selectFrom('councilContracts')
-          .select(sql`1`.as('one'))
-          .whereRef('councilContracts.locationId', '=', 'locations.id')
-        if (councils.length) contract = contract.where('councilContracts.councilId', 'in', councils)
-        return filter.contracted === 'yes' ? eb.exists(contract) : eb.not(eb.exists(contract))
-      })
-    }
-    if ((filter.inArea === 'in' || filter.inArea === 'out') && councils.length) {
-      query = query.where((eb) =>
-        filter.inArea === 'in'
-          ? eb('locations.councilId', 'in', councils)
-          : eb.or([eb('locations.councilId', 'is', null), eb('locations.councilId', 'not in', councils)]),
-      )
-    }
-    return query
+    return withLocationFilters(visibleLocations(actor), filter, actor.councilIds)
   }
 
   async function listLocations(actor: Actor, filter: LocationFilter & { page: number; pageSize: number }) {
@@ -141,17 +90,7 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
           'locations.status',
           'locations.dormant',
           'locations.bcpReviewedOn',
-          eb
-            .exists(
-              eb
-                .selectFrom('councilContracts')
-                .select(sql`1`.as('one'))
-                .whereRef('councilContracts.locationId', '=', 'locations.id')
-                .$if(actor.councilIds.length > 0, (q) =>
-                  q.where('councilContracts.councilId', 'in', actor.councilIds),
-                ),
-            )
-            .as('contracted'),
+          contractedBy(eb, actor.councilIds).as('contracted'),
         ])
         .where('locations.id', '>', after || '00000000-0000-0000-0000-000000000000')
         .orderBy('locations.id')

@@ -12,6 +12,7 @@ import { createLocationEditService } from './location-edit.service.ts'
 
 export { createPreview, saveImport } from './cqc-import.service.ts'
 export type { DirectoryService } from './directory.service.ts'
+export { contractedBy, type LocationFilters, withLocationFilters } from './location-filters.ts'
 
 // Providers and their locations, kept current from the CQC's files, with the council's own facts.
 export const directory = defineCapability<{

@@ -1,7 +1,7 @@
-import { PassThrough, type Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
+import type { Readable } from 'node:stream'
 import { csvStream } from '../../domain/csv.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
+import { xlsxStream } from '../../domain/xlsx.ts'
 
 type ExportRow = {
   cqcLocationId: string | null
@@ -51,26 +51,5 @@ export function locationsCsv(batches: AsyncIterable<ExportRow[]>): Readable {
 }
 
 export function locationsXlsx(batches: AsyncIterable<ExportRow[]>): Readable {
-  const out = new PassThrough()
-  void (async () => {
-    try {
-      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-        stream: out,
-        useSharedStrings: false,
-        useStyles: true,
-      })
-      const sheet = workbook.addWorksheet('Locations')
-      sheet.columns = exportHeaders.map((header) => ({ header, width: Math.max(12, header.length + 2) }))
-      sheet.getRow(1).font = { bold: true }
-      sheet.getRow(1).commit()
-      for await (const batch of batches) {
-        for (const row of batch) sheet.addRow(columns.map(([, get]) => get(row))).commit()
-      }
-      sheet.commit()
-      await workbook.commit()
-    } catch (error) {
-      out.destroy(error as Error)
-    }
-  })()
-  return out
+  return xlsxStream(exportHeaders, batches, (row) => columns.map(([, get]) => get(row)), 'Locations')
 }

@@ -1,40 +1,38 @@
 import type { FastifyInstance } from 'fastify'
-import { contactCategories, contactCategoryNames } from '../../domain/contact-log/categories.ts'
+import { contactCategoryNames } from '../../domain/contact-categories.ts'
 import { csvText } from '../../domain/csv.ts'
 import { partsFromIsoDate } from '../../domain/dates.ts'
+import { notFound } from '../../web/errors.ts'
+import { errorSummary, pageNumber, pagination, text, toFirstDateField } from '../../web/forms.ts'
+import { requireSignIn, signedInActor } from '../../web/session.ts'
 import {
   enquiryChannelNames,
   enquiryStatuses,
   enquiryStatusNames,
   enquiryTargetToChange,
   mayAskEnquiries,
-  mayReadEnquiries,
   mayWorkEnquiries,
-} from '../../domain/enquiries/enquiry.rules.ts'
-import { maxTargetWorkingDays, minTargetWorkingDays } from '../../domain/enquiries/working-days.ts'
-import { notFound } from '../../web/errors.ts'
-import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
-import { requireSignIn, signedInActor } from '../../web/session.ts'
-import { toFirstDateField } from '../contact-log/contact-log.routes.ts'
+} from './domain/enquiry.rules.ts'
+import { maxTargetWorkingDays, minTargetWorkingDays } from './domain/working-days.ts'
+import { enquiriesPaths as paths } from './enquiries.paths.ts'
+import {
+  askFormFrom,
+  logFormFrom,
+  responseFormFrom,
+  statusFormFrom,
+  targetFormFrom,
+} from './enquiries.schemas.ts'
 import type { EnquiryService } from './enquiries.service.ts'
+import { categoryOptions, categoryRadios, names, selectItems } from './enquiries.view-model.ts'
 import { trendChartSvg } from './trend-chart.ts'
 
 const pageSize = 25
-
-const names = { contactCategoryNames, enquiryStatusNames, enquiryChannelNames }
-
-const categoryRadios = (selected: string) =>
-  contactCategories.map((c) => ({ value: c, text: contactCategoryNames[c], checked: c === selected }))
-
-const selectItems = (pairs: [string, string][], selected: string) =>
-  pairs.map(([value, label]) => ({ value, text: label, selected: value === selected }))
 
 export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: EnquiryService }) {
   const { enquiries } = deps
   app.addHook('preHandler', requireSignIn)
 
-  app.get('/enquiries', async (request, reply) => {
+  app.get(paths.enquiries.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const query = request.query as Record<string, unknown>
     const filter = {
@@ -57,16 +55,10 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
         [['', 'Any status'], ...enquiryStatuses.map((s) => [s, enquiryStatusNames[s]] as [string, string])],
         filter.status,
       ),
-      categoryItems: selectItems(
-        [
-          ['', 'Any category'],
-          ...contactCategories.map((c) => [c, contactCategoryNames[c]] as [string, string]),
-        ],
-        filter.category,
-      ),
+      categoryItems: categoryOptions('Any category', filter.category),
       overdueItems: [{ value: 'yes', text: 'Overdue only', checked: filter.overdue === 'yes' }],
       enquiries: result.enquiries,
-      pagination: pagination(paths.enquiries(), filter, page, pageSize, result.total),
+      pagination: pagination(paths.enquiries.build(), filter, page, pageSize, result.total),
       targetDays: await enquiries.targetDaysFor(actor),
       flash: request.query,
       ...names,
@@ -116,7 +108,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
       : undefined,
   })
 
-  app.get('/enquiries/new', async (request, reply) => {
+  app.get(paths.newEnquiry.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const locationId = text((request.query as Record<string, unknown>).locationId)
     const locations = await enquiries.askFormFor(actor)
@@ -139,22 +131,21 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     )
   })
 
-  app.post('/enquiries/new', async (request, reply) => {
+  app.post(paths.newEnquiry.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const body = request.body as Record<string, unknown>
     const locations = await enquiries.askFormFor(actor)
     if (locations) {
-      const values = {
-        locationId: text(body.locationId),
-        category: text(body.category),
-        question: text(body.question),
-      }
+      const form = askFormFrom(request.body)
+      const { action, ...values } = form.ok
+        ? form.value
+        : { action: '', locationId: '', category: '', question: '' }
       const targetDays = await enquiries.askTargetDays(actor, values.locationId)
       // Check your answers first; "Change" goes back to the form with what was typed.
-      if (text(body.action) === 'change')
+      if (form.ok && action === 'change')
         return reply.render('enquiries/views/ask.njk', { ...askView(locations, values), targetDays })
-      const result =
-        text(body.action) === 'send'
+      const result = !form.ok
+        ? form
+        : action === 'send'
           ? await enquiries.ask(actor, values)
           : await enquiries.prepareAsk(actor, values)
       if (!result) throw notFound()
@@ -162,7 +153,8 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
         return reply
           .code(400)
           .render('enquiries/views/ask.njk', { ...askView(locations, values, result.errors), targetDays })
-      if ('reference' in result.value) return reply.redirect(`${paths.enquiry(result.value.id)}?asked=1`)
+      if ('reference' in result.value)
+        return reply.redirect(`${paths.enquiry.build(result.value.id)}?asked=1`)
       return reply.render('enquiries/views/check-ask.njk', {
         pageTitle: 'Check your question before sending it',
         values,
@@ -171,26 +163,22 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
         ...names,
       })
     }
-    const locationId = text(body.locationId)
+    const form = logFormFrom(request.body)
+    const locationId = form.ok
+      ? form.value.locationId
+      : text((request.body as Record<string, unknown>)?.locationId)
     const location = await enquiries.logFormFor(actor, locationId)
     if (!location) throw notFound()
-    const values = {
-      channel: text(body.channel),
-      askedByName: text(body.askedByName),
-      receivedDay: text(body['receivedDate-day']),
-      receivedMonth: text(body['receivedDate-month']),
-      receivedYear: text(body['receivedDate-year']),
-      category: text(body.category),
-      question: text(body.question),
-    }
-    const result = await enquiries.log(actor, locationId, values)
+    const result = form.ok ? await enquiries.log(actor, locationId, form.value) : form
     if (!result) throw notFound()
     if (!result.ok)
-      return reply.code(400).render('enquiries/views/log.njk', logView(location, values, result.errors))
-    return reply.redirect(`${paths.enquiry(result.value.id)}?logged=1`)
+      return reply
+        .code(400)
+        .render('enquiries/views/log.njk', logView(location, form.ok ? form.value : {}, result.errors))
+    return reply.redirect(`${paths.enquiry.build(result.value.id)}?logged=1`)
   })
 
-  app.get('/enquiries/trends', async (request, reply) => {
+  app.get(paths.enquiryTrends.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const table = await enquiries.trends(actor)
     if (!table) throw notFound()
@@ -202,7 +190,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     })
   })
 
-  app.get('/enquiries/trends.csv', async (request, reply) => {
+  app.get(paths.enquiryTrendsCsv.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const table = await enquiries.trends(actor)
     if (!table) throw notFound()
@@ -216,7 +204,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
   })
 
   // A council's administrator sets the council's target; the install administrator the default.
-  app.get('/enquiries/settings', async (request, reply) => {
+  app.get(paths.enquirySettings.pattern, async (request, reply) => {
     const requested = text((request.query as Record<string, unknown>).council)
     const target = await enquiries.targetToChange(signedInActor(request), requested)
     if (!target) throw notFound()
@@ -230,11 +218,12 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     })
   })
 
-  app.post('/enquiries/settings', async (request, reply) => {
+  app.post(paths.enquirySettings.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const days = text((request.body as Record<string, unknown>).days)
+    const form = targetFormFrom(request.body)
+    const days = form.ok ? form.value.days : ''
     const requested = text((request.query as Record<string, unknown>).council)
-    const result = await enquiries.setTargetWorkingDays(actor, days, requested)
+    const result = form.ok ? await enquiries.setTargetWorkingDays(actor, days, requested) : form
     if (!result) throw notFound()
     if (!result.ok)
       return reply.code(400).render('enquiries/views/settings.njk', {
@@ -247,7 +236,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
         errorList: errorSummary(result.errors),
         flash: {},
       })
-    return reply.redirect(`${paths.enquirySettings()}?saved=1`)
+    return reply.redirect(`${paths.enquirySettings.build()}?saved=1`)
   })
 
   const enquiryPage = async (
@@ -281,7 +270,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     }
   }
 
-  app.get<{ Params: { id: string } }>('/enquiries/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(paths.enquiry.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     return reply.render(
       'enquiries/views/enquiry.njk',
@@ -289,11 +278,11 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     )
   })
 
-  app.post<{ Params: { id: string } }>('/enquiries/:id/respond', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(paths.respondToEnquiry.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const body = request.body as Record<string, unknown>
-    const values = { response: text(body.response), sendTo: text(body.sendTo) }
-    const result = await enquiries.respond(actor, request.params.id, values)
+    const form = responseFormFrom(request.body)
+    const values = form.ok ? form.value : {}
+    const result = form.ok ? await enquiries.respond(actor, request.params.id, form.value) : form
     if (!result) throw notFound()
     if (!result.ok)
       return reply.code(400).render(
@@ -306,15 +295,14 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
         }),
       )
     return reply.redirect(
-      `${paths.enquiry(request.params.id)}?${result.value.emailed ? 'responded=1' : 'recorded=1'}`,
+      `${paths.enquiry.build(request.params.id)}?${result.value.emailed ? 'responded=1' : 'recorded=1'}`,
     )
   })
 
-  app.post<{ Params: { id: string } }>('/enquiries/:id/status', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(paths.changeEnquiry.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const body = request.body as Record<string, unknown>
-    const values = { status: text(body.status), ownerUserId: text(body.ownerUserId) }
-    const result = await enquiries.changeStatus(actor, request.params.id, values)
+    const form = statusFormFrom(request.body)
+    const result = form.ok ? await enquiries.changeStatus(actor, request.params.id, form.value) : form
     if (!result) throw notFound()
     if (!result.ok)
       return reply.code(400).render(
@@ -325,133 +313,6 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
           flash: {},
         }),
       )
-    return reply.redirect(`${paths.enquiry(request.params.id)}?changed=1`)
-  })
-
-  const faqFormView = (
-    action: string,
-    back: string,
-    values: Record<string, string>,
-    extra: Record<string, unknown> = {},
-  ) => ({
-    action,
-    back,
-    values,
-    categoryItems: categoryRadios(values.category ?? ''),
-    ...extra,
-  })
-
-  app.get<{ Params: { id: string } }>('/enquiries/:id/faq', async (request, reply) => {
-    const actor = signedInActor(request)
-    const context = await enquiries.faqFormFor(actor, request.params.id)
-    if (!context) throw notFound()
-    return reply.render(
-      'enquiries/views/faq-form.njk',
-      faqFormView(paths.enquiryToFaq(request.params.id), paths.enquiry(request.params.id), context.values, {
-        pageTitle: 'Add this answer to the FAQ',
-        fromEnquiry: context.enquiry.reference,
-      }),
-    )
-  })
-
-  app.post<{ Params: { id: string } }>('/enquiries/:id/faq', async (request, reply) => {
-    const actor = signedInActor(request)
-    const body = request.body as Record<string, unknown>
-    const values = { category: text(body.category), question: text(body.question), answer: text(body.answer) }
-    const result = await enquiries.createFaqFromEnquiry(actor, request.params.id, values)
-    if (!result) throw notFound()
-    if (!result.ok) {
-      const context = (await enquiries.faqFormFor(actor, request.params.id))!
-      return reply.code(400).render(
-        'enquiries/views/faq-form.njk',
-        faqFormView(paths.enquiryToFaq(request.params.id), paths.enquiry(request.params.id), values, {
-          pageTitle: 'Add this answer to the FAQ',
-          fromEnquiry: context.enquiry.reference,
-          errors: result.errors,
-          errorList: errorSummary(result.errors, ['category', 'question', 'answer']),
-        }),
-      )
-    }
-    return reply.redirect(`${paths.faqEntry(result.value.id)}?created=1`)
-  })
-
-  app.get('/faq', async (request, reply) => {
-    const actor = signedInActor(request)
-    const query = request.query as Record<string, unknown>
-    const search = { q: text(query.q).slice(0, 200), category: text(query.category) }
-    const entries = await enquiries.searchFaq(actor, search)
-    return reply.render('enquiries/views/faq.njk', {
-      pageTitle: 'Frequently asked questions',
-      search,
-      searched: Boolean(search.q || search.category),
-      categoryItems: selectItems(
-        [
-          ['', 'All categories'],
-          ...contactCategories.map((c) => [c, contactCategoryNames[c]] as [string, string]),
-        ],
-        search.category,
-      ),
-      entries,
-      mayAsk: mayAskEnquiries(actor),
-      ...names,
-    })
-  })
-
-  app.get<{ Params: { id: string } }>('/faq/:id', async (request, reply) => {
-    const actor = signedInActor(request)
-    const found = await enquiries.faqEntry(actor, request.params.id)
-    if (!found) throw notFound()
-    return reply.render('enquiries/views/faq-entry.njk', {
-      pageTitle: found.entry.question.slice(0, 80),
-      ...found,
-      mayReadEnquiries: mayReadEnquiries(actor),
-      flash: request.query,
-      ...names,
-    })
-  })
-
-  app.get<{ Params: { id: string } }>('/faq/:id/edit', async (request, reply) => {
-    const actor = signedInActor(request)
-    const found = await enquiries.faqEntry(actor, request.params.id)
-    if (!found?.mayEdit) throw notFound()
-    const e = found.entry
-    return reply.render(
-      'enquiries/views/faq-form.njk',
-      faqFormView(
-        paths.editFaqEntry(e.id),
-        paths.faqEntry(e.id),
-        {
-          category: e.category,
-          question: e.question,
-          answer: e.answer,
-          published: e.published ? 'yes' : 'no',
-        },
-        { pageTitle: 'Change an FAQ entry', isEdit: true },
-      ),
-    )
-  })
-
-  app.post<{ Params: { id: string } }>('/faq/:id/edit', async (request, reply) => {
-    const actor = signedInActor(request)
-    const body = request.body as Record<string, unknown>
-    const values = {
-      category: text(body.category),
-      question: text(body.question),
-      answer: text(body.answer),
-      published: text(body.published),
-    }
-    const result = await enquiries.updateFaqEntry(actor, request.params.id, values)
-    if (!result) throw notFound()
-    if (!result.ok)
-      return reply.code(400).render(
-        'enquiries/views/faq-form.njk',
-        faqFormView(paths.editFaqEntry(request.params.id), paths.faqEntry(request.params.id), values, {
-          pageTitle: 'Change an FAQ entry',
-          isEdit: true,
-          errors: result.errors,
-          errorList: errorSummary(result.errors, ['category', 'question', 'answer']),
-        }),
-      )
-    return reply.redirect(`${paths.faqEntry(request.params.id)}?saved=1`)
+    return reply.redirect(`${paths.enquiry.build(request.params.id)}?changed=1`)
   })
 }

@@ -1,17 +1,16 @@
 import type { ExpressionBuilder } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
-import type { Validated } from '../../domain/contact-log/contact-log.rules.ts'
-import { enquiryTargetToChange } from '../../domain/enquiries/enquiry.rules.ts'
+import type { Outcome } from '../../domain/outcome.ts'
+import type { Actor } from '../../domain/policy.ts'
+import { AuditAction, recordAudit } from '../audit/index.ts'
+import { enquiryTargetToChange } from './domain/enquiry.rules.ts'
 import {
   defaultTargetWorkingDays,
   maxTargetWorkingDays,
   minTargetWorkingDays,
   targetFromSetting,
-} from '../../domain/enquiries/working-days.ts'
-import type { Actor } from '../../domain/policy.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+} from './domain/working-days.ts'
 
 // The enquiry target in working days: each council's own `settings` row, and the install's default (a
 // row with no council), which a council added later starts with (migration 0015 copies it). A council's
@@ -46,7 +45,7 @@ export async function setTargetWorkingDays(
   raw: string,
   now: Date,
   requested?: string,
-): Promise<Validated<{ days: number; councilId: string | null }> | null> {
+): Promise<Outcome<{ days: number; councilId: string | null }> | null> {
   const owner = enquiryTargetToChange(actor, requested)
   if (!owner) return null
   const days = Number(raw.trim())

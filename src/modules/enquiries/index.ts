@@ -1,9 +1,13 @@
 import { defineCapability } from '../../capability.ts'
-import { mayAskEnquiries, mayReadEnquiries } from '../../domain/enquiries/enquiry.rules.ts'
-import { paths } from '../../web/paths.ts'
+import { mayAskEnquiries, mayReadEnquiries } from './domain/enquiry.rules.ts'
+import { enquiriesPaths } from './enquiries.paths.ts'
 import { enquiryRoutes } from './enquiries.routes.ts'
 import { createEnquiryService } from './enquiries.service.ts'
+import { faqRoutes } from './faq.routes.ts'
 
+export { mayWorkEnquiries } from './domain/enquiry.rules.ts'
+export { enquiryDueAt } from './domain/working-days.ts'
+export { enquiriesPaths } from './enquiries.paths.ts'
 export type { EnquiryService } from './enquiries.service.ts'
 
 // Providers' questions, the council's answers and the FAQ made from them.
@@ -14,10 +18,16 @@ export const enquiries = defineCapability()({
   }),
   routes: async (app, { enquiries }) => {
     await app.register(enquiryRoutes, { enquiries })
+    await app.register(faqRoutes, { enquiries })
   },
+  paths: enquiriesPaths,
   navigation: (actor) => [
-    ...(mayReadEnquiries(actor) ? [{ href: paths.enquiries(), text: 'Enquiries', order: 70 }] : []),
-    ...(mayAskEnquiries(actor) ? [{ href: paths.enquiries(), text: 'Ask a question', order: 71 }] : []),
-    { href: paths.faq(), text: 'FAQ', order: 80 },
+    ...(mayReadEnquiries(actor)
+      ? [{ href: enquiriesPaths.enquiries.build(), text: 'Enquiries', order: 70 }]
+      : []),
+    ...(mayAskEnquiries(actor)
+      ? [{ href: enquiriesPaths.enquiries.build(), text: 'Ask a question', order: 71 }]
+      : []),
+    { href: enquiriesPaths.faq.build(), text: 'FAQ', order: 80 },
   ],
 })

@@ -1,6 +1,6 @@
 import { load } from 'cheerio'
 import { describe, expect, it } from 'vitest'
-import { trendTable } from '../../domain/enquiries/enquiry.rules.ts'
+import { trendTable } from './domain/enquiry.rules.ts'
 import { trendChartSvg } from './trend-chart.ts'
 
 describe('the enquiry trends chart', () => {

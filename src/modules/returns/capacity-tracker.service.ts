@@ -14,7 +14,7 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { applyCapacityTrackerFlags, type TrackerFlag } from '../casework/index.ts'
-import { markDashboardStale } from '../dashboards/dashboard.queries.ts'
+import { markDashboardStale } from '../dashboards/index.ts'
 import { recomputeRisk } from '../early-warning/index.ts'
 
 export type TrackerImportResult = {

@@ -26,7 +26,7 @@ import {
 import type { ServiceType } from '../../domain/service-types.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { auditRow, recordAudit } from '../audit/audit.repository.ts'
-import { dashboardStaleInsert } from '../dashboards/dashboard.queries.ts'
+import { dashboardStaleInsert } from '../dashboards/index.ts'
 import {
   alertChangesStatement,
   applyAlertChanges,

@@ -1,4 +1,4 @@
-import { addDaysToIsoDate, londonDate, londonInstant, weekdayOf } from '../dates.ts'
+import { addDaysToIsoDate, londonDate, londonInstant, weekdayOf } from '../../../domain/dates.ts'
 
 // Bank holidays in England and Wales, 2020–2027 (from GOV.UK's list, substitute days included).
 // A fixed list: extend it each year; a date outside it counts only weekends as non-working.

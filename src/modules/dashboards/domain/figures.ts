@@ -1,4 +1,4 @@
-import { addDaysToIsoDate } from '../dates.ts'
+import { addDaysToIsoDate } from '../../../domain/dates.ts'
 
 // The situation dashboard's figures: what each one counts, in words, and how a day's totals become
 // the headline and the twelve-week trend. Pure: the totals come from the database (per location for

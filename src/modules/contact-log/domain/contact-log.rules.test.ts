@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Actor } from '../policy.ts'
+import type { Actor } from '../../../domain/policy.ts'
 import {
   bannerFor,
   type ContactForm,

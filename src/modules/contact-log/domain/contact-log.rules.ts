@@ -1,7 +1,8 @@
-import { addDaysToIsoDate, isoDateFromParts, londonDate, londonInstant } from '../dates.ts'
-import type { Actor } from '../policy.ts'
-import { textLimits } from '../text-limits.ts'
-import { type ContactCategory, isContactCategory } from './categories.ts'
+import { type ContactCategory, isContactCategory } from '../../../domain/contact-categories.ts'
+import { addDaysToIsoDate, isoDateFromParts, londonDate, londonInstant } from '../../../domain/dates.ts'
+import type { Outcome } from '../../../domain/outcome.ts'
+import type { Actor } from '../../../domain/policy.ts'
+import { textLimits } from '../../../domain/text-limits.ts'
 
 // The shared contact log: who may record and read contacts, what a valid contact is, and which
 // contacts count as "recent" or "planned" for the banner every officer sees. Pure: no I/O, no clock.
@@ -115,8 +116,6 @@ export type ContactInput = {
   alertIds: string[]
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> }
-
 const longText = textLimits.contactText
 
 // Checks a contact form. `isNew`: a new contact is planned or has happened; a change may also cancel.
@@ -124,7 +123,7 @@ const longText = textLimits.contactText
 export function validateContact(
   form: ContactForm,
   context: { actor: Actor; now: Date; isNew: boolean; openAlertIds: readonly string[] },
-): Validated<ContactInput> {
+): Outcome<ContactInput> {
   const errors: Record<string, string> = {}
   const allowedStates: readonly string[] = context.isNew ? ['planned', 'done'] : contactStates
   if (!allowedStates.includes(form.state))

@@ -1,9 +1,19 @@
-import { type ContactCategory, contactCategories, isContactCategory } from '../contact-log/categories.ts'
-import type { Validated } from '../contact-log/contact-log.rules.ts'
-import { addDaysToIsoDate, isoDateFromParts, londonDate, londonInstant, weekdayOf } from '../dates.ts'
-import type { Actor } from '../policy.ts'
-import { ownerToChange, type SettingsOwner } from '../settings-owner.ts'
-import { textLimits, tooLong } from '../text-limits.ts'
+import {
+  type ContactCategory,
+  contactCategories,
+  isContactCategory,
+} from '../../../domain/contact-categories.ts'
+import {
+  addDaysToIsoDate,
+  isoDateFromParts,
+  londonDate,
+  londonInstant,
+  weekdayOf,
+} from '../../../domain/dates.ts'
+import type { Outcome } from '../../../domain/outcome.ts'
+import type { Actor } from '../../../domain/policy.ts'
+import { ownerToChange, type SettingsOwner } from '../../../domain/settings-owner.ts'
+import { textLimits, tooLong } from '../../../domain/text-limits.ts'
 
 // Enquiries: a provider's question to the council, its status, owner and response, and the FAQ made
 // from answered ones. Pure: no I/O, no clock.
@@ -63,7 +73,7 @@ const answerMax = textLimits.enquiryAnswer
 export type AskForm = { locationId: string; category: string; question: string }
 export type AskInput = { locationId: string; category: ContactCategory; question: string }
 
-export function validateAsk(form: AskForm, locationIds: readonly string[]): Validated<AskInput> {
+export function validateAsk(form: AskForm, locationIds: readonly string[]): Outcome<AskInput> {
   const errors: Record<string, string> = {}
   if (!locationIds.includes(form.locationId)) errors.locationId = 'Select the location your question is about'
   if (!isContactCategory(form.category)) errors.category = 'Select what your question is about'
@@ -96,7 +106,7 @@ export type LogInput = {
 }
 
 // An enquiry an officer took by phone or e-mail, dated the day it came in (today or earlier).
-export function validateLog(form: LogForm, now: Date): Validated<LogInput> {
+export function validateLog(form: LogForm, now: Date): Outcome<LogInput> {
   const errors: Record<string, string> = {}
   if (form.channel !== 'phone' && form.channel !== 'email') errors.channel = 'Select how the enquiry came in'
   const askedByName = form.askedByName.trim()
@@ -144,7 +154,7 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 // `asker`: the e-mail of the provider user who asked in CareHub, if any; otherwise the officer may
 // type an address to send the response to (or record a response given by phone).
-export function validateResponse(form: ResponseForm, askerEmail: string | null): Validated<ResponseInput> {
+export function validateResponse(form: ResponseForm, askerEmail: string | null): Outcome<ResponseInput> {
   const errors: Record<string, string> = {}
   const response = form.response.trim()
   if (!response) errors.response = 'Enter the response'
@@ -162,7 +172,7 @@ export type StatusForm = { status: string; ownerUserId: string }
 export function validateStatusChange(
   form: StatusForm,
   context: { hasResponse: boolean; ownerIds: readonly string[] },
-): Validated<{ status: EnquiryStatus; ownerUserId: string | null }> {
+): Outcome<{ status: EnquiryStatus; ownerUserId: string | null }> {
   const errors: Record<string, string> = {}
   if (!(enquiryStatuses as readonly string[]).includes(form.status)) errors.status = 'Select a status'
   else if (form.status === 'answered' && !context.hasResponse)
@@ -176,7 +186,7 @@ export function validateStatusChange(
 export type FaqForm = { category: string; question: string; answer: string }
 export type FaqInput = { category: ContactCategory; question: string; answer: string }
 
-export function validateFaq(form: FaqForm): Validated<FaqInput> {
+export function validateFaq(form: FaqForm): Outcome<FaqInput> {
   const errors: Record<string, string> = {}
   if (!isContactCategory(form.category)) errors.category = 'Select a category'
   const question = form.question.trim()

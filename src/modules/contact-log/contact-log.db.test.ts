@@ -2,33 +2,10 @@ import { load } from 'cheerio'
 import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createLocation,
-  createOrganisation,
-  createProvider,
-  createUser,
-  linkPartner,
-} from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
-
-// The test clock starts on Tuesday 14 April 2020, 09:00 in London.
-const valid = {
-  state: 'done',
-  method: 'call',
-  direction: 'outgoing',
-  category: 'ppe',
-  'contactDate-day': '14',
-  'contactDate-month': '4',
-  'contactDate-year': '2020',
-  contactTime: '08:30',
-  spokeTo: 'Registered manager',
-  summary: 'Gloves down to one day',
-  actionsAgreed: 'Emergency gloves from the LRF store today',
-  'followUpDate-day': '14',
-  'followUpDate-month': '4',
-  'followUpDate-year': '2020',
-}
+import { actorFor } from '../../../test/support/actors.ts'
+import { type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import { setUpContactLog, valid } from './contact-log.test-fixture.ts'
 
 describe.each(engines)('the contact log on %s', (engine) => {
   let t: TestApp
@@ -36,75 +13,7 @@ describe.each(engines)('the contact log on %s', (engine) => {
   const emails: Record<string, string> = {}
 
   beforeAll(async () => {
-    t = await buildTestApp(engine)
-    const db = t.database.db
-    ids.council = await createOrganisation(db, 'council', 'Northmoor Contact Council', {
-      onsCode: 'E10000061',
-    })
-    ids.otherCouncil = await createOrganisation(db, 'council', 'Westbridge Contact Council', {
-      onsCode: 'E10000062',
-    })
-    ids.ccg = await createOrganisation(db, 'nhs_commissioner', 'North Contact CCG')
-    await linkPartner(db, ids.ccg, ids.council)
-    ids.provider = await createProvider(db, 'Alder Care Ltd')
-    ids.providerOrg = await createOrganisation(db, 'provider', 'Alder Care Ltd', { providerId: ids.provider })
-    ids.location = await createLocation(db, ids.provider, ids.council, { name: 'Alder House' })
-    ids.otherLocation = await createLocation(db, ids.provider, ids.otherCouncil, { name: 'Faraway Lodge' })
-    for (const [key, org, role] of [
-      ['officer', ids.council, 'council_officer'],
-      ['officer2', ids.council, 'council_officer'],
-      ['viewer', ids.council, 'viewer'],
-      ['partner', ids.ccg, 'partner_officer'],
-      ['manager', ids.providerOrg, 'provider_manager'],
-      ['otherOfficer', ids.otherCouncil, 'council_officer'],
-    ] as const) {
-      const user = await createUser(db, org!, role)
-      ids[key] = user.id
-      emails[key] = user.email
-    }
-    // An open alert in a case, for linking.
-    ids.case = (
-      await db
-        .insertInto('cases')
-        .values({
-          locationId: ids.location,
-          status: 'open',
-          owningOrganisationId: null,
-          ownerUserId: null,
-          openedAt: new Date(),
-          resolvedAt: null,
-          resolvedBy: null,
-          resolutionNote: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    ids.alert = (
-      await db
-        .insertInto('alerts')
-        .values({
-          locationId: ids.location,
-          caseId: ids.case,
-          source: 'rule',
-          alertKey: 'ppe-red',
-          ruleVersionId: null,
-          severity: 'red',
-          title: 'PPE under 3 days',
-          message: 'Gloves: 1 day',
-          evidence: JSON.stringify({ lowestPpeDays: 1 }),
-          status: 'open',
-          raisedAt: new Date(),
-          raisedBy: null,
-          raisedByReturnId: null,
-          evidenceUpdatedAt: new Date(),
-          resolvedAt: null,
-          resolvedBy: null,
-          resolvedByReturnId: null,
-          resolutionNote: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
+    t = await setUpContactLog(engine, ids, emails)
   })
   afterAll(async () => {
     await t?.close()
@@ -293,13 +202,10 @@ describe.each(engines)('the contact log on %s', (engine) => {
 
   it('gives the same answers through the service that other pages use', async () => {
     const { contactLog } = t.services
-    const actorOf = async (key: string) => {
-      const { loadActor } = await import('../../src/modules/access/actor.repository.ts')
-      return (await loadActor(t.database.db, ids[key]!))!.actor
-    }
-    const partner = await actorOf('partner')
-    const officer = await actorOf('officer')
-    const manager = await actorOf('manager')
+    const actorOfKey = (key: string) => actorFor(t.database.db, ids[key]!)
+    const partner = await actorOfKey('partner')
+    const officer = await actorOfKey('officer')
+    const manager = await actorOfKey('manager')
     const partnerList = (await contactLog.listForLocation(partner, ids.location!))!
     const officerList = (await contactLog.listForLocation(officer, ids.location!))!
     expect(officerList.map((c) => c.id)).toContain(ids.restricted)
@@ -445,9 +351,8 @@ describe.each(engines)('the contact log on %s', (engine) => {
   })
 
   it('lists follow-ups due for the recording organisation until marked done', async () => {
-    const { loadActor } = await import('../../src/modules/access/actor.repository.ts')
-    const officer = (await loadActor(t.database.db, ids.officer!))!.actor
-    const partner = (await loadActor(t.database.db, ids.partner!))!.actor
+    const officer = await actorFor(t.database.db, ids.officer!)
+    const partner = await actorFor(t.database.db, ids.partner!)
     const due = await t.services.contactLog.followUpsDue(officer)
     expect(due.map((d) => d.id)).toEqual([ids.call])
     expect(due[0]!.mine).toBe(true)

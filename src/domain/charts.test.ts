@@ -39,6 +39,36 @@ describe('server-drawn charts', () => {
     expect(niceMax(4999)).toBe(5000)
   })
 
+  it('stacks the parts of each bar on the same axis, with a legend naming each series', () => {
+    const svg = svgChart(
+      [
+        { label: '6 Apr', value: 3 },
+        { label: '13 Apr', value: 0 },
+      ],
+      {
+        id: 'c3',
+        title: 'Enquiries',
+        description: 'Enquiries per week',
+        unit: 'enquiries',
+        kind: 'stacked',
+        series: [
+          { name: 'PPE', values: [2, 0] },
+          { name: 'Finance & <more>', values: [1, 0] },
+        ],
+        partTitle: (series, point, value) => `${series}, week of ${point.label}: ${value}`,
+      },
+    )
+    // Two parts in the first week, none in the second; two legend keys.
+    expect(svg.match(/<rect [^>]*class="carehub-chart__part"/g)).toHaveLength(2)
+    expect(svg).toContain('<title>PPE, week of 6 Apr: 2</title>')
+    expect(svg).toContain('>Finance &amp; &lt;more&gt;</text>')
+    // The axis rounds 3 up to 5, at quarters, as every chart's does.
+    expect(svg).toContain('>2.5</text>')
+    expect(svg).toMatch(/>5<\/text>/)
+    // The legend adds a line below the chart: the drawing is taller, the plot the same size.
+    expect(svg).toContain('viewBox="0 0 640 292"')
+  })
+
   it('escapes every character that could break out of the markup', () => {
     expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;')
   })

@@ -1,0 +1,220 @@
+import { sql } from 'kysely'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
+import type { DayTotals } from './domain/figures.ts'
+import {
+  aggregates,
+  type DashboardFilter,
+  measuresSql,
+  type TotalsRow,
+  toTotals,
+  type Viewpoint,
+} from './measures.repository.ts'
+
+// The dashboard's two daily rollups, built from the same measures as the headline: the whole market's
+// (`dashboard_daily`, by council and service type) and each council's view (`dashboard_council_daily`,
+// by area, in or out of area, contracted). Built per day on first read, rebuilt per council when a saved
+// return marks them stale. Benchmarked (docs/performance.md): change the SQL with the measurements.
+
+// The rollups' key for locations in no council's area.
+export const noCouncil = '00000000-0000-0000-0000-000000000000'
+
+// Which rollup answers for a viewer: the whole market's (by council and service type), one council's
+// view (by area, in or out of area, contracted), or none (a partner serving several councils, whose
+// markets overlap, is answered from the locations themselves).
+export type RollupKind = 'national' | 'council' | null
+
+export function rollupFor(view: Viewpoint, filter: Omit<DashboardFilter, 'day'>): RollupKind {
+  if (view.scope.kind === 'everything') return filter.area ? 'council' : 'national'
+  if (view.scope.kind === 'councils' && view.councilIds.length === 1) return 'council'
+  return null
+}
+
+const sums = [
+  'expected',
+  'reported',
+  'onTime',
+  'ppeRed',
+  'outbreak',
+  'closedToAdmissions',
+  'staffAbsent',
+  'staffEmployed',
+  'bedsAvailable',
+  'vacantBeds',
+] as const
+
+export async function totalsFromRollup(
+  db: Db,
+  view: Viewpoint,
+  filter: Omit<DashboardFilter, 'day'>,
+  days: readonly string[],
+): Promise<DayTotals[]> {
+  await ensureRollup(db, days)
+  if (rollupFor(view, filter) === 'national') {
+    let query = db
+      .selectFrom('dashboardDaily')
+      .select((eb) => [
+        'day',
+        'serviceType',
+        ...sums.map((k) => eb.fn.sum<string>(k).as(k)),
+        eb.fn.sum<string>('casesWeek').as('cases7d'),
+        eb.fn.sum<string>('deathsWeek').as('deaths7d'),
+      ])
+      .where('day', 'in', [...days])
+      .groupBy(['day', 'serviceType'])
+    if (filter.serviceType) query = query.where('serviceType', '=', filter.serviceType)
+    if (filter.contracted === 'yes') query = query.where('contractedAny', '=', true)
+    if (filter.contracted === 'no') query = query.where('contractedAny', '=', false)
+    return (await query.execute()).map((r) => toTotals(r as TotalsRow))
+  }
+  let query = db
+    .selectFrom('dashboardCouncilDaily')
+    .select((eb) => [
+      'day',
+      'serviceType',
+      ...sums.map((k) => eb.fn.sum<string>(k).as(k)),
+      eb.fn.sum<string>('casesWeek').as('cases7d'),
+      eb.fn.sum<string>('deathsWeek').as('deaths7d'),
+    ])
+    .where('day', 'in', [...days])
+    .groupBy(['day', 'serviceType'])
+  if (filter.serviceType) query = query.where('serviceType', '=', filter.serviceType)
+  if (filter.area) query = query.where('area', '=', filter.area)
+  if (view.scope.kind === 'everything') {
+    // Each location once, under its own council; "contracted" means by any council.
+    query = query.where('inArea', '=', true)
+    if (filter.contracted === 'yes') query = query.where('contractedAny', '=', true)
+    if (filter.contracted === 'no') query = query.where('contractedAny', '=', false)
+  } else {
+    query = query.where('councilId', '=', view.councilIds[0]!)
+    if (filter.contracted === 'yes') query = query.where('contracted', '=', true)
+    if (filter.contracted === 'no') query = query.where('contracted', '=', false)
+    if (filter.inArea === 'in') query = query.where('inArea', '=', true)
+    if (filter.inArea === 'out') query = query.where('inArea', '=', false)
+  }
+  return (await query.execute()).map((r) => toTotals(r as TotalsRow))
+}
+
+// The locations of the rollup, once per council that sees them: under their own council (in area) and
+// under each other council that contracts with them (out of area). With `councilKey`, only that
+// council's view (its own locations, and those it contracts with elsewhere).
+function viewpointLocations(councilKey?: string) {
+  const contractedBy = (viewpoint: string) =>
+    sql`exists (select 1 from council_contracts c where c.location_id = l.id and c.council_id = ${sql.raw(viewpoint)})`
+  const columns = sql`l.id, l.service_type, l.council_id, coalesce(l.area, '') as area, t.frequency,
+    exists (select 1 from council_contracts c where c.location_id = l.id) as contracted_any`
+  const own = councilKey
+    ? councilKey === noCouncil
+      ? sql`l.council_id is null`
+      : sql`l.council_id = ${councilKey}`
+    : sql`true`
+  const elsewhere = councilKey ? sql`cc.council_id = ${councilKey}` : sql`true`
+  return sql`
+    select ${columns}, coalesce(l.council_id, ${sql.lit(noCouncil)}::uuid) as viewpoint, true as in_area,
+      ${contractedBy('l.council_id')} as contracted
+    from locations l join return_templates t on t.service_type = l.service_type
+    where ${own}
+    union all
+    select ${columns}, cc.council_id as viewpoint, false as in_area, true as contracted
+    from council_contracts cc join locations l on l.id = cc.location_id
+    join return_templates t on t.service_type = l.service_type
+    where ${elsewhere} and l.council_id is distinct from cc.council_id`
+}
+
+// Rebuild the rollup rows of one day, for every council or for one council's view, in one statement:
+// each location's measures are worked out once per council that sees it.
+export async function rebuildRollupDay(db: DbOrTransaction, day: string, councilKey?: string) {
+  let national = db.deleteFrom('dashboardDaily').where('day', '=', day)
+  let councils = db.deleteFrom('dashboardCouncilDaily').where('day', '=', day)
+  if (councilKey) {
+    national = national.where('councilKey', '=', councilKey)
+    councils = councils.where('councilId', '=', councilKey)
+  }
+  await national.execute()
+  await councils.execute()
+  await sql`
+    with m as (${measuresSql(viewpointLocations(councilKey), [day])}),
+    national as (
+      insert into dashboard_daily (day, council_key, service_type, contracted_any, expected, reported, on_time,
+        ppe_red, outbreak, closed_to_admissions, staff_absent, staff_employed, beds_available, vacant_beds,
+        cases_week, deaths_week)
+      select m.day, m.viewpoint, m.service_type, m.contracted_any, ${aggregates}
+      from m where m.in_area
+      group by 1, 2, 3, 4
+    )
+    insert into dashboard_council_daily (day, council_id, area, service_type, in_area, contracted, contracted_any,
+      expected, reported, on_time, ppe_red, outbreak, closed_to_admissions, staff_absent, staff_employed,
+      beds_available, vacant_beds, cases_week, deaths_week)
+    select m.day, m.viewpoint, m.area, m.service_type, m.in_area, m.contracted, m.contracted_any, ${aggregates}
+    from m
+    group by 1, 2, 3, 4, 5, 6, 7`.execute(db)
+}
+
+// Before reading the rollup: build the days never built, and rebuild the councils a saved return has
+// made stale since. Each day is rebuilt under an advisory lock, so two readers do not both rebuild it.
+export async function ensureRollup(db: Db, days: readonly string[]) {
+  const built = new Set(
+    (
+      await db
+        .selectFrom('dashboardDaysBuilt')
+        // Days as text, whatever the driver's date parsing.
+        .select(sql<string>`cast(day as text)`.as('day'))
+        .where('day', 'in', [...days])
+        .execute()
+    ).map((r) => r.day),
+  )
+  const stale = await db
+    .selectFrom('dashboardStale')
+    .select([sql<string>`cast(day as text)`.as('day'), 'councilKey'])
+    .where('day', 'in', [...days])
+    .execute()
+  for (const day of days) {
+    const staleCouncils = stale.filter((s) => s.day === day).map((s) => s.councilKey)
+    if (built.has(day) && staleCouncils.length === 0) continue
+    await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`dashboard-rollup:${day}`}))`.execute(trx)
+      const isBuilt = await trx
+        .selectFrom('dashboardDaysBuilt')
+        .select('day')
+        .where('day', '=', day)
+        .executeTakeFirst()
+      if (!isBuilt) {
+        await rebuildRollupDay(trx, day)
+        await trx.deleteFrom('dashboardStale').where('day', '=', day).execute()
+        await trx.insertInto('dashboardDaysBuilt').values({ day, builtAt: new Date() }).execute()
+        return
+      }
+      const nowStale = await trx
+        .deleteFrom('dashboardStale')
+        .where('day', '=', day)
+        .returning('councilKey')
+        .execute()
+      for (const { councilKey } of nowStale) await rebuildRollupDay(trx, day, councilKey)
+    })
+  }
+}
+
+// Called wherever a return is saved, in the same transaction: the days whose figures it can change (its
+// period, and the 14 days after it ends, for the outbreak and 7-day windows) are stale for its council.
+export async function markDashboardStale(
+  db: DbOrTransaction,
+  locationId: string,
+  periodStart: string,
+  frequency: string,
+) {
+  await dashboardStaleInsert(locationId, periodStart, frequency).execute(db)
+}
+
+// The statement markDashboardStale runs, for a caller to run with its own (as a common table
+// expression of the return's insert: one round trip fewer in the return's transaction).
+export function dashboardStaleInsert(locationId: string, periodStart: string, frequency: string) {
+  const span = frequency === 'monthly' ? 45 : frequency === 'weekly' ? 20 : 14
+  return sql`
+    insert into dashboard_stale (day, council_key)
+    select cast(${periodStart} as date) + g, v.council_key
+    from (
+      select coalesce(l.council_id, ${sql.lit(noCouncil)}::uuid) as council_key from locations l where l.id = ${locationId}
+      union
+      select c.council_id from council_contracts c where c.location_id = ${locationId}
+    ) v cross join generate_series(0, ${span - 1}) g
+    on conflict do nothing`
+}
