@@ -31,12 +31,6 @@ export const paths = {
   confirmImport: (id: string) => `/imports/${id}/confirm`,
   runImportAgain: (id: string) => `/imports/${id}/run-again`,
   importProblems: (id: string) => `/imports/${id}/problems.csv`,
-  apiTokens: () => '/api-tokens',
-  revokeApiToken: (id: string) => `/api-tokens/${id}/revoke`,
-  apiDocs: () => '/api/docs',
-  apiOpenApi: () => '/api/docs/openapi.json',
-  apiReturns: () => '/api/v1/returns',
-  apiReturn: (id: string) => `/api/v1/returns/${id}`,
   admin: {
     users: () => '/admin/users',
     inviteUser: () => '/admin/users/invite',

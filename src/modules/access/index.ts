@@ -7,6 +7,7 @@ import { signInRoutes } from './sign-in.routes.ts'
 import { createSignInService } from './sign-in.service.ts'
 import { createUserService } from './users.service.ts'
 
+export { newToken, tokenHash } from './credentials.ts'
 export type { SignInService } from './sign-in.service.ts'
 export type { UserService } from './users.service.ts'
 
