@@ -8,7 +8,7 @@ import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from '../db/
 import { isScale, scales } from '../db/seed/national-data.ts'
 import { organisationKinds, roles } from '../domain/roles.ts'
 import { serve } from '../main.ts'
-import { importCapacityTracker } from '../modules/returns/capacity-tracker.service.ts'
+import { importCapacityTracker } from '../modules/returns/index.ts'
 import { importCqcFromCommandLine } from './import-command.ts'
 import { seedAtScale } from './seed-command.ts'
 import { createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
@@ -168,7 +168,7 @@ user
       onsCode?: string
     }) => {
       const result = await withServices((s) =>
-        createUserByCommand(s.db, s.clock, s.config.baseUrl, {
+        createUserByCommand(s, {
           email: options.email,
           name: options.name,
           role: options.role,
@@ -186,9 +186,7 @@ user
   .description('unlock an account and print a single-use link to choose a new password (also e-mailed)')
   .requiredOption('--email <email>', 'the account’s e-mail address')
   .action(async (options: { email: string }) => {
-    const result = await withServices((s) =>
-      resetPasswordByCommand(s.db, s.clock, s.config.baseUrl, options.email),
-    )
+    const result = await withServices((s) => resetPasswordByCommand(s, options.email))
     console.log(`Password reset link (single use):\n${result.link}`)
   })
 

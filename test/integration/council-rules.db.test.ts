@@ -300,7 +300,7 @@ describe.each(engines)('each council’s own risk rules and settings on %s', (en
     })
     expect(added.statusCode).toBe(302)
     const eastwold = added.headers.location!.split('/').pop()!
-    await createUserByCommand(t.database.db, t.clock, 'http://carehub.test', {
+    await createUserByCommand(t.services, {
       email: 'admin@westmere.example',
       name: 'Wes Admin',
       role: 'admin',

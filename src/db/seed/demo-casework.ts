@@ -1,5 +1,5 @@
 import { addDaysToIsoDate, londonDate } from '../../domain/dates.ts'
-import { raiseAlert } from '../../modules/early-warning/alert-store.ts'
+import { raiseAlert } from '../../modules/early-warning/index.ts'
 import type { DbOrTransaction } from '../database.ts'
 
 // A few cases for the demo county's worklist: intelligence partners passed on, one case owned by the

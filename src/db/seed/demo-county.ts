@@ -1,14 +1,16 @@
 import { base, en, en_GB, Faker } from '@faker-js/faker'
 import type { Clock } from '../../domain/clock.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
-import { hashPassword } from '../../modules/access/credentials.ts'
-import { recordAudit } from '../../modules/audit/audit.repository.ts'
-import { AuditAction } from '../../modules/audit/audit-actions.ts'
-import { recomputeRisk } from '../../modules/early-warning/risk-recompute.ts'
+import { hashPassword } from '../../modules/access/index.ts'
+import { auditActions, recordAudit } from '../../modules/audit/index.ts'
+import { recomputeRisk } from '../../modules/early-warning/index.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
 import { loadDemoReturns } from './demo-returns.ts'
+
+// The seed's own entry in the audit trail: when the demo county was loaded, and what it holds.
+const seedAuditActions = auditActions({ demoLoaded: 'demo-county-loaded' })
 
 // A deterministic, invented county: the same seed gives the same county on every machine.
 export const demoSeed = 20200401
@@ -356,7 +358,7 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await recordAudit(trx, {
       actorUserId: null,
       organisationId: council,
-      action: AuditAction.demoLoaded,
+      action: seedAuditActions.demoLoaded,
       entityType: 'database',
       entityId: null,
       after: summary,

@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { currentDataset, parseReturn } from '../../domain/returns/dataset.ts'
 import { defaultWindows } from '../../domain/returns/periods.ts'
+import { copyField, returnCopyLine } from './copy-text.ts'
+import { frequencyOf, generateDirectory } from './national-data.ts'
 import {
-  copyField,
-  createRng,
-  frequencyOf,
   type GeneratedReturn,
-  generateDirectory,
   periodsBefore,
-  returnCopyLine,
   returnsForPeriod,
   storyFor,
   windowTimesMs,
-} from './national-data.ts'
+} from './national-returns.ts'
+import { createRng } from './national-rng.ts'
 
 const now = new Date('2026-11-23T08:00:00Z')
 

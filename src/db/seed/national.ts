@@ -1,28 +1,21 @@
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
 import pg from 'pg'
-import { from as copyFrom } from 'pg-copy-streams'
 import type { Period, ReturnWindow } from '../../domain/returns/periods.ts'
 import { serviceTypes } from '../../domain/service-types.ts'
-import { hashPassword } from '../../modules/access/credentials.ts'
+import { hashPassword } from '../../modules/access/index.ts'
 import type { Db } from '../database.ts'
+import { frequencyOf, generateDirectory, nationalSeed, type Scale } from './national-data.ts'
+import { loadDirectory } from './national-directory.ts'
+import { dropReturnIndexes, recreateReturnIndexes } from './national-indexes.ts'
 import {
-  copyLine,
-  createRng,
-  frequencyOf,
   type GeneratedReturn,
-  generateDirectory,
-  type NationalDirectory,
-  nationalSeed,
   periodsBefore,
-  returnCopyLine,
   returnsForPeriod,
-  type Scale,
-  situationReturnColumns,
   storyFor,
   windowTimesMs,
-} from './national-data.ts'
+} from './national-returns.ts'
+import { createRng } from './national-rng.ts'
+import { kyselySink, postgresSink, type Queryable, type Sink } from './national-sinks.ts'
 
 // `carehub seed --scale national --days 365`: councils, providers, locations, users and a year of returns,
 // generated deterministically (national-data.ts) and loaded with COPY. On PGlite (no COPY from a
@@ -52,13 +45,6 @@ export type NationalSeedSummary = {
   firstPeriod: string
   lastPeriod: string
   seconds: { directory: number; returns: number; indexes: number; analyse: number; total: number }
-}
-
-type Row = (string | number | boolean | null)[]
-type Sink = {
-  rows(table: string, columns: readonly string[], rows: Row[]): Promise<void>
-  // The returns, as COPY text lines (PostgreSQL) or rows (PGlite), in chunks.
-  returns(chunks: AsyncIterable<GeneratedReturn[]>): Promise<void>
 }
 
 export async function loadNationalData(
@@ -104,8 +90,6 @@ export async function loadNationalData(
   summary.seconds.total += summary.seconds.analyse
   return summary
 }
-
-type Queryable = { query: (text: string) => Promise<{ rows: Record<string, unknown>[] }> }
 
 async function load(q: Queryable, sink: Sink, options: NationalSeedOptions): Promise<NationalSeedSummary> {
   const started = performance.now()
@@ -219,249 +203,4 @@ function windowFor(windows: Map<string, ReturnWindow>, serviceType: string): Ret
   const window = windows.get(serviceType)
   if (!window) throw new Error(`no return template for ${serviceType}`)
   return window
-}
-
-async function loadDirectory(sink: Sink, d: NationalDirectory, now: string, passwordHash: string) {
-  await sink.rows(
-    'providers',
-    ['id', 'cqc_provider_id', 'name', 'ownership', 'created_at', 'updated_at'],
-    d.providers.map((p) => [p.id, p.cqcProviderId, p.name, p.ownership, now, now]),
-  )
-  const regionId = '00000000-0000-4000-8000-000000000001'
-  await sink.rows(
-    'organisations',
-    ['id', 'name', 'kind', 'ons_code', 'provider_id', 'created_at', 'updated_at'],
-    [
-      ...d.councils.map((c) => [c.id, c.name, 'council', c.onsCode, null, now, now]),
-      [regionId, 'National overview (generated data)', 'region', null, null, now, now],
-      ...d.providers.map((p) => [p.organisationId, p.name, 'provider', null, p.id, now, now]),
-    ],
-  )
-  await sink.rows(
-    'locations',
-    [
-      'id',
-      'provider_id',
-      'cqc_location_id',
-      'name',
-      'address_line1',
-      'town',
-      'postcode',
-      'council_id',
-      'local_authority_name',
-      'area',
-      'service_type',
-      'registered_beds',
-      'people_supported',
-      'cqc_rating',
-      'registration_start',
-      'status',
-      'created_at',
-      'updated_at',
-    ],
-    d.locations.map((l, i) => [
-      l.id,
-      d.providers[l.providerIndex]!.id,
-      l.cqcLocationId,
-      l.name,
-      `${(i % 200) + 1} High Street`,
-      l.town,
-      l.postcode,
-      d.councils[l.councilIndex]!.id,
-      d.councils[l.councilIndex]!.name,
-      l.area,
-      l.serviceType,
-      l.registeredBeds,
-      l.peopleSupported,
-      l.cqcRating,
-      l.registrationStart,
-      'open',
-      now,
-      now,
-    ]),
-  )
-  await sink.rows(
-    'location_status_events',
-    ['location_id', 'status', 'effective_from', 'source', 'recorded_at'],
-    d.locations.map((l) => [l.id, 'open', l.registrationStart, 'seed', now]),
-  )
-  await sink.rows(
-    'council_contracts',
-    ['council_id', 'location_id', 'created_at'],
-    d.locations.flatMap((l) =>
-      l.contractedBy === null ? [] : [[d.councils[l.contractedBy]!.id, l.id, now]],
-    ),
-  )
-  await sink.rows(
-    'users',
-    [
-      'id',
-      'email',
-      'display_name',
-      'role',
-      'organisation_id',
-      'password_hash',
-      'status',
-      'created_at',
-      'updated_at',
-    ],
-    [
-      ...d.councils.map((c) => [
-        c.officerUserId,
-        `officer@${c.slug}.example`,
-        c.officerName,
-        'council_officer',
-        c.id,
-        passwordHash,
-        'active',
-        now,
-        now,
-      ]),
-      [
-        '00000000-0000-4000-8000-000000000002',
-        'national@region.example',
-        'National Viewer',
-        'regional_viewer',
-        regionId,
-        passwordHash,
-        'active',
-        now,
-        now,
-      ],
-      ...d.providers.map((p, i) => [
-        p.managerUserId,
-        `manager@provider-${i + 1}.example`,
-        p.managerName,
-        'provider_manager',
-        p.organisationId,
-        passwordHash,
-        'active',
-        now,
-        now,
-      ]),
-    ],
-  )
-}
-
-// ---- Secondary indexes: dropped before the returns are loaded and built once afterwards, which is
-// several times faster than keeping them up to date row by row (measured: docs/performance.md).
-
-type SavedIndexes = {
-  constraints: { table: string; name: string; def: string; type: string }[]
-  indexes: string[]
-}
-
-async function dropReturnIndexes(q: Queryable): Promise<SavedIndexes> {
-  // Keys, unique constraints and foreign keys of the returns table, and other tables' foreign keys to it
-  // (alerts name the return that raised them): all dropped, then added again after the load.
-  const { rows: constraints } = await q.query(`
-    select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as def,
-      case when conrelid = 'situation_returns'::regclass then contype::text else 'r' end as type
-    from pg_constraint
-    where (conrelid = 'situation_returns'::regclass and contype in ('p', 'u', 'f'))
-       or (confrelid = 'situation_returns'::regclass and contype = 'f')`)
-  const { rows: indexes } = await q.query(`
-    select indexname as name, indexdef as def from pg_indexes
-    where schemaname = current_schema() and tablename = 'situation_returns'
-      and indexname not in (select conname from pg_constraint where conrelid = 'situation_returns'::regclass)`)
-  const saved: SavedIndexes = {
-    constraints: constraints.map((c) => ({
-      table: String(c.table),
-      name: String(c.name),
-      def: String(c.def),
-      type: String(c.type),
-    })),
-    indexes: indexes.map((i) => String(i.def)),
-  }
-  // Foreign keys first (theirs, then ours), then the keys they lean on.
-  for (const type of ['r', 'f', 'u', 'p'])
-    for (const c of saved.constraints.filter((c) => c.type === type))
-      await q.query(`alter table ${c.table} drop constraint ${c.name}`)
-  for (const i of indexes) await q.query(`drop index ${String(i.name)}`)
-  return saved
-}
-
-async function recreateReturnIndexes(q: Queryable, saved: SavedIndexes) {
-  const add = async (type: string) => {
-    for (const c of saved.constraints.filter((c) => c.type === type))
-      await q.query(`alter table ${c.table} add constraint ${c.name} ${c.def}`)
-  }
-  await add('p')
-  await add('u')
-  for (const def of saved.indexes) await q.query(def)
-  await add('f')
-  await add('r')
-}
-
-// ---- Sinks
-
-function postgresSink(client: pg.Client): Sink {
-  const copy = (
-    table: string,
-    columns: readonly string[],
-    source: AsyncIterable<string> | Iterable<string>,
-  ) =>
-    pipeline(
-      Readable.from(source),
-      client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)),
-    )
-  return {
-    async rows(table, columns, rows) {
-      if (rows.length === 0) return
-      await copy(table, columns, batched(rows.map(copyLine)))
-    },
-    async returns(chunks) {
-      await copy('situation_returns', situationReturnColumns, textOf(chunks))
-    },
-  }
-}
-
-// About half a megabyte per write: fewer, larger writes keep the COPY stream busy.
-function* batched(lines: string[]): Iterable<string> {
-  for (let i = 0; i < lines.length; i += 1_000) yield lines.slice(i, i + 1_000).join('')
-}
-
-async function* textOf(chunks: AsyncIterable<GeneratedReturn[]>): AsyncIterable<string> {
-  for await (const chunk of chunks) {
-    let text = ''
-    for (const r of chunk) text += returnCopyLine(r)
-    yield text
-  }
-}
-
-function kyselySink(trx: Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0]): Sink {
-  const insert = async (table: string, columns: readonly string[], rows: Row[]) => {
-    for (let i = 0; i < rows.length; i += 500) {
-      const batch = rows.slice(i, i + 500)
-      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(
-        batch.map((r) => sql`(${sql.join(r.map((v) => sql`${v}`))})`),
-      )}`.execute(trx)
-    }
-  }
-  return {
-    rows: insert,
-    async returns(chunks) {
-      for await (const chunk of chunks)
-        await insert(
-          'situation_returns',
-          situationReturnColumns,
-          chunk.map((r) => [
-            r.locationId,
-            r.frequency,
-            r.periodStart,
-            r.version,
-            r.isCurrent,
-            r.datasetVersion,
-            JSON.stringify(r.values),
-            false,
-            r.nothingChanged,
-            r.source,
-            r.timing,
-            r.submittedBy,
-            r.submittedAt.toISOString(),
-            r.amendmentReason,
-          ]),
-        )
-    },
-  }
 }

@@ -2,13 +2,24 @@ import type { FastifyInstance } from 'fastify'
 import { can } from '../../domain/policy.ts'
 import { organisationKindNames, type Role, roleNames } from '../../domain/roles.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
+import { parseForm } from '../../web/form-schema.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { accessPaths } from './access.paths.ts'
+import {
+  editUserForm,
+  editUserMessages,
+  inviteUserForm,
+  inviteUserMessages,
+  organisationForm,
+  organisationMessages,
+} from './admin.forms.ts'
+import { formFields } from './form-fields.ts'
 import type { OrganisationService } from './organisations.service.ts'
 import type { UserService } from './users.service.ts'
 
 const pageSize = 25
+const admin = accessPaths.admin
 
 function roleItems(roles: readonly Role[], selected: string) {
   return roles.map((r) => ({ value: r, text: roleNames[r], checked: r === selected }))
@@ -22,7 +33,7 @@ export async function adminRoutes(
   app.addHook('preHandler', requireSignIn)
 
   // ---- Users
-  app.get('/admin/users', async (request, reply) => {
+  app.get(admin.users.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const query = request.query as Record<string, unknown>
     const search = text(query.search).trim()
@@ -33,7 +44,7 @@ export async function adminRoutes(
       pageTitle: 'Users',
       search,
       users: result.users,
-      pagination: pagination(paths.admin.users(), { search }, page, pageSize, result.total),
+      pagination: pagination(admin.users.build(), { search }, page, pageSize, result.total),
     })
   })
 
@@ -62,7 +73,7 @@ export async function adminRoutes(
     }
   }
 
-  app.get('/admin/users/invite', async (request, reply) => {
+  app.get(admin.inviteUser.pattern, async (request, reply) => {
     if (!can(signedInActor(request), 'users:manage')) throw forbidden()
     const query = request.query as Record<string, unknown>
     return reply.render(
@@ -71,18 +82,12 @@ export async function adminRoutes(
     )
   })
 
-  app.post('/admin/users/invite', async (request, reply) => {
+  app.post(admin.inviteUser.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!can(actor, 'users:manage')) throw forbidden()
-    const body = request.body as Record<string, unknown>
-    const values = {
-      email: text(body.email),
-      displayName: text(body.displayName),
-      organisationId: text(body.organisationId),
-      role: text(body.role),
-    }
+    const { step, ...values } = formFields(parseForm(inviteUserForm, request.body, inviteUserMessages))
     // Choosing the organisation first (without JavaScript) shows the roles it allows.
-    if (text(body.step) === 'organisation') {
+    if (step === 'organisation') {
       if ((await users.rolesFor(actor, values.organisationId)).length === 0) {
         const errors = { organisationId: 'Select the person’s organisation' }
         return reply
@@ -96,23 +101,23 @@ export async function adminRoutes(
       return reply
         .code(400)
         .render('access/views/invite-user.njk', await renderInvite(request, values, result.errors))
-    if (!result.value.userId) return reply.redirect(paths.admin.invitationSent())
-    return reply.redirect(`${paths.admin.user(result.value.userId)}?invited=1`)
+    if (!result.value.userId) return reply.redirect(admin.invitationSent.build())
+    return reply.redirect(`${admin.user.build(result.value.userId)}?invited=1`)
   })
 
   // The outcome of an invitation whose address already had an account elsewhere (see existing-account.ts).
-  app.get('/admin/users/invitation-sent', async (request, reply) => {
+  app.get(admin.invitationSent.pattern, async (request, reply) => {
     if (!can(signedInActor(request), 'users:manage')) throw forbidden()
     return reply.render('access/views/invitation-sent.njk', { pageTitle: 'Invitation sent' })
   })
 
-  app.get<{ Params: { id: string } }>('/admin/users/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(admin.user.pattern, async (request, reply) => {
     const user = await users.getUser(signedInActor(request), request.params.id)
     if (!user) throw notFound()
     return reply.render('access/views/user.njk', { pageTitle: user.displayName, user, flash: request.query })
   })
 
-  app.get<{ Params: { id: string } }>('/admin/users/:id/edit', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(admin.editUser.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const user = await users.getUser(actor, request.params.id)
     if (!user) throw notFound()
@@ -125,10 +130,9 @@ export async function adminRoutes(
     })
   })
 
-  app.post<{ Params: { id: string } }>('/admin/users/:id/edit', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(admin.editUser.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const body = request.body as Record<string, unknown>
-    const values = { role: text(body.role), displayName: text(body.displayName) }
+    const values = formFields(parseForm(editUserForm, request.body, editUserMessages))
     const result = await users.changeRole(actor, request.params.id, values)
     if (!result) throw notFound()
     if (!result.ok) {
@@ -143,25 +147,30 @@ export async function adminRoutes(
         errorList: errorSummary(result.errors, ['displayName', 'role']),
       })
     }
-    return reply.redirect(`${paths.admin.user(request.params.id)}?updated=1`)
+    return reply.redirect(`${admin.user.build(request.params.id)}?updated=1`)
   })
 
-  for (const action of ['disable', 'enable', 'unlock'] as const) {
-    app.post<{ Params: { id: string } }>(`/admin/users/:id/${action}`, async (request, reply) => {
+  // Buttons with no fields but the CSRF token.
+  for (const [path, action] of [
+    [admin.disableUser, 'disable'],
+    [admin.enableUser, 'enable'],
+    [admin.unlockUser, 'unlock'],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(path.pattern, async (request, reply) => {
       const done = await users.changeStatus(signedInActor(request), request.params.id, action)
       if (!done) throw notFound()
-      return reply.redirect(`${paths.admin.user(request.params.id)}?${action}d=1`)
+      return reply.redirect(`${admin.user.build(request.params.id)}?${action}d=1`)
     })
   }
 
-  app.post<{ Params: { id: string } }>('/admin/users/:id/resend-invitation', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(admin.resendInvitation.pattern, async (request, reply) => {
     const done = await users.resendInvitation(signedInActor(request), request.params.id)
     if (!done) throw notFound()
-    return reply.redirect(`${paths.admin.user(request.params.id)}?invited=1`)
+    return reply.redirect(`${admin.user.build(request.params.id)}?invited=1`)
   })
 
   // ---- Organisations
-  app.get('/admin/organisations', async (request, reply) => {
+  app.get(admin.organisations.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const query = request.query as Record<string, unknown>
     const search = text(query.search).trim()
@@ -174,11 +183,11 @@ export async function adminRoutes(
       organisations: result.organisations,
       kindNames: organisationKindNames,
       canCreate: organisations.creatableKinds(actor).length > 0,
-      pagination: pagination(paths.admin.organisations(), { search }, page, pageSize, result.total),
+      pagination: pagination(admin.organisations.build(), { search }, page, pageSize, result.total),
     })
   })
 
-  function organisationForm(
+  function organisationFormView(
     actor: ReturnType<typeof signedInActor>,
     values: Record<string, string>,
     errors?: Record<string, string>,
@@ -193,38 +202,32 @@ export async function adminRoutes(
     }
   }
 
-  app.get('/admin/organisations/new', async (request, reply) => {
+  app.get(admin.newOrganisation.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!organisations.creatableKinds(actor).length) throw forbidden()
     return reply.render('access/views/organisation-form.njk', {
       pageTitle: 'Add an organisation',
       isNew: true,
-      ...organisationForm(actor, {}),
+      ...organisationFormView(actor, {}),
     })
   })
 
-  app.post('/admin/organisations/new', async (request, reply) => {
+  app.post(admin.newOrganisation.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!organisations.creatableKinds(actor).length) throw forbidden()
-    const body = request.body as Record<string, unknown>
-    const values = {
-      name: text(body.name),
-      kind: text(body.kind),
-      onsCode: text(body.onsCode),
-      odsCode: text(body.odsCode),
-    }
+    const values = formFields(parseForm(organisationForm, request.body, organisationMessages))
     const result = await organisations.createOrganisation(actor, values)
     if (!result.ok) {
       return reply.code(400).render('access/views/organisation-form.njk', {
         pageTitle: 'Add an organisation',
         isNew: true,
-        ...organisationForm(actor, values, result.errors),
+        ...organisationFormView(actor, values, result.errors),
       })
     }
-    return reply.redirect(paths.admin.organisation(result.value.id))
+    return reply.redirect(admin.organisation.build(result.value.id))
   })
 
-  app.get<{ Params: { id: string } }>('/admin/organisations/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(admin.organisation.pattern, async (request, reply) => {
     const found = await organisations.getOrganisation(signedInActor(request), request.params.id)
     if (!found) throw notFound()
     return reply.render('access/views/organisation.njk', {
@@ -234,7 +237,7 @@ export async function adminRoutes(
     })
   })
 
-  app.get<{ Params: { id: string } }>('/admin/organisations/:id/edit', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(admin.editOrganisation.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const found = await organisations.getOrganisation(actor, request.params.id)
     if (!found) throw notFound()
@@ -243,7 +246,7 @@ export async function adminRoutes(
       pageTitle: `Change ${o.name}`,
       organisation: o,
       kindName: organisationKindNames[o.kind as keyof typeof organisationKindNames],
-      ...organisationForm(actor, {
+      ...organisationFormView(actor, {
         name: o.name,
         kind: o.kind,
         onsCode: o.onsCode ?? '',
@@ -252,14 +255,12 @@ export async function adminRoutes(
     })
   })
 
-  app.post<{ Params: { id: string } }>('/admin/organisations/:id/edit', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(admin.editOrganisation.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const body = request.body as Record<string, unknown>
+    // An organisation's type is fixed once it is added.
     const values = {
-      name: text(body.name),
+      ...formFields(parseForm(organisationForm, request.body, organisationMessages)),
       kind: '',
-      onsCode: text(body.onsCode),
-      odsCode: text(body.odsCode),
     }
     const result = await organisations.updateOrganisation(actor, request.params.id, values)
     if (!result) throw notFound()
@@ -269,9 +270,9 @@ export async function adminRoutes(
         pageTitle: `Change ${found.organisation.name}`,
         organisation: found.organisation,
         kindName: organisationKindNames[found.organisation.kind as keyof typeof organisationKindNames],
-        ...organisationForm(actor, values, result.errors),
+        ...organisationFormView(actor, values, result.errors),
       })
     }
-    return reply.redirect(paths.admin.organisation(request.params.id))
+    return reply.redirect(admin.organisation.build(request.params.id))
   })
 }

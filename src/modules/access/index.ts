@@ -1,15 +1,19 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
-import { paths } from '../../web/paths.ts'
+import { accessPaths } from './access.paths.ts'
 import { adminRoutes } from './admin.routes.ts'
 import { createOrganisationService } from './organisations.service.ts'
 import { signInRoutes } from './sign-in.routes.ts'
 import { createSignInService } from './sign-in.service.ts'
 import { createUserService } from './users.service.ts'
 
-export { newToken, tokenHash } from './credentials.ts'
-export type { SignInService } from './sign-in.service.ts'
-export type { UserService } from './users.service.ts'
+export { accessAuditActions } from './access.audit-actions.ts'
+export { accessPaths } from './access.paths.ts'
+export { loadActor } from './actor.repository.ts'
+export { hashPassword, newToken, tokenHash } from './credentials.ts'
+export type { OrganisationService } from './organisations.service.ts'
+export { createSession, type SignInService } from './sign-in.service.ts'
+export type { CommandUserInput, UserService } from './users.service.ts'
 
 // Accounts, organisations, roles and signing in.
 export const access = defineCapability()({
@@ -23,10 +27,13 @@ export const access = defineCapability()({
     await app.register(signInRoutes, { signIn, users, signInRateLimit: config.signInRateLimit })
     await app.register(adminRoutes, { users, organisations })
   },
+  paths: accessPaths,
   navigation: (actor) => [
-    ...(can(actor, 'users:manage') ? [{ href: paths.admin.users(), text: 'Users', order: 100 }] : []),
+    ...(can(actor, 'users:manage')
+      ? [{ href: accessPaths.admin.users.build(), text: 'Users', order: 100 }]
+      : []),
     ...(can(actor, 'organisations:manage')
-      ? [{ href: paths.admin.organisations(), text: 'Organisations', order: 110 }]
+      ? [{ href: accessPaths.admin.organisations.build(), text: 'Organisations', order: 110 }]
       : []),
   ],
 })

@@ -1,11 +1,12 @@
 import type { Db } from '../../db/database.ts'
 import { organisationVisible } from '../../db/scope.ts'
-import type { FieldErrors } from '../../domain/outcome.ts'
+import type { FieldErrors, Outcome } from '../../domain/outcome.ts'
 import { type Actor, organisationScope } from '../../domain/policy.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
-import { enqueueEmail } from '../comms/outbox.repository.ts'
+import { paths as shellPaths } from '../../web/paths.ts'
+import { recordAudit } from '../audit/index.ts'
+import { enqueueEmail } from '../comms/index.ts'
+import { accessAuditActions } from './access.audit-actions.ts'
 
 // Who may be invited: the checks both invitation forms (an admin's, a provider page's) make of the
 // person's details and of an account their address may already have.
@@ -84,7 +85,7 @@ export async function tellAccountHolder(
           '',
           `Someone at ${inviter.name} tried to give you a CareHub account with this e-mail address. You already have one, so nothing has changed: your account and how you sign in are as they were.`,
           '',
-          `If you need to work with ${inviter.name} in CareHub, ask them to contact the CareHub support team. You can sign in as usual at ${options.baseUrl}/sign-in.`,
+          `If you need to work with ${inviter.name} in CareHub, ask them to contact the CareHub support team. You can sign in as usual at ${options.baseUrl}${shellPaths.signIn()}.`,
           '',
           'If you were not expecting this, you can ignore this e-mail.',
         ].join('\n'),
@@ -94,11 +95,29 @@ export async function tellAccountHolder(
     await recordAudit(trx, {
       actorUserId: actor.userId,
       organisationId: holder.organisationId,
-      action: AuditAction.invitationToExistingAccount,
+      action: accessAuditActions.invitationToExistingAccount,
       entityType: 'user',
       entityId: holder.id,
       after: { invitedByOrganisationId: actor.organisationId },
       occurredAt: options.now,
     })
   })
+}
+
+// Once an invitation form's own problems are known: it is refused (every problem at once, an address
+// already in use among them), or it ends with the account holder told (above), or null: the invitation
+// goes on to create the user.
+export async function invitationSettled(
+  db: Db,
+  actor: Actor,
+  email: string,
+  errors: FieldErrors,
+  options: { now: () => Date; baseUrl: string },
+): Promise<Outcome<{ userId: null }> | null> {
+  const account = errors.email ? null : await existingAccount(db, actor, email)
+  if (account?.kind === 'visible') errors.email = 'A user with this e-mail address already exists'
+  if (Object.keys(errors).length) return { ok: false, errors }
+  if (account?.kind !== 'hidden') return null
+  await tellAccountHolder(db, actor, account.user, email, { now: options.now(), baseUrl: options.baseUrl })
+  return { ok: true, value: { userId: null } }
 }

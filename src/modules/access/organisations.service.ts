@@ -1,13 +1,13 @@
 import { sql } from 'kysely'
-import type { Db } from '../../db/database.ts'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { organisationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type FieldErrors, isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, can, organisationScope } from '../../domain/policy.ts'
 import { isOrganisationKind, type OrganisationKind } from '../../domain/roles.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+import { recordAudit } from '../audit/index.ts'
+import { accessAuditActions } from './access.audit-actions.ts'
 
 export type OrganisationInput = { name: string; kind: string; onsCode: string; odsCode: string }
 
@@ -18,6 +18,57 @@ const partnerKinds: OrganisationKind[] = [
   'regulator',
   'other_partner',
 ]
+
+// The rules of an organisation's own fields, whoever adds it (an admin's form, the carehub command).
+export function organisationFieldProblems(
+  input: { name: string; onsCode: string; odsCode: string },
+  kind: string,
+): FieldErrors {
+  const errors: FieldErrors = {}
+  if (!input.name.trim()) errors.name = 'Enter the organisation’s name'
+  else if (input.name.trim().length > textLimits.name)
+    errors.name = tooLong('Name', input.name.trim(), textLimits.name)!
+  if (input.onsCode.trim() && !/^E\d{8}$/.test(input.onsCode.trim()))
+    errors.onsCode = 'Enter an ONS code like E10000014, or leave it blank'
+  if (kind === 'council' && !input.onsCode.trim()) errors.onsCode = 'Enter the council’s ONS code'
+  if (input.odsCode.trim() && !/^[A-Z0-9]{3,10}$/i.test(input.odsCode.trim()))
+    errors.odsCode = 'Enter an ODS code of 3 to 10 letters and numbers, or leave it blank'
+  return errors
+}
+
+async function insertOrganisation(trx: DbOrTransaction, input: OrganisationInput, now: Date) {
+  return trx
+    .insertInto('organisations')
+    .values({
+      name: input.name.trim(),
+      kind: input.kind,
+      onsCode: input.onsCode.trim().toUpperCase() || null,
+      odsCode: input.odsCode.trim().toUpperCase() || null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+// The organisation of the install's first user, made by the carehub command (nobody signed in).
+export async function createOrganisationByCommand(
+  trx: DbOrTransaction,
+  input: OrganisationInput,
+  now: Date,
+): Promise<string> {
+  const created = await insertOrganisation(trx, input, now)
+  await recordAudit(trx, {
+    actorUserId: null,
+    organisationId: created.id,
+    action: accessAuditActions.organisationCreated,
+    entityType: 'organisation',
+    entityId: created.id,
+    after: created,
+    occurredAt: now,
+  })
+  return created.id
+}
 
 export function createOrganisationService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
@@ -85,18 +136,10 @@ export function createOrganisationService(deps: { db: Db; clock: Clock }) {
   }
 
   function validate(actor: Actor, input: OrganisationInput, kindFixed: string | null): FieldErrors {
-    const errors: FieldErrors = {}
-    if (!input.name.trim()) errors.name = 'Enter the organisation’s name'
-    else if (input.name.trim().length > textLimits.name)
-      errors.name = tooLong('Name', input.name.trim(), textLimits.name)!
     const kind = kindFixed ?? input.kind
+    const errors = organisationFieldProblems(input, kind)
     if (!kindFixed && !(isOrganisationKind(kind) && creatableKinds(actor).includes(kind)))
       errors.kind = 'Select the type of organisation'
-    if (input.onsCode.trim() && !/^E\d{8}$/.test(input.onsCode.trim()))
-      errors.onsCode = 'Enter an ONS code like E10000014, or leave it blank'
-    if (kind === 'council' && !input.onsCode.trim()) errors.onsCode = 'Enter the council’s ONS code'
-    if (input.odsCode.trim() && !/^[A-Z0-9]{3,10}$/i.test(input.odsCode.trim()))
-      errors.odsCode = 'Enter an ODS code of 3 to 10 letters and numbers, or leave it blank'
     return errors
   }
 
@@ -129,18 +172,7 @@ export function createOrganisationService(deps: { db: Db; clock: Clock }) {
     if (Object.keys(errors).length) return { ok: false, errors }
     const id = await db.transaction().execute(async (trx) => {
       const now = clock.now()
-      const created = await trx
-        .insertInto('organisations')
-        .values({
-          name: input.name.trim(),
-          kind: input.kind,
-          onsCode: input.onsCode.trim().toUpperCase() || null,
-          odsCode: input.odsCode.trim().toUpperCase() || null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      const created = await insertOrganisation(trx, input, now)
       // A partner added by a council's admin serves that council.
       if (partnerKinds.includes(input.kind as OrganisationKind)) {
         for (const councilId of actor.councilIds) {
@@ -150,7 +182,7 @@ export function createOrganisationService(deps: { db: Db; clock: Clock }) {
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: created.id,
-        action: AuditAction.organisationCreated,
+        action: accessAuditActions.organisationCreated,
         entityType: 'organisation',
         entityId: created.id,
         after: { ...created, councilIds: actor.councilIds },
@@ -187,7 +219,7 @@ export function createOrganisationService(deps: { db: Db; clock: Clock }) {
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: id,
-        action: AuditAction.organisationUpdated,
+        action: accessAuditActions.organisationUpdated,
         entityType: 'organisation',
         entityId: id,
         before: { name: organisation.name, onsCode: organisation.onsCode, odsCode: organisation.odsCode },

@@ -1,8 +1,19 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
+import { parseForm } from '../../web/form-schema.ts'
 import { errorSummary, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
+import { paths as shellPaths } from '../../web/paths.ts'
 import { sessionCookieName } from '../../web/session.ts'
+import { accessPaths } from './access.paths.ts'
+import type { TokenPurpose } from './one-time-tokens.ts'
+import {
+  forgotPasswordForm,
+  forgotPasswordMessages,
+  setPasswordForm,
+  setPasswordMessages,
+  signInForm,
+  signInMessages,
+} from './sign-in.forms.ts'
 import type { SignInService } from './sign-in.service.ts'
 import type { UserService } from './users.service.ts'
 
@@ -13,14 +24,20 @@ const ownOrigin = 'http://carehub.invalid'
 function safeReturnTo(value: unknown): string {
   const target = text(value)
   if (!target.startsWith('/') || target.startsWith('//') || /[\s\p{Cc}\p{Cf}\\]/u.test(target))
-    return paths.home()
+    return shellPaths.home()
   try {
     const url = new URL(target, ownOrigin)
-    return url.origin === ownOrigin && !url.pathname.startsWith('//') ? target : paths.home()
+    return url.origin === ownOrigin && !url.pathname.startsWith('//') ? target : shellPaths.home()
   } catch {
-    return paths.home()
+    return shellPaths.home()
   }
 }
+
+// Accepting an invitation and resetting a password: the same page, through different single-use links.
+const passwordJourneys: { path: string; purpose: TokenPurpose; title: string }[] = [
+  { path: accessPaths.acceptInvitation.pattern, purpose: 'invitation', title: 'Set your password' },
+  { path: accessPaths.resetPassword.pattern, purpose: 'password_reset', title: 'Choose a new password' },
+]
 
 export async function signInRoutes(
   app: FastifyInstance,
@@ -30,8 +47,9 @@ export async function signInRoutes(
   await app.register(rateLimit, { global: false })
   const limited = { config: { rateLimit: { max: options.signInRateLimit, timeWindow: '1 minute' } } }
 
-  app.get('/sign-in', async (request, reply) => {
-    if (request.actor) return reply.redirect(paths.home())
+  // The sign-in page's path is the shell's (it sends everyone who is not signed in there).
+  app.get(shellPaths.signIn(), async (request, reply) => {
+    if (request.actor) return reply.redirect(shellPaths.home())
     const query = request.query as Record<string, unknown>
     return reply.render('access/views/sign-in.njk', {
       pageTitle: 'Sign in',
@@ -40,93 +58,79 @@ export async function signInRoutes(
     })
   })
 
-  app.post('/sign-in', limited, async (request, reply) => {
+  app.post(shellPaths.signIn(), limited, async (request, reply) => {
     const body = request.body as Record<string, unknown>
-    const email = text(body.email)
-    const password = text(body.password)
-    const returnTo = safeReturnTo(body.returnTo)
-    const errors: Record<string, string> = {}
-    if (!email.trim()) errors.email = 'Enter your e-mail address'
-    if (!password) errors.password = 'Enter your password'
-    if (!Object.keys(errors).length) {
-      const result = await signIn.signIn(email, password)
+    const form = parseForm(signInForm, body, signInMessages)
+    const returnTo = safeReturnTo(form.ok ? form.value.returnTo : body.returnTo)
+    let errors = form.ok ? {} : form.errors
+    if (form.ok) {
+      const result = await signIn.signIn(form.value.email, form.value.password)
       if (result.ok) {
         reply.startSession(result.sessionToken)
         return reply.redirect(returnTo)
       }
-      if (result.reason === 'locked') {
-        errors.email =
-          'This account is locked after too many wrong passwords. Try again in 15 minutes, or reset your password.'
-      } else {
-        errors.email = 'Enter a correct e-mail address and password'
+      errors = {
+        email:
+          result.reason === 'locked'
+            ? 'This account is locked after too many wrong passwords. Try again in 15 minutes, or reset your password.'
+            : 'Enter a correct e-mail address and password',
       }
     }
-    reply.code(Object.keys(errors).length ? 400 : 200)
+    reply.code(400)
     return reply.render('access/views/sign-in.njk', {
       pageTitle: 'Sign in',
       returnTo,
-      values: { email },
+      values: { email: form.ok ? form.value.email : text(body.email) },
       errors,
       errorList: errorSummary(errors, ['email', 'password']),
     })
   })
 
-  app.post('/sign-out', async (request, reply) => {
+  app.post(accessPaths.signOut.pattern, async (request, reply) => {
     await signIn.signOut(request.cookies[sessionCookieName])
     reply.clearCookie(sessionCookieName, { path: '/' })
-    return reply.redirect(`${paths.signIn()}?signedOut=1`)
+    return reply.redirect(`${shellPaths.signIn()}?signedOut=1`)
   })
 
-  app.get('/forgot-password', async (_request, reply) =>
+  app.get(accessPaths.forgotPassword.pattern, async (_request, reply) =>
     reply.render('access/views/forgot-password.njk', { pageTitle: 'Reset your password', values: {} }),
   )
 
-  app.post('/forgot-password', limited, async (request, reply) => {
-    const email = text((request.body as Record<string, unknown>).email)
-    if (!email.trim()) {
-      const errors = { email: 'Enter your e-mail address' }
+  app.post(accessPaths.forgotPassword.pattern, limited, async (request, reply) => {
+    const form = parseForm(forgotPasswordForm, request.body, forgotPasswordMessages)
+    if (!form.ok) {
       reply.code(400)
       return reply.render('access/views/forgot-password.njk', {
         pageTitle: 'Reset your password',
         values: {},
-        errors,
-        errorList: errorSummary(errors),
+        errors: form.errors,
+        errorList: errorSummary(form.errors),
       })
     }
-    await users.requestPasswordReset(email)
+    await users.requestPasswordReset(form.value.email)
     return reply.render('access/views/check-your-email.njk', { pageTitle: 'Check your e-mail' })
   })
 
-  for (const journey of [
-    { prefix: '/accept-invitation', purpose: 'invitation', title: 'Set your password' },
-    { prefix: '/reset-password', purpose: 'password_reset', title: 'Choose a new password' },
-  ] as const) {
-    app.get<{ Params: { token: string } }>(`${journey.prefix}/:token`, async (request, reply) => {
+  for (const journey of passwordJourneys) {
+    const linkExpired = { pageTitle: 'This link has expired or been used' }
+    app.get<{ Params: { token: string } }>(journey.path, async (request, reply) => {
       const live = await users.checkToken(request.params.token, journey.purpose)
-      if (!live)
-        return reply
-          .code(404)
-          .render('access/views/link-expired.njk', { pageTitle: 'This link has expired or been used' })
+      if (!live) return reply.code(404).render('access/views/link-expired.njk', linkExpired)
       return reply.render('access/views/set-password.njk', {
         pageTitle: journey.title,
         email: live.email,
         action: request.url,
       })
     })
-    app.post<{ Params: { token: string } }>(`${journey.prefix}/:token`, limited, async (request, reply) => {
-      const body = request.body as Record<string, unknown>
-      const result = await users.setPasswordWithToken(
-        request.params.token,
-        journey.purpose,
-        text(body.password),
-        text(body.confirmPassword),
-      )
-      if (!result)
-        return reply
-          .code(404)
-          .render('access/views/link-expired.njk', { pageTitle: 'This link has expired or been used' })
+    app.post<{ Params: { token: string } }>(journey.path, limited, async (request, reply) => {
+      const form = parseForm(setPasswordForm, request.body, setPasswordMessages)
+      // The form's fields are text whatever is sent: it cannot fail (the service checks the password).
+      const { password, confirmPassword } = form.ok ? form.value : { password: '', confirmPassword: '' }
+      const token = request.params.token
+      const result = await users.setPasswordWithToken(token, journey.purpose, password, confirmPassword)
+      if (!result) return reply.code(404).render('access/views/link-expired.njk', linkExpired)
       if (!result.ok) {
-        const live = await users.checkToken(request.params.token, journey.purpose)
+        const live = await users.checkToken(token, journey.purpose)
         reply.code(400)
         return reply.render('access/views/set-password.njk', {
           pageTitle: journey.title,
@@ -136,7 +140,7 @@ export async function signInRoutes(
           errorList: errorSummary(result.errors, ['password', 'confirmPassword']),
         })
       }
-      return reply.redirect(`${paths.signIn()}?passwordSet=1`)
+      return reply.redirect(`${shellPaths.signIn()}?passwordSet=1`)
     })
   }
 }

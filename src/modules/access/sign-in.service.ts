@@ -1,10 +1,10 @@
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { afterFailedSignIn, isLocked, isSessionLive } from '../../domain/sign-in.rules.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+import { type AuditActionName, recordAudit } from '../audit/index.ts'
+import { accessAuditActions } from './access.audit-actions.ts'
 import { loadActor } from './actor.repository.ts'
 import { newToken, tokenHash, verifyPassword } from './credentials.ts'
+import { afterFailedSignIn, isLocked, isSessionLive } from './domain/sign-in.rules.ts'
 
 export type SignInResult =
   | { ok: true; sessionToken: string; userId: string }
@@ -33,7 +33,7 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
         .where('id', '=', candidate.id)
         .forUpdate()
         .executeTakeFirstOrThrow()
-      const audit = (action: (typeof AuditAction)[keyof typeof AuditAction], after?: unknown) =>
+      const audit = (action: AuditActionName, after?: unknown) =>
         recordAudit(trx, {
           actorUserId: null,
           organisationId: user.organisationId,
@@ -45,7 +45,7 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
         })
 
       if (isLocked(user, now)) {
-        await audit(AuditAction.signInWhileLocked, { lockedUntil: user.lockedUntil })
+        await audit(accessAuditActions.signInWhileLocked, { lockedUntil: user.lockedUntil })
         return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil! } as const
       }
       if (!passwordMatches || user.status !== 'active' || user.passwordHash !== candidate.passwordHash) {
@@ -55,9 +55,9 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
           .set({ failedSignInCount: outcome.failedSignInCount, lockedUntil: outcome.lockedUntil })
           .where('id', '=', user.id)
           .execute()
-        await audit(AuditAction.signInFailed, { failedSignInCount: outcome.failedSignInCount })
+        await audit(accessAuditActions.signInFailed, { failedSignInCount: outcome.failedSignInCount })
         if (outcome.justLocked) {
-          await audit(AuditAction.accountLocked, { lockedUntil: outcome.lockedUntil })
+          await audit(accessAuditActions.accountLocked, { lockedUntil: outcome.lockedUntil })
           return { ok: false, reason: 'locked', lockedUntil: outcome.lockedUntil! } as const
         }
         return { ok: false, reason: 'invalid' } as const
@@ -71,7 +71,7 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
       await recordAudit(trx, {
         actorUserId: user.id,
         organisationId: user.organisationId,
-        action: AuditAction.signedIn,
+        action: accessAuditActions.signedIn,
         entityType: 'user',
         entityId: user.id,
         occurredAt: now,
@@ -120,7 +120,7 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
       await recordAudit(trx, {
         actorUserId: session.userId,
         organisationId: user?.organisationId ?? null,
-        action: AuditAction.signedOut,
+        action: accessAuditActions.signedOut,
         entityType: 'user',
         entityId: session.userId,
         occurredAt: clock.now(),

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { pageNumber, pagination, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { auditPaths } from './audit.paths.ts'
 import type { AuditService } from './audit.service.ts'
 
 const pageSize = 50
@@ -12,7 +12,7 @@ export async function auditRoutes(app: FastifyInstance, options: { audit: AuditS
   const { audit } = options
   app.addHook('preHandler', requireSignIn)
 
-  app.get('/admin/audit', async (request, reply) => {
+  app.get(auditPaths.auditTrail.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const query = request.query as Record<string, unknown>
     const filter = {
@@ -33,11 +33,11 @@ export async function auditRoutes(app: FastifyInstance, options: { audit: AuditS
         ...actions.map((a) => ({ value: a, text: a, selected: a === filter.action })),
       ],
       events: result.events,
-      pagination: pagination(paths.admin.audit(), filter, page, pageSize, result.total),
+      pagination: pagination(auditPaths.auditTrail.build(), filter, page, pageSize, result.total),
     })
   })
 
-  app.get<{ Params: { id: string } }>('/admin/audit/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(auditPaths.auditEvent.pattern, async (request, reply) => {
     const event = await audit.getEvent(signedInActor(request), request.params.id)
     if (!event) throw notFound()
     return reply.render('audit/views/audit-event.njk', { pageTitle: `Audit record ${event.id}`, event })

@@ -1,12 +1,13 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
-import { paths } from '../../web/paths.ts'
+import { auditPaths } from './audit.paths.ts'
 import { auditRoutes } from './audit.routes.ts'
 import { createAuditService } from './audit.service.ts'
 
-export { recordAudit } from './audit.repository.ts'
+export { auditPaths } from './audit.paths.ts'
+export { type AuditEntry, auditRow, recordAudit, recordAudits } from './audit.repository.ts'
 export type { AuditService } from './audit.service.ts'
-export { AuditAction } from './audit-actions.ts'
+export { AuditAction, type AuditActionName, auditActions } from './audit-actions.ts'
 
 // The audit trail: every change, who made it and for which council; read by admins.
 export const audit = defineCapability()({
@@ -15,6 +16,7 @@ export const audit = defineCapability()({
   routes: async (app, { audit }) => {
     await app.register(auditRoutes, { audit })
   },
+  paths: auditPaths,
   navigation: (actor) =>
-    can(actor, 'audit:read') ? [{ href: paths.admin.audit(), text: 'Audit', order: 130 }] : [],
+    can(actor, 'audit:read') ? [{ href: auditPaths.auditTrail.build(), text: 'Audit', order: 130 }] : [],
 })

@@ -1,14 +1,18 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
-import { paths } from '../../web/paths.ts'
+import { commsPaths } from './comms.paths.ts'
 import { outboxFigures } from './outbox.repository.ts'
 import { outboxRoutes } from './outbox.routes.ts'
 import { createOutboxService } from './outbox.service.ts'
 import { sendDueEmails } from './outbox-sender.ts'
 
+export { commsAuditActions } from './comms.audit-actions.ts'
+export { commsPaths } from './comms.paths.ts'
 export type { MailMessage, MailTransport } from './mail-transports.ts'
 export { fileTransport, notifyTransport, smtpTransport } from './mail-transports.ts'
+export { enqueueEmail, type OutgoingEmail } from './outbox.repository.ts'
 export type { OutboxService } from './outbox.service.ts'
+export { type SendResult, sendDueEmails } from './outbox-sender.ts'
 
 // E-mail through the durable outbox: queued in the sender's transaction, sent by a job.
 export const comms = defineCapability()({
@@ -26,6 +30,7 @@ export const comms = defineCapability()({
     },
   ],
   readiness: outboxFigures,
+  paths: commsPaths,
   navigation: (actor) =>
-    can(actor, 'outbox:read') ? [{ href: paths.admin.outbox(), text: 'Outbox', order: 140 }] : [],
+    can(actor, 'outbox:read') ? [{ href: commsPaths.outbox.build(), text: 'Outbox', order: 140 }] : [],
 })

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { nextAttemptDelaySeconds } from '../../domain/outbox.rules.ts'
+import { nextAttemptDelaySeconds } from './domain/outbox.rules.ts'
 import type { MailTransport } from './mail-transports.ts'
 import { claimDueEmails, markAttemptFailed, markSent } from './outbox.repository.ts'
 

@@ -2,8 +2,8 @@ import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can } from '../../domain/policy.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+import { recordAudit } from '../audit/index.ts'
+import { commsAuditActions } from './comms.audit-actions.ts'
 
 // The admin's view of the outbox: what is waiting, what keeps failing, what was sent. Bodies are not
 // shown, since invitation e-mails carry sign-in links.
@@ -54,7 +54,7 @@ export function createOutboxService(deps: { db: Db; clock: Clock }) {
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: actor.organisationId,
-        action: AuditAction.outboxRetried,
+        action: commsAuditActions.outboxRetried,
         entityType: 'outbox-message',
         entityId: id,
         occurredAt: now,

@@ -7,6 +7,8 @@ import { recomputeQueuedRisk, riskQueueFigures } from './risk-queue.ts'
 import { riskRulesRoutes } from './risk-rules.routes.ts'
 import { createRiskRulesService, recomputeAll } from './risk-rules.service.ts'
 
+export { raiseAlert } from './alert-store.ts'
+export { recomputeRisk } from './risk-recompute.ts'
 export type { RiskRulesService } from './risk-rules.service.ts'
 
 // The locations whose returns came in through the API, their risk rules run in one batch a second.

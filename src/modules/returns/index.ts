@@ -7,6 +7,7 @@ import { createReturnsService } from './returns.service.ts'
 import { returnsUploadRoutes } from './upload/returns-upload.routes.ts'
 import { createReturnsUploadService } from './upload/returns-upload.service.ts'
 
+export { importCapacityTracker } from './capacity-tracker.service.ts'
 export type { ReturnsService } from './returns.service.ts'
 
 // Situation returns: the dataset, the provider's form, uploads, completeness and reminders.

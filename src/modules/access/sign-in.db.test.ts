@@ -1,8 +1,8 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createOrganisation, createUser, testPassword } from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import { createOrganisation, createUser, testPassword } from '../../../test/support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
 
 describe.each(engines)('sign-in, lockout and sessions on %s', (engine) => {
   let t: TestApp

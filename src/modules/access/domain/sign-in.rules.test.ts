@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { nextAttemptDelaySeconds } from './outbox.rules.ts'
 import { afterFailedSignIn, isLocked, isSessionLive, passwordProblem } from './sign-in.rules.ts'
 
 const t0 = new Date('2020-04-14T08:00:00Z')
@@ -34,9 +33,5 @@ describe('sign-in rules', () => {
     expect(passwordProblem('short', 'a@b.org')).toMatch(/12 characters/)
     expect(passwordProblem('priya-shah-is-great', 'priya-shah@b.org')).toMatch(/e-mail/)
     expect(passwordProblem('correct horse battery', 'priya@b.org')).toBeNull()
-  })
-
-  it('backs off e-mail retries from 30 seconds to an hour', () => {
-    expect([1, 2, 3, 4, 10, 50].map(nextAttemptDelaySeconds)).toEqual([30, 60, 120, 240, 3600, 3600])
   })
 })
