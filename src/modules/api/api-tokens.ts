@@ -4,7 +4,8 @@ import { isUuid } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { parseForm } from '../../web/form-schema.ts'
 import { newToken, tokenHash } from '../access/index.ts'
-import { AuditAction, recordAudit } from '../audit/index.ts'
+import { recordAudit } from '../audit/index.ts'
+import { apiAuditActions } from './api.audit-actions.ts'
 import { tokenForm, tokenFormMessages } from './api-token.form.ts'
 
 // API tokens for care-record systems, made and revoked by a provider's managers on the web. A token is
@@ -73,7 +74,7 @@ export function createApiTokens(deps: { db: Db; clock: Clock; forgetToken: (toke
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: actor.organisationId,
-        action: AuditAction.apiTokenCreated,
+        action: apiAuditActions.apiTokenCreated,
         entityType: 'api-token',
         entityId: row.id,
         after: { name, providerId: actor.providerId, tokenHint: token.slice(-4) },
@@ -108,7 +109,7 @@ export function createApiTokens(deps: { db: Db; clock: Clock; forgetToken: (toke
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: actor.organisationId,
-        action: AuditAction.apiTokenRevoked,
+        action: apiAuditActions.apiTokenRevoked,
         entityType: 'api-token',
         entityId: token.id,
         before: { name: token.name, tokenHint: token.tokenHint, revokedAt: null },

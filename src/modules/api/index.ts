@@ -4,6 +4,7 @@ import { apiPaths } from './api.paths.ts'
 import { apiRoutes } from './api.routes.ts'
 import { createApiService } from './api.service.ts'
 
+export { apiAuditActions } from './api.audit-actions.ts'
 export { exampleSubmission } from './api.examples.ts'
 export { apiPaths } from './api.paths.ts'
 export type { ApiService } from './api.service.ts'
