@@ -1,6 +1,6 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { exampleSubmission } from '../../src/modules/api/openapi.ts'
+import { exampleSubmission } from '../../src/modules/api/index.ts'
 import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
 import { fullReturn } from '../support/returns.fixture.ts'
 import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'

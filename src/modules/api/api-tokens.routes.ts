@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { forbidden, notFound } from '../../web/errors.ts'
+import { parseForm } from '../../web/form-schema.ts'
 import { errorSummary, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
-import { type ApiService, mayManageTokens } from './api.service.ts'
+import { apiPaths } from './api.paths.ts'
+import type { ApiService } from './api.service.ts'
+import { tokenForm, tokenFormMessages } from './api-token.form.ts'
+import { mayManageTokens } from './api-tokens.ts'
 
 // The "API tokens" pages: a provider manager makes tokens for their care-record system, sees each one
 // once, and revokes them.
@@ -29,16 +32,20 @@ export async function apiTokenPages(app: FastifyInstance, options: { api: ApiSer
     })
   }
 
-  app.get(paths.apiTokens(), (request, reply) => renderList(request, reply))
+  app.get(apiPaths.apiTokens.pattern, (request, reply) => renderList(request, reply))
 
   // The token is shown on the answer to this post and nowhere else: it is not kept, so there is no
   // page to redirect to.
-  app.post(paths.apiTokens(), async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>
-    const name = text(body.name)
-    const result = await api.createToken(signedInActor(request), name)
+  app.post(apiPaths.apiTokens.pattern, async (request, reply) => {
+    const actor = signedInActor(request)
+    if (!mayManageTokens(actor)) throw forbidden()
+    const form = parseForm(tokenForm, request.body, tokenFormMessages)
+    const result = form.ok ? await api.createToken(actor, form.value.name) : form
     if (!result) throw forbidden()
-    if (!result.ok) return renderList(request, reply.code(400), { values: { name }, errors: result.errors })
+    if (!result.ok) {
+      const values = { name: text((request.body as Record<string, unknown> | undefined)?.name) }
+      return renderList(request, reply.code(400), { values, errors: result.errors })
+    }
     return reply.header('cache-control', 'no-store').render('api/views/api-token-created.njk', {
       pageTitle: 'API token created',
       name: result.name,
@@ -46,11 +53,11 @@ export async function apiTokenPages(app: FastifyInstance, options: { api: ApiSer
     })
   })
 
-  app.post<{ Params: { id: string } }>('/api-tokens/:id/revoke', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(apiPaths.revokeApiToken.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!mayManageTokens(actor)) throw forbidden()
     const revoked = await api.revokeToken(actor, request.params.id)
     if (!revoked) throw notFound()
-    return reply.redirect(`${paths.apiTokens()}?revoked=${encodeURIComponent(request.params.id)}`)
+    return reply.redirect(`${apiPaths.apiTokens.build()}?revoked=${encodeURIComponent(request.params.id)}`)
   })
 }

@@ -1,38 +1,45 @@
+import swagger from '@fastify/swagger'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { RawBuilder } from 'kysely'
 import { isDatabaseUnavailable, retryAfterSeconds } from '../../db/database-unavailable.ts'
-import { currentDataset } from '../../domain/returns/dataset.ts'
-import { serviceTypeNames } from '../../domain/service-types.ts'
 import { UnsafeInputError } from '../../web/input-safety.ts'
-import { paths } from '../../web/paths.ts'
 import type { ReturnsService } from '../returns/returns.service.ts'
-import type { ApiClient, ApiService } from './api.service.ts'
-import { apiTokenPages } from './api-tokens.routes.ts'
 import {
-  exampleCreated,
-  exampleSubmission,
-  exampleValidationProblem,
-  openApiDocument,
+  getReturnOperation,
+  listReturnsOperation,
   pageSize,
-} from './openapi.ts'
-import { fieldProblem, problem, problemTypes, sendProblem } from './problem.ts'
-import { type ApiAnswer, requestHash, submitReturn, validCalendarDate } from './submit-return.ts'
+  submitReturnOperation,
+} from './api.operations.ts'
+import { apiPaths, apiV1Prefix, withinApiV1 } from './api.paths.ts'
+import type { ApiClient, ApiService } from './api.service.ts'
+import { apiDocs } from './api-docs.routes.ts'
+import { apiTokenPages } from './api-tokens.routes.ts'
+import { swaggerOptions } from './openapi-document.ts'
+import { fieldProblem, problem, sendProblem } from './problem.ts'
+import { RequestProblem, serializerCompiler, validatorCompiler } from './schema-problems.ts'
+import { type ApiAnswer, requestHash, type SubmitWrites, submitReturn } from './submit-return.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     // Set by the bearer-token hook on /api/v1 routes only.
     apiClient: ApiClient | null
   }
+  interface FastifyContextConfig {
+    // The route answers a request its schema refuses itself (request.validationError).
+    answersInvalidInput?: boolean
+  }
 }
 
 type Options = { api: ApiService; returns: ReturnsService; baseUrl: string }
 
 // The returns API and everything around it: the token pages, the JSON API under /api/v1 (bearer tokens,
-// not cookies, so no CSRF) and its documentation.
+// not cookies, so no CSRF) and its documentation, which @fastify/swagger makes from the routes' schemas.
 export async function apiRoutes(app: FastifyInstance, options: Options) {
+  await app.register(swagger, swaggerOptions(options.baseUrl))
   await app.register(apiTokenPages, { api: options.api })
-  await app.register(apiV1, { ...options, prefix: '/api/v1' })
-  await app.register(apiDocs, { baseUrl: options.baseUrl })
+  await app.register(apiV1, { ...options, prefix: apiV1Prefix })
+  await app.register(apiDocs)
 }
 
 const idempotencyKeyPattern = /^[\x20-\x7e]{1,255}$/
@@ -74,6 +81,17 @@ function send(reply: FastifyReply, answer: ApiAnswer) {
 async function apiV1(app: FastifyInstance, options: Options) {
   const { api, returns } = options
   app.decorateRequest('apiClient', null)
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  // A request its schema refuses is answered after the app's input-safety check (a preHandler), as
+  // before the routes had schemas: unsafe input is named first.
+  app.addHook('onRoute', (route) => {
+    route.attachValidation = true
+  })
+  app.addHook('preHandler', async (request) => {
+    if (request.validationError && !request.routeOptions.config.answersInvalidInput)
+      throw request.validationError
+  })
 
   // Problem JSON for everything that goes wrong, including bodies Fastify cannot parse.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -102,6 +120,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
       )
     }
     request.log.info({ code: error.code, status }, 'API request refused')
+    if (error instanceof RequestProblem) return sendProblem(reply, error.problem)
     if (error instanceof UnsafeInputError)
       return sendProblem(
         reply,
@@ -135,7 +154,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
     const key = request.headers['idempotency-key']
     const claimsItsKey =
       request.method === 'POST' &&
-      request.url === paths.apiReturns() &&
+      request.url === apiPaths.apiReturns.build() &&
       typeof key === 'string' &&
       idempotencyKeyPattern.test(key) &&
       jsonContentType.test(request.headers['content-type'] ?? '')
@@ -170,7 +189,11 @@ async function apiV1(app: FastifyInstance, options: Options) {
   })
   app.addHook('onClose', async () => api.stopKeyReleases())
 
-  app.post('/returns', async (request, reply) => {
+  const v1 = app.withTypeProvider<ZodTypeProvider>()
+
+  // A body its schema refuses is answered here, through the Idempotency-Key's claim like any refusal.
+  const submission = { schema: submitReturnOperation, config: { answersInvalidInput: true } }
+  v1.post(withinApiV1(apiPaths.apiReturns.pattern), submission, async (request, reply) => {
     let client = clientOf(request)
     const contentType = request.headers['content-type'] ?? ''
     if (!jsonContentType.test(contentType))
@@ -180,11 +203,18 @@ async function apiV1(app: FastifyInstance, options: Options) {
       )
 
     const key = request.headers['idempotency-key']
+    const refused = request.validationError instanceof RequestProblem ? request.validationError.problem : null
+    const submit = async (writes: SubmitWrites) =>
+      refused
+        ? writes.claim
+          ? ('unclaimed' as const)
+          : { status: refused.status, body: refused }
+        : submitReturn({ returns }, client, request.body, writes)
     // A created return is saved with its answer to a retry and the token's use, atomically.
     const alsoWrite = (created: ApiAnswer, when: RawBuilder<unknown>) =>
       api.createdWrites(client, typeof key === 'string' ? key : undefined, created.status, created.body, when)
     if (key === undefined) {
-      const answer = await submitReturn({ returns }, client, request.body, { alsoWrite })
+      const answer = await submit({ alsoWrite })
       if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')
       if (answer.status === 201) client.lastUsedStale = false
       return send(reply, answer)
@@ -197,7 +227,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
         ]),
       )
 
-    const hash = requestHash(request.method, paths.apiReturns(), request.body)
+    const hash = requestHash(request.method, apiPaths.apiReturns.build(), request.body)
     // A release this process owes for the key (its last request failed with the database away) first.
     await api.settleKeyRelease(client.tokenId, key)
     const claimedAt = api.claimTime()
@@ -205,7 +235,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
     try {
       // Usually the key is claimed by the submission's first read (one round trip fewer). When it was
       // not (a retry, a request at the same time, or one refused before that read), it is claimed here.
-      answer = await submitReturn({ returns }, client, request.body, {
+      answer = await submit({
         claim: api.claimStatement(client.tokenId, key, hash, claimedAt),
         alsoWrite,
       })
@@ -237,10 +267,10 @@ async function apiV1(app: FastifyInstance, options: Options) {
           return send(reply, {
             status: claim.statusCode,
             body: claim.response,
-            location: claim.statusCode === 201 && body?.id ? paths.apiReturn(body.id) : undefined,
+            location: claim.statusCode === 201 && body?.id ? apiPaths.apiReturn.build(body.id) : undefined,
           })
         }
-        answer = await submitReturn({ returns }, client, request.body, { alsoWrite })
+        answer = await submit({ alsoWrite })
         if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')
       }
       // A created return's answer was recorded with it; any other answer is recorded now.
@@ -255,71 +285,48 @@ async function apiV1(app: FastifyInstance, options: Options) {
     return send(reply, answer)
   })
 
-  app.get('/returns', async (request, reply) => {
-    const client = clientOf(request)
-    const query = request.query as Record<string, unknown>
-    const one = (name: string) => {
-      const v = query[name]
-      return typeof v === 'string' ? v.trim() : v === undefined ? undefined : null
-    }
-    const errors = []
-    const page = one('page') ?? '1'
-    if (page === null || !/^\d{1,6}$/.test(page) || Number(page) < 1)
-      errors.push(fieldProblem('page', 'page must be a whole number, 1 or more'))
-    const from = one('from') || undefined
-    const to = one('to') || undefined
-    for (const [name, value] of [
-      ['from', from],
-      ['to', to],
-    ] as const) {
-      if (value === null || (value !== undefined && !validCalendarDate(value)))
-        errors.push(fieldProblem(name, `${name} must be a date like 2020-04-14`))
-    }
-    const locationRef = one('locationId')
-    if (locationRef === null) errors.push(fieldProblem('locationId', 'Give locationId once'))
-    if (errors.length)
-      return sendProblem(reply, problem('malformed-request', 'A query parameter is not valid.', errors))
-    let locationId: string | undefined
-    if (locationRef) {
-      const location = await api.findLocation(client.actor, locationRef)
-      if (!location)
-        return sendProblem(
-          reply,
-          problem('not-found', 'There is no location with this locationId that this token may read.', [
-            fieldProblem('locationId', 'Location not found, or not one of yours'),
-          ]),
-        )
-      locationId = location.id
-    }
-    const pageNumber = Number(page)
-    const result = await api.listReturns(
-      client.actor,
-      { locationId, from: from ?? undefined, to: to ?? undefined },
-      pageNumber,
-      pageSize,
-    )
-    const link = (n: number) => {
-      const params = new URLSearchParams()
-      if (locationRef) params.set('locationId', locationRef)
-      if (from) params.set('from', from)
-      if (to) params.set('to', to)
-      params.set('page', String(n))
-      return `${paths.apiReturns()}?${params.toString()}`
-    }
-    return reply.send({
-      items: result.items,
-      page: pageNumber,
-      pageSize,
-      total: result.total,
-      links: {
-        self: link(pageNumber),
-        ...(pageNumber * pageSize < result.total ? { next: link(pageNumber + 1) } : {}),
-        ...(pageNumber > 1 ? { prev: link(pageNumber - 1) } : {}),
-      },
-    })
-  })
+  v1.get(
+    withinApiV1(apiPaths.apiReturns.pattern),
+    { schema: listReturnsOperation },
+    async (request, reply) => {
+      const client = clientOf(request)
+      const { locationId: locationRef, from, to, page: pageNumber } = request.query
+      let locationId: string | undefined
+      if (locationRef) {
+        const location = await api.findLocation(client.actor, locationRef)
+        if (!location)
+          return sendProblem(
+            reply,
+            problem('not-found', 'There is no location with this locationId that this token may read.', [
+              fieldProblem('locationId', 'Location not found, or not one of yours'),
+            ]),
+          )
+        locationId = location.id
+      }
+      const result = await api.listReturns(client.actor, { locationId, from, to }, pageNumber, pageSize)
+      const link = (n: number) => {
+        const params = new URLSearchParams()
+        if (locationRef) params.set('locationId', locationRef)
+        if (from) params.set('from', from)
+        if (to) params.set('to', to)
+        params.set('page', String(n))
+        return `${apiPaths.apiReturns.build()}?${params.toString()}`
+      }
+      return reply.send({
+        items: result.items,
+        page: pageNumber,
+        pageSize,
+        total: result.total,
+        links: {
+          self: link(pageNumber),
+          ...(pageNumber * pageSize < result.total ? { next: link(pageNumber + 1) } : {}),
+          ...(pageNumber > 1 ? { prev: link(pageNumber - 1) } : {}),
+        },
+      })
+    },
+  )
 
-  app.get<{ Params: { id: string } }>('/returns/:id', async (request, reply) => {
+  v1.get(withinApiV1(apiPaths.apiReturn.pattern), { schema: getReturnOperation }, async (request, reply) => {
     const found = await api.getReturn(clientOf(request).actor, request.params.id)
     if (!found)
       return sendProblem(
@@ -327,46 +334,5 @@ async function apiV1(app: FastifyInstance, options: Options) {
         problem('not-found', 'There is no return with this id that this token may read.'),
       )
     return reply.send(found)
-  })
-}
-
-// Anyone may read the documentation: it holds nothing about anybody.
-async function apiDocs(app: FastifyInstance, options: { baseUrl: string }) {
-  app.get(paths.apiOpenApi(), (_request, reply) =>
-    reply.type('application/json; charset=utf-8').send(openApiDocument(options.baseUrl)),
-  )
-  app.get(paths.apiDocs(), (_request, reply) => {
-    const fields = currentDataset.sections.flatMap((section) =>
-      section.fields.map((f) => ({
-        key: f.key,
-        label: f.label,
-        section: section.title,
-        type:
-          f.type === 'whole-number'
-            ? `whole number, 0 to ${(f.max ?? 0).toLocaleString('en-GB')}`
-            : f.type === 'yes-no'
-              ? 'true or false'
-              : f.type === 'choice'
-                ? `list of: ${(f.choices ?? []).map((c) => c.value).join(', ')}`
-                : `text, up to ${f.max} characters`,
-        appliesTo:
-          f.appliesTo === 'all' ? 'All services' : f.appliesTo.map((s) => serviceTypeNames[s]).join(', '),
-        required: f.required,
-      })),
-    )
-    const json = (v: unknown) => JSON.stringify(v, null, 2)
-    return reply.render('api/views/api-docs.njk', {
-      pageTitle: 'Situation returns API',
-      baseUrl: options.baseUrl,
-      datasetVersion: currentDataset.version,
-      fields,
-      problems: Object.entries(problemTypes).map(([slug, p]) => ({ slug, ...p })),
-      pageSize,
-      examples: {
-        submission: json(exampleSubmission),
-        created: json(exampleCreated),
-        validation: json(exampleValidationProblem),
-      },
-    })
   })
 }

@@ -1,8 +1,13 @@
 import { defineCapability } from '../../capability.ts'
-import { paths } from '../../web/paths.ts'
 import type { ReturnsService } from '../returns/index.ts'
+import { apiPaths } from './api.paths.ts'
 import { apiRoutes } from './api.routes.ts'
 import { createApiService } from './api.service.ts'
+
+export { apiAuditActions } from './api.audit-actions.ts'
+export { exampleSubmission } from './api.examples.ts'
+export { apiPaths } from './api.paths.ts'
+export type { ApiService } from './api.service.ts'
 
 // The JSON API for care-record systems: tokens, returns in and out, its documentation.
 export const api = defineCapability<{ returns: ReturnsService }>()({
@@ -11,8 +16,9 @@ export const api = defineCapability<{ returns: ReturnsService }>()({
   routes: async (app, { api, returns, config }) => {
     await app.register(apiRoutes, { api, returns, baseUrl: config.baseUrl })
   },
+  paths: apiPaths,
   navigation: (actor) =>
     actor.role === 'provider_manager' && actor.providerId
-      ? [{ href: paths.apiTokens(), text: 'API tokens', order: 50 }]
+      ? [{ href: apiPaths.apiTokens.build(), text: 'API tokens', order: 50 }]
       : [],
 })

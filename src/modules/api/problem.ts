@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify'
-import { paths } from '../../web/paths.ts'
+import { apiPaths } from './api.paths.ts'
 
 // RFC 9457 problem details: every API error has a type (a link into the API documentation), a title,
 // the status, a detail in plain words and, for validation, the fields at fault.
@@ -32,7 +32,7 @@ export type ProblemType = keyof typeof problemTypes
 
 export function problem(type: ProblemType, detail: string, errors?: FieldProblem[]): Problem {
   const { status, title } = problemTypes[type]
-  return { type: `${paths.apiDocs()}#${type}`, title, status, detail, ...(errors ? { errors } : {}) }
+  return { type: `${apiPaths.apiDocs.build()}#${type}`, title, status, detail, ...(errors ? { errors } : {}) }
 }
 
 export function sendProblem(reply: FastifyReply, p: Problem) {

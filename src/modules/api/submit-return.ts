@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import type { RawBuilder } from 'kysely'
 import type { FieldError } from '../../domain/returns/dataset.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import { paths } from '../../web/paths.ts'
 import type { ReturnsService } from '../returns/returns.service.ts'
+import { apiPaths } from './api.paths.ts'
 import type { ApiClient } from './api.service.ts'
 import { type FieldProblem, fieldProblem, problem } from './problem.ts'
 
@@ -179,7 +179,7 @@ function created(
       periodStart: saved.period.start,
       version: saved.version,
     },
-    location: paths.apiReturn(saved.returnId),
+    location: apiPaths.apiReturn.build(saved.returnId),
   }
 }
 

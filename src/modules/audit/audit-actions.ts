@@ -34,8 +34,6 @@ export const AuditAction = auditActions({
   returnImported: 'return-imported-from-capacity-tracker',
   contactAdded: 'location-contact-added',
   contactRemoved: 'location-contact-removed',
-  apiTokenCreated: 'api-token-created',
-  apiTokenRevoked: 'api-token-revoked',
   caseOwnershipTaken: 'case-ownership-taken',
   casePassed: 'case-passed',
   caseActionAdded: 'case-action-added',

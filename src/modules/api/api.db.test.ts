@@ -1,172 +1,34 @@
-import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tokenHash } from '../../src/modules/access/credentials.ts'
-import { exampleSubmission } from '../../src/modules/api/openapi.ts'
-import { recomputeQueuedRisk } from '../../src/modules/early-warning/risk-queue.ts'
-import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import { buildTestApp, type TestApp } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import { tokenHash } from '../access/index.ts'
+import { apiHelpers, type Problem, seedApiFixtures } from './api.test-support.ts'
+import { exampleSubmission } from './index.ts'
 
 // The documented example: a full, valid return for a care home without nursing, as JSON.
 const values = exampleSubmission.values
 
-type Problem = {
-  type: string
-  title: string
-  status: number
-  detail: string
-  errors?: { field: string; pointer: string; message: string }[]
-}
-
+// Returns in and out of the API (its tokens: api-tokens.db.test.ts; the risk queue behind it:
+// api-risk-queue.db.test.ts).
 describe.each(engines)('the returns API on %s', (engine) => {
   let t: TestApp
   const ids: Record<string, string> = {}
   const emails: Record<string, string> = {}
   const cqc: Record<string, string> = {}
   const tokens: Record<string, string> = {}
-
-  const signedIn = async (who: string) => {
-    const client = new TestClient(t.app)
-    await client.signIn(emails[who]!)
-    return client
-  }
-
-  // Makes a token the way a provider manager does, on the web page, and returns it.
-  const createToken = async (who: string, name: string) => {
-    const client = await signedIn(who)
-    await client.get('/api-tokens')
-    const created = await client.post('/api-tokens', { name })
-    expect(created.statusCode).toBe(200)
-    return load(created.body)('#api-token').text().trim()
-  }
-
-  const api = (
-    method: 'GET' | 'POST',
-    url: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) =>
-    t.app.inject({
-      method,
-      url,
-      headers: {
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...options.headers,
-      },
-      ...(options.body !== undefined ? { payload: JSON.stringify(options.body) } : {}),
-    })
-
-  const returnsAt = (locationId: string) =>
-    t.database.db
-      .selectFrom('situationReturns')
-      .select(['id', 'periodStart', 'version', 'source', 'values', 'submittedBy'])
-      .where('locationId', '=', locationId)
-      .orderBy('periodStart')
-      .orderBy('version')
-      .execute()
+  const { createToken, api, returnsAt } = apiHelpers(() => t, emails)
 
   beforeAll(async () => {
     t = await buildTestApp(engine)
-    const db = t.database.db
-    ids.council = await createOrganisation(db, 'council', 'API Council', { onsCode: 'E10000071' })
-    ids.providerA = await createProvider(db, 'Alpha Care Ltd')
-    ids.providerB = await createProvider(db, 'Beta Care Ltd')
-    ids.providerOrgA = await createOrganisation(db, 'provider', 'Alpha Care Ltd', {
-      providerId: ids.providerA,
-    })
-    ids.providerOrgB = await createOrganisation(db, 'provider', 'Beta Care Ltd', {
-      providerId: ids.providerB,
-    })
-    for (const [key, provider, name] of [
-      ['homeA', ids.providerA, 'Rowan House'],
-      ['homeA2', ids.providerA, 'Hazel Court'],
-      ['homeA3', ids.providerA, 'Willow Lodge'],
-      ['homeB', ids.providerB, 'Elm Lodge'],
-    ] as const) {
-      ids[key] = await createLocation(db, provider!, ids.council, { name, beds: 40 })
-      cqc[key] = (
-        await db
-          .selectFrom('locations')
-          .select('cqcLocationId')
-          .where('id', '=', ids[key]!)
-          .executeTakeFirstOrThrow()
-      ).cqcLocationId!
-    }
-    // A home care agency: it reports weekly.
-    ids.agencyA = await createLocation(db, ids.providerA!, ids.council, {
-      name: 'Birch Home Care',
-      serviceType: 'home_care',
-    })
-    for (const [key, org, role] of [
-      ['managerA', ids.providerOrgA, 'provider_manager'],
-      ['managerB', ids.providerOrgB, 'provider_manager'],
-      ['officer', ids.council, 'council_officer'],
-    ] as const) {
-      const user = await createUser(db, org!, role)
-      ids[key] = user.id
-      emails[key] = user.email
-    }
+    await seedApiFixtures(t.database.db, ids, emails, cqc)
+    // Each provider's care-record system has a token, made on the web page.
+    t.clock.set(new Date('2020-04-14T08:00:00Z'))
+    tokens.a = await createToken('managerA', 'Care records system')
+    tokens.b = await createToken('managerB', 'Beta system')
   }, 120_000)
 
   afterAll(async () => {
     await t?.close()
-  })
-
-  it('makes a token on the web page, shows it once and keeps only its hash', async () => {
-    t.clock.set(new Date('2020-04-14T08:00:00Z'))
-    const manager = await signedIn('managerA')
-    const home = load((await manager.get('/')).body)
-    expect(home('.govuk-service-navigation__item a:contains("API tokens")').attr('href')).toBe('/api-tokens')
-
-    await manager.get('/api-tokens')
-    const blank = await manager.post('/api-tokens', { name: '  ' })
-    expect(blank.statusCode).toBe(400)
-    expect(load(blank.body)('.govuk-error-summary a').attr('href')).toBe('#name')
-    expect(load(blank.body)('.govuk-error-summary').text()).toContain('Enter a name for the token')
-    expect(await t.database.db.selectFrom('apiTokens').select('id').execute()).toEqual([])
-
-    const created = await manager.post('/api-tokens', { name: 'Care records system' })
-    expect(created.statusCode).toBe(200)
-    expect(created.headers['cache-control']).toBe('no-store')
-    const $ = load(created.body)
-    expect($('.govuk-panel__title').text().trim()).toBe('API token created')
-    expect($('.govuk-warning-text').text()).toContain('Copy it now')
-    const token = $('#api-token').text().trim()
-    expect(token.length).toBeGreaterThan(40)
-    tokens.a = token
-
-    const rows = await t.database.db.selectFrom('apiTokens').selectAll().execute()
-    expect(rows).toHaveLength(1)
-    expect(rows[0]!.tokenHash).toBe(tokenHash(token))
-    expect(rows[0]!.tokenHint).toBe(token.slice(-4))
-    expect(rows[0]!.providerId).toBe(ids.providerA)
-    expect(rows[0]!.createdBy).toBe(ids.managerA)
-    expect(JSON.stringify(rows)).not.toContain(token)
-    const audit = await t.database.db
-      .selectFrom('auditEvents')
-      .select(['actorUserId', 'entityId', 'after'])
-      .where('action', '=', 'api-token-created')
-      .execute()
-    expect(audit).toEqual([expect.objectContaining({ actorUserId: ids.managerA, entityId: rows[0]!.id })])
-    expect(JSON.stringify(audit)).not.toContain(token)
-
-    const list = await manager.get('/api-tokens')
-    expect(list.body).not.toContain(token)
-    const listed = load(list.body)('tbody tr').text()
-    expect(listed).toContain('Care records system')
-    expect(listed).toContain(token.slice(-4))
-    expect(listed).toContain('Never')
-    expect(listed).toContain('Active')
-
-    tokens.b = await createToken('managerB', 'Beta system')
-    expect(tokens.b).not.toBe(tokens.a)
-  })
-
-  it('keeps the token pages to provider managers', async () => {
-    const officer = await signedIn('officer')
-    const home = load((await officer.get('/')).body)
-    expect(home('.govuk-service-navigation__item a:contains("API tokens")').length).toBe(0)
-    expect((await officer.get('/api-tokens')).statusCode).toBe(403)
   })
 
   it('takes a full return by CQC location ID: 201, a Location, and a return from the API', async () => {
@@ -502,157 +364,5 @@ describe.each(engines)('the returns API on %s', (engine) => {
 
     const listB = await api('GET', '/api/v1/returns', { token: tokens.b })
     expect((listB.json() as { items: { id: string }[] }).items.map((r) => r.id)).toEqual([idB])
-  })
-
-  it('answers a return when it is saved and leaves its risk rules to the risk queue, whose next batch raises the alert', async () => {
-    t.clock.set(new Date('2020-04-16T08:00:00Z'))
-    const db = t.database.db
-    const home = await createLocation(db, ids.providerA!, ids.council!, { name: 'Larch House', beds: 40 })
-    // The earlier tests' returns queued their locations too: their batch first.
-    await recomputeQueuedRisk(db, t.clock)
-    const openAlerts = () =>
-      db
-        .selectFrom('alerts')
-        .select(['alertKey', 'severity', 'raisedByReturnId'])
-        .where('locationId', '=', home)
-        .where('status', '=', 'open')
-        .execute()
-    const response = await api('POST', '/api/v1/returns', {
-      token: tokens.a,
-      body: { locationId: home, periodStart: '2020-04-16', values: { ...values, ppeDaysGloves: 1 } },
-      headers: { 'idempotency-key': 'larch-house-2020-04-16' },
-    })
-    expect(response.statusCode).toBe(201)
-    const returnId = response.json().id
-    // Saved with its audit record and its location queued; no alert yet.
-    expect(await returnsAt(home)).toHaveLength(1)
-    expect(
-      await db.selectFrom('auditEvents').select('action').where('entityId', '=', returnId).execute(),
-    ).toEqual([{ action: 'return-submitted' }])
-    expect(await db.selectFrom('riskQueue').select('locationId').execute()).toEqual([{ locationId: home }])
-    expect(await openAlerts()).toEqual([])
-
-    const result = await recomputeQueuedRisk(db, t.clock)
-    const raised = await openAlerts()
-    expect(result).toMatchObject({ locations: 1, raised: raised.length })
-    expect(raised).toContainEqual({ alertKey: 'ppe-red', severity: 'red', raisedByReturnId: returnId })
-    expect(raised.every((a) => a.raisedByReturnId === returnId)).toBe(true)
-    expect(
-      await db.selectFrom('locationRisk').select('rag').where('locationId', '=', home).executeTakeFirst(),
-    ).toEqual({ rag: 'red' })
-    expect(await db.selectFrom('riskQueue').select('id').execute()).toEqual([])
-    // Nothing left to do: the next batch changes nothing.
-    expect(await recomputeQueuedRisk(db, t.clock)).toMatchObject({ locations: 0, raised: 0 })
-  })
-
-  it('checks a recently used token again with the claim: revoked elsewhere, it gets 401 at once and nothing is saved', async () => {
-    t.clock.set(new Date('2020-04-16T08:00:00Z'))
-    const db = t.database.db
-    const token = await createToken('managerA', 'Second system')
-    const home = await createLocation(db, ids.providerA!, ids.council!, { name: 'Aspen Lodge', beds: 30 })
-    const send = (key: string, body: unknown) =>
-      api('POST', '/api/v1/returns', { token, body, headers: { 'idempotency-key': key } })
-    const first = await send('aspen-1', { locationId: home, periodStart: '2020-04-16', values })
-    expect(first.statusCode).toBe(201)
-    // Revoked by another instance of the app (straight in the database): this one still remembers the token.
-    await db
-      .updateTable('apiTokens')
-      .set({ revokedAt: new Date() })
-      .where('tokenHash', '=', tokenHash(token))
-      .execute()
-    const before = await db.selectFrom('situationReturns').select('id').execute()
-    const next = await send('aspen-2', { locationId: home, periodStart: '2020-04-15', values })
-    expect(next.statusCode).toBe(401)
-    expect(next.headers['www-authenticate']).toContain('invalid_token')
-    // Refusals that come before the claim are not answered for a revoked token either.
-    expect((await send('aspen-3', { locationId: ids.homeB, values })).statusCode).toBe(401)
-    const badJson = await api('POST', '/api/v1/returns', {
-      token,
-      headers: { 'idempotency-key': 'aspen-4', 'content-type': 'application/json' },
-    })
-    expect(badJson.statusCode).toBe(401)
-    expect(await db.selectFrom('situationReturns').select('id').execute()).toEqual(before)
-    expect(
-      await db.selectFrom('idempotencyKeys').select('key').where('key', 'like', 'aspen-%').execute(),
-    ).toEqual([{ key: 'aspen-1' }])
-  })
-
-  it('answers 401 without a token, with an unknown one, with a session cookie only, and once the token is revoked', async () => {
-    const anonymous = await api('GET', '/api/v1/returns')
-    expect(anonymous.statusCode).toBe(401)
-    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/)
-    expect(anonymous.headers['content-type']).toContain('application/problem+json')
-    expect((anonymous.json() as Problem).status).toBe(401)
-    const unknown = await api('POST', '/api/v1/returns', {
-      token: 'chub_not-a-real-token',
-      body: exampleSubmission,
-    })
-    expect(unknown.statusCode).toBe(401)
-    expect(unknown.headers['www-authenticate']).toContain('invalid_token')
-
-    const manager = await signedIn('managerA')
-    const withCookie = await manager.get('/api/v1/returns')
-    expect(withCookie.statusCode).toBe(401)
-
-    const tokenId = (
-      await t.database.db
-        .selectFrom('apiTokens')
-        .select('id')
-        .where('tokenHash', '=', tokenHash(tokens.a!))
-        .executeTakeFirstOrThrow()
-    ).id
-    // Another provider's manager cannot revoke it.
-    const other = await signedIn('managerB')
-    await other.get('/api-tokens')
-    expect((await other.post(`/api-tokens/${tokenId}/revoke`, {})).statusCode).toBe(404)
-    expect((await api('GET', '/api/v1/returns', { token: tokens.a })).statusCode).toBe(200)
-
-    await manager.get('/api-tokens')
-    const revoked = await manager.post(`/api-tokens/${tokenId}/revoke`, {})
-    expect(revoked.statusCode).toBe(302)
-    const page = load((await manager.get(revoked.headers.location!)).body)
-    expect(page('.govuk-notification-banner').text()).toContain('Care records system')
-    expect(page('tbody tr').text()).toContain('Revoked')
-
-    const before = await t.database.db.selectFrom('situationReturns').select('id').execute()
-    const after = await api('POST', '/api/v1/returns', {
-      token: tokens.a,
-      body: { ...exampleSubmission, locationId: ids.homeA, periodStart: '2020-04-13' },
-    })
-    expect(after.statusCode).toBe(401)
-    expect(after.headers['www-authenticate']).toMatch(/^Bearer/)
-    expect((await api('GET', '/api/v1/returns', { token: tokens.a })).statusCode).toBe(401)
-    expect(await t.database.db.selectFrom('situationReturns').select('id').execute()).toEqual(before)
-    expect(
-      await t.database.db
-        .selectFrom('auditEvents')
-        .select('entityId')
-        .where('action', '=', 'api-token-revoked')
-        .execute(),
-    ).toEqual([{ entityId: tokenId }])
-  })
-
-  it('publishes an OpenAPI 3.1 document and a documentation page', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })
-    expect(response.statusCode).toBe(200)
-    const doc = JSON.parse(response.body)
-    expect(doc.openapi).toBe('3.1.0')
-    expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/returns', '/api/v1/returns/{id}']),
-    )
-    expect(doc.paths['/api/v1/returns'].post.requestBody.content['application/json'].schema.$ref).toBe(
-      '#/components/schemas/ReturnSubmission',
-    )
-    expect(doc.components.schemas.ReturnValues.properties.ppeDaysGloves.type).toEqual(['integer', 'null'])
-    expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status'])
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' })
-
-    const page = await t.app.inject({ method: 'GET', url: '/api/docs' })
-    expect(page.statusCode).toBe(200)
-    const $ = load(page.body)
-    expect($('h1').text()).toBe('Situation returns API')
-    expect($('a[href="/api/docs/openapi.json"]').length).toBeGreaterThan(0)
-    expect($('#validation-failed').length).toBe(1)
-    expect($('script:not([src])').length).toBe(0)
   })
 })
