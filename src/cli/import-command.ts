@@ -3,7 +3,7 @@ import readline from 'node:readline/promises'
 import { SingleBar } from 'cli-progress'
 import type { Services } from '../composition.ts'
 import { readFileShared } from '../jobs/worker-threads.ts'
-import { createPreview, saveImport } from '../modules/directory/cqc-import.service.ts'
+import { createPreview, saveImport } from '../modules/directory/index.ts'
 
 // `carehub import cqc FILE`: the same preview and all-or-nothing save as the web, with a progress bar.
 export async function importCqcFromCommandLine(

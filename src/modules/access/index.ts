@@ -7,6 +7,7 @@ import { signInRoutes } from './sign-in.routes.ts'
 import { createSignInService } from './sign-in.service.ts'
 import { createUserService } from './users.service.ts'
 
+export { loadActor } from './actor.repository.ts'
 export type { SignInService } from './sign-in.service.ts'
 export type { UserService } from './users.service.ts'
 

@@ -4,8 +4,9 @@ import { paths } from '../../web/paths.ts'
 import { auditRoutes } from './audit.routes.ts'
 import { createAuditService } from './audit.service.ts'
 
+export { type AuditEntry, auditRow, recordAudit, recordAudits } from './audit.repository.ts'
 export type { AuditService } from './audit.service.ts'
-export { AuditAction } from './audit-actions.ts'
+export { AuditAction, type AuditActionName } from './audit-actions.ts'
 
 // The audit trail: every change, who made it and for which council; read by admins.
 export const audit = defineCapability()({

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { cqcImportLimits } from '../../domain/cqc-import/file-limits.ts'
 import { can } from '../../domain/policy.ts'
 import { FileRefused, limitsInWords } from '../../domain/spreadsheet-reader.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
@@ -8,6 +7,7 @@ import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
 import type { CqcImportService } from './cqc-import.service.ts'
+import { cqcImportLimits } from './domain/cqc-import/file-limits.ts'
 
 const limits = cqcImportLimits
 const pageSize = 25

@@ -5,14 +5,9 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { ImportCounts } from '../../db/schema.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { restrictToArea, sameLocalAuthority } from '../../domain/cqc-import/area.ts'
-import type { ParsedFile } from '../../domain/cqc-import/cqc-location.ts'
-import { storableText } from '../../domain/cqc-import/limits.ts'
-import { type ExistingLocation, type ImportPlan, planImport } from '../../domain/cqc-import/plan.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can } from '../../domain/policy.ts'
-import { recordAudits } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+import { AuditAction, recordAudits } from '../audit/index.ts'
 import { inBulkTransaction } from './bulk-load.ts'
 import { readCqcFileOffThread } from './cqc-file.worker.ts'
 import { applyCqcImport, type Importer, type Progress } from './cqc-import-apply.ts'
@@ -26,6 +21,10 @@ import {
   type TaskLog,
   withHeartbeat,
 } from './cqc-import-saving.ts'
+import { restrictToArea, sameLocalAuthority } from './domain/cqc-import/area.ts'
+import type { ParsedFile } from './domain/cqc-import/cqc-location.ts'
+import { storableText } from './domain/cqc-import/limits.ts'
+import { type ExistingLocation, type ImportPlan, planImport } from './domain/cqc-import/plan.ts'
 import { problemRowsCsvInSteps } from './problems-csv-in-steps.ts'
 
 export type { Importer, Progress }

@@ -10,6 +10,7 @@ import { directoryRoutes } from './directory.routes.ts'
 import { createDirectoryService } from './directory.service.ts'
 import { createLocationEditService } from './location-edit.service.ts'
 
+export { createPreview, type Importer, saveImport } from './cqc-import.service.ts'
 export type { DirectoryService } from './directory.service.ts'
 
 // Providers and their locations, kept current from the CQC's files, with the council's own facts.

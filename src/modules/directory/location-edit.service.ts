@@ -5,8 +5,7 @@ import { type FieldErrors, isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import { isCareHome, type ServiceType, serviceTypes } from '../../domain/service-types.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+import { AuditAction, recordAudit } from '../audit/index.ts'
 
 export type LocationInput = {
   name: string
