@@ -17,6 +17,7 @@ import { notFound } from '../../web/errors.ts'
 import { errorSummary, text } from '../../web/forms.ts'
 import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { directoryPaths } from '../directory/index.ts'
 import type { ContactLogService, ContactSummary } from './contact-log.service.ts'
 
 export function contactFormFrom(body: Record<string, unknown>): ContactForm {
@@ -144,7 +145,7 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
       pageTitle: `Record a contact with ${context.location.name}`,
       location: context.location,
       action: paths.newContact(context.location.id),
-      back: paths.location(context.location.id),
+      back: directoryPaths.location.build(context.location.id),
       ...formView(emptyForm(), { ...context, isNew: true }),
     })
   })
@@ -160,11 +161,11 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
         pageTitle: `Record a contact with ${context.location.name}`,
         location: context.location,
         action: paths.newContact(context.location.id),
-        back: paths.location(context.location.id),
+        back: directoryPaths.location.build(context.location.id),
         ...formView(form, { ...context, isNew: true }, result.errors),
       })
     }
-    return reply.redirect(`${paths.location(request.params.id)}?contactLogged=1`)
+    return reply.redirect(`${directoryPaths.location.build(request.params.id)}?contactLogged=1`)
   })
 
   app.get('/contact-log/follow-ups', async (request, reply) => {

@@ -3,10 +3,10 @@ import { can } from '../../domain/policy.ts'
 import { FileRefused, limitsInWords } from '../../domain/spreadsheet-reader.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
 import type { CqcImportService } from './cqc-import.service.ts'
+import { directoryPaths } from './directory.paths.ts'
 import { cqcImportLimits } from './domain/cqc-import/file-limits.ts'
 
 const limits = cqcImportLimits
@@ -18,7 +18,7 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
   app.addHook('onRequest', requireSignIn)
   await acceptUploads(app, { maxBytes: limits.maxBytes, fields: 10 })
 
-  app.get('/imports', async (request, reply) => {
+  app.get(directoryPaths.imports.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const page = pageNumber((request.query as Record<string, unknown>).page)
     const result = await imports.listImports(actor, page, pageSize)
@@ -26,7 +26,7 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     return reply.render('directory/views/imports.njk', {
       pageTitle: 'CQC imports',
       imports: result.imports,
-      pagination: pagination(paths.imports(), {}, page, pageSize, result.total),
+      pagination: pagination(directoryPaths.imports.build(), {}, page, pageSize, result.total),
     })
   })
 
@@ -63,13 +63,13 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     }
   }
 
-  app.get('/imports/new', async (request, reply) => {
+  app.get(directoryPaths.newImport.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!can(actor, 'locations:import')) throw forbidden()
     return reply.render('directory/views/import-upload.njk', await uploadForm(actor, {}))
   })
 
-  app.post('/imports/new', async (request, reply) => {
+  app.post(directoryPaths.newImport.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!can(actor, 'locations:import')) throw forbidden()
     const upload = await receiveUpload(request, limits.maxBytes)
@@ -102,10 +102,10 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
         .render('directory/views/import-upload.njk', await uploadForm(actor, values, { file: error.message }))
     }
     if (!preview) throw forbidden()
-    return reply.redirect(paths.cqcImport(preview.id))
+    return reply.redirect(directoryPaths.cqcImport.build(preview.id))
   })
 
-  app.get<{ Params: { id: string } }>('/imports/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(directoryPaths.cqcImport.pattern, async (request, reply) => {
     const found = await imports.getImport(signedInActor(request), request.params.id)
     if (!found) throw notFound()
     const percent =
@@ -119,18 +119,18 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     })
   })
 
-  app.post<{ Params: { id: string } }>('/imports/:id/confirm', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(directoryPaths.confirmImport.pattern, async (request, reply) => {
     if (!(await imports.confirm(signedInActor(request), request.params.id, request.log))) throw notFound()
-    return reply.redirect(paths.cqcImport(request.params.id))
+    return reply.redirect(directoryPaths.cqcImport.build(request.params.id))
   })
 
-  app.post<{ Params: { id: string } }>('/imports/:id/run-again', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(directoryPaths.runImportAgain.pattern, async (request, reply) => {
     const again = await imports.runAgain(signedInActor(request), request.params.id)
     if (!again) throw notFound()
-    return reply.redirect(paths.cqcImport(again.id))
+    return reply.redirect(directoryPaths.cqcImport.build(again.id))
   })
 
-  app.get<{ Params: { id: string } }>('/imports/:id/problems.csv', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(directoryPaths.importProblems.pattern, async (request, reply) => {
     const found = await imports.problemsCsv(signedInActor(request), request.params.id)
     if (!found) throw notFound()
     const name = `problems-${found.fileName.replace(/[^\w.-]+/g, '_').replace(/\.\w+$/, '')}.csv`

@@ -1,5 +1,5 @@
 import { defineCapability } from '../../capability.ts'
-import { mayAskEnquiries, mayReadEnquiries } from '../../domain/enquiries/enquiry.rules.ts'
+import { mayAskEnquiries, mayReadEnquiries, mayWorkEnquiries } from '../../domain/enquiries/enquiry.rules.ts'
 import { paths } from '../../web/paths.ts'
 import { enquiryRoutes } from './enquiries.routes.ts'
 import { createEnquiryService } from './enquiries.service.ts'
@@ -15,6 +15,11 @@ export const enquiries = defineCapability()({
   routes: async (app, { enquiries }) => {
     await app.register(enquiryRoutes, { enquiries })
   },
+  // On a location's page: a link to log an enquiry from it, for those who work enquiries.
+  locationPanels: () => async (actor, locationId) =>
+    mayWorkEnquiries(actor)
+      ? { links: [{ href: paths.newEnquiry(locationId), text: 'Log an enquiry from this location' }] }
+      : null,
   navigation: (actor) => [
     ...(mayReadEnquiries(actor) ? [{ href: paths.enquiries(), text: 'Enquiries', order: 70 }] : []),
     ...(mayAskEnquiries(actor) ? [{ href: paths.enquiries(), text: 'Ask a question', order: 71 }] : []),
