@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import { can } from '../../domain/policy.ts'
 import { FileRefused, limitsInWords } from '../../domain/spreadsheet-reader.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
-import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
+import { parseForm } from '../../web/form-schema.ts'
+import { errorSummary, pageNumber, pagination } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
+import { importUploadForm, importUploadMessages } from './cqc-import.schemas.ts'
 import type { CqcImportService } from './cqc-import.service.ts'
 import { directoryPaths } from './directory.paths.ts'
+import { postedText } from './directory.schemas.ts'
 import { cqcImportLimits } from './domain/cqc-import/file-limits.ts'
 
 const limits = cqcImportLimits
@@ -73,7 +76,11 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     const actor = signedInActor(request)
     if (!can(actor, 'locations:import')) throw forbidden()
     const upload = await receiveUpload(request, limits.maxBytes)
-    const values = { area: text(upload.fields.area), closeMissing: text(upload.fields.closeMissing) }
+    const form = parseForm(importUploadForm, upload.fields, importUploadMessages)
+    const values = {
+      area: postedText(upload.fields.area),
+      closeMissing: postedText(upload.fields.closeMissing),
+    }
     const errors: Record<string, string> = {}
     const tooLarge = !upload.ok && upload.problem === 'too-large'
     if (tooLarge) errors.file = `The file must be smaller than ${limits.maxBytes / 1024 / 1024} MB`
@@ -81,8 +88,8 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     else if (!/\.(csv|xlsx|jsonl|json)$/i.test(upload.fileName))
       errors.file = 'The file must be a CSV, XLSX or JSON lines (.jsonl) file'
     // (The questions after a file that is too large are not read.)
-    if (!values.area && !tooLarge) errors.area = 'Select which locations to import'
-    if (!upload.ok || Object.keys(errors).length)
+    if (!form.ok && !tooLarge) Object.assign(errors, form.errors)
+    if (!upload.ok || !form.ok || Object.keys(errors).length)
       return reply
         .code(400)
         .render('directory/views/import-upload.njk', await uploadForm(actor, values, errors))
@@ -91,8 +98,8 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
       preview = await imports.preview(actor, {
         fileName: upload.fileName,
         content: upload.content,
-        areaName: values.area === '*' ? null : values.area,
-        closeMissing: values.closeMissing === 'yes',
+        areaName: form.value.area,
+        closeMissing: form.value.closeMissing,
       })
     } catch (error) {
       // A file past the limits is refused on the form, and nothing of it is kept.

@@ -11,7 +11,7 @@ import { locationEditRoutes } from './location-edit.routes.ts'
 import { createLocationEditService } from './location-edit.service.ts'
 import type { LocationPagePanels } from './location-page.ts'
 
-export { createPreview, type Importer, saveImport } from './cqc-import.service.ts'
+export { createPreview, type Importer, saveImport } from './cqc-import-preview.ts'
 export { directoryPaths } from './directory.paths.ts'
 export type { DirectoryService } from './directory.service.ts'
 
