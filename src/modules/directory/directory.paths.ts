@@ -1,12 +1,13 @@
-import { pagePath, pagePathWith } from '../../web/page-path.ts'
+import { pagePath } from '../../web/page-path.ts'
 
 // The directory's pages: each pattern is its route's, each builder its links' (templates: paths.x).
 export const directoryPaths = {
   locations: pagePath('/locations'),
-  locationsExport: pagePathWith(
-    '/locations/export.:format',
-    (format: 'csv' | 'xlsx') => `/locations/export.${format}`,
-  ),
+  // The list as a download: one route per format, each named by its file type.
+  locationsExport: {
+    csv: pagePath('/locations/export.csv'),
+    xlsx: pagePath('/locations/export.xlsx'),
+  },
   newLocation: pagePath('/locations/new'),
   location: pagePath('/locations/:id'),
   editLocation: pagePath('/locations/:id/edit'),

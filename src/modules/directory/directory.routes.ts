@@ -115,7 +115,7 @@ export async function directoryRoutes(
     }
     const exportQuery = new URLSearchParams(Object.entries(filter).filter(([, v]) => v)).toString()
     const exportHref = (format: 'csv' | 'xlsx') =>
-      `${directoryPaths.locationsExport.build(format)}${exportQuery ? `?${exportQuery}` : ''}`
+      `${directoryPaths.locationsExport[format].build()}${exportQuery ? `?${exportQuery}` : ''}`
     return reply.render('directory/views/locations.njk', {
       pageTitle: isProvider ? 'Your locations' : 'Locations',
       filter,
@@ -142,11 +142,8 @@ export async function directoryRoutes(
     })
   })
 
-  app.get<{ Params: { format: string } }>(
-    directoryPaths.locationsExport.pattern,
-    async (request, reply: FastifyReply) => {
-      const { format } = request.params
-      if (format !== 'csv' && format !== 'xlsx') throw notFound()
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(directoryPaths.locationsExport[format].pattern, async (request, reply: FastifyReply) => {
       const actor = signedInActor(request)
       if (!can(actor, 'locations:read')) throw forbidden()
       const batches = directory.exportLocations(actor, filterFrom(request.query as Record<string, unknown>))
@@ -156,8 +153,8 @@ export async function directoryRoutes(
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .send(locationsXlsx(batches))
-    },
-  )
+    })
+  }
 
   app.get<{ Params: { id: string } }>(directoryPaths.location.pattern, async (request, reply) => {
     const actor = signedInActor(request)
