@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Db } from '../src/db/database.ts'
 import { systemClock } from '../src/domain/clock.ts'
 import { readFileShared } from '../src/jobs/worker-threads.ts'
-import { createPreview, type Importer, saveImport } from '../src/modules/directory/cqc-import.service.ts'
+import { createPreview, type Importer, saveImport } from '../src/modules/directory/index.ts'
 import type { BenchCase } from './bench-case.ts'
 import { generateCareDirectoryCsv, generatedFileName } from './cqc-fixture.ts'
 

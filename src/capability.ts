@@ -17,6 +17,18 @@ export type CoreDeps = {
   cookieSecret: string
 }
 
+// What a capability shows on a location's page (the directory's), for one actor: links added to the
+// page's list, and a panel (a template of its own views, with the variables it reads, named for the
+// capability: they stand beside the page's own). Null when it has nothing to show them.
+export type LocationPanel = {
+  links?: { href: string; text: string }[]
+  template?: string
+  context?: Record<string, unknown>
+  // The panel shows the location's risk status, so the page does not show its own line.
+  showsRiskStatus?: boolean
+}
+export type LocationPanels = (actor: Actor, locationId: string) => Promise<LocationPanel | null>
+
 // A capability's public face, as its index.ts declares it. `Needs` are the services of other
 // capabilities it uses (built earlier in src/modules.ts); `Provided` are the services it adds.
 export type Capability<Provided extends object = object, Needs extends object = object> = {
@@ -28,6 +40,8 @@ export type Capability<Provided extends object = object, Needs extends object = 
   navigation?: (actor: Actor) => NavigationEntry[]
   // Its pages' path definitions ({ pattern, build }), which its routes and every link use.
   paths?: PathTree
+  // What it shows on a location's page, given its services (src/modules.ts gathers them in order).
+  locationPanels?: (services: CoreDeps & Needs & Provided) => LocationPanels
   // Figures /readyz reports for it (a queue's lag, a backlog), read while the database answers.
   readiness?: (db: Db) => Promise<Record<string, number>>
 }

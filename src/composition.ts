@@ -6,7 +6,7 @@ import type { Config } from './config.ts'
 import { createDatabase, databaseTargetFromConfig } from './db/database.ts'
 import { systemClock } from './domain/clock.ts'
 import { fileTransport, type MailTransport, notifyTransport, smtpTransport } from './modules/comms/index.ts'
-import { type CapabilityServices, capabilities } from './modules.ts'
+import { type CapabilityServices, capabilities, contributionsOf } from './modules.ts'
 
 // The only place that creates concrete things. Tests call buildServices with their own db, clock and transport.
 export function buildServices(deps: CoreDeps): Services {
@@ -29,6 +29,8 @@ export function buildServices(deps: CoreDeps): Services {
       services[name] = service
     }
   }
+  // What capabilities show on one another's pages, from the services just built.
+  Object.assign(services, contributionsOf(services as Services))
   return services as Services
 }
 

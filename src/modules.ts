@@ -1,4 +1,4 @@
-import type { ProvidedBy, UnmetNeeds } from './capability.ts'
+import type { LocationPanel, ProvidedBy, UnmetNeeds } from './capability.ts'
 import type { Services } from './composition.ts'
 import type { Db } from './db/database.ts'
 import type { Actor } from './domain/policy.ts'
@@ -37,7 +37,13 @@ export const capabilities = [
   home,
 ] as const
 
-export type CapabilityServices = ProvidedBy<typeof capabilities>
+// What the capabilities contribute to one another's pages, gathered from the list (contributionsOf).
+export type Contributions = {
+  // Every capability's panels for a location's page, in the order of the list.
+  locationPagePanels: (actor: Actor, locationId: string) => Promise<LocationPanel[]>
+}
+
+export type CapabilityServices = ProvidedBy<typeof capabilities> & Contributions
 
 // A compile-time check: every capability's needs are provided by the list.
 const allNeedsMet: [UnmetNeeds<typeof capabilities, CapabilityServices>] extends [never] ? true : false = true
@@ -46,6 +52,21 @@ void allNeedsMet
 // The service navigation a signed-in user sees: every capability's entries for them, in order.
 export function navigationFor(actor: Actor): NavigationEntry[] {
   return capabilities.flatMap((c) => c.navigation?.(actor) ?? []).sort((a, b) => a.order - b.order)
+}
+
+// Gathered once the services are built, for the capabilities that show others' contributions.
+export function contributionsOf(services: Services): Contributions {
+  const panels = capabilities.flatMap((c) => (c.locationPanels ? [c.locationPanels(services as never)] : []))
+  return {
+    locationPagePanels: async (actor, locationId) => {
+      const shown: LocationPanel[] = []
+      for (const panel of panels) {
+        const found = await panel(actor, locationId)
+        if (found) shown.push(found)
+      }
+      return shown
+    },
+  }
 }
 
 // The jobs every app instance schedules (each takes an advisory lock, so one instance runs it at a time).

@@ -37,6 +37,14 @@ export const casework = defineCapability<{ contactLog: ContactLogService }>()({
     },
   ],
   paths: caseworkPaths,
+  // On a location's page: its open case and RAG, for those who may see cases.
+  locationPanels:
+    ({ casework }) =>
+    async (actor, locationId) => {
+      const caseSummary = await casework.caseSummaryForLocation(actor, locationId)
+      if (!caseSummary) return null
+      return { template: 'casework/views/location-case.njk', context: { caseSummary }, showsRiskStatus: true }
+    },
   navigation: (actor) =>
     can(actor, 'cases:work') ? [{ href: caseworkPaths.worklist.build(), text: 'Worklist', order: 20 }] : [],
 })

@@ -3,6 +3,7 @@ import { notFound } from '../../web/errors.ts'
 import { parseForm } from '../../web/form-schema.ts'
 import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { directoryPaths } from '../directory/index.ts'
 import { contactLogPaths } from './contact-log.paths.ts'
 import { contactFormFrom, followUpDoneForm, followUpDoneMessages } from './contact-log.schemas.ts'
 import type { ContactLogService } from './contact-log.service.ts'
@@ -47,7 +48,7 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
       pageTitle: `Record a contact with ${context.location.name}`,
       location: context.location,
       action: contactLogPaths.newContact.build(context.location.id),
-      back: paths.location(context.location.id),
+      back: directoryPaths.location.build(context.location.id),
       ...contactFormView(form, { ...context, isNew: true }, errors),
     }
   }
@@ -77,7 +78,7 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
             result.errors,
           ),
         )
-    return reply.redirect(`${paths.location(request.params.id)}?contactLogged=1`)
+    return reply.redirect(`${directoryPaths.location.build(request.params.id)}?contactLogged=1`)
   })
 
   app.get(contactLogPaths.followUps.pattern, async (request, reply) => {

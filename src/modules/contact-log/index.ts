@@ -2,6 +2,7 @@ import { defineCapability } from '../../capability.ts'
 import { contactLogPaths } from './contact-log.paths.ts'
 import { contactLogRoutes } from './contact-log.routes.ts'
 import { createContactLogService } from './contact-log.service.ts'
+import { bannerLines } from './contact-log.view-model.ts'
 import { mayRecordContacts } from './domain/contact-log.rules.ts'
 
 export { contactLogPaths } from './contact-log.paths.ts'
@@ -24,6 +25,16 @@ export const contactLog = defineCapability()({
     await app.register(contactLogRoutes, { contactLog })
   },
   paths: contactLogPaths,
+  // On a location's page: who contacted it lately and who is about to.
+  locationPanels:
+    ({ contactLog }) =>
+    async (actor, locationId) => {
+      const banner = await contactLog.recentForLocation(actor, locationId)
+      if (!banner) return null
+      const lines = bannerLines(banner, contactLog.now())
+      const contactBanner = { ...lines, locationId, canRecord: mayRecordContacts(actor) }
+      return { template: 'contact-log/views/banner.njk', context: { contactBanner } }
+    },
   navigation: (actor) =>
     mayRecordContacts(actor)
       ? [{ href: contactLogPaths.followUps.build(), text: 'Contact log follow-ups', order: 60 }]

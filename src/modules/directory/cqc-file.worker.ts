@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { restrictToArea } from '../../domain/cqc-import/area.ts'
-import type { ParsedFile, ParsedRow } from '../../domain/cqc-import/cqc-location.ts'
-import { cqcImportLimits } from '../../domain/cqc-import/file-limits.ts'
-import { parseCqcFile } from '../../domain/cqc-import/parse.ts'
 import { FileRefused, type UploadLimits } from '../../domain/spreadsheet-reader.ts'
 import { runInWorker, WorkerStopped } from '../../jobs/worker-threads.ts'
+import { restrictToArea } from './domain/cqc-import/area.ts'
+import type { ParsedFile, ParsedRow } from './domain/cqc-import/cqc-location.ts'
+import { cqcImportLimits } from './domain/cqc-import/file-limits.ts'
+import { parseCqcFile } from './domain/cqc-import/parse.ts'
 
 // Reads a CQC file in a worker thread, so that a national file does not hold up anyone else's
 // requests. The rows come back a few thousand at a time: each piece is a short task for the main

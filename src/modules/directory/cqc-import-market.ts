@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
-import { sameLocalAuthority } from '../../domain/cqc-import/area.ts'
-import { comparedFields, type Market } from '../../domain/cqc-import/plan.ts'
 import { anyOf } from './cqc-import-apply.ts'
+import { sameLocalAuthority } from './domain/cqc-import/area.ts'
+import { comparedFields, type Market } from './domain/cqc-import/plan.ts'
 
 // A council's market is the locations in its area and those it contracts with (src/db/scope.ts). An
 // import made for a council (its area chosen) creates locations in that council's area and changes

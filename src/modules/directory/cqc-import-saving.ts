@@ -1,9 +1,8 @@
 import { type Db, rawEngineOf } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { storableText } from '../../domain/cqc-import/limits.ts'
-import { recordAudits } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
+import { AuditAction, recordAudits } from '../audit/index.ts'
 import type { Importer } from './cqc-import-apply.ts'
+import { storableText } from './domain/cqc-import/limits.ts'
 
 // A save runs after the page that started it has answered, so nothing waits on it to hear how it
 // went: it says so on its own record. Whatever happens to it, the import ends "saved" or "failed"

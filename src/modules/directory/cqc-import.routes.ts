@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify'
-import { cqcImportLimits } from '../../domain/cqc-import/file-limits.ts'
 import { can } from '../../domain/policy.ts'
 import { FileRefused, limitsInWords } from '../../domain/spreadsheet-reader.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
-import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
+import { parseForm } from '../../web/form-schema.ts'
+import { errorSummary, pageNumber, pagination } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
+import { importUploadForm, importUploadMessages } from './cqc-import.schemas.ts'
 import type { CqcImportService } from './cqc-import.service.ts'
+import { directoryPaths } from './directory.paths.ts'
+import { postedText } from './directory.schemas.ts'
+import { cqcImportLimits } from './domain/cqc-import/file-limits.ts'
 
 const limits = cqcImportLimits
 const pageSize = 25
@@ -18,7 +21,7 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
   app.addHook('onRequest', requireSignIn)
   await acceptUploads(app, { maxBytes: limits.maxBytes, fields: 10 })
 
-  app.get('/imports', async (request, reply) => {
+  app.get(directoryPaths.imports.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const page = pageNumber((request.query as Record<string, unknown>).page)
     const result = await imports.listImports(actor, page, pageSize)
@@ -26,7 +29,7 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     return reply.render('directory/views/imports.njk', {
       pageTitle: 'CQC imports',
       imports: result.imports,
-      pagination: pagination(paths.imports(), {}, page, pageSize, result.total),
+      pagination: pagination(directoryPaths.imports.build(), {}, page, pageSize, result.total),
     })
   })
 
@@ -63,17 +66,21 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     }
   }
 
-  app.get('/imports/new', async (request, reply) => {
+  app.get(directoryPaths.newImport.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!can(actor, 'locations:import')) throw forbidden()
     return reply.render('directory/views/import-upload.njk', await uploadForm(actor, {}))
   })
 
-  app.post('/imports/new', async (request, reply) => {
+  app.post(directoryPaths.newImport.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!can(actor, 'locations:import')) throw forbidden()
     const upload = await receiveUpload(request, limits.maxBytes)
-    const values = { area: text(upload.fields.area), closeMissing: text(upload.fields.closeMissing) }
+    const form = parseForm(importUploadForm, upload.fields, importUploadMessages)
+    const values = {
+      area: postedText(upload.fields.area),
+      closeMissing: postedText(upload.fields.closeMissing),
+    }
     const errors: Record<string, string> = {}
     const tooLarge = !upload.ok && upload.problem === 'too-large'
     if (tooLarge) errors.file = `The file must be smaller than ${limits.maxBytes / 1024 / 1024} MB`
@@ -81,8 +88,8 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     else if (!/\.(csv|xlsx|jsonl|json)$/i.test(upload.fileName))
       errors.file = 'The file must be a CSV, XLSX or JSON lines (.jsonl) file'
     // (The questions after a file that is too large are not read.)
-    if (!values.area && !tooLarge) errors.area = 'Select which locations to import'
-    if (!upload.ok || Object.keys(errors).length)
+    if (!form.ok && !tooLarge) Object.assign(errors, form.errors)
+    if (!upload.ok || !form.ok || Object.keys(errors).length)
       return reply
         .code(400)
         .render('directory/views/import-upload.njk', await uploadForm(actor, values, errors))
@@ -91,8 +98,8 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
       preview = await imports.preview(actor, {
         fileName: upload.fileName,
         content: upload.content,
-        areaName: values.area === '*' ? null : values.area,
-        closeMissing: values.closeMissing === 'yes',
+        areaName: form.value.area,
+        closeMissing: form.value.closeMissing,
       })
     } catch (error) {
       // A file past the limits is refused on the form, and nothing of it is kept.
@@ -102,10 +109,10 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
         .render('directory/views/import-upload.njk', await uploadForm(actor, values, { file: error.message }))
     }
     if (!preview) throw forbidden()
-    return reply.redirect(paths.cqcImport(preview.id))
+    return reply.redirect(directoryPaths.cqcImport.build(preview.id))
   })
 
-  app.get<{ Params: { id: string } }>('/imports/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(directoryPaths.cqcImport.pattern, async (request, reply) => {
     const found = await imports.getImport(signedInActor(request), request.params.id)
     if (!found) throw notFound()
     const percent =
@@ -119,18 +126,18 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
     })
   })
 
-  app.post<{ Params: { id: string } }>('/imports/:id/confirm', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(directoryPaths.confirmImport.pattern, async (request, reply) => {
     if (!(await imports.confirm(signedInActor(request), request.params.id, request.log))) throw notFound()
-    return reply.redirect(paths.cqcImport(request.params.id))
+    return reply.redirect(directoryPaths.cqcImport.build(request.params.id))
   })
 
-  app.post<{ Params: { id: string } }>('/imports/:id/run-again', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(directoryPaths.runImportAgain.pattern, async (request, reply) => {
     const again = await imports.runAgain(signedInActor(request), request.params.id)
     if (!again) throw notFound()
-    return reply.redirect(paths.cqcImport(again.id))
+    return reply.redirect(directoryPaths.cqcImport.build(again.id))
   })
 
-  app.get<{ Params: { id: string } }>('/imports/:id/problems.csv', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(directoryPaths.importProblems.pattern, async (request, reply) => {
     const found = await imports.problemsCsv(signedInActor(request), request.params.id)
     if (!found) throw notFound()
     const name = `problems-${found.fileName.replace(/[^\w.-]+/g, '_').replace(/\.\w+$/, '')}.csv`

@@ -4,6 +4,17 @@ import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
+import { serviceTypes } from '../../domain/service-types.ts'
+import {
+  contractingCouncils,
+  locationInScope,
+  namedContacts,
+  openLocationsByServiceType,
+  providerById,
+  providerLocationsInScope,
+  providerUsers,
+  statusHistory,
+} from './directory.repository.ts'
 import { contractedBy, type LocationFilters, withLocationFilters } from './location-filters.ts'
 
 export type LocationFilter = LocationFilters & { sort?: string; order?: string }
@@ -115,99 +126,35 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
 
   async function getLocation(actor: Actor, id: string) {
     if (!can(actor, 'locations:read') || !isUuid(id)) return null
-    const location = await visibleLocations(actor)
-      .innerJoin('providers', 'providers.id', 'locations.providerId')
-      .leftJoin('organisations as council', 'council.id', 'locations.councilId')
-      .selectAll('locations')
-      .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
-      .select(['providers.name as providerName', 'council.name as councilName', 'locationRisk.rag'])
-      .where('locations.id', '=', id)
-      .executeTakeFirst()
+    const location = await locationInScope(db, locationScope(actor), id)
     if (!location) return null
-    const contractedBy = await db
-      .selectFrom('councilContracts')
-      .innerJoin('organisations', 'organisations.id', 'councilContracts.councilId')
-      .select(['organisations.id', 'organisations.name'])
-      .where('councilContracts.locationId', '=', id)
-      .orderBy('organisations.name')
-      .execute()
+    const contractedBy = await contractingCouncils(db, id)
     // Only councils the actor can see are named; a provider manager sees whether it is contracted at all.
     const visibleContracts =
       actor.role === 'provider_manager' || actor.organisationKind === 'region'
         ? contractedBy
         : contractedBy.filter((c) => actor.councilIds.includes(c.id))
-    const history = await db
-      .selectFrom('locationStatusEvents')
-      .select(['status', 'effectiveFrom', 'source', 'recordedAt'])
-      .where('locationId', '=', id)
-      .orderBy('effectiveFrom', 'desc')
-      .orderBy('id', 'desc')
-      .execute()
+    const history = await statusHistory(db, id)
     // Named contacts are for council and partner officers only.
-    const contacts = can(actor, 'contacts:read')
-      ? await db
-          .selectFrom('locationContacts')
-          .select(['id', 'name', 'jobTitle', 'phone', 'email'])
-          .where('locationId', '=', id)
-          .orderBy('name')
-          .execute()
-      : null
+    const contacts = can(actor, 'contacts:read') ? await namedContacts(db, id) : null
     return { location, contractedBy: visibleContracts, history, contacts }
   }
 
   async function getProvider(actor: Actor, id: string) {
     if (!can(actor, 'locations:read') || !isUuid(id)) return null
-    const locations = await visibleLocations(actor)
-      .select([
-        'locations.id',
-        'locations.name',
-        'locations.postcode',
-        'locations.serviceType',
-        'locations.registeredBeds',
-        'locations.status',
-      ])
-      .where('locations.providerId', '=', id)
-      .orderBy('locations.name')
-      .execute()
+    const locations = await providerLocationsInScope(db, locationScope(actor), id)
     // A provider is visible only through a location the actor may see.
     if (locations.length === 0) return null
-    const provider = await db
-      .selectFrom('providers')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
+    const provider = await providerById(db, id)
     // The provider's own users: shown to admins, and to the provider's own approver.
     const ownProvider = actor.role === 'provider_manager' && actor.providerId === id
-    const users =
-      can(actor, 'users:manage') || ownProvider
-        ? await db
-            .selectFrom('users')
-            .innerJoin('organisations', 'organisations.id', 'users.organisationId')
-            .select(['users.id', 'users.displayName', 'users.email', 'users.status', 'users.isApprover'])
-            .where('organisations.providerId', '=', id)
-            .orderBy('users.displayName')
-            .execute()
-        : null
+    const users = can(actor, 'users:manage') || ownProvider ? await providerUsers(db, id) : null
     return { provider, locations, users }
   }
 
   async function summary(actor: Actor) {
     if (!can(actor, 'locations:read')) return null
-    const rows = await visibleLocations(actor)
-      .select((eb) => [
-        'locations.serviceType',
-        eb.fn.countAll<string>().as('locations'),
-        eb.fn.sum<string | null>('locations.registeredBeds').as('beds'),
-      ])
-      .where('locations.status', '=', 'open')
-      .groupBy('locations.serviceType')
-      .orderBy('locations.serviceType')
-      .execute()
-    return rows.map((r) => ({
-      serviceType: r.serviceType,
-      locations: Number(r.locations),
-      beds: Number(r.beds ?? 0),
-    }))
+    return openLocationsByServiceType(db, locationScope(actor))
   }
 
   return { listLocations, exportLocations, areas, getLocation, getProvider, summary }

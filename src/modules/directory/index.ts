@@ -1,24 +1,27 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
-import { paths } from '../../web/paths.ts'
 import type { UserService } from '../access/index.ts'
-import type { CaseworkService } from '../casework/index.ts'
 import type { ContactLogService } from '../contact-log/index.ts'
 import { cqcImportRoutes } from './cqc-import.routes.ts'
 import { createCqcImportService } from './cqc-import.service.ts'
+import { directoryPaths } from './directory.paths.ts'
 import { directoryRoutes } from './directory.routes.ts'
 import { createDirectoryService } from './directory.service.ts'
+import { locationEditRoutes } from './location-edit.routes.ts'
 import { createLocationEditService } from './location-edit.service.ts'
+import type { LocationPagePanels } from './location-page.ts'
 
-export { createPreview, saveImport } from './cqc-import.service.ts'
+export { createPreview, type Importer, saveImport } from './cqc-import-preview.ts'
+export { directoryPaths } from './directory.paths.ts'
 export type { DirectoryService } from './directory.service.ts'
 export { contractedBy, type LocationFilters, withLocationFilters } from './location-filters.ts'
 
 // Providers and their locations, kept current from the CQC's files, with the council's own facts.
+// A location's page shows what other capabilities contribute to it (their `locationPanels`).
 export const directory = defineCapability<{
   users: UserService
   contactLog: ContactLogService
-  casework: CaseworkService
+  locationPagePanels: LocationPagePanels
 }>()({
   name: 'directory',
   services: ({ db, clock }) => ({
@@ -26,20 +29,24 @@ export const directory = defineCapability<{
     cqcImports: createCqcImportService({ db, clock }),
     locationEdits: createLocationEditService({ db, clock }),
   }),
-  routes: async (app, { directory, locationEdits, cqcImports, users, contactLog, casework }) => {
-    await app.register(directoryRoutes, { directory, locationEdits, users, contactLog, casework })
+  routes: async (app, { directory, locationEdits, cqcImports, users, contactLog, locationPagePanels }) => {
+    await app.register(directoryRoutes, { directory, users, contactLog, locationPagePanels })
+    await app.register(locationEditRoutes, { directory, locationEdits, locationPagePanels })
     await app.register(cqcImportRoutes, { imports: cqcImports })
   },
+  paths: directoryPaths,
   navigation: (actor) => [
     ...(can(actor, 'locations:read')
       ? [
           {
-            href: paths.locations(),
+            href: directoryPaths.locations.build(),
             text: actor.role === 'provider_manager' ? 'Your locations' : 'Locations',
             order: 10,
           },
         ]
       : []),
-    ...(can(actor, 'locations:import') ? [{ href: paths.imports(), text: 'CQC imports', order: 90 }] : []),
+    ...(can(actor, 'locations:import')
+      ? [{ href: directoryPaths.imports.build(), text: 'CQC imports', order: 90 }]
+      : []),
   ],
 })

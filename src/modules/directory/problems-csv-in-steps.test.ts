@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { ImportProblem } from '../../domain/cqc-import/cqc-location.ts'
-import type { ImportPlan } from '../../domain/cqc-import/plan.ts'
-import { problemRowsCsv } from '../../domain/cqc-import/problems-csv.ts'
+import type { ImportProblem } from './domain/cqc-import/cqc-location.ts'
+import type { ImportPlan } from './domain/cqc-import/plan.ts'
+import { problemRowsCsv } from './domain/cqc-import/problems-csv.ts'
 import { problemRowsCsvInSteps } from './problems-csv-in-steps.ts'
 
 describe('problemRowsCsvInSteps', () => {

@@ -1,6 +1,6 @@
-import type { ImportProblem } from '../../domain/cqc-import/cqc-location.ts'
-import type { ImportPlan } from '../../domain/cqc-import/plan.ts'
-import { problemRowsCsv } from '../../domain/cqc-import/problems-csv.ts'
+import type { ImportProblem } from './domain/cqc-import/cqc-location.ts'
+import type { ImportPlan } from './domain/cqc-import/plan.ts'
+import { problemRowsCsv } from './domain/cqc-import/problems-csv.ts'
 
 // The same list of problem rows as problemRowsCsv, made a few thousand rows at a time with other work
 // in between: a national file restricted to one area has a hundred thousand rows set aside, and

@@ -1,5 +1,5 @@
 import { defineCapability } from '../../capability.ts'
-import { mayAskEnquiries, mayReadEnquiries } from './domain/enquiry.rules.ts'
+import { mayAskEnquiries, mayReadEnquiries, mayWorkEnquiries } from './domain/enquiry.rules.ts'
 import { enquiriesPaths } from './enquiries.paths.ts'
 import { enquiryRoutes } from './enquiries.routes.ts'
 import { createEnquiryService } from './enquiries.service.ts'
@@ -21,6 +21,15 @@ export const enquiries = defineCapability()({
     await app.register(faqRoutes, { enquiries })
   },
   paths: enquiriesPaths,
+  // On a location's page: a link to log an enquiry from it, for those who work enquiries.
+  locationPanels: () => async (actor, locationId) =>
+    mayWorkEnquiries(actor)
+      ? {
+          links: [
+            { href: enquiriesPaths.newEnquiry.build(locationId), text: 'Log an enquiry from this location' },
+          ],
+        }
+      : null,
   navigation: (actor) => [
     ...(mayReadEnquiries(actor)
       ? [{ href: enquiriesPaths.enquiries.build(), text: 'Enquiries', order: 70 }]

@@ -1,4 +1,4 @@
-import { isCareHome } from '../service-types.ts'
+import { isCareHome } from '../../../../domain/service-types.ts'
 import {
   CsvUnreadable,
   csvRows,
@@ -6,7 +6,7 @@ import {
   tooManyRows,
   type UploadLimits,
   xlsxSheets,
-} from '../spreadsheet-reader.ts'
+} from '../../../../domain/spreadsheet-reader.ts'
 import {
   type CqcFileFormat,
   type CqcLocation,

@@ -4,10 +4,10 @@ import { load } from 'cheerio'
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPreview, saveImport } from '../../src/modules/directory/cqc-import.service.ts'
-import { createOrganisation, createUser } from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import { createOrganisation, createUser } from '../../../test/support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import { createPreview, saveImport } from './index.ts'
 
 const fixtures = path.resolve('test/fixtures/cqc')
 const withFilters = fs.readFileSync(path.join(fixtures, 'cqc_care_directory_with_filters_head_2025.csv'))

@@ -1,4 +1,4 @@
-import type { UploadLimits } from '../spreadsheet-reader.ts'
+import type { UploadLimits } from '../../../../domain/spreadsheet-reader.ts'
 
 // What a CQC file may be, from the web or the command line: the whole national register, with room to
 // spare (about 50,000 locations in 33 MB as "care directory with filters"). The upload page states the

@@ -4,12 +4,12 @@ import path from 'node:path'
 import { load } from 'cheerio'
 import { sql } from 'kysely'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { importCqcFromCommandLine } from '../../src/cli/import-command.ts'
-import { loadActor } from '../../src/modules/access/actor.repository.ts'
-import { careHomeJsonLine, careHomeRow, cqcCsv } from '../support/cqc-files.ts'
-import { createOrganisation, createUser } from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import { careHomeJsonLine, careHomeRow, cqcCsv } from '../../../test/support/cqc-files.ts'
+import { createOrganisation, createUser } from '../../../test/support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import { importCqcFromCommandLine } from '../../cli/import-command.ts'
+import { loadActor } from '../access/index.ts'
 
 // Text that no compression shortens: an index entry past PostgreSQL's 2,704 bytes fails the save.
 function incompressible(length: number) {

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { isCareHome } from '../service-types.ts'
+import { isCareHome } from '../../../../domain/service-types.ts'
 import { restrictToArea } from './area.ts'
 import { parseCqcFile } from './parse.ts'
 import { comparedFields, type ExistingLocation, type ImportPlan, locationFields, planImport } from './plan.ts'
 
-const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/cqc/${name}`, import.meta.url))
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../../../test/fixtures/cqc/${name}`, import.meta.url))
 const withFiltersName = 'cqc_care_directory_with_filters_head_2025.csv'
 
 const parseWithFilters = () => parseCqcFile({ fileName: withFiltersName, content: fixture(withFiltersName) })

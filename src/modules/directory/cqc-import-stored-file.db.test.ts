@@ -2,14 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fixedClock } from '../../src/domain/clock.ts'
-import {
-  createPreview,
-  fileHash,
-  maxKeptPreviews,
-  saveImport,
-} from '../../src/modules/directory/cqc-import.service.ts'
-import { createTestDatabase, engines, type TestDatabase } from '../support/test-database.ts'
+import { createTestDatabase, engines, type TestDatabase } from '../../../test/support/test-database.ts'
+import { fixedClock } from '../../domain/clock.ts'
+import { createPreview, fileHash, maxKeptPreviews, saveImport } from './cqc-import-preview.ts'
 
 const fixtures = path.resolve('test/fixtures/cqc')
 const withFilters = fs.readFileSync(path.join(fixtures, 'cqc_care_directory_with_filters_head_2025.csv'))

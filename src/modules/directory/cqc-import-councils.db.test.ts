@@ -1,12 +1,17 @@
 import { load } from 'cheerio'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadActor } from '../../src/modules/access/actor.repository.ts'
-import { createPreview, saveImport } from '../../src/modules/directory/cqc-import.service.ts'
-import { careHomeRow, cqcCsv } from '../support/cqc-files.ts'
-import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import { careHomeRow, cqcCsv } from '../../../test/support/cqc-files.ts'
+import {
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+} from '../../../test/support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import { loadActor } from '../access/index.ts'
+import { createPreview, saveImport } from './index.ts'
 
 const system = { userId: null, organisationId: null }
 

@@ -1,4 +1,4 @@
-import type { ServiceType } from '../service-types.ts'
+import type { ServiceType } from '../../../../domain/service-types.ts'
 
 // One CQC-registered location, normalised from whichever CQC file it came in.
 export type CqcLocation = {

@@ -1,4 +1,4 @@
-import type { ServiceType } from '../service-types.ts'
+import type { ServiceType } from '../../../../domain/service-types.ts'
 
 // CQC's adult social care service types, in each export's wording: the regulated service type
 // ("with filters" and the API's gacServiceTypes[].description) and the directory's plain words

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import type { ServiceType } from '../service-types.ts'
+import type { ServiceType } from '../../../../domain/service-types.ts'
 import {
   classifyService,
   isAdultSocialCareSector,
@@ -10,7 +10,7 @@ import {
 } from './service-types.ts'
 
 const fixture = (name: string) =>
-  readFileSync(new URL(`../../../test/fixtures/cqc/${name}`, import.meta.url), 'utf8')
+  readFileSync(new URL(`../../../../../test/fixtures/cqc/${name}`, import.meta.url), 'utf8')
 
 // Every service-type value in the fixtures, in each export's wording, and what it should become
 // (null: not adult social care).

@@ -1,4 +1,4 @@
-import { csvText } from '../csv.ts'
+import { csvText } from '../../../../domain/csv.ts'
 import type { ImportProblem } from './cqc-location.ts'
 import type { ImportPlan } from './plan.ts'
 

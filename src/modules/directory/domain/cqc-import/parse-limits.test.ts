@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
-import { FileRefused } from '../spreadsheet-reader.ts'
+import { FileRefused } from '../../../../domain/spreadsheet-reader.ts'
 import { cqcImportLimits } from './file-limits.ts'
 import { parseCqcFile } from './parse.ts'
 

@@ -3,12 +3,12 @@ import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
-import { isCareHome, type ServiceType } from '../service-types.ts'
+import { isCareHome, type ServiceType } from '../../../../domain/service-types.ts'
 import { restrictToArea } from './area.ts'
 import type { CqcLocation, ParsedRow } from './cqc-location.ts'
 import { parseCqcFile } from './parse.ts'
 
-const fixturePath = (name: string) => new URL(`../../../test/fixtures/cqc/${name}`, import.meta.url)
+const fixturePath = (name: string) => new URL(`../../../../../test/fixtures/cqc/${name}`, import.meta.url)
 const fixture = (name: string) => readFileSync(fixturePath(name))
 
 const withFiltersName = 'cqc_care_directory_with_filters_head_2025.csv'

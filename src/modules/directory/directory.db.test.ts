@@ -2,9 +2,14 @@ import { load } from 'cheerio'
 import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import {
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+} from '../../../test/support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
 
 describe.each(engines)('the provider directory on %s', (engine) => {
   let t: TestApp
