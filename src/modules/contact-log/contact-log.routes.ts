@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../web/errors.ts'
 import { parseForm } from '../../web/form-schema.ts'
-import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { directoryPaths } from '../directory/index.ts'
 import { contactLogPaths } from './contact-log.paths.ts'

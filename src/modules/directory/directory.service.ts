@@ -4,7 +4,6 @@ import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
-import { serviceTypes } from '../../domain/service-types.ts'
 import {
   contractingCouncils,
   locationInScope,
