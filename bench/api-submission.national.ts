@@ -8,9 +8,9 @@ import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import { createDatabase, type Db } from '../src/db/database.ts'
 import { createRng, type NationalLocation, returnValuesFor } from '../src/db/seed/national-data.ts'
-import { periodContaining } from '../src/domain/returns/periods.ts'
 import type { ServiceType } from '../src/domain/service-types.ts'
 import { newToken, tokenHash } from '../src/modules/access/credentials.ts'
+import { periodContaining } from '../src/modules/returns/index.ts'
 import { type Check, latencySummary, type NationalMeasurement } from './national.ts'
 
 // Issue 4 criterion 7 and issue 7: POST /api/v1/returns under load with the national data loaded,

@@ -1,4 +1,4 @@
-import type { ProvidedBy, UnmetNeeds } from './capability.ts'
+import type { Contributions, ProvidedBy, UnmetNeeds } from './capability.ts'
 import type { Services } from './composition.ts'
 import type { Db } from './db/database.ts'
 import type { Actor } from './domain/policy.ts'
@@ -42,6 +42,15 @@ export type CapabilityServices = ProvidedBy<typeof capabilities>
 // A compile-time check: every capability's needs are provided by the list.
 const allNeedsMet: [UnmetNeeds<typeof capabilities, CapabilityServices>] extends [never] ? true : false = true
 void allNeedsMet
+
+// What the capabilities contribute to each extension point, in the list's order.
+export function contributions(): Contributions {
+  const all: Record<string, unknown[]> = {}
+  for (const capability of capabilities)
+    for (const [point, contribution] of Object.entries(capability.contributes ?? {}))
+      all[point] = [...(all[point] ?? []), contribution]
+  return all as Contributions
+}
 
 // The service navigation a signed-in user sees: every capability's entries for them, in order.
 export function navigationFor(actor: Actor): NavigationEntry[] {

@@ -19,6 +19,15 @@ export function isoDateFromParts(parts: DateParts): string | null {
   return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
 }
 
+// A date written the ISO way (2020-04-27) that is on the calendar: not 2020-02-30, not 2020-4-7.
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number]
+  const probe = new Date(0)
+  probe.setUTCFullYear(year, month - 1, day)
+  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day
+}
+
 export function partsFromIsoDate(iso: string | null | undefined): DateParts {
   if (!iso) return { day: '', month: '', year: '' }
   const [y, m, d] = iso.split('-')

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compareWorklist } from '../../src/domain/casework/casework.rules.ts'
 import { notifyNewRedAlerts } from '../../src/modules/casework/alert-notifications.ts'
 import { raiseAlert } from '../../src/modules/early-warning/alert-store.ts'
-import { importCapacityTracker } from '../../src/modules/returns/capacity-tracker.service.ts'
 import {
   createLocation,
   createOrganisation,
@@ -529,9 +528,7 @@ describe.each(engines)('casework on %s', (engine) => {
         .executeTakeFirstOrThrow()
     ).cqcLocationId!
     const by = { userId: null, organisationId: null, scope: { kind: 'everything' } as const }
-    const red = await importCapacityTracker(
-      db,
-      t.clock,
+    const red = await t.services.capacityTracker.importExtract(
       { ...by, fileName: 'tracker-14-april.csv' },
       Buffer.from(
         ['cqcid,lastupdatedbst,maxcapacity,overallstatus', `${cqc},14/04/2020 08:30,40,Red`].join('\n'),
@@ -549,9 +546,7 @@ describe.each(engines)('casework on %s', (engine) => {
     const damson = await caseOf(ids['Damson House']!)
     expect(alert.caseId).toBe(damson.id)
     // The same red again changes nothing; a bad status is a problem on its row.
-    const repeat = await importCapacityTracker(
-      db,
-      t.clock,
+    const repeat = await t.services.capacityTracker.importExtract(
       by,
       Buffer.from(`cqcid,ragstatus\n${cqc},RED\n${cqc},blue`),
     )
@@ -560,9 +555,7 @@ describe.each(engines)('casework on %s', (engine) => {
       { rowNumber: 3, column: 'ragstatus', reason: 'ragstatus must be red, amber or green' },
     ])
     t.clock.advanceMinutes(60 * 24)
-    const green = await importCapacityTracker(
-      db,
-      t.clock,
+    const green = await t.services.capacityTracker.importExtract(
       { ...by, fileName: 'tracker-15-april.csv' },
       Buffer.from(['cqcid,lastupdatedbst,overallstatus', `${cqc},15/04/2020 08:30,Green`].join('\n')),
     )

@@ -1,14 +1,16 @@
 import { base, en, en_GB, Faker } from '@faker-js/faker'
-import { currentDataset, fieldsFor, type ReturnValues } from '../../domain/returns/dataset.ts'
+import type { ServiceType } from '../../domain/service-types.ts'
 import {
+  currentDataset,
   type Frequency,
+  fieldsFor,
   type Period,
   periodContaining,
   previousPeriod,
+  type ReturnValues,
   type ReturnWindow,
   windowTimes,
-} from '../../domain/returns/periods.ts'
-import type { ServiceType } from '../../domain/service-types.ts'
+} from '../../modules/returns/index.ts'
 
 // The national-scale generator's pure part: which councils, providers and locations exist, and what each
 // location reports each period. No I/O: national.ts loads the result with COPY. The same seed and the

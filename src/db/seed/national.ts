@@ -3,9 +3,9 @@ import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import type { Period, ReturnWindow } from '../../domain/returns/periods.ts'
 import { serviceTypes } from '../../domain/service-types.ts'
 import { hashPassword } from '../../modules/access/credentials.ts'
+import type { Period, ReturnWindow } from '../../modules/returns/index.ts'
 import type { Db } from '../database.ts'
 import {
   copyLine,

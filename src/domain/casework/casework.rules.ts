@@ -1,5 +1,5 @@
+import { helpKinds } from '../../modules/returns/index.ts'
 import { type Actor, can } from '../policy.ts'
-import { helpKinds } from '../returns/dataset.ts'
 import { textLimits, tooLong } from '../text-limits.ts'
 
 // Casework: who may work a location's case, how its status moves, how the worklist is ordered and how

@@ -1,11 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { RawBuilder } from 'kysely'
 import { isDatabaseUnavailable, retryAfterSeconds } from '../../db/database-unavailable.ts'
-import { currentDataset } from '../../domain/returns/dataset.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { UnsafeInputError } from '../../web/input-safety.ts'
 import { paths } from '../../web/paths.ts'
-import type { ReturnsService } from '../returns/returns.service.ts'
+import type { ReturnsService } from '../returns/index.ts'
+import { currentDataset } from '../returns/index.ts'
 import type { ApiClient, ApiService } from './api.service.ts'
 import { apiTokenPages } from './api-tokens.routes.ts'
 import {
@@ -16,7 +15,13 @@ import {
   pageSize,
 } from './openapi.ts'
 import { fieldProblem, problem, problemTypes, sendProblem } from './problem.ts'
-import { type ApiAnswer, requestHash, submitReturn, validCalendarDate } from './submit-return.ts'
+import {
+  type ApiAnswer,
+  idempotentAnswer,
+  requestHash,
+  submitReturn,
+  validCalendarDate,
+} from './submit-return.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -180,11 +185,10 @@ async function apiV1(app: FastifyInstance, options: Options) {
       )
 
     const key = request.headers['idempotency-key']
-    // A created return is saved with its answer to a retry and the token's use, atomically.
-    const alsoWrite = (created: ApiAnswer, when: RawBuilder<unknown>) =>
-      api.createdWrites(client, typeof key === 'string' ? key : undefined, created.status, created.body, when)
+    // A created return is saved with its answer to a retry and the token's use, atomically: the API's
+    // hook for this request (idempotentAnswer), which the returns' save path writes with the return.
     if (key === undefined) {
-      const answer = await submitReturn({ returns }, client, request.body, { alsoWrite })
+      const answer = await submitReturn({ returns }, client, request.body, idempotentAnswer(api, client, key))
       if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')
       if (answer.status === 201) client.lastUsedStale = false
       return send(reply, answer)
@@ -205,10 +209,12 @@ async function apiV1(app: FastifyInstance, options: Options) {
     try {
       // Usually the key is claimed by the submission's first read (one round trip fewer). When it was
       // not (a retry, a request at the same time, or one refused before that read), it is claimed here.
-      answer = await submitReturn({ returns }, client, request.body, {
-        claim: api.claimStatement(client.tokenId, key, hash, claimedAt),
-        alsoWrite,
-      })
+      answer = await submitReturn(
+        { returns },
+        client,
+        request.body,
+        idempotentAnswer(api, client, key, { requestHash: hash, claimedAt }),
+      )
       if (answer === 'unclaimed') {
         // Not claimed: perhaps because the token no longer stands.
         const fresh = await standing(api, request)
@@ -240,7 +246,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
             location: claim.statusCode === 201 && body?.id ? paths.apiReturn(body.id) : undefined,
           })
         }
-        answer = await submitReturn({ returns }, client, request.body, { alsoWrite })
+        answer = await submitReturn({ returns }, client, request.body, idempotentAnswer(api, client, key))
         if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')
       }
       // A created return's answer was recorded with it; any other answer is recorded now.

@@ -4,12 +4,12 @@ import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
-import { currentDataset, datasetVersion, type ReturnValues } from '../../domain/returns/dataset.ts'
 import { isRole } from '../../domain/roles.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { newToken, tokenHash } from '../access/credentials.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
+import { currentDataset, datasetVersion, type ReturnValues } from '../returns/index.ts'
 import { createIdempotencyKeys } from './idempotency-keys.ts'
 
 // API tokens for care-record systems, bearer authentication, idempotency keys and the read side of the

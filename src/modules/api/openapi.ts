@@ -1,12 +1,7 @@
-import {
-  currentDataset,
-  type DatasetDefinition,
-  fieldsFor,
-  jsonSchemaFor,
-} from '../../domain/returns/dataset.ts'
 import { type ServiceType, serviceTypeNames, serviceTypes } from '../../domain/service-types.ts'
 import { textLimits } from '../../domain/text-limits.ts'
 import { paths } from '../../web/paths.ts'
+import { currentDataset, type DatasetDefinition, fieldsFor, jsonSchemaFor } from '../returns/index.ts'
 import { problemTypes } from './problem.ts'
 
 // The OpenAPI 3.1 document of the returns API, written by hand; the values schema comes from the

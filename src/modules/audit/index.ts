@@ -4,6 +4,7 @@ import { paths } from '../../web/paths.ts'
 import { auditRoutes } from './audit.routes.ts'
 import { createAuditService } from './audit.service.ts'
 
+export { type AuditEntry, auditRow, recordAudit } from './audit.repository.ts'
 export type { AuditService } from './audit.service.ts'
 export { AuditAction } from './audit-actions.ts'
 

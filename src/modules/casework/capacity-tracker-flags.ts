@@ -1,8 +1,8 @@
 import type { DbOrTransaction } from '../../db/database.ts'
-import type { TrackerStatus } from '../../domain/returns/capacity-tracker.ts'
 import { recordAudit } from '../audit/audit.repository.ts'
 import { AuditAction } from '../audit/audit-actions.ts'
 import { raiseAlert, resolveAlert } from '../early-warning/alert-store.ts'
+import type { TrackerStatus } from '../returns/index.ts'
 
 export const capacityTrackerAlertKey = 'capacity-tracker'
 

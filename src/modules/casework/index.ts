@@ -6,6 +6,7 @@ import { notifyNewRedAlerts } from './alert-notifications.ts'
 import { caseworkRoutes } from './casework.routes.ts'
 import { createCaseworkService } from './casework.service.ts'
 
+export { applyCapacityTrackerFlags, type TrackerFlag } from './capacity-tracker-flags.ts'
 export type { CaseworkService } from './casework.service.ts'
 
 // One case per provider in trouble: its alerts, owner, actions and the worklist.

@@ -8,6 +8,7 @@ import { sendDueEmails } from './outbox-sender.ts'
 
 export type { MailMessage, MailTransport } from './mail-transports.ts'
 export { fileTransport, notifyTransport, smtpTransport } from './mail-transports.ts'
+export { enqueueEmail } from './outbox.repository.ts'
 export type { OutboxService } from './outbox.service.ts'
 
 // E-mail through the durable outbox: queued in the sender's transaction, sent by a job.

@@ -4,8 +4,8 @@ import type { Database } from '../../db/schema.ts'
 import { locationVisible } from '../../db/scope.ts'
 import { type DayTotals, type FigureKey, ppeRedBelowDays } from '../../domain/dashboards/figures.ts'
 import type { Scope } from '../../domain/policy.ts'
-import { ppeItems } from '../../domain/returns/dataset.ts'
 import { serviceTypes } from '../../domain/service-types.ts'
+import { ppeItems } from '../returns/index.ts'
 
 // The SQL behind the dashboard. One definition of every per-location measure (`measuresSql`) serves
 // the headline, the lists behind each figure and the daily rollup, so they cannot drift apart.

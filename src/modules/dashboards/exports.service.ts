@@ -8,14 +8,9 @@ import {
 } from '../../domain/contact-log/contact-log.rules.ts'
 import { addDaysToIsoDate, londonInstant } from '../../domain/dates.ts'
 import type { Actor } from '../../domain/policy.ts'
-import {
-  currentDataset,
-  derivedMeasures,
-  type ReturnValues,
-  templateColumns,
-} from '../../domain/returns/dataset.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import type { ContactLogService, ContactSummary } from '../contact-log/contact-log.service.ts'
+import { currentDataset, derivedMeasures, type ReturnValues, templateColumns } from '../returns/index.ts'
 import { type DashboardFilter, filteredLocations } from './dashboard.queries.ts'
 import { maySeeDashboard, viewpointOf } from './dashboard.service.ts'
 import type { Column } from './table-export.ts'

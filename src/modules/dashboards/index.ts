@@ -8,6 +8,7 @@ import { ensureRollup } from './dashboard.queries.ts'
 import { dashboardRoutes } from './dashboard.routes.ts'
 import { createDashboardService, maySeeDashboard } from './dashboard.service.ts'
 import { createDashboardExportService } from './exports.service.ts'
+import { staleDaysOnReturnSave } from './return-save-hook.ts'
 
 // Today's picture of the market, trends, a single view of each provider, and exports.
 export const dashboards = defineCapability<{ contactLog: ContactLogService; enquiries: EnquiryService }>()({
@@ -29,6 +30,7 @@ export const dashboards = defineCapability<{ contactLog: ContactLogService; enqu
       run: (db) => ensureRollup(db, trendDays(londonDate(clock.now()))),
     },
   ],
+  contributes: { returnSaved: staleDaysOnReturnSave },
   navigation: (actor) =>
     maySeeDashboard(actor) ? [{ href: paths.dashboard(), text: 'Dashboard', order: 30 }] : [],
 })

@@ -1,13 +1,8 @@
 import { svgChart } from '../../domain/dashboards/charts.ts'
 import { trendDays } from '../../domain/dashboards/figures.ts'
 import { addDaysToIsoDate } from '../../domain/dates.ts'
-import {
-  currentDataset,
-  derivedMeasures,
-  fieldsFor,
-  type ReturnValues,
-} from '../../domain/returns/dataset.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
+import { currentDataset, derivedMeasures, fieldsFor, type ReturnValues } from '../returns/index.ts'
 
 type StoredReturn = { periodStart: string; values: unknown } | null
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../domain/clock.ts'
 import { mayManageRiskRules } from '../../domain/early-warning/rules.ts'
 import type { Job } from '../../jobs/scheduler.ts'
 import { paths } from '../../web/paths.ts'
+import { riskOnReturnSave } from './return-save-hook.ts'
 import { recomputeQueuedRisk, riskQueueFigures } from './risk-queue.ts'
 import { riskRulesRoutes } from './risk-rules.routes.ts'
 import { createRiskRulesService, recomputeAll } from './risk-rules.service.ts'
@@ -38,6 +39,7 @@ export const earlyWarning = defineCapability()({
     riskQueueJob({ clock }),
   ],
   readiness: riskQueueFigures,
+  contributes: { returnSaved: riskOnReturnSave },
   navigation: (actor) =>
     mayManageRiskRules(actor) ? [{ href: paths.riskRules.list(), text: 'Risk rules', order: 120 }] : [],
 })

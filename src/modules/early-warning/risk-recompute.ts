@@ -22,9 +22,8 @@ import {
   type ReturnRef,
   reconcile,
 } from '../../domain/early-warning/rules.ts'
-import type { ReturnValues } from '../../domain/returns/dataset.ts'
-import type { Frequency } from '../../domain/returns/periods.ts'
-import { periodContaining } from '../../domain/returns/periods.ts'
+import type { Frequency, ReturnValues } from '../returns/index.ts'
+import { periodContaining } from '../returns/index.ts'
 import {
   type BulkRaise,
   type BulkResolve,

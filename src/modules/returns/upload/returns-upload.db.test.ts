@@ -3,17 +3,17 @@ import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { currentDataset, templateColumns } from '../../src/domain/returns/dataset.ts'
 import {
   createLocation,
   createOrganisation,
   createProvider,
   createUser,
   testPassword,
-} from '../support/factories.ts'
-import { fullReturn } from '../support/returns.fixture.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+} from '../../../../test/support/factories.ts'
+import { fullReturn } from '../../../../test/support/returns.fixture.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../../test/support/test-app.ts'
+import { engines } from '../../../../test/support/test-database.ts'
+import { currentDataset, templateColumns } from '../domain/dataset.ts'
 
 // A full, valid return for a care home without nursing.
 

@@ -1,10 +1,17 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { exampleSubmission } from '../../src/modules/api/openapi.ts'
-import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { fullReturn } from '../support/returns.fixture.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import {
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+} from '../../../test/support/factories.ts'
+import { fullReturn } from '../../../test/support/returns.fixture.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+
+// A return as a care-record system sends it (a figure may come as a string, as from a form).
+const exampleSubmission = { periodStart: '2020-04-14', values: { ...fullReturn } as Record<string, unknown> }
 
 type Problem = { type: string; title: string; status: number; detail: string; errors?: { field: string }[] }
 

@@ -1,5 +1,5 @@
-import type { ServiceType } from '../service-types.ts'
-import { unstorableText } from '../text-limits.ts'
+import type { ServiceType } from '../../../domain/service-types.ts'
+import { unstorableText } from '../../../domain/text-limits.ts'
 
 // The dataset definition: one versioned list of fields drives the web form, server validation, the
 // CSV/XLSX template, the API's JSON schema and the exports. Pure data and functions, no I/O.
