@@ -3,8 +3,7 @@ import { isDatabaseUnavailable, retryAfterSeconds } from '../../db/database-unav
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { UnsafeInputError } from '../../web/input-safety.ts'
 import { paths } from '../../web/paths.ts'
-import type { ReturnsService } from '../returns/index.ts'
-import { currentDataset } from '../returns/index.ts'
+import { currentDataset, type ReturnsService } from '../returns/index.ts'
 import type { ApiClient, ApiService } from './api.service.ts'
 import { apiTokenPages } from './api-tokens.routes.ts'
 import {

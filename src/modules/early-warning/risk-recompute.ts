@@ -22,8 +22,7 @@ import {
   type ReturnRef,
   reconcile,
 } from '../../domain/early-warning/rules.ts'
-import type { Frequency, ReturnValues } from '../returns/index.ts'
-import { periodContaining } from '../returns/index.ts'
+import { type Frequency, periodContaining, type ReturnValues } from '../returns/index.ts'
 import {
   type BulkRaise,
   type BulkResolve,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import type { DirectoryService } from '../directory/directory.service.ts'
-import type { ReturnsService } from '../returns/returns.service.ts'
+import type { ReturnsService } from '../returns/index.ts'
 
 export async function homeRoutes(
   app: FastifyInstance,

@@ -10,7 +10,7 @@ import {
   parseReturn,
   sectionsFor,
 } from './domain/dataset.ts'
-import { periodContaining, periodStarting, previousPeriod, returnState, timingOf } from './domain/periods.ts'
+import { periodContaining, periodStarting, returnState, timingOf } from './domain/periods.ts'
 import type { Prepared, ReturnSaver, SaveResult } from './return-save.ts'
 import {
   currentAndLatest,
@@ -193,7 +193,6 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
     validate,
     history,
     getReturn,
-    previousPeriod,
     templateFor: (serviceType: string) => templateFor(db, serviceType),
   }
 }
