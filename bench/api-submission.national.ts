@@ -10,9 +10,9 @@ import { createDatabase, type Db } from '../src/db/database.ts'
 import type { NationalLocation } from '../src/db/seed/national-data.ts'
 import { returnValuesFor } from '../src/db/seed/national-returns.ts'
 import { createRng } from '../src/db/seed/national-rng.ts'
-import { periodContaining } from '../src/domain/returns/periods.ts'
 import type { ServiceType } from '../src/domain/service-types.ts'
 import { newToken, tokenHash } from '../src/modules/access/credentials.ts'
+import { periodContaining } from '../src/modules/returns/index.ts'
 import { type Check, latencySummary, type NationalMeasurement } from './national.ts'
 
 // Issue 4 criterion 7 and issue 7: POST /api/v1/returns under load with the national data loaded,

@@ -5,6 +5,7 @@ import type { Clock } from './domain/clock.ts'
 import type { Actor } from './domain/policy.ts'
 import type { Job } from './jobs/scheduler.ts'
 import type { MailTransport } from './modules/comms/index.ts'
+import type { ReturnSaveHook } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
 
@@ -29,11 +30,18 @@ export type LocationPanel = {
 }
 export type LocationPanels = (actor: Actor, locationId: string) => Promise<LocationPanel | null>
 
+// Extension points: work of one capability that others take part in. Each capability contributes to a
+// point in its index.ts (`contributes`); the capability that owns the point is given every contribution,
+// in the list's order, as `contributions` (src/modules.ts). `returnSaved`: what is written and done with
+// every saved return, whatever its channel (ADR 7).
+export type ExtensionPoints = { returnSaved: ReturnSaveHook }
+export type Contributions = { [Point in keyof ExtensionPoints]?: ExtensionPoints[Point][] }
+
 // A capability's public face, as its index.ts declares it. `Needs` are the services of other
 // capabilities it uses (built earlier in src/modules.ts); `Provided` are the services it adds.
 export type Capability<Provided extends object = object, Needs extends object = object> = {
   name: string
-  services?: (deps: CoreDeps & Needs) => Provided
+  services?: (deps: CoreDeps & { contributions: Contributions } & Needs) => Provided
   routes?: (app: FastifyInstance, services: CoreDeps & Needs & Provided) => Promise<void>
   jobs?: (services: CoreDeps & Needs & Provided) => Job[]
   // Entries of the service navigation, placed among every capability's by `order`.
@@ -44,6 +52,8 @@ export type Capability<Provided extends object = object, Needs extends object = 
   locationPanels?: (services: CoreDeps & Needs & Provided) => LocationPanels
   // Figures /readyz reports for it (a queue's lag, a backlog), read while the database answers.
   readiness?: (db: Db) => Promise<Record<string, number>>
+  // What it adds to other capabilities' extension points.
+  contributes?: Partial<ExtensionPoints>
 }
 
 // defineCapability<{ users: UserService }>()({ ... }): what it needs is named, what it provides is inferred.

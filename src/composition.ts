@@ -6,12 +6,13 @@ import type { Config } from './config.ts'
 import { createDatabase, databaseTargetFromConfig } from './db/database.ts'
 import { systemClock } from './domain/clock.ts'
 import { fileTransport, type MailTransport, notifyTransport, smtpTransport } from './modules/comms/index.ts'
-import { type CapabilityServices, capabilities, contributionsOf } from './modules.ts'
+import { type CapabilityServices, capabilities, contributionsOf, extensionContributions } from './modules.ts'
 
 // The only place that creates concrete things. Tests call buildServices with their own db, clock and transport.
 export function buildServices(deps: CoreDeps): Services {
-  // Each capability's services are built on the deps and the services of the capabilities above it.
-  const services: Record<string, unknown> = { ...deps }
+  // Each capability's services are built on the deps, what the others contribute to its extension points
+  // and the services of the capabilities above it.
+  const services: Record<string, unknown> = { ...deps, contributions: extensionContributions() }
   for (const capability of capabilities) {
     if (!capability.services) continue
     // A capability may use only services built above it: anything else fails here, not at a request.

@@ -1,4 +1,4 @@
-import type { LocationPanel, ProvidedBy, UnmetNeeds } from './capability.ts'
+import type { Contributions, LocationPanel, ProvidedBy, UnmetNeeds } from './capability.ts'
 import type { Services } from './composition.ts'
 import type { Db } from './db/database.ts'
 import type { Actor } from './domain/policy.ts'
@@ -38,16 +38,26 @@ export const capabilities = [
 ] as const
 
 // What the capabilities contribute to one another's pages, gathered from the list (contributionsOf).
-export type Contributions = {
+export type PageContributions = {
   // Every capability's panels for a location's page, in the order of the list.
   locationPagePanels: (actor: Actor, locationId: string) => Promise<LocationPanel[]>
 }
 
-export type CapabilityServices = ProvidedBy<typeof capabilities> & Contributions
+export type CapabilityServices = ProvidedBy<typeof capabilities> & PageContributions
 
 // A compile-time check: every capability's needs are provided by the list.
 const allNeedsMet: [UnmetNeeds<typeof capabilities, CapabilityServices>] extends [never] ? true : false = true
 void allNeedsMet
+
+// What the capabilities contribute to each extension point (`contributes`), in the list's order: given
+// to the capability that owns the point before the services are built (a return's save hooks).
+export function extensionContributions(): Contributions {
+  const all: Record<string, unknown[]> = {}
+  for (const capability of capabilities)
+    for (const [point, contribution] of Object.entries(capability.contributes ?? {}))
+      all[point] = [...(all[point] ?? []), contribution]
+  return all as Contributions
+}
 
 // The service navigation a signed-in user sees: every capability's entries for them, in order.
 export function navigationFor(actor: Actor): NavigationEntry[] {
@@ -55,7 +65,7 @@ export function navigationFor(actor: Actor): NavigationEntry[] {
 }
 
 // Gathered once the services are built, for the capabilities that show others' contributions.
-export function contributionsOf(services: Services): Contributions {
+export function contributionsOf(services: Services): PageContributions {
   const panels = capabilities.flatMap((c) => (c.locationPanels ? [c.locationPanels(services as never)] : []))
   return {
     locationPagePanels: async (actor, locationId) => {

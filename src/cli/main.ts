@@ -8,7 +8,6 @@ import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from '../db/
 import { isScale, scales } from '../db/seed/national-data.ts'
 import { organisationKinds, roles } from '../domain/roles.ts'
 import { serve } from '../main.ts'
-import { importCapacityTracker } from '../modules/returns/index.ts'
 import { importCqcFromCommandLine } from './import-command.ts'
 import { seedAtScale } from './seed-command.ts'
 import { createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
@@ -125,9 +124,7 @@ program
     const content = fs.readFileSync(file)
     const everything = { kind: 'everything' } as const
     const result = await withServices((s) =>
-      importCapacityTracker(
-        s.db,
-        s.clock,
+      s.capacityTracker.importExtract(
         { userId: null, organisationId: null, scope: everything, fileName: path.basename(file) },
         content,
         mapping,

@@ -1,6 +1,6 @@
 // The longest text CareHub keeps in each kind of field, in characters after trimming: one list, so every
 // form, the API and the uploads say the same. A return's own free-text figures take theirs from the
-// dataset (src/domain/returns/dataset.ts, `max`: 2,000 for "concerns").
+// dataset (src/modules/returns/domain/dataset.ts, `max`: 2,000 for "concerns").
 export const textLimits = {
   // People, organisations, locations and providers.
   name: 200,

@@ -9,6 +9,7 @@ import { loadNationalData, type NationalSeedSummary } from '../../src/db/seed/na
 import { fixedClock } from '../../src/domain/clock.ts'
 import { locationScope } from '../../src/domain/policy.ts'
 import { loadActor } from '../../src/modules/access/actor.repository.ts'
+import { createReturnSaver } from '../../src/modules/returns/return-save.ts'
 import { createReturnsService } from '../../src/modules/returns/returns.service.ts'
 import { engines } from '../support/test-database.ts'
 
@@ -105,7 +106,11 @@ describe.each(engines)('generated data at county scale on %s', (engine) => {
       .where('serviceType', '=', 'care_home_nursing')
       .orderBy('cqcLocationId')
       .executeTakeFirstOrThrow()
-    const returns = createReturnsService({ db, clock: fixedClock(now) })
+    const returns = createReturnsService({
+      db,
+      clock: fixedClock(now),
+      saver: createReturnSaver({ db, hooks: [] }),
+    })
     const form = await returns.formFor(actor, home.id)
     expect(form?.period.start).toBe('2026-11-23')
     expect(form?.existing).toBeNull()

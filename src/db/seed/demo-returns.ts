@@ -1,13 +1,14 @@
 import type { Faker } from '@faker-js/faker'
-import { currentDataset, parseReturn } from '../../domain/returns/dataset.ts'
+import type { ServiceType } from '../../domain/service-types.ts'
 import {
+  currentDataset,
   defaultWindows,
   type Frequency,
+  parseReturn,
   periodContaining,
   previousPeriod,
   windowTimes,
-} from '../../domain/returns/periods.ts'
-import type { ServiceType } from '../../domain/service-types.ts'
+} from '../../modules/returns/index.ts'
 import type { DbOrTransaction } from '../database.ts'
 
 type DemoLocation = {

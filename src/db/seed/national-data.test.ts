@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { currentDataset, parseReturn } from '../../domain/returns/dataset.ts'
-import { defaultWindows } from '../../domain/returns/periods.ts'
+import { currentDataset, defaultWindows, parseReturn } from '../../modules/returns/index.ts'
 import { copyField, returnCopyLine } from './copy-text.ts'
 import { frequencyOf, generateDirectory } from './national-data.ts'
 import {

@@ -1,6 +1,6 @@
 import { base, en, en_GB, Faker } from '@faker-js/faker'
-import type { Frequency } from '../../domain/returns/periods.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
+import type { Frequency } from '../../modules/returns/index.ts'
 import { createRng } from './national-rng.ts'
 
 // The national-scale generator's pure part: which councils, providers and locations exist (here), and

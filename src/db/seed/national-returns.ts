@@ -1,12 +1,14 @@
-import { currentDataset, fieldsFor, type ReturnValues } from '../../domain/returns/dataset.ts'
 import {
+  currentDataset,
   type Frequency,
+  fieldsFor,
   type Period,
   periodContaining,
   previousPeriod,
+  type ReturnValues,
   type ReturnWindow,
   windowTimes,
-} from '../../domain/returns/periods.ts'
+} from '../../modules/returns/index.ts'
 import { frequencyOf, type NationalDirectory, type NationalLocation } from './national-data.ts'
 import type { Rng } from './national-rng.ts'
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { currentDataset } from '../../domain/returns/dataset.ts'
 import { serviceTypeNames, serviceTypes } from '../../domain/service-types.ts'
+import { currentDataset } from '../returns/index.ts'
 import { pageSize } from './api.operations.ts'
 import { apiPaths } from './api.paths.ts'
 import { problemTypes } from './problem.ts'

@@ -3,8 +3,7 @@ import type { SituationReturnTable } from '../../db/schema.ts'
 import { locationVisible } from '../../db/scope.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
-import { currentDataset, datasetVersion, type ReturnValues } from '../../domain/returns/dataset.ts'
-import type { Frequency } from '../../domain/returns/periods.ts'
+import { currentDataset, datasetVersion, type Frequency, type ReturnValues } from '../returns/index.ts'
 
 // Locations and returns as the API reads them, within what the token's actor may see.
 

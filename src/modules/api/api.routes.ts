@@ -1,10 +1,9 @@
 import swagger from '@fastify/swagger'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import type { RawBuilder } from 'kysely'
 import { isDatabaseUnavailable, retryAfterSeconds } from '../../db/database-unavailable.ts'
 import { UnsafeInputError } from '../../web/input-safety.ts'
-import type { ReturnsService } from '../returns/returns.service.ts'
+import type { ReturnsService, SubmissionHook } from '../returns/index.ts'
 import {
   getReturnOperation,
   listReturnsOperation,
@@ -18,7 +17,7 @@ import { apiTokenPages } from './api-tokens.routes.ts'
 import { swaggerOptions } from './openapi-document.ts'
 import { fieldProblem, problem, sendProblem } from './problem.ts'
 import { RequestProblem, serializerCompiler, validatorCompiler } from './schema-problems.ts'
-import { type ApiAnswer, requestHash, type SubmitWrites, submitReturn } from './submit-return.ts'
+import { type ApiAnswer, idempotentAnswer, requestHash, submitReturn } from './submit-return.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -204,17 +203,16 @@ async function apiV1(app: FastifyInstance, options: Options) {
 
     const key = request.headers['idempotency-key']
     const refused = request.validationError instanceof RequestProblem ? request.validationError.problem : null
-    const submit = async (writes: SubmitWrites) =>
+    // A created return is saved with its answer to a retry and the token's use, atomically: the API's
+    // hook for this request (idempotentAnswer), which the returns' save path writes with the return.
+    const submit = async (hook: SubmissionHook) =>
       refused
-        ? writes.claim
+        ? hook.claim
           ? ('unclaimed' as const)
           : { status: refused.status, body: refused }
-        : submitReturn({ returns }, client, request.body, writes)
-    // A created return is saved with its answer to a retry and the token's use, atomically.
-    const alsoWrite = (created: ApiAnswer, when: RawBuilder<unknown>) =>
-      api.createdWrites(client, typeof key === 'string' ? key : undefined, created.status, created.body, when)
+        : submitReturn({ returns }, client, request.body, hook)
     if (key === undefined) {
-      const answer = await submit({ alsoWrite })
+      const answer = await submit(idempotentAnswer(api, client, key))
       if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')
       if (answer.status === 201) client.lastUsedStale = false
       return send(reply, answer)
@@ -235,10 +233,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
     try {
       // Usually the key is claimed by the submission's first read (one round trip fewer). When it was
       // not (a retry, a request at the same time, or one refused before that read), it is claimed here.
-      answer = await submit({
-        claim: api.claimStatement(client.tokenId, key, hash, claimedAt),
-        alsoWrite,
-      })
+      answer = await submit(idempotentAnswer(api, client, key, { requestHash: hash, claimedAt }))
       if (answer === 'unclaimed') {
         // Not claimed: perhaps because the token no longer stands.
         const fresh = await standing(api, request)
@@ -270,7 +265,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
             location: claim.statusCode === 201 && body?.id ? apiPaths.apiReturn.build(body.id) : undefined,
           })
         }
-        answer = await submit({ alsoWrite })
+        answer = await submit(idempotentAnswer(api, client, key))
         if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')
       }
       // A created return's answer was recorded with it; any other answer is recorded now.

@@ -1,6 +1,6 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import { z } from 'zod'
-import { currentDataset } from '../../domain/returns/dataset.ts'
+import { currentDataset } from '../returns/index.ts'
 import { apiV1Prefix } from './api.paths.ts'
 import {
   problemDetails,

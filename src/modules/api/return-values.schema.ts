@@ -1,11 +1,6 @@
 import { z } from 'zod'
-import {
-  currentDataset,
-  type DatasetDefinition,
-  type DatasetField,
-  fieldsFor,
-} from '../../domain/returns/dataset.ts'
 import { type ServiceType, serviceTypeNames, serviceTypes } from '../../domain/service-types.ts'
+import { currentDataset, type DatasetDefinition, type DatasetField, fieldsFor } from '../returns/index.ts'
 
 // A return's `values`, as the dataset defines them: a new field appears in the API's schema, and so in
 // its document, without anybody touching the API. The returns service checks the values by the same

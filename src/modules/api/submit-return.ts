@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto'
-import type { RawBuilder } from 'kysely'
-import type { FieldError } from '../../domain/returns/dataset.ts'
+import { isIsoDate } from '../../domain/dates.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import type { ReturnsService } from '../returns/returns.service.ts'
+import type { FieldError, ReturnsService, SubmissionHook } from '../returns/index.ts'
 import { apiPaths } from './api.paths.ts'
-import type { ApiClient } from './api.service.ts'
+import type { ApiClient, ApiService } from './api.service.ts'
 import { type FieldProblem, fieldProblem, problem } from './problem.ts'
 
 // POST /api/v1/returns, short of HTTP: checks the body's shape, finds the location (by CareHub id or CQC
@@ -14,7 +13,6 @@ import { type FieldProblem, fieldProblem, problem } from './problem.ts'
 export type ApiAnswer = { status: number; body: unknown; location?: string }
 
 const topLevel = ['locationId', 'periodStart', 'values', 'amendmentReason', 'amendsVersion'] as const
-const isoDate = /^\d{4}-\d{2}-\d{2}$/
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -32,12 +30,6 @@ const locationNotFound = () =>
     ),
   )
 
-export function validCalendarDate(value: string): boolean {
-  if (!isoDate.test(value)) return false
-  const date = new Date(`${value}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
-}
-
 // Errors from the returns service name dataset fields, or the period and the reason: say where each
 // one is in the request body.
 function asFieldProblems(errors: FieldError[]): FieldProblem[] {
@@ -49,23 +41,37 @@ function asFieldProblems(errors: FieldError[]): FieldProblem[] {
   })
 }
 
-// What the API writes with a submission: `claim` (its Idempotency-Key, claimed by the same statement as
-// the submission's first read) and `alsoWrite` (the 201 answer recorded with the return, atomically;
-// see SubmitOptions). 'unclaimed': the claim was not made (taken already, or the request was refused
-// before the first read); nothing was saved, and the caller claims the key on its own and tries again.
-export type SubmitWrites = {
-  claim?: RawBuilder<unknown>
-  alsoWrite?: (answer: ApiAnswer, when: RawBuilder<unknown>) => RawBuilder<unknown>[]
+// The API's own part in saving a return, for this request: the 201 answer kept with the return for a
+// retry with the same Idempotency-Key (and the token's use, when due), written by the statement that
+// saves it; with `claim`, the key is claimed by the submission's first read ('unclaimed': it was not,
+// as it was taken already or the request was refused before that read; nothing was saved, and the
+// caller claims the key on its own and tries again).
+export function idempotentAnswer(
+  api: ApiService,
+  client: ApiClient,
+  key: string | undefined,
+  claim?: { requestHash: string; claimedAt: Date },
+): SubmissionHook {
+  return {
+    claim:
+      claim && key !== undefined
+        ? api.claimStatement(client.tokenId, key, claim.requestHash, claim.claimedAt)
+        : undefined,
+    withVersion: (version, saved) => {
+      const answer = created(version.locationId, version)
+      return api.createdWrites(client, key, answer.status, answer.body, saved)
+    },
+  }
 }
 
 export async function submitReturn(
   deps: { returns: ReturnsService },
   client: ApiClient,
   body: unknown,
-  writes: SubmitWrites = {},
+  hook?: SubmissionHook,
 ): Promise<ApiAnswer | 'unclaimed'> {
   const { returns } = deps
-  const refused = (a: ApiAnswer) => (writes.claim ? 'unclaimed' : a)
+  const refused = (a: ApiAnswer) => (hook?.claim ? 'unclaimed' : a)
   if (!isObject(body))
     return refused(answer(problem('malformed-request', 'The request body must be a JSON object.')))
   const shape: FieldProblem[] = []
@@ -111,8 +117,8 @@ export async function submitReturn(
     )
   // The period is named by its first day; a date inside a period is refused rather than guessed (the
   // returns service checks it against the location's frequency, with the figures, in one go).
-  if (periodStart !== undefined && periodStart !== '' && !validCalendarDate(periodStart)) {
-    if (writes.claim) return 'unclaimed'
+  if (periodStart !== undefined && periodStart !== '' && !isIsoDate(periodStart)) {
+    if (hook?.claim) return 'unclaimed'
     const valueErrors = await returns.validate(client.actor, body.locationId as string, values, {
       locationByCqcId: true,
     })
@@ -132,13 +138,10 @@ export async function submitReturn(
     source: 'api',
     // A care-record system sends a group's returns at once: each is answered when saved, and its
     // location's risk rules run in the next second's batch (the risk queue).
-    riskLater: true,
+    followUpLater: true,
     amendmentReason,
     amendsVersion: typeof amendsVersion === 'number' ? amendsVersion : undefined,
-    claim: writes.claim,
-    alsoWrite: writes.alsoWrite
-      ? (saved, when) => writes.alsoWrite!(created(saved.locationId, saved), when)
-      : undefined,
+    hook,
   })
   if ('unclaimed' in outcome) return 'unclaimed'
   if ('notFound' in outcome) return locationNotFound()

@@ -1,7 +1,7 @@
 import type { DbOrTransaction } from '../../db/database.ts'
-import type { TrackerStatus } from '../../domain/returns/capacity-tracker.ts'
 import { AuditAction, recordAudit } from '../audit/index.ts'
 import { raiseAlert, resolveAlert } from '../early-warning/index.ts'
+import type { TrackerStatus } from '../returns/index.ts'
 
 export const capacityTrackerAlertKey = 'capacity-tracker'
 

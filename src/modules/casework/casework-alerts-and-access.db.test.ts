@@ -10,7 +10,6 @@ import {
 } from '../../../test/support/factories.ts'
 import { type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
-import { importCapacityTracker } from '../returns/index.ts'
 import { notifyNewRedAlerts } from './alert-notifications.ts'
 
 // Alerts arriving (intelligence, the capacity tracker) and e-mailed, and who may not see or touch a case.
@@ -201,9 +200,7 @@ describe.each(engines)('casework alerts and access on %s', (engine) => {
         .executeTakeFirstOrThrow()
     ).cqcLocationId!
     const by = { userId: null, organisationId: null, scope: { kind: 'everything' } as const }
-    const red = await importCapacityTracker(
-      db,
-      t.clock,
+    const red = await t.services.capacityTracker.importExtract(
       { ...by, fileName: 'tracker-14-april.csv' },
       Buffer.from(
         ['cqcid,lastupdatedbst,maxcapacity,overallstatus', `${cqc},14/04/2020 08:30,40,Red`].join('\n'),
@@ -221,9 +218,7 @@ describe.each(engines)('casework alerts and access on %s', (engine) => {
     const damson = await caseOf(ids['Damson House']!)
     expect(alert.caseId).toBe(damson.id)
     // The same red again changes nothing; a bad status is a problem on its row.
-    const repeat = await importCapacityTracker(
-      db,
-      t.clock,
+    const repeat = await t.services.capacityTracker.importExtract(
       by,
       Buffer.from(`cqcid,ragstatus\n${cqc},RED\n${cqc},blue`),
     )
@@ -232,9 +227,7 @@ describe.each(engines)('casework alerts and access on %s', (engine) => {
       { rowNumber: 3, column: 'ragstatus', reason: 'ragstatus must be red, amber or green' },
     ])
     t.clock.advanceMinutes(60 * 24)
-    const green = await importCapacityTracker(
-      db,
-      t.clock,
+    const green = await t.services.capacityTracker.importExtract(
       { ...by, fileName: 'tracker-15-april.csv' },
       Buffer.from(['cqcid,lastupdatedbst,overallstatus', `${cqc},15/04/2020 08:30,Green`].join('\n')),
     )

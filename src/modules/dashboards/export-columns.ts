@@ -1,13 +1,8 @@
 import { contactCategoryNames } from '../../domain/contact-categories.ts'
-import {
-  currentDataset,
-  derivedMeasures,
-  type ReturnValues,
-  templateColumns,
-} from '../../domain/returns/dataset.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import type { ContactSummary } from '../contact-log/index.ts'
 import { contactDirectionNames, contactMethodNames, contactStateNames } from '../contact-log/index.ts'
+import { currentDataset, derivedMeasures, type ReturnValues, templateColumns } from '../returns/index.ts'
 import type { Column } from './table-export.ts'
 
 // The columns of the dashboard's downloads, in plain English, the same in the CSV and the XLSX: the

@@ -7,11 +7,10 @@ import { createDashboardService, maySeeDashboard } from './dashboard.service.ts'
 import { dashboardsPaths } from './dashboards.paths.ts'
 import { trendDays } from './domain/figures.ts'
 import { createDashboardExportService } from './exports.service.ts'
+import { staleDaysOnReturnSave } from './return-save-hook.ts'
 import { ensureRollup } from './rollup.repository.ts'
 
 export { dashboardsPaths } from './dashboards.paths.ts'
-// A saved return makes the rollups of its council stale, in the transaction that saves it.
-export { dashboardStaleInsert, markDashboardStale } from './rollup.repository.ts'
 
 // Today's picture of the market, trends, a single view of each provider, and exports.
 export const dashboards = defineCapability<{ contactLog: ContactLogService; enquiries: EnquiryService }>()({
@@ -34,6 +33,7 @@ export const dashboards = defineCapability<{ contactLog: ContactLogService; enqu
     },
   ],
   paths: dashboardsPaths,
+  contributes: { returnSaved: staleDaysOnReturnSave },
   navigation: (actor) =>
     maySeeDashboard(actor) ? [{ href: dashboardsPaths.dashboard.build(), text: 'Dashboard', order: 30 }] : [],
 })

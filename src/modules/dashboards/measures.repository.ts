@@ -3,8 +3,8 @@ import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Scope } from '../../domain/policy.ts'
-import { ppeItems } from '../../domain/returns/dataset.ts'
 import { contractedBy, withLocationFilters } from '../directory/index.ts'
+import { ppeItems } from '../returns/index.ts'
 import { type DayTotals, type FigureKey, ppeRedBelowDays } from './domain/figures.ts'
 
 // The SQL behind the dashboard's figures. One definition of every per-location measure (`measuresSql`)

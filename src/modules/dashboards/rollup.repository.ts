@@ -193,19 +193,9 @@ export async function ensureRollup(db: Db, days: readonly string[]) {
   }
 }
 
-// Called wherever a return is saved, in the same transaction: the days whose figures it can change (its
-// period, and the 14 days after it ends, for the outbreak and 7-day windows) are stale for its council.
-export async function markDashboardStale(
-  db: DbOrTransaction,
-  locationId: string,
-  periodStart: string,
-  frequency: string,
-) {
-  await dashboardStaleInsert(locationId, periodStart, frequency).execute(db)
-}
-
-// The statement markDashboardStale runs, for a caller to run with its own (as a common table
-// expression of the return's insert: one round trip fewer in the return's transaction).
+// Written with every saved return, by the statement that saves it (the dashboards' ReturnSaveHook,
+// return-save-hook.ts): the days whose figures it can change (its period, and the 14 days after it ends,
+// for the outbreak and 7-day windows) are stale for its councils.
 export function dashboardStaleInsert(locationId: string, periodStart: string, frequency: string) {
   const span = frequency === 'monthly' ? 45 : frequency === 'weekly' ? 20 : 14
   return sql`

@@ -1,12 +1,7 @@
 import { svgChart } from '../../domain/charts.ts'
 import { addDaysToIsoDate } from '../../domain/dates.ts'
-import {
-  currentDataset,
-  derivedMeasures,
-  fieldsFor,
-  type ReturnValues,
-} from '../../domain/returns/dataset.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
+import { currentDataset, derivedMeasures, fieldsFor, type ReturnValues } from '../returns/index.ts'
 import { trendDays } from './domain/figures.ts'
 
 type StoredReturn = { periodStart: string; values: unknown } | null

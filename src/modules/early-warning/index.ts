@@ -3,6 +3,7 @@ import type { Clock } from '../../domain/clock.ts'
 import type { Job } from '../../jobs/scheduler.ts'
 import { mayManageRiskRules } from './domain/rules.ts'
 import { earlyWarningPaths } from './early-warning.paths.ts'
+import { riskOnReturnSave } from './return-save-hook.ts'
 import { recomputeQueuedRisk, riskQueueFigures } from './risk-queue.ts'
 import { riskRulesRoutes } from './risk-rules.routes.ts'
 import { createRiskRulesService, recomputeAll } from './risk-rules.service.ts'
@@ -20,11 +21,9 @@ export {
 export { type RaiseAlert, type RaiseOutcome, raiseAlert, refreshRag, resolveAlert } from './alert-store.ts'
 // Early warning's public face. Other capabilities and the seeds use only what is exported here.
 export { earlyWarningPaths } from './early-warning.paths.ts'
-// The risk rules for the returns' save path: read with the submission, judged before it is written,
-// queued for the risk-queue job, or run at once; and for the whole market (seeds, benchmarks).
-export { changesAfterReturn, type RiskInputs, riskInputColumns } from './risk-after-return.ts'
+// The risk rules run for locations (the returns' save path reaches them through the hook early warning
+// contributes, return-save-hook.ts), and for the whole market (seeds, benchmarks).
 export { type LocationMeasures, measuresForLocations } from './risk-measures.ts'
-export { queueRiskStatement, recomputeQueuedRisk } from './risk-queue.ts'
 export { type RecomputeResult, recomputeRisk } from './risk-recompute.ts'
 export type { RiskRulesService } from './risk-rules.service.ts'
 export { recomputeAll } from './risk-rules.service.ts'
@@ -59,6 +58,7 @@ export const earlyWarning = defineCapability()({
   ],
   readiness: riskQueueFigures,
   paths: earlyWarningPaths,
+  contributes: { returnSaved: riskOnReturnSave },
   navigation: (actor) =>
     mayManageRiskRules(actor)
       ? [{ href: earlyWarningPaths.riskRules.list.build(), text: 'Risk rules', order: 120 }]

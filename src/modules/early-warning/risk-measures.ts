@@ -1,8 +1,7 @@
 import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import { londonDate } from '../../domain/dates.ts'
-import type { ReturnValues } from '../../domain/returns/dataset.ts'
-import type { Frequency } from '../../domain/returns/periods.ts'
+import type { Frequency, ReturnValues } from '../returns/index.ts'
 import {
   latestDuePeriod,
   type Measures,

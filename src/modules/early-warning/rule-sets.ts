@@ -64,12 +64,6 @@ export const rulesJson = (which: ReturnType<typeof sql>) => sql<CouncilRule[] | 
            order by r.rule_key)
     from risk_rule_versions r where r.is_current and ${which})`
 
-// The rules that judge the location `locations`: its council's, or the install's defaults when it is
-// in no council's area. Two branches, each an index probe, rather than one that no index serves.
-export const locationRulesJson = sql<CouncilRule[] | null>`coalesce(
-  ${rulesJson(sql`r.council_id = locations.council_id`)},
-  ${rulesJson(sql`r.council_id is null and locations.council_id is null`)})`
-
 // The locations a rule set judges, as a condition on `locations`.
 export function judgedBy(ruleSet: RuleSet) {
   return (eb: ExpressionBuilder<Database, 'locations'>) =>

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify'
-import type { Frequency } from '../../domain/returns/periods.ts'
+import { isIsoDate } from '../../domain/dates.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
+import { parseForm } from '../../web/form-schema.ts'
 import { text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import type { CompletenessService } from './completeness.service.ts'
+import type { Frequency } from './domain/periods.ts'
+import { chaseForm, chaseFormMessages } from './returns.forms.ts'
+import { returnsPaths as paths } from './returns.paths.ts'
 
 const frequencies: Frequency[] = ['daily', 'weekly', 'monthly']
 
@@ -16,13 +19,13 @@ export async function completenessRoutes(
   const { completeness } = options
   app.addHook('preHandler', requireSignIn)
 
-  app.get('/returns/completeness', async (request, reply) => {
+  app.get(paths.completeness.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const query = request.query as Record<string, unknown>
     const frequency = (frequencies as string[]).includes(text(query.frequency))
       ? (text(query.frequency) as Frequency)
       : 'daily'
-    const date = /^\d{4}-\d{2}-\d{2}$/.test(text(query.date)) ? text(query.date) : undefined
+    const date = isIsoDate(text(query.date)) ? text(query.date) : undefined
     const found = await completeness.forPeriod(actor, frequency, date)
     if (!found) throw forbidden()
     return reply.render('returns/views/completeness.njk', {
@@ -41,19 +44,15 @@ export async function completenessRoutes(
     })
   })
 
-  app.post('/returns/completeness/chase', async (request, reply) => {
-    const body = request.body as Record<string, unknown>
-    const periodStart = text(body.periodStart)
-    const result = await completeness.recordChase(
-      signedInActor(request),
-      text(body.locationId),
-      periodStart,
-      text(body.note),
-    )
+  app.post(paths.recordChase.pattern, async (request, reply) => {
+    // (Its fields are taken as typed: the completeness service decides what is wrong with them.)
+    const parsed = parseForm(chaseForm, request.body, chaseFormMessages)
+    if (!parsed.ok) throw notFound()
+    const { locationId, periodStart, frequency, note } = parsed.value
+    const result = await completeness.recordChase(signedInActor(request), locationId, periodStart, note)
     if (!result) throw notFound()
-    const back = `${paths.completeness()}?frequency=${encodeURIComponent(text(body.frequency) || 'daily')}&date=${encodeURIComponent(periodStart)}`
-    if (!result.ok)
-      return reply.redirect(`${back}&chaseError=${encodeURIComponent(text(body.locationId))}#missing`)
-    return reply.redirect(`${back}&chased=1#missing`)
+    const back = { frequency: frequency || 'daily', date: periodStart }
+    if (!result.ok) return reply.redirect(paths.completeness.build({ ...back, chaseError: locationId }))
+    return reply.redirect(paths.completeness.build({ ...back, chased: true }))
   })
 }

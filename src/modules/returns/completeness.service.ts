@@ -2,20 +2,21 @@ import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { isIsoDate } from '../../domain/dates.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope, type Scope } from '../../domain/policy.ts'
-import { completeness } from '../../domain/returns/completeness.ts'
+import { textLimits } from '../../domain/text-limits.ts'
+import { AuditAction, recordAudit } from '../audit/index.ts'
+import { enqueueEmail } from '../comms/index.ts'
+import { completeness } from './domain/completeness.ts'
 import {
   type Frequency,
   type Period,
   periodContaining,
   periodStarting,
   windowTimes,
-} from '../../domain/returns/periods.ts'
-import { textLimits } from '../../domain/text-limits.ts'
-import { recordAudit } from '../audit/audit.repository.ts'
-import { AuditAction } from '../audit/audit-actions.ts'
-import { enqueueEmail } from '../comms/outbox.repository.ts'
+} from './domain/periods.ts'
+import { returnsPaths } from './returns.paths.ts'
 
 // The locations expected to report for a period: in scope, of a service that reports at that
 // frequency, and open on the period's first day by their dated status history.
@@ -132,8 +133,7 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
     periodStart: string,
     note: string,
   ): Promise<{ ok: true } | { ok: false; error: string } | null> {
-    if (!can(actor, 'contacts:read') || !isUuid(locationId) || !/^\d{4}-\d{2}-\d{2}$/.test(periodStart))
-      return null
+    if (!can(actor, 'contacts:read') || !isUuid(locationId) || !isIsoDate(periodStart)) return null
     const location = await db
       .selectFrom('locations')
       .select('id')
@@ -253,10 +253,10 @@ export async function sendReturnReminders(
                 `We have not yet had the ${frequency} return for ${location.name} for the period starting ${period.start}.`,
                 '',
                 'If nothing has changed since your last return, you can send the same figures again with one button:',
-                `${baseUrl}/locations/${location.id}/returns/nothing-changed`,
+                `${baseUrl}${returnsPaths.nothingChanged.build(location.id)}`,
                 '',
                 'Otherwise, fill in the return:',
-                `${baseUrl}/locations/${location.id}/returns/new`,
+                `${baseUrl}${returnsPaths.newReturn.build(location.id)}`,
               ].join('\n'),
             },
             now,

@@ -1,24 +1,61 @@
 import { defineCapability } from '../../capability.ts'
-import { paths } from '../../web/paths.ts'
+import { createCapacityTrackerService } from './capacity-tracker.service.ts'
 import { completenessRoutes } from './completeness.routes.ts'
 import { createCompletenessService, sendReturnReminders } from './completeness.service.ts'
+import { createReturnSaver } from './return-save.ts'
+import { returnsPaths } from './returns.paths.ts'
 import { returnsRoutes } from './returns.routes.ts'
 import { createReturnsService } from './returns.service.ts'
 import { returnsUploadRoutes } from './upload/returns-upload.routes.ts'
 import { createReturnsUploadService } from './upload/returns-upload.service.ts'
 
-export { importCapacityTracker } from './capacity-tracker.service.ts'
-export type { ReturnsService } from './returns.service.ts'
+// The returns' public face. Other capabilities, the seeds and the command line use only what is here.
+export type { CapacityTrackerService, TrackerImportResult } from './capacity-tracker.service.ts'
+export type { TrackerStatus } from './domain/capacity-tracker.ts'
+// The dataset (what a return asks) and the reporting periods, which the dashboards, early warning,
+// casework, the API and the seeds read returns by.
+export {
+  currentDataset,
+  type DatasetDefinition,
+  type DatasetField,
+  datasetVersion,
+  derivedMeasures,
+  type FieldError,
+  fieldsFor,
+  helpKinds,
+  jsonSchemaFor,
+  parseReturn,
+  ppeItems,
+  type ReturnValues,
+  templateColumns,
+} from './domain/dataset.ts'
+export {
+  defaultWindows,
+  type Frequency,
+  type Period,
+  periodContaining,
+  previousPeriod,
+  type ReturnWindow,
+  windowTimes,
+} from './domain/periods.ts'
+// The one save path's extension point: what other capabilities contribute to every saved return.
+export type { ReturnSaveHook, SavedVersion, SubmissionHook } from './return-save.ts'
+export { returnsPaths } from './returns.paths.ts'
+export type { ReturnsService, SubmitOutcome } from './returns.service.ts'
 
-// Situation returns: the dataset, the provider's form, uploads, completeness and reminders.
+// Situation returns: the dataset, the provider's form, uploads, the capacity tracker's extracts,
+// completeness and reminders.
 export const returns = defineCapability()({
   name: 'returns',
-  services: ({ db, clock }) => {
-    const returns = createReturnsService({ db, clock })
+  services: ({ db, clock, contributions }) => {
+    // Every channel saves through this one saver, with every capability's ReturnSaveHook.
+    const saver = createReturnSaver({ db, hooks: contributions.returnSaved ?? [] })
+    const returns = createReturnsService({ db, clock, saver })
     return {
       returns,
       returnsUpload: createReturnsUploadService({ db, clock, returns }),
       completeness: createCompletenessService({ db, clock }),
+      capacityTracker: createCapacityTrackerService({ db, clock, saver }),
     }
   },
   routes: async (app, { returns, returnsUpload, completeness }) => {
@@ -34,6 +71,9 @@ export const returns = defineCapability()({
       run: (db) => sendReturnReminders(db, clock, config.baseUrl),
     },
   ],
+  paths: returnsPaths,
   navigation: (actor) =>
-    actor.role !== 'provider_manager' ? [{ href: paths.completeness(), text: 'Returns', order: 40 }] : [],
+    actor.role !== 'provider_manager'
+      ? [{ href: returnsPaths.completeness.build(), text: 'Returns', order: 40 }]
+      : [],
 })

@@ -1,28 +1,22 @@
 import type { FastifyInstance } from 'fastify'
-import {
-  currentDataset,
-  type DatasetSection,
-  type FieldError,
-  fieldsFor,
-} from '../../domain/returns/dataset.ts'
+import { isIsoDate } from '../../domain/dates.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { notFound } from '../../web/errors.ts'
-import { text } from '../../web/forms.ts'
-import { paths } from '../../web/paths.ts'
+import { parseForm } from '../../web/form-schema.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { currentDataset, type DatasetSection, type FieldError, fieldsFor } from './domain/dataset.ts'
+import { returnForm, returnFormMessages } from './returns.forms.ts'
+import { returnsPaths as paths } from './returns.paths.ts'
 import type { ReturnsService } from './returns.service.ts'
 
 type Raw = Record<string, string | string[]>
 
-// What the person typed, as strings, so the form and the check-your-answers page can carry it.
-function rawValues(body: Record<string, unknown>, serviceType: string): Raw {
+// What the person typed for the location's service type, as strings, so the form and the
+// check-your-answers page can carry it.
+function rawValues(typed: Record<string, unknown>, serviceType: string): Raw {
   const raw: Raw = {}
-  for (const field of fieldsFor(currentDataset, serviceType as ServiceType)) {
-    const value = body[field.key]
-    if (field.type === 'choice')
-      raw[field.key] = Array.isArray(value) ? value.map(String) : value ? [String(value)] : []
-    else raw[field.key] = text(value)
-  }
+  for (const field of fieldsFor(currentDataset, serviceType as ServiceType))
+    raw[field.key] = typed[field.key] as string | string[]
   return raw
 }
 
@@ -78,7 +72,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     form,
     raw,
     amendsVersion: form.existing?.version ?? 0,
-    action: paths.checkReturn(form.location.id),
+    action: paths.checkReturn.build(form.location.id),
     choiceItems: (field: DatasetSection['fields'][number], values: Raw) =>
       (field.choices ?? []).map((c, i) => ({
         value: c.value,
@@ -90,12 +84,12 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
   })
 
   app.get<{ Params: { id: string }; Querystring: { period?: string } }>(
-    '/locations/:id/returns/new',
+    paths.newReturn.pattern,
     async (request, reply) => {
       const form = await returns.formFor(
         signedInActor(request),
         request.params.id,
-        periodParam(request.query.period),
+        isIsoDate(request.query.period ?? '') ? request.query.period : undefined,
       )
       if (!form) throw notFound()
       const raw = form.existing ? fromStored(form.existing.values) : {}
@@ -111,22 +105,22 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
   )
 
   // The form posts here: with errors it comes back; without, the answers are shown to check.
-  app.post<{ Params: { id: string } }>('/locations/:id/returns/check', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(paths.checkReturn.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const body = request.body as Record<string, unknown>
-    const periodStart = periodParam(text(body.periodStart))
+    // (The schema takes the form's shape only, so it always parses: the figures are checked below.)
+    const parsed = parseForm(returnForm, request.body, returnFormMessages)
+    if (!parsed.ok) throw new Error('the return form’s schema refuses nothing')
+    const { periodStart, action, amendsVersion, amendmentReason, ...typed } = parsed.value
     const form = await returns.formFor(actor, request.params.id, periodStart)
     if (!form) throw notFound()
-    const raw = rawValues(body, form.location.serviceType)
-    const action = text(body.action)
-    const amendsVersion = /^\d{1,9}$/.test(text(body.amendsVersion)) ? Number(body.amendsVersion) : undefined
+    const raw = rawValues(typed, form.location.serviceType)
     const kept = amendsVersion === undefined ? {} : { amendsVersion }
     if (action === 'change')
       return reply.render('returns/views/return-form.njk', formContext(form, raw, kept))
     if (action === 'submit') {
       const result = await returns.submit(actor, form.location.id, raw, {
         periodStart: form.period.start,
-        amendmentReason: text(body.amendmentReason),
+        amendmentReason,
         amendsVersion,
       })
       if (!result.ok && 'conflict' in result) {
@@ -157,7 +151,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
             errorList: result.errors.map((e) => ({ text: e.message, href: `#${e.field}` })),
           })
       }
-      return reply.redirect(`${paths.situationReturn(result.returnId)}?submitted=1`)
+      return reply.redirect(paths.situationReturn.build(result.returnId, { submitted: true }))
     }
     // First pass: validate without saving, then show the answers.
     const check = await returns.validate(actor, form.location.id, raw)
@@ -176,12 +170,12 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     })
   })
 
-  app.get<{ Params: { id: string } }>('/locations/:id/returns/nothing-changed', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(paths.nothingChanged.pattern, async (request, reply) => {
     const form = await returns.formFor(signedInActor(request), request.params.id)
     if (!form) throw notFound()
     // Already sent for this period (another tab, the back button): show what was sent.
-    if (form.existing) return reply.redirect(paths.situationReturn(form.existing.id))
-    if (!form.previous) return reply.redirect(paths.newReturn(form.location.id))
+    if (form.existing) return reply.redirect(paths.situationReturn.build(form.existing.id))
+    if (!form.previous) return reply.redirect(paths.newReturn.build(form.location.id))
     const raw = fromStored(form.previous.values)
     return reply.render('returns/views/nothing-changed.njk', {
       pageTitle: `Nothing has changed at ${form.location.name}`,
@@ -190,7 +184,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     })
   })
 
-  app.post<{ Params: { id: string } }>('/locations/:id/returns/nothing-changed', async (request, reply) => {
+  app.post<{ Params: { id: string } }>(paths.nothingChanged.pattern, async (request, reply) => {
     const result = await returns.submit(
       signedInActor(request),
       request.params.id,
@@ -202,7 +196,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     if (!result.ok) {
       const form = (await returns.formFor(signedInActor(request), request.params.id))!
       // Sent already (a second tab, a double tap): show the return that was sent, not an error.
-      if (form.existing) return reply.redirect(paths.situationReturn(form.existing.id))
+      if (form.existing) return reply.redirect(paths.situationReturn.build(form.existing.id))
       return reply.code(400).render('returns/views/nothing-changed.njk', {
         pageTitle: `Nothing has changed at ${form.location.name}`,
         form,
@@ -211,10 +205,10 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
         errorList: result.errors.map((e) => ({ text: e.message, href: '#send' })),
       })
     }
-    return reply.redirect(`${paths.situationReturn(result.returnId)}?submitted=1`)
+    return reply.redirect(paths.situationReturn.build(result.returnId, { submitted: true }))
   })
 
-  app.get<{ Params: { id: string } }>('/locations/:id/returns', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(paths.locationReturns.pattern, async (request, reply) => {
     const found = await returns.history(signedInActor(request), request.params.id)
     if (!found) throw notFound()
     return reply.render('returns/views/history.njk', {
@@ -223,7 +217,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     })
   })
 
-  app.get<{ Params: { id: string } }>('/returns/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(paths.situationReturn.pattern, async (request, reply) => {
     const found = await returns.getReturn(signedInActor(request), request.params.id)
     if (!found) throw notFound()
     const raw = fromStored(found.ret.values)
@@ -235,7 +229,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     })
   })
 
-  app.get<{ Params: { id: string } }>('/returns/:id/amend', async (request, reply) => {
+  app.get<{ Params: { id: string } }>(paths.amendReturn.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     const found = await returns.getReturn(actor, request.params.id)
     if (!found?.ret.isCurrent) throw notFound()
@@ -243,8 +237,4 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     if (!form) throw notFound()
     return reply.render('returns/views/return-form.njk', formContext(form, fromStored(found.ret.values)))
   })
-}
-
-function periodParam(value: string | undefined): string | undefined {
-  return value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined
 }

@@ -1,7 +1,7 @@
 import { dateInWords } from '../../../domain/dates.ts'
 import { type Actor, can } from '../../../domain/policy.ts'
-import { helpKinds } from '../../../domain/returns/dataset.ts'
 import { textLimits, tooLong } from '../../../domain/text-limits.ts'
+import { helpKinds } from '../../returns/index.ts'
 
 // Casework: who may work a location's case, how its status moves, how the worklist is ordered and how
 // new red alerts are grouped into one e-mail per recipient. Pure: no I/O, the clock is passed in.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultWindows } from '../../../domain/returns/periods.ts'
+import { defaultWindows } from '../../returns/index.ts'
 import {
   latestDuePeriod,
   measuresFor,
@@ -123,7 +123,7 @@ describe('measuresFor', () => {
 describe('periodStartOn', () => {
   it('agrees with the calendar periods', async () => {
     const { periodStartOn } = await import('./measures.ts')
-    const { periodContaining } = await import('../../../domain/returns/periods.ts')
+    const { periodContaining } = await import('../../returns/index.ts')
     for (let day = 0; day < 800; day += 3) {
       const iso = new Date(Date.UTC(2019, 0, 1 + day, 12)).toISOString().slice(0, 10)
       for (const f of ['daily', 'weekly', 'monthly'] as const)

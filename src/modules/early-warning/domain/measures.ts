@@ -1,12 +1,14 @@
-import { helpKinds, ppeItems, type ReturnValues } from '../../../domain/returns/dataset.ts'
 import {
   type Frequency,
+  helpKinds,
   type Period,
   periodContaining,
+  ppeItems,
   previousPeriod,
+  type ReturnValues,
   type ReturnWindow,
   windowTimes,
-} from '../../../domain/returns/periods.ts'
+} from '../../returns/index.ts'
 
 // The figures risk rules are written over, worked out per location from its recent current returns.
 // Pure: the caller supplies the location's return summary, its reporting template and the time.

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Actor } from '../../../domain/policy.ts'
-import { currentDataset } from '../../../domain/returns/dataset.ts'
 import { limitsInWords } from '../../../domain/spreadsheet-reader.ts'
-import { forbidden } from '../../../web/errors.ts'
+import { forbidden, notFound } from '../../../web/errors.ts'
 import { requireSignIn, signedInActor } from '../../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../../web/uploads.ts'
+import { currentDataset } from '../domain/dataset.ts'
+import { returnsPaths as paths } from '../returns.paths.ts'
 import type { ReturnsUploadService } from './returns-upload.service.ts'
 import { columnGuide, templateCsv, templateXlsx } from './template.ts'
 import { returnsUploadLimits } from './upload-file.ts'
@@ -33,22 +34,20 @@ export async function returnsUploadRoutes(app: FastifyInstance, options: { uploa
     }
   }
 
-  app.get('/returns/upload', async (request, reply) => {
+  app.get(paths.returnsUpload.pattern, async (request, reply) => {
     return reply.render(page, await pageContext(signedInActor(request)))
   })
 
-  app.get('/returns/upload/template.csv', async (request, reply) => {
+  app.get<{ Params: { format: string } }>(paths.returnsUploadTemplate.pattern, async (request, reply) => {
+    const { format } = request.params
+    if (format !== 'csv' && format !== 'xlsx') throw notFound()
     const locations = await upload.templateLocations(signedInActor(request))
     if (!locations) throw forbidden()
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="situation-returns.csv"')
-      .send(templateCsv(currentDataset, locations))
-  })
-
-  app.get('/returns/upload/template.xlsx', async (request, reply) => {
-    const locations = await upload.templateLocations(signedInActor(request))
-    if (!locations) throw forbidden()
+    if (format === 'csv')
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="situation-returns.csv"')
+        .send(templateCsv(currentDataset, locations))
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', 'attachment; filename="situation-returns.xlsx"')
@@ -56,7 +55,7 @@ export async function returnsUploadRoutes(app: FastifyInstance, options: { uploa
   })
 
   // Checks every row and saves all of them, or none and shows every problem by row and column.
-  app.post('/returns/upload', async (request, reply) => {
+  app.post(paths.returnsUpload.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!(await upload.mayUpload(actor))) throw forbidden()
     const received = await receiveUpload(request, limits.maxBytes)

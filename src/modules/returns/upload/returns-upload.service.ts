@@ -3,10 +3,11 @@ import { locationVisible } from '../../../db/scope.ts'
 import type { Clock } from '../../../domain/clock.ts'
 import { isUuid } from '../../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../../domain/policy.ts'
-import { currentDataset, fieldsFor, templateColumns } from '../../../domain/returns/dataset.ts'
-import { type Frequency, periodContaining, periodStarting } from '../../../domain/returns/periods.ts'
 import { type ServiceType, serviceTypeNames } from '../../../domain/service-types.ts'
 import { columnLetter } from '../../../domain/spreadsheet-reader.ts'
+import { currentDataset, fieldsFor, templateColumns } from '../domain/dataset.ts'
+import { type Frequency, periodContaining, periodStarting } from '../domain/periods.ts'
+import { writtenDate } from '../domain/written-dates.ts'
 import type { ReturnsService, SubmitOptions } from '../returns.service.ts'
 import { fixedColumns, optionalColumns, type TemplateLocation } from './template.ts'
 import type { UploadTable } from './upload-file.ts'
@@ -161,7 +162,7 @@ export function createReturnsUploadService(deps: { db: Db; clock: Clock; returns
       }
 
       const periodText = cell(cells, 'periodStart')
-      const periodStart = periodText ? isoDate(periodText) : undefined
+      const periodStart = periodText ? writtenDate(periodText) : undefined
       if (periodStart === null)
         problem(rowNumber, 'periodStart', 'Enter the period start as a date, like 2020-04-14', periodText)
       const frequency = frequencies.get(location.serviceType)!
@@ -305,19 +306,4 @@ function readHeader(table: UploadTable): { columns: Map<string, number>; problem
       value: null,
     })
   return { columns, problems }
-}
-
-// A calendar day as 2020-04-14, or as 14/04/2020 (how Excel in the UK saves a date into a CSV).
-function isoDate(text: string): string | null {
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text)
-  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text)
-  const [y, m, d] = iso
-    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
-    : uk
-      ? [Number(uk[3]), Number(uk[2]), Number(uk[1])]
-      : [0, 0, 0]
-  if (!y) return null
-  const date = new Date(Date.UTC(y, m - 1, d))
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null
-  return date.toISOString().slice(0, 10)
 }

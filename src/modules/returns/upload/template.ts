@@ -1,12 +1,7 @@
 import ExcelJS from 'exceljs'
 import { csvText } from '../../../domain/csv.ts'
-import {
-  type DatasetDefinition,
-  type DatasetField,
-  fieldsFor,
-  templateColumns,
-} from '../../../domain/returns/dataset.ts'
 import { type ServiceType, serviceTypeNames, serviceTypes } from '../../../domain/service-types.ts'
+import { type DatasetDefinition, type DatasetField, fieldsFor, templateColumns } from '../domain/dataset.ts'
 
 // The bulk-upload template, generated from the dataset definition: a few fixed columns that say which
 // location and period a row is about, then one column per field of the dataset, headed by its key.

@@ -9,9 +9,9 @@ import {
   startOfMonth,
   startOfWeek,
 } from 'date-fns'
+import { londonZone } from '../../../domain/dates.ts'
 
 // Reporting periods and their windows, in UK local time (so 9 am stays 9 am across the clock change).
-export const londonZone = 'Europe/London'
 
 export type Frequency = 'daily' | 'weekly' | 'monthly'
 

@@ -1,10 +1,15 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { exampleSubmission } from '../../src/modules/api/index.ts'
-import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { fullReturn } from '../support/returns.fixture.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import {
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+} from '../../../test/support/factories.ts'
+import { fullReturn } from '../../../test/support/returns.fixture.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import { exampleSubmission } from '../api/index.ts'
 
 type Problem = { type: string; title: string; status: number; detail: string; errors?: { field: string }[] }
 

@@ -3,40 +3,13 @@ import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { currentDataset, templateColumns } from '../../src/domain/returns/dataset.ts'
-import {
-  createLocation,
-  createOrganisation,
-  createProvider,
-  createUser,
-  testPassword,
-} from '../support/factories.ts'
-import { fullReturn } from '../support/returns.fixture.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import { testPassword } from '../../../../test/support/factories.ts'
+import { fullReturn } from '../../../../test/support/returns.fixture.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../../test/support/test-app.ts'
+import { engines } from '../../../../test/support/test-database.ts'
+import { csvRow, header, homeCareReturn, keys, problemsIn, seedUploadTestData } from './upload-test-data.ts'
 
-// A full, valid return for a care home without nursing.
-
-// The same for a home-care agency: no beds or residents, visits instead.
-const homeCareReturn: Record<string, string> = {
-  ...Object.fromEntries(
-    Object.entries(fullReturn).filter(
-      ([k]) =>
-        !['residents', 'bedsAvailable', 'bedsOccupied', 'closedToAdmissions', 'canAcceptDischarges'].includes(
-          k,
-        ),
-    ),
-  ),
-  peopleSupported: '120',
-  hoursDelivered: '900',
-  visitsMissed: '4',
-  capacityForNewPackages: 'no',
-}
-
-const keys = templateColumns(currentDataset).map((c) => c.key)
-const header = ['cqcLocationId', 'locationName', 'periodStart', ...keys]
-const csvRow = (cqcLocationId: string, values: Record<string, string>, extra: Record<string, string> = {}) =>
-  Object.fromEntries([['cqcLocationId', cqcLocationId], ...Object.entries(values), ...Object.entries(extra)])
+// A spreadsheet as a CSV file, written as Excel would (csv-stringify, not CareHub's own writer).
 const csvFile = (rows: Record<string, string>[], columns = header) =>
   Buffer.from(stringify(rows, { header: true, columns }))
 
@@ -52,69 +25,11 @@ describe.each(engines)('bulk upload of situation returns on %s', (engine) => {
     t = await buildTestApp(engine)
     // Friday 17 April 2020, 9 am: the daily returns are due by 11 and the week's return is open.
     t.clock.set(new Date('2020-04-17T08:00:00Z'))
-    const db = t.database.db
-    ids.council = await createOrganisation(db, 'council', 'Upload Council', { onsCode: 'E10000071' })
-    ids.chain = await createProvider(db, 'Big Chain Care Ltd')
-    ids.chainOrg = await createOrganisation(db, 'provider', 'Big Chain Care Ltd', { providerId: ids.chain })
-    ids.small = await createProvider(db, 'Small Care Ltd')
-    ids.smallOrg = await createOrganisation(db, 'provider', 'Small Care Ltd', { providerId: ids.small })
-    ids.other = await createProvider(db, 'Other Care Ltd')
-    // 500 locations in one insert: the factory would take 500 round trips.
-    const now = new Date()
-    chain = await db
-      .insertInto('locations')
-      .values(
-        Array.from({ length: 500 }, (_, i) => ({
-          providerId: ids.chain!,
-          councilId: ids.council!,
-          cqcLocationId: `1-${700000000 + i}`,
-          odsCode: null,
-          name: `Chain Home ${String(i + 1).padStart(3, '0')}`,
-          addressLine1: `${i + 1} Chain Street`,
-          addressLine2: null,
-          town: 'Testtown',
-          postcode: 'TE1 1ST',
-          localAuthorityName: null,
-          area: 'North',
-          serviceType: 'care_home_residential',
-          registeredBeds: 40,
-          peopleSupported: null,
-          cqcRating: 'Good',
-          cqcRatingDate: '2019-05-01',
-          registrationStart: '2015-01-01',
-          registrationEnd: null,
-          bcpReviewedOn: null,
-          nhsmail: true,
-          createdAt: now,
-          updatedAt: now,
-        })),
-      )
-      .returning(['id', 'cqcLocationId', 'name'])
-      .execute()
-      .then((rows) =>
-        rows
-          .map((r) => ({ id: r.id, cqcLocationId: r.cqcLocationId!, name: r.name }))
-          .sort((a, b) => a.name.localeCompare(b.name)),
-      )
-    for (const [key, provider, extra] of [
-      ['rowan', ids.small, { name: 'Rowan House', beds: 40 }],
-      ['willow', ids.small, { name: 'Willow Court', beds: 40 }],
-      ['agency', ids.small, { name: 'Hazel Home Care', serviceType: 'home_care' as const }],
-      ['elm', ids.other, { name: 'Elm Lodge', beds: 20 }],
-    ] as const) {
-      ids[key] = await createLocation(db, provider!, ids.council!, extra)
-      cqcIdOf[key] = (
-        await db
-          .selectFrom('locations')
-          .select('cqcLocationId')
-          .where('id', '=', ids[key]!)
-          .executeTakeFirstOrThrow()
-      ).cqcLocationId!
-    }
-    emails.chainManager = (await createUser(db, ids.chainOrg, 'provider_manager')).email
-    emails.smallManager = (await createUser(db, ids.smallOrg, 'provider_manager')).email
-    emails.officer = (await createUser(db, ids.council, 'council_officer')).email
-    emails.viewer = (await createUser(db, ids.council, 'viewer')).email
+    const seeded = await seedUploadTestData(t.database.db)
+    Object.assign(ids, seeded.ids)
+    Object.assign(emails, seeded.emails)
+    Object.assign(cqcIdOf, seeded.cqcIdOf)
+    chain = seeded.chain
   })
   afterAll(async () => {
     await t?.close()
@@ -136,22 +51,6 @@ describe.each(engines)('bulk upload of situation returns on %s', (engine) => {
   const upload = async (client: TestClient, fileName: string, content: Buffer) => {
     await client.get('/returns/upload')
     return client.postMultipart('/returns/upload', {}, { field: 'file', fileName, content })
-  }
-  const problemsIn = (html: string) => {
-    const $ = load(html)
-    return $('#problems + table tbody tr')
-      .map((_, tr) => [
-        $(tr)
-          .find('td')
-          .map((__, td) => $(td).text().trim())
-          .get(),
-      ])
-      .get()
-      .map(([row, column, message]) => ({
-        row: Number(row),
-        column: (column as string).replace(/\s*\(column [A-Z]+\)$/, ''),
-        message,
-      }))
   }
   const uploadedReturns = async () =>
     Number(

@@ -1,9 +1,13 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { importCapacityTracker } from '../../src/modules/returns/capacity-tracker.service.ts'
-import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import {
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+} from '../../../test/support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
 
 describe.each(engines)('capacity tracker extracts on %s', (engine) => {
   let t: TestApp
@@ -65,9 +69,7 @@ describe.each(engines)('capacity tracker extracts on %s', (engine) => {
       `${await cqc(ids.home!)},Tracked House,bad date,40,many,Yes,30,6,8,3,1,0`,
       `${await cqc(ids.reported!)},Already Reported House,14/04/2020 08:30,30,20,No,20,4,4,1,0,0`,
     ].join('\n')
-    const result = await importCapacityTracker(
-      db,
-      t.clock,
+    const result = await t.services.capacityTracker.importExtract(
       { userId: null, organisationId: null, scope: { kind: 'everything' } },
       Buffer.from(csv),
     )
@@ -144,5 +146,57 @@ describe.each(engines)('capacity tracker extracts on %s', (engine) => {
       { version: 1, source: 'import', isCurrent: false },
       { version: 2, source: 'web', isCurrent: true },
     ])
+  })
+
+  it('marks an imported return inside the location’s agreed extension as on time, as the web form does', async () => {
+    const db = t.database.db
+    ids.extended = await createLocation(db, ids.provider!, ids.council!, { name: 'Extended House', beds: 20 })
+    ids.due = await createLocation(db, ids.provider!, ids.council!, { name: 'Due House', beds: 20 })
+    await db
+      .insertInto('returnExceptions')
+      .values({
+        locationId: ids.extended,
+        extraHours: 4,
+        reason: 'The manager reports after the morning round',
+        createdBy: null,
+        createdAt: new Date('2020-04-01T09:00:00Z'),
+      })
+      .execute()
+    const cqcOf = async (id: string) =>
+      (
+        await db
+          .selectFrom('locations')
+          .select('cqcLocationId')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).cqcLocationId!
+    // 11:30 in London: half an hour after the day's return was due, inside Extended House's 4 hours more.
+    t.clock.set(new Date('2020-04-15T10:30:00Z'))
+    try {
+      const result = await t.services.capacityTracker.importExtract(
+        { userId: null, organisationId: null, scope: { kind: 'everything' } },
+        Buffer.from(
+          [
+            'cqcid,lastupdatedbst,maxcapacity,usedbeds',
+            `${await cqcOf(ids.extended)},15/04/2020 08:30,20,18`,
+            `${await cqcOf(ids.due)},15/04/2020 08:30,20,17`,
+          ].join('\n'),
+        ),
+      )
+      expect(result.saved).toBe(2)
+      const timingAt = async (id: string) =>
+        (
+          await db
+            .selectFrom('situationReturns')
+            .select('timing')
+            .where('locationId', '=', id)
+            .where('periodStart', '=', '2020-04-15')
+            .executeTakeFirstOrThrow()
+        ).timing
+      expect(await timingAt(ids.extended)).toBe('on-time')
+      expect(await timingAt(ids.due)).toBe('late')
+    } finally {
+      t.clock.set(new Date('2020-04-14T08:00:00Z'))
+    }
   })
 })

@@ -1,11 +1,16 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabase } from '../../src/db/database.ts'
-import { fixedClock } from '../../src/domain/clock.ts'
-import { sendReturnReminders } from '../../src/modules/returns/completeness.service.ts'
-import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
-import { engines } from '../support/test-database.ts'
+import {
+  createLocation,
+  createOrganisation,
+  createProvider,
+  createUser,
+} from '../../../test/support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import { engines } from '../../../test/support/test-database.ts'
+import { createDatabase } from '../../db/database.ts'
+import { fixedClock } from '../../domain/clock.ts'
+import { sendReturnReminders } from './completeness.service.ts'
 
 describe.each(engines)('completeness and reminders on %s', (engine) => {
   let t: TestApp

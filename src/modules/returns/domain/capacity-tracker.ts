@@ -1,4 +1,5 @@
-import type { ServiceType } from '../service-types.ts'
+import type { ServiceType } from '../../../domain/service-types.ts'
+import { writtenDate } from './written-dates.ts'
 
 // Extracts of the national capacity tracker hold figures providers have already given. Each of our
 // fields is filled from one or more tracker columns; the mapping is data, so a council can adjust it
@@ -118,11 +119,7 @@ export function mapTrackerRow(
 
 // The tracker writes dates as ISO or as UK day-first, with or without a time.
 export function trackerDate(text: string): string | null {
-  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(text)
-  if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`
-  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(text)
-  if (uk) return `${uk[3]}-${uk[2]!.padStart(2, '0')}-${uk[1]!.padStart(2, '0')}`
-  return null
+  return writtenDate(text, { timeMayFollow: true })
 }
 
 // The tracker covers care homes; for other services only the staffing figures apply.

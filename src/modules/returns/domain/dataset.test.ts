@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fullReturn } from '../../../test/support/returns.fixture.ts'
-import { serviceTypes } from '../service-types.ts'
+import { fullReturn } from '../../../../test/support/returns.fixture.ts'
+import { serviceTypes } from '../../../domain/service-types.ts'
 import {
   currentDataset,
   datasetVersion,

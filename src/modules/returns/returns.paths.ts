@@ -1,0 +1,33 @@
+import { pagePath, pagePathWith } from '../../web/page-path.ts'
+
+// The returns' pages: each pattern is its route's, each builder its links' (templates: paths.newReturn(id)).
+export const returnsPaths = {
+  locationReturns: pagePath('/locations/:id/returns'),
+  newReturn: pagePath('/locations/:id/returns/new'),
+  checkReturn: pagePath('/locations/:id/returns/check'),
+  nothingChanged: pagePath('/locations/:id/returns/nothing-changed'),
+  // A return; `submitted`: just sent, so the page says so.
+  situationReturn: pagePathWith('/returns/:id', (id: string, options: { submitted?: boolean } = {}) =>
+    options.submitted
+      ? `/returns/${encodeURIComponent(id)}?submitted=1`
+      : `/returns/${encodeURIComponent(id)}`,
+  ),
+  amendReturn: pagePath('/returns/:id/amend'),
+  // Who has reported: a frequency and a day, and what a chase just did, down at the list of missing returns.
+  completeness: pagePathWith(
+    '/returns/completeness',
+    (shown?: { frequency: string; date: string; chased?: boolean; chaseError?: string }) => {
+      if (!shown) return '/returns/completeness'
+      const query = `frequency=${encodeURIComponent(shown.frequency)}&date=${encodeURIComponent(shown.date)}`
+      if (shown.chaseError !== undefined)
+        return `/returns/completeness?${query}&chaseError=${encodeURIComponent(shown.chaseError)}#missing`
+      return `/returns/completeness?${query}${shown.chased ? '&chased=1#missing' : ''}`
+    },
+  ),
+  recordChase: pagePath('/returns/completeness/chase'),
+  returnsUpload: pagePath('/returns/upload'),
+  returnsUploadTemplate: pagePathWith(
+    '/returns/upload/template.:format',
+    (format: 'csv' | 'xlsx') => `/returns/upload/template.${format}`,
+  ),
+}

@@ -1,0 +1,264 @@
+import { type RawBuilder, sql } from 'kysely'
+import type { DbOrTransaction } from '../../db/database.ts'
+import { locationVisible } from '../../db/scope.ts'
+import { isUuid } from '../../domain/outcome.ts'
+import type { Scope } from '../../domain/policy.ts'
+import type { ReturnValues } from './domain/dataset.ts'
+import type { Frequency, Period, ReturnWindow } from './domain/periods.ts'
+import type { ReturnSource } from './return-save.ts'
+
+// The returns' reads: each takes the database (or a transaction) first. Writes are in return-save.ts.
+
+// A location named by CareHub id or (where allowed: the API) by CQC location ID; null when it can be neither.
+export function locationReference(reference: string, byCqcId = false) {
+  const ref = reference.trim()
+  if (isUuid(ref)) return { column: 'locations.id' as const, ref }
+  if (byCqcId && ref && ref.length <= 100) return { column: 'locations.cqcLocationId' as const, ref }
+  return null
+}
+export type LocationReference = NonNullable<ReturnType<typeof locationReference>>
+
+export async function templateFor(
+  db: DbOrTransaction,
+  serviceType: string,
+): Promise<{ frequency: Frequency; window: ReturnWindow }> {
+  const row = await db
+    .selectFrom('returnTemplates')
+    .selectAll()
+    .where('serviceType', '=', serviceType)
+    .executeTakeFirstOrThrow()
+  return {
+    frequency: row.frequency,
+    window: {
+      opensAfterHours: row.opensAfterHours,
+      dueAfterHours: row.dueAfterHours,
+      locksAfterHours: row.locksAfterHours,
+    },
+  }
+}
+
+export async function visibleLocation(db: DbOrTransaction, scope: Scope, reference: string, byCqcId = false) {
+  const located = locationReference(reference, byCqcId)
+  if (!located) return null
+  return (
+    (await db
+      .selectFrom('locations')
+      .select([
+        'locations.id',
+        'locations.name',
+        'locations.serviceType',
+        'locations.status',
+        'locations.providerId',
+      ])
+      .where(located.column, '=', located.ref)
+      .where(locationVisible(scope))
+      .executeTakeFirst()) ?? null
+  )
+}
+
+// A location with its return template and any agreed extra hours (none: the left join's null).
+const locationsWithTemplates = (db: DbOrTransaction) =>
+  db
+    .selectFrom('locations')
+    .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
+    .leftJoin('returnExceptions', 'returnExceptions.locationId', 'locations.id')
+const locationTemplateColumns = [
+  'locations.id',
+  'locations.name',
+  'locations.serviceType',
+  'locations.status',
+  'locations.providerId',
+  'returnTemplates.frequency',
+  'returnTemplates.opensAfterHours',
+  'returnTemplates.dueAfterHours',
+  'returnTemplates.locksAfterHours',
+  'returnExceptions.extraHours',
+] as const
+
+type LocationTemplateRow = {
+  frequency: Frequency
+  opensAfterHours: number
+  dueAfterHours: number
+  locksAfterHours: number
+  extraHours: number | null
+}
+
+// A row of locationsWithTemplates as the location, its template and its agreed extra hours.
+function withTemplate<R extends LocationTemplateRow>(row: R) {
+  const { frequency, opensAfterHours, dueAfterHours, locksAfterHours, extraHours, ...location } = row
+  return {
+    location,
+    template: { frequency, window: { opensAfterHours, dueAfterHours, locksAfterHours } },
+    extraHours: extraHours ?? 0,
+  }
+}
+
+// The locations a reference finds in a scope, each with its template and agreed extra hours, in one
+// query: submissions come in their thousands each morning, so each round trip saved counts.
+export async function locationForReturn(db: DbOrTransaction, scope: Scope, located: LocationReference) {
+  const row = await locationsWithTemplates(db)
+    .select(locationTemplateColumns)
+    .where(located.column, '=', located.ref)
+    .where(locationVisible(scope))
+    .executeTakeFirst()
+  return row ? withTemplate(row) : null
+}
+
+// The provider manager's open locations, with their RAG, template and extra hours.
+export async function openLocationsWithTemplates(db: DbOrTransaction, scope: Scope) {
+  const rows = await locationsWithTemplates(db)
+    .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
+    .select([...locationTemplateColumns, 'locationRisk.rag'])
+    .where(locationVisible(scope))
+    .where('locations.status', '=', 'open')
+    .orderBy('locations.name')
+    .execute()
+  return rows.map(withTemplate)
+}
+
+export async function currentReturn(db: DbOrTransaction, locationId: string, periodStart: string) {
+  return (
+    (await db
+      .selectFrom('situationReturns')
+      .selectAll()
+      .where('locationId', '=', locationId)
+      .where('periodStart', '=', periodStart)
+      .where('isCurrent', '=', true)
+      .executeTakeFirst()) ?? null
+  )
+}
+
+// This period's current return and the location's latest one, in one query (they are often the same).
+export async function currentAndLatest(db: DbOrTransaction, locationId: string, periodStart: string) {
+  const rows = await db
+    .selectFrom('situationReturns')
+    .selectAll()
+    .where('locationId', '=', locationId)
+    .where('isCurrent', '=', true)
+    .where((eb) =>
+      eb.or([
+        eb('periodStart', '=', periodStart),
+        eb(
+          'periodStart',
+          '=',
+          eb
+            .selectFrom('situationReturns as latest')
+            .select((l) => l.fn.max('latest.periodStart').as('latestStart'))
+            .where('latest.locationId', '=', locationId)
+            .where('latest.isCurrent', '=', true),
+        ),
+      ]),
+    )
+    .orderBy('periodStart', 'desc')
+    .execute()
+  return {
+    existing: rows.find((r) => r.periodStart === periodStart) ?? null,
+    latest: rows[0] ?? null,
+  }
+}
+
+// What a submission needs to be checked, in one statement (a morning brings thousands of returns, and
+// each round trip costs both processes a wake-up): the location if the scope holds it, its template and
+// extra hours, whether its period has a return already (and where from), and, to repeat it ("nothing
+// changed"), its latest return. The period depends on the template's frequency, so the statement is given
+// each frequency's period. With `claim`, that statement is made too, and `claimed` says whether it
+// returned a row.
+export async function submissionContext(
+  db: DbOrTransaction,
+  scope: Scope,
+  located: LocationReference,
+  periods: Record<Frequency, Period>,
+  options: { nothingChanged?: boolean; claim?: RawBuilder<unknown> },
+) {
+  const query = locationsWithTemplates(db)
+    .select((eb) => [
+      ...locationTemplateColumns,
+      eb
+        .selectFrom('situationReturns as existing')
+        .select(
+          sql<{ source: ReturnSource; version: number }>`json_build_object('source', existing.source,
+            'version', existing.version)`.as('existing'),
+        )
+        .whereRef('existing.locationId', '=', 'locations.id')
+        .where('existing.isCurrent', '=', true)
+        .where(
+          'existing.periodStart',
+          '=',
+          sql<string>`case return_templates.frequency when 'daily' then ${periods.daily.start}::date
+            when 'weekly' then ${periods.weekly.start}::date else ${periods.monthly.start}::date end`,
+        )
+        .limit(1)
+        .as('existing'),
+      // The latest return's figures, only to repeat them ("nothing changed"): a whole return's JSON.
+      options.nothingChanged
+        ? sql<{ periodStart: string; values: ReturnValues } | null>`(
+        select json_build_object('periodStart', latest.period_start, 'values', latest.values)
+        from situation_returns latest where latest.location_id = locations.id and latest.is_current
+        order by latest.period_start desc limit 1)`.as('latest')
+        : sql<{ periodStart: string; values: ReturnValues } | null>`null::json`.as('latest'),
+    ])
+    .where(located.column, '=', located.ref)
+    .where(locationVisible(scope))
+  const claim = options.claim
+  // With a claim, the location is left-joined to the claim's outcome: the answer has a row either way.
+  type Row = NonNullable<Awaited<ReturnType<typeof query.executeTakeFirst>>> & { claimed?: boolean }
+  const row: Row | undefined = claim
+    ? ((await db
+        .with('claim', () => sql<Record<string, never>>`(${claim})`)
+        .selectFrom(sql<{ claimed: boolean }>`(select exists (select 1 from claim) as claimed)`.as('c'))
+        .leftJoin(query.as('l'), (join) => join.onTrue())
+        .selectAll('l')
+        .select('c.claimed')
+        .executeTakeFirstOrThrow()) as Row)
+    : await query.executeTakeFirst()
+  const claimed = claim ? Boolean(row?.claimed) : undefined
+  // (Left-joined, a location not found is a row of nulls.)
+  if (!row || row.id === null) return { claimed, found: null }
+  const { existing, latest, claimed: _, ...rest } = row
+  return { claimed, found: { ...withTemplate(rest), existing: existing ?? null, latest: latest ?? null } }
+}
+
+export async function returnHistory(db: DbOrTransaction, locationId: string) {
+  return db
+    .selectFrom('situationReturns')
+    .leftJoin('users', 'users.id', 'situationReturns.submittedBy')
+    .select([
+      'situationReturns.id',
+      'situationReturns.periodStart',
+      'situationReturns.version',
+      'situationReturns.isCurrent',
+      'situationReturns.source',
+      'situationReturns.timing',
+      'situationReturns.nothingChanged',
+      'situationReturns.submittedAt',
+      'situationReturns.amendmentReason',
+      'users.displayName as submittedByName',
+    ])
+    .where('situationReturns.locationId', '=', locationId)
+    .orderBy('situationReturns.periodStart', 'desc')
+    .orderBy('situationReturns.version', 'desc')
+    .limit(200)
+    .execute()
+}
+
+export async function returnWithSubmitter(db: DbOrTransaction, returnId: string) {
+  return db
+    .selectFrom('situationReturns')
+    .leftJoin('users', 'users.id', 'situationReturns.submittedBy')
+    .selectAll('situationReturns')
+    .select('users.displayName as submittedByName')
+    .where('situationReturns.id', '=', returnId)
+    .executeTakeFirst()
+}
+
+// The period a location has already reported for, through any channel but the tracker's own import.
+export async function currentSource(db: DbOrTransaction, locationId: string, periodStart: string) {
+  const row = await db
+    .selectFrom('situationReturns')
+    .select('source')
+    .where('locationId', '=', locationId)
+    .where('periodStart', '=', periodStart)
+    .where('isCurrent', '=', true)
+    .executeTakeFirst()
+  return row?.source ?? null
+}
