@@ -5,7 +5,7 @@ import type { Clock } from './domain/clock.ts'
 import type { Actor } from './domain/policy.ts'
 import type { Job } from './jobs/scheduler.ts'
 import type { MailTransport } from './modules/comms/index.ts'
-import type { ReturnSaveHook } from './modules/returns/index.ts'
+import type { ReturnSaveHook, TrackerStatusHook } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
 
@@ -33,8 +33,9 @@ export type LocationPanels = (actor: Actor, locationId: string) => Promise<Locat
 // Extension points: work of one capability that others take part in. Each capability contributes to a
 // point in its index.ts (`contributes`); the capability that owns the point is given every contribution,
 // in the list's order, as `contributions` (src/modules.ts). `returnSaved`: what is written and done with
-// every saved return, whatever its channel (ADR 7).
-export type ExtensionPoints = { returnSaved: ReturnSaveHook }
+// every saved return, whatever its channel (ADR 7). `trackerStatusImported`: what is done with the
+// statuses a capacity tracker extract gives, in its import's transaction.
+export type ExtensionPoints = { returnSaved: ReturnSaveHook; trackerStatusImported: TrackerStatusHook }
 export type Contributions = { [Point in keyof ExtensionPoints]?: ExtensionPoints[Point][] }
 
 // A capability's public face, as its index.ts declares it. `Needs` are the services of other

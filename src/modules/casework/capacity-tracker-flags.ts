@@ -1,21 +1,13 @@
-import type { DbOrTransaction } from '../../db/database.ts'
 import { AuditAction, recordAudit } from '../audit/index.ts'
 import { raiseAlert, resolveAlert } from '../early-warning/index.ts'
-import type { TrackerStatus } from '../returns/index.ts'
+import type { TrackerStatusHook } from '../returns/index.ts'
 
 export const capacityTrackerAlertKey = 'capacity-tracker'
 
-export type TrackerFlag = { locationId: string; status: TrackerStatus; trackerUpdatedOn: string | null }
-
 // The national capacity tracker's red status for a location becomes an alert on its case; a later
 // extract with any other status resolves it, with a note naming that extract. Runs in the import's
-// transaction.
-export async function applyCapacityTrackerFlags(
-  trx: DbOrTransaction,
-  flags: readonly TrackerFlag[],
-  by: { userId: string | null; organisationId: string | null; importName: string },
-  at: Date,
-): Promise<{ raised: number; cleared: number }> {
+// transaction: casework's part in the returns' capacity tracker import (`trackerStatusImported`).
+export const applyCapacityTrackerFlags: TrackerStatusHook = async (trx, flags, by, at) => {
   let raised = 0
   let cleared = 0
   for (const flag of flags) {

@@ -2,12 +2,11 @@ import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import type { ContactLogService } from '../contact-log/index.ts'
 import { notifyNewRedAlerts } from './alert-notifications.ts'
+import { applyCapacityTrackerFlags } from './capacity-tracker-flags.ts'
 import { caseworkPaths } from './casework.paths.ts'
 import { caseworkRoutes } from './casework.routes.ts'
 import { createCaseworkService } from './casework.service.ts'
 
-// The capacity tracker's red status as an alert on the location's case, in the import's transaction.
-export { applyCapacityTrackerFlags, type TrackerFlag } from './capacity-tracker-flags.ts'
 // Casework's public face. Other capabilities use only what is exported here.
 export type { LocationCaseSummary } from './case-reads.ts'
 export { caseworkPaths } from './casework.paths.ts'
@@ -37,6 +36,8 @@ export const casework = defineCapability<{ contactLog: ContactLogService }>()({
     },
   ],
   paths: caseworkPaths,
+  // The capacity tracker's red status as an alert on the location's case, in the import's transaction.
+  contributes: { trackerStatusImported: applyCapacityTrackerFlags },
   // On a location's page: its open case and RAG, for those who may see cases.
   locationPanels:
     ({ casework }) =>

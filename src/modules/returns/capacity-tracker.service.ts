@@ -1,10 +1,14 @@
 import { parse } from 'csv-parse/sync'
-import type { Db } from '../../db/database.ts'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import type { Scope } from '../../domain/policy.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
-import { applyCapacityTrackerFlags, type TrackerFlag } from '../casework/index.ts'
-import { defaultTrackerMapping, mapTrackerRow, type TrackerMapping } from './domain/capacity-tracker.ts'
+import {
+  defaultTrackerMapping,
+  mapTrackerRow,
+  type TrackerMapping,
+  type TrackerStatus,
+} from './domain/capacity-tracker.ts'
 import { currentDataset, parseReturn } from './domain/dataset.ts'
 import { periodContaining, periodStarting, timingOf } from './domain/periods.ts'
 import type { Prepared, ReturnSaver } from './return-save.ts'
@@ -21,6 +25,20 @@ export type TrackerImportResult = {
   redFlagsCleared: number
 }
 
+// The tracker's own red, amber or green status for a location, as an extract gave it.
+export type TrackerFlag = { locationId: string; status: TrackerStatus; trackerUpdatedOn: string | null }
+
+// What another capability does with the statuses an extract gives, in the import's transaction, before
+// the risk rules run (casework raises a red status as an alert on the location's case). Contributed in
+// its index.ts (`contributes: { trackerStatusImported }`), like a return's save hooks (ADR 7), so the
+// import does not reach into that capability.
+export type TrackerStatusHook = (
+  trx: DbOrTransaction,
+  flags: readonly TrackerFlag[],
+  by: { userId: string | null; organisationId: string | null; importName: string },
+  at: Date,
+) => Promise<{ raised: number; cleared: number }>
+
 // Who imports: the user (none from the command line), their organisation and the locations they may
 // import for; fileName names the extract in the note that clears an earlier red flag.
 export type TrackerImporter = {
@@ -34,8 +52,13 @@ export type TrackerImporter = {
 // again for what the tracker holds. Rows are matched on CQC location ID within the importer's scope;
 // unmatched and invalid rows are reported; a period the provider has already reported is left alone.
 // The returns are saved through the one save path (return-save.ts), like every other channel's.
-export function createCapacityTrackerService(deps: { db: Db; clock: Clock; saver: ReturnSaver }) {
-  const { db, clock, saver } = deps
+export function createCapacityTrackerService(deps: {
+  db: Db
+  clock: Clock
+  saver: ReturnSaver
+  statusHooks: readonly TrackerStatusHook[]
+}) {
+  const { db, clock, saver, statusHooks } = deps
 
   async function importExtract(
     by: TrackerImporter,
@@ -118,14 +141,16 @@ export function createCapacityTrackerService(deps: { db: Db; clock: Clock; saver
       allOrNone: false,
       // The tracker's red flags are raised or cleared with the returns, before the risk rules run.
       alsoInTransaction: async (trx) => {
-        const applied = await applyCapacityTrackerFlags(
-          trx,
-          [...flags.values()],
-          { userId: by.userId, organisationId: by.organisationId, importName },
-          now,
-        )
-        result.redFlagsRaised = applied.raised
-        result.redFlagsCleared = applied.cleared
+        for (const hook of statusHooks) {
+          const applied = await hook(
+            trx,
+            [...flags.values()],
+            { userId: by.userId, organisationId: by.organisationId, importName },
+            now,
+          )
+          result.redFlagsRaised += applied.raised
+          result.redFlagsCleared += applied.cleared
+        }
       },
     })
     if (saved.ok)

@@ -10,7 +10,12 @@ import { returnsUploadRoutes } from './upload/returns-upload.routes.ts'
 import { createReturnsUploadService } from './upload/returns-upload.service.ts'
 
 // The returns' public face. Other capabilities, the seeds and the command line use only what is here.
-export type { CapacityTrackerService, TrackerImportResult } from './capacity-tracker.service.ts'
+export type {
+  CapacityTrackerService,
+  TrackerFlag,
+  TrackerImportResult,
+  TrackerStatusHook,
+} from './capacity-tracker.service.ts'
 export type { TrackerStatus } from './domain/capacity-tracker.ts'
 // The dataset (what a return asks) and the reporting periods, which the dashboards, early warning,
 // casework, the API and the seeds read returns by.
@@ -55,7 +60,12 @@ export const returns = defineCapability()({
       returns,
       returnsUpload: createReturnsUploadService({ db, clock, returns }),
       completeness: createCompletenessService({ db, clock }),
-      capacityTracker: createCapacityTrackerService({ db, clock, saver }),
+      capacityTracker: createCapacityTrackerService({
+        db,
+        clock,
+        saver,
+        statusHooks: contributions.trackerStatusImported ?? [],
+      }),
     }
   },
   routes: async (app, { returns, returnsUpload, completeness }) => {
