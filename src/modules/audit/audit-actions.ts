@@ -18,7 +18,7 @@ export function auditActions<const T extends Record<string, string>>(
 }
 
 // The actions of the capabilities that do not yet declare their own: each moves its entries into its
-// own folder (as access and comms have), with the stored names unchanged.
+// own folder (as access, comms, the API and returns have), with the stored names unchanged.
 export const AuditAction = auditActions({
   importPreviewed: 'cqc-import-previewed',
   importSaved: 'cqc-import-saved',
@@ -28,10 +28,6 @@ export const AuditAction = auditActions({
   locationClosedByImport: 'location-closed-by-import',
   locationCreated: 'location-created',
   locationUpdated: 'location-updated',
-  returnSubmitted: 'return-submitted',
-  returnAmended: 'return-amended',
-  returnChased: 'return-chased',
-  returnImported: 'return-imported-from-capacity-tracker',
   contactAdded: 'location-contact-added',
   contactRemoved: 'location-contact-removed',
   caseOwnershipTaken: 'case-ownership-taken',

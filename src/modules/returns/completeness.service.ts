@@ -6,7 +6,7 @@ import { isIsoDate } from '../../domain/dates.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, can, locationScope, type Scope } from '../../domain/policy.ts'
 import { textLimits } from '../../domain/text-limits.ts'
-import { AuditAction, recordAudit } from '../audit/index.ts'
+import { recordAudit } from '../audit/index.ts'
 import { enqueueEmail } from '../comms/index.ts'
 import { completeness } from './domain/completeness.ts'
 import {
@@ -16,6 +16,7 @@ import {
   periodStarting,
   windowTimes,
 } from './domain/periods.ts'
+import { returnsAuditActions } from './returns.audit-actions.ts'
 import { returnsPaths } from './returns.paths.ts'
 
 // The locations expected to report for a period: in scope, of a service that reports at that
@@ -158,7 +159,7 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: actor.organisationId,
-        action: AuditAction.returnChased,
+        action: returnsAuditActions.returnChased,
         entityType: 'location',
         entityId: locationId,
         after: chase,

@@ -45,6 +45,7 @@ export {
 } from './domain/periods.ts'
 // The one save path's extension point: what other capabilities contribute to every saved return.
 export type { ReturnSaveHook, SavedVersion, SubmissionHook } from './return-save.ts'
+export { returnsAuditActions } from './returns.audit-actions.ts'
 export { returnsPaths } from './returns.paths.ts'
 export type { ReturnsService, SubmitOutcome } from './returns.service.ts'
 

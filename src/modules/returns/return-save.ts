@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { type RawBuilder, sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
-import { AuditAction, type AuditEntry, auditRow } from '../audit/index.ts'
+import { type AuditEntry, auditRow } from '../audit/index.ts'
 import { currentDataset, type ReturnValues } from './domain/dataset.ts'
 import type { Frequency, Period } from './domain/periods.ts'
+import { returnsAuditActions } from './returns.audit-actions.ts'
 
 // The one way a version of a return is written, whatever the channel (web form, officer, upload, API,
 // capacity tracker import): `writeVersion`, one statement that writes the version, its audit record and
@@ -82,10 +83,10 @@ function auditEntry(
     organisationId: by.organisationId,
     action:
       p.source === 'import'
-        ? AuditAction.returnImported
+        ? returnsAuditActions.returnImported
         : previous
-          ? AuditAction.returnAmended
-          : AuditAction.returnSubmitted,
+          ? returnsAuditActions.returnAmended
+          : returnsAuditActions.returnSubmitted,
     entityType: 'situation-return',
     entityId: saved.returnId,
     before: previous ? previous.values : undefined,
