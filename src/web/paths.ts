@@ -1,8 +1,16 @@
-// Typed URL builders: every link and redirect is built here, never typed as a string elsewhere.
-export const paths = {
-  home: () => '/',
-  signIn: () => '/sign-in',
-  accessibility: () => '/accessibility',
-  cookies: () => '/cookies',
-  privacy: () => '/privacy',
-} as const
+import { linkBuilders, pagePath } from './page-path.ts'
+
+// The shell's own pages (the rest are each capability's, in its `*.paths.ts`): one definition each,
+// whose pattern the route uses and whose builder every link uses.
+export const webPaths = {
+  home: pagePath('/'),
+  signIn: pagePath('/sign-in'),
+  accessibility: pagePath('/accessibility'),
+  cookies: pagePath('/cookies'),
+  privacy: pagePath('/privacy'),
+  // For load balancers, not people.
+  health: pagePath('/healthz'),
+  readiness: pagePath('/readyz'),
+}
+
+export const paths = linkBuilders(webPaths)

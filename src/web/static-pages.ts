@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify'
+import { webPaths } from './paths.ts'
 
 // Pages anyone can read, signed in or not.
 export function setUpStaticPages(app: FastifyInstance) {
-  app.get('/accessibility', (_q, reply) =>
+  app.get(webPaths.accessibility.pattern, (_q, reply) =>
     reply.render('pages/accessibility.njk', { pageTitle: 'Accessibility statement' }),
   )
-  app.get('/cookies', (_q, reply) => reply.render('pages/cookies.njk', { pageTitle: 'Cookies' }))
-  app.get('/privacy', (_q, reply) => reply.render('pages/privacy.njk', { pageTitle: 'Privacy notice' }))
+  app.get(webPaths.cookies.pattern, (_q, reply) =>
+    reply.render('pages/cookies.njk', { pageTitle: 'Cookies' }),
+  )
+  app.get(webPaths.privacy.pattern, (_q, reply) =>
+    reply.render('pages/privacy.njk', { pageTitle: 'Privacy notice' }),
+  )
 }

@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import { parseForm } from '../../web/form-schema.ts'
 import { errorSummary, text } from '../../web/forms.ts'
-import { paths as shellPaths } from '../../web/paths.ts'
+import { paths as shellPaths, webPaths } from '../../web/paths.ts'
 import { sessionCookieName } from '../../web/session.ts'
 import { accessPaths } from './access.paths.ts'
 import type { TokenPurpose } from './one-time-tokens.ts'
@@ -48,7 +48,7 @@ export async function signInRoutes(
   const limited = { config: { rateLimit: { max: options.signInRateLimit, timeWindow: '1 minute' } } }
 
   // The sign-in page's path is the shell's (it sends everyone who is not signed in there).
-  app.get(shellPaths.signIn(), async (request, reply) => {
+  app.get(webPaths.signIn.pattern, async (request, reply) => {
     if (request.actor) return reply.redirect(shellPaths.home())
     const query = request.query as Record<string, unknown>
     return reply.render('access/views/sign-in.njk', {
@@ -58,7 +58,7 @@ export async function signInRoutes(
     })
   })
 
-  app.post(shellPaths.signIn(), limited, async (request, reply) => {
+  app.post(webPaths.signIn.pattern, limited, async (request, reply) => {
     const body = request.body as Record<string, unknown>
     const form = parseForm(signInForm, body, signInMessages)
     const returnTo = safeReturnTo(form.ok ? form.value.returnTo : body.returnTo)

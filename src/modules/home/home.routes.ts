@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { serviceTypeNames } from '../../domain/service-types.ts'
-import { paths as shellPaths } from '../../web/paths.ts'
+import { webPaths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import type { DirectoryService } from '../directory/index.ts'
 import type { ReturnsService } from '../returns/index.ts'
@@ -10,7 +10,7 @@ export async function homeRoutes(
   options: { directory: DirectoryService; returns: ReturnsService },
 ) {
   // The home page's path is the shell's own (web/paths.ts): its header, error pages and sign-in lead there.
-  app.get(shellPaths.home(), { preHandler: requireSignIn }, async (request, reply) => {
+  app.get(webPaths.home.pattern, { preHandler: requireSignIn }, async (request, reply) => {
     const actor = signedInActor(request)
     const summary = (await options.directory.summary(actor)) ?? []
     // A provider manager's home is their list of returns to make today.
