@@ -9,6 +9,13 @@ import { createUserService } from './users.service.ts'
 
 export { accessAuditActions } from './access.audit-actions.ts'
 export { accessPaths } from './access.paths.ts'
+export type {
+  OneTimeTokenTable,
+  OrganisationTable,
+  PartnerCouncilTable,
+  SessionTable,
+  UserTable,
+} from './access.tables.ts'
 export { loadActor } from './actor.repository.ts'
 export { hashPassword, newToken, tokenHash } from './credentials.ts'
 export type { OrganisationService } from './organisations.service.ts'

@@ -8,6 +8,7 @@ export { apiAuditActions } from './api.audit-actions.ts'
 export { exampleSubmission } from './api.examples.ts'
 export { apiPaths } from './api.paths.ts'
 export type { ApiService } from './api.service.ts'
+export type { ApiTokenTable, IdempotencyKeyTable } from './api.tables.ts'
 
 // The JSON API for care-record systems: tokens, returns in and out, its documentation.
 export const api = defineCapability<{ returns: ReturnsService }>()({

@@ -7,6 +7,7 @@ import { createAuditService } from './audit.service.ts'
 export { auditPaths } from './audit.paths.ts'
 export { type AuditEntry, auditRow, recordAudit, recordAudits } from './audit.repository.ts'
 export type { AuditService } from './audit.service.ts'
+export type { AuditEventTable } from './audit.tables.ts'
 export { AuditAction, type AuditActionName, auditActions } from './audit-actions.ts'
 
 // The audit trail: every change, who made it and for which council; read by admins.

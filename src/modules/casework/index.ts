@@ -11,6 +11,13 @@ import { createCaseworkService } from './casework.service.ts'
 export type { LocationCaseSummary } from './case-reads.ts'
 export { caseworkPaths } from './casework.paths.ts'
 export type { CaseworkService } from './casework.service.ts'
+export type {
+  AlertNotificationTable,
+  CaseActionTable,
+  CaseEventTable,
+  CaseStatus,
+  CaseTable,
+} from './casework.tables.ts'
 // The location page's panel: the location's open case, RAG and closed cases
 // (casework.caseSummaryForLocation gives it `caseSummary`).
 export const locationCasePanel = 'casework/views/location-case.njk'

@@ -8,6 +8,7 @@ import { sendDueEmails } from './outbox-sender.ts'
 
 export { commsAuditActions } from './comms.audit-actions.ts'
 export { commsPaths } from './comms.paths.ts'
+export type { OutboxMessageTable } from './comms.tables.ts'
 export type { MailMessage, MailTransport } from './mail-transports.ts'
 export { fileTransport, notifyTransport, smtpTransport } from './mail-transports.ts'
 export { enqueueEmail, type OutgoingEmail } from './outbox.repository.ts'

@@ -7,6 +7,7 @@ import { mayRecordContacts } from './domain/contact-log.rules.ts'
 
 export { contactLogPaths } from './contact-log.paths.ts'
 export type { ContactBanner, ContactLogService, ContactSummary } from './contact-log.service.ts'
+export type { ContactCategory, ContactLogAlertTable, ContactLogEntryTable } from './contact-log.tables.ts'
 export { bannerLines, contactLogNames } from './contact-log.view-model.ts'
 export {
   contactDirectionNames,

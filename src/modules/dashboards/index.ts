@@ -11,6 +11,7 @@ import { staleDaysOnReturnSave } from './return-save-hook.ts'
 import { ensureRollup } from './rollup.repository.ts'
 
 export { dashboardsPaths } from './dashboards.paths.ts'
+export type { DashboardCouncilDailyTable, DashboardDailyTable } from './dashboards.tables.ts'
 
 // Today's picture of the market, trends, a single view of each provider, and exports.
 export const dashboards = defineCapability<{ contactLog: ContactLogService; enquiries: EnquiryService }>()({

@@ -14,6 +14,15 @@ import type { LocationPagePanels } from './location-page.ts'
 export { createPreview, type Importer, saveImport } from './cqc-import-preview.ts'
 export { directoryPaths } from './directory.paths.ts'
 export type { DirectoryService } from './directory.service.ts'
+export type {
+  CouncilContractTable,
+  CqcImportTable,
+  ImportCounts,
+  LocationContactTable,
+  LocationStatusEventTable,
+  LocationTable,
+  ProviderTable,
+} from './directory.tables.ts'
 export { contractedBy, type LocationFilters, withLocationFilters } from './location-filters.ts'
 
 // Providers and their locations, kept current from the CQC's files, with the council's own facts.

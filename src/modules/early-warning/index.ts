@@ -21,6 +21,17 @@ export {
 export { type RaiseAlert, type RaiseOutcome, raiseAlert, refreshRag, resolveAlert } from './alert-store.ts'
 // Early warning's public face. Other capabilities and the seeds use only what is exported here.
 export { earlyWarningPaths } from './early-warning.paths.ts'
+export type {
+  AlertEventTable,
+  AlertSource,
+  AlertTable,
+  LocationRiskTable,
+  Rag,
+  ReturnRiskFiguresTable,
+  RiskRuleVersionTable,
+  SettingTable,
+  Severity,
+} from './early-warning.tables.ts'
 // The risk rules run for locations (the returns' save path reaches them through the hook early warning
 // contributes, return-save-hook.ts), and for the whole market (seeds, benchmarks).
 export { type LocationMeasures, measuresForLocations } from './risk-measures.ts'

@@ -9,6 +9,7 @@ export { mayWorkEnquiries } from './domain/enquiry.rules.ts'
 export { enquiryDueAt } from './domain/working-days.ts'
 export { enquiriesPaths } from './enquiries.paths.ts'
 export type { EnquiryService } from './enquiries.service.ts'
+export type { EnquiryEventTable, EnquiryStatus, EnquiryTable, FaqEntryTable } from './enquiries.tables.ts'
 
 // Providers' questions, the council's answers and the FAQ made from them.
 export const enquiries = defineCapability()({

@@ -48,6 +48,13 @@ export type { ReturnSaveHook, SavedVersion, SubmissionHook } from './return-save
 export { returnsAuditActions } from './returns.audit-actions.ts'
 export { returnsPaths } from './returns.paths.ts'
 export type { ReturnsService, SubmitOutcome } from './returns.service.ts'
+export type {
+  ReturnChaseTable,
+  ReturnExceptionTable,
+  ReturnReminderTable,
+  ReturnTemplateTable,
+  SituationReturnTable,
+} from './returns.tables.ts'
 
 // Situation returns: the dataset, the provider's form, uploads, the capacity tracker's extracts,
 // completeness and reminders.

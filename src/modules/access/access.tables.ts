@@ -1,0 +1,43 @@
+import type { Generated } from 'kysely'
+import type { Timestamp } from '../../db/columns.ts'
+
+// This capability's tables, as TypeScript sees them (src/db/schema.ts gathers every capability's).
+export type OrganisationTable = {
+  id: Generated<string>
+  name: string
+  kind: string
+  onsCode: string | null
+  odsCode: string | null
+  providerId: string | null
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export type PartnerCouncilTable = { partnerId: string; councilId: string }
+
+export type UserTable = {
+  id: Generated<string>
+  email: string
+  displayName: string
+  role: string
+  organisationId: string
+  passwordHash: string | null
+  status: Generated<string>
+  failedSignInCount: Generated<number>
+  lockedUntil: Date | null
+  lastSignedInAt: Date | null
+  isApprover: Generated<boolean>
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export type SessionTable = { tokenHash: string; userId: string; createdAt: Date; lastSeenAt: Date }
+
+export type OneTimeTokenTable = {
+  tokenHash: string
+  userId: string
+  purpose: string
+  expiresAt: Date
+  usedAt: Date | null
+  createdAt: Timestamp
+}

@@ -1,0 +1,17 @@
+import type { Generated } from 'kysely'
+import type { Timestamp } from '../../db/columns.ts'
+
+// This capability's tables, as TypeScript sees them (src/db/schema.ts gathers every capability's).
+export type OutboxMessageTable = {
+  id: Generated<string>
+  createdAt: Timestamp
+  kind: string
+  toAddress: string
+  subject: string
+  body: string
+  status: Generated<string>
+  attempts: Generated<number>
+  nextAttemptAt: Timestamp
+  lastError: string | null
+  sentAt: Date | null
+}
