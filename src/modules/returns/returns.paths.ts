@@ -26,8 +26,9 @@ export const returnsPaths = {
   ),
   recordChase: pagePath('/returns/completeness/chase'),
   returnsUpload: pagePath('/returns/upload'),
-  returnsUploadTemplate: pagePathWith(
-    '/returns/upload/template.:format',
-    (format: 'csv' | 'xlsx') => `/returns/upload/template.${format}`,
-  ),
+  // The upload template: one route per format, each named by its file type.
+  returnsUploadTemplate: {
+    csv: pagePath('/returns/upload/template.csv'),
+    xlsx: pagePath('/returns/upload/template.xlsx'),
+  },
 }

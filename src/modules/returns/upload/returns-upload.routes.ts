@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Actor } from '../../../domain/policy.ts'
 import { limitsInWords } from '../../../domain/spreadsheet-reader.ts'
-import { forbidden, notFound } from '../../../web/errors.ts'
+import { forbidden } from '../../../web/errors.ts'
 import { requireSignIn, signedInActor } from '../../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../../web/uploads.ts'
 import { currentDataset } from '../domain/dataset.ts'
@@ -38,21 +38,21 @@ export async function returnsUploadRoutes(app: FastifyInstance, options: { uploa
     return reply.render(page, await pageContext(signedInActor(request)))
   })
 
-  app.get<{ Params: { format: string } }>(paths.returnsUploadTemplate.pattern, async (request, reply) => {
-    const { format } = request.params
-    if (format !== 'csv' && format !== 'xlsx') throw notFound()
-    const locations = await upload.templateLocations(signedInActor(request))
-    if (!locations) throw forbidden()
-    if (format === 'csv')
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(paths.returnsUploadTemplate[format].pattern, async (request, reply) => {
+      const locations = await upload.templateLocations(signedInActor(request))
+      if (!locations) throw forbidden()
+      if (format === 'csv')
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="situation-returns.csv"')
+          .send(templateCsv(currentDataset, locations))
       return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="situation-returns.csv"')
-        .send(templateCsv(currentDataset, locations))
-    return reply
-      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', 'attachment; filename="situation-returns.xlsx"')
-      .send(await templateXlsx(currentDataset, locations))
-  })
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', 'attachment; filename="situation-returns.xlsx"')
+        .send(await templateXlsx(currentDataset, locations))
+    })
+  }
 
   // Checks every row and saves all of them, or none and shows every problem by row and column.
   app.post(paths.returnsUpload.pattern, async (request, reply) => {
