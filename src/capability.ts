@@ -30,6 +30,12 @@ export type LocationPanel = {
 }
 export type LocationPanels = (actor: Actor, locationId: string) => Promise<LocationPanel | null>
 
+// What a capability shows on the signed-in home page for one actor (a provider's PPE requests, what
+// it was paid): a template of its own views and its variables. `atTop`: something the user must see
+// first (a declined request's reason), shown above the page's own content.
+export type HomePanel = { template: string; context?: Record<string, unknown>; atTop?: boolean }
+export type HomePanels = (actor: Actor) => Promise<HomePanel | null>
+
 // Extension points: work of one capability that others take part in. Each capability contributes to a
 // point in its index.ts (`contributes`); the capability that owns the point is given every contribution,
 // in the list's order, as `contributions` (src/modules.ts). `returnSaved`: what is written and done with
@@ -51,6 +57,10 @@ export type Capability<Provided extends object = object, Needs extends object = 
   paths?: PathTree
   // What it shows on a location's page, given its services (src/modules.ts gathers them in order).
   locationPanels?: (services: CoreDeps & Needs & Provided) => LocationPanels
+  // What it shows on a case's page, for the case's location (a PPE request, an IPC visit).
+  casePanels?: (services: CoreDeps & Needs & Provided) => LocationPanels
+  // What it shows on the signed-in home page.
+  homePanels?: (services: CoreDeps & Needs & Provided) => HomePanels
   // Figures /readyz reports for it (a queue's lag, a backlog), read while the database answers.
   readiness?: (db: Db) => Promise<Record<string, number>>
   // What it adds to other capabilities' extension points.

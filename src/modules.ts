@@ -1,4 +1,4 @@
-import type { Contributions, LocationPanel, ProvidedBy, UnmetNeeds } from './capability.ts'
+import type { Contributions, HomePanel, LocationPanel, ProvidedBy, UnmetNeeds } from './capability.ts'
 import type { Services } from './composition.ts'
 import type { Db } from './db/database.ts'
 import type { Actor } from './domain/policy.ts'
@@ -41,6 +41,10 @@ export const capabilities = [
 export type PageContributions = {
   // Every capability's panels for a location's page, in the order of the list.
   locationPagePanels: (actor: Actor, locationId: string) => Promise<LocationPanel[]>
+  // Every capability's panels for a case's page (by the case's location), in the order of the list.
+  casePagePanels: (actor: Actor, locationId: string) => Promise<LocationPanel[]>
+  // Every capability's panels for the signed-in home page, in the order of the list.
+  homePagePanels: (actor: Actor) => Promise<HomePanel[]>
 }
 
 export type CapabilityServices = ProvidedBy<typeof capabilities> & PageContributions
@@ -66,17 +70,25 @@ export function navigationFor(actor: Actor): NavigationEntry[] {
 
 // Gathered once the services are built, for the capabilities that show others' contributions.
 export function contributionsOf(services: Services): PageContributions {
-  const panels = capabilities.flatMap((c) => (c.locationPanels ? [c.locationPanels(services as never)] : []))
+  const built = services as never
+  const location = capabilities.flatMap((c) => (c.locationPanels ? [c.locationPanels(built)] : []))
+  const onCase = capabilities.flatMap((c) => (c.casePanels ? [c.casePanels(built)] : []))
+  const home = capabilities.flatMap((c) => (c.homePanels ? [c.homePanels(built)] : []))
   return {
-    locationPagePanels: async (actor, locationId) => {
-      const shown: LocationPanel[] = []
-      for (const panel of panels) {
-        const found = await panel(actor, locationId)
-        if (found) shown.push(found)
-      }
-      return shown
-    },
+    locationPagePanels: (actor, locationId) => shownPanels(location, (panel) => panel(actor, locationId)),
+    casePagePanels: (actor, locationId) => shownPanels(onCase, (panel) => panel(actor, locationId)),
+    homePagePanels: (actor) => shownPanels(home, (panel) => panel(actor)),
   }
+}
+
+// The panels that have something to show, in the list's order (one after another: each reads the db).
+async function shownPanels<P, T>(panels: P[], show: (panel: P) => Promise<T | null>): Promise<T[]> {
+  const shown: T[] = []
+  for (const panel of panels) {
+    const found = await show(panel)
+    if (found) shown.push(found)
+  }
+  return shown
 }
 
 // The jobs every app instance schedules (each takes an advisory lock, so one instance runs it at a time).

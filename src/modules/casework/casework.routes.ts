@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { LocationPanel } from '../../capability.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
+import { panelView } from '../../web/panels.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { contactMethodNames, mayRecordContacts } from '../contact-log/index.ts'
 import { caseworkPaths as paths } from './casework.paths.ts'
@@ -53,7 +55,13 @@ const sourceWords: Record<string, string> = {
 
 export async function caseworkRoutes(
   app: FastifyInstance,
-  deps: { casework: CaseworkService; followUpsDue?: FollowUpsDue; contactsForLocation?: ContactsForLocation },
+  deps: {
+    casework: CaseworkService
+    followUpsDue?: FollowUpsDue
+    contactsForLocation?: ContactsForLocation
+    // Other capabilities' panels for the case's location (src/modules.ts).
+    casePagePanels?: (actor: Actor, locationId: string) => Promise<LocationPanel[]>
+  },
 ) {
   const { casework } = deps
   app.addHook('preHandler', requireSignIn)
@@ -110,7 +118,7 @@ export async function caseworkRoutes(
           (c) => c.contactAt >= found.case.openedAt || c.state === 'planned',
         )
       : null
-    return reply.code(extra.status ?? 200).render('casework/views/case.njk', {
+    const page = {
       contacts,
       contactMethodNames,
       mayRecordContacts: mayRecordContacts(actor),
@@ -128,7 +136,11 @@ export async function caseworkRoutes(
           )
         : undefined,
       values: extra.values ?? {},
-    })
+    }
+    const panels = deps.casePagePanels ? await deps.casePagePanels(actor, found.location.id) : []
+    return reply
+      .code(extra.status ?? 200)
+      .render('casework/views/case.njk', { ...page, ...panelView(panels, page) })
   }
 
   app.get<Params>(paths.case.pattern, async (request, reply) => renderCase(request, reply, request.params.id))

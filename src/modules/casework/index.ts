@@ -1,4 +1,5 @@
-import { defineCapability } from '../../capability.ts'
+import { defineCapability, type LocationPanel } from '../../capability.ts'
+import type { Actor } from '../../domain/policy.ts'
 import { can } from '../../domain/policy.ts'
 import type { ContactLogService } from '../contact-log/index.ts'
 import { notifyNewRedAlerts } from './alert-notifications.ts'
@@ -23,12 +24,17 @@ export type {
 export const locationCasePanel = 'casework/views/location-case.njk'
 
 // One case per provider in trouble: its alerts, owner, actions and the worklist.
-export const casework = defineCapability<{ contactLog: ContactLogService }>()({
+// Other capabilities' panels on a case's page (their `casePanels`) follow its contacts.
+export const casework = defineCapability<{
+  contactLog: ContactLogService
+  casePagePanels: (actor: Actor, locationId: string) => Promise<LocationPanel[]>
+}>()({
   name: 'casework',
   services: ({ db, clock }) => ({ casework: createCaseworkService({ db, clock }) }),
-  routes: async (app, { casework, contactLog }) => {
+  routes: async (app, { casework, contactLog, casePagePanels }) => {
     await app.register(caseworkRoutes, {
       casework,
+      casePagePanels,
       followUpsDue: (actor) => contactLog.followUpsDue(actor),
       contactsForLocation: (actor, locationId) => contactLog.listForLocation(actor, locationId),
     })

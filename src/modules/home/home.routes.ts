@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify'
+import type { HomePanel } from '../../capability.ts'
+import type { Actor } from '../../domain/policy.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
+import { panelView } from '../../web/panels.ts'
 import { webPaths } from '../../web/paths.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import type { DirectoryService } from '../directory/index.ts'
@@ -7,7 +10,11 @@ import type { ReturnsService } from '../returns/index.ts'
 
 export async function homeRoutes(
   app: FastifyInstance,
-  options: { directory: DirectoryService; returns: ReturnsService },
+  options: {
+    directory: DirectoryService
+    returns: ReturnsService
+    homePagePanels: (actor: Actor) => Promise<HomePanel[]>
+  },
 ) {
   // The home page's path is the shell's own (web/paths.ts): its header, error pages and sign-in lead there.
   app.get(webPaths.home.pattern, { preHandler: requireSignIn }, async (request, reply) => {
@@ -15,7 +22,7 @@ export async function homeRoutes(
     const summary = (await options.directory.summary(actor)) ?? []
     // A provider manager's home is their list of returns to make today.
     const ownLocations = await options.returns.todaysReturns(actor)
-    return reply.render('home/views/home.njk', {
+    const page = {
       pageTitle: 'Home',
       summary,
       totals: summary.reduce((t, r) => ({ locations: t.locations + r.locations, beds: t.beds + r.beds }), {
@@ -24,6 +31,10 @@ export async function homeRoutes(
       }),
       ownLocations,
       serviceTypeNames,
+    }
+    return reply.render('home/views/home.njk', {
+      ...page,
+      ...panelView(await options.homePagePanels(actor), page),
     })
   })
 }

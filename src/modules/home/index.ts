@@ -1,14 +1,20 @@
-import { defineCapability } from '../../capability.ts'
+import { defineCapability, type HomePanel } from '../../capability.ts'
+import type { Actor } from '../../domain/policy.ts'
 import { paths } from '../../web/paths.ts'
 import type { DirectoryService } from '../directory/index.ts'
 import type { ReturnsService } from '../returns/index.ts'
 import { homeRoutes } from './home.routes.ts'
 
 // The signed-in home page: the market in brief, or a provider's returns to make today.
-export const home = defineCapability<{ directory: DirectoryService; returns: ReturnsService }>()({
+// Other capabilities' panels on it (their `homePanels`) stand beside the page's own content.
+export const home = defineCapability<{
+  directory: DirectoryService
+  returns: ReturnsService
+  homePagePanels: (actor: Actor) => Promise<HomePanel[]>
+}>()({
   name: 'home',
-  routes: async (app, { directory, returns }) => {
-    await app.register(homeRoutes, { directory, returns })
+  routes: async (app, { directory, returns, homePagePanels }) => {
+    await app.register(homeRoutes, { directory, returns, homePagePanels })
   },
   navigation: () => [{ href: paths.home(), text: 'Home', order: 0 }],
 })
