@@ -70,6 +70,10 @@ describe.each(engines)('situation returns on the web on %s', (engine) => {
     await manager.signIn(emails.manager!)
     const confirm = await manager.get(`/locations/${ids.home}/returns/nothing-changed`)
     expect(load(confirm.body)('h1').text()).toContain('Has anything changed since 14 April 2020')
+    // It says which counts go as 0 rather than repeated (issue 17, item 6).
+    expect(load(confirm.body)('#sent-as-zero li').first().text()).toBe(
+      'New confirmed COVID-19 cases among the people you support',
+    )
     const again = await manager.post(`/locations/${ids.home}/returns/nothing-changed`, {})
     expect(again.statusCode).toBe(302)
     const rows = await t.database.db
@@ -81,7 +85,18 @@ describe.each(engines)('situation returns on the web on %s', (engine) => {
       ['2020-04-14', false, 'web', 'on-time'],
       ['2020-04-15', true, 'web', 'on-time'],
     ])
-    expect(rows[1]!.values).toEqual(rows[0]!.values)
+    // The state is repeated; what happened since the last return (new cases, agency shifts, tests) is
+    // not: a case or a death repeated would be counted twice (issue 17, item 6).
+    expect(rows[1]!.values).toEqual({
+      ...rows[0]!.values,
+      confirmedCasesResidents: 0,
+      suspectedCasesResidents: 0,
+      suspectedCasesStaff: 0,
+      agencyStaffUsed: 0,
+      staffTested: 0,
+    })
+    expect(rows[0]!.values.suspectedCasesResidents).toBe(2)
+    expect(rows[1]!.values.residentsTested).toBeNull()
     expect(rows[0]!.values.ppeDaysFfp3Masks).toBe(0)
     expect(rows[0]!.values.residentsTested).toBeNull()
     const history = load((await manager.get(`/locations/${ids.home}/returns`)).body)

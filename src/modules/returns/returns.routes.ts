@@ -4,7 +4,14 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { notFound } from '../../web/errors.ts'
 import { parseForm } from '../../web/form-schema.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
-import { currentDataset, type DatasetSection, type FieldError, fieldsFor } from './domain/dataset.ts'
+import {
+  carriedForward,
+  countsSinceLastReturn,
+  currentDataset,
+  type DatasetSection,
+  type FieldError,
+  fieldsFor,
+} from './domain/dataset.ts'
 import { returnForm, returnFormMessages } from './returns.forms.ts'
 import { returnsPaths as paths } from './returns.paths.ts'
 import type { ReturnsService } from './returns.service.ts'
@@ -176,12 +183,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     // Already sent for this period (another tab, the back button): show what was sent.
     if (form.existing) return reply.redirect(paths.situationReturn.build(form.existing.id))
     if (!form.previous) return reply.redirect(paths.newReturn.build(form.location.id))
-    const raw = fromStored(form.previous.values)
-    return reply.render('returns/views/nothing-changed.njk', {
-      pageTitle: `Nothing has changed at ${form.location.name}`,
-      form,
-      answers: answerRows(form.sections, raw),
-    })
+    return reply.render('returns/views/nothing-changed.njk', nothingChangedPage(form))
   })
 
   app.post<{ Params: { id: string } }>(paths.nothingChanged.pattern, async (request, reply) => {
@@ -198,9 +200,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
       // Sent already (a second tab, a double tap): show the return that was sent, not an error.
       if (form.existing) return reply.redirect(paths.situationReturn.build(form.existing.id))
       return reply.code(400).render('returns/views/nothing-changed.njk', {
-        pageTitle: `Nothing has changed at ${form.location.name}`,
-        form,
-        answers: form.previous ? answerRows(form.sections, fromStored(form.previous.values)) : [],
+        ...nothingChangedPage(form),
         errors: Object.fromEntries(result.errors.map((e) => [e.field, e.message])),
         errorList: result.errors.map((e) => ({ text: e.message, href: '#send' })),
       })
@@ -237,4 +237,19 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
     if (!form) throw notFound()
     return reply.render('returns/views/return-form.njk', formContext(form, fromStored(found.ret.values)))
   })
+}
+
+// "Nothing changed": the figures that will be sent (the last return's, with the counts of what happened
+// since it set to 0) and which counts those are, so the page can say so.
+function nothingChangedPage(form: NonNullable<Awaited<ReturnType<ReturnsService['formFor']>>>) {
+  return {
+    pageTitle: `Nothing has changed at ${form.location.name}`,
+    form,
+    answers: form.previous
+      ? answerRows(form.sections, fromStored(carriedForward(currentDataset, form.previous.values)))
+      : [],
+    sentAsZero: countsSinceLastReturn(currentDataset, form.location.serviceType as ServiceType).map(
+      (f) => f.label,
+    ),
+  }
 }

@@ -2,7 +2,13 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import { currentDataset, type FieldError, parseReturn, type ReturnValues } from './domain/dataset.ts'
+import {
+  carriedForward,
+  currentDataset,
+  type FieldError,
+  parseReturn,
+  type ReturnValues,
+} from './domain/dataset.ts'
 import { type Frequency, type Period, periodContaining, periodStarting, timingOf } from './domain/periods.ts'
 import type { Prepared, ReturnSource, SubmissionHook } from './return-save.ts'
 import { locationReference, submissionContext } from './returns.repository.ts'
@@ -121,7 +127,7 @@ export async function checkSubmission(
   if (options.nothingChanged) {
     if (!form.previous)
       return { ok: false, errors: [{ field: 'period', message: 'There is no earlier return to repeat' }] }
-    values = form.previous.values
+    values = carriedForward(currentDataset, form.previous.values)
   } else {
     const parsed = parseReturn(currentDataset, form.location.serviceType as ServiceType, raw)
     if (!parsed.ok) errors.push(...parsed.errors)

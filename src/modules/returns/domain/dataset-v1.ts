@@ -15,6 +15,8 @@ const num = (key: string, label: string, extra: Partial<DatasetField> = {}): Dat
   max: 100_000,
   ...extra,
 })
+// Figures that count what happened since the last return: never carried forward by "nothing changed".
+const sinceLastReturn = { countsSinceLastReturn: true } as const
 const yesNo = (key: string, label: string, extra: Partial<DatasetField> = {}): DatasetField => ({
   key,
   label,
@@ -78,18 +80,21 @@ export const datasetV1: DatasetDefinition = {
       title: 'COVID-19 cases and deaths',
       fields: [
         num('confirmedCasesResidents', 'New confirmed COVID-19 cases among the people you support', {
+          ...sinceLastReturn,
           hint: 'Since your last return',
         }),
         num('suspectedCasesResidents', 'New suspected COVID-19 cases among the people you support', {
+          ...sinceLastReturn,
           hint: 'Since your last return',
         }),
-        num('confirmedCasesStaff', 'New confirmed COVID-19 cases among staff'),
-        num('suspectedCasesStaff', 'New suspected COVID-19 cases among staff'),
+        num('confirmedCasesStaff', 'New confirmed COVID-19 cases among staff', sinceLastReturn),
+        num('suspectedCasesStaff', 'New suspected COVID-19 cases among staff', sinceLastReturn),
         num('covidDeathsResidents', 'Deaths from COVID-19 among the people you support', {
+          ...sinceLastReturn,
           hint: 'Since your last return, confirmed or suspected',
         }),
-        num('otherDeathsResidents', 'Other deaths among the people you support'),
-        num('covidDeathsStaff', 'Deaths from COVID-19 among staff'),
+        num('otherDeathsResidents', 'Other deaths among the people you support', sinceLastReturn),
+        num('covidDeathsStaff', 'Deaths from COVID-19 among staff', sinceLastReturn),
       ],
     },
     {
@@ -104,6 +109,7 @@ export const datasetV1: DatasetDefinition = {
         }),
         num('staffAbsentOther', 'Staff absent for other reasons'),
         num('agencyStaffUsed', 'Agency staff used', {
+          ...sinceLastReturn,
           hint: 'Shifts covered by agency staff since your last return',
         }),
       ],
@@ -132,7 +138,10 @@ export const datasetV1: DatasetDefinition = {
           unit: 'hours',
           max: 1_000_000,
         }),
-        num('visitsMissed', 'Visits missed or cancelled this week', { appliesTo: homeCare }),
+        num('visitsMissed', 'Visits missed or cancelled this week', {
+          ...sinceLastReturn,
+          appliesTo: homeCare,
+        }),
         yesNo('capacityForNewPackages', 'Can you take on new packages of care?', { appliesTo: homeCare }),
       ],
     },
@@ -141,10 +150,15 @@ export const datasetV1: DatasetDefinition = {
       title: 'Testing',
       fields: [
         num('residentsTested', 'People you support who were tested', {
+          ...sinceLastReturn,
           hint: 'Since your last return',
           required: false,
         }),
-        num('staffTested', 'Staff tested', { hint: 'Since your last return', required: false }),
+        num('staffTested', 'Staff tested', {
+          ...sinceLastReturn,
+          hint: 'Since your last return',
+          required: false,
+        }),
       ],
     },
     {

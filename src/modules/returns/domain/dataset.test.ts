@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { fullReturn } from '../../../../test/support/returns.fixture.ts'
 import { serviceTypes } from '../../../domain/service-types.ts'
 import {
+  carriedForward,
+  countsSinceLastReturn,
   currentDataset,
   datasetVersion,
   derivedMeasures,
@@ -110,5 +112,39 @@ describe('the dataset definition', () => {
         },
       ),
     )
+  })
+})
+
+describe('carriedForward ("nothing changed")', () => {
+  it('repeats the state and sets each count of what happened since the last return to 0', () => {
+    const previous = {
+      ppeDaysGloves: 10,
+      residents: 38,
+      staffEmployed: 50,
+      bedsOccupied: 38,
+      confirmedCasesResidents: 1,
+      covidDeathsResidents: 1,
+      otherDeathsResidents: 0,
+      visitsMissed: 4,
+      residentsTested: null,
+      helpRequested: 'ppe',
+    }
+    expect(carriedForward(currentDataset, previous)).toEqual({
+      ...previous,
+      confirmedCasesResidents: 0,
+      covidDeathsResidents: 0,
+      visitsMissed: 0,
+    })
+  })
+
+  it('names the counts it sets to 0 for each kind of service', () => {
+    const keys = (s: Parameters<typeof countsSinceLastReturn>[1]) =>
+      countsSinceLastReturn(currentDataset, s).map((f) => f.key)
+    expect(keys('home_care')).toContain('visitsMissed')
+    expect(keys('care_home_residential')).not.toContain('visitsMissed')
+    expect(keys('care_home_residential')).toEqual(
+      expect.arrayContaining(['covidDeathsResidents', 'otherDeathsResidents', 'confirmedCasesStaff']),
+    )
+    expect(keys('care_home_residential')).not.toContain('staffEmployed')
   })
 })

@@ -19,6 +19,8 @@ export type DatasetField = {
   required: boolean
   max?: number
   choices?: readonly { value: string; label: string }[]
+  // Counts what happened since the last return (new cases, deaths): "nothing changed" sets it to 0.
+  countsSinceLastReturn?: boolean
 }
 
 export type DatasetSection = { key: string; title: string; fields: readonly DatasetField[] }
@@ -158,6 +160,24 @@ export function parseReturn(
 
 function lowerFirst(text: string) {
   return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text
+}
+
+// "Nothing changed": the last return's state (stock, staff, beds) again, with every count of what
+// happened since the last return set to 0 — repeating a death would count it twice. (A count not
+// reported stays not reported.)
+export function carriedForward(definition: DatasetDefinition, previous: ReturnValues): ReturnValues {
+  const values: ReturnValues = { ...previous }
+  for (const field of definition.sections.flatMap((s) => s.fields))
+    if (field.countsSinceLastReturn && typeof values[field.key] === 'number') values[field.key] = 0
+  return values
+}
+
+// The fields "nothing changed" sets to 0, for the page that says so.
+export function countsSinceLastReturn(
+  definition: DatasetDefinition,
+  serviceType: ServiceType,
+): DatasetField[] {
+  return fieldsFor(definition, serviceType).filter((f) => f.countsSinceLastReturn)
 }
 
 // Figures the system works out rather than asks for.
