@@ -2,15 +2,14 @@ import { parse } from 'csv-parse/sync'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import type { Scope } from '../../domain/policy.ts'
-import type { ServiceType } from '../../domain/service-types.ts'
 import {
   defaultTrackerMapping,
   mapTrackerRow,
   type TrackerMapping,
   type TrackerStatus,
 } from './domain/capacity-tracker.ts'
-import { currentDataset, parseReturn } from './domain/dataset.ts'
 import { periodContaining, periodStarting, timingOf } from './domain/periods.ts'
+import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSaver } from './return-save.ts'
 import { currentSource, locationForReturn } from './returns.repository.ts'
 
@@ -107,9 +106,7 @@ export function createCapacityTrackerService(deps: {
       const period = row.date
         ? periodStarting(template.frequency, row.date)
         : periodContaining(template.frequency, now)
-      const parsed = parseReturn(currentDataset, location.serviceType as ServiceType, row.raw, {
-        partial: true,
-      })
+      const parsed = await parseReturnAt(db, location, period.start, row.raw, { partial: true })
       if (!parsed.ok) {
         result.invalid.push(
           ...parsed.errors.map((e) => ({ rowNumber: row.rowNumber, column: e.field, reason: e.message })),

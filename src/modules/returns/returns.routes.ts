@@ -161,7 +161,7 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
       return reply.redirect(paths.situationReturn.build(result.returnId, { submitted: true }))
     }
     // First pass: validate without saving, then show the answers.
-    const check = await returns.validate(actor, form.location.id, raw)
+    const check = await returns.validate(actor, form.location.id, raw, { periodStart: form.period.start })
     if (check.length) {
       return reply.code(400).render('returns/views/return-form.njk', {
         ...formContext(form, raw, kept),

@@ -1,16 +1,12 @@
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { londonDate } from '../../domain/dates.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
-import {
-  currentDataset,
-  datasetVersion,
-  type FieldError,
-  parseReturn,
-  sectionsFor,
-} from './domain/dataset.ts'
+import { currentDataset, datasetVersion, type FieldError, sectionsFor } from './domain/dataset.ts'
 import { periodContaining, periodStarting, returnState, timingOf } from './domain/periods.ts'
+import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSaver, SaveResult } from './return-save.ts'
 import {
   currentAndLatest,
@@ -160,11 +156,13 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
     actor: Actor,
     locationId: string,
     raw: Record<string, unknown>,
-    options: { locationByCqcId?: boolean } = {},
+    options: { locationByCqcId?: boolean; periodStart?: string } = {},
   ): Promise<FieldError[]> {
     const location = await visibleLocation(db, locationScope(actor), locationId, options.locationByCqcId)
     if (!location) return [{ field: 'location', message: 'Location not found' }]
-    const parsed = parseReturn(currentDataset, location.serviceType as ServiceType, raw)
+    // The period's first day, for the rules that read the returns before it (today's when not known).
+    const periodStart = options.periodStart ?? londonDate(clock.now())
+    const parsed = await parseReturnAt(db, location, periodStart, raw)
     return parsed.ok ? [] : parsed.errors
   }
 

@@ -1,15 +1,9 @@
 import type { DbOrTransaction } from '../../db/database.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
-import type { ServiceType } from '../../domain/service-types.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import {
-  carriedForward,
-  currentDataset,
-  type FieldError,
-  parseReturn,
-  type ReturnValues,
-} from './domain/dataset.ts'
+import { carriedForward, currentDataset, type FieldError, type ReturnValues } from './domain/dataset.ts'
 import { type Frequency, type Period, periodContaining, periodStarting, timingOf } from './domain/periods.ts'
+import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSource, SubmissionHook } from './return-save.ts'
 import { locationReference, submissionContext } from './returns.repository.ts'
 
@@ -129,7 +123,7 @@ export async function checkSubmission(
       return { ok: false, errors: [{ field: 'period', message: 'There is no earlier return to repeat' }] }
     values = carriedForward(currentDataset, form.previous.values)
   } else {
-    const parsed = parseReturn(currentDataset, form.location.serviceType as ServiceType, raw)
+    const parsed = await parseReturnAt(db, form.location, form.period.start, raw)
     if (!parsed.ok) errors.push(...parsed.errors)
     values = parsed.values
   }

@@ -206,11 +206,15 @@ export const datasetV1: DatasetDefinition = {
       key: 'covid-deaths-need-cases',
       field: 'covidDeathsResidents',
       appliesTo: 'all',
+      // A death may follow a case reported days before, so the location's last 28 days count too:
+      // refusing anything else made managers record COVID-19 deaths as "other deaths" (issue 17, item 9).
       message:
-        'Deaths from COVID-19 need a confirmed or suspected case: enter the cases too, or check the number of deaths',
-      check: (v) =>
+        'Deaths from COVID-19 need a confirmed or suspected case in this return or in your returns of the 28 days before: enter the cases too, or check the number of deaths',
+      readsHistory: true,
+      check: (v, history) =>
         !present(v.covidDeathsResidents) ||
         v.covidDeathsResidents === 0 ||
+        (history.residentCasesInLast28Days ?? 0) > 0 ||
         (present(v.confirmedCasesResidents) &&
           present(v.suspectedCasesResidents) &&
           (v.confirmedCasesResidents as number) + (v.suspectedCasesResidents as number) > 0),

@@ -35,8 +35,15 @@ export type CrossFieldRule = {
   field: string
   message: string
   appliesTo: readonly ServiceType[] | 'all'
-  check: (v: ReturnValues) => boolean
+  check: (v: ReturnValues, history: ReturnHistory) => boolean
+  // Set when the rule reads the location's earlier returns: they are looked up only when it fails
+  // without them (returnHistoryFor), so most returns need no extra query.
+  readsHistory?: boolean
 }
+
+// What a rule may know of the location's earlier returns. `residentCasesInLast28Days`: confirmed and
+// suspected cases among the people supported, reported for the 28 days before this period.
+export type ReturnHistory = { residentCasesInLast28Days?: number }
 
 export type DatasetDefinition = {
   version: number
@@ -65,7 +72,7 @@ export function fieldsFor(definition: DatasetDefinition, serviceType: ServiceTyp
   return sectionsFor(definition, serviceType).flatMap((s) => s.fields)
 }
 
-export type FieldError = { field: string; message: string }
+export type FieldError = { field: string; message: string; rule?: string }
 export type ParseResult =
   | { ok: true; values: ReturnValues }
   | { ok: false; errors: FieldError[]; values: ReturnValues }
@@ -76,7 +83,7 @@ export function parseReturn(
   definition: DatasetDefinition,
   serviceType: ServiceType,
   raw: Record<string, unknown>,
-  options: { partial?: boolean } = {},
+  options: { partial?: boolean; history?: ReturnHistory } = {},
 ): ParseResult {
   const errors: FieldError[] = []
   const values: ReturnValues = {}
@@ -151,11 +158,21 @@ export function parseReturn(
   }
   if (errors.length === 0) {
     for (const rule of definition.rules) {
-      if (appliesTo(rule.appliesTo, serviceType) && !rule.check(values))
-        errors.push({ field: rule.field, message: rule.message })
+      if (appliesTo(rule.appliesTo, serviceType) && !rule.check(values, options.history ?? {}))
+        errors.push({
+          field: rule.field,
+          message: rule.message,
+          ...(rule.readsHistory ? { rule: rule.key } : {}),
+        })
     }
   }
   return errors.length ? { ok: false, errors, values } : { ok: true, values }
+}
+
+// Whether the figures broke only rules that read the location's history, when it was not given: then
+// the caller looks it up and parses again.
+export function needsHistory(result: ParseResult, history: ReturnHistory | undefined): boolean {
+  return !result.ok && history === undefined && result.errors.every((e) => e.rule !== undefined)
 }
 
 function lowerFirst(text: string) {
