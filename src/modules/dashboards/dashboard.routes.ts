@@ -12,6 +12,7 @@ import { type DashboardService, type FilterInput, maySeeDashboard } from './dash
 import { dashboardsPaths as paths } from './dashboards.paths.ts'
 import { dashboardQuery, filterOf } from './dashboards.schemas.ts'
 import { type FigureKey, figureTitles, isFigureKey } from './domain/figures.ts'
+import { isRiskFigure } from './figures.repository.ts'
 import { alertColumns, contactColumns, directoryColumns, returnColumns } from './export-columns.ts'
 import type { DashboardExportService } from './exports.service.ts'
 import { type Column, tableCsv, tableXlsx } from './table-export.ts'
@@ -202,20 +203,16 @@ export async function dashboardRoutes(
           if (result.locations.length < 5000) return
         }
       }
+      // The figures the list shows: a RAG or open-alerts list its alerts, a list of the day's returns
+      // their measures (issue 17, item 8: the risk lists' files had only empty measure columns).
+      const figures = isRiskFigure(figure) ? riskListColumns : measureListColumns
       const columns: Column<Record<string, unknown>>[] = [
         ['Location name', (r) => r.name as string],
         ['Provider name', (r) => r.providerName as string],
         ['Service type', (r) => serviceTypeNames[r.serviceType as keyof typeof serviceTypeNames]],
         ['Area', (r) => r.area as string | null],
         ['RAG', (r) => (r.rag === 'red' ? 'Red' : r.rag === 'amber' ? 'Amber' : 'Green')],
-        ['Return sent', (r) => (r.returnId === undefined ? null : r.returnId ? 'Yes' : 'No')],
-        ['Lowest days of PPE', (r) => (r.lowestPpe as number | null) ?? null],
-        ['Staff absent', (r) => (r.staffAbsent as number | null) ?? null],
-        ['Staff employed', (r) => (r.staffEmployed as number | null) ?? null],
-        ['Vacant beds', (r) => (r.vacantBeds as number | null) ?? null],
-        ['Closed to admissions', (r) => (r.closedToAdmissions as boolean | null) ?? null],
-        ['Confirmed cases in 14 days', (r) => (r.confirmed14d === undefined ? null : Number(r.confirmed14d))],
-        ['Deaths in 7 days', (r) => (r.deaths7d === undefined ? null : Number(r.deaths7d))],
+        ...figures,
       ]
       return sendTable(
         reply,
@@ -366,3 +363,18 @@ function sendTable<Row>(
     .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     .send(tableXlsx(columns, batches, sheet))
 }
+
+type ListRow = Record<string, unknown>
+const count = (v: unknown) => (v === undefined || v === null ? null : Number(v))
+const riskListColumns: Column<ListRow>[] = [['Open alerts', (r) => count(r.openAlerts) ?? 0]]
+const measureListColumns: Column<ListRow>[] = [
+  ['Return', (r) => (r.returnId ? (r.timing === 'on-time' ? 'On time' : 'Late') : 'Not sent')],
+  ['Lowest days of PPE', (r) => count(r.lowestPpe)],
+  ['Staff absent', (r) => count(r.staffAbsent)],
+  ['Staff employed', (r) => count(r.staffEmployed)],
+  ['Vacant beds', (r) => count(r.vacantBeds)],
+  ['Closed to admissions', (r) => (r.closedToAdmissions as boolean | null) ?? null],
+  ['Confirmed cases in 14 days', (r) => count(r.confirmed14d)],
+  ['Suspected cases in 14 days', (r) => count(r.suspected14d)],
+  ['Deaths in 7 days', (r) => count(r.deaths7d)],
+]

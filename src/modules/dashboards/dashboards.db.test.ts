@@ -240,6 +240,36 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
     expect(overview.body).toContain('Alert history')
   })
 
+  it('downloads each list with the figures it shows: open alerts for a RAG list, measures for returns', async () => {
+    const client = new TestClient(t.app)
+    await client.signIn(emails.officerA!)
+    const csvOf = async (figure: string) => {
+      const answer = await client.get(`/dashboard/locations.csv?figure=${figure}`)
+      expect(answer.statusCode, figure).toBe(200)
+      return parse(answer.body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]
+    }
+    const red = await t.services.dashboards.figureLocations(actors.officerA!, {}, 'red', 1, 500)
+    const redRows = await csvOf('red')
+    expect(redRows.length).toBe(red!.total)
+    expect(redRows.length).toBeGreaterThan(0)
+    // Issue 17, item 8: the RAG lists' files carried only empty measure columns.
+    expect(Object.keys(redRows[0]!)).toEqual([
+      'Location name',
+      'Provider name',
+      'Service type',
+      'Area',
+      'RAG',
+      'Open alerts',
+    ])
+    const byName = new Map(red!.locations.map((l) => [l.name as string, Number(l.openAlerts ?? 0)]))
+    for (const row of redRows)
+      expect(Number(row['Open alerts']), row['Location name']).toBe(byName.get(row['Location name']!))
+    expect(redRows.some((r) => Number(r['Open alerts']) > 0)).toBe(true)
+    const reported = await csvOf('reported')
+    expect(reported.length).toBeGreaterThan(0)
+    expect(reported.every((r) => r['Lowest days of PPE'] !== '' && r.Return !== 'Not sent')).toBe(true)
+  })
+
   it('refuses a date in the future with a message, and shows today instead', async () => {
     const client = new TestClient(t.app)
     await client.signIn(emails.officerA!)
