@@ -43,7 +43,8 @@ export default async function readInWorker(
   for (let i = 0; i < parsed.rows.length; i += rowsPerPart)
     await sendRows(parsed.rows.slice(i, i + rowsPerPart))
   await taken
-  return { format: parsed.format, fileProblems: parsed.fileProblems }
+  const { rows: _, ...done } = parsed
+  return done
 }
 
 // On the main thread: the file's rows and its SHA-256 (hex). A Buffer over a SharedArrayBuffer (as

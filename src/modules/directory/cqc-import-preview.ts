@@ -13,7 +13,7 @@ import { claimForSaving, recordSaveFailure, saveFailureReason, withHeartbeat } f
 import { restrictToArea, sameLocalAuthority } from './domain/cqc-import/area.ts'
 import type { ParsedFile } from './domain/cqc-import/cqc-location.ts'
 import { storableText } from './domain/cqc-import/limits.ts'
-import { type ExistingLocation, type ImportPlan, planImport } from './domain/cqc-import/plan.ts'
+import { type ExistingLocation, factsCarried, type ImportPlan, planImport } from './domain/cqc-import/plan.ts'
 import { problemRowsCsvInSteps } from './problems-csv-in-steps.ts'
 
 // A CQC file's way in, shared by the web (cqc-import.service.ts) and the command line: read it, plan
@@ -82,6 +82,7 @@ export async function planCqcImport(db: DbOrTransaction, options: ImportOptions,
   const plan = planImport(rows, existing, {
     closeMissing: options.closeMissing,
     locationIdColumn: parsed.locationIdColumn,
+    carried: parsed.columns ? factsCarried(parsed.columns) : undefined,
   })
   return { parsed, plan, counts: countsOf(plan, rows.length) }
 }

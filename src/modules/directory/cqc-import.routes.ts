@@ -10,7 +10,9 @@ import { importUploadForm, importUploadMessages } from './cqc-import.schemas.ts'
 import type { CqcImportService } from './cqc-import.service.ts'
 import { directoryPaths } from './directory.paths.ts'
 import { postedText } from './directory.schemas.ts'
+import type { CqcFileFormat } from './domain/cqc-import/cqc-location.ts'
 import { cqcImportLimits } from './domain/cqc-import/file-limits.ts'
+import { formatFacts } from './domain/cqc-import/plan.ts'
 
 const limits = cqcImportLimits
 const pageSize = 25
@@ -123,6 +125,8 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
       pageTitle: `Import of ${found.fileName}`,
       cqcImport: found,
       percent,
+      // Which of a location's facts this format sets, and which it leaves as they are (issue 17, item 2).
+      facts: isCqcFileFormat(found.format) ? formatFacts(found.format) : null,
     })
   })
 
@@ -147,3 +151,11 @@ export async function cqcImportRoutes(app: FastifyInstance, options: { imports: 
       .send(found.problemsCsv)
   })
 }
+
+const formats: readonly string[] = [
+  'care-directory',
+  'care-directory-with-filters',
+  'cqc-api-jsonl',
+] satisfies CqcFileFormat[]
+const isCqcFileFormat = (format: string | null): format is CqcFileFormat =>
+  format !== null && formats.includes(format)

@@ -1,4 +1,5 @@
 import type { ServiceType } from '../../../../domain/service-types.ts'
+import type { CqcField } from './headers.ts'
 
 // One CQC-registered location, normalised from whichever CQC file it came in.
 export type CqcLocation = {
@@ -54,6 +55,9 @@ export type ParsedFile = {
   fileProblems: ImportProblem[]
   // The Location ID column as this file names it, for problems found after parsing.
   locationIdColumn?: string
+  // The known columns the file's header has (a table's), so an import changes only what it carries.
+  // Unset (the API's records): every fact.
+  columns?: CqcField[]
 }
 
 // CQC location IDs are "1-" and 9 to 11 digits in every file seen (2010 to 2025); allow 12 for growth.

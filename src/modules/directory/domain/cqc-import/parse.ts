@@ -166,7 +166,13 @@ function tableReader(
     },
     pending: () => rows.length,
     take: () => rows.splice(0),
-    finish: () => ({ format, rows, fileProblems: [], locationIdColumn: names.locationId }),
+    finish: () => ({
+      format,
+      rows,
+      fileProblems: [],
+      locationIdColumn: names.locationId,
+      columns: [...columns.keys()],
+    }),
   }
 }
 

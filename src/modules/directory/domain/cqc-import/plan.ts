@@ -1,4 +1,5 @@
-import type { CqcLocation, ImportProblem, ParsedRow } from './cqc-location.ts'
+import type { CqcFileFormat, CqcLocation, ImportProblem, ParsedRow } from './cqc-location.ts'
+import type { CqcField } from './headers.ts'
 
 export type FieldValue = string | number | boolean | null
 
@@ -34,6 +35,8 @@ export type ImportPlan = {
 
 export type PlanOptions = {
   closeMissing: boolean
+  // The location's facts the file carries (factsCarried); the rest are left as they are. Unset: all.
+  carried?: readonly LocationFact[]
   // The Location ID column as the file names it, for the problems this plan finds.
   locationIdColumn?: string
 }
@@ -64,6 +67,94 @@ export const comparedFields = [
   'status',
 ] as const satisfies readonly (keyof CqcLocation)[]
 
+export type LocationFact = (typeof comparedFields)[number]
+
+// Which columns carry each of a location's facts. A CQC file without them says nothing of that fact,
+// so importing it must leave the fact as it is (issue 17, item 2: the 18-column "care directory" file
+// blanked the beds, ratings and dormancy the "with filters" file had set, and the other way round the
+// addresses). Name, service type and registration (a listed location is registered) are in every file.
+const factColumns: Record<LocationFact, readonly CqcField[] | 'every file'> = {
+  name: 'every file',
+  serviceType: 'every file',
+  status: 'every file',
+  odsCode: ['odsCode'],
+  addressLine1: ['addressLine1'],
+  addressLine2: ['addressLine2'],
+  town: ['town'],
+  postcode: ['postcode'],
+  localAuthorityName: ['localAuthority'],
+  registeredBeds: ['beds'],
+  cqcRating: ['rating'],
+  // A rating's date is read only beside a rating (check-row.ts).
+  cqcRatingDate: ['rating', 'ratingDate'],
+  registrationStart: ['registrationStart', 'publicationDate'],
+  registrationEnd: ['registrationEnd'],
+  dormant: ['dormant'],
+}
+
+export function factsCarried(columns: Iterable<CqcField>): LocationFact[] {
+  const present = new Set(columns)
+  return comparedFields.filter((fact) => {
+    const needs = factColumns[fact]
+    if (needs === 'every file') return true
+    // A rating's date needs both columns; the others any one of theirs.
+    return fact === 'cqcRatingDate' ? needs.every((c) => present.has(c)) : needs.some((c) => present.has(c))
+  })
+}
+
+// A location's facts in words, for the preview's "what this format carries".
+export const factNames: Record<LocationFact, string> = {
+  name: 'name',
+  serviceType: 'service type',
+  status: 'open or closed',
+  odsCode: 'ODS code',
+  addressLine1: 'address line 1',
+  addressLine2: 'address line 2',
+  town: 'town',
+  postcode: 'postcode',
+  localAuthorityName: 'local authority',
+  registeredBeds: 'registered beds',
+  cqcRating: 'CQC rating',
+  cqcRatingDate: 'date of the rating',
+  registrationStart: 'registration date',
+  registrationEnd: 'deregistration date',
+  dormant: 'dormancy',
+}
+
+// What each CQC format carries, from the columns of the CQC's own files of that format.
+const formatColumns: Record<CqcFileFormat, readonly CqcField[] | 'every fact'> = {
+  'care-directory': [
+    'name',
+    'addressLine1',
+    'addressLine2',
+    'town',
+    'postcode',
+    'localAuthority',
+    'ratingDate',
+  ],
+  'care-directory-with-filters': [
+    'name',
+    'localAuthority',
+    'beds',
+    'registrationStart',
+    'registrationEnd',
+    'dormant',
+    'rating',
+    'publicationDate',
+  ],
+  'cqc-api-jsonl': 'every fact',
+}
+
+// The facts a format sets, and those an import of it leaves as they are, in words.
+export function formatFacts(format: CqcFileFormat): { sets: string[]; leaves: string[] } {
+  const columns = formatColumns[format]
+  const sets = columns === 'every fact' ? [...comparedFields] : factsCarried(columns)
+  return {
+    sets: sets.map((f) => factNames[f]),
+    leaves: comparedFields.filter((f) => !sets.includes(f)).map((f) => factNames[f]),
+  }
+}
+
 // The compared fields of a location, as an ExistingLocation holds them.
 export function locationFields(location: CqcLocation): Record<string, FieldValue> {
   return Object.fromEntries(comparedFields.map((field) => [field, location[field]]))
@@ -80,6 +171,8 @@ export function planImport(
   // Only a run that closes what the file leaves out needs every ID the file mentions.
   const inFile = options.closeMissing ? new Set<string>() : null
   const planned = new Map<string, number>()
+  const carried = options.carried ?? comparedFields
+  const notCarried = comparedFields.filter((field) => !carried.includes(field))
 
   for (const row of rows) {
     if (row.outcome === 'skip') {
@@ -134,12 +227,20 @@ export function planImport(
       plan.create.push({ rowNumber, location })
       continue
     }
-    const changes = comparedFields
+    const changes = carried
       .filter((field) => !sameValue(match.fields[field], location[field]))
       .map((field) => ({ field, before: match.fields[field] ?? null, after: location[field] }))
     const councilId = match.councilId ?? null
+    // What the file does not carry is written back as it was.
+    const kept = Object.fromEntries(notCarried.map((field) => [field, match.fields[field] ?? null]))
     if (changes.length > 0)
-      plan.update.push({ rowNumber, locationId: match.id, councilId, location, changes })
+      plan.update.push({
+        rowNumber,
+        locationId: match.id,
+        councilId,
+        location: { ...location, ...kept } as CqcLocation,
+        changes,
+      })
     else plan.unchanged.push({ rowNumber, locationId: match.id, cqcLocationId })
   }
 
