@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts'
 import type { Clock } from './domain/clock.ts'
 import type { Actor } from './domain/policy.ts'
 import type { Job } from './jobs/scheduler.ts'
+import type { CouncilCreatedHook } from './modules/access/index.ts'
 import type { MailTransport } from './modules/comms/index.ts'
 import type { ReturnSaveHook, TrackerStatusHook } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
@@ -41,7 +42,13 @@ export type HomePanels = (actor: Actor) => Promise<HomePanel | null>
 // in the list's order, as `contributions` (src/modules.ts). `returnSaved`: what is written and done with
 // every saved return, whatever its channel (ADR 7). `trackerStatusImported`: what is done with the
 // statuses a capacity tracker extract gives, in its import's transaction.
-export type ExtensionPoints = { returnSaved: ReturnSaveHook; trackerStatusImported: TrackerStatusHook }
+// `councilCreated`: what is done when a council is added, in its transaction (the directory links the
+// locations already imported in its area).
+export type ExtensionPoints = {
+  returnSaved: ReturnSaveHook
+  trackerStatusImported: TrackerStatusHook
+  councilCreated: CouncilCreatedHook
+}
 export type Contributions = { [Point in keyof ExtensionPoints]?: ExtensionPoints[Point][] }
 
 // A capability's public face, as its index.ts declares it. `Needs` are the services of other

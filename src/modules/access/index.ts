@@ -20,15 +20,21 @@ export { loadActor } from './actor.repository.ts'
 export { hashPassword, newToken, tokenHash } from './credentials.ts'
 export type { OrganisationService } from './organisations.service.ts'
 export { createSession, type SignInService } from './sign-in.service.ts'
+export type { CouncilCreatedHook } from './user-reads.ts'
 export type { CommandUserInput, UserService } from './users.service.ts'
 
 // Accounts, organisations, roles and signing in.
 export const access = defineCapability()({
   name: 'access',
-  services: ({ db, clock, config }) => ({
+  services: ({ db, clock, config, contributions }) => ({
     signIn: createSignInService({ db, clock }),
-    users: createUserService({ db, clock, baseUrl: config.baseUrl }),
-    organisations: createOrganisationService({ db, clock }),
+    users: createUserService({
+      db,
+      clock,
+      baseUrl: config.baseUrl,
+      councilCreated: contributions.councilCreated,
+    }),
+    organisations: createOrganisationService({ db, clock, councilCreated: contributions.councilCreated }),
   }),
   routes: async (app, { signIn, users, organisations, config }) => {
     await app.register(signInRoutes, { signIn, users, signInRateLimit: config.signInRateLimit })

@@ -8,6 +8,7 @@ import { isOrganisationKind, type OrganisationKind } from '../../domain/roles.ts
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { recordAudit } from '../audit/index.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
+import type { CouncilCreatedHook } from './user-reads.ts'
 
 export type OrganisationInput = { name: string; kind: string; onsCode: string; odsCode: string }
 
@@ -56,8 +57,10 @@ export async function createOrganisationByCommand(
   trx: DbOrTransaction,
   input: OrganisationInput,
   now: Date,
+  councilCreated: readonly CouncilCreatedHook[] = [],
 ): Promise<string> {
   const created = await insertOrganisation(trx, input, now)
+  if (created.kind === 'council') for (const hook of councilCreated) await hook(trx, created, now)
   await recordAudit(trx, {
     actorUserId: null,
     organisationId: created.id,
@@ -70,7 +73,11 @@ export async function createOrganisationByCommand(
   return created.id
 }
 
-export function createOrganisationService(deps: { db: Db; clock: Clock }) {
+export function createOrganisationService(deps: {
+  db: Db
+  clock: Clock
+  councilCreated?: readonly CouncilCreatedHook[]
+}) {
   const { db, clock } = deps
 
   // A council's admin adds partners (linked to the council); a regional admin adds councils too.
@@ -173,6 +180,9 @@ export function createOrganisationService(deps: { db: Db; clock: Clock }) {
     const id = await db.transaction().execute(async (trx) => {
       const now = clock.now()
       const created = await insertOrganisation(trx, input, now)
+      // A council added after its locations were imported sees them (issue 17, item 4).
+      if (created.kind === 'council')
+        for (const hook of deps.councilCreated ?? []) await hook(trx, created, now)
       // A partner added by a council's admin serves that council.
       if (partnerKinds.includes(input.kind as OrganisationKind)) {
         for (const councilId of actor.councilIds) {

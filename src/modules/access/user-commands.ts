@@ -63,7 +63,7 @@ export async function createUserByCommand(
         const { name, ...rest } = problems
         return { ok: false, errors: name ? { organisation: name, ...rest } : rest }
       }
-      organisationId = await createOrganisationByCommand(trx, { ...fields, kind }, now)
+      organisationId = await createOrganisationByCommand(trx, { ...fields, kind }, now, deps.councilCreated)
     }
     const invitee = { email, displayName, role: input.role, organisationId, isApprover: false }
     const created = await createInvitedUser(trx, baseUrl, invitee, now, {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../../db/database.ts'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { organisationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isUuid } from '../../domain/outcome.ts'
@@ -8,7 +8,20 @@ import { isOrganisationKind, type Role, rolesForOrganisationKind } from '../../d
 import { isLocked } from './domain/sign-in.rules.ts'
 
 // What the users service needs: the database, the time, and the address its e-mailed links start with.
-export type UserDeps = { db: Db; clock: Clock; baseUrl: string }
+// `councilCreated`: what other capabilities do when a council is added (src/capability.ts).
+export type UserDeps = {
+  db: Db
+  clock: Clock
+  baseUrl: string
+  councilCreated?: readonly CouncilCreatedHook[]
+}
+
+// Done in the transaction that adds a council: the directory links the locations in its area to it.
+export type CouncilCreatedHook = (
+  trx: DbOrTransaction,
+  council: { id: string; name: string; onsCode: string | null },
+  now: Date,
+) => Promise<void>
 
 // The users an actor may manage: those of the organisations they see.
 function visibleUsers(db: Db, actor: Actor) {

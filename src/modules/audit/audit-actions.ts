@@ -26,6 +26,7 @@ export const AuditAction = auditActions({
   locationCreatedByImport: 'location-created-by-import',
   locationUpdatedByImport: 'location-updated-by-import',
   locationClosedByImport: 'location-closed-by-import',
+  locationLinkedToCouncil: 'location-linked-to-council',
   locationCreated: 'location-created',
   locationUpdated: 'location-updated',
   contactAdded: 'location-contact-added',

@@ -8,6 +8,7 @@ import { sameLocalAuthority } from './domain/cqc-import/area.ts'
 import type { CqcLocation } from './domain/cqc-import/cqc-location.ts'
 import type { ImportPlan } from './domain/cqc-import/plan.ts'
 import { type LocationStatus, type StatusEvent, statusChange } from './domain/location-status.ts'
+import { linkLocationsToCouncils } from './council-links.ts'
 
 // Who is importing: a signed-in officer, or the operator at the command line (no user).
 export type Importer = { userId: string | null; organisationId: string | null }
@@ -281,6 +282,8 @@ export async function applyCqcImport(
     if (Number(finished.numUpdatedRows) !== 1) {
       throw new Error('The save was stopped before it finished: nothing from this file was saved')
     }
+    // Locations already stored with no council (imported before their council was added) are linked.
+    await linkLocationsToCouncils(trx, now, by, options.councilId)
     await recordAudits(trx, [
       {
         action: AuditAction.importSaved,

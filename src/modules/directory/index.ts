@@ -7,6 +7,7 @@ import { createCqcImportService } from './cqc-import.service.ts'
 import { directoryPaths } from './directory.paths.ts'
 import { directoryRoutes } from './directory.routes.ts'
 import { createDirectoryService } from './directory.service.ts'
+import { linkLocationsToCouncils } from './council-links.ts'
 import { locationEditRoutes } from './location-edit.routes.ts'
 import { createLocationEditService } from './location-edit.service.ts'
 import type { LocationPagePanels } from './location-page.ts'
@@ -33,6 +34,12 @@ export const directory = defineCapability<{
   locationPagePanels: LocationPagePanels
 }>()({
   name: 'directory',
+  // A council added after its locations were imported is linked to them at once (issue 17, item 4).
+  contributes: {
+    councilCreated: async (trx, _council, now) => {
+      await linkLocationsToCouncils(trx, now)
+    },
+  },
   services: ({ db, clock }) => ({
     directory: createDirectoryService({ db, clock }),
     cqcImports: createCqcImportService({ db, clock }),
