@@ -103,6 +103,8 @@ export function createCapacityTrackerService(deps: {
       const { location, template, extraHours } = found
       if (row.status)
         flags.set(location.id, { locationId: location.id, status: row.status, trackerUpdatedOn: row.date })
+      // The tracker's status alone: no figures, so no return (it would count as reported, empty).
+      if (Object.keys(row.raw).length === 0) continue
       const period = row.date
         ? periodStarting(template.frequency, row.date)
         : periodContaining(template.frequency, now)

@@ -60,3 +60,36 @@ describe('the capacity tracker’s own status', () => {
     ])
   })
 })
+
+// Issue 17, item 3: the home care extract, with the tracker's real column names (test/fixtures is not
+// needed: the names come from the tracker's published field list), and rows that fill nothing.
+describe('the capacity tracker’s home care extract', () => {
+  it('fills people supported, staff and new packages, dated by its own survey column', () => {
+    const row = mapTrackerRow(
+      defaultTrackerMapping,
+      {
+        cqcid: '1-987654321',
+        cqcsurveylastupdatedbst: '2020-05-06 10:00',
+        serviceusercount: '212',
+        cqccareworkersemployed: '64',
+        cqccareworkersabsent: '9',
+        canprovidermorehours: 'Yes',
+        hourspaiddomcare: '5120',
+      },
+      3,
+    )
+    expect(row.problems).toEqual([])
+    expect(row.date).toBe('2020-05-06')
+    expect(row.raw).toEqual({ peopleSupported: '212', staffEmployed: '64', capacityForNewPackages: 'yes' })
+  })
+
+  it('reports a row that fills none of the return’s fields instead of saving an empty return', () => {
+    const row = mapTrackerRow(defaultTrackerMapping, { cqcid: '1-987654321', covidnotes: 'none' }, 4)
+    expect(row.problems).toHaveLength(1)
+    expect(row.problems[0]!.reason).toMatch(/^The row for 1-987654321 has none of the figures CareHub reads/)
+    // The tracker's status alone is still read (a red flag), with no problem.
+    expect(mapTrackerRow(defaultTrackerMapping, { cqcid: '1-1', overallstatus: 'Red' }, 5).problems).toEqual(
+      [],
+    )
+  })
+})

@@ -8,7 +8,9 @@ export type ColumnRule = { field: string; columns: string[]; how: 'number' | 'su
 
 export type TrackerMapping = {
   locationColumn: string
-  dateColumn: string | null
+  // The first of these present in a row gives its date (the care home and home care extracts name it
+  // differently).
+  dateColumns: string[]
   rules: ColumnRule[]
   // Optional: the tracker's own red/amber/green status for the location; the first column present is
   // used. A red status raises an alert on the location's case; a later non-red status resolves it.
@@ -19,7 +21,7 @@ export type TrackerStatus = 'red' | 'amber' | 'green'
 
 export const defaultTrackerMapping: TrackerMapping = {
   locationColumn: 'cqcid',
-  dateColumn: 'lastupdatedbst',
+  dateColumns: ['lastupdatedbst', 'cqcsurveylastupdatedbst'],
   statusColumns: ['overallstatus', 'ragstatus'],
   rules: [
     { field: 'bedsAvailable', columns: ['maxcapacity'], how: 'number' },
@@ -27,9 +29,15 @@ export const defaultTrackerMapping: TrackerMapping = {
     { field: 'closedToAdmissions', columns: ['isacceptingadmissions'], how: 'not-yes-no' },
     {
       field: 'staffEmployed',
-      columns: ['careworkersemployed', 'nursesemployed', 'noncareworkersemployed'],
+      // The home care extract's one count of care workers beside the care home extract's three.
+      columns: ['careworkersemployed', 'nursesemployed', 'noncareworkersemployed', 'cqccareworkersemployed'],
       how: 'sum',
     },
+    // The home care extract (issue 17, item 3): people supported and whether more hours can be taken on.
+    // Its absence count does not say why staff are absent, and its case counts are not "since the last
+    // return", so neither is mapped.
+    { field: 'peopleSupported', columns: ['serviceusercount'], how: 'number' },
+    { field: 'capacityForNewPackages', columns: ['canprovidermorehours'], how: 'yes-no' },
     {
       field: 'staffAbsentCovid',
       columns: ['careworkersabsentcovid', 'nursesabsentcovid', 'noncareworkersabsentcovid'],
@@ -102,10 +110,17 @@ export function mapTrackerRow(
   }
   const id = cells.get(header(mapping.locationColumn)) || null
   if (!id) problems.push({ column: mapping.locationColumn, reason: `${mapping.locationColumn} is missing` })
-  const dateText = mapping.dateColumn ? cells.get(header(mapping.dateColumn)) : undefined
+  const dateColumn = mapping.dateColumns.find((c) => cells.get(header(c)))
+  const dateText = dateColumn ? cells.get(header(dateColumn)) : undefined
   const date = dateText ? trackerDate(dateText) : null
-  if (dateText && !date)
-    problems.push({ column: mapping.dateColumn!, reason: `${mapping.dateColumn} is not a date` })
+  if (dateText && !date) problems.push({ column: dateColumn!, reason: `${dateColumn} is not a date` })
+  // A row that fills none of the return's fields would count as reported with nothing in it (one with
+  // the tracker's status only still gives the status).
+  if (id && Object.keys(raw).length === 0 && problems.length === 0 && !hasStatus(mapping, cells))
+    problems.push({
+      column: mapping.locationColumn,
+      reason: `The row for ${id} has none of the figures CareHub reads (${mappedColumnsInWords(mapping)})`,
+    })
   let status: TrackerStatus | null = null
   const statusColumn = (mapping.statusColumns ?? []).find((c) => cells.get(header(c)))
   if (statusColumn) {
@@ -115,6 +130,15 @@ export function mapTrackerRow(
       problems.push({ column: statusColumn, reason: `${statusColumn} must be red, amber or green` })
   }
   return { rowNumber, cqcLocationId: id, date, raw, status, problems }
+}
+
+function hasStatus(mapping: TrackerMapping, cells: Map<string, string>): boolean {
+  return (mapping.statusColumns ?? []).some((c) => cells.get(header(c)))
+}
+
+function mappedColumnsInWords(mapping: TrackerMapping): string {
+  const columns = mapping.rules.flatMap((r) => r.columns)
+  return columns.length > 4 ? `${columns.slice(0, 4).join(', ')} and others` : columns.join(', ')
 }
 
 // The tracker writes dates as ISO or as UK day-first, with or without a time.
