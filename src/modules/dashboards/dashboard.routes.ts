@@ -12,9 +12,9 @@ import { type DashboardService, type FilterInput, maySeeDashboard } from './dash
 import { dashboardsPaths as paths } from './dashboards.paths.ts'
 import { dashboardQuery, filterOf } from './dashboards.schemas.ts'
 import { type FigureKey, figureTitles, isFigureKey } from './domain/figures.ts'
-import { isRiskFigure } from './figures.repository.ts'
 import { alertColumns, contactColumns, directoryColumns, returnColumns } from './export-columns.ts'
 import type { DashboardExportService } from './exports.service.ts'
+import { isRiskFigure } from './figures.repository.ts'
 import { type Column, tableCsv, tableXlsx } from './table-export.ts'
 import { keyMeasures, locationCharts, returnComparison } from './view-model.ts'
 

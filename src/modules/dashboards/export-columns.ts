@@ -2,6 +2,7 @@ import { contactCategoryNames } from '../../domain/contact-categories.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import type { ContactSummary } from '../contact-log/index.ts'
 import { contactDirectionNames, contactMethodNames, contactStateNames } from '../contact-log/index.ts'
+import { currentStatus, statusNames } from '../directory/index.ts'
 import { currentDataset, derivedMeasures, type ReturnValues, templateColumns } from '../returns/index.ts'
 import type { Column } from './table-export.ts'
 
@@ -83,6 +84,7 @@ export type DirectoryStatusRow = {
   postcode: string | null
   registeredBeds: number | null
   status: string
+  dormant: boolean
   contracted: boolean
   rag: string | null
   openAlerts: number | null
@@ -100,7 +102,8 @@ export const directoryColumns: Column<DirectoryStatusRow>[] = [
   ['Local authority', (r) => r.councilName],
   ['Postcode', (r) => r.postcode],
   ['Registered beds', (r) => r.registeredBeds],
-  ['Status', (r) => (r.status === 'closed' ? 'Closed' : 'Open')],
+  // The directory's meaning: a dormant location is not open (issue 17, item 5).
+  ['Status', (r) => statusNames[currentStatus(r)]],
   ['Contracted', (r) => r.contracted],
   ['RAG', (r) => ragName(r.rag)],
   ['Open alerts', (r) => r.openAlerts ?? 0],

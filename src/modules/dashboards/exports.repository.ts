@@ -82,6 +82,7 @@ export async function directoryBatch(
       'locations.postcode',
       'locations.registeredBeds',
       'locations.status',
+      'locations.dormant',
       contractedBy(eb, view.councilIds).as('contracted'),
       'locationRisk.rag',
       'locationRisk.openAlerts',

@@ -3,6 +3,7 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import type { Scope } from '../../domain/policy.ts'
+import { isOpenNow } from '../directory/index.ts'
 import type { AlertsByOrganisation, FigureKey, RagCounts } from './domain/figures.ts'
 import {
   type DashboardFilter,
@@ -26,7 +27,7 @@ export async function ragCounts(db: DbOrTransaction, view: Viewpoint, filter: Fi
       eb.fn.coalesce('locationRisk.rag', sql<string>`'green'`).as('rag'),
       eb.fn.countAll<string>().as('count'),
     ])
-    .where('locations.status', '=', 'open')
+    .where(isOpenNow)
     .groupBy(sql`coalesce(location_risk.rag, 'green')`)
     .execute()
   const count = (rag: string) => Number(rows.find((r) => r.rag === rag)?.count ?? 0)
@@ -50,7 +51,7 @@ export async function openAlertsByOrganisation(
     .leftJoin('organisations', 'organisations.id', 'cases.owningOrganisationId')
     .select((eb) => ['organisations.id', 'organisations.name', eb.fn.countAll<string>().as('open')])
     .where('alerts.status', '=', 'open')
-    .where('locations.status', '=', 'open')
+    .where(isOpenNow)
     .groupBy(['organisations.id', 'organisations.name'])
     .orderBy('organisations.name')
     .execute()
@@ -93,7 +94,7 @@ export async function riskFigureLocations(
   let query = filteredLocations(db, view, filter)
     .innerJoin('providers', 'providers.id', 'locations.providerId')
     .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
-    .where('locations.status', '=', 'open')
+    .where(isOpenNow)
   if (figure === 'open-alerts') {
     query = query.where((eb) =>
       eb.exists(

@@ -4,11 +4,11 @@ import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { AuditAction, type AuditActionName, recordAudits } from '../audit/index.ts'
 import { type BulkLoad, type BulkValue, inBulkTransaction } from './bulk-load.ts'
+import { linkLocationsToCouncils } from './council-links.ts'
 import { sameLocalAuthority } from './domain/cqc-import/area.ts'
 import type { CqcLocation } from './domain/cqc-import/cqc-location.ts'
 import type { ImportPlan } from './domain/cqc-import/plan.ts'
 import { type LocationStatus, type StatusEvent, statusChange } from './domain/location-status.ts'
-import { linkLocationsToCouncils } from './council-links.ts'
 
 // Who is importing: a signed-in officer, or the operator at the command line (no user).
 export type Importer = { userId: string | null; organisationId: string | null }

@@ -1,6 +1,7 @@
 import type { DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Scope } from '../../domain/policy.ts'
+import { isOpenNow } from './location-filters.ts'
 
 // The SQL behind a location's page and a provider's page. Each function takes the database first and,
 // where the actor's reach matters, their scope; what else they may see is the service's question.
@@ -92,7 +93,7 @@ export async function openLocationsByServiceType(db: DbOrTransaction, scope: Sco
       eb.fn.countAll<string>().as('locations'),
       eb.fn.sum<string | null>('locations.registeredBeds').as('beds'),
     ])
-    .where('locations.status', '=', 'open')
+    .where(isOpenNow)
     .groupBy('locations.serviceType')
     .orderBy('locations.serviceType')
     .execute()

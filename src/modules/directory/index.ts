@@ -2,12 +2,12 @@ import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import type { UserService } from '../access/index.ts'
 import type { ContactLogService } from '../contact-log/index.ts'
+import { linkLocationsToCouncils } from './council-links.ts'
 import { cqcImportRoutes } from './cqc-import.routes.ts'
 import { createCqcImportService } from './cqc-import.service.ts'
 import { directoryPaths } from './directory.paths.ts'
 import { directoryRoutes } from './directory.routes.ts'
 import { createDirectoryService } from './directory.service.ts'
-import { linkLocationsToCouncils } from './council-links.ts'
 import { locationEditRoutes } from './location-edit.routes.ts'
 import { createLocationEditService } from './location-edit.service.ts'
 import type { LocationPagePanels } from './location-page.ts'
@@ -24,7 +24,8 @@ export type {
   LocationTable,
   ProviderTable,
 } from './directory.tables.ts'
-export { contractedBy, type LocationFilters, withLocationFilters } from './location-filters.ts'
+export { currentStatus, statusNames } from './domain/location-status.ts'
+export { contractedBy, isOpenNow, type LocationFilters, withLocationFilters } from './location-filters.ts'
 
 // Providers and their locations, kept current from the CQC's files, with the council's own facts.
 // A location's page shows what other capabilities contribute to it (their `locationPanels`).

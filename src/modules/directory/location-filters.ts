@@ -40,8 +40,7 @@ export function withLocationFilters<Query extends SelectQueryBuilder<Database, '
     query = query.where('locations.serviceType', '=', filter.serviceType)
   }
   if (filter.area) query = query.where('locations.area', '=', filter.area)
-  if (filter.status === 'open')
-    query = query.where('locations.status', '=', 'open').where('locations.dormant', '=', false)
+  if (filter.status === 'open') query = query.where(isOpenNow)
   if (filter.status === 'dormant')
     query = query.where('locations.status', '=', 'open').where('locations.dormant', '=', true)
   if (filter.status === 'closed') query = query.where('locations.status', '=', 'closed')
@@ -62,6 +61,12 @@ export function withLocationFilters<Query extends SelectQueryBuilder<Database, '
 
 // Whether a location is contracted by one of `councilIds` (by any council when there are none): the
 // "contracted" filter, and the column the lists and downloads show.
+// Open now: registered and not dormant. The one meaning of open (location-status.ts's currentStatus)
+// for every count, list and export of the market as it is now (issue 17, item 5).
+export function isOpenNow(eb: ExpressionBuilder<Database, 'locations'>) {
+  return eb.and([eb('locations.status', '=', 'open'), eb('locations.dormant', '=', false)])
+}
+
 export function contractedBy(eb: ExpressionBuilder<Database, 'locations'>, councilIds: readonly string[]) {
   return eb.exists(
     eb

@@ -3,6 +3,7 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import type { Scope } from '../../domain/policy.ts'
+import { isOpenNow } from '../directory/index.ts'
 import type { ReturnValues } from './domain/dataset.ts'
 import type { Frequency, Period, ReturnWindow } from './domain/periods.ts'
 import type { ReturnSource } from './return-save.ts'
@@ -110,7 +111,8 @@ export async function openLocationsWithTemplates(db: DbOrTransaction, scope: Sco
     .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
     .select([...locationTemplateColumns, 'locationRisk.rag'])
     .where(locationVisible(scope))
-    .where('locations.status', '=', 'open')
+    // Dormant locations are not expected to report.
+    .where(isOpenNow)
     .orderBy('locations.name')
     .execute()
   return rows.map(withTemplate)

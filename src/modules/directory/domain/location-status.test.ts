@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { expectedToReport, statusChange, statusOn } from './location-status.ts'
+import { currentStatus, expectedToReport, statusChange, statusOn } from './location-status.ts'
 
 describe('location status history', () => {
   const history = [
@@ -43,5 +43,41 @@ describe('location status history', () => {
         '2025-03-01',
       ),
     ).toEqual([{ status: 'dormant', effectiveFrom: '2025-03-01' }])
+  })
+
+  // Issue 17, item 5: an agency dormant since 2023 was "expected to report" until the day of the import.
+  it('dates dormancy from the CQC’s own start date, within the registration and not after it was seen', () => {
+    const dormant = {
+      status: 'open' as const,
+      dormant: true,
+      registrationStart: '2021-03-31',
+      registrationEnd: null,
+    }
+    expect(statusChange(null, { ...dormant, dormancyStart: '2023-06-01' }, '2025-03-01')).toEqual([
+      { status: 'open', effectiveFrom: '2021-03-31' },
+      { status: 'dormant', effectiveFrom: '2023-06-01' },
+    ])
+    expect(
+      statusChange(
+        { status: 'open', dormant: false },
+        { ...dormant, dormancyStart: '2023-06-01' },
+        '2025-03-01',
+      ),
+    ).toEqual([{ status: 'dormant', effectiveFrom: '2023-06-01' }])
+    expect(statusChange(null, { ...dormant, dormancyStart: '2019-01-01' }, '2025-03-01')[1]).toEqual({
+      status: 'dormant',
+      effectiveFrom: '2021-03-31',
+    })
+    expect(
+      statusChange(null, { ...dormant, dormancyStart: '2026-01-01' }, '2025-03-01')[1]!.effectiveFrom,
+    ).toBe('2025-03-01')
+    const history = statusChange(null, { ...dormant, dormancyStart: '2023-06-01' }, '2025-03-01')
+    expect(expectedToReport(history, '2024-12-02')).toBe(false)
+  })
+
+  it('gives one meaning of open, dormant and closed', () => {
+    expect(currentStatus({ status: 'open', dormant: false })).toBe('open')
+    expect(currentStatus({ status: 'open', dormant: true })).toBe('dormant')
+    expect(currentStatus({ status: 'closed', dormant: true })).toBe('closed')
   })
 })

@@ -17,13 +17,26 @@ export function expectedToReport(events: readonly StatusEvent[], isoDate: string
   return statusOn(events, isoDate) === 'open'
 }
 
+// A location's status now, from its stored facts: the one meaning of open, dormant and closed that
+// the directory, the dashboards, the risk counts and the exports share (issue 17, item 5).
+export function currentStatus(location: { status: string; dormant: boolean }): LocationStatus {
+  return location.status === 'closed' ? 'closed' : location.dormant ? 'dormant' : 'open'
+}
+
+export const statusNames: Record<LocationStatus, string> = {
+  open: 'Open',
+  dormant: 'Dormant',
+  closed: 'Closed',
+}
+
 // The events that turn a location's imported facts into history: registration opens it, dormancy and
-// deregistration follow with their dates when known (else the day the change was seen).
+// deregistration follow with their dates when known (the CQC's own; else the day the change was seen).
 export function statusChange(
   before: { status: LocationStatus; dormant: boolean } | null,
   after: {
     status: 'open' | 'closed'
     dormant: boolean
+    dormancyStart?: string | null
     registrationStart: string | null
     registrationEnd: string | null
   },
@@ -33,10 +46,27 @@ export function statusChange(
   if (before === null) {
     const events: StatusEvent[] = [{ status: 'open', effectiveFrom: after.registrationStart ?? seenOn }]
     if (target === 'closed') events.push({ status: 'closed', effectiveFrom: after.registrationEnd ?? seenOn })
-    else if (target === 'dormant') events.push({ status: 'dormant', effectiveFrom: seenOn })
+    else if (target === 'dormant')
+      events.push({ status: 'dormant', effectiveFrom: dormantFrom(after, seenOn) })
     return events
   }
   const current: LocationStatus = before.status === 'closed' ? 'closed' : before.dormant ? 'dormant' : 'open'
   if (current === target) return []
-  return [{ status: target, effectiveFrom: target === 'closed' ? (after.registrationEnd ?? seenOn) : seenOn }]
+  const effectiveFrom =
+    target === 'closed'
+      ? (after.registrationEnd ?? seenOn)
+      : target === 'dormant'
+        ? dormantFrom(after, seenOn)
+        : seenOn
+  return [{ status: target, effectiveFrom }]
+}
+
+// Dormant from the CQC's date, never before the registration (nor after the day it was seen).
+function dormantFrom(
+  after: { dormancyStart?: string | null; registrationStart: string | null },
+  seenOn: string,
+) {
+  const from = after.dormancyStart
+  if (!from || from > seenOn) return seenOn
+  return after.registrationStart && from < after.registrationStart ? after.registrationStart : from
 }

@@ -5,6 +5,7 @@ import { isUuid } from '../../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../../domain/policy.ts'
 import { type ServiceType, serviceTypeNames } from '../../../domain/service-types.ts'
 import { columnLetter } from '../../../domain/spreadsheet-reader.ts'
+import { isOpenNow } from '../../directory/index.ts'
 import { currentDataset, fieldsFor, templateColumns } from '../domain/dataset.ts'
 import { type Frequency, periodContaining, periodStarting } from '../domain/periods.ts'
 import { writtenDate } from '../domain/written-dates.ts'
@@ -54,7 +55,7 @@ export function createReturnsUploadService(deps: { db: Db; clock: Clock; returns
       .selectFrom('locations')
       .select(['id', 'cqcLocationId', 'name', 'serviceType'])
       .where(locationVisible(locationScope(actor)))
-      .where('status', '=', 'open')
+      .where(isOpenNow)
       .orderBy('name')
       .orderBy('id')
       .execute()

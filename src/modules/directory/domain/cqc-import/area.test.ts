@@ -22,6 +22,7 @@ const location = (cqcLocationId: string, localAuthorityName: string | null): Cqc
   registrationStart: null,
   registrationEnd: null,
   dormant: false,
+  dormancyStart: null,
   status: 'open',
 })
 

@@ -170,6 +170,7 @@ function checkRecord(record: RawRecord, shared: SharedTexts): ParsedRow {
   const registrationEnd = date('registrationEnd')
   const publicationDate = date('publicationDate')
   const ratingDate = date('ratingDate')
+  const dormancyStart = date('dormancyStart')
 
   const dormant = yesNo(text('dormant'))
   if (dormant === 'invalid') problem('dormant', `${columnOf('dormant')} must be Y or N`, text('dormant'))
@@ -210,6 +211,8 @@ function checkRecord(record: RawRecord, shared: SharedTexts): ParsedRow {
     registrationStart: registrationStart ?? publicationDate,
     registrationEnd,
     dormant: dormant === true,
+    // The CQC's own date, so a location dormant since 2023 was not expected to report since then.
+    dormancyStart: dormant === true ? dormancyStart : null,
     status: registrationEnd !== null || status === 'deregistered' ? 'closed' : 'open',
   }
   return { rowNumber, outcome: 'location', location }

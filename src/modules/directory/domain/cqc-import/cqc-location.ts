@@ -23,6 +23,8 @@ export type CqcLocation = {
   registrationStart: string | null
   registrationEnd: string | null
   dormant: boolean
+  // When the CQC says the dormancy began (the API's records carry it).
+  dormancyStart: string | null
   status: 'open' | 'closed'
 }
 

@@ -28,6 +28,7 @@ export const columnNames = {
   registrationEnd: ['Location HSCA end date', 'HSCA end date', 'Deregistration date', 'deregistrationDate'],
   registrationStatus: ['Registration status', 'registrationStatus'],
   dormant: ['Dormant', 'dormancy'],
+  dormancyStart: ['Dormancy start date', 'dormancyStartDate'],
   rating: ['Location Latest Overall Rating', 'Latest overall rating', 'Overall rating', 'overallRating'],
   ratingDate: ['Report publication date', 'overallRatingReportDate'],
   // In "with filters" this is the registration date again (US-style), not the rating's date.

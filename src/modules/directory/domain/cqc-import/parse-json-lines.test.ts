@@ -102,6 +102,8 @@ describe('parseCqcFile: CQC API JSON lines (Oldham)', () => {
       registrationStart: '2021-03-31',
       registrationEnd: null,
       dormant: true,
+      // The CQC's own date (issue 17, item 5), not the day of the import.
+      dormancyStart: '2023-06-01',
       status: 'open',
     } satisfies CqcLocation)
     const rated = records().find(

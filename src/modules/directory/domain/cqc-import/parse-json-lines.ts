@@ -104,6 +104,7 @@ const jsonColumns: FieldColumns = {
   registrationEnd: 'deregistrationDate',
   registrationStatus: 'registrationStatus',
   dormant: 'dormancy',
+  dormancyStart: 'dormancyStartDate',
   rating: 'currentRatings.overall.rating',
   ratingDate: 'currentRatings.overall.reportDate',
 }
@@ -131,6 +132,7 @@ function jsonRecord(item: Record<string, unknown>, rowNumber: number): RawRecord
   put('registrationEnd', item.deregistrationDate)
   put('registrationStatus', item.registrationStatus)
   put('dormant', item.dormancy)
+  put('dormancyStart', item.dormancyStartDate)
   const overall =
     isObject(item.currentRatings) && isObject(item.currentRatings.overall) ? item.currentRatings.overall : {}
   put('rating', overall.rating)
