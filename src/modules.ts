@@ -12,6 +12,7 @@ import { contactLog } from './modules/contact-log/index.ts'
 import { dashboards } from './modules/dashboards/index.ts'
 import { directory } from './modules/directory/index.ts'
 import { earlyWarning } from './modules/early-warning/index.ts'
+import { emergencyStaffing } from './modules/emergency-staffing/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
 import { home } from './modules/home/index.ts'
 import { returns } from './modules/returns/index.ts'
@@ -33,6 +34,7 @@ export const capabilities = [
   contactLog,
   casework,
   enquiries,
+  emergencyStaffing,
   dashboards,
   home,
 ] as const

@@ -43,6 +43,15 @@ import type {
   Severity,
 } from '../modules/early-warning/index.ts'
 import type {
+  StaffingBudgetTable,
+  StaffingDeploymentTable,
+  StaffingPoolAvailabilityTable,
+  StaffingPoolCheckTable,
+  StaffingPoolPersonTable,
+  StaffingRequestShiftTable,
+  StaffingRequestTable,
+} from '../modules/emergency-staffing/index.ts'
+import type {
   EnquiryEventTable,
   EnquiryStatus,
   EnquiryTable,
@@ -148,6 +157,14 @@ export type Database = {
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
   riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
+  // Emergency staffing (issue 21).
+  staffingBudgets: StaffingBudgetTable
+  staffingRequests: StaffingRequestTable
+  staffingRequestShifts: StaffingRequestShiftTable
+  staffingPoolPeople: StaffingPoolPersonTable
+  staffingPoolChecks: StaffingPoolCheckTable
+  staffingPoolAvailability: StaffingPoolAvailabilityTable
+  staffingDeployments: StaffingDeploymentTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

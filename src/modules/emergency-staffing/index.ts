@@ -1,0 +1,67 @@
+import { defineCapability } from '../../capability.ts'
+import { mayManageStaffing, mayRequestStaff, requestReasonNames } from './domain/staffing.rules.ts'
+import { staffingPaths } from './emergency-staffing.paths.ts'
+import { createStaffingPoolService } from './staffing-pool.service.ts'
+import { staffingPoolRoutes } from './staffing-pool.routes.ts'
+import { createStaffingRequestService } from './staffing-requests.service.ts'
+import { staffingRequestRoutes } from './staffing-requests.routes.ts'
+
+export { matchPeople } from './domain/matching.ts'
+export { mayManageStaffing } from './domain/staffing.rules.ts'
+export { loadDemoStaffing } from './demo-staffing.ts'
+export { staffingAuditActions } from './emergency-staffing.audit-actions.ts'
+export { staffingPaths } from './emergency-staffing.paths.ts'
+export type {
+  StaffingBudgetTable,
+  StaffingDeploymentTable,
+  StaffingPoolAvailabilityTable,
+  StaffingPoolCheckTable,
+  StaffingPoolPersonTable,
+  StaffingRequestShiftTable,
+  StaffingRequestTable,
+} from './emergency-staffing.tables.ts'
+export type { StaffingPoolService } from './staffing-pool.service.ts'
+export type { StaffingRequestService } from './staffing-requests.service.ts'
+
+// Emergency staffing: providers' requests for staff, the staffing pool and its checks, matching and
+// deployments against a named budget.
+export const emergencyStaffing = defineCapability()({
+  name: 'emergency-staffing',
+  services: ({ db, clock }) => ({
+    staffingRequests: createStaffingRequestService({ db, clock }),
+    staffingPool: createStaffingPoolService({ db, clock }),
+  }),
+  routes: async (app, { staffingRequests, staffingPool }) => {
+    await app.register(staffingRequestRoutes, { requests: staffingRequests })
+    await app.register(staffingPoolRoutes, { pool: staffingPool })
+  },
+  paths: staffingPaths,
+  // On a location's page: a link to ask for staff, and its open requests.
+  locationPanels:
+    ({ staffingRequests }) =>
+    async (actor, locationId) => {
+      const panel = await staffingRequests.panelFor(actor, locationId)
+      if (!panel) return null
+      return {
+        links: [
+          { href: staffingPaths.newStaffingRequest.build(locationId), text: 'Request emergency staff' },
+        ],
+        template: 'emergency-staffing/views/location-panel.njk',
+        context: { staffingPanel: { ...panel, reasonNames: requestReasonNames } },
+      }
+    },
+  navigation: (actor) =>
+    mayManageStaffing(actor)
+      ? [{ href: staffingPaths.staffingRequests.build(), text: 'Staffing', order: 55 }]
+      : mayRequestStaff(actor)
+        ? [{ href: staffingPaths.staffingRequests.build(), text: 'Staff requests', order: 55 }]
+        : [],
+  readiness: async (db) => {
+    const row = await db
+      .selectFrom('staffingRequests')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow()
+    return { staffingRequestsOpen: Number(row.n) }
+  },
+})
