@@ -59,3 +59,6 @@ export const hoursWords = (minutes: number) => {
   return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} ${hours === 1 ? 'hour' : 'hours'}`
 }
 export const money = (pence: number | string) => poundsFromPence(Number(pence))
+// "£4,850.00 left" or "overspent by £40.00".
+export const balanceWords = (pence: number) =>
+  pence < 0 ? `overspent by ${money(-pence)}` : `${money(pence)} left`

@@ -6,6 +6,7 @@ import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { staffingPaths as paths } from './emergency-staffing.paths.ts'
 import { deployFormFrom, personFormFrom, workedFormFrom } from './emergency-staffing.schemas.ts'
 import {
+  balanceWords,
   checkFields,
   hoursWords,
   money,
@@ -32,7 +33,7 @@ const personOrder = [
 export async function staffingPoolRoutes(app: FastifyInstance, deps: { pool: StaffingPoolService }) {
   const { pool } = deps
   app.addHook('preHandler', requireSignIn)
-  const view = { ...names, checkFields, shiftWords, hoursWords, money }
+  const view = { ...names, balanceWords, checkFields, shiftWords, hoursWords, money }
 
   app.get(paths.staffingPool.pattern, async (request, reply) => {
     const people = await pool.list(signedInActor(request))
@@ -154,7 +155,7 @@ export async function staffingPoolRoutes(app: FastifyInstance, deps: { pool: Sta
     budgetItems: context.budgets.map((b) => ({
       value: b.id,
       text: b.name,
-      hint: { text: `${money(b.balancePence)} left of ${money(b.allocationPence)}` },
+      hint: { text: `${balanceWords(b.balancePence)} of ${money(b.allocationPence)}` },
       checked: values.budgetId === b.id || context.budgets.length === 1,
     })),
     errorList: errors

@@ -7,6 +7,7 @@ import { mayManageStaffing } from './domain/staffing.rules.ts'
 import { staffingPaths as paths } from './emergency-staffing.paths.ts'
 import { closeFormFrom, requestFormFrom } from './emergency-staffing.schemas.ts'
 import {
+  balanceWords,
   hoursWords,
   money,
   names,
@@ -25,7 +26,7 @@ export async function staffingRequestRoutes(
 ) {
   const { requests } = deps
   app.addHook('preHandler', requireSignIn)
-  const view = { ...names, shiftWords, hoursWords, money }
+  const view = { ...names, balanceWords, shiftWords, hoursWords, money }
 
   const formView = (
     location: { id: string; name: string },

@@ -20,6 +20,12 @@ export const checkKindNames: Record<CheckKind, string> = {
   right_to_work: 'Right to work',
   training: 'Mandatory training',
 }
+// "Enter the date the DBS check expires".
+const checkKindPhrases: Record<CheckKind, string> = {
+  dbs: 'the DBS check',
+  right_to_work: 'the right to work check',
+  training: 'the mandatory training',
+}
 export const requestReasons = ['isolation', 'outbreak', 'vacancy'] as const
 export type RequestReason = (typeof requestReasons)[number]
 export const requestReasonNames: Record<RequestReason, string> = {
@@ -187,7 +193,7 @@ export function validatePerson(form: RequestForm, today: string): Outcome<Person
     const expiresOn = isoDateFromParts(parts)
     const reference = value(`${checkField[kind]}Reference`)
     if (!parts.day && !parts.month && !parts.year)
-      errors[field] = `Enter the date the ${checkKindNames[kind].toLowerCase()} expires`
+      errors[field] = `Enter the date ${checkKindPhrases[kind]} expires`
     else if (!expiresOn)
       errors[field] = `${checkKindNames[kind]} expiry must be a real date, for example 27 3 2021`
     if (reference.length > textLimits.name)
