@@ -15,6 +15,7 @@ import { earlyWarning } from './modules/early-warning/index.ts'
 import { emergencyStaffing } from './modules/emergency-staffing/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
 import { home } from './modules/home/index.ts'
+import { infectionControl } from './modules/infection-control/index.ts'
 import { returns } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
@@ -35,6 +36,7 @@ export const capabilities = [
   casework,
   enquiries,
   emergencyStaffing,
+  infectionControl,
   dashboards,
   home,
 ] as const

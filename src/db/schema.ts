@@ -58,6 +58,12 @@ import type {
   FaqEntryTable,
 } from '../modules/enquiries/index.ts'
 import type {
+  IpcChecklistItemTable,
+  IpcVisitActionTable,
+  IpcVisitFindingTable,
+  IpcVisitTable,
+} from '../modules/infection-control/index.ts'
+import type {
   ReturnChaseTable,
   ReturnExceptionTable,
   ReturnReminderTable,
@@ -165,6 +171,11 @@ export type Database = {
   staffingPoolChecks: StaffingPoolCheckTable
   staffingPoolAvailability: StaffingPoolAvailabilityTable
   staffingDeployments: StaffingDeploymentTable
+  // Infection-control visits (issue 21).
+  ipcChecklistItems: IpcChecklistItemTable
+  ipcVisits: IpcVisitTable
+  ipcVisitFindings: IpcVisitFindingTable
+  ipcVisitActions: IpcVisitActionTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
