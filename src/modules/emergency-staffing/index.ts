@@ -1,14 +1,14 @@
 import { defineCapability } from '../../capability.ts'
 import { mayManageStaffing, mayRequestStaff, requestReasonNames } from './domain/staffing.rules.ts'
 import { staffingPaths } from './emergency-staffing.paths.ts'
-import { createStaffingPoolService } from './staffing-pool.service.ts'
 import { staffingPoolRoutes } from './staffing-pool.routes.ts'
-import { createStaffingRequestService } from './staffing-requests.service.ts'
+import { createStaffingPoolService } from './staffing-pool.service.ts'
 import { staffingRequestRoutes } from './staffing-requests.routes.ts'
+import { createStaffingRequestService } from './staffing-requests.service.ts'
 
+export { loadDemoStaffing } from './demo-staffing.ts'
 export { matchPeople } from './domain/matching.ts'
 export { mayManageStaffing } from './domain/staffing.rules.ts'
-export { loadDemoStaffing } from './demo-staffing.ts'
 export { staffingAuditActions } from './emergency-staffing.audit-actions.ts'
 export { staffingPaths } from './emergency-staffing.paths.ts'
 export type {

@@ -12,7 +12,6 @@ import {
   validatePerson,
 } from './domain/staffing.rules.ts'
 import { staffingAuditActions as actions } from './emergency-staffing.audit-actions.ts'
-import { deploymentUseCases } from './staffing-deployments.ts'
 import {
   addAvailability,
   budgetsOf,
@@ -22,6 +21,7 @@ import {
   replaceChecks,
   shiftWithRequest,
 } from './staffing.repository.ts'
+import { deploymentUseCases } from './staffing-deployments.ts'
 
 // An audit record of the actor's change, for the actor's council, in the given transaction.
 export type AuditFor = (

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../web/errors.ts'
 import { errorSummary, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
-import { shiftsChart } from './staffing-figures.ts'
 import { mayManageStaffing } from './domain/staffing.rules.ts'
 import { staffingPaths as paths } from './emergency-staffing.paths.ts'
 import { closeFormFrom, requestFormFrom } from './emergency-staffing.schemas.ts'
@@ -17,6 +16,7 @@ import {
   shiftWords,
   urgencyRadios,
 } from './emergency-staffing.view-model.ts'
+import { shiftsChart } from './staffing-figures.ts'
 import type { StaffingRequestService } from './staffing-requests.service.ts'
 
 // Staffing requests: made (with a check-your-answers page), listed, read and closed; the figures.
