@@ -181,7 +181,7 @@ export async function loadDemoStaffing(trx: DbOrTransaction, now: Date): Promise
     .where('serviceType', 'in', ['care_home_residential', 'care_home_nursing'])
     .orderBy('name')
     .orderBy('id')
-    .offset(40)
+    .offset(20)
     .limit(requests.length)
     .execute()
   if (homes.length < requests.length) return 0

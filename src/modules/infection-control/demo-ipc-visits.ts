@@ -84,7 +84,7 @@ export async function loadDemoIpcVisits(trx: DbOrTransaction, now: Date): Promis
     .where('serviceType', 'in', ['care_home_residential', 'care_home_nursing'])
     .orderBy('name')
     .orderBy('id')
-    .offset(60)
+    .offset(30)
     .limit(visits.length)
     .execute()
   if (homes.length < visits.length) return 0
