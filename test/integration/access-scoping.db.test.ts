@@ -251,6 +251,92 @@ describe.each(engines)('access scoping on %s', (engine) => {
           .executeTakeFirstOrThrow()
       ).id
     }
+    // Emergency staffing and infection-control visits (issue 21): provider B's request and council B's
+    // pool person, IPC visit and its action.
+    ids.staffingRequestB = (
+      await db
+        .insertInto('staffingRequests')
+        .values({
+          councilId: ids.councilB!,
+          locationId: ids.locationB!,
+          reason: 'isolation',
+          urgency: 'within_24_hours',
+          details: null,
+          status: 'open',
+          outcomeReason: null,
+          requestedByUserId: ids.managerB!,
+          requestedAt: new Date(),
+          closedAt: null,
+          closedByUserId: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.staffingShiftB = (
+      await db
+        .insertInto('staffingRequestShifts')
+        .values({
+          requestId: ids.staffingRequestB,
+          role: 'care_worker',
+          shiftOn: '2020-04-15',
+          startsMinute: 480,
+          endsMinute: 960,
+          peopleNeeded: 1,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.poolPersonB = (
+      await db
+        .insertInto('staffingPoolPeople')
+        .values({
+          councilId: ids.councilB!,
+          name: 'Bea Contact',
+          employer: 'Council B bank',
+          role: 'care_worker',
+          skills: null,
+          phone: null,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.ipcVisitB = (
+      await db
+        .insertInto('ipcVisits')
+        .values({
+          councilId: ids.councilB!,
+          locationId: ids.locationB!,
+          organisationId: ids.councilB!,
+          plannedByUserId: ids.adminB!,
+          visitOn: '2020-04-14',
+          purpose: 'Outbreak support',
+          state: 'planned',
+          contactId: null,
+          followUpOfVisitId: null,
+          summary: null,
+          recordedByUserId: null,
+          recordedAt: null,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.ipcActionB = (
+      await db
+        .insertInto('ipcVisitActions')
+        .values({
+          visitId: ids.ipcVisitB,
+          description: 'Zone the home',
+          dueOn: '2020-04-20',
+          doneAt: null,
+          doneByUserId: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
   }, 120_000)
 
   afterAll(async () => {
@@ -315,6 +401,21 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/risk-rules/:id/preview': () => 'ppe-red',
     '/risk-rules/:id/disable': () => 'ppe-red',
     '/risk-rules/:id/enable': () => 'ppe-red',
+    // Emergency staffing and infection-control visits (issue 21).
+    '/staffing/requests/:id': () => ids.staffingRequestB!,
+    '/staffing/requests/:id/close': () => ids.staffingRequestB!,
+    '/staffing/shifts/:id/matches': () => ids.staffingShiftB!,
+    '/staffing/shifts/:id/deploy': () => ids.staffingShiftB!,
+    '/staffing/deployments/:id/worked': () => ids.staffingShiftB!,
+    '/staffing/deployments/:id/cancel': () => ids.staffingShiftB!,
+    '/staffing/pool/:id': () => ids.poolPersonB!,
+    '/staffing/pool/:id/checks': () => ids.poolPersonB!,
+    '/staffing/pool/:id/availability': () => ids.poolPersonB!,
+    '/locations/:id/ipc-visits/new': () => ids.locationB!,
+    '/infection-control/visits/:id': () => ids.ipcVisitB!,
+    '/infection-control/visits/:id/record': () => ids.ipcVisitB!,
+    '/infection-control/visits/:id/cancel': () => ids.ipcVisitB!,
+    '/infection-control/actions/:id/done': () => ids.ipcActionB!,
   }
   // Links sent by e-mail carry a secret token, not an id; they are tested in the invitation tests.
   const tokenRoutes = ['/accept-invitation/:token', '/reset-password/:token']
