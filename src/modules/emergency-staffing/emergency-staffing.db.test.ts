@@ -22,6 +22,9 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
     ids.council = await createOrganisation(db, 'council', 'Northmoor Staffing Council', {
       onsCode: 'E10000081',
     })
+    ids.otherCouncil = await createOrganisation(db, 'council', 'Westbridge Staffing Council', {
+      onsCode: 'E10000083',
+    })
     ids.ccg = await createOrganisation(db, 'nhs_commissioner', 'North Staffing CCG')
     await linkPartner(db, ids.ccg, ids.council)
     ids.provider = await createProvider(db, 'Elm Care Ltd')
@@ -32,6 +35,7 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
       ['finance', ids.council, 'finance_officer'],
       ['partner', ids.ccg, 'partner_officer'],
       ['manager', ids.providerOrg, 'provider_manager'],
+      ['otherOfficer', ids.otherCouncil, 'council_officer'],
     ] as const) {
       const user = await createUser(db, org!, role)
       ids[key] = user.id
@@ -267,6 +271,15 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
       .where('id', '=', requestId)
       .executeTakeFirstOrThrow()
     expect(status).toEqual({ status: 'part_filled', outcomeReason: 'Only one carer free' })
+    // Another council's staffing team sees none of it.
+    const other = await signedIn('otherOfficer')
+    for (const url of [
+      `/staffing/requests/${requestId}`,
+      `/staffing/shifts/${shiftId}/matches`,
+      `/staffing/pool/${ids['Amira Begum']}`,
+    ])
+      expect((await other.get(url)).statusCode, url).toBe(404)
+    expect((await other.get('/staffing/pool')).body).not.toContain('Amira Begum')
     const figures = await officer.get('/staffing/figures')
     expect(figures.statusCode).toBe(200)
     expect(figures.body).toContain('<svg')
