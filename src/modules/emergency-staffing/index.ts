@@ -1,5 +1,5 @@
 import { defineCapability } from '../../capability.ts'
-import { mayManageStaffing, mayRequestStaff, requestReasonNames } from './domain/staffing.rules.ts'
+import { mayManageStaffing, requestReasonNames } from './domain/staffing.rules.ts'
 import { staffingPaths } from './emergency-staffing.paths.ts'
 import { staffingPoolRoutes } from './staffing-pool.routes.ts'
 import { createStaffingPoolService } from './staffing-pool.service.ts'
@@ -50,12 +50,19 @@ export const emergencyStaffing = defineCapability()({
         context: { staffingPanel: { ...panel, reasonNames: requestReasonNames } },
       }
     },
+  // On a provider's home page: its requests still open, and how many places are filled.
+  homePanels:
+    ({ staffingRequests }) =>
+    async (actor) => {
+      if (actor.role !== 'provider_manager') return null
+      const open = await staffingRequests.list(actor, { status: 'open' })
+      if (!open?.length) return null
+      return { template: 'emergency-staffing/views/home-panel.njk', context: { staffingRequestsOpen: open } }
+    },
   navigation: (actor) =>
     mayManageStaffing(actor)
       ? [{ href: staffingPaths.staffingRequests.build(), text: 'Staffing', order: 55 }]
-      : mayRequestStaff(actor)
-        ? [{ href: staffingPaths.staffingRequests.build(), text: 'Staff requests', order: 55 }]
-        : [],
+      : [],
   readiness: async (db) => {
     const row = await db
       .selectFrom('staffingRequests')
