@@ -271,6 +271,23 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
       .where('id', '=', requestId)
       .executeTakeFirstOrThrow()
     expect(status).toEqual({ status: 'part_filled', outcomeReason: 'Only one carer free' })
+    // The shift worked: 7.5 hours at £15 costs £112.50, and the balance follows.
+    const amiraId = (
+      await t.database.db
+        .selectFrom('staffingDeployments')
+        .select('id')
+        .where('personId', '=', ids['Amira Begum']!)
+        .executeTakeFirstOrThrow()
+    ).id
+    const badHours = await officer.post(`/staffing/deployments/${amiraId}/worked`, { hoursWorked: 'seven' })
+    expect(badHours.statusCode).toBe(400)
+    expect(errorsOf(badHours.body)).toEqual(['Hours worked must be a number of hours up to 24, like 7.5'])
+    expect(
+      (await officer.post(`/staffing/deployments/${amiraId}/worked`, { hoursWorked: '7.5' })).statusCode,
+    ).toBe(302)
+    expect(load((await officer.get('/staffing/budgets')).body)('.govuk-summary-card').text()).toContain(
+      '£87.50 left',
+    )
     // Another council's staffing team sees none of it.
     const other = await signedIn('otherOfficer')
     for (const url of [
