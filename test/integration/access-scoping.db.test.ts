@@ -8,6 +8,7 @@ import {
   createUser,
   linkPartner,
 } from '../support/factories.ts'
+import { insertStaffingAndIpcRecordsOfB } from '../support/staffing-and-ipc-records.ts'
 import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
 import { engines } from '../support/test-database.ts'
 
@@ -251,92 +252,8 @@ describe.each(engines)('access scoping on %s', (engine) => {
           .executeTakeFirstOrThrow()
       ).id
     }
-    // Emergency staffing and infection-control visits (issue 21): provider B's request and council B's
-    // pool person, IPC visit and its action.
-    ids.staffingRequestB = (
-      await db
-        .insertInto('staffingRequests')
-        .values({
-          councilId: ids.councilB!,
-          locationId: ids.locationB!,
-          reason: 'isolation',
-          urgency: 'within_24_hours',
-          details: null,
-          status: 'open',
-          outcomeReason: null,
-          requestedByUserId: ids.managerB!,
-          requestedAt: new Date(),
-          closedAt: null,
-          closedByUserId: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    ids.staffingShiftB = (
-      await db
-        .insertInto('staffingRequestShifts')
-        .values({
-          requestId: ids.staffingRequestB,
-          role: 'care_worker',
-          shiftOn: '2020-04-15',
-          startsMinute: 480,
-          endsMinute: 960,
-          peopleNeeded: 1,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    ids.poolPersonB = (
-      await db
-        .insertInto('staffingPoolPeople')
-        .values({
-          councilId: ids.councilB!,
-          name: 'Bea Contact',
-          employer: 'Council B bank',
-          role: 'care_worker',
-          skills: null,
-          phone: null,
-          createdAt: new Date(),
-          updatedAt: new Date(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    ids.ipcVisitB = (
-      await db
-        .insertInto('ipcVisits')
-        .values({
-          councilId: ids.councilB!,
-          locationId: ids.locationB!,
-          organisationId: ids.councilB!,
-          plannedByUserId: ids.adminB!,
-          visitOn: '2020-04-14',
-          purpose: 'Outbreak support',
-          state: 'planned',
-          contactId: null,
-          followUpOfVisitId: null,
-          summary: null,
-          recordedByUserId: null,
-          recordedAt: null,
-          createdAt: new Date(),
-          updatedAt: new Date(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    ids.ipcActionB = (
-      await db
-        .insertInto('ipcVisitActions')
-        .values({
-          visitId: ids.ipcVisitB,
-          description: 'Zone the home',
-          dueOn: '2020-04-20',
-          doneAt: null,
-          doneByUserId: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
+    // Emergency staffing and infection-control visits (issue 21): provider B's and council B's records.
+    Object.assign(ids, await insertStaffingAndIpcRecordsOfB(db, ids))
   }, 120_000)
 
   afterAll(async () => {
