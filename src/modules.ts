@@ -12,8 +12,10 @@ import { contactLog } from './modules/contact-log/index.ts'
 import { dashboards } from './modules/dashboards/index.ts'
 import { directory } from './modules/directory/index.ts'
 import { earlyWarning } from './modules/early-warning/index.ts'
+import { emergencyStaffing } from './modules/emergency-staffing/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
 import { home } from './modules/home/index.ts'
+import { infectionControl } from './modules/infection-control/index.ts'
 import { returns } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
@@ -33,6 +35,8 @@ export const capabilities = [
   contactLog,
   casework,
   enquiries,
+  emergencyStaffing,
+  infectionControl,
   dashboards,
   home,
 ] as const

@@ -43,11 +43,26 @@ import type {
   Severity,
 } from '../modules/early-warning/index.ts'
 import type {
+  StaffingBudgetTable,
+  StaffingDeploymentTable,
+  StaffingPoolAvailabilityTable,
+  StaffingPoolCheckTable,
+  StaffingPoolPersonTable,
+  StaffingRequestShiftTable,
+  StaffingRequestTable,
+} from '../modules/emergency-staffing/index.ts'
+import type {
   EnquiryEventTable,
   EnquiryStatus,
   EnquiryTable,
   FaqEntryTable,
 } from '../modules/enquiries/index.ts'
+import type {
+  IpcChecklistItemTable,
+  IpcVisitActionTable,
+  IpcVisitFindingTable,
+  IpcVisitTable,
+} from '../modules/infection-control/index.ts'
 import type {
   ReturnChaseTable,
   ReturnExceptionTable,
@@ -148,6 +163,19 @@ export type Database = {
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
   riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
+  // Emergency staffing (issue 21).
+  staffingBudgets: StaffingBudgetTable
+  staffingRequests: StaffingRequestTable
+  staffingRequestShifts: StaffingRequestShiftTable
+  staffingPoolPeople: StaffingPoolPersonTable
+  staffingPoolChecks: StaffingPoolCheckTable
+  staffingPoolAvailability: StaffingPoolAvailabilityTable
+  staffingDeployments: StaffingDeploymentTable
+  // Infection-control visits (issue 21).
+  ipcChecklistItems: IpcChecklistItemTable
+  ipcVisits: IpcVisitTable
+  ipcVisitFindings: IpcVisitFindingTable
+  ipcVisitActions: IpcVisitActionTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

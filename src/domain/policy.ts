@@ -35,6 +35,10 @@ export type Permission =
   | 'cases:work'
   // Change the install's defaults: the risk rules and settings every new council starts with.
   | 'install-defaults:manage'
+  // --- Emergency staffing (issue 21) ---
+  // The staffing team: the staffing pool (personal data: every view audited), matching, deployments
+  // and the staffing budget.
+  | 'staffing:manage'
 
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
@@ -48,6 +52,8 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'outbox:read',
     'cases:read',
     'cases:work',
+    // --- Emergency staffing (issue 21) ---
+    'staffing:manage',
   ],
   council_officer: [
     'locations:read',
@@ -56,6 +62,8 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'contacts:read',
     'cases:read',
     'cases:work',
+    // --- Emergency staffing (issue 21) ---
+    'staffing:manage',
   ],
   finance_officer: ['locations:read', 'contacts:read', 'cases:read'],
   partner_officer: ['locations:read', 'contacts:read', 'cases:read', 'cases:work'],

@@ -8,6 +8,7 @@ import {
   createUser,
   linkPartner,
 } from '../support/factories.ts'
+import { insertStaffingAndIpcRecordsOfB } from '../support/staffing-and-ipc-records.ts'
 import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
 import { engines } from '../support/test-database.ts'
 
@@ -251,6 +252,8 @@ describe.each(engines)('access scoping on %s', (engine) => {
           .executeTakeFirstOrThrow()
       ).id
     }
+    // Emergency staffing and infection-control visits (issue 21): provider B's and council B's records.
+    Object.assign(ids, await insertStaffingAndIpcRecordsOfB(db, ids))
   }, 120_000)
 
   afterAll(async () => {
@@ -315,6 +318,21 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/risk-rules/:id/preview': () => 'ppe-red',
     '/risk-rules/:id/disable': () => 'ppe-red',
     '/risk-rules/:id/enable': () => 'ppe-red',
+    // Emergency staffing and infection-control visits (issue 21).
+    '/staffing/requests/:id': () => ids.staffingRequestB!,
+    '/staffing/requests/:id/close': () => ids.staffingRequestB!,
+    '/staffing/shifts/:id/matches': () => ids.staffingShiftB!,
+    '/staffing/shifts/:id/deploy': () => ids.staffingShiftB!,
+    '/staffing/deployments/:id/worked': () => ids.staffingShiftB!,
+    '/staffing/deployments/:id/cancel': () => ids.staffingShiftB!,
+    '/staffing/pool/:id': () => ids.poolPersonB!,
+    '/staffing/pool/:id/checks': () => ids.poolPersonB!,
+    '/staffing/pool/:id/availability': () => ids.poolPersonB!,
+    '/locations/:id/ipc-visits/new': () => ids.locationB!,
+    '/infection-control/visits/:id': () => ids.ipcVisitB!,
+    '/infection-control/visits/:id/record': () => ids.ipcVisitB!,
+    '/infection-control/visits/:id/cancel': () => ids.ipcVisitB!,
+    '/infection-control/actions/:id/done': () => ids.ipcActionB!,
   }
   // Links sent by e-mail carry a secret token, not an id; they are tested in the invitation tests.
   const tokenRoutes = ['/accept-invitation/:token', '/reset-password/:token']

@@ -1,0 +1,17 @@
+import { auditActions } from '../audit/index.ts'
+
+// What emergency staffing records in the audit trail. The pool is personal data: every view of it is
+// recorded too (who looked, when, at whom).
+export const staffingAuditActions = auditActions({
+  requestMade: 'staffing-request-made',
+  requestClosed: 'staffing-request-closed',
+  poolViewed: 'staffing-pool-viewed',
+  poolPersonViewed: 'staffing-pool-person-viewed',
+  poolMatchesViewed: 'staffing-pool-matches-viewed',
+  poolPersonAdded: 'staffing-pool-person-added',
+  poolChecksChanged: 'staffing-pool-checks-changed',
+  poolAvailabilityAdded: 'staffing-pool-availability-added',
+  deploymentMade: 'staffing-deployment-made',
+  deploymentWorked: 'staffing-deployment-worked',
+  deploymentCancelled: 'staffing-deployment-cancelled',
+})

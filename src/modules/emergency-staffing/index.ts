@@ -1,0 +1,74 @@
+import { defineCapability } from '../../capability.ts'
+import { mayManageStaffing, requestReasonNames } from './domain/staffing.rules.ts'
+import { staffingPaths } from './emergency-staffing.paths.ts'
+import { staffingPoolRoutes } from './staffing-pool.routes.ts'
+import { createStaffingPoolService } from './staffing-pool.service.ts'
+import { staffingRequestRoutes } from './staffing-requests.routes.ts'
+import { createStaffingRequestService } from './staffing-requests.service.ts'
+
+export { loadDemoStaffing } from './demo-staffing.ts'
+export { matchPeople } from './domain/matching.ts'
+export { mayManageStaffing } from './domain/staffing.rules.ts'
+export { staffingAuditActions } from './emergency-staffing.audit-actions.ts'
+export { staffingPaths } from './emergency-staffing.paths.ts'
+export type {
+  StaffingBudgetTable,
+  StaffingDeploymentTable,
+  StaffingPoolAvailabilityTable,
+  StaffingPoolCheckTable,
+  StaffingPoolPersonTable,
+  StaffingRequestShiftTable,
+  StaffingRequestTable,
+} from './emergency-staffing.tables.ts'
+export type { StaffingPoolService } from './staffing-pool.service.ts'
+export type { StaffingRequestService } from './staffing-requests.service.ts'
+
+// Emergency staffing: providers' requests for staff, the staffing pool and its checks, matching and
+// deployments against a named budget.
+export const emergencyStaffing = defineCapability()({
+  name: 'emergency-staffing',
+  services: ({ db, clock }) => ({
+    staffingRequests: createStaffingRequestService({ db, clock }),
+    staffingPool: createStaffingPoolService({ db, clock }),
+  }),
+  routes: async (app, { staffingRequests, staffingPool }) => {
+    await app.register(staffingRequestRoutes, { requests: staffingRequests })
+    await app.register(staffingPoolRoutes, { pool: staffingPool })
+  },
+  paths: staffingPaths,
+  // On a location's page: a link to ask for staff, and its open requests.
+  locationPanels:
+    ({ staffingRequests }) =>
+    async (actor, locationId) => {
+      const panel = await staffingRequests.panelFor(actor, locationId)
+      if (!panel) return null
+      return {
+        links: [
+          { href: staffingPaths.newStaffingRequest.build(locationId), text: 'Request emergency staff' },
+        ],
+        template: 'emergency-staffing/views/location-panel.njk',
+        context: { staffingPanel: { ...panel, reasonNames: requestReasonNames } },
+      }
+    },
+  // On a provider's home page: its requests still open, and how many places are filled.
+  homePanels:
+    ({ staffingRequests }) =>
+    async (actor) => {
+      if (actor.role !== 'provider_manager') return null
+      const open = await staffingRequests.list(actor, { status: 'open' })
+      if (!open?.length) return null
+      return { template: 'emergency-staffing/views/home-panel.njk', context: { staffingRequestsOpen: open } }
+    },
+  navigation: (actor) =>
+    mayManageStaffing(actor)
+      ? [{ href: staffingPaths.staffingRequests.build(), text: 'Staffing', order: 55 }]
+      : [],
+  readiness: async (db) => {
+    const row = await db
+      .selectFrom('staffingRequests')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow()
+    return { staffingRequestsOpen: Number(row.n) }
+  },
+})
