@@ -13,6 +13,7 @@ import { dashboards } from './modules/dashboards/index.ts'
 import { directory } from './modules/directory/index.ts'
 import { earlyWarning } from './modules/early-warning/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
+import { grants } from './modules/grants/index.ts'
 import { home } from './modules/home/index.ts'
 import { returns } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
@@ -33,6 +34,7 @@ export const capabilities = [
   contactLog,
   casework,
   enquiries,
+  grants,
   dashboards,
   home,
 ] as const

@@ -49,6 +49,14 @@ import type {
   FaqEntryTable,
 } from '../modules/enquiries/index.ts'
 import type {
+  GrantAllocationTable,
+  GrantPaymentTable,
+  GrantPreviewTable,
+  GrantRoundTable,
+  GrantSpendReturnTable,
+  GrantTrancheTable,
+} from '../modules/grants/index.ts'
+import type {
   ReturnChaseTable,
   ReturnExceptionTable,
   ReturnReminderTable,
@@ -148,6 +156,13 @@ export type Database = {
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
   riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
+  // Grants passed to providers (src/modules/grants).
+  grantRounds: GrantRoundTable
+  grantTranches: GrantTrancheTable
+  grantPreviews: GrantPreviewTable
+  grantAllocations: GrantAllocationTable
+  grantPayments: GrantPaymentTable
+  grantSpendReturns: GrantSpendReturnTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

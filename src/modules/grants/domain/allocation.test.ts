@@ -48,7 +48,10 @@ describe('allocation by registered beds', () => {
     for (const council of councils) {
       fc.assert(
         fc.property(fc.array(fc.integer({ min: 0, max: 250 }), { minLength: 1, maxLength: 120 }), (beds) => {
-          const allocation = computeAllocation(termsFor(council.pence), beds.map((b, i) => home(i, b)))
+          const allocation = computeAllocation(
+            termsFor(council.pence),
+            beds.map((b, i) => home(i, b)),
+          )
           const sum = allocation.lines.reduce((s, l) => s + l.amountPence, 0n)
           const totalBeds = BigInt(beds.reduce((a, b) => a + b, 0))
           if (totalBeds === 0n) return sum === 0n
@@ -57,7 +60,8 @@ describe('allocation by registered beds', () => {
             // |amount − formula × beds / total| < 1 penny, in integers: |amount × total − formula × beds| < total.
             const diff = line.amountPence * totalBeds - allocation.formulaPence * BigInt(line.basisValue)
             if ((diff < 0n ? -diff : diff) >= totalBeds) return false
-            if (line.eligible && !line.explanation.includes(`of ${totalBeds.toLocaleString('en-GB')}`)) return false
+            if (line.eligible && !line.explanation.includes(`of ${totalBeds.toLocaleString('en-GB')}`))
+              return false
             if (!line.eligible && !line.reason) return false
           }
           return true

@@ -86,8 +86,10 @@ export function ineligibility(terms: RoundTerms, c: Candidate): string | null {
   const on = dateInWords(terms.snapshotDate)
   const value = basisValueOf(terms.basis, c)
   if (!c.inArea) return 'Not in the council’s area'
-  if (terms.basis === 'registered_beds' && !c.careHome) return 'Not a care home: the round is per registered bed'
-  if (terms.basis === 'people_supported' && c.careHome) return 'A care home: the round is per person supported'
+  if (terms.basis === 'registered_beds' && !c.careHome)
+    return 'Not a care home: the round is per registered bed'
+  if (terms.basis === 'people_supported' && c.careHome)
+    return 'A care home: the round is per person supported'
   if (terms.rules.includes('registered-open') && c.statusOnSnapshot !== 'open')
     return c.statusOnSnapshot === 'not-yet-open'
       ? `Not yet registered on ${on}`
@@ -151,7 +153,10 @@ export type PreviewChange = {
   afterReason: string | null
 }
 
-export function previewChanges(before: readonly PreviewLine[], after: readonly PreviewLine[]): PreviewChange[] {
+export function previewChanges(
+  before: readonly PreviewLine[],
+  after: readonly PreviewLine[],
+): PreviewChange[] {
   const old = new Map(before.map((l) => [l.locationId, l]))
   const changes: PreviewChange[] = []
   for (const line of after) {

@@ -46,18 +46,23 @@ export function readFundTable(content: Buffer | string, column = defaultFundColu
   for (const [i, r] of records.entries()) {
     const pence = millionsToPence(r[column] ?? '')
     if (pence === null)
-      return { ok: false, problem: `Row ${i + 2}, column ${column}: the amount must be a number of £ million` }
+      return {
+        ok: false,
+        problem: `Row ${i + 2}, column ${column}: the amount must be a number of £ million`,
+      }
     rows.push({ onsCode: (r.ons_code ?? '').trim(), name: (r.la_name ?? '').trim(), pence })
   }
   return { ok: true, rows, column }
 }
 
 // The council's row: by ONS code, else by name.
-export function councilPot(table: FundRow[], council: { onsCode: string | null; name: string }): FundRow | null {
+export function councilPot(
+  table: FundRow[],
+  council: { onsCode: string | null; name: string },
+): FundRow | null {
   return (
     (council.onsCode ? table.find((r) => r.onsCode === council.onsCode) : undefined) ??
     table.find((r) => councilNameKey(r.name) === councilNameKey(council.name.replace(/ council$/i, ''))) ??
     null
   )
 }
-

@@ -22,7 +22,9 @@ export function largestRemainder(total: bigint, weights: readonly bigint[]): big
     if (remainder > 0n) remainders.push({ index: i, remainder })
   }
   let left = total - given
-  remainders.sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1))
+  remainders.sort((a, b) =>
+    a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
+  )
   for (const { index } of remainders) {
     if (left === 0n) break
     parts[index]! += 1n

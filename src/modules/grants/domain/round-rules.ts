@@ -96,7 +96,11 @@ export function validateRound(form: RoundForm): Outcome<RoundDraft> {
 
   if (!(bases as readonly string[]).includes(form.basis)) errors.basis = 'Select what the formula is per'
 
-  const snapshotDate = isoDateFromParts({ day: form.snapshotDay, month: form.snapshotMonth, year: form.snapshotYear })
+  const snapshotDate = isoDateFromParts({
+    day: form.snapshotDay,
+    month: form.snapshotMonth,
+    year: form.snapshotYear,
+  })
   if (!snapshotDate) errors.snapshotDate = 'Enter the snapshot date as a real date, like 15 5 2020'
   const roundDate = isoDateFromParts({ day: form.roundDay, month: form.roundMonth, year: form.roundYear })
   if (!roundDate) errors.roundDate = 'Enter the date of the round as a real date, like 22 5 2020'
@@ -114,7 +118,8 @@ export function validateRound(form: RoundForm): Outcome<RoundDraft> {
     const which = n === 1 ? 'first' : 'second'
     const payOn = isoDateFromParts({ day: f('Day'), month: f('Month'), year: f('Year') })
     const shareBp = parsePercent(f('Share'))
-    if (!payOn) errors[`tranche${n}Date`] = `Enter the ${which} tranche’s payment date as a real date, like 29 5 2020`
+    if (!payOn)
+      errors[`tranche${n}Date`] = `Enter the ${which} tranche’s payment date as a real date, like 29 5 2020`
     else if (roundDate && payOn < roundDate)
       errors[`tranche${n}Date`] =
         `The ${which} tranche’s payment date must be on or after the round’s date, ${dateInWords(roundDate)}`
@@ -132,7 +137,8 @@ export function validateRound(form: RoundForm): Outcome<RoundDraft> {
 
   const measuresAllowed = lines(form.measuresAllowed)
   const measuresNotAllowed = lines(form.measuresNotAllowed)
-  if (measuresAllowed.length === 0) errors.measuresAllowed = 'Enter the measures the money may be spent on, one a line'
+  if (measuresAllowed.length === 0)
+    errors.measuresAllowed = 'Enter the measures the money may be spent on, one a line'
   else if (measuresAllowed.some((m) => m.length > 100))
     errors.measuresAllowed = 'Each measure must be 100 characters or fewer'
   else if (new Set(measuresAllowed.map((m) => m.toLowerCase())).size !== measuresAllowed.length)
@@ -140,7 +146,9 @@ export function validateRound(form: RoundForm): Outcome<RoundDraft> {
   if (measuresNotAllowed.some((m) => m.length > 100))
     errors.measuresNotAllowed = 'Each measure must be 100 characters or fewer'
 
-  const rules = form.rules.filter((r): r is EligibilityRule => (eligibilityRules as readonly string[]).includes(r))
+  const rules = form.rules.filter((r): r is EligibilityRule =>
+    (eligibilityRules as readonly string[]).includes(r),
+  )
   if (rules.length !== form.rules.length) errors.rules = 'Select the eligibility rules from the list'
 
   if (form.clawback !== 'yes' && form.clawback !== 'no')

@@ -30,7 +30,10 @@ export type OpenDataGrant = {
 
 export const grantIdPrefix = '360G-carehub'
 
-export function recipientId(g: Pick<OpenDataGrant, 'companyNumber' | 'charityNumber' | 'cqcProviderId'>, roundId: string) {
+export function recipientId(
+  g: Pick<OpenDataGrant, 'companyNumber' | 'charityNumber' | 'cqcProviderId'>,
+  roundId: string,
+) {
   if (g.companyNumber) return `GB-COH-${g.companyNumber.trim().toUpperCase()}`
   if (g.charityNumber) return `GB-CHC-${g.charityNumber.trim()}`
   return `${grantIdPrefix}-provider-${g.cqcProviderId ?? roundId}`
