@@ -60,6 +60,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('grant_previews')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('round_id', 'uuid', (c) => c.notNull().references('grant_rounds.id').onDelete('cascade'))
+    // 1, 2, 3… per round: the order of the previews, whatever their clocks say.
+    .addColumn('number', 'integer', (c) => c.notNull())
     .addColumn('lines', 'jsonb', (c) => c.notNull())
     .addColumn('formula_pence', 'bigint', (c) => c.notNull())
     .addColumn('discretionary_pence', 'bigint', (c) => c.notNull())

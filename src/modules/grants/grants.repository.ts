@@ -162,8 +162,7 @@ export async function latestPreviews(db: DbOrTransaction, roundId: string, count
     .selectFrom('grantPreviews')
     .selectAll()
     .where('roundId', '=', roundId)
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('number', 'desc')
     .limit(count)
     .execute()
   return rows.map((r) => ({

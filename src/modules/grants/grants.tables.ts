@@ -42,6 +42,7 @@ export type GrantTrancheTable = {
 export type GrantPreviewTable = {
   id: Generated<string>
   roundId: string
+  number: number
   lines: Json
   formulaPence: Pence
   discretionaryPence: Pence
