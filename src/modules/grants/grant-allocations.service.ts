@@ -40,7 +40,7 @@ export function createGrantAllocationService(deps: { db: Db; clock: Clock }) {
     const allocation = await findAllocation(db, id)
     if (!allocation) return null
     const round = await findRound(db, allocation.roundId)
-    if (!round || round.status !== 'committed') return null
+    if (round?.status !== 'committed') return null
     const isProvider = providerOwns(actor, allocation.providerId)
     if (!isProvider && !councilReads(actor, round.councilId)) return null
     return { allocation, round, isProvider }
@@ -292,7 +292,7 @@ export function createGrantAllocationService(deps: { db: Db; clock: Clock }) {
   async function openData(actor: Actor, roundId: string) {
     if (!isUuid(roundId)) return null
     const round = await findRound(db, roundId)
-    if (!round || round.status !== 'committed' || !councilReads(actor, round.councilId)) return null
+    if (round?.status !== 'committed' || !councilReads(actor, round.councilId)) return null
     const accepted = (await allocationsOf(db, roundId)).filter((a) => a.decision === 'accepted')
     const payments = await paymentsOf(
       db,

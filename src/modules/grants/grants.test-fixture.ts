@@ -1,4 +1,3 @@
-import type { Db } from '../../db/database.ts'
 import {
   createLocation,
   createOrganisation,
@@ -7,6 +6,7 @@ import {
 } from '../../../test/support/factories.ts'
 import { buildTestApp, type TestApp } from '../../../test/support/test-app.ts'
 import type { Engine } from '../../../test/support/test-database.ts'
+import type { Db } from '../../db/database.ts'
 
 // The grants' integration tests' world: a council that is in the government's fund file (Barking and
 // Dagenham, E09000002), its finance and council officers, two providers with care homes in its area
