@@ -93,6 +93,8 @@ describe.each(engines)('grant rounds on %s', (engine) => {
     expect(why('Elm Lodge')).toBe('Nothing: Closed on 14 April 2020')
     expect(why('Fir Home Care')).toBe('Nothing: Not a care home: the round is per registered bed')
     expect(first.body).not.toContain('Oak View')
+    // Ten working days from Tuesday 14 April 2020 (no bank holidays in them): Tuesday 28 April.
+    expect($('#tranches + p').text()).toContain('passed on by 28 April 2020 (10 working days')
 
     // Cedar Court's capacity tracker return arrives: previewed again, only the two care homes change.
     await returnOn(t.database.db, ids.cedar!, '2020-04-13')

@@ -6,7 +6,7 @@ import { createGrantsService } from './grants.service.ts'
 
 export { loadDemoGrants } from './demo-grants.ts'
 export { grantsPaths } from './grants.paths.ts'
-export type { GrantsService } from './grants.service.ts'
+export { createGrantsService, type GrantsService } from './grants.service.ts'
 export type {
   GrantAllocationTable,
   GrantPaymentTable,
