@@ -157,6 +157,16 @@ export type StoredPreviewLine = {
   explanation: string
 }
 
+// The number the next preview of a round takes (1, 2, 3…).
+export async function nextPreviewNumber(db: DbOrTransaction, roundId: string): Promise<number> {
+  const row = await db
+    .selectFrom('grantPreviews')
+    .select((eb) => eb.fn.max('number').as('last'))
+    .where('roundId', '=', roundId)
+    .executeTakeFirst()
+  return Number(row?.last ?? 0) + 1
+}
+
 export async function latestPreviews(db: DbOrTransaction, roundId: string, count = 2) {
   const rows = await db
     .selectFrom('grantPreviews')

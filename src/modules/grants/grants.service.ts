@@ -19,6 +19,7 @@ import {
   findRound,
   insertRound,
   latestPreviews,
+  nextPreviewNumber,
   type RoundRow,
   roundsOf,
   termsOf,
@@ -159,13 +160,13 @@ export function createGrantsService(deps: { db: Db; clock: Clock }) {
     const now = clock.now()
     const allocation = computeAllocation(termsOf(round), await candidatesFor(db, round))
     const lines = allocation.lines.map((l) => ({ ...l, amountPence: String(l.amountPence) }))
-    const [last] = await latestPreviews(db, id, 1)
+    const number = await nextPreviewNumber(db, id)
     const previewId = await db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('grantPreviews')
         .values({
           roundId: id,
-          number: (last?.number ?? 0) + 1,
+          number,
           lines: JSON.stringify(lines),
           formulaPence: allocation.formulaPence,
           discretionaryPence: allocation.discretionaryPence,
