@@ -116,7 +116,13 @@ describe.each(engines)('grant rounds on %s', (engine) => {
   })
 
   it('commits by finance only, then lets the provider accept from its home page, named and dated', async () => {
+    const finance0 = await signedIn('finance')
+    const change = await finance0.get(`/grants/rounds/${ids.round}/change`)
+    expect(change.statusCode).toBe(200)
+    expect(load(change.body)('#pot').val()).toBe('2374741.00')
     const officer = await signedIn('officer')
+    expect((await officer.get('/grants')).body).toContain('Infection Control Fund 2020, round 1')
+    expect((await officer.get(`/grants/rounds/${ids.round}/change`)).statusCode).toBe(404)
     await officer.get(`/grants/rounds/${ids.round}`)
     expect((await officer.post(`/grants/rounds/${ids.round}/commit`, {})).statusCode).toBe(404)
     const elsewhere = await signedIn('otherFinance')
