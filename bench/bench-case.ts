@@ -63,6 +63,8 @@ export type BenchCase<Params, Input, State> = {
   id: string
   prepare(params: Params, workDir: string): Promise<{ input: Input; facts: Record<string, unknown> }>
   load(input: Input): Promise<State>
+  // Optional: what the run needs in its fresh database (a directory to allocate over), before the clock.
+  setup?(db: Db, state: State): Promise<void>
   run(db: Db, state: State): Promise<Record<string, unknown>>
   verify?(db: Db, details: Record<string, unknown>): Promise<Record<string, unknown>>
   profile?(db: Db, state: State, tools: ProfileTools): Promise<void>

@@ -33,6 +33,18 @@ export const measurements: Measurement[] = [
     targetNote: 'no memory target: PGlite in memory is in the same process',
     runs: 3,
   },
+  {
+    id: 'grants-allocation-15000-postgres',
+    title: 'Grant round allocated over 15,000 care homes in 150 councils',
+    timed:
+      'each of 150 councils’ rounds previewed by its finance officer: the directory read on the snapshot date, eligibility, the share split to the penny, each amount explained, the preview stored and audited',
+    engine: 'postgres',
+    caseId: 'grants-allocation',
+    params: { councils: 150, homesPerCouncil: 100 },
+    target: { seconds: 1, peakRssMb: null },
+    targetNote: 'issue 23: under 1 s on PostgreSQL',
+    runs: 1,
+  },
 ]
 
 // Measurements against the shared national database (carehub_bench_national_365, seeded once by

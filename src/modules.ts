@@ -14,6 +14,7 @@ import { directory } from './modules/directory/index.ts'
 import { earlyWarning } from './modules/early-warning/index.ts'
 import { emergencyStaffing } from './modules/emergency-staffing/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
+import { grants } from './modules/grants/index.ts'
 import { home } from './modules/home/index.ts'
 import { infectionControl } from './modules/infection-control/index.ts'
 import { returns } from './modules/returns/index.ts'
@@ -37,6 +38,7 @@ export const capabilities = [
   enquiries,
   emergencyStaffing,
   infectionControl,
+  grants,
   dashboards,
   home,
 ] as const

@@ -58,6 +58,14 @@ import type {
   FaqEntryTable,
 } from '../modules/enquiries/index.ts'
 import type {
+  GrantAllocationTable,
+  GrantPaymentTable,
+  GrantPreviewTable,
+  GrantRoundTable,
+  GrantSpendReturnTable,
+  GrantTrancheTable,
+} from '../modules/grants/index.ts'
+import type {
   IpcChecklistItemTable,
   IpcVisitActionTable,
   IpcVisitFindingTable,
@@ -176,6 +184,13 @@ export type Database = {
   ipcVisits: IpcVisitTable
   ipcVisitFindings: IpcVisitFindingTable
   ipcVisitActions: IpcVisitActionTable
+  // Grants passed to providers (src/modules/grants).
+  grantRounds: GrantRoundTable
+  grantTranches: GrantTrancheTable
+  grantPreviews: GrantPreviewTable
+  grantAllocations: GrantAllocationTable
+  grantPayments: GrantPaymentTable
+  grantSpendReturns: GrantSpendReturnTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

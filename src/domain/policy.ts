@@ -39,6 +39,11 @@ export type Permission =
   // The staffing team: the staffing pool (personal data: every view audited), matching, deployments
   // and the staffing budget.
   | 'staffing:manage'
+  // Grants (issue 23): read a council's rounds; set up, preview, commit and pay them (finance);
+  // accept or decline the terms and return spending (a provider).
+  | 'grants:read'
+  | 'grants:manage'
+  | 'grants:respond'
 
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
@@ -75,8 +80,19 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
   install_admin: ['locations:read', 'cases:read', 'install-defaults:manage'],
 }
 
+// Grants (issue 23), kept apart so that other capabilities' additions merge cleanly.
+const grantPermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
+  admin: ['grants:read'],
+  council_officer: ['grants:read'],
+  finance_officer: ['grants:read', 'grants:manage'],
+  provider_manager: ['grants:respond'],
+}
+
 export function can(actor: Actor, permission: Permission): boolean {
-  return permissionsByRole[actor.role].includes(permission)
+  return (
+    permissionsByRole[actor.role].includes(permission) ||
+    (grantPermissionsByRole[actor.role]?.includes(permission) ?? false)
+  )
 }
 
 // A regional body sees across councils; everybody else is held to their councils or their provider.

@@ -5,6 +5,7 @@ import { hashPassword } from '../../modules/access/index.ts'
 import { auditActions, recordAudit } from '../../modules/audit/index.ts'
 import { recomputeRisk } from '../../modules/early-warning/index.ts'
 import { loadDemoStaffing } from '../../modules/emergency-staffing/index.ts'
+import { loadDemoGrants } from '../../modules/grants/index.ts'
 import { loadDemoIpcVisits } from '../../modules/infection-control/index.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
@@ -350,6 +351,11 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoCasework(trx, now)
     await loadDemoStaffing(trx, now)
     await loadDemoIpcVisits(trx, now)
+    await loadDemoGrants(trx, now, {
+      councilId: council,
+      financeEmail: 'finance@northmoor.example',
+      demoProviderId: providers[0]!.id,
+    })
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
     const summary = {

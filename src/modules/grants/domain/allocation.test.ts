@@ -1,0 +1,116 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { type Candidate, computeAllocation, previewChanges, type RoundTerms } from './allocation.ts'
+import { readFundTable } from './fund-table.ts'
+
+// Acceptance 1: for every council in the real fund file and any list of care homes with any bed counts,
+// the allocations sum to the formula share to the penny, each is within a penny of its exact share,
+// and each is explained.
+const fixture = fs.readFileSync(path.resolve('test/fixtures/grants/asc_infection_control_fund_by_la.csv'))
+const table = readFundTable(fixture)
+if (!table.ok) throw new Error(table.problem)
+const councils = table.rows
+
+const home = (i: number, beds: number, extra: Partial<Candidate> = {}): Candidate => ({
+  locationId: `loc-${i}`,
+  providerId: `prov-${i}`,
+  name: `Home ${i}`,
+  careHome: true,
+  inArea: true,
+  statusOnSnapshot: 'open',
+  registeredBeds: beds,
+  peopleSupported: null,
+  lastReturnOn: '2020-05-14',
+  refusedRound: null,
+  ...extra,
+})
+
+const termsFor = (potPence: bigint): RoundTerms => ({
+  potPence,
+  retainedPence: 0n,
+  formulaShareBp: 7500,
+  basis: 'registered_beds',
+  snapshotDate: '2020-05-15',
+  rules: ['registered-open', 'returns-submitted', 'not-refused'],
+})
+
+describe('allocation by registered beds', () => {
+  it('reads all 153 councils of the fund file, £1,146m in 2020/21', () => {
+    expect(councils).toHaveLength(153)
+    const total = councils.reduce((sum, c) => sum + c.pence, 0n)
+    expect(Number(total) / 1e8).toBeGreaterThan(1145)
+    expect(Number(total) / 1e8).toBeLessThan(1147)
+  })
+
+  it('for every council, sums exactly to the share and keeps each home within a penny of its exact share', () => {
+    for (const council of councils) {
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 0, max: 250 }), { minLength: 1, maxLength: 120 }), (beds) => {
+          const allocation = computeAllocation(
+            termsFor(council.pence),
+            beds.map((b, i) => home(i, b)),
+          )
+          const sum = allocation.lines.reduce((s, l) => s + l.amountPence, 0n)
+          const totalBeds = BigInt(beds.reduce((a, b) => a + b, 0))
+          if (totalBeds === 0n) return sum === 0n
+          if (sum !== allocation.formulaPence) return false
+          for (const line of allocation.lines) {
+            // |amount − formula × beds / total| < 1 penny, in integers: |amount × total − formula × beds| < total.
+            const diff = line.amountPence * totalBeds - allocation.formulaPence * BigInt(line.basisValue)
+            if ((diff < 0n ? -diff : diff) >= totalBeds) return false
+            if (line.eligible && !line.explanation.includes(`of ${totalBeds.toLocaleString('en-GB')}`))
+              return false
+            if (!line.eligible && !line.reason) return false
+          }
+          return true
+        }),
+        { numRuns: 20 },
+      )
+    }
+  })
+
+  it('splits the pot less retained sums between formula and discretion, to the penny', () => {
+    const a = computeAllocation({ ...termsFor(1_840_000_000n), retainedPence: 5_000_000n }, [home(1, 37)])
+    expect(a.distributablePence).toBe(1_835_000_000n)
+    expect(a.formulaPence + a.discretionaryPence).toBe(1_835_000_000n)
+    expect(a.formulaPence).toBe(1_376_250_000n)
+  })
+
+  it('explains each amount in words', () => {
+    const a = computeAllocation(termsFor(1_832_800_000n), [home(1, 37), home(2, 9258)])
+    expect(a.lines[0]!.explanation).toBe(
+      '37 registered beds of 9,295 in the area on 15 May 2020 × £13,746,000.00 = £54,717.81',
+    )
+  })
+
+  it('gives an ineligible home nothing, with its reason, and making it eligible changes only what the formula says', () => {
+    const homes = [
+      home(1, 40),
+      home(2, 60, { lastReturnOn: null }),
+      home(3, 20, { statusOnSnapshot: 'closed' }),
+      home(4, 10, { careHome: false }),
+      home(5, 30, { refusedRound: 'Round 1' }),
+      home(6, 25, { statusOnSnapshot: 'not-yet-open' }),
+    ]
+    const before = computeAllocation(termsFor(1_000_000n), homes)
+    expect(before.lines.map((l) => l.reason)).toEqual([
+      null,
+      'No capacity tracker or return in the 14 days to 15 May 2020',
+      'Closed on 15 May 2020',
+      'Not a care home: the round is per registered bed',
+      'Refused the terms of Round 1',
+      'Not yet registered on 15 May 2020',
+    ])
+    expect(before.lines.slice(1).every((l) => l.amountPence === 0n)).toBe(true)
+    expect(before.lines[0]!.amountPence).toBe(750_000n)
+    homes[1] = home(2, 60)
+    const after = computeAllocation(termsFor(1_000_000n), homes)
+    const changes = previewChanges(before.lines, after.lines)
+    expect(changes.map((c) => [c.locationId, c.beforePence, c.afterPence])).toEqual([
+      ['loc-1', 750_000n, 300_000n],
+      ['loc-2', 0n, 450_000n],
+    ])
+  })
+})

@@ -1,0 +1,185 @@
+import { dateInWords } from '../../../domain/dates.ts'
+import { largestRemainder } from './largest-remainder.ts'
+import { grouped, pounds } from './money.ts'
+
+// A round's allocation: the pot less what is retained, split between the formula share and the
+// council's discretion; the formula share split between eligible locations in proportion to their
+// basis (registered beds, people supported) on the snapshot date, to the penny by largest remainder.
+// Every line carries its reason when it gets nothing and its arithmetic in words when it gets money. Pure.
+
+export const bases = ['registered_beds', 'people_supported'] as const
+export type Basis = (typeof bases)[number]
+export const basisNames: Record<Basis, string> = {
+  registered_beds: 'registered beds (care homes)',
+  people_supported: 'people supported (home care)',
+}
+const basisUnits: Record<Basis, [one: string, many: string]> = {
+  registered_beds: ['registered bed', 'registered beds'],
+  people_supported: ['person supported', 'people supported'],
+}
+
+export const eligibilityRules = ['registered-open', 'returns-submitted', 'not-refused'] as const
+export type EligibilityRule = (typeof eligibilityRules)[number]
+export const eligibilityRuleNames: Record<EligibilityRule, string> = {
+  'registered-open': 'Registered and open in the area on the snapshot date',
+  'returns-submitted': 'Capacity tracker or return submitted in the 14 days to the snapshot date',
+  'not-refused': 'Has not refused the terms of an earlier round',
+}
+export const returnsWindowDays = 14
+
+export type RoundTerms = {
+  potPence: bigint
+  retainedPence: bigint
+  // Basis points (7500 = 75 %) of the pot less retained sums that the formula allocates.
+  formulaShareBp: number
+  basis: Basis
+  snapshotDate: string
+  rules: readonly EligibilityRule[]
+}
+
+// What the directory and the returns say about one location on the snapshot date.
+export type Candidate = {
+  locationId: string
+  providerId: string
+  name: string
+  careHome: boolean
+  inArea: boolean
+  statusOnSnapshot: 'open' | 'dormant' | 'closed' | 'not-yet-open'
+  registeredBeds: number | null
+  peopleSupported: number | null
+  // The latest return or capacity tracker record on or before the snapshot date.
+  lastReturnOn: string | null
+  // The name of an earlier round whose terms it declined, if any.
+  refusedRound: string | null
+}
+
+export type AllocationLine = {
+  locationId: string
+  providerId: string
+  name: string
+  basisValue: number
+  eligible: boolean
+  reason: string | null
+  amountPence: bigint
+  explanation: string
+}
+
+export type Allocation = {
+  distributablePence: bigint
+  formulaPence: bigint
+  discretionaryPence: bigint
+  totalBasis: number
+  lines: AllocationLine[]
+}
+
+export function splitPot(terms: Pick<RoundTerms, 'potPence' | 'retainedPence' | 'formulaShareBp'>) {
+  const distributablePence = terms.potPence - terms.retainedPence
+  const [formulaPence, discretionaryPence] = largestRemainder(distributablePence, [
+    BigInt(terms.formulaShareBp),
+    BigInt(10_000 - terms.formulaShareBp),
+  ]) as [bigint, bigint]
+  return { distributablePence, formulaPence, discretionaryPence }
+}
+
+// Why a location gets nothing, or null when the round's rules let it in.
+export function ineligibility(terms: RoundTerms, c: Candidate): string | null {
+  const on = dateInWords(terms.snapshotDate)
+  const value = basisValueOf(terms.basis, c)
+  if (!c.inArea) return 'Not in the council’s area'
+  if (terms.basis === 'registered_beds' && !c.careHome)
+    return 'Not a care home: the round is per registered bed'
+  if (terms.basis === 'people_supported' && c.careHome)
+    return 'A care home: the round is per person supported'
+  if (terms.rules.includes('registered-open') && c.statusOnSnapshot !== 'open')
+    return c.statusOnSnapshot === 'not-yet-open'
+      ? `Not yet registered on ${on}`
+      : `${c.statusOnSnapshot === 'closed' ? 'Closed' : 'Dormant'} on ${on}`
+  if (value <= 0) return `No ${basisUnits[terms.basis][1]} on ${on}`
+  if (terms.rules.includes('returns-submitted')) {
+    const from = shiftDays(terms.snapshotDate, -(returnsWindowDays - 1))
+    if (c.lastReturnOn === null || c.lastReturnOn < from || c.lastReturnOn > terms.snapshotDate)
+      return `No capacity tracker or return in the ${returnsWindowDays} days to ${on}`
+  }
+  if (terms.rules.includes('not-refused') && c.refusedRound) return `Refused the terms of ${c.refusedRound}`
+  return null
+}
+
+const basisValueOf = (basis: Basis, c: Candidate) =>
+  (basis === 'registered_beds' ? c.registeredBeds : c.peopleSupported) ?? 0
+
+export function computeAllocation(terms: RoundTerms, candidates: readonly Candidate[]): Allocation {
+  const split = splitPot(terms)
+  const reasons = candidates.map((c) => ineligibility(terms, c))
+  const weights = candidates.map((c, i) => (reasons[i] === null ? BigInt(basisValueOf(terms.basis, c)) : 0n))
+  const totalBasis = Number(weights.reduce((a, b) => a + b, 0n))
+  const amounts = largestRemainder(split.formulaPence, weights)
+  const [one, many] = basisUnits[terms.basis]
+  const on = dateInWords(terms.snapshotDate)
+  const lines = candidates.map((c, i): AllocationLine => {
+    const value = basisValueOf(terms.basis, c)
+    const reason = reasons[i] ?? null
+    const amountPence = amounts[i]!
+    return {
+      locationId: c.locationId,
+      providerId: c.providerId,
+      name: c.name,
+      basisValue: value,
+      eligible: reason === null,
+      reason,
+      amountPence,
+      explanation:
+        reason === null
+          ? `${grouped(value)} ${value === 1 ? one : many} of ${grouped(totalBasis)} in the area on ${on} × ${pounds(split.formulaPence)} = ${pounds(amountPence)}`
+          : `Nothing: ${reason}`,
+    }
+  })
+  return { ...split, totalBasis, lines }
+}
+
+function shiftDays(isoDate: string, days: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
+}
+
+// What changed between two previews: each location whose amount or reason differs, and those that
+// appear or disappear. Unchanged locations are not listed.
+export type PreviewLine = { locationId: string; name: string; amountPence: bigint; reason: string | null }
+export type PreviewChange = {
+  locationId: string
+  name: string
+  beforePence: bigint | null
+  afterPence: bigint | null
+  beforeReason: string | null
+  afterReason: string | null
+}
+
+export function previewChanges(
+  before: readonly PreviewLine[],
+  after: readonly PreviewLine[],
+): PreviewChange[] {
+  const old = new Map(before.map((l) => [l.locationId, l]))
+  const changes: PreviewChange[] = []
+  for (const line of after) {
+    const was = old.get(line.locationId)
+    old.delete(line.locationId)
+    if (was && was.amountPence === line.amountPence && was.reason === line.reason) continue
+    changes.push({
+      locationId: line.locationId,
+      name: line.name,
+      beforePence: was ? was.amountPence : null,
+      afterPence: line.amountPence,
+      beforeReason: was ? was.reason : null,
+      afterReason: line.reason,
+    })
+  }
+  for (const was of old.values())
+    changes.push({
+      locationId: was.locationId,
+      name: was.name,
+      beforePence: was.amountPence,
+      afterPence: null,
+      beforeReason: was.reason,
+      afterReason: null,
+    })
+  return changes
+}
