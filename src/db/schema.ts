@@ -49,6 +49,16 @@ import type {
   FaqEntryTable,
 } from '../modules/enquiries/index.ts'
 import type {
+  CommissionedPackageTable,
+  DeliveredHoursTable,
+  PaymentImportTable,
+  PaymentLineTable,
+  PaymentRunTable,
+  PaymentSchemeTable,
+  SupportWordingTable,
+  VoidBedTable,
+} from '../modules/payments/index.ts'
+import type {
   ReturnChaseTable,
   ReturnExceptionTable,
   ReturnReminderTable,
@@ -148,6 +158,15 @@ export type Database = {
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
   riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
+  // Paying providers (payments capability).
+  commissionedPackages: CommissionedPackageTable
+  deliveredHours: DeliveredHoursTable
+  voidBeds: VoidBedTable
+  paymentSchemes: PaymentSchemeTable
+  paymentImports: PaymentImportTable
+  paymentRuns: PaymentRunTable
+  paymentLines: PaymentLineTable
+  supportReturnWording: SupportWordingTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

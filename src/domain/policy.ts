@@ -35,6 +35,11 @@ export type Permission =
   | 'cases:work'
   // Change the install's defaults: the risk rules and settings every new council starts with.
   | 'install-defaults:manage'
+  // Paying providers (issue 22): see packages, schemes, runs and the provider-support return; prepare
+  // (import packages, compute a run, hold a line, record payment dates); approve another's run.
+  | 'payments:read'
+  | 'payments:prepare'
+  | 'payments:approve'
 
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
@@ -67,8 +72,19 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
   install_admin: ['locations:read', 'cases:read', 'install-defaults:manage'],
 }
 
+// Paying providers (issue 22), kept apart from the list above: finance officers prepare and approve
+// (never their own run: the service's four-eyes rule); administrators and officers read.
+const paymentPermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
+  finance_officer: ['payments:read', 'payments:prepare', 'payments:approve'],
+  admin: ['payments:read'],
+  council_officer: ['payments:read'],
+}
+
 export function can(actor: Actor, permission: Permission): boolean {
-  return permissionsByRole[actor.role].includes(permission)
+  return (
+    permissionsByRole[actor.role].includes(permission) ||
+    (paymentPermissionsByRole[actor.role]?.includes(permission) ?? false)
+  )
 }
 
 // A regional body sees across councils; everybody else is held to their councils or their provider.

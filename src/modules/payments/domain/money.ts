@@ -5,7 +5,7 @@
 const poundsFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 
 // 123456 → "£1,234.56"; -250 → "−£2.50".
-export function pounds(pence: number | bigint): string {
+export function pounds(pence: number | bigint | string): string {
   const p = BigInt(pence)
   const negative = p < 0n
   const abs = negative ? -p : p
@@ -15,7 +15,7 @@ export function pounds(pence: number | bigint): string {
 }
 
 // The figure for a spreadsheet or a CSV: 1234.56, no symbol, no separators.
-export function poundsPlain(pence: number | bigint): string {
+export function poundsPlain(pence: number | bigint | string): string {
   const p = BigInt(pence)
   const abs = p < 0n ? -p : p
   return `${p < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`
