@@ -33,7 +33,11 @@ export async function up(db: Kysely<any>): Promise<void> {
        or (beds is null and weekly_rate_pence is null and hourly_rate_pence is not null and planned_hours_hundredths is not null)`,
     )
     .execute()
-  await db.schema.createIndex('commissioned_packages_provider_idx').on('commissioned_packages').column('provider_id').execute()
+  await db.schema
+    .createIndex('commissioned_packages_provider_idx')
+    .on('commissioned_packages')
+    .column('provider_id')
+    .execute()
 
   await db.schema
     .createTable('delivered_hours')
@@ -132,8 +136,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('hold_reason', 'text')
     .addColumn('paid_on', 'date')
     .execute()
-  await db.schema.createIndex('payment_lines_run_idx').on('payment_lines').columns(['run_id', 'provider_id']).execute()
-  await db.schema.createIndex('payment_lines_provider_idx').on('payment_lines').columns(['provider_id', 'paid_on']).execute()
+  await db.schema
+    .createIndex('payment_lines_run_idx')
+    .on('payment_lines')
+    .columns(['run_id', 'provider_id'])
+    .execute()
+  await db.schema
+    .createIndex('payment_lines_provider_idx')
+    .on('payment_lines')
+    .columns(['provider_id', 'paid_on'])
+    .execute()
 
   await db.schema
     .createTable('support_return_wording')

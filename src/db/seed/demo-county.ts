@@ -4,6 +4,7 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { hashPassword } from '../../modules/access/index.ts'
 import { auditActions, recordAudit } from '../../modules/audit/index.ts'
 import { recomputeRisk } from '../../modules/early-warning/index.ts'
+import { loadDemoPayments } from '../../modules/payments/index.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
@@ -36,6 +37,12 @@ export const demoUsers = [
   {
     email: 'finance@northmoor.example',
     displayName: 'Tom Okafor',
+    role: 'finance_officer',
+    organisation: 'council',
+  },
+  {
+    email: 'finance2@northmoor.example',
+    displayName: 'Ruth Adeyemi',
     role: 'finance_officer',
     organisation: 'council',
   },
@@ -346,6 +353,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoContacts(trx, now)
     // A few cases on the worklist: intelligence from partners, owned, passed on and unowned.
     await loadDemoCasework(trx, now)
+    // Packages, the 2020 schemes, three approved runs and a held line; the two finance officers' four eyes.
+    await loadDemoPayments(trx, now)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
     const summary = {

@@ -12,9 +12,13 @@ export async function knownLocations(db: DbOrTransaction, councilId: string) {
   const rows = await db
     .selectFrom('locations')
     .leftJoin('councilContracts', (j) =>
-      j.onRef('councilContracts.locationId', '=', 'locations.id').on('councilContracts.councilId', '=', councilId),
+      j
+        .onRef('councilContracts.locationId', '=', 'locations.id')
+        .on('councilContracts.councilId', '=', councilId),
     )
-    .where((eb) => eb.or([eb('locations.councilId', '=', councilId), eb('councilContracts.councilId', '=', councilId)]))
+    .where((eb) =>
+      eb.or([eb('locations.councilId', '=', councilId), eb('councilContracts.councilId', '=', councilId)]),
+    )
     .where('locations.cqcLocationId', 'is not', null)
     .select([
       'locations.id',
@@ -128,7 +132,11 @@ export async function saveDeliveredHours(
   }
 }
 
-export async function packagesPage(db: DbOrTransaction, councilId: string, page: { number: number; size: number }) {
+export async function packagesPage(
+  db: DbOrTransaction,
+  councilId: string,
+  page: { number: number; size: number },
+) {
   const base = db.selectFrom('commissionedPackages').where('commissionedPackages.councilId', '=', councilId)
   const total = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   const rows = await base
@@ -161,7 +169,9 @@ export async function schemesOf(db: DbOrTransaction, councilId: string): Promise
     averageWeeks: r.averageWeeks,
     amountPence: r.amountPence === null ? null : Number(r.amountPence),
     eligibility: {
-      serviceTypes: (typeof r.serviceTypes === 'string' ? JSON.parse(r.serviceTypes) : r.serviceTypes) as ServiceType[],
+      serviceTypes: (typeof r.serviceTypes === 'string'
+        ? JSON.parse(r.serviceTypes)
+        : r.serviceTypes) as ServiceType[],
       contractedOnly: r.contractedOnly,
       area: r.area as 'in' | 'out' | 'any',
       funder: r.funder as Funder | 'any',
@@ -171,7 +181,11 @@ export async function schemesOf(db: DbOrTransaction, councilId: string): Promise
 
 // What a run over the period needs: the packages open in it (with whether the council contracts with
 // their location), their void beds, and their delivered hours up to the period's end.
-export async function runInputs(db: DbOrTransaction, councilId: string, period: { from: string; to: string }) {
+export async function runInputs(
+  db: DbOrTransaction,
+  councilId: string,
+  period: { from: string; to: string },
+) {
   const rows = await db
     .selectFrom('commissionedPackages as p')
     .where('p.councilId', '=', councilId)

@@ -146,7 +146,8 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
   async function confirm(actor: Actor, id: string): Promise<Outcome<{ saved: number }> | null> {
     const found = await getImport(actor, id)
     if (!found) return null
-    if (found.status === 'saved') return { ok: false, errors: { confirm: 'This upload has already been saved' } }
+    if (found.status === 'saved')
+      return { ok: false, errors: { confirm: 'This upload has already been saved' } }
     if (found.problems.length)
       return { ok: false, errors: { confirm: 'Correct the problems in the file and upload it again' } }
     const now = clock.now()
@@ -158,9 +159,15 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
         .where('status', '=', 'previewed')
         .executeTakeFirst()
       if (Number(claimed.numUpdatedRows) !== 1) return
-      if (found.kind === 'packages') await savePackages(trx, found.council, found.values as NewPackage[], actor.userId, now)
+      if (found.kind === 'packages')
+        await savePackages(trx, found.council, found.values as NewPackage[], actor.userId, now)
       else
-        await saveDeliveredHours(trx, await hoursPackageIds(trx, found.council), found.values as DeliveredRow[], now)
+        await saveDeliveredHours(
+          trx,
+          await hoursPackageIds(trx, found.council),
+          found.values as DeliveredRow[],
+          now,
+        )
       await recordAudit(trx, {
         actorUserId: actor.userId,
         organisationId: actor.organisationId,

@@ -38,7 +38,8 @@ export async function readSheet(
     return { ok: false, message: 'The file must be a CSV or an Excel workbook (.xlsx)' }
   } catch (error) {
     if (error instanceof FileRefused) return { ok: false, message: error.message }
-    if (error instanceof CsvUnreadable) return { ok: false, message: `The file could not be read as CSV: ${error.message}` }
+    if (error instanceof CsvUnreadable)
+      return { ok: false, message: `The file could not be read as CSV: ${error.message}` }
     return { ok: false, message: 'The file could not be read as an Excel workbook (.xlsx)' }
   }
 }

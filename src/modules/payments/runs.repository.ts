@@ -90,7 +90,9 @@ export function listRuns(db: DbOrTransaction, councilId: string) {
     .selectFrom('paymentRuns as r')
     .where('r.councilId', '=', councilId)
     .selectAll('r')
-    .select(sql<string | null>`(select max(paid_on)::text from payment_lines where run_id = r.id)`.as('paidOn'))
+    .select(
+      sql<string | null>`(select max(paid_on)::text from payment_lines where run_id = r.id)`.as('paidOn'),
+    )
     .orderBy('r.preparedAt', 'desc')
     .orderBy('r.reference', 'desc')
     .limit(200)

@@ -26,7 +26,8 @@ import {
 // a correction is a new adjusting run. Payment dates are recorded when the money reaches providers.
 
 // The council whose payments an actor works: their own (payments are a council's business).
-export const councilOf = (actor: Actor) => (actor.organisationKind === 'council' ? actor.organisationId : null)
+export const councilOf = (actor: Actor) =>
+  actor.organisationKind === 'council' ? actor.organisationId : null
 
 export function createRunService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
@@ -39,7 +40,10 @@ export function createRunService(deps: { db: Db; clock: Clock }) {
   }
 
   // Computes a run for the period and saves it as prepared: nothing is paid until it is approved.
-  async function prepare(actor: Actor, form: { from: string; to: string }): Promise<Outcome<{ id: string }> | null> {
+  async function prepare(
+    actor: Actor,
+    form: { from: string; to: string },
+  ): Promise<Outcome<{ id: string }> | null> {
     const council = mayPrepare(actor)
     if (!council) return null
     const errors: FieldErrors = {}
@@ -128,7 +132,10 @@ export function createRunService(deps: { db: Db; clock: Clock }) {
   async function getLine(actor: Actor, id: string) {
     const council = mayRead(actor)
     if (!council || !isUuid(id)) return null
-    const line = await lineColumns(db).where('l.id', '=', id).where('r.councilId', '=', council).executeTakeFirst()
+    const line = await lineColumns(db)
+      .where('l.id', '=', id)
+      .where('r.councilId', '=', council)
+      .executeTakeFirst()
     if (!line) return null
     const corrections = await lineColumns(db).where('l.correctsLineId', '=', id).execute()
     return {
@@ -140,15 +147,25 @@ export function createRunService(deps: { db: Db; clock: Clock }) {
   }
 
   // A line kept out of the payment, with the reason, while the run is still being reviewed.
-  async function hold(actor: Actor, lineId: string, reason: string): Promise<Outcome<{ runId: string }> | null> {
+  async function hold(
+    actor: Actor,
+    lineId: string,
+    reason: string,
+  ): Promise<Outcome<{ runId: string }> | null> {
     const found = await getLine(actor, lineId)
     if (!found || !can(actor, 'payments:prepare')) return null
     const text = reason.trim()
     if (found.line.runStatus !== 'prepared')
-      return { ok: false, errors: { reason: 'This run has been approved: its lines cannot be changed. Correct it with an adjusting run' } }
+      return {
+        ok: false,
+        errors: {
+          reason: 'This run has been approved: its lines cannot be changed. Correct it with an adjusting run',
+        },
+      }
     if (found.line.held) return { ok: false, errors: { reason: 'This line is already held' } }
     if (!text) return { ok: false, errors: { reason: 'Enter why the line is held' } }
-    if (text.length > 500) return { ok: false, errors: { reason: 'The reason must be 500 characters or fewer' } }
+    if (text.length > 500)
+      return { ok: false, errors: { reason: 'The reason must be 500 characters or fewer' } }
     const now = clock.now()
     const changed = await db.transaction().execute(async (trx) => {
       const updated = await trx
@@ -211,7 +228,11 @@ export function createRunService(deps: { db: Db; clock: Clock }) {
         action: actions.runApproved,
         entityType: 'payment_run',
         entityId: runId,
-        after: { reference: run.reference, totalPence: Number(run.totalPence), heldPence: Number(run.heldPence) },
+        after: {
+          reference: run.reference,
+          totalPence: Number(run.totalPence),
+          heldPence: Number(run.heldPence),
+        },
         occurredAt: now,
       })
       return true
@@ -220,7 +241,11 @@ export function createRunService(deps: { db: Db; clock: Clock }) {
   }
 
   // The day the money reached the providers, for every line of an approved run not held.
-  async function recordPayment(actor: Actor, runId: string, dateText: string): Promise<Outcome<{ id: string }> | null> {
+  async function recordPayment(
+    actor: Actor,
+    runId: string,
+    dateText: string,
+  ): Promise<Outcome<{ id: string }> | null> {
     const council = mayPrepare(actor)
     if (!council || !isUuid(runId)) return null
     const run = await findRun(db, council, runId)
@@ -332,7 +357,11 @@ export function createRunService(deps: { db: Db; clock: Clock }) {
     if (!council || !isUuid(runId)) return null
     const run = await findRun(db, council, runId)
     if (!run) return null
-    const lines = await lineColumns(db).where('l.runId', '=', runId).orderBy('providerName').orderBy('l.id').execute()
+    const lines = await lineColumns(db)
+      .where('l.runId', '=', runId)
+      .orderBy('providerName')
+      .orderBy('l.id')
+      .execute()
     return { run, lines }
   }
 

@@ -59,7 +59,10 @@ export async function supportReturnDocx(r: SupportReturn): Promise<Buffer> {
       new Paragraph({ text: sideTitle(contracted), heading: HeadingLevel.HEADING_2 }),
       sideTable(side),
       para(spentTitle(contracted)),
-      new Paragraph({ alignment: AlignmentType.LEFT, children: [new TextRun({ text: pounds(side.totalPence), bold: true })] }),
+      new Paragraph({
+        alignment: AlignmentType.LEFT,
+        children: [new TextRun({ text: pounds(side.totalPence), bold: true })],
+      }),
     ]
   })
   const doc = new Document({
@@ -74,7 +77,9 @@ export async function supportReturnDocx(r: SupportReturn): Promise<Buffer> {
           ...sections,
           new Paragraph({ text: 'Personal protective equipment', heading: HeadingLevel.HEADING_2 }),
           para(ppeTitle),
-          new Paragraph({ children: [new TextRun({ text: `${pounds(r.ppe.pence)}${ppeNote(r)}`, bold: true })] }),
+          new Paragraph({
+            children: [new TextRun({ text: `${pounds(r.ppe.pence)}${ppeNote(r)}`, bold: true })],
+          }),
           para(spentNote),
         ],
       },
@@ -89,7 +94,13 @@ export function supportReturnCsv(r: SupportReturn): string {
     const who = side.contracted ? 'Contracted' : 'Not contracted'
     for (const c of supportCategories as readonly SupportCategory[])
       rows.push([r.asAt, who, supportCategoryNames[c], side.wording[c], poundsPlain(side.byCategory[c])])
-    rows.push([r.asAt, who, 'All', 'Total (not including PPE or the Infection Control grant)', poundsPlain(side.totalPence)])
+    rows.push([
+      r.asAt,
+      who,
+      'All',
+      'Total (not including PPE or the Infection Control grant)',
+      poundsPlain(side.totalPence),
+    ])
   }
   rows.push([r.asAt, 'All', 'All', `Personal protective equipment${ppeNote(r)}`, poundsPlain(r.ppe.pence)])
   return csvText(rows)
@@ -107,7 +118,13 @@ export const transparencyColumns = [
 ] as const
 
 export function transparencyCsv(
-  rows: { paidOn: string | null; runReference: string; beneficiary: string; pence: string; purposes: string }[],
+  rows: {
+    paidOn: string | null
+    runReference: string
+    beneficiary: string
+    pence: string
+    purposes: string
+  }[],
 ): string {
   return csvText([
     transparencyColumns,

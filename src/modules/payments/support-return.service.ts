@@ -32,8 +32,10 @@ const categorySql = sql<SupportCategory>`case when l.service_type = 'home_care' 
 const defaultWording = (contracted: boolean): Record<SupportCategory, string> =>
   contracted
     ? {
-        domiciliary: 'Payments at the average of recent hours delivered; hospital discharge packages paid above base rates.',
-        residential: 'A percentage uplift on base rates for commissioned beds, in and out of the area; void beds paid.',
+        domiciliary:
+          'Payments at the average of recent hours delivered; hospital discharge packages paid above base rates.',
+        residential:
+          'A percentage uplift on base rates for commissioned beds, in and out of the area; void beds paid.',
         other: 'Advice, guidance and help to find supplies.',
       }
     : {
@@ -64,14 +66,28 @@ export function createSupportReturnService(deps: { db: Db; clock: Clock; ppeSpen
       .groupBy(['l.contracted', categorySql])
       .select(['l.contracted', categorySql.as('category'), sql<string>`sum(l.amount_pence)`.as('pence')])
       .execute()
-    const wordingRows = await db.selectFrom('supportReturnWording').where('councilId', '=', council).selectAll().execute()
-    const councilRow = await db.selectFrom('organisations').where('id', '=', council).select('name').executeTakeFirstOrThrow()
+    const wordingRows = await db
+      .selectFrom('supportReturnWording')
+      .where('councilId', '=', council)
+      .selectAll()
+      .execute()
+    const councilRow = await db
+      .selectFrom('organisations')
+      .where('id', '=', council)
+      .select('name')
+      .executeTakeFirstOrThrow()
     const side = (contracted: boolean): SupportSide => {
       const wording = defaultWording(contracted)
-      for (const w of wordingRows) if (w.contracted === contracted) wording[w.category as SupportCategory] = w.wording
+      for (const w of wordingRows)
+        if (w.contracted === contracted) wording[w.category as SupportCategory] = w.wording
       const byCategory = { domiciliary: 0, residential: 0, other: 0 }
       for (const s of sums) if (s.contracted === contracted) byCategory[s.category] += Number(s.pence)
-      return { contracted, wording, byCategory, totalPence: byCategory.domiciliary + byCategory.residential + byCategory.other }
+      return {
+        contracted,
+        wording,
+        byCategory,
+        totalPence: byCategory.domiciliary + byCategory.residential + byCategory.other,
+      }
     }
     const ppe = await ppeSpent(council, asAt)
     return {
@@ -85,7 +101,10 @@ export function createSupportReturnService(deps: { db: Db; clock: Clock; ppeSpen
   }
 
   // The payments behind a figure: the lines it sums.
-  async function paymentsBehind(actor: Actor, query: { asAt?: string; contracted?: string; category?: string }) {
+  async function paymentsBehind(
+    actor: Actor,
+    query: { asAt?: string; contracted?: string; category?: string },
+  ) {
     const council = mayRead(actor)
     if (!council) return null
     const asAt = asAtOf(query.asAt)
@@ -109,7 +128,14 @@ export function createSupportReturnService(deps: { db: Db; clock: Clock; ppeSpen
       .$if(Boolean(category), (qb) => qb.where(categorySql, '=', category!))
       .select([sql<string>`coalesce(sum(l.amount_pence), 0)`.as('pence'), sql<string>`count(*)`.as('n')])
       .executeTakeFirstOrThrow()
-    return { asAt, contracted: query.contracted !== 'no', category, lines, totalPence: Number(total.pence), count: Number(total.n) }
+    return {
+      asAt,
+      contracted: query.contracted !== 'no',
+      category,
+      lines,
+      totalPence: Number(total.pence),
+      count: Number(total.n),
+    }
   }
 
   // The words of the return, by side and column (the figures are never typed).
@@ -179,7 +205,9 @@ export function createSupportReturnService(deps: { db: Db; clock: Clock; ppeSpen
         'r.reference as runReference',
         'p.name as beneficiary',
         sql<string>`sum(l.amount_pence)`.as('pence'),
-        sql<string>`string_agg(distinct coalesce(s.name, 'correction of an earlier payment'), '; ')`.as('purposes'),
+        sql<string>`string_agg(distinct coalesce(s.name, 'correction of an earlier payment'), '; ')`.as(
+          'purposes',
+        ),
       ])
       .orderBy('l.paidOn')
       .orderBy('p.name')

@@ -79,7 +79,13 @@ describe('payment schemes, worked to the penny', () => {
   })
 
   it('pays pro rata for a package that ends within the period', () => {
-    const ending = beds({ id: 'c', beds: 3, weeklyRatePence: 61_250, startsOn: '2020-03-25', endsOn: '2020-04-10' })
+    const ending = beds({
+      id: 'c',
+      beds: 3,
+      weeklyRatePence: 61_250,
+      startsOn: '2020-03-25',
+      endsOn: '2020-04-10',
+    })
     const [line] = run('2020-04-01', '2020-04-30', [uplift], [ending])
     // 183,750 p a week × 10 % × 10 days / 7 = 26,250 p exactly.
     expect(line!.amountPence).toBe(26_250)
@@ -141,7 +147,12 @@ describe('payment schemes, worked to the penny', () => {
   })
 
   it('pays hospital discharge packages +20 % and one-off sums once per provider', () => {
-    const discharge = scheme({ id: 'd', kind: 'discharge_rate', startsOn: '2020-04-01', percentBasisPoints: 2000 })
+    const discharge = scheme({
+      id: 'd',
+      kind: 'discharge_rate',
+      startsOn: '2020-04-01',
+      percentBasisPoints: 2000,
+    })
     const oneOff = scheme({ id: 'o', kind: 'one_off', startsOn: '2020-04-01', amountPence: 50_000 })
     const packages = [
       beds({ id: 'x', beds: 1, dischargePathway: true }),
@@ -154,7 +165,9 @@ describe('payment schemes, worked to the penny', () => {
       ['d', 'p1', 13_000],
       ['o', 'p1', 50_000],
     ])
-    expect(lines[0]!.explanation).toBe('hospital discharge: 1 bed × £650.00 a week × 20 % × 7 days / 7 = £130.00')
+    expect(lines[0]!.explanation).toBe(
+      'hospital discharge: 1 bed × £650.00 a week × 20 % × 7 days / 7 = £130.00',
+    )
     // The one-off is not paid again by a run that does not contain its day.
     expect(run('2020-04-08', '2020-04-30', [oneOff], packages)).toEqual([])
   })

@@ -32,8 +32,7 @@ export type RunInputs = {
   delivered: DeliveredWeek[]
 }
 
-const plural = (n: number | string, one: string, many = `${one}s`) =>
-  `${n} ${String(n) === '1' ? one : many}`
+const plural = (n: number | string, one: string, many = `${one}s`) => `${n} ${String(n) === '1' ? one : many}`
 
 // The weekly money of a package, in words and as a fraction: beds × rate, or hours × rate.
 function weekly(p: CommissionedPackage): { words: string; numerator: bigint; denominator: bigint } | null {

@@ -34,7 +34,10 @@ export function roundHalfUp(numerator: bigint, denominator: bigint): bigint {
 // money (more than two decimal places, letters, nothing). A negative amount is read (the rules say
 // whether it may be).
 export function parseMoney(text: string): number | null {
-  const cleaned = text.trim().replace(/^£/, '').replace(/,(?=\d{3}(\D|$))/g, '')
+  const cleaned = text
+    .trim()
+    .replace(/^£/, '')
+    .replace(/,(?=\d{3}(\D|$))/g, '')
   const match = /^(-)?(\d{1,9})(?:\.(\d{1,2}))?$/.exec(cleaned.replace(/^(-)£/, '$1'))
   if (!match) return null
   const pence = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'))

@@ -95,21 +95,24 @@ export function checkPackage(
   let beds: number | null = null
   if (input.beds.trim()) {
     if (!/^\d+$/.test(input.beds.trim())) errors.beds = 'Beds must be a whole number, like 12'
-    else if (Number(input.beds) < 1 || Number(input.beds) > 1000) errors.beds = 'Beds must be between 1 and 1,000'
+    else if (Number(input.beds) < 1 || Number(input.beds) > 1000)
+      errors.beds = 'Beds must be between 1 and 1,000'
     else beds = Number(input.beds)
   }
   let plannedHoursHundredths: number | null = null
   if (input.plannedHours.trim()) {
     const h = parseHours(input.plannedHours)
     if (h === null) errors.plannedHours = 'Planned hours a week must be a number, like 37.5'
-    else if (h <= 0 || h > 16_800) errors.plannedHours = 'Planned hours a week must be more than 0 and at most 168'
+    else if (h <= 0 || h > 16_800)
+      errors.plannedHours = 'Planned hours a week must be more than 0 and at most 168'
     else plannedHoursHundredths = h
   }
   const isBeds = input.beds.trim() !== '' || input.weeklyRate.trim() !== ''
   const isHours = input.hourlyRate.trim() !== '' || input.plannedHours.trim() !== ''
   if (isBeds && isHours)
     errors.beds ??= 'Give beds and a weekly rate, or an hourly rate and planned hours, not both'
-  else if (!isBeds && !isHours) errors.beds = 'Enter the beds and weekly rate, or the hourly rate and planned hours'
+  else if (!isBeds && !isHours)
+    errors.beds = 'Enter the beds and weekly rate, or the hourly rate and planned hours'
   else if (isBeds) {
     if (!input.beds.trim()) errors.beds ??= 'Enter the number of beds'
     if (!input.weeklyRate.trim()) errors.weeklyRate ??= 'Enter the weekly rate, like 650.00'
@@ -122,8 +125,10 @@ export function checkPackage(
   if (!input.startsOn.trim()) errors.startsOn = 'Enter the start date'
   else if (!startsOn) errors.startsOn = 'Start date must be a real date, like 2020-03-19 or 19/03/2020'
   const endsOn = input.endsOn.trim() ? parseDate(input.endsOn) : null
-  if (input.endsOn.trim() && !endsOn) errors.endsOn = 'End date must be a real date, like 2020-06-30 or 30/06/2020'
-  else if (startsOn && endsOn && endsOn < startsOn) errors.endsOn = 'End date must be the same as or after the start date'
+  if (input.endsOn.trim() && !endsOn)
+    errors.endsOn = 'End date must be a real date, like 2020-06-30 or 30/06/2020'
+  else if (startsOn && endsOn && endsOn < startsOn)
+    errors.endsOn = 'End date must be the same as or after the start date'
   const inArea = yesNo(input.inArea)
   if (inArea === null) errors.inArea = 'In area must be Yes or No'
   const discharge = yesNo(input.dischargePathway)
