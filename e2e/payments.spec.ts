@@ -87,8 +87,8 @@ describe.skipIf(!chromiumAvailable)('paying providers in a real browser', () => 
     await expectNoAxeViolations(checker, label)
     const wide = await checker.evaluate(
       (selector) =>
-        [...document.querySelectorAll(selector)]
-          .flatMap((root) => [root, ...root.querySelectorAll('*')])
+        Array.from(document.querySelectorAll(selector))
+          .flatMap((root) => [root, ...Array.from(root.querySelectorAll('*'))])
           .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
           .map((e) => `${e.tagName}.${e.className}`),
       within,

@@ -15,7 +15,7 @@ export { paymentsAuditActions } from './payments.audit-actions.ts'
 export { paymentsPaths } from './payments.paths.ts'
 export type { PpeSpent } from './ppe-seam.ts'
 export type { PackageService } from './packages.service.ts'
-export type { RunService } from './runs.service.ts'
+export { createRunService, type RunService } from './runs.service.ts'
 export type { SupportReturnService } from './support-return.service.ts'
 export type {
   CommissionedPackageTable,

@@ -206,10 +206,11 @@ export async function runInputs(
       'p.endsOn',
       'p.inArea',
       'p.dischargePathway',
-      sql<boolean>`exists (select 1 from council_contracts c join locations l on l.id = c.location_id
-        where c.council_id = ${councilId} and (l.id = p.location_id or (p.location_id is null and l.provider_id = p.provider_id)))`.as(
-        'contracted',
-      ),
+      // By the package's location (the contracts' key), or without one by any location of its provider.
+      sql<boolean>`case when p.location_id is not null
+        then exists (select 1 from council_contracts c where c.council_id = ${councilId} and c.location_id = p.location_id)
+        else exists (select 1 from council_contracts c join locations l on l.id = c.location_id
+          where c.council_id = ${councilId} and l.provider_id = p.provider_id) end`.as('contracted'),
     ])
     .execute()
   const packages: CommissionedPackage[] = rows.map((r) => ({
