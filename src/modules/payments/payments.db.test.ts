@@ -299,4 +299,47 @@ describe.each(engines)('payments on %s', (engine) => {
     expect((await officer.get('/payments/runs/new')).statusCode).toBe(403)
     expect((await (await signedIn('manager')).get('/payments')).statusCode).toBe(403)
   })
+
+  it('uploads home care hours delivered each week, the same way', async () => {
+    const finance = await signedIn('finance')
+    // Home care hours, then the hours delivered each week, uploaded the same way.
+    const hours = await upload(finance, [
+      packagesHeader,
+      `H-1,${ids.locationCqc},Council,,,18.50,37.5,2020-03-02,,Yes,No`,
+    ])
+    expect((await finance.post(`${hours.headers.location!}/confirm`, {})).statusCode).toBe(302)
+    await finance.get('/payments/imports/new?kind=delivered_hours')
+    const delivered = (lines: string[]) =>
+      finance.postMultipart(
+        '/payments/imports/new',
+        { kind: 'delivered_hours' },
+        { field: 'file', fileName: 'hours.csv', content: csvFile(lines) },
+      )
+    const bad = await delivered([
+      'Reference,Week starting,Hours delivered',
+      'A-1,2020-03-02,30',
+      'H-1,2020-03-09,-2',
+    ])
+    const badPreview = load((await finance.get(bad.headers.location!)).body)
+    expect(
+      badPreview('#problems dt')
+        .map((_, dt) => badPreview(dt).text().trim())
+        .get(),
+    ).toEqual(['Row 2, column A (Reference)', 'Row 3, column C (Hours delivered)'])
+    const good = await delivered([
+      'Reference,Week starting,Hours delivered',
+      'H-1,2020-03-02,37.5',
+      'H-1,09/03/2020,30',
+    ])
+    expect((await finance.post(`${good.headers.location!}/confirm`, {})).statusCode).toBe(302)
+    const weeks = await t.database.db
+      .selectFrom('deliveredHours')
+      .select(['weekStarting', 'hoursHundredths'])
+      .orderBy('weekStarting')
+      .execute()
+    expect(weeks).toEqual([
+      { weekStarting: '2020-03-02', hoursHundredths: 3750 },
+      { weekStarting: '2020-03-09', hoursHundredths: 3000 },
+    ])
+  })
 })
