@@ -87,7 +87,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('payment_imports')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('council_id', 'uuid', (c) => c.notNull().references('organisations.id'))
-    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('packages', 'delivered_hours')`))
+    .addColumn('kind', 'text', (c) =>
+      c.notNull().check(sql`kind in ('packages', 'delivered_hours', 'void_beds')`),
+    )
     .addColumn('file_name', 'text', (c) => c.notNull())
     .addColumn('rows', 'jsonb', (c) => c.notNull())
     .addColumn('problems', 'jsonb', (c) => c.notNull())

@@ -11,12 +11,9 @@ import { createSupportReturnService } from './support-return.service.ts'
 
 export { loadDemoPayments } from './demo-payments.ts'
 export { computeRun, roundingRule } from './domain/calculation.ts'
+export type { PackageService } from './packages.service.ts'
 export { paymentsAuditActions } from './payments.audit-actions.ts'
 export { paymentsPaths } from './payments.paths.ts'
-export type { PpeSpent } from './ppe-seam.ts'
-export type { PackageService } from './packages.service.ts'
-export { createRunService, type RunService } from './runs.service.ts'
-export type { SupportReturnService } from './support-return.service.ts'
 export type {
   CommissionedPackageTable,
   DeliveredHoursTable,
@@ -27,6 +24,9 @@ export type {
   SupportWordingTable,
   VoidBedTable,
 } from './payments.tables.ts'
+export type { PpeSpent } from './ppe-seam.ts'
+export { createRunService, type RunService } from './runs.service.ts'
+export type { SupportReturnService } from './support-return.service.ts'
 
 // Paying providers: commissioned packages and beds, payment schemes as data, payment runs with four
 // eyes, what each provider was paid, and the public provider-support return.

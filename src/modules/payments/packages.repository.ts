@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import type { DeliveredWeek, VoidBeds } from './domain/calculation.ts'
-import type { DeliveredRow, KnownLocation, NewPackage } from './domain/package-rows.ts'
+import type { DeliveredRow, KnownLocation, NewPackage, VoidRow } from './domain/package-rows.ts'
 import type { CommissionedPackage, Funder, Scheme, SchemeKind } from './domain/schemes.ts'
 
 // The SQL of commissioned packages, their delivered hours and void beds, and the schemes.
@@ -103,6 +103,40 @@ export async function hoursPackageIds(db: DbOrTransaction, councilId: string) {
     .select(['id', 'reference'])
     .execute()
   return new Map(rows.map((r) => [r.reference, r.id]))
+}
+
+// The council's packages of beds by reference, for void beds.
+export async function bedPackageIds(db: DbOrTransaction, councilId: string) {
+  const rows = await db
+    .selectFrom('commissionedPackages')
+    .where('councilId', '=', councilId)
+    .where('weeklyRatePence', 'is not', null)
+    .select(['id', 'reference'])
+    .execute()
+  return new Map(rows.map((r) => [r.reference, r.id]))
+}
+
+export async function saveVoidBeds(
+  db: DbOrTransaction,
+  ids: Map<string, string>,
+  rows: VoidRow[],
+  by: string,
+  now: Date,
+) {
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('voidBeds')
+      .values(
+        rows.slice(i, i + 1000).map((r) => ({
+          packageId: ids.get(r.reference)!,
+          beds: r.beds,
+          startsOn: r.startsOn,
+          endsOn: r.endsOn,
+          recordedBy: by,
+          recordedAt: now,
+        })),
+      )
+      .execute()
 }
 
 export async function saveDeliveredHours(

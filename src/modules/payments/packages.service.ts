@@ -7,19 +7,24 @@ import {
   checkDelivered,
   checkPackage,
   checkRows,
+  checkVoid,
   type DeliveredRow,
   deliveredFields,
   type NewPackage,
   type PackageInput,
   packageFields,
   type RowProblem,
+  type VoidRow,
+  voidFields,
 } from './domain/package-rows.ts'
 import {
+  bedPackageIds,
   hoursPackageIds,
   knownLocations,
   packagesPage,
   saveDeliveredHours,
   savePackages,
+  saveVoidBeds,
   schemesOf,
 } from './packages.repository.ts'
 import { paymentsAuditActions as actions } from './payments.audit-actions.ts'
@@ -30,7 +35,7 @@ import { councilOf } from './runs.service.ts'
 // delivered hours uploaded the same way. An upload with any problem is shown with every problem, by
 // row and column, and cannot be confirmed: nothing of it is saved.
 
-export type ImportKind = 'packages' | 'delivered_hours'
+export type ImportKind = 'packages' | 'delivered_hours' | 'void_beds'
 
 export function createPackageService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
@@ -83,7 +88,7 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
     const read = await readSheet(file.fileName, file.content)
     if (!read.ok) return { ok: false, errors: { file: read.message } }
     const { header, rows, headerRowNumber } = read.table
-    let values: (NewPackage | DeliveredRow)[]
+    let values: (NewPackage | DeliveredRow | VoidRow)[]
     let problems: RowProblem[]
     let rowNumbers: number[]
     if (kind === 'packages') {
@@ -95,6 +100,16 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
         headerRowNumber,
         (input) => checkPackage(input, (id) => locations.get(id)),
         ['reference', 'cqcLocationId', 'startsOn'],
+      ))
+    } else if (kind === 'void_beds') {
+      const ids = await bedPackageIds(db, council)
+      ;({ values, rowNumbers, problems } = checkRows(
+        voidFields,
+        header,
+        rows,
+        headerRowNumber,
+        (input) => checkVoid(input, (ref) => ids.has(ref)),
+        ['reference', 'beds', 'startsOn', 'endsOn'],
       ))
     } else {
       const ids = await hoursPackageIds(db, council)
@@ -138,7 +153,7 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
       .executeTakeFirst()
     if (!row) return null
     const parse = <T>(v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as T
-    const values = parse<(NewPackage | DeliveredRow)[]>(row.rows)
+    const values = parse<(NewPackage | DeliveredRow | VoidRow)[]>(row.rows)
     return { ...row, values, problems: parse<RowProblem[]>(row.problems), council }
   }
 
@@ -161,6 +176,14 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
       if (Number(claimed.numUpdatedRows) !== 1) return
       if (found.kind === 'packages')
         await savePackages(trx, found.council, found.values as NewPackage[], actor.userId, now)
+      else if (found.kind === 'void_beds')
+        await saveVoidBeds(
+          trx,
+          await bedPackageIds(trx, found.council),
+          found.values as VoidRow[],
+          actor.userId,
+          now,
+        )
       else
         await saveDeliveredHours(
           trx,
@@ -172,7 +195,12 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
         actorUserId: actor.userId,
         organisationId: actor.organisationId,
         councilId: found.council,
-        action: found.kind === 'packages' ? actions.packagesImported : actions.deliveredHoursImported,
+        action:
+          found.kind === 'packages'
+            ? actions.packagesImported
+            : found.kind === 'void_beds'
+              ? actions.voidBedsImported
+              : actions.deliveredHoursImported,
         entityType: 'payment_import',
         entityId: id,
         after: { fileName: found.fileName, rows: found.values.length },
@@ -186,10 +214,11 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
 }
 
 // A reference given twice in one file (or a week twice for one package) is a problem of the later row.
-function duplicates(kind: ImportKind, rowNumbers: number[], values: (NewPackage | DeliveredRow)[]) {
+function duplicates(kind: ImportKind, rowNumbers: number[], values: (NewPackage | DeliveredRow | VoidRow)[]) {
   const seen = new Set<string>()
   const problems: RowProblem[] = []
   values.forEach((v, i) => {
+    if (kind === 'void_beds') return
     const key = kind === 'packages' ? v.reference : `${v.reference} ${(v as DeliveredRow).weekStarting}`
     if (seen.has(key))
       problems.push({

@@ -5,6 +5,7 @@ export const paymentsAuditActions = auditActions({
   packagesImported: 'commissioned-packages-imported',
   packageAdded: 'commissioned-package-added',
   deliveredHoursImported: 'delivered-hours-imported',
+  voidBedsImported: 'void-beds-imported',
   runPrepared: 'payment-run-prepared',
   adjustingRunPrepared: 'adjusting-payment-run-prepared',
   lineHeld: 'payment-line-held',

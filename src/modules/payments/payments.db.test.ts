@@ -341,5 +341,28 @@ describe.each(engines)('payments on %s', (engine) => {
       { weekStarting: '2020-03-02', hoursHundredths: 3750 },
       { weekStarting: '2020-03-09', hoursHundredths: 3000 },
     ])
+
+    // Void beds, a list of them, the same way.
+    const voids = (lines: string[]) =>
+      finance.postMultipart(
+        '/payments/imports/new',
+        { kind: 'void_beds' },
+        { field: 'file', fileName: 'voids.csv', content: csvFile(lines) },
+      )
+    const wrong = await voids([
+      'Reference,Void beds,From,To',
+      'H-1,2,2020-04-06,2020-04-15',
+      'A-1,2,2020-04-16,2020-04-06',
+    ])
+    const wrongPreview = load((await finance.get(wrong.headers.location!)).body)
+    expect(
+      wrongPreview('#problems dd')
+        .map((_, dd) => wrongPreview(dd).text().trim())
+        .get(),
+    ).toEqual(['No package of beds has the reference H-1', 'To must be the same as or after From'])
+    const right = await voids(['Reference,Void beds,From,To', 'A-1,2,2020-04-06,2020-04-15'])
+    expect((await finance.post(`${right.headers.location!}/confirm`, {})).statusCode).toBe(302)
+    const saved = await t.database.db.selectFrom('voidBeds').select(['beds', 'startsOn', 'endsOn']).execute()
+    expect(saved).toEqual([{ beds: 2, startsOn: '2020-04-06', endsOn: '2020-04-15' }])
   })
 })

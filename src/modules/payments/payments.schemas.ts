@@ -70,6 +70,6 @@ export const correctFormFrom = (body: unknown) =>
     reason: 'Enter why the line is corrected',
   })
 
-const kindFields = z.object({ kind: z.enum(['packages', 'delivered_hours']) })
+const kindFields = z.object({ kind: z.enum(['packages', 'delivered_hours', 'void_beds']) })
 export const importKindFrom = (body: unknown) =>
   parseForm(kindFields, body, { kind: 'Select what the file holds' })

@@ -64,7 +64,7 @@ export type PaymentSchemeTable = {
 export type PaymentImportTable = {
   id: Generated<string>
   councilId: string
-  kind: 'packages' | 'delivered_hours'
+  kind: 'packages' | 'delivered_hours' | 'void_beds'
   fileName: string
   rows: Json
   problems: Json

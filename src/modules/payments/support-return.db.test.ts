@@ -1,5 +1,5 @@
-import { parse } from 'csv-parse/sync'
 import { load } from 'cheerio'
+import { parse } from 'csv-parse/sync'
 import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { actorFor } from '../../../test/support/actors.ts'

@@ -1,4 +1,4 @@
-import { addDays, type DateRange, daysInclusive, dayInWords, overlap } from './dates.ts'
+import { addDays, type DateRange, dayInWords, daysInclusive, overlap } from './dates.ts'
 import { hoursText, percentText, pounds, roundHalfUp } from './money.ts'
 import { type CommissionedPackage, isEligible, type Scheme } from './schemes.ts'
 

@@ -3,8 +3,8 @@ import {
   checkPackage,
   checkRows,
   type KnownLocation,
-  packageFields,
   type PackageInput,
+  packageFields,
 } from './package-rows.ts'
 
 const home: KnownLocation = {

@@ -31,6 +31,15 @@ export const deliveredFields = {
 } as const
 export type DeliveredField = keyof typeof deliveredFields
 
+export const voidFields = {
+  reference: 'Reference',
+  beds: 'Void beds',
+  startsOn: 'From',
+  endsOn: 'To',
+} as const
+export type VoidField = keyof typeof voidFields
+export type VoidRow = { reference: string; beds: number; startsOn: string; endsOn: string }
+
 export type KnownLocation = {
   locationId: string
   providerId: string
@@ -176,6 +185,30 @@ export function checkDelivered(
   else if (hours < 0) errors.hours = 'Hours delivered cannot be negative'
   if (Object.keys(errors).length || !weekStarting || hours === null) return { ok: false, errors }
   return { ok: true, value: { reference, weekStarting, hoursHundredths: hours } }
+}
+
+// Commissioned beds left empty, a list row at a time: the package, how many beds, from and to.
+export function checkVoid(
+  input: Record<VoidField, string>,
+  isKnownBedPackage: (reference: string) => boolean,
+): Outcome<VoidRow> {
+  const errors: FieldErrors = {}
+  const reference = input.reference.trim()
+  if (!reference) errors.reference = 'Enter the package reference'
+  else if (!isKnownBedPackage(reference))
+    errors.reference = `No package of beds has the reference ${reference}`
+  const beds = input.beds.trim()
+  if (!beds) errors.beds = 'Enter the number of void beds'
+  else if (!/^\d+$/.test(beds) || Number(beds) < 1) errors.beds = 'Void beds must be a whole number, like 2'
+  const startsOn = parseDate(input.startsOn)
+  const endsOn = parseDate(input.endsOn)
+  if (!input.startsOn.trim()) errors.startsOn = 'Enter the first day the beds were empty'
+  else if (!startsOn) errors.startsOn = 'From must be a real date, like 2020-04-06'
+  if (!input.endsOn.trim()) errors.endsOn = 'Enter the last day the beds were empty'
+  else if (!endsOn) errors.endsOn = 'To must be a real date, like 2020-04-19'
+  else if (startsOn && endsOn < startsOn) errors.endsOn = 'To must be the same as or after From'
+  if (Object.keys(errors).length || !startsOn || !endsOn) return { ok: false, errors }
+  return { ok: true, value: { reference, beds: Number(beds), startsOn, endsOn } }
 }
 
 export type RowProblem = { rowNumber: number; column: string; message: string }
