@@ -17,6 +17,7 @@ import { enquiries } from './modules/enquiries/index.ts'
 import { grants } from './modules/grants/index.ts'
 import { home } from './modules/home/index.ts'
 import { infectionControl } from './modules/infection-control/index.ts'
+import { payments } from './modules/payments/index.ts'
 import { returns } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
@@ -40,6 +41,7 @@ export const capabilities = [
   infectionControl,
   grants,
   dashboards,
+  payments,
   home,
 ] as const
 

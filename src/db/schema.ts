@@ -72,6 +72,17 @@ import type {
   IpcVisitTable,
 } from '../modules/infection-control/index.ts'
 import type {
+  CommissionedPackageTable,
+  DeliveredHoursTable,
+  PaymentImportTable,
+  PaymentLineTable,
+  PaymentRunTable,
+  PaymentSchemeTable,
+  SupportWordingTable,
+  VoidBedTable,
+} from '../modules/payments/index.ts'
+
+import type {
   ReturnChaseTable,
   ReturnExceptionTable,
   ReturnReminderTable,
@@ -191,6 +202,15 @@ export type Database = {
   grantAllocations: GrantAllocationTable
   grantPayments: GrantPaymentTable
   grantSpendReturns: GrantSpendReturnTable
+  // Paying providers (payments capability).
+  commissionedPackages: CommissionedPackageTable
+  deliveredHours: DeliveredHoursTable
+  voidBeds: VoidBedTable
+  paymentSchemes: PaymentSchemeTable
+  paymentImports: PaymentImportTable
+  paymentRuns: PaymentRunTable
+  paymentLines: PaymentLineTable
+  supportReturnWording: SupportWordingTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

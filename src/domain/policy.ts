@@ -44,6 +44,11 @@ export type Permission =
   | 'grants:read'
   | 'grants:manage'
   | 'grants:respond'
+  // Paying providers (issue 22): see packages, schemes, runs and the provider-support return; prepare
+  // (import packages, compute a run, hold a line, record payment dates); approve another's run.
+  | 'payments:read'
+  | 'payments:prepare'
+  | 'payments:approve'
 
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
@@ -88,10 +93,24 @@ const grantPermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
   provider_manager: ['grants:respond'],
 }
 
+// Paying providers (issue 22), kept apart from the list above: finance officers prepare and approve
+// (never their own run: the service's four-eyes rule); administrators and officers read.
+const paymentPermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
+  finance_officer: ['payments:read', 'payments:prepare', 'payments:approve'],
+  admin: ['payments:read'],
+  council_officer: ['payments:read'],
+}
+
+// Each capability's permissions by role, beside the list above.
+const capabilityPermissions: Partial<Record<Role, readonly Permission[]>>[] = [
+  grantPermissionsByRole,
+  paymentPermissionsByRole,
+]
+
 export function can(actor: Actor, permission: Permission): boolean {
   return (
     permissionsByRole[actor.role].includes(permission) ||
-    (grantPermissionsByRole[actor.role]?.includes(permission) ?? false)
+    capabilityPermissions.some((byRole) => byRole[actor.role]?.includes(permission) ?? false)
   )
 }
 

@@ -45,6 +45,11 @@ const csvDownloads: Record<string, readonly string[]> = {
   '/dashboard/exports/contacts.csv': leading,
   // Grants: spending by measure; the measures are finance's words, none seeded here.
   '/grants/spend-summary.csv': [],
+  // Payments: a run lists the providers' and locations' names; the return and the spending file hold
+  // no typed text here (the run is not yet paid).
+  '/payments/runs/:id/export.csv': leading,
+  '/payments/provider-support.csv': [],
+  '/payments/transparency.csv': [],
 }
 
 // XLSX downloads with no location in them: still checked for formulas, not for the seeded names.
@@ -188,6 +193,63 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
     if (asked?.ok) ids.enquiry = asked.value.id
     ids.audit = (await db.selectFrom('auditEvents').select('id').executeTakeFirstOrThrow()).id
 
+    // A payment run over a package at each location, prepared by a finance officer: its export lists them.
+    const finance = await createUser(db, ids.council, 'finance_officer')
+    await db
+      .insertInto('paymentSchemes')
+      .values({
+        councilId: ids.council,
+        name: 'Uplift',
+        kind: 'uplift',
+        startsOn: '2020-04-01',
+        endsOn: '2020-06-30',
+        percentBasisPoints: 1000,
+        averageWeeks: null,
+        amountPence: null,
+        serviceTypes: '[]',
+        contractedOnly: false,
+        area: 'any',
+        funder: 'any',
+        createdBy: null,
+        createdAt: new Date(),
+      })
+      .execute()
+    for (const [i, locationId] of locations.entries()) {
+      const location = await db
+        .selectFrom('locations')
+        .where('id', '=', locationId)
+        .selectAll()
+        .executeTakeFirstOrThrow()
+      await db
+        .insertInto('commissionedPackages')
+        .values({
+          councilId: ids.council,
+          providerId: location.providerId,
+          locationId,
+          reference: `F-${i}`,
+          serviceType: location.serviceType,
+          funder: 'council',
+          beds: 2,
+          weeklyRatePence: 60_000,
+          hourlyRatePence: null,
+          plannedHoursHundredths: null,
+          startsOn: '2020-01-01',
+          endsOn: null,
+          inArea: true,
+          dischargePathway: false,
+          createdBy: null,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .execute()
+    }
+    const prepared = await t.services.paymentRuns.prepare((await loadActor(db, finance.id))!.actor, {
+      from: '2020-04-01',
+      to: '2020-04-07',
+    })
+    expect(prepared?.ok, JSON.stringify(prepared)).toBe(true)
+    if (prepared?.ok) ids.paymentRun = prepared.value.id
+
     // A CQC file with problem rows, uploaded by the officer: its problems list is a download.
     const client = new TestClient(t.app)
     await client.signIn(emails.officer!)
@@ -219,6 +281,7 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
       ['/admin/organisations/', ids.council],
       ['/admin/audit/', ids.audit],
       ['/enquiries/', ids.enquiry],
+      ['/payments/runs/', ids.paymentRun],
     ]
     return known.find(([prefix]) => route.startsWith(prefix))?.[1] ?? nilId
   }

@@ -7,6 +7,7 @@ import { recomputeRisk } from '../../modules/early-warning/index.ts'
 import { loadDemoStaffing } from '../../modules/emergency-staffing/index.ts'
 import { loadDemoGrants } from '../../modules/grants/index.ts'
 import { loadDemoIpcVisits } from '../../modules/infection-control/index.ts'
+import { loadDemoPayments } from '../../modules/payments/index.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
@@ -39,6 +40,12 @@ export const demoUsers = [
   {
     email: 'finance@northmoor.example',
     displayName: 'Tom Okafor',
+    role: 'finance_officer',
+    organisation: 'council',
+  },
+  {
+    email: 'finance2@northmoor.example',
+    displayName: 'Ruth Adeyemi',
     role: 'finance_officer',
     organisation: 'council',
   },
@@ -356,6 +363,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
       financeEmail: 'finance@northmoor.example',
       demoProviderId: providers[0]!.id,
     })
+    // Packages, the 2020 schemes, three approved runs and a held line; the two finance officers' four eyes.
+    await loadDemoPayments(trx, now)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
     const summary = {

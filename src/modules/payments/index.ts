@@ -1,0 +1,52 @@
+import { defineCapability } from '../../capability.ts'
+import { can } from '../../domain/policy.ts'
+import { importRoutes, packageRoutes } from './packages.routes.ts'
+import { createPackageService } from './packages.service.ts'
+import { paymentsPaths } from './payments.paths.ts'
+import { providerPaymentsPanel } from './provider-panel.ts'
+import { runRoutes } from './runs.routes.ts'
+import { createRunService } from './runs.service.ts'
+import { supportReturnRoutes } from './support-return.routes.ts'
+import { createSupportReturnService } from './support-return.service.ts'
+
+export { loadDemoPayments } from './demo-payments.ts'
+export { computeRun, roundingRule } from './domain/calculation.ts'
+export type { PackageService } from './packages.service.ts'
+export { paymentsAuditActions } from './payments.audit-actions.ts'
+export { paymentsPaths } from './payments.paths.ts'
+export type {
+  CommissionedPackageTable,
+  DeliveredHoursTable,
+  PaymentImportTable,
+  PaymentLineTable,
+  PaymentRunTable,
+  PaymentSchemeTable,
+  SupportWordingTable,
+  VoidBedTable,
+} from './payments.tables.ts'
+export type { PpeSpent } from './ppe-seam.ts'
+export { createRunService, type RunService } from './runs.service.ts'
+export type { SupportReturnService } from './support-return.service.ts'
+
+// Paying providers: commissioned packages and beds, payment schemes as data, payment runs with four
+// eyes, what each provider was paid, and the public provider-support return.
+export const payments = defineCapability()({
+  name: 'payments',
+  services: ({ db, clock }) => ({
+    paymentPackages: createPackageService({ db, clock }),
+    paymentRuns: createRunService({ db, clock }),
+    supportReturn: createSupportReturnService({ db, clock }),
+  }),
+  routes: async (app, { paymentPackages, paymentRuns, supportReturn }) => {
+    await app.register(packageRoutes, { packages: paymentPackages, runs: paymentRuns })
+    await app.register(importRoutes, { packages: paymentPackages })
+    await app.register(runRoutes, { runs: paymentRuns })
+    await app.register(supportReturnRoutes, { supportReturn })
+  },
+  paths: paymentsPaths,
+  homePanels: ({ db }) => providerPaymentsPanel(db),
+  navigation: (actor) =>
+    can(actor, 'payments:read') && actor.organisationKind === 'council'
+      ? [{ href: paymentsPaths.payments.build(), text: 'Payments', order: 65 }]
+      : [],
+})
