@@ -14,7 +14,9 @@ import { directory } from './modules/directory/index.ts'
 import { earlyWarning } from './modules/early-warning/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
 import { home } from './modules/home/index.ts'
+import { providerResilience } from './modules/provider-resilience/index.ts'
 import { returns } from './modules/returns/index.ts'
+import { welfareChecks } from './modules/welfare-checks/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
 
@@ -34,6 +36,8 @@ export const capabilities = [
   casework,
   enquiries,
   dashboards,
+  welfareChecks,
+  providerResilience,
   home,
 ] as const
 

@@ -55,6 +55,17 @@ import type {
   ReturnTemplateTable,
   SituationReturnTable,
 } from '../modules/returns/index.ts'
+import type {
+  LocationResilienceTable,
+  ProtectionPlanReviewTable,
+  ProtectionPlanTable,
+} from '../modules/provider-resilience/index.ts'
+import type {
+  WelfareCancellationTable,
+  WelfareCheckOutcomeTable,
+  WelfareGrantTable,
+  WelfarePersonTable,
+} from '../modules/welfare-checks/index.ts'
 import type { DateOnly, Timestamp } from './columns.ts'
 
 // Row types, as TypeScript sees them (CamelCasePlugin maps to snake_case SQL), each capability's in its
@@ -148,6 +159,14 @@ export type Database = {
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
   riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
+  // Welfare checks and provider resilience (issue 21).
+  welfareGrants: WelfareGrantTable
+  welfareCancellations: WelfareCancellationTable
+  welfarePeople: WelfarePersonTable
+  welfareCheckOutcomes: WelfareCheckOutcomeTable
+  locationResilience: LocationResilienceTable
+  protectionPlans: ProtectionPlanTable
+  protectionPlanReviews: ProtectionPlanReviewTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

@@ -35,8 +35,25 @@ export type Permission =
   | 'cases:work'
   // Change the install's defaults: the risk rules and settings every new council starts with.
   | 'install-defaults:manage'
+  // Issue 21 (welfare checks, provider resilience). Welfare checks also need a per-user grant from the
+  // council's admin (welfare-checks capability): the role makes a user eligible, the grant lets them in.
+  | 'welfare:work'
+  | 'welfare:grant'
+  // Record a location's continuity plan, people supported and concerns; read the providers at risk.
+  | 'resilience:write'
+  | 'resilience:read'
 
-const permissionsByRole: Record<Role, readonly Permission[]> = {
+// Issue 21's permissions, by role (kept apart so that merges with other issues' additions are easy).
+const resiliencePermissions: Partial<Record<Role, readonly Permission[]>> = {
+  admin: ['welfare:work', 'welfare:grant', 'resilience:read', 'resilience:write'],
+  council_officer: ['welfare:work', 'resilience:read', 'resilience:write'],
+  finance_officer: ['resilience:read'],
+  partner_officer: ['resilience:read'],
+  viewer: ['resilience:read'],
+  regional_viewer: ['resilience:read'],
+}
+
+const basePermissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
     'locations:read',
     'locations:import',
@@ -66,6 +83,13 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
   // Reads like a regional viewer; changes only the install's defaults, never a council's own.
   install_admin: ['locations:read', 'cases:read', 'install-defaults:manage'],
 }
+
+const permissionsByRole = Object.fromEntries(
+  Object.entries(basePermissionsByRole).map(([role, list]) => [
+    role,
+    [...list, ...(resiliencePermissions[role as Role] ?? [])],
+  ]),
+) as unknown as Record<Role, readonly Permission[]>
 
 export function can(actor: Actor, permission: Permission): boolean {
   return permissionsByRole[actor.role].includes(permission)

@@ -4,6 +4,8 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { hashPassword } from '../../modules/access/index.ts'
 import { auditActions, recordAudit } from '../../modules/audit/index.ts'
 import { recomputeRisk } from '../../modules/early-warning/index.ts'
+import { loadDemoResilience } from '../../modules/provider-resilience/index.ts'
+import { loadDemoWelfare } from '../../modules/welfare-checks/index.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
@@ -348,6 +350,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoCasework(trx, now)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
+    // Welfare checks, continuity plans and protection plans (issue 21), in every state.
+    await loadDemoWelfare(trx, now).then(() => loadDemoResilience(trx, now))
     const summary = {
       returns,
       locations: locations.length,
