@@ -67,7 +67,7 @@ export async function resilienceRoutes(app: FastifyInstance, deps: { resilience:
   app.get(paths.locationResilience.pattern, async (request, reply) => {
     const { id } = request.params as { id: string }
     const found = await resilience.resilience(signedInActor(request), id)
-    if (!found || !found.mayWrite) throw notFound()
+    if (!found?.mayWrite) throw notFound()
     const r = found.record
     const values: Values = {
       planReference: r?.planReference ?? '',
@@ -189,7 +189,7 @@ export async function resilienceRoutes(app: FastifyInstance, deps: { resilience:
   app.get(paths.closeProtectionPlan.pattern, async (request, reply) => {
     const { id } = request.params as { id: string }
     const found = await resilience.plan(signedInActor(request), id)
-    if (!found || !found.mayWork || found.plan.status !== 'open') throw notFound()
+    if (!found?.mayWork || found.plan.status !== 'open') throw notFound()
     return reply.render(
       'provider-resilience/views/close-plan.njk',
       closeView(found, dateValues('reviewedDate', resilience.today())),

@@ -192,7 +192,7 @@ export function createResilienceService(deps: { db: Db; clock: Clock }) {
   async function review(actor: Actor, planId: string, form: ReviewForm, closing: boolean) {
     if (!mayWorkProtectionPlans(actor)) return null
     const found = await plan(actor, planId)
-    if (!found || found.plan.status !== 'open') return null
+    if (found?.plan.status !== 'open') return null
     const checked = validateReview(form, today(), closing)
     if (!checked.ok) return { ...checked, found }
     return { ok: true as const, found, value: checked.value }

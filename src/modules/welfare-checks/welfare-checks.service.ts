@@ -124,7 +124,7 @@ export function createWelfareService(deps: { db: Db; clock: Clock }) {
       .where('id', '=', locationId)
       .where(locationVisible(locationScope(actor)))
       .executeTakeFirst()
-    if (!location || location.serviceType !== 'home_care') return null
+    if (location?.serviceType !== 'home_care') return null
     return location
   }
 
