@@ -171,20 +171,20 @@ export async function checkFigureRows(db: DbOrTransaction, councilIds: readonly 
     .execute()
 }
 
-// The cancelled visits the current returns of these locations report (all recent returns when none are
-// named: the job's sweep, for the API's returns), one row per location and period; an amended return
-// updates its row. Only home-care returns ask for visits missed.
+// The cancelled visits that current returns submitted since a time report, one row per location and
+// period (for the named locations only, when given: a save's follow-up); an amended return updates its
+// row. Only home-care returns ask for visits missed.
 export async function cancellationsFromReturns(
   db: DbOrTransaction,
   now: Date,
-  scope: { locationIds: readonly string[] } | { submittedSince: Date },
+  scope: { locationIds?: readonly string[]; submittedSince: Date },
 ) {
-  const which =
-    'locationIds' in scope
-      ? scope.locationIds.length
-        ? sql`r.location_id in (${sql.join(scope.locationIds.map((id) => sql`${id}::uuid`))})`
-        : sql`false`
-      : sql`r.submitted_at >= ${scope.submittedSince}::timestamptz`
+  const locations = scope.locationIds
+    ? scope.locationIds.length
+      ? sql`and r.location_id in (${sql.join(scope.locationIds.map((id) => sql`${id}::uuid`))})`
+      : sql`and false`
+    : sql``
+  const which = sql`r.submitted_at >= ${scope.submittedSince}::timestamptz ${locations}`
   const { rows } = await sql<{ id: string }>`
     insert into welfare_cancellations (council_id, location_id, source, return_id, visits_cancelled, cancelled_on,
                                        recorded_by, recorded_at)

@@ -61,8 +61,17 @@ export async function loadDemoWelfare(trx: DbOrTransaction, now: Date): Promise<
     .set({ values: sql`jsonb_set(values, '{visitsMissed}', '9'::jsonb)` as never })
     .where('locationId', '=', first.id)
     .where('isCurrent', '=', true)
+    .where('periodStart', '=', (eb) =>
+      eb
+        .selectFrom('situationReturns')
+        .select((s) => s.fn.max('periodStart').as('latest'))
+        .where('locationId', '=', first.id),
+    )
     .execute()
-  await cancellationsFromReturns(trx, now, { locationIds: [first.id] })
+  await cancellationsFromReturns(trx, now, {
+    locationIds: [first.id],
+    submittedSince: new Date(now.getTime() - 8 * 86_400_000),
+  })
   const fromReturn = await trx
     .selectFrom('welfareCancellations')
     .select('id')

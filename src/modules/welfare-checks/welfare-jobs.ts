@@ -19,7 +19,11 @@ import {
 // runs no follow-up, so the welfare job also sweeps the returns of the last two days.
 export const welfareOnReturnSave: ReturnSaveHook = {
   followUp: async (trx, locationIds, now) => {
-    await cancellationsFromReturns(trx, now, { locationIds })
+    // The versions just saved: this save's, not the location's earlier weeks.
+    await cancellationsFromReturns(trx, now, {
+      locationIds,
+      submittedSince: new Date(now.getTime() - 3_600_000),
+    })
   },
 }
 
