@@ -196,7 +196,7 @@ describe.skipIf(!chromiumAvailable)('welfare checks and providers at risk in a r
     )
     expect(escalated).toBeGreaterThanOrEqual(1)
     await page.reload()
-    await expect(page.locator('.govuk-tag').first().textContent()).resolves.toContain('Escalated')
+    await expect(page.locator('main .govuk-tag').first().textContent()).resolves.toContain('Escalated')
     await expect(page.locator('.govuk-warning-text').textContent()).resolves.toContain(
       'No contact was made by',
     )
