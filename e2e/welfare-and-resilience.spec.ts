@@ -212,7 +212,7 @@ describe.skipIf(!chromiumAvailable)('welfare checks and providers at risk in a r
     await welfareJourney(false)
   })
 
-  it('shows providers at risk with reasons and self-funders, and a protection plan on its case (390 px)', async () => {
+  it('shows providers at risk with reasons and self-funders, a protection plan on its case, and welfare access (390 px)', async () => {
     const { context, page } = await signedIn(officer.email, true)
     expect((await page.goto(url('/providers-at-risk')))?.status()).toBe(200)
     expect(await headingText(page)).toBe('Providers at risk')
@@ -241,5 +241,11 @@ describe.skipIf(!chromiumAvailable)('welfare checks and providers at risk in a r
     expect((await click(page, 'Close the protection plan')).status()).toBe(200)
     await expect(page.locator('main').textContent()).resolves.toContain('Closing review')
     await context.close()
+
+    // The council administrator's page of who may see welfare checks.
+    const admin = await signedIn(demoUsers.find((u) => u.email === 'admin@northmoor.example')!.email, true)
+    expect((await admin.page.goto(url('/welfare/access')))?.status()).toBe(200)
+    await check(admin.page, 'welfare access')
+    await admin.context.close()
   })
 })
