@@ -189,7 +189,8 @@ describe.skipIf(!chromiumAvailable)('welfare checks and providers at risk in a r
     expect((await click(page, 'Record outcome')).status()).toBe(200)
     await expect(page.locator('main').textContent()).resolves.toContain('No contact – try again')
 
-    // Four hours on, with no contact made, the welfare job escalates it (run here: the e2e server schedules no jobs).
+    // Four hours on, with no contact made, the welfare job escalates it (run here: the e2e server
+    // schedules no jobs).
     const escalated = await escalateOverdueChecks(
       server.services.db,
       new Date(Date.now() + 4 * 3_600_000 + 60_000),
@@ -212,7 +213,7 @@ describe.skipIf(!chromiumAvailable)('welfare checks and providers at risk in a r
     await welfareJourney(false)
   })
 
-  it('shows providers at risk with reasons and self-funders, a protection plan on its case, and welfare access (390 px)', async () => {
+  it('providers at risk, a protection plan on its case, and welfare access (390 px)', async () => {
     const { context, page } = await signedIn(officer.email, true)
     expect((await page.goto(url('/providers-at-risk')))?.status()).toBe(200)
     expect(await headingText(page)).toBe('Providers at risk')
@@ -243,7 +244,7 @@ describe.skipIf(!chromiumAvailable)('welfare checks and providers at risk in a r
     await context.close()
 
     // The council administrator's page of who may see welfare checks.
-    const admin = await signedIn(demoUsers.find((u) => u.email === 'admin@northmoor.example')!.email, true)
+    const admin = await signedIn('admin@northmoor.example', true)
     expect((await admin.page.goto(url('/welfare/access')))?.status()).toBe(200)
     await check(admin.page, 'welfare access')
     await admin.context.close()
