@@ -18,7 +18,9 @@ import { grants } from './modules/grants/index.ts'
 import { home } from './modules/home/index.ts'
 import { infectionControl } from './modules/infection-control/index.ts'
 import { payments } from './modules/payments/index.ts'
+import { providerResilience } from './modules/provider-resilience/index.ts'
 import { returns } from './modules/returns/index.ts'
+import { welfareChecks } from './modules/welfare-checks/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
 
@@ -42,6 +44,8 @@ export const capabilities = [
   grants,
   dashboards,
   payments,
+  welfareChecks,
+  providerResilience,
   home,
 ] as const
 

@@ -10,7 +10,12 @@ import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadDemoCounty } from '../../src/db/seed/demo-county.ts'
 import { type Clock, systemClock } from '../../src/domain/clock.ts'
 
-export type E2eServer = { baseUrl: string; close: () => Promise<void> }
+// `services`: for a suite that runs a scheduled job itself (the e2e server schedules none) or reads its data.
+export type E2eServer = {
+  baseUrl: string
+  services: ReturnType<typeof buildServices>
+  close: () => Promise<void>
+}
 
 // The real app, in-process, on an in-memory database seeded with a small demo county.
 // 200 locations keeps start-up to a few seconds while every page still has rows to show.
@@ -45,6 +50,7 @@ export async function startServer(options: { clock?: Clock } = {}): Promise<E2eS
   if (!address || typeof address === 'string') throw new Error('the e2e server did not bind to a TCP port')
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
+    services,
     close: async () => {
       await app.close()
       await db.destroy()

@@ -81,7 +81,11 @@ import type {
   SupportWordingTable,
   VoidBedTable,
 } from '../modules/payments/index.ts'
-
+import type {
+  LocationResilienceTable,
+  ProtectionPlanReviewTable,
+  ProtectionPlanTable,
+} from '../modules/provider-resilience/index.ts'
 import type {
   ReturnChaseTable,
   ReturnExceptionTable,
@@ -89,6 +93,12 @@ import type {
   ReturnTemplateTable,
   SituationReturnTable,
 } from '../modules/returns/index.ts'
+import type {
+  WelfareCancellationTable,
+  WelfareCheckOutcomeTable,
+  WelfareGrantTable,
+  WelfarePersonTable,
+} from '../modules/welfare-checks/index.ts'
 import type { DateOnly, Timestamp } from './columns.ts'
 
 // Row types, as TypeScript sees them (CamelCasePlugin maps to snake_case SQL), each capability's in its
@@ -211,6 +221,14 @@ export type Database = {
   paymentRuns: PaymentRunTable
   paymentLines: PaymentLineTable
   supportReturnWording: SupportWordingTable
+  // Welfare checks and provider resilience (issue 21).
+  welfareGrants: WelfareGrantTable
+  welfareCancellations: WelfareCancellationTable
+  welfarePeople: WelfarePersonTable
+  welfareCheckOutcomes: WelfareCheckOutcomeTable
+  locationResilience: LocationResilienceTable
+  protectionPlans: ProtectionPlanTable
+  protectionPlanReviews: ProtectionPlanReviewTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

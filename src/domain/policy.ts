@@ -49,6 +49,23 @@ export type Permission =
   | 'payments:read'
   | 'payments:prepare'
   | 'payments:approve'
+  // Issue 21 (welfare checks, provider resilience). Welfare checks also need a per-user grant from the
+  // council's admin (welfare-checks capability): the role makes a user eligible, the grant lets them in.
+  | 'welfare:work'
+  | 'welfare:grant'
+  // Record a location's continuity plan, people supported and concerns; read the providers at risk.
+  | 'resilience:write'
+  | 'resilience:read'
+
+// Issue 21's permissions, by role (kept apart so that merges with other issues' additions are easy).
+const resiliencePermissions: Partial<Record<Role, readonly Permission[]>> = {
+  admin: ['welfare:work', 'welfare:grant', 'resilience:read', 'resilience:write'],
+  council_officer: ['welfare:work', 'resilience:read', 'resilience:write'],
+  finance_officer: ['resilience:read'],
+  partner_officer: ['resilience:read'],
+  viewer: ['resilience:read'],
+  regional_viewer: ['resilience:read'],
+}
 
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
@@ -105,6 +122,7 @@ const paymentPermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
 const capabilityPermissions: Partial<Record<Role, readonly Permission[]>>[] = [
   grantPermissionsByRole,
   paymentPermissionsByRole,
+  resiliencePermissions,
 ]
 
 export function can(actor: Actor, permission: Permission): boolean {

@@ -168,6 +168,65 @@ describe.each(engines)('access scoping on %s', (engine) => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
+    // Council B's welfare check and protection plan (issue 21's welfare and resilience).
+    ids.welfareCancellationB = (
+      await db
+        .insertInto('welfareCancellations')
+        .values({
+          councilId: ids.councilB!,
+          locationId: ids.locationB!,
+          source: 'officer',
+          returnId: null,
+          visitsCancelled: 3,
+          cancelledOn: '2020-04-14',
+          recordedBy: null,
+          recordedAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.welfareCheckB = (
+      await db
+        .insertInto('welfarePeople')
+        .values({
+          cancellationId: ids.welfareCancellationB,
+          councilId: ids.councilB!,
+          reference: 'B-1',
+          initials: 'BB',
+          area: null,
+          createdBy: null,
+          createdAt: new Date(),
+          assignedTo: null,
+          assignedAt: null,
+          contactBy: null,
+          outcome: null,
+          outcomeOn: null,
+          escalatedAt: null,
+          finishedAt: null,
+          personalDataRemovedAt: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    ids.protectionPlanB = (
+      await db
+        .insertInto('protectionPlans')
+        .values({
+          locationId: ids.locationB!,
+          caseId: raisedB.caseId,
+          status: 'open',
+          triggeringIndicators: 'Falls up',
+          measures: 'Falls training',
+          monitoredBy: 'Council B quality team',
+          nextReviewOn: '2030-01-01',
+          openedBy: null,
+          openedAt: new Date(),
+          closedBy: null,
+          closedAt: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
     // Council B's contact log entry, enquiry from provider B and FAQ entry.
     ids.contactLogB = (
       await db
@@ -312,6 +371,15 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/cases/:id/alerts/:alertId/resolve': () => ids.caseB!,
     '/cases/:id/close': () => ids.caseB!,
     '/locations/:id/intelligence': () => ids.locationB!,
+    '/welfare/cancellations/:id': () => ids.welfareCancellationB!,
+    '/welfare/cancellations/:id/people': () => ids.welfareCancellationB!,
+    '/welfare/cancellations/:id/assign': () => ids.welfareCancellationB!,
+    '/welfare/checks/:id': () => ids.welfareCheckB!,
+    '/welfare/checks/:id/outcome': () => ids.welfareCheckB!,
+    '/locations/:id/resilience': () => ids.locationB!,
+    '/protection-plans/:id': () => ids.protectionPlanB!,
+    '/protection-plans/:id/review': () => ids.protectionPlanB!,
+    '/protection-plans/:id/close': () => ids.protectionPlanB!,
     // Risk rules are the install's, not a provider's: a provider manager may not read or change any.
     '/risk-rules/:id': () => 'ppe-red',
     '/risk-rules/:id/edit': () => 'ppe-red',

@@ -8,6 +8,8 @@ import { loadDemoStaffing } from '../../modules/emergency-staffing/index.ts'
 import { loadDemoGrants } from '../../modules/grants/index.ts'
 import { loadDemoIpcVisits } from '../../modules/infection-control/index.ts'
 import { loadDemoPayments } from '../../modules/payments/index.ts'
+import { loadDemoResilience } from '../../modules/provider-resilience/index.ts'
+import { loadDemoWelfare } from '../../modules/welfare-checks/index.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
@@ -367,6 +369,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoPayments(trx, now)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
+    // Welfare checks, continuity plans and protection plans (issue 21), in every state.
+    await loadDemoWelfare(trx, now).then(() => loadDemoResilience(trx, now))
     const summary = {
       returns,
       locations: locations.length,
