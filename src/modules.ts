@@ -14,6 +14,7 @@ import { directory } from './modules/directory/index.ts'
 import { earlyWarning } from './modules/early-warning/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
 import { home } from './modules/home/index.ts'
+import { ppeSupply } from './modules/ppe-supply/index.ts'
 import { returns } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
@@ -34,6 +35,7 @@ export const capabilities = [
   casework,
   enquiries,
   dashboards,
+  ppeSupply,
   home,
 ] as const
 

@@ -55,6 +55,7 @@ import type {
   ReturnTemplateTable,
   SituationReturnTable,
 } from '../modules/returns/index.ts'
+import type { PpeSupplyTables } from '../modules/ppe-supply/index.ts'
 import type { DateOnly, Timestamp } from './columns.ts'
 
 // Row types, as TypeScript sees them (CamelCasePlugin maps to snake_case SQL), each capability's in its
@@ -148,7 +149,7 @@ export type Database = {
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
   riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
-}
+} & PpeSupplyTables // PPE supply (issue 20): its thirteen tables, listed in its ppe-supply.tables.ts
 
 export type Organisation = Selectable<OrganisationTable>
 export type Provider = Selectable<ProviderTable>

@@ -35,8 +35,13 @@ export type Permission =
   | 'cases:work'
   // Change the install's defaults: the risk rules and settings every new council starts with.
   | 'install-defaults:manage'
+  // PPE supply (issue 20): the council's PPE team runs the stores and works requests; a provider
+  // manager asks for emergency PPE; council and partner officers read the store figures.
+  | 'ppe:manage'
+  | 'ppe:request'
+  | 'ppe:read'
 
-const permissionsByRole: Record<Role, readonly Permission[]> = {
+const basePermissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
     'locations:read',
     'locations:import',
@@ -66,6 +71,22 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
   // Reads like a regional viewer; changes only the install's defaults, never a council's own.
   install_admin: ['locations:read', 'cases:read', 'install-defaults:manage'],
 }
+
+// PPE supply (issue 20): kept apart so merges with other capabilities' additions stay easy.
+const ppePermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
+  admin: ['ppe:manage', 'ppe:read'],
+  council_officer: ['ppe:manage', 'ppe:read'],
+  finance_officer: ['ppe:read'],
+  partner_officer: ['ppe:read'],
+  provider_manager: ['ppe:request'],
+}
+
+const permissionsByRole = Object.fromEntries(
+  Object.entries(basePermissionsByRole).map(([role, list]) => [
+    role,
+    [...list, ...(ppePermissionsByRole[role as Role] ?? [])],
+  ]),
+) as unknown as Record<Role, readonly Permission[]>
 
 export function can(actor: Actor, permission: Permission): boolean {
   return permissionsByRole[actor.role].includes(permission)

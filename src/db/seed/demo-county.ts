@@ -4,6 +4,7 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { hashPassword } from '../../modules/access/index.ts'
 import { auditActions, recordAudit } from '../../modules/audit/index.ts'
 import { recomputeRisk } from '../../modules/early-warning/index.ts'
+import { loadDemoPpeSupply } from '../../modules/ppe-supply/index.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
@@ -346,6 +347,7 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoContacts(trx, now)
     // A few cases on the worklist: intelligence from partners, owned, passed on and unowned.
     await loadDemoCasework(trx, now)
+    await loadDemoPpeSupply(trx, now)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
     const summary = {
