@@ -52,7 +52,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_on', 'date')
     .addColumn('received_on', 'date', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('ppe_batches_store_item_idx').on('ppe_batches').columns(['store_id', 'item_id']).execute()
+  await db.schema
+    .createIndex('ppe_batches_store_item_idx')
+    .on('ppe_batches')
+    .columns(['store_id', 'item_id'])
+    .execute()
   // The balance of each batch, kept by the ledger's writer in the same transaction as each move: the
   // ledger is the truth (a test checks they agree), this table makes reading balances cheap.
   await db.schema
@@ -198,7 +202,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db
     .insertInto('ppe_priority_rules')
     .values([
-      { condition: 'no_cover_24h', label: 'No stock cover for the next 24 hours', weight: 100, target_hours: 24 },
+      {
+        condition: 'no_cover_24h',
+        label: 'No stock cover for the next 24 hours',
+        weight: 100,
+        target_hours: 24,
+      },
       { condition: 'outbreak', label: 'Outbreak at the location', weight: 50, target_hours: 24 },
       { condition: 'red_rag', label: 'Risk status red', weight: 30, target_hours: 48 },
       { condition: 'has_cases', label: 'Cases at the location', weight: 20, target_hours: 48 },

@@ -1,6 +1,12 @@
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { addDaysToIsoDate, isIsoDate, isoDateFromParts, londonDate, londonInstant } from '../../domain/dates.ts'
+import {
+  addDaysToIsoDate,
+  isIsoDate,
+  isoDateFromParts,
+  londonDate,
+  londonInstant,
+} from '../../domain/dates.ts'
 import type { Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
@@ -35,7 +41,8 @@ export function createFiguresService(deps: { db: Db; clock: Clock }) {
     const errors: Record<string, string> = {}
     if (!isIsoDate(from)) errors.from = 'The start date must be a real date, like 2020-04-01'
     if (!isIsoDate(to)) errors.to = 'The end date must be a real date, like 2020-06-30'
-    if (!errors.from && !errors.to && from > to) errors.to = 'The end date must be the same as or after the start date'
+    if (!errors.from && !errors.to && from > to)
+      errors.to = 'The end date must be the same as or after the start date'
     return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: { from, to } }
   }
 
@@ -117,7 +124,14 @@ export function createFiguresService(deps: { db: Db; clock: Clock }) {
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('ppeRecoveryChanges')
-        .values({ councilId, effectiveFrom, paused: form.paused === 'yes', note: note || null, recordedBy: actor.userId, recordedAt: now })
+        .values({
+          councilId,
+          effectiveFrom,
+          paused: form.paused === 'yes',
+          note: note || null,
+          recordedBy: actor.userId,
+          recordedAt: now,
+        })
         .execute()
       await recordAudit(trx, {
         actorUserId: actor.userId,
@@ -138,9 +152,17 @@ export function createFiguresService(deps: { db: Db; clock: Clock }) {
     const councilId = councilOf(actor)
     if (!councilId) return null
     const rows = await chargeableIssues(db, councilId, range.from, range.to, providerId || undefined)
-    const providers = new Map<string, { providerId: string; providerName: string; totalPence: number; lines: number }>()
+    const providers = new Map<
+      string,
+      { providerId: string; providerName: string; totalPence: number; lines: number }
+    >()
     for (const r of rows) {
-      const p = providers.get(r.providerId) ?? { providerId: r.providerId, providerName: r.providerName, totalPence: 0, lines: 0 }
+      const p = providers.get(r.providerId) ?? {
+        providerId: r.providerId,
+        providerName: r.providerName,
+        totalPence: 0,
+        lines: 0,
+      }
       p.totalPence += r.chargedPence
       p.lines += 1
       providers.set(r.providerId, p)
@@ -159,7 +181,12 @@ export function createFiguresService(deps: { db: Db; clock: Clock }) {
     const rows = await issuedFigures(db, councilId, from, to)
     const freePence = rows.reduce((s, r) => s + r.freePence, 0)
     const chargedPence = rows.reduce((s, r) => s + r.chargedPence, 0)
-    return { units: rows.reduce((s, r) => s + r.units, 0), freePence, chargedPence, totalPence: freePence + chargedPence }
+    return {
+      units: rows.reduce((s, r) => s + r.units, 0),
+      freePence,
+      chargedPence,
+      totalPence: freePence + chargedPence,
+    }
   }
 
   // The dashboard's PPE panel: requests open, median hours to delivery (last 28 days), store cover.
@@ -196,7 +223,16 @@ export function createFiguresService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  return { rangeFrom, policy, addChargingRule, changeRecovery, chargeable, valueIssuedInCouncil, panel, figures }
+  return {
+    rangeFrom,
+    policy,
+    addChargingRule,
+    changeRecovery,
+    chargeable,
+    valueIssuedInCouncil,
+    panel,
+    figures,
+  }
 }
 
 export type FiguresService = ReturnType<typeof createFiguresService>

@@ -2,10 +2,10 @@ import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import { councilsToRead, providerToRequestFor } from './domain/access.rules.ts'
 import { requestStatusNames, requestStatusTagClasses } from './domain/request.rules.ts'
-import { ppePaths } from './ppe-supply.paths.ts'
 import { ppeRequestRoutes } from './ppe-requests.routes.ts'
-import { createPpeSupplyService } from './ppe-supply.service.ts'
 import { ppeStoreRoutes } from './ppe-stores.routes.ts'
+import { ppePaths } from './ppe-supply.paths.ts'
+import { createPpeSupplyService } from './ppe-supply.service.ts'
 
 // PPE supply's public face. Other capabilities use only what is exported here: the service type (its
 // `valueIssuedInCouncil(councilId, from, to)` gives the public return's PPE figure), the paths (the
@@ -38,7 +38,9 @@ export const ppeSupply = defineCapability()({
     ...(can(actor, 'ppe:read') && actor.organisationKind !== 'region'
       ? [{ href: ppePaths.ppeStores.build(), text: 'PPE', order: 45 }]
       : []),
-    ...(can(actor, 'ppe:request') ? [{ href: ppePaths.ppeRequests.build(), text: 'PPE requests', order: 45 }] : []),
+    ...(can(actor, 'ppe:request')
+      ? [{ href: ppePaths.ppeRequests.build(), text: 'PPE requests', order: 45 }]
+      : []),
   ],
   // A provider's own requests on its home page, a recent decline's reason at the top; for the PPE
   // team and partners, the PPE panel (requests open, time to delivery, cover, low stock).

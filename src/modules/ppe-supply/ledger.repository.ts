@@ -114,7 +114,10 @@ async function newBatch(
     .values({ storeId, itemId, expiresOn, receivedOn })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await trx.insertInto('ppeBatchBalances').values({ batchId: batch.id, storeId, itemId, quantity: 0 }).execute()
+  await trx
+    .insertInto('ppeBatchBalances')
+    .values({ batchId: batch.id, storeId, itemId, quantity: 0 })
+    .execute()
   return batch.id
 }
 
@@ -160,7 +163,12 @@ export async function takeStock(
   if (!allocated.ok) return allocated
   const expiry = new Map(batches.map((b) => [b.batchId, b.expiresOn]))
   const moves = allocated.allocations.map((a) => ({ ...a, expiresOn: expiry.get(a.batchId) ?? null }))
-  await append(trx, { storeId: move.storeId, itemId: move.itemId, kind: move.kind, moves, details }, -1, charge)
+  await append(
+    trx,
+    { storeId: move.storeId, itemId: move.itemId, kind: move.kind, moves, details },
+    -1,
+    charge,
+  )
   return { ok: true, moves }
 }
 
@@ -179,7 +187,13 @@ export async function transferStock(
   for (const m of out.moves)
     await addStock(
       trx,
-      { storeId: move.toStoreId, itemId: move.itemId, kind: 'transfer_in', quantity: m.quantity, expiresOn: m.expiresOn },
+      {
+        storeId: move.toStoreId,
+        itemId: move.itemId,
+        kind: 'transfer_in',
+        quantity: m.quantity,
+        expiresOn: m.expiresOn,
+      },
       { ...details, otherStoreId: move.fromStoreId },
     )
   return out
@@ -210,13 +224,17 @@ export async function recordCount(
       .orderBy('id')
       .executeTakeFirst()
     const batchId = latest?.id ?? (await newBatch(trx, move.storeId, move.itemId, null, details.occurredOn))
-    await append(trx, {
-      storeId: move.storeId,
-      itemId: move.itemId,
-      kind: 'count_adjustment',
-      moves: [{ batchId, quantity: difference, expiresOn: latest?.expiresOn ?? null }],
-      details,
-    }, 1)
+    await append(
+      trx,
+      {
+        storeId: move.storeId,
+        itemId: move.itemId,
+        kind: 'count_adjustment',
+        moves: [{ batchId, quantity: difference, expiresOn: latest?.expiresOn ?? null }],
+        details,
+      },
+      1,
+    )
   }
   return { difference }
 }

@@ -7,12 +7,7 @@ import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { penceText } from './domain/charging.rules.ts'
 import { requestStatusNames, requestStatusTagClasses } from './domain/request.rules.ts'
 import { ppePaths as paths } from './ppe-supply.paths.ts'
-import {
-  decisionFormFrom,
-  deliveryFormFrom,
-  pickFormFrom,
-  requestFormFrom,
-} from './ppe-supply.schemas.ts'
+import { decisionFormFrom, deliveryFormFrom, pickFormFrom, requestFormFrom } from './ppe-supply.schemas.ts'
 import type { PpeSupplyService } from './ppe-supply.service.ts'
 
 const names = { ppeStatusNames: requestStatusNames, ppeStatusTags: requestStatusTagClasses, penceText }
@@ -38,24 +33,31 @@ export async function ppeRequestRoutes(app: FastifyInstance, deps: { ppeSupply: 
       status,
       statusItems: [
         { value: '', text: 'Open requests', selected: status === '' },
-        ...Object.entries(requestStatusNames).map(([value, t]) => ({ value, text: t, selected: status === value })),
+        ...Object.entries(requestStatusNames).map(([value, t]) => ({
+          value,
+          text: t,
+          selected: status === value,
+        })),
       ],
       ...names,
     })
   })
 
-  const formView = async (
-    actor: Actor,
-    values: Record<string, string>,
-    errors?: Record<string, string>,
-  ) => {
+  const formView = async (actor: Actor, values: Record<string, string>, errors?: Record<string, string>) => {
     const context = await requests.formFor(actor)
     if (!context) throw notFound()
     const locationId = values.locationId || (context.locations.length === 1 ? context.locations[0]!.id : '')
     const items = locationId
       ? await requests.itemsForLocation(locationId)
       : await requests.itemsForLocation(context.locations[0]?.id ?? '')
-    const order = ['locationId', 'items', ...items.flatMap((i) => [`quantity-${i.id}`, `cover-${i.id}`]), 'hasCases', 'outbreak', 'notes']
+    const order = [
+      'locationId',
+      'items',
+      ...items.flatMap((i) => [`quantity-${i.id}`, `cover-${i.id}`]),
+      'hasCases',
+      'outbreak',
+      'notes',
+    ]
     return {
       pageTitle: 'Ask for emergency PPE',
       isProvider: context.channel === 'web',
@@ -68,7 +70,12 @@ export async function ppeRequestRoutes(app: FastifyInstance, deps: { ppeSupply: 
       hasCasesItems: yesNo(values.hasCases),
       outbreakItems: yesNo(values.outbreak),
       errors,
-      errorList: errors ? errorSummary(errors, order.filter((k) => errors[k])) : undefined,
+      errorList: errors
+        ? errorSummary(
+            errors,
+            order.filter((k) => errors[k]),
+          )
+        : undefined,
     }
   }
 
@@ -83,18 +90,23 @@ export async function ppeRequestRoutes(app: FastifyInstance, deps: { ppeSupply: 
     const form = requestFormFrom(request.body)
     const values = form.ok ? form.value : {}
     const { action, ...typed } = values
-    if (action === 'change') return reply.render('ppe-supply/views/new-request.njk', await formView(actor, typed))
+    if (action === 'change')
+      return reply.render('ppe-supply/views/new-request.njk', await formView(actor, typed))
     if (action === 'send') {
       const sent = await requests.send(actor, typed)
       if (!sent) throw notFound()
       if (!sent.ok)
-        return reply.code(400).render('ppe-supply/views/new-request.njk', await formView(actor, typed, sent.errors))
+        return reply
+          .code(400)
+          .render('ppe-supply/views/new-request.njk', await formView(actor, typed, sent.errors))
       return reply.redirect(`${paths.ppeRequest.build(sent.value.id)}?sent=1`)
     }
     const checked = await requests.check(actor, typed)
     if (!checked) throw notFound()
     if (!checked.ok)
-      return reply.code(400).render('ppe-supply/views/new-request.njk', await formView(actor, typed, checked.errors))
+      return reply
+        .code(400)
+        .render('ppe-supply/views/new-request.njk', await formView(actor, typed, checked.errors))
     return reply.render('ppe-supply/views/check-request.njk', {
       pageTitle: 'Check your request before sending it',
       checked: checked.value,
@@ -136,7 +148,9 @@ export async function ppeRequestRoutes(app: FastifyInstance, deps: { ppeSupply: 
   // Each step: the form's fields, the service's step, back to the request (or its errors, 400).
   const stepRoute = (
     pattern: string,
-    parse: (body: unknown) => { ok: true; value: Record<string, string> } | { ok: false; errors: Record<string, string> },
+    parse: (
+      body: unknown,
+    ) => { ok: true; value: Record<string, string> } | { ok: false; errors: Record<string, string> },
     run: (actor: Actor, id: string, form: Record<string, string>) => ReturnType<typeof requests.decide>,
     done: string,
   ) =>
@@ -159,6 +173,11 @@ export async function ppeRequestRoutes(app: FastifyInstance, deps: { ppeSupply: 
 
   stepRoute(paths.decidePpeRequest.pattern, decisionFormFrom, requests.decide, 'decided')
   stepRoute(paths.pickPpeRequest.pattern, pickFormFrom, requests.pick, 'picked')
-  stepRoute(paths.dispatchPpeRequest.pattern, (body) => ({ ok: true, value: (body ?? {}) as Record<string, string> }), (actor, id) => requests.dispatch(actor, id), 'dispatched')
+  stepRoute(
+    paths.dispatchPpeRequest.pattern,
+    (body) => ({ ok: true, value: (body ?? {}) as Record<string, string> }),
+    (actor, id) => requests.dispatch(actor, id),
+    'dispatched',
+  )
   stepRoute(paths.deliverPpeRequest.pattern, deliveryFormFrom, requests.deliver, 'delivered')
 }

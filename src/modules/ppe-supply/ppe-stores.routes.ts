@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { csvText } from '../../domain/csv.ts'
+import type { Actor } from '../../domain/policy.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { xlsxStream } from '../../domain/xlsx.ts'
-import type { Actor } from '../../domain/policy.ts'
 import { notFound } from '../../web/errors.ts'
 import { errorSummary, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
@@ -42,7 +42,9 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
     const actor = signedInActor(request)
     const balances = await stock.balances(actor)
     if (!balances) throw notFound()
-    const stores = [...new Map(balances.map((b) => [b.storeId, { id: b.storeId, name: b.storeName }])).values()]
+    const stores = [
+      ...new Map(balances.map((b) => [b.storeId, { id: b.storeId, name: b.storeName }])).values(),
+    ]
     return reply.render('ppe-supply/views/stores.njk', {
       pageTitle: 'PPE stores',
       stores: stores.map((s) => ({ ...s, balances: balances.filter((b) => b.storeId === s.id) })),
@@ -80,17 +82,47 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
       values,
       itemItems: [
         { value: '', text: 'Choose an item' },
-        ...context.items.map((i) => ({ value: i.id, text: `${i.name} (per ${i.unit})`, selected: i.id === values.itemId })),
+        ...context.items.map((i) => ({
+          value: i.id,
+          text: `${i.name} (per ${i.unit})`,
+          selected: i.id === values.itemId,
+        })),
       ],
       storeItems: [
         { value: '', text: 'Choose a store' },
-        ...context.otherStores.map((s) => ({ value: s.id, text: s.name, selected: s.id === values.toStoreId })),
+        ...context.otherStores.map((s) => ({
+          value: s.id,
+          text: s.name,
+          selected: s.id === values.toStoreId,
+        })),
       ],
-      sourceItems: receiptSources.map((s) => ({ value: s, text: receiptSourceNames[s], checked: values.source === s })),
-      reasonItems: writeOffReasons.map((r) => ({ value: r, text: writeOffReasonNames[r], checked: values.reason === r })),
+      sourceItems: receiptSources.map((s) => ({
+        value: s,
+        text: receiptSourceNames[s],
+        checked: values.source === s,
+      })),
+      reasonItems: writeOffReasons.map((r) => ({
+        value: r,
+        text: writeOffReasonNames[r],
+        checked: values.reason === r,
+      })),
       errors,
       errorList: errors
-        ? errorSummary(errors, ['itemId', 'quantity', 'counted', 'source', 'supplier', 'cost', 'invoiceReference', 'expiresOn', 'toStoreId', 'reason'].filter((k) => errors[k]))
+        ? errorSummary(
+            errors,
+            [
+              'itemId',
+              'quantity',
+              'counted',
+              'source',
+              'supplier',
+              'cost',
+              'invoiceReference',
+              'expiresOn',
+              'toStoreId',
+              'reason',
+            ].filter((k) => errors[k]),
+          )
         : undefined,
     }
   }
@@ -117,8 +149,13 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
     if (!result.ok)
       return reply
         .code(400)
-        .render('ppe-supply/views/move.njk', await moveView(actor, request.params.id, kind, values, result.errors))
-    return reply.redirect(`${paths.ppeStore.build(request.params.id)}?done=${encodeURIComponent(result.value.message)}`)
+        .render(
+          'ppe-supply/views/move.njk',
+          await moveView(actor, request.params.id, kind, values, result.errors),
+        )
+    return reply.redirect(
+      `${paths.ppeStore.build(request.params.id)}?done=${encodeURIComponent(result.value.message)}`,
+    )
   })
 
   app.post<{ Params: { id: string } }>(paths.ppeThreshold.pattern, async (request, reply) => {
@@ -138,7 +175,9 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
         ...names,
       })
     }
-    return reply.redirect(`${paths.ppeStore.build(request.params.id)}?done=${encodeURIComponent('Low-stock threshold saved')}`)
+    return reply.redirect(
+      `${paths.ppeStore.build(request.params.id)}?done=${encodeURIComponent('Low-stock threshold saved')}`,
+    )
   })
 
   const itemsPage = async (reply: FastifyReply, actor: Actor, extra: Record<string, unknown> = {}) => {
@@ -167,7 +206,10 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
       return itemsPage(reply.code(400), actor, {
         values: form.ok ? form.value : {},
         errors: result.errors,
-        errorList: errorSummary(result.errors, ['name', 'unit', 'packSize', 'price'].filter((k) => result.errors[k])),
+        errorList: errorSummary(
+          result.errors,
+          ['name', 'unit', 'packSize', 'price'].filter((k) => result.errors[k]),
+        ),
       })
     return reply.redirect(`${paths.ppeItems.build()}?added=1`)
   })
@@ -233,7 +275,16 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
     if (range.ok && !list) throw notFound()
     return { range, provider, list }
   }
-  const invoiceHeader = ['Provider', 'Location', 'Request', 'Date issued', 'Item', 'Quantity', 'Unit price (£)', 'Charge (£)']
+  const invoiceHeader = [
+    'Provider',
+    'Location',
+    'Request',
+    'Date issued',
+    'Item',
+    'Quantity',
+    'Unit price (£)',
+    'Charge (£)',
+  ]
 
   app.get(paths.ppeChargeable.pattern, async (request, reply) => {
     const actor = signedInActor(request)
@@ -253,19 +304,37 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
   })
 
   app.get(paths.ppeChargeableCsv.pattern, async (request, reply) => {
-    const { range, list } = await chargeableFor(signedInActor(request), request.query as Record<string, unknown>)
+    const { range, list } = await chargeableFor(
+      signedInActor(request),
+      request.query as Record<string, unknown>,
+    )
     if (!range.ok || !list) throw notFound()
     const csv = csvText([
       invoiceHeader,
-      ...list.rows.map((r) => [r.providerName, r.locationName, r.reference ?? '', r.occurredOn, r.itemName, r.quantity, (r.unitPricePence / 100).toFixed(2), (r.chargedPence / 100).toFixed(2)]),
+      ...list.rows.map((r) => [
+        r.providerName,
+        r.locationName,
+        r.reference ?? '',
+        r.occurredOn,
+        r.itemName,
+        r.quantity,
+        (r.unitPricePence / 100).toFixed(2),
+        (r.chargedPence / 100).toFixed(2),
+      ]),
       ['Total', '', '', '', '', '', '', (list.totalPence / 100).toFixed(2)],
     ])
-    reply.header('content-disposition', `attachment; filename="ppe-chargeable-${range.value.from}-to-${range.value.to}.csv"`)
+    reply.header(
+      'content-disposition',
+      `attachment; filename="ppe-chargeable-${range.value.from}-to-${range.value.to}.csv"`,
+    )
     return reply.type('text/csv; charset=utf-8').send(csv)
   })
 
   app.get(paths.ppeChargeableXlsx.pattern, async (request, reply) => {
-    const { range, list } = await chargeableFor(signedInActor(request), request.query as Record<string, unknown>)
+    const { range, list } = await chargeableFor(
+      signedInActor(request),
+      request.query as Record<string, unknown>,
+    )
     if (!range.ok || !list) throw notFound()
     type Line = (typeof list.rows)[number] | { total: number }
     const lines: Line[] = [...list.rows, { total: list.totalPence }]
@@ -277,10 +346,22 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
       (r: Line) =>
         'total' in r
           ? ['Total', '', '', '', '', null, null, r.total / 100]
-          : [r.providerName, r.locationName, r.reference ?? '', r.occurredOn, r.itemName, r.quantity, r.unitPricePence / 100, r.chargedPence / 100],
+          : [
+              r.providerName,
+              r.locationName,
+              r.reference ?? '',
+              r.occurredOn,
+              r.itemName,
+              r.quantity,
+              r.unitPricePence / 100,
+              r.chargedPence / 100,
+            ],
       'Chargeable PPE',
     )
-    reply.header('content-disposition', `attachment; filename="ppe-chargeable-${range.value.from}-to-${range.value.to}.xlsx"`)
+    reply.header(
+      'content-disposition',
+      `attachment; filename="ppe-chargeable-${range.value.from}-to-${range.value.to}.xlsx"`,
+    )
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(stream)
   })
 

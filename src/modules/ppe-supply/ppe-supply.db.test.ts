@@ -29,7 +29,12 @@ describe.each(engines)('PPE supply on %s', (engine) => {
   const actor = (key: string) => loadActorOf(t.database.db, ids[key]!)
   const moveCount = async () =>
     Number(
-      (await t.database.db.selectFrom('ppeStockMoves').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n,
+      (
+        await t.database.db
+          .selectFrom('ppeStockMoves')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
     )
   const errorsOf = (html: string) => {
     const $ = load(html)
@@ -43,10 +48,14 @@ describe.each(engines)('PPE supply on %s', (engine) => {
     const db = t.database.db
     const byItem = await sql<{ mismatches: string }>`
       select count(*) as mismatches from ppe_stock_balances b
-      where b.quantity <> (select coalesce(sum(m.quantity), 0) from ppe_stock_moves m where m.store_id = b.store_id and m.item_id = b.item_id)`.execute(db)
+      where b.quantity <> (select coalesce(sum(m.quantity), 0) from ppe_stock_moves m where m.store_id = b.store_id and m.item_id = b.item_id)`.execute(
+      db,
+    )
     const byBatch = await sql<{ mismatches: string }>`
       select count(*) as mismatches from ppe_batch_balances b
-      where b.quantity <> (select coalesce(sum(m.quantity), 0) from ppe_stock_moves m where m.batch_id = b.batch_id)`.execute(db)
+      where b.quantity <> (select coalesce(sum(m.quantity), 0) from ppe_stock_moves m where m.batch_id = b.batch_id)`.execute(
+      db,
+    )
     expect(Number(byItem.rows[0]!.mismatches)).toBe(0)
     expect(Number(byBatch.rows[0]!.mismatches)).toBe(0)
   }
@@ -70,10 +79,19 @@ describe.each(engines)('PPE supply on %s', (engine) => {
           const storeId = ids[m.store]!
           const itemId = ids[m.item]!
           const other = ids[m.store === 'store' ? 'hub' : 'store']!
-          const form: Record<string, string> = { itemId, quantity: String(m.quantity), counted: String(m.quantity) }
+          const form: Record<string, string> = {
+            itemId,
+            quantity: String(m.quantity),
+            counted: String(m.quantity),
+          }
           if (m.kind === 'receipt') {
             form.source = 'national_portal'
-            if (m.expiryDays) Object.assign(form, { 'expiresOn-day': String(m.expiryDays), 'expiresOn-month': '12', 'expiresOn-year': '2021' })
+            if (m.expiryDays)
+              Object.assign(form, {
+                'expiresOn-day': String(m.expiryDays),
+                'expiresOn-month': '12',
+                'expiresOn-year': '2021',
+              })
           }
           if (m.kind === 'transfer') form.toStoreId = other
           if (m.kind === 'write_off') form.reason = 'damaged'
@@ -117,7 +135,11 @@ describe.each(engines)('PPE supply on %s', (engine) => {
       ['-3', 'Quantity must be 1 or more'],
       ['2.5', 'Quantity must be a whole number, like 12'],
     ] as const) {
-      const bad = await officer.post(`/ppe/stores/${ids.store}/moves/new?kind=receipt`, { itemId: ids.gloves!, quantity, source: 'donation' })
+      const bad = await officer.post(`/ppe/stores/${ids.store}/moves/new?kind=receipt`, {
+        itemId: ids.gloves!,
+        quantity,
+        source: 'donation',
+      })
       expect(bad.statusCode).toBe(400)
       expect(errorsOf(bad.body)).toEqual([message])
     }
@@ -126,7 +148,11 @@ describe.each(engines)('PPE supply on %s', (engine) => {
       quantity: '5',
       source: 'purchase',
     })
-    expect(errorsOf(unknown.body)).toEqual(['Select an item', 'Enter what the purchase cost', 'Enter the invoice reference of the purchase'])
+    expect(errorsOf(unknown.body)).toEqual([
+      'Select an item',
+      'Enter what the purchase cost',
+      'Enter the invoice reference of the purchase',
+    ])
     expect(await moveCount()).toBe(before)
     // Another council's officer, and a provider, cannot reach the store.
     expect((await (await signedIn('otherOfficer')).get(`/ppe/stores/${ids.store}`)).statusCode).toBe(404)
@@ -177,13 +203,29 @@ describe.each(engines)('PPE supply on %s', (engine) => {
       const sent = await manager.post('/ppe/requests/new', { ...form, action: 'send' })
       expect(sent.statusCode).toBe(302)
       const id = /\/ppe\/requests\/([0-9a-f-]{36})/.exec(sent.headers.location as string)![1]!
-      const request = await db.selectFrom('ppeRequests').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+      const request = await db
+        .selectFrom('ppeRequests')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
       expect(request.targetHours).toBe(24)
       // More than was asked is refused and changes nothing.
       await officer.get(`/ppe/requests/${id}`)
-      const tooMany = await officer.post(`/ppe/requests/${id}/decision`, { decision: 'approve', [`approve-${ids.gloves}`]: String(asked + 1) })
-      expect(errorsOf(tooMany.body)).toEqual([`You cannot approve more Disposable gloves than the ${asked} asked for`])
-      expect((await officer.post(`/ppe/requests/${id}/decision`, { decision: 'approve', [`approve-${ids.gloves}`]: String(approve) })).statusCode).toBe(302)
+      const tooMany = await officer.post(`/ppe/requests/${id}/decision`, {
+        decision: 'approve',
+        [`approve-${ids.gloves}`]: String(asked + 1),
+      })
+      expect(errorsOf(tooMany.body)).toEqual([
+        `You cannot approve more Disposable gloves than the ${asked} asked for`,
+      ])
+      expect(
+        (
+          await officer.post(`/ppe/requests/${id}/decision`, {
+            decision: 'approve',
+            [`approve-${ids.gloves}`]: String(approve),
+          })
+        ).statusCode,
+      ).toBe(302)
       expect((await officer.post(`/ppe/requests/${id}/pick`, { storeId: ids.store! })).statusCode).toBe(302)
       expect((await officer.post(`/ppe/requests/${id}/dispatch`, {})).statusCode).toBe(302)
       const early = await officer.post(`/ppe/requests/${id}/delivery`, {
@@ -193,7 +235,9 @@ describe.each(engines)('PPE supply on %s', (engine) => {
         'deliveredDate-year': '2020',
         deliveredTime: '10:00',
       })
-      expect(errorsOf(early.body)).toEqual(['The delivery date must be the same as or after the dispatch date'])
+      expect(errorsOf(early.body)).toEqual([
+        'The delivery date must be the same as or after the dispatch date',
+      ])
       // The test clock stands at 09:00 in London: delivered as it was dispatched.
       const [year, month, day] = londonDate(t.clock.now()).split('-')
       const delivered = await officer.post(`/ppe/requests/${id}/delivery`, {
@@ -215,7 +259,9 @@ describe.each(engines)('PPE supply on %s', (engine) => {
     const after = await journey(500, 300)
     const issues = await db.selectFrom('ppeStockMoves').selectAll().where('kind', '=', 'issue').execute()
     const of = (id: string) => issues.filter((m) => m.requestId === id)
-    expect(of(before).map((m) => [m.quantity, m.free, Number(m.unitPricePence), Number(m.chargedPence)])).toEqual([[-300, false, 5, 1500]])
+    expect(
+      of(before).map((m) => [m.quantity, m.free, Number(m.unitPricePence), Number(m.chargedPence)]),
+    ).toEqual([[-300, false, 5, 1500]])
     expect(of(after).map((m) => [m.quantity, m.free, Number(m.chargedPence)])).toEqual([[-300, true, 0]])
     // The invoice list totals the charged issues; the figures equal direct sums over the ledger.
     const officerNow = await actor('officer')
@@ -228,12 +274,14 @@ describe.each(engines)('PPE supply on %s', (engine) => {
     const figuresNow = (await figures.figures(officerNow, { from: '2020-04-01', to: '2020-06-30' }))!
     expect(figuresNow.totals).toEqual({ units: 600, freePence: 1500, chargedPence: 1500, totalPence: 3000 })
     expect(figuresNow.rows.every((r) => r.contracted && r.serviceType === 'care_home_residential')).toBe(true)
-    expect(await t.services.ppeSupply.valueIssuedInCouncil(ids.council!, '2020-06-01', '2020-06-30')).toEqual({
-      units: 300,
-      freePence: 1500,
-      chargedPence: 0,
-      totalPence: 1500,
-    })
+    expect(await t.services.ppeSupply.valueIssuedInCouncil(ids.council!, '2020-06-01', '2020-06-30')).toEqual(
+      {
+        units: 300,
+        freePence: 1500,
+        chargedPence: 0,
+        totalPence: 1500,
+      },
+    )
     expect(figuresNow.panel!.openRequests).toBe(0)
     await expectBalancesMatchLedger()
 
@@ -252,7 +300,11 @@ describe.each(engines)('PPE supply on %s', (engine) => {
       'quantity-00000000-0000-4000-8000-000000000000': '5',
     })
     expect(bad.statusCode).toBe(400)
-    expect(errorsOf(bad.body)).toEqual(['Select the location the PPE is for', 'Select whether you have cases of COVID-19', 'Select whether you have an outbreak'])
+    expect(errorsOf(bad.body)).toEqual([
+      'Select the location the PPE is for',
+      'Select whether you have cases of COVID-19',
+      'Select whether you have an outbreak',
+    ])
     const wrong = await manager.post('/ppe/requests/new', {
       locationId: ids.location!,
       [`quantity-${ids.gloves}`]: '1.5',
@@ -276,11 +328,16 @@ describe.each(engines)('PPE supply on %s', (engine) => {
     await officer.get(`/ppe/requests/${id}`)
     const noReason = await officer.post(`/ppe/requests/${id}/decision`, { decision: 'decline' })
     expect(errorsOf(noReason.body)).toEqual(['Enter why the request is declined: the provider will see it'])
-    await officer.post(`/ppe/requests/${id}/decision`, { decision: 'decline', declineReason: 'Order FFP3 masks through the national portal' })
+    await officer.post(`/ppe/requests/${id}/decision`, {
+      decision: 'decline',
+      declineReason: 'Order FFP3 masks through the national portal',
+    })
     const home = load((await manager.get('/')).body)
     const banner = home('.govuk-notification-banner').first()
     expect(banner.text()).toContain('Order FFP3 masks through the national portal')
     // The banner stands above the page's own content.
-    expect(home('main').html()!.indexOf('govuk-notification-banner')).toBeLessThan(home('main').html()!.indexOf('Your returns'))
+    expect(home('main').html()!.indexOf('govuk-notification-banner')).toBeLessThan(
+      home('main').html()!.indexOf('Your returns'),
+    )
   })
 })

@@ -5,8 +5,10 @@ export const ppePaths = {
   ppeStores: pagePath('/ppe/stores'),
   ppeStore: pagePath('/ppe/stores/:id'),
   // A move in a store: its kind (receipt, transfer, return, write-off, count) carried in the query.
-  ppeStoreMove: pagePathWith('/ppe/stores/:id/moves/new', (storeId: string, kind?: string) =>
-    `/ppe/stores/${encodeURIComponent(storeId)}/moves/new${kind ? `?kind=${encodeURIComponent(kind)}` : ''}`,
+  ppeStoreMove: pagePathWith(
+    '/ppe/stores/:id/moves/new',
+    (storeId: string, kind?: string) =>
+      `/ppe/stores/${encodeURIComponent(storeId)}/moves/new${kind ? `?kind=${encodeURIComponent(kind)}` : ''}`,
   ),
   ppeThreshold: pagePath('/ppe/stores/:id/thresholds'),
   ppeItems: pagePath('/ppe/items'),

@@ -13,26 +13,28 @@ const asFields = (o: Outcome<Record<string, unknown>>): Outcome<Fields> =>
     ? {
         ok: true,
         value: Object.fromEntries(
-          Object.entries(o.value).map(([k, v]) => [k, typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '']),
+          Object.entries(o.value).map(([k, v]) => [
+            k,
+            typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '',
+          ]),
         ),
       }
     : o
 
-const moveFields = z
-  .object({
-    itemId: formText(),
-    quantity: formText(),
-    counted: formText(),
-    source: formText(),
-    supplier: formText(),
-    cost: formText(),
-    invoiceReference: formText(),
-    'expiresOn-day': formText(),
-    'expiresOn-month': formText(),
-    'expiresOn-year': formText(),
-    toStoreId: formText(),
-    reason: formText(),
-  })
+const moveFields = z.object({
+  itemId: formText(),
+  quantity: formText(),
+  counted: formText(),
+  source: formText(),
+  supplier: formText(),
+  cost: formText(),
+  invoiceReference: formText(),
+  'expiresOn-day': formText(),
+  'expiresOn-month': formText(),
+  'expiresOn-year': formText(),
+  toStoreId: formText(),
+  reason: formText(),
+})
 const moveMessages: FormMessages<typeof moveFields> = {
   itemId: 'Select an item',
   quantity: 'Enter the quantity',
@@ -77,7 +79,8 @@ const thresholdMessages: FormMessages<typeof thresholdFields> = {
   itemId: 'Select an item',
   threshold: 'Enter the low-stock threshold',
 }
-export const thresholdFormFrom = (body: unknown) => asFields(parseForm(thresholdFields, body, thresholdMessages))
+export const thresholdFormFrom = (body: unknown) =>
+  asFields(parseForm(thresholdFields, body, thresholdMessages))
 
 const chargingFields = z.object({
   form: formText(),

@@ -11,19 +11,33 @@ import type { Engine } from '../../../test/support/test-database.ts'
 
 // PPE supply's integration tests' world: two councils, a partner of the first, two providers with a
 // location each in the first council (one contracted), a store pair and two items with prices.
-export async function setUpPpe(engine: Engine, ids: Record<string, string>, emails: Record<string, string>): Promise<TestApp> {
+export async function setUpPpe(
+  engine: Engine,
+  ids: Record<string, string>,
+  emails: Record<string, string>,
+): Promise<TestApp> {
   const t = await buildTestApp(engine)
   const db = t.database.db
   ids.council = await createOrganisation(db, 'council', 'Northmoor PPE Council', { onsCode: 'E10000081' })
-  ids.otherCouncil = await createOrganisation(db, 'council', 'Westbridge PPE Council', { onsCode: 'E10000082' })
+  ids.otherCouncil = await createOrganisation(db, 'council', 'Westbridge PPE Council', {
+    onsCode: 'E10000082',
+  })
   ids.ccg = await createOrganisation(db, 'nhs_commissioner', 'North PPE CCG')
   await linkPartner(db, ids.ccg, ids.council)
   ids.provider = await createProvider(db, 'Birch Care Ltd')
   ids.providerOrg = await createOrganisation(db, 'provider', 'Birch Care Ltd', { providerId: ids.provider })
-  ids.location = await createLocation(db, ids.provider, ids.council, { name: 'Birch House', contractedBy: [ids.council] })
+  ids.location = await createLocation(db, ids.provider, ids.council, {
+    name: 'Birch House',
+    contractedBy: [ids.council],
+  })
   ids.otherProvider = await createProvider(db, 'Cedar Homes Ltd')
-  ids.otherProviderOrg = await createOrganisation(db, 'provider', 'Cedar Homes Ltd', { providerId: ids.otherProvider })
-  ids.otherLocation = await createLocation(db, ids.otherProvider, ids.council, { name: 'Cedar Court', serviceType: 'home_care' })
+  ids.otherProviderOrg = await createOrganisation(db, 'provider', 'Cedar Homes Ltd', {
+    providerId: ids.otherProvider,
+  })
+  ids.otherLocation = await createLocation(db, ids.otherProvider, ids.council, {
+    name: 'Cedar Court',
+    serviceType: 'home_care',
+  })
   for (const [key, org, role] of [
     ['officer', ids.council, 'council_officer'],
     ['viewer', ids.council, 'viewer'],

@@ -66,7 +66,14 @@ export async function linesOf(db: DbOrTransaction, requestId: string) {
   return db
     .selectFrom('ppeRequestLines as rl')
     .innerJoin('ppeItems as i', 'i.id', 'rl.itemId')
-    .select(['rl.itemId', 'i.name as itemName', 'i.unit', 'rl.quantityAsked', 'rl.coverDays', 'rl.quantityApproved'])
+    .select([
+      'rl.itemId',
+      'i.name as itemName',
+      'i.unit',
+      'rl.quantityAsked',
+      'rl.coverDays',
+      'rl.quantityApproved',
+    ])
     .where('rl.requestId', '=', requestId)
     .orderBy('i.name')
     .execute()
@@ -77,7 +84,14 @@ export async function issuesFor(db: DbOrTransaction, requestId: string) {
   return db
     .selectFrom('ppeStockMoves as m')
     .innerJoin('ppeItems as i', 'i.id', 'm.itemId')
-    .select(['i.name as itemName', 'm.quantity', 'm.free', 'm.unitPricePence', 'm.chargedPence', 'm.occurredOn'])
+    .select([
+      'i.name as itemName',
+      'm.quantity',
+      'm.free',
+      'm.unitPricePence',
+      'm.chargedPence',
+      'm.occurredOn',
+    ])
     .where('m.requestId', '=', requestId)
     .where('m.kind', '=', 'issue')
     .orderBy('i.name')
@@ -104,7 +118,10 @@ export async function locationForRequest(db: DbOrTransaction, locationId: string
     .executeTakeFirst()
 }
 
-export async function locationsForRequests(db: DbOrTransaction, scope: { providerId?: string; councilId?: string }) {
+export async function locationsForRequests(
+  db: DbOrTransaction,
+  scope: { providerId?: string; councilId?: string },
+) {
   let query = db
     .selectFrom('locations')
     .select(['id', 'name'])

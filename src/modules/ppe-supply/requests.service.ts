@@ -1,14 +1,15 @@
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { isoDateFromParts, londonDate, londonInstant } from '../../domain/dates.ts'
 import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
-import { councilsToRead, councilToManage, maySeeRequest, providerToRequestFor } from './domain/access.rules.ts'
-import { chargeForIssue } from './domain/charging.rules.ts'
 import {
-  checkApproval,
-  checkDelivery,
+  councilsToRead,
+  councilToManage,
+  maySeeRequest,
+  providerToRequestFor,
+} from './domain/access.rules.ts'
+import {
   dueAt,
   isOverdue,
   nextStep,
@@ -17,10 +18,10 @@ import {
   waitedText,
   worstFirst,
 } from './domain/request.rules.ts'
-import { notEnoughStock, parseQuantity } from './domain/stock.rules.ts'
-import { takeStock } from './ledger.repository.ts'
+import { parseQuantity } from './domain/stock.rules.ts'
 import { PpeAuditAction } from './ppe-supply.audit-actions.ts'
 import type { PpeRequestStatus } from './ppe-supply.tables.ts'
+import { createRequestSteps } from './request-steps.ts'
 import {
   findRequest,
   issuesFor,
@@ -30,9 +31,7 @@ import {
   priorityRulesFor,
   requestsIn,
 } from './requests.repository.ts'
-import { chargingRulesOf } from './charging.repository.ts'
-import { itemsOf, pricesOf, storesOf } from './stock.repository.ts'
-import { Refused } from './stock.service.ts'
+import { itemsOf, storesOf } from './stock.repository.ts'
 
 export type RequestForm = Record<string, string>
 type Row = NonNullable<Awaited<ReturnType<typeof findRequest>>>
@@ -46,7 +45,10 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
     ...r,
     dueAt: dueAt(r.requestedAt, r.targetHours),
     overdue: isOverdue(r, now),
-    waited: waitedText(r.requestedAt, r.deliveredAt ?? (r.status === 'declined' ? (r.decidedAt ?? now) : now)),
+    waited: waitedText(
+      r.requestedAt,
+      r.deliveredAt ?? (r.status === 'declined' ? (r.decidedAt ?? now) : now),
+    ),
     reasons: (Array.isArray(r.priorityReasons) ? r.priorityReasons : []) as string[],
   })
 
@@ -75,7 +77,13 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
       : undefined
     if (!location?.councilId) errors.locationId = 'Select the location the PPE is for'
     const items = location?.councilId ? await itemsOf(db, [location.councilId]) : []
-    const lines: { itemId: string; itemName: string; unit: string; quantity: number; coverDays: number | null }[] = []
+    const lines: {
+      itemId: string
+      itemName: string
+      unit: string
+      quantity: number
+      coverDays: number | null
+    }[] = []
     for (const key of Object.keys(form)) {
       if (!key.startsWith('quantity-') && !key.startsWith('cover-')) continue
       const itemId = key.slice(key.indexOf('-') + 1)
@@ -93,20 +101,29 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
       if (!q.ok) errors[`quantity-${item.id}`] = q.error
       let coverDays: number | null = null
       if (coverRaw) {
-        const c = parseQuantity(coverRaw, { missing: '', label: `Days of ${item.name} left` }, { allowZero: true, max: 365 })
+        const c = parseQuantity(
+          coverRaw,
+          { missing: '', label: `Days of ${item.name} left` },
+          { allowZero: true, max: 365 },
+        )
         if (!c.ok) errors[`cover-${item.id}`] = c.error
         else coverDays = c.value
       }
-      if (q.ok) lines.push({ itemId: item.id, itemName: item.name, unit: item.unit, quantity: q.value, coverDays })
+      if (q.ok)
+        lines.push({ itemId: item.id, itemName: item.name, unit: item.unit, quantity: q.value, coverDays })
     }
-    if (location && lines.length === 0 && !Object.keys(errors).some((k) => k.startsWith('quantity-') || k === 'items'))
+    if (
+      location &&
+      lines.length === 0 &&
+      !Object.keys(errors).some((k) => k.startsWith('quantity-') || k === 'items')
+    )
       errors.items = 'Enter how many you need of at least one item'
-    if (!['yes', 'no'].includes(form.hasCases ?? '')) errors.hasCases = 'Select whether you have cases of COVID-19'
+    if (!['yes', 'no'].includes(form.hasCases ?? ''))
+      errors.hasCases = 'Select whether you have cases of COVID-19'
     if (!['yes', 'no'].includes(form.outbreak ?? '')) errors.outbreak = 'Select whether you have an outbreak'
     const notes = (form.notes ?? '').trim()
     if (notes.length > 1000) errors.notes = 'Notes must be 1,000 characters or fewer'
-    if (Object.keys(errors).length || !location?.councilId)
-      return { ok: false as const, errors, items }
+    if (Object.keys(errors).length || !location?.councilId) return { ok: false as const, errors, items }
     return {
       ok: true as const,
       items,
@@ -159,7 +176,15 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
         .executeTakeFirstOrThrow()
       await trx
         .insertInto('ppeRequestLines')
-        .values(v.lines.map((l) => ({ requestId: row.id, itemId: l.itemId, quantityAsked: l.quantity, coverDays: l.coverDays, quantityApproved: null })))
+        .values(
+          v.lines.map((l) => ({
+            requestId: row.id,
+            itemId: l.itemId,
+            quantityAsked: l.quantity,
+            coverDays: l.coverDays,
+            quantityApproved: null,
+          })),
+        )
         .execute()
       await audit(trx, actor, v.location.councilId, row.id, PpeAuditAction.requestMade, {
         reference: row.reference,
@@ -227,135 +252,6 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  // One step of a request, by the PPE team of its council, from the state it must be in.
-  async function step(
-    actor: Actor,
-    id: string,
-    from: PpeRequestStatus,
-    work: (trx: DbOrTransaction, r: Row) => Promise<Outcome<null>>,
-  ): Promise<Outcome<null> | null> {
-    if (!isUuid(id)) return null
-    try {
-      return await db.transaction().execute(async (trx) => {
-        const r = await findRequest(trx, id, true)
-        if (!r || !maySeeRequest(actor, r)) return null
-        if (councilToManage(actor) !== r.councilId) return null
-        if (r.status !== from)
-          return { ok: false as const, errors: { status: `This request is already ${r.status}: refresh the page` } }
-        return work(trx, r)
-      })
-    } catch (error) {
-      if (error instanceof Refused) return { ok: false, errors: error.errors }
-      throw error
-    }
-  }
-
-  const decide = (actor: Actor, id: string, form: RequestForm) =>
-    step(actor, id, 'requested', async (trx, r) => {
-      const now = clock.now()
-      if (form.decision === 'decline') {
-        const reason = (form.declineReason ?? '').trim()
-        if (!reason) return { ok: false, errors: { declineReason: 'Enter why the request is declined: the provider will see it' } }
-        if (reason.length > 1000) return { ok: false, errors: { declineReason: 'Reason must be 1,000 characters or fewer' } }
-        await trx
-          .updateTable('ppeRequests')
-          .set({ status: 'declined', declineReason: reason, decidedBy: actor.userId, decidedAt: now, updatedAt: now })
-          .where('id', '=', r.id)
-          .execute()
-        await audit(trx, actor, r.councilId, r.id, PpeAuditAction.requestDeclined, { reason })
-        return { ok: true, value: null }
-      }
-      if (form.decision !== 'approve') return { ok: false, errors: { decision: 'Select whether to approve or decline the request' } }
-      const lines = await linesOf(trx, r.id)
-      const checked = checkApproval(lines, form)
-      if (!checked.ok) return checked
-      for (const [itemId, quantity] of checked.approved)
-        await trx
-          .updateTable('ppeRequestLines')
-          .set({ quantityApproved: quantity })
-          .where('requestId', '=', r.id)
-          .where('itemId', '=', itemId)
-          .execute()
-      await trx
-        .updateTable('ppeRequests')
-        .set({ status: 'approved', partApproved: checked.part, decidedBy: actor.userId, decidedAt: now, updatedAt: now })
-        .where('id', '=', r.id)
-        .execute()
-      await audit(trx, actor, r.councilId, r.id, PpeAuditAction.requestApproved, {
-        part: checked.part,
-        approved: Object.fromEntries(checked.approved),
-      })
-      return { ok: true, value: null }
-    })
-
-  const pick = (actor: Actor, id: string, form: RequestForm) =>
-    step(actor, id, 'approved', async (trx, r) => {
-      const store = (await storesOf(trx, [r.councilId])).find((s) => s.id === form.storeId)
-      if (!store) return { ok: false, errors: { storeId: 'Select the store the PPE is picked from' } }
-      const now = clock.now()
-      await trx
-        .updateTable('ppeRequests')
-        .set({ status: 'picked', storeId: store.id, pickedAt: now, updatedAt: now })
-        .where('id', '=', r.id)
-        .execute()
-      await audit(trx, actor, r.councilId, r.id, PpeAuditAction.requestPicked, { store: store.name })
-      return { ok: true, value: null }
-    })
-
-  // The approved stock leaves the picked store, first expiry first, each issue free or charged at the
-  // day's price by the policy in force: all of it in one transaction, or none if any item is short.
-  const dispatch = (actor: Actor, id: string) =>
-    step(actor, id, 'picked', async (trx, r) => {
-      const now = clock.now()
-      const onDate = londonDate(now)
-      const lines = (await linesOf(trx, r.id)).filter((l) => (l.quantityApproved ?? 0) > 0)
-      const rules = await chargingRulesOf(trx, r.councilId)
-      const prices = await pricesOf(trx, lines.map((l) => l.itemId))
-      for (const line of lines) {
-        const quantity = line.quantityApproved!
-        const own = prices.filter((p) => p.itemId === line.itemId)
-        const taken = await takeStock(
-          trx,
-          { storeId: r.storeId!, itemId: line.itemId, kind: 'issue', quantity },
-          { occurredOn: onDate, recordedBy: actor.userId, recordedAt: now, locationId: r.locationId, requestId: r.id, route: 'emergency' },
-          (m) => chargeForIssue(rules, own, { itemId: line.itemId, route: 'emergency', onDate, quantity: m.quantity }),
-        )
-        if (!taken.ok)
-          throw new Refused({ status: notEnoughStock(line.itemName, taken.available, line.unit) })
-      }
-      await trx
-        .updateTable('ppeRequests')
-        .set({ status: 'dispatched', dispatchedAt: now, updatedAt: now })
-        .where('id', '=', r.id)
-        .execute()
-      await audit(trx, actor, r.councilId, r.id, PpeAuditAction.requestDispatched, {
-        lines: lines.map((l) => ({ item: l.itemName, quantity: l.quantityApproved })),
-      })
-      return { ok: true, value: null }
-    })
-
-  const deliver = (actor: Actor, id: string, form: RequestForm) =>
-    step(actor, id, 'dispatched', async (trx, r) => {
-      const day = isoDateFromParts({
-        day: form['deliveredDate-day'] ?? '',
-        month: form['deliveredDate-month'] ?? '',
-        year: form['deliveredDate-year'] ?? '',
-      })
-      const time = /^(\d{1,2})[:.](\d{2})$/.exec((form.deliveredTime ?? '').trim())
-      const valid = day && time && Number(time[1]) < 24 && Number(time[2]) < 60
-      const deliveredAt = valid ? londonInstant(day, Number(time[1]), Number(time[2])) : null
-      const receivedBy = (form.receivedBy ?? '').trim()
-      const errors = checkDelivery({ receivedBy, deliveredAt }, r.dispatchedAt!, clock.now())
-      if (Object.keys(errors).length) return { ok: false, errors }
-      await trx
-        .updateTable('ppeRequests')
-        .set({ status: 'delivered', deliveredAt, receivedBy, updatedAt: clock.now() })
-        .where('id', '=', r.id)
-        .execute()
-      await audit(trx, actor, r.councilId, r.id, PpeAuditAction.requestDelivered, { receivedBy, deliveredAt })
-      return { ok: true, value: null }
-    })
-
   // A provider's requests for its home page; a recent decline's reason goes at the top of it.
   async function forProviderHome(actor: Actor) {
     const providerId = providerToRequestFor(actor)
@@ -363,7 +259,9 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
     const now = clock.now()
     const rows = (await requestsIn(db, { providerId }, { limit: 10 })).map((r) => view(r, now))
     const fortnightAgo = now.getTime() - 14 * 86_400_000
-    const declined = rows.filter((r) => r.status === 'declined' && (r.decidedAt?.getTime() ?? 0) >= fortnightAgo)
+    const declined = rows.filter(
+      (r) => r.status === 'declined' && (r.decidedAt?.getTime() ?? 0) >= fortnightAgo,
+    )
     return { requests: rows, declined }
   }
 
@@ -374,11 +272,25 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
     const councils = councilsToRead(actor)
     if (!providerId && councils.length === 0) return null
     const now = clock.now()
-    const rows = await requestsIn(db, providerId ? { providerId, locationId } : { councilIds: councils, locationId }, { limit: 20 })
+    const rows = await requestsIn(
+      db,
+      providerId ? { providerId, locationId } : { councilIds: councils, locationId },
+      { limit: 20 },
+    )
     return rows.map((r) => view(r, now))
   }
 
-  return { formFor, itemsForLocation, check, send, list, get, decide, pick, dispatch, deliver, forProviderHome, forLocation }
+  return {
+    formFor,
+    itemsForLocation,
+    check,
+    send,
+    list,
+    get,
+    ...createRequestSteps({ db, clock, audit }),
+    forProviderHome,
+    forLocation,
+  }
 }
 
 export type RequestService = ReturnType<typeof createRequestService>

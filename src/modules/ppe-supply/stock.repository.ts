@@ -43,8 +43,12 @@ export async function storeBalances(db: DbOrTransaction, councilIds: readonly st
   const rows = await db
     .selectFrom('ppeStores as s')
     .innerJoin('ppeItems as i', 'i.councilId', 's.councilId')
-    .leftJoin('ppeStockBalances as b', (j) => j.onRef('b.storeId', '=', 's.id').onRef('b.itemId', '=', 'i.id'))
-    .leftJoin('ppeStockThresholds as t', (j) => j.onRef('t.storeId', '=', 's.id').onRef('t.itemId', '=', 'i.id'))
+    .leftJoin('ppeStockBalances as b', (j) =>
+      j.onRef('b.storeId', '=', 's.id').onRef('b.itemId', '=', 'i.id'),
+    )
+    .leftJoin('ppeStockThresholds as t', (j) =>
+      j.onRef('t.storeId', '=', 's.id').onRef('t.itemId', '=', 'i.id'),
+    )
     .select((eb) => [
       's.id as storeId',
       's.name as storeName',

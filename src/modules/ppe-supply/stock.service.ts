@@ -5,7 +5,7 @@ import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
 import { councilsToRead, councilToManage } from './domain/access.rules.ts'
-import { penceFromText, priceOn } from './domain/charging.rules.ts'
+import { penceFromText } from './domain/charging.rules.ts'
 import {
   isLowStock,
   notEnoughStock,
@@ -14,16 +14,11 @@ import {
   stockCoverDays,
   writeOffReasons,
 } from './domain/stock.rules.ts'
+import { createItemService } from './items.service.ts'
 import { addStock, type MoveDetails, recordCount, takeStock, transferStock } from './ledger.repository.ts'
 import { PpeAuditAction } from './ppe-supply.audit-actions.ts'
-import {
-  batchesInStore,
-  itemsOf,
-  pricesOf,
-  recentMoves,
-  storeBalances,
-  storesOf,
-} from './stock.repository.ts'
+import { Refused } from './refused.ts'
+import { batchesInStore, itemsOf, recentMoves, storeBalances, storesOf } from './stock.repository.ts'
 
 export const storeMoveKinds = ['receipt', 'transfer', 'return', 'write_off', 'count'] as const
 export type StoreMoveKind = (typeof storeMoveKinds)[number]
@@ -100,7 +95,8 @@ export function createStockService(deps: { db: Db; clock: Clock }) {
     if (kind === 'receipt') {
       if (!(receiptSources as readonly string[]).includes(form.source ?? ''))
         errors.source = 'Select where the stock came from'
-      if ((form.supplier ?? '').trim().length > 200) errors.supplier = 'Supplier must be 200 characters or fewer'
+      if ((form.supplier ?? '').trim().length > 200)
+        errors.supplier = 'Supplier must be 200 characters or fewer'
       if (form.source === 'purchase' && !(form.invoiceReference ?? '').trim())
         errors.invoiceReference = 'Enter the invoice reference of the purchase'
       if ((form.cost ?? '').trim()) {
@@ -153,7 +149,13 @@ export function createStockService(deps: { db: Db; clock: Clock }) {
         if (kind === 'receipt' || kind === 'return') {
           await addStock(
             trx,
-            { storeId: context.store.id, itemId: item.id, kind: kind === 'receipt' ? 'receipt' : 'return', quantity: n, expiresOn },
+            {
+              storeId: context.store.id,
+              itemId: item.id,
+              kind: kind === 'receipt' ? 'receipt' : 'return',
+              quantity: n,
+              expiresOn,
+            },
             {
               ...details,
               source: kind === 'receipt' ? form.source : null,
@@ -171,7 +173,10 @@ export function createStockService(deps: { db: Db; clock: Clock }) {
               expiresOn,
             }),
           )
-          return { ok: true, value: { message: `${n.toLocaleString('en-GB')} ${item.unit} of ${item.name} added` } }
+          return {
+            ok: true,
+            value: { message: `${n.toLocaleString('en-GB')} ${item.unit} of ${item.name} added` },
+          }
         }
         if (kind === 'transfer') {
           const moved = await transferStock(
@@ -180,17 +185,42 @@ export function createStockService(deps: { db: Db; clock: Clock }) {
             details,
           )
           if (!moved.ok) refuse(moved.available)
-          await recordAudit(trx, audit(PpeAuditAction.stockTransferred, { item: item.name, quantity: n, to: toStore!.name }))
-          return { ok: true, value: { message: `${n.toLocaleString('en-GB')} ${item.unit} of ${item.name} sent to ${toStore!.name}` } }
+          await recordAudit(
+            trx,
+            audit(PpeAuditAction.stockTransferred, { item: item.name, quantity: n, to: toStore!.name }),
+          )
+          return {
+            ok: true,
+            value: {
+              message: `${n.toLocaleString('en-GB')} ${item.unit} of ${item.name} sent to ${toStore!.name}`,
+            },
+          }
         }
         if (kind === 'write_off') {
-          const taken = await takeStock(trx, { storeId: context.store.id, itemId: item.id, kind: 'write_off', quantity: n }, details)
+          const taken = await takeStock(
+            trx,
+            { storeId: context.store.id, itemId: item.id, kind: 'write_off', quantity: n },
+            details,
+          )
           if (!taken.ok) refuse(taken.available)
-          await recordAudit(trx, audit(PpeAuditAction.stockWrittenOff, { item: item.name, quantity: n, reason }))
-          return { ok: true, value: { message: `${n.toLocaleString('en-GB')} ${item.unit} of ${item.name} written off` } }
+          await recordAudit(
+            trx,
+            audit(PpeAuditAction.stockWrittenOff, { item: item.name, quantity: n, reason }),
+          )
+          return {
+            ok: true,
+            value: { message: `${n.toLocaleString('en-GB')} ${item.unit} of ${item.name} written off` },
+          }
         }
-        const counted = await recordCount(trx, { storeId: context.store.id, itemId: item.id, counted: n }, details)
-        await recordAudit(trx, audit(PpeAuditAction.stockCounted, { item: item.name, counted: n, difference: counted.difference }))
+        const counted = await recordCount(
+          trx,
+          { storeId: context.store.id, itemId: item.id, counted: n },
+          details,
+        )
+        await recordAudit(
+          trx,
+          audit(PpeAuditAction.stockCounted, { item: item.name, counted: n, difference: counted.difference }),
+        )
         const diff = counted.difference
         return {
           ok: true,
@@ -208,103 +238,21 @@ export function createStockService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  async function items(actor: Actor) {
-    const councils = councilsToRead(actor)
-    if (councils.length === 0) return null
-    const list = await itemsOf(db, councils)
-    const prices = await pricesOf(db, list.map((i) => i.id))
-    return list.map((i) => {
-      const own = prices.filter((p) => p.itemId === i.id)
-      return { ...i, prices: own, priceToday: priceOn(own, today()) }
-    })
-  }
-
-  async function addItem(actor: Actor, form: Record<string, string>): Promise<Outcome<{ id: string }> | null> {
-    const councilId = councilToManage(actor)
-    if (!councilId) return null
-    const errors: Record<string, string> = {}
-    const name = (form.name ?? '').trim()
-    const unit = (form.unit ?? '').trim()
-    if (!name) errors.name = 'Enter the name of the item'
-    else if (name.length > 100) errors.name = 'Name must be 100 characters or fewer'
-    else if ((await itemsOf(db, [councilId])).some((i) => i.name.toLowerCase() === name.toLowerCase()))
-      errors.name = `There is already an item called ${name}`
-    if (!unit) errors.unit = 'Enter the unit, like glove or mask'
-    else if (unit.length > 50) errors.unit = 'Unit must be 50 characters or fewer'
-    const pack = parseQuantity(form.packSize ?? '', { missing: 'Enter the pack size', label: 'Pack size' })
-    if (!pack.ok) errors.packSize = pack.error
-    const price = penceFromText(form.price ?? '')
-    if (price === null) errors.price = 'Enter the price per unit in pounds and pence, like 0.12'
-    if (Object.keys(errors).length || !pack.ok || price === null) return { ok: false, errors }
-    const now = clock.now()
-    return db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('ppeItems')
-        .values({ councilId, name, unit, packSize: pack.value, createdAt: now })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await trx
-        .insertInto('ppeItemPrices')
-        .values({ itemId: row.id, effectiveFrom: today(), unitPricePence: price, recordedBy: actor.userId, recordedAt: now })
-        .execute()
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        organisationId: actor.organisationId,
-        councilId,
-        action: PpeAuditAction.itemAdded,
-        entityType: 'ppe_item',
-        entityId: row.id,
-        after: { name, unit, packSize: pack.value, unitPricePence: price },
-        occurredAt: now,
-      })
-      return { ok: true as const, value: { id: row.id } }
-    })
-  }
-
-  // A new price from a date (today or later, or earlier to correct history): the dated history grows.
-  async function setPrice(actor: Actor, itemId: string, form: Record<string, string>): Promise<Outcome<null> | null> {
-    const councilId = councilToManage(actor)
-    if (!councilId || !isUuid(itemId)) return null
-    const item = (await itemsOf(db, [councilId])).find((i) => i.id === itemId)
-    if (!item) return null
-    const errors: Record<string, string> = {}
-    const price = penceFromText(form.price ?? '')
-    if (price === null) errors.price = 'Enter the price per unit in pounds and pence, like 0.12'
-    const from = isoDateFromParts({
-      day: form['effectiveFrom-day'] ?? '',
-      month: form['effectiveFrom-month'] ?? '',
-      year: form['effectiveFrom-year'] ?? '',
-    })
-    if (!from) errors.effectiveFrom = 'Enter the date the price starts, like 26 5 2020'
-    if (Object.keys(errors).length || price === null || !from) return { ok: false, errors }
-    const now = clock.now()
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('ppeItemPrices')
-        .values({ itemId, effectiveFrom: from, unitPricePence: price, recordedBy: actor.userId, recordedAt: now })
-        .onConflict((oc) => oc.columns(['itemId', 'effectiveFrom']).doUpdateSet({ unitPricePence: price, recordedBy: actor.userId, recordedAt: now }))
-        .execute()
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        organisationId: actor.organisationId,
-        councilId,
-        action: PpeAuditAction.priceSet,
-        entityType: 'ppe_item',
-        entityId: itemId,
-        after: { effectiveFrom: from, unitPricePence: price },
-        occurredAt: now,
-      })
-    })
-    return { ok: true, value: null }
-  }
-
-  async function setThreshold(actor: Actor, storeId: string, form: Record<string, string>): Promise<Outcome<null> | null> {
+  async function setThreshold(
+    actor: Actor,
+    storeId: string,
+    form: Record<string, string>,
+  ): Promise<Outcome<null> | null> {
     const context = await moveFormFor(actor, storeId)
     if (!context) return null
     const errors: Record<string, string> = {}
     const item = context.items.find((i) => i.id === form.itemId)
     if (!item) errors.itemId = 'Select an item'
-    const threshold = parseQuantity(form.threshold ?? '', { missing: 'Enter the low-stock threshold', label: 'Threshold' }, { allowZero: true })
+    const threshold = parseQuantity(
+      form.threshold ?? '',
+      { missing: 'Enter the low-stock threshold', label: 'Threshold' },
+      { allowZero: true },
+    )
     if (!threshold.ok) errors.threshold = threshold.error
     if (Object.keys(errors).length || !item || !threshold.ok) return { ok: false, errors }
     const now = clock.now()
@@ -328,14 +276,9 @@ export function createStockService(deps: { db: Db; clock: Clock }) {
     return { ok: true, value: null }
   }
 
-  return { balances, storePage, moveFormFor, recordMove, items, addItem, setPrice, setThreshold, today }
+  return { balances, storePage, moveFormFor, recordMove, setThreshold, today, ...createItemService(deps) }
 }
 
-// An expected refusal inside a transaction: thrown to roll it back, caught and answered as errors.
-export class Refused extends Error {
-  constructor(readonly errors: Record<string, string>) {
-    super('refused')
-  }
-}
+export { Refused }
 
 export type StockService = ReturnType<typeof createStockService>

@@ -23,7 +23,9 @@ export function ruleInForce(
     rules
       .filter(
         (r) =>
-          r.effectiveFrom <= onDate && (r.itemId === null || r.itemId === itemId) && (r.route ?? route) === route,
+          r.effectiveFrom <= onDate &&
+          (r.itemId === null || r.itemId === itemId) &&
+          (r.route ?? route) === route,
       )
       .sort((a, b) => specificity(b) - specificity(a) || b.effectiveFrom.localeCompare(a.effectiveFrom))[0] ??
     null
@@ -40,7 +42,10 @@ export function isChargeable(
 }
 
 // The unit price in force on a day: the latest price dated on or before it (null: no price yet).
-export function priceOn(prices: readonly { effectiveFrom: string; unitPricePence: number }[], onDate: string) {
+export function priceOn(
+  prices: readonly { effectiveFrom: string; unitPricePence: number }[],
+  onDate: string,
+) {
   let found: { effectiveFrom: string; unitPricePence: number } | null = null
   for (const p of prices)
     if (p.effectiveFrom <= onDate && (!found || p.effectiveFrom > found.effectiveFrom)) found = p
@@ -59,9 +64,13 @@ export function chargeForIssue(
 }
 
 // Whether recovery of charges is paused on a day: the latest change on or before it says.
-export function recoveryPausedOn(changes: readonly { effectiveFrom: string; paused: boolean }[], onDate: string) {
+export function recoveryPausedOn(
+  changes: readonly { effectiveFrom: string; paused: boolean }[],
+  onDate: string,
+) {
   let latest: { effectiveFrom: string; paused: boolean } | null = null
-  for (const c of changes) if (c.effectiveFrom <= onDate && (!latest || c.effectiveFrom >= latest.effectiveFrom)) latest = c
+  for (const c of changes)
+    if (c.effectiveFrom <= onDate && (!latest || c.effectiveFrom >= latest.effectiveFrom)) latest = c
   return latest?.paused ?? false
 }
 

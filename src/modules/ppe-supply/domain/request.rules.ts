@@ -2,7 +2,12 @@
 // follow each, the target time and the overdue flag, and the checks on an approval and a delivery.
 import type { PpePriorityCondition, PpeRequestStatus } from '../ppe-supply.tables.ts'
 
-export type PriorityRule = { condition: PpePriorityCondition; label: string; weight: number; targetHours: number }
+export type PriorityRule = {
+  condition: PpePriorityCondition
+  label: string
+  weight: number
+  targetHours: number
+}
 export type RequestFacts = {
   // The lowest stock cover the provider gave across the items asked for, in days (null: not given).
   lowestCoverDays: number | null
@@ -127,7 +132,9 @@ export function checkApproval(
   if ([...approved.values()].every((n) => n === 0))
     return {
       ok: false,
-      errors: { [`approve-${lines[0]?.itemId}`]: 'Approve at least one item, or decline the request with a reason' },
+      errors: {
+        [`approve-${lines[0]?.itemId}`]: 'Approve at least one item, or decline the request with a reason',
+      },
     }
   const part = lines.some((l) => (approved.get(l.itemId) ?? 0) < l.quantityAsked)
   return { ok: true, approved, part }
@@ -142,7 +149,8 @@ export function checkDelivery(
   const errors: Record<string, string> = {}
   if (!typed.receivedBy.trim()) errors.receivedBy = 'Enter the name of the person who received the delivery'
   else if (typed.receivedBy.length > 200) errors.receivedBy = 'Name must be 200 characters or fewer'
-  if (!typed.deliveredAt) errors.deliveredDate = 'Enter the date and time of delivery, like 14 4 2020 and 15:30'
+  if (!typed.deliveredAt)
+    errors.deliveredDate = 'Enter the date and time of delivery, like 14 4 2020 and 15:30'
   else if (typed.deliveredAt < dispatchedAt)
     errors.deliveredDate = 'The delivery date must be the same as or after the dispatch date'
   else if (typed.deliveredAt > now) errors.deliveredDate = 'The delivery date must be today or in the past'

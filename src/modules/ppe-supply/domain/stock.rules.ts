@@ -12,13 +12,15 @@ export function parseQuantity(
 ): QuantityCheck {
   const text = raw.trim().replaceAll(',', '')
   if (text === '') return { ok: false, error: words.missing }
-  if (!/^-?\d+(\.\d+)?$/.test(text)) return { ok: false, error: `${words.label} must be a whole number, like 12` }
+  if (!/^-?\d+(\.\d+)?$/.test(text))
+    return { ok: false, error: `${words.label} must be a whole number, like 12` }
   if (!/^-?\d+$/.test(text)) return { ok: false, error: `${words.label} must be a whole number, like 12` }
   const value = Number(text)
   if (value < 0 || (value === 0 && !options.allowZero))
     return { ok: false, error: `${words.label} must be ${options.allowZero ? '0' : '1'} or more` }
   const max = options.max ?? 10_000_000
-  if (value > max) return { ok: false, error: `${words.label} must be ${max.toLocaleString('en-GB')} or fewer` }
+  if (value > max)
+    return { ok: false, error: `${words.label} must be ${max.toLocaleString('en-GB')} or fewer` }
   return { ok: true, value }
 }
 
