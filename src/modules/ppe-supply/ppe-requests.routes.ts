@@ -89,7 +89,8 @@ export async function ppeRequestRoutes(app: FastifyInstance, deps: { ppeSupply: 
     const actor = signedInActor(request)
     const form = requestFormFrom(request.body)
     const values = form.ok ? form.value : {}
-    const { action, ...typed } = values
+    // The CSRF token is the form's own, not the request's: it is not carried to the check page.
+    const { action, _csrf: _token, ...typed } = values
     if (action === 'change')
       return reply.render('ppe-supply/views/new-request.njk', await formView(actor, typed))
     if (action === 'send') {

@@ -151,9 +151,11 @@ export function checkDelivery(
   else if (typed.receivedBy.length > 200) errors.receivedBy = 'Name must be 200 characters or fewer'
   if (!typed.deliveredAt)
     errors.deliveredDate = 'Enter the date and time of delivery, like 14 4 2020 and 15:30'
-  else if (typed.deliveredAt < dispatchedAt)
+  // Times are typed to the minute: the minute of dispatch, and the current minute, are allowed.
+  else if (typed.deliveredAt.getTime() < Math.floor(dispatchedAt.getTime() / 60_000) * 60_000)
     errors.deliveredDate = 'The delivery date must be the same as or after the dispatch date'
-  else if (typed.deliveredAt > now) errors.deliveredDate = 'The delivery date must be today or in the past'
+  else if (typed.deliveredAt.getTime() > Math.ceil(now.getTime() / 60_000) * 60_000)
+    errors.deliveredDate = 'The delivery date must be today or in the past'
   return errors
 }
 
