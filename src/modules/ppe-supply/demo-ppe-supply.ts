@@ -206,7 +206,10 @@ export async function loadDemoPpeSupply(
     { status: 'requested', day: today, hour: 7 },
   )
   const requestRows = plans.map((p, i) => {
-    const location = pool[i % pool.length]!
+    // A recent decline goes to another provider: the demo provider's home page stays as other suites know it.
+    const others = pool.filter((l) => !own.some((o) => o.id === l.id))
+    const recentDecline = p.status === 'declined' && p.day > addDaysToIsoDate(today, -14) && others.length
+    const location = recentDecline ? others[i % others.length]! : pool[i % pool.length]!
     const requestedAt = at(p.day, Math.min(p.hour, 20))
     const urgent = i % 4 === 0
     const steps = ['approved', 'picked', 'dispatched', 'delivered']
