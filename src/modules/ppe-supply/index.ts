@@ -35,7 +35,8 @@ export const ppeSupply = defineCapability()({
     return { ppeRequestsWaiting: Number(row.n) }
   },
   navigation: (actor) => [
-    ...(can(actor, 'ppe:read') && actor.organisationKind !== 'region'
+    // Store figures: council and partner officers of a council (a partner serving none has no stores).
+    ...(councilsToRead(actor).length > 0
       ? [{ href: ppePaths.ppeStores.build(), text: 'PPE', order: 45 }]
       : []),
     ...(can(actor, 'ppe:request')
