@@ -3,6 +3,7 @@ import type { Measurement } from './bench-case.ts'
 import { dashboardMeasurements, pgliteDashboardMeasurements } from './dashboards.bench.ts'
 import { returnsExportMeasurement } from './export.bench.ts'
 import type { NationalMeasurement } from './national.ts'
+import { ppeMeasurements } from './ppe-supply.bench.ts'
 import { pgliteRiskRecomputeMeasurement, riskRecomputeMeasurement } from './risk-recompute.national.ts'
 
 const cqcImportTimed =
@@ -70,6 +71,8 @@ export const nationalMeasurements: Array<NationalMeasurement & { file: string }>
   ...definedIn('risk-recompute.national.ts', [riskRecomputeMeasurement]),
   ...definedIn('dashboards.bench.ts', dashboardMeasurements),
   ...definedIn('export.bench.ts', [returnsExportMeasurement]),
+  // Issue 20: PPE balances and a request page with a million ledger moves (a council made for it).
+  ...definedIn('ppe-supply.bench.ts', ppeMeasurements),
   // The PGlite column (issue 7): the same dashboards and risk recompute on PGlite at county scale, on a
   // data directory seeded once by `carehub seed --scale county --days 365` (bench/seeded-pglite.ts).
   ...definedIn('risk-recompute.national.ts', [pgliteRiskRecomputeMeasurement]),

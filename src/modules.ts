@@ -18,6 +18,7 @@ import { grants } from './modules/grants/index.ts'
 import { home } from './modules/home/index.ts'
 import { infectionControl } from './modules/infection-control/index.ts'
 import { payments } from './modules/payments/index.ts'
+import { ppeSupply } from './modules/ppe-supply/index.ts'
 import { providerResilience } from './modules/provider-resilience/index.ts'
 import { returns } from './modules/returns/index.ts'
 import { welfareChecks } from './modules/welfare-checks/index.ts'
@@ -46,6 +47,7 @@ export const capabilities = [
   payments,
   welfareChecks,
   providerResilience,
+  ppeSupply,
   home,
 ] as const
 

@@ -14,6 +14,7 @@ import * as m0013 from './migrations/0013-return-risk-figures.ts'
 import * as m0014 from './migrations/0014-risk-queue.ts'
 import * as m0015 from './migrations/0015-council-rules-and-settings.ts'
 import * as m0016 from './migrations/0016-cqc-import-councils.ts'
+import * as m0017 from './migrations/0017-ppe-supply.ts'
 import * as m0018 from './migrations/0018-staffing-and-ipc-visits.ts'
 import * as m0019 from './migrations/0019-welfare-and-resilience.ts'
 import * as m0020 from './migrations/0020-payments.ts'
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0014-risk-queue': m0014,
   '0015-council-rules-and-settings': m0015,
   '0016-cqc-import-councils': m0016,
+  '0017-ppe-supply': m0017,
   '0018-staffing-and-ipc-visits': m0018,
   '0019-welfare-and-resilience': m0019,
   '0020-payments': m0020,

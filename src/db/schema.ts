@@ -81,6 +81,7 @@ import type {
   SupportWordingTable,
   VoidBedTable,
 } from '../modules/payments/index.ts'
+import type { PpeSupplyTables } from '../modules/ppe-supply/index.ts'
 import type {
   LocationResilienceTable,
   ProtectionPlanReviewTable,
@@ -229,7 +230,7 @@ export type Database = {
   locationResilience: LocationResilienceTable
   protectionPlans: ProtectionPlanTable
   protectionPlanReviews: ProtectionPlanReviewTable
-}
+} & PpeSupplyTables // PPE supply (issue 20): its thirteen tables, listed in its ppe-supply.tables.ts
 
 export type Organisation = Selectable<OrganisationTable>
 export type Provider = Selectable<ProviderTable>

@@ -56,6 +56,11 @@ export type Permission =
   // Record a location's continuity plan, people supported and concerns; read the providers at risk.
   | 'resilience:write'
   | 'resilience:read'
+  // PPE supply (issue 20): the council's PPE team runs the stores and works requests; a provider
+  // manager asks for emergency PPE; council and partner officers read the store figures.
+  | 'ppe:manage'
+  | 'ppe:request'
+  | 'ppe:read'
 
 // Issue 21's permissions, by role (kept apart so that merges with other issues' additions are easy).
 const resiliencePermissions: Partial<Record<Role, readonly Permission[]>> = {
@@ -118,11 +123,21 @@ const paymentPermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
   council_officer: ['payments:read'],
 }
 
+// PPE supply (issue 20): kept apart so merges with other capabilities' additions stay easy.
+const ppePermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
+  admin: ['ppe:manage', 'ppe:read'],
+  council_officer: ['ppe:manage', 'ppe:read'],
+  finance_officer: ['ppe:read'],
+  partner_officer: ['ppe:read'],
+  provider_manager: ['ppe:request'],
+}
+
 // Each capability's permissions by role, beside the list above.
 const capabilityPermissions: Partial<Record<Role, readonly Permission[]>>[] = [
   grantPermissionsByRole,
   paymentPermissionsByRole,
   resiliencePermissions,
+  ppePermissionsByRole,
 ]
 
 export function can(actor: Actor, permission: Permission): boolean {

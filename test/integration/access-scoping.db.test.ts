@@ -321,6 +321,7 @@ describe.each(engines)('access scoping on %s', (engine) => {
 
   // Every route that takes an id, with an id of something the provider manager of A must not see.
   // A new route with a parameter fails this test until it is listed here.
+  const ppeUnknownId = '0b7e7c2a-5d3f-4c1e-9a2b-000000000020'
   const foreignIdFor: Record<string, () => string> = {
     '/locations/:id': () => ids.locationB!,
     '/locations/:id/edit': () => ids.locationB!,
@@ -401,6 +402,17 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/infection-control/visits/:id/record': () => ids.ipcVisitB!,
     '/infection-control/visits/:id/cancel': () => ids.ipcVisitB!,
     '/infection-control/actions/:id/done': () => ids.ipcActionB!,
+    // PPE supply (issue 20): a provider manager has no store or item pages at all, and another
+    // provider's request is 404 (src/modules/ppe-supply/ppe-supply.db.test.ts opens a real one).
+    '/ppe/stores/:id': () => ppeUnknownId,
+    '/ppe/stores/:id/moves/new': () => ppeUnknownId,
+    '/ppe/stores/:id/thresholds': () => ppeUnknownId,
+    '/ppe/items/:id/prices': () => ppeUnknownId,
+    '/ppe/requests/:id': () => ppeUnknownId,
+    '/ppe/requests/:id/decision': () => ppeUnknownId,
+    '/ppe/requests/:id/pick': () => ppeUnknownId,
+    '/ppe/requests/:id/dispatch': () => ppeUnknownId,
+    '/ppe/requests/:id/delivery': () => ppeUnknownId,
   }
   // Links sent by e-mail carry a secret token, not an id; they are tested in the invitation tests.
   const tokenRoutes = ['/accept-invitation/:token', '/reset-password/:token']

@@ -50,6 +50,7 @@ const csvDownloads: Record<string, readonly string[]> = {
   '/payments/runs/:id/export.csv': leading,
   '/payments/provider-support.csv': [],
   '/payments/transparency.csv': [],
+  '/ppe/chargeable.csv': leading,
 }
 
 // XLSX downloads with no location in them: still checked for formulas, not for the seeded names.
@@ -191,6 +192,40 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
     })
     expect(asked?.ok, JSON.stringify(asked)).toBe(true)
     if (asked?.ok) ids.enquiry = asked.value.id
+    // PPE issued to each home, chargeable (no charging rule): the invoice list is a download (issue 20).
+    const ppe = t.services.ppeSupply
+    const item = await ppe.stock.addItem(actors.officer!, {
+      name: 'Gloves',
+      unit: 'glove',
+      packSize: '100',
+      price: '0.05',
+    })
+    if (!item?.ok) throw new Error('no PPE item')
+    const store = await db
+      .insertInto('ppeStores')
+      .values({ councilId: ids.council, name: 'Central store', createdAt: t.clock.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await ppe.stock.recordMove(actors.officer!, store.id, 'receipt', {
+      itemId: item.value.id,
+      quantity: '1000',
+      source: 'donation',
+    })
+    for (const locationId of locations) {
+      const sent = await ppe.requests.send(actors.officer!, {
+        locationId,
+        [`quantity-${item.value.id}`]: '10',
+        hasCases: 'no',
+        outbreak: 'no',
+      })
+      if (!sent?.ok) throw new Error(`no PPE request: ${JSON.stringify(sent)}`)
+      await ppe.requests.decide(actors.officer!, sent.value.id, {
+        decision: 'approve',
+        [`approve-${item.value.id}`]: '10',
+      })
+      await ppe.requests.pick(actors.officer!, sent.value.id, { storeId: store.id })
+      expect(await ppe.requests.dispatch(actors.officer!, sent.value.id)).toEqual({ ok: true, value: null })
+    }
     ids.audit = (await db.selectFrom('auditEvents').select('id').executeTakeFirstOrThrow()).id
 
     // A payment run over a package at each location, prepared by a finance officer: its export lists them.

@@ -8,6 +8,7 @@ import { loadDemoStaffing } from '../../modules/emergency-staffing/index.ts'
 import { loadDemoGrants } from '../../modules/grants/index.ts'
 import { loadDemoIpcVisits } from '../../modules/infection-control/index.ts'
 import { loadDemoPayments } from '../../modules/payments/index.ts'
+import { loadDemoPpeSupply } from '../../modules/ppe-supply/index.ts'
 import { loadDemoResilience } from '../../modules/provider-resilience/index.ts'
 import { loadDemoWelfare } from '../../modules/welfare-checks/index.ts'
 import type { Db } from '../database.ts'
@@ -367,6 +368,7 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     })
     // Packages, the 2020 schemes, three approved runs and a held line; the two finance officers' four eyes.
     await loadDemoPayments(trx, now)
+    await loadDemoPpeSupply(trx, now)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
     // Welfare checks, continuity plans and protection plans (issue 21), in every state.
