@@ -55,6 +55,24 @@ import type {
   ReturnTemplateTable,
   SituationReturnTable,
 } from '../modules/returns/index.ts'
+import type {
+  PlanActionTable,
+  PlanActionUpdateTable,
+  PlanAreaTable,
+} from '../modules/action-plan/action-plan.tables.ts'
+import type {
+  PublicationChallengeTable,
+  PublicationEventTable,
+  PublicationTable,
+  PublicationVersionTable,
+} from '../modules/publishing/publishing.tables.ts'
+import type {
+  TrainingFeedbackTable,
+  TrainingLicenceImportTable,
+  TrainingLicenceTable,
+  TrainingOfferTable,
+  TrainingUptakeTable,
+} from '../modules/training/training.tables.ts'
 import type { DateOnly, Timestamp } from './columns.ts'
 
 // Row types, as TypeScript sees them (CamelCasePlugin maps to snake_case SQL), each capability's in its
@@ -148,6 +166,19 @@ export type Database = {
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
   riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
+  // Action plan, training and publishing (issue 24)
+  planAreas: PlanAreaTable
+  planActions: PlanActionTable
+  planActionUpdates: PlanActionUpdateTable
+  trainingOffers: TrainingOfferTable
+  trainingUptake: TrainingUptakeTable
+  trainingLicenceImports: TrainingLicenceImportTable
+  trainingLicences: TrainingLicenceTable
+  trainingFeedback: TrainingFeedbackTable
+  publications: PublicationTable
+  publicationVersions: PublicationVersionTable
+  publicationChallenges: PublicationChallengeTable
+  publicationEvents: PublicationEventTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
