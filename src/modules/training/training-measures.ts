@@ -16,7 +16,9 @@ export async function ipcTrainingResponses(db: Db, councilId: string, at: Date) 
 
 // People who attended IPC training delivered by `at`.
 export async function ipcTrainingAttendees(db: Db, councilId: string, at: Date) {
-  const rows = (await uptakeAt(db, { councilId, kinds: ipcKinds }, at)).filter((r) => r.status === 'delivered')
+  const rows = (await uptakeAt(db, { councilId, kinds: ipcKinds }, at)).filter(
+    (r) => r.status === 'delivered',
+  )
   return { attendees: rows.reduce((sum, r) => sum + (r.attendees ?? 0), 0), rows }
 }
 

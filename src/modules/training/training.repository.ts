@@ -13,7 +13,17 @@ export const offersOf = (db: Conn, councilIds: readonly string[]) =>
     ? Promise.resolve([])
     : db
         .selectFrom('trainingOffers')
-        .select(['id', 'councilId', 'kind', 'title', 'deliveredBy', 'startsOn', 'endsOn', 'capacity', 'costPence'])
+        .select([
+          'id',
+          'councilId',
+          'kind',
+          'title',
+          'deliveredBy',
+          'startsOn',
+          'endsOn',
+          'capacity',
+          'costPence',
+        ])
         .where('councilId', 'in', councilIds)
         .orderBy('startsOn')
         .orderBy('title')
@@ -30,7 +40,11 @@ export const findOffer = (db: Conn, councilIds: readonly string[], id: string) =
         .executeTakeFirst()
 
 // Each provider's status for each offer as it stood at `at` (its latest change recorded by then).
-export function uptakeAt(db: Conn, where: { councilId: string; kinds?: readonly TrainingKind[]; offerId?: string }, at: Date) {
+export function uptakeAt(
+  db: Conn,
+  where: { councilId: string; kinds?: readonly TrainingKind[]; offerId?: string },
+  at: Date,
+) {
   let query = db
     .selectFrom('trainingUptake as u')
     .innerJoin('trainingOffers as o', 'o.id', 'u.offerId')
@@ -51,7 +65,12 @@ export function uptakeAt(db: Conn, where: { councilId: string; kinds?: readonly 
     .where('u.recordedAt', '<=', at)
   if (where.kinds) query = query.where('o.kind', 'in', where.kinds)
   if (where.offerId) query = query.where('u.offerId', '=', where.offerId)
-  return query.orderBy('u.offerId').orderBy('u.providerId').orderBy('u.recordedAt', 'desc').orderBy('u.id', 'desc').execute()
+  return query
+    .orderBy('u.offerId')
+    .orderBy('u.providerId')
+    .orderBy('u.recordedAt', 'desc')
+    .orderBy('u.id', 'desc')
+    .execute()
 }
 
 // Providers with a location in the council's area, for the uptake form.
@@ -71,14 +90,26 @@ export const providersOf = (db: Conn, councilId: string) =>
     .orderBy('providers.name')
     .execute()
 
-export const insertUptake = (db: Conn, offerId: string, uptake: Uptake, recordedBy: string | null, at: Date) =>
+export const insertUptake = (
+  db: Conn,
+  offerId: string,
+  uptake: Uptake,
+  recordedBy: string | null,
+  at: Date,
+) =>
   db
     .insertInto('trainingUptake')
     .values({ offerId, ...uptake, recordedBy, recordedAt: at })
     .returning('id')
     .executeTakeFirstOrThrow()
 
-export const insertFeedback = (db: Conn, offerId: string, feedback: Feedback, recordedBy: string | null, at: Date) =>
+export const insertFeedback = (
+  db: Conn,
+  offerId: string,
+  feedback: Feedback,
+  recordedBy: string | null,
+  at: Date,
+) =>
   db
     .insertInto('trainingFeedback')
     .values({ offerId, providerId: null, ...feedback, recordedBy, recordedAt: at })
@@ -89,7 +120,14 @@ export function feedbackAt(db: Conn, where: { councilId: string; offerId?: strin
   let query = db
     .selectFrom('trainingFeedback as f')
     .innerJoin('trainingOffers as o', 'o.id', 'f.offerId')
-    .select(['f.id', 'o.title as offerTitle', 'f.trainerKnowledge', 'f.responsive', 'f.knowledgeIncreased', 'f.recordedAt'])
+    .select([
+      'f.id',
+      'o.title as offerTitle',
+      'f.trainerKnowledge',
+      'f.responsive',
+      'f.knowledgeIncreased',
+      'f.recordedAt',
+    ])
     .where('o.councilId', '=', where.councilId)
     .where('f.recordedAt', '<=', at)
   if (where.offerId) query = query.where('f.offerId', '=', where.offerId)
@@ -105,7 +143,11 @@ export async function licencesAt(db: Conn, where: { councilId: string; offerId?:
     .where('councilId', '=', where.councilId)
     .where('importedAt', '<=', at)
   if (where.offerId) latest = latest.where('offerId', '=', where.offerId)
-  const imports = await latest.orderBy('offerId').orderBy('importedAt', 'desc').orderBy('id', 'desc').execute()
+  const imports = await latest
+    .orderBy('offerId')
+    .orderBy('importedAt', 'desc')
+    .orderBy('id', 'desc')
+    .execute()
   if (imports.length === 0) return { imports, rows: [] }
   const rows = await db
     .selectFrom('trainingLicences as l')
@@ -127,17 +169,33 @@ export async function providersNamed(db: Conn, names: readonly string[]) {
   const rows = await db
     .selectFrom('providers')
     .select(['id', 'name'])
-    .where((eb) => eb(eb.fn('lower', ['name']), 'in', names.map((n) => n.toLowerCase())))
+    .where((eb) =>
+      eb(
+        eb.fn('lower', ['name']),
+        'in',
+        names.map((n) => n.toLowerCase()),
+      ),
+    )
     .execute()
   return new Map(rows.map((r) => [r.name.toLowerCase(), r.id]))
 }
 
 export async function insertLicenceImport(
   db: Conn,
-  values: { councilId: string; offerId: string; fileName: string; importedBy: string | null; importedAt: Date },
+  values: {
+    councilId: string
+    offerId: string
+    fileName: string
+    importedBy: string | null
+    importedAt: Date
+  },
   rows: readonly (LicenceRow & { providerId: string | null })[],
 ) {
-  const { id } = await db.insertInto('trainingLicenceImports').values(values).returning('id').executeTakeFirstOrThrow()
+  const { id } = await db
+    .insertInto('trainingLicenceImports')
+    .values(values)
+    .returning('id')
+    .executeTakeFirstOrThrow()
   await db
     .insertInto('trainingLicences')
     .values(rows.map((r) => ({ importId: id, ...r })))

@@ -73,7 +73,9 @@ export function forPublication(content: PublicationContent, rule: SuppressionRul
 // Every figure inside the published content, in order (a test compares each with its measure).
 export function figuresIn(content: PublishedContent | PublicationContent): Figure[] {
   return content.blocks.flatMap((b) =>
-    b.type === 'table' ? b.rows.flatMap((row) => Object.values(row).flatMap((cell) => cell.figures ?? [])) : [],
+    b.type === 'table'
+      ? b.rows.flatMap((row) => Object.values(row).flatMap((cell) => cell.figures ?? []))
+      : [],
   )
 }
 

@@ -16,14 +16,22 @@ export function renderCsv(content: PublishedContent, facts: VersionFacts): strin
           const figures = (cell?.figures ?? []).map(
             (f) => `${f.name}: ${f.shown} (at ${instantInWords(f.asAt)}). ${f.definition}`,
           )
-          lines.push([block.caption, rowLabel, column.label, [cell?.text ?? '', ...figures].join('\n').trim()])
+          lines.push([
+            block.caption,
+            rowLabel,
+            column.label,
+            [cell?.text ?? '', ...figures].join('\n').trim(),
+          ])
         }
       }
     }
     if (block.type === 'suppressed') {
       const t = block.table
       const columns = [...t.columnLabels, 'Total']
-      const rows = [...t.rowLabels.map((_, r) => [...t.cells[r]!, t.rowTotals[r]!]), [...t.columnTotals, t.total]]
+      const rows = [
+        ...t.rowLabels.map((_, r) => [...t.cells[r]!, t.rowTotals[r]!]),
+        [...t.columnTotals, t.total],
+      ]
       rows.forEach((cells, r) => {
         cells.forEach((c, i) => {
           lines.push([block.caption, t.rowLabels[r] ?? 'Total', columns[i]!, c.shown])
@@ -31,8 +39,14 @@ export function renderCsv(content: PublishedContent, facts: VersionFacts): strin
       })
     }
   }
-  lines.push([`${content.title}, version ${facts.version}`, 'Published', '', instantInWords(facts.publishedAt)])
-  if (facts.changeNote) lines.push([`${content.title}, version ${facts.version}`, 'Correction', '', facts.changeNote])
+  lines.push([
+    `${content.title}, version ${facts.version}`,
+    'Published',
+    '',
+    instantInWords(facts.publishedAt),
+  ])
+  if (facts.changeNote)
+    lines.push([`${content.title}, version ${facts.version}`, 'Correction', '', facts.changeNote])
   lines.push([`${content.title}, version ${facts.version}`, 'Permanent address', '', facts.address])
   return csvText(lines)
 }

@@ -94,9 +94,7 @@ function blockHtml(block: PublishedBlock): string {
 }
 
 export function renderHtml(content: PublishedContent, facts: VersionFacts): string {
-  const correction = facts.changeNote
-    ? `<p><strong>Correction.</strong> ${escape(facts.changeNote)}</p>`
-    : ''
+  const correction = facts.changeNote ? `<p><strong>Correction.</strong> ${escape(facts.changeNote)}</p>` : ''
   return `<!DOCTYPE html>
 <html lang="en-GB">
 <head>

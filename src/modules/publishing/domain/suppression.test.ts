@@ -60,7 +60,14 @@ describe('small-number suppression', () => {
   })
 
   it('withholds a second cell of a row so the first cannot be worked out', () => {
-    const t = suppress({ rowLabels: ['North', 'South'], columnLabels: ['A', 'B', 'C'], cells: [[3, 10, 20], [8, 9, 30]] })
+    const t = suppress({
+      rowLabels: ['North', 'South'],
+      columnLabels: ['A', 'B', 'C'],
+      cells: [
+        [3, 10, 20],
+        [8, 9, 30],
+      ],
+    })
     expect(t.cells[0]!.map((c) => c.shown)).toEqual(['[c]', '[c]', '20'])
     expect(t.rowTotals.map((c) => c.shown)).toEqual(['33', '47'])
     // Column A withholds 3 and so its other cell (8) too; column B likewise.

@@ -44,7 +44,8 @@ export function suppress(table: CountTable, rule: SuppressionRule = defaultSuppr
   const columns = table.columnLabels.length
   for (const row of table.cells)
     for (const value of row)
-      if (!Number.isInteger(value) || value < 0) throw new Error(`A count must be a whole number, not ${value}`)
+      if (!Number.isInteger(value) || value < 0)
+        throw new Error(`A count must be a whole number, not ${value}`)
   const values: number[][] = table.cells.map((row) => [...row, row.reduce((a, b) => a + b, 0)])
   values.push(
     Array.from({ length: columns + 1 }, (_, c) => values.reduce((sum, row) => sum + (row[c] ?? 0), 0)),

@@ -33,7 +33,12 @@ export const mayReadTraining = (actor: Actor) => can(actor, 'training:read')
 export const mayManageTraining = (actor: Actor) => can(actor, 'training:manage')
 
 export type UptakeForm = { providerId: string; status: string; declineReason: string; attendees: string }
-export type Uptake = { providerId: string; status: UptakeStatus; declineReason: string | null; attendees: number | null }
+export type Uptake = {
+  providerId: string
+  status: UptakeStatus
+  declineReason: string | null
+  attendees: number | null
+}
 
 const wholeNumber = /^\d{1,6}$/
 
@@ -41,7 +46,9 @@ const wholeNumber = /^\d{1,6}$/
 export function validateUptake(form: UptakeForm, providerIds: readonly string[]): Outcome<Uptake> {
   const errors: Record<string, string> = {}
   if (!providerIds.includes(form.providerId)) errors.providerId = 'Select the provider'
-  const status = (uptakeStatuses as readonly string[]).includes(form.status) ? (form.status as UptakeStatus) : null
+  const status = (uptakeStatuses as readonly string[]).includes(form.status)
+    ? (form.status as UptakeStatus)
+    : null
   if (!status) errors.status = 'Select where the provider is with this training'
   const reason = form.declineReason.trim()
   if (status === 'declined' && !reason) errors.declineReason = 'Enter why the provider declined'
@@ -102,7 +109,11 @@ export type ParsedLicences = { ok: true; value: LicenceRow[] } | { ok: false; pr
 export function parseLicenceCsv(text: string): ParsedLicences {
   let records: string[][]
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true })
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    })
   } catch {
     return { ok: false, problems: ['The file is not a CSV file the learning platform exports'] }
   }
@@ -113,7 +124,8 @@ export function parseLicenceCsv(text: string): ParsedLicences {
   const errors: string[] = []
   for (const [key, name] of Object.entries(licenceColumns) as [keyof typeof licenceColumns, string][]) {
     index[key] = names.indexOf(name)
-    if (index[key] < 0) errors.push(`The header row has no column called “${name[0]!.toUpperCase()}${name.slice(1)}”`)
+    if (index[key] < 0)
+      errors.push(`The header row has no column called “${name[0]!.toUpperCase()}${name.slice(1)}”`)
   }
   if (errors.length) return { ok: false, problems: errors }
   if (rows.length === 0) return { ok: false, problems: ['The file has no rows after the header'] }
@@ -142,12 +154,19 @@ export function parseLicenceCsv(text: string): ParsedLicences {
 }
 
 // Feedback forms' results: how many said each thing, of how many.
-export type FeedbackSummary = { forms: number; trainerGoodOrExcellent: number; responsive: number; knowledgeIncreased: number }
+export type FeedbackSummary = {
+  forms: number
+  trainerGoodOrExcellent: number
+  responsive: number
+  knowledgeIncreased: number
+}
 
 export function summariseFeedback(forms: readonly Feedback[]): FeedbackSummary {
   return {
     forms: forms.length,
-    trainerGoodOrExcellent: forms.filter((f) => f.trainerKnowledge === 'good' || f.trainerKnowledge === 'excellent').length,
+    trainerGoodOrExcellent: forms.filter(
+      (f) => f.trainerKnowledge === 'good' || f.trainerKnowledge === 'excellent',
+    ).length,
     responsive: forms.filter((f) => f.responsive).length,
     knowledgeIncreased: forms.filter((f) => f.knowledgeIncreased).length,
   }
