@@ -6,7 +6,7 @@ import { createEnquiryService } from './enquiries.service.ts'
 import { faqRoutes } from './faq.routes.ts'
 
 export { mayWorkEnquiries } from './domain/enquiry.rules.ts'
-export { enquiryDueAt } from './domain/working-days.ts'
+export { addWorkingDays, enquiryDueAt } from './domain/working-days.ts'
 export { enquiriesPaths } from './enquiries.paths.ts'
 export type { EnquiryService } from './enquiries.service.ts'
 export type { EnquiryEventTable, EnquiryStatus, EnquiryTable, FaqEntryTable } from './enquiries.tables.ts'
