@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts'
 import type { Actor } from './domain/policy.ts'
 import type { Job } from './jobs/scheduler.ts'
 import { access } from './modules/access/index.ts'
+import { actionPlan } from './modules/action-plan/index.ts'
 import { api } from './modules/api/index.ts'
 import { audit } from './modules/audit/index.ts'
 import { casework } from './modules/casework/index.ts'
@@ -14,7 +15,9 @@ import { directory } from './modules/directory/index.ts'
 import { earlyWarning } from './modules/early-warning/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
 import { home } from './modules/home/index.ts'
+import { publishing } from './modules/publishing/index.ts'
 import { returns } from './modules/returns/index.ts'
+import { training } from './modules/training/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
 
@@ -34,6 +37,9 @@ export const capabilities = [
   casework,
   enquiries,
   dashboards,
+  training,
+  publishing,
+  actionPlan,
   home,
 ] as const
 

@@ -55,24 +55,20 @@ import type {
   ReturnTemplateTable,
   SituationReturnTable,
 } from '../modules/returns/index.ts'
-import type {
-  PlanActionTable,
-  PlanActionUpdateTable,
-  PlanAreaTable,
-} from '../modules/action-plan/action-plan.tables.ts'
+import type { PlanActionTable, PlanActionUpdateTable, PlanAreaTable } from '../modules/action-plan/index.ts'
 import type {
   PublicationChallengeTable,
   PublicationEventTable,
   PublicationTable,
   PublicationVersionTable,
-} from '../modules/publishing/publishing.tables.ts'
+} from '../modules/publishing/index.ts'
 import type {
   TrainingFeedbackTable,
   TrainingLicenceImportTable,
   TrainingLicenceTable,
   TrainingOfferTable,
   TrainingUptakeTable,
-} from '../modules/training/training.tables.ts'
+} from '../modules/training/index.ts'
 import type { DateOnly, Timestamp } from './columns.ts'
 
 // Row types, as TypeScript sees them (CamelCasePlugin maps to snake_case SQL), each capability's in its

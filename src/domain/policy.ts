@@ -47,7 +47,7 @@ export type Permission =
   // Prepare a publication and run its accuracy check; sign it off and publish it (a named officer).
   | 'publications:prepare'
   | 'publications:sign-off'
-  // --- end of issue 24's permissions ---
+// --- end of issue 24's permissions ---
 
 // --- Action plan, training and publishing (issue 24): who reads, updates, prepares and signs off ---
 const planPermissions = {

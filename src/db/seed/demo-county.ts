@@ -5,6 +5,7 @@ import { hashPassword } from '../../modules/access/index.ts'
 import { auditActions, recordAudit } from '../../modules/audit/index.ts'
 import { recomputeRisk } from '../../modules/early-warning/index.ts'
 import type { Db } from '../database.ts'
+import { loadDemoActionPlan } from '../../modules/action-plan/index.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
 import { loadDemoReturns } from './demo-returns.ts'
@@ -346,6 +347,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoContacts(trx, now)
     // A few cases on the worklist: intelligence from partners, owned, passed on and unowned.
     await loadDemoCasework(trx, now)
+    // The action plan with its updates, the training its measures read, and the published progress report.
+    await loadDemoActionPlan(trx, now, organisations)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
     const summary = {

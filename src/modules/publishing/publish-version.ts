@@ -1,6 +1,11 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../../db/schema.ts'
-import { forPublication, type PublicationContent, type PublishedContent, type VersionFacts } from './domain/content.ts'
+import {
+  forPublication,
+  type PublicationContent,
+  type PublishedContent,
+  type VersionFacts,
+} from './domain/content.ts'
 import { renderCsv } from './domain/render-csv.ts'
 import { renderDocx } from './domain/render-docx.ts'
 import { renderHtml } from './domain/render-html.ts'

@@ -52,7 +52,12 @@ export const findVersion = (db: Conn, publicationId: string, version: number) =>
     .where('v.version', '=', version)
     .executeTakeFirst()
 
-export const publishedFile = (db: Conn, publicationId: string, version: number, file: 'html' | 'docx' | 'csv') =>
+export const publishedFile = (
+  db: Conn,
+  publicationId: string,
+  version: number,
+  file: 'html' | 'docx' | 'csv',
+) =>
   db
     .selectFrom('publicationVersions')
     .select(['version', file])
@@ -96,5 +101,15 @@ export const eventsOf = (db: Conn, versionIds: readonly string[]) =>
 
 export const addEvent = (
   db: Conn,
-  event: { versionId: string; kind: string; details: Record<string, unknown>; actorUserId: string | null; occurredAt: Date },
-) => db.insertInto('publicationEvents').values({ ...event, details: JSON.stringify(event.details) }).execute()
+  event: {
+    versionId: string
+    kind: string
+    details: Record<string, unknown>
+    actorUserId: string | null
+    occurredAt: Date
+  },
+) =>
+  db
+    .insertInto('publicationEvents')
+    .values({ ...event, details: JSON.stringify(event.details) })
+    .execute()

@@ -27,7 +27,11 @@ export async function publishingRoutes(app: FastifyInstance, deps: { publishing:
   app.get(paths.publications.pattern, async (request, reply) => {
     const found = await publishing.list(signedInActor(request))
     if (!found) throw notFound()
-    return reply.render('publishing/views/publications.njk', { pageTitle: 'Publications', ...found, ...names })
+    return reply.render('publishing/views/publications.njk', {
+      pageTitle: 'Publications',
+      ...found,
+      ...names,
+    })
   })
 
   app.post(paths.startPublication.pattern, async (request, reply) => {
@@ -78,7 +82,11 @@ export async function publishingRoutes(app: FastifyInstance, deps: { publishing:
         .code(400)
         .render(
           'publishing/views/version.njk',
-          await versionView(request, { errors: result.errors, errorList: errorSummary(result.errors), values: body(request) }),
+          await versionView(request, {
+            errors: result.errors,
+            errorList: errorSummary(result.errors),
+            values: body(request),
+          }),
         )
     return reply.redirect(`${paths.publicationVersion.build(id, version)}?checking=1`)
   })
@@ -87,14 +95,25 @@ export async function publishingRoutes(app: FastifyInstance, deps: { publishing:
     const { id, version, challengeId } = request.params as Params
     const form = resolveFormFrom(request.body)
     const result = form.ok
-      ? await publishing.resolve(signedInActor(request), id, version, challengeId ?? '', form.value.resolution)
+      ? await publishing.resolve(
+          signedInActor(request),
+          id,
+          version,
+          challengeId ?? '',
+          form.value.resolution,
+        )
       : form
     if (!result) throw notFound()
     if (!result.ok) {
-      const errors = { [`resolution-${challengeId}`]: result.errors.resolution ?? 'Enter how the challenge was resolved' }
+      const errors = {
+        [`resolution-${challengeId}`]: result.errors.resolution ?? 'Enter how the challenge was resolved',
+      }
       return reply
         .code(400)
-        .render('publishing/views/version.njk', await versionView(request, { errors, errorList: errorSummary(errors) }))
+        .render(
+          'publishing/views/version.njk',
+          await versionView(request, { errors, errorList: errorSummary(errors) }),
+        )
     }
     return reply.redirect(`${paths.publicationVersion.build(id, version)}?resolved=1`)
   })
@@ -103,7 +122,12 @@ export async function publishingRoutes(app: FastifyInstance, deps: { publishing:
   const signOffPage = async (request: FastifyRequest, confirm: boolean) => {
     const { id, version } = request.params as Params
     const name = request.signedInUser?.displayName ?? ''
-    return { result: await publishing.signOff(signedInActor(request), id, version, confirm, name), id, version, name }
+    return {
+      result: await publishing.signOff(signedInActor(request), id, version, confirm, name),
+      id,
+      version,
+      name,
+    }
   }
   app.get(paths.signOff.pattern, async (request, reply) => {
     const { result, id, version, name } = await signOffPage(request, false)
@@ -126,12 +150,18 @@ export async function publishingRoutes(app: FastifyInstance, deps: { publishing:
 
   app.get(paths.correctPublication.pattern, async (request, reply) => {
     const { id } = request.params as Params
-    return reply.render('publishing/views/correct.njk', { pageTitle: 'Correct a published version', id, values: {} })
+    return reply.render('publishing/views/correct.njk', {
+      pageTitle: 'Correct a published version',
+      id,
+      values: {},
+    })
   })
   app.post(paths.correctPublication.pattern, async (request, reply) => {
     const { id } = request.params as Params
     const form = correctFormFrom(request.body)
-    const result = form.ok ? await publishing.correct(signedInActor(request), id, form.value.changeNote) : form
+    const result = form.ok
+      ? await publishing.correct(signedInActor(request), id, form.value.changeNote)
+      : form
     if (!result) throw notFound()
     if (!result.ok)
       return reply.code(400).render('publishing/views/correct.njk', {
@@ -148,7 +178,12 @@ export async function publishingRoutes(app: FastifyInstance, deps: { publishing:
   const figuresView = async (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const checks = await publishing.figuresToCheck(signedInActor(request))
     if (!checks) throw notFound()
-    return { pageTitle: 'Check your figures before they are published', checks, flash: request.query, ...extra }
+    return {
+      pageTitle: 'Check your figures before they are published',
+      checks,
+      flash: request.query,
+      ...extra,
+    }
   }
   app.get(paths.yourFigures.pattern, async (request, reply) =>
     reply.render('publishing/views/your-figures.njk', await figuresView(request)),
@@ -156,7 +191,9 @@ export async function publishingRoutes(app: FastifyInstance, deps: { publishing:
   app.post(paths.challengeFigure.pattern, async (request, reply) => {
     const { id, version } = request.params as Params
     const form = challengeFormFrom(request.body)
-    const result = form.ok ? await publishing.challenge(signedInActor(request), id, version, form.value) : form
+    const result = form.ok
+      ? await publishing.challenge(signedInActor(request), id, version, form.value)
+      : form
     if (!result) throw notFound()
     if (!result.ok)
       return reply.code(400).render(
@@ -182,13 +219,15 @@ export async function publishedRoutes(app: FastifyInstance, deps: { publishing: 
     if (!found) throw notFound()
     return reply.render('publishing/views/published.njk', { pageTitle: found.publication.title, ...found })
   })
-  const file = (kind: 'html' | 'docx' | 'csv', type: string, name?: string) =>
+  const file =
+    (kind: 'html' | 'docx' | 'csv', type: string, name?: string) =>
     async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
       const { id, version } = request.params as Params
       const bytes = await publishing.publishedBytes(id, version, kind)
       if (!bytes) throw notFound()
       reply.header('content-type', type)
-      if (name) reply.header('content-disposition', `attachment; filename="${name}-version-${version}.${kind}"`)
+      if (name)
+        reply.header('content-disposition', `attachment; filename="${name}-version-${version}.${kind}"`)
       return reply.send(bytes)
     }
   app.get(paths.publishedVersion.pattern, file('html', 'text/html; charset=utf-8'))

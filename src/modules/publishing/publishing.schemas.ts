@@ -4,11 +4,14 @@ import { type FormMessages, formText, parseForm } from '../../web/form-schema.ts
 // Publishing's forms as posted; the workflow's rules (domain/workflow.ts) word what is wrong.
 
 const startFields = z.object({ kind: formText() })
-export const startFormFrom = (body: unknown) => parseForm(startFields, body, { kind: 'Select what to publish' })
+export const startFormFrom = (body: unknown) =>
+  parseForm(startFields, body, { kind: 'Select what to publish' })
 
 const checkFields = z.object({ checkDays: formText() })
 export const checkFormFrom = (body: unknown) =>
-  parseForm(checkFields, body, { checkDays: 'Enter how many working days providers have to check their figures' })
+  parseForm(checkFields, body, {
+    checkDays: 'Enter how many working days providers have to check their figures',
+  })
 
 const challengeFields = z.object({ figure: formText(), reason: formText() })
 const challengeMessages: FormMessages<typeof challengeFields> = {

@@ -19,6 +19,7 @@ import {
 } from './domain/workflow.ts'
 import { type KindRegistry, kindRegistry } from './publication-kinds.ts'
 import { publishVersion } from './publish-version.ts'
+import { publishingPaths } from './publishing.paths.ts'
 import { publishingAuditActions as A } from './publishing.audit-actions.ts'
 import {
   addEvent,
@@ -71,7 +72,11 @@ export function createPublishingService(deps: {
   }
 
   // A version's content: as published, or built now from the data as it stands.
-  async function contentOf(found: { publication: { councilId: string }; version: Found; kind: { build: (db: Db, c: string, at: Date) => Promise<PublicationContent> } }) {
+  async function contentOf(found: {
+    publication: { councilId: string }
+    version: Found
+    kind: { build: (db: Db, c: string, at: Date) => Promise<PublicationContent> }
+  }) {
     if (found.version.status === 'published') return found.version.content as PublicationContent
     return found.kind.build(db, found.publication.councilId, clock.now())
   }
@@ -88,7 +93,10 @@ export function createPublishingService(deps: {
     )
     return {
       kinds: kinds.all().map((k) => ({ kind: k.kind, name: k.name })),
-      publications: publications.map((p) => ({ ...p, versions: versions.filter((v) => v.publicationId === p.id) })),
+      publications: publications.map((p) => ({
+        ...p,
+        versions: versions.filter((v) => v.publicationId === p.id),
+      })),
     }
   }
 
@@ -100,15 +108,38 @@ export function createPublishingService(deps: {
     const id = await db.transaction().execute(async (trx) => {
       const { id } = await trx
         .insertInto('publications')
-        .values({ councilId: actor.organisationId, kind: kind.kind, title: kind.name, createdBy: actor.userId, createdAt: now })
+        .values({
+          councilId: actor.organisationId,
+          kind: kind.kind,
+          title: kind.name,
+          createdBy: actor.userId,
+          createdAt: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
       const version = await trx
         .insertInto('publicationVersions')
-        .values({ publicationId: id, version: 1, status: 'draft', checkDays: defaultCheckWorkingDays, content: null, html: null, docx: null, csv: null, createdBy: actor.userId, createdAt: now })
+        .values({
+          publicationId: id,
+          version: 1,
+          status: 'draft',
+          checkDays: defaultCheckWorkingDays,
+          content: null,
+          html: null,
+          docx: null,
+          csv: null,
+          createdBy: actor.userId,
+          createdAt: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
-      await addEvent(trx, { versionId: version.id, kind: 'draft_started', details: {}, actorUserId: actor.userId, occurredAt: now })
+      await addEvent(trx, {
+        versionId: version.id,
+        kind: 'draft_started',
+        details: {},
+        actorUserId: actor.userId,
+        occurredAt: now,
+      })
       await recordAudit(trx, audit(actor, A.publicationStarted, id, { kind: kind.kind }))
       return id
     })
@@ -133,14 +164,15 @@ export function createPublishingService(deps: {
       ),
       blockers: signOffBlockers(state, today()),
       maySignOff: maySignOff(actor),
-      mayCorrect: found.version.status === 'published' && all[all.length - 1]!.version === found.version.version,
+      mayCorrect:
+        found.version.status === 'published' && all[all.length - 1]!.version === found.version.version,
     }
   }
 
   async function startCheck(actor: Actor, id: string, version: string, rawDays: string) {
     if (!mayPrepare(actor)) return null
     const found = await versionOf(actor, id, version)
-    if (!found || found.version.status !== 'draft') return null
+    if (found?.version.status !== 'draft') return null
     const days = validateCheckDays(rawDays)
     if (!days.ok) return days
     const now = clock.now()
@@ -151,8 +183,17 @@ export function createPublishingService(deps: {
         .set({ status: 'checking', checkDays: days.value, checkStartedAt: now, checkClosesOn: closesOn })
         .where('id', '=', found.version.id)
         .execute()
-      await addEvent(trx, { versionId: found.version.id, kind: 'check_started', details: { closesOn, days: days.value }, actorUserId: actor.userId, occurredAt: now })
-      await recordAudit(trx, audit(actor, A.accuracyCheckStarted, id, { version: found.version.version, closesOn }))
+      await addEvent(trx, {
+        versionId: found.version.id,
+        kind: 'check_started',
+        details: { closesOn, days: days.value },
+        actorUserId: actor.userId,
+        occurredAt: now,
+      })
+      await recordAudit(
+        trx,
+        audit(actor, A.accuracyCheckStarted, id, { version: found.version.version, closesOn }),
+      )
     })
     return { ok: true as const, value: { closesOn } }
   }
@@ -163,7 +204,16 @@ export function createPublishingService(deps: {
     const checking = await db
       .selectFrom('publicationVersions as v')
       .innerJoin('publications as p', 'p.id', 'v.publicationId')
-      .select(['p.id', 'p.kind', 'p.councilId', 'p.title', 'v.id as versionId', 'v.version', 'v.status', 'v.checkClosesOn'])
+      .select([
+        'p.id',
+        'p.kind',
+        'p.councilId',
+        'p.title',
+        'v.id as versionId',
+        'v.version',
+        'v.status',
+        'v.checkClosesOn',
+      ])
       .where('v.status', '=', 'checking')
       .where('v.checkClosesOn', '>=', today())
       .execute()
@@ -174,15 +224,25 @@ export function createPublishingService(deps: {
       const content = await kind.build(db, v.councilId, clock.now())
       const named = content.providers.find((p) => p.providerId === actor.providerId)
       if (!named) continue
-      const challenges = (await challengesOf(db, v.versionId)).filter((c) => c.providerId === actor.providerId)
+      const challenges = (await challengesOf(db, v.versionId)).filter(
+        (c) => c.providerId === actor.providerId,
+      )
       found.push({ ...v, named, challenges })
     }
     return found
   }
 
-  async function challenge(actor: Actor, id: string, version: string, form: { figure: string; reason: string }) {
+  async function challenge(
+    actor: Actor,
+    id: string,
+    version: string,
+    form: { figure: string; reason: string },
+  ) {
     const mine = (await figuresToCheck(actor))?.find((v) => v.id === id && String(v.version) === version)
-    if (!mine || !challengeOpen({ status: mine.status, checkClosesOn: mine.checkClosesOn, openChallenges: 0 }, today()))
+    if (
+      !mine ||
+      !challengeOpen({ status: mine.status, checkClosesOn: mine.checkClosesOn, openChallenges: 0 }, today())
+    )
       return null
     const checked = validateChallenge(
       form,
@@ -193,11 +253,26 @@ export function createPublishingService(deps: {
     await db.transaction().execute(async (trx) => {
       const { id: challengeId } = await trx
         .insertInto('publicationChallenges')
-        .values({ versionId: mine.versionId, providerId: actor.providerId!, ...checked.value, raisedBy: actor.userId, raisedAt: now })
+        .values({
+          versionId: mine.versionId,
+          providerId: actor.providerId!,
+          ...checked.value,
+          raisedBy: actor.userId,
+          raisedAt: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
-      await addEvent(trx, { versionId: mine.versionId, kind: 'challenge_raised', details: { provider: mine.named.name, ...checked.value }, actorUserId: actor.userId, occurredAt: now })
-      await recordAudit(trx, audit(actor, A.figureChallenged, challengeId, { publicationId: id, ...checked.value }))
+      await addEvent(trx, {
+        versionId: mine.versionId,
+        kind: 'challenge_raised',
+        details: { provider: mine.named.name, ...checked.value },
+        actorUserId: actor.userId,
+        occurredAt: now,
+      })
+      await recordAudit(
+        trx,
+        audit(actor, A.figureChallenged, challengeId, { publicationId: id, ...checked.value }),
+      )
     })
     return { ok: true as const, value: { id } }
   }
@@ -217,7 +292,13 @@ export function createPublishingService(deps: {
         .set({ resolution: resolution.value, resolvedBy: actor.userId, resolvedAt: now })
         .where('id', '=', challengeId)
         .execute()
-      await addEvent(trx, { versionId: found.version.id, kind: 'challenge_resolved', details: { provider: open.providerName, figure: open.figure, resolution: resolution.value }, actorUserId: actor.userId, occurredAt: now })
+      await addEvent(trx, {
+        versionId: found.version.id,
+        kind: 'challenge_resolved',
+        details: { provider: open.providerName, figure: open.figure, resolution: resolution.value },
+        actorUserId: actor.userId,
+        occurredAt: now,
+      })
       await recordAudit(trx, audit(actor, A.challengeResolved, challengeId, { resolution: resolution.value }))
     })
     return { ok: true as const, value: { id } }
@@ -228,7 +309,10 @@ export function createPublishingService(deps: {
     if (!maySignOff(actor)) return null
     const found = await versionOf(actor, id, version)
     if (!found) return null
-    const blockers = signOffBlockers({ ...found.version, openChallenges: await openChallenges(found.version.id) }, today())
+    const blockers = signOffBlockers(
+      { ...found.version, openChallenges: await openChallenges(found.version.id) },
+      today(),
+    )
     if (blockers.length) return { ok: false as const, blockers }
     if (!confirm) return { ok: true as const, published: false, found }
     const now = clock.now()
@@ -245,7 +329,10 @@ export function createPublishingService(deps: {
         baseUrl,
         rule,
       })
-      await recordAudit(trx, audit(actor, A.versionPublished, id, { version: found.version.version, signedOffBy: signedOffName }))
+      await recordAudit(
+        trx,
+        audit(actor, A.versionPublished, id, { version: found.version.version, signedOffBy: signedOffName }),
+      )
     })
     return { ok: true as const, published: true, found }
   }
@@ -257,7 +344,7 @@ export function createPublishingService(deps: {
     if (!publication || !actor.councilIds.includes(publication.councilId)) return null
     const versions = await versionsOf(db, [id])
     const latest = versions[versions.length - 1]
-    if (!latest || latest.status !== 'published') return null
+    if (latest?.status !== 'published') return null
     const note = validateText('changeNote', rawNote, 'Enter what this correction changes')
     if (!note.ok) return note
     const now = clock.now()
@@ -265,10 +352,28 @@ export function createPublishingService(deps: {
     await db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('publicationVersions')
-        .values({ publicationId: id, version, status: 'draft', changeNote: note.value, checkDays: latest.checkDays, content: null, html: null, docx: null, csv: null, createdBy: actor.userId, createdAt: now })
+        .values({
+          publicationId: id,
+          version,
+          status: 'draft',
+          changeNote: note.value,
+          checkDays: latest.checkDays,
+          content: null,
+          html: null,
+          docx: null,
+          csv: null,
+          createdBy: actor.userId,
+          createdAt: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
-      await addEvent(trx, { versionId: row.id, kind: 'correction_started', details: { changeNote: note.value, corrects: latest.version }, actorUserId: actor.userId, occurredAt: now })
+      await addEvent(trx, {
+        versionId: row.id,
+        kind: 'correction_started',
+        details: { changeNote: note.value, corrects: latest.version },
+        actorUserId: actor.userId,
+        occurredAt: now,
+      })
       await recordAudit(trx, audit(actor, A.correctionStarted, id, { version, changeNote: note.value }))
     })
     return { ok: true as const, value: { version } }
@@ -289,7 +394,24 @@ export function createPublishingService(deps: {
     return versions.length ? { publication, versions } : null
   }
 
+  // Where the latest published version of a kind of output for the actor's councils is (for links).
+  async function latestPublished(actor: Actor, kind: string) {
+    if (actor.councilIds.length === 0) return null
+    const row = await db
+      .selectFrom('publications as p')
+      .innerJoin('publicationVersions as v', 'v.publicationId', 'p.id')
+      .select(['p.id'])
+      .where('p.kind', '=', kind)
+      .where('p.councilId', 'in', actor.councilIds)
+      .where('v.status', '=', 'published')
+      .orderBy('v.publishedAt', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return row ? publishingPaths.published.build(row.id) : null
+  }
+
   return {
+    latestPublished,
     registerKind: kinds.register,
     kinds: kinds.all,
     list,

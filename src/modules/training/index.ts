@@ -10,6 +10,7 @@ export {
   ipcTrainingAttendees,
   ipcTrainingResponses,
   trainingFeedback,
+  trainingOffersOf,
 } from './training-measures.ts'
 export { trainingAuditActions } from './training.audit-actions.ts'
 export { trainingPaths } from './training.paths.ts'

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import { ipcKinds, summariseFeedback } from './domain/training.rules.ts'
-import { feedbackAt, licencesAt, uptakeAt } from './training.repository.ts'
+import { feedbackAt, licencesAt, offersOf, uptakeAt } from './training.repository.ts'
 
 // Training's figures for the action plan's measures, for one council as they stood at `at`, with the
 // records behind them. Other capabilities read them through index.ts.
@@ -36,3 +36,6 @@ export async function elearningLicences(db: Db, councilId: string, at: Date) {
     rows,
   }
 }
+
+// The council's offers (with what each cost: commercially sensitive, for publications to leave out).
+export const trainingOffersOf = (db: Db, councilId: string) => offersOf(db, [councilId])

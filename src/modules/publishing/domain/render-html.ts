@@ -4,7 +4,7 @@ import type { Cell, PublishedBlock, PublishedContent, VersionFacts } from './con
 // A published version as one self-contained HTML document: stored as bytes when it is published and
 // served as they are ever after. Its tables stack at phone width and it prints cleanly on A4.
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
@@ -44,10 +44,10 @@ function cellHtml(cell: Cell | undefined, asAt: (iso: string) => string): string
   const paragraphs = cell.text
     .split(/\n+/)
     .filter((p) => p.trim() !== '')
-    .map((p) => `<p>${escape(p)}</p>`)
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
   const figures = (cell.figures ?? []).map(
     (f) =>
-      `<p class="figure"><strong>${escape(f.name)}: ${escape(f.shown)}</strong> (at ${escape(asAt(f.asAt))}). <span class="note">${escape(f.definition)}</span></p>`,
+      `<p class="figure"><strong>${escapeHtml(f.name)}: ${escapeHtml(f.shown)}</strong> (at ${escapeHtml(asAt(f.asAt))}). <span class="note">${escapeHtml(f.definition)}</span></p>`,
   )
   return [...paragraphs, ...figures].join('')
 }
@@ -55,62 +55,62 @@ function cellHtml(cell: Cell | undefined, asAt: (iso: string) => string): string
 function blockHtml(block: PublishedBlock): string {
   switch (block.type) {
     case 'heading':
-      return `<h${block.level}>${escape(block.text)}</h${block.level}>`
+      return `<h${block.level}>${escapeHtml(block.text)}</h${block.level}>`
     case 'paragraph':
-      return `<p>${escape(block.text)}</p>`
+      return `<p>${escapeHtml(block.text)}</p>`
     case 'list':
-      return `<ul>${block.items.map((i) => `<li>${escape(i)}</li>`).join('')}</ul>`
+      return `<ul>${block.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`
     case 'table': {
-      const head = block.columns.map((c) => `<th scope="col">${escape(c.label)}</th>`).join('')
+      const head = block.columns.map((c) => `<th scope="col">${escapeHtml(c.label)}</th>`).join('')
       const rows = block.rows
         .map(
           (row) =>
             `<tr>${block.columns
-              .map((c) => `<td data-label="${escape(c.label)}">${cellHtml(row[c.key], instantInWords)}</td>`)
+              .map((c) => `<td data-label="${escapeHtml(c.label)}">${cellHtml(row[c.key], instantInWords)}</td>`)
               .join('')}</tr>`,
         )
         .join('\n')
-      return `<table class="stack"><caption>${escape(block.caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`
+      return `<table class="stack"><caption>${escapeHtml(block.caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`
     }
     case 'suppressed': {
       const t = block.table
       const head = ['', ...t.columnLabels, 'Total']
-        .map((l, i) => `<th scope="col"${i ? ' class="count"' : ''}>${escape(l)}</th>`)
+        .map((l, i) => `<th scope="col"${i ? ' class="count"' : ''}>${escapeHtml(l)}</th>`)
         .join('')
       const line = (label: string, cells: { shown: string }[]) =>
-        `<tr><th scope="row" data-label="">${escape(label)}</th>${cells
+        `<tr><th scope="row" data-label="">${escapeHtml(label)}</th>${cells
           .map(
             (c, i) =>
-              `<td class="count" data-label="${escape([...t.columnLabels, 'Total'][i]!)}">${escape(c.shown)}</td>`,
+              `<td class="count" data-label="${escapeHtml([...t.columnLabels, 'Total'][i]!)}">${escapeHtml(c.shown)}</td>`,
           )
           .join('')}</tr>`
       const rows = [
         ...t.rowLabels.map((label, r) => line(label, [...t.cells[r]!, t.rowTotals[r]!])),
         line('Total', [...t.columnTotals, t.total]),
       ].join('\n')
-      return `<table class="stack"><caption>${escape(block.caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table><p class="note">${escape(block.note)}</p>`
+      return `<table class="stack"><caption>${escapeHtml(block.caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table><p class="note">${escapeHtml(block.note)}</p>`
     }
   }
 }
 
 export function renderHtml(content: PublishedContent, facts: VersionFacts): string {
-  const correction = facts.changeNote ? `<p><strong>Correction.</strong> ${escape(facts.changeNote)}</p>` : ''
+  const correction = facts.changeNote ? `<p><strong>Correction.</strong> ${escapeHtml(facts.changeNote)}</p>` : ''
   return `<!DOCTYPE html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(content.title)} (version ${facts.version})</title>
+<title>${escapeHtml(content.title)} (version ${facts.version})</title>
 <style>${styles}</style>
 </head>
 <body>
 <main id="main-content">
-<h1>${escape(content.title)}</h1>
+<h1>${escapeHtml(content.title)}</h1>
 <div class="facts">
-<p>Version ${facts.version}, published ${escape(instantInWords(facts.publishedAt))}, signed off by ${escape(facts.signedOffName)}. Figures as at ${escape(instantInWords(content.asAt))}.</p>
-${correction}<p>Permanent address: <a href="${escape(facts.address)}">${escape(facts.address)}</a></p>
+<p>Version ${facts.version}, published ${escapeHtml(instantInWords(facts.publishedAt))}, signed off by ${escapeHtml(facts.signedOffName)}. Figures as at ${escapeHtml(instantInWords(content.asAt))}.</p>
+${correction}<p>Permanent address: <a href="${escapeHtml(facts.address)}">${escapeHtml(facts.address)}</a></p>
 </div>
-<p>${escape(content.summary)}</p>
+<p>${escapeHtml(content.summary)}</p>
 ${content.blocks.map(blockHtml).join('\n')}
 </main>
 </body>

@@ -9,7 +9,9 @@ describe('the publishing workflow', () => {
     expect(signOffBlockers({ ...checking, openChallenges: 2 }, '2020-04-22')).toEqual([
       '2 challenges from providers must be resolved first',
     ])
-    expect(signOffBlockers({ ...checking, status: 'draft', checkClosesOn: null }, '2020-04-22')).toHaveLength(1)
+    expect(signOffBlockers({ ...checking, status: 'draft', checkClosesOn: null }, '2020-04-22')).toHaveLength(
+      1,
+    )
   })
   it('takes challenges until the last day of the window', () => {
     expect(challengeOpen(checking, '2020-04-21')).toBe(true)

@@ -43,7 +43,9 @@ export function challengeOpen(version: VersionState, today: string): boolean {
   return version.status === 'checking' && version.checkClosesOn !== null && today <= version.checkClosesOn
 }
 
-export function validateCheckDays(raw: string): { ok: true; value: number } | { ok: false; errors: Record<string, string> } {
+export function validateCheckDays(
+  raw: string,
+): { ok: true; value: number } | { ok: false; errors: Record<string, string> } {
   const text = raw.trim()
   if (!/^\d{1,2}$/.test(text) || Number(text) < 1 || Number(text) > maxCheckWorkingDays)
     return {
@@ -62,7 +64,9 @@ export function validateChallenge(
   const reason = form.reason.trim()
   if (!reason) errors.reason = 'Enter what is wrong with the figure'
   else if (reason.length > 2000) errors.reason = 'What is wrong must be 2,000 characters or fewer'
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: { figure: form.figure, reason } }
+  return Object.keys(errors).length
+    ? { ok: false, errors }
+    : { ok: true, value: { figure: form.figure, reason } }
 }
 
 export function validateText(
