@@ -78,16 +78,14 @@ export async function publishingRoutes(app: FastifyInstance, deps: { publishing:
       : form
     if (!result) throw notFound()
     if (!result.ok)
-      return reply
-        .code(400)
-        .render(
-          'publishing/views/version.njk',
-          await versionView(request, {
-            errors: result.errors,
-            errorList: errorSummary(result.errors),
-            values: body(request),
-          }),
-        )
+      return reply.code(400).render(
+        'publishing/views/version.njk',
+        await versionView(request, {
+          errors: result.errors,
+          errorList: errorSummary(result.errors),
+          values: body(request),
+        }),
+      )
     return reply.redirect(`${paths.publicationVersion.build(id, version)}?checking=1`)
   })
 

@@ -66,7 +66,9 @@ function blockHtml(block: PublishedBlock): string {
         .map(
           (row) =>
             `<tr>${block.columns
-              .map((c) => `<td data-label="${escapeHtml(c.label)}">${cellHtml(row[c.key], instantInWords)}</td>`)
+              .map(
+                (c) => `<td data-label="${escapeHtml(c.label)}">${cellHtml(row[c.key], instantInWords)}</td>`,
+              )
               .join('')}</tr>`,
         )
         .join('\n')
@@ -94,7 +96,9 @@ function blockHtml(block: PublishedBlock): string {
 }
 
 export function renderHtml(content: PublishedContent, facts: VersionFacts): string {
-  const correction = facts.changeNote ? `<p><strong>Correction.</strong> ${escapeHtml(facts.changeNote)}</p>` : ''
+  const correction = facts.changeNote
+    ? `<p><strong>Correction.</strong> ${escapeHtml(facts.changeNote)}</p>`
+    : ''
   return `<!DOCTYPE html>
 <html lang="en-GB">
 <head>
