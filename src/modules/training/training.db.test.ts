@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { actorFor as loadActorOf } from '../../../test/support/actors.ts'
 import { type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
-import { setUpActionPlan } from '../action-plan/action-plan.test-fixture.ts'
+import { setUpActionPlan } from '../../../test/support/action-plan-world.ts'
 import { measureByKey } from '../action-plan/index.ts'
 
 describe.each(engines)('training: uptake, licences and feedback on %s', (engine) => {

@@ -4,9 +4,9 @@ import {
   createProvider,
   createUser,
   linkPartner,
-} from '../../../test/support/factories.ts'
-import { buildTestApp, type TestApp } from '../../../test/support/test-app.ts'
-import type { Engine } from '../../../test/support/test-database.ts'
+} from './factories.ts'
+import { buildTestApp, type TestApp } from './test-app.ts'
+import type { Engine } from './test-database.ts'
 
 // The action plan's, training's and publishing's integration tests' world: a council, its IPC team
 // and a CCG, ten care home providers (North and South), a provider manager of the first, another
