@@ -19,7 +19,7 @@ import {
 } from './domain/workflow.ts'
 import { type KindRegistry, kindRegistry } from './publication-kinds.ts'
 import { publishVersion } from './publish-version.ts'
-import { publishingPaths } from './publishing.paths.ts'
+import { createPublishedReads } from './published-reads.ts'
 import { publishingAuditActions as A } from './publishing.audit-actions.ts'
 import {
   addEvent,
@@ -28,11 +28,11 @@ import {
   findPublication,
   findVersion,
   publicationsOf,
-  publishedFile,
   versionsOf,
 } from './publishing.repository.ts'
 
 type Found = NonNullable<Awaited<ReturnType<typeof findVersion>>>
+type Kind = { build: (db: Db, c: string, at: Date) => Promise<PublicationContent> }
 
 // Publishing any public output: a kind registered by its capability is prepared as a draft, checked by
 // the providers it names, signed off by a named officer and published as a frozen version.
@@ -71,12 +71,8 @@ export function createPublishingService(deps: {
     return { publication, version: found, kind }
   }
 
-  // A version's content: as published, or built now from the data as it stands.
-  async function contentOf(found: {
-    publication: { councilId: string }
-    version: Found
-    kind: { build: (db: Db, c: string, at: Date) => Promise<PublicationContent> }
-  }) {
+  // A version's content: as published, or built now.
+  async function contentOf(found: { publication: { councilId: string }; version: Found; kind: Kind }) {
     if (found.version.status === 'published') return found.version.content as PublicationContent
     return found.kind.build(db, found.publication.councilId, clock.now())
   }
@@ -379,36 +375,7 @@ export function createPublishingService(deps: {
     return { ok: true as const, value: { version } }
   }
 
-  // Public: a published version's stored bytes, and the list of a publication's published versions.
-  async function publishedBytes(id: string, version: string, file: 'html' | 'docx' | 'csv') {
-    if (!isUuid(id) || !/^\d{1,6}$/.test(version)) return null
-    const row = await publishedFile(db, id, Number(version), file)
-    return (row?.[file] as Buffer | null | undefined) ?? null
-  }
-
-  async function publishedVersions(id: string) {
-    if (!isUuid(id)) return null
-    const publication = await findPublication(db, id)
-    if (!publication) return null
-    const versions = (await versionsOf(db, [id])).filter((v) => v.status === 'published')
-    return versions.length ? { publication, versions } : null
-  }
-
-  // Where the latest published version of a kind of output for the actor's councils is (for links).
-  async function latestPublished(actor: Actor, kind: string) {
-    if (actor.councilIds.length === 0) return null
-    const row = await db
-      .selectFrom('publications as p')
-      .innerJoin('publicationVersions as v', 'v.publicationId', 'p.id')
-      .select(['p.id'])
-      .where('p.kind', '=', kind)
-      .where('p.councilId', 'in', actor.councilIds)
-      .where('v.status', '=', 'published')
-      .orderBy('v.publishedAt', 'desc')
-      .limit(1)
-      .executeTakeFirst()
-    return row ? publishingPaths.published.build(row.id) : null
-  }
+  const { latestPublished, publishedBytes, publishedVersions } = createPublishedReads(db)
 
   return {
     latestPublished,
