@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts'
 import type { Actor } from './domain/policy.ts'
 import type { Job } from './jobs/scheduler.ts'
 import { access } from './modules/access/index.ts'
+import { actionPlan } from './modules/action-plan/index.ts'
 import { api } from './modules/api/index.ts'
 import { audit } from './modules/audit/index.ts'
 import { casework } from './modules/casework/index.ts'
@@ -20,7 +21,9 @@ import { infectionControl } from './modules/infection-control/index.ts'
 import { payments } from './modules/payments/index.ts'
 import { ppeSupply } from './modules/ppe-supply/index.ts'
 import { providerResilience } from './modules/provider-resilience/index.ts'
+import { publishing } from './modules/publishing/index.ts'
 import { returns } from './modules/returns/index.ts'
+import { training } from './modules/training/index.ts'
 import { welfareChecks } from './modules/welfare-checks/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
@@ -48,6 +51,9 @@ export const capabilities = [
   welfareChecks,
   providerResilience,
   ppeSupply,
+  training,
+  publishing,
+  actionPlan,
   home,
 ] as const
 

@@ -6,6 +6,7 @@ import type {
   SessionTable,
   UserTable,
 } from '../modules/access/index.ts'
+import type { PlanActionTable, PlanActionUpdateTable, PlanAreaTable } from '../modules/action-plan/index.ts'
 import type { ApiTokenTable, IdempotencyKeyTable } from '../modules/api/index.ts'
 import type { AuditEventTable } from '../modules/audit/index.ts'
 import type {
@@ -88,12 +89,25 @@ import type {
   ProtectionPlanTable,
 } from '../modules/provider-resilience/index.ts'
 import type {
+  PublicationChallengeTable,
+  PublicationEventTable,
+  PublicationTable,
+  PublicationVersionTable,
+} from '../modules/publishing/index.ts'
+import type {
   ReturnChaseTable,
   ReturnExceptionTable,
   ReturnReminderTable,
   ReturnTemplateTable,
   SituationReturnTable,
 } from '../modules/returns/index.ts'
+import type {
+  TrainingFeedbackTable,
+  TrainingLicenceImportTable,
+  TrainingLicenceTable,
+  TrainingOfferTable,
+  TrainingUptakeTable,
+} from '../modules/training/index.ts'
 import type {
   WelfareCancellationTable,
   WelfareCheckOutcomeTable,
@@ -230,6 +244,19 @@ export type Database = {
   locationResilience: LocationResilienceTable
   protectionPlans: ProtectionPlanTable
   protectionPlanReviews: ProtectionPlanReviewTable
+  // Action plan, training and publishing (issue 24)
+  planAreas: PlanAreaTable
+  planActions: PlanActionTable
+  planActionUpdates: PlanActionUpdateTable
+  trainingOffers: TrainingOfferTable
+  trainingUptake: TrainingUptakeTable
+  trainingLicenceImports: TrainingLicenceImportTable
+  trainingLicences: TrainingLicenceTable
+  trainingFeedback: TrainingFeedbackTable
+  publications: PublicationTable
+  publicationVersions: PublicationVersionTable
+  publicationChallenges: PublicationChallengeTable
+  publicationEvents: PublicationEventTable
 } & PpeSupplyTables // PPE supply (issue 20): its thirteen tables, listed in its ppe-supply.tables.ts
 
 export type Organisation = Selectable<OrganisationTable>

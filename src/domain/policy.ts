@@ -61,6 +61,19 @@ export type Permission =
   | 'ppe:manage'
   | 'ppe:request'
   | 'ppe:read'
+  // --- Action plan, training and publishing (issue 24) ---
+  // Read the action plan, its measures and the records behind them; change the plan; update an action
+  // (a partner's officers only their own organisation's actions).
+  | 'action-plan:read'
+  | 'action-plan:manage'
+  | 'action-plan:update'
+  // Read training offers and uptake; record offers, uptake, licences and feedback.
+  | 'training:read'
+  | 'training:manage'
+  // Prepare a publication and run its accuracy check; sign it off and publish it (a named officer).
+  | 'publications:prepare'
+  | 'publications:sign-off'
+// --- end of issue 24's permissions ---
 
 // Issue 21's permissions, by role (kept apart so that merges with other issues' additions are easy).
 const resiliencePermissions: Partial<Record<Role, readonly Permission[]>> = {
@@ -71,6 +84,32 @@ const resiliencePermissions: Partial<Record<Role, readonly Permission[]>> = {
   viewer: ['resilience:read'],
   regional_viewer: ['resilience:read'],
 }
+
+// --- Action plan, training and publishing (issue 24): who reads, updates, prepares and signs off ---
+const planPermissions = {
+  admin: [
+    'action-plan:read',
+    'action-plan:manage',
+    'action-plan:update',
+    'training:read',
+    'training:manage',
+    'publications:prepare',
+    'publications:sign-off',
+  ],
+  council_officer: [
+    'action-plan:read',
+    'action-plan:manage',
+    'action-plan:update',
+    'training:read',
+    'training:manage',
+    'publications:prepare',
+    'publications:sign-off',
+  ],
+  finance_officer: ['action-plan:read', 'training:read'],
+  partner_officer: ['action-plan:read', 'action-plan:update', 'training:read', 'training:manage'],
+  viewer: ['action-plan:read', 'training:read'],
+} satisfies Record<string, Permission[]>
+// --- end of issue 24's roles ---
 
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
@@ -86,6 +125,7 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'cases:work',
     // --- Emergency staffing (issue 21) ---
     'staffing:manage',
+    ...planPermissions.admin,
   ],
   council_officer: [
     'locations:read',
@@ -96,10 +136,17 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'cases:work',
     // --- Emergency staffing (issue 21) ---
     'staffing:manage',
+    ...planPermissions.council_officer,
   ],
-  finance_officer: ['locations:read', 'contacts:read', 'cases:read'],
-  partner_officer: ['locations:read', 'contacts:read', 'cases:read', 'cases:work'],
-  viewer: ['locations:read', 'cases:read'],
+  finance_officer: ['locations:read', 'contacts:read', 'cases:read', ...planPermissions.finance_officer],
+  partner_officer: [
+    'locations:read',
+    'contacts:read',
+    'cases:read',
+    'cases:work',
+    ...planPermissions.partner_officer,
+  ],
+  viewer: ['locations:read', 'cases:read', ...planPermissions.viewer],
   regional_viewer: ['locations:read', 'cases:read'],
   // Providers never see cases: they may hold concerns not yet raised with them.
   provider_manager: ['locations:read'],

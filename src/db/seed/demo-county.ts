@@ -2,6 +2,7 @@ import { base, en, en_GB, Faker } from '@faker-js/faker'
 import type { Clock } from '../../domain/clock.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { hashPassword } from '../../modules/access/index.ts'
+import { loadDemoActionPlan } from '../../modules/action-plan/index.ts'
 import { auditActions, recordAudit } from '../../modules/audit/index.ts'
 import { recomputeRisk } from '../../modules/early-warning/index.ts'
 import { loadDemoStaffing } from '../../modules/emergency-staffing/index.ts'
@@ -369,6 +370,8 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     // Packages, the 2020 schemes, three approved runs and a held line; the two finance officers' four eyes.
     await loadDemoPayments(trx, now)
     await loadDemoPpeSupply(trx, now)
+    // The action plan with its updates, the training its measures read, and the published progress report.
+    await loadDemoActionPlan(trx, now, organisations)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
     // Welfare checks, continuity plans and protection plans (issue 21), in every state.

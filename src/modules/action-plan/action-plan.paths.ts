@@ -1,0 +1,10 @@
+import { pagePath } from '../../web/page-path.ts'
+
+// The action plan's pages: each pattern is its route's, and every link is built from it.
+export const actionPlanPaths = {
+  actionPlan: pagePath('/action-plan'),
+  planAction: pagePath('/action-plan/actions/:id'),
+  updatePlanAction: pagePath('/action-plan/actions/:id/update'),
+  measures: pagePath('/action-plan/measures'),
+  measure: pagePath('/action-plan/measures/:key'),
+}
