@@ -6,6 +6,7 @@ import type { Job } from './jobs/scheduler.ts'
 import { access } from './modules/access/index.ts'
 import { api } from './modules/api/index.ts'
 import { audit } from './modules/audit/index.ts'
+import { bulletins } from './modules/bulletins/index.ts'
 import { casework } from './modules/casework/index.ts'
 import { comms } from './modules/comms/index.ts'
 import { contactLog } from './modules/contact-log/index.ts'
@@ -33,6 +34,7 @@ export const capabilities = [
   contactLog,
   casework,
   enquiries,
+  bulletins,
   dashboards,
   home,
 ] as const

@@ -14,6 +14,7 @@ import * as m0013 from './migrations/0013-return-risk-figures.ts'
 import * as m0014 from './migrations/0014-risk-queue.ts'
 import * as m0015 from './migrations/0015-council-rules-and-settings.ts'
 import * as m0016 from './migrations/0016-cqc-import-councils.ts'
+import * as m0023 from './migrations/0023-bulletins-resources-surveys.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0014-risk-queue': m0014,
   '0015-council-rules-and-settings': m0015,
   '0016-cqc-import-councils': m0016,
+  '0023-bulletins-resources-surveys': m0023,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

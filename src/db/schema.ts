@@ -15,6 +15,11 @@ import type {
   CaseStatus,
   CaseTable,
 } from '../modules/casework/index.ts'
+import type {
+  BulletinListTable,
+  BulletinRecipientTable,
+  BulletinTable,
+} from '../modules/bulletins/index.ts'
 import type { OutboxMessageTable } from '../modules/comms/index.ts'
 import type {
   ContactCategory,
@@ -148,6 +153,10 @@ export type Database = {
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
   riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
+  // Communications (issue 25)
+  bulletins: BulletinTable
+  bulletinRecipients: BulletinRecipientTable
+  bulletinLists: BulletinListTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

@@ -35,6 +35,10 @@ export type Permission =
   | 'cases:work'
   // Change the install's defaults: the risk rules and settings every new council starts with.
   | 'install-defaults:manage'
+  // Communications (issue 25): send bulletins and surveys, keep the resource pack and events, issue
+  // letters; a provider reads what was sent to it and answers surveys.
+  | 'communications:send'
+  | 'communications:read'
 
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
@@ -48,6 +52,9 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'outbox:read',
     'cases:read',
     'cases:work',
+    // Communications (issue 25)
+    'communications:send',
+    'communications:read',
   ],
   council_officer: [
     'locations:read',
@@ -56,13 +63,16 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'contacts:read',
     'cases:read',
     'cases:work',
+    // Communications (issue 25)
+    'communications:send',
+    'communications:read',
   ],
   finance_officer: ['locations:read', 'contacts:read', 'cases:read'],
   partner_officer: ['locations:read', 'contacts:read', 'cases:read', 'cases:work'],
   viewer: ['locations:read', 'cases:read'],
   regional_viewer: ['locations:read', 'cases:read'],
   // Providers never see cases: they may hold concerns not yet raised with them.
-  provider_manager: ['locations:read'],
+  provider_manager: ['locations:read', 'communications:read'],
   // Reads like a regional viewer; changes only the install's defaults, never a council's own.
   install_admin: ['locations:read', 'cases:read', 'install-defaults:manage'],
 }

@@ -1,0 +1,12 @@
+import { auditActions } from '../audit/index.ts'
+
+// What bulletins record in the audit trail.
+export const bulletinsAuditActions = auditActions({
+  bulletinDrafted: 'bulletin-drafted',
+  bulletinScheduled: 'bulletin-scheduled',
+  bulletinSent: 'bulletin-sent',
+  bulletinResent: 'bulletin-resent-to-unread',
+  bulletinListSaved: 'bulletin-list-saved',
+  letterIssued: 'letter-issued',
+  digestPreferenceChanged: 'digest-preference-changed',
+})

@@ -1,0 +1,52 @@
+import { defineCapability } from '../../capability.ts'
+import { can } from '../../domain/policy.ts'
+import { bulletinsPaths } from './bulletins.paths.ts'
+import { bulletinRoutes } from './bulletins.routes.ts'
+import { createBulletinService, sendDueBulletins } from './bulletins.service.ts'
+
+export { audienceLocations, audienceUsers } from './audience.repository.ts'
+export { bulletinsAuditActions } from './bulletins.audit-actions.ts'
+export { bulletinsPaths } from './bulletins.paths.ts'
+export { queueBulletin } from './bulletins.repository.ts'
+export type { BulletinService } from './bulletins.service.ts'
+export { sendDueBulletins } from './bulletins.service.ts'
+export type { BulletinListTable, BulletinRecipientTable, BulletinTable } from './bulletins.tables.ts'
+export { type Audience, audienceFrom, audienceInWords, everyone } from './domain/audience.ts'
+export { bulletinHtml, bulletinText } from './domain/markdown.ts'
+
+// Bulletins from a council to an audience of providers, through the outbox, with who read them.
+export const bulletins = defineCapability()({
+  name: 'bulletins',
+  services: ({ db, clock, config }) => ({
+    bulletins: createBulletinService({ db, clock, baseUrl: config.baseUrl }),
+  }),
+  routes: async (app, { bulletins, clock }) => {
+    await app.register(bulletinRoutes, { bulletins, clock })
+  },
+  jobs: ({ clock, config }) => [
+    {
+      name: 'bulletins',
+      lockKey: 7_250,
+      intervalSeconds: 60,
+      run: (db) => sendDueBulletins(db, clock, config.baseUrl),
+    },
+  ],
+  paths: bulletinsPaths,
+  // A provider's bulletins on their home page, unread first; at the top while any is unread.
+  homePanels:
+    ({ bulletins }) =>
+    async (actor) => {
+      if (actor.role !== 'provider_manager') return null
+      const homeBulletins = (await bulletins.inbox(actor)).slice(0, 5)
+      if (homeBulletins.length === 0) return null
+      return {
+        template: 'bulletins/views/home-panel.njk',
+        context: { homeBulletins },
+        atTop: homeBulletins.some((b) => !b.readAt),
+      }
+    },
+  navigation: (actor) =>
+    can(actor, 'communications:send') || can(actor, 'communications:read')
+      ? [{ href: bulletinsPaths.bulletins.build(), text: 'Bulletins', order: 60 }]
+      : [],
+})
