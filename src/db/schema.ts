@@ -15,11 +15,7 @@ import type {
   CaseStatus,
   CaseTable,
 } from '../modules/casework/index.ts'
-import type {
-  BulletinListTable,
-  BulletinRecipientTable,
-  BulletinTable,
-} from '../modules/bulletins/index.ts'
+import type { BulletinListTable, BulletinRecipientTable, BulletinTable } from '../modules/bulletins/index.ts'
 import type { OutboxMessageTable } from '../modules/comms/index.ts'
 import type {
   ContactCategory,

@@ -24,11 +24,7 @@ export function audienceLocations(db: DbOrTransaction, audience: Audience, counc
         ),
       ]),
     )
-  query = withLocationFilters(
-    query,
-    { contracted: audience.contracted, inArea: audience.inArea },
-    councilIds,
-  )
+  query = withLocationFilters(query, { contracted: audience.contracted, inArea: audience.inArea }, councilIds)
   if (audience.serviceTypes.length) query = query.where('locations.serviceType', 'in', audience.serviceTypes)
   if (audience.areas.length) query = query.where('locations.area', 'in', audience.areas)
   if (audience.situation === 'red')
@@ -94,7 +90,10 @@ export async function audienceSummary(
   const users = audienceUsers(db, audience, councilIds)
   const counts = await db
     .selectFrom(users.as('u'))
-    .select((eb) => [eb.fn.countAll<string>().as('users'), sql<string>`count(distinct u.provider_id)`.as('providers')])
+    .select((eb) => [
+      eb.fn.countAll<string>().as('users'),
+      sql<string>`count(distinct u.provider_id)`.as('providers'),
+    ])
     .executeTakeFirstOrThrow()
   const sample = await db
     .selectFrom(users.as('u'))

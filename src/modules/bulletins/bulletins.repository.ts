@@ -40,8 +40,7 @@ export async function searchBulletins(
     query = query.where((eb) => eb.or([eb('title', 'ilike', pattern), eb('body', 'ilike', pattern)]))
   }
   if (search.from) query = query.where(sql<boolean>`coalesce(sent_at, created_at) >= ${search.from}::date`)
-  if (search.to)
-    query = query.where(sql<boolean>`coalesce(sent_at, created_at) < ${search.to}::date + 1`)
+  if (search.to) query = query.where(sql<boolean>`coalesce(sent_at, created_at) < ${search.to}::date + 1`)
   return query.orderBy('createdAt', 'desc').limit(200).execute()
 }
 
@@ -163,7 +162,10 @@ export async function markRead(
   by: 'carehub' | 'mail',
   now: Date,
 ) {
-  let query = db.updateTable('bulletinRecipients').set({ readAt: now, readBy: by }).where('readAt', 'is', null)
+  let query = db
+    .updateTable('bulletinRecipients')
+    .set({ readAt: now, readBy: by })
+    .where('readAt', 'is', null)
   query =
     'token' in where
       ? query.where('readToken', '=', where.token)
@@ -200,8 +202,18 @@ export async function recipientsOf(db: DbOrTransaction, bulletinId: string) {
 }
 
 // Sends it again to those who have not read it `days` days after it was queued (once each).
-export async function resendToUnread(db: DbOrTransaction, bulletinId: string, days: number, now: Date, baseUrl: string) {
-  const bulletin = await db.selectFrom('bulletins').selectAll().where('id', '=', bulletinId).executeTakeFirstOrThrow()
+export async function resendToUnread(
+  db: DbOrTransaction,
+  bulletinId: string,
+  days: number,
+  now: Date,
+  baseUrl: string,
+) {
+  const bulletin = await db
+    .selectFrom('bulletins')
+    .selectAll()
+    .where('id', '=', bulletinId)
+    .executeTakeFirstOrThrow()
   const cutoff = new Date(now.getTime() - days * 86_400_000)
   const text = bulletinText(bulletin.body)
   const queued = await enqueueEmailsOnce(

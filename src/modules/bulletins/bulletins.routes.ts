@@ -12,7 +12,10 @@ import { type Audience, audienceFrom, everyone } from './domain/audience.ts'
 
 // The bulletins' pages: an officer's archive, compose, check and send, and who read it; a provider's
 // bulletins, unread first. The link in the mail needs no sign-in: it only marks the bulletin read.
-export async function bulletinRoutes(app: FastifyInstance, deps: { bulletins: BulletinService; clock: Clock }) {
+export async function bulletinRoutes(
+  app: FastifyInstance,
+  deps: { bulletins: BulletinService; clock: Clock },
+) {
   const { bulletins, clock } = deps
 
   app.get<{ Params: { token: string } }>(paths.bulletinReadLink.pattern, async (request, reply) => {

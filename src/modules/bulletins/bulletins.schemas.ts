@@ -45,7 +45,8 @@ export function sendFormFrom(body: unknown, now: Date): Outcome<{ sendAt: Date |
   if (!time || Number(time[1]) > 23 || Number(time[2]) > 59)
     return { ok: false, errors: { sendTime: 'Enter the time to send the bulletin, like 09:30' } }
   const sendAt = londonInstant(day, Number(time[1]), Number(time[2]))
-  if (sendAt <= now) return { ok: false, errors: { sendOn: 'The date and time to send must be in the future' } }
+  if (sendAt <= now)
+    return { ok: false, errors: { sendOn: 'The date and time to send must be in the future' } }
   return { ok: true, value: { sendAt } }
 }
 
@@ -61,6 +62,10 @@ export function resendFormFrom(body: unknown): Outcome<{ days: number }> {
 }
 
 const listFields = z.object({
-  name: requiredText({ missing: 'Enter a name for the list', tooLong: 'Name must be 100 characters or fewer' }, 100),
+  name: requiredText(
+    { missing: 'Enter a name for the list', tooLong: 'Name must be 100 characters or fewer' },
+    100,
+  ),
 })
-export const listFormFrom = (body: unknown) => parseForm(listFields, body, { name: 'Enter a name for the list' })
+export const listFormFrom = (body: unknown) =>
+  parseForm(listFields, body, { name: 'Enter a name for the list' })

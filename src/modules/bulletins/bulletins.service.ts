@@ -131,12 +131,17 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
   }
 
   // Now (queued at once) or at a time (the job queues it then). Only a draft is sent.
-  async function send(actor: Actor, id: string, sendAt: Date | null): Promise<Outcome<{ id: string }> | null> {
+  async function send(
+    actor: Actor,
+    id: string,
+    sendAt: Date | null,
+  ): Promise<Outcome<{ id: string }> | null> {
     const council = sendingCouncil(actor)
     if (!council || !isUuid(id)) return null
     const bulletin = await findBulletin(db, id, [council])
     if (!bulletin) return null
-    if (bulletin.status !== 'draft') return { ok: false, errors: { when: 'This bulletin has already been sent' } }
+    if (bulletin.status !== 'draft')
+      return { ok: false, errors: { when: 'This bulletin has already been sent' } }
     const now = clock.now()
     await db.transaction().execute(async (trx) => {
       await trx

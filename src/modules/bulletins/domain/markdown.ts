@@ -25,9 +25,14 @@ export function bulletinText(body: string): string {
     .replace(/<\/(p|h[1-6]|li|blockquote|pre)>/g, '\n')
     .replace(/<br\s*\/?>/g, '\n')
     .replace(/<[^>]*>/g, '')
-  return html
-    .replace(/&(amp|quot|#39|lt|gt);/g, (m) => entities[m] ?? '')
-    .replace(/[<>]/g, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
+  return (
+    html
+      .replace(/&(amp|quot|#39|lt|gt);/g, (m) => entities[m] ?? '')
+      .replace(/[<>]/g, '')
+      // A link markdown-it would not make (javascript:, data:) stays as its words only.
+      .replace(/\[([^\]]*)\]\(\s*(?!https?:|mailto:)[^)]*\)/gi, '$1')
+      .replace(/\b(javascript|vbscript)\s*:/gi, '$1 -')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+  )
 }
