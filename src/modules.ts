@@ -16,6 +16,7 @@ import { earlyWarning } from './modules/early-warning/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
 import { home } from './modules/home/index.ts'
 import { returns } from './modules/returns/index.ts'
+import { surveys } from './modules/surveys/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
 
@@ -35,6 +36,7 @@ export const capabilities = [
   casework,
   enquiries,
   bulletins,
+  surveys,
   dashboards,
   home,
 ] as const

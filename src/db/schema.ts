@@ -49,6 +49,7 @@ import type {
   EnquiryTable,
   FaqEntryTable,
 } from '../modules/enquiries/index.ts'
+import type { SurveyResponseTable, SurveyTable } from '../modules/surveys/index.ts'
 import type {
   ReturnChaseTable,
   ReturnExceptionTable,
@@ -153,6 +154,8 @@ export type Database = {
   bulletins: BulletinTable
   bulletinRecipients: BulletinRecipientTable
   bulletinLists: BulletinListTable
+  surveys: SurveyTable
+  surveyResponses: SurveyResponseTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { Clock } from '../../domain/clock.ts'
 import { isIsoDate } from '../../domain/dates.ts'
-import { type ServiceType, serviceTypeNames, serviceTypes } from '../../domain/service-types.ts'
 import { notFound } from '../../web/errors.ts'
 import { errorSummary, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { audienceItems } from './audience.view-model.ts'
 import { bulletinsPaths as paths } from './bulletins.paths.ts'
 import { bulletinFormFrom, listFormFrom, resendFormFrom, sendFormFrom } from './bulletins.schemas.ts'
 import type { BulletinService } from './bulletins.service.ts'
@@ -50,38 +50,12 @@ export async function bulletinRoutes(
     ) => {
       const choices = await bulletins.formChoices(actor)
       if (!choices) throw notFound()
-      const radios = (selected: string, items: [string, string][]) =>
-        items.map(([value, label]) => ({ value, text: label, checked: selected === value }))
       return {
         pageTitle: 'New bulletin',
         values,
         errors,
         errorList: errors ? errorSummary(errors, ['title', 'body']) : undefined,
-        serviceTypeItems: serviceTypes.map((t: ServiceType) => ({
-          value: t,
-          text: serviceTypeNames[t],
-          checked: audience.serviceTypes.includes(t),
-        })),
-        areaItems: choices.areas.map((a) => ({ value: a, text: a, checked: audience.areas.includes(a) })),
-        contractedItems: radios(audience.contracted, [
-          ['', 'Contracted or not'],
-          ['yes', 'Contracted'],
-          ['no', 'Not contracted'],
-        ]),
-        inAreaItems: radios(audience.inArea, [
-          ['', 'In or out of area'],
-          ['in', 'In area'],
-          ['out', 'Out of area'],
-        ]),
-        situationItems: radios(audience.situation, [
-          ['', 'Any'],
-          ['outbreak', 'In outbreak today'],
-          ['red', 'Rated red today'],
-        ]),
-        listItems: [
-          { value: '', text: 'No saved list' },
-          ...choices.lists.map((l) => ({ value: l.id, text: l.name, selected: audience.listId === l.id })),
-        ],
+        ...audienceItems(audience, choices),
       }
     }
 

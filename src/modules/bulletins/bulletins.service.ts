@@ -204,7 +204,7 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
     const council = sendingCouncil(actor)
     if (!council || !isUuid(id)) return null
     const bulletin = await findBulletin(db, id, [council])
-    if (!bulletin || bulletin.status !== 'sent') return null
+    if (bulletin?.status !== 'sent') return null
     const now = clock.now()
     return db.transaction().execute(async (trx) => {
       const queued = await resendToUnread(trx, id, days, now, baseUrl)
