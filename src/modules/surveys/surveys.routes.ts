@@ -148,7 +148,7 @@ export async function surveyRoutes(
 
   app.get<{ Params: { id: string } }>(paths.checkSurveyAnswers.pattern, async (request, reply) => {
     const found = await surveys.providerSurvey(signedInActor(request), request.params.id)
-    if (!found || !found.open || found.submitted) throw notFound()
+    if (!found?.open || found.submitted) throw notFound()
     return reply.render('surveys/views/survey-check.njk', checkView(found))
   })
 

@@ -147,7 +147,7 @@ export function createSurveyService(deps: { db: Db; clock: Clock; baseUrl: strin
   // Submits the provider's answers once every required question is answered.
   async function submit(actor: Actor, id: string): Promise<Outcome<{ id: string }> | null> {
     const found = await providerSurvey(actor, id)
-    if (!found || !found.open || found.submitted) return null
+    if (!found?.open || found.submitted) return null
     const missing = found.survey.questions.findIndex(
       (q) => q.required && (found.answers[q.key] ?? null) === null,
     )
