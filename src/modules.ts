@@ -15,6 +15,7 @@ import { directory } from './modules/directory/index.ts'
 import { earlyWarning } from './modules/early-warning/index.ts'
 import { enquiries } from './modules/enquiries/index.ts'
 import { home } from './modules/home/index.ts'
+import { resourcePack } from './modules/resource-pack/index.ts'
 import { returns } from './modules/returns/index.ts'
 import { surveys } from './modules/surveys/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
@@ -35,6 +36,7 @@ export const capabilities = [
   contactLog,
   casework,
   enquiries,
+  resourcePack,
   bulletins,
   surveys,
   dashboards,

@@ -49,6 +49,13 @@ import type {
   EnquiryTable,
   FaqEntryTable,
 } from '../modules/enquiries/index.ts'
+import type {
+  CareEventQuestionTable,
+  CareEventSignupTable,
+  CareEventTable,
+  ResourceItemTable,
+  ResourceVersionTable,
+} from '../modules/resource-pack/index.ts'
 import type { SurveyResponseTable, SurveyTable } from '../modules/surveys/index.ts'
 import type {
   ReturnChaseTable,
@@ -156,6 +163,11 @@ export type Database = {
   bulletinLists: BulletinListTable
   surveys: SurveyTable
   surveyResponses: SurveyResponseTable
+  resourceItems: ResourceItemTable
+  resourceVersions: ResourceVersionTable
+  careEvents: CareEventTable
+  careEventSignups: CareEventSignupTable
+  careEventQuestions: CareEventQuestionTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

@@ -5,10 +5,12 @@ import { enquiryRoutes } from './enquiries.routes.ts'
 import { createEnquiryService } from './enquiries.service.ts'
 import { faqRoutes } from './faq.routes.ts'
 
-export { mayWorkEnquiries } from './domain/enquiry.rules.ts'
+export { type FaqForm, mayWorkEnquiries, validateFaq } from './domain/enquiry.rules.ts'
 export { enquiryDueAt } from './domain/working-days.ts'
 export { enquiriesPaths } from './enquiries.paths.ts'
 export type { EnquiryService } from './enquiries.service.ts'
+// An FAQ entry written from elsewhere (a question asked at an event), in the caller's transaction.
+export { insertFaqEntry } from './faq.repository.ts'
 export type { EnquiryEventTable, EnquiryStatus, EnquiryTable, FaqEntryTable } from './enquiries.tables.ts'
 
 // Providers' questions, the council's answers and the FAQ made from them.
