@@ -207,16 +207,14 @@ export async function resourcePackRoutes(
     )
     if (!result) throw notFound()
     if (!result.ok)
-      return reply
-        .code(400)
-        .render(
-          'resource-pack/views/event.njk',
-          await eventView(request, request.params.id, {
-            errors: result.errors,
-            errorList: errorSummary(result.errors),
-            values: body,
-          }),
-        )
+      return reply.code(400).render(
+        'resource-pack/views/event.njk',
+        await eventView(request, request.params.id, {
+          errors: result.errors,
+          errorList: errorSummary(result.errors),
+          values: body,
+        }),
+      )
     return reply.redirect(paths.event.build(request.params.id))
   })
 
@@ -236,15 +234,13 @@ export async function resourcePackRoutes(
       )
       if (!result) throw notFound()
       if (!result.ok)
-        return reply
-          .code(400)
-          .render(
-            'resource-pack/views/event.njk',
-            await eventView(request, request.params.id, {
-              faqErrors: result.errors,
-              errorList: errorSummary(result.errors),
-            }),
-          )
+        return reply.code(400).render(
+          'resource-pack/views/event.njk',
+          await eventView(request, request.params.id, {
+            faqErrors: result.errors,
+            errorList: errorSummary(result.errors),
+          }),
+        )
       return reply.redirect(`${paths.event.build(request.params.id)}?faq=1`)
     },
   )
