@@ -9,13 +9,20 @@ import type {
 import type { ApiTokenTable, IdempotencyKeyTable } from '../modules/api/index.ts'
 import type { AuditEventTable } from '../modules/audit/index.ts'
 import type {
+  BulletinListTable,
+  BulletinRecipientTable,
+  BulletinTable,
+  DigestPreferenceTable,
+  LetterIssueTable,
+  LetterTemplateTable,
+} from '../modules/bulletins/index.ts'
+import type {
   AlertNotificationTable,
   CaseActionTable,
   CaseEventTable,
   CaseStatus,
   CaseTable,
 } from '../modules/casework/index.ts'
-import type { BulletinListTable, BulletinRecipientTable, BulletinTable } from '../modules/bulletins/index.ts'
 import type { OutboxMessageTable } from '../modules/comms/index.ts'
 import type {
   ContactCategory,
@@ -56,7 +63,6 @@ import type {
   ResourceItemTable,
   ResourceVersionTable,
 } from '../modules/resource-pack/index.ts'
-import type { SurveyResponseTable, SurveyTable } from '../modules/surveys/index.ts'
 import type {
   ReturnChaseTable,
   ReturnExceptionTable,
@@ -64,6 +70,7 @@ import type {
   ReturnTemplateTable,
   SituationReturnTable,
 } from '../modules/returns/index.ts'
+import type { SurveyResponseTable, SurveyTable } from '../modules/surveys/index.ts'
 import type { DateOnly, Timestamp } from './columns.ts'
 
 // Row types, as TypeScript sees them (CamelCasePlugin maps to snake_case SQL), each capability's in its
@@ -161,6 +168,9 @@ export type Database = {
   bulletins: BulletinTable
   bulletinRecipients: BulletinRecipientTable
   bulletinLists: BulletinListTable
+  letterTemplates: LetterTemplateTable
+  letterIssues: LetterIssueTable
+  digestPreferences: DigestPreferenceTable
   surveys: SurveyTable
   surveyResponses: SurveyResponseTable
   resourceItems: ResourceItemTable

@@ -126,6 +126,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
 
   await db.schema
+    .createTable('letter_templates')
+    .addColumn('council_id', 'uuid', (c) => c.primaryKey().references('organisations.id'))
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('phone', 'text', (c) => c.notNull())
+    .addColumn('out_of_hours_phone', 'text', (c) => c.notNull())
+    .addColumn('updated_by', 'uuid', (c) => c.references('users.id'))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .execute()
+  await db.schema
     .createTable('letter_issues')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('council_id', 'uuid', (c) => c.notNull().references('organisations.id'))
@@ -147,6 +156,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'digest_preferences',
     'letter_issues',
+    'letter_templates',
     'survey_responses',
     'surveys',
     'care_event_questions',

@@ -8,5 +8,6 @@ export const bulletinsAuditActions = auditActions({
   bulletinResent: 'bulletin-resent-to-unread',
   bulletinListSaved: 'bulletin-list-saved',
   letterIssued: 'letter-issued',
+  letterTemplateSaved: 'letter-template-saved',
   digestPreferenceChanged: 'digest-preference-changed',
 })

@@ -40,3 +40,26 @@ export type BulletinListTable = {
   providerIds: ColumnType<string[], string, string>
   createdAt: Timestamp
 }
+
+// A council's letter to people who receive care, with merge fields filled per provider.
+export type LetterTemplateTable = {
+  councilId: string
+  body: string
+  phone: string
+  outOfHoursPhone: string
+  updatedBy: string | null
+  updatedAt: Timestamp
+}
+
+// Which providers were given the letter, and when.
+export type LetterIssueTable = {
+  id: Generated<string>
+  councilId: string
+  providerId: string
+  letter: string
+  issuedTo: string | null
+  issuedAt: Timestamp
+}
+
+// An officer's choice: new alerts e-mailed at once, or in one digest a day.
+export type DigestPreferenceTable = { userId: string; mode: 'immediate' | 'daily'; lastDigestAt: Date }

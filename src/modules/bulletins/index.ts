@@ -3,6 +3,9 @@ import { can } from '../../domain/policy.ts'
 import { bulletinsPaths } from './bulletins.paths.ts'
 import { bulletinRoutes } from './bulletins.routes.ts'
 import { createBulletinService, sendDueBulletins } from './bulletins.service.ts'
+import { createDigestService, sendDailyDigests } from './digests.service.ts'
+import { letterRoutes } from './letters.routes.ts'
+import { createLetterService } from './letters.service.ts'
 
 export { audienceLocations, audienceUsers } from './audience.repository.ts'
 export { audienceItems } from './audience.view-model.ts'
@@ -11,7 +14,15 @@ export { bulletinsPaths } from './bulletins.paths.ts'
 export { queueBulletin } from './bulletins.repository.ts'
 export type { BulletinService } from './bulletins.service.ts'
 export { sendDueBulletins, sendingCouncil } from './bulletins.service.ts'
-export type { BulletinListTable, BulletinRecipientTable, BulletinTable } from './bulletins.tables.ts'
+export { sendDailyDigests } from './digests.service.ts'
+export type {
+  BulletinListTable,
+  BulletinRecipientTable,
+  BulletinTable,
+  DigestPreferenceTable,
+  LetterIssueTable,
+  LetterTemplateTable,
+} from './bulletins.tables.ts'
 export { type Audience, audienceFrom, audienceInWords, everyone } from './domain/audience.ts'
 export { bulletinHtml, bulletinText } from './domain/markdown.ts'
 
@@ -20,9 +31,12 @@ export const bulletins = defineCapability()({
   name: 'bulletins',
   services: ({ db, clock, config }) => ({
     bulletins: createBulletinService({ db, clock, baseUrl: config.baseUrl }),
+    letters: createLetterService({ db, clock }),
+    digests: createDigestService({ db, clock }),
   }),
-  routes: async (app, { bulletins, clock }) => {
+  routes: async (app, { bulletins, letters, digests, clock }) => {
     await app.register(bulletinRoutes, { bulletins, clock })
+    await app.register(letterRoutes, { letters, digests })
   },
   jobs: ({ clock, config }) => [
     {
@@ -30,6 +44,12 @@ export const bulletins = defineCapability()({
       lockKey: 7_250,
       intervalSeconds: 60,
       run: (db) => sendDueBulletins(db, clock, config.baseUrl),
+    },
+    {
+      name: 'daily-digests',
+      lockKey: 7_252,
+      intervalSeconds: 900,
+      run: (db) => sendDailyDigests(db, clock, config.baseUrl),
     },
   ],
   paths: bulletinsPaths,
@@ -48,6 +68,9 @@ export const bulletins = defineCapability()({
     },
   navigation: (actor) =>
     can(actor, 'communications:send') || can(actor, 'communications:read')
-      ? [{ href: bulletinsPaths.bulletins.build(), text: 'Bulletins', order: 60 }]
+      ? [
+          { href: bulletinsPaths.bulletins.build(), text: 'Bulletins', order: 60 },
+          { href: bulletinsPaths.letters.build(), text: 'Letters', order: 61 },
+        ]
       : [],
 })
