@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Actor } from '../../src/domain/policy.ts'
 import { loadActor } from '../../src/modules/access/actor.repository.ts'
+import { everyone } from '../../src/modules/bulletins/index.ts'
 import { raiseAlert } from '../../src/modules/early-warning/alert-store.ts'
 import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
 import { fullReturn } from '../support/returns.fixture.ts'
@@ -43,6 +44,8 @@ const csvDownloads: Record<string, readonly string[]> = {
   '/dashboard/exports/returns.csv': leading,
   '/dashboard/exports/alerts.csv': leading,
   '/dashboard/exports/contacts.csv': leading,
+  // A survey's answers are trimmed (as a return's are): a leading tab or line break never reaches them.
+  '/surveys/:id/results.csv': visible,
 }
 
 // A small CQC file in the care directory's own layout: rows the import leaves out, named with formulas,
@@ -183,6 +186,34 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
     if (asked?.ok) ids.enquiry = asked.value.id
     ids.audit = (await db.selectFrom('auditEvents').select('id').executeTakeFirstOrThrow()).id
 
+    // A survey the provider answers with text: its results export is a download.
+    const survey = await t.services.surveys.create(
+      actors.officer!,
+      {
+        title: 'Needs',
+        questions: leading.map((_, i) => ({
+          key: `q${i + 1}`,
+          label: `Question ${i + 1}`,
+          type: 'text',
+          required: true,
+        })),
+        opensOn: today,
+        closesOn: today,
+      },
+      everyone,
+    )
+    ids.survey = survey!.id
+    for (const [i, c] of leading.entries()) {
+      const answered = await t.services.surveys.answer(
+        actors.manager!,
+        ids.survey,
+        i + 1,
+        formula(c, 'survey answer'),
+      )
+      expect(answered?.ok, JSON.stringify(answered)).toBe(true)
+    }
+    expect((await t.services.surveys.submit(actors.manager!, ids.survey))?.ok).toBe(true)
+
     // A CQC file with problem rows, uploaded by the officer: its problems list is a download.
     const client = new TestClient(t.app)
     await client.signIn(emails.officer!)
@@ -214,6 +245,7 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
       ['/admin/organisations/', ids.council],
       ['/admin/audit/', ids.audit],
       ['/enquiries/', ids.enquiry],
+      ['/surveys/', ids.survey],
     ]
     return known.find(([prefix]) => route.startsWith(prefix))?.[1] ?? nilId
   }
@@ -283,8 +315,9 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
             if (typeof cell.value === 'string') texts.push(cell.value)
           }),
         )
-      // Every XLSX download lists locations: the seeded name is there, as the provider's text.
-      expect(texts, route).toContain(formula('=', 'location'))
+      // Every XLSX download lists locations (a survey's, the answers): the seeded text is there, as text.
+      const seeded = route.startsWith('/surveys/') ? formula('=', 'survey answer') : formula('=', 'location')
+      expect(texts, route).toContain(seeded)
     }
   })
 })
