@@ -3,7 +3,10 @@ import type { Clock } from '../../domain/clock.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { hashPassword } from '../../modules/access/index.ts'
 import { auditActions, recordAudit } from '../../modules/audit/index.ts'
+import { loadDemoBulletins } from '../../modules/bulletins/index.ts'
 import { recomputeRisk } from '../../modules/early-warning/index.ts'
+import { loadDemoResourcePack } from '../../modules/resource-pack/index.ts'
+import { loadDemoSurveys } from '../../modules/surveys/index.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
@@ -346,6 +349,10 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoContacts(trx, now)
     // A few cases on the worklist: intelligence from partners, owned, passed on and unowned.
     await loadDemoCasework(trx, now)
+    // Communications: bulletins and the letter, the resource pack and events, the needs survey.
+    await loadDemoBulletins(trx, now)
+    await loadDemoResourcePack(trx, now)
+    await loadDemoSurveys(trx, now, faker)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
     const summary = {

@@ -10,11 +10,11 @@ import { createLetterService } from './letters.service.ts'
 export { audienceLocations, audienceUsers } from './audience.repository.ts'
 export { audienceItems } from './audience.view-model.ts'
 export { bulletinsAuditActions } from './bulletins.audit-actions.ts'
+export { loadDemoBulletins } from './bulletins.demo.ts'
 export { bulletinsPaths } from './bulletins.paths.ts'
 export { queueBulletin } from './bulletins.repository.ts'
 export type { BulletinService } from './bulletins.service.ts'
 export { sendDueBulletins, sendingCouncil } from './bulletins.service.ts'
-export { sendDailyDigests } from './digests.service.ts'
 export type {
   BulletinListTable,
   BulletinRecipientTable,
@@ -23,6 +23,7 @@ export type {
   LetterIssueTable,
   LetterTemplateTable,
 } from './bulletins.tables.ts'
+export { sendDailyDigests } from './digests.service.ts'
 export { type Audience, audienceFrom, audienceInWords, everyone } from './domain/audience.ts'
 export { bulletinHtml, bulletinText } from './domain/markdown.ts'
 

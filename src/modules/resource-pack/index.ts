@@ -8,6 +8,7 @@ import { createResourceService, flagResourcesDue } from './resources.service.ts'
 export { resourceCategories, resourceCategoryNames } from './domain/resources.rules.ts'
 export type { EventService } from './events.service.ts'
 export { resourcePackAuditActions } from './resource-pack.audit-actions.ts'
+export { loadDemoResourcePack } from './resource-pack.demo.ts'
 export { resourcePackPaths } from './resource-pack.paths.ts'
 export type {
   CareEventQuestionTable,

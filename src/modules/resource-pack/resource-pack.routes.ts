@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Clock } from '../../domain/clock.ts'
-import { contactCategoryNames, contactCategories } from '../../domain/contact-categories.ts'
+import { contactCategories, contactCategoryNames } from '../../domain/contact-categories.ts'
 import { isoDateFromParts, londonInstant } from '../../domain/dates.ts'
 import { notFound } from '../../web/errors.ts'
 import { errorSummary, text } from '../../web/forms.ts'

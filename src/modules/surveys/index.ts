@@ -5,11 +5,12 @@ import { surveysPaths } from './surveys.paths.ts'
 import { surveyRoutes } from './surveys.routes.ts'
 import { createSurveyService } from './surveys.service.ts'
 
+export { parseQuestions, type SurveyQuestion } from './domain/survey.rules.ts'
 export { surveysAuditActions } from './surveys.audit-actions.ts'
+export { loadDemoSurveys } from './surveys.demo.ts'
 export { surveysPaths } from './surveys.paths.ts'
 export type { SurveyService } from './surveys.service.ts'
 export type { SurveyResponseTable, SurveyTable } from './surveys.tables.ts'
-export { parseQuestions, type SurveyQuestion } from './domain/survey.rules.ts'
 
 // Surveys of providers, one question per page, with their results and reminders to non-responders.
 export const surveys = defineCapability<{ bulletins: BulletinService }>()({

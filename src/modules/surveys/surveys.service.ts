@@ -9,8 +9,8 @@ import {
   answerInWords,
   checkAnswer,
   isOpen,
-  resultsOf,
   responseRate,
+  resultsOf,
   type SurveyAnswers,
   type SurveyQuestion,
 } from './domain/survey.rules.ts'

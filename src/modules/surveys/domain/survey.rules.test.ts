@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { answerInWords, checkAnswer, parseQuestions, resultsOf, responseRate } from './survey.rules.ts'
+import { answerInWords, checkAnswer, parseQuestions, responseRate, resultsOf } from './survey.rules.ts'
 
 const parsed = parseQuestions(
   [
