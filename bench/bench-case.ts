@@ -63,6 +63,8 @@ export type BenchCase<Params, Input, State> = {
   id: string
   prepare(params: Params, workDir: string): Promise<{ input: Input; facts: Record<string, unknown> }>
   load(input: Input): Promise<State>
+  // Optional: writes what the run needs into the fresh, migrated database, before the clock starts.
+  seed?(db: Db, state: State): Promise<void>
   run(db: Db, state: State): Promise<Record<string, unknown>>
   verify?(db: Db, details: Record<string, unknown>): Promise<Record<string, unknown>>
   profile?(db: Db, state: State, tools: ProfileTools): Promise<void>

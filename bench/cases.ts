@@ -1,7 +1,9 @@
 import type { BenchCase } from './bench-case.ts'
+import { bulletinCase } from './bulletin.bench-case.ts'
 import { cqcImportCase } from './cqc-import.bench-case.ts'
 
 // Every case a measurement can name. Add dashboards and API submission here as they come.
 export const benchCases: Record<string, BenchCase<never, unknown, unknown>> = {
   [cqcImportCase.id]: cqcImportCase,
+  [bulletinCase.id]: bulletinCase as BenchCase<never, unknown, unknown>,
 }

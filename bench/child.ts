@@ -54,6 +54,7 @@ async function runJob(job: ChildJob): Promise<ChildResult> {
     await migrateToLatest(db)
     const version = await sql<{ version: string }>`select version() as version`.execute(db)
     const state = await benchCase.load(job.input)
+    await benchCase.seed?.(db, state)
     const rssBeforeBytes = process.memoryUsage.rss()
     // A profile run samples RSS over time (its phases' growth); a timed run reads the kernel's exact peak.
     const sampler = job.profile ? await startRssSampler(50) : await startPeakRss()
