@@ -248,4 +248,55 @@ describe.each(engines)('bulletins on %s', (engine) => {
     await sendDueBulletins(t.database.db, t.clock, 'http://carehub.test')
     expect((await outboxTo(id)).length).toBe(3)
   })
+
+  it('links resource pack items, and finds bulletins in the archive by words and dates', async () => {
+    const db = t.database.db
+    const item = await db
+      .insertInto('resourceItems')
+      .values({
+        councilId: ids.council!,
+        category: 'ppe',
+        title: 'Mask fitting guide',
+        ownerUserId: ids.officer!,
+        createdAt: t.clock.now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await db
+      .insertInto('resourceVersions')
+      .values({
+        itemId: item.id,
+        version: 1,
+        link: 'https://guide.example/masks',
+        summary: 'How to',
+        reviewOn: '2021-01-01',
+        createdAt: t.clock.now(),
+      })
+      .execute()
+    const officer = new TestClient(t.app)
+    await officer.signIn(emails.officer!)
+    expect((await officer.get('/bulletins/new')).body).toContain('Mask fitting guide')
+    const posted = await officer.post('/bulletins/new', {
+      title: 'Masks this week',
+      body: 'See the guide.',
+      resourceItemIds: item.id,
+      serviceTypes: 'home_care',
+      areas: 'North',
+      contracted: 'yes',
+    })
+    const id = posted.headers.location!.split('/')[2]!
+    expect((await officer.get(`/bulletins/${id}/check`)).body).toContain(
+      `href="/resources/${item.id}">Mask fitting guide</a>`,
+    )
+    await officer.post(`/bulletins/${id}/send`, { when: 'now' })
+    const [mail] = await outboxTo(id)
+    expect(mail!.body).toContain(`- Mask fitting guide: http://carehub.test/resources/${item.id}`)
+
+    const found = (await officer.get('/bulletins?q=masks')).body
+    expect(found).toContain('Masks this week')
+    expect(found).not.toContain('Crash test')
+    expect((await officer.get('/bulletins?q=masks&from=2030-01-01')).body).toContain(
+      'No bulletins match your search.',
+    )
+  })
 })

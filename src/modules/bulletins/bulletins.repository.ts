@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { enqueueEmailsOnce } from '../comms/index.ts'
+import { resourceLinks } from '../resource-pack/index.ts'
 import { audienceUsers } from './audience.repository.ts'
 import { bulletinText } from './domain/markdown.ts'
 
@@ -70,7 +71,17 @@ export async function queueBulletin(
       on conflict do nothing`.execute(trx)
   })
   const subject = bulletin.title
-  const text = bulletinText(bulletin.body)
+  const linked = await resourceLinks(db, bulletin.councilId, bulletin.resourceItemIds)
+  const text = [
+    bulletinText(bulletin.body),
+    ...(linked.length
+      ? [
+          '',
+          'From the resource pack:',
+          ...linked.map((r) => `- ${r.title}: ${options.baseUrl}/resources/${r.id}`),
+        ]
+      : []),
+  ].join('\n')
   const readLink = `${options.baseUrl}/bulletins/read/`
   const batchSize = options.batchSize ?? 10_000
   let after: string | null = null

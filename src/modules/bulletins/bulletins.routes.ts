@@ -47,6 +47,7 @@ export async function bulletinRoutes(
       values: Record<string, string>,
       audience: Audience,
       errors?: Record<string, string>,
+      resourceIds: string[] = [],
     ) => {
       const choices = await bulletins.formChoices(actor)
       if (!choices) throw notFound()
@@ -56,6 +57,11 @@ export async function bulletinRoutes(
         errors,
         errorList: errors ? errorSummary(errors, ['title', 'body']) : undefined,
         ...audienceItems(audience, choices),
+        resourceItems: choices.resources.map((r) => ({
+          value: r.id,
+          text: r.title,
+          checked: resourceIds.includes(r.id),
+        })),
       }
     }
 
@@ -69,13 +75,18 @@ export async function bulletinRoutes(
       const body = (request.body ?? {}) as Record<string, unknown>
       const form = bulletinFormFrom(body)
       const audience = audienceFrom(body)
+      const raw = body.resourceItemIds
+      const resourceIds = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String)
       if (!form.ok) {
         const values = { title: text(body.title), body: text(body.body) }
         return reply
           .code(400)
-          .render('bulletins/views/bulletin-form.njk', await formView(actor, values, audience, form.errors))
+          .render(
+            'bulletins/views/bulletin-form.njk',
+            await formView(actor, values, audience, form.errors, resourceIds),
+          )
       }
-      const created = await bulletins.draft(actor, form.value, audience)
+      const created = await bulletins.draft(actor, form.value, audience, resourceIds)
       if (!created) throw notFound()
       return reply.redirect(paths.checkBulletin.build(created.id))
     })

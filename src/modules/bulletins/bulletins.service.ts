@@ -4,6 +4,7 @@ import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, can } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
 import { failedEmails } from '../comms/index.ts'
+import { resourceLinks } from '../resource-pack/index.ts'
 import { audienceSummary, audienceUsers } from './audience.repository.ts'
 import { bulletinsAuditActions as actions } from './bulletins.audit-actions.ts'
 import {
@@ -65,17 +66,21 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
       .where('councilId', '=', council)
       .orderBy('name')
       .execute()
-    return { areas: areas.map((a) => a.area!), lists }
+    const resources = await resourceLinks(db, council, null)
+    return { areas: areas.map((a) => a.area!), lists, resources }
   }
 
   async function draft(
     actor: Actor,
     form: { title: string; body: string },
     audience: Audience,
+    resourceIds: string[] = [],
   ): Promise<{ id: string } | null> {
     const council = sendingCouncil(actor)
     if (!council) return null
     const now = clock.now()
+    // Only items of the council's own pack are linked.
+    const linked = (await resourceLinks(db, council, resourceIds)).map((r) => r.id)
     return db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('bulletins')
@@ -84,6 +89,7 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
           title: form.title,
           body: form.body,
           audience: JSON.stringify(audience),
+          resourceItemIds: JSON.stringify(linked),
           status: 'draft',
           createdBy: actor.userId,
           createdAt: now,
@@ -125,6 +131,7 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
     return {
       bulletin,
       html: bulletinHtml(bulletin.body),
+      linked: await resourceLinks(db, council, bulletin.resourceItemIds),
       audienceWords: audienceInWords(bulletin.audience, await listName(council, bulletin.audience)),
       summary: await audienceSummary(db, bulletin.audience, [council]),
     }
@@ -178,6 +185,7 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
         kind: 'officer' as const,
         bulletin,
         html: bulletinHtml(bulletin.body),
+        linked: await resourceLinks(db, council, bulletin.resourceItemIds),
         audienceWords: audienceInWords(bulletin.audience, await listName(council, bulletin.audience)),
         recipients,
         readCount: recipients.filter((r) => r.readAt).length,
@@ -188,7 +196,12 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
     const received = await recipientOf(db, id, actor.userId)
     if (!received) return null
     if (!received.readAt) await markRead(db, { bulletinId: id, userId: actor.userId }, 'carehub', clock.now())
-    return { kind: 'provider' as const, bulletin: received, html: bulletinHtml(received.body) }
+    return {
+      kind: 'provider' as const,
+      bulletin: received,
+      html: bulletinHtml(received.body),
+      linked: await resourceLinks(db, received.councilId, received.resourceItemIds),
+    }
   }
 
   // The tracked link in the mail: marks it read, and says which bulletin to show.

@@ -17,7 +17,7 @@ export type {
   ResourceItemTable,
   ResourceVersionTable,
 } from './resource-pack.tables.ts'
-export { flagResourcesDue, type ResourceService } from './resources.service.ts'
+export { flagResourcesDue, type ResourceService, resourceLinks } from './resources.service.ts'
 
 // The council's resource pack for providers (documents and links with versions and review dates) and
 // its events (provider calls, webinars), whose questions become FAQ entries.

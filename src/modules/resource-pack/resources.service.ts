@@ -203,3 +203,19 @@ export async function flagResourcesDue(db: Db, clock: Clock, baseUrl: string): P
     return queued
   })
 }
+
+// Items a bulletin links to, by id, within one council's pack: their titles and their pages in
+// CareHub (which always show the current version).
+export async function resourceLinks(db: DbOrTransaction, councilId: string, ids: readonly string[] | null) {
+  let query = db
+    .selectFrom('resourceItems')
+    .select(['id', 'title'])
+    .where('councilId', '=', councilId)
+    .orderBy('title')
+  if (ids) {
+    const wanted = ids.filter(isUuid)
+    if (!wanted.length) return []
+    query = query.where('id', 'in', wanted)
+  }
+  return query.limit(200).execute()
+}
