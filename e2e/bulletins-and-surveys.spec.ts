@@ -66,17 +66,6 @@ describe.skipIf(!chromiumAvailable)('bulletins and surveys in a real browser', (
     await expectNoAxeViolations(checked, label)
     if (onPhone) {
       const width = await checked.evaluate(() => document.documentElement.scrollWidth)
-      if (process.env.E2E_STEPS && width > 390)
-        console.log(
-          'wide',
-          await checked.evaluate(() =>
-            [...document.querySelectorAll('body *')]
-              .filter((e) => e.getBoundingClientRect().right > 390)
-              .slice(0, 8)
-              .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
-          ),
-        )
-      if (process.env.E2E_STEPS) console.log('step', label)
       expect(width, `${label} fits 390 px`).toBeLessThanOrEqual(390)
     }
   }
