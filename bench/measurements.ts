@@ -58,6 +58,18 @@ export const measurements: Measurement[] = [
     targetNote: 'issue 22: under 5 s; no memory target set',
     runs: 1,
   },
+  {
+    id: 'bulletin-queue-27000-postgres',
+    title: 'A bulletin to 27,000 locations’ users queued in the outbox (issue 25)',
+    timed:
+      '`queueBulletin`: the audience resolved to its users, one recipient row and one outbox e-mail each (checked after: exactly one message each)',
+    engine: 'postgres',
+    caseId: 'bulletin-queue',
+    params: { locations: 27_000 },
+    target: { seconds: 5, peakRssMb: null },
+    targetNote: 'no memory target: the rows are written by the database, not held by the process',
+    runs: 1,
+  },
 ]
 
 // Measurements against the shared national database (carehub_bench_national_365, seeded once by

@@ -7,6 +7,7 @@ import { access } from './modules/access/index.ts'
 import { actionPlan } from './modules/action-plan/index.ts'
 import { api } from './modules/api/index.ts'
 import { audit } from './modules/audit/index.ts'
+import { bulletins } from './modules/bulletins/index.ts'
 import { casework } from './modules/casework/index.ts'
 import { comms } from './modules/comms/index.ts'
 import { contactLog } from './modules/contact-log/index.ts'
@@ -22,7 +23,9 @@ import { payments } from './modules/payments/index.ts'
 import { ppeSupply } from './modules/ppe-supply/index.ts'
 import { providerResilience } from './modules/provider-resilience/index.ts'
 import { publishing } from './modules/publishing/index.ts'
+import { resourcePack } from './modules/resource-pack/index.ts'
 import { returns } from './modules/returns/index.ts'
+import { surveys } from './modules/surveys/index.ts'
 import { training } from './modules/training/index.ts'
 import { welfareChecks } from './modules/welfare-checks/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
@@ -46,6 +49,9 @@ export const capabilities = [
   emergencyStaffing,
   infectionControl,
   grants,
+  resourcePack,
+  bulletins,
+  surveys,
   dashboards,
   payments,
   welfareChecks,

@@ -20,6 +20,7 @@ import * as m0019 from './migrations/0019-welfare-and-resilience.ts'
 import * as m0020 from './migrations/0020-payments.ts'
 import * as m0021 from './migrations/0021-grants.ts'
 import * as m0022 from './migrations/0022-action-plan-training-publishing.ts'
+import * as m0023 from './migrations/0023-bulletins-resources-surveys.ts'
 import * as m0024 from './migrations/0024-dashboards-follow-the-directory.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0020-payments': m0020,
   '0021-grants': m0021,
   '0022-action-plan-training-publishing': m0022,
+  '0023-bulletins-resources-surveys': m0023,
   '0024-dashboards-follow-the-directory': m0024,
 }
 

@@ -10,6 +10,14 @@ import type { PlanActionTable, PlanActionUpdateTable, PlanAreaTable } from '../m
 import type { ApiTokenTable, IdempotencyKeyTable } from '../modules/api/index.ts'
 import type { AuditEventTable } from '../modules/audit/index.ts'
 import type {
+  BulletinListTable,
+  BulletinRecipientTable,
+  BulletinTable,
+  DigestPreferenceTable,
+  LetterIssueTable,
+  LetterTemplateTable,
+} from '../modules/bulletins/index.ts'
+import type {
   AlertNotificationTable,
   CaseActionTable,
   CaseEventTable,
@@ -95,12 +103,21 @@ import type {
   PublicationVersionTable,
 } from '../modules/publishing/index.ts'
 import type {
+  CareEventQuestionTable,
+  CareEventSignupTable,
+  CareEventTable,
+  ResourceItemTable,
+  ResourceVersionTable,
+} from '../modules/resource-pack/index.ts'
+
+import type {
   ReturnChaseTable,
   ReturnExceptionTable,
   ReturnReminderTable,
   ReturnTemplateTable,
   SituationReturnTable,
 } from '../modules/returns/index.ts'
+import type { SurveyResponseTable, SurveyTable } from '../modules/surveys/index.ts'
 import type {
   TrainingFeedbackTable,
   TrainingLicenceImportTable,
@@ -257,6 +274,20 @@ export type Database = {
   publicationVersions: PublicationVersionTable
   publicationChallenges: PublicationChallengeTable
   publicationEvents: PublicationEventTable
+  // Communications (issue 25)
+  bulletins: BulletinTable
+  bulletinRecipients: BulletinRecipientTable
+  bulletinLists: BulletinListTable
+  letterTemplates: LetterTemplateTable
+  letterIssues: LetterIssueTable
+  digestPreferences: DigestPreferenceTable
+  surveys: SurveyTable
+  surveyResponses: SurveyResponseTable
+  resourceItems: ResourceItemTable
+  resourceVersions: ResourceVersionTable
+  careEvents: CareEventTable
+  careEventSignups: CareEventSignupTable
+  careEventQuestions: CareEventQuestionTable
 } & PpeSupplyTables // PPE supply (issue 20): its thirteen tables, listed in its ppe-supply.tables.ts
 
 export type Organisation = Selectable<OrganisationTable>

@@ -73,6 +73,10 @@ export type Permission =
   // Prepare a publication and run its accuracy check; sign it off and publish it (a named officer).
   | 'publications:prepare'
   | 'publications:sign-off'
+  // Communications (issue 25): send bulletins and surveys, keep the resource pack and events, issue
+  // letters; a provider reads what was sent to it and answers surveys.
+  | 'communications:send'
+  | 'communications:read'
 // --- end of issue 24's permissions ---
 
 // Issue 21's permissions, by role (kept apart so that merges with other issues' additions are easy).
@@ -126,6 +130,9 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     // --- Emergency staffing (issue 21) ---
     'staffing:manage',
     ...planPermissions.admin,
+    // Communications (issue 25)
+    'communications:send',
+    'communications:read',
   ],
   council_officer: [
     'locations:read',
@@ -137,6 +144,9 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     // --- Emergency staffing (issue 21) ---
     'staffing:manage',
     ...planPermissions.council_officer,
+    // Communications (issue 25)
+    'communications:send',
+    'communications:read',
   ],
   finance_officer: ['locations:read', 'contacts:read', 'cases:read', ...planPermissions.finance_officer],
   partner_officer: [
@@ -149,7 +159,7 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
   viewer: ['locations:read', 'cases:read', ...planPermissions.viewer],
   regional_viewer: ['locations:read', 'cases:read'],
   // Providers never see cases: they may hold concerns not yet raised with them.
-  provider_manager: ['locations:read'],
+  provider_manager: ['locations:read', 'communications:read'],
   // Reads like a regional viewer; changes only the install's defaults, never a council's own.
   install_admin: ['locations:read', 'cases:read', 'install-defaults:manage'],
 }

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Actor } from '../../src/domain/policy.ts'
 import { loadActor } from '../../src/modules/access/actor.repository.ts'
+import { everyone } from '../../src/modules/bulletins/index.ts'
 import { raiseAlert } from '../../src/modules/early-warning/alert-store.ts'
 import { createLocation, createOrganisation, createProvider, createUser } from '../support/factories.ts'
 import { fullReturn } from '../support/returns.fixture.ts'
@@ -53,6 +54,8 @@ const csvDownloads: Record<string, readonly string[]> = {
   '/ppe/chargeable.csv': leading,
   // Stored at publication (issue 24): none of the seeded fields reaches the progress report.
   '/published/:id/versions/:version/report.csv': [],
+  // A survey's answers are trimmed (as a return's are): a leading tab or line break never reaches them.
+  '/surveys/:id/results.csv': visible,
 }
 
 // XLSX downloads with no location in them: still checked for formulas, not for the seeded names.
@@ -296,6 +299,33 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
     })
     expect(prepared?.ok, JSON.stringify(prepared)).toBe(true)
     if (prepared?.ok) ids.paymentRun = prepared.value.id
+    // A survey the provider answers with text: its results export is a download.
+    const survey = await t.services.surveys.create(
+      actors.officer!,
+      {
+        title: 'Needs',
+        questions: leading.map((_, i) => ({
+          key: `q${i + 1}`,
+          label: `Question ${i + 1}`,
+          type: 'text',
+          required: true,
+        })),
+        opensOn: today,
+        closesOn: today,
+      },
+      everyone,
+    )
+    ids.survey = survey!.id
+    for (const [i, c] of leading.entries()) {
+      const answered = await t.services.surveys.answer(
+        actors.manager!,
+        ids.survey,
+        i + 1,
+        formula(c, 'survey answer'),
+      )
+      expect(answered?.ok, JSON.stringify(answered)).toBe(true)
+    }
+    expect((await t.services.surveys.submit(actors.manager!, ids.survey))?.ok).toBe(true)
 
     // A CQC file with problem rows, uploaded by the officer: its problems list is a download.
     const client = new TestClient(t.app)
@@ -332,6 +362,7 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
       ['/payments/runs/', ids.paymentRun],
       ['/published/', ids.publication],
       ['/publications/', ids.publication],
+      ['/surveys/', ids.survey],
     ]
     return known.find(([prefix]) => route.startsWith(prefix))?.[1] ?? nilId
   }
@@ -404,6 +435,9 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
       // Every XLSX download that lists locations has the seeded name, as the provider's text (the
       // grants' spending by measure lists finance's measures, not locations).
       if (!xlsxWithoutLocations.has(route)) expect(texts, route).toContain(formula('=', 'location'))
+      // Every XLSX download lists locations (a survey's, the answers): the seeded text is there, as text.
+      const seeded = route.startsWith('/surveys/') ? formula('=', 'survey answer') : formula('=', 'location')
+      expect(texts, route).toContain(seeded)
     }
   })
 })

@@ -4,6 +4,7 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import { hashPassword } from '../../modules/access/index.ts'
 import { loadDemoActionPlan } from '../../modules/action-plan/index.ts'
 import { auditActions, recordAudit } from '../../modules/audit/index.ts'
+import { loadDemoBulletins } from '../../modules/bulletins/index.ts'
 import { recomputeRisk } from '../../modules/early-warning/index.ts'
 import { loadDemoStaffing } from '../../modules/emergency-staffing/index.ts'
 import { loadDemoGrants } from '../../modules/grants/index.ts'
@@ -11,6 +12,8 @@ import { loadDemoIpcVisits } from '../../modules/infection-control/index.ts'
 import { loadDemoPayments } from '../../modules/payments/index.ts'
 import { loadDemoPpeSupply } from '../../modules/ppe-supply/index.ts'
 import { loadDemoResilience } from '../../modules/provider-resilience/index.ts'
+import { loadDemoResourcePack } from '../../modules/resource-pack/index.ts'
+import { loadDemoSurveys } from '../../modules/surveys/index.ts'
 import { loadDemoWelfare } from '../../modules/welfare-checks/index.ts'
 import type { Db } from '../database.ts'
 import { loadDemoCasework } from './demo-casework.ts'
@@ -372,6 +375,10 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoPpeSupply(trx, now)
     // The action plan with its updates, the training its measures read, and the published progress report.
     await loadDemoActionPlan(trx, now, organisations)
+    // Communications: bulletins and the letter, the resource pack and events, the needs survey.
+    await loadDemoBulletins(trx, now)
+    await loadDemoResourcePack(trx, now)
+    await loadDemoSurveys(trx, now, faker)
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
     // Welfare checks, continuity plans and protection plans (issue 21), in every state.

@@ -14,4 +14,6 @@ export type OutboxMessageTable = {
   nextAttemptAt: Timestamp
   lastError: string | null
   sentAt: Date | null
+  // What the message is (a bulletin to one user), when it must be queued once only (migration 0023).
+  dedupeKey: string | null
 }

@@ -11,7 +11,7 @@ export { commsPaths } from './comms.paths.ts'
 export type { OutboxMessageTable } from './comms.tables.ts'
 export type { MailMessage, MailTransport } from './mail-transports.ts'
 export { fileTransport, notifyTransport, smtpTransport } from './mail-transports.ts'
-export { enqueueEmail, type OutgoingEmail } from './outbox.repository.ts'
+export { enqueueEmail, enqueueEmailsOnce, failedEmails, type OutgoingEmail } from './outbox.repository.ts'
 export type { OutboxService } from './outbox.service.ts'
 export { type SendResult, sendDueEmails } from './outbox-sender.ts'
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 
 export type OutgoingEmail = { kind: string; to: string; subject: string; body: string }
@@ -18,6 +18,36 @@ export async function enqueueEmail(db: DbOrTransaction, email: OutgoingEmail, no
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
+}
+
+// Many e-mails from one query, whose columns are dedupe_key, to_address, subject and body: each is
+// queued at most once ever under its key, so a sender that stops half-way and starts again queues only
+// those not yet queued, and none twice. Returns how many it queued now.
+export async function enqueueEmailsOnce(
+  db: DbOrTransaction,
+  kind: string,
+  rows: RawBuilder<unknown>,
+  now: Date,
+): Promise<number> {
+  const result = await sql`
+    insert into outbox_messages (kind, to_address, subject, body, created_at, next_attempt_at, dedupe_key)
+    select ${kind}, r.to_address, r.subject, r.body, ${now}, ${now}, r.dedupe_key from (${rows}) r
+    on conflict (dedupe_key) do nothing`.execute(db)
+  return Number(result.numAffectedRows ?? 0)
+}
+
+// The messages under keys starting with `prefix` that have failed at least once and are not sent:
+// for the sender to fix the contacts (a bounce, or Notify's permanent failure, is an attempt's error).
+export async function failedEmails(db: DbOrTransaction, prefix: string) {
+  return db
+    .selectFrom('outboxMessages')
+    .select(['dedupeKey', 'toAddress', 'lastError', 'attempts', 'status'])
+    .where('dedupeKey', 'like', `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    .where('lastError', 'is not', null)
+    .where('status', '<>', 'sent')
+    .orderBy('toAddress')
+    .limit(500)
+    .execute()
 }
 
 export type ClaimedEmail = { id: string; toAddress: string; subject: string; body: string; attempts: number }

@@ -51,7 +51,7 @@ type FaqContent = { category: ContactCategory; question: string; answer: string 
 
 export async function insertFaqEntry(
   trx: DbOrTransaction,
-  entry: FaqContent & { councilId: string; sourceEnquiryId: string; createdBy: string; now: Date },
+  entry: FaqContent & { councilId: string; sourceEnquiryId: string | null; createdBy: string; now: Date },
 ) {
   const { now, ...values } = entry
   const row = await trx

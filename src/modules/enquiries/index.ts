@@ -5,11 +5,13 @@ import { enquiryRoutes } from './enquiries.routes.ts'
 import { createEnquiryService } from './enquiries.service.ts'
 import { faqRoutes } from './faq.routes.ts'
 
-export { mayWorkEnquiries } from './domain/enquiry.rules.ts'
+export { type FaqForm, mayWorkEnquiries, validateFaq } from './domain/enquiry.rules.ts'
 export { addWorkingDays, enquiryDueAt } from './domain/working-days.ts'
 export { enquiriesPaths } from './enquiries.paths.ts'
 export type { EnquiryService } from './enquiries.service.ts'
 export type { EnquiryEventTable, EnquiryStatus, EnquiryTable, FaqEntryTable } from './enquiries.tables.ts'
+// An FAQ entry written from elsewhere (a question asked at an event), in the caller's transaction.
+export { insertFaqEntry } from './faq.repository.ts'
 
 // Providers' questions, the council's answers and the FAQ made from them.
 export const enquiries = defineCapability()({

@@ -1,0 +1,16 @@
+import { pagePath } from '../../web/page-path.ts'
+
+// The bulletins' pages: each pattern is its route's, and every link is built from it.
+export const bulletinsPaths = {
+  bulletins: pagePath('/bulletins'),
+  newBulletin: pagePath('/bulletins/new'),
+  bulletin: pagePath('/bulletins/:id'),
+  checkBulletin: pagePath('/bulletins/:id/check'),
+  sendBulletin: pagePath('/bulletins/:id/send'),
+  resendBulletin: pagePath('/bulletins/:id/resend'),
+  saveBulletinList: pagePath('/bulletins/:id/list'),
+  bulletinReadLink: pagePath('/bulletins/read/:token'),
+  letters: pagePath('/letters'),
+  letterDocx: pagePath('/letters/:providerId/letter.docx'),
+  digestSettings: pagePath('/digests'),
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { audienceFrom, audienceInWords, everyone } from './audience.ts'
+
+describe('a bulletin audience', () => {
+  it('is everyone when nothing is chosen', () => {
+    expect(audienceFrom({})).toEqual(everyone)
+    expect(audienceInWords(everyone)).toBe('All providers')
+  })
+
+  it('keeps only known choices', () => {
+    const audience = audienceFrom({
+      serviceTypes: ['home_care', 'spaceship'],
+      areas: 'North',
+      contracted: 'yes',
+      inArea: 'sideways',
+      situation: 'red',
+      listId: 'not-a-uuid',
+    })
+    expect(audience).toEqual({
+      serviceTypes: ['home_care'],
+      areas: ['North'],
+      contracted: 'yes',
+      inArea: '',
+      situation: 'red',
+      listId: '',
+    })
+    expect(audienceInWords(audience)).toBe(
+      'Providers: home care agency, in the North area, contracted, rated red today',
+    )
+  })
+})
