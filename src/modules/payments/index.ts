@@ -1,5 +1,6 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
+import type { PpeSupplyService } from '../ppe-supply/index.ts'
 import { importRoutes, packageRoutes } from './packages.routes.ts'
 import { createPackageService } from './packages.service.ts'
 import { paymentsPaths } from './payments.paths.ts'
@@ -30,12 +31,22 @@ export type { SupportReturnService } from './support-return.service.ts'
 
 // Paying providers: commissioned packages and beds, payment schemes as data, payment runs with four
 // eyes, what each provider was paid, and the public provider-support return.
-export const payments = defineCapability()({
+// The return's PPE line comes from the PPE capability's ledger: the value of what the council gave
+// providers free of charge up to the return's date (chargeable PPE is paid for by the provider, so is
+// not support that reached them).
+export const payments = defineCapability<{ ppeSupply: PpeSupplyService }>()({
   name: 'payments',
-  services: ({ db, clock }) => ({
+  services: ({ db, clock, ppeSupply }) => ({
     paymentPackages: createPackageService({ db, clock }),
     paymentRuns: createRunService({ db, clock }),
-    supportReturn: createSupportReturnService({ db, clock }),
+    supportReturn: createSupportReturnService({
+      db,
+      clock,
+      ppeSpent: async (councilId, asAt) => ({
+        pence: (await ppeSupply.valueIssuedInCouncil(councilId, '2000-01-01', asAt)).freePence,
+        recorded: true,
+      }),
+    }),
   }),
   routes: async (app, { paymentPackages, paymentRuns, supportReturn }) => {
     await app.register(packageRoutes, { packages: paymentPackages, runs: paymentRuns })
