@@ -2,20 +2,12 @@ import { base, en, en_GB, Faker } from '@faker-js/faker'
 import type { Clock } from '../../domain/clock.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { hashPassword } from '../../modules/access/index.ts'
-import { loadDemoActionPlan } from '../../modules/action-plan/index.ts'
 import { auditActions, recordAudit } from '../../modules/audit/index.ts'
-import { loadDemoBulletins } from '../../modules/bulletins/index.ts'
 import { recomputeRisk } from '../../modules/early-warning/index.ts'
-import { loadDemoStaffing } from '../../modules/emergency-staffing/index.ts'
-import { loadDemoGrants } from '../../modules/grants/index.ts'
-import { loadDemoIpcVisits } from '../../modules/infection-control/index.ts'
-import { loadDemoPayments } from '../../modules/payments/index.ts'
-import { loadDemoPpeSupply } from '../../modules/ppe-supply/index.ts'
 import { loadDemoResilience } from '../../modules/provider-resilience/index.ts'
-import { loadDemoResourcePack } from '../../modules/resource-pack/index.ts'
-import { loadDemoSurveys } from '../../modules/surveys/index.ts'
 import { loadDemoWelfare } from '../../modules/welfare-checks/index.ts'
 import type { Db } from '../database.ts'
+import { loadCapabilityDemos } from './demo-capabilities.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
 import { loadDemoReturns } from './demo-returns.ts'
@@ -363,25 +355,11 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     await loadDemoContacts(trx, now)
     // A few cases on the worklist: intelligence from partners, owned, passed on and unowned.
     await loadDemoCasework(trx, now)
-    await loadDemoStaffing(trx, now)
-    await loadDemoIpcVisits(trx, now)
-    await loadDemoGrants(trx, now, {
-      councilId: council,
-      financeEmail: 'finance@northmoor.example',
-      demoProviderId: providers[0]!.id,
-    })
-    // Packages, the 2020 schemes, three approved runs and a held line; the two finance officers' four eyes.
-    await loadDemoPayments(trx, now)
-    await loadDemoPpeSupply(trx, now)
-    // The action plan with its updates, the training its measures read, and the published progress report.
-    await loadDemoActionPlan(trx, now, organisations)
-    // Communications: bulletins and the letter, the resource pack and events, the needs survey.
-    await loadDemoBulletins(trx, now)
-    await loadDemoResourcePack(trx, now)
-    await loadDemoSurveys(trx, now, faker)
+    // The capabilities of support, money, plans and communications (demo-capabilities.ts).
+    await loadCapabilityDemos(trx, now, faker, { council, demoProviderId: providers[0]!.id, organisations })
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
     await recomputeRisk(trx, now)
-    // Welfare checks, continuity plans and protection plans (issue 21), in every state.
+    // Welfare checks, continuity plans and protection plans, in every state (they read the RAG).
     await loadDemoWelfare(trx, now).then(() => loadDemoResilience(trx, now))
     const summary = {
       returns,
