@@ -1,21 +1,22 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Command, Option } from 'commander'
-import { composeFromConfig } from '../composition.ts'
+import type { composeFromConfig } from '../composition.ts'
 import { loadConfig } from '../config.ts'
-import { migrateToLatest } from '../db/migrate.ts'
-import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from '../db/seed/demo-county.ts'
 import { isScale, scales } from '../db/seed/national-data.ts'
 import { organisationKinds, roles } from '../domain/roles.ts'
-import { serve } from '../main.ts'
-import { importCqcFromCommandLine } from './import-command.ts'
-import { seedAtScale } from './seed-command.ts'
-import { createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
+
+// The app's modules are loaded by the command that needs them, not to print help: through tsx, loading
+// every capability takes seconds.
+const app = () => import('../composition.ts')
+const migrations = () => import('../db/migrate.ts')
+const demo = () => import('../db/seed/demo-county.ts')
 
 // Each command opens the database, does its work, and closes it again.
 async function withServices<T>(
   work: (services: Awaited<ReturnType<typeof composeFromConfig>>) => Promise<T>,
 ): Promise<T> {
+  const [{ composeFromConfig }, { migrateToLatest }] = await Promise.all([app(), migrations()])
   const services = await composeFromConfig(loadConfig())
   try {
     await migrateToLatest(services.db)
@@ -37,6 +38,7 @@ program
     'run the web service (migrates the database first; loads the demo county on an empty embedded database)',
   )
   .action(async () => {
+    const { serve } = await import('../main.ts')
     await serve()
   })
 
@@ -44,6 +46,7 @@ program
   .command('migrate')
   .description('apply any database migrations not yet applied, then exit')
   .action(async () => {
+    const { migrateToLatest } = await migrations()
     const applied = await withServices((s) => migrateToLatest(s.db))
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.')
   })
@@ -62,12 +65,14 @@ program
   .action(async (options: { demo?: boolean; scale?: string; days: string }) => {
     if (Boolean(options.demo) === Boolean(options.scale))
       throw new Error('Say what to load: --demo, or --scale county|region|national')
+    const { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } = await demo()
     await withServices(async (s) => {
       if (!(await isDatabaseEmpty(s.db)))
         throw new Error(
           `The database already has data; ${options.demo ? 'the demo county loads' : 'generated data loads'} only into an empty database.`,
         )
       if (options.scale && isScale(options.scale)) {
+        const { seedAtScale } = await import('./seed-command.ts')
         await seedAtScale(s, options.scale, Number(options.days))
         return
       }
@@ -102,6 +107,7 @@ program
     ) => {
       if (!options.area && !options.all)
         throw new Error('Say which locations: --area "Local authority name" or --all')
+      const { importCqcFromCommandLine } = await import('./import-command.ts')
       await withServices((s) =>
         importCqcFromCommandLine(s, file, {
           areaName: options.all ? null : options.area!,
@@ -164,6 +170,7 @@ user
       organisationKind: (typeof organisationKinds)[number]
       onsCode?: string
     }) => {
+      const { createUserByCommand } = await import('./user-commands.ts')
       const result = await withServices((s) =>
         createUserByCommand(s, {
           email: options.email,
@@ -183,6 +190,7 @@ user
   .description('unlock an account and print a single-use link to choose a new password (also e-mailed)')
   .requiredOption('--email <email>', 'the account’s e-mail address')
   .action(async (options: { email: string }) => {
+    const { resetPasswordByCommand } = await import('./user-commands.ts')
     const result = await withServices((s) => resetPasswordByCommand(s, options.email))
     console.log(`Password reset link (single use):\n${result.link}`)
   })

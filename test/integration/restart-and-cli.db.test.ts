@@ -60,7 +60,7 @@ describe('the embedded database across a restart', () => {
       .execute()
     expect(audit.length).toBe(1)
     await second.destroy()
-  }, 60_000)
+  }, 150_000)
 
   it('loads the same demo county from the same seed', async () => {
     const names = async () => {
@@ -78,7 +78,7 @@ describe('the embedded database across a restart', () => {
     const [a, b] = [await names(), await names()]
     expect(a).toEqual(b)
     expect(new Set(a.map((r) => r.serviceType)).size).toBeGreaterThanOrEqual(4)
-  }, 60_000)
+  }, 150_000)
 })
 
 describe('the carehub command', () => {
@@ -94,7 +94,7 @@ describe('the carehub command', () => {
       const { stdout } = await run('node', [carehub, ...args])
       expect(stdout, args.join(' ')).toContain('Usage: carehub')
     }
-  }, 60_000)
+  }, 150_000)
 
   it('creates the first admin of an empty install with a set-password link, never a known password', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'carehub-cli-'))
@@ -151,7 +151,7 @@ describe('the carehub command', () => {
       { email: 'first.admin@example.org', status: 'invited', passwordHash: null, role: 'admin' },
     ])
     await db.destroy()
-  }, 60_000)
+  }, 150_000)
 
   it('imports a CQC file from the command line with a preview and a progress bar', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'carehub-cli-import-'))
@@ -171,5 +171,5 @@ describe('the carehub command', () => {
     expect(stdout).toContain('Saved in')
     const again = await run('node', [carehub, 'import', 'cqc', file, '--area', 'Oldham', '--yes'], { env })
     expect(again.stdout).toContain('Nothing to change.')
-  }, 60_000)
+  }, 150_000)
 })
