@@ -221,9 +221,16 @@ describe.skipIf(!chromiumAvailable)('the service without JavaScript', () => {
       expect((await serviceNavigation(page)).map((n) => n.text)).toEqual([
         'Home',
         'Your locations',
+        'PPE requests',
         'API tokens',
+        'Bulletins',
+        'Letters',
+        'Surveys',
+        'Resource pack',
+        'Events',
         'Ask a question',
         'FAQ',
+        'Check your figures',
       ])
       await walkNavigation(page)
       await searchLocations(page)

@@ -148,6 +148,7 @@ export async function publishingRoutes(app: FastifyInstance, deps: { publishing:
 
   app.get(paths.correctPublication.pattern, async (request, reply) => {
     const { id } = request.params as Params
+    if (!(await publishing.mayCorrect(signedInActor(request), id))) throw notFound()
     return reply.render('publishing/views/correct.njk', {
       pageTitle: 'Correct a published version',
       id,

@@ -5,6 +5,7 @@ import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
 import { addWorkingDays } from '../enquiries/index.ts'
+import { correctableVersion } from './correction.ts'
 import type { PublicationContent } from './domain/content.ts'
 import { defaultSuppressionRule, type SuppressionRule } from './domain/suppression.ts'
 import {
@@ -333,14 +334,12 @@ export function createPublishingService(deps: {
     return { ok: true as const, published: true, found }
   }
 
+  const correctable = (actor: Actor, id: string) => correctableVersion(db, actor, id)
+
   // A correction: a new version of a published output, saying what changed; checked and signed off anew.
   async function correct(actor: Actor, id: string, rawNote: string) {
-    if (!mayPrepare(actor) || !isUuid(id)) return null
-    const publication = await findPublication(db, id)
-    if (!publication || !actor.councilIds.includes(publication.councilId)) return null
-    const versions = await versionsOf(db, [id])
-    const latest = versions[versions.length - 1]
-    if (latest?.status !== 'published') return null
+    const latest = await correctable(actor, id)
+    if (!latest) return null
     const note = validateText('changeNote', rawNote, 'Enter what this correction changes')
     if (!note.ok) return note
     const now = clock.now()
@@ -390,6 +389,7 @@ export function createPublishingService(deps: {
     resolve,
     signOff,
     correct,
+    mayCorrect: async (actor: Actor, id: string) => (await correctable(actor, id)) !== null,
     publishedBytes,
     publishedVersions,
   }
