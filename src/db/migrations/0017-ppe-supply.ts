@@ -240,3 +240,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recorded_at', 'timestamptz', (c) => c.notNull())
     .execute()
 }
+
+// Undone in the reverse order of the tables' references (a test migrates an install down and up again).
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of [
+    'ppe_recovery_changes',
+    'ppe_charging_rules',
+    'ppe_priority_rules',
+    'ppe_stock_moves',
+    'ppe_request_lines',
+    'ppe_requests',
+    'ppe_stock_balances',
+    'ppe_batch_balances',
+    'ppe_batches',
+    'ppe_stock_thresholds',
+    'ppe_stores',
+    'ppe_item_prices',
+    'ppe_items',
+  ])
+    await db.schema.dropTable(table).ifExists().cascade().execute()
+  await sql`drop sequence if exists ppe_request_reference_seq`.execute(db)
+}
