@@ -146,6 +146,8 @@ describe.each(engines)('sign-in, lockout and sessions on %s', (engine) => {
       figures: {
         comms: { outboxBacklog: expect.any(Number), outboxOldestWaitingSeconds: expect.any(Number) },
         'early-warning': { riskQueueLength: 0, riskQueueLagSeconds: 0 },
+        'emergency-staffing': { staffingRequestsOpen: 0 },
+        'ppe-supply': { ppeRequestsWaiting: 0 },
       },
     })
   })
