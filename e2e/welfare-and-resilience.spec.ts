@@ -221,6 +221,14 @@ describe.skipIf(!chromiumAvailable)('welfare checks and providers at risk in a r
     await expect(page.locator('.carehub-figure').nth(1).textContent()).resolves.toContain(
       'self-funded people',
     )
+    // The demo has more locations at risk than one page holds: the most at risk first, 20 a page.
+    expect(await page.locator('.govuk-summary-card').count()).toBe(20)
+    await expect(page.locator('main').textContent()).resolves.toMatch(
+      /Showing 1 to 20 of \d+ locations at risk/,
+    )
+    expect((await click(page, /^Next/, 'link')).status()).toBe(200)
+    expect(new URL(page.url()).searchParams.get('page')).toBe('2')
+    await check(page, 'providers at risk, page 2')
 
     // The demo's open protection plan, from its case page.
     const plan = await server.services.db

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { partsFromIsoDate } from '../../domain/dates.ts'
 import { notFound } from '../../web/errors.ts'
-import { errorSummary, text, toFirstDateField } from '../../web/forms.ts'
+import { errorSummary, pageNumber, pagination, text, toFirstDateField } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { directoryPaths } from '../directory/index.ts'
 import { fundingKinds } from './domain/resilience.rules.ts'
@@ -37,6 +37,8 @@ const resilienceOrder = [
   'financialConcern',
 ]
 
+const atRiskPageSize = 20
+
 // Providers at risk, a location's resilience, and protection plans. A null from the service is a 404.
 export async function resilienceRoutes(app: FastifyInstance, deps: { resilience: ResilienceService }) {
   const { resilience } = deps
@@ -45,9 +47,15 @@ export async function resilienceRoutes(app: FastifyInstance, deps: { resilience:
   app.get(paths.providersAtRisk.pattern, async (request, reply) => {
     const result = await resilience.providersAtRisk(signedInActor(request))
     if (!result) throw notFound()
+    // The most at risk come first; an officer works down the list a page at a time.
+    const page = pageNumber((request.query as Record<string, unknown>).page)
+    const from = (page - 1) * atRiskPageSize
     return reply.render('provider-resilience/views/providers-at-risk.njk', {
-      pageTitle: 'Providers at risk',
+      pageTitle: page > 1 ? `Providers at risk (page ${page})` : 'Providers at risk',
       ...result,
+      total: result.rows.length,
+      rows: result.rows.slice(from, from + atRiskPageSize),
+      pagination: pagination(paths.providersAtRisk.build(), {}, page, atRiskPageSize, result.rows.length),
     })
   })
 

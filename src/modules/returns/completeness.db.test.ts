@@ -159,3 +159,53 @@ describe.each(engines)('completeness and reminders on %s', (engine) => {
     },
   )
 })
+
+describe.each(engines)('the missing list a page at a time on %s', (engine) => {
+  let t: TestApp
+  let officerEmail = ''
+  const homeIds: string[] = []
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine)
+    const db = t.database.db
+    const council = await createOrganisation(db, 'council', 'Paging Council', { onsCode: 'E10000072' })
+    const provider = await createProvider(db, 'Paging Care Ltd')
+    // 30 homes, none reported: 25 on the first page, 5 on the second, by name.
+    for (let i = 0; i < 30; i++)
+      homeIds.push(
+        await createLocation(db, provider, council, { name: `Home ${String(i).padStart(2, '0')}` }),
+      )
+    officerEmail = (await createUser(db, council, 'council_officer')).email
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('shows 25 a page, and a chase on page 2 comes back to page 2', async () => {
+    const officer = new TestClient(t.app)
+    await officer.signIn(officerEmail)
+    const first = load((await officer.get('/returns/completeness?frequency=daily&date=2020-04-14')).body)
+    expect(first('#missing').text()).toContain('Missing returns (30)')
+    expect(first('#missing + table tbody tr').length).toBe(25)
+    expect(first('main').text()).toContain('Showing 1 to 25 of 30 missing returns')
+    const second = load(
+      (await officer.get('/returns/completeness?frequency=daily&date=2020-04-14&page=2')).body,
+    )
+    const names = second('#missing + table tbody tr td:first-child a')
+      .map((_, a) => load(a).text().trim())
+      .get()
+    expect(names).toEqual(['Home 25', 'Home 26', 'Home 27', 'Home 28', 'Home 29'])
+    expect(second('input[name="page"]').first().val()).toBe('2')
+    const chase = await officer.post('/returns/completeness/chase', {
+      locationId: homeIds[27]!,
+      periodStart: '2020-04-14',
+      frequency: 'daily',
+      note: 'Rang: sending by noon',
+      page: '2',
+    })
+    expect(chase.statusCode).toBe(302)
+    expect(chase.headers.location).toBe(
+      '/returns/completeness?frequency=daily&date=2020-04-14&page=2&chased=1#missing',
+    )
+  })
+})

@@ -3,7 +3,7 @@ import { isIsoDate } from '../../domain/dates.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { parseForm } from '../../web/form-schema.ts'
-import { text } from '../../web/forms.ts'
+import { pageNumber, pagination, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import type { CompletenessService } from './completeness.service.ts'
 import type { Frequency } from './domain/periods.ts'
@@ -11,6 +11,8 @@ import { chaseForm, chaseFormMessages } from './returns.forms.ts'
 import { returnsPaths as paths } from './returns.paths.ts'
 
 const frequencies: Frequency[] = ['daily', 'weekly', 'monthly']
+// Forty homes to ring is a morning's work: the missing list a page at a time.
+const missingPageSize = 25
 
 export async function completenessRoutes(
   app: FastifyInstance,
@@ -28,9 +30,16 @@ export async function completenessRoutes(
     const date = isIsoDate(text(query.date)) ? text(query.date) : undefined
     const found = await completeness.forPeriod(actor, frequency, date)
     if (!found) throw forbidden()
+    const page = pageNumber(query.page)
+    const from = (page - 1) * missingPageSize
+    const shown = { frequency, date: date ?? found.period.start }
     return reply.render('returns/views/completeness.njk', {
-      pageTitle: 'Who has reported',
+      pageTitle: page > 1 ? `Who has reported (page ${page})` : 'Who has reported',
       ...found,
+      missingTotal: found.missing.length,
+      missing: found.missing.slice(from, from + missingPageSize),
+      page,
+      pagination: pagination(paths.completeness.build(), shown, page, missingPageSize, found.missing.length),
       frequency,
       frequencyItems: frequencies.map((f) => ({
         value: f,
@@ -48,10 +57,10 @@ export async function completenessRoutes(
     // (Its fields are taken as typed: the completeness service decides what is wrong with them.)
     const parsed = parseForm(chaseForm, request.body, chaseFormMessages)
     if (!parsed.ok) throw notFound()
-    const { locationId, periodStart, frequency, note } = parsed.value
+    const { locationId, periodStart, frequency, note, page } = parsed.value
     const result = await completeness.recordChase(signedInActor(request), locationId, periodStart, note)
     if (!result) throw notFound()
-    const back = { frequency: frequency || 'daily', date: periodStart }
+    const back = { frequency: frequency || 'daily', date: periodStart, page: pageNumber(page) }
     if (!result.ok) return reply.redirect(paths.completeness.build({ ...back, chaseError: locationId }))
     return reply.redirect(paths.completeness.build({ ...back, chased: true }))
   })

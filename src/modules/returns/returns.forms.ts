@@ -43,6 +43,8 @@ export const chaseForm = z.object({
   periodStart: typed,
   frequency: typed,
   note: typed,
+  // The page of the missing list the chase was recorded on, to go back to it.
+  page: typed,
 })
 
 export const chaseFormMessages: FormMessages<typeof chaseForm> = {
@@ -50,4 +52,5 @@ export const chaseFormMessages: FormMessages<typeof chaseForm> = {
   periodStart: 'Enter the period that was chased',
   frequency: 'Choose daily, weekly or monthly',
   note: 'Enter what happened when you chased the return',
+  page: 'Choose a page of the list',
 }

@@ -16,9 +16,10 @@ export const returnsPaths = {
   // Who has reported: a frequency and a day, and what a chase just did, down at the list of missing returns.
   completeness: pagePathWith(
     '/returns/completeness',
-    (shown?: { frequency: string; date: string; chased?: boolean; chaseError?: string }) => {
+    (shown?: { frequency: string; date: string; page?: number; chased?: boolean; chaseError?: string }) => {
       if (!shown) return '/returns/completeness'
-      const query = `frequency=${encodeURIComponent(shown.frequency)}&date=${encodeURIComponent(shown.date)}`
+      const page = shown.page && shown.page > 1 ? `&page=${shown.page}` : ''
+      const query = `frequency=${encodeURIComponent(shown.frequency)}&date=${encodeURIComponent(shown.date)}${page}`
       if (shown.chaseError !== undefined)
         return `/returns/completeness?${query}&chaseError=${encodeURIComponent(shown.chaseError)}#missing`
       return `/returns/completeness?${query}${shown.chased ? '&chased=1#missing' : ''}`
