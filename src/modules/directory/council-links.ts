@@ -1,6 +1,6 @@
 import type { DbOrTransaction } from '../../db/database.ts'
 import { AuditAction, recordAudits } from '../audit/index.ts'
-import { sameLocalAuthority } from './domain/cqc-import/area.ts'
+import { councilAnswersTo } from './domain/cqc-import/area.ts'
 
 // Locations in no council's market are linked to the council of their local authority as soon as
 // both are known: when a council is added after its locations were imported, and at each import
@@ -24,13 +24,13 @@ export async function linkLocationsToCouncils(
   if (authorities.length === 0) return 0
   const councils = await trx
     .selectFrom('organisations')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'onsCode'])
     .where('kind', '=', 'council')
     .$if(onlyCouncilId !== null, (q) => q.where('id', '=', onlyCouncilId!))
     .execute()
   let linked = 0
   for (const { localAuthorityName } of authorities) {
-    const matches = councils.filter((c) => sameLocalAuthority(c.name, localAuthorityName))
+    const matches = councils.filter((c) => councilAnswersTo(c, localAuthorityName))
     if (matches.length !== 1) continue
     const council = matches[0]!
     const rows = await trx

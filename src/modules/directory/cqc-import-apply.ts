@@ -5,7 +5,7 @@ import type { Clock } from '../../domain/clock.ts'
 import { AuditAction, type AuditActionName, recordAudits } from '../audit/index.ts'
 import { type BulkLoad, type BulkValue, inBulkTransaction } from './bulk-load.ts'
 import { linkLocationsToCouncils } from './council-links.ts'
-import { sameLocalAuthority } from './domain/cqc-import/area.ts'
+import { councilAnswersTo } from './domain/cqc-import/area.ts'
 import type { CqcLocation } from './domain/cqc-import/cqc-location.ts'
 import type { ImportPlan } from './domain/cqc-import/plan.ts'
 import { type LocationStatus, type StatusEvent, statusChange } from './domain/location-status.ts'
@@ -134,7 +134,7 @@ export async function applyCqcImport(
   await inBulkTransaction(db, async (trx, load) => {
     const councils = await trx
       .selectFrom('organisations')
-      .select(['id', 'name'])
+      .select(['id', 'name', 'onsCode'])
       .where('kind', '=', 'council')
       .execute()
     // One lookup per local authority name, not per row.
@@ -143,10 +143,7 @@ export async function applyCqcImport(
       if (options.councilId) return options.councilId
       if (!authority) return null
       if (!councilByAuthority.has(authority)) {
-        councilByAuthority.set(
-          authority,
-          councils.find((c) => sameLocalAuthority(c.name, authority))?.id ?? null,
-        )
+        councilByAuthority.set(authority, councils.find((c) => councilAnswersTo(c, authority))?.id ?? null)
       }
       return councilByAuthority.get(authority)!
     }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import { anyOf } from './cqc-import-apply.ts'
-import { sameLocalAuthority } from './domain/cqc-import/area.ts'
+import { councilAnswersTo, sameLocalAuthority } from './domain/cqc-import/area.ts'
 import { comparedFields, type Market } from './domain/cqc-import/plan.ts'
 
 // A council's market is the locations in its area and those it contracts with (src/db/scope.ts). An
@@ -20,12 +20,12 @@ export async function importCouncilId(
 ): Promise<string | null> {
   if (areaName === null) return null
   if (within?.length === 0) return null
-  let query = db.selectFrom('organisations').select(['id', 'name']).where('kind', '=', 'council')
+  let query = db.selectFrom('organisations').select(['id', 'name', 'onsCode']).where('kind', '=', 'council')
   if (within) query = query.where('id', 'in', within)
   const councils = await query.orderBy('name').execute()
   const exact = councils.find((c) => c.name === areaName)
   if (exact) return exact.id
-  const named = councils.filter((c) => sameLocalAuthority(c.name, areaName))
+  const named = councils.filter((c) => councilAnswersTo(c, areaName))
   // Two councils answering to one name is a set-up to put right, not a choice to make here.
   return named.length === 1 ? named[0]!.id : null
 }

@@ -1,6 +1,22 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { restrictToArea, sameLocalAuthority } from './area.ts'
+import {
+  councilAnswersTo,
+  localAuthorityKey,
+  onsCodesOf,
+  restrictToArea,
+  sameLocalAuthority,
+} from './area.ts'
 import type { CqcLocation, ParsedRow } from './cqc-location.ts'
+import { localAuthorityNames } from './local-authority-names.ts'
+import { parseCqcFile } from './parse.ts'
+
+const fixtures = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../../test/fixtures/cqc',
+)
 
 const location = (cqcLocationId: string, localAuthorityName: string | null): CqcLocation => ({
   cqcLocationId,
@@ -60,6 +76,50 @@ describe('sameLocalAuthority', () => {
       ['Council', 'County Council'],
     ]
     for (const [a, b] of different) expect([a, b, sameLocalAuthority(a, b)]).toEqual([a, b, false])
+  })
+
+  // Issue 17: --area "Hull City Council" matched none of CQC's "Kingston upon Hull" rows.
+  it('knows the names a council goes by beside its official one', () => {
+    for (const [a, b] of [
+      ['Hull City Council', 'Kingston upon Hull'],
+      ['Hull', 'Kingston upon Hull, City of'],
+      ['BCP Council', 'Bournemouth, Christchurch and Poole'],
+      ['Stoke', 'Stoke-on-Trent City Council'],
+      ['Newcastle City Council', 'Newcastle upon Tyne'],
+    ])
+      expect([a, b, sameLocalAuthority(a!, b!)]).toEqual([a, b, true])
+    expect(sameLocalAuthority('Hull City Council', 'Kingston upon Thames')).toBe(false)
+    expect(sameLocalAuthority('Newcastle City Council', 'Newcastle-under-Lyme')).toBe(false)
+  })
+
+  it('gives each name one council, but for those made unitary since 2020 under the same name', () => {
+    const twoCodes = new Set<string>()
+    for (const [, ...names] of localAuthorityNames)
+      for (const name of names) if (onsCodesOf(name).size > 1) twoCodes.add(localAuthorityKey(name))
+    expect([...twoCodes].sort()).toEqual(['north yorkshire', 'somerset'])
+    expect(localAuthorityNames.filter(([code]) => /^E(06|08|09|10)\d{6}$/.test(code))).toHaveLength(
+      localAuthorityNames.length,
+    )
+  })
+
+  it('matches a council here by its ONS code whatever it is called', () => {
+    const hull = { name: 'Hull Adult Social Care', onsCode: 'E06000010' }
+    expect(councilAnswersTo(hull, 'Kingston upon Hull')).toBe(true)
+    expect(councilAnswersTo(hull, 'East Riding of Yorkshire')).toBe(false)
+    expect(councilAnswersTo({ name: 'Oldham Council', onsCode: null }, 'Oldham')).toBe(true)
+  })
+
+  it('keeps the Kingston upon Hull rows of the real CQC file for "Hull City Council"', async () => {
+    const fileName = 'cqc_care_directory_with_filters_head_2025.csv'
+    const parsed = await parseCqcFile({ fileName, content: fs.readFileSync(path.join(fixtures, fileName)) })
+    const inHull = parsed.rows.filter(
+      (r) => r.outcome === 'location' && r.location.localAuthorityName === 'Kingston upon Hull',
+    )
+    expect(inHull.length).toBeGreaterThan(0)
+    const kept = restrictToArea(parsed.rows, { localAuthorityName: 'Hull City Council' }).filter(
+      (r) => r.outcome === 'location',
+    )
+    expect(kept.map((r) => r.rowNumber)).toEqual(inHull.map((r) => r.rowNumber))
   })
 })
 

@@ -1,4 +1,5 @@
 import type { ParsedRow } from './cqc-location.ts'
+import { localAuthorityNames } from './local-authority-names.ts'
 
 // Councils are written many ways: "Oldham", "Oldham Council", "Oldham Metropolitan Borough Council",
 // "Bristol, City of", "City of Bristol", "Royal Borough of Windsor & Maidenhead", "County Durham".
@@ -59,10 +60,39 @@ export function localAuthorityKey(name: string): string {
 
 const genericWords = new Set(['council', 'county', 'borough', 'city', 'district', 'metropolitan', 'the'])
 
+// The ONS codes each way of writing a council's name stands for (a name can stand for two: North
+// Yorkshire's county council and its unitary council since 2023).
+const codesByKey = new Map<string, Set<string>>()
+for (const [code, ...names] of localAuthorityNames) {
+  for (const name of names) {
+    const key = localAuthorityKey(name)
+    codesByKey.set(key, (codesByKey.get(key) ?? new Set()).add(code))
+  }
+}
+
+export function onsCodesOf(name: string | null): ReadonlySet<string> {
+  return (name && codesByKey.get(localAuthorityKey(name))) || new Set()
+}
+
+// Two names for one council: the same once the usual words are set aside ("Oldham" and "Oldham
+// Council"), or known names of one council ("Hull City Council" and "Kingston upon Hull").
 export function sameLocalAuthority(a: string | null, b: string | null): boolean {
   if (!a || !b) return false
   const keyA = localAuthorityKey(a)
-  return keyA !== '' && keyA === localAuthorityKey(b)
+  if (keyA === '') return false
+  if (keyA === localAuthorityKey(b)) return true
+  const codesB = onsCodesOf(b)
+  return [...onsCodesOf(a)].some((code) => codesB.has(code))
+}
+
+// Whether a council here answers to a local authority's name in a file: by its ONS code where it has
+// one, else by its name.
+export function councilAnswersTo(
+  council: { name: string; onsCode: string | null },
+  authority: string | null,
+) {
+  if (council.onsCode && onsCodesOf(authority).has(council.onsCode)) return true
+  return sameLocalAuthority(council.name, authority)
 }
 
 // Sets aside what is outside the council's area; rows that could not be placed stay as they are.
