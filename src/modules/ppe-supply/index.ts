@@ -11,7 +11,7 @@ import { createPpeSupplyService } from './ppe-supply.service.ts'
 
 // PPE supply's public face. Other capabilities use only what is exported here: the service type (its
 // `valueIssuedInCouncil(councilId, from, to)` gives the public return's PPE figure), the paths (the
-// return's "help requested: PPE" links to `ppePaths.newPpeRequest.build(locationId)`), the tables.
+// return's "help requested: PPE" links to `ppePaths.newPpeRequest.build(locationId, true)`), the tables.
 export { loadDemoPpeSupply } from './demo-ppe-supply.ts'
 export { ppePaths } from './ppe-supply.paths.ts'
 export type { PpeSupplyService } from './ppe-supply.service.ts'
