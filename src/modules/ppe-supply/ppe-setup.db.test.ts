@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { actorFor as loadActorOf } from '../../../test/support/actors.ts'
 import { type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
+import { scheduledJobs } from '../../modules.ts'
 import { sendLowStockAlerts } from './low-stock-alerts.ts'
 import { setUpPpe } from './ppe-supply.test-fixture.ts'
 
@@ -186,6 +187,10 @@ describe.each(engines)('PPE set-up, low-stock alerts and the return link on %s',
         .orderBy('toAddress')
         .execute()
     const run = () => sendLowStockAlerts(db, t.clock, 'http://carehub.test')
+    // Scheduled with every app instance, under a lock of its own.
+    const jobs = scheduledJobs(t.services)
+    expect(jobs.filter((j) => j.name === 'ppe-low-stock-alerts')).toHaveLength(1)
+    expect(new Set(jobs.map((j) => j.lockKey)).size).toBe(jobs.length)
 
     // Above the threshold: nothing to say.
     expect((await run()).emails).toBe(0)
