@@ -18,8 +18,8 @@ const officer = demoUsers.find((u) => u.email === 'officer@northmoor.example')!
 const manager = demoUsers.find((u) => u.role === 'provider_manager')!
 const phone = { width: 390, height: 844 }
 
-// Issue 20, criterion 2: a provider asks for PPE at phone width without JavaScript; the PPE team
-// part-approves, picks, dispatches and records the delivery; the provider sees each step; a declined
+// Issue 20, criterion 2: a provider asks for PPE at phone width without JavaScript; the PPE team adds
+// a store, part-approves, picks, dispatches and records the delivery; the provider sees each step; a declined
 // request's reason is at the top of the provider's home page; the location's case lists the request.
 describe.skipIf(!chromiumAvailable)('emergency PPE in a real browser', () => {
   let server: E2eServer
@@ -92,10 +92,28 @@ describe.skipIf(!chromiumAvailable)('emergency PPE in a real browser', () => {
     return new URL(page.url()).pathname
   }
 
-  it('a provider’s request is part-approved, dispatched and delivered, seen at each step and on the case', async () => {
+  it('a store is added; a provider’s request is part-approved, dispatched and delivered, seen at each step and on the case', async () => {
     const provider = await signedIn(manager.email, false)
     const council = await signedIn(officer.email, true)
     try {
+      // The PPE team adds a store (a local distribution point): its errors name each field first.
+      await council.page.goto(url('/ppe/stores'))
+      await check(council.page, 'PPE stores')
+      await click(council.page, 'link', 'Add a store')
+      await check(council.page, 'add a PPE store')
+      await click(council.page, 'button', 'Add store', 400)
+      expect(await council.page.locator('.govuk-error-summary').textContent()).toContain(
+        'Enter the name of the store',
+      )
+      await check(council.page, 'add a PPE store with errors')
+      const storeName = `Eastgate drop-off point ${Date.now()}`
+      await council.page.getByLabel('Name of the store').fill(storeName)
+      await council.page.getByLabel('Local distribution point').check()
+      await council.page.getByLabel('Address').fill('Eastgate Library, Northmoor NM5 2EG')
+      await click(council.page, 'button', 'Add store')
+      expect(await headingText(council.page)).toBe(storeName)
+      await check(council.page, 'the new PPE store')
+
       const requestPath = await ask(provider.page, '400')
       const status = async () => {
         await provider.page.goto(url(requestPath))

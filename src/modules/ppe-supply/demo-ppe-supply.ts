@@ -16,6 +16,10 @@ const demoItems = [
   { name: 'Eye protection', unit: 'visor', packSize: 10, pence: [95, 95], weekly: 120 },
   { name: 'Hand sanitiser', unit: '500 ml bottle', packSize: 12, pence: [250, 250], weekly: 80 },
 ]
+const demoStores = [
+  { name: 'Central store', kind: 'central_store', address: 'Unit 4, Moorside Estate, Northmoor NM1 4PP' },
+  { name: 'Hospital hub', kind: 'hospital_hub', address: 'Northmoor General Hospital, NM2 7HH' },
+] as const
 
 export async function loadDemoPpeSupply(
   trx: DbOrTransaction,
@@ -77,10 +81,7 @@ export async function loadDemoPpeSupply(
   await trx.insertInto('ppeItemPrices').values(prices).execute()
   const stores = await trx
     .insertInto('ppeStores')
-    .values([
-      { councilId: council.id, name: 'Central store', createdAt: at(start, 9) },
-      { councilId: council.id, name: 'Hospital hub', createdAt: at(start, 9) },
-    ])
+    .values(demoStores.map((s) => ({ ...s, councilId: council.id, createdAt: at(start, 9) })))
     .returning(['id', 'name'])
     .execute()
   const [central, hub] = [stores[0]!.id, stores[1]!.id]

@@ -2,14 +2,16 @@ import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import { councilsToRead, providerToRequestFor } from './domain/access.rules.ts'
 import { requestStatusNames, requestStatusTagClasses } from './domain/request.rules.ts'
+import { sendLowStockAlerts } from './low-stock-alerts.ts'
 import { ppeRequestRoutes } from './ppe-requests.routes.ts'
+import { ppeSetupRoutes } from './ppe-setup.routes.ts'
 import { ppeStoreRoutes } from './ppe-stores.routes.ts'
 import { ppePaths } from './ppe-supply.paths.ts'
 import { createPpeSupplyService } from './ppe-supply.service.ts'
 
 // PPE supply's public face. Other capabilities use only what is exported here: the service type (its
 // `valueIssuedInCouncil(councilId, from, to)` gives the public return's PPE figure), the paths (the
-// return's "help requested: PPE" links to `ppePaths.newPpeRequest.build(locationId)`), the tables.
+// return's "help requested: PPE" links to `ppePaths.newPpeRequest.build(locationId, true)`), the tables.
 export { loadDemoPpeSupply } from './demo-ppe-supply.ts'
 export { ppePaths } from './ppe-supply.paths.ts'
 export type { PpeSupplyService } from './ppe-supply.service.ts'
@@ -22,9 +24,19 @@ export const ppeSupply = defineCapability()({
   name: 'ppe-supply',
   services: ({ db, clock }) => ({ ppeSupply: createPpeSupplyService({ db, clock }) }),
   routes: async (app, { ppeSupply }) => {
+    await app.register(ppeSetupRoutes, { ppeSupply })
     await app.register(ppeStoreRoutes, { ppeSupply })
     await app.register(ppeRequestRoutes, { ppeSupply })
   },
+  jobs: ({ clock, config }) => [
+    {
+      // An item's stock in a store below its threshold, e-mailed to the council's PPE team once.
+      name: 'ppe-low-stock-alerts',
+      lockKey: 7_027,
+      intervalSeconds: 300,
+      run: (db) => sendLowStockAlerts(db, clock, config.baseUrl),
+    },
+  ],
   paths: ppePaths,
   readiness: async (db) => {
     const row = await db

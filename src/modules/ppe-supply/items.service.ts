@@ -5,13 +5,14 @@ import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
 import { councilsToRead, councilToManage } from './domain/access.rules.ts'
-import { penceFromText, priceOn } from './domain/charging.rules.ts'
+import { parseUnitPrice, priceOn } from './domain/charging.rules.ts'
 import { parseQuantity } from './domain/stock.rules.ts'
 import { PpeAuditAction } from './ppe-supply.audit-actions.ts'
 import { itemsOf, pricesOf } from './stock.repository.ts'
 
 // The council's PPE items and their dated prices: an admin or officer adds an item with its price from
-// today, and sets a new price from any date; an issue is priced at the price in force on its day.
+// a date (today when none is given), and sets a new price from any date; an issue is priced at the
+// price in force on its day.
 export function createItemService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
   const today = () => londonDate(clock.now())
@@ -47,9 +48,12 @@ export function createItemService(deps: { db: Db; clock: Clock }) {
     else if (unit.length > 50) errors.unit = 'Unit must be 50 characters or fewer'
     const pack = parseQuantity(form.packSize ?? '', { missing: 'Enter the pack size', label: 'Pack size' })
     if (!pack.ok) errors.packSize = pack.error
-    const price = penceFromText(form.price ?? '')
-    if (price === null) errors.price = 'Enter the price per unit in pounds and pence, like 0.12'
-    if (Object.keys(errors).length || !pack.ok || price === null) return { ok: false, errors }
+    const priced = parseUnitPrice(form.price ?? '')
+    if (!priced.ok) errors.price = priced.error
+    const from = effectiveFrom(form, 'effectiveFrom') ?? today()
+    if (!from) errors.effectiveFrom = 'Date the price starts must be a real date, like 26 5 2020'
+    if (Object.keys(errors).length || !pack.ok || !priced.ok || !from) return { ok: false, errors }
+    const price = priced.value
     const now = clock.now()
     return db.transaction().execute(async (trx) => {
       const row = await trx
@@ -61,7 +65,7 @@ export function createItemService(deps: { db: Db; clock: Clock }) {
         .insertInto('ppeItemPrices')
         .values({
           itemId: row.id,
-          effectiveFrom: today(),
+          effectiveFrom: from,
           unitPricePence: price,
           recordedBy: actor.userId,
           recordedAt: now,
@@ -74,7 +78,7 @@ export function createItemService(deps: { db: Db; clock: Clock }) {
         action: PpeAuditAction.itemAdded,
         entityType: 'ppe_item',
         entityId: row.id,
-        after: { name, unit, packSize: pack.value, unitPricePence: price },
+        after: { name, unit, packSize: pack.value, unitPricePence: price, effectiveFrom: from },
         occurredAt: now,
       })
       return { ok: true as const, value: { id: row.id } }
@@ -92,15 +96,12 @@ export function createItemService(deps: { db: Db; clock: Clock }) {
     const item = (await itemsOf(db, [councilId])).find((i) => i.id === itemId)
     if (!item) return null
     const errors: Record<string, string> = {}
-    const price = penceFromText(form.price ?? '')
-    if (price === null) errors.price = 'Enter the price per unit in pounds and pence, like 0.12'
-    const from = isoDateFromParts({
-      day: form['effectiveFrom-day'] ?? '',
-      month: form['effectiveFrom-month'] ?? '',
-      year: form['effectiveFrom-year'] ?? '',
-    })
+    const priced = parseUnitPrice(form.price ?? '')
+    if (!priced.ok) errors.price = priced.error
+    const from = effectiveFrom(form, 'effectiveFrom')
     if (!from) errors.effectiveFrom = 'Enter the date the price starts, like 26 5 2020'
-    if (Object.keys(errors).length || price === null || !from) return { ok: false, errors }
+    if (Object.keys(errors).length || !priced.ok || !from) return { ok: false, errors }
+    const price = priced.value
     const now = clock.now()
     await db.transaction().execute(async (trx) => {
       await trx
@@ -133,4 +134,15 @@ export function createItemService(deps: { db: Db; clock: Clock }) {
   }
 
   return { items, addItem, setPrice }
+}
+
+// A date typed in three boxes: the ISO date, '' when it is not a real date, null when all are blank.
+function effectiveFrom(form: Record<string, string>, name: string): string | null {
+  const parts = {
+    day: form[`${name}-day`] ?? '',
+    month: form[`${name}-month`] ?? '',
+    year: form[`${name}-year`] ?? '',
+  }
+  if (!parts.day.trim() && !parts.month.trim() && !parts.year.trim()) return null
+  return isoDateFromParts(parts) ?? ''
 }

@@ -16,6 +16,8 @@ const yesNo = (value: string | undefined) => [
   { value: 'no', text: 'No', checked: value === 'no' },
 ]
 
+const fromReturnReason = 'We asked for help with PPE in our situation return.'
+
 export async function ppeRequestRoutes(app: FastifyInstance, deps: { ppeSupply: PpeSupplyService }) {
   const requests = deps.ppeSupply.requests
   app.addHook('preHandler', requireSignIn)
@@ -81,8 +83,11 @@ export async function ppeRequestRoutes(app: FastifyInstance, deps: { ppeSupply: 
 
   app.get(paths.newPpeRequest.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const locationId = text((request.query as Record<string, unknown>).locationId)
-    return reply.render('ppe-supply/views/new-request.njk', await formView(actor, { locationId }))
+    const query = request.query as Record<string, unknown>
+    const locationId = text(query.locationId)
+    // From the return's "help requested: PPE": the location is chosen and the reason given.
+    const notes = text(query.from) === 'return' ? fromReturnReason : ''
+    return reply.render('ppe-supply/views/new-request.njk', await formView(actor, { locationId, notes }))
   })
 
   app.post(paths.newPpeRequest.pattern, async (request, reply) => {

@@ -10,18 +10,13 @@ import { penceText } from './domain/charging.rules.ts'
 import {
   moveKindNames,
   receiptSourceNames,
+  storeKindNames,
   receiptSources,
   writeOffReasonNames,
   writeOffReasons,
 } from './domain/stock.rules.ts'
 import { ppePaths as paths } from './ppe-supply.paths.ts'
-import {
-  chargingFormFrom,
-  itemFormFrom,
-  moveFormFrom,
-  priceFormFrom,
-  thresholdFormFrom,
-} from './ppe-supply.schemas.ts'
+import { chargingFormFrom, moveFormFrom, thresholdFormFrom } from './ppe-supply.schemas.ts'
 import type { PpeSupplyService } from './ppe-supply.service.ts'
 import { type StoreMoveKind, storeMoveKinds } from './stock.service.ts'
 
@@ -32,7 +27,7 @@ const moveTitles: Record<StoreMoveKind, string> = {
   write_off: 'Write off stock',
   count: 'Record a stock count',
 }
-const names = { moveKindNames, penceText, serviceTypeNames, moveTitles }
+const names = { moveKindNames, penceText, serviceTypeNames, moveTitles, storeKindNames }
 
 export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: PpeSupplyService }) {
   const { stock, figures } = deps.ppeSupply
@@ -40,16 +35,14 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
 
   app.get(paths.ppeStores.pattern, async (request, reply) => {
     const actor = signedInActor(request)
-    const balances = await stock.balances(actor)
-    if (!balances) throw notFound()
-    const stores = [
-      ...new Map(balances.map((b) => [b.storeId, { id: b.storeId, name: b.storeName }])).values(),
-    ]
+    const stores = await stock.stores(actor)
+    if (!stores) throw notFound()
     return reply.render('ppe-supply/views/stores.njk', {
       pageTitle: 'PPE stores',
-      stores: stores.map((s) => ({ ...s, balances: balances.filter((b) => b.storeId === s.id) })),
+      stores,
       panel: await figures.panel(actor),
-      mayManage: actor.role === 'admin' || actor.role === 'council_officer',
+      mayManage: stock.mayAddStore(actor),
+      flash: request.query,
       ...names,
     })
   })
@@ -178,55 +171,6 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
     return reply.redirect(
       `${paths.ppeStore.build(request.params.id)}?done=${encodeURIComponent('Low-stock threshold saved')}`,
     )
-  })
-
-  const itemsPage = async (reply: FastifyReply, actor: Actor, extra: Record<string, unknown> = {}) => {
-    const items = await stock.items(actor)
-    if (!items) throw notFound()
-    return reply.render('ppe-supply/views/items.njk', {
-      pageTitle: 'PPE items and prices',
-      items,
-      mayManage: actor.role === 'admin' || actor.role === 'council_officer',
-      values: {},
-      ...names,
-      ...extra,
-    })
-  }
-
-  app.get(paths.ppeItems.pattern, async (request, reply) =>
-    itemsPage(reply, signedInActor(request), { flash: request.query }),
-  )
-
-  app.post(paths.ppeItems.pattern, async (request, reply) => {
-    const actor = signedInActor(request)
-    const form = itemFormFrom(request.body)
-    const result = form.ok ? await stock.addItem(actor, form.value) : form
-    if (!result) throw notFound()
-    if (!result.ok)
-      return itemsPage(reply.code(400), actor, {
-        values: form.ok ? form.value : {},
-        errors: result.errors,
-        errorList: errorSummary(
-          result.errors,
-          ['name', 'unit', 'packSize', 'price'].filter((k) => result.errors[k]),
-        ),
-      })
-    return reply.redirect(`${paths.ppeItems.build()}?added=1`)
-  })
-
-  app.post<{ Params: { id: string } }>(paths.ppeItemPrice.pattern, async (request, reply) => {
-    const actor = signedInActor(request)
-    const form = priceFormFrom(request.body)
-    const result = form.ok ? await stock.setPrice(actor, request.params.id, form.value) : form
-    if (!result) throw notFound()
-    if (!result.ok)
-      return itemsPage(reply.code(400), actor, {
-        priceFor: request.params.id,
-        priceValues: form.ok ? form.value : {},
-        errors: result.errors,
-        errorList: errorSummary(result.errors),
-      })
-    return reply.redirect(`${paths.ppeItems.build()}?priced=1`)
   })
 
   const chargingPage = async (reply: FastifyReply, actor: Actor, extra: Record<string, unknown> = {}) => {

@@ -218,6 +218,10 @@ describe.each(engines)('PPE supply on %s', (engine) => {
       expect(errorsOf(tooMany.body)).toEqual([
         `You cannot approve more Disposable gloves than the ${asked} asked for`,
       ])
+      const statusOf = async () =>
+        (await db.selectFrom('ppeRequests').select('status').where('id', '=', id).executeTakeFirstOrThrow())
+          .status
+      expect(await statusOf()).toBe('requested')
       expect(
         (
           await officer.post(`/ppe/requests/${id}/decision`, {
@@ -238,6 +242,7 @@ describe.each(engines)('PPE supply on %s', (engine) => {
       expect(errorsOf(early.body)).toEqual([
         'The delivery date must be the same as or after the dispatch date',
       ])
+      expect(await statusOf()).toBe('dispatched')
       // The test clock stands at 09:00 in London: delivered as it was dispatched.
       const [year, month, day] = londonDate(t.clock.now()).split('-')
       const delivered = await officer.post(`/ppe/requests/${id}/delivery`, {
@@ -301,6 +306,9 @@ describe.each(engines)('PPE supply on %s', (engine) => {
   it('shows a declined request’s reason at the top of the provider’s home page, and refuses bad requests', async () => {
     const manager = await signedIn('manager')
     await manager.get('/ppe/requests/new')
+    const requestCount = async () =>
+      (await t.database.db.selectFrom('ppeRequests').select('id').execute()).length
+    const requestsBefore = await requestCount()
     const bad = await manager.post('/ppe/requests/new', {
       locationId: ids.otherLocation!,
       [`quantity-${ids.gloves}`]: '-2',
@@ -323,6 +331,16 @@ describe.each(engines)('PPE supply on %s', (engine) => {
       'Ask only for the items listed: one of them is not an item the council supplies',
       'Quantity of Disposable gloves must be a whole number, like 12',
     ])
+    const negative = await manager.post('/ppe/requests/new', {
+      locationId: ids.location!,
+      [`quantity-${ids.gloves}`]: '-2',
+      hasCases: 'no',
+      outbreak: 'no',
+      action: 'send',
+    })
+    expect(errorsOf(negative.body)).toEqual(['Quantity of Disposable gloves must be 1 or more'])
+    // Bad input, even sent, saves no request.
+    expect(await requestCount()).toBe(requestsBefore)
     const sent = await manager.post('/ppe/requests/new', {
       locationId: ids.location!,
       [`quantity-${ids.masks}`]: '40',

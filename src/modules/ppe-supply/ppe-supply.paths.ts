@@ -3,6 +3,7 @@ import { pagePath, pagePathWith } from '../../web/page-path.ts'
 // PPE supply's pages: each pattern is its route's, and every link is built from it.
 export const ppePaths = {
   ppeStores: pagePath('/ppe/stores'),
+  newPpeStore: pagePath('/ppe/stores/new'),
   ppeStore: pagePath('/ppe/stores/:id'),
   // A move in a store: its kind (receipt, transfer, return, write-off, count) carried in the query.
   ppeStoreMove: pagePathWith(
@@ -12,6 +13,7 @@ export const ppePaths = {
   ),
   ppeThreshold: pagePath('/ppe/stores/:id/thresholds'),
   ppeItems: pagePath('/ppe/items'),
+  newPpeItem: pagePath('/ppe/items/new'),
   ppeItemPrice: pagePath('/ppe/items/:id/prices'),
   ppeCharging: pagePath('/ppe/charging'),
   ppeChargeable: pagePathWith('/ppe/chargeable', (query?: Record<string, string>) =>
@@ -25,9 +27,12 @@ export const ppePaths = {
   ),
   ppeFigures: pagePath('/ppe/figures'),
   ppeRequests: pagePath('/ppe/requests'),
-  // A new request starts from a location, carried in the query (the return's "help requested: PPE").
-  newPpeRequest: pagePathWith('/ppe/requests/new', (locationId?: string) =>
-    locationId ? `/ppe/requests/new?locationId=${encodeURIComponent(locationId)}` : '/ppe/requests/new',
+  // A new request starts from a location, carried in the query; `fromReturn`: the return's "help
+  // requested: PPE" sent the provider here, so the request says why.
+  newPpeRequest: pagePathWith('/ppe/requests/new', (locationId?: string, fromReturn?: boolean) =>
+    locationId
+      ? `/ppe/requests/new?locationId=${encodeURIComponent(locationId)}${fromReturn ? '&from=return' : ''}`
+      : '/ppe/requests/new',
   ),
   ppeRequest: pagePath('/ppe/requests/:id'),
   decidePpeRequest: pagePath('/ppe/requests/:id/decision'),

@@ -51,14 +51,33 @@ const moveMessages: FormMessages<typeof moveFields> = {
 }
 export const moveFormFrom = (body: unknown) => asFields(parseForm(moveFields, body, moveMessages))
 
-const itemFields = z.object({ name: formText(), unit: formText(), packSize: formText(), price: formText() })
+const itemFields = z.object({
+  name: formText(),
+  unit: formText(),
+  packSize: formText(),
+  price: formText(),
+  'effectiveFrom-day': formText(),
+  'effectiveFrom-month': formText(),
+  'effectiveFrom-year': formText(),
+})
 const itemMessages: FormMessages<typeof itemFields> = {
   name: 'Enter the name of the item',
   unit: 'Enter the unit, like glove or mask',
   packSize: 'Enter the pack size',
   price: 'Enter the price per unit',
+  'effectiveFrom-day': 'Enter the date the price starts',
+  'effectiveFrom-month': 'Enter the date the price starts',
+  'effectiveFrom-year': 'Enter the date the price starts',
 }
 export const itemFormFrom = (body: unknown) => asFields(parseForm(itemFields, body, itemMessages))
+
+const storeFields = z.object({ name: formText(), kind: formText(), address: formText() })
+const storeMessages: FormMessages<typeof storeFields> = {
+  name: 'Enter the name of the store',
+  kind: 'Select the kind of store',
+  address: 'Enter the address of the store',
+}
+export const storeFormFrom = (body: unknown) => asFields(parseForm(storeFields, body, storeMessages))
 
 const priceFields = z.object({
   price: formText(),

@@ -23,9 +23,24 @@ export type PpeItemPriceTable = {
   recordedAt: Timestamp
 }
 
-export type PpeStoreTable = { id: Generated<string>; councilId: string; name: string; createdAt: Timestamp }
+export type PpeStoreKind = 'central_store' | 'hospital_hub' | 'local_hub'
 
-export type PpeStockThresholdTable = { storeId: string; itemId: string; threshold: number }
+export type PpeStoreTable = {
+  id: Generated<string>
+  councilId: string
+  name: string
+  kind: ColumnType<PpeStoreKind, PpeStoreKind | undefined, PpeStoreKind>
+  address: string | null
+  createdAt: Timestamp
+}
+
+// `alertedAt`: when the PPE team was e-mailed that the stock fell below the threshold (null: armed).
+export type PpeStockThresholdTable = {
+  storeId: string
+  itemId: string
+  threshold: number
+  alertedAt: ColumnType<Date | null, Date | null | undefined, Date | null>
+}
 
 export type PpeBatchTable = {
   id: Generated<string>

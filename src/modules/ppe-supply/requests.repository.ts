@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import type { PpeRequestStatus } from './ppe-supply.tables.ts'
 
@@ -131,4 +132,35 @@ export async function locationsForRequests(
   else if (scope.councilId) query = query.where('councilId', '=', scope.councilId)
   else return []
   return query.orderBy('name').limit(500).execute()
+}
+
+// The provider's locations whose current return, sent since `since`, asked for help with PPE and that
+// have made no PPE request since it was sent: the home page links each to a request made for it.
+export async function returnsAskingForPpe(db: DbOrTransaction, providerId: string, since: Date) {
+  return (
+    db
+      .selectFrom('situationReturns as sr')
+      .innerJoin('locations as l', 'l.id', 'sr.locationId')
+      .select(['l.id as locationId', 'l.name as locationName', 'sr.periodStart', 'sr.submittedAt'])
+      .where('l.providerId', '=', providerId)
+      .where('l.status', '=', 'open')
+      .where('l.councilId', 'is not', null)
+      .where('sr.isCurrent', '=', true)
+      .where('sr.submittedAt', '>=', since)
+      // The field holds its choices joined by commas ("staffing,ppe").
+      .where(sql<boolean>`'ppe' = any(string_to_array(sr.values->>'helpRequested', ','))`)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('ppeRequests as r')
+              .select(sql`1`.as('one'))
+              .whereRef('r.locationId', '=', 'sr.locationId')
+              .whereRef('r.requestedAt', '>=', 'sr.submittedAt'),
+          ),
+        ),
+      )
+      .orderBy('sr.submittedAt', 'desc')
+      .limit(20)
+      .execute()
+  )
 }

@@ -30,6 +30,7 @@ import {
   locationsForRequests,
   priorityRulesFor,
   requestsIn,
+  returnsAskingForPpe,
 } from './requests.repository.ts'
 import { itemsOf, storesOf } from './stock.repository.ts'
 
@@ -262,7 +263,9 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
     const declined = rows.filter(
       (r) => r.status === 'declined' && (r.decidedAt?.getTime() ?? 0) >= fortnightAgo,
     )
-    return { requests: rows, declined }
+    // A return that asked for help with PPE in the last fortnight, with no request made since.
+    const helpAsked = await returnsAskingForPpe(db, providerId, new Date(fortnightAgo))
+    return { requests: rows, declined, helpAsked }
   }
 
   // The requests of one location, for its page and its case's page (null: not the actor's to see).

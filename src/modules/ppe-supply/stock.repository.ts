@@ -30,7 +30,7 @@ export async function storesOf(db: DbOrTransaction, councilIds: readonly string[
   if (councilIds.length === 0) return []
   return db
     .selectFrom('ppeStores')
-    .select(['id', 'councilId', 'name'])
+    .select(['id', 'councilId', 'name', 'kind', 'address'])
     .where('councilId', 'in', councilIds)
     .orderBy('name')
     .execute()

@@ -19,6 +19,7 @@ import { addStock, type MoveDetails, recordCount, takeStock, transferStock } fro
 import { PpeAuditAction } from './ppe-supply.audit-actions.ts'
 import { Refused } from './refused.ts'
 import { batchesInStore, itemsOf, recentMoves, storeBalances, storesOf } from './stock.repository.ts'
+import { createStoreService } from './stores.service.ts'
 
 export const storeMoveKinds = ['receipt', 'transfer', 'return', 'write_off', 'count'] as const
 export type StoreMoveKind = (typeof storeMoveKinds)[number]
@@ -276,7 +277,28 @@ export function createStockService(deps: { db: Db; clock: Clock }) {
     return { ok: true, value: null }
   }
 
-  return { balances, storePage, moveFormFor, recordMove, setThreshold, today, ...createItemService(deps) }
+  // The councils' stores, each with its balances (a store with nothing in it yet is listed too).
+  async function stores(actor: Actor) {
+    const councils = councilsToRead(actor)
+    if (councils.length === 0) return null
+    const all = (await balances(actor)) ?? []
+    return (await storesOf(db, councils)).map((s) => ({
+      ...s,
+      balances: all.filter((b) => b.storeId === s.id),
+    }))
+  }
+
+  return {
+    balances,
+    stores,
+    storePage,
+    moveFormFor,
+    recordMove,
+    setThreshold,
+    today,
+    ...createItemService(deps),
+    ...createStoreService(deps),
+  }
 }
 
 export { Refused }

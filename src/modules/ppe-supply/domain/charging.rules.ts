@@ -85,3 +85,13 @@ export function penceFromText(raw: string): number | null {
   const [pounds, pence = ''] = text.split('.')
   return Number(pounds) * 100 + Number(pence.padEnd(2, '0'))
 }
+
+// A unit price as typed in a form, with the message naming the field when it is not a price.
+export function parseUnitPrice(raw: string): { ok: true; value: number } | { ok: false; error: string } {
+  const text = raw.trim()
+  if (text === '') return { ok: false, error: 'Enter the price per unit' }
+  if (/^£?\s*-/.test(text)) return { ok: false, error: 'Price per unit must be £0.00 or more' }
+  const pence = penceFromText(text)
+  if (pence === null) return { ok: false, error: 'Price per unit must be in pounds and pence, like 0.12' }
+  return { ok: true, value: pence }
+}

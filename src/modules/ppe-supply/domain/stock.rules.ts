@@ -42,6 +42,15 @@ export const receiptSourceNames: Record<ReceiptSource, string> = {
   purchase: 'Purchase',
 }
 
+// A store's kind, in the PPE team's words.
+export const storeKinds = ['central_store', 'hospital_hub', 'local_hub'] as const
+export type StoreKind = (typeof storeKinds)[number]
+export const storeKindNames: Record<StoreKind, string> = {
+  central_store: 'Central store',
+  hospital_hub: 'Hospital hub',
+  local_hub: 'Local distribution point',
+}
+
 export const writeOffReasons = ['expired', 'damaged', 'recalled', 'lost'] as const
 export const writeOffReasonNames: Record<(typeof writeOffReasons)[number], string> = {
   expired: 'Expired',
