@@ -1,6 +1,6 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
-import type { PpeSupplyService } from '../ppe-supply/index.ts'
+import { valueIssuedIn } from '../ppe-supply/index.ts'
 import type { PublishingService } from '../publishing/index.ts'
 import { importRoutes, packageRoutes } from './packages.routes.ts'
 import { createPackageService } from './packages.service.ts'
@@ -41,11 +41,11 @@ export type { SupportReturnService } from './support-return.service.ts'
 // The return's PPE line comes from the PPE capability's ledger: the value of what the council gave
 // providers free of charge up to the return's date (chargeable PPE is paid for by the provider, so is
 // not support that reached them).
-export const payments = defineCapability<{ ppeSupply: PpeSupplyService; publishing: PublishingService }>()({
+export const payments = defineCapability<{ publishing: PublishingService }>()({
   name: 'payments',
-  services: ({ db, clock, ppeSupply, publishing }) => {
-    const ppeSpent: PpeSpent = async (councilId, asAt) => ({
-      pence: (await ppeSupply.valueIssuedInCouncil(councilId, '2000-01-01', asAt)).freePence,
+  services: ({ db, clock, publishing }) => {
+    const ppeSpent: PpeSpent = async (conn, councilId, asAt) => ({
+      pence: (await valueIssuedIn(conn, councilId, '2000-01-01', asAt)).freePence,
       recorded: true,
     })
     // The public return is published through publishing's workflow (check, sign-off, versions).

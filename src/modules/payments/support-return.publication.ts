@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../../db/database.ts'
+import type { DbOrTransaction } from '../../db/database.ts'
 import { londonDate } from '../../domain/dates.ts'
 import type { Block, NamedProvider, PublicationContent, PublicationKind } from '../publishing/index.ts'
 import { dayInWords } from './domain/dates.ts'
@@ -17,7 +17,7 @@ import { supportReturnFor } from './support-return.service.ts'
 export const supportReturnKind = 'provider-support-return'
 
 export async function buildSupportReturnPublication(
-  db: Db,
+  db: DbOrTransaction,
   councilId: string,
   at: Date,
   ppeSpent: PpeSpent,
@@ -67,7 +67,7 @@ export async function buildSupportReturnPublication(
 }
 
 // Each provider paid by the day, with what reached it: the figures it checks before publication.
-async function paidProviders(db: Db, councilId: string, asAt: string): Promise<NamedProvider[]> {
+async function paidProviders(db: DbOrTransaction, councilId: string, asAt: string): Promise<NamedProvider[]> {
   const rows = await db
     .selectFrom('paymentLines as l')
     .innerJoin('paymentRuns as r', 'r.id', 'l.runId')

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../../db/database.ts'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { londonDate } from '../../domain/dates.ts'
 import type { Outcome } from '../../domain/outcome.ts'
@@ -46,7 +46,12 @@ const defaultWording = (contracted: boolean): Record<SupportCategory, string> =>
 
 // The return for a council as at a day (no one's rights checked: the service's build and the
 // publication kind check them their own way).
-export async function supportReturnFor(db: Db, councilId: string, asAt: string, ppeSpent: PpeSpent) {
+export async function supportReturnFor(
+  db: DbOrTransaction,
+  councilId: string,
+  asAt: string,
+  ppeSpent: PpeSpent,
+) {
   const sums = await db
     .selectFrom('paymentLines as l')
     .innerJoin('paymentRuns as r', 'r.id', 'l.runId')
@@ -80,7 +85,7 @@ export async function supportReturnFor(db: Db, councilId: string, asAt: string, 
       totalPence: byCategory.domiciliary + byCategory.residential + byCategory.other,
     }
   }
-  const ppe = await ppeSpent(councilId, asAt)
+  const ppe = await ppeSpent(db, councilId, asAt)
   return {
     councilName: councilRow.name,
     asAt,
