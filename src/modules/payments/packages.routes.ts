@@ -106,15 +106,17 @@ export async function importRoutes(app: FastifyInstance, deps: { packages: Packa
     columns:
       kind === 'delivered_hours'
         ? ['Reference', 'Week starting', 'Hours delivered']
-        : Object.values(packageFields),
+        : kind === 'void_beds'
+          ? ['Reference', 'Void beds', 'From', 'To']
+          : Object.values(packageFields),
     errors,
     errorList: errors ? errorSummary(errors, ['kind', 'file']) : undefined,
   })
 
   app.get(paths.newPaymentImport.pattern, async (request, reply) => {
     if (!can(signedInActor(request), 'payments:prepare')) throw forbidden()
-    const kind =
-      (request.query as Record<string, string>).kind === 'delivered_hours' ? 'delivered_hours' : 'packages'
+    const asked = (request.query as Record<string, string>).kind
+    const kind = asked === 'delivered_hours' || asked === 'void_beds' ? asked : 'packages'
     return reply.render('payments/views/import-upload.njk', uploadPage(kind))
   })
 
