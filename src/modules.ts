@@ -54,11 +54,12 @@ export const capabilities = [
   surveys,
   dashboards,
   ppeSupply,
-  payments,
   welfareChecks,
   providerResilience,
   training,
   publishing,
+  // After publishing: the provider-support return is one of its kinds.
+  payments,
   actionPlan,
   home,
 ] as const

@@ -1,4 +1,5 @@
 import type { DbOrTransaction } from '../../db/database.ts'
+import { londonDate } from '../../domain/dates.ts'
 import { isCareHome } from '../../domain/service-types.ts'
 import { computeRun } from './domain/calculation.ts'
 import { addDays } from './domain/dates.ts'
@@ -7,7 +8,7 @@ import { insertRun } from './runs.repository.ts'
 
 // The demo county's payments: commissioned packages and beds for the council's contracted locations
 // (Meadow Care's first home among them), the 2020 schemes of seed 004 as data, void beds and delivered
-// hours, three approved and paid runs (19 March to 31 May 2020) and one held line. Deterministic, and
+// hours, a void-bed scheme reading the homes' recent returns, three approved and paid runs (19 March to 31 May 2020) and one held line. Deterministic, and
 // in a few multi-row inserts.
 // Two finance officers of the council prepare and approve (four eyes); without two, nothing is loaded.
 export async function loadDemoPayments(trx: DbOrTransaction, now: Date) {
@@ -135,6 +136,23 @@ export async function loadDemoPayments(trx: DbOrTransaction, now: Date) {
         serviceTypes: [],
       }),
     ])
+    .execute()
+
+  // Void beds from the homes' own returns, over the weeks the demo's returns cover: a run prepared
+  // for those weeks pays them, each line naming the return of each week.
+  const today = londonDate(now)
+  await trx
+    .insertInto('paymentSchemes')
+    .values({
+      ...scheme({
+        name: 'Void commissioned beds, from the homes’ returns',
+        kind: 'void_beds',
+        startsOn: addDays(today, -27),
+        serviceTypes: homes,
+      }),
+      endsOn: today,
+      voidBedsFrom: 'returns',
+    })
     .execute()
 
   const saved = await trx

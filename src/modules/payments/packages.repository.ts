@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
+import { weeklyBedOccupancy } from '../returns/index.ts'
 import type { DeliveredWeek, VoidBeds } from './domain/calculation.ts'
 import type { DeliveredRow, KnownLocation, NewPackage, VoidRow } from './domain/package-rows.ts'
 import type { CommissionedPackage, Funder, Scheme, SchemeKind } from './domain/schemes.ts'
@@ -202,6 +203,7 @@ export async function schemesOf(db: DbOrTransaction, councilId: string): Promise
     percentBasisPoints: r.percentBasisPoints,
     averageWeeks: r.averageWeeks,
     amountPence: r.amountPence === null ? null : Number(r.amountPence),
+    voidBedsFrom: r.voidBedsFrom === 'returns' ? 'returns' : 'list',
     eligibility: {
       serviceTypes: (typeof r.serviceTypes === 'string'
         ? JSON.parse(r.serviceTypes)
@@ -214,11 +216,13 @@ export async function schemesOf(db: DbOrTransaction, councilId: string): Promise
 }
 
 // What a run over the period needs: the packages open in it (with whether the council contracts with
-// their location), their void beds, and their delivered hours up to the period's end.
+// their location), their void beds, their delivered hours up to the period's end, and (when a void-bed
+// scheme reads them) the beds their care homes reported each week, through the returns' index.
 export async function runInputs(
   db: DbOrTransaction,
   councilId: string,
   period: { from: string; to: string },
+  options: { occupancy?: boolean } = {},
 ) {
   const rows = await db
     .selectFrom('commissionedPackages as p')
@@ -272,5 +276,12 @@ export async function runInputs(
     .where('deliveredHours.weekStarting', '<=', period.to)
     .select(['deliveredHours.packageId', 'deliveredHours.weekStarting', 'deliveredHours.hoursHundredths'])
     .execute()
-  return { packages, voids, delivered }
+  const occupancy = options.occupancy
+    ? await weeklyBedOccupancy(
+        db,
+        [...new Set(packages.filter((p) => p.beds !== null && p.locationId).map((p) => p.locationId!))],
+        period,
+      )
+    : []
+  return { packages, voids, delivered, occupancy }
 }

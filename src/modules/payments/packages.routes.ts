@@ -5,10 +5,9 @@ import { forbidden, notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
-import { roundingRule } from './domain/calculation.ts'
 import { hoursText, percentText, pounds } from './domain/money.ts'
 import { packageFields } from './domain/package-rows.ts'
-import { funderNames, schemeKindNames } from './domain/schemes.ts'
+import { funderNames } from './domain/schemes.ts'
 import type { PackageService } from './packages.service.ts'
 import { paymentsPaths as paths } from './payments.paths.ts'
 import { importKindFrom, packageFormFrom } from './payments.schemas.ts'
@@ -18,7 +17,7 @@ import type { RunService } from './runs.service.ts'
 const pageSize = 50
 const money = { pounds, hoursText, percentText }
 
-// The payments' overview, commissioned packages (the list and the form) and the schemes.
+// The payments' overview and commissioned packages (the list and the form).
 export async function packageRoutes(
   app: FastifyInstance,
   deps: { packages: PackageService; runs: RunService },
@@ -50,23 +49,6 @@ export async function packageRoutes(
       mayPrepare: can(actor, 'payments:prepare'),
       serviceTypeNames,
       funderNames,
-      ...money,
-    })
-  })
-
-  app.get(paths.schemes.pattern, async (request, reply) => {
-    const schemes = await packages.schemes(signedInActor(request))
-    if (!schemes) throw forbidden()
-    return reply.render('payments/views/schemes.njk', {
-      pageTitle: 'Payment schemes',
-      schemes: schemes.map((s) => ({
-        ...s,
-        serviceTypesText: s.eligibility.serviceTypes.map((t) => serviceTypeNames[t]).join(', '),
-      })),
-      schemeKindNames,
-      serviceTypeNames,
-      funderNames,
-      roundingRule,
       ...money,
     })
   })
@@ -124,15 +106,17 @@ export async function importRoutes(app: FastifyInstance, deps: { packages: Packa
     columns:
       kind === 'delivered_hours'
         ? ['Reference', 'Week starting', 'Hours delivered']
-        : Object.values(packageFields),
+        : kind === 'void_beds'
+          ? ['Reference', 'Void beds', 'From', 'To']
+          : Object.values(packageFields),
     errors,
     errorList: errors ? errorSummary(errors, ['kind', 'file']) : undefined,
   })
 
   app.get(paths.newPaymentImport.pattern, async (request, reply) => {
     if (!can(signedInActor(request), 'payments:prepare')) throw forbidden()
-    const kind =
-      (request.query as Record<string, string>).kind === 'delivered_hours' ? 'delivered_hours' : 'packages'
+    const asked = (request.query as Record<string, string>).kind
+    const kind = asked === 'delivered_hours' || asked === 'void_beds' ? asked : 'packages'
     return reply.render('payments/views/import-upload.njk', uploadPage(kind))
   })
 

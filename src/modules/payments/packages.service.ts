@@ -25,7 +25,6 @@ import {
   saveDeliveredHours,
   savePackages,
   saveVoidBeds,
-  schemesOf,
 } from './packages.repository.ts'
 import { paymentsAuditActions as actions } from './payments.audit-actions.ts'
 import { readSheet } from './read-sheet.ts'
@@ -45,11 +44,6 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
   async function list(actor: Actor, page: number, size: number) {
     const council = mayRead(actor)
     return council ? packagesPage(db, council, { number: page, size }) : null
-  }
-
-  async function schemes(actor: Actor) {
-    const council = mayRead(actor)
-    return council ? schemesOf(db, council) : null
   }
 
   // One package typed into the form: checked, then saved with its audit record.
@@ -210,7 +204,7 @@ export function createPackageService(deps: { db: Db; clock: Clock }) {
     return { ok: true, value: { saved: found.values.length } }
   }
 
-  return { list, schemes, add, preview, getImport, confirm }
+  return { list, add, preview, getImport, confirm }
 }
 
 // A reference given twice in one file (or a week twice for one package) is a problem of the later row.

@@ -6,6 +6,7 @@ export const paymentsAuditActions = auditActions({
   packageAdded: 'commissioned-package-added',
   deliveredHoursImported: 'delivered-hours-imported',
   voidBedsImported: 'void-beds-imported',
+  schemeAdded: 'payment-scheme-added',
   runPrepared: 'payment-run-prepared',
   adjustingRunPrepared: 'adjusting-payment-run-prepared',
   lineHeld: 'payment-line-held',

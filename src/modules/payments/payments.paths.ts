@@ -18,6 +18,7 @@ export const paymentsPaths = {
   paymentImport: pagePath('/payments/imports/:id'),
   confirmPaymentImport: pagePath('/payments/imports/:id/confirm'),
   schemes: pagePath('/payments/schemes'),
+  newScheme: pagePath('/payments/schemes/new'),
   newRun: pagePath('/payments/runs/new'),
   paymentRun: pagePathWith('/payments/runs/:id', (id: string, page?: string) =>
     withQuery(`/payments/runs/${encodeURIComponent(id)}`, { page }),

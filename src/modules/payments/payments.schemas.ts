@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { isoDateFromParts } from '../../domain/dates.ts'
-import { type FormMessages, formText, parseForm } from '../../web/form-schema.ts'
+import { type FormMessages, formList, formText, parseForm } from '../../web/form-schema.ts'
 import type { PackageInput } from './domain/package-rows.ts'
+import type { SchemeInput } from './domain/scheme-form.ts'
 
 // The payment pages' forms as posted. Each field is taken as text; the domain rules (package-rows.ts,
 // the run service) word what is wrong with it, naming the field.
@@ -73,3 +74,57 @@ export const correctFormFrom = (body: unknown) =>
 const kindFields = z.object({ kind: z.enum(['packages', 'delivered_hours', 'void_beds']) })
 export const importKindFrom = (body: unknown) =>
   parseForm(kindFields, body, { kind: 'Select what the file holds' })
+
+// A payment scheme as posted: its dates from GOV.UK date inputs (startsDate, endsDate), its service
+// types from checkboxes (none ticked: every type). The rules (domain/scheme-form.ts) word what is wrong.
+const schemeFields = z.object({
+  name: formText(),
+  kind: formText(),
+  percent: formText(),
+  averageWeeks: formText(),
+  amount: formText(),
+  voidBedsFrom: formText(),
+  serviceTypes: formList(),
+  contractedOnly: formText(),
+  area: formText(),
+  funder: formText(),
+  action: formText(),
+})
+
+export function schemeFormFrom(body: unknown): {
+  input: SchemeInput
+  action: string
+  posted: Record<string, unknown>
+} {
+  const parsed = schemeFields.safeParse(body ?? {})
+  const f = parsed.success
+    ? parsed.data
+    : {
+        name: '',
+        kind: '',
+        percent: '',
+        averageWeeks: '',
+        amount: '',
+        voidBedsFrom: '',
+        serviceTypes: [],
+        contractedOnly: '',
+        area: '',
+        funder: '',
+        action: '',
+      }
+  const { action, ...fields } = f
+  const input: SchemeInput = {
+    ...fields,
+    startsDate: postedDate(body, 'startsDate'),
+    endsDate: postedDate(body, 'endsDate'),
+  }
+  // What the form shows again: the fields as typed, the date boxes too.
+  const raw = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
+  const posted: Record<string, unknown> = { ...fields }
+  for (const prefix of ['startsDate', 'endsDate'])
+    for (const part of ['day', 'month', 'year']) {
+      const v = raw[`${prefix}-${part}`]
+      posted[`${prefix}-${part}`] = typeof v === 'string' ? v : ''
+    }
+  return { input, action, posted }
+}

@@ -57,6 +57,8 @@ export type PaymentSchemeTable = {
   contractedOnly: boolean
   area: string
   funder: string
+  // void_beds: 'returns' (the returns' occupancy) or 'list' (void beds uploaded); migration 0028.
+  voidBedsFrom: ColumnType<string, string | undefined, string>
   createdBy: string | null
   createdAt: Timestamp
 }

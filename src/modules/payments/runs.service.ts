@@ -62,7 +62,11 @@ export function createRunService(deps: { db: Db; clock: Clock }) {
     }
     if (Object.keys(errors).length || !from || !to) return { ok: false, errors }
     const period = { from, to }
-    const [schemes, inputs] = await Promise.all([schemesOf(db, council), runInputs(db, council, period)])
+    const schemes = await schemesOf(db, council)
+    const occupancy = schemes.some(
+      (s) => s.kind === 'void_beds' && s.voidBedsFrom === 'returns' && s.startsOn <= to && s.endsOn >= from,
+    )
+    const inputs = await runInputs(db, council, period, { occupancy })
     const lines = computeRun({ period, schemes, ...inputs })
     const now = clock.now()
     const id = await db.transaction().execute(async (trx) => {

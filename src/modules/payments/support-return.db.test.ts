@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { actorFor } from '../../../test/support/actors.ts'
 import { type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
+import { pounds } from './domain/money.ts'
 import { setUpPayments } from './payments.test-fixture.ts'
 import { transparencyColumns } from './support-return.files.ts'
 
@@ -217,5 +218,61 @@ describe.each(engines)('the provider-support return on %s', (engine) => {
       ['2020-06-20', 'Cedar Homes Ltd', '700.00'],
     ])
     expect(rows.every((r) => Number(r[4]) > 500)).toBe(true)
+  })
+  // Last: it moves the clock. The return goes through publishing's workflow: a draft, the providers it
+  // names check what they were paid, sign-off, then a published version with the ledger's figures.
+  it('is published through the publishing workflow with the same figures', async () => {
+    let officer = await signedIn('officer')
+    await officer.get('/publications')
+    const started = await officer.post('/publications/new', { kind: 'provider-support-return' })
+    expect(started.statusCode).toBe(302)
+    const versionPath = started.headers.location as string
+    const publicationId = versionPath.split('/')[2]!
+    const draft = await officer.get(versionPath)
+    expect(draft.statusCode).toBe(200)
+    expect(draft.body).toContain('£1,998.57')
+    expect((await officer.post(`${versionPath}/check`, { checkDays: '1' })).statusCode).toBe(302)
+
+    // Birch Care checks what reached it: £1,998.57 by the day the version is built.
+    const manager = await signedIn('manager')
+    const figures = await manager.get('/publications/your-figures')
+    expect(figures.body).toContain('Paid to you by')
+    expect(figures.body).toContain('£1,998.57')
+    expect(figures.body).not.toContain('Cedar Homes Ltd')
+
+    t.clock.set(new Date('2020-04-16T08:00:00Z'))
+    officer = await signedIn('officer')
+    await officer.get(`${versionPath}/sign-off`)
+    expect((await officer.post(`${versionPath}/sign-off`, { confirm: 'yes' })).statusCode).toBe(302)
+    const stored = await t.database.db
+      .selectFrom('publicationVersions')
+      .select(['status', 'content'])
+      .where('publicationId', '=', publicationId)
+      .executeTakeFirstOrThrow()
+    expect(stored.status).toBe('published')
+
+    // The published figures are the ledger's as at the day of publication, on the page and in the CSV.
+    const built = await t.services.supportReturn.build(
+      await actorFor(t.database.db, ids.officer!),
+      '2020-04-16',
+    )
+    const content = stored.content as {
+      blocks: { type: string; rows?: Record<string, { text: string }>[] }[]
+    }
+    const spent = content.blocks
+      .filter((b) => b.type === 'table')
+      .map((b) => b.rows!.map((r) => r.spent!.text))
+    expect(spent).toEqual(
+      [built!.contracted, built!.notContracted].map((side) => [
+        ...(['domiciliary', 'residential', 'other'] as const).map((c) => pounds(side.byCategory[c])),
+        pounds(side.totalPence),
+      ]),
+    )
+    expect(spent[0]).toEqual(['£250.00', '£1,748.57', '£0.00', '£1,998.57'])
+    const anyone = new TestClient(t.app)
+    const html = (await anyone.get(`/published/${publicationId}/versions/1`)).body
+    for (const figure of ['£1,998.57', '£1,748.57', '£250.00', '£40.00']) expect(html).toContain(figure)
+    const csv = (await anyone.get(`/published/${publicationId}/versions/1/report.csv`)).body
+    expect(csv).toContain('£1,998.57')
   })
 })

@@ -3,6 +3,7 @@ import { can } from '../../domain/policy.ts'
 import { forbidden } from '../../web/errors.ts'
 import { errorSummary } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { publishingPaths } from '../publishing/index.ts'
 import { dayInWords } from './domain/dates.ts'
 import { pounds } from './domain/money.ts'
 import { supportCategories, supportCategoryNames } from './domain/schemes.ts'
@@ -47,6 +48,8 @@ export async function supportReturnRoutes(
       pageTitle: 'COVID-19 provider support return',
       report: built,
       mayChangeWording: can(actor, 'payments:prepare'),
+      // Published through publishing's workflow: a draft, the providers' check, sign-off.
+      publishHref: can(actor, 'publications:prepare') ? publishingPaths.publications.build() : null,
       ...view,
     })
   })

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../../db/database.ts'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { londonDate } from '../../domain/dates.ts'
 import type { Outcome } from '../../domain/outcome.ts'
@@ -44,6 +44,58 @@ const defaultWording = (contracted: boolean): Record<SupportCategory, string> =>
         other: 'Advice, guidance and help to find supplies.',
       }
 
+// The return for a council as at a day (no one's rights checked: the service's build and the
+// publication kind check them their own way).
+export async function supportReturnFor(
+  db: DbOrTransaction,
+  councilId: string,
+  asAt: string,
+  ppeSpent: PpeSpent,
+) {
+  const sums = await db
+    .selectFrom('paymentLines as l')
+    .innerJoin('paymentRuns as r', 'r.id', 'l.runId')
+    .where('r.councilId', '=', councilId)
+    .where('r.status', '=', 'approved')
+    .where('l.held', '=', false)
+    .where('l.paidOn', '<=', asAt)
+    .groupBy(['l.contracted', categorySql])
+    .select(['l.contracted', categorySql.as('category'), sql<string>`sum(l.amount_pence)`.as('pence')])
+    .execute()
+  const wordingRows = await db
+    .selectFrom('supportReturnWording')
+    .where('councilId', '=', councilId)
+    .selectAll()
+    .execute()
+  const councilRow = await db
+    .selectFrom('organisations')
+    .where('id', '=', councilId)
+    .select('name')
+    .executeTakeFirstOrThrow()
+  const side = (contracted: boolean): SupportSide => {
+    const wording = defaultWording(contracted)
+    for (const w of wordingRows)
+      if (w.contracted === contracted) wording[w.category as SupportCategory] = w.wording
+    const byCategory = { domiciliary: 0, residential: 0, other: 0 }
+    for (const s of sums) if (s.contracted === contracted) byCategory[s.category] += Number(s.pence)
+    return {
+      contracted,
+      wording,
+      byCategory,
+      totalPence: byCategory.domiciliary + byCategory.residential + byCategory.other,
+    }
+  }
+  const ppe = await ppeSpent(db, councilId, asAt)
+  return {
+    councilName: councilRow.name,
+    asAt,
+    asAtWords: dayInWords(asAt),
+    contracted: side(true),
+    notContracted: side(false),
+    ppe,
+  }
+}
+
 export function createSupportReturnService(deps: { db: Db; clock: Clock; ppeSpent?: PpeSpent }) {
   const { db, clock } = deps
   const ppeSpent = deps.ppeSpent ?? ppeNotRecordedHere
@@ -55,49 +107,7 @@ export function createSupportReturnService(deps: { db: Db; clock: Clock; ppeSpen
   async function build(actor: Actor, asAtText?: string) {
     const council = mayRead(actor)
     if (!council) return null
-    const asAt = asAtOf(asAtText)
-    const sums = await db
-      .selectFrom('paymentLines as l')
-      .innerJoin('paymentRuns as r', 'r.id', 'l.runId')
-      .where('r.councilId', '=', council)
-      .where('r.status', '=', 'approved')
-      .where('l.held', '=', false)
-      .where('l.paidOn', '<=', asAt)
-      .groupBy(['l.contracted', categorySql])
-      .select(['l.contracted', categorySql.as('category'), sql<string>`sum(l.amount_pence)`.as('pence')])
-      .execute()
-    const wordingRows = await db
-      .selectFrom('supportReturnWording')
-      .where('councilId', '=', council)
-      .selectAll()
-      .execute()
-    const councilRow = await db
-      .selectFrom('organisations')
-      .where('id', '=', council)
-      .select('name')
-      .executeTakeFirstOrThrow()
-    const side = (contracted: boolean): SupportSide => {
-      const wording = defaultWording(contracted)
-      for (const w of wordingRows)
-        if (w.contracted === contracted) wording[w.category as SupportCategory] = w.wording
-      const byCategory = { domiciliary: 0, residential: 0, other: 0 }
-      for (const s of sums) if (s.contracted === contracted) byCategory[s.category] += Number(s.pence)
-      return {
-        contracted,
-        wording,
-        byCategory,
-        totalPence: byCategory.domiciliary + byCategory.residential + byCategory.other,
-      }
-    }
-    const ppe = await ppeSpent(council, asAt)
-    return {
-      councilName: councilRow.name,
-      asAt,
-      asAtWords: dayInWords(asAt),
-      contracted: side(true),
-      notContracted: side(false),
-      ppe,
-    }
+    return supportReturnFor(db, council, asAtOf(asAtText), ppeSpent)
   }
 
   // The payments behind a figure: the lines it sums.

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts'
+import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import {
   addDaysToIsoDate,
@@ -28,6 +28,20 @@ import { itemsOf, storeBalances } from './stock.repository.ts'
 export type DateRange = { from: string; to: string }
 
 // The charging policy, the chargeable-issues list, and PPE figures for a date range.
+// The same, read through a given connection (inside another capability's transaction: a published
+// provider-support return is built in its publication's).
+export async function valueIssuedIn(db: DbOrTransaction, councilId: string, from: string, to: string) {
+  const rows = await issuedFigures(db, councilId, from, to)
+  const freePence = rows.reduce((s, r) => s + r.freePence, 0)
+  const chargedPence = rows.reduce((s, r) => s + r.chargedPence, 0)
+  return {
+    units: rows.reduce((s, r) => s + r.units, 0),
+    freePence,
+    chargedPence,
+    totalPence: freePence + chargedPence,
+  }
+}
+
 export function createFiguresService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
   const today = () => londonDate(clock.now())
@@ -177,17 +191,8 @@ export function createFiguresService(deps: { db: Db; clock: Clock }) {
 
   // PPE issued in a council between two dates (inclusive): what the public provider-support return
   // counts. For other capabilities, which check their own actor's access to the council first.
-  async function valueIssuedInCouncil(councilId: string, from: string, to: string) {
-    const rows = await issuedFigures(db, councilId, from, to)
-    const freePence = rows.reduce((s, r) => s + r.freePence, 0)
-    const chargedPence = rows.reduce((s, r) => s + r.chargedPence, 0)
-    return {
-      units: rows.reduce((s, r) => s + r.units, 0),
-      freePence,
-      chargedPence,
-      totalPence: freePence + chargedPence,
-    }
-  }
+  const valueIssuedInCouncil = (councilId: string, from: string, to: string) =>
+    valueIssuedIn(db, councilId, from, to)
 
   // The dashboard's PPE panel: requests open, median hours to delivery (last 28 days), store cover.
   async function panel(actor: Actor) {

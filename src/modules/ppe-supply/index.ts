@@ -13,6 +13,7 @@ import { createPpeSupplyService } from './ppe-supply.service.ts'
 // `valueIssuedInCouncil(councilId, from, to)` gives the public return's PPE figure), the paths (the
 // return's "help requested: PPE" links to `ppePaths.newPpeRequest.build(locationId, true)`), the tables.
 export { loadDemoPpeSupply } from './demo-ppe-supply.ts'
+export { valueIssuedIn } from './figures.service.ts'
 export { ppePaths } from './ppe-supply.paths.ts'
 export type { PpeSupplyService } from './ppe-supply.service.ts'
 export type { PpeSupplyTables } from './ppe-supply.tables.ts'

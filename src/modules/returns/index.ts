@@ -9,6 +9,8 @@ import { createReturnsService } from './returns.service.ts'
 import { returnsUploadRoutes } from './upload/returns-upload.routes.ts'
 import { createReturnsUploadService } from './upload/returns-upload.service.ts'
 
+// The beds care homes reported, week by week (payments' void beds).
+export { type WeekOccupancy, weeklyBedOccupancy } from './bed-occupancy.ts'
 // The returns' public face. Other capabilities, the seeds and the command line use only what is here.
 export type {
   CapacityTrackerService,

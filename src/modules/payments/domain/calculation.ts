@@ -1,6 +1,7 @@
 import { addDays, type DateRange, dayInWords, daysInclusive, overlap } from './dates.ts'
 import { hoursText, percentText, pounds, roundHalfUp } from './money.ts'
 import { type CommissionedPackage, isEligible, type Scheme } from './schemes.ts'
+import { type VoidBedWeek, voidBedsFromReturns, type WeekOccupancy } from './void-beds.ts'
 
 // What each scheme pays for each package over a run's period, in whole pence, with the sum in words.
 // Rounding, stated once: each line is worked out exactly, as a fraction, and rounded once to the
@@ -10,7 +11,8 @@ import { type CommissionedPackage, isEligible, type Scheme } from './schemes.ts'
 export const roundingRule =
   'Each line is worked out exactly and rounded once, to the nearest penny (a half penny is rounded up). Part weeks are paid pro rata by days: a week’s money × days / 7.'
 
-export type VoidBeds = { packageId: string; beds: number; from: string; to: string }
+// Void beds uploaded (a list), or worked out from the returns (with the return they come from).
+export type VoidBeds = VoidBedWeek
 export type DeliveredWeek = { packageId: string; weekStarting: string; hoursHundredths: number }
 
 export type PaymentLine = {
@@ -30,6 +32,8 @@ export type RunInputs = {
   packages: CommissionedPackage[]
   voids: VoidBeds[]
   delivered: DeliveredWeek[]
+  // The care homes' beds each week, from the returns: read only when a void-bed scheme uses them.
+  occupancy?: WeekOccupancy[]
 }
 
 const plural = (n: number | string, one: string, many = `${one}s`) => `${n} ${String(n) === '1' ? one : many}`
@@ -90,8 +94,9 @@ function voidBeds(scheme: Scheme, p: CommissionedPackage, window: DateRange, voi
     if (!shared) continue
     const days = daysInclusive(shared.from, shared.to)
     numerator += BigInt(v.beds) * BigInt(p.weeklyRatePence) * BigInt(days)
+    const source = v.source ? `week from ${dayInWords(v.from)} (${v.source}): ` : ''
     parts.push(
-      `${plural(v.beds, 'void bed')} × ${pounds(p.weeklyRatePence)} a week × ${plural(days, 'day')} / 7`,
+      `${source}${plural(v.beds, 'void bed')} × ${pounds(p.weeklyRatePence)} a week × ${plural(days, 'day')} / 7`,
     )
   }
   if (!parts.length) return null
@@ -137,6 +142,9 @@ export function computeRun(inputs: RunInputs): PaymentLine[] {
   const { period, schemes, packages } = inputs
   const voidsOf = groupBy(inputs.voids, (v) => v.packageId)
   const weeksOf = groupBy(inputs.delivered, (w) => w.packageId)
+  const fromReturns = schemes.some((s) => s.kind === 'void_beds' && s.voidBedsFrom === 'returns')
+    ? groupBy(voidBedsFromReturns(packages, inputs.occupancy ?? []), (v) => v.packageId)
+    : new Map<string, VoidBeds[]>()
   const lines: PaymentLine[] = []
   for (const scheme of schemes) {
     const schemeWindow = overlap(period, { from: scheme.startsOn, to: scheme.endsOn })
@@ -157,7 +165,13 @@ export function computeRun(inputs: RunInputs): PaymentLine[] {
       else if (scheme.kind === 'uplift') found = percentOfBase(scheme, p, window, '')
       else if (scheme.kind === 'discharge_rate' && p.dischargePathway)
         found = percentOfBase(scheme, p, window, 'hospital discharge: ')
-      else if (scheme.kind === 'void_beds') found = voidBeds(scheme, p, window, voidsOf.get(p.id) ?? [])
+      else if (scheme.kind === 'void_beds')
+        found = voidBeds(
+          scheme,
+          p,
+          window,
+          (scheme.voidBedsFrom === 'returns' ? fromReturns : voidsOf).get(p.id) ?? [],
+        )
       else if (scheme.kind === 'average_payment')
         found = averagePayment(scheme, p, window, weeksOf.get(p.id) ?? [])
       if (found && found.amountPence !== 0) lines.push(found)

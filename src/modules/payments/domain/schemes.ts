@@ -43,6 +43,8 @@ export type Scheme = {
   averageWeeks: number | null
   // one_off: the sum paid to each eligible provider.
   amountPence: number | null
+  // void_beds: where the void beds come from; the uploaded list when not said.
+  voidBedsFrom?: 'returns' | 'list'
   eligibility: Eligibility
 }
 
