@@ -138,4 +138,47 @@ describe.skipIf(!chromiumAvailable)('the action plan and its published report in
     await checkPage(reader, 'the published report')
     await reader.context().close()
   })
+
+  it('lets an officer add an action through the form and see it in the live report', async () => {
+    const page = await onPhoneWithoutJavaScript(officer.email)
+    expect((await page.goto(url('/action-plan')))?.status()).toBe(200)
+    await navigateBy(page, () => page.getByRole('link', { name: 'Add an action' }).click())
+    expect(await headingText(page)).toBe('Add an action')
+    await checkPage(page, 'add an action')
+    const refused = await navigateBy(page, () => page.getByRole('button', { name: 'Add the action' }).click())
+    expect(refused.status()).toBe(400)
+    expect(
+      (await page.locator('.govuk-error-summary__list a').allTextContents()).map((t) => t.trim()),
+    ).toEqual([
+      'Select the strategic area',
+      'Enter what the action is',
+      'Select the organisation that leads it',
+      'Enter who is taking the lead',
+      'Select how the action is going',
+    ])
+    await checkPage(page, 'add an action with errors')
+    await page.getByLabel('Strategic area').selectOption({ index: 2 })
+    await page.getByLabel('What we said we needed to do').fill('Run a local care jobs fair')
+    await page.getByLabel('Lead organisation').selectOption({ index: 1 })
+    await page.getByLabel('Who is taking the lead').fill('Jobs fair organiser')
+    await page.locator('#dueDate-day').fill('30')
+    await page.locator('#dueDate-month').fill('9')
+    await page.locator('#dueDate-year').fill('2027')
+    await page.getByLabel('Amber: some delay').check()
+    await page.getByLabel('PPE requests delivered within 24 hours').check()
+    await navigateBy(page, () => page.getByRole('button', { name: 'Add the action' }).click())
+    expect(await headingText(page)).toMatch(/^2\.\d+ Run a local care jobs fair$/)
+    expect(await page.getByText('Action added').count()).toBe(1)
+    await checkPage(page, 'the new action')
+    await page.goto(url('/action-plan'))
+    await navigateBy(page, () =>
+      page.getByRole('link', { name: 'the progress report as it stands now' }).click(),
+    )
+    expect(await headingText(page)).toBe('Care market support plan: progress report')
+    // Playwright tests a pattern against the element's text as it is, spaces around it included.
+    expect(await page.getByText(/^\s*2\.\d+ Run a local care jobs fair\s*$/).count()).toBe(1)
+    expect(await page.getByText(/^PPE requests delivered within 24 hours: /).count()).toBeGreaterThan(0)
+    await checkPage(page, 'the live progress report')
+    await page.context().close()
+  })
 })

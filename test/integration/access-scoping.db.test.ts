@@ -475,6 +475,7 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/action-plan/actions/:id': () => ppeUnknownId,
     '/action-plan/actions/:id/update': () => ppeUnknownId,
     '/action-plan/measures/:key': () => ppeUnknownId,
+    '/action-plan/areas/:id/objectives/new': () => ppeUnknownId,
   }
   // Links sent by e-mail carry a secret token, not an id; they are tested in the invitation tests.
   const tokenRoutes = ['/accept-invitation/:token', '/reset-password/:token', '/bulletins/read/:token']

@@ -35,7 +35,13 @@ const plan: { title: string; aim: string; objectives: string[]; actions: ActionS
         'All partners',
         [],
       ],
-      ['Carry on safeguarding through existing routes', 'council', 'Safeguarding leads', null, []],
+      [
+        'Carry on safeguarding through existing routes',
+        'council',
+        'Safeguarding leads',
+        null,
+        ['welfare-checks-completed'],
+      ],
       [
         'Make sure residents and families can raise concerns',
         'regulator',
@@ -131,7 +137,7 @@ const plan: { title: string; aim: string; objectives: string[]; actions: ActionS
         'council',
         'PPE workstream',
         'County supplies',
-        [],
+        ['ppe-delivered-within-24-hours'],
       ],
       [
         'Deliver IPC training to every care home, including train-the-trainer',
@@ -167,7 +173,13 @@ const plan: { title: string; aim: string; objectives: string[]; actions: ActionS
       'Fair access to protective equipment',
     ],
     actions: [
-      ['Pass infection control funding on to providers', 'council', 'Finance team', null, []],
+      [
+        'Pass infection control funding on to providers',
+        'council',
+        'Finance team',
+        null,
+        ['grant-passed-on-in-time'],
+      ],
       ['Review fee uplifts and payment timing', 'council', 'Commissioning', 'CCGs', []],
       ['Assess the market’s financial sustainability', 'council', 'Commissioning', null, []],
       ['Keep protective equipment prices fair', 'council', 'PPE workstream', null, []],

@@ -80,3 +80,24 @@ export const latestUpdatesAt = (db: Conn, councilId: string, at: Date) =>
     .orderBy('u.writtenAt', 'desc')
     .orderBy('u.id', 'desc')
     .execute()
+
+// The organisations that may lead a council's actions: the council and the partners serving it.
+export const leadOrganisationsOf = (db: Conn, councilId: string) =>
+  db
+    .selectFrom('organisations as o')
+    .select(['o.id', 'o.name'])
+    .where((eb) =>
+      eb.or([
+        eb('o.id', '=', councilId),
+        eb(
+          'o.id',
+          'in',
+          eb.selectFrom('partnerCouncils').select('partnerId').where('councilId', '=', councilId),
+        ),
+      ]),
+    )
+    .orderBy('o.name')
+    .execute()
+
+export const findArea = (db: Conn, id: string) =>
+  db.selectFrom('planAreas').selectAll().where('id', '=', id).executeTakeFirst()

@@ -28,6 +28,7 @@ export async function actionPlanRoutes(
       ...plan,
       ...names,
       reportHref: await deps.publishedReport(actor),
+      flash: request.query,
     })
   })
 

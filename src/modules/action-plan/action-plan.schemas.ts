@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { Outcome } from '../../domain/outcome.ts'
-import { type FormMessages, formText, parseForm } from '../../web/form-schema.ts'
+import { type FormMessages, formList, formText, parseForm } from '../../web/form-schema.ts'
 import type { UpdateForm } from './domain/action-plan.rules.ts'
+import type { ActionForm, AreaForm, ObjectiveForm } from './domain/plan-forms.rules.ts'
 
 // The action plan's forms as posted; the domain's rule words what is wrong (action-plan.rules.ts).
 const updateFields = z.object({
@@ -18,3 +19,41 @@ const updateMessages: FormMessages<typeof updateFields> = {
 }
 export const updateFormFrom = (body: unknown): Outcome<UpdateForm> =>
   parseForm(updateFields, body, updateMessages)
+
+const areaFields = z.object({ title: formText(), aim: formText(), objectives: formText() })
+export const areaFormFrom = (body: unknown): Outcome<AreaForm> =>
+  parseForm(areaFields, body, {
+    title: 'Enter the area’s title',
+    aim: 'Enter what the area aims to achieve',
+    objectives: 'Enter at least one key objective, one a line',
+  })
+
+const objectiveFields = z.object({ objective: formText() })
+export const objectiveFormFrom = (body: unknown): Outcome<ObjectiveForm> =>
+  parseForm(objectiveFields, body, { objective: 'Enter the key objective' })
+
+const actionFormFields = z.object({
+  areaId: formText(),
+  title: formText(),
+  leadOrganisationId: formText(),
+  leadName: formText(),
+  partners: formText(),
+  'dueDate-day': formText(),
+  'dueDate-month': formText(),
+  'dueDate-year': formText(),
+  rag: formText(),
+  measureKeys: formList(),
+})
+export const actionFormFrom = (body: unknown): Outcome<ActionForm> =>
+  parseForm(actionFormFields, body, {
+    areaId: 'Select the strategic area',
+    title: 'Enter what the action is',
+    leadOrganisationId: 'Select the organisation that leads it',
+    leadName: 'Enter who is taking the lead',
+    partners: 'Enter the partners',
+    'dueDate-day': 'The due date must be a real date, like 30 6 2021',
+    'dueDate-month': 'The due date must be a real date, like 30 6 2021',
+    'dueDate-year': 'The due date must be a real date, like 30 6 2021',
+    rag: 'Select how the action is going',
+    measureKeys: 'Select measures from the list',
+  })

@@ -6,7 +6,10 @@ import { recordAudit } from '../audit/index.ts'
 import { actionPlanAuditActions } from './action-plan.audit-actions.ts'
 import { actionsOf, areasOf, findAction, updatesOf } from './action-plan.repository.ts'
 import { mayReadPlan, mayUpdateAction, type UpdateForm, validateUpdate } from './domain/action-plan.rules.ts'
+import { createLiveReport } from './live-report.ts'
+import { mayAddAction, mayShapePlan } from './domain/plan-forms.rules.ts'
 import { measureByKey, measures } from './measures.ts'
+import { createPlanEditing } from './plan-editing.service.ts'
 
 // The council's action plan: its areas and actions, updates from the organisations that lead them,
 // and the measures CareHub computes for them. Council users and partners read; leads update.
@@ -24,7 +27,11 @@ export function createActionPlanService(deps: { db: Db; clock: Clock }) {
       ...a,
       mayUpdate: mayUpdateAction(actor, a),
     }))
-    return { areas: areas.map((area) => ({ ...area, actions: actions.filter((a) => a.areaId === area.id) })) }
+    return {
+      areas: areas.map((area) => ({ ...area, actions: actions.filter((a) => a.areaId === area.id) })),
+      mayShapePlan: mayShapePlan(actor, councilId),
+      mayAddAction: mayAddAction(actor, councilId),
+    }
   }
 
   const actionFor = async (actor: Actor, id: string) => {
@@ -121,7 +128,16 @@ export function createActionPlanService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  return { overview, action, actionToUpdate, update, measureList, measure }
+  return {
+    overview,
+    action,
+    actionToUpdate,
+    update,
+    measureList,
+    measure,
+    ...createPlanEditing(deps),
+    ...createLiveReport(deps),
+  }
 }
 
 export type ActionPlanService = ReturnType<typeof createActionPlanService>

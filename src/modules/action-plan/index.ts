@@ -3,6 +3,7 @@ import type { PublishingService } from '../publishing/index.ts'
 import { actionPlanPaths } from './action-plan.paths.ts'
 import { actionPlanRoutes } from './action-plan.routes.ts'
 import { createActionPlanService } from './action-plan.service.ts'
+import { planEditingRoutes } from './plan-editing.routes.ts'
 import { mayReadPlan } from './domain/action-plan.rules.ts'
 import { progressReport, progressReportKind } from './progress-report.ts'
 
@@ -23,6 +24,7 @@ export const actionPlan = defineCapability<{ publishing: PublishingService }>()(
     return { actionPlan: createActionPlanService({ db, clock }) }
   },
   routes: async (app, { actionPlan, publishing }) => {
+    await app.register(planEditingRoutes, { actionPlan })
     await app.register(actionPlanRoutes, {
       actionPlan,
       publishedReport: (actor) => publishing.latestPublished(actor, progressReportKind),

@@ -8,6 +8,7 @@ import {
   trainingKindNames,
   uptakeStatusNames,
 } from '../training/index.ts'
+import { careMeasures } from './care-measures.ts'
 import { countShown, shareShown } from './domain/action-plan.rules.ts'
 
 // The action plan's measures: named, defined figures computed from CareHub's own data for one council
@@ -173,6 +174,7 @@ export const measures: readonly Measure[] = [
       })
     },
   },
+  ...careMeasures,
 ]
 
 export const measureByKey = new Map(measures.map((m) => [m.key, m]))

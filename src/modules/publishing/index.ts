@@ -13,7 +13,8 @@ export type {
   PublicationContent,
   PublishedContent,
 } from './domain/content.ts'
-export { figuresIn } from './domain/content.ts'
+export { figuresIn, forPublication } from './domain/content.ts'
+export { renderDocx } from './domain/render-docx.ts'
 export { defaultSuppressionRule, type SuppressionRule, suppress } from './domain/suppression.ts'
 export type { PublicationKind } from './publication-kinds.ts'
 export { kindRegistry } from './publication-kinds.ts'

@@ -5,4 +5,5 @@ export const trainingAuditActions = auditActions({
   uptakeRecorded: 'training-uptake-recorded',
   feedbackRecorded: 'training-feedback-recorded',
   licencesImported: 'training-licences-imported',
+  offerAdded: 'training-offer-added',
 })

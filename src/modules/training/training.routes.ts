@@ -1,17 +1,19 @@
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../web/errors.ts'
-import { errorSummary } from '../../web/forms.ts'
+import { errorSummary, toFirstDateField } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
 import {
+  offerFields,
   trainerRatingNames,
   trainerRatings,
   trainingKindNames,
+  trainingKinds,
   uptakeStatuses,
   uptakeStatusNames,
 } from './domain/training.rules.ts'
 import { trainingPaths as paths } from './training.paths.ts'
-import { feedbackFormFrom, uptakeFormFrom } from './training.schemas.ts'
+import { feedbackFormFrom, offerFormFrom, uptakeFormFrom } from './training.schemas.ts'
 import type { TrainingService } from './training.service.ts'
 
 const names = { trainingKindNames, uptakeStatusNames, trainerRatingNames }
@@ -24,7 +26,41 @@ export async function trainingRoutes(app: FastifyInstance, deps: { training: Tra
   app.get(paths.training.pattern, async (request, reply) => {
     const offers = await training.list(signedInActor(request))
     if (!offers) throw notFound()
-    return reply.render('training/views/offers.njk', { pageTitle: 'Training offers', offers, ...names })
+    return reply.render('training/views/offers.njk', {
+      pageTitle: 'Training offers',
+      offers,
+      ...names,
+      mayAddOffer: training.mayAddOffer(signedInActor(request)),
+    })
+  })
+
+  const newOfferView = (values: Record<string, string>, errors?: Record<string, string>) => ({
+    pageTitle: 'Add a training offer',
+    values,
+    errors,
+    errorList: errors ? toFirstDateField(errorSummary(errors, offerFields)) : undefined,
+    kindItems: trainingKinds.map((k) => ({
+      value: k,
+      text: trainingKindNames[k],
+      checked: values.kind === k,
+    })),
+  })
+  app.get(paths.newTrainingOffer.pattern, async (request, reply) => {
+    if (!training.mayAddOffer(signedInActor(request))) throw notFound()
+    return reply.render('training/views/new-offer.njk', newOfferView({}))
+  })
+  app.post(paths.newTrainingOffer.pattern, async (request, reply) => {
+    const form = offerFormFrom(request.body)
+    const result = form.ok ? await training.addOffer(signedInActor(request), form.value) : form
+    if (!result) throw notFound()
+    if (!result.ok)
+      return reply
+        .code(400)
+        .render(
+          'training/views/new-offer.njk',
+          newOfferView((request.body ?? {}) as Record<string, string>, result.errors),
+        )
+    return reply.redirect(`${paths.trainingOffer.build(result.value.id)}?added=1`)
   })
 
   const offerPage = async (

@@ -6,11 +6,13 @@ import { recordAudit } from '../audit/index.ts'
 import {
   type FeedbackForm,
   mayManageTraining,
+  type OfferForm,
   mayReadTraining,
   parseLicenceCsv,
   summariseFeedback,
   type UptakeForm,
   validateFeedback,
+  validateOffer,
   validateUptake,
 } from './domain/training.rules.ts'
 import { trainingAuditActions } from './training.audit-actions.ts'
@@ -129,6 +131,35 @@ export function createTrainingService(deps: { db: Db; clock: Clock }) {
     return { ok: true, value: { id } }
   }
 
+  // A new offer to the providers of the council the actor works for (or serves first).
+  const mayAddOffer = (actor: Actor) => mayManageTraining(actor) && actor.councilIds.length > 0
+  async function addOffer(actor: Actor, form: OfferForm): Promise<Outcome<{ id: string }> | null> {
+    const councilId = mayAddOffer(actor) ? actor.councilIds[0]! : null
+    if (!councilId) return null
+    const checked = validateOffer(form)
+    if (!checked.ok) return checked
+    const now = clock.now()
+    const id = await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('trainingOffers')
+        .values({ councilId, ...checked.value, createdAt: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        organisationId: actor.organisationId,
+        action: trainingAuditActions.offerAdded,
+        entityType: 'training_offer',
+        entityId: row.id,
+        before: null,
+        after: { councilId, ...checked.value },
+        occurredAt: now,
+      })
+      return row.id
+    })
+    return { ok: true, value: { id } }
+  }
+
   // The learning platform's CSV for an e-learning offer: all of it, or (with problems) none of it.
   async function importLicences(
     actor: Actor,
@@ -179,7 +210,7 @@ export function createTrainingService(deps: { db: Db; clock: Clock }) {
     return { ok: true, organisations: rows.length, matched: rows.filter((r) => r.providerId).length }
   }
 
-  return { list, offer, offerFor, recordUptake, recordFeedback, importLicences }
+  return { list, offer, offerFor, recordUptake, recordFeedback, importLicences, mayAddOffer, addOffer }
 }
 
 export type TrainingService = ReturnType<typeof createTrainingService>

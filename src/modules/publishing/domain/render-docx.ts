@@ -87,7 +87,21 @@ function blockChildren(block: PublishedBlock): (Paragraph | Table)[] {
   }
 }
 
-export async function renderDocx(content: PublishedContent, facts: VersionFacts): Promise<Buffer> {
+// `facts` null: the report as it stands now, not a published version (the live report's download).
+export async function renderDocx(content: PublishedContent, facts: VersionFacts | null): Promise<Buffer> {
+  const about = facts
+    ? [
+        new Paragraph({
+          text: `Version ${facts.version}, published ${instantInWords(facts.publishedAt)}, signed off by ${facts.signedOffName}. Figures as at ${instantInWords(content.asAt)}.`,
+        }),
+        ...(facts.changeNote ? [new Paragraph({ text: `Correction. ${facts.changeNote}` })] : []),
+        new Paragraph({ text: `Permanent address: ${facts.address}` }),
+      ]
+    : [
+        new Paragraph({
+          text: `Not published: the report as it stood at ${instantInWords(content.asAt)}, with small numbers withheld as they would be when published.`,
+        }),
+      ]
   const document = new Document({
     title: content.title,
     creator: 'CareHub',
@@ -96,11 +110,7 @@ export async function renderDocx(content: PublishedContent, facts: VersionFacts)
         properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } },
         children: [
           new Paragraph({ text: content.title, heading: HeadingLevel.HEADING_1 }),
-          new Paragraph({
-            text: `Version ${facts.version}, published ${instantInWords(facts.publishedAt)}, signed off by ${facts.signedOffName}. Figures as at ${instantInWords(content.asAt)}.`,
-          }),
-          ...(facts.changeNote ? [new Paragraph({ text: `Correction. ${facts.changeNote}` })] : []),
-          new Paragraph({ text: `Permanent address: ${facts.address}` }),
+          ...about,
           new Paragraph({ text: content.summary }),
           ...content.blocks.flatMap(blockChildren),
         ],

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync'
+import { isoDateFromParts } from '../../../domain/dates.ts'
 import type { Outcome } from '../../../domain/outcome.ts'
 import { type Actor, can } from '../../../domain/policy.ts'
 import type { TrainerRating, TrainingKind, UptakeStatus } from '../training.tables.ts'
@@ -169,5 +170,75 @@ export function summariseFeedback(forms: readonly Feedback[]): FeedbackSummary {
     ).length,
     responsive: forms.filter((f) => f.responsive).length,
     knowledgeIncreased: forms.filter((f) => f.knowledgeIncreased).length,
+  }
+}
+
+export const trainingKinds = ['ipc_course', 'train_the_trainer', 'e_learning', 'webinar'] as const
+export type OfferForm = {
+  kind: string
+  title: string
+  deliveredBy: string
+  'startDate-day': string
+  'startDate-month': string
+  'startDate-year': string
+  'endDate-day': string
+  'endDate-month': string
+  'endDate-year': string
+  capacity: string
+  cost: string
+}
+export type NewOffer = {
+  kind: TrainingKind
+  title: string
+  deliveredBy: string
+  startsOn: string
+  endsOn: string | null
+  capacity: number | null
+  costPence: number | null
+}
+export const offerFields = ['kind', 'title', 'deliveredBy', 'startDate', 'endDate', 'capacity', 'cost']
+
+// An offer: its kind, title, who delivers it, its dates (the end optional, not before the start),
+// places (blank: no limit) and cost to the council in pounds (optional; commercially sensitive).
+export function validateOffer(form: OfferForm): Outcome<NewOffer> {
+  const errors: Record<string, string> = {}
+  const kind = (trainingKinds as readonly string[]).includes(form.kind) ? (form.kind as TrainingKind) : null
+  if (!kind) errors.kind = 'Select the kind of training'
+  const title = form.title.trim()
+  if (!title) errors.title = 'Enter the training’s title'
+  else if (title.length > 200) errors.title = 'The title must be 200 characters or fewer'
+  const deliveredBy = form.deliveredBy.trim()
+  if (!deliveredBy) errors.deliveredBy = 'Enter who delivers the training'
+  else if (deliveredBy.length > 200) errors.deliveredBy = 'Who delivers it must be 200 characters or fewer'
+  const date = (prefix: 'startDate' | 'endDate') => {
+    const parts = { day: form[`${prefix}-day`], month: form[`${prefix}-month`], year: form[`${prefix}-year`] }
+    const given = [parts.day, parts.month, parts.year].some((p) => p.trim())
+    return { given, iso: given ? isoDateFromParts(parts) : null }
+  }
+  const start = date('startDate')
+  if (!start.given) errors.startDate = 'Enter the date the training starts'
+  else if (!start.iso) errors.startDate = 'The start date must be a real date, like 1 5 2020'
+  const end = date('endDate')
+  if (end.given && !end.iso) errors.endDate = 'The end date must be a real date, like 31 5 2020'
+  else if (end.iso && start.iso && end.iso < start.iso)
+    errors.endDate = 'The end date must be on or after the start date'
+  const capacityText = form.capacity.trim()
+  if (capacityText && (!wholeNumber.test(capacityText) || Number(capacityText) === 0))
+    errors.capacity = 'Places must be a whole number above 0, like 60, or left blank for no limit'
+  const costText = form.cost.trim().replace(/^£/, '').replace(/,/g, '')
+  if (costText && !/^\d{1,9}(\.\d{1,2})?$/.test(costText))
+    errors.cost = 'Cost must be an amount in pounds, like 1250 or 1250.50'
+  if (Object.keys(errors).length || !kind || !start.iso) return { ok: false, errors }
+  return {
+    ok: true,
+    value: {
+      kind,
+      title,
+      deliveredBy,
+      startsOn: start.iso,
+      endsOn: end.iso,
+      capacity: capacityText ? Number(capacityText) : null,
+      costPence: costText ? Math.round(Number(costText) * 100) : null,
+    },
   }
 }
