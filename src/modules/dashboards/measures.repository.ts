@@ -44,8 +44,11 @@ const int = (key: string) => sql.raw(`(r.values->>'${key}')::int`)
 const int2 = (key: string) => sql.raw(`coalesce((r2.values->>'${key}')::int, 0)`)
 
 // One row per (day, location expected to report that day): the location's return for the period
-// containing the day, its measures, and its sums over the 14 and 7 days to the day (returns whose
-// period overlaps those days, as early warning's measures count them: src/domain/early-warning/measures.ts).
+// containing the day, its measures, and its sums over the 14 and 7 days to the day. The 14-day
+// outbreak sums take returns whose period overlaps those days, as early warning's measures do
+// (src/domain/early-warning/measures.ts); the 7-day sums of cases and deaths take returns whose period
+// began in those 7 days, so a weekly return counts once in a trend of 7-day points, not in two
+// (issue 17: 109 deaths where each return counted once gives 101).
 // A location is expected when its dated status history says it was open on the first day of that period.
 export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: readonly string[]) {
   const lowestPpe = sql.join(
@@ -88,8 +91,8 @@ export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: rea
       on r.location_id = exp.id and r.period_start = exp.period_start and r.is_current
     left join lateral (
       select sum(x.confirmed) as confirmed_14d, sum(x.suspected) as suspected_14d,
-        sum(x.confirmed) filter (where x.period_start >= exp.day - 6 - exp.overlap) as cases_7d,
-        sum(x.deaths) filter (where x.period_start >= exp.day - 6 - exp.overlap) as deaths_7d
+        sum(x.confirmed) filter (where x.period_start >= exp.day - 6) as cases_7d,
+        sum(x.deaths) filter (where x.period_start >= exp.day - 6) as deaths_7d
       from (
         select r2.period_start,
           ${int2('confirmedCasesResidents')} + ${int2('confirmedCasesStaff')} as confirmed,
