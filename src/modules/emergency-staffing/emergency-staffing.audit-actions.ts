@@ -14,4 +14,9 @@ export const staffingAuditActions = auditActions({
   deploymentMade: 'staffing-deployment-made',
   deploymentWorked: 'staffing-deployment-worked',
   deploymentCancelled: 'staffing-deployment-cancelled',
+  budgetCreated: 'staffing-budget-created',
+  teamMemberAdded: 'staffing-team-member-added',
+  teamMemberRemoved: 'staffing-team-member-removed',
+  teamLeadNamed: 'staffing-team-lead-named',
+  teamLeadRemoved: 'staffing-team-lead-removed',
 })
