@@ -175,7 +175,7 @@ describe.skipIf(!chromiumAvailable)(
     // The staffing team sets up a named budget from the budgets page: checked first, then its balance shown.
     async function setUpBudget(page: Page) {
       await page.goto(url('/staffing/budgets'))
-      await navigateBy(page, () => page.getByRole('link', { name: 'Set up a budget' }).click())
+      await navigateBy(page, () => page.getByRole('button', { name: 'Set up a budget' }).click())
       expect(await headingText(page)).toBe('Set up a staffing budget')
       await checkPage(page, 'budget form')
       await page.getByLabel('Allocation').fill('50,00')

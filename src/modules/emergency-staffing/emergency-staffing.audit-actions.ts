@@ -8,6 +8,7 @@ export const staffingAuditActions = auditActions({
   poolViewed: 'staffing-pool-viewed',
   poolPersonViewed: 'staffing-pool-person-viewed',
   poolMatchesViewed: 'staffing-pool-matches-viewed',
+  requestDeploymentsViewed: 'staffing-request-deployments-viewed',
   poolPersonAdded: 'staffing-pool-person-added',
   poolChecksChanged: 'staffing-pool-checks-changed',
   poolAvailabilityAdded: 'staffing-pool-availability-added',

@@ -148,6 +148,14 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
     const page = await officer.get(`/staffing/requests/${requestId}`)
     expect(load(page.body)('#budget-balance').text()).toContain('overspent by £40.00')
     expect(page.body).toContain('2 of 2 places filled')
+    // Seeing who is deployed is a view of the pool's personal data: audited with who and when.
+    const seen = await w.t.database.db
+      .selectFrom('auditEvents')
+      .select(['actorUserId', 'occurredAt'])
+      .where('action', '=', 'staffing-request-deployments-viewed')
+      .where('entityId', '=', requestId)
+      .execute()
+    expect(seen.map((v) => v.actorUserId)).toContain(ids.officer)
     // A cancelled deployment costs nothing, and the balance goes back up.
     const benId = (
       await w.t.database.db

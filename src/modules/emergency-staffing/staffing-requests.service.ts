@@ -97,7 +97,8 @@ export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
     })
   }
 
-  async function get(actor: Actor, requestId: string) {
+  // A request; for the team with who is deployed, and that view of pool people's names is audited.
+  async function get(actor: Actor, requestId: string, audited = true) {
     if (!mayRequestStaff(actor) || !isUuid(requestId)) return null
     const team = await inTeam(actor)
     const request = await visibleRequests(db, actor, team)
@@ -106,6 +107,17 @@ export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
     if (!request) return null
     const shifts = await shiftsOf(db, [requestId])
     const deployments = team ? await deploymentsOfRequest(db, requestId) : []
+    if (audited && deployments.length)
+      await recordAudit(db, {
+        actorUserId: actor.userId,
+        organisationId: actor.organisationId,
+        councilId: actor.organisationId,
+        action: actions.requestDeploymentsViewed,
+        entityType: requestEntityType,
+        entityId: requestId,
+        after: { people: [...new Set(deployments.map((d) => d.personId))] },
+        occurredAt: clock.now(),
+      })
     return {
       request,
       shifts: shifts.map((s) => ({
@@ -120,7 +132,7 @@ export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
   }
 
   async function close(actor: Actor, requestId: string, reason: string): Promise<Outcome<null> | null> {
-    const found = await get(actor, requestId)
+    const found = await get(actor, requestId, false)
     if (!found?.team || found.request.status !== 'open') return null
     const checked = validateClosing(found.outcome, reason)
     if (!checked.ok) return checked

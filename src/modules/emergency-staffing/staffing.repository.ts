@@ -123,6 +123,7 @@ export function deploymentsOfRequest(db: DbOrTransaction, requestId: string) {
     .select([
       'd.id',
       'd.shiftId',
+      'd.personId',
       'd.status',
       'd.hourlyRatePence',
       'd.minutesWorked',
