@@ -1,5 +1,6 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { migrateTo, migrateToLatest } from '../../db/migrate.ts'
 import { engines } from '../../../test/support/test-database.ts'
 import { staffingWorld } from './emergency-staffing.test-fixture.ts'
 
@@ -208,5 +209,19 @@ describe.each(engines)('the staffing team, budgets and night shifts on %s', (eng
     expect(forMorning).toContain(ids['Ben Carter'])
     const page = await officer.get(`/staffing/requests/${requestId}`)
     expect(page.body).toContain('20:00 to 08:00 the next day')
+  })
+  // Last, as it changes the world: migration 0025 undone (a night shift cut at midnight, the team gone)
+  // and applied again.
+  it('undoes migration 0025 with a night shift recorded, and applies it again', async () => {
+    const db = w.t.database.db
+    await migrateTo(db, '0024-dashboards-follow-the-directory')
+    const cut = await db
+      .selectFrom('staffingRequestShifts')
+      .select(['startsMinute', 'endsMinute'])
+      .where('startsMinute', '=', 1200)
+      .execute()
+    expect(cut).toEqual([{ startsMinute: 1200, endsMinute: 1440 }])
+    expect(await migrateToLatest(db)).toContain('0025-staffing-team-and-night-shifts')
+    expect(await db.selectFrom('staffingTeamMembers').selectAll().execute()).toEqual([])
   })
 })
