@@ -136,7 +136,9 @@ describe.skipIf(!chromiumAvailable)(
       await page.locator('#shift1People').fill('1')
       const refused = await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
       expect(refused.status()).toBe(400)
-      expect(await errorList(page)).toEqual(['Shift 1 end time must be after its start time'])
+      expect(await errorList(page)).toEqual([
+        'Shift 1 end time must be after its start time, or select ‘Ends the next day’',
+      ])
       if (axe) await checkPage(page, 'request form with errors')
       await page.locator('#shift1End').fill('16:00')
       await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
@@ -170,6 +172,36 @@ describe.skipIf(!chromiumAvailable)(
       if (axe) await checkPage(page, 'the request with its deployment')
     }
 
+    // The staffing team sets up a named budget from the budgets page: checked first, then its balance shown.
+    async function setUpBudget(page: Page) {
+      await page.goto(url('/staffing/budgets'))
+      await navigateBy(page, () => page.getByRole('button', { name: 'Set up a budget' }).click())
+      expect(await headingText(page)).toBe('Set up a staffing budget')
+      await checkPage(page, 'budget form')
+      await page.getByLabel('Allocation').fill('50,00')
+      const refused = await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
+      expect(refused.status()).toBe(400)
+      expect(await errorList(page)).toEqual([
+        'Enter the budget’s name, like ICF tranche 2 retained',
+        'Allocation must be an amount in pounds, like 50,000 or 50000.00',
+      ])
+      await checkPage(page, 'budget form with errors')
+      await page.getByLabel('Name of the budget').fill('ICF tranche 2 retained')
+      await page.getByLabel('Allocation').fill('50,000')
+      await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
+      expect(await headingText(page)).toBe('Check the budget before adding it')
+      await checkPage(page, 'check the budget')
+      await navigateBy(page, () => page.getByRole('button', { name: 'Add the budget' }).click())
+      expect(await headingText(page)).toBe('Emergency staffing budgets')
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+        'Budget added: ICF tranche 2 retained',
+      )
+      await expect(
+        page.locator('.govuk-summary-card', { hasText: 'ICF tranche 2 retained' }).textContent(),
+      ).resolves.toContain('£50,000.00 left')
+      await checkPage(page, 'budgets with the new one')
+    }
+
     it('the IPC nurse plans a visit that the council officer then sees on the location page, at phone width', async () => {
       const purpose = 'Outbreak support: zoning and PPE'
       const nursePage = await signedIn(nurse.email, desktop)
@@ -187,14 +219,16 @@ describe.skipIf(!chromiumAvailable)(
       }
     })
 
-    it('the staffing team requests, matches and deploys staff at phone width, with the budget’s balance shown', async () => {
+    it('the staffing team requests, matches and deploys staff and sets up a budget at phone width, with its balance shown', async () => {
       const { context, page } = await signedIn(officer.email, phone)
       try {
         await requestAndDeploy(page, 1, true)
+        await setUpBudget(page)
         for (const [path, heading] of [
           ['/staffing/pool', 'Staffing pool'],
           ['/staffing/budgets', 'Emergency staffing budgets'],
           ['/staffing/figures', 'Emergency staffing by week'],
+          ['/staffing/team', 'Staffing team'],
           ['/infection-control/visits', 'Infection-control visits'],
           ['/infection-control/figures', 'Infection-control visits by week'],
         ] as const) {

@@ -22,6 +22,7 @@ import * as m0021 from './migrations/0021-grants.ts'
 import * as m0022 from './migrations/0022-action-plan-training-publishing.ts'
 import * as m0023 from './migrations/0023-bulletins-resources-surveys.ts'
 import * as m0024 from './migrations/0024-dashboards-follow-the-directory.ts'
+import * as m0025 from './migrations/0025-staffing-team-and-night-shifts.ts'
 import * as m0027 from './migrations/0027-ppe-stores-and-low-stock-alerts.ts'
 import * as m0028 from './migrations/0028-payment-scheme-void-source.ts'
 
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0022-action-plan-training-publishing': m0022,
   '0023-bulletins-resources-surveys': m0023,
   '0024-dashboards-follow-the-directory': m0024,
+  '0025-staffing-team-and-night-shifts': m0025,
   '0027-ppe-stores-and-low-stock-alerts': m0027,
   '0028-payment-scheme-void-source': m0028,
 }

@@ -59,6 +59,7 @@ import type {
   StaffingPoolPersonTable,
   StaffingRequestShiftTable,
   StaffingRequestTable,
+  StaffingTeamMemberTable,
 } from '../modules/emergency-staffing/index.ts'
 import type {
   EnquiryEventTable,
@@ -232,6 +233,7 @@ export type Database = {
   staffingPoolChecks: StaffingPoolCheckTable
   staffingPoolAvailability: StaffingPoolAvailabilityTable
   staffingDeployments: StaffingDeploymentTable
+  staffingTeamMembers: StaffingTeamMemberTable
   // Infection-control visits (issue 21).
   ipcChecklistItems: IpcChecklistItemTable
   ipcVisits: IpcVisitTable

@@ -36,8 +36,8 @@ export type Permission =
   // Change the install's defaults: the risk rules and settings every new council starts with.
   | 'install-defaults:manage'
   // --- Emergency staffing (issue 21) ---
-  // The staffing team: the staffing pool (personal data: every view audited), matching, deployments
-  // and the staffing budget.
+  // May be in the staffing team (the staffing pool — personal data, every view audited — matching,
+  // deployments and budgets); membership itself is per user (emergency-staffing's staffing team).
   | 'staffing:manage'
   // Grants (issue 23): read a council's rounds; set up, preview, commit and pay them (finance);
   // accept or decline the terms and return spending (a provider).

@@ -5,7 +5,8 @@ import { costPence, type RequestReason, type RequestStatus, type Urgency } from 
 
 // The demo county's emergency staffing: the £50K kept back from the Infection Control Fund's second
 // tranche and a small top-up already overspent (with who agreed to it), a pool of twelve with checks in
-// and out of date, and requests in every state over the last weeks. Inserted in a few multi-row statements.
+// and out of date, requests in every state over the last weeks (a night shift among them) and the staffing
+// team (a lead and a member). Inserted in a few multi-row statements.
 
 type DemoPerson = {
   name: string
@@ -145,7 +146,8 @@ const requests: DemoRequest[] = [
     outcome: null,
     shifts: [
       [2, 'care_worker', '08:00', '16:00', 2],
-      [3, 'nurse', '20:00', '23:59', 1],
+      // A night shift, ending the next morning.
+      [3, 'nurse', '20:00', '08:00+1', 1],
     ],
     deployments: [
       [0, 10, 'booked', 18, 0],
@@ -162,7 +164,9 @@ const requests: DemoRequest[] = [
     deployments: [],
   },
 ]
-const minute = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3))
+// "07:30" → 450; "08:00+1" (the next morning) → 1920.
+const minute = (t: string) =>
+  Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)) + (t.endsWith('+1') ? 1440 : 0)
 
 export async function loadDemoStaffing(trx: DbOrTransaction, now: Date): Promise<number> {
   const officer = await trx
@@ -173,6 +177,22 @@ export async function loadDemoStaffing(trx: DbOrTransaction, now: Date): Promise
     .executeTakeFirst()
   if (!officer) return 0
   const council = officer.organisationId
+  // The staffing team: the officer leads it; the administrator is a member (and names its leads).
+  const admin = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'admin@northmoor.example')
+    .where('organisationId', '=', council)
+    .executeTakeFirst()
+  await trx
+    .insertInto('staffingTeamMembers')
+    .values([
+      { userId: officer.id, councilId: council, isLead: true, addedBy: admin?.id ?? null, addedAt: now },
+      ...(admin
+        ? [{ userId: admin.id, councilId: council, isLead: false, addedBy: admin.id, addedAt: now }]
+        : []),
+    ])
+    .execute()
   // Care homes from the middle of the alphabet, clear of the rows other demo data and tests use first.
   const homes = await trx
     .selectFrom('locations')

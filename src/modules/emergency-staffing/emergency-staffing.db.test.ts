@@ -1,113 +1,14 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createLocation,
-  createOrganisation,
-  createProvider,
-  createUser,
-  linkPartner,
-} from '../../../test/support/factories.ts'
-import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
+import { staffingWorld } from './emergency-staffing.test-fixture.ts'
 
-// The test clock starts on Tuesday 14 April 2020, 09:00 in London.
+// Requests, the pool, matching, deployments and the budget's balance (the officer is in the staffing team).
 describe.each(engines)('emergency staffing on %s', (engine) => {
-  let t: TestApp
-  const ids: Record<string, string> = {}
-  const emails: Record<string, string> = {}
-
-  beforeAll(async () => {
-    t = await buildTestApp(engine)
-    const db = t.database.db
-    ids.council = await createOrganisation(db, 'council', 'Northmoor Staffing Council', {
-      onsCode: 'E10000081',
-    })
-    ids.otherCouncil = await createOrganisation(db, 'council', 'Westbridge Staffing Council', {
-      onsCode: 'E10000083',
-    })
-    ids.ccg = await createOrganisation(db, 'nhs_commissioner', 'North Staffing CCG')
-    await linkPartner(db, ids.ccg, ids.council)
-    ids.provider = await createProvider(db, 'Elm Care Ltd')
-    ids.providerOrg = await createOrganisation(db, 'provider', 'Elm Care Ltd', { providerId: ids.provider })
-    ids.location = await createLocation(db, ids.provider, ids.council, { name: 'Elm House' })
-    for (const [key, org, role] of [
-      ['officer', ids.council, 'council_officer'],
-      ['finance', ids.council, 'finance_officer'],
-      ['partner', ids.ccg, 'partner_officer'],
-      ['manager', ids.providerOrg, 'provider_manager'],
-      ['otherOfficer', ids.otherCouncil, 'council_officer'],
-    ] as const) {
-      const user = await createUser(db, org!, role)
-      ids[key] = user.id
-      emails[key] = user.email
-    }
-    // A small budget, so that a second deployment overspends it.
-    ids.budget = (
-      await db
-        .insertInto('staffingBudgets')
-        .values({
-          councilId: ids.council,
-          name: 'Emergency staffing fund',
-          allocationPence: 20_000,
-          createdAt: new Date(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-  })
-  afterAll(async () => {
-    await t?.close()
-  })
-
-  const signedIn = async (who: string) => {
-    const client = new TestClient(t.app)
-    await client.signIn(emails[who]!)
-    return client
-  }
-  const count = async (table: 'staffingRequests' | 'staffingPoolPeople' | 'staffingDeployments') =>
-    Number(
-      (
-        await t.database.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
-  const errorsOf = (body: string) => {
-    const $ = load(body)
-    return $('.govuk-error-summary a')
-      .map((_, a) => $(a).text().trim())
-      .get()
-  }
-  const request = {
-    reason: 'isolation',
-    urgency: 'within_24_hours',
-    shift1Role: 'care_worker',
-    'shift1Date-day': '15',
-    'shift1Date-month': '4',
-    'shift1Date-year': '2020',
-    shift1Start: '08:00',
-    shift1End: '16:00',
-    shift1People: '2',
-  }
-  const expiry = (field: string, iso: string) => {
-    const [y, m, d] = iso.split('-')
-    return {
-      [`${field}-day`]: String(Number(d)),
-      [`${field}-month`]: String(Number(m)),
-      [`${field}-year`]: y!,
-    }
-  }
-  const person = (name: string, role: string, trainingExpires: string) => ({
-    name,
-    employer: 'Council staff bank',
-    role,
-    ...expiry('dbsExpires', '2021-01-01'),
-    ...expiry('rightToWorkExpires', '2022-01-01'),
-    ...expiry('trainingExpires', trainingExpires),
-    ...expiry('availableFrom', '2020-04-14'),
-    ...expiry('availableTo', '2020-04-20'),
-  })
+  const world = staffingWorld()
+  const { w, ids, signedIn, count, errorsOf, request, person } = world
+  beforeAll(() => world.setUp(engine, { officerInTeam: true }))
+  afterAll(() => world.close())
 
   it('lets a provider ask for staff, after checking, and refuses a shift ending before it starts', async () => {
     const manager = await signedIn('manager')
@@ -121,7 +22,9 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
       action: 'check',
     })
     expect(bad.statusCode).toBe(400)
-    expect(errorsOf(bad.body)).toEqual(['Shift 1 end time must be after its start time'])
+    expect(errorsOf(bad.body)).toEqual([
+      'Shift 1 end time must be after its start time, or select ‘Ends the next day’',
+    ])
     expect(load(bad.body)('#shift1End').attr('aria-describedby')).toContain('shift1End-error')
     const check = await manager.post(url, { ...request, locationId: ids.location!, action: 'check' })
     expect(check.statusCode).toBe(200)
@@ -136,7 +39,7 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
   })
 
   it('shows the pool to the staffing team only, and audits every view with who and when', async () => {
-    for (const who of ['finance', 'partner', 'manager']) {
+    for (const who of ['finance', 'partner', 'manager', 'colleague']) {
       const client = await signedIn(who)
       for (const url of ['/staffing/pool', '/staffing/pool/new', '/staffing/budgets'])
         expect((await client.get(url)).statusCode, `${who} ${url}`).toBe(404)
@@ -166,7 +69,7 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
     expect(pool.statusCode).toBe(200)
     expect(pool.body).toContain('Amira Begum')
     expect((await officer.get(`/staffing/pool/${ids['Amira Begum']}`)).statusCode).toBe(200)
-    const views = await t.database.db
+    const views = await w.t.database.db
       .selectFrom('auditEvents')
       .select(['action', 'actorUserId', 'entityId', 'occurredAt'])
       .where('action', 'in', ['staffing-pool-viewed', 'staffing-pool-person-viewed'])
@@ -183,10 +86,10 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
   it('offers only people qualified, free and checked, and asks before overspending the budget', async () => {
     const officer = await signedIn('officer')
     const requestId = (
-      await t.database.db.selectFrom('staffingRequests').select('id').executeTakeFirstOrThrow()
+      await w.t.database.db.selectFrom('staffingRequests').select('id').executeTakeFirstOrThrow()
     ).id
     const shiftId = (
-      await t.database.db
+      await w.t.database.db
         .selectFrom('staffingRequestShifts')
         .select('id')
         .where('requestId', '=', requestId)
@@ -232,7 +135,7 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
     expect(await count('staffingDeployments')).toBe(1)
     const confirmed = await deploy(ids['Ben Carter']!, { action: 'confirm', overspendConfirmed: 'yes' })
     expect(confirmed.statusCode).toBe(302)
-    const rows = await t.database.db
+    const rows = await w.t.database.db
       .selectFrom('staffingDeployments')
       .select(['personId', 'costPence', 'overspendConfirmedByUserId'])
       .orderBy('deployedAt')
@@ -245,9 +148,17 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
     const page = await officer.get(`/staffing/requests/${requestId}`)
     expect(load(page.body)('#budget-balance').text()).toContain('overspent by £40.00')
     expect(page.body).toContain('2 of 2 places filled')
+    // Seeing who is deployed is a view of the pool's personal data: audited with who and when.
+    const seen = await w.t.database.db
+      .selectFrom('auditEvents')
+      .select(['actorUserId', 'occurredAt'])
+      .where('action', '=', 'staffing-request-deployments-viewed')
+      .where('entityId', '=', requestId)
+      .execute()
+    expect(seen.map((v) => v.actorUserId)).toContain(ids.officer)
     // A cancelled deployment costs nothing, and the balance goes back up.
     const benId = (
-      await t.database.db
+      await w.t.database.db
         .selectFrom('staffingDeployments')
         .select('id')
         .where('personId', '=', ids['Ben Carter']!)
@@ -265,7 +176,7 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
       outcomeReason: 'Only one carer free',
     })
     expect(closed.statusCode).toBe(302)
-    const status = await t.database.db
+    const status = await w.t.database.db
       .selectFrom('staffingRequests')
       .select(['status', 'outcomeReason'])
       .where('id', '=', requestId)
@@ -273,7 +184,7 @@ describe.each(engines)('emergency staffing on %s', (engine) => {
     expect(status).toEqual({ status: 'part_filled', outcomeReason: 'Only one carer free' })
     // The shift worked: 7.5 hours at £15 costs £112.50, and the balance follows.
     const amiraId = (
-      await t.database.db
+      await w.t.database.db
         .selectFrom('staffingDeployments')
         .select('id')
         .where('personId', '=', ids['Amira Begum']!)

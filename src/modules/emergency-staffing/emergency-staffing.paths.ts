@@ -20,5 +20,7 @@ export const staffingPaths = {
   poolPersonChecks: pagePath('/staffing/pool/:id/checks'),
   poolPersonAvailability: pagePath('/staffing/pool/:id/availability'),
   staffingBudgets: pagePath('/staffing/budgets'),
+  newStaffingBudget: pagePath('/staffing/budgets/new'),
+  staffingTeam: pagePath('/staffing/team'),
   staffingFigures: pagePath('/staffing/figures'),
 }

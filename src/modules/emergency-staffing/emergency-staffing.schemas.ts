@@ -15,6 +15,7 @@ const shiftFieldNames = Array.from({ length: maxShiftsPerRequest }, (_, i) => [
   ...dateFields(`shift${i + 1}Date`),
   `shift${i + 1}Start`,
   `shift${i + 1}End`,
+  `shift${i + 1}NextDay`,
   `shift${i + 1}People`,
 ]).flat()
 const requestFieldNames = ['locationId', 'reason', 'urgency', 'details', 'action', ...shiftFieldNames]
@@ -69,3 +70,18 @@ const closeMessages: FormMessages<typeof closeFields> = {
   outcomeReason: 'Enter why the request could not be filled in full',
 }
 export const closeFormFrom = (body: unknown) => parseForm(closeFields, body, closeMessages)
+
+const budgetFields = z.object({ name: formText(), allocation: formText(), action: formText() })
+const budgetMessages: FormMessages<typeof budgetFields> = {
+  name: 'Enter the budget’s name, like ICF tranche 2 retained',
+  allocation: 'Enter the money allocated to the budget',
+  action: 'Choose whether to check or add the budget',
+}
+export const budgetFormFrom = (body: unknown) => parseForm(budgetFields, body, budgetMessages)
+
+const teamFields = z.object({ userId: formText(), change: formText() })
+const teamMessages: FormMessages<typeof teamFields> = {
+  userId: 'Choose a colleague',
+  change: 'Choose the change to make',
+}
+export const teamFormFrom = (body: unknown) => parseForm(teamFields, body, teamMessages)

@@ -31,6 +31,16 @@ export type StaffingRequestTable = {
   closedByUserId: string | null
 }
 
+// Who is in a council's staffing team (sees the pool, matches and deploys); a lead may change the team.
+export type StaffingTeamMemberTable = {
+  userId: string
+  councilId: string
+  isLead: Generated<boolean>
+  addedBy: string | null
+  addedAt: Timestamp
+}
+
+// A shift's times are minutes after the midnight it starts from: an end above 1440 is the next day.
 export type StaffingRequestShiftTable = {
   id: Generated<string>
   requestId: string

@@ -25,8 +25,8 @@ export const names = {
   mismatchNames: {
     role: 'does not do this role',
     not_available: 'not free that day',
-    already_deployed: 'already deployed that day',
-    check_expired: 'a check is missing or expired',
+    already_deployed: 'already deployed at that time',
+    check_expired: 'a check is missing or expires before the shift ends',
   },
 }
 
@@ -46,13 +46,14 @@ export const roleOptions = (selected: string, first = 'Choose a role') => [
 export const reasonRadios = (selected: string) => radios(requestReasonNames, requestReasons, selected)
 export const urgencyRadios = (selected: string) => radios(urgencyNames, urgencies, selected)
 
-// "Tuesday 14 April 2020, 07:00 to 15:00"
+// "Tuesday 14 April 2020, 07:00 to 15:00"; a night shift "…, 20:00 to 08:00 the next day".
 export function shiftWords(shift: { shiftOn: string; startsMinute: number; endsMinute: number }) {
   const weekday = new Date(`${shift.shiftOn}T12:00:00Z`).toLocaleDateString('en-GB', {
     weekday: 'long',
     timeZone: 'UTC',
   })
-  return `${weekday} ${dateInWords(shift.shiftOn)}, ${timeFromMinutes(shift.startsMinute)} to ${timeFromMinutes(shift.endsMinute)}`
+  const nextDay = shift.endsMinute > 1440 ? ' the next day' : ''
+  return `${weekday} ${dateInWords(shift.shiftOn)}, ${timeFromMinutes(shift.startsMinute)} to ${timeFromMinutes(shift.endsMinute)}${nextDay}`
 }
 export const hoursWords = (minutes: number) => {
   const hours = minutes / 60

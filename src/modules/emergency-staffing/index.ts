@@ -1,14 +1,17 @@
 import { defineCapability } from '../../capability.ts'
-import { mayManageStaffing, requestReasonNames } from './domain/staffing.rules.ts'
+import { mayJoinStaffingTeam, requestReasonNames } from './domain/staffing.rules.ts'
 import { staffingPaths } from './emergency-staffing.paths.ts'
 import { staffingPoolRoutes } from './staffing-pool.routes.ts'
 import { createStaffingPoolService } from './staffing-pool.service.ts'
+import { createStaffingBudgetService } from './staffing-budgets.service.ts'
 import { staffingRequestRoutes } from './staffing-requests.routes.ts'
 import { createStaffingRequestService } from './staffing-requests.service.ts'
+import { staffingTeamRoutes } from './staffing-team.routes.ts'
+import { createStaffingTeamService } from './staffing-team.service.ts'
 
 export { loadDemoStaffing } from './demo-staffing.ts'
 export { matchPeople } from './domain/matching.ts'
-export { mayManageStaffing } from './domain/staffing.rules.ts'
+export { mayJoinStaffingTeam, mayManageStaffing } from './domain/staffing.rules.ts'
 export { staffingAuditActions } from './emergency-staffing.audit-actions.ts'
 export { staffingPaths } from './emergency-staffing.paths.ts'
 export type {
@@ -19,9 +22,11 @@ export type {
   StaffingPoolPersonTable,
   StaffingRequestShiftTable,
   StaffingRequestTable,
+  StaffingTeamMemberTable,
 } from './emergency-staffing.tables.ts'
 export type { StaffingPoolService } from './staffing-pool.service.ts'
 export type { StaffingRequestService } from './staffing-requests.service.ts'
+export type { StaffingTeamService } from './staffing-team.service.ts'
 
 // Emergency staffing: providers' requests for staff, the staffing pool and its checks, matching and
 // deployments against a named budget.
@@ -30,10 +35,13 @@ export const emergencyStaffing = defineCapability()({
   services: ({ db, clock }) => ({
     staffingRequests: createStaffingRequestService({ db, clock }),
     staffingPool: createStaffingPoolService({ db, clock }),
+    staffingBudgets: createStaffingBudgetService({ db, clock }),
+    staffingTeam: createStaffingTeamService({ db, clock }),
   }),
-  routes: async (app, { staffingRequests, staffingPool }) => {
-    await app.register(staffingRequestRoutes, { requests: staffingRequests })
+  routes: async (app, { staffingRequests, staffingPool, staffingBudgets, staffingTeam }) => {
+    await app.register(staffingRequestRoutes, { requests: staffingRequests, team: staffingTeam })
     await app.register(staffingPoolRoutes, { pool: staffingPool })
+    await app.register(staffingTeamRoutes, { budgets: staffingBudgets, team: staffingTeam })
   },
   paths: staffingPaths,
   // On a location's page: a link to ask for staff, and its open requests.
@@ -59,8 +67,9 @@ export const emergencyStaffing = defineCapability()({
       if (!open?.length) return null
       return { template: 'emergency-staffing/views/home-panel.njk', context: { staffingRequestsOpen: open } }
     },
+  // Council staff who may be in the staffing team see the requests; the pool needs membership.
   navigation: (actor) =>
-    mayManageStaffing(actor)
+    mayJoinStaffingTeam(actor)
       ? [{ href: staffingPaths.staffingRequests.build(), text: 'Staffing', order: 55 }]
       : [],
   readiness: async (db) => {

@@ -4,7 +4,6 @@ import { type FieldErrors, isUuid } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import {
   costPence,
-  mayManageStaffing,
   minutesFromHours,
   overspendBy,
   type RequestForm,
@@ -20,13 +19,14 @@ export function deploymentUseCases(deps: {
   db: Db
   clock: Clock
   audit: AuditFor
+  team: (actor: Actor) => Promise<boolean>
   matchesFor: (
     actor: Actor,
     shiftId: string,
     audited?: boolean,
   ) => ReturnType<StaffingPoolService['matchesFor']>
 }) {
-  const { db, clock, audit, matchesFor } = deps
+  const { db, clock, audit, matchesFor, team } = deps
 
   // Checks a deployment (the check page, with any overspend to confirm), or saves it. An overspend
   // is saved only when confirmed, and records who confirmed it.
@@ -110,7 +110,7 @@ export function deploymentUseCases(deps: {
   }
 
   async function deploymentFor(actor: Actor, deploymentId: string) {
-    if (!mayManageStaffing(actor) || !isUuid(deploymentId)) return null
+    if (!isUuid(deploymentId) || !(await team(actor))) return null
     return db
       .selectFrom('staffingDeployments as d')
       .innerJoin('staffingRequestShifts as s', 's.id', 'd.shiftId')

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { partsFromIsoDate } from '../../domain/dates.ts'
 import { notFound } from '../../web/errors.ts'
-import { errorSummary, text } from '../../web/forms.ts'
+import { errorSummary } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { staffingPaths as paths } from './emergency-staffing.paths.ts'
 import { deployFormFrom, personFormFrom, workedFormFrom } from './emergency-staffing.schemas.ts'
@@ -227,16 +227,5 @@ export async function staffingPoolRoutes(app: FastifyInstance, deps: { pool: Sta
     const found = await pool.cancel(signedInActor(request), id)
     if (!found) throw notFound()
     return reply.redirect(`${paths.staffingRequest.build(found.requestId)}?cancelled=1`)
-  })
-
-  app.get(paths.staffingBudgets.pattern, async (request, reply) => {
-    const budgets = await pool.budgets(signedInActor(request))
-    if (!budgets) throw notFound()
-    return reply.render('emergency-staffing/views/budgets.njk', {
-      ...view,
-      pageTitle: 'Emergency staffing budgets',
-      budgets,
-      text,
-    })
   })
 }

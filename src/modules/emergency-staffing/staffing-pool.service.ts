@@ -5,12 +5,7 @@ import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { type AuditActionName, recordAudit } from '../audit/index.ts'
 import { matchPeople, mismatchesFor } from './domain/matching.ts'
-import {
-  mayManageStaffing,
-  type RequestForm,
-  validateAvailability,
-  validatePerson,
-} from './domain/staffing.rules.ts'
+import { type RequestForm, validateAvailability, validatePerson } from './domain/staffing.rules.ts'
 import { staffingAuditActions as actions } from './emergency-staffing.audit-actions.ts'
 import {
   addAvailability,
@@ -22,6 +17,7 @@ import {
   shiftWithRequest,
 } from './staffing.repository.ts'
 import { deploymentUseCases } from './staffing-deployments.ts'
+import { inStaffingTeam } from './staffing-team.service.ts'
 
 // An audit record of the actor's change, for the actor's council, in the given transaction.
 export type AuditFor = (
@@ -39,6 +35,8 @@ export type AuditFor = (
 export function createStaffingPoolService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
   const today = () => londonDate(clock.now())
+  // Every read and write: the actor's role and their membership of the council's staffing team.
+  const team = (actor: Actor) => inStaffingTeam(db, actor)
 
   const audit: AuditFor = (
     trx: DbOrTransaction,
@@ -63,7 +61,7 @@ export function createStaffingPoolService(deps: { db: Db; clock: Clock }) {
 
   // The whole pool, with each person's checks and the next days they are free. The view is audited.
   async function list(actor: Actor) {
-    if (!mayManageStaffing(actor)) return null
+    if (!(await team(actor))) return null
     const people = await db
       .selectFrom('staffingPoolPeople')
       .select(['id', 'name', 'employer', 'role'])
@@ -89,7 +87,7 @@ export function createStaffingPoolService(deps: { db: Db; clock: Clock }) {
   }
 
   async function person(actor: Actor, personId: string, audited = true) {
-    if (!mayManageStaffing(actor) || !isUuid(personId)) return null
+    if (!isUuid(personId) || !(await team(actor))) return null
     const found = await db
       .selectFrom('staffingPoolPeople')
       .selectAll()
@@ -142,7 +140,7 @@ export function createStaffingPoolService(deps: { db: Db; clock: Clock }) {
   }
 
   async function add(actor: Actor, form: RequestForm): Promise<Outcome<{ id: string }> | null> {
-    if (!mayManageStaffing(actor)) return null
+    if (!(await team(actor))) return null
     const checked = validatePerson(form, today())
     if (!checked.ok) return checked
     const id = await db.transaction().execute(async (trx) => {
@@ -193,11 +191,11 @@ export function createStaffingPoolService(deps: { db: Db; clock: Clock }) {
 
   // A shift of the actor's council, with the people matching offers for it and the budgets.
   async function matchesFor(actor: Actor, shiftId: string, audited = true) {
-    if (!mayManageStaffing(actor) || !isUuid(shiftId)) return null
+    if (!isUuid(shiftId) || !(await team(actor))) return null
     const shift = await shiftWithRequest(db, shiftId)
     if (!shift || shift.councilId !== actor.organisationId) return null
-    const pool = await candidatesFor(db, actor.organisationId, [shift.shiftOn])
-    const need = { role: shift.role, dates: [shift.shiftOn] }
+    const pool = await candidatesFor(db, actor.organisationId, [shift])
+    const need = { role: shift.role, shifts: [shift] }
     const offered = matchPeople(pool, need)
     const notOffered = pool
       .filter((p) => !offered.includes(p))
@@ -226,10 +224,10 @@ export function createStaffingPoolService(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  const deployments = deploymentUseCases({ db, clock, audit, matchesFor })
+  const deployments = deploymentUseCases({ db, clock, audit, matchesFor, team })
 
   async function budgets(actor: Actor) {
-    return mayManageStaffing(actor) ? budgetsOf(db, actor.organisationId) : null
+    return (await team(actor)) ? budgetsOf(db, actor.organisationId) : null
   }
 
   return { list, person, add, changeChecks, addDates, matchesFor, ...deployments, budgets }

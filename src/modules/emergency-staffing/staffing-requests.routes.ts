@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../web/errors.ts'
 import { errorSummary, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
-import { mayManageStaffing } from './domain/staffing.rules.ts'
 import { staffingPaths as paths } from './emergency-staffing.paths.ts'
 import { closeFormFrom, requestFormFrom } from './emergency-staffing.schemas.ts'
 import {
@@ -18,13 +17,14 @@ import {
 } from './emergency-staffing.view-model.ts'
 import { shiftsChart } from './staffing-figures.ts'
 import type { StaffingRequestService } from './staffing-requests.service.ts'
+import type { StaffingTeamService } from './staffing-team.service.ts'
 
 // Staffing requests: made (with a check-your-answers page), listed, read and closed; the figures.
 export async function staffingRequestRoutes(
   app: FastifyInstance,
-  deps: { requests: StaffingRequestService },
+  deps: { requests: StaffingRequestService; team: StaffingTeamService },
 ) {
-  const { requests } = deps
+  const { requests, team } = deps
   app.addHook('preHandler', requireSignIn)
   const view = { ...names, balanceWords, shiftWords, hoursWords, money }
 
@@ -64,7 +64,9 @@ export async function staffingRequestRoutes(
       pageTitle: 'Emergency staffing requests',
       rows,
       status,
-      team: mayManageStaffing(actor),
+      team: await requests.inTeam(actor),
+      teamPage: await team.mayChange(actor),
+      council: actor.organisationKind === 'council',
     })
   })
 

@@ -5,7 +5,7 @@ import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
 import {
-  mayManageStaffing,
+  mayJoinStaffingTeam,
   mayRequestStaff,
   type RequestForm,
   requestOutcome,
@@ -23,6 +23,7 @@ import {
   shiftsOf,
   visibleRequests,
 } from './staffing.repository.ts'
+import { inStaffingTeam } from './staffing-team.service.ts'
 
 // Staffing requests: made by a provider for its own location or by the staffing team for one, read by
 // both (a provider never sees who is deployed: the pool is personal data), closed by the team as filled,
@@ -30,12 +31,15 @@ import {
 export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
   const today = () => londonDate(clock.now())
+  // The staffing team sees its council's requests with who is deployed; others only what their scope
+  // allows, without names.
+  const inTeam = (actor: Actor) => inStaffingTeam(db, actor)
 
   async function requestFormFor(actor: Actor, locationId: string) {
     if (!mayRequestStaff(actor) || !isUuid(locationId)) return null
     const location = await locationInScope(db, actor, locationId)
     if (!location) return null
-    const councilId = mayManageStaffing(actor) ? actor.organisationId : location.councilId
+    const councilId = (await inTeam(actor)) ? actor.organisationId : location.councilId
     return councilId ? { ...location, councilId } : null
   }
 
@@ -69,7 +73,7 @@ export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
 
   async function list(actor: Actor, filter: { status: string }) {
     if (!mayRequestStaff(actor)) return null
-    const team = mayManageStaffing(actor)
+    const team = await inTeam(actor)
     const rows = await visibleRequests(db, actor, team)
       .$if(['open', 'filled', 'part_filled', 'unfilled'].includes(filter.status), (q) =>
         q.where('staffingRequests.status', '=', filter.status as 'open'),
@@ -93,15 +97,27 @@ export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
     })
   }
 
-  async function get(actor: Actor, requestId: string) {
+  // A request; for the team with who is deployed, and that view of pool people's names is audited.
+  async function get(actor: Actor, requestId: string, audited = true) {
     if (!mayRequestStaff(actor) || !isUuid(requestId)) return null
-    const team = mayManageStaffing(actor)
+    const team = await inTeam(actor)
     const request = await visibleRequests(db, actor, team)
       .where('staffingRequests.id', '=', requestId)
       .executeTakeFirst()
     if (!request) return null
     const shifts = await shiftsOf(db, [requestId])
     const deployments = team ? await deploymentsOfRequest(db, requestId) : []
+    if (audited && deployments.length)
+      await recordAudit(db, {
+        actorUserId: actor.userId,
+        organisationId: actor.organisationId,
+        councilId: actor.organisationId,
+        action: actions.requestDeploymentsViewed,
+        entityType: requestEntityType,
+        entityId: requestId,
+        after: { people: [...new Set(deployments.map((d) => d.personId))] },
+        occurredAt: clock.now(),
+      })
     return {
       request,
       shifts: shifts.map((s) => ({
@@ -116,7 +132,7 @@ export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
   }
 
   async function close(actor: Actor, requestId: string, reason: string): Promise<Outcome<null> | null> {
-    const found = await get(actor, requestId)
+    const found = await get(actor, requestId, false)
     if (!found?.team || found.request.status !== 'open') return null
     const checked = validateClosing(found.outcome, reason)
     if (!checked.ok) return checked
@@ -151,7 +167,7 @@ export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
 
   // Requests and hours by week for the council (figures only: no names), for the team and partners.
   async function figures(actor: Actor) {
-    if (!mayManageStaffing(actor)) return null
+    if (!mayJoinStaffingTeam(actor)) return null
     const from = addDaysToIsoDate(today(), -7 * 12)
     const [requests, shifts, deployments] = await Promise.all([
       db
@@ -195,7 +211,7 @@ export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
   async function panelFor(actor: Actor, locationId: string) {
     const location = await requestFormFor(actor, locationId)
     if (!location) return null
-    const open = await visibleRequests(db, actor, mayManageStaffing(actor))
+    const open = await visibleRequests(db, actor, await inTeam(actor))
       .where('staffingRequests.locationId', '=', locationId)
       .where('staffingRequests.status', '=', 'open')
       .orderBy('staffingRequests.requestedAt', 'desc')
@@ -204,7 +220,7 @@ export function createStaffingRequestService(deps: { db: Db; clock: Clock }) {
     return { locationId, open }
   }
 
-  return { today, requestFormFor, makeRequest, list, get, close, figures, panelFor }
+  return { today, inTeam, requestFormFor, makeRequest, list, get, close, figures, panelFor }
 }
 
 export type StaffingRequestService = ReturnType<typeof createStaffingRequestService>

@@ -2,7 +2,8 @@ import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
-import type { CheckKind, PoolCandidate } from './domain/matching.ts'
+import { addDaysToIsoDate } from '../../domain/dates.ts'
+import type { CheckKind, PoolCandidate, ShiftTime } from './domain/matching.ts'
 import type { PersonInput, RequestInput } from './domain/staffing.rules.ts'
 
 // Emergency staffing's SQL. Each function takes the database or the caller's transaction first; the
@@ -122,6 +123,7 @@ export function deploymentsOfRequest(db: DbOrTransaction, requestId: string) {
     .select([
       'd.id',
       'd.shiftId',
+      'd.personId',
       'd.status',
       'd.hourlyRatePence',
       'd.minutesWorked',
@@ -175,8 +177,9 @@ async function councilOfBudget(trx: DbOrTransaction, budgetId: string) {
   )?.councilId
 }
 
-// The council's pool as matching sees it: each person's role, checks, free days and deployed days.
-export async function candidatesFor(db: DbOrTransaction, councilId: string, dates: readonly string[]) {
+// The council's pool as matching sees it: each person's role, checks, free days and the shifts they are
+// deployed on from the day before the shifts asked about to the day after (a night shift runs over).
+export async function candidatesFor(db: DbOrTransaction, councilId: string, shifts: readonly ShiftTime[]) {
   const people = await db
     .selectFrom('staffingPoolPeople')
     .select(['id', 'name', 'employer', 'role', 'skills'])
@@ -184,8 +187,12 @@ export async function candidatesFor(db: DbOrTransaction, councilId: string, date
     .orderBy('name')
     .orderBy('id')
     .execute()
-  if (people.length === 0 || dates.length === 0) return []
+  if (people.length === 0 || shifts.length === 0) return []
   const ids = people.map((p) => p.id)
+  const starts = shifts.map((s) => s.shiftOn)
+  const sorted = [...starts].sort()
+  const first = addDaysToIsoDate(sorted[0]!, -1)
+  const last = addDaysToIsoDate(sorted[sorted.length - 1]!, 1)
   const [checks, free, deployed] = await Promise.all([
     db
       .selectFrom('staffingPoolChecks')
@@ -196,21 +203,25 @@ export async function candidatesFor(db: DbOrTransaction, councilId: string, date
       .selectFrom('staffingPoolAvailability')
       .select(['personId', 'availableOn'])
       .where('personId', 'in', ids)
-      .where('availableOn', 'in', [...dates])
+      .where('availableOn', 'in', starts)
       .execute(),
     db
-      .selectFrom('staffingDeployments')
-      .select(['personId', 'shiftOn'])
-      .where('personId', 'in', ids)
-      .where('shiftOn', 'in', [...dates])
-      .where('status', '<>', 'cancelled')
+      .selectFrom('staffingDeployments as d')
+      .innerJoin('staffingRequestShifts as s', 's.id', 'd.shiftId')
+      .select(['d.personId', 'd.shiftOn', 's.startsMinute', 's.endsMinute'])
+      .where('d.personId', 'in', ids)
+      .where('d.shiftOn', '>=', first)
+      .where('d.shiftOn', '<=', last)
+      .where('d.status', '<>', 'cancelled')
       .execute(),
   ])
   return people.map((p): PoolCandidate & { name: string; employer: string; skills: string | null } => ({
     ...p,
     checks: Object.fromEntries(checks.filter((c) => c.personId === p.id).map((c) => [c.kind, c.expiresOn])),
     availableOn: free.filter((f) => f.personId === p.id).map((f) => f.availableOn),
-    deployedOn: deployed.filter((d) => d.personId === p.id).map((d) => d.shiftOn),
+    deployed: deployed
+      .filter((d) => d.personId === p.id)
+      .map((d) => ({ shiftOn: d.shiftOn, startsMinute: d.startsMinute, endsMinute: d.endsMinute })),
   }))
 }
 

@@ -55,7 +55,34 @@ describe('staffing requests', () => {
     })
     expect(validateRequest({ ...shift, shift1End: '07:00' }, today)).toEqual({
       ok: false,
-      errors: { shift1End: 'Shift 1 end time must be after its start time' },
+      errors: { shift1End: 'Shift 1 end time must be after its start time, or select ‘Ends the next day’' },
+    })
+  })
+
+  it('takes a night shift ending the next morning, up to 24 hours long', () => {
+    const night = { ...shift, shift1Start: '20:00', shift1End: '08:00', shift1NextDay: 'yes' }
+    const ok = validateRequest(night, today)
+    expect(ok.ok && ok.value.shifts[0]).toEqual({
+      role: 'care_worker',
+      shiftOn: '2020-04-15',
+      startsMinute: 1200,
+      endsMinute: 1920,
+      peopleNeeded: 2,
+    })
+    expect(validateRequest({ ...night, shift1End: '20:30' }, today)).toEqual({
+      ok: false,
+      errors: { shift1End: 'Shift 1 must last 24 hours or less' },
+    })
+    expect(validateRequest({ ...night, shift1End: '24:00' }, today)).toEqual({
+      ok: false,
+      errors: { shift1End: 'Shift 1 end time must be a time, like 19:30' },
+    })
+    // Without the marker, the same times are refused with the field named, and a marker on a day
+    // shift makes it a 24-hour-plus shift, refused too.
+    expect(validateRequest({ ...night, shift1NextDay: '' }, today).ok).toBe(false)
+    expect(validateRequest({ ...shift, shift1NextDay: 'yes' }, today)).toEqual({
+      ok: false,
+      errors: { shift1End: 'Shift 1 must last 24 hours or less' },
     })
     expect(validateRequest({ ...shift, 'shift1Date-day': '13' }, today)).toEqual({
       ok: false,

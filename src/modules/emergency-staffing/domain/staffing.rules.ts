@@ -54,15 +54,21 @@ export const deploymentStatusNames: Record<DeploymentStatus, string> = {
   cancelled: 'Cancelled',
 }
 
-// The staffing team (the pool, matching, deployments, budgets): the staffing permission. Providers ask
-// for staff for their own locations; officers ask on a provider's behalf.
-export const mayManageStaffing = (actor: Actor) =>
+// Council staff whose role may be in the staffing team (and who may ask for staff for a provider and
+// read the requests, without names). Providers ask for staff for their own locations.
+export const mayJoinStaffingTeam = (actor: Actor) =>
   can(actor, 'staffing:manage') && actor.organisationKind === 'council'
-export const mayRequestStaff = (actor: Actor) => mayManageStaffing(actor) || actor.role === 'provider_manager'
+// The staffing team (the pool, matching, deployments, budgets): the role, and membership given per user
+// by the council's administrator or a staffing lead — the pool is personal data.
+export const mayManageStaffing = (actor: Actor, member: boolean) => member && mayJoinStaffingTeam(actor)
+export const mayRequestStaff = (actor: Actor) =>
+  mayJoinStaffingTeam(actor) || actor.role === 'provider_manager'
 
 export const maxShiftsPerRequest = 3
 const maxPeoplePerShift = 20
 
+// A shift's end is in minutes after the midnight it starts from: a night shift ending at 08:00 the next
+// day ends at 1920. A shift lasts at most 24 hours.
 export type ShiftInput = {
   role: StaffRole
   shiftOn: string
@@ -70,6 +76,7 @@ export type ShiftInput = {
   endsMinute: number
   peopleNeeded: number
 }
+export const endsNextDay = (shift: { endsMinute: number }) => shift.endsMinute > 1440
 export type RequestInput = {
   reason: RequestReason
   urgency: Urgency
@@ -84,8 +91,11 @@ export function minutesFromTime(text: string): number | null {
   const minutes = Number(match[1]) * 60 + Number(match[2])
   return minutes <= 1440 ? minutes : null
 }
-export const timeFromMinutes = (m: number) =>
-  `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+// 1920 (08:00 the next day) → "08:00"; 1440 stays "24:00", the end of the day.
+export const timeFromMinutes = (minutes: number) => {
+  const m = minutes > 1440 ? minutes - 1440 : minutes
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+}
 
 export type RequestForm = Record<string, string>
 
@@ -103,6 +113,7 @@ export function validateRequest(form: RequestForm, today: string): Outcome<Reque
   for (let n = 1; n <= maxShiftsPerRequest; n++) {
     const f = (name: string) => value(`shift${n}${name}`)
     const parts = { day: f('Date-day'), month: f('Date-month'), year: f('Date-year') }
+    const nextDay = f('NextDay') === 'yes'
     const row = [f('Role'), parts.day, parts.month, parts.year, f('Start'), f('End'), f('People')]
     if (row.every((v) => !v)) continue
     const label = `Shift ${n}`
@@ -116,15 +127,19 @@ export function validateRequest(form: RequestForm, today: string): Outcome<Reque
     else if (shiftOn > addDaysToIsoDate(today, 90))
       errors[`shift${n}Date`] = `${label} date must be within the next 90 days`
     const starts = minutesFromTime(f('Start'))
-    const ends = minutesFromTime(f('End'))
+    const endTime = minutesFromTime(f('End'))
+    // Ending the next day: the end counts from the midnight the shift starts from.
+    const ends = endTime === null ? null : nextDay ? endTime + 1440 : endTime
     if (!f('Start')) errors[`shift${n}Start`] = `Enter the time shift ${n} starts`
     else if (starts === null || starts >= 1440)
       errors[`shift${n}Start`] = `${label} start time must be a time, like 07:30`
     if (!f('End')) errors[`shift${n}End`] = `Enter the time shift ${n} ends`
-    else if (ends === null || ends === 0)
+    else if (endTime === null || endTime === 0 || (nextDay && endTime === 1440))
       errors[`shift${n}End`] = `${label} end time must be a time, like 19:30`
-    else if (starts !== null && ends <= starts)
-      errors[`shift${n}End`] = `${label} end time must be after its start time`
+    else if (starts !== null && ends !== null && ends <= starts)
+      errors[`shift${n}End`] = `${label} end time must be after its start time, or select ‘Ends the next day’`
+    else if (starts !== null && ends !== null && ends - starts > 1440)
+      errors[`shift${n}End`] = `${label} must last 24 hours or less`
     const people = f('People') || '1'
     if (!/^\d+$/.test(people) || Number(people) < 1 || Number(people) > maxPeoplePerShift)
       errors[`shift${n}People`] =
