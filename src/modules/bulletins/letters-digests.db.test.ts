@@ -122,7 +122,9 @@ describe.each(engines)('letters and digests on %s', (engine) => {
 
   it('sends an officer on the daily digest one e-mail a day listing each new alert once', async () => {
     const officer = await signedIn('officer')
-    await officer.get('/digests')
+    expect((await officer.get('/digests')).body).toContain(
+      'Red alerts your team owns are still e-mailed at once.',
+    )
     expect((await officer.post('/digests', { mode: 'weekly' })).statusCode).toBe(400)
     expect((await officer.post('/digests', { mode: 'daily' })).statusCode).toBe(302)
     const db = t.database.db
