@@ -80,7 +80,8 @@ describe.skipIf(!chromiumAvailable)('bulletins and surveys in a real browser', (
 
   it('an officer sends a bulletin to a filtered audience, a provider reads it, the officer sees it read', async () => {
     const title = `Gloves: new delivery days ${Date.now()}`
-    const { context, page } = await signedIn(officer.email, { javaScriptEnabled: true, onPhone: false })
+    // The officer on a phone without JavaScript too: composing, attaching and sending need neither.
+    const { context, page } = await signedIn(officer.email, { javaScriptEnabled: false, onPhone: true })
     const reader = await signedIn(manager.email, { javaScriptEnabled: false, onPhone: true })
     try {
       await page.goto(url('/bulletins'))
@@ -97,7 +98,20 @@ describe.skipIf(!chromiumAvailable)('bulletins and surveys in a real browser', (
       await page.getByLabel('Contracted', { exact: true }).check()
       expect((await click(page, 'button', 'Continue')).status()).toBe(200)
       expect(await headingText(page)).toBe('Check the bulletin before sending it')
-      await checkPage(page, 'check the bulletin', false)
+      await checkPage(page, 'check the bulletin', true)
+      // A file attached on the check page: its content, not only its name, makes it a PDF.
+      await page.getByLabel('Attach a file (optional)').setInputFiles({
+        name: 'Delivery days.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from(
+          '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+        ),
+      })
+      expect((await click(page, 'button', 'Attach the file')).status()).toBe(200)
+      await expect(page.locator('#bulletin-attachments').textContent()).resolves.toContain(
+        'Delivery days.pdf',
+      )
+      await checkPage(page, 'check the bulletin with a file attached', true)
       await expect(page.locator('#audience-count').textContent()).resolves.toBe('1')
       await expect(page.locator('#audience-sample').textContent()).resolves.toContain(manager.email)
       await expect(page.locator('#bulletin-preview strong').textContent()).resolves.toBe('Tuesday and Friday')
@@ -116,6 +130,11 @@ describe.skipIf(!chromiumAvailable)('bulletins and surveys in a real browser', (
       expect((await navigateBy(reader.page, () => unread.getByRole('link').click())).status()).toBe(200)
       expect(await headingText(reader.page)).toBe(title)
       await checkPage(reader.page, 'bulletin as the provider reads it', true)
+      // The attached file is the provider's to download (the link carries the session, no JavaScript).
+      const file = reader.page.locator('#bulletin-attachments a', { hasText: 'Delivery days.pdf' })
+      const download = await reader.page.request.get(url((await file.getAttribute('href'))!))
+      expect(download.status()).toBe(200)
+      expect(download.headers()['content-type']).toBe('application/pdf')
       await expect(reader.page.locator('#bulletin-body').textContent()).resolves.toContain(
         '<script>alert(1)</script>',
       )

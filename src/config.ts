@@ -22,6 +22,8 @@ const configSchema = z.object({
   SMTP_URL: z.string().optional(),
   NOTIFY_API_KEY: z.string().optional(),
   NOTIFY_TEMPLATE_ID: z.string().optional(),
+  // The bearer token GOV.UK Notify sends with its delivery receipts (set the same in Notify's callback).
+  NOTIFY_CALLBACK_TOKEN: z.string().min(10, 'must be at least 10 characters').optional(),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -45,6 +47,7 @@ export type Config = {
     smtpUrl: string | undefined
     notifyApiKey: string | undefined
     notifyTemplateId: string | undefined
+    notifyCallbackToken: string | undefined
   }
   outboxIntervalSeconds: number
   signInRateLimit: number
@@ -90,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtpUrl: e.SMTP_URL,
       notifyApiKey: e.NOTIFY_API_KEY,
       notifyTemplateId: e.NOTIFY_TEMPLATE_ID,
+      notifyCallbackToken: e.NOTIFY_CALLBACK_TOKEN,
     },
     outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,

@@ -10,6 +10,7 @@ import type { PlanActionTable, PlanActionUpdateTable, PlanAreaTable } from '../m
 import type { ApiTokenTable, IdempotencyKeyTable } from '../modules/api/index.ts'
 import type { AuditEventTable } from '../modules/audit/index.ts'
 import type {
+  BulletinAttachmentTable,
   BulletinListTable,
   BulletinRecipientTable,
   BulletinTable,
@@ -280,6 +281,7 @@ export type Database = {
   bulletins: BulletinTable
   bulletinRecipients: BulletinRecipientTable
   bulletinLists: BulletinListTable
+  bulletinAttachments: BulletinAttachmentTable
   letterTemplates: LetterTemplateTable
   letterIssues: LetterIssueTable
   digestPreferences: DigestPreferenceTable

@@ -7,6 +7,8 @@ export const bulletinsAuditActions = auditActions({
   bulletinSent: 'bulletin-sent',
   bulletinResent: 'bulletin-resent-to-unread',
   bulletinListSaved: 'bulletin-list-saved',
+  bulletinFileAttached: 'bulletin-file-attached',
+  bulletinFileRemoved: 'bulletin-file-removed',
   letterIssued: 'letter-issued',
   letterTemplateSaved: 'letter-template-saved',
   digestPreferenceChanged: 'digest-preference-changed',

@@ -1,11 +1,14 @@
 import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
+import { deliveryStatusWords } from '../comms/index.ts'
 import { audienceUsers } from './audience.repository.ts'
 import { type Audience, everyone } from './domain/audience.ts'
 import { defaultLetter } from './domain/letter.ts'
+import { letterAsPdf } from './letter-files.ts'
 
 // The demo county's bulletins: several sent over the past weeks (the demo provider's manager has read
-// some), a saved list, a draft, and the council's letter to people who receive care.
+// some), the first with a PDF attached and its e-mails' delivery receipts (a few bounced), a saved
+// list, a draft, and the council's letter to people who receive care.
 export async function loadDemoBulletins(trx: DbOrTransaction, now: Date): Promise<number> {
   const officer = await trx
     .selectFrom('users')
@@ -75,6 +78,7 @@ export async function loadDemoBulletins(trx: DbOrTransaction, now: Date): Promis
     await sql`update bulletins set recipient_count = (select count(*) from bulletin_recipients where bulletin_id = ${row.id})
       where id = ${row.id}`.execute(trx)
   }
+  await demoAttachmentAndReceipts(trx, rows[0]!.id, officer.id, daysAgo(bulletins[0]!.days))
   await trx
     .insertInto('bulletins')
     .values({
@@ -117,4 +121,40 @@ export async function loadDemoBulletins(trx: DbOrTransaction, now: Date): Promis
     })
     .execute()
   return rows.length
+}
+
+// The PPE bulletin's ordering guide (a PDF) and what Notify said of its e-mails: delivered, but about one
+// address in thirty bounced (permanent failure), for the officer to fix.
+async function demoAttachmentAndReceipts(
+  trx: DbOrTransaction,
+  bulletinId: string,
+  officerId: string,
+  sentAt: Date,
+) {
+  const guide = await letterAsPdf(
+    'Ordering PPE from the council’s emergency stock\n\nOrder by 2pm for next-day delivery.\nTell us your stock in your daily return.',
+    'Northmoor County Council',
+  )
+  await trx
+    .insertInto('bulletinAttachments')
+    .values({
+      bulletinId,
+      fileName: 'PPE ordering guide.pdf',
+      contentType: 'application/pdf',
+      sizeBytes: guide.length,
+      content: guide,
+      addedBy: officerId,
+      addedAt: sentAt,
+    })
+    .execute()
+  await sql`insert into outbox_messages (kind, to_address, subject, body, created_at, next_attempt_at, dedupe_key,
+      status, attempts, sent_at, delivery_status, delivery_detail, delivery_updated_at)
+    select 'bulletin', r.email, b.title, 'Sent before the demo began.', ${sentAt}, ${sentAt},
+      'bulletin:' || r.bulletin_id || ':' || r.user_id, 'sent', 1, ${sentAt},
+      case when abs(hashtext(r.email)) % 30 = 0 then 'permanent-failure' else 'delivered' end,
+      case when abs(hashtext(r.email)) % 30 = 0 then ${deliveryStatusWords['permanent-failure']} else ${deliveryStatusWords.delivered} end,
+      ${sentAt}
+    from bulletin_recipients r join bulletins b on b.id = r.bulletin_id
+    where r.bulletin_id = ${bulletinId}
+    on conflict (dedupe_key) do nothing`.execute(trx)
 }

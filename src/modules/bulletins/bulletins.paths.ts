@@ -10,7 +10,11 @@ export const bulletinsPaths = {
   resendBulletin: pagePath('/bulletins/:id/resend'),
   saveBulletinList: pagePath('/bulletins/:id/list'),
   bulletinReadLink: pagePath('/bulletins/read/:token'),
+  bulletinAttachments: pagePath('/bulletins/:id/attachments'),
+  bulletinAttachment: pagePath('/bulletins/:id/attachments/:attachmentId'),
+  removeBulletinAttachment: pagePath('/bulletins/:id/attachments/:attachmentId/remove'),
   letters: pagePath('/letters'),
   letterDocx: pagePath('/letters/:providerId/letter.docx'),
+  letterPdf: pagePath('/letters/:providerId/letter.pdf'),
   digestSettings: pagePath('/digests'),
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { enqueueEmailsOnce } from '../comms/index.ts'
 import { resourceLinks } from '../resource-pack/index.ts'
+import { attachmentLink, attachmentsOf } from './attachments.repository.ts'
 import { audienceUsers } from './audience.repository.ts'
 import { bulletinText } from './domain/markdown.ts'
 
@@ -71,17 +72,7 @@ export async function queueBulletin(
       on conflict do nothing`.execute(trx)
   })
   const subject = bulletin.title
-  const linked = await resourceLinks(db, bulletin.councilId, bulletin.resourceItemIds)
-  const text = [
-    bulletinText(bulletin.body),
-    ...(linked.length
-      ? [
-          '',
-          'From the resource pack:',
-          ...linked.map((r) => `- ${r.title}: ${options.baseUrl}/resources/${r.id}`),
-        ]
-      : []),
-  ].join('\n')
+  const text = await mailText(db, bulletin, options.baseUrl)
   const readLink = `${options.baseUrl}/bulletins/read/`
   const batchSize = options.batchSize ?? 10_000
   let after: string | null = null
@@ -124,6 +115,30 @@ export async function queueBulletin(
     .where('id', '=', bulletinId)
     .execute()
   return Number(count.n)
+}
+
+// The mail's text: the body as plain text, then links to the resource pack's items and to the attached
+// files (the reader signs in to download one: only the bulletin's audience may).
+async function mailText(
+  db: DbOrTransaction,
+  bulletin: { id: string; body: string; councilId: string; resourceItemIds: string[] },
+  baseUrl: string,
+): Promise<string> {
+  const linked = await resourceLinks(db, bulletin.councilId, bulletin.resourceItemIds)
+  const files = await attachmentsOf(db, bulletin.id)
+  return [
+    bulletinText(bulletin.body),
+    ...(linked.length
+      ? ['', 'From the resource pack:', ...linked.map((r) => `- ${r.title}: ${baseUrl}/resources/${r.id}`)]
+      : []),
+    ...(files.length
+      ? [
+          '',
+          'Attached files (sign in to CareHub to download them):',
+          ...files.map((f) => `- ${f.fileName} (${f.size}): ${attachmentLink(baseUrl, bulletin.id, f.id)}`),
+        ]
+      : []),
+  ].join('\n')
 }
 
 // Bulletins to send now: scheduled and due, or left sending by a sender that stopped.
@@ -226,7 +241,7 @@ export async function resendToUnread(
     .where('id', '=', bulletinId)
     .executeTakeFirstOrThrow()
   const cutoff = new Date(now.getTime() - days * 86_400_000)
-  const text = bulletinText(bulletin.body)
+  const text = await mailText(db, bulletin, baseUrl)
   const queued = await enqueueEmailsOnce(
     db,
     'bulletin',

@@ -4,19 +4,22 @@ import { isIsoDate } from '../../domain/dates.ts'
 import { notFound } from '../../web/errors.ts'
 import { errorSummary, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
+import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
+import type { AttachmentService } from './attachments.service.ts'
 import { audienceItems } from './audience.view-model.ts'
 import { bulletinsPaths as paths } from './bulletins.paths.ts'
 import { bulletinFormFrom, listFormFrom, resendFormFrom, sendFormFrom } from './bulletins.schemas.ts'
 import type { BulletinService } from './bulletins.service.ts'
+import { attachmentMaxBytes } from './domain/attachment.ts'
 import { type Audience, audienceFrom, everyone } from './domain/audience.ts'
 
 // The bulletins' pages: an officer's archive, compose, check and send, and who read it; a provider's
 // bulletins, unread first. The link in the mail needs no sign-in: it only marks the bulletin read.
 export async function bulletinRoutes(
   app: FastifyInstance,
-  deps: { bulletins: BulletinService; clock: Clock },
+  deps: { bulletins: BulletinService; attachments: AttachmentService; clock: Clock },
 ) {
-  const { bulletins, clock } = deps
+  const { bulletins, attachments, clock } = deps
 
   app.get<{ Params: { token: string } }>(paths.bulletinReadLink.pattern, async (request, reply) => {
     const id = await bulletins.readByLink(request.params.token)
@@ -118,6 +121,59 @@ export async function bulletinRoutes(
       }
       return reply.redirect(`${paths.bulletin.build(request.params.id)}?sent=1`)
     })
+
+    // A file for a draft, one per form: its type is checked from its content; the check page again.
+    await signedIn.register(async (uploads) => {
+      await acceptUploads(uploads, { maxBytes: attachmentMaxBytes, fields: 2 })
+      uploads.post<{ Params: { id: string } }>(paths.bulletinAttachments.pattern, async (request, reply) => {
+        const actor = signedInActor(request)
+        const upload = await receiveUpload(request, attachmentMaxBytes)
+        const result = await attachments.add(
+          actor,
+          request.params.id,
+          upload.ok ? upload : null,
+          upload.ok ? null : upload.problem,
+        )
+        if (!result) throw notFound()
+        if (result.error) {
+          const errors = { file: result.error }
+          const view = await checkView(actor, request.params.id, {
+            fileErrors: errors,
+            errorList: errorSummary(errors),
+          })
+          return reply.code(400).render('bulletins/views/bulletin-check.njk', view)
+        }
+        return reply.redirect(`${paths.checkBulletin.build(request.params.id)}?attached=1`)
+      })
+    })
+
+    signedIn.post<{ Params: { id: string; attachmentId: string } }>(
+      paths.removeBulletinAttachment.pattern,
+      async (request, reply) => {
+        const { id, attachmentId } = request.params
+        if (!(await attachments.remove(signedInActor(request), id, attachmentId))) throw notFound()
+        return reply.redirect(`${paths.checkBulletin.build(id)}?removed=1`)
+      },
+    )
+
+    // Sent as a download, never shown inline, under the type its content was checked to be.
+    signedIn.get<{ Params: { id: string; attachmentId: string } }>(
+      paths.bulletinAttachment.pattern,
+      async (request, reply) => {
+        const { id, attachmentId } = request.params
+        const file = await attachments.download(signedInActor(request), id, attachmentId)
+        if (!file) throw notFound()
+        const ascii = file.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+        return reply
+          .header(
+            'content-disposition',
+            `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+          )
+          .header('x-content-type-options', 'nosniff')
+          .type(file.contentType)
+          .send(file.content)
+      },
+    )
 
     signedIn.post<{ Params: { id: string } }>(paths.saveBulletinList.pattern, async (request, reply) => {
       const actor = signedInActor(request)

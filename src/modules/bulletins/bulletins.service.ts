@@ -3,8 +3,9 @@ import type { Clock } from '../../domain/clock.ts'
 import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, can } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
-import { failedEmails } from '../comms/index.ts'
+import { deliveryCounts, failedEmails } from '../comms/index.ts'
 import { resourceLinks } from '../resource-pack/index.ts'
+import { attachmentsOf } from './attachments.repository.ts'
 import { audienceSummary, audienceUsers } from './audience.repository.ts'
 import { bulletinsAuditActions as actions } from './bulletins.audit-actions.ts'
 import {
@@ -132,6 +133,7 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
       bulletin,
       html: bulletinHtml(bulletin.body),
       linked: await resourceLinks(db, council, bulletin.resourceItemIds),
+      attachments: await attachmentsOf(db, id),
       audienceWords: audienceInWords(bulletin.audience, await listName(council, bulletin.audience)),
       summary: await audienceSummary(db, bulletin.audience, [council]),
     }
@@ -186,10 +188,13 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
         bulletin,
         html: bulletinHtml(bulletin.body),
         linked: await resourceLinks(db, council, bulletin.resourceItemIds),
+        attachments: await attachmentsOf(db, id),
         audienceWords: audienceInWords(bulletin.audience, await listName(council, bulletin.audience)),
         recipients,
         readCount: recipients.filter((r) => r.readAt).length,
-        failures: await failedEmails(db, `bulletin:${id}:`),
+        // The first sending's e-mails and any reminders: how each fared, and the addresses to fix.
+        delivery: await deliveryCounts(db, [`bulletin:${id}:`, `bulletin-reminder:${id}:`]),
+        failures: await failedEmails(db, [`bulletin:${id}:`, `bulletin-reminder:${id}:`]),
       }
     }
     if (!can(actor, 'communications:read')) return null
@@ -201,6 +206,7 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
       bulletin: received,
       html: bulletinHtml(received.body),
       linked: await resourceLinks(db, received.councilId, received.resourceItemIds),
+      attachments: await attachmentsOf(db, id),
     }
   }
 

@@ -33,6 +33,18 @@ export type BulletinRecipientTable = {
   readBy: string | null
 }
 
+// A file sent with a bulletin (migration 0030): its type was checked from its content when added.
+export type BulletinAttachmentTable = {
+  id: Generated<string>
+  bulletinId: string
+  fileName: string
+  contentType: string
+  sizeBytes: number
+  content: Buffer
+  addedBy: string | null
+  addedAt: Timestamp
+}
+
 export type BulletinListTable = {
   id: Generated<string>
   councilId: string

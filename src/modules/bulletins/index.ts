@@ -1,5 +1,6 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
+import { createAttachmentService } from './attachments.service.ts'
 import { bulletinsPaths } from './bulletins.paths.ts'
 import { bulletinRoutes } from './bulletins.routes.ts'
 import { createBulletinService, sendDueBulletins } from './bulletins.service.ts'
@@ -16,6 +17,7 @@ export { queueBulletin } from './bulletins.repository.ts'
 export type { BulletinService } from './bulletins.service.ts'
 export { sendDueBulletins, sendingCouncil } from './bulletins.service.ts'
 export type {
+  BulletinAttachmentTable,
   BulletinListTable,
   BulletinRecipientTable,
   BulletinTable,
@@ -32,11 +34,12 @@ export const bulletins = defineCapability()({
   name: 'bulletins',
   services: ({ db, clock, config }) => ({
     bulletins: createBulletinService({ db, clock, baseUrl: config.baseUrl }),
+    bulletinAttachments: createAttachmentService({ db, clock }),
     letters: createLetterService({ db, clock }),
     digests: createDigestService({ db, clock }),
   }),
-  routes: async (app, { bulletins, letters, digests, clock }) => {
-    await app.register(bulletinRoutes, { bulletins, clock })
+  routes: async (app, { bulletins, bulletinAttachments, letters, digests, clock }) => {
+    await app.register(bulletinRoutes, { bulletins, attachments: bulletinAttachments, clock })
     await app.register(letterRoutes, { letters, digests })
   },
   jobs: ({ clock, config }) => [

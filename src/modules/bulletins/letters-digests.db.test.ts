@@ -1,4 +1,6 @@
+import { inflateSync } from 'node:zlib'
 import JSZip from 'jszip'
+import { PDFArray, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAlert } from '../../../test/support/alerts.ts'
 import {
@@ -9,7 +11,28 @@ import {
 } from '../../../test/support/factories.ts'
 import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
+import { notifyNewRedAlerts } from '../casework/index.ts'
 import { sendDailyDigests } from './digests.service.ts'
+
+// The text a PDF shows, read back from the file: each page's content streams (inflated), the strings
+// its text operators draw, line by line (pdf-lib writes each line as one hex string, Windows-1252).
+async function pdfText(bytes: Buffer): Promise<{ pages: number; title: string | undefined; text: string }> {
+  const pdf = await PDFDocument.load(bytes)
+  const lines: string[] = []
+  for (const page of pdf.getPages()) {
+    const contents = page.node.Contents()
+    const streams =
+      contents instanceof PDFArray ? contents.asArray().map((r) => pdf.context.lookup(r)) : [contents]
+    for (const stream of streams) {
+      if (!(stream instanceof PDFRawStream)) continue
+      const raw = Buffer.from(stream.contents)
+      const data = stream.dict.get(PDFName.of('Filter')) ? inflateSync(raw) : raw
+      for (const m of data.toString('latin1').matchAll(/<([0-9A-Fa-f]*)> Tj/g))
+        lines.push(Buffer.from(m[1]!, 'hex').toString('latin1'))
+    }
+  }
+  return { pages: pdf.getPageCount(), title: pdf.getTitle(), text: lines.join('\n') }
+}
 
 describe.each(engines)('letters and digests on %s', (engine) => {
   let t: TestApp
@@ -74,9 +97,34 @@ describe.each(engines)('letters and digests on %s', (engine) => {
     expect((await officer.get('/letters')).body).toMatch(/id="letter-issues"><li>Rowan Home Care Ltd,/)
   })
 
+  it('gives the letter as a PDF too, read back with the provider’s name and the council’s numbers', async () => {
+    // The template saved by the test above.
+    const manager = await signedIn('manager')
+    expect((await manager.get('/letters')).body).toContain('Download the letter (PDF)')
+    const response = await manager.get(`/letters/${ids.provider}/letter.pdf`)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toBe('application/pdf')
+    const pdf = await pdfText(response.rawPayload)
+    expect(pdf.pages).toBe(1)
+    expect(pdf.title).toBe('Letter from Letter Council')
+    expect(pdf.text).toContain('Dear Rowan Home Care Ltd customer,')
+    expect(pdf.text).toContain('Call Letter Council on 01632 960 001 or 01632 960 999.')
+    expect((await (await signedIn('stranger')).get(`/letters/${ids.provider}/letter.pdf`)).statusCode).toBe(
+      404,
+    )
+    const issued = await t.database.db
+      .selectFrom('auditEvents')
+      .select('after')
+      .where('action', '=', 'letter-issued')
+      .execute()
+    expect(issued.map((a) => (a.after as { format: string }).format).sort()).toEqual(['docx', 'pdf'])
+  })
+
   it('sends an officer on the daily digest one e-mail a day listing each new alert once', async () => {
     const officer = await signedIn('officer')
-    await officer.get('/digests')
+    expect((await officer.get('/digests')).body).toContain(
+      'Red alerts your team owns are still e-mailed at once.',
+    )
     expect((await officer.post('/digests', { mode: 'weekly' })).statusCode).toBe(400)
     expect((await officer.post('/digests', { mode: 'daily' })).statusCode).toBe(302)
     const db = t.database.db
@@ -97,6 +145,16 @@ describe.each(engines)('letters and digests on %s', (engine) => {
       message: 'One day',
       at: at('2020-04-14T15:00:00Z'),
     })
+    // The digest does not hold back red alerts: the officer is e-mailed them at once all the same.
+    expect(await notifyNewRedAlerts(db, t.clock, 'http://carehub.test')).toEqual({ alerts: 2, emails: 1 })
+    const atOnce = await db
+      .selectFrom('outboxMessages')
+      .select(['toAddress', 'body'])
+      .where('kind', 'in', ['red-alert', 'red-alert-digest'])
+      .execute()
+    expect(atOnce.map((m) => m.toAddress)).toEqual([emails.officer])
+    expect(atOnce[0]!.body).toContain('Rowan Home Care: Outbreak')
+    expect(atOnce[0]!.body).toContain('Rowan Court: Gloves low')
     // The same day: no digest yet (the last was today, when the choice was made).
     expect(await sendDailyDigests(db, t.clock, 'http://carehub.test')).toBe(0)
     t.clock.set(at('2020-04-15T06:00:00Z'))
@@ -110,6 +168,8 @@ describe.each(engines)('letters and digests on %s', (engine) => {
       message: 'None',
       at: at('2020-04-15T12:00:00Z'),
     })
+    t.clock.set(at('2020-04-15T12:01:00Z'))
+    expect(await notifyNewRedAlerts(db, t.clock, 'http://carehub.test')).toEqual({ alerts: 1, emails: 1 })
     t.clock.set(at('2020-04-16T06:00:00Z'))
     expect(await sendDailyDigests(db, t.clock, 'http://carehub.test')).toBe(1)
     const digests = await db

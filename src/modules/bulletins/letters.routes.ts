@@ -60,11 +60,20 @@ export async function letterRoutes(
   })
 
   app.get<{ Params: { providerId: string } }>(paths.letterDocx.pattern, async (request, reply) => {
-    const found = await letters.letterDocx(signedInActor(request), request.params.providerId)
+    const found = await letters.letterFile(signedInActor(request), request.params.providerId, 'docx')
     if (!found) throw notFound()
     return reply
       .header('content-disposition', 'attachment; filename="letter-to-people-who-receive-care.docx"')
       .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      .send(found.file)
+  })
+
+  app.get<{ Params: { providerId: string } }>(paths.letterPdf.pattern, async (request, reply) => {
+    const found = await letters.letterFile(signedInActor(request), request.params.providerId, 'pdf')
+    if (!found) throw notFound()
+    return reply
+      .header('content-disposition', 'attachment; filename="letter-to-people-who-receive-care.pdf"')
+      .type('application/pdf')
       .send(found.file)
   })
 

@@ -1,4 +1,3 @@
-import { Document, Packer, Paragraph, TextRun } from 'docx'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
@@ -9,6 +8,7 @@ import { recordAudit } from '../audit/index.ts'
 import { bulletinsAuditActions as actions } from './bulletins.audit-actions.ts'
 import { sendingCouncil } from './bulletins.service.ts'
 import { defaultLetter, mergeLetter, unknownFields } from './domain/letter.ts'
+import { letterAsDocx, letterAsPdf } from './letter-files.ts'
 
 export type LetterService = ReturnType<typeof createLetterService>
 export type LetterForm = { body: string; phone: string; outOfHoursPhone: string }
@@ -101,10 +101,12 @@ export function createLetterService(deps: { db: Db; clock: Clock }) {
     return rows
   }
 
-  // The letter for one provider, as DOCX; recorded as given to that provider.
-  async function letterDocx(
+  // The letter for one provider, as DOCX or PDF (for those who print it or have no e-mail); recorded
+  // as given to that provider.
+  async function letterFile(
     actor: Actor,
     providerId: string,
+    format: 'docx' | 'pdf',
   ): Promise<{ file: Buffer; providerName: string } | null> {
     if (!isUuid(providerId)) return null
     const officerCouncil = sendingCouncil(actor)
@@ -131,18 +133,10 @@ export function createLetterService(deps: { db: Db; clock: Clock }) {
       outOfHoursPhone: saved.outOfHoursPhone,
       date: dateInWords(londonDate(now)),
     })
-    const document = new Document({
-      creator: found.councilName,
-      title: `Letter from ${found.councilName}`,
-      sections: [
-        {
-          children: letter
-            .split('\n')
-            .map((line) => new Paragraph({ children: [new TextRun({ text: line, size: 24 })] })),
-        },
-      ],
-    })
-    const file = await Packer.toBuffer(document)
+    const file =
+      format === 'pdf'
+        ? await letterAsPdf(letter, found.councilName)
+        : await letterAsDocx(letter, found.councilName)
     await db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('letterIssues')
@@ -156,12 +150,12 @@ export function createLetterService(deps: { db: Db; clock: Clock }) {
         action: actions.letterIssued,
         entityType: 'letter',
         entityId: row.id,
-        after: { providerId },
+        after: { providerId, format },
         occurredAt: now,
       })
     })
     return { file, providerName: found.name }
   }
 
-  return { officerPage, save, lettersForProvider, letterDocx }
+  return { officerPage, save, lettersForProvider, letterFile }
 }

@@ -4,4 +4,5 @@ import { pagePath } from '../../web/page-path.ts'
 export const commsPaths = {
   outbox: pagePath('/admin/outbox'),
   retryEmail: pagePath('/admin/outbox/:id/retry'),
+  deliveryReceipts: pagePath('/api/notify/delivery-receipts'),
 }

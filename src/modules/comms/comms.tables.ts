@@ -16,4 +16,10 @@ export type OutboxMessageTable = {
   sentAt: Date | null
   // What the message is (a bulletin to one user), when it must be queued once only (migration 0023).
   dedupeKey: string | null
+  // What the mail service said became of it after sending (Notify's delivery receipt, migration 0030):
+  // 'delivered', 'permanent-failure' (a bounce), 'temporary-failure' or 'technical-failure'.
+  deliveryStatus: string | null
+  deliveryDetail: string | null
+  deliveryUpdatedAt: Date | null
+  notifyId: string | null
 }

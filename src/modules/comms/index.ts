@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import { commsPaths } from './comms.paths.ts'
+import { deliveryReceiptRoutes } from './delivery-receipts.routes.ts'
 import { outboxFigures } from './outbox.repository.ts'
 import { outboxRoutes } from './outbox.routes.ts'
 import { createOutboxService } from './outbox.service.ts'
@@ -11,7 +12,9 @@ export { commsPaths } from './comms.paths.ts'
 export type { OutboxMessageTable } from './comms.tables.ts'
 export type { MailMessage, MailTransport } from './mail-transports.ts'
 export { fileTransport, notifyTransport, smtpTransport } from './mail-transports.ts'
-export { enqueueEmail, enqueueEmailsOnce, failedEmails, type OutgoingEmail } from './outbox.repository.ts'
+export { type DeliveryCounts, deliveryCounts, failedEmails } from './delivery.repository.ts'
+export { deliveryStatusWords } from './domain/delivery-receipt.ts'
+export { enqueueEmail, enqueueEmailsOnce, type OutgoingEmail } from './outbox.repository.ts'
 export type { OutboxService } from './outbox.service.ts'
 export { type SendResult, sendDueEmails } from './outbox-sender.ts'
 
@@ -19,8 +22,9 @@ export { type SendResult, sendDueEmails } from './outbox-sender.ts'
 export const comms = defineCapability()({
   name: 'comms',
   services: ({ db, clock }) => ({ outbox: createOutboxService({ db, clock }) }),
-  routes: async (app, { outbox }) => {
+  routes: async (app, { outbox, db, clock, config }) => {
     await app.register(outboxRoutes, { outbox })
+    await app.register(deliveryReceiptRoutes, { db, clock, token: config.mail.notifyCallbackToken })
   },
   jobs: ({ mailTransport, clock, config }) => [
     {

@@ -36,20 +36,6 @@ export async function enqueueEmailsOnce(
   return Number(result.numAffectedRows ?? 0)
 }
 
-// The messages under keys starting with `prefix` that have failed at least once and are not sent:
-// for the sender to fix the contacts (a bounce, or Notify's permanent failure, is an attempt's error).
-export async function failedEmails(db: DbOrTransaction, prefix: string) {
-  return db
-    .selectFrom('outboxMessages')
-    .select(['dedupeKey', 'toAddress', 'lastError', 'attempts', 'status'])
-    .where('dedupeKey', 'like', `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-    .where('lastError', 'is not', null)
-    .where('status', '<>', 'sent')
-    .orderBy('toAddress')
-    .limit(500)
-    .execute()
-}
-
 export type ClaimedEmail = { id: string; toAddress: string; subject: string; body: string; attempts: number }
 
 // Claims due messages so that several app instances never send the same one twice.
