@@ -52,13 +52,13 @@ export const capabilities = [
   resourcePack,
   bulletins,
   surveys,
-  dashboards,
   ppeSupply,
   welfareChecks,
   providerResilience,
   training,
   publishing,
-  // After publishing: the provider-support return is one of its kinds.
+  // After publishing: the public dashboard and the provider-support return are among its kinds.
+  dashboards,
   payments,
   actionPlan,
   home,

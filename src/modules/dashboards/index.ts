@@ -2,24 +2,35 @@ import { defineCapability } from '../../capability.ts'
 import { londonDate } from '../../domain/dates.ts'
 import type { ContactLogService } from '../contact-log/index.ts'
 import type { EnquiryService } from '../enquiries/index.ts'
+import type { PublishingService } from '../publishing/index.ts'
 import { dashboardRoutes } from './dashboard.routes.ts'
 import { createDashboardService, maySeeDashboard } from './dashboard.service.ts'
 import { dashboardsPaths } from './dashboards.paths.ts'
 import { trendDays } from './domain/figures.ts'
 import { createDashboardExportService } from './exports.service.ts'
+import { publicDashboard } from './public-dashboard.publication.ts'
 import { staleDaysOnReturnSave } from './return-save-hook.ts'
 import { ensureRollup } from './rollup.repository.ts'
 
 export { dashboardsPaths } from './dashboards.paths.ts'
 export type { DashboardCouncilDailyTable, DashboardDailyTable } from './dashboards.tables.ts'
+export { buildPublicDashboard, publicDashboardKind } from './public-dashboard.publication.ts'
 
 // Today's picture of the market, trends, a single view of each provider, and exports.
-export const dashboards = defineCapability<{ contactLog: ContactLogService; enquiries: EnquiryService }>()({
+export const dashboards = defineCapability<{
+  contactLog: ContactLogService
+  enquiries: EnquiryService
+  publishing: PublishingService
+}>()({
   name: 'dashboards',
-  services: ({ db, clock, contactLog }) => ({
-    dashboards: createDashboardService({ db, clock }),
-    dashboardExports: createDashboardExportService({ db, contactLog }),
-  }),
+  services: ({ db, clock, contactLog, publishing }) => {
+    // Its public view is published through publishing's workflow (check, sign-off, versions).
+    publishing.registerKind(publicDashboard)
+    return {
+      dashboards: createDashboardService({ db, clock }),
+      dashboardExports: createDashboardExportService({ db, contactLog }),
+    }
+  },
   routes: async (app, { dashboards, dashboardExports, contactLog, enquiries }) => {
     await app.register(dashboardRoutes, { dashboards, exports: dashboardExports, contactLog, enquiries })
   },
