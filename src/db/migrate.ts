@@ -22,6 +22,7 @@ import * as m0021 from './migrations/0021-grants.ts'
 import * as m0022 from './migrations/0022-action-plan-training-publishing.ts'
 import * as m0023 from './migrations/0023-bulletins-resources-surveys.ts'
 import * as m0024 from './migrations/0024-dashboards-follow-the-directory.ts'
+import * as m0029 from './migrations/0029-beds-history-and-grants-open-data.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0022-action-plan-training-publishing': m0022,
   '0023-bulletins-resources-surveys': m0023,
   '0024-dashboards-follow-the-directory': m0024,
+  '0029-beds-history-and-grants-open-data': m0029,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -35,6 +35,7 @@ import type {
   CouncilContractTable,
   CqcImportTable,
   ImportCounts,
+  LocationBedHistoryTable,
   LocationContactTable,
   LocationStatusEventTable,
   LocationTable,
@@ -160,6 +161,7 @@ export type {
   FaqEntryTable,
   IdempotencyKeyTable,
   ImportCounts,
+  LocationBedHistoryTable,
   LocationContactTable,
   LocationRiskTable,
   LocationStatusEventTable,
@@ -195,6 +197,7 @@ export type Database = {
   auditEvents: AuditEventTable
   outboxMessages: OutboxMessageTable
   locationStatusEvents: LocationStatusEventTable
+  locationBedHistory: LocationBedHistoryTable
   locationContacts: LocationContactTable
   cqcImports: CqcImportTable
   returnTemplates: ReturnTemplateTable

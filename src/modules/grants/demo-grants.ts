@@ -104,6 +104,8 @@ export async function loadDemoGrants(
     id: id1,
     councilId: demo.councilId,
     snapshotDate: round1.snapshotDate,
+    basis: round1.basis,
+    rules: round1.rules,
   })
   const terms: RoundTerms = { ...round1 }
   const allocation = computeAllocation(terms, candidates)

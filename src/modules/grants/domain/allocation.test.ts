@@ -21,6 +21,7 @@ const home = (i: number, beds: number, extra: Partial<Candidate> = {}): Candidat
   inArea: true,
   statusOnSnapshot: 'open',
   registeredBeds: beds,
+  occupiedBeds: null,
   peopleSupported: null,
   lastReturnOn: '2020-05-14',
   refusedRound: null,
@@ -112,5 +113,43 @@ describe('allocation by registered beds', () => {
       ['loc-1', 750_000n, 300_000n],
       ['loc-2', 0n, 450_000n],
     ])
+  })
+})
+
+describe('allocation by occupied beds and by people supported', () => {
+  it('per occupied bed: care homes by the beds their latest return says were occupied', () => {
+    const terms = { ...termsFor(1_000_000n), basis: 'occupied_beds' as const }
+    const a = computeAllocation(terms, [
+      home(1, 40, { occupiedBeds: 30 }),
+      home(2, 60, { occupiedBeds: 45 }),
+      home(3, 20, { occupiedBeds: null }),
+      home(4, 0, { careHome: false, peopleSupported: 80 }),
+    ])
+    expect(a.lines.map((l) => [l.basisValue, l.amountPence, l.reason])).toEqual([
+      [30, 300_000n, null],
+      [45, 450_000n, null],
+      [0, 0n, 'No return in the 14 days to 15 May 2020 with beds occupied'],
+      [0, 0n, 'Not a care home: the round is per occupied bed'],
+    ])
+    expect(a.lines[0]!.explanation).toBe(
+      '30 occupied beds of 75 in the area on 15 May 2020 × £7,500.00 = £3,000.00',
+    )
+  })
+
+  it('per person supported: home care services by the people they support, care homes left out', () => {
+    const terms = { ...termsFor(1_000_000n), basis: 'people_supported' as const }
+    const a = computeAllocation(terms, [
+      home(1, 0, { careHome: false, peopleSupported: 1 }),
+      home(2, 0, { careHome: false, peopleSupported: 2 }),
+      home(3, 40),
+    ])
+    expect(a.lines.map((l) => [l.basisValue, l.amountPence, l.reason])).toEqual([
+      [1, 250_000n, null],
+      [2, 500_000n, null],
+      [0, 0n, 'A care home: the round is per person supported'],
+    ])
+    expect(a.lines[0]!.explanation).toBe(
+      '1 person supported of 3 in the area on 15 May 2020 × £7,500.00 = £2,500.00',
+    )
   })
 })

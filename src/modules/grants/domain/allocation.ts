@@ -4,17 +4,19 @@ import { grouped, pounds } from './money.ts'
 
 // A round's allocation: the pot less what is retained, split between the formula share and the
 // council's discretion; the formula share split between eligible locations in proportion to their
-// basis (registered beds, people supported) on the snapshot date, to the penny by largest remainder.
+// basis (registered beds, occupied beds, people supported) on the snapshot date, to the penny by largest remainder.
 // Every line carries its reason when it gets nothing and its arithmetic in words when it gets money. Pure.
 
-export const bases = ['registered_beds', 'people_supported'] as const
+export const bases = ['registered_beds', 'occupied_beds', 'people_supported'] as const
 export type Basis = (typeof bases)[number]
 export const basisNames: Record<Basis, string> = {
   registered_beds: 'registered beds (care homes)',
+  occupied_beds: 'occupied beds (care homes)',
   people_supported: 'people supported (home care)',
 }
 const basisUnits: Record<Basis, [one: string, many: string]> = {
   registered_beds: ['registered bed', 'registered beds'],
+  occupied_beds: ['occupied bed', 'occupied beds'],
   people_supported: ['person supported', 'people supported'],
 }
 
@@ -45,7 +47,10 @@ export type Candidate = {
   careHome: boolean
   inArea: boolean
   statusOnSnapshot: 'open' | 'dormant' | 'closed' | 'not-yet-open'
+  // Registered beds as they stood on the snapshot date (the directory's dated history).
   registeredBeds: number | null
+  // Beds occupied in the latest return in the 14 days to the snapshot date.
+  occupiedBeds: number | null
   peopleSupported: number | null
   // The latest return or capacity tracker record on or before the snapshot date.
   lastReturnOn: string | null
@@ -82,22 +87,28 @@ export function splitPot(terms: Pick<RoundTerms, 'potPence' | 'retainedPence' | 
 }
 
 // Why a location gets nothing, or null when the round's rules let it in.
-export function ineligibility(terms: RoundTerms, c: Candidate): string | null {
-  const on = dateInWords(terms.snapshotDate)
+export function ineligibility(
+  terms: RoundTerms,
+  c: Candidate,
+  on = dateInWords(terms.snapshotDate),
+  returnsFrom = shiftDays(terms.snapshotDate, -(returnsWindowDays - 1)),
+): string | null {
   const value = basisValueOf(terms.basis, c)
   if (!c.inArea) return 'Not in the council’s area'
-  if (terms.basis === 'registered_beds' && !c.careHome)
-    return 'Not a care home: the round is per registered bed'
+  if (terms.basis !== 'people_supported' && !c.careHome)
+    return `Not a care home: the round is per ${basisUnits[terms.basis][0]}`
   if (terms.basis === 'people_supported' && c.careHome)
     return 'A care home: the round is per person supported'
   if (terms.rules.includes('registered-open') && c.statusOnSnapshot !== 'open')
     return c.statusOnSnapshot === 'not-yet-open'
       ? `Not yet registered on ${on}`
       : `${c.statusOnSnapshot === 'closed' ? 'Closed' : 'Dormant'} on ${on}`
-  if (value <= 0) return `No ${basisUnits[terms.basis][1]} on ${on}`
+  if (value <= 0)
+    return terms.basis === 'occupied_beds'
+      ? `No return in the ${returnsWindowDays} days to ${on} with beds occupied`
+      : `No ${basisUnits[terms.basis][1]} on ${on}`
   if (terms.rules.includes('returns-submitted')) {
-    const from = shiftDays(terms.snapshotDate, -(returnsWindowDays - 1))
-    if (c.lastReturnOn === null || c.lastReturnOn < from || c.lastReturnOn > terms.snapshotDate)
+    if (c.lastReturnOn === null || c.lastReturnOn < returnsFrom || c.lastReturnOn > terms.snapshotDate)
       return `No capacity tracker or return in the ${returnsWindowDays} days to ${on}`
   }
   if (terms.rules.includes('not-refused') && c.refusedRound) return `Refused the terms of ${c.refusedRound}`
@@ -105,16 +116,24 @@ export function ineligibility(terms: RoundTerms, c: Candidate): string | null {
 }
 
 const basisValueOf = (basis: Basis, c: Candidate) =>
-  (basis === 'registered_beds' ? c.registeredBeds : c.peopleSupported) ?? 0
+  (basis === 'registered_beds'
+    ? c.registeredBeds
+    : basis === 'occupied_beds'
+      ? c.occupiedBeds
+      : c.peopleSupported) ?? 0
 
 export function computeAllocation(terms: RoundTerms, candidates: readonly Candidate[]): Allocation {
   const split = splitPot(terms)
-  const reasons = candidates.map((c) => ineligibility(terms, c))
+  // Worked out once: a round may cover thousands of locations.
+  const on = dateInWords(terms.snapshotDate)
+  const returnsFrom = shiftDays(terms.snapshotDate, -(returnsWindowDays - 1))
+  const reasons = candidates.map((c) => ineligibility(terms, c, on, returnsFrom))
   const weights = candidates.map((c, i) => (reasons[i] === null ? BigInt(basisValueOf(terms.basis, c)) : 0n))
   const totalBasis = Number(weights.reduce((a, b) => a + b, 0n))
   const amounts = largestRemainder(split.formulaPence, weights)
   const [one, many] = basisUnits[terms.basis]
-  const on = dateInWords(terms.snapshotDate)
+  const totalText = grouped(totalBasis)
+  const shareText = pounds(split.formulaPence)
   const lines = candidates.map((c, i): AllocationLine => {
     const value = basisValueOf(terms.basis, c)
     const reason = reasons[i] ?? null
@@ -129,14 +148,14 @@ export function computeAllocation(terms: RoundTerms, candidates: readonly Candid
       amountPence,
       explanation:
         reason === null
-          ? `${grouped(value)} ${value === 1 ? one : many} of ${grouped(totalBasis)} in the area on ${on} × ${pounds(split.formulaPence)} = ${pounds(amountPence)}`
+          ? `${grouped(value)} ${value === 1 ? one : many} of ${totalText} in the area on ${on} × ${shareText} = ${pounds(amountPence)}`
           : `Nothing: ${reason}`,
     }
   })
   return { ...split, totalBasis, lines }
 }
 
-function shiftDays(isoDate: string, days: number): string {
+export function shiftDays(isoDate: string, days: number): string {
   const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number]
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
 }
