@@ -48,7 +48,6 @@ export const capabilities = [
   enquiries,
   emergencyStaffing,
   infectionControl,
-  grants,
   resourcePack,
   bulletins,
   surveys,
@@ -59,6 +58,8 @@ export const capabilities = [
   providerResilience,
   training,
   publishing,
+  // After publishing: it registers its 360Giving open data as a kind of publication.
+  grants,
   actionPlan,
   home,
 ] as const
