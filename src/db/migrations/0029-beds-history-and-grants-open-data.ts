@@ -6,7 +6,8 @@ import { type Kysely, sql } from 'kysely'
 //   is on record now, for the locations already there), and a new entry whenever its beds change, so a
 //   grant round reads beds as they stood on its snapshot date. Kept by triggers so that every way the
 //   directory writes a location (its edit form, the CQC import, the seeds) records the history.
-// - Grant rounds may also be per occupied bed (from the returns' occupancy).
+// - Grant rounds may also be per occupied bed (from the returns' occupancy), and may give a share per
+//   person supported to home care beside the share per bed to care homes.
 // - A published version may carry one data file besides its HTML, DOCX and CSV (grants' 360Giving
 //   file), stored as bytes at publication like the others.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -51,6 +52,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     'alter table grant_rounds drop constraint grant_rounds_basis_check',
     `alter table grant_rounds add constraint grant_rounds_basis_check
       check (basis in ('registered_beds', 'occupied_beds', 'people_supported'))`,
+    `alter table grant_rounds add column home_care_share_bp integer not null default 0
+      check (home_care_share_bp between 0 and 10000)`,
     'alter table publication_versions add column data_file bytea',
     'alter table publication_versions add column data_file_name text',
     'alter table publication_versions add column data_file_type text',
@@ -73,6 +76,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     `delete from grant_previews where round_id in (select id from grant_rounds where basis = 'occupied_beds')`,
     `delete from grant_tranches where round_id in (select id from grant_rounds where basis = 'occupied_beds')`,
     `delete from grant_rounds where basis = 'occupied_beds'`,
+    'alter table grant_rounds drop column home_care_share_bp',
     'alter table grant_rounds drop constraint grant_rounds_basis_check',
     `alter table grant_rounds add constraint grant_rounds_basis_check
       check (basis in ('registered_beds', 'people_supported'))`,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { actorFor as loadActorOf } from '../../../test/support/actors.ts'
 import type { TestApp } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
+import type { RoundForm } from './domain/round-rules.ts'
 import { roundForm, setUpGrants } from './grants.test-fixture.ts'
 
 // Each basis of a round read as it stood on the snapshot date: registered beds from the directory's
@@ -19,7 +20,7 @@ describe.each(engines)('what a round is per, on %s', (engine) => {
   })
 
   // A round previewed by finance; its lines by location name (basis value, pence, reason).
-  const previewed = async (changes: Partial<typeof roundForm>) => {
+  const previewed = async (changes: Partial<RoundForm>) => {
     const actor = await loadActorOf(t.database.db, ids.finance!)
     const created = await t.services.grants.createRound(actor, { ...roundForm, ...changes })
     if (!created?.ok) throw new Error(JSON.stringify(created))
@@ -121,5 +122,19 @@ describe.each(engines)('what a round is per, on %s', (engine) => {
     const lines = await previewed({ ...openAndReturned, basis: 'people_supported' })
     expect(lines['Fir Home Care']).toEqual([120, 71_250_000n, null])
     expect(lines['Birch House']![2]).toBe('A care home: the round is per person supported')
+  })
+
+  it('per bed to care homes and per person supported to home care, in one round', async () => {
+    const lines = await previewed({
+      ...openAndReturned,
+      formulaShare: '60',
+      homeCareShare: '20',
+      discretionaryShare: '20',
+    })
+    // £950,000.00 shared out: 60 % per registered bed (Birch 55 on the record but 40 on 14 April, Cedar
+    // 60), 20 % per person supported (Fir Home Care's 120).
+    expect(lines['Birch House']).toEqual([40, 22_800_000n, null])
+    expect(lines['Cedar Court']).toEqual([60, 34_200_000n, null])
+    expect(lines['Fir Home Care']).toEqual([120, 19_000_000n, null])
   })
 })

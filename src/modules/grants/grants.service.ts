@@ -175,7 +175,9 @@ export function createGrantsService(deps: { db: Db; clock: Clock }) {
             roundId: id,
             number: sql<number>`(select coalesce(max(p.number), 0) + 1 from grant_previews p where p.round_id = ${id})`,
             lines: JSON.stringify(lines),
-            formulaPence: allocation.formulaPence,
+            // What the formulas share out (per bed, and per person supported to home care): the lines'
+            // sum, to the penny.
+            formulaPence: allocation.formulaPence + allocation.homeCarePence,
             discretionaryPence: allocation.discretionaryPence,
             totalBasis: String(allocation.totalBasis),
             createdBy: actor.userId,
@@ -194,7 +196,7 @@ export function createGrantsService(deps: { db: Db; clock: Clock }) {
           entityId: id,
           after: {
             previewId,
-            formulaPence: String(allocation.formulaPence),
+            formulaPence: String(allocation.formulaPence + allocation.homeCarePence),
             eligible,
             totalBasis: allocation.totalBasis,
           },

@@ -153,3 +153,51 @@ describe('allocation by occupied beds and by people supported', () => {
     )
   })
 })
+
+describe('a share per bed to care homes and a share per person supported to home care', () => {
+  it('splits each share between its own locations, each to the penny, the rest at discretion', () => {
+    const terms = { ...termsFor(1_000_001n), formulaShareBp: 6000, homeCareShareBp: 3000 }
+    const a = computeAllocation(terms, [
+      home(1, 40),
+      home(2, 20),
+      home(3, 0, { careHome: false, peopleSupported: 70 }),
+      home(4, 0, { careHome: false, peopleSupported: 0 }),
+    ])
+    expect(a.formulaPence + a.homeCarePence + a.discretionaryPence).toBe(1_000_001n)
+    expect([a.formulaPence, a.homeCarePence, a.discretionaryPence]).toEqual([600_001n, 300_000n, 100_000n])
+    expect(a.lines.map((l) => l.amountPence)).toEqual([400_001n, 200_000n, 300_000n, 0n])
+    expect(a.lines[2]!.explanation).toBe(
+      '70 people supported of 70 in the area on 15 May 2020 × £3,000.00 = £3,000.00',
+    )
+    expect(a.lines[0]!.explanation).toContain('40 registered beds of 60')
+    expect(a.lines[3]!.reason).toBe('No people supported on 15 May 2020')
+  })
+
+  it('for every council, both shares sum exactly to the penny', () => {
+    for (const council of councils.slice(0, 40)) {
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 300 })), { minLength: 1, maxLength: 60 }),
+          fc.integer({ min: 0, max: 5000 }),
+          (rows, homeCareShareBp) => {
+            const terms = { ...termsFor(council.pence), formulaShareBp: 5000, homeCareShareBp }
+            const a = computeAllocation(
+              terms,
+              rows.map(([careHome, n], i) =>
+                careHome ? home(i, n) : home(i, 0, { careHome: false, peopleSupported: n }),
+              ),
+            )
+            const homes = a.lines.filter((_, i) => rows[i]![0] || homeCareShareBp === 0)
+            const care = a.lines.filter((_, i) => !rows[i]![0] && homeCareShareBp > 0)
+            const sum = (ls: typeof a.lines) => ls.reduce((s, l) => s + l.amountPence, 0n)
+            if (a.formulaPence + a.homeCarePence + a.discretionaryPence !== council.pence) return false
+            if (a.totalBasis > 0 && sum(homes) !== a.formulaPence) return false
+            if (a.homeCareTotal > 0 && sum(care) !== a.homeCarePence) return false
+            return true
+          },
+        ),
+        { numRuns: 10 },
+      )
+    }
+  })
+})
