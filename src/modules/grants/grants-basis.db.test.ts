@@ -124,6 +124,34 @@ describe.each(engines)('what a round is per, on %s', (engine) => {
     expect(lines['Birch House']![2]).toBe('A care home: the round is per person supported')
   })
 
+  it('asks for the capacity tracker up to date apart from returns made on the form', async () => {
+    // Cedar Court returned on the form on 13 April; only the tracker's imports count for this rule.
+    await t.database.db
+      .insertInto('situationReturns')
+      .values({
+        locationId: ids.cedar!,
+        frequency: 'daily',
+        periodStart: '2020-04-13',
+        version: 1,
+        isCurrent: true,
+        datasetVersion: 1,
+        values: JSON.stringify({}),
+        nilReturn: false,
+        nothingChanged: false,
+        source: 'web',
+        timing: 'on-time',
+        submittedBy: null,
+        submittedAt: new Date('2020-04-13T09:00:00Z'),
+        amendmentReason: null,
+      })
+      .execute()
+    const tracker = await previewed({ rules: ['registered-open', 'tracker-up-to-date'] })
+    expect(tracker['Birch House']![2]).toBeNull()
+    expect(tracker['Cedar Court']![2]).toBe('No capacity tracker record in the 14 days to 14 April 2020')
+    const returned = await previewed({ rules: ['registered-open', 'returns-submitted'] })
+    expect(returned['Cedar Court']![2]).toBeNull()
+  })
+
   it('per bed to care homes and per person supported to home care, in one round', async () => {
     const lines = await previewed({
       ...openAndReturned,

@@ -140,6 +140,7 @@ export async function candidatesFor(
     peopleSupported: number | null
     status: string | null
     lastReturnOn: string | null
+    lastTrackerOn: string | null
     refusedRound: string | null
   }>`
     select l.id as location_id, l.provider_id, l.name, l.service_type, l.people_supported,
@@ -154,6 +155,12 @@ export async function candidatesFor(
         where r.location_id = l.id and r.is_current and r.period_start <= ${on}::date)`
           : none
       } as last_return_on,
+      ${
+        round.rules.includes('tracker-up-to-date')
+          ? sql`(select to_char(max(r.period_start), 'YYYY-MM-DD') from situation_returns r
+        where r.location_id = l.id and r.is_current and r.source = 'import' and r.period_start <= ${on}::date)`
+          : none
+      } as last_tracker_on,
       ${
         round.rules.includes('not-refused')
           ? sql`(select gr.name from grant_allocations ga join grant_rounds gr on gr.id = ga.round_id
@@ -176,6 +183,7 @@ export async function candidatesFor(
     occupiedBeds: r.occupiedBeds,
     peopleSupported: r.peopleSupported,
     lastReturnOn: r.lastReturnOn,
+    lastTrackerOn: r.lastTrackerOn,
     refusedRound: r.refusedRound,
   }))
 }

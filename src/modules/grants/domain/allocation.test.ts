@@ -201,3 +201,19 @@ describe('a share per bed to care homes and a share per person supported to home
     }
   })
 })
+
+describe('the capacity tracker rule', () => {
+  it('asks for a capacity tracker record in the 14 days to the snapshot date, apart from other returns', () => {
+    const terms = { ...termsFor(1_000_000n), rules: ['tracker-up-to-date' as const] }
+    const a = computeAllocation(terms, [
+      home(1, 10, { lastTrackerOn: '2020-05-02' }),
+      home(2, 10, { lastTrackerOn: '2020-05-01', lastReturnOn: '2020-05-14' }),
+      home(3, 10, { lastTrackerOn: null }),
+    ])
+    expect(a.lines.map((l) => l.reason)).toEqual([
+      null,
+      'No capacity tracker record in the 14 days to 15 May 2020',
+      'No capacity tracker record in the 14 days to 15 May 2020',
+    ])
+  })
+})

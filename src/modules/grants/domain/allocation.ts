@@ -21,10 +21,17 @@ const basisUnits: Record<Basis, [one: string, many: string]> = {
   people_supported: ['person supported', 'people supported'],
 }
 
-export const eligibilityRules = ['registered-open', 'returns-submitted', 'not-refused'] as const
+export const eligibilityRules = [
+  'registered-open',
+  'tracker-up-to-date',
+  'returns-submitted',
+  'not-refused',
+] as const
 export type EligibilityRule = (typeof eligibilityRules)[number]
 export const eligibilityRuleNames: Record<EligibilityRule, string> = {
   'registered-open': 'Registered and open in the area on the snapshot date',
+  'tracker-up-to-date':
+    'Capacity tracker up to date: a capacity tracker record in the 14 days to the snapshot date',
   'returns-submitted': 'Capacity tracker or return submitted in the 14 days to the snapshot date',
   'not-refused': 'Has not refused the terms of an earlier round',
 }
@@ -58,6 +65,8 @@ export type Candidate = {
   peopleSupported: number | null
   // The latest return or capacity tracker record on or before the snapshot date.
   lastReturnOn: string | null
+  // The latest capacity tracker record (an import of its extract) on or before the snapshot date.
+  lastTrackerOn?: string | null
   // The name of an earlier round whose terms it declined, if any.
   refusedRound: string | null
 }
@@ -124,13 +133,21 @@ export function ineligibility(
     return basis === 'occupied_beds'
       ? `No return in the ${returnsWindowDays} days to ${on} with beds occupied`
       : `No ${basisUnits[basis][1]} on ${on}`
+  if (
+    terms.rules.includes('tracker-up-to-date') &&
+    !withinDays(c.lastTrackerOn, returnsFrom, terms.snapshotDate)
+  )
+    return `No capacity tracker record in the ${returnsWindowDays} days to ${on}`
   if (terms.rules.includes('returns-submitted')) {
-    if (c.lastReturnOn === null || c.lastReturnOn < returnsFrom || c.lastReturnOn > terms.snapshotDate)
+    if (!withinDays(c.lastReturnOn, returnsFrom, terms.snapshotDate))
       return `No capacity tracker or return in the ${returnsWindowDays} days to ${on}`
   }
   if (terms.rules.includes('not-refused') && c.refusedRound) return `Refused the terms of ${c.refusedRound}`
   return null
 }
+
+const withinDays = (day: string | null | undefined, from: string, to: string) =>
+  !!day && day >= from && day <= to
 
 const basisValueOf = (basis: Basis, c: Candidate) =>
   (basis === 'registered_beds'
