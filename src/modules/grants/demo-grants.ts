@@ -1,8 +1,11 @@
-import type { DbOrTransaction } from '../../db/database.ts'
+import type { Transaction } from 'kysely'
+import type { Database } from '../../db/schema.ts'
+import { defaultSuppressionRule, publishVersion } from '../publishing/index.ts'
 import { type Candidate, computeAllocation, type RoundTerms } from './domain/allocation.ts'
 import { largestRemainder } from './domain/largest-remainder.ts'
 import type { RoundDraft } from './domain/round-rules.ts'
 import { trancheAmounts } from './domain/spend.ts'
+import { grantsPublication } from './grants-open-data.ts'
 import { candidatesFor, insertRound } from './grants.repository.ts'
 
 // The demo county's grants: the 2020 Infection Control Fund's first round, committed and paid in two
@@ -56,7 +59,7 @@ const round2: RoundDraft = {
 }
 
 export async function loadDemoGrants(
-  trx: DbOrTransaction,
+  trx: Transaction<Database>,
   now: Date,
   demo: { councilId: string; financeEmail: string; demoProviderId: string },
 ): Promise<void> {
@@ -210,4 +213,50 @@ export async function loadDemoGrants(
 
   // The second round: a what-if until finance previews and commits it.
   await insertRound(trx, demo.councilId, round2, by, now)
+
+  // The first round's grants published as open data: signed off, with its 360Giving file, once the
+  // round's answers and payments are in (the demo's 2020 dates, or now when later).
+  const publishedAt = new Date(Math.max(now.getTime(), Date.parse('2020-11-02T10:00:00Z')))
+  const { id: publicationId } = await trx
+    .insertInto('publications')
+    .values({
+      councilId: demo.councilId,
+      kind: grantsPublication.kind,
+      title: grantsPublication.name,
+      createdBy: by,
+      createdAt: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const { id: versionId } = await trx
+    .insertInto('publicationVersions')
+    .values({
+      publicationId,
+      version: 1,
+      status: 'checking',
+      changeNote: null,
+      checkDays: 5,
+      checkStartedAt: now,
+      checkClosesOn: null,
+      content: null,
+      html: null,
+      docx: null,
+      csv: null,
+      createdBy: by,
+      createdAt: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await publishVersion(trx, {
+    kind: grantsPublication,
+    councilId: demo.councilId,
+    versionId,
+    publicationId,
+    version: 1,
+    changeNote: null,
+    at: publishedAt,
+    signedOff: { userId: by, name: 'Demo finance officer' },
+    baseUrl: '',
+    rule: defaultSuppressionRule,
+  })
 }
