@@ -146,9 +146,12 @@ export async function candidatesFor(
     select l.id as location_id, l.provider_id, l.name, l.service_type, l.people_supported,
       ${round.basis === 'registered_beds' ? registeredBedsOn(location, on) : none} as registered_beds,
       ${round.basis === 'occupied_beds' ? occupiedBedsOn(location, shiftDays(on, -(returnsWindowDays - 1)), on) : none} as occupied_beds,
+      -- The latest event on or before the date (the later recorded of two on one day). Its date found
+      -- first, from the index alone, so no sort runs per location.
       (select e.status from location_status_events e
-        where e.location_id = l.id and e.effective_from <= ${on}::date
-        order by e.effective_from desc, e.recorded_at desc limit 1) as status,
+        where e.location_id = l.id and e.effective_from = (select max(m.effective_from)
+          from location_status_events m where m.location_id = l.id and m.effective_from <= ${on}::date)
+        order by e.recorded_at desc limit 1) as status,
       ${
         round.rules.includes('returns-submitted')
           ? sql`(select to_char(max(r.period_start), 'YYYY-MM-DD') from situation_returns r
