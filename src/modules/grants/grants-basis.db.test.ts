@@ -165,4 +165,22 @@ describe.each(engines)('what a round is per, on %s', (engine) => {
     expect(lines['Cedar Court']).toEqual([60, 34_200_000n, null])
     expect(lines['Fir Home Care']).toEqual([120, 19_000_000n, null])
   })
+
+  it('reads the status recorded last when two take effect on the same day', async () => {
+    // Elm Lodge closed from 1 March 2020; a correction recorded later says it stayed open that day.
+    await t.database.db
+      .insertInto('locationStatusEvents')
+      .values({
+        locationId: ids.closed!,
+        status: 'open',
+        effectiveFrom: '2020-03-01',
+        source: 'test',
+        importId: null,
+        recordedBy: null,
+        recordedAt: new Date(Date.now() + 60_000),
+      })
+      .execute()
+    const lines = await previewed(openAndReturned)
+    expect(lines['Elm Lodge']).toEqual([20, expect.any(BigInt), null])
+  })
 })
