@@ -48,7 +48,6 @@ export const capabilities = [
   enquiries,
   emergencyStaffing,
   infectionControl,
-  grants,
   resourcePack,
   bulletins,
   surveys,
@@ -57,9 +56,11 @@ export const capabilities = [
   providerResilience,
   training,
   publishing,
-  // After publishing: the public dashboard and the provider-support return are among its kinds.
+  // After publishing: each registers kinds of publication (the public dashboard, the provider-support
+  // return, grants' 360Giving open data).
   dashboards,
   payments,
+  grants,
   actionPlan,
   home,
 ] as const

@@ -25,6 +25,7 @@ import * as m0024 from './migrations/0024-dashboards-follow-the-directory.ts'
 import * as m0025 from './migrations/0025-staffing-team-and-night-shifts.ts'
 import * as m0027 from './migrations/0027-ppe-stores-and-low-stock-alerts.ts'
 import * as m0028 from './migrations/0028-payment-scheme-void-source.ts'
+import * as m0029 from './migrations/0029-beds-history-and-grants-open-data.ts'
 import * as m0030 from './migrations/0030-bulletin-attachments-delivery-receipts.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '0025-staffing-team-and-night-shifts': m0025,
   '0027-ppe-stores-and-low-stock-alerts': m0027,
   '0028-payment-scheme-void-source': m0028,
+  '0029-beds-history-and-grants-open-data': m0029,
   '0030-bulletin-attachments-delivery-receipts': m0030,
 }
 

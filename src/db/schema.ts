@@ -36,6 +36,7 @@ import type {
   CouncilContractTable,
   CqcImportTable,
   ImportCounts,
+  LocationBedHistoryTable,
   LocationContactTable,
   LocationStatusEventTable,
   LocationTable,
@@ -162,6 +163,7 @@ export type {
   FaqEntryTable,
   IdempotencyKeyTable,
   ImportCounts,
+  LocationBedHistoryTable,
   LocationContactTable,
   LocationRiskTable,
   LocationStatusEventTable,
@@ -197,6 +199,7 @@ export type Database = {
   auditEvents: AuditEventTable
   outboxMessages: OutboxMessageTable
   locationStatusEvents: LocationStatusEventTable
+  locationBedHistory: LocationBedHistoryTable
   locationContacts: LocationContactTable
   cqcImports: CqcImportTable
   returnTemplates: ReturnTemplateTable

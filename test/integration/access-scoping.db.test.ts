@@ -476,6 +476,7 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/published/:id/versions/:version': () => ppeUnknownId,
     '/published/:id/versions/:version/report.docx': () => ppeUnknownId,
     '/published/:id/versions/:version/report.csv': () => ppeUnknownId,
+    '/published/:id/versions/:version/data': () => ppeUnknownId,
     '/action-plan/actions/:id': () => ppeUnknownId,
     '/action-plan/actions/:id/update': () => ppeUnknownId,
     '/action-plan/measures/:key': () => ppeUnknownId,

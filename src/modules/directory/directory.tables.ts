@@ -54,6 +54,15 @@ export type LocationStatusEventTable = {
   recordedAt: Timestamp
 }
 
+// A location's registered beds from a date (kept by triggers on locations: migration 0029).
+export type LocationBedHistoryTable = {
+  id: Generated<string>
+  locationId: string
+  registeredBeds: number | null
+  effectiveFrom: DateOnly
+  recordedAt: Generated<Date>
+}
+
 export type LocationContactTable = {
   id: Generated<string>
   locationId: string

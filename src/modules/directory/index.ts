@@ -12,6 +12,7 @@ import { locationEditRoutes } from './location-edit.routes.ts'
 import { createLocationEditService } from './location-edit.service.ts'
 import type { LocationPagePanels } from './location-page.ts'
 
+export { registeredBedsOn } from './beds-history.ts'
 export { createPreview, type Importer, saveImport } from './cqc-import-preview.ts'
 export { directoryPaths } from './directory.paths.ts'
 export type { DirectoryService } from './directory.service.ts'
@@ -19,6 +20,7 @@ export type {
   CouncilContractTable,
   CqcImportTable,
   ImportCounts,
+  LocationBedHistoryTable,
   LocationContactTable,
   LocationStatusEventTable,
   LocationTable,

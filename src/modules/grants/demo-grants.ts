@@ -1,8 +1,11 @@
-import type { DbOrTransaction } from '../../db/database.ts'
+import type { Transaction } from 'kysely'
+import type { Database } from '../../db/schema.ts'
+import { defaultSuppressionRule, publishVersion } from '../publishing/index.ts'
 import { type Candidate, computeAllocation, type RoundTerms } from './domain/allocation.ts'
 import { largestRemainder } from './domain/largest-remainder.ts'
 import type { RoundDraft } from './domain/round-rules.ts'
 import { trancheAmounts } from './domain/spend.ts'
+import { grantsPublication } from './grants-open-data.ts'
 import { candidatesFor, insertRound } from './grants.repository.ts'
 
 // The demo county's grants: the 2020 Infection Control Fund's first round, committed and paid in two
@@ -22,6 +25,7 @@ const round1: RoundDraft = {
   retainedPence: 5_000_000n,
   retainedPurpose: 'Emergency staffing',
   formulaShareBp: 7500,
+  homeCareShareBp: 0,
   basis: 'registered_beds',
   snapshotDate: '2020-05-15',
   roundDate: '2020-05-22',
@@ -42,7 +46,9 @@ const round2: RoundDraft = {
   potPence: 1_620_000_000n,
   retainedPence: 0n,
   retainedPurpose: null,
-  formulaShareBp: 8000,
+  // Per bed to care homes and per person supported to home care, the rest at the council's discretion.
+  formulaShareBp: 7000,
+  homeCareShareBp: 1000,
   snapshotDate: '2020-10-01',
   roundDate: '2020-10-02',
   passOnWorkingDays: 20,
@@ -53,7 +59,7 @@ const round2: RoundDraft = {
 }
 
 export async function loadDemoGrants(
-  trx: DbOrTransaction,
+  trx: Transaction<Database>,
   now: Date,
   demo: { councilId: string; financeEmail: string; demoProviderId: string },
 ): Promise<void> {
@@ -104,6 +110,8 @@ export async function loadDemoGrants(
     id: id1,
     councilId: demo.councilId,
     snapshotDate: round1.snapshotDate,
+    basis: round1.basis,
+    rules: round1.rules,
   })
   const terms: RoundTerms = { ...round1 }
   const allocation = computeAllocation(terms, candidates)
@@ -132,7 +140,7 @@ export async function loadDemoGrants(
       roundId: id1,
       number: 1,
       lines: JSON.stringify(allocation.lines.map((l) => ({ ...l, amountPence: String(l.amountPence) }))),
-      formulaPence: allocation.formulaPence,
+      formulaPence: allocation.formulaPence + allocation.homeCarePence,
       discretionaryPence: allocation.discretionaryPence,
       totalBasis: String(allocation.totalBasis),
       createdBy: by,
@@ -205,4 +213,50 @@ export async function loadDemoGrants(
 
   // The second round: a what-if until finance previews and commits it.
   await insertRound(trx, demo.councilId, round2, by, now)
+
+  // The first round's grants published as open data: signed off, with its 360Giving file, once the
+  // round's answers and payments are in (the demo's 2020 dates, or now when later).
+  const publishedAt = new Date(Math.max(now.getTime(), Date.parse('2020-11-02T10:00:00Z')))
+  const { id: publicationId } = await trx
+    .insertInto('publications')
+    .values({
+      councilId: demo.councilId,
+      kind: grantsPublication.kind,
+      title: grantsPublication.name,
+      createdBy: by,
+      createdAt: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const { id: versionId } = await trx
+    .insertInto('publicationVersions')
+    .values({
+      publicationId,
+      version: 1,
+      status: 'checking',
+      changeNote: null,
+      checkDays: 5,
+      checkStartedAt: now,
+      checkClosesOn: null,
+      content: null,
+      html: null,
+      docx: null,
+      csv: null,
+      createdBy: by,
+      createdAt: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await publishVersion(trx, {
+    kind: grantsPublication,
+    councilId: demo.councilId,
+    versionId,
+    publicationId,
+    version: 1,
+    changeNote: null,
+    at: publishedAt,
+    signedOff: { userId: by, name: 'Demo finance officer' },
+    baseUrl: '',
+    rule: defaultSuppressionRule,
+  })
 }

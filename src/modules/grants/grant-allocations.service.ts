@@ -6,7 +6,7 @@ import { type Actor, can } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
 import { parsePounds, pounds } from './domain/money.ts'
 import { checkSpend, spendSummary, trancheAmounts } from './domain/spend.ts'
-import { type OpenDataGrant, threeSixtyGivingPackage } from './domain/three-sixty-giving.ts'
+import { roundOpenData } from './grants-open-data.ts'
 import { grantsAuditActions as actions } from './grants.audit-actions.ts'
 import {
   allocationsOf,
@@ -293,59 +293,7 @@ export function createGrantAllocationService(deps: { db: Db; clock: Clock }) {
     if (!isUuid(roundId)) return null
     const round = await findRound(db, roundId)
     if (round?.status !== 'committed' || !councilReads(actor, round.councilId)) return null
-    const accepted = (await allocationsOf(db, roundId)).filter((a) => a.decision === 'accepted')
-    const payments = await paymentsOf(
-      db,
-      accepted.map((a) => a.id),
-    )
-    const details = accepted.length
-      ? await db
-          .selectFrom('locations')
-          .innerJoin('providers', 'providers.id', 'locations.providerId')
-          .select([
-            'locations.id',
-            'locations.name',
-            'locations.postcode',
-            'providers.name as providerName',
-            'providers.cqcProviderId',
-            'providers.companiesHouseNumber',
-          ])
-          .where(
-            'locations.id',
-            'in',
-            accepted.map((a) => a.locationId),
-          )
-          .execute()
-      : []
-    const byLocation = new Map(details.map((d) => [d.id, d]))
-    const grants: OpenDataGrant[] = accepted.map((a) => {
-      const d = byLocation.get(a.locationId)!
-      return {
-        allocationId: a.id,
-        locationName: d.name,
-        providerName: d.providerName,
-        cqcProviderId: d.cqcProviderId,
-        companyNumber: d.companiesHouseNumber,
-        charityNumber: null,
-        postcode: d.postcode,
-        amountPence: a.amountPence,
-        acceptedOn: a.decidedOn!,
-        payments: payments
-          .filter((p) => p.allocationId === a.id)
-          .map((p) => ({ id: p.id, paidOn: p.paidOn, amountPence: p.amountPence })),
-      }
-    })
-    return threeSixtyGivingPackage(
-      {
-        id: round.id,
-        name: round.name,
-        funderId: round.funderId,
-        funderName: round.councilName,
-        roundDate: round.roundDate,
-        measuresAllowed: round.measuresAllowed,
-      },
-      grants,
-    )
+    return roundOpenData(db, round)
   }
 
   // What a provider is owed, has accepted and has received, per location and round.

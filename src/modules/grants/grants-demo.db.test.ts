@@ -60,5 +60,13 @@ describe.each(engines)('the demo county’s grants on %s', (engine) => {
     expect(sum(open.grants.map((g: { amountDisbursed: number }) => g.amountDisbursed))).toBe(
       paid.reduce((s, p) => s + Number(p.amountPence), 0),
     )
+    // Published as open data through the publishing workflow, with the same 360Giving file.
+    const published = await db
+      .selectFrom('publications')
+      .select('id')
+      .where('kind', '=', 'grants-360giving')
+      .executeTakeFirstOrThrow()
+    const data = await new TestClient(t.app).get(`/published/${published.id}/versions/1/data`)
+    expect(JSON.parse(data.body)).toEqual(open)
   })
 })

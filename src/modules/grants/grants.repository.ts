@@ -1,6 +1,15 @@
 import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
-import type { Basis, Candidate, EligibilityRule, RoundTerms } from './domain/allocation.ts'
+import { registeredBedsOn } from '../directory/index.ts'
+import { occupiedBedsOn } from '../returns/index.ts'
+import {
+  type Basis,
+  type Candidate,
+  type EligibilityRule,
+  type RoundTerms,
+  returnsWindowDays,
+  shiftDays,
+} from './domain/allocation.ts'
 import type { RoundDraft, Tranche } from './domain/round-rules.ts'
 
 // The grants' SQL: functions taking the database or a transaction first.
@@ -31,6 +40,7 @@ export const termsOf = (round: NonNullable<RoundRow>): RoundTerms => ({
   potPence: round.potPence,
   retainedPence: round.retainedPence,
   formulaShareBp: round.formulaShareBp,
+  homeCareShareBp: round.homeCareShareBp,
   basis: round.basis,
   snapshotDate: round.snapshotDate,
   rules: round.rules,
@@ -57,6 +67,7 @@ const roundColumns = (draft: RoundDraft) => ({
   retainedPence: draft.retainedPence,
   retainedPurpose: draft.retainedPurpose,
   formulaShareBp: draft.formulaShareBp,
+  homeCareShareBp: draft.homeCareShareBp,
   basis: draft.basis,
   snapshotDate: draft.snapshotDate,
   roundDate: draft.roundDate,
@@ -102,33 +113,65 @@ async function replaceTranches(db: DbOrTransaction, roundId: string, tranches: T
 }
 
 // What the directory and the returns say about each location in the council's area on the snapshot
-// date: its status from the dated history, its beds or people supported, its latest return then, and
-// an earlier round of the council whose terms it declined.
+// date, in one query: its status from the dated history, its registered beds from the dated history of
+// beds, its occupied beds from the returns just before, its people supported, its latest return then,
+// and an earlier round of the council whose terms it declined. What the round's basis and rules do not
+// use is not read.
 export async function candidatesFor(
   db: DbOrTransaction,
-  round: { id: string; councilId: string; snapshotDate: string },
+  round: {
+    id: string
+    councilId: string
+    snapshotDate: string
+    basis: Basis
+    rules: readonly EligibilityRule[]
+  },
 ): Promise<Candidate[]> {
+  const on = round.snapshotDate
+  const location = sql.ref('l.id')
+  const none = sql<null>`null`
   const rows = await sql<{
     locationId: string
     providerId: string
     name: string
     serviceType: string
     registeredBeds: number | null
+    occupiedBeds: number | null
     peopleSupported: number | null
     status: string | null
     lastReturnOn: string | null
+    lastTrackerOn: string | null
     refusedRound: string | null
   }>`
-    select l.id as location_id, l.provider_id, l.name, l.service_type, l.registered_beds, l.people_supported,
+    select l.id as location_id, l.provider_id, l.name, l.service_type, l.people_supported,
+      ${round.basis === 'registered_beds' ? registeredBedsOn(location, on) : none} as registered_beds,
+      ${round.basis === 'occupied_beds' ? occupiedBedsOn(location, shiftDays(on, -(returnsWindowDays - 1)), on) : none} as occupied_beds,
+      -- The latest event on or before the date (the later recorded of two on one day). Its date found
+      -- first, from the index alone, so no sort runs per location.
       (select e.status from location_status_events e
-        where e.location_id = l.id and e.effective_from <= ${round.snapshotDate}::date
-        order by e.effective_from desc, e.recorded_at desc limit 1) as status,
-      (select to_char(max(r.period_start), 'YYYY-MM-DD') from situation_returns r
-        where r.location_id = l.id and r.is_current and r.period_start <= ${round.snapshotDate}::date) as last_return_on,
-      (select gr.name from grant_allocations ga join grant_rounds gr on gr.id = ga.round_id
+        where e.location_id = l.id and e.effective_from = (select max(m.effective_from)
+          from location_status_events m where m.location_id = l.id and m.effective_from <= ${on}::date)
+        order by e.recorded_at desc limit 1) as status,
+      ${
+        round.rules.includes('returns-submitted')
+          ? sql`(select to_char(max(r.period_start), 'YYYY-MM-DD') from situation_returns r
+        where r.location_id = l.id and r.is_current and r.period_start <= ${on}::date)`
+          : none
+      } as last_return_on,
+      ${
+        round.rules.includes('tracker-up-to-date')
+          ? sql`(select to_char(max(r.period_start), 'YYYY-MM-DD') from situation_returns r
+        where r.location_id = l.id and r.is_current and r.source = 'import' and r.period_start <= ${on}::date)`
+          : none
+      } as last_tracker_on,
+      ${
+        round.rules.includes('not-refused')
+          ? sql`(select gr.name from grant_allocations ga join grant_rounds gr on gr.id = ga.round_id
         where ga.location_id = l.id and ga.decision = 'declined' and gr.id <> ${round.id}
-          and gr.council_id = ${round.councilId} and gr.round_date <= ${round.snapshotDate}::date
-        order by gr.round_date desc limit 1) as refused_round
+          and gr.council_id = ${round.councilId} and gr.round_date <= ${on}::date
+        order by gr.round_date desc limit 1)`
+          : none
+      } as refused_round
     from locations l
     where l.council_id = ${round.councilId}
     order by l.name, l.id`.execute(db)
@@ -140,8 +183,10 @@ export async function candidatesFor(
     inArea: true,
     statusOnSnapshot: (r.status ?? 'not-yet-open') as Candidate['statusOnSnapshot'],
     registeredBeds: r.registeredBeds,
+    occupiedBeds: r.occupiedBeds,
     peopleSupported: r.peopleSupported,
     lastReturnOn: r.lastReturnOn,
+    lastTrackerOn: r.lastTrackerOn,
     refusedRound: r.refusedRound,
   }))
 }
@@ -155,16 +200,6 @@ export type StoredPreviewLine = {
   reason: string | null
   amountPence: string
   explanation: string
-}
-
-// The number the next preview of a round takes (1, 2, 3…).
-export async function nextPreviewNumber(db: DbOrTransaction, roundId: string): Promise<number> {
-  const row = await db
-    .selectFrom('grantPreviews')
-    .select((eb) => eb.fn.max('number').as('last'))
-    .where('roundId', '=', roundId)
-    .executeTakeFirst()
-  return Number(row?.last ?? 0) + 1
 }
 
 export async function latestPreviews(db: DbOrTransaction, roundId: string, count = 2) {

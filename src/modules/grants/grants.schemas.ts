@@ -14,6 +14,7 @@ const roundTextFields = [
   'retained',
   'retainedPurpose',
   'formulaShare',
+  'homeCareShare',
   'discretionaryShare',
   'basis',
   'snapshotDay',

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { londonDate } from '../../domain/dates.ts'
 import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import { type Actor, can } from '../../domain/policy.ts'
-import { recordAudit } from '../audit/index.ts'
+import { auditRow, recordAudit } from '../audit/index.ts'
 import { addWorkingDays } from '../enquiries/index.ts'
 import { computeAllocation, previewChanges } from './domain/allocation.ts'
 import { councilPot, defaultFundColumn, readFundTable } from './domain/fund-table.ts'
@@ -19,7 +21,6 @@ import {
   findRound,
   insertRound,
   latestPreviews,
-  nextPreviewNumber,
   type RoundRow,
   roundsOf,
   termsOf,
@@ -154,45 +155,55 @@ export function createGrantsService(deps: { db: Db; clock: Clock }) {
   }
 
   // The allocation as the formula gives it today, kept as a preview; what changed since the last.
+  // Three round trips whatever the round's size: the round, the candidates (one query), and one
+  // statement that keeps the preview (numbered after the last) and its audit record together.
   async function preview(actor: Actor, id: string) {
     const round = await roundFor(actor, id)
     if (!round || !manageable(actor, round) || round.status !== 'draft') return null
     const now = clock.now()
     const allocation = computeAllocation(termsOf(round), await candidatesFor(db, round))
     const lines = allocation.lines.map((l) => ({ ...l, amountPence: String(l.amountPence) }))
-    const number = await nextPreviewNumber(db, id)
-    const previewId = await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('grantPreviews')
-        .values({
-          roundId: id,
-          number,
-          lines: JSON.stringify(lines),
-          formulaPence: allocation.formulaPence,
-          discretionaryPence: allocation.discretionaryPence,
-          totalBasis: String(allocation.totalBasis),
-          createdBy: actor.userId,
-          createdAt: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await recordAudit(trx, {
-        actorUserId: actor.userId,
-        organisationId: actor.organisationId,
-        councilId: round.councilId,
-        action: actions.roundPreviewed,
-        entityType: 'grant-round',
-        entityId: id,
-        after: {
-          previewId: row.id,
-          formulaPence: String(allocation.formulaPence),
-          eligible: allocation.lines.filter((l) => l.eligible).length,
-          totalBasis: allocation.totalBasis,
-        },
-        occurredAt: now,
-      })
-      return row.id
-    })
+    const previewId = randomUUID()
+    let eligible = 0
+    for (const l of allocation.lines) if (l.eligible) eligible++
+    await db
+      .with('kept', (q) =>
+        q
+          .insertInto('grantPreviews')
+          .values({
+            id: previewId,
+            roundId: id,
+            number: sql<number>`(select coalesce(max(p.number), 0) + 1 from grant_previews p where p.round_id = ${id})`,
+            lines: JSON.stringify(lines),
+            // What the formulas share out (per bed, and per person supported to home care): the lines'
+            // sum, to the penny.
+            formulaPence: allocation.formulaPence + allocation.homeCarePence,
+            discretionaryPence: allocation.discretionaryPence,
+            totalBasis: String(allocation.totalBasis),
+            createdBy: actor.userId,
+            createdAt: now,
+          })
+          .returning('id'),
+      )
+      .insertInto('auditEvents')
+      .values(
+        auditRow({
+          actorUserId: actor.userId,
+          organisationId: actor.organisationId,
+          councilId: round.councilId,
+          action: actions.roundPreviewed,
+          entityType: 'grant-round',
+          entityId: id,
+          after: {
+            previewId,
+            formulaPence: String(allocation.formulaPence + allocation.homeCarePence),
+            eligible,
+            totalBasis: allocation.totalBasis,
+          },
+          occurredAt: now,
+        }),
+      )
+      .execute()
     return { previewId }
   }
 

@@ -13,6 +13,8 @@ export type GrantRoundTable = {
   retainedPence: Pence
   retainedPurpose: string | null
   formulaShareBp: number
+  // Basis points per person supported to home care, beside the formula's share to care homes.
+  homeCareShareBp: Generated<number>
   basis: string
   snapshotDate: DateOnly
   roundDate: DateOnly

@@ -16,7 +16,10 @@ export function roundFacts(r: RoundPage['round']) {
     ['Pot', `${pounds(r.potPence)}${r.potSource ? ` (from ${r.potSource})` : ''}`],
     ['Retained', r.retainedPence > 0n ? `${pounds(r.retainedPence)} for ${r.retainedPurpose}` : 'Nothing'],
     ['Allocated by the formula', `${percentText(r.formulaShareBp)}, per ${basisNames[r.basis]}`],
-    ['At the council’s discretion', percentText(10_000 - r.formulaShareBp)],
+    ...(r.homeCareShareBp > 0
+      ? [['To home care', `${percentText(r.homeCareShareBp)}, per ${basisNames.people_supported}`]]
+      : []),
+    ['At the council’s discretion', percentText(10_000 - r.formulaShareBp - r.homeCareShareBp)],
     ['Snapshot date', dateInWords(r.snapshotDate)],
     ['Date of the round', dateInWords(r.roundDate)],
     ['Passed on within', `${r.passOnWorkingDays} working days`],
@@ -111,7 +114,8 @@ export function roundFormValues(
     retained: round ? plain(round.retainedPence) : '',
     retainedPurpose: round?.retainedPurpose ?? '',
     formulaShare: round ? pct(round.formulaShareBp) : '75',
-    discretionaryShare: round ? pct(10_000 - round.formulaShareBp) : '25',
+    homeCareShare: round?.homeCareShareBp ? pct(round.homeCareShareBp) : '',
+    discretionaryShare: round ? pct(10_000 - round.formulaShareBp - round.homeCareShareBp) : '25',
     basis: round?.basis ?? 'registered_beds',
     snapshotDay: snap.day,
     snapshotMonth: snap.month,

@@ -1,10 +1,13 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
+import type { PublishingService } from '../publishing/index.ts'
+import { grantsPublication } from './grants-open-data.ts'
 import { grantsPaths } from './grants.paths.ts'
 import { grantRoutes } from './grants.routes.ts'
 import { createGrantsService } from './grants.service.ts'
 
 export { loadDemoGrants } from './demo-grants.ts'
+export { grantsOpenDataKind, grantsPublication } from './grants-open-data.ts'
 export { grantsPaths } from './grants.paths.ts'
 export { createGrantsService, type GrantsService } from './grants.service.ts'
 export type {
@@ -18,9 +21,13 @@ export type {
 
 // Grants passed to providers: rounds allocated by a published formula to the penny, eligibility with
 // reasons, tranches, the providers' acceptance, spend returns and clawback, and the open data file.
-export const grants = defineCapability()({
+// The open data goes through publishing's workflow as a kind of publication.
+export const grants = defineCapability<{ publishing: PublishingService }>()({
   name: 'grants',
-  services: ({ db, clock }) => ({ grants: createGrantsService({ db, clock }) }),
+  services: ({ db, clock, publishing }) => {
+    publishing.registerKind(grantsPublication)
+    return { grants: createGrantsService({ db, clock }) }
+  },
   routes: async (app, { grants }) => {
     await app.register(grantRoutes, { grants })
   },

@@ -9,6 +9,14 @@ export type PublicationKind = {
   kind: string
   name: string
   build: (db: Db, councilId: string, at: Date) => Promise<PublicationContent>
+  // A kind's own data file, published beside the HTML, DOCX and CSV (grants' 360Giving JSON): built
+  // from the same data at the same instant and stored as bytes with the version.
+  dataFile?: {
+    // The file's name without its version, like "360giving.json"; its media type.
+    name: string
+    mediaType: string
+    build: (db: Db, councilId: string, at: Date) => Promise<Buffer>
+  }
 }
 
 export function kindRegistry() {

@@ -15,8 +15,8 @@ import { publishingPaths } from './publishing.paths.ts'
 import { addEvent } from './publishing.repository.ts'
 
 // Publishing one version, in the caller's transaction: its content is built from the data as it stands
-// at `at`, suppressed and stripped of sensitive fields, rendered to HTML, DOCX and CSV, and the bytes
-// are stored with it. From then on the version is frozen (a trigger refuses any change).
+// at `at`, suppressed and stripped of sensitive fields, rendered to HTML, DOCX and CSV (and the kind's
+// own data file, if it has one), and the bytes are stored with it. From then on the version is frozen (a trigger refuses any change).
 export async function publishVersion(
   trx: Transaction<Database>,
   args: {
@@ -44,6 +44,8 @@ export async function publishVersion(
   const html = Buffer.from(renderHtml(published, facts), 'utf8')
   const docx = await renderDocx(published, facts)
   const csv = Buffer.from(renderCsv(published, facts), 'utf8')
+  const dataFile = args.kind.dataFile
+  const data = dataFile ? await dataFile.build(trx, args.councilId, args.at) : null
   await trx
     .updateTable('publicationVersions')
     .set({
@@ -55,6 +57,9 @@ export async function publishVersion(
       html,
       docx,
       csv,
+      dataFile: data,
+      dataFileName: dataFile ? dataFile.name : null,
+      dataFileType: dataFile ? dataFile.mediaType : null,
     })
     .where('id', '=', args.versionId)
     .execute()

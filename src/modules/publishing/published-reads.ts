@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts'
 import { isUuid } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { publishingPaths } from './publishing.paths.ts'
-import { findPublication, publishedFile, versionsOf } from './publishing.repository.ts'
+import { findPublication, publishedDataFile, publishedFile, versionsOf } from './publishing.repository.ts'
 
 // What anyone may read of published versions (their stored bytes, the list of a publication's
 // versions), and where the latest of a kind is, for links from other pages.
@@ -12,6 +12,14 @@ export function createPublishedReads(db: Db) {
     if (!isUuid(id) || !/^\d{1,6}$/.test(version)) return null
     const row = await publishedFile(db, id, Number(version), file)
     return (row?.[file] as Buffer | null | undefined) ?? null
+  }
+
+  // Public: a published version's own data file, as stored, with its name and media type.
+  async function publishedData(id: string, version: string) {
+    if (!isUuid(id) || !/^\d{1,6}$/.test(version)) return null
+    const row = await publishedDataFile(db, id, Number(version))
+    if (!row?.dataFile || !row.dataFileName || !row.dataFileType) return null
+    return { bytes: row.dataFile, name: row.dataFileName, mediaType: row.dataFileType }
   }
 
   async function publishedVersions(id: string) {
@@ -38,5 +46,5 @@ export function createPublishedReads(db: Db) {
     return row ? publishingPaths.published.build(row.id) : null
   }
 
-  return { latestPublished, publishedBytes, publishedVersions }
+  return { latestPublished, publishedBytes, publishedData, publishedVersions }
 }

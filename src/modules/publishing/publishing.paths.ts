@@ -16,4 +16,6 @@ export const publishingPaths = {
   publishedVersion: pagePath('/published/:id/versions/:version'),
   publishedDocx: pagePath('/published/:id/versions/:version/report.docx'),
   publishedCsv: pagePath('/published/:id/versions/:version/report.csv'),
+  // The kind's own data file (grants' 360Giving JSON), when it has one.
+  publishedData: pagePath('/published/:id/versions/:version/data'),
 }

@@ -18,6 +18,7 @@ const versionColumns = [
   'v.checkClosesOn',
   'v.signedOffName',
   'v.publishedAt',
+  'v.dataFileName',
   'v.createdAt',
 ] as const
 
@@ -50,6 +51,17 @@ export const findVersion = (db: Conn, publicationId: string, version: number) =>
     .select([...versionColumns, 'v.content'])
     .where('v.publicationId', '=', publicationId)
     .where('v.version', '=', version)
+    .executeTakeFirst()
+
+// A published version's own data file (grants' 360Giving JSON), with its name and media type.
+export const publishedDataFile = (db: Conn, publicationId: string, version: number) =>
+  db
+    .selectFrom('publicationVersions')
+    .select(['dataFile', 'dataFileName', 'dataFileType'])
+    .where('publicationId', '=', publicationId)
+    .where('version', '=', version)
+    .where('status', '=', 'published')
+    .where('dataFile', 'is not', null)
     .executeTakeFirst()
 
 export const publishedFile = (

@@ -235,4 +235,16 @@ export async function publishedRoutes(app: FastifyInstance, deps: { publishing: 
     file('docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'report'),
   )
   app.get(paths.publishedCsv.pattern, file('csv', 'text/csv; charset=utf-8', 'report'))
+  app.get(paths.publishedData.pattern, async (request, reply) => {
+    const { id, version } = request.params as Params
+    const data = await publishing.publishedData(id, version)
+    if (!data) throw notFound()
+    const [stem, extension] = data.name.split(/\.(?=[^.]+$)/)
+    reply.header('content-type', data.mediaType)
+    reply.header(
+      'content-disposition',
+      `attachment; filename="${stem}-version-${version}${extension ? `.${extension}` : ''}"`,
+    )
+    return reply.send(data.bytes)
+  })
 }

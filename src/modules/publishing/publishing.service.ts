@@ -374,7 +374,7 @@ export function createPublishingService(deps: {
     return { ok: true as const, value: { version } }
   }
 
-  const { latestPublished, publishedBytes, publishedVersions } = createPublishedReads(db)
+  const { latestPublished, publishedBytes, publishedData, publishedVersions } = createPublishedReads(db)
 
   return {
     latestPublished,
@@ -391,6 +391,7 @@ export function createPublishingService(deps: {
     correct,
     mayCorrect: async (actor: Actor, id: string) => (await correctable(actor, id)) !== null,
     publishedBytes,
+    publishedData,
     publishedVersions,
   }
 }

@@ -32,6 +32,10 @@ export type PublicationVersionTable = {
   html: Bytes
   docx: Bytes
   csv: Bytes
+  // A kind's own data file (grants' 360Giving JSON), stored at publication like the others.
+  dataFile: Bytes
+  dataFileName: string | null
+  dataFileType: string | null
   createdBy: string | null
   createdAt: Timestamp
 }

@@ -45,6 +45,8 @@ export {
   type ReturnWindow,
   windowTimes,
 } from './domain/periods.ts'
+// Beds occupied on or just before a date (grants' rounds per occupied bed read it).
+export { occupiedBedsOn } from './occupancy.ts'
 // The one save path's extension point: what other capabilities contribute to every saved return.
 export type { ReturnSaveHook, SavedVersion, SubmissionHook } from './return-save.ts'
 export { returnsAuditActions } from './returns.audit-actions.ts'

@@ -21,6 +21,7 @@ const home = (i: number, beds: number, extra: Partial<Candidate> = {}): Candidat
   inArea: true,
   statusOnSnapshot: 'open',
   registeredBeds: beds,
+  occupiedBeds: null,
   peopleSupported: null,
   lastReturnOn: '2020-05-14',
   refusedRound: null,
@@ -111,6 +112,108 @@ describe('allocation by registered beds', () => {
     expect(changes.map((c) => [c.locationId, c.beforePence, c.afterPence])).toEqual([
       ['loc-1', 750_000n, 300_000n],
       ['loc-2', 0n, 450_000n],
+    ])
+  })
+})
+
+describe('allocation by occupied beds and by people supported', () => {
+  it('per occupied bed: care homes by the beds their latest return says were occupied', () => {
+    const terms = { ...termsFor(1_000_000n), basis: 'occupied_beds' as const }
+    const a = computeAllocation(terms, [
+      home(1, 40, { occupiedBeds: 30 }),
+      home(2, 60, { occupiedBeds: 45 }),
+      home(3, 20, { occupiedBeds: null }),
+      home(4, 0, { careHome: false, peopleSupported: 80 }),
+    ])
+    expect(a.lines.map((l) => [l.basisValue, l.amountPence, l.reason])).toEqual([
+      [30, 300_000n, null],
+      [45, 450_000n, null],
+      [0, 0n, 'No return in the 14 days to 15 May 2020 with beds occupied'],
+      [0, 0n, 'Not a care home: the round is per occupied bed'],
+    ])
+    expect(a.lines[0]!.explanation).toBe(
+      '30 occupied beds of 75 in the area on 15 May 2020 × £7,500.00 = £3,000.00',
+    )
+  })
+
+  it('per person supported: home care services by the people they support, care homes left out', () => {
+    const terms = { ...termsFor(1_000_000n), basis: 'people_supported' as const }
+    const a = computeAllocation(terms, [
+      home(1, 0, { careHome: false, peopleSupported: 1 }),
+      home(2, 0, { careHome: false, peopleSupported: 2 }),
+      home(3, 40),
+    ])
+    expect(a.lines.map((l) => [l.basisValue, l.amountPence, l.reason])).toEqual([
+      [1, 250_000n, null],
+      [2, 500_000n, null],
+      [0, 0n, 'A care home: the round is per person supported'],
+    ])
+    expect(a.lines[0]!.explanation).toBe(
+      '1 person supported of 3 in the area on 15 May 2020 × £7,500.00 = £2,500.00',
+    )
+  })
+})
+
+describe('a share per bed to care homes and a share per person supported to home care', () => {
+  it('splits each share between its own locations, each to the penny, the rest at discretion', () => {
+    const terms = { ...termsFor(1_000_001n), formulaShareBp: 6000, homeCareShareBp: 3000 }
+    const a = computeAllocation(terms, [
+      home(1, 40),
+      home(2, 20),
+      home(3, 0, { careHome: false, peopleSupported: 70 }),
+      home(4, 0, { careHome: false, peopleSupported: 0 }),
+    ])
+    expect(a.formulaPence + a.homeCarePence + a.discretionaryPence).toBe(1_000_001n)
+    expect([a.formulaPence, a.homeCarePence, a.discretionaryPence]).toEqual([600_001n, 300_000n, 100_000n])
+    expect(a.lines.map((l) => l.amountPence)).toEqual([400_001n, 200_000n, 300_000n, 0n])
+    expect(a.lines[2]!.explanation).toBe(
+      '70 people supported of 70 in the area on 15 May 2020 × £3,000.00 = £3,000.00',
+    )
+    expect(a.lines[0]!.explanation).toContain('40 registered beds of 60')
+    expect(a.lines[3]!.reason).toBe('No people supported on 15 May 2020')
+  })
+
+  it('for every council, both shares sum exactly to the penny', () => {
+    for (const council of councils.slice(0, 40)) {
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 300 })), { minLength: 1, maxLength: 60 }),
+          fc.integer({ min: 0, max: 5000 }),
+          (rows, homeCareShareBp) => {
+            const terms = { ...termsFor(council.pence), formulaShareBp: 5000, homeCareShareBp }
+            const a = computeAllocation(
+              terms,
+              rows.map(([careHome, n], i) =>
+                careHome ? home(i, n) : home(i, 0, { careHome: false, peopleSupported: n }),
+              ),
+            )
+            const homes = a.lines.filter((_, i) => rows[i]![0] || homeCareShareBp === 0)
+            const care = a.lines.filter((_, i) => !rows[i]![0] && homeCareShareBp > 0)
+            const sum = (ls: typeof a.lines) => ls.reduce((s, l) => s + l.amountPence, 0n)
+            if (a.formulaPence + a.homeCarePence + a.discretionaryPence !== council.pence) return false
+            if (a.totalBasis > 0 && sum(homes) !== a.formulaPence) return false
+            if (a.homeCareTotal > 0 && sum(care) !== a.homeCarePence) return false
+            return true
+          },
+        ),
+        { numRuns: 10 },
+      )
+    }
+  })
+})
+
+describe('the capacity tracker rule', () => {
+  it('asks for a capacity tracker record in the 14 days to the snapshot date, apart from other returns', () => {
+    const terms = { ...termsFor(1_000_000n), rules: ['tracker-up-to-date' as const] }
+    const a = computeAllocation(terms, [
+      home(1, 10, { lastTrackerOn: '2020-05-02' }),
+      home(2, 10, { lastTrackerOn: '2020-05-01', lastReturnOn: '2020-05-14' }),
+      home(3, 10, { lastTrackerOn: null }),
+    ])
+    expect(a.lines.map((l) => l.reason)).toEqual([
+      null,
+      'No capacity tracker record in the 14 days to 15 May 2020',
+      'No capacity tracker record in the 14 days to 15 May 2020',
     ])
   })
 })

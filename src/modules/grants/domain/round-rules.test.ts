@@ -71,3 +71,27 @@ describe('a round as finance types it', () => {
     })
   })
 })
+
+describe('a round with a share per person supported to home care', () => {
+  it('sums the formula, home care and discretionary shares to 100 %, with the formula per bed', () => {
+    const ok = validateRound({ ...form, formulaShare: '70', homeCareShare: '10', discretionaryShare: '20' })
+    expect(ok.ok && ok.value.homeCareShareBp).toBe(1000)
+    const over = validateRound({ ...form, formulaShare: '75', homeCareShare: '10', discretionaryShare: '25' })
+    expect(over.ok ? null : over.errors).toEqual({
+      formulaShare: 'The formula, home care and discretionary shares must add up to 100 %',
+    })
+    const perPerson = validateRound({
+      ...form,
+      basis: 'people_supported',
+      formulaShare: '70',
+      homeCareShare: '10',
+      discretionaryShare: '20',
+    })
+    expect(perPerson.ok ? null : perPerson.errors).toEqual({
+      homeCareShare:
+        'A share per person supported to home care needs the formula to be per registered or occupied bed',
+    })
+    const notPercent = validateRound({ ...form, homeCareShare: 'ten' })
+    expect(notPercent.ok ? null : Object.keys(notPercent.errors)).toEqual(['homeCareShare'])
+  })
+})

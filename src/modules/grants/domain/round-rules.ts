@@ -12,6 +12,8 @@ export type RoundForm = {
   retained: string
   retainedPurpose: string
   formulaShare: string
+  // Per person supported to home care, beside the formula's share to care homes (blank: none).
+  homeCareShare?: string
   discretionaryShare: string
   basis: string
   snapshotDay: string
@@ -44,6 +46,7 @@ export type RoundDraft = {
   retainedPence: bigint
   retainedPurpose: string | null
   formulaShareBp: number
+  homeCareShareBp: number
   basis: Basis
   snapshotDate: string
   roundDate: string
@@ -87,14 +90,22 @@ export function validateRound(form: RoundForm): Outcome<RoundDraft> {
 
   const formulaShareBp = parsePercent(form.formulaShare)
   const discretionaryBp = form.discretionaryShare.trim() ? parsePercent(form.discretionaryShare) : 0
+  const homeCareBp = form.homeCareShare?.trim() ? parsePercent(form.homeCareShare) : 0
   if (formulaShareBp === null)
     errors.formulaShare = 'The share allocated by the formula must be a percentage, like 75'
+  else if (homeCareBp === null)
+    errors.homeCareShare = 'The share per person supported to home care must be a percentage, like 10'
   else if (discretionaryBp === null)
     errors.discretionaryShare = 'The discretionary share must be a percentage, like 25'
-  else if (formulaShareBp + discretionaryBp !== 10_000)
-    errors.formulaShare = 'The formula and discretionary shares must add up to 100 %'
+  else if (formulaShareBp + homeCareBp + discretionaryBp !== 10_000)
+    errors.formulaShare = homeCareBp
+      ? 'The formula, home care and discretionary shares must add up to 100 %'
+      : 'The formula and discretionary shares must add up to 100 %'
 
   if (!(bases as readonly string[]).includes(form.basis)) errors.basis = 'Select what the formula is per'
+  else if (homeCareBp && form.basis === 'people_supported')
+    errors.homeCareShare =
+      'A share per person supported to home care needs the formula to be per registered or occupied bed'
 
   const snapshotDate = isoDateFromParts({
     day: form.snapshotDay,
@@ -167,6 +178,7 @@ export function validateRound(form: RoundForm): Outcome<RoundDraft> {
       retainedPence: retainedPence!,
       retainedPurpose: retainedPurpose || null,
       formulaShareBp: formulaShareBp!,
+      homeCareShareBp: homeCareBp!,
       basis: form.basis as Basis,
       snapshotDate: snapshotDate!,
       roundDate: roundDate!,
@@ -188,6 +200,7 @@ export const roundFieldOrder = [
   'retained',
   'retainedPurpose',
   'formulaShare',
+  'homeCareShare',
   'discretionaryShare',
   'basis',
   'snapshotDate',
