@@ -9,14 +9,19 @@ import { digestItems } from './digest-items.ts'
 // immediate e-mail is about something recent: older things are left to the pages.
 const lookbackHours = 48
 
+// A change's time is taken when its request starts, and it may commit after a run has moved the mark
+// past it: each run looks this far behind the mark too. The outbox's keys stop a second e-mail.
+const overlapMinutes = 5
+
 // Officers who never chose are on "as they happen", like the red-alert e-mails' recipients.
 const defaultRecipientRoles = ['council_officer', 'partner_officer']
 
 // The periodic job for officers on "as they happen": each enquiry change and each follow-up fallen due
 // that the daily digest would list (new alerts are left to the red-alert e-mails) is e-mailed on its
-// own, once. Each officer's digest mark is the high-water mark: the job lists what is new since it,
-// queues one e-mail per thing keyed by officer and thing (so a second instance, or a run that crashed
-// before moving the mark, queues nothing twice), then moves the mark on in the same transaction.
+// own, once. Each officer's digest mark is the high-water mark: the job lists what is new since it (and
+// a little before), queues one e-mail per thing keyed by officer and thing (so a second instance, or a
+// run that crashed before moving the mark, queues nothing twice), then moves the mark on in the same
+// transaction.
 export async function sendImmediateNotices(db: Db, clock: Clock, baseUrl: string): Promise<number> {
   const now = clock.now()
   // An officer who never chose starts now: nothing from before is sent (no burst after an upgrade).
@@ -44,7 +49,8 @@ export async function sendImmediateNotices(db: Db, clock: Clock, baseUrl: string
   const earliest = new Date(now.getTime() - lookbackHours * 3_600_000)
   let sent = 0
   for (const officer of officers) {
-    const after = officer.lastDigestAt > earliest ? officer.lastDigestAt : earliest
+    const mark = new Date(officer.lastDigestAt.getTime() - overlapMinutes * 60_000)
+    const after = mark > earliest ? mark : earliest
     const items = await digestItems(db, officer, { after, upTo: now, alerts: false })
     await db.transaction().execute(async (trx) => {
       for (const item of items) {

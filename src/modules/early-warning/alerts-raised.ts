@@ -1,7 +1,13 @@
 import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 
-export type RaisedAlert = { alertId: string; severity: string; title: string; locationName: string; raisedAt: Date }
+export type RaisedAlert = {
+  alertId: string
+  severity: string
+  title: string
+  locationName: string
+  raisedAt: Date
+}
 
 // Alerts raised in a window at locations in a council's area or contracted by it, oldest first, for
 // officers' digests.
