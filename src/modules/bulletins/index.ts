@@ -5,6 +5,7 @@ import { bulletinsPaths } from './bulletins.paths.ts'
 import { bulletinRoutes } from './bulletins.routes.ts'
 import { createBulletinService, sendDueBulletins } from './bulletins.service.ts'
 import { createDigestService, sendDailyDigests } from './digests.service.ts'
+import { sendImmediateNotices } from './immediate-notices.ts'
 import { letterRoutes } from './letters.routes.ts'
 import { createLetterService } from './letters.service.ts'
 
@@ -26,6 +27,7 @@ export type {
   LetterTemplateTable,
 } from './bulletins.tables.ts'
 export { sendDailyDigests } from './digests.service.ts'
+export { sendImmediateNotices } from './immediate-notices.ts'
 export { type Audience, audienceFrom, audienceInWords, everyone } from './domain/audience.ts'
 export { bulletinHtml, bulletinText } from './domain/markdown.ts'
 
@@ -54,6 +56,13 @@ export const bulletins = defineCapability()({
       lockKey: 7_252,
       intervalSeconds: 900,
       run: (db) => sendDailyDigests(db, clock, config.baseUrl),
+    },
+    {
+      // Enquiry changes and follow-ups due, one e-mail each, to officers on "as they happen".
+      name: 'immediate-notices',
+      lockKey: 7_253,
+      intervalSeconds: 60,
+      run: (db) => sendImmediateNotices(db, clock, config.baseUrl),
     },
   ],
   paths: bulletinsPaths,

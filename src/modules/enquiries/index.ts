@@ -9,6 +9,8 @@ export { type FaqForm, mayWorkEnquiries, validateFaq } from './domain/enquiry.ru
 export { addWorkingDays, enquiryDueAt } from './domain/working-days.ts'
 export { enquiriesPaths } from './enquiries.paths.ts'
 export type { EnquiryService } from './enquiries.service.ts'
+// What changed in a council's enquiries in a window, for officers' e-mails and digests.
+export { type EnquiryChange, enquiryChangesSince } from './enquiry-changes.ts'
 export type { EnquiryEventTable, EnquiryStatus, EnquiryTable, FaqEntryTable } from './enquiries.tables.ts'
 // An FAQ entry written from elsewhere (a question asked at an event), in the caller's transaction.
 export { insertFaqEntry } from './faq.repository.ts'
