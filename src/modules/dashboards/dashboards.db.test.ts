@@ -79,6 +79,9 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
           vacantBeds: h.vacantBeds,
           closedCareHomesBeds: h.bedsAvailable,
           deaths7d: h.deaths7d,
+          figuresEarlier: h.figuresAge.earlier,
+          figuresOldestDays: h.figuresAge.oldestDays,
+          figuresNone: h.figuresAge.noReturn,
         }).toEqual(want)
         expect(want.expected).toBeGreaterThan(0)
         const rag = await expectedRag(t.database.db, visible, combo.where(ids.councilA!))
@@ -111,6 +114,9 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
         vacantBeds: h.vacantBeds,
         closedCareHomesBeds: h.bedsAvailable,
         deaths7d: h.deaths7d,
+        figuresEarlier: h.figuresAge.earlier,
+        figuresOldestDays: h.figuresAge.oldestDays,
+        figuresNone: h.figuresAge.noReturn,
       }).toEqual(want)
     })
   }
@@ -163,6 +169,9 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
         vacantBeds: h.vacantBeds,
         closedCareHomesBeds: h.bedsAvailable,
         deaths7d: h.deaths7d,
+        figuresEarlier: h.figuresAge.earlier,
+        figuresOldestDays: h.figuresAge.oldestDays,
+        figuresNone: h.figuresAge.noReturn,
       }).toEqual(want)
       // Every trend point equals the headline of its own day, computed per location.
       const council = await t.services.dashboards.situation(actors.regional!, {
@@ -180,6 +189,10 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
     const missing = await sql<{ id: string }>`
       select l.id from locations l where l.service_type = 'care_home_residential' and l.status = 'open'
       and not exists (select 1 from situation_returns r where r.location_id = l.id and r.period_start = ${today})
+      -- nor under 3 days of PPE in its latest return in the 3-day window, so the new one adds a red home
+      and not exists (select 1 from situation_returns r cross join lateral jsonb_each(r.values) x
+        where r.location_id = l.id and r.is_current and r.period_start > cast(${today} as date) - 3
+          and x.key like 'ppeDays%' and jsonb_typeof(x.value) = 'number' and x.value::text::int < 3)
       limit 1`.execute(t.database.db)
     const locationId = missing.rows[0]?.id
     expect(locationId).toBeTruthy()
