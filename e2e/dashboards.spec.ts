@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPassword, demoUsers } from '../src/db/seed/demo-county.ts'
+import { addDaysToIsoDate, londonDate, londonInstant } from '../src/domain/dates.ts'
+import { actorFor } from '../test/support/actors.ts'
+import { fullReturn } from '../test/support/returns.fixture.ts'
 import { SignInPage } from './pages/sign-in.page.ts'
 import {
   chromiumAvailable,
@@ -181,6 +184,92 @@ describe.skipIf(!chromiumAvailable)('situation dashboard in the browser', () => 
         path: path.join(screenshotDir, 'provider-view-manager-desktop.png'),
         fullPage: true,
       })
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+// Issue 17, acceptance 4: the morning after, before any return that day, the dashboard shows the latest
+// figures with their age, not zeros; a manager's "nothing changed" the day after a death leaves "deaths in
+// the last 7 days" as it was. Its own server, on a clock this test moves to 06:00 tomorrow.
+describe.skipIf(!chromiumAvailable)('the situation picture the morning after', () => {
+  let offsetMs = 0
+  const clock = { now: () => new Date(Date.now() + offsetMs) }
+  let server: E2eServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    ;[server, browser] = await Promise.all([startServer({ clock }), launchBrowser()])
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('at 06:00 shows yesterday’s figures with their age, and “nothing changed” does not repeat a death', async () => {
+    const db = server.services.db
+    // Today: a care home of the manager's reports a death (through the one save path).
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'organisationId'])
+      .where('email', '=', manager.email)
+      .executeTakeFirstOrThrow()
+    const home = await db
+      .selectFrom('locations')
+      .innerJoin('organisations', 'organisations.providerId', 'locations.providerId')
+      .select(['locations.id', 'locations.name'])
+      .where('organisations.id', '=', user.organisationId)
+      .where('locations.serviceType', '=', 'care_home_residential')
+      .where('locations.status', '=', 'open')
+      .orderBy('locations.name')
+      .executeTakeFirstOrThrow()
+    const managerActor = await actorFor(db, user.id)
+    const sent = await server.services.returns.submit(managerActor, home.id, {
+      ...fullReturn,
+      otherDeathsResidents: '1',
+    })
+    expect(sent.ok).toBe(true)
+
+    // 06:00 tomorrow: no return yet that day.
+    const tomorrow = addDaysToIsoDate(londonDate(new Date()), 1)
+    offsetMs = londonInstant(tomorrow, 6, 0).getTime() - Date.now()
+    const context = await browser.newContext(desktop)
+    const page = await context.newPage()
+    try {
+      const signIn = new SignInPage(page, server.baseUrl)
+      await signIn.open()
+      expect((await signIn.signIn(officer.email, demoPassword)).status()).toBe(200)
+      expect((await page.goto(`${server.baseUrl}/dashboard`))?.status()).toBe(200)
+      const age = ((await page.locator('#figures-age').textContent()) ?? '').replace(/\s+/g, ' ')
+      expect(age).toContain('latest return in the last 3 days')
+      expect(age).toContain('0 locations’ figures are from today')
+      expect(age).toMatch(/[1-9][\d,]* from an earlier return, the oldest \d+ days? old/)
+      expect(await figureValue(page, 'vacant beds')).toBeGreaterThan(0)
+      expect(await page.locator('.carehub-chart-table', { hasText: 'today so far' }).count()).toBe(6)
+      const deaths = await figureValue(page, 'deaths in the last 7 days')
+      expect(deaths).toBeGreaterThan(0)
+      await expectNoAxeViolations(page, 'dashboard at 06:00, before any return that day')
+
+      // The manager sends "nothing changed" for the home: the state is repeated, the death is not.
+      const managerPage = await context.newPage()
+      await context.clearCookies()
+      const managerSignIn = new SignInPage(managerPage, server.baseUrl)
+      await managerSignIn.open()
+      expect((await managerSignIn.signIn(manager.email, demoPassword)).status()).toBe(200)
+      await managerPage.goto(`${server.baseUrl}/locations/${home.id}/returns/nothing-changed`)
+      const repeated = await navigateBy(managerPage, () =>
+        managerPage.getByRole('button', { name: 'Nothing has changed: send these figures' }).click(),
+      )
+      expect(repeated.status()).toBe(200)
+      await context.clearCookies()
+      await signIn.open()
+      await signIn.signIn(officer.email, demoPassword)
+      await page.goto(`${server.baseUrl}/dashboard`)
+      expect(await figureValue(page, 'deaths in the last 7 days')).toBe(deaths)
+      expect(((await page.locator('#figures-age').textContent()) ?? '').replace(/\s+/g, ' ')).toContain(
+        '1 location’s figures are from today',
+      )
     } finally {
       await context.close()
     }

@@ -11,7 +11,7 @@ import { derivedMeasures, type ReturnValues } from '../returns/index.ts'
 import { type DashboardService, type FilterInput, maySeeDashboard } from './dashboard.service.ts'
 import { dashboardsPaths as paths } from './dashboards.paths.ts'
 import { dashboardQuery, filterOf } from './dashboards.schemas.ts'
-import { type FigureKey, figureTitles, isFigureKey } from './domain/figures.ts'
+import { type FigureKey, figureTitles, isFigureKey, stateWindowDays } from './domain/figures.ts'
 import { alertColumns, contactColumns, directoryColumns, returnColumns } from './export-columns.ts'
 import type { DashboardExportService } from './exports.service.ts'
 import { isRiskFigure } from './figures.repository.ts'
@@ -108,10 +108,13 @@ export async function dashboardRoutes(
     const { filter } = found
     const listHref = (figure: FigureKey, extra: Record<string, string> = {}) =>
       `${paths.dashboardLocations.build()}${queryOf({ ...filter }, { figure, ...extra })}`
+    // Today's point is partial: the day's reporting is not over, so it says so in the chart and table.
+    const pointLabel = (p: { day: string; partial: boolean }) =>
+      p.partial ? `${shortDate(p.day)} (today so far)` : shortDate(p.day)
     const charts = found.trends.map((trend) => ({
       ...trend,
       svg: svgChart(
-        trend.points.map((p) => ({ label: shortDate(p.day), value: p.value })),
+        trend.points.map((p) => ({ label: pointLabel(p), value: p.value })),
         {
           id: `chart-${trend.key}`,
           title: `${trend.title}, 12 weeks to ${shortDate(filter.day)}`,
@@ -120,7 +123,7 @@ export async function dashboardRoutes(
           kind: trend.unit === '%' ? 'line' : 'bar',
         },
       ),
-      rows: trend.points.map((p) => ({ label: shortDate(p.day), day: p.day, value: p.value })),
+      rows: trend.points.map((p) => ({ label: pointLabel(p), day: p.day, value: p.value, partial: p.partial })),
     }))
     return reply.render('dashboards/views/dashboard.njk', {
       pageTitle: 'Situation dashboard',
@@ -134,6 +137,7 @@ export async function dashboardRoutes(
       dateValue: found.error ? query.date : filter.day,
       listHref,
       serviceTypeNames,
+      windowDays: stateWindowDays,
       exportQuery: queryOf({ ...filter, day: undefined }),
       ...items,
     })

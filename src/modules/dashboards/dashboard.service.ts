@@ -63,7 +63,7 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
       error,
       source,
       headline: headline(day, rows, rag, alerts),
-      trends: trends(days, rows),
+      trends: trends(days, rows, today()),
       rows: rows as DayTotals[],
     }
   }

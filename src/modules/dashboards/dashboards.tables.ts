@@ -19,6 +19,10 @@ export type DashboardDailyTable = {
   vacantBeds: ColumnType<string, number | string, number | string>
   casesWeek: ColumnType<string, number | string, number | string>
   deathsWeek: ColumnType<string, number | string, number | string>
+  // How old the state figures are (migration 0031).
+  figuresEarlier: ColumnType<number, number | undefined, number>
+  figuresOldestDays: ColumnType<number, number | undefined, number>
+  figuresNone: ColumnType<number, number | undefined, number>
 }
 
 // The same figures as each council sees them, by area, in or out of area and contracted (migration 0012).

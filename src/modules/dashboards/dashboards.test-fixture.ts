@@ -60,6 +60,14 @@ export async function expectedFigures(
       select e.id, e.service_type, r.timing, r.values v
       from expected e join situation_returns r on r.location_id = e.id and r.period_start = e.period_start and r.is_current
     ),
+    -- State figures: each location's latest current return whose period began in the window to the day.
+    latest as (
+      select distinct on (e.id) e.id, e.service_type, r.values v, r.period_start, e.period_start as own_start
+      from expected e join situation_returns r on r.location_id = e.id and r.is_current
+        and r.period_start <= date '${day}'
+        and r.period_start > date '${day}' - (case e.frequency when 'weekly' then 10 when 'monthly' then 35 else 3 end)
+      order by e.id, r.period_start desc
+    ),
     windows as (
       select e.id,
         sum(coalesce((r.values->>'confirmedCasesResidents')::int, 0) + coalesce((r.values->>'confirmedCasesStaff')::int, 0)) as confirmed,
@@ -75,7 +83,7 @@ export async function expectedFigures(
     ),
     ppe as (
       select t.id, min(x.value::text::int) as lowest
-      from todays t cross join lateral jsonb_each(t.v) x
+      from latest t cross join lateral jsonb_each(t.v) x
       where x.key like 'ppeDays%' and jsonb_typeof(x.value) = 'number'
       group by t.id
     )`
@@ -88,17 +96,22 @@ export async function expectedFigures(
     reported: await one('select count(*) as n from todays'),
     ppeRed: await one('select count(*) as n from ppe where lowest < 3'),
     outbreak: await one('select count(*) as n from windows where confirmed > 0 or suspected >= 2'),
-    closedToAdmissions: await one(`select count(*) as n from todays where v->>'closedToAdmissions' = 'true'`),
+    closedToAdmissions: await one(`select count(*) as n from latest where v->>'closedToAdmissions' = 'true'`),
     staffAbsent:
-      await one(`select sum((v->>'staffAbsentCovid')::int + (v->>'staffAbsentOther')::int) as n from todays
+      await one(`select sum((v->>'staffAbsentCovid')::int + (v->>'staffAbsentOther')::int) as n from latest
       where v->>'staffAbsentCovid' is not null and v->>'staffAbsentOther' is not null and (v->>'staffEmployed')::int > 0`),
-    staffEmployed: await one(`select sum((v->>'staffEmployed')::int) as n from todays
+    staffEmployed: await one(`select sum((v->>'staffEmployed')::int) as n from latest
       where v->>'staffAbsentCovid' is not null and v->>'staffAbsentOther' is not null and (v->>'staffEmployed')::int > 0`),
-    vacantBeds: await one(`select sum((v->>'bedsAvailable')::int - (v->>'bedsOccupied')::int) as n from todays
+    vacantBeds: await one(`select sum((v->>'bedsAvailable')::int - (v->>'bedsOccupied')::int) as n from latest
       where v->>'bedsAvailable' is not null and v->>'bedsOccupied' is not null`),
-    closedCareHomesBeds: await one(`select sum((v->>'bedsAvailable')::int) as n from todays
+    closedCareHomesBeds: await one(`select sum((v->>'bedsAvailable')::int) as n from latest
       where v->>'bedsAvailable' is not null and v->>'bedsOccupied' is not null`),
     deaths7d: await one('select n from deaths'),
+    figuresEarlier: await one('select count(*) as n from latest where period_start < own_start'),
+    figuresOldestDays: await one(
+      `select max(date '${day}' - period_start) as n from latest where period_start < own_start`,
+    ),
+    figuresNone: await one('select count(*) as n from expected e where not exists (select 1 from latest x where x.id = e.id)'),
   }
 }
 

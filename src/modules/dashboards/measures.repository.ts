@@ -5,7 +5,7 @@ import { locationVisible } from '../../db/scope.ts'
 import type { Scope } from '../../domain/policy.ts'
 import { contractedBy, withLocationFilters } from '../directory/index.ts'
 import { ppeItems } from '../returns/index.ts'
-import { type DayTotals, type FigureKey, ppeRedBelowDays } from './domain/figures.ts'
+import { type DayTotals, type FigureKey, ppeRedBelowDays, stateWindowDays } from './domain/figures.ts'
 
 // The SQL behind the dashboard's figures. One definition of every per-location measure (`measuresSql`)
 // serves the headline, the lists behind each figure and the daily rollup (rollup.repository.ts), so
@@ -40,7 +40,8 @@ export function filteredLocations(
   return withLocationFilters(locations, { serviceType, area, contracted, inArea }, view.councilIds)
 }
 
-const int = (key: string) => sql.raw(`(r.values->>'${key}')::int`)
+// State figures are read from `s`, the location's latest return in the window (see stateWindowDays).
+const int = (key: string) => sql.raw(`(s.values->>'${key}')::int`)
 const int2 = (key: string) => sql.raw(`coalesce((r2.values->>'${key}')::int, 0)`)
 
 // One row per (day, location expected to report that day): the location's return for the period
@@ -50,6 +51,9 @@ const int2 = (key: string) => sql.raw(`coalesce((r2.values->>'${key}')::int, 0)`
 // began in those 7 days, so a weekly return counts once in a trend of 7-day points, not in two
 // (issue 17: 109 deaths where each return counted once gives 101).
 // A location is expected when its dated status history says it was open on the first day of that period.
+// The state figures (PPE, staff, beds, closed to admissions) are from its latest current return whose
+// period began on or before the day and within its frequency's window (stateWindowDays); `return_id`
+// ("reported") stays the return for the day's own period.
 export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: readonly string[]) {
   const lowestPpe = sql.join(
     ppeItems.map(([key]) => int(`ppeDays${key}`)),
@@ -61,6 +65,8 @@ export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: rea
     ld as (
       select days.day, loc.*,
         case loc.frequency when 'weekly' then 6 when 'monthly' then 30 else 0 end as overlap,
+        case loc.frequency when 'weekly' then ${sql.lit(stateWindowDays.weekly)}
+          when 'monthly' then ${sql.lit(stateWindowDays.monthly)} else ${sql.lit(stateWindowDays.daily)} end as state_window,
         case loc.frequency
           when 'weekly' then cast(date_trunc('week', cast(days.day as timestamp)) as date)
           when 'monthly' then cast(date_trunc('month', cast(days.day as timestamp)) as date)
@@ -75,13 +81,15 @@ export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: rea
     )
     select exp.*, exp.id as location_id,
       r.id as return_id, r.timing, r.submitted_at,
+      s.id as figures_return_id,
+      case when s.id is not null and s.period_start < exp.period_start then exp.day - s.period_start end as figures_age,
       least(${lowestPpe}) as lowest_ppe,
       case when ${int('staffAbsentCovid')} is not null and ${int('staffAbsentOther')} is not null
         then ${int('staffAbsentCovid')} + ${int('staffAbsentOther')} end as staff_absent,
       ${int('staffEmployed')} as staff_employed,
       ${int('bedsAvailable')} as beds_available,
       ${int('bedsAvailable')} - ${int('bedsOccupied')} as vacant_beds,
-      (r.values->>'closedToAdmissions')::boolean as closed_to_admissions,
+      (s.values->>'closedToAdmissions')::boolean as closed_to_admissions,
       coalesce(w.confirmed_14d, 0) as confirmed_14d,
       coalesce(w.suspected_14d, 0) as suspected_14d,
       coalesce(w.cases_7d, 0) as cases_7d,
@@ -89,6 +97,12 @@ export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: rea
     from exp
     left join situation_returns r
       on r.location_id = exp.id and r.period_start = exp.period_start and r.is_current
+    left join lateral (
+      select s.id, s.period_start, s.values from situation_returns s
+      where s.location_id = exp.id and s.is_current
+        and s.period_start <= exp.day and s.period_start > exp.day - exp.state_window
+      order by s.period_start desc limit 1
+    ) s on true
     left join lateral (
       select sum(x.confirmed) as confirmed_14d, sum(x.suspected) as suspected_14d,
         sum(x.confirmed) filter (where x.period_start >= exp.day - 6) as cases_7d,
@@ -129,7 +143,10 @@ export const aggregates = sql`
   coalesce(sum(m.beds_available) filter (where m.vacant_beds is not null), 0) as beds_available,
   coalesce(sum(m.vacant_beds) filter (where m.vacant_beds is not null), 0) as vacant_beds,
   coalesce(sum(m.cases_7d), 0) as cases_7d,
-  coalesce(sum(m.deaths_7d), 0) as deaths_7d`
+  coalesce(sum(m.deaths_7d), 0) as deaths_7d,
+  (count(*) filter (where m.figures_age is not null))::int as figures_earlier,
+  coalesce(max(m.figures_age), 0)::int as figures_oldest_days,
+  (count(*) filter (where m.figures_return_id is null))::int as figures_none`
 
 export type TotalsRow = Record<string, unknown>
 
@@ -150,6 +167,9 @@ export function toTotals(row: TotalsRow): DayTotals {
     vacantBeds: n('vacantBeds'),
     cases7d: n('cases7d'),
     deaths7d: n('deaths7d'),
+    figuresEarlier: n('figuresEarlier'),
+    figuresOldestDays: n('figuresOldestDays'),
+    figuresNone: n('figuresNone'),
   }
 }
 

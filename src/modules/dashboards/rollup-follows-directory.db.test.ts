@@ -36,11 +36,16 @@ describe.each(engines)('dashboards that follow the directory on %s', (engine) =>
       reported: h.reported,
       ppeRed: h.ppeRed,
       outbreak: h.outbreak,
+      vacantBeds: h.vacantBeds,
+      figuresEarlier: h.figuresAge.earlier,
+      figuresOldestDays: h.figuresAge.oldestDays,
+      figuresNone: h.figuresAge.noReturn,
     }
   }
   const direct = async (visible: string, filterSql: string, day: string) => {
     const want = await expectedFigures(t.database.db, visible, filterSql, day)
-    return { expected: want.expected, reported: want.reported, ppeRed: want.ppeRed, outbreak: want.outbreak }
+    const { expected, reported, ppeRed, outbreak, vacantBeds, figuresEarlier, figuresOldestDays, figuresNone } = want
+    return { expected, reported, ppeRed, outbreak, vacantBeds, figuresEarlier, figuresOldestDays, figuresNone }
   }
   const councilLocations = async () =>
     (

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
-import type { DayTotals } from './domain/figures.ts'
+import { type DayTotals, stateWindowDays } from './domain/figures.ts'
 import {
   aggregates,
   type DashboardFilter,
@@ -40,6 +40,8 @@ const sums = [
   'staffEmployed',
   'bedsAvailable',
   'vacantBeds',
+  'figuresEarlier',
+  'figuresNone',
 ] as const
 
 export async function totalsFromRollup(
@@ -58,6 +60,7 @@ export async function totalsFromRollup(
         ...sums.map((k) => eb.fn.sum<string>(k).as(k)),
         eb.fn.sum<string>('casesWeek').as('cases7d'),
         eb.fn.sum<string>('deathsWeek').as('deaths7d'),
+        eb.fn.max('figuresOldestDays').as('figuresOldestDays'),
       ])
       .where('day', 'in', [...days])
       .groupBy(['day', 'serviceType'])
@@ -74,6 +77,7 @@ export async function totalsFromRollup(
       ...sums.map((k) => eb.fn.sum<string>(k).as(k)),
       eb.fn.sum<string>('casesWeek').as('cases7d'),
       eb.fn.sum<string>('deathsWeek').as('deaths7d'),
+      eb.fn.max('figuresOldestDays').as('figuresOldestDays'),
     ])
     .where('day', 'in', [...days])
     .groupBy(['day', 'serviceType'])
@@ -136,14 +140,14 @@ export async function rebuildRollupDay(db: DbOrTransaction, day: string, council
     national as (
       insert into dashboard_daily (day, council_key, service_type, contracted_any, expected, reported, on_time,
         ppe_red, outbreak, closed_to_admissions, staff_absent, staff_employed, beds_available, vacant_beds,
-        cases_week, deaths_week)
+        cases_week, deaths_week, figures_earlier, figures_oldest_days, figures_none)
       select m.day, m.viewpoint, m.service_type, m.contracted_any, ${aggregates}
       from m where m.in_area
       group by 1, 2, 3, 4
     )
     insert into dashboard_council_daily (day, council_id, area, service_type, in_area, contracted, contracted_any,
       expected, reported, on_time, ppe_red, outbreak, closed_to_admissions, staff_absent, staff_employed,
-      beds_available, vacant_beds, cases_week, deaths_week)
+      beds_available, vacant_beds, cases_week, deaths_week, figures_earlier, figures_oldest_days, figures_none)
     select m.day, m.viewpoint, m.area, m.service_type, m.in_area, m.contracted, m.contracted_any, ${aggregates}
     from m
     group by 1, 2, 3, 4, 5, 6, 7`.execute(db)
@@ -194,10 +198,18 @@ export async function ensureRollup(db: Db, days: readonly string[]) {
 }
 
 // Written with every saved return, by the statement that saves it (the dashboards' ReturnSaveHook,
-// return-save-hook.ts): the days whose figures it can change (its period, and the 14 days after it ends,
-// for the outbreak and 7-day windows) are stale for its councils.
+// return-save-hook.ts): the days whose figures it can change are stale for its councils: its period and
+// the 14 days after it ends (the outbreak and 7-day windows), and every day whose state figures it can
+// be the latest return for (its period start plus the frequency's window).
+export function dashboardStaleSpan(frequency: string): number {
+  const flows = frequency === 'monthly' ? 45 : frequency === 'weekly' ? 20 : 14
+  const window =
+    stateWindowDays[frequency as keyof typeof stateWindowDays] ?? Math.max(...Object.values(stateWindowDays))
+  return Math.max(flows, window)
+}
+
 export function dashboardStaleInsert(locationId: string, periodStart: string, frequency: string) {
-  const span = frequency === 'monthly' ? 45 : frequency === 'weekly' ? 20 : 14
+  const span = dashboardStaleSpan(frequency)
   return sql`
     insert into dashboard_stale (day, council_key)
     select cast(${periodStart} as date) + g, v.council_key

@@ -61,7 +61,7 @@ describe('dashboard figures', () => {
         staffEmployed: 50,
       },
     ]
-    const all = trends(days, rows)
+    const all = trends(days, rows, '2020-04-14')
     expect(all.map((t) => t.key)).toEqual([
       'cases',
       'deaths',
@@ -72,7 +72,9 @@ describe('dashboard figures', () => {
     ])
     const completeness = all.find((t) => t.key === 'completeness')!
     expect(completeness.points).toHaveLength(12)
-    expect(completeness.points[11]).toEqual({ day: '2020-04-14', value: 75 })
+    // Today's point is partial (its reporting is not over); the ones before are not.
+    expect(completeness.points[11]).toEqual({ day: '2020-04-14', value: 75, partial: true })
+    expect(completeness.points[10]!.partial).toBe(false)
     expect(completeness.points[0]!.value).toBeNull()
     expect(all.find((t) => t.key === 'absence')!.points[11]!.value).toBe(10)
   })

@@ -21,7 +21,19 @@ export type DayTotals = {
   vacantBeds: number
   cases7d: number
   deaths7d: number
+  // How old the state figures are: locations whose latest return in the window is for an earlier period
+  // than the day's, the oldest of those (days from its period's start to the day), and locations with
+  // none in the window. The rest of the expected locations reported for the day itself.
+  figuresEarlier: number
+  figuresOldestDays: number
+  figuresNone: number
 }
+
+// The state figures (PPE, staff, beds, closed to admissions) take each location's latest return whose
+// period began on or before the day and within these days of it (the day included), so the picture
+// does not empty each morning until homes report. "Reported" stays about the day's own period, and the
+// flows (cases, deaths) about their own windows.
+export const stateWindowDays = { daily: 3, weekly: 10, monthly: 35 } as const
 
 export const emptyTotals = (day: string, serviceType: string): DayTotals => ({
   day,
@@ -38,6 +50,9 @@ export const emptyTotals = (day: string, serviceType: string): DayTotals => ({
   vacantBeds: 0,
   cases7d: 0,
   deaths7d: 0,
+  figuresEarlier: 0,
+  figuresOldestDays: 0,
+  figuresNone: 0,
 })
 
 // The lists a headline figure links to. Each is a predicate over one location on the chosen day.
@@ -100,7 +115,8 @@ export function sumTotals(day: string, rows: readonly DayTotals[]): DayTotals {
     if (r.day !== day) continue
     for (const key of Object.keys(total) as (keyof DayTotals)[]) {
       if (key === 'day' || key === 'serviceType') continue
-      ;(total[key] as number) += Number(r[key])
+      if (key === 'figuresOldestDays') total[key] = Math.max(total[key], Number(r[key]))
+      else (total[key] as number) += Number(r[key])
     }
   }
   return total
@@ -129,6 +145,22 @@ export type Headline = {
   cases7d: number
   openAlerts: AlertsByOrganisation
   openAlertsTotal: number
+  figuresAge: FiguresAge
+}
+
+// How old the state figures are, for the page to say.
+export type FiguresAge = {
+  fromTheDay: number
+  earlier: number
+  oldestDays: number
+  noReturn: number // expected, with no return in the window ("none" is a word of the templates)
+  window: string
+}
+
+// The window in words, for the frequencies present ("the last 3 days" for daily reporters).
+export function windowWords(): string {
+  const { daily, weekly, monthly } = stateWindowDays
+  return `the last ${daily} days for daily returns, ${weekly} for weekly and ${monthly} for monthly`
 }
 
 export function headline(
@@ -168,6 +200,13 @@ export function headline(
     cases7d: t.cases7d,
     openAlerts,
     openAlertsTotal: openAlerts.reduce((n, o) => n + o.open, 0),
+    figuresAge: {
+      fromTheDay: t.reported,
+      earlier: t.figuresEarlier,
+      oldestDays: t.figuresOldestDays,
+      noReturn: t.figuresNone,
+      window: windowWords(),
+    },
   }
 }
 
@@ -184,12 +223,14 @@ export type Trend = {
   title: string
   unit: string
   description: string
-  points: { day: string; value: number | null }[]
+  points: { day: string; value: number | null; partial: boolean }[]
 }
 
-export function trends(days: readonly string[], rows: readonly DayTotals[]): Trend[] {
+// `today`: a point on today is partial, its day's reporting not over.
+export function trends(days: readonly string[], rows: readonly DayTotals[], today?: string): Trend[] {
   const totals = days.map((d) => sumTotals(d, rows))
-  const series = (get: (t: DayTotals) => number | null) => totals.map((t) => ({ day: t.day, value: get(t) }))
+  const series = (get: (t: DayTotals) => number | null) =>
+    totals.map((t) => ({ day: t.day, value: get(t), partial: t.day === today }))
   return [
     {
       key: 'cases',
@@ -210,21 +251,21 @@ export function trends(days: readonly string[], rows: readonly DayTotals[]): Tre
       key: 'ppeRed',
       title: 'Locations with under 3 days of PPE',
       unit: 'locations',
-      description: 'Locations whose return for the day had under 3 days of any PPE item',
+      description: 'Locations whose latest return (in the window to each date) had under 3 days of any PPE item',
       points: series((t) => t.ppeRed),
     },
     {
       key: 'absence',
       title: 'Staff absence rate',
       unit: '%',
-      description: 'Staff absent for any reason as a share of staff employed, in that day’s returns',
+      description: 'Staff absent for any reason as a share of staff employed, in each location’s latest return in the window to each date',
       points: series((t) => percent(t.staffAbsent, t.staffEmployed)),
     },
     {
       key: 'vacancies',
       title: 'Vacant beds',
       unit: 'beds',
-      description: 'Beds that can be used but are not occupied, in that day’s returns',
+      description: 'Beds that can be used but are not occupied, in each location’s latest return in the window to each date',
       points: series((t) => t.vacantBeds),
     },
     {
