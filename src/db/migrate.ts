@@ -26,6 +26,7 @@ import * as m0025 from './migrations/0025-staffing-team-and-night-shifts.ts'
 import * as m0027 from './migrations/0027-ppe-stores-and-low-stock-alerts.ts'
 import * as m0028 from './migrations/0028-payment-scheme-void-source.ts'
 import * as m0030 from './migrations/0030-bulletin-attachments-delivery-receipts.ts'
+import * as m0032 from './migrations/0032-cqc-provider-records.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0027-ppe-stores-and-low-stock-alerts': m0027,
   '0028-payment-scheme-void-source': m0028,
   '0030-bulletin-attachments-delivery-receipts': m0030,
+  '0032-cqc-provider-records': m0032,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -13,6 +13,7 @@ import { createLocationEditService } from './location-edit.service.ts'
 import type { LocationPagePanels } from './location-page.ts'
 
 export { createPreview, type Importer, saveImport } from './cqc-import-preview.ts'
+export { directoryAuditActions } from './directory.audit-actions.ts'
 export { directoryPaths } from './directory.paths.ts'
 export type { DirectoryService } from './directory.service.ts'
 export type {
