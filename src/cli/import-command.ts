@@ -41,7 +41,9 @@ export async function importCqcFromCommandLine(
     console.log(`  … and ${preview.plan.errors.length - 10} more errors (see the import's problem rows)`)
   if (preview.parsed.fileProblems.length)
     throw new Error('Nothing saved: the file is not one CareHub can read')
-  const providerChanges = p ? (preview.providerPlan?.create.length ?? 0) + (preview.providerPlan?.update.length ?? 0) : 0
+  const providerChanges = p
+    ? (preview.providerPlan?.create.length ?? 0) + (preview.providerPlan?.update.length ?? 0)
+    : 0
   if (c.create + c.update + c.close + providerChanges === 0) {
     console.log('Nothing to change.')
     await services.db

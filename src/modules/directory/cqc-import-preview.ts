@@ -94,7 +94,12 @@ export async function planCqcImport(db: DbOrTransaction, options: ImportOptions,
     carried: parsed.columns ? factsCarried(parsed.columns) : undefined,
   })
   const providerPlan = parsed.providers ? await planProviderRecords(db, parsed.providers) : null
-  return { parsed, plan, providerPlan, counts: countsOf(plan, rows.length + (parsed.providers?.length ?? 0), providerPlan) }
+  return {
+    parsed,
+    plan,
+    providerPlan,
+    counts: countsOf(plan, rows.length + (parsed.providers?.length ?? 0), providerPlan),
+  }
 }
 
 // The stored providers a providers file names, compared with their records.

@@ -54,7 +54,13 @@ function providersFile(lines: JsonItem[]): ParsedFile {
       providers.push(read)
     }
   }
-  return { format: 'cqc-api-providers-jsonl', rows, providers, fileProblems: [], locationIdColumn: 'locationId' }
+  return {
+    format: 'cqc-api-providers-jsonl',
+    rows,
+    providers,
+    fileProblems: [],
+    locationIdColumn: 'locationId',
+  }
 }
 
 function lineProblem(line: JsonItem): ParsedRow {

@@ -48,13 +48,19 @@ describe('the CQC providers file (API JSON lines)', () => {
       '{"providerId": "1-101611810", "name": "Again"',
       JSON.stringify({ providerId: 'P-12', name: 'Not an ID', organisationType: 'Provider' }),
       JSON.stringify({ providerId: '1-999999999', organisationType: 'Provider' }),
-      JSON.stringify({ providerId: '1-999999998', name: 'Bad number', companiesHouseNumber: '12 345 678 90' }),
+      JSON.stringify({
+        providerId: '1-999999998',
+        name: 'Bad number',
+        companiesHouseNumber: '12 345 678 90',
+      }),
       lines[0]!,
     ].join('\n')
     const parsed = await parseProviders(bad)
     expect(parsed.format).toBe('cqc-api-providers-jsonl')
     expect(parsed.providers).toHaveLength(3)
-    const reasons = parsed.rows.map((r) => (r.outcome === 'error' ? [r.rowNumber, r.problems[0]!.reason] : []))
+    const reasons = parsed.rows.map((r) =>
+      r.outcome === 'error' ? [r.rowNumber, r.problems[0]!.reason] : [],
+    )
     expect(reasons).toEqual([
       [4, 'Line is not valid JSON'],
       [5, 'This is not a CQC provider ID (1- and 9 to 12 digits)'],
@@ -65,7 +71,9 @@ describe('the CQC providers file (API JSON lines)', () => {
   })
 
   it('a locations file is still a locations file', async () => {
-    const parsed = await parseProviders(JSON.stringify({ locationId: '1-130482328', providerId: '1-101611810' }))
+    const parsed = await parseProviders(
+      JSON.stringify({ locationId: '1-130482328', providerId: '1-101611810' }),
+    )
     expect(parsed.format).toBe('cqc-api-jsonl')
     expect(parsed.providers).toBeUndefined()
   })
@@ -91,7 +99,11 @@ describe('planning a providers file', () => {
   it('names placeholders, renames, fills, and leaves what a record does not carry', () => {
     const plan = planProviders(
       [
-        row({ cqcProviderId: '1-101614967', name: 'Riseway Care Homes Limited', companiesHouseNumber: '03550909' }),
+        row({
+          cqcProviderId: '1-101614967',
+          name: 'Riseway Care Homes Limited',
+          companiesHouseNumber: '03550909',
+        }),
         row({ cqcProviderId: '1-101630228', name: 'Mr Charles Jones and Mrs Sally Jones', town: 'Oldham' }),
         row({ cqcProviderId: '1-101662271', name: 'Northern Care Homes Limited' }),
         row({ cqcProviderId: '1-101662280', name: 'Woodlands Residential Care Home Limited' }),

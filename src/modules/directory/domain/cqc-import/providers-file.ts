@@ -76,9 +76,11 @@ export function readProviderRecord(
   const problem = (fact: ProviderFact | 'cqcProviderId' | null, reason: string, value?: string) =>
     problems.push({ rowNumber, column: fact ? apiField[fact] : null, reason, value })
   const id = text(item.providerId)
-  if ('locationId' in item) problem(null, 'This is a location’s record, not a provider’s', text(item.locationId) ?? '')
+  if ('locationId' in item)
+    problem(null, 'This is a location’s record, not a provider’s', text(item.locationId) ?? '')
   if (id === null) problem('cqcProviderId', 'The provider ID is missing')
-  else if (!providerIdPattern.test(id)) problem('cqcProviderId', 'This is not a CQC provider ID (1- and 9 to 12 digits)', id)
+  else if (!providerIdPattern.test(id))
+    problem('cqcProviderId', 'This is not a CQC provider ID (1- and 9 to 12 digits)', id)
   const name = text(item.name)
   if (name === null) problem('name', 'The provider’s name is missing')
   const provider: CqcProvider = { cqcProviderId: id ?? '', name: name ?? '' }
@@ -90,7 +92,11 @@ export function readProviderRecord(
   if (provider.companiesHouseNumber) {
     const number = provider.companiesHouseNumber.replace(/\s+/g, '').toUpperCase()
     if (!companiesHousePattern.test(number))
-      problem('companiesHouseNumber', 'This is not a Companies House number (up to 8 letters and digits)', number)
+      problem(
+        'companiesHouseNumber',
+        'This is not a Companies House number (up to 8 letters and digits)',
+        number,
+      )
     provider.companiesHouseNumber = number
   }
   // Held to the limits of the location's fields of the same kind (the brand's to the ODS code's and
@@ -124,7 +130,10 @@ export function readProviderRecord(
 }
 
 // A repeated provider ID is the later row's problem.
-export function repeatedProvider(row: ProviderRow, firstRow: number): Extract<ParsedRow, { outcome: 'error' }> {
+export function repeatedProvider(
+  row: ProviderRow,
+  firstRow: number,
+): Extract<ParsedRow, { outcome: 'error' }> {
   const id = row.provider.cqcProviderId
   return {
     rowNumber: row.rowNumber,
@@ -187,7 +196,8 @@ export function planProviders(rows: ProviderRow[], existing: ExistingProvider[])
       if (after === undefined || after === stored[field]) continue
       changes.push({ field, before: stored[field], after })
     }
-    if (changes.length) plan.update.push({ rowNumber: row.rowNumber, id: stored.id, provider: row.provider, changes })
+    if (changes.length)
+      plan.update.push({ rowNumber: row.rowNumber, id: stored.id, provider: row.provider, changes })
     else plan.unchanged++
   }
   return plan
