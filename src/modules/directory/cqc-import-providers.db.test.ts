@@ -100,7 +100,7 @@ describe.each(engines)('the CQC providers file on %s', (engine) => {
     expect(saved.counts.errors).toBe(0)
     const after = new Map((await providers()).map((p) => [p.cqcProviderId, p]))
     for (const record of records) {
-      const p = after.get(record.providerId)!
+      const p = after.get(record.providerId!)!
       expect(p.name).toBe(record.name!.trim())
       expect(p.addressLine1).toBe(record.postalAddressLine1)
       expect(p.postcode).toBe(record.postalCode)
@@ -138,6 +138,20 @@ describe.each(engines)('the CQC providers file on %s', (engine) => {
       .where('providers.cqcProviderId', '=', '1-101614967')
       .execute()
     expect(linked.map((l) => l.name)).toEqual(['Riseway Care Homes Limited'])
+
+    // The provider's page shows what its record gave.
+    const region = await createOrganisation(db(), 'region', 'Region')
+    const viewer = new TestClient(t.app)
+    await viewer.signIn((await createUser(db(), region, 'regional_viewer')).email)
+    const riseway = await db()
+      .selectFrom('providers')
+      .select('id')
+      .where('cqcProviderId', '=', '1-101614967')
+      .executeTakeFirstOrThrow()
+    const page = load((await viewer.get(`/providers/${riseway.id}`)).body)
+    expect(page('h1').text()).toBe('Riseway Care Homes Limited')
+    expect(page('.govuk-summary-list').text()).toContain('03550909')
+    expect(page('.govuk-summary-list').text()).toContain('84 Windsor Road, Oldham, OL8 1RQ')
   })
 
   it('shows an officer on the web that it is a providers file and what it would change', async () => {

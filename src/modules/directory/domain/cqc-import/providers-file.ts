@@ -90,7 +90,9 @@ export function readProviderRecord(
   }
   if (provider.postcode) provider.postcode = normalisePostcode(provider.postcode)
   if (provider.companiesHouseNumber) {
-    const number = provider.companiesHouseNumber.replace(/\s+/g, '').toUpperCase()
+    // As the directory files are read (check-row.ts): a numeric one with its leading zeros.
+    const tidied = provider.companiesHouseNumber.replace(/\s+/g, '').toUpperCase()
+    const number = /^\d{1,7}$/.test(tidied) ? tidied.padStart(8, '0') : tidied
     if (!companiesHousePattern.test(number))
       problem(
         'companiesHouseNumber',
