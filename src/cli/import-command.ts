@@ -62,6 +62,12 @@ export async function importCqcFromCommandLine(
       return
     }
   }
+  // A providers file is saved in one short statement or two: no locations to count.
+  if (p) {
+    await saveImport(services.db, services.clock, preview.id, by)
+    console.log(`Saved in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+    return
+  }
   const bar = new SingleBar({
     format: 'Saving [{bar}] {percentage}% | {value}/{total} locations',
     hideCursor: true,
