@@ -26,16 +26,25 @@ export async function importCqcFromCommandLine(
     `${path.basename(file)}: ${preview.parsed.format ?? 'format not recognised'}, ${c.rows} rows read in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   )
   for (const problem of preview.parsed.fileProblems) console.log(`  File problem: ${problem.reason}`)
-  console.log(
-    `  new ${c.create}, updated ${c.update}, unchanged ${c.unchanged}, closed ${c.close}, skipped ${c.skip}, errors ${c.errors}`,
-  )
+  const p = c.providers
+  if (p)
+    console.log(
+      `  CQC providers file (changes providers only): new ${p.create}, named ${p.named}, renamed ${p.renamed}, address ${p.address}, Companies House number ${p.companiesHouseNumber}, brand ${p.brand}, unchanged ${p.unchanged}, errors ${c.errors}`,
+    )
+  else
+    console.log(
+      `  new ${c.create}, updated ${c.update}, unchanged ${c.unchanged}, closed ${c.close}, skipped ${c.skip}, errors ${c.errors}`,
+    )
   for (const e of preview.plan.errors.slice(0, 10))
     console.log(`  row ${e.rowNumber ?? '-'}, ${e.column ?? '-'}: ${e.reason}`)
   if (preview.plan.errors.length > 10)
     console.log(`  … and ${preview.plan.errors.length - 10} more errors (see the import's problem rows)`)
   if (preview.parsed.fileProblems.length)
     throw new Error('Nothing saved: the file is not one CareHub can read')
-  if (c.create + c.update + c.close === 0) {
+  const providerChanges = p
+    ? (preview.providerPlan?.create.length ?? 0) + (preview.providerPlan?.update.length ?? 0)
+    : 0
+  if (c.create + c.update + c.close + providerChanges === 0) {
     console.log('Nothing to change.')
     await services.db
       .updateTable('cqcImports')
@@ -52,6 +61,12 @@ export async function importCqcFromCommandLine(
       console.log('Nothing saved.')
       return
     }
+  }
+  // A providers file is saved in one short statement or two: no locations to count.
+  if (p) {
+    await saveImport(services.db, services.clock, preview.id, by)
+    console.log(`Saved in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+    return
   }
   const bar = new SingleBar({
     format: 'Saving [{bar}] {percentage}% | {value}/{total} locations',

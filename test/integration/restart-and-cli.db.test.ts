@@ -171,5 +171,13 @@ describe('the carehub command', () => {
     expect(stdout).toContain('Saved in')
     const again = await run('node', [carehub, 'import', 'cqc', file, '--area', 'Oldham', '--yes'], { env })
     expect(again.stdout).toContain('Nothing to change.')
-  }, 150_000)
+    // The CQC's providers file names the providers the locations file knew only by ID (issue 17).
+    const providers = path.resolve('test/fixtures/cqc/cqc_api_oldham_providers_raw.jsonl')
+    const named = await run('node', [carehub, 'import', 'cqc', providers, '--area', 'Oldham', '--yes'], {
+      env,
+    })
+    expect(named.stdout).toMatch(/cqc-api-providers-jsonl, 20 rows read/)
+    expect(named.stdout).toMatch(/new 4, named 16, renamed 0/)
+    expect(named.stdout).toContain('Saved in')
+  }, 200_000)
 })

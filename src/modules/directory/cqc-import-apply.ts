@@ -8,6 +8,12 @@ import { linkLocationsToCouncils } from './council-links.ts'
 import { councilAnswersTo } from './domain/cqc-import/area.ts'
 import type { CqcLocation } from './domain/cqc-import/cqc-location.ts'
 import type { ImportPlan } from './domain/cqc-import/plan.ts'
+import {
+  isPlaceholderProviderName,
+  placeholderProviderName,
+  type ProviderPlan,
+} from './domain/cqc-import/providers-file.ts'
+import { applyProviderPlan } from './cqc-providers-apply.ts'
 import { type LocationStatus, type StatusEvent, statusChange } from './domain/location-status.ts'
 
 // Who is importing: a signed-in officer, or the operator at the command line (no user).
@@ -98,7 +104,7 @@ export async function applyCqcImport(
   plan: ImportPlan,
   by: Importer,
   clock: Clock,
-  options: { councilId: string | null; onProgress?: Progress },
+  options: { councilId: string | null; onProgress?: Progress; providers?: ProviderPlan | null },
 ): Promise<void> {
   const onProgress = options.onProgress ?? (() => {})
   const now = clock.now()
@@ -147,6 +153,8 @@ export async function applyCqcImport(
       }
       return councilByAuthority.get(authority)!
     }
+    // A providers file's changes (it has no locations to create or change).
+    if (options.providers) await applyProviderPlan(trx, importId, options.providers, by, now)
     const providerIds = await upsertProviders(trx, load, plan, stamp)
 
     for (let i = 0; i < plan.create.length; i += rowsPerRound) {
@@ -333,7 +341,7 @@ async function upsertProviders(
   for (const p of found) {
     ids.set(p.cqcProviderId!, p.id)
     const named = wanted.get(p.cqcProviderId!)!
-    if (named.providerName && p.name.startsWith('CQC provider ') && named.providerName !== p.name) {
+    if (named.providerName && isPlaceholderProviderName(p.name) && named.providerName !== p.name) {
       await trx
         .updateTable('providers')
         .set({ name: named.providerName, updatedAt: stamp })
@@ -354,7 +362,7 @@ async function upsertProviders(
     lazily(created, ([id, l]) => [
       id,
       l.cqcProviderId,
-      l.providerName ?? (l.cqcProviderId ? `CQC provider ${l.cqcProviderId}` : l.name),
+      l.providerName ?? (l.cqcProviderId ? placeholderProviderName(l.cqcProviderId) : l.name),
       l.providerCompaniesHouseNumber,
       l.providerOwnership,
       stamp,

@@ -7,13 +7,19 @@ import type { Clock } from '../../domain/clock.ts'
 import { AuditAction, recordAudits } from '../audit/index.ts'
 import { inBulkTransaction } from './bulk-load.ts'
 import { readCqcFileOffThread } from './cqc-file.worker.ts'
-import { applyCqcImport, type Importer, type Progress } from './cqc-import-apply.ts'
+import { anyOf, applyCqcImport, type Importer, type Progress } from './cqc-import-apply.ts'
 import { importCouncilId, loadExistingLocations, marketOf } from './cqc-import-market.ts'
 import { claimForSaving, recordSaveFailure, saveFailureReason, withHeartbeat } from './cqc-import-saving.ts'
 import { restrictToArea, sameLocalAuthority } from './domain/cqc-import/area.ts'
 import type { ParsedFile } from './domain/cqc-import/cqc-location.ts'
 import { storableText } from './domain/cqc-import/limits.ts'
 import { type ExistingLocation, factsCarried, type ImportPlan, planImport } from './domain/cqc-import/plan.ts'
+import {
+  type ProviderPlan,
+  type ProviderRow,
+  planProviders,
+  providerCounts,
+} from './domain/cqc-import/providers-file.ts'
 import { problemRowsCsvInSteps } from './problems-csv-in-steps.ts'
 
 // A CQC file's way in, shared by the web (cqc-import.service.ts) and the command line: read it, plan
@@ -34,8 +40,9 @@ export type ImportOptions = {
 const gzip = promisify(gzipCallback)
 const gunzip = promisify(gunzipCallback)
 
-function countsOf(plan: ImportPlan, rows: number): ImportCounts {
+function countsOf(plan: ImportPlan, rows: number, providers: ProviderPlan | null): ImportCounts {
   return {
+    ...(providers ? { providers: providerCounts(providers) } : {}),
     rows,
     create: plan.create.length,
     update: plan.update.length,
@@ -54,6 +61,8 @@ export const maxKeptPreviews = 4
 
 export async function planCqcImport(db: DbOrTransaction, options: ImportOptions, alreadyParsed?: ParsedFile) {
   const parsed = alreadyParsed ?? (await readCqcFileOffThread(options)).parsed
+  // A providers file changes providers only: it closes no location, whatever the options say.
+  if (parsed.providers) options = { ...options, closeMissing: false }
   const rows = options.areaName
     ? restrictToArea(parsed.rows, { localAuthorityName: options.areaName })
     : parsed.rows
@@ -84,7 +93,41 @@ export async function planCqcImport(db: DbOrTransaction, options: ImportOptions,
     locationIdColumn: parsed.locationIdColumn,
     carried: parsed.columns ? factsCarried(parsed.columns) : undefined,
   })
-  return { parsed, plan, counts: countsOf(plan, rows.length) }
+  const providerPlan = parsed.providers ? await planProviderRecords(db, parsed.providers) : null
+  return {
+    parsed,
+    plan,
+    providerPlan,
+    counts: countsOf(plan, rows.length + (parsed.providers?.length ?? 0), providerPlan),
+  }
+}
+
+// The stored providers a providers file names, compared with their records.
+async function planProviderRecords(db: DbOrTransaction, rows: ProviderRow[]): Promise<ProviderPlan> {
+  const ids = rows.map((r) => r.provider.cqcProviderId)
+  const existing = ids.length
+    ? await db
+        .selectFrom('providers')
+        .select([
+          'id',
+          'cqcProviderId',
+          'name',
+          'addressLine1',
+          'addressLine2',
+          'town',
+          'postcode',
+          'companiesHouseNumber',
+          'ownership',
+          'brandId',
+          'brandName',
+        ])
+        .where('cqcProviderId', '=', anyOf(ids))
+        .execute()
+    : []
+  return planProviders(
+    rows,
+    existing.map((e) => ({ ...e, cqcProviderId: e.cqcProviderId! })),
+  )
 }
 
 // Files are stored gzip-compressed (a tenth of the size: less to send, write and keep). Files stored
@@ -107,7 +150,7 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
     options.councilId !== undefined ? options.councilId : await importCouncilId(db, options.areaName, null)
   // The file is read in a worker thread (cqc-file.worker.ts), which also hashes it.
   const { parsed: read, fileHash: hash } = await readCqcFileOffThread(options)
-  const { parsed, plan, counts } = await planCqcImport(db, { ...options, councilId }, read)
+  const { parsed, plan, providerPlan, counts } = await planCqcImport(db, { ...options, councilId }, read)
   // Problems quote the file's values, which may hold what the database cannot store.
   const problemsCsv = storableText(await problemRowsCsvInSteps(plan, parsed.fileProblems))
   const fileName = storableText(options.fileName).slice(0, 255)
@@ -168,7 +211,7 @@ export async function createPreview(db: Db, clock: Clock, by: Importer, options:
   })
   parsedPreviews.set(id, parsed)
   while (parsedPreviews.size > maxKeptPreviews) parsedPreviews.delete(parsedPreviews.keys().next().value!)
-  return { id, parsed, plan, counts }
+  return { id, parsed, plan, providerPlan, counts }
 }
 
 // Saves a previewed import (the command line's way; the web's confirm claims it, then saves it in the
@@ -206,7 +249,7 @@ export async function saveClaimedImport(
         .where('id', '=', id)
         .executeTakeFirstOrThrow()
       councilId = stored.councilId
-      const { plan } = await planCqcImport(
+      const { plan, providerPlan } = await planCqcImport(
         db,
         {
           fileName: stored.fileName,
@@ -217,7 +260,7 @@ export async function saveClaimedImport(
         },
         kept,
       )
-      await applyCqcImport(db, id, plan, by, clock, { councilId, onProgress })
+      await applyCqcImport(db, id, plan, by, clock, { councilId, onProgress, providers: providerPlan })
     } catch (error) {
       await recordSaveFailure(db, clock, id, { ...by, councilId }, saveFailureReason(error)).catch(() => {
         // The record stays "saving" until its heartbeat is missed; then it shows as failed.

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely'
 import type { DateOnly, Timestamp } from '../../db/columns.ts'
+import type { ProviderCounts } from './domain/cqc-import/providers-file.ts'
 
 // This capability's tables, as TypeScript sees them (src/db/schema.ts gathers every capability's).
 export type ProviderTable = {
@@ -8,6 +9,13 @@ export type ProviderTable = {
   name: string
   companiesHouseNumber: string | null
   ownership: string | null
+  // The registered address and brand, from the CQC's provider records (migration 0032).
+  addressLine1: string | null
+  addressLine2: string | null
+  town: string | null
+  postcode: string | null
+  brandId: string | null
+  brandName: string | null
   createdAt: Timestamp
   updatedAt: Timestamp
 }
@@ -104,4 +112,6 @@ export type ImportCounts = {
   skip: number
   errors: number
   close: number
+  // A providers file's changes (domain/cqc-import/providers-file.ts); unset for a locations file.
+  providers?: ProviderCounts
 }

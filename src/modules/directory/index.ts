@@ -14,6 +14,7 @@ import type { LocationPagePanels } from './location-page.ts'
 
 export { registeredBedsOn } from './beds-history.ts'
 export { createPreview, type Importer, saveImport } from './cqc-import-preview.ts'
+export { directoryAuditActions } from './directory.audit-actions.ts'
 export { directoryPaths } from './directory.paths.ts'
 export type { DirectoryService } from './directory.service.ts'
 export type {

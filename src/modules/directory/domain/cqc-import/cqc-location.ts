@@ -1,3 +1,4 @@
+import type { ProviderRow } from './providers-file.ts'
 import type { ServiceType } from '../../../../domain/service-types.ts'
 import type { CqcField } from './headers.ts'
 
@@ -49,7 +50,11 @@ export type ParsedRow =
       localAuthorityName?: string | null
     }
 
-export type CqcFileFormat = 'care-directory-with-filters' | 'care-directory' | 'cqc-api-jsonl'
+export type CqcFileFormat =
+  | 'care-directory-with-filters'
+  | 'care-directory'
+  | 'cqc-api-jsonl'
+  | 'cqc-api-providers-jsonl'
 
 export type ParsedFile = {
   format: CqcFileFormat | null
@@ -60,6 +65,8 @@ export type ParsedFile = {
   // The known columns the file's header has (a table's), so an import changes only what it carries.
   // Unset (the API's records): every fact.
   columns?: CqcField[]
+  // A providers file's readable records (its faulty ones are in `rows`, as errors).
+  providers?: ProviderRow[]
 }
 
 // CQC location IDs are "1-" and 9 to 11 digits in every file seen (2010 to 2025); allow 12 for growth.

@@ -2,47 +2,74 @@ import { tooManyRows, type UploadLimits } from '../../../../domain/spreadsheet-r
 import { fileProblem, rowChecker } from './check-row.ts'
 import type { ParsedFile, ParsedRow } from './cqc-location.ts'
 import type { CqcField } from './headers.ts'
+import { isProvidersFile, type ProviderRow, readProviderRecord, repeatedProvider } from './providers-file.ts'
 import type { FieldColumns, FieldTexts, RawRecord } from './raw-record.ts'
 
-// --- JSON lines: CQC API location records ------------------------------------------------------
+// --- JSON lines: CQC API location records (or provider records: providers-file.ts) ------------------------------------------------------
 
 export function parseJsonLines(text: string, limits: UploadLimits): ParsedFile {
   const lines = jsonItems(text, limits.maxRows)
   if (!lines) throw tooManyRows(limits)
   if (lines.length === 0) return fileProblem('cqc-api-jsonl', 'The file is empty.')
   const objects = lines.filter((l): l is JsonItem & { value: Record<string, unknown> } => isObject(l.value))
+  if (isProvidersFile(objects.map((l) => l.value))) return providersFile(lines)
   if (objects.length > 0 && !objects.some((l) => 'locationId' in l.value || 'providerId' in l.value)) {
     const keys = [...new Set(objects.flatMap((l) => Object.keys(l.value)))].slice(0, 30)
     return fileProblem(
       null,
-      `These are not CQC API location records: none has a locationId. Fields found: ${keys.join(', ')}.`,
+      `These are not CQC API location or provider records: none has a locationId or providerId. Fields found: ${keys.join(', ')}.`,
     )
   }
-  const records: (RawRecord | ParsedRow)[] = lines.map((line) => {
-    if (line.value === invalidJson) {
-      return {
-        rowNumber: line.rowNumber,
-        outcome: 'error',
-        cqcLocationId: null,
-        problems: [{ rowNumber: line.rowNumber, column: null, reason: 'Line is not valid JSON' }],
-      }
-    }
-    if (!isObject(line.value)) {
-      return {
-        rowNumber: line.rowNumber,
-        outcome: 'error',
-        cqcLocationId: null,
-        problems: [{ rowNumber: line.rowNumber, column: null, reason: 'Line is not a JSON object' }],
-      }
-    }
-    return jsonRecord(line.value, line.rowNumber)
-  })
+  const records: (RawRecord | ParsedRow)[] = lines.map((line) =>
+    isObject(line.value) ? jsonRecord(line.value, line.rowNumber) : lineProblem(line),
+  )
   const check = rowChecker()
   return {
     format: 'cqc-api-jsonl',
     rows: records.map(check),
     fileProblems: [],
     locationIdColumn: 'locationId',
+  }
+}
+
+// The API's provider records: each readable one a provider, the rest problems.
+function providersFile(lines: JsonItem[]): ParsedFile {
+  const rows: ParsedRow[] = []
+  const providers: ProviderRow[] = []
+  const firstRowById = new Map<string, number>()
+  for (const line of lines) {
+    if (!isObject(line.value)) {
+      rows.push(lineProblem(line))
+      continue
+    }
+    const read = readProviderRecord(line.value, line.rowNumber)
+    if ('outcome' in read) {
+      rows.push(read)
+      continue
+    }
+    const first = firstRowById.get(read.provider.cqcProviderId)
+    if (first !== undefined) rows.push(repeatedProvider(read, first))
+    else {
+      firstRowById.set(read.provider.cqcProviderId, read.rowNumber)
+      providers.push(read)
+    }
+  }
+  return {
+    format: 'cqc-api-providers-jsonl',
+    rows,
+    providers,
+    fileProblems: [],
+    locationIdColumn: 'locationId',
+  }
+}
+
+function lineProblem(line: JsonItem): ParsedRow {
+  const reason = line.value === invalidJson ? 'Line is not valid JSON' : 'Line is not a JSON object'
+  return {
+    rowNumber: line.rowNumber,
+    outcome: 'error',
+    cqcLocationId: null,
+    problems: [{ rowNumber: line.rowNumber, column: null, reason }],
   }
 }
 

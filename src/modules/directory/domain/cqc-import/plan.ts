@@ -143,6 +143,8 @@ const formatColumns: Record<CqcFileFormat, readonly CqcField[] | 'every fact'> =
     'publicationDate',
   ],
   'cqc-api-jsonl': 'every fact',
+  // Provider records change no location.
+  'cqc-api-providers-jsonl': [],
 }
 
 // The facts a format sets, and those an import of it leaves as they are, in words.
