@@ -29,6 +29,7 @@ import * as m0029 from './migrations/0029-beds-history-and-grants-open-data.ts'
 import * as m0030 from './migrations/0030-bulletin-attachments-delivery-receipts.ts'
 import * as m0031 from './migrations/0031-dashboard-figures-age.ts'
 import * as m0032 from './migrations/0032-cqc-provider-records.ts'
+import * as m0033 from './migrations/0033-ppe-moves-by-request.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -61,6 +62,7 @@ const migrations: Record<string, Migration> = {
   '0030-bulletin-attachments-delivery-receipts': m0030,
   '0031-dashboard-figures-age': m0031,
   '0032-cqc-provider-records': m0032,
+  '0033-ppe-moves-by-request': m0033,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
