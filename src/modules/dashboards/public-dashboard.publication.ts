@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts'
 import { dateInWords, londonDate } from '../../domain/dates.ts'
 import { type ServiceType, serviceTypeNames } from '../../domain/service-types.ts'
 import type { Block, Figure, PublicationContent, PublicationKind } from '../publishing/index.ts'
-import { sumTotals } from './domain/figures.ts'
+import { percent, sumTotals } from './domain/figures.ts'
 import { areasInScope, ragCounts } from './figures.repository.ts'
 import { totalsFromLocations, type Viewpoint } from './measures.repository.ts'
 
@@ -13,8 +13,11 @@ import { totalsFromLocations, type Viewpoint } from './measures.repository.ts'
 
 export const publicDashboardKind = 'public-dashboard'
 
-const percent = (part: number, whole: number) =>
-  whole > 0 ? `${Math.round((part / whole) * 1000) / 10}%` : '–'
+// A rate as the dashboard shows it: to one decimal place, a dash where there is nothing to divide by.
+const shown = (part: number, whole: number) => {
+  const p = percent(part, whole)
+  return p === null ? '–' : `${p}%`
+}
 
 export async function buildPublicDashboard(db: Db, councilId: string, at: Date): Promise<PublicationContent> {
   const day = londonDate(at)
@@ -65,19 +68,19 @@ export async function buildPublicDashboard(db: Db, councilId: string, at: Date):
         rate(
           'reported',
           'Returns received',
-          percent(t.reported, t.expected),
+          shown(t.reported, t.expected),
           'Locations that sent their return for the period including the day, of those open on its first day',
         ),
         rate(
           'absence',
           'Staff absent',
-          percent(t.staffAbsent, t.staffEmployed),
+          shown(t.staffAbsent, t.staffEmployed),
           'Staff absent for any reason, of staff employed, at the locations that gave both',
         ),
         rate(
           'vacancies',
           'Beds vacant',
-          percent(t.vacantBeds, t.bedsAvailable),
+          shown(t.vacantBeds, t.bedsAvailable),
           'Vacant beds, of the beds that can be used, in the day’s returns',
         ),
       ],
