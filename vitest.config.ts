@@ -37,6 +37,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['src/**/*.db.test.ts', 'test/**/*.db.test.ts'],
+          globalSetup: ['test/support/integration-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

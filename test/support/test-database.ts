@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
 import pg from 'pg'
+import { inject } from 'vitest'
 import { createDatabase, type Db } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 
@@ -11,7 +13,9 @@ export const engines: Engine[] = process.env.TEST_DATABASE_URL ? ['pglite', 'pos
 // url: the database's own connection string (PostgreSQL only), for a second connection pool to it.
 export type TestDatabase = { db: Db; engine: Engine; url: string | null; drop: () => Promise<void> }
 
-// Each test file gets a fresh, migrated database of its own: nothing is shared between files.
+// Each test file gets a fresh, migrated database of its own: nothing is shared between files. It is a
+// copy of one migrated database made once per run (test/support/integration-global-setup.ts), or
+// migrated here where there is none (a suite run without that set-up).
 // `migrate: false` leaves it empty, for a test of a migration to apply migrations itself.
 export async function createTestDatabase(
   engine: Engine,
@@ -19,8 +23,13 @@ export async function createTestDatabase(
 ): Promise<TestDatabase> {
   const migrate = options.migrate ?? true
   if (engine === 'pglite') {
-    const db = createDatabase({ engine: 'pglite', dataDir: null })
-    if (migrate) await migrateToLatest(db)
+    const dump = migrate ? provided('migratedPgliteDump') : ''
+    const db = createDatabase({
+      engine: 'pglite',
+      dataDir: null,
+      loadDataDir: dump ? migratedPglite(dump) : undefined,
+    })
+    if (migrate && !dump) await migrateToLatest(db)
     return { db, engine, url: null, drop: () => db.destroy() }
   }
   const adminUrl = process.env.TEST_DATABASE_URL
@@ -28,12 +37,13 @@ export async function createTestDatabase(
   const name = `carehub_test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
-  await admin.query(`create database ${name}`)
+  const template = migrate ? provided('migratedPostgresTemplate') : ''
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`)
   await admin.end()
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   const db = createDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 })
-  if (migrate) await migrateToLatest(db)
+  if (migrate && !template) await migrateToLatest(db)
   return {
     db,
     engine,
@@ -46,4 +56,20 @@ export async function createTestDatabase(
       await cleanup.end()
     },
   }
+}
+
+// What the run's global set-up provided, or '' outside it (e.g. the browser project).
+function provided(key: 'migratedPgliteDump' | 'migratedPostgresTemplate'): string {
+  try {
+    return inject(key) ?? ''
+  } catch {
+    return ''
+  }
+}
+
+// Read once per file: every database the file creates starts from the same bytes.
+let pgliteDump: { file: string; bytes: Blob } | null = null
+function migratedPglite(file: string): Blob {
+  if (pgliteDump?.file !== file) pgliteDump = { file, bytes: new Blob([fs.readFileSync(file)]) }
+  return pgliteDump.bytes
 }
