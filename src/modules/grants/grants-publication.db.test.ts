@@ -20,8 +20,8 @@ describe.each(engines)('publishing the grants as open data on %s', (engine) => {
     const created = await t.services.grants.createRound(finance, roundForm)
     if (!created?.ok) throw new Error(JSON.stringify(created))
     ids.round = created.value.id
-    await t.services.grants.preview(finance, ids.round)
-    expect((await t.services.grants.commit(finance, ids.round))?.ok).toBe(true)
+    const previewed = await t.services.grants.preview(finance, ids.round)
+    expect((await t.services.grants.commit(finance, ids.round, previewed?.previewId))?.ok).toBe(true)
     const allocation = await t.database.db
       .selectFrom('grantAllocations')
       .select('id')

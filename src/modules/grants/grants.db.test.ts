@@ -131,7 +131,22 @@ describe.each(engines)('grant rounds on %s', (engine) => {
     const finance = await signedIn('finance')
     const check = await finance.get(`/grants/rounds/${ids.round}/commit`)
     expect(check.statusCode).toBe(200)
-    expect((await finance.post(`/grants/rounds/${ids.round}/commit`, {})).statusCode).toBe(302)
+    const seen = String(load(check.body)('input[name="previewId"]').val())
+    // Previewed again since the check page was read: that one is shown before anything is committed.
+    expect((await finance.post(`/grants/rounds/${ids.round}/preview`, {})).statusCode).toBe(302)
+    const stale = await finance.post(`/grants/rounds/${ids.round}/commit`, { previewId: seen })
+    expect(stale.statusCode).toBe(400)
+    expect(load(stale.body)('.govuk-error-summary').text()).toContain(
+      'The allocation has been previewed again since you checked it: check it again',
+    )
+    expect(await count('grantAllocations')).toBe(0)
+    const latest = String(
+      load((await finance.get(`/grants/rounds/${ids.round}/commit`)).body)('input[name="previewId"]').val(),
+    )
+    expect(latest).not.toBe(seen)
+    expect((await finance.post(`/grants/rounds/${ids.round}/commit`, { previewId: latest })).statusCode).toBe(
+      302,
+    )
     expect(await count('grantAllocations')).toBe(4)
 
     const manager = await signedIn('manager')

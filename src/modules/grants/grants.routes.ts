@@ -186,14 +186,22 @@ export async function grantRoutes(app: FastifyInstance, deps: { grants: GrantsSe
     })
   })
 
-  app.post<{ Params: { id: string } }>(paths.grantRoundCommit.pattern, async (request, reply) => {
-    const actor = signedInActor(request)
-    const result = await grants.commit(actor, request.params.id)
-    if (!result) throw notFound()
-    if (!result.ok)
-      return renderRound(actor, request.params.id, reply, { commitError: result.errors.commit }, 400)
-    return reply.redirect(`${paths.grantRound.build(request.params.id)}?committed=1`)
-  })
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    paths.grantRoundCommit.pattern,
+    async (request, reply) => {
+      const actor = signedInActor(request)
+      const seen = request.body?.previewId
+      const result = await grants.commit(
+        actor,
+        request.params.id,
+        typeof seen === 'string' ? seen : undefined,
+      )
+      if (!result) throw notFound()
+      if (!result.ok)
+        return renderRound(actor, request.params.id, reply, { commitError: result.errors.commit }, 400)
+      return reply.redirect(`${paths.grantRound.build(request.params.id)}?committed=1`)
+    },
+  )
 
   app.post<{ Params: { id: string; trancheId: string } }>(
     paths.grantTranchePayments.pattern,

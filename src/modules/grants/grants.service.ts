@@ -157,6 +157,10 @@ export function createGrantsService(deps: { db: Db; clock: Clock }) {
   // The allocation as the formula gives it today, kept as a preview; what changed since the last.
   // Three round trips whatever the round's size: the round, the candidates (one query), and one
   // statement that keeps the preview (numbered after the last) and its audit record together.
+  // That statement's commit does not wait for the disk (synchronous_commit off for it alone): a
+  // preview is a what-if, made again at will. Committing waits, and so makes every preview before it
+  // durable; a preview lost in a crash cannot be committed unseen, as commit takes only the preview
+  // the officer saw (seenPreviewId) and that must still be the latest.
   async function preview(actor: Actor, id: string) {
     const round = await roundFor(actor, id)
     if (!round || !manageable(actor, round) || round.status !== 'draft') return null
@@ -173,7 +177,8 @@ export function createGrantsService(deps: { db: Db; clock: Clock }) {
           .values({
             id: previewId,
             roundId: id,
-            number: sql<number>`(select coalesce(max(p.number), 0) + 1 from grant_previews p where p.round_id = ${id})`,
+            number: sql<number>`(select coalesce(max(p.number), 0) + 1 from grant_previews p
+              where p.round_id = ${id} and set_config('synchronous_commit', 'off', true) is not null)`,
             lines: JSON.stringify(lines),
             // What the formulas share out (per bed, and per person supported to home care): the lines'
             // sum, to the penny.
@@ -207,13 +212,23 @@ export function createGrantsService(deps: { db: Db; clock: Clock }) {
     return { previewId }
   }
 
-  // Finance commits the latest preview, as it saw it: the allocation is then the round's.
-  async function commit(actor: Actor, id: string): Promise<Outcome<{ allocations: number }> | null> {
+  // Finance commits the preview it saw, which must still be the latest: the allocation is then the
+  // round's. Another preview since (by a colleague, or after a change) is shown before it is committed.
+  async function commit(
+    actor: Actor,
+    id: string,
+    seenPreviewId: string | undefined,
+  ): Promise<Outcome<{ allocations: number }> | null> {
     const round = await roundFor(actor, id)
     if (!round || !manageable(actor, round)) return null
     if (round.status !== 'draft') return { ok: false, errors: { commit: 'The round is already committed' } }
     const [latest] = await latestPreviews(db, id, 1)
     if (!latest) return { ok: false, errors: { commit: 'Preview the allocation before committing it' } }
+    if (latest.id !== seenPreviewId)
+      return {
+        ok: false,
+        errors: { commit: 'The allocation has been previewed again since you checked it: check it again' },
+      }
     if (latest.createdAt < round.updatedAt)
       return {
         ok: false,
