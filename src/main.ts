@@ -5,23 +5,15 @@ import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
 import { startScheduler } from './jobs/scheduler.ts'
 import { scheduledJobs } from './modules.ts'
-
-// Log lines carry the path with any secret link token masked, never query strings or bodies.
-const loggerOptions = (config: Config) => ({
-  level: config.logLevel,
-  serializers: {
-    req: (req: { method: string; url: string; id: string }) => ({
-      method: req.method,
-      path: req.url.split('?')[0]!.replace(/\/(reset-password|accept-invitation)\/[^/]+/, '/$1/[token]'),
-      id: req.id,
-    }),
-  },
-})
+import { logFormatFor, loggingOptions } from './web/request-log.ts'
 
 export async function serve(config: Config = loadConfig()) {
   const services = await composeFromConfig(config)
   const applied = await migrateToLatest(services.db)
-  const app = await createApp(services, { logger: loggerOptions(config) })
+  const app = await createApp(
+    services,
+    loggingOptions(config, logFormatFor(config.env, process.stdout.isTTY === true)),
+  )
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated')
 
   let demoLoaded = false
