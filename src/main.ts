@@ -3,6 +3,7 @@ import { composeFromConfig } from './composition.ts'
 import { type Config, loadConfig, shouldLoadDemo } from './config.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
+import { withDemoProgress } from './db/seed/demo-progress.ts'
 import { startScheduler } from './jobs/scheduler.ts'
 import { scheduledJobs } from './modules.ts'
 import { logFormatFor, loggingOptions } from './web/request-log.ts'
@@ -19,7 +20,9 @@ export async function serve(config: Config = loadConfig()) {
   let demoLoaded = false
   if (shouldLoadDemo(config) && (await isDatabaseEmpty(services.db))) {
     app.log.info('empty database: loading the demo county (first start only)')
-    const summary = await loadDemoCounty(services.db, services.clock)
+    const summary = await withDemoProgress((progress) =>
+      loadDemoCounty(services.db, services.clock, undefined, progress),
+    )
     app.log.info(summary, 'demo county loaded')
     demoLoaded = true
   }
