@@ -182,18 +182,12 @@ describe.skipIf(!chromiumAvailable)('situation returns in a real browser', () =>
         fullPage: true,
       })
       // Every answer has its "Change", back to that box with the answers kept (issue 18, item 3).
-      expect(await page.locator('.govuk-summary-list__row .govuk-summary-list__actions').count()).toBe(
-        shown.size,
-      )
-      const gloves = questions.get('ppeDaysGloves')!
-      const change = await navigateBy(page, () =>
-        page.getByRole('button', { name: `Change ${gloves}`, exact: true }).click(),
-      )
-      expect(change.status()).toBe(200)
+      const actions = page.locator('.govuk-summary-list__row .govuk-summary-list__actions')
+      expect(await actions.count()).toBe(shown.size)
+      const gloves = `Change ${questions.get('ppeDaysGloves')}`
+      await navigateBy(page, () => page.getByRole('button', { name: gloves, exact: true }).click())
       expect(new URL(page.url()).hash).toBe('#ppeDaysGloves')
-      await expect(page.locator('#ppeDaysGloves').inputValue()).resolves.toBe(
-        careHomeReturn.ppeDaysGloves!.answer as string,
-      )
+      await expect(page.locator('#ppeDaysGloves').inputValue()).resolves.toBe('10')
       await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
       expect(await headingText(page)).toBe('Check your answers before sending your return')
 

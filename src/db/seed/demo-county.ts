@@ -346,7 +346,7 @@ export async function loadDemoCounty(
     const returns = await loadDemoReturns(trx, faker, forReturns, now, 12, (done, all) =>
       progress('returns', done / all),
     )
-    progress('users')
+    progress('people')
 
     for (const user of demoUsers) {
       await trx
@@ -364,9 +364,7 @@ export async function loadDemoCounty(
         .execute()
     }
     // The contact log, enquiries and FAQ need the demo users to exist.
-    progress('contacts')
     await loadDemoContacts(trx, now)
-    progress('casework')
     // A few cases on the worklist: intelligence from partners, owned, passed on and unowned.
     await loadDemoCasework(trx, now)
     // The capabilities of support, money, plans and communications (demo-capabilities.ts).

@@ -5,9 +5,7 @@ import { SingleBar } from 'cli-progress'
 export const demoSteps = {
   directory: { label: 'providers and locations', weight: 3 },
   returns: { label: 'twelve weeks of returns', weight: 45 },
-  users: { label: 'users', weight: 0 },
-  contacts: { label: 'contacts and enquiries', weight: 0 },
-  casework: { label: 'cases on the worklist', weight: 0 },
+  people: { label: 'users, contacts, enquiries and cases', weight: 1 },
   capabilities: { label: 'support, money, plans and communications', weight: 7 },
   risk: { label: 'risk rules over the returns', weight: 1 },
   welfare: { label: 'welfare checks and continuity plans', weight: 1 },
