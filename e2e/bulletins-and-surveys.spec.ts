@@ -170,7 +170,7 @@ describe.skipIf(!chromiumAvailable)('bulletins and surveys in a real browser', (
       await page.getByLabel('How many staff are off work because of COVID-19?').fill('two')
       expect((await click(page, 'button', 'Continue')).status()).toBe(400)
       await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
-        'must be a whole number, like 12',
+        'How many staff are off work because of COVID-19? must be a whole number',
       )
       await page.getByLabel('How many staff are off work because of COVID-19?').fill('2')
       await checkPage(page, 'survey number question', true)

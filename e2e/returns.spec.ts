@@ -181,6 +181,15 @@ describe.skipIf(!chromiumAvailable)('situation returns in a real browser', () =>
         path: path.join(screenshotDir, 'return-check-answers-phone.png'),
         fullPage: true,
       })
+      // Every answer has its "Change", back to that box with the answers kept (issue 18, item 3).
+      const actions = page.locator('.govuk-summary-list__row .govuk-summary-list__actions')
+      expect(await actions.count()).toBe(shown.size)
+      const gloves = `Change ${questions.get('ppeDaysGloves')}`
+      await navigateBy(page, () => page.getByRole('button', { name: gloves, exact: true }).click())
+      expect(new URL(page.url()).hash).toBe('#ppeDaysGloves')
+      await expect(page.locator('#ppeDaysGloves').inputValue()).resolves.toBe('10')
+      await navigateBy(page, () => page.getByRole('button', { name: 'Continue' }).click())
+      expect(await headingText(page)).toBe('Check your answers before sending your return')
 
       const sent = await navigateBy(page, () => page.getByRole('button', { name: 'Send return' }).click())
       expect(sent.status()).toBe(200)
@@ -189,6 +198,12 @@ describe.skipIf(!chromiumAvailable)('situation returns in a real browser', () =>
       expect(saved.get('How')).toBe('web')
       expect(saved.get('Version')).toBe('1 (current)')
       expect(saved.get(questions.get('concerns')!)).toBe(careHomeReturn.concerns!.shown)
+      // It leads to the manager's other returns still to send.
+      const stillDue = rows.filter((r) => r.id !== first.id && (r.status === 'Due' || r.status === 'Overdue'))
+      const dueLinks = await page
+        .locator('#still-due a')
+        .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname))
+      expect(dueLinks.sort()).toEqual(stillDue.map((r) => `/locations/${r.id}/returns/new`).sort())
       await expectNoAxeViolations(page, 'return sent at phone width')
 
       // The next return, through "Nothing changed", for a second location with an earlier return.

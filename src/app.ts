@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyServerOptions, type LogController } from 'fastify'
 import type { Services } from './composition.ts'
 import { capabilities, capabilityPaths, navigationFor, readinessFigures } from './modules.ts'
 import { csrfPlugin } from './web/csrf.ts'
@@ -23,11 +23,13 @@ declare module 'fastify' {
 // Reads like a table of contents: infrastructure first, then each capability's routes (src/modules.ts).
 export async function createApp(
   services: Services,
-  options: { logger?: FastifyServerOptions['logger'] } = {},
+  // How requests are logged (web/request-log.ts): none by default (tests).
+  options: { logger?: FastifyServerOptions['logger']; logController?: LogController } = {},
 ) {
   const { config } = services
   const app = Fastify({
     logger: options.logger ?? false,
+    ...(options.logController ? { logController: options.logController } : {}),
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
   })

@@ -3,31 +3,26 @@ import { composeFromConfig } from './composition.ts'
 import { type Config, loadConfig, shouldLoadDemo } from './config.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
+import { withDemoProgress } from './db/seed/demo-progress.ts'
 import { startScheduler } from './jobs/scheduler.ts'
 import { scheduledJobs } from './modules.ts'
-
-// Log lines carry the path with any secret link token masked, never query strings or bodies.
-const loggerOptions = (config: Config) => ({
-  level: config.logLevel,
-  serializers: {
-    req: (req: { method: string; url: string; id: string }) => ({
-      method: req.method,
-      path: req.url.split('?')[0]!.replace(/\/(reset-password|accept-invitation)\/[^/]+/, '/$1/[token]'),
-      id: req.id,
-    }),
-  },
-})
+import { logFormatFor, loggingOptions } from './web/request-log.ts'
 
 export async function serve(config: Config = loadConfig()) {
   const services = await composeFromConfig(config)
   const applied = await migrateToLatest(services.db)
-  const app = await createApp(services, { logger: loggerOptions(config) })
+  const app = await createApp(
+    services,
+    loggingOptions(config, logFormatFor(config.env, process.stdout.isTTY === true)),
+  )
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated')
 
   let demoLoaded = false
   if (shouldLoadDemo(config) && (await isDatabaseEmpty(services.db))) {
     app.log.info('empty database: loading the demo county (first start only)')
-    const summary = await loadDemoCounty(services.db, services.clock)
+    const summary = await withDemoProgress((progress) =>
+      loadDemoCounty(services.db, services.clock, undefined, progress),
+    )
     app.log.info(summary, 'demo county loaded')
     demoLoaded = true
   }

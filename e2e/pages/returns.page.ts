@@ -100,7 +100,8 @@ export async function questionOf(page: Page, key: string): Promise<string> {
     const label = grouped
       ? input.closest('fieldset')?.querySelector('legend')
       : document.querySelector(`label[for="${input.id}"]`)
-    return (label?.textContent ?? '').trim()
+    // The question as check your answers shows it: without the form's "(optional)".
+    return (label?.textContent ?? '').trim().replace(/ \(optional\)$/, '')
   })
 }
 

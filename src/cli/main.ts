@@ -76,7 +76,8 @@ program
         await seedAtScale(s, options.scale, Number(options.days))
         return
       }
-      const summary = await loadDemoCounty(s.db, s.clock)
+      const { withDemoProgress } = await import('../db/seed/demo-progress.ts')
+      const summary = await withDemoProgress((progress) => loadDemoCounty(s.db, s.clock, undefined, progress))
       console.log(
         `Demo county loaded: ${summary.locations} locations, ${summary.providers} providers, ${summary.users} users.`,
       )

@@ -10,6 +10,7 @@ import type { Db } from '../database.ts'
 import { loadCapabilityDemos } from './demo-capabilities.ts'
 import { loadDemoCasework } from './demo-casework.ts'
 import { loadDemoContacts } from './demo-contacts.ts'
+import type { DemoProgress } from './demo-progress.ts'
 import { loadDemoReturns } from './demo-returns.ts'
 
 // The seed's own entry in the audit trail: when the demo county was loaded, and what it holds.
@@ -112,7 +113,13 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   return Number(row.n) === 0
 }
 
-export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800): Promise<DemoSummary> {
+// `progress` is told as each step starts (demo-progress.ts), for the first start's progress bar.
+export async function loadDemoCounty(
+  db: Db,
+  clock: Clock,
+  locationCount = 800,
+  progress: DemoProgress = () => {},
+): Promise<DemoSummary> {
   const faker = new Faker({ locale: [en_GB, en, base] })
   faker.seed(demoSeed)
   const passwordHash = await hashPassword(demoPassword)
@@ -140,6 +147,7 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
           .executeTakeFirstOrThrow()
       ).id
 
+    progress('directory')
     const council = await org(demoCouncil.name, 'council', { onsCode: demoCouncil.onsCode })
     const organisations: Record<string, string> = {
       council,
@@ -334,7 +342,11 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
       if (contacts.length) await trx.insertInto('locationContacts').values(contacts).execute()
     }
 
-    const returns = await loadDemoReturns(trx, faker, forReturns, now)
+    progress('returns')
+    const returns = await loadDemoReturns(trx, faker, forReturns, now, 12, (done, all) =>
+      progress('returns', done / all),
+    )
+    progress('people')
 
     for (const user of demoUsers) {
       await trx
@@ -356,9 +368,12 @@ export async function loadDemoCounty(db: Db, clock: Clock, locationCount = 800):
     // A few cases on the worklist: intelligence from partners, owned, passed on and unowned.
     await loadDemoCasework(trx, now)
     // The capabilities of support, money, plans and communications (demo-capabilities.ts).
+    progress('capabilities')
     await loadCapabilityDemos(trx, now, faker, { council, demoProviderId: providers[0]!.id, organisations })
     // The risk rules over the demo returns: alerts, cases and RAG as the returns would have raised them.
+    progress('risk')
     await recomputeRisk(trx, now)
+    progress('welfare')
     // Welfare checks, continuity plans and protection plans, in every state (they read the RAG).
     await loadDemoWelfare(trx, now).then(() => loadDemoResilience(trx, now))
     const summary = {

@@ -26,6 +26,8 @@ export async function loadDemoReturns(
   locations: DemoLocation[],
   now: Date,
   weeks = 12,
+  // Told after each batch is saved, for the first start's progress bar.
+  saved: (done: number, total: number) => void = () => {},
 ): Promise<number> {
   const rows: Parameters<ReturnType<DbOrTransaction['insertInto']>['values']>[0][] = []
   for (const location of locations) {
@@ -92,6 +94,7 @@ export async function loadDemoReturns(
       .insertInto('situationReturns')
       .values(rows.slice(i, i + 1000) as never)
       .execute()
+    saved(Math.min(i + 1000, rows.length), rows.length)
   }
   return rows.length
 }

@@ -190,11 +190,15 @@ describe.each(engines)('the returns API on %s', (engine) => {
         pointer: '/values/ppeDaysGloves',
         message: 'Days of gloves in stock must be 0 or more',
       },
-      { field: 'ppeDaysAprons', pointer: '/values/ppeDaysAprons', message: 'Enter days of aprons in stock' },
+      {
+        field: 'ppeDaysAprons',
+        pointer: '/values/ppeDaysAprons',
+        message: 'Enter the number of days of aprons you have in stock',
+      },
       {
         field: 'staffEmployed',
         pointer: '/values/staffEmployed',
-        message: 'Staff employed must be a whole number, like 12',
+        message: 'Staff employed must be a whole number',
       },
     ])
 

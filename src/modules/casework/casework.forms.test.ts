@@ -30,7 +30,10 @@ describe('casework forms', () => {
     const form = { description: ' ', 'dueOn-day': '31', 'dueOn-month': '2', 'dueOn-year': '2020' }
     expect(parseForm(actionForm('2020-04-14'), form, actionMessages)).toEqual({
       ok: false,
-      errors: { description: 'Enter what will be done', dueOn: 'Enter a real date, like 2020-04-17' },
+      errors: {
+        description: 'Enter what will be done',
+        dueOn: 'The due date must be a real date, for example 17 4 2020',
+      },
     })
     expect(parseForm(actionForm('2020-04-14'), { description: 'Ring' }, actionMessages)).toEqual({
       ok: false,

@@ -29,11 +29,14 @@ export const returnForm = z.object({
 })
 
 export const returnFormMessages = {
-  periodStart: 'Enter the period’s first day, like 2020-04-14',
+  periodStart: 'Choose the period from your list of returns',
   action: 'Choose whether to change or send the return',
   amendsVersion: 'Enter the version being changed',
   amendmentReason: 'Enter why you are changing this return',
-  ...Object.fromEntries(datasetFields.map((f) => [f.key, `Check ${f.label.toLowerCase()}`])),
+  // (Never shown: the schema refuses nothing. The dataset's own words, should it ever.)
+  ...Object.fromEntries(
+    datasetFields.map((f) => [f.key, f.errorWords.missing ?? `Check ${f.errorWords.name}`]),
+  ),
 } as FormMessages<typeof returnForm>
 
 // Recording a chase of a missing return. Whether the officer may, and what they must write, is the

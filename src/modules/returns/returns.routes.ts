@@ -218,14 +218,18 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
   })
 
   app.get<{ Params: { id: string } }>(paths.situationReturn.pattern, async (request, reply) => {
-    const found = await returns.getReturn(signedInActor(request), request.params.id)
+    const actor = signedInActor(request)
+    const found = await returns.getReturn(actor, request.params.id)
     if (!found) throw notFound()
     const raw = fromStored(found.ret.values)
+    const submitted = Boolean((request.query as Record<string, unknown>).submitted)
     return reply.render('returns/views/return.njk', {
       pageTitle: `Return for ${found.location.name}`,
       ...found,
       answers: answerRows(found.sections, raw),
-      submitted: Boolean((request.query as Record<string, unknown>).submitted),
+      submitted,
+      // Just sent by a provider manager: their other locations still to report for today (null: none of theirs).
+      stillDue: submitted ? await stillDueElsewhere(returns, actor, found.location.id) : null,
     })
   })
 
@@ -252,4 +256,16 @@ function nothingChangedPage(form: NonNullable<Awaited<ReturnType<ReturnsService[
       (f) => f.label,
     ),
   }
+}
+
+// A provider manager's other locations whose return for the current period is still to send (due, or
+// overdue), for the page after sending one; null for anyone with no locations of their own.
+async function stillDueElsewhere(
+  returns: ReturnsService,
+  actor: Parameters<ReturnsService['todaysReturns']>[0],
+  sentFor: string,
+) {
+  const own = await returns.todaysReturns(actor)
+  if (own.length === 0) return null
+  return own.filter((l) => l.id !== sentFor && (l.state === 'due' || l.state === 'missing'))
 }

@@ -131,7 +131,7 @@ describe('forms', () => {
     expect(actionProblems({ description: 'Ring the manager', dueOn: '2020-04-15' }, '2020-04-14')).toEqual({})
     expect(actionProblems({ description: '', dueOn: '2020-02-30' }, '2020-04-14')).toEqual({
       description: 'Enter what will be done',
-      dueOn: 'Enter a real date, like 2020-04-17',
+      dueOn: 'The due date must be a real date, for example 17 4 2020',
     })
     expect(actionProblems({ description: 'x', dueOn: '2020-04-13' }, '2020-04-14')).toHaveProperty('dueOn')
   })

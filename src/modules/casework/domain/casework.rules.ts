@@ -171,7 +171,7 @@ export function actionProblems(input: ActionInput, today: string): Record<string
     errors.description = tooLong('The action', description, textLimits.caseAction)!
   const due = input.dueOn.trim()
   if (!due) errors.dueOn = 'Enter the date the action is due'
-  else if (!isRealDate(due)) errors.dueOn = 'Enter a real date, like 2020-04-17'
+  else if (!isRealDate(due)) errors.dueOn = 'The due date must be a real date, for example 17 4 2020'
   else if (due < today) errors.dueOn = 'The due date must be today or in the future'
   return errors
 }

@@ -45,16 +45,16 @@ describe('the dataset definition', () => {
       return result.ok ? [] : result.errors
     }
     expect(errorsFor({ ppeDaysGloves: '' })).toEqual([
-      { field: 'ppeDaysGloves', message: 'Enter days of gloves in stock' },
+      { field: 'ppeDaysGloves', message: 'Enter the number of days of gloves you have in stock' },
     ])
     expect(errorsFor({ ppeDaysGloves: '-1' })).toEqual([
       { field: 'ppeDaysGloves', message: 'Days of gloves in stock must be 0 or more' },
     ])
     expect(errorsFor({ staffEmployed: 'lots' })).toEqual([
-      { field: 'staffEmployed', message: 'Staff employed must be a whole number, like 12' },
+      { field: 'staffEmployed', message: 'Staff employed must be a whole number' },
     ])
     expect(errorsFor({ closedToAdmissions: 'maybe' })).toEqual([
-      { field: 'closedToAdmissions', message: 'Are you closed to new admissions? must be yes or no' },
+      { field: 'closedToAdmissions', message: 'Whether you are closed to new admissions must be yes or no' },
     ])
     expect(errorsFor({ favouriteColour: 'blue' })).toEqual([
       { field: 'favouriteColour', message: 'favouriteColour is not a field of this return' },
@@ -69,7 +69,9 @@ describe('the dataset definition', () => {
       errorsFor({ covidDeathsResidents: '1', confirmedCasesResidents: '0', suspectedCasesResidents: '0' })[0]!
         .field,
     ).toBe('covidDeathsResidents')
-    expect(errorsFor({ helpRequested: 'ppe,money' })[0]!.message).toContain('money is not one of the choices')
+    expect(errorsFor({ helpRequested: 'ppe,money' })[0]!.message).toContain(
+      '“money” is not one of the choices',
+    )
   })
 
   it('computes what it need not ask', () => {

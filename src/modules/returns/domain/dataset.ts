@@ -13,6 +13,10 @@ export type DatasetField = {
   key: string
   label: string
   hint?: string
+  // The words error messages use for this field, written for it in GOV.UK style and never naming its
+  // key: `missing` when a required field is left blank ("Enter the number of …", "Select yes if …");
+  // `name` begins the others ("… must be 0 or more", "… must be a whole number").
+  errorWords: { missing?: string; name: string }
   type: FieldType
   unit?: string
   appliesTo: readonly ServiceType[] | 'all'
@@ -94,28 +98,25 @@ export function parseReturn(
   }
   for (const field of fields) {
     const input = raw[field.key]
+    const name = field.errorWords.name
     const blank = input === undefined || input === null || (typeof input === 'string' && input.trim() === '')
     if (blank) {
       values[field.key] = null
       // A partial return (from the capacity tracker) fills some fields; the provider completes the rest.
       if (field.required && !options.partial)
-        errors.push({
-          field: field.key,
-          message: `${field.type === 'yes-no' ? 'Select' : 'Enter'} ${lowerFirst(field.label)}`,
-        })
+        errors.push({ field: field.key, message: field.errorWords.missing ?? `Enter ${lowerFirst(name)}` })
       continue
     }
     switch (field.type) {
       case 'whole-number': {
         const text = typeof input === 'number' ? String(input) : String(input).trim().replace(/,/g, '')
         if (!/^-?\d+$/.test(text))
-          errors.push({ field: field.key, message: `${field.label} must be a whole number, like 12` })
-        else if (Number(text) < 0)
-          errors.push({ field: field.key, message: `${field.label} must be 0 or more` })
+          errors.push({ field: field.key, message: `${name} must be a whole number` })
+        else if (Number(text) < 0) errors.push({ field: field.key, message: `${name} must be 0 or more` })
         else if (field.max !== undefined && Number(text) > field.max)
           errors.push({
             field: field.key,
-            message: `${field.label} must be ${field.max.toLocaleString('en-GB')} or fewer`,
+            message: `${name} must be ${field.max.toLocaleString('en-GB')} or fewer`,
           })
         else values[field.key] = Number(text)
         break
@@ -125,7 +126,7 @@ export function parseReturn(
         if (input === true || text === 'yes' || text === 'y' || text === 'true') values[field.key] = true
         else if (input === false || text === 'no' || text === 'n' || text === 'false')
           values[field.key] = false
-        else errors.push({ field: field.key, message: `${field.label} must be yes or no` })
+        else errors.push({ field: field.key, message: `${name} must be yes or no` })
         break
       }
       case 'choice': {
@@ -137,7 +138,7 @@ export function parseReturn(
         if (wrong.length)
           errors.push({
             field: field.key,
-            message: `${field.label}: ${wrong.join(', ')} is not one of the choices`,
+            message: `${wrong.map((w) => `“${w}”`).join(', ')} ${wrong.length > 1 ? 'are' : 'is'} not one of the choices for ${lowerFirst(name)}`,
           })
         else values[field.key] = chosen.length ? [...new Set(chosen)].join(',') : null
         break
@@ -145,11 +146,11 @@ export function parseReturn(
       case 'text': {
         const text = String(input).trim()
         const unstorable = unstorableText(text)
-        if (unstorable) errors.push({ field: field.key, message: `${field.label} ${unstorable}` })
+        if (unstorable) errors.push({ field: field.key, message: `${name} ${unstorable}` })
         else if (field.max !== undefined && text.length > field.max)
           errors.push({
             field: field.key,
-            message: `${field.label} must be ${field.max} characters or fewer`,
+            message: `${name} must be ${field.max.toLocaleString('en-GB')} characters or fewer`,
           })
         else values[field.key] = text
         break

@@ -31,7 +31,7 @@ describe('a survey', () => {
   it('checks answers as a return’s fields are checked', () => {
     expect(checkAnswer(questions[1]!, 'twelve')).toEqual({
       ok: false,
-      message: 'How many staff are off sick? must be a whole number, like 12',
+      message: 'How many staff are off sick? must be a whole number',
     })
     expect(checkAnswer(questions[0]!, '')).toEqual({ ok: false, message: 'Select an answer' })
     expect(checkAnswer(questions[2]!, 'c2')).toEqual({ ok: true, value: 'c2' })

@@ -66,7 +66,8 @@ export function checkAnswer(
       message:
         question.type === 'whole-number' || question.type === 'text' ? 'Enter an answer' : 'Select an answer',
     }
-  const field: DatasetField = { ...question, appliesTo: 'all' }
+  // A return's messages, each naming the question as asked.
+  const field: DatasetField = { ...question, appliesTo: 'all', errorWords: { name: question.label } }
   const definition = { version: 0, sections: [{ key: 'survey', title: '', fields: [field] }], rules: [] }
   const result = parseReturn(definition, 'other', { [question.key]: raw })
   if (!result.ok) return { ok: false, message: result.errors[0]!.message }
