@@ -45,7 +45,7 @@ export async function apiRoutes(app: FastifyInstance, options: Options) {
   await app.register(swagger, swaggerOptions(options.baseUrl))
   await app.register(apiTokenPages, { api: options.api })
   await app.register(apiV1, { ...options, prefix: apiV1Prefix })
-  await app.register(apiDocs)
+  await app.register(apiDocs, { readRateLimit: options.readRateLimit })
 }
 
 const idempotencyKeyPattern = /^[\x20-\x7e]{1,255}$/

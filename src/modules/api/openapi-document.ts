@@ -10,6 +10,7 @@ import {
   submittedReturn,
 } from './api.schemas.ts'
 import {
+  csvFile,
   marketAlertList,
   marketCaseList,
   marketCompleteness,
@@ -38,6 +39,7 @@ export const documentedSchemas: Record<string, z.ZodType> = {
   MarketAlertList: marketAlertList,
   MarketCaseList: marketCaseList,
   MarketCompleteness: marketCompleteness,
+  CsvFile: csvFile,
   Problem: problemDetails,
 }
 
