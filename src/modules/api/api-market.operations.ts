@@ -71,7 +71,7 @@ export const marketReturnsOperation = {
   tags: ['Market'],
   operationId: 'listMarketReturns',
   summary: 'Read the returns for a date range, a page at a time',
-  description: `The current version of each return for the periods starting from \`from\` to \`to\`, oldest saved first, a page at a time: carry on with \`cursor\` set to the page’s \`nextCursor\` (the \`next\` link, also in the \`Link\` header) until \`hasMore\` is false. Every return is on exactly one page, even while new returns arrive: a return saved while you page comes after the ones you have read, so keep the last \`nextCursor\` and start from it next time to read only what was saved since. A return amended meanwhile comes again as its new version (a new id, the next \`version\`); the latest version of a location’s period is the current one. Only returns saved at least 10 seconds ago are listed. ${scope}`,
+  description: `The current version of each return for the periods starting from \`from\` to \`to\`, oldest saved first, a page at a time: carry on with \`cursor\` set to the page’s \`nextCursor\` (the \`next\` link; in CSV, the \`Link\` and \`X-Next-Cursor\` headers) until \`hasMore\` is false. Every return is on exactly one page, even while new returns arrive: a return saved while you page comes after the ones you have read, so keep the last \`nextCursor\` and start from it next time to read only what was saved since. A return amended meanwhile comes again as its new version (a new id, the next \`version\`); the latest version of a location’s period is the current one. Only returns saved at least 10 seconds ago are listed. ${scope}`,
   querystring: returnsPageQuery,
   response: { 200: jsonOrCsv('A page of returns', returnsPage), ...common },
 }

@@ -91,7 +91,6 @@ export function createBearerTokens(deps: { db: Db; clock: Clock }) {
       .select([
         'apiTokens.id',
         'apiTokens.providerId',
-        'apiTokens.role as tokenRole',
         'apiTokens.createdBy',
         'apiTokens.lastUsedAt',
         'users.role',
@@ -120,18 +119,24 @@ export function createBearerTokens(deps: { db: Db; clock: Clock }) {
     const lastUsedStale = lastUsedAt === null || now.getTime() - lastUsedAt >= lastUsedEveryMs
     if (row.providerId === null) {
       // A market token: never remembered (only returns sent with a key are served from memory).
-      const councils = await db
-        .selectFrom('partnerCouncils')
-        .select('councilId')
-        .where('partnerId', '=', row.organisationId)
-        .orderBy('councilId')
-        .execute()
+      // The councils it serves now, as loadActor finds them: a council itself, or a partner's links.
+      const councilIds =
+        row.kind === 'council'
+          ? [row.organisationId]
+          : (
+              await db
+                .selectFrom('partnerCouncils')
+                .select('councilId')
+                .where('partnerId', '=', row.organisationId)
+                .orderBy('councilId')
+                .execute()
+            ).map((c) => c.councilId)
       const actor: Actor = {
         userId: row.createdBy,
         role: row.role,
         organisationId: row.organisationId,
         organisationKind: row.kind,
-        councilIds: row.kind === 'council' ? [row.organisationId] : councils.map((c) => c.councilId),
+        councilIds,
         providerId: null,
       }
       // The role may no longer make tokens (or the organisation serve no council): the token stands no more.
@@ -155,7 +160,8 @@ export function createBearerTokens(deps: { db: Db; clock: Clock }) {
     return client
   }
 
-  // The conditions of authenticate, for the token with this id, as an SQL condition.
+  // The conditions of authenticate for a provider's token (the only kind that sends returns and claims
+  // Idempotency-Keys), for the token with this id, as an SQL condition.
   const tokenStands = (tokenId: string) => sql`exists (
     select 1 from api_tokens t
       join users u on u.id = t.created_by
