@@ -202,6 +202,9 @@ describe.each(engines)('the read API for councils and partners on %s', (engine) 
     ).json() as Page
     expect(last.hasMore).toBe(false)
     await submitDay('2020-04-10', ['aspen'])
+    // Saved this instant: not listed until it has settled (its save might not have committed yet).
+    const unsettled = `/api/v1/market/returns?from=2020-04-01&to=2020-04-30&cursor=${last.nextCursor}`
+    expect(((await get(unsettled, token)).json() as Page).items).toEqual([])
     t.clock.set(new Date('2020-04-10T12:00:00Z'))
     const since = (
       await get(`/api/v1/market/returns?from=2020-04-01&to=2020-04-30&cursor=${last.nextCursor}`, token)
