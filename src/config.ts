@@ -26,6 +26,7 @@ const configSchema = z.object({
   NOTIFY_CALLBACK_TOKEN: z.string().min(10, 'must be at least 10 characters').optional(),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  API_READ_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -51,6 +52,8 @@ export type Config = {
   }
   outboxIntervalSeconds: number
   signInRateLimit: number
+  // Requests a minute to the read API (/api/v1/market) per token, in each instance.
+  apiReadRateLimit: number
   logLevel: string
 }
 
@@ -97,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+    apiReadRateLimit: e.API_READ_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
   }
 }

@@ -77,6 +77,9 @@ export type Permission =
   // letters; a provider reads what was sent to it and answers surveys.
   | 'communications:send'
   | 'communications:read'
+  // The read API for councils and partners (issue 19): make and revoke their organisation's API tokens,
+  // with which a business-intelligence tool reads the market as its creator's role may.
+  | 'market-api:tokens'
 // --- end of issue 24's permissions ---
 
 // Issue 21's permissions, by role (kept apart so that merges with other issues' additions are easy).
@@ -189,12 +192,20 @@ const ppePermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
   provider_manager: ['ppe:request'],
 }
 
+// The read API for councils and partners (issue 19): the officers who work the market make its tokens.
+const marketApiPermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
+  admin: ['market-api:tokens'],
+  council_officer: ['market-api:tokens'],
+  partner_officer: ['market-api:tokens'],
+}
+
 // Each capability's permissions by role, beside the list above.
 const capabilityPermissions: Partial<Record<Role, readonly Permission[]>>[] = [
   grantPermissionsByRole,
   paymentPermissionsByRole,
   resiliencePermissions,
   ppePermissionsByRole,
+  marketApiPermissionsByRole,
 ]
 
 export function can(actor: Actor, permission: Permission): boolean {

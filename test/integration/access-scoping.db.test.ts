@@ -351,6 +351,7 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/admin/outbox/:id/retry': () => ids.outboxB!,
     '/api-tokens/:id/revoke': () => ids.tokenB!,
     '/api/v1/returns/:id': () => ids.returnB!,
+    '/api/v1/market/locations/:id': () => ids.locationB!,
     '/locations/:id/overview': () => ids.locationB!,
     '/providers/:id/overview': () => ids.providerB!,
     '/locations/:id/contact-log': () => ids.locationB!,

@@ -19,7 +19,12 @@ type Schema = {
   examples?: unknown[]
 }
 type Media = { schema?: Schema; example?: unknown }
-type Operation = { operationId?: string; responses?: Record<string, { content?: Record<string, Media> }> }
+type Operation = {
+  operationId?: string
+  tags?: string[]
+  summary?: string
+  responses?: Record<string, { content?: Record<string, Media> }>
+}
 export type ApiDocument = {
   paths: Record<string, Record<string, Operation>>
   components: { schemas: Record<string, Schema> }
@@ -69,8 +74,15 @@ export function docsPage(document: ApiDocument) {
   })
   const json = (v: unknown) => JSON.stringify(v, null, 2)
   const submit = operation(document, 'submitReturn').op.responses ?? {}
+  // The read API for councils and partners: each of its operations, as the document lists them.
+  const market = Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods)
+      .filter(([, op]) => op.tags?.includes('Market'))
+      .map(([method, op]) => ({ method: method.toUpperCase(), path, summary: op.summary })),
+  )
   return {
     fields,
+    market,
     returnPath: operation(document, 'getReturn').path,
     examples: {
       submission: json(schemas.ReturnSubmission?.examples?.[0]),
@@ -80,7 +92,7 @@ export function docsPage(document: ApiDocument) {
   }
 }
 
-export async function apiDocs(app: FastifyInstance) {
+export async function apiDocs(app: FastifyInstance, options: { readRateLimit: number }) {
   app.get(apiPaths.apiOpenApi.pattern, (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(app.swagger()),
   )
@@ -90,6 +102,7 @@ export async function apiDocs(app: FastifyInstance) {
       datasetVersion: currentDataset.version,
       problems: Object.entries(problemTypes).map(([slug, p]) => ({ slug, ...p })),
       pageSize,
+      readRateLimit: options.readRateLimit,
       ...docsPage(app.swagger() as unknown as ApiDocument),
     }),
   )

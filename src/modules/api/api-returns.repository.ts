@@ -28,7 +28,7 @@ export async function findLocation(db: Db, actor: Actor, reference: string) {
   )
 }
 
-const returnColumns = [
+export const returnColumns = [
   'situationReturns.id',
   'situationReturns.locationId',
   'locations.cqcLocationId',
@@ -108,7 +108,7 @@ type ReturnRow = {
 }
 
 // A return as the API shows it: values in the same shape the API accepts (choices as arrays).
-function returnResource(row: ReturnRow) {
+export function returnResource(row: ReturnRow) {
   const definition = datasetVersion(row.datasetVersion) ?? currentDataset
   const choiceFields = new Set(
     definition.sections.flatMap((s) => s.fields).flatMap((f) => (f.type === 'choice' ? [f.key] : [])),

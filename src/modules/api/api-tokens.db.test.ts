@@ -1,7 +1,7 @@
 import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLocation } from '../../../test/support/factories.ts'
-import { buildTestApp, type TestApp } from '../../../test/support/test-app.ts'
+import { createLocation, createUser } from '../../../test/support/factories.ts'
+import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
 import { tokenHash } from '../access/index.ts'
 import { apiHelpers, type Problem, seedApiFixtures } from './api.test-support.ts'
@@ -77,11 +77,24 @@ describe.each(engines)('API tokens on %s', (engine) => {
     expect(tokens.b).not.toBe(tokens.a)
   })
 
-  it('keeps the token pages to provider managers', async () => {
-    const officer = await signedIn('officer')
-    const home = load((await officer.get('/')).body)
+  it('keeps the token pages to provider managers and the officers who may read the market by API', async () => {
+    const viewer = await createUser(t.database.db, ids.council!, 'viewer')
+    const client = new TestClient(t.app)
+    await client.signIn(viewer.email)
+    const home = load((await client.get('/')).body)
     expect(home('.govuk-service-navigation__item a:contains("API tokens")').length).toBe(0)
-    expect((await officer.get('/api-tokens')).statusCode).toBe(403)
+    expect((await client.get('/api-tokens')).statusCode).toBe(403)
+    expect((await client.post('/api-tokens', { name: 'Viewer tool' })).statusCode).toBe(403)
+
+    // A council officer's page is of the council's tokens: a provider's are not on it.
+    const officer = await signedIn('officer')
+    const officerHome = load((await officer.get('/')).body)
+    expect(officerHome('.govuk-service-navigation__item a:contains("API tokens")').attr('href')).toBe(
+      '/api-tokens',
+    )
+    const page = load((await officer.get('/api-tokens')).body)
+    expect(page('main').text()).toContain('business-intelligence')
+    expect(page('tbody').text()).not.toContain('Care records system')
   })
 
   it('checks a recently used token again with the claim: revoked elsewhere, it gets 401 at once and nothing is saved', async () => {

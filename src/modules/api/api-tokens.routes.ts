@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isRole, roleNames } from '../../domain/roles.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
 import { parseForm } from '../../web/form-schema.ts'
 import { errorSummary, text } from '../../web/forms.ts'
@@ -6,10 +7,10 @@ import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { apiPaths } from './api.paths.ts'
 import type { ApiService } from './api.service.ts'
 import { tokenForm, tokenFormMessages } from './api-token.form.ts'
-import { mayManageTokens } from './api-tokens.ts'
+import { mayManageTokens, tokenHolder } from './api-tokens.ts'
 
-// The "API tokens" pages: a provider manager makes tokens for their care-record system, sees each one
-// once, and revokes them.
+// The "API tokens" pages: a provider manager makes tokens for their care-record system, a council's or
+// partner's officer for their business-intelligence tools (the read API); each is seen once, and revoked.
 export async function apiTokenPages(app: FastifyInstance, options: { api: ApiService }) {
   const { api } = options
   app.addHook('preHandler', requireSignIn)
@@ -19,12 +20,15 @@ export async function apiTokenPages(app: FastifyInstance, options: { api: ApiSer
     reply: FastifyReply,
     context: { values?: Record<string, string>; errors?: Record<string, string> } = {},
   ) {
-    const tokens = await api.listTokens(signedInActor(request))
+    const actor = signedInActor(request)
+    const tokens = await api.listTokens(actor)
     if (!tokens) throw forbidden()
     const revoked = text((request.query as Record<string, unknown> | undefined)?.revoked)
     return reply.render('api/views/api-tokens.njk', {
       pageTitle: 'API tokens',
-      tokens,
+      forMarket: tokenHolder(actor)?.kind === 'market',
+      roleName: roleNames[actor.role],
+      tokens: tokens.map((t) => ({ ...t, roleName: isRole(t.role) ? roleNames[t.role] : undefined })),
       revokedName: revoked ? tokens.find((t) => t.id === revoked && t.revokedAt)?.name : undefined,
       values: context.values ?? {},
       errors: context.errors,
@@ -50,6 +54,7 @@ export async function apiTokenPages(app: FastifyInstance, options: { api: ApiSer
       pageTitle: 'API token created',
       name: result.name,
       token: result.token,
+      forMarket: result.holder.kind === 'market',
     })
   })
 

@@ -46,6 +46,7 @@ export const submitReturnOperation = {
     },
     400: problem('The body is not JSON, or not shaped like a return submission'),
     401: unauthenticated,
+    403: problem('The token is a council’s or partner’s: it reads the market and sends nothing'),
     404: problem('No such location, or not one of this token’s provider’s'),
     409: problem(
       'A return for this period exists and no amendmentReason was given; the return was changed by someone else since the version it changes (`amendsVersion`); or a request with the same Idempotency-Key is still in progress',
@@ -65,7 +66,7 @@ export const listReturnsOperation = {
   tags: ['Returns'],
   operationId: 'listReturns',
   summary: 'List returns',
-  description: `The current version of each return from this token’s provider’s locations, newest period first, ${pageSize} to a page.`,
+  description: `The current version of each return from this token’s provider’s locations (a council’s or partner’s token: its market’s), newest period first, ${pageSize} to a page. To read a market’s returns for a date range in full, use listMarketReturns.`,
   querystring: returnListQuery,
   response: {
     200: { description: 'A page of returns', content: { 'application/json': { schema: returnList } } },

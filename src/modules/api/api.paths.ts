@@ -8,6 +8,13 @@ export const apiPaths = {
   apiOpenApi: pagePath('/api/docs/openapi.json'),
   apiReturns: pagePath('/api/v1/returns'),
   apiReturn: pagePath('/api/v1/returns/:id'),
+  // The read API for councils and partners.
+  marketLocations: pagePath('/api/v1/market/locations'),
+  marketLocation: pagePath('/api/v1/market/locations/:id'),
+  marketReturns: pagePath('/api/v1/market/returns'),
+  marketAlerts: pagePath('/api/v1/market/alerts'),
+  marketCases: pagePath('/api/v1/market/cases'),
+  marketCompleteness: pagePath('/api/v1/market/completeness'),
 }
 
 // Everything under it answers as the JSON API does: bearer tokens, problem JSON, the OpenAPI document.

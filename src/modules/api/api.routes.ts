@@ -13,6 +13,7 @@ import {
 import { apiPaths, apiV1Prefix, withinApiV1 } from './api.paths.ts'
 import type { ApiClient, ApiService } from './api.service.ts'
 import { apiDocs } from './api-docs.routes.ts'
+import { type MarketCompleteness, marketRoutes } from './api-market.routes.ts'
 import { apiTokenPages } from './api-tokens.routes.ts'
 import { swaggerOptions } from './openapi-document.ts'
 import { fieldProblem, problem, sendProblem } from './problem.ts'
@@ -30,7 +31,13 @@ declare module 'fastify' {
   }
 }
 
-type Options = { api: ApiService; returns: ReturnsService; baseUrl: string }
+type Options = {
+  api: ApiService
+  returns: ReturnsService
+  completeness: MarketCompleteness
+  baseUrl: string
+  readRateLimit: number
+}
 
 // The returns API and everything around it: the token pages, the JSON API under /api/v1 (bearer tokens,
 // not cookies, so no CSRF) and its documentation, which @fastify/swagger makes from the routes' schemas.
@@ -38,7 +45,7 @@ export async function apiRoutes(app: FastifyInstance, options: Options) {
   await app.register(swagger, swaggerOptions(options.baseUrl))
   await app.register(apiTokenPages, { api: options.api })
   await app.register(apiV1, { ...options, prefix: apiV1Prefix })
-  await app.register(apiDocs)
+  await app.register(apiDocs, { readRateLimit: options.readRateLimit })
 }
 
 const idempotencyKeyPattern = /^[\x20-\x7e]{1,255}$/
@@ -78,7 +85,7 @@ function send(reply: FastifyReply, answer: ApiAnswer) {
 }
 
 async function apiV1(app: FastifyInstance, options: Options) {
-  const { api, returns } = options
+  const { api, returns, completeness, readRateLimit } = options
   app.decorateRequest('apiClient', null)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
@@ -188,12 +195,21 @@ async function apiV1(app: FastifyInstance, options: Options) {
   })
   app.addHook('onClose', async () => api.stopKeyReleases())
 
+  // The read API for councils and partners (its own plugin: its rate limit counts its routes only).
+  await app.register(marketRoutes, { api, completeness, readRateLimit })
+
   const v1 = app.withTypeProvider<ZodTypeProvider>()
 
   // A body its schema refuses is answered here, through the Idempotency-Key's claim like any refusal.
   const submission = { schema: submitReturnOperation, config: { answersInvalidInput: true } }
   v1.post(withinApiV1(apiPaths.apiReturns.pattern), submission, async (request, reply) => {
     let client = clientOf(request)
+    // A council's or partner's token reads the market; it sends nothing.
+    if (client.readsMarket)
+      return sendProblem(
+        reply,
+        problem('forbidden', 'This token reads the market and cannot send returns: use a provider’s token.'),
+      )
     const contentType = request.headers['content-type'] ?? ''
     if (!jsonContentType.test(contentType))
       return sendProblem(

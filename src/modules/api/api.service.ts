@@ -1,13 +1,21 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { londonDate } from '../../domain/dates.ts'
 import type { Actor } from '../../domain/policy.ts'
+import {
+  marketLocationById,
+  marketLocations,
+  openAlerts,
+  openCases,
+  returnsPage,
+} from './api-market.repository.ts'
 import { findLocation, getReturn, listReturns } from './api-returns.repository.ts'
 import { createApiTokens } from './api-tokens.ts'
 import { type ApiClient, createBearerTokens } from './bearer-tokens.ts'
 import { createIdempotencyKeys } from './idempotency-keys.ts'
 
-export { mayManageTokens } from './api-tokens.ts'
+export { mayManageTokens, tokenHolder } from './api-tokens.ts'
 export type { ApiClient } from './bearer-tokens.ts'
 
 // The API's service: tokens (api-tokens.ts), bearer authentication (bearer-tokens.ts), idempotency
@@ -54,6 +62,23 @@ export function createApiService(deps: { db: Db; clock: Clock }) {
       pageSize: number,
     ) => listReturns(db, actor, filters, page, pageSize),
     getReturn: (actor: Actor, returnId: string) => getReturn(db, actor, returnId),
+    // The read API for councils and partners (api-market.repository.ts): the routes check the permission.
+    market: {
+      today: () => londonDate(clock.now()),
+      locations: (actor: Actor) => marketLocations(db, actor),
+      location: (actor: Actor, reference: string) => marketLocationById(db, actor, reference),
+      returns: (
+        actor: Actor,
+        options: {
+          from: string
+          to: string
+          after: Parameters<typeof returnsPage>[2]['after']
+          limit: number
+        },
+      ) => returnsPage(db, actor, { ...options, now: clock.now() }),
+      alerts: (actor: Actor) => openAlerts(db, actor),
+      cases: (actor: Actor) => openCases(db, actor),
+    },
   }
 }
 

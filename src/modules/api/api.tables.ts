@@ -7,7 +7,11 @@ export type ApiTokenTable = {
   tokenHash: string
   tokenHint: string
   name: string
-  providerId: string
+  // A care-record system's token: the provider it acts for (else null).
+  providerId: string | null
+  // A council's or partner's token (the read API): its organisation and its creator's role (else null).
+  organisationId: string | null
+  role: string | null
   createdBy: string
   createdAt: Timestamp
   lastUsedAt: Date | null

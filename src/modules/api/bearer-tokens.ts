@@ -2,8 +2,9 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import type { Actor } from '../../domain/policy.ts'
-import { isRole } from '../../domain/roles.ts'
+import { isOrganisationKind, isRole } from '../../domain/roles.ts'
 import { tokenHash } from '../access/index.ts'
+import { tokenHolder } from './api-tokens.ts'
 
 // Bearer authentication of the API: who a token acts as, a minute's memory of recent lookups, and the
 // record of a token's use.
@@ -13,6 +14,8 @@ export type ApiClient = {
   actor: Actor
   // The token's last-used time is over a minute old: the request records it (recordTokenUse).
   lastUsedStale: boolean
+  // A council's or partner's token (the read API): it reads the market and sends nothing.
+  readsMarket: boolean
   // Known from a lookup in the last minute rather than read for this request (recentClient): only a
   // return sent with an Idempotency-Key is served so, as its claim checks the token again.
   recent?: true
@@ -73,8 +76,10 @@ export function createBearerTokens(deps: { db: Db; clock: Clock }) {
     recentHashes.delete(tokenId)
   }
 
-  // The token's creator, acting as a provider manager of the token's provider. A token stops working
-  // when it is revoked, when its creator is disabled, or when its creator no longer acts for that provider.
+  // The token's creator: for a provider's token, acting as a provider manager of that provider; for a
+  // council's or partner's, in the role the token was made with, over the councils the organisation
+  // serves now. A token stops working when it is revoked, when its creator is disabled, or when its
+  // creator no longer acts for that provider (or no longer holds that role in that organisation).
   async function authenticate(token: string): Promise<ApiClient | null> {
     if (!token || token.length > 200) return null
     // The token, its creator and the creator's organisation in one query (every API request makes it):
@@ -90,19 +95,57 @@ export function createBearerTokens(deps: { db: Db; clock: Clock }) {
         'apiTokens.lastUsedAt',
         'users.role',
         'users.organisationId',
+        'organisations.kind',
       ])
       .where('apiTokens.tokenHash', '=', tokenHash(token))
       .where('apiTokens.revokedAt', 'is', null)
       .where('users.status', '=', 'active')
-      .where('organisations.kind', '=', 'provider')
-      .whereRef('organisations.providerId', '=', 'apiTokens.providerId')
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb('organisations.kind', '=', 'provider'),
+            eb('organisations.providerId', '=', eb.ref('apiTokens.providerId')),
+          ]),
+          eb.and([
+            eb('apiTokens.organisationId', '=', eb.ref('users.organisationId')),
+            eb('apiTokens.role', '=', eb.ref('users.role')),
+          ]),
+        ]),
+      )
       .executeTakeFirst()
-    if (!row || !isRole(row.role)) return null
+    if (!row || !isRole(row.role) || !isOrganisationKind(row.kind)) return null
     const now = clock.now()
     const lastUsedAt = row.lastUsedAt ? new Date(row.lastUsedAt).getTime() : null
+    const lastUsedStale = lastUsedAt === null || now.getTime() - lastUsedAt >= lastUsedEveryMs
+    if (row.providerId === null) {
+      // A market token: never remembered (only returns sent with a key are served from memory).
+      // The councils it serves now, as loadActor finds them: a council itself, or a partner's links.
+      const councilIds =
+        row.kind === 'council'
+          ? [row.organisationId]
+          : (
+              await db
+                .selectFrom('partnerCouncils')
+                .select('councilId')
+                .where('partnerId', '=', row.organisationId)
+                .orderBy('councilId')
+                .execute()
+            ).map((c) => c.councilId)
+      const actor: Actor = {
+        userId: row.createdBy,
+        role: row.role,
+        organisationId: row.organisationId,
+        organisationKind: row.kind,
+        councilIds,
+        providerId: null,
+      }
+      // The role may no longer make tokens (or the organisation serve no council): the token stands no more.
+      if (!tokenHolder(actor)) return null
+      return { tokenId: row.id, lastUsedStale, actor, readsMarket: true }
+    }
     const client: ApiClient = {
       tokenId: row.id,
-      lastUsedStale: lastUsedAt === null || now.getTime() - lastUsedAt >= lastUsedEveryMs,
+      lastUsedStale,
       actor: {
         userId: row.createdBy,
         role: 'provider_manager',
@@ -111,12 +154,14 @@ export function createBearerTokens(deps: { db: Db; clock: Clock }) {
         councilIds: [],
         providerId: row.providerId,
       },
+      readsMarket: false,
     }
     rememberLookup(tokenHash(token), client, lastUsedAt)
     return client
   }
 
-  // The conditions of authenticate, for the token with this id, as an SQL condition.
+  // The conditions of authenticate for a provider's token (the only kind that sends returns and claims
+  // Idempotency-Keys), for the token with this id, as an SQL condition.
   const tokenStands = (tokenId: string) => sql`exists (
     select 1 from api_tokens t
       join users u on u.id = t.created_by

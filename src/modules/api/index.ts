@@ -3,6 +3,8 @@ import type { ReturnsService } from '../returns/index.ts'
 import { apiPaths } from './api.paths.ts'
 import { apiRoutes } from './api.routes.ts'
 import { createApiService } from './api.service.ts'
+import type { MarketCompleteness } from './api-market.routes.ts'
+import { mayManageTokens } from './api-tokens.ts'
 
 export { apiAuditActions } from './api.audit-actions.ts'
 export { exampleSubmission } from './api.examples.ts'
@@ -10,16 +12,21 @@ export { apiPaths } from './api.paths.ts'
 export type { ApiService } from './api.service.ts'
 export type { ApiTokenTable, IdempotencyKeyTable } from './api.tables.ts'
 
-// The JSON API for care-record systems: tokens, returns in and out, its documentation.
-export const api = defineCapability<{ returns: ReturnsService }>()({
+// The JSON API: care-record systems' returns in and out, councils' and partners' reads of their market,
+// the tokens of both, and its documentation.
+export const api = defineCapability<{ returns: ReturnsService; completeness: MarketCompleteness }>()({
   name: 'api',
   services: ({ db, clock }) => ({ api: createApiService({ db, clock }) }),
-  routes: async (app, { api, returns, config }) => {
-    await app.register(apiRoutes, { api, returns, baseUrl: config.baseUrl })
+  routes: async (app, { api, returns, completeness, config }) => {
+    await app.register(apiRoutes, {
+      api,
+      returns,
+      completeness,
+      baseUrl: config.baseUrl,
+      readRateLimit: config.apiReadRateLimit,
+    })
   },
   paths: apiPaths,
   navigation: (actor) =>
-    actor.role === 'provider_manager' && actor.providerId
-      ? [{ href: apiPaths.apiTokens.build(), text: 'API tokens', order: 50 }]
-      : [],
+    mayManageTokens(actor) ? [{ href: apiPaths.apiTokens.build(), text: 'API tokens', order: 50 }] : [],
 })

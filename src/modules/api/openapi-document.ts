@@ -9,6 +9,15 @@ import {
   returnSubmission,
   submittedReturn,
 } from './api.schemas.ts'
+import {
+  csvFile,
+  marketAlertList,
+  marketCaseList,
+  marketCompleteness,
+  marketLocation,
+  marketLocationList,
+  returnsPage,
+} from './api-market.schemas.ts'
 import { returnValues, returnValuesByServiceType } from './return-values.schema.ts'
 
 // The OpenAPI 3.1 document of the returns API, made by @fastify/swagger from the /api/v1 routes' own
@@ -24,6 +33,13 @@ export const documentedSchemas: Record<string, z.ZodType> = {
   SubmittedReturn: submittedReturn,
   Return: returnResource,
   ReturnList: returnList,
+  MarketLocation: marketLocation,
+  MarketLocationList: marketLocationList,
+  ReturnsPage: returnsPage,
+  MarketAlertList: marketAlertList,
+  MarketCaseList: marketCaseList,
+  MarketCompleteness: marketCompleteness,
+  CsvFile: csvFile,
   Problem: problemDetails,
 }
 
@@ -136,12 +152,12 @@ export function swaggerOptions(baseUrl: string): FastifyDynamicSwaggerOptions {
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: 'CareHub situation returns API',
+        title: 'CareHub API',
         version: '1',
         description: [
-          'Send and read situation returns from a care-record system.',
+          'Send and read situation returns from a care-record system; read a council’s or partner’s market from a business-intelligence tool.',
           '',
-          'Authenticate with an API token made by a provider manager on the “API tokens” page: `Authorization: Bearer <token>`. A token acts for its provider only: other providers’ locations and returns are “not found”.',
+          'Authenticate with an API token made on the “API tokens” page: `Authorization: Bearer <token>`. A provider manager’s token acts for its provider only: other providers’ locations and returns are “not found”. A council’s or partner’s token (made by an administrator, council officer or partner officer) reads its market under `/api/v1/market`, as its creator’s role may on the pages: a location outside the market is “not found”; it sends nothing. The market is read as JSON, or as CSV with `?format=csv` or `Accept: text/csv`, at most a set number of requests a minute per token (429 with `Retry-After` beyond it).',
           '',
           'Errors are RFC 9457 problem details (`application/problem+json`) with an `errors` list naming each field at fault. Nothing is saved when the answer is an error.',
           '',
@@ -150,7 +166,10 @@ export function swaggerOptions(baseUrl: string): FastifyDynamicSwaggerOptions {
       },
       servers: [{ url: baseUrl }],
       security: [{ bearerAuth: [] }],
-      tags: [{ name: 'Returns', description: 'Situation returns' }],
+      tags: [
+        { name: 'Returns', description: 'Situation returns' },
+        { name: 'Market', description: 'A council’s or partner’s market, read with their token' },
+      ],
       components: {
         securitySchemes: {
           bearerAuth: {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/support/test-app.ts'
 import { getReturnOperation, listReturnsOperation, submitReturnOperation } from './api.operations.ts'
 import { apiV1Prefix } from './api.paths.ts'
+import { marketOperations } from './api-market.operations.ts'
 import { documentedSchemas } from './openapi-document.ts'
 
 // The API's OpenAPI document against the app's routes: @fastify/swagger makes it from the /api/v1
@@ -125,7 +126,17 @@ describe('the API’s OpenAPI document', () => {
       .sort()
     const documented = operationsOf(doc).map(({ path, method }) => `${method.toUpperCase()} ${path}`)
     expect(routes).toEqual(
-      expect.arrayContaining(['GET /api/v1/returns', 'GET /api/v1/returns/{id}', 'POST /api/v1/returns']),
+      expect.arrayContaining([
+        'GET /api/v1/returns',
+        'GET /api/v1/returns/{id}',
+        'POST /api/v1/returns',
+        'GET /api/v1/market/locations',
+        'GET /api/v1/market/locations/{id}',
+        'GET /api/v1/market/returns',
+        'GET /api/v1/market/alerts',
+        'GET /api/v1/market/cases',
+        'GET /api/v1/market/completeness',
+      ]),
     )
     expect(documented.sort()).toEqual(routes)
 
@@ -159,7 +170,12 @@ describe('the API’s OpenAPI document', () => {
   it('documents each route with the schemas it checks requests with', () => {
     const componentOf = (schema: unknown) =>
       `#/components/schemas/${Object.entries(documentedSchemas).find(([, s]) => s === schema)?.[0]}`
-    for (const definition of [submitReturnOperation, listReturnsOperation, getReturnOperation]) {
+    for (const definition of [
+      submitReturnOperation,
+      listReturnsOperation,
+      getReturnOperation,
+      ...marketOperations,
+    ]) {
       const found = operationsOf(doc).find((o) => o.operation.operationId === definition.operationId)
       expect(found, definition.operationId).toBeDefined()
       const operation = found!.operation

@@ -17,6 +17,7 @@ export type Problem = {
 export const problemTypes = {
   'malformed-request': { status: 400, title: 'The request is malformed' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
+  forbidden: { status: 403, title: 'Not for this kind of token' },
   'not-found': { status: 404, title: 'Not found' },
   'unsupported-media-type': { status: 415, title: 'The request body must be JSON' },
   'return-exists': { status: 409, title: 'A return for this period already exists' },
@@ -24,6 +25,7 @@ export const problemTypes = {
   'request-in-progress': { status: 409, title: 'A request with this Idempotency-Key is in progress' },
   'validation-failed': { status: 422, title: 'The return is not valid' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
+  'too-many-requests': { status: 429, title: 'Too many requests with this token' },
   'internal-error': { status: 500, title: 'Internal error' },
   'service-unavailable': { status: 503, title: 'The service is unavailable for a moment' },
 } as const
