@@ -12,10 +12,14 @@ import {
   caseStatusNames,
   mayReadCases,
   timeAgo,
-  worklistFilterFrom,
+  type WorklistQuery,
   worklistFilterNames,
   worklistFilters,
+  worklistOrderNames,
+  worklistQueryFrom,
+  worklistQueryString,
 } from './domain/casework.rules.ts'
+import { worklistFilterItems } from './worklist.view-model.ts'
 
 const pageSize = 25
 
@@ -69,23 +73,33 @@ export async function caseworkRoutes(
   app.get(paths.worklist.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!mayReadCases(actor)) throw forbidden()
-    const query = request.query as Record<string, unknown>
-    const filter = worklistFilterFrom(query.show)
-    const page = pageNumber(query.page)
-    const result = await casework.worklist(actor, { filter, page, pageSize })
+    const raw = request.query as Record<string, unknown>
+    const query = worklistQueryFrom(raw)
+    const page = pageNumber(raw.page)
+    const result = await casework.worklist(actor, query, { page, pageSize })
     if (!result) throw forbidden()
     const now = casework.now()
     const followUps = deps.followUpsDue ? await deps.followUpsDue(actor) : null
+    const href = (change: Partial<WorklistQuery>) => {
+      const qs = worklistQueryString(query, change)
+      return `${paths.worklist.build()}${qs ? `?${qs}` : ''}`
+    }
+    const searched = Boolean(query.search || query.area || query.serviceType || query.rag || query.alertKind)
     return reply.render('casework/views/worklist.njk', {
       pageTitle: 'Worklist',
-      filter,
-      filterName: worklistFilterNames[filter],
+      filter: query.show,
+      query,
+      searched,
+      clearHref: href({ search: '', area: '', serviceType: '', rag: '', alertKind: '' }),
+      filterName: worklistFilterNames[query.show],
+      orderName: worklistOrderNames[query.order],
       tabs: worklistFilters.map((f) => ({
-        href: paths.worklist.build(f),
+        href: href({ show: f }),
         text: worklistFilterNames[f],
-        count: result.counts[f],
-        current: f === filter,
+        count: result.counts.show[f],
+        current: f === query.show,
       })),
+      ...worklistFilterItems(query, result.counts),
       rows: result.rows.map((r) => ({ ...r, age: timeAgo(r.openedAt, now) })),
       total: result.total,
       caseStatusNames,
@@ -93,7 +107,7 @@ export async function caseworkRoutes(
       followUpsAvailable: Boolean(deps.followUpsDue),
       pagination: pagination(
         paths.worklist.build(),
-        filter === 'all' ? {} : { show: filter },
+        Object.fromEntries(new URLSearchParams(worklistQueryString(query))),
         page,
         pageSize,
         result.total,
