@@ -26,8 +26,8 @@ import {
   mayReadCases,
   mayTakeOwnership,
   mayWorkCases,
-  type WorklistQuery,
 } from './domain/casework.rules.ts'
+import type { WorklistQuery } from './domain/worklist.rules.ts'
 
 // Casework's reads: the worklist, a case, one of its alerts, and the location page's summary. Every
 // read checks the actor's scope: a case is seen only through a location the actor may see, and never

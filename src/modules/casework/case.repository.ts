@@ -3,7 +3,7 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Scope } from '../../domain/policy.ts'
 import { locationSearchMatches } from '../directory/index.ts'
-import type { AlertKind, WorklistQuery } from './domain/casework.rules.ts'
+import type { AlertKind, WorklistQuery } from './domain/worklist.rules.ts'
 
 // Cases as the worklist, the case page and the location page read them. Each takes the database or a
 // transaction first, and the actor's scope where locations are read: a case is seen through its location.
@@ -156,7 +156,11 @@ function openCases(db: DbOrTransaction, scope: Scope, me: Me, query: WorklistQue
 async function worklistCounts(db: DbOrTransaction, scope: Scope, me: Me, query: WorklistQuery) {
   const grouped = async (facet: Exclude<Facet, 'show' | 'alertKind'>) => {
     const column =
-      facet === 'area' ? sql<string>`locations.area` : facet === 'serviceType' ? sql<string>`locations.service_type` : ragOf
+      facet === 'area'
+        ? sql<string>`locations.area`
+        : facet === 'serviceType'
+          ? sql<string>`locations.service_type`
+          : ragOf
     const rows = await openCases(db, scope, me, query, facet)
       .select((eb) => [column.as('value'), eb.fn.countAll<string>().as('count')])
       .groupBy(column)

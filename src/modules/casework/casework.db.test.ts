@@ -4,7 +4,7 @@ import { actorFor } from '../../../test/support/actors.ts'
 import { caseIn, caseworkMarket, raiseIn } from '../../../test/support/casework-market.ts'
 import { type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
-import { compareWorklist, worklistQueryFrom } from './domain/casework.rules.ts'
+import { compareWorklist, worklistQueryFrom } from './domain/worklist.rules.ts'
 
 // A case's life: the worklist, ownership, passing on, actions, alerts resolved by hand, closing.
 describe.each(engines)('casework on %s', (engine) => {

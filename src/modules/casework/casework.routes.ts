@@ -8,27 +8,30 @@ import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { contactMethodNames, mayRecordContacts } from '../contact-log/index.ts'
 import { caseworkPaths as paths } from './casework.paths.ts'
 import type { CaseworkService } from './casework.service.ts'
+import { type ContactForCase, caseHistory, contactsOfCase } from './domain/case-history.ts'
+import { caseStatusNames, mayReadCases, timeAgo } from './domain/casework.rules.ts'
 import {
-  caseStatusNames,
-  mayReadCases,
-  timeAgo,
   type WorklistQuery,
   worklistFilterNames,
   worklistFilters,
   worklistOrderNames,
   worklistQueryFrom,
   worklistQueryString,
-} from './domain/casework.rules.ts'
+} from './domain/worklist.rules.ts'
 import { worklistFilterItems } from './worklist.view-model.ts'
 
 const pageSize = 25
 
 // Contact follow-ups due, and a location's contacts, from the contact log.
 export type FollowUpsDue = (actor: Actor) => Promise<unknown>
-export type ContactsForLocation = (
-  actor: Actor,
-  locationId: string,
-) => Promise<{ contactAt: Date; state: string }[] | null>
+export type ContactsForLocation = (actor: Actor, locationId: string) => Promise<CaseContact[] | null>
+type CaseContact = ContactForCase & {
+  method: string
+  summary: string
+  actionsAgreed: string | null
+  officerName: string
+  organisationName: string
+}
 
 type Params = { Params: { id: string } }
 type ActionParams = { Params: { id: string; actionId: string } }
@@ -125,15 +128,14 @@ export async function caseworkRoutes(
     const found = await casework.getCase(actor, id)
     if (!found) throw notFound()
     const errors = extra.errors
-    // Calls, visits and e-mails with the location since the case opened (and any planned), so the
-    // owner sees what was agreed beside the alerts.
+    // Calls, visits and e-mails that belong to the case: those logged from it, whatever their date, and
+    // the location's others while it was open (and any planned), so the owner sees what was agreed.
     const contacts = deps.contactsForLocation
-      ? ((await deps.contactsForLocation(actor, found.location.id)) ?? []).filter(
-          (c) => c.contactAt >= found.case.openedAt || c.state === 'planned',
-        )
+      ? contactsOfCase(found.case, (await deps.contactsForLocation(actor, found.location.id)) ?? [])
       : null
     const page = {
       contacts,
+      history: caseHistory(found.events, contacts ?? []),
       contactMethodNames,
       mayRecordContacts: mayRecordContacts(actor),
       pageTitle: `Case: ${found.location.name}`,

@@ -10,7 +10,7 @@ import {
   type WorklistQuery,
   worklistOrderNames,
   worklistOrders,
-} from './domain/casework.rules.ts'
+} from './domain/worklist.rules.ts'
 
 // The worklist's filters as the GET form's select boxes, each value with the number of cases it
 // would list (the other filters as chosen).
@@ -22,12 +22,15 @@ export type WorklistCounts = {
   alertKind: Record<string, number>
 }
 
-const withCount = (text: string, count: number | undefined) => `${text} (${(count ?? 0).toLocaleString('en-GB')})`
+const withCount = (text: string, count: number | undefined) =>
+  `${text} (${(count ?? 0).toLocaleString('en-GB')})`
 
 export function worklistFilterItems(query: WorklistQuery, counts: WorklistCounts) {
   // "All areas" lists what every area's cases add up to (with any case whose location has no area).
   const sum = (byValue: Record<string, number>) => Object.values(byValue).reduce((a, b) => a + b, 0)
-  const areas = [...new Set([...Object.keys(counts.area).filter(Boolean), ...(query.area ? [query.area] : [])])]
+  const areas = [
+    ...new Set([...Object.keys(counts.area).filter(Boolean), ...(query.area ? [query.area] : [])]),
+  ]
   areas.sort((a, b) => a.localeCompare(b))
   return {
     showItems: (['all', 'mine', 'organisation', 'unowned'] as const).map((value) => ({

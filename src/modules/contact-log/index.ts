@@ -9,8 +9,6 @@ export { contactLogPaths } from './contact-log.paths.ts'
 export type { ContactBanner, ContactLogService, ContactSummary } from './contact-log.service.ts'
 export type { ContactCategory, ContactLogAlertTable, ContactLogEntryTable } from './contact-log.tables.ts'
 export { bannerLines, contactLogNames } from './contact-log.view-model.ts'
-// An officer's follow-ups that fell due in a window, for their e-mails and digests.
-export { type FallenDueFollowUp, followUpsFallenDue } from './follow-ups-fallen-due.ts'
 export {
   contactDirectionNames,
   contactMethodNames,
@@ -19,6 +17,8 @@ export {
   mayReadRestricted,
   mayRecordContacts,
 } from './domain/contact-log.rules.ts'
+// An officer's follow-ups that fell due in a window, for their e-mails and digests.
+export { type FallenDueFollowUp, followUpsFallenDue } from './follow-ups-fallen-due.ts'
 
 // Calls, e-mails and visits to providers, shared by every partner so that calls are not duplicated.
 export const contactLog = defineCapability()({

@@ -4,9 +4,6 @@ import {
   actionProblems,
   type CaseFacts,
   closeProblems,
-  compareWorklist,
-  worklistQueryFrom,
-  worklistQueryString,
   describeEvidence,
   digestSubject,
   groupByRecipient,
@@ -18,8 +15,13 @@ import {
   mayWorkCases,
   nextStatus,
   timeAgo,
-  worklistFilterFrom,
 } from './casework.rules.ts'
+import {
+  compareWorklist,
+  worklistFilterFrom,
+  worklistQueryFrom,
+  worklistQueryString,
+} from './worklist.rules.ts'
 
 const actor = (over: Partial<Actor> = {}): Actor => ({
   userId: 'u1',
@@ -105,7 +107,12 @@ describe('the worklist', () => {
       { id: 'a', severity: 'amber' as const, latestAlertAt: at('2020-04-01'), openedAt: at('2020-04-01') },
       { id: 'b', severity: null, latestAlertAt: null, openedAt: at('2020-03-01') },
       // Red for a fortnight, and red a minute ago: the new one first.
-      { id: 'c', severity: 'red' as const, latestAlertAt: at('2020-04-14T11:59Z'), openedAt: at('2020-04-10') },
+      {
+        id: 'c',
+        severity: 'red' as const,
+        latestAlertAt: at('2020-04-14T11:59Z'),
+        openedAt: at('2020-04-10'),
+      },
       { id: 'd', severity: 'red' as const, latestAlertAt: at('2020-04-01'), openedAt: at('2020-03-02') },
       { id: 'e', severity: 'amber' as const, latestAlertAt: at('2020-04-01'), openedAt: at('2020-03-20') },
       { id: 'f', severity: 'red' as const, latestAlertAt: at('2020-04-01'), openedAt: at('2020-03-02') },
@@ -131,9 +138,9 @@ describe('the worklist', () => {
       order: 'name',
     })
     expect(query).toMatchObject({ show: 'mine', search: 'NM1 2AB', rag: 'red', order: 'name' })
-    expect(worklistQueryFrom({ rag: 'purple', alertKind: 'gossip', order: 'random', show: 'x' })).toMatchObject(
-      { rag: '', alertKind: '', order: 'urgent', show: 'all' },
-    )
+    expect(
+      worklistQueryFrom({ rag: 'purple', alertKind: 'gossip', order: 'random', show: 'x' }),
+    ).toMatchObject({ rag: '', alertKind: '', order: 'urgent', show: 'all' })
     // Links carry what was chosen, not the defaults.
     expect(worklistQueryString(query)).toBe(
       'show=mine&search=NM1+2AB&rag=red&alertKind=capacity_tracker&order=name',
