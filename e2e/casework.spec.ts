@@ -229,8 +229,17 @@ describe.skipIf(!chromiumAvailable)('casework in a real browser', () => {
   it('works without JavaScript: intelligence, ownership and an action, as plain forms', async () => {
     const { context, page } = await signedIn(officer.email, false)
     try {
-      await recordIntelligence(page, 1, 'Staff isolating', false)
+      const name = await recordIntelligence(page, 1, 'Staff isolating', false)
       await takeOwnershipAndAddAction(page, false)
+      // The worklist's search is a plain GET form too.
+      await page.goto(url('/worklist'))
+      await page.getByLabel('Name, postcode or CQC ID', { exact: true }).fill(name)
+      await page.getByLabel('Owned by', { exact: true }).selectOption('mine')
+      const searched = await navigateBy(page, () =>
+        page.getByRole('button', { name: 'Search', exact: true }).click(),
+      )
+      expect(searched.status()).toBe(200)
+      expect((await worklistRows(page)).map((r) => r.location)).toContain(name)
     } finally {
       await context.close()
     }

@@ -157,5 +157,13 @@ describe.each(engines)('the worklist’s search and order on %s', (engine) => {
     expect(searched('#search').val()).toBe('NM7 3QX')
     const reds = load((await client.get('/worklist?rag=red&area=South')).body)
     expect(reds('.govuk-pagination__next a').attr('href')).toBe('/worklist?area=South&rag=red&page=2')
+    // The locations list searches the same way.
+    for (const search of ['nm73qx', '1-999000111', 'WRENFIELD']) {
+      const locations = load((await client.get(`/locations?search=${encodeURIComponent(search)}`)).body)
+      const names = locations('#main-content table.govuk-table tbody tr')
+        .map((_, row) => locations(row).find('a').first().text().trim())
+        .get()
+      expect(names, search).toEqual(['Wrenfield Lodge'])
+    }
   })
 })
