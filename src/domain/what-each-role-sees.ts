@@ -68,7 +68,7 @@ export const audienceWords: Record<Audience, string> = {
 }
 
 export const columnWords = {
-  cases: { heading: 'worklist and cases', work: 'work them', read: 'read', none: '—' },
+  cases: { heading: 'worklist and case pages', work: 'work them', read: 'read', none: '—' },
   contactLog: { heading: 'contact log', record: 'read and record', read: 'read', none: '—' },
   returns: { heading: 'a location’s returns', report: 'read, report for today and correct', read: 'read' },
 } as const
