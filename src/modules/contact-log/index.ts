@@ -9,6 +9,8 @@ export { contactLogPaths } from './contact-log.paths.ts'
 export type { ContactBanner, ContactLogService, ContactSummary } from './contact-log.service.ts'
 export type { ContactCategory, ContactLogAlertTable, ContactLogEntryTable } from './contact-log.tables.ts'
 export { bannerLines, contactLogNames } from './contact-log.view-model.ts'
+// An officer's follow-ups that fell due in a window, for their e-mails and digests.
+export { type FallenDueFollowUp, followUpsFallenDue } from './follow-ups-fallen-due.ts'
 export {
   contactDirectionNames,
   contactMethodNames,
@@ -17,8 +19,6 @@ export {
   mayReadRestricted,
   mayRecordContacts,
 } from './domain/contact-log.rules.ts'
-// An officer's follow-ups that fell due in a window, for their e-mails and digests.
-export { type FallenDueFollowUp, followUpsFallenDue } from './follow-ups-fallen-due.ts'
 
 // Calls, e-mails and visits to providers, shared by every partner so that calls are not duplicated.
 export const contactLog = defineCapability()({
