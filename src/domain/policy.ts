@@ -1,4 +1,5 @@
 import type { OrganisationKind, Role } from './roles.ts'
+import { audienceOf, type WhatARoleSees, whatEachRoleSees } from './what-each-role-sees.ts'
 
 // One place decides what each role may read and write. Services call it for every read and write;
 // repositories turn a Scope into WHERE clauses. Pure: no I/O.
@@ -33,6 +34,11 @@ export type Permission =
   // Read the worklist and cases; work them (take ownership, pass on, actions, resolve, close).
   | 'cases:read'
   | 'cases:work'
+  // Read the contact log (officers' calls, e-mails and visits); record contacts.
+  | 'contact-log:read'
+  | 'contact-log:record'
+  // Report a location's return (for today, or correcting one): its provider, or an officer on its behalf.
+  | 'returns:report'
   // Change the install's defaults: the risk rules and settings every new council starts with.
   | 'install-defaults:manage'
   // --- Emergency staffing (issue 21) ---
@@ -118,6 +124,17 @@ const planPermissions = {
 } satisfies Record<string, Permission[]>
 // --- end of issue 24's roles ---
 
+// Cases, the contact log and reporting returns are decided by what-each-role-sees.ts (the README's
+// table "What each role sees"), by role and, for viewers, where they work. Providers never see cases:
+// they may hold concerns not yet raised with them.
+const fromTheTable: Partial<Record<Permission, (sees: WhatARoleSees) => boolean>> = {
+  'cases:read': (sees) => sees.cases !== 'none',
+  'cases:work': (sees) => sees.cases === 'work',
+  'contact-log:read': (sees) => sees.contactLog !== 'none',
+  'contact-log:record': (sees) => sees.contactLog === 'record',
+  'returns:report': (sees) => sees.returns === 'report',
+}
+
 const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [
     'locations:read',
@@ -128,8 +145,6 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'organisations:manage',
     'audit:read',
     'outbox:read',
-    'cases:read',
-    'cases:work',
     // --- Emergency staffing (issue 21) ---
     'staffing:manage',
     ...planPermissions.admin,
@@ -142,8 +157,6 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'locations:write',
     'locations:import',
     'contacts:read',
-    'cases:read',
-    'cases:work',
     // --- Emergency staffing (issue 21) ---
     'staffing:manage',
     ...planPermissions.council_officer,
@@ -151,20 +164,13 @@ const permissionsByRole: Record<Role, readonly Permission[]> = {
     'communications:send',
     'communications:read',
   ],
-  finance_officer: ['locations:read', 'contacts:read', 'cases:read', ...planPermissions.finance_officer],
-  partner_officer: [
-    'locations:read',
-    'contacts:read',
-    'cases:read',
-    'cases:work',
-    ...planPermissions.partner_officer,
-  ],
-  viewer: ['locations:read', 'cases:read', ...planPermissions.viewer],
-  regional_viewer: ['locations:read', 'cases:read'],
-  // Providers never see cases: they may hold concerns not yet raised with them.
+  finance_officer: ['locations:read', 'contacts:read', ...planPermissions.finance_officer],
+  partner_officer: ['locations:read', 'contacts:read', ...planPermissions.partner_officer],
+  viewer: ['locations:read', ...planPermissions.viewer],
+  regional_viewer: ['locations:read'],
   provider_manager: ['locations:read', 'communications:read'],
   // Reads like a regional viewer; changes only the install's defaults, never a council's own.
-  install_admin: ['locations:read', 'cases:read', 'install-defaults:manage'],
+  install_admin: ['locations:read', 'install-defaults:manage'],
 }
 
 // Grants (issue 23), kept apart so that other capabilities' additions merge cleanly.
@@ -209,6 +215,8 @@ const capabilityPermissions: Partial<Record<Role, readonly Permission[]>>[] = [
 ]
 
 export function can(actor: Actor, permission: Permission): boolean {
+  const decided = fromTheTable[permission]
+  if (decided) return decided(whatEachRoleSees[audienceOf(actor)])
   return (
     permissionsByRole[actor.role].includes(permission) ||
     capabilityPermissions.some((byRole) => byRole[actor.role]?.includes(permission) ?? false)

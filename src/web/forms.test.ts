@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorSummary, pageNumber, pagination } from './forms.ts'
+import { errorSummary, localReturnPath, pageNumber, pagination, withQuery } from './forms.ts'
 
 describe('forms', () => {
   it('orders the error summary as the fields appear', () => {
@@ -7,6 +7,27 @@ describe('forms', () => {
       { text: 'Enter an e-mail', href: '#email' },
       { text: 'Select a role', href: '#role' },
     ])
+  })
+
+  it('returns only to a path on this site', () => {
+    expect(localReturnPath('/cases/abc')).toBe('/cases/abc')
+    expect(localReturnPath('/worklist?show=mine#follow-ups')).toBe('/worklist?show=mine#follow-ups')
+    for (const bad of [
+      '//evil.example/x',
+      '/\\evil.example',
+      'https://evil.example/',
+      'cases/1',
+      '',
+      null,
+      3,
+      '/a b',
+      '/x\nLocation: y',
+      `/${'a'.repeat(600)}`,
+    ])
+      expect(localReturnPath(bad), String(bad)).toBeNull()
+    expect(localReturnPath('/../../etc/passwd')).toBe('/etc/passwd')
+    expect(withQuery('/cases/1#contacts', 'contactLogged', '1')).toBe('/cases/1?contactLogged=1#contacts')
+    expect(withQuery('/worklist?show=mine', 'done', '1')).toBe('/worklist?show=mine&done=1')
   })
 
   it('reads page numbers defensively', () => {

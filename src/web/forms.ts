@@ -63,3 +63,27 @@ export function pagination(
     total,
   }
 }
+
+// A page to go back to after a form, as the form was given it (`returnTo`): a path on this site, or
+// null. Anything that could leave the site (`//evil.example`, `https://…`, `/\evil`) is refused, so the
+// redirect cannot be turned into an open redirect.
+export function localReturnPath(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 500) return null
+  if (!value.startsWith('/') || value.startsWith('//') || /[\\\s]/.test(value)) return null
+  if ([...value].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) return null
+  const base = 'http://carehub.invalid'
+  let url: URL
+  try {
+    url = new URL(value, base)
+  } catch {
+    return null
+  }
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : null
+}
+
+// A local path with one more query parameter (a flash such as `contactLogged=1`), before any #fragment.
+export function withQuery(path: string, name: string, value: string): string {
+  const url = new URL(path, 'http://carehub.invalid')
+  url.searchParams.set(name, value)
+  return `${url.pathname}${url.search}${url.hash}`
+}

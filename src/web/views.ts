@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import nunjucks from 'nunjucks'
+import { can, type Permission } from '../domain/policy.ts'
 import { roleNames } from '../domain/roles.ts'
 import { type NavigationFor, navigationItems } from './navigation.ts'
 import { paths } from './paths.ts'
@@ -75,6 +76,9 @@ export const viewsPlugin = fp(
             request.actor && options.navigationFor(request.actor),
             request.url.split('?')[0] ?? '/',
           ),
+          // `may('returns:report')`: whether the policy lets the signed-in user do it, so that a page shows
+          // only the links and buttons that work for them.
+          may: (permission: Permission) => (request.actor ? can(request.actor, permission) : false),
           csrfToken: this.generateCsrf(),
           currentPath: request.url,
           ...context,

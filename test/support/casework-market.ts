@@ -63,7 +63,7 @@ export async function caseworkMarket(engine: Engine) {
     ids[key] = user.id
     emails[key] = user.email
   }
-  // Worst first, then the longest waiting: Cedar (red, oldest), Beech (red), Ash (amber), Damson (amber).
+  // Most urgent first: Beech (red, newest), Cedar (red since the 12th), Damson (amber, newer), Ash (amber).
   await raise(ids['Ash House']!, 'absence-amber', 'amber', '2020-04-13T08:00:00Z', {
     staffAbsencePercent: 12,
   })

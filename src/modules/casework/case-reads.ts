@@ -26,8 +26,8 @@ import {
   mayReadCases,
   mayTakeOwnership,
   mayWorkCases,
-  type WorklistFilter,
 } from './domain/casework.rules.ts'
+import type { WorklistQuery } from './domain/worklist.rules.ts'
 
 // Casework's reads: the worklist, a case, one of its alerts, and the location page's summary. Every
 // read checks the actor's scope: a case is seen only through a location the actor may see, and never
@@ -68,29 +68,27 @@ export async function passTargets(trx: DbOrTransaction, actor: Actor, locationId
   ]
 }
 
+// The worklist as searched, filtered and ordered, a page of it, and the count behind each filter value.
 export async function worklist(
   { db }: CaseworkDeps,
   actor: Actor,
-  options: { filter: WorklistFilter; page: number; pageSize: number },
+  query: WorklistQuery,
+  paging: { page: number; pageSize: number },
 ) {
   if (!mayReadCases(actor)) return null
-  const { counts, rows } = await worklistPage(db, locationScope(actor), actor, options)
+  const { counts, rows } = await worklistPage(db, locationScope(actor), actor, query, paging)
   const alerts = await openAlertsOfCases(
     db,
     rows.map((r) => r.id),
   )
   return {
-    counts: {
-      all: Number(counts.all),
-      mine: Number(counts.mine),
-      organisation: Number(counts.organisation),
-      unowned: Number(counts.unowned),
-    },
-    total: Number(counts[options.filter]),
+    counts,
+    total: counts.show[query.show],
     rows: rows.map((r) => {
       const rank = Number(r.severityRank)
       return {
         ...r,
+        latestAlertAt: r.latestAlertAt === null ? null : new Date(r.latestAlertAt),
         nextActionDue: r.nextActionDue === null ? null : String(r.nextActionDue).slice(0, 10),
         severity: rank === 0 ? ('red' as const) : rank === 1 ? ('amber' as const) : null,
         alerts: alerts.filter((a) => a.caseId === r.id),

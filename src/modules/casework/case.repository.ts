@@ -2,7 +2,8 @@ import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Scope } from '../../domain/policy.ts'
-import type { WorklistFilter } from './domain/casework.rules.ts'
+import { locationSearchMatches } from '../directory/index.ts'
+import type { AlertKind, WorklistQuery } from './domain/worklist.rules.ts'
 
 // Cases as the worklist, the case page and the location page read them. Each takes the database or a
 // transaction first, and the actor's scope where locations are read: a case is seen through its location.
@@ -101,21 +102,72 @@ export async function eligiblePeople(trx: DbOrTransaction, organisationIds: stri
 
 // ---- the worklist ----
 
-// The open cases in scope, worst first, then the longest waiting; with the count behind each tab.
-export async function worklistPage(
-  db: DbOrTransaction,
-  scope: Scope,
-  me: { userId: string; organisationId: string },
-  options: { filter: WorklistFilter; page: number; pageSize: number },
-) {
-  const worstRank = sql<number>`coalesce((select min(case when a.severity = 'red' then 0 else 1 end)
-    from alerts a where a.case_id = cases.id and a.status = 'open'), 2)`
-  const base = db
+// 0 = red, 1 = amber, 2 = no open alert (the domain's severityRank).
+const worstRank = sql<number>`coalesce((select min(case when a.severity = 'red' then 0 else 1 end)
+  from alerts a where a.case_id = cases.id and a.status = 'open'), 2)`
+// When the newest open alert at the case's worst severity was raised.
+const latestAlertAt = sql<Date | null>`(select max(a.raised_at) from alerts a
+  where a.case_id = cases.id and a.status = 'open'
+  and (case when a.severity = 'red' then 0 else 1 end) = ${worstRank})`
+const nextActionDue = sql<string | null>`(select min(ca.due_on) from case_actions ca
+  where ca.case_id = cases.id and ca.status = 'open')`
+const ragOf = sql<string>`coalesce(location_risk.rag, 'green')`
+
+type Me = { userId: string; organisationId: string }
+type Facet = 'show' | 'area' | 'serviceType' | 'rag' | 'alertKind'
+
+// The open cases in scope narrowed by every filter but `except` (so each filter's counts say how
+// many cases choosing that value would list).
+function openCases(db: DbOrTransaction, scope: Scope, me: Me, query: WorklistQuery, except?: Facet) {
+  return db
     .selectFrom('cases')
     .innerJoin('locations', 'locations.id', 'cases.locationId')
+    .leftJoin('locationRisk', 'locationRisk.locationId', 'cases.locationId')
     .where('cases.status', '<>', 'resolved')
     .where(locationVisible(scope))
-  const counts = await base
+    .$if(Boolean(query.search), (q) => q.where(locationSearchMatches(query.search)))
+    .$if(except !== 'area' && Boolean(query.area), (q) => q.where('locations.area', '=', query.area))
+    .$if(except !== 'serviceType' && Boolean(query.serviceType), (q) =>
+      q.where('locations.serviceType', '=', query.serviceType),
+    )
+    .$if(except !== 'rag' && Boolean(query.rag), (q) => q.where(ragOf, '=', query.rag))
+    .$if(except !== 'alertKind' && Boolean(query.alertKind), (q) =>
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('alerts')
+            .select(sql`1`.as('one'))
+            .whereRef('alerts.caseId', '=', 'cases.id')
+            .where('alerts.status', '=', 'open')
+            .where('alerts.source', '=', query.alertKind as AlertKind),
+        ),
+      ),
+    )
+    .$if(except !== 'show' && query.show === 'mine', (q) => q.where('cases.ownerUserId', '=', me.userId))
+    .$if(except !== 'show' && query.show === 'organisation', (q) =>
+      q.where('cases.owningOrganisationId', '=', me.organisationId),
+    )
+    .$if(except !== 'show' && query.show === 'unowned', (q) =>
+      q.where('cases.owningOrganisationId', 'is', null),
+    )
+}
+
+// How many cases each value of each filter would list, the other filters as chosen.
+async function worklistCounts(db: DbOrTransaction, scope: Scope, me: Me, query: WorklistQuery) {
+  const grouped = async (facet: Exclude<Facet, 'show' | 'alertKind'>) => {
+    const column =
+      facet === 'area'
+        ? sql<string>`locations.area`
+        : facet === 'serviceType'
+          ? sql<string>`locations.service_type`
+          : ragOf
+    const rows = await openCases(db, scope, me, query, facet)
+      .select((eb) => [column.as('value'), eb.fn.countAll<string>().as('count')])
+      .groupBy(column)
+      .execute()
+    return Object.fromEntries(rows.map((r) => [r.value ?? '', Number(r.count)])) as Record<string, number>
+  }
+  const owners = await openCases(db, scope, me, query, 'show')
     .select((eb) => [
       eb.fn.countAll<string>().as('all'),
       eb.fn.countAll<string>().filterWhere('cases.ownerUserId', '=', me.userId).as('mine'),
@@ -126,13 +178,37 @@ export async function worklistPage(
       eb.fn.countAll<string>().filterWhere('cases.owningOrganisationId', 'is', null).as('unowned'),
     ])
     .executeTakeFirstOrThrow()
-  let filtered = base
-  if (options.filter === 'mine') filtered = filtered.where('cases.ownerUserId', '=', me.userId)
-  if (options.filter === 'organisation')
-    filtered = filtered.where('cases.owningOrganisationId', '=', me.organisationId)
-  if (options.filter === 'unowned') filtered = filtered.where('cases.owningOrganisationId', 'is', null)
-  const rows = await filtered
-    .leftJoin('locationRisk', 'locationRisk.locationId', 'cases.locationId')
+  const kinds = await openCases(db, scope, me, query, 'alertKind')
+    .innerJoin('alerts', (join) =>
+      join.onRef('alerts.caseId', '=', 'cases.id').on('alerts.status', '=', 'open'),
+    )
+    .select((eb) => ['alerts.source as value', eb.fn.count<string>('cases.id').distinct().as('count')])
+    .groupBy('alerts.source')
+    .execute()
+  return {
+    show: {
+      all: Number(owners.all),
+      mine: Number(owners.mine),
+      organisation: Number(owners.organisation),
+      unowned: Number(owners.unowned),
+    },
+    area: await grouped('area'),
+    serviceType: await grouped('serviceType'),
+    rag: await grouped('rag'),
+    alertKind: Object.fromEntries(kinds.map((k) => [k.value, Number(k.count)])) as Record<string, number>,
+  }
+}
+
+// The open cases in scope, as searched, filtered and ordered; with the count behind each filter value.
+export async function worklistPage(
+  db: DbOrTransaction,
+  scope: Scope,
+  me: Me,
+  query: WorklistQuery,
+  paging: { page: number; pageSize: number },
+) {
+  const counts = await worklistCounts(db, scope, me, query)
+  let rows = openCases(db, scope, me, query)
     .leftJoin('organisations as owningOrganisation', 'owningOrganisation.id', 'cases.owningOrganisationId')
     .leftJoin('users as owner', 'owner.id', 'cases.ownerUserId')
     .select([
@@ -141,20 +217,28 @@ export async function worklistPage(
       'cases.openedAt',
       'cases.locationId',
       'locations.name as locationName',
-      'locationRisk.rag',
+      'locations.postcode',
+      'locations.cqcLocationId',
+      ragOf.as('rag'),
       'owningOrganisation.name as owningOrganisationName',
       'owner.displayName as ownerName',
       worstRank.as('severityRank'),
-      sql<string | null>`(select min(ca.due_on) from case_actions ca
-        where ca.case_id = cases.id and ca.status = 'open')`.as('nextActionDue'),
+      latestAlertAt.as('latestAlertAt'),
+      nextActionDue.as('nextActionDue'),
     ])
-    .orderBy(worstRank)
-    .orderBy('cases.openedAt')
+  // Each order ends with the case id, so that paging is stable.
+  if (query.order === 'urgent')
+    rows = rows.orderBy(worstRank).orderBy(sql`${latestAlertAt} desc nulls last`).orderBy('cases.openedAt')
+  if (query.order === 'longest-waiting') rows = rows.orderBy('cases.openedAt')
+  if (query.order === 'next-action')
+    rows = rows.orderBy(sql`${nextActionDue} asc nulls last`).orderBy(worstRank).orderBy('cases.openedAt')
+  if (query.order === 'name') rows = rows.orderBy('locations.name')
+  const page = await rows
     .orderBy('cases.id')
-    .limit(options.pageSize)
-    .offset((options.page - 1) * options.pageSize)
+    .limit(paging.pageSize)
+    .offset((paging.page - 1) * paging.pageSize)
     .execute()
-  return { counts, rows }
+  return { counts, rows: page }
 }
 
 export async function openAlertsOfCases(db: DbOrTransaction, caseIds: string[]) {

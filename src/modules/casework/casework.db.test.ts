@@ -4,7 +4,7 @@ import { actorFor } from '../../../test/support/actors.ts'
 import { caseIn, caseworkMarket, raiseIn } from '../../../test/support/casework-market.ts'
 import { type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
-import { compareWorklist } from './domain/casework.rules.ts'
+import { compareWorklist, worklistQueryFrom } from './domain/worklist.rules.ts'
 
 // A case's life: the worklist, ownership, passing on, actions, alerts resolved by hand, closing.
 describe.each(engines)('casework on %s', (engine) => {
@@ -27,34 +27,34 @@ describe.each(engines)('casework on %s', (engine) => {
       .map((_, row) => load(row)('td').first().find('a').first().text().trim())
       .get()
 
-  it('lists the market’s open cases worst first, then the longest waiting, with time since opened', async () => {
+  it('lists the market’s open cases worst first, then the newest alerts, with time since opened', async () => {
     const officer = new TestClient(t.app)
     await officer.signIn(emails.officerA!)
     const page = await officer.get('/worklist')
     expect(page.statusCode).toBe(200)
-    expect(rowNames(page.body)).toEqual(['Cedar House', 'Beech House', 'Ash House', 'Damson House'])
+    expect(rowNames(page.body)).toEqual(['Beech House', 'Cedar House', 'Damson House', 'Ash House'])
     const $ = load(page.body)
-    const beech = $('table.carehub-worklist tbody tr').eq(1)
+    const beech = $('table.carehub-worklist tbody tr').eq(0)
     expect(beech.text()).toContain('3 hours ago')
     expect(beech.text()).toContain('PPE under 3 days')
     expect(beech.text()).toContain('Red')
     expect(beech.text()).toContain('Unowned')
     expect(page.body).not.toContain('Far Away House')
     // The SQL order is the domain's order.
-    const result = await t.services.casework.worklist(await actorFor(t.database.db, ids.officerA!), {
-      filter: 'all',
-      page: 1,
-      pageSize: 50,
-    })
+    const result = await t.services.casework.worklist(
+      await actorFor(t.database.db, ids.officerA!),
+      worklistQueryFrom({}),
+      { page: 1, pageSize: 50 },
+    )
     const sorted = [...result!.rows].sort(compareWorklist)
     expect(result!.rows.map((r) => r.id)).toEqual(sorted.map((r) => r.id))
     // Paging keeps the order.
-    const second = await t.services.casework.worklist(await actorFor(t.database.db, ids.officerA!), {
-      filter: 'all',
-      page: 2,
-      pageSize: 3,
-    })
-    expect(second!.rows.map((r) => r.locationName)).toEqual(['Damson House'])
+    const second = await t.services.casework.worklist(
+      await actorFor(t.database.db, ids.officerA!),
+      worklistQueryFrom({}),
+      { page: 2, pageSize: 3 },
+    )
+    expect(second!.rows.map((r) => r.locationName)).toEqual(['Ash House'])
     expect(second!.total).toBe(4)
   })
 
@@ -77,8 +77,8 @@ describe.each(engines)('casework on %s', (engine) => {
     expect(rowNames((await officer.get('/worklist?show=organisation')).body)).toEqual(['Beech House'])
     expect(rowNames((await officer.get('/worklist?show=unowned')).body)).toEqual([
       'Cedar House',
-      'Ash House',
       'Damson House',
+      'Ash House',
     ])
     const colleague = new TestClient(t.app)
     await colleague.signIn(emails.officerA2!)

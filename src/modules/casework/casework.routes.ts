@@ -8,23 +8,30 @@ import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { contactMethodNames, mayRecordContacts } from '../contact-log/index.ts'
 import { caseworkPaths as paths } from './casework.paths.ts'
 import type { CaseworkService } from './casework.service.ts'
+import { type ContactForCase, caseHistory, contactsOfCase } from './domain/case-history.ts'
+import { caseStatusNames, mayReadCases, timeAgo } from './domain/casework.rules.ts'
 import {
-  caseStatusNames,
-  mayReadCases,
-  timeAgo,
-  worklistFilterFrom,
+  type WorklistQuery,
   worklistFilterNames,
   worklistFilters,
-} from './domain/casework.rules.ts'
+  worklistOrderNames,
+  worklistQueryFrom,
+  worklistQueryString,
+} from './domain/worklist.rules.ts'
+import { worklistFilterItems } from './worklist.view-model.ts'
 
 const pageSize = 25
 
 // Contact follow-ups due, and a location's contacts, from the contact log.
 export type FollowUpsDue = (actor: Actor) => Promise<unknown>
-export type ContactsForLocation = (
-  actor: Actor,
-  locationId: string,
-) => Promise<{ contactAt: Date; state: string }[] | null>
+export type ContactsForLocation = (actor: Actor, locationId: string) => Promise<CaseContact[] | null>
+type CaseContact = ContactForCase & {
+  method: string
+  summary: string
+  actionsAgreed: string | null
+  officerName: string
+  organisationName: string
+}
 
 type Params = { Params: { id: string } }
 type ActionParams = { Params: { id: string; actionId: string } }
@@ -69,23 +76,33 @@ export async function caseworkRoutes(
   app.get(paths.worklist.pattern, async (request, reply) => {
     const actor = signedInActor(request)
     if (!mayReadCases(actor)) throw forbidden()
-    const query = request.query as Record<string, unknown>
-    const filter = worklistFilterFrom(query.show)
-    const page = pageNumber(query.page)
-    const result = await casework.worklist(actor, { filter, page, pageSize })
+    const raw = request.query as Record<string, unknown>
+    const query = worklistQueryFrom(raw)
+    const page = pageNumber(raw.page)
+    const result = await casework.worklist(actor, query, { page, pageSize })
     if (!result) throw forbidden()
     const now = casework.now()
     const followUps = deps.followUpsDue ? await deps.followUpsDue(actor) : null
+    const href = (change: Partial<WorklistQuery>) => {
+      const qs = worklistQueryString(query, change)
+      return `${paths.worklist.build()}${qs ? `?${qs}` : ''}`
+    }
+    const searched = Boolean(query.search || query.area || query.serviceType || query.rag || query.alertKind)
     return reply.render('casework/views/worklist.njk', {
       pageTitle: 'Worklist',
-      filter,
-      filterName: worklistFilterNames[filter],
+      filter: query.show,
+      query,
+      searched,
+      clearHref: href({ search: '', area: '', serviceType: '', rag: '', alertKind: '' }),
+      filterName: worklistFilterNames[query.show],
+      orderName: worklistOrderNames[query.order],
       tabs: worklistFilters.map((f) => ({
-        href: paths.worklist.build(f),
+        href: href({ show: f }),
         text: worklistFilterNames[f],
-        count: result.counts[f],
-        current: f === filter,
+        count: result.counts.show[f],
+        current: f === query.show,
       })),
+      ...worklistFilterItems(query, result.counts),
       rows: result.rows.map((r) => ({ ...r, age: timeAgo(r.openedAt, now) })),
       total: result.total,
       caseStatusNames,
@@ -93,7 +110,7 @@ export async function caseworkRoutes(
       followUpsAvailable: Boolean(deps.followUpsDue),
       pagination: pagination(
         paths.worklist.build(),
-        filter === 'all' ? {} : { show: filter },
+        Object.fromEntries(new URLSearchParams(worklistQueryString(query))),
         page,
         pageSize,
         result.total,
@@ -111,15 +128,14 @@ export async function caseworkRoutes(
     const found = await casework.getCase(actor, id)
     if (!found) throw notFound()
     const errors = extra.errors
-    // Calls, visits and e-mails with the location since the case opened (and any planned), so the
-    // owner sees what was agreed beside the alerts.
+    // Calls, visits and e-mails that belong to the case: those logged from it, whatever their date, and
+    // the location's others while it was open (and any planned), so the owner sees what was agreed.
     const contacts = deps.contactsForLocation
-      ? ((await deps.contactsForLocation(actor, found.location.id)) ?? []).filter(
-          (c) => c.contactAt >= found.case.openedAt || c.state === 'planned',
-        )
+      ? contactsOfCase(found.case, (await deps.contactsForLocation(actor, found.location.id)) ?? [])
       : null
     const page = {
       contacts,
+      history: caseHistory(found.events, contacts ?? []),
       contactMethodNames,
       mayRecordContacts: mayRecordContacts(actor),
       pageTitle: `Case: ${found.location.name}`,

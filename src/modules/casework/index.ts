@@ -60,6 +60,7 @@ export const casework = defineCapability<{
       if (!caseSummary) return null
       return { template: 'casework/views/location-case.njk', context: { caseSummary }, showsRiskStatus: true }
     },
+  // Everyone who may read cases has the worklist in their menu (read only for viewers).
   navigation: (actor) =>
-    can(actor, 'cases:work') ? [{ href: caseworkPaths.worklist.build(), text: 'Worklist', order: 20 }] : [],
+    can(actor, 'cases:read') ? [{ href: caseworkPaths.worklist.build(), text: 'Worklist', order: 20 }] : [],
 })

@@ -188,12 +188,17 @@ describe.each(engines)('the contact log on %s', (engine) => {
     expect(own.body).not.toContain('contact-banner')
     expect(own.body).not.toContain(valid.summary)
 
-    // Council users of any role see it.
-    const viewer = await signedIn('viewer')
-    expect((await viewer.get(`/contact-log/${row.id}`)).statusCode).toBe(200)
-    expect((await viewer.get(`/locations/${ids.location}/contact-log`)).body).toContain(
+    // A council's officers see it; its read-only viewer (the board) does not: officers' notes are not
+    // for read-only roles (the README's "What each role sees").
+    const colleague = await signedIn('officer2')
+    expect((await colleague.get(`/contact-log/${row.id}`)).statusCode).toBe(200)
+    expect((await colleague.get(`/locations/${ids.location}/contact-log`)).body).toContain(
       'Council-only safeguarding note',
     )
+    const viewer = await signedIn('viewer')
+    expect((await viewer.get(`/contact-log/${row.id}`)).statusCode).toBe(404)
+    expect((await viewer.get(`/locations/${ids.location}/contact-log`)).statusCode).toBe(404)
+    expect((await viewer.get(`/locations/${ids.location}`)).body).not.toContain(valid.summary)
     // Another council's officer does not see this location's log at all.
     const other = await signedIn('otherOfficer')
     expect((await other.get(`/contact-log/${ids.call}`)).statusCode).toBe(404)

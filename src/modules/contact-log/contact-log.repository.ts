@@ -37,7 +37,18 @@ export function visibleContacts(db: DbOrTransaction, actor: Actor) {
       'contactLogEntries.followUpOn',
       'contactLogEntries.followUpDoneAt',
       'contactLogEntries.restricted',
+      'contactLogEntries.caseId',
     ])
+}
+
+// A case at the location (any status): the case a contact is logged from. Undefined when it is not.
+export function caseAtLocation(db: DbOrTransaction, locationId: string, caseId: string) {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'status'])
+    .where('id', '=', caseId)
+    .where('locationId', '=', locationId)
+    .executeTakeFirst()
 }
 
 // A location in the actor's scope, with its provider; undefined when it is not.

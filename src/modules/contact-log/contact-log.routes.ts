@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../web/errors.ts'
 import { parseForm } from '../../web/form-schema.ts'
+import { localReturnPath, text, withQuery } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { directoryPaths } from '../directory/index.ts'
 import { contactLogPaths } from './contact-log.paths.ts'
@@ -13,6 +14,14 @@ import {
   formFromContact,
 } from './contact-log.view-model.ts'
 import { type ContactForm, contactMethodNames, mayRecordContacts } from './domain/contact-log.rules.ts'
+
+// Where the contact form was started: the case it is logged from (checked by the service) and the page to
+// go back to (a path on this site only).
+type Origin = { caseId: string | null; returnTo: string | null }
+const originFrom = (source: unknown): Origin => {
+  const fields = (source ?? {}) as Record<string, unknown>
+  return { caseId: text(fields.caseId).trim() || null, returnTo: localReturnPath(fields.returnTo) }
+}
 
 export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog: ContactLogService }) {
   const { contactLog } = deps
@@ -34,10 +43,12 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
     })
   })
 
-  // The form to record a contact with a location, blank or as posted with what is wrong with it.
+  // The form to record a contact with a location, blank or as posted with what is wrong with it. Started
+  // from a case (`origin.caseId`), the contact belongs to it; `origin.returnTo` is where it goes back to.
   const newContactPage = async (
     actor: ReturnType<typeof signedInActor>,
     locationId: string,
+    origin: Origin,
     form: ContactForm,
     errors?: Record<string, string>,
   ) => {
@@ -47,7 +58,8 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
       pageTitle: `Record a contact with ${context.location.name}`,
       location: context.location,
       action: contactLogPaths.newContact.build(context.location.id),
-      back: directoryPaths.location.build(context.location.id),
+      back: origin.returnTo ?? directoryPaths.location.build(context.location.id),
+      origin,
       ...contactFormView(form, { ...context, isNew: true }, errors),
     }
   }
@@ -56,14 +68,17 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
     const actor = signedInActor(request)
     return reply.render(
       'contact-log/views/contact-form.njk',
-      await newContactPage(actor, request.params.id, emptyContactForm()),
+      await newContactPage(actor, request.params.id, originFrom(request.query), emptyContactForm()),
     )
   })
 
   app.post<{ Params: { id: string } }>(contactLogPaths.newContact.pattern, async (request, reply) => {
     const actor = signedInActor(request)
+    const origin = originFrom(request.body)
     const form = contactFormFrom(request.body)
-    const result = form.ok ? await contactLog.create(actor, request.params.id, form.value) : form
+    const result = form.ok
+      ? await contactLog.create(actor, request.params.id, form.value, { caseId: origin.caseId })
+      : form
     if (!result) throw notFound()
     if (!result.ok)
       return reply
@@ -73,11 +88,14 @@ export async function contactLogRoutes(app: FastifyInstance, deps: { contactLog:
           await newContactPage(
             actor,
             request.params.id,
+            origin,
             form.ok ? form.value : emptyContactForm(),
             result.errors,
           ),
         )
-    return reply.redirect(`${directoryPaths.location.build(request.params.id)}?contactLogged=1`)
+    return reply.redirect(
+      withQuery(origin.returnTo ?? directoryPaths.location.build(request.params.id), 'contactLogged', '1'),
+    )
   })
 
   app.get(contactLogPaths.followUps.pattern, async (request, reply) => {

@@ -5,6 +5,7 @@ import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { AuditAction, recordAudit } from '../audit/index.ts'
 import {
+  caseAtLocation,
   contactForUpdate,
   contactHistory,
   contactEntityType as entityType,
@@ -38,6 +39,8 @@ export type ContactSummary = Omit<ContactInput, 'alertIds'> & {
   organisationName: string
   officerName: string
   followUpDoneAt: Date | null
+  // The case it was logged from (it belongs to that case whatever its date), or null.
+  caseId: string | null
 }
 
 export type ContactBanner = { recent: ContactSummary[]; planned: ContactSummary[] }
@@ -60,13 +63,18 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
     return { location, alerts: await openAlerts(db, location.id), mayRestrict: mayReadRestricted(actor) }
   }
 
+  // A contact logged from a case's page names the case (`from.caseId`): it must be a case at that
+  // location, or the contact is not saved (a 404, as for a location out of scope).
   async function create(
     actor: Actor,
     locationId: string,
     form: ContactForm,
+    from: { caseId?: string | null } = {},
   ): Promise<Outcome<{ id: string }> | null> {
     const context = await formFor(actor, locationId)
     if (!context) return null
+    const caseId = from.caseId ?? null
+    if (caseId !== null && !(isUuid(caseId) && (await caseAtLocation(db, locationId, caseId)))) return null
     const now = clock.now()
     const checked = validateContact(form, {
       actor,
@@ -84,6 +92,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
           organisationId: actor.organisationId,
           officerUserId: actor.userId,
           ...input,
+          caseId,
           followUpDoneAt: null,
           createdAt: now,
           updatedAt: now,
@@ -96,7 +105,7 @@ export function createContactLogService(deps: { db: Db; clock: Clock }) {
         action: AuditAction.contactLogged,
         entityType,
         entityId: id,
-        after: { ...checked.value, locationId },
+        after: { ...checked.value, locationId, caseId },
         occurredAt: now,
       })
       return id

@@ -27,6 +27,8 @@ export type ContactLogEntryTable = {
   followUpOn: DateOnly | null
   followUpDoneAt: Date | null
   restricted: ColumnType<boolean, boolean | undefined, boolean>
+  // The case it was logged from, whatever its date (migration 0038); null when logged elsewhere.
+  caseId: ColumnType<string | null, string | null | undefined, string | null>
   createdAt: Date
   updatedAt: Date
 }

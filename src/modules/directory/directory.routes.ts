@@ -6,7 +6,7 @@ import { parseForm } from '../../web/form-schema.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import type { UserService } from '../access/index.ts'
-import { bannerLines, type ContactLogService } from '../contact-log/index.ts'
+import { bannerLines, type ContactLogService, mayReadContactLog } from '../contact-log/index.ts'
 import { directoryPaths } from './directory.paths.ts'
 import { inviteForm, inviteMessages } from './directory.schemas.ts'
 import type { DirectoryService, LocationFilter } from './directory.service.ts'
@@ -137,7 +137,7 @@ export async function directoryRoutes(
         actor,
         result.locations.map((l) => l.id),
       ),
-      showLastContact: !isProvider,
+      showLastContact: mayReadContactLog(actor),
       pagination: pagination(directoryPaths.locations.build(), filter, page, pageSize, result.total),
     })
   })

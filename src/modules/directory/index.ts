@@ -28,7 +28,13 @@ export type {
   ProviderTable,
 } from './directory.tables.ts'
 export { currentStatus, statusNames } from './domain/location-status.ts'
-export { contractedBy, isOpenNow, type LocationFilters, withLocationFilters } from './location-filters.ts'
+export {
+  contractedBy,
+  isOpenNow,
+  type LocationFilters,
+  locationSearchMatches,
+  withLocationFilters,
+} from './location-filters.ts'
 
 // Providers and their locations, kept current from the CQC's files, with the council's own facts.
 // A location's page shows what other capabilities contribute to it (their `locationPanels`).

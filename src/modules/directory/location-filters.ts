@@ -22,20 +22,7 @@ export function withLocationFilters<Query extends SelectQueryBuilder<Database, '
   councilIds: readonly string[],
 ): Query {
   let query = locations as SelectQueryBuilder<Database, 'locations', object>
-  if (filter.search) {
-    const term = `%${filter.search.toLowerCase()}%`
-    query = query.where((eb) =>
-      eb.or([
-        eb(sql`lower(locations.name)`, 'like', term),
-        eb(
-          sql`lower(replace(locations.postcode, ' ', ''))`,
-          'like',
-          `%${filter.search!.toLowerCase().replace(/\s+/g, '')}%`,
-        ),
-        eb(sql`lower(locations.cqc_location_id)`, 'like', term),
-      ]),
-    )
-  }
+  if (filter.search) query = query.where(locationSearchMatches(filter.search))
   if (filter.serviceType && (serviceTypes as readonly string[]).includes(filter.serviceType)) {
     query = query.where('locations.serviceType', '=', filter.serviceType)
   }
@@ -57,6 +44,18 @@ export function withLocationFilters<Query extends SelectQueryBuilder<Database, '
     )
   }
   return query as Query
+}
+
+// The one search over locations, for the directory's list and the worklist: a name containing the
+// text as typed, a postcode with or without its space, or a CQC location ID (in part). The search is
+// text, never a pattern: `%` and `_` match themselves.
+export function locationSearchMatches(search: string) {
+  const like = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  const term = like(search.trim())
+  const compact = like(search.replace(/\s+/g, ''))
+  return sql<boolean>`(lower(locations.name) like ${term} escape '\\'
+    or lower(replace(locations.postcode, ' ', '')) like ${compact} escape '\\'
+    or lower(locations.cqc_location_id) like ${term} escape '\\')`
 }
 
 // Whether a location is contracted by one of `councilIds` (by any council when there are none): the

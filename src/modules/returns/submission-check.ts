@@ -38,7 +38,7 @@ export type SubmitOutcome =
 // Who may report for a location: its own provider's managers; council and partner officers on a
 // provider's behalf (during a call), recorded as such. Viewers only read.
 export function mayReport(actor: Actor): boolean {
-  return actor.role === 'provider_manager' || can(actor, 'contacts:read')
+  return can(actor, 'returns:report')
 }
 
 // The location, its period (each frequency's, as the statement does not know the frequency yet), its

@@ -4,7 +4,6 @@ import {
   actionProblems,
   type CaseFacts,
   closeProblems,
-  compareWorklist,
   describeEvidence,
   digestSubject,
   groupByRecipient,
@@ -16,8 +15,13 @@ import {
   mayWorkCases,
   nextStatus,
   timeAgo,
-  worklistFilterFrom,
 } from './casework.rules.ts'
+import {
+  compareWorklist,
+  worklistFilterFrom,
+  worklistQueryFrom,
+  worklistQueryString,
+} from './worklist.rules.ts'
 
 const actor = (over: Partial<Actor> = {}): Actor => ({
   userId: 'u1',
@@ -97,15 +101,53 @@ describe('case status', () => {
 })
 
 describe('the worklist', () => {
-  it('puts red before amber before none, then the longest waiting first', () => {
+  it('puts red before amber before none, then the newest alert first, then the longest waiting', () => {
+    const at = (iso: string) => new Date(iso)
     const rows = [
-      { id: 'a', severity: 'amber' as const, openedAt: new Date('2020-04-01') },
-      { id: 'b', severity: null, openedAt: new Date('2020-03-01') },
-      { id: 'c', severity: 'red' as const, openedAt: new Date('2020-04-10') },
-      { id: 'd', severity: 'red' as const, openedAt: new Date('2020-04-02') },
-      { id: 'e', severity: 'amber' as const, openedAt: new Date('2020-04-01') },
+      { id: 'a', severity: 'amber' as const, latestAlertAt: at('2020-04-01'), openedAt: at('2020-04-01') },
+      { id: 'b', severity: null, latestAlertAt: null, openedAt: at('2020-03-01') },
+      // Red for a fortnight, and red a minute ago: the new one first.
+      {
+        id: 'c',
+        severity: 'red' as const,
+        latestAlertAt: at('2020-04-14T11:59Z'),
+        openedAt: at('2020-04-10'),
+      },
+      { id: 'd', severity: 'red' as const, latestAlertAt: at('2020-04-01'), openedAt: at('2020-03-02') },
+      { id: 'e', severity: 'amber' as const, latestAlertAt: at('2020-04-01'), openedAt: at('2020-03-20') },
+      { id: 'f', severity: 'red' as const, latestAlertAt: at('2020-04-01'), openedAt: at('2020-03-02') },
     ]
-    expect(rows.sort(compareWorklist).map((r) => r.id)).toEqual(['d', 'c', 'a', 'e', 'b'])
+    expect(rows.sort(compareWorklist).map((r) => r.id)).toEqual(['c', 'd', 'f', 'e', 'a', 'b'])
+  })
+
+  it('reads the worklist’s search, filters and order, ignoring what it does not know', () => {
+    expect(worklistQueryFrom({})).toEqual({
+      show: 'all',
+      search: '',
+      area: '',
+      serviceType: '',
+      rag: '',
+      alertKind: '',
+      order: 'urgent',
+    })
+    const query = worklistQueryFrom({
+      show: 'mine',
+      search: '  NM1 2AB ',
+      rag: 'red',
+      alertKind: 'capacity_tracker',
+      order: 'name',
+    })
+    expect(query).toMatchObject({ show: 'mine', search: 'NM1 2AB', rag: 'red', order: 'name' })
+    expect(
+      worklistQueryFrom({ rag: 'purple', alertKind: 'gossip', order: 'random', show: 'x' }),
+    ).toMatchObject({ rag: '', alertKind: '', order: 'urgent', show: 'all' })
+    // Links carry what was chosen, not the defaults.
+    expect(worklistQueryString(query)).toBe(
+      'show=mine&search=NM1+2AB&rag=red&alertKind=capacity_tracker&order=name',
+    )
+    expect(worklistQueryString(query, { show: 'all', order: 'urgent', search: '' })).toBe(
+      'rag=red&alertKind=capacity_tracker',
+    )
   })
 
   it('says how long ago a case opened in words', () => {

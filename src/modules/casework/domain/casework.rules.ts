@@ -113,37 +113,6 @@ function caseNoteProblem(note: string, missing: string): string | null {
   return tooLong('The note', note.trim(), textLimits.caseNote)
 }
 
-// ---- the worklist ----
-
-export type WorklistFilter = 'all' | 'mine' | 'organisation' | 'unowned'
-export const worklistFilters: readonly WorklistFilter[] = ['all', 'mine', 'organisation', 'unowned']
-export const worklistFilterNames: Record<WorklistFilter, string> = {
-  all: 'All open cases',
-  mine: 'Mine',
-  organisation: 'My organisation’s',
-  unowned: 'Unowned',
-}
-
-export function worklistFilterFrom(value: unknown): WorklistFilter {
-  return (worklistFilters as readonly unknown[]).includes(value) ? (value as WorklistFilter) : 'all'
-}
-
-// 0 = red, 1 = amber, 2 = no open alert. The SQL ordering of the worklist uses the same ranks.
-export function severityRank(severity: AlertSeverity | null): number {
-  return severity === 'red' ? 0 : severity === 'amber' ? 1 : 2
-}
-
-export type WorklistOrderKey = { id: string; severity: AlertSeverity | null; openedAt: Date }
-
-// Worst first, then the longest waiting, then by id so the order is stable between pages.
-export function compareWorklist(a: WorklistOrderKey, b: WorklistOrderKey): number {
-  return (
-    severityRank(a.severity) - severityRank(b.severity) ||
-    a.openedAt.getTime() - b.openedAt.getTime() ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  )
-}
-
 // "3 hours ago", in the words a person would say.
 export function timeAgo(then: Date, now: Date): string {
   const minutes = Math.floor((now.getTime() - then.getTime()) / 60_000)

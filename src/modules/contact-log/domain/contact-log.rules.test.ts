@@ -45,13 +45,17 @@ describe('who sees and records contacts', () => {
     expect(mayRecordContacts(provider)).toBe(false)
   })
 
-  it('never shows providers the log; restricted contacts only to council users', () => {
+  it('never shows providers or viewers the log; restricted contacts only to council officers', () => {
     expect(mayReadContactLog(provider)).toBe(false)
+    // Officers' notes are not for read-only roles (the README's "What each role sees").
+    expect(mayReadContactLog(healthwatch)).toBe(false)
+    expect(mayReadContactLog(councilViewer)).toBe(false)
+    expect(contactVisibleTo(healthwatch, { restricted: false })).toBe(false)
     expect(contactVisibleTo(provider, { restricted: false })).toBe(false)
     expect(contactVisibleTo(partner, { restricted: false })).toBe(true)
     expect(contactVisibleTo(partner, { restricted: true })).toBe(false)
     expect(contactVisibleTo(healthwatch, { restricted: true })).toBe(false)
-    expect(contactVisibleTo(councilViewer, { restricted: true })).toBe(true)
+    expect(contactVisibleTo(councilViewer, { restricted: true })).toBe(false)
     expect(contactVisibleTo(actor({ role: 'finance_officer' }), { restricted: true })).toBe(true)
     expect(mayReadRestricted(actor({ role: 'admin', organisationKind: 'region' }))).toBe(false)
   })

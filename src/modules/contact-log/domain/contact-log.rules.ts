@@ -1,7 +1,7 @@
 import { type ContactCategory, isContactCategory } from '../../../domain/contact-categories.ts'
 import { addDaysToIsoDate, isoDateFromParts, londonDate, londonInstant } from '../../../domain/dates.ts'
 import type { Outcome } from '../../../domain/outcome.ts'
-import type { Actor } from '../../../domain/policy.ts'
+import { type Actor, can } from '../../../domain/policy.ts'
 import { textLimits } from '../../../domain/text-limits.ts'
 
 // The shared contact log: who may record and read contacts, what a valid contact is, and which
@@ -40,15 +40,17 @@ export const contactStateNames: Record<ContactState, string> = {
   cancelled: 'Cancelled',
 }
 
-// Officers of any partner record contacts; viewers and providers do not.
+// Officers of any partner record contacts; viewers and providers do not (the policy's table, "What
+// each role sees" in the README).
 export function mayRecordContacts(actor: Actor): boolean {
-  return actor.role === 'admin' || actor.role === 'council_officer' || actor.role === 'partner_officer'
+  return can(actor, 'contact-log:record')
 }
 
 // Providers never see the contact log: it is the partners' shared record about them, and may hold
-// concerns not yet raised with the provider. Every other signed-in role reads it within its scope.
+// concerns not yet raised with the provider. Nor do viewers: it is officers' working notes. Officers
+// and finance officers read it within their scope.
 export function mayReadContactLog(actor: Actor): boolean {
-  return actor.role !== 'provider_manager'
+  return can(actor, 'contact-log:read')
 }
 
 // Restricted (council only) contacts: users of a council organisation, whatever their role.
