@@ -141,7 +141,9 @@ export function createTrackerUploadService(deps: { db: Db; clock: Clock; tracker
       .executeTakeFirst()
     if (!claimed) return null
     try {
-      const read = await readExtract(claimed.fileName, claimed.fileContent)
+      // PGlite gives bytea as a Uint8Array, PostgreSQL as a Buffer.
+      const content = Buffer.from(claimed.fileContent)
+      const read = await readExtract(claimed.fileName, content)
       if ('problem' in read) throw new Error(read.problem)
       const result = await tracker.importRecords(
         {
