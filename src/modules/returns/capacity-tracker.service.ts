@@ -233,7 +233,8 @@ export function createCapacityTrackerService(deps: {
         if ('saved' in r) {
           result.saved++
           result.matched.push(matched)
-        } else result.alreadyReported.push({ rowNumber: matched.rowNumber, cqcLocationId: matched.cqcLocationId })
+        } else
+          result.alreadyReported.push({ rowNumber: matched.rowNumber, cqcLocationId: matched.cqcLocationId })
       }
     return result
   }

@@ -63,8 +63,8 @@ export type {
   ReturnTemplateTable,
   SituationReturnTable,
 } from './returns.tables.ts'
-export type { CapacityTrackerImportTable } from './tracker-upload.tables.ts'
 export { trackerUploadAuditActions } from './tracker-upload.audit-actions.ts'
+export type { CapacityTrackerImportTable } from './tracker-upload.tables.ts'
 
 // Situation returns: the dataset, the provider's form, uploads, the capacity tracker's extracts,
 // completeness and reminders.

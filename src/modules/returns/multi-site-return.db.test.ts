@@ -41,11 +41,7 @@ describe.each(engines)('today’s return for many locations on one page on %s', 
 
   const lastReturn = async (locationId: string, serviceType: ServiceType, periodStart: string) => {
     const { canAcceptDischarges: _d, ...raw } = serviceType === 'home_care' ? homeCareReturn : fullReturn
-    const parsed = parseReturn(
-      currentDataset,
-      serviceType,
-      serviceType === 'home_care' ? raw : fullReturn,
-    )
+    const parsed = parseReturn(currentDataset, serviceType, serviceType === 'home_care' ? raw : fullReturn)
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors))
     await t.database.db
       .insertInto('situationReturns')
@@ -205,9 +201,7 @@ describe.each(engines)('today’s return for many locations on one page on %s', 
     expect(response.statusCode).toBe(302)
     expect(response.headers.location).toBe('/returns/all-locations?sent=5')
     const saved = await savedToday()
-    expect(saved.map((r) => r.locationId).sort()).toEqual(
-      [...homes.map((h) => ids[h]!), ids.agency!].sort(),
-    )
+    expect(saved.map((r) => r.locationId).sort()).toEqual([...homes.map((h) => ids[h]!), ids.agency!].sort())
     expect(saved.every((r) => r.source === 'web')).toBe(true)
     expect(saved.find((r) => r.locationId === ids.agency)!.periodStart).toBe('2020-04-13')
     const ash = saved.find((r) => r.locationId === ids['Ash House'])!

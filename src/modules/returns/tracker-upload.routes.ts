@@ -6,7 +6,7 @@ import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
 import { trackerShapeNames } from './domain/tracker-extract.ts'
 import { returnsPaths as paths } from './returns.paths.ts'
-import { type TrackerUploadService, trackerUploadLimits as limits } from './tracker-upload.service.ts'
+import { trackerUploadLimits as limits, type TrackerUploadService } from './tracker-upload.service.ts'
 
 const pageSize = 25
 const uploadPage = 'returns/views/tracker-upload.njk'

@@ -1,11 +1,5 @@
 import type { ServiceType } from '../../../domain/service-types.ts'
-import {
-  carriedForward,
-  currentDataset,
-  type DatasetField,
-  fieldsFor,
-  type ReturnValues,
-} from './dataset.ts'
+import { carriedForward, currentDataset, type DatasetField, fieldsFor, type ReturnValues } from './dataset.ts'
 
 // Today's return for many locations on one page (issue 19): one row per location, the day's key figures
 // as columns. The other figures of each return are those of the location's last return, carried forward
@@ -20,7 +14,11 @@ export const siteColumns: readonly SiteColumn[] = [
   { key: 'people', heading: 'People supported', fields: ['residents', 'peopleSupported'] },
   { key: 'bedsOccupied', heading: 'Beds occupied', fields: ['bedsOccupied'] },
   { key: 'closedToAdmissions', heading: 'Closed to admissions', fields: ['closedToAdmissions'] },
-  { key: 'casesPeople', heading: 'New confirmed cases, people supported', fields: ['confirmedCasesResidents'] },
+  {
+    key: 'casesPeople',
+    heading: 'New confirmed cases, people supported',
+    fields: ['confirmedCasesResidents'],
+  },
   { key: 'casesStaff', heading: 'New confirmed cases, staff', fields: ['confirmedCasesStaff'] },
   { key: 'deaths', heading: 'COVID-19 deaths, people supported', fields: ['covidDeathsResidents'] },
   { key: 'absentCovid', heading: 'Staff absent, COVID-19', fields: ['staffAbsentCovid'] },
