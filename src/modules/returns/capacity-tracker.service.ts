@@ -35,7 +35,7 @@ export type TrackerImportResult = {
   unmatched: { rowNumber: number; cqcLocationId: string | null }[]
   // Rows for a location outside the importer's market (another council's): reported, not saved.
   otherCouncil: { rowNumber: number; cqcLocationId: string }[]
-  invalid: { rowNumber: number; column: string; reason: string }[]
+  invalid: { rowNumber: number; column: string; reason: string; cqcLocationId?: string | null }[]
   alreadyReported: { rowNumber: number; cqcLocationId: string }[]
   // Rows with the tracker's status and no figures CareHub reads.
   statusOnly: { rowNumber: number; cqcLocationId: string }[]
@@ -128,7 +128,9 @@ export function createCapacityTrackerService(deps: {
     for (const { rowNumber, record } of records) {
       const row = mapTrackerRow(mapping, record, rowNumber)
       if (row.problems.length) {
-        result.invalid.push(...row.problems.map((p) => ({ rowNumber: row.rowNumber, ...p })))
+        result.invalid.push(
+          ...row.problems.map((p) => ({ rowNumber: row.rowNumber, cqcLocationId: row.cqcLocationId, ...p })),
+        )
         continue
       }
       const cqcLocationId = row.cqcLocationId!
@@ -157,6 +159,7 @@ export function createCapacityTrackerService(deps: {
         else
           result.invalid.push({
             rowNumber: row.rowNumber,
+            cqcLocationId,
             column: mapping.locationColumn,
             reason: `None of the row’s figures are asked of ${location.name} (${Object.keys(row.raw).join(', ')})`,
           })
@@ -168,7 +171,12 @@ export function createCapacityTrackerService(deps: {
       const parsed = await parseReturnAt(db, location, period.start, raw, { partial: true })
       if (!parsed.ok) {
         result.invalid.push(
-          ...parsed.errors.map((e) => ({ rowNumber: row.rowNumber, column: e.field, reason: e.message })),
+          ...parsed.errors.map((e) => ({
+            rowNumber: row.rowNumber,
+            cqcLocationId,
+            column: e.field,
+            reason: e.message,
+          })),
         )
         continue
       }

@@ -131,7 +131,7 @@ describe.each(engines)('capacity tracker uploads on %s', (engine) => {
       .get()
     expect(invalid).toEqual([
       '6',
-      '',
+      '1-101000003',
       'Not imported',
       'bedsOccupied',
       'Beds occupied cannot be more than the beds you can use',

@@ -55,7 +55,7 @@ function rowsOf(result: TrackerImportResult): TrackerUploadRow[] {
   for (const p of result.invalid) {
     const row = invalid.get(p.rowNumber) ?? {
       rowNumber: p.rowNumber,
-      cqcLocationId: null,
+      cqcLocationId: p.cqcLocationId ?? null,
       outcome: 'invalid' as const,
       problems: [],
     }
