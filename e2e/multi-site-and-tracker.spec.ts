@@ -185,27 +185,34 @@ describe.skipIf(!chromiumAvailable)('today’s returns on one page, and tracker 
     const file = path.join(dir, 'tracker-care-homes.csv')
     fs.writeFileSync(file, csv)
 
+    // On a phone too: the officer's pages never scroll sideways either.
     const { context, page } = await signedIn(officer.email, {
       javaScriptEnabled: true,
-      viewport: { width: 1280, height: 900 },
+      viewport: phone,
+      isMobile: true,
     })
+    const fits = async (label: string) => {
+      await expectNoAxeViolations(page, label)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      expect(width, `${label} fits 390 px`).toBeLessThanOrEqual(phone.width)
+    }
     try {
       await page.goto(url('/returns/completeness'))
       await navigateBy(page, () => page.getByRole('link', { name: 'Capacity tracker imports' }).click())
       expect(await headingText(page)).toBe('Capacity tracker imports')
-      await expectNoAxeViolations(page, 'tracker imports')
+      await fits('tracker imports')
       await navigateBy(page, () =>
         page.getByRole('button', { name: 'Upload a capacity tracker extract' }).click(),
       )
       expect(await headingText(page)).toBe('Upload a capacity tracker extract')
-      await expectNoAxeViolations(page, 'tracker upload')
+      await fits('tracker upload')
       await page.setInputFiles('#file', file)
       const preview = await navigateBy(page, () =>
         page.getByRole('button', { name: 'Check the file' }).click(),
       )
       expect(preview.status()).toBe(200)
       expect(new URL(page.url()).pathname).toMatch(/^\/returns\/capacity-tracker\/[0-9a-f-]{36}$/)
-      await expectNoAxeViolations(page, 'tracker preview')
+      await fits('tracker preview')
       expect((await page.locator('#count-matched').textContent())?.trim()).toBe('2')
       expect((await page.locator('#count-unmatched').textContent())?.trim()).toBe('1')
       expect(await page.locator('tr[data-outcome="unmatched"] td').first().textContent()).toBe('4')
@@ -223,7 +230,7 @@ describe.skipIf(!chromiumAvailable)('today’s returns on one page, and tracker 
 
       await navigateBy(page, () => page.getByRole('button', { name: 'Save the matched rows' }).click())
       expect(await page.locator('.govuk-notification-banner').textContent()).toContain('2 returns filled in')
-      await expectNoAxeViolations(page, 'tracker import saved')
+      await fits('tracker import saved')
       const imported = await db
         .selectFrom('situationReturns')
         .select(['locationId', 'values'])
@@ -237,6 +244,7 @@ describe.skipIf(!chromiumAvailable)('today’s returns on one page, and tracker 
       expect(imported.map((r) => r.locationId).sort()).toEqual(homes.map((h) => h.id).sort())
 
       await page.goto(url('/returns/capacity-tracker'))
+      await fits('tracker imports, one saved')
       const hash = createHash('sha256').update(csv).digest('hex')
       expect(await page.locator('#main-content tbody').textContent()).toContain(hash)
     } finally {
