@@ -138,7 +138,7 @@ program
       ),
     )
     console.log(
-      `${result.rows} rows: ${result.saved} saved, ${result.unmatched.length} unmatched, ${result.invalid.length} problems, ${result.alreadyReported.length} already reported by the provider; ${result.redFlagsRaised} red flags raised, ${result.redFlagsCleared} cleared`,
+      `${result.rows} rows: ${result.saved} saved, ${result.unchanged.length} unchanged, ${result.unmatched.length} unmatched, ${result.invalid.length} problems, ${result.alreadyReported.length} already reported by the provider; ${result.redFlagsRaised} red flags raised, ${result.redFlagsCleared} cleared`,
     )
     for (const u of result.unmatched.slice(0, 10))
       console.log(`  row ${u.rowNumber}: no location with CQC ID ${u.cqcLocationId ?? '(blank)'}`)

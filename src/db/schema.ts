@@ -114,6 +114,7 @@ import type {
 } from '../modules/resource-pack/index.ts'
 
 import type {
+  CapacityTrackerImportTable,
   ReturnChaseTable,
   ReturnExceptionTable,
   ReturnReminderTable,
@@ -209,6 +210,7 @@ export type Database = {
   idempotencyKeys: IdempotencyKeyTable
   returnReminders: ReturnReminderTable
   returnChases: ReturnChaseTable
+  capacityTrackerImports: CapacityTrackerImportTable
   riskRuleVersions: RiskRuleVersionTable
   cases: CaseTable
   caseEvents: CaseEventTable

@@ -143,6 +143,25 @@ describe.each(engines)('access scoping on %s', (engine) => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
+    // A capacity tracker extract council B uploaded (issue 19).
+    ids.trackerImportB = (
+      await db
+        .insertInto('capacityTrackerImports')
+        .values({
+          councilId: ids.councilB!,
+          fileName: 'tracker-b.csv',
+          fileHash: 'x',
+          fileContent: Buffer.from('cqcid,usedbeds\n'),
+          shape: 'care-homes',
+          status: 'previewed',
+          counts: JSON.stringify({ rows: 0 }),
+          rows: JSON.stringify([]),
+          previewedBy: ids.adminB!,
+          previewedAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
     // A case at council B's location, with an alert and an action.
     const raisedB = await raiseAlert(db, {
       locationId: ids.locationB!,
@@ -338,6 +357,8 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/imports/:id/confirm': () => ids.importB!,
     '/imports/:id/problems.csv': () => ids.importB!,
     '/imports/:id/run-again': () => ids.importB!,
+    '/returns/capacity-tracker/:id': () => ids.trackerImportB!,
+    '/returns/capacity-tracker/:id/confirm': () => ids.trackerImportB!,
     '/providers/:id': () => ids.providerB!,
     '/admin/users/:id': () => ids.managerB!,
     '/admin/users/:id/edit': () => ids.managerB!,

@@ -2,23 +2,43 @@ import { parse } from 'csv-parse/sync'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import type { Scope } from '../../domain/policy.ts'
+import type { ServiceType } from '../../domain/service-types.ts'
 import {
   defaultTrackerMapping,
   mapTrackerRow,
   type TrackerMapping,
   type TrackerStatus,
 } from './domain/capacity-tracker.ts'
+import { currentDataset, fieldsFor } from './domain/dataset.ts'
 import { periodContaining, periodStarting, timingOf } from './domain/periods.ts'
+import { sameFigures } from './domain/tracker-extract.ts'
 import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSaver } from './return-save.ts'
-import { currentSource, locationForReturn } from './returns.repository.ts'
+import { currentReturn, isKnownLocation, locationForReturn } from './returns.repository.ts'
+
+type MatchedRow = {
+  rowNumber: number
+  cqcLocationId: string
+  locationId: string
+  locationName: string
+  periodStart: string
+  fields: string[]
+}
 
 export type TrackerImportResult = {
   rows: number
   saved: number
+  // Rows whose figures were saved (or, in a dry run, would be).
+  matched: MatchedRow[]
+  // Rows whose figures the location's imported return holds already: nothing to change.
+  unchanged: MatchedRow[]
   unmatched: { rowNumber: number; cqcLocationId: string | null }[]
-  invalid: { rowNumber: number; column: string; reason: string }[]
+  // Rows for a location outside the importer's market (another council's): reported, not saved.
+  otherCouncil: { rowNumber: number; cqcLocationId: string }[]
+  invalid: { rowNumber: number; column: string; reason: string; cqcLocationId?: string | null }[]
   alreadyReported: { rowNumber: number; cqcLocationId: string }[]
+  // Rows with the tracker's status and no figures CareHub reads.
+  statusOnly: { rowNumber: number; cqcLocationId: string }[]
   // Red status flags raised as alerts, and earlier ones cleared by a non-red status.
   redFlagsRaised: number
   redFlagsCleared: number
@@ -59,6 +79,7 @@ export function createCapacityTrackerService(deps: {
 }) {
   const { db, clock, saver, statusHooks } = deps
 
+  // A CSV extract as the command line reads it: the first line names the columns.
   async function importExtract(
     by: TrackerImporter,
     content: Buffer,
@@ -71,12 +92,31 @@ export function createCapacityTrackerService(deps: {
       skip_empty_lines: true,
       relax_column_count: true,
     }) as Record<string, string>[]
+    return importRecords(
+      by,
+      records.map((record, i) => ({ rowNumber: i + 2, record })),
+      { mapping },
+    )
+  }
+
+  // The extract's rows, each with its row number in the file (the upload page reads CSV or XLSX).
+  // `dryRun`: everything short of saving, for the upload page's preview.
+  async function importRecords(
+    by: TrackerImporter,
+    records: readonly { rowNumber: number; record: Record<string, string> }[],
+    options: { mapping?: TrackerMapping; dryRun?: boolean } = {},
+  ): Promise<TrackerImportResult> {
+    const mapping = options.mapping ?? defaultTrackerMapping
     const result: TrackerImportResult = {
       rows: records.length,
       saved: 0,
+      matched: [],
+      unchanged: [],
       unmatched: [],
+      otherCouncil: [],
       invalid: [],
       alreadyReported: [],
+      statusOnly: [],
       redFlagsRaised: 0,
       redFlagsCleared: 0,
     }
@@ -84,11 +124,13 @@ export function createCapacityTrackerService(deps: {
     const flags = new Map<string, TrackerFlag>()
     const now = clock.now()
     const ready: Prepared[] = []
-    const readyRows: { rowNumber: number; cqcLocationId: string }[] = []
-    for (const [i, record] of records.entries()) {
-      const row = mapTrackerRow(mapping, record, i + 2)
+    const readyRows: TrackerImportResult['matched'] = []
+    for (const { rowNumber, record } of records) {
+      const row = mapTrackerRow(mapping, record, rowNumber)
       if (row.problems.length) {
-        result.invalid.push(...row.problems.map((p) => ({ rowNumber: row.rowNumber, ...p })))
+        result.invalid.push(
+          ...row.problems.map((p) => ({ rowNumber: row.rowNumber, cqcLocationId: row.cqcLocationId, ...p })),
+        )
         continue
       }
       const cqcLocationId = row.cqcLocationId!
@@ -97,27 +139,63 @@ export function createCapacityTrackerService(deps: {
         ref: cqcLocationId,
       })
       if (!found) {
-        result.unmatched.push({ rowNumber: row.rowNumber, cqcLocationId: row.cqcLocationId })
+        // Another council's location is said to be so, and never saved: an extract covers a region.
+        if (await isKnownLocation(db, cqcLocationId))
+          result.otherCouncil.push({ rowNumber: row.rowNumber, cqcLocationId })
+        else result.unmatched.push({ rowNumber: row.rowNumber, cqcLocationId: row.cqcLocationId })
         continue
       }
       const { location, template, extraHours } = found
       if (row.status)
         flags.set(location.id, { locationId: location.id, status: row.status, trackerUpdatedOn: row.date })
+      // A combined extract's columns of the other kind of service (a care home's beds on a home care
+      // row) are not this location's figures: only those its return asks are read.
+      const asked = new Set(fieldsFor(currentDataset, location.serviceType as ServiceType).map((f) => f.key))
+      const raw = Object.fromEntries(Object.entries(row.raw).filter(([field]) => asked.has(field)))
       // The tracker's status alone: no figures, so no return (it would count as reported, empty).
-      if (Object.keys(row.raw).length === 0) continue
+      if (Object.keys(raw).length === 0) {
+        if (Object.keys(row.raw).length === 0 || row.status)
+          result.statusOnly.push({ rowNumber: row.rowNumber, cqcLocationId })
+        else
+          result.invalid.push({
+            rowNumber: row.rowNumber,
+            cqcLocationId,
+            column: mapping.locationColumn,
+            reason: `None of the row’s figures are asked of ${location.name} (${Object.keys(row.raw).join(', ')})`,
+          })
+        continue
+      }
       const period = row.date
         ? periodStarting(template.frequency, row.date)
         : periodContaining(template.frequency, now)
-      const parsed = await parseReturnAt(db, location, period.start, row.raw, { partial: true })
+      const parsed = await parseReturnAt(db, location, period.start, raw, { partial: true })
       if (!parsed.ok) {
         result.invalid.push(
-          ...parsed.errors.map((e) => ({ rowNumber: row.rowNumber, column: e.field, reason: e.message })),
+          ...parsed.errors.map((e) => ({
+            rowNumber: row.rowNumber,
+            cqcLocationId,
+            column: e.field,
+            reason: e.message,
+          })),
         )
         continue
       }
-      const source = await currentSource(db, location.id, period.start)
-      if (source !== null && source !== 'import') {
+      const current = await currentReturn(db, location.id, period.start)
+      const matched = {
+        rowNumber: row.rowNumber,
+        cqcLocationId,
+        locationId: location.id,
+        locationName: location.name,
+        periodStart: period.start,
+        fields: Object.keys(raw),
+      }
+      if (current && current.source !== 'import') {
         result.alreadyReported.push({ rowNumber: row.rowNumber, cqcLocationId })
+        continue
+      }
+      // The same figures again (the same extract twice, or overlapping ones) change nothing.
+      if (current && sameFigures(parsed.values, current.values)) {
+        result.unchanged.push(matched)
         continue
       }
       ready.push({
@@ -130,10 +208,14 @@ export function createCapacityTrackerService(deps: {
         nothingChanged: false,
         reason: 'Updated from a newer capacity tracker extract',
         source: 'import',
-        firstVersion: source === null,
+        firstVersion: current === null,
         replacesVersion: null,
       })
-      readyRows.push({ rowNumber: row.rowNumber, cqcLocationId })
+      readyRows.push(matched)
+    }
+    if (options.dryRun) {
+      result.matched = readyRows
+      return result
     }
     const importName = `${by.fileName ? `${by.fileName}, ` : ''}imported ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`
     const saved = await saver.saveMany(by, ready, now, {
@@ -154,14 +236,18 @@ export function createCapacityTrackerService(deps: {
     })
     if (saved.ok)
       for (const [i, r] of saved.results.entries()) {
+        const matched = readyRows[i]!
         // A provider's return that arrived while the extract was read is left alone.
-        if ('saved' in r) result.saved++
-        else result.alreadyReported.push(readyRows[i]!)
+        if ('saved' in r) {
+          result.saved++
+          result.matched.push(matched)
+        } else
+          result.alreadyReported.push({ rowNumber: matched.rowNumber, cqcLocationId: matched.cqcLocationId })
       }
     return result
   }
 
-  return { importExtract }
+  return { importExtract, importRecords }
 }
 
 export type CapacityTrackerService = ReturnType<typeof createCapacityTrackerService>

@@ -2,10 +2,14 @@ import { defineCapability } from '../../capability.ts'
 import { createCapacityTrackerService } from './capacity-tracker.service.ts'
 import { completenessRoutes } from './completeness.routes.ts'
 import { createCompletenessService, sendReturnReminders } from './completeness.service.ts'
+import { multiSiteReturnRoutes } from './multi-site-return.routes.ts'
+import { createMultiSiteReturnService } from './multi-site-return.service.ts'
 import { createReturnSaver } from './return-save.ts'
 import { returnsPaths } from './returns.paths.ts'
 import { returnsRoutes } from './returns.routes.ts'
 import { createReturnsService } from './returns.service.ts'
+import { trackerUploadRoutes } from './tracker-upload.routes.ts'
+import { createTrackerUploadService } from './tracker-upload.service.ts'
 import { returnsUploadRoutes } from './upload/returns-upload.routes.ts'
 import { createReturnsUploadService } from './upload/returns-upload.service.ts'
 
@@ -59,6 +63,8 @@ export type {
   ReturnTemplateTable,
   SituationReturnTable,
 } from './returns.tables.ts'
+export { trackerUploadAuditActions } from './tracker-upload.audit-actions.ts'
+export type { CapacityTrackerImportTable } from './tracker-upload.tables.ts'
 
 // Situation returns: the dataset, the provider's form, uploads, the capacity tracker's extracts,
 // completeness and reminders.
@@ -68,22 +74,28 @@ export const returns = defineCapability()({
     // Every channel saves through this one saver, with every capability's ReturnSaveHook.
     const saver = createReturnSaver({ db, hooks: contributions.returnSaved ?? [] })
     const returns = createReturnsService({ db, clock, saver })
+    const capacityTracker = createCapacityTrackerService({
+      db,
+      clock,
+      saver,
+      statusHooks: contributions.trackerStatusImported ?? [],
+    })
     return {
       returns,
       returnsUpload: createReturnsUploadService({ db, clock, returns }),
       completeness: createCompletenessService({ db, clock }),
-      capacityTracker: createCapacityTrackerService({
-        db,
-        clock,
-        saver,
-        statusHooks: contributions.trackerStatusImported ?? [],
-      }),
+      capacityTracker,
+      // Issue 19: today's return for many locations on one page; tracker extracts from the browser.
+      multiSiteReturns: createMultiSiteReturnService({ db, clock, saver }),
+      trackerUploads: createTrackerUploadService({ db, clock, tracker: capacityTracker }),
     }
   },
-  routes: async (app, { returns, returnsUpload, completeness }) => {
+  routes: async (app, { returns, returnsUpload, completeness, multiSiteReturns, trackerUploads }) => {
     await app.register(completenessRoutes, { completeness })
     await app.register(returnsRoutes, { returns })
     await app.register(returnsUploadRoutes, { upload: returnsUpload })
+    await app.register(multiSiteReturnRoutes, { multiSite: multiSiteReturns })
+    await app.register(trackerUploadRoutes, { tracker: trackerUploads })
   },
   jobs: ({ clock, config }) => [
     {

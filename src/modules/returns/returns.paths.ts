@@ -32,4 +32,13 @@ export const returnsPaths = {
     csv: pagePath('/returns/upload/template.csv'),
     xlsx: pagePath('/returns/upload/template.xlsx'),
   },
+  // Today's return for all of a provider's locations on one page (issue 19).
+  multiSiteReturn: pagePathWith('/returns/all-locations', (options: { sent?: number } = {}) =>
+    options.sent ? `/returns/all-locations?sent=${options.sent}` : '/returns/all-locations',
+  ),
+  // Capacity tracker extracts uploaded by a council's officers: the list, the upload, one import, its save.
+  trackerImports: pagePath('/returns/capacity-tracker'),
+  newTrackerImport: pagePath('/returns/capacity-tracker/upload'),
+  trackerImport: pagePath('/returns/capacity-tracker/:id'),
+  confirmTrackerImport: pagePath('/returns/capacity-tracker/:id/confirm'),
 }

@@ -253,14 +253,13 @@ export async function returnWithSubmitter(db: DbOrTransaction, returnId: string)
     .executeTakeFirst()
 }
 
-// The period a location has already reported for, through any channel but the tracker's own import.
-export async function currentSource(db: DbOrTransaction, locationId: string, periodStart: string) {
+// Whether any location has this CQC location ID, whoever's market it is in (the capacity tracker's
+// import reports another council's location as such, not as unknown).
+export async function isKnownLocation(db: DbOrTransaction, cqcLocationId: string) {
   const row = await db
-    .selectFrom('situationReturns')
-    .select('source')
-    .where('locationId', '=', locationId)
-    .where('periodStart', '=', periodStart)
-    .where('isCurrent', '=', true)
+    .selectFrom('locations')
+    .select('id')
+    .where('cqcLocationId', '=', cqcLocationId)
     .executeTakeFirst()
-  return row?.source ?? null
+  return row !== undefined
 }
