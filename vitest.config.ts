@@ -31,6 +31,10 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['src/**/*.db.test.ts'],
+          // Unit files share a worker's loaded modules instead of importing the app afresh each: the
+          // import was two thirds of the suite's time (90 s against 34 s). They hold no state of their
+          // own between files: each builds what it tests.
+          isolate: false,
         },
       },
       {
@@ -38,6 +42,9 @@ export default defineConfig({
           name: 'integration',
           include: ['src/**/*.db.test.ts', 'test/**/*.db.test.ts'],
           globalSetup: ['test/support/integration-global-setup.ts'],
+          // As for unit files: each file builds its own app on its own database, so sharing the
+          // worker's loaded modules saves the app's import (about 2 s a file) and shares nothing else.
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
