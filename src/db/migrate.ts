@@ -30,6 +30,7 @@ import * as m0030 from './migrations/0030-bulletin-attachments-delivery-receipts
 import * as m0031 from './migrations/0031-dashboard-figures-age.ts'
 import * as m0032 from './migrations/0032-cqc-provider-records.ts'
 import * as m0033 from './migrations/0033-ppe-moves-by-request.ts'
+import * as m0034 from './migrations/0034-nil-returns-and-exceptions.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '0031-dashboard-figures-age': m0031,
   '0032-cqc-provider-records': m0032,
   '0033-ppe-moves-by-request': m0033,
+  '0034-nil-returns-and-exceptions': m0034,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -8,7 +8,8 @@ import {
   type TrackerMapping,
   type TrackerStatus,
 } from './domain/capacity-tracker.ts'
-import { periodContaining, periodStarting, timingOf } from './domain/periods.ts'
+import { periodStartsAt, timingUnder } from './domain/exceptions.ts'
+import { periodContaining, periodStarting } from './domain/periods.ts'
 import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSaver } from './return-save.ts'
 import { currentSource, locationForReturn } from './returns.repository.ts'
@@ -92,15 +93,17 @@ export function createCapacityTrackerService(deps: {
         continue
       }
       const cqcLocationId = row.cqcLocationId!
-      const found = await locationForReturn(db, by.scope, {
-        column: 'locations.cqcLocationId',
-        ref: cqcLocationId,
-      })
+      const found = await locationForReturn(
+        db,
+        by.scope,
+        { column: 'locations.cqcLocationId', ref: cqcLocationId },
+        periodStartsAt(now, row.date ?? undefined),
+      )
       if (!found) {
         result.unmatched.push({ rowNumber: row.rowNumber, cqcLocationId: row.cqcLocationId })
         continue
       }
-      const { location, template, extraHours } = found
+      const { location, template, exception } = found
       if (row.status)
         flags.set(location.id, { locationId: location.id, status: row.status, trackerUpdatedOn: row.date })
       // The tracker's status alone: no figures, so no return (it would count as reported, empty).
@@ -125,7 +128,7 @@ export function createCapacityTrackerService(deps: {
         frequency: template.frequency,
         period,
         // On time within the location's agreed extension, as for every other channel.
-        timing: timingOf(period, template.window, now, extraHours),
+        timing: timingUnder(period, template.window, now, exception),
         values: parsed.values,
         nothingChanged: false,
         reason: 'Updated from a newer capacity tracker extract',

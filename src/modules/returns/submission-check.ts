@@ -2,7 +2,8 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { carriedForward, currentDataset, type FieldError, type ReturnValues } from './domain/dataset.ts'
-import { type Frequency, type Period, periodContaining, periodStarting, timingOf } from './domain/periods.ts'
+import { timingUnder } from './domain/exceptions.ts'
+import { type Frequency, type Period, periodContaining, periodStarting } from './domain/periods.ts'
 import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSource, SubmissionHook } from './return-save.ts'
 import { locationReference, submissionContext } from './returns.repository.ts'
@@ -64,7 +65,7 @@ async function contextFor(
     claim: options.hook?.claim,
   })
   if (!found) return { claimed, found: null }
-  const { location, template, extraHours, existing, latest } = found
+  const { location, template, exception, existing, latest } = found
   const period = periods[template.frequency]
   return {
     claimed,
@@ -72,7 +73,7 @@ async function contextFor(
       location,
       period,
       frequency: template.frequency,
-      timing: timingOf(period, template.window, now, extraHours),
+      timing: timingUnder(period, template.window, now, exception),
       existing,
       previous: latest && latest.periodStart < period.start ? latest : null,
     },
