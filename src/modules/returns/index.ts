@@ -2,6 +2,9 @@ import { defineCapability } from '../../capability.ts'
 import { createCapacityTrackerService } from './capacity-tracker.service.ts'
 import { completenessRoutes } from './completeness.routes.ts'
 import { createCompletenessService, sendReturnReminders } from './completeness.service.ts'
+import { createNilReturnService } from './nil-return.ts'
+import { returnExceptionsRoutes } from './return-exceptions.routes.ts'
+import { createReturnExceptionsService } from './return-exceptions.service.ts'
 import { createReturnSaver } from './return-save.ts'
 import { returnsPaths } from './returns.paths.ts'
 import { returnsRoutes } from './returns.routes.ts'
@@ -71,6 +74,8 @@ export const returns = defineCapability()({
     return {
       returns,
       returnsUpload: createReturnsUploadService({ db, clock, returns }),
+      nilReturns: createNilReturnService({ db, clock, saver }),
+      returnExceptions: createReturnExceptionsService({ db, clock }),
       completeness: createCompletenessService({ db, clock }),
       capacityTracker: createCapacityTrackerService({
         db,
@@ -80,9 +85,10 @@ export const returns = defineCapability()({
       }),
     }
   },
-  routes: async (app, { returns, returnsUpload, completeness }) => {
+  routes: async (app, { returns, returnsUpload, completeness, nilReturns, returnExceptions }) => {
     await app.register(completenessRoutes, { completeness })
     await app.register(returnsRoutes, { returns })
+    await app.register(returnExceptionsRoutes, { returns, nilReturns, exceptions: returnExceptions })
     await app.register(returnsUploadRoutes, { upload: returnsUpload })
   },
   jobs: ({ clock, config }) => [

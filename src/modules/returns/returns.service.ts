@@ -5,7 +5,7 @@ import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { currentDataset, datasetVersion, type FieldError, sectionsFor } from './domain/dataset.ts'
-import { periodStartsAt, timingUnder } from './domain/exceptions.ts'
+import { exceptionInWords, nilReasonLabel, periodStartsAt, timingUnder } from './domain/exceptions.ts'
 import { periodContaining, periodStarting, returnState } from './domain/periods.ts'
 import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSaver, SaveResult } from './return-save.ts'
@@ -75,7 +75,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
       period,
       frequency: template.frequency,
       timing: timingUnder(period, template.window, now, exception),
-      exception,
+      exception: exception ? { ...exception, inWords: exceptionInWords(exception) } : null,
       sections: sectionsFor(currentDataset, location.serviceType as ServiceType),
       existing,
       previous: previous && previous.periodStart < period.start ? previous : null,
@@ -189,7 +189,13 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
     if (!location) return null
     // Old returns are shown with the definition they were made with.
     const definition = datasetVersion(row.datasetVersion) ?? currentDataset
-    return { location, ret: row, sections: sectionsFor(definition, location.serviceType as ServiceType) }
+    return {
+      location,
+      ret: row,
+      sections: sectionsFor(definition, location.serviceType as ServiceType),
+      // A nil return's reason in words (it has no figures to show).
+      nilReason: row.nilReturn ? nilReasonLabel(row.nilReason) : null,
+    }
   }
 
   return {
