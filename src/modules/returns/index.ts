@@ -100,6 +100,18 @@ export const returns = defineCapability()({
     },
   ],
   paths: returnsPaths,
+  // On a location's page: its agreed exceptions, and its latest return when that is a nil return.
+  locationPanels:
+    ({ returnExceptions }) =>
+    async (actor, locationId) => {
+      const panel = await returnExceptions.panel(actor, locationId)
+      if (!panel) return null
+      return {
+        links: [{ href: returnsPaths.returnExceptions.build(locationId), text: 'Agreed exceptions to returns' }],
+        template: 'returns/views/location-panel.njk',
+        context: { returnsPanel: panel },
+      }
+    },
   navigation: (actor) =>
     actor.role !== 'provider_manager'
       ? [{ href: returnsPaths.completeness.build(), text: 'Returns', order: 40 }]

@@ -12,6 +12,7 @@ import {
   type ExceptionDraft,
   exceptionInWords,
   exceptionLimits,
+  nilReasonLabel,
 } from './domain/exceptions.ts'
 import { exceptionsOf } from './return-exceptions.repository.ts'
 import { returnsAuditActions } from './returns.audit-actions.ts'
@@ -65,6 +66,25 @@ export function createReturnExceptionsService(deps: { db: Db; clock: Clock }) {
       exceptions,
       inForce: exceptions.filter((x) => x.status === 'in force' || x.status === 'not started'),
       mayManage: mayManage(actor, location),
+    }
+  }
+
+  // What a location's page shows: the exceptions in force or to come, and its latest return when that
+  // is a nil return (the risk rules that need figures skip it: this is their reason, in words).
+  async function panel(actor: Actor, locationId: string) {
+    const found = await forLocation(actor, locationId)
+    if (!found) return null
+    const latest = await db
+      .selectFrom('situationReturns')
+      .select(['id', 'periodStart', 'nilReturn', 'nilReason', 'nilDetails'])
+      .where('locationId', '=', locationId)
+      .where('isCurrent', '=', true)
+      .orderBy('periodStart', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return {
+      ...found,
+      latestNil: latest?.nilReturn ? { ...latest, reasonInWords: nilReasonLabel(latest.nilReason) } : null,
     }
   }
 
@@ -177,7 +197,7 @@ export function createReturnExceptionsService(deps: { db: Db; clock: Clock }) {
     return { ok: true, locationId: found.location.id }
   }
 
-  return { forLocation, check, grant, toEnd, end }
+  return { forLocation, panel, check, grant, toEnd, end }
 }
 
 export type ReturnExceptionsService = ReturnType<typeof createReturnExceptionsService>
