@@ -31,9 +31,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     add column end_reason text,
     add constraint return_exceptions_kind_check check (kind in ('later-deadline', 'exempt')),
     add constraint return_exceptions_days_check check (last_day is null or last_day >= starts_on),
-    add constraint return_exceptions_ended_check check ((ended_at is null) = (ended_from is null))`.execute(db)
+    add constraint return_exceptions_ended_check check ((ended_at is null) = (ended_from is null))`.execute(
+    db,
+  )
   await sql`alter table return_exceptions add primary key (id)`.execute(db)
-  await sql`create index return_exceptions_location_idx on return_exceptions (location_id, starts_on)`.execute(db)
+  await sql`create index return_exceptions_location_idx on return_exceptions (location_id, starts_on)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -40,16 +40,13 @@ export function expectedLocations(
   frequency: Frequency,
   periodStart: string,
 ) {
-  return reportingLocations(db, scope, frequency, periodStart).where((eb) => eb.not(exemptFor(periodStart)(eb)))
+  return reportingLocations(db, scope, frequency, periodStart).where((eb) =>
+    eb.not(exemptFor(periodStart)(eb)),
+  )
 }
 
 // The same, but exempt ones too (`exempt` says which).
-function reportingLocations(
-  db: DbOrTransaction,
-  scope: Scope,
-  frequency: Frequency,
-  periodStart: string,
-) {
+function reportingLocations(db: DbOrTransaction, scope: Scope, frequency: Frequency, periodStart: string) {
   return db
     .selectFrom('locations')
     .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')

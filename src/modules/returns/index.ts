@@ -107,7 +107,9 @@ export const returns = defineCapability()({
       const panel = await returnExceptions.panel(actor, locationId)
       if (!panel) return null
       return {
-        links: [{ href: returnsPaths.returnExceptions.build(locationId), text: 'Agreed exceptions to returns' }],
+        links: [
+          { href: returnsPaths.returnExceptions.build(locationId), text: 'Agreed exceptions to returns' },
+        ],
         template: 'returns/views/location-panel.njk',
         context: { returnsPanel: panel },
       }

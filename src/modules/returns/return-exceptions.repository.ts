@@ -17,7 +17,10 @@ export const periodStartsOf = (periods: Record<Frequency, Period>): PeriodStarts
 
 // SQL: whether exception `x` applies to the period starting on `start` (a date expression). An exception
 // applies to the periods that start from its first day to its last (none: no end), until it was ended.
-export const appliesOn = (x: string, start: RawBuilder<unknown>) => sql<boolean>`(${sql.ref(`${x}.starts_on`)} <= ${start}
+export const appliesOn = (
+  x: string,
+  start: RawBuilder<unknown>,
+) => sql<boolean>`(${sql.ref(`${x}.starts_on`)} <= ${start}
   and (${sql.ref(`${x}.last_day`)} is null or ${start} <= ${sql.ref(`${x}.last_day`)})
   and (${sql.ref(`${x}.ended_from`)} is null or ${start} < ${sql.ref(`${x}.ended_from`)}))`
 

@@ -79,9 +79,16 @@ export async function returnExceptionsRoutes(
     if (!form) throw notFound()
     const errors =
       'conflict' in result
-        ? [{ field: 'amendmentReason', message: 'A return for this period arrived meanwhile: check it first' }]
+        ? [
+            {
+              field: 'amendmentReason',
+              message: 'A return for this period arrived meanwhile: check it first',
+            },
+          ]
         : result.errors
-    return reply.code(400).render('returns/views/nil-return.njk', nilPage(form, parsed.value, errorsOf(errors)))
+    return reply
+      .code(400)
+      .render('returns/views/nil-return.njk', nilPage(form, parsed.value, errorsOf(errors)))
   })
 
   app.get<{ Params: { id: string }; Querystring: { granted?: string; ended?: string } }>(

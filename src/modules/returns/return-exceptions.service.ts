@@ -193,7 +193,8 @@ export function createReturnExceptionsService(deps: { db: Db; clock: Clock }) {
       })
       return true
     })
-    if (!done) return { ok: false, errors: [{ field: 'endReason', message: 'This exception has already ended' }] }
+    if (!done)
+      return { ok: false, errors: [{ field: 'endReason', message: 'This exception has already ended' }] }
     return { ok: true, locationId: found.location.id }
   }
 

@@ -5,8 +5,8 @@ import { isUuid } from '../../domain/outcome.ts'
 import type { Scope } from '../../domain/policy.ts'
 import { isOpenNow } from '../directory/index.ts'
 import type { ReturnValues } from './domain/dataset.ts'
-import type { Frequency, Period, ReturnWindow } from './domain/periods.ts'
 import { extraHoursOf } from './domain/exceptions.ts'
+import type { Frequency, Period, ReturnWindow } from './domain/periods.ts'
 import {
   appliedException,
   type ExceptionColumns,

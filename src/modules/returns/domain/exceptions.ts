@@ -95,7 +95,9 @@ export function checkException(
   today: string,
 ): { ok: true; value: CheckedException } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = []
-  const kind = (exceptionKinds as readonly string[]).includes(draft.kind) ? (draft.kind as ExceptionKind) : null
+  const kind = (exceptionKinds as readonly string[]).includes(draft.kind)
+    ? (draft.kind as ExceptionKind)
+    : null
   if (!kind) errors.push({ field: 'kind', message: 'Select a later deadline or no return expected' })
   let extraHours = 0
   if (kind === 'later-deadline') {
@@ -108,25 +110,37 @@ export function checkException(
       })
     else extraHours = Number(typed)
   }
-  const startsOn = isoDateFromParts({ day: draft.startsDay, month: draft.startsMonth, year: draft.startsYear })
-  if (!startsOn) errors.push({ field: 'startsDate', message: 'Enter the first day as a real date, like 1 12 2026' })
+  const startsOn = isoDateFromParts({
+    day: draft.startsDay,
+    month: draft.startsMonth,
+    year: draft.startsYear,
+  })
+  if (!startsOn)
+    errors.push({ field: 'startsDate', message: 'Enter the first day as a real date, like 1 12 2026' })
   else if (dayNumber(startsOn) < dayNumber(today) - 31)
     errors.push({ field: 'startsDate', message: 'The first day must be no more than 31 days ago' })
   const lastTyped = [draft.lastDay, draft.lastMonth, draft.lastYear].some((p) => p.trim())
   let lastDay: string | null = null
   if (lastTyped) {
     lastDay = isoDateFromParts({ day: draft.lastDay, month: draft.lastMonth, year: draft.lastYear })
-    if (!lastDay) errors.push({ field: 'lastDate', message: 'Enter the last day as a real date, like 7 12 2026' })
+    if (!lastDay)
+      errors.push({ field: 'lastDate', message: 'Enter the last day as a real date, like 7 12 2026' })
     else if (startsOn && lastDay < startsOn)
       errors.push({ field: 'lastDate', message: 'The last day must be the same as or after the first day' })
     else if (startsOn && dayNumber(lastDay) - dayNumber(startsOn) >= exceptionLimits.maxDays)
-      errors.push({ field: 'lastDate', message: 'An exception can last a year at most: give an earlier last day' })
+      errors.push({
+        field: 'lastDate',
+        message: 'An exception can last a year at most: give an earlier last day',
+      })
   } else if (kind === 'exempt')
     errors.push({ field: 'lastDate', message: 'Enter the last day no return is expected' })
   const reason = draft.reason.trim()
   if (!reason) errors.push({ field: 'reason', message: 'Enter why the exception is agreed' })
   else if (reason.length > exceptionLimits.reason)
-    errors.push({ field: 'reason', message: `The reason must be ${exceptionLimits.reason} characters or fewer` })
+    errors.push({
+      field: 'reason',
+      message: `The reason must be ${exceptionLimits.reason} characters or fewer`,
+    })
   if (errors.length || !kind || !startsOn) return { ok: false, errors }
   return { ok: true, value: { kind, extraHours, startsOn, lastDay, reason } }
 }
@@ -147,7 +161,9 @@ export const nilDetailsLimit = 1000
 export function checkNilReturn(draft: {
   nilReason: string
   nilDetails: string
-}): { ok: true; value: { nilReason: NilReasonKind; nilDetails: string | null } } | { ok: false; errors: FieldError[] } {
+}):
+  | { ok: true; value: { nilReason: NilReasonKind; nilDetails: string | null } }
+  | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = []
   const reason = nilReasons.find((r) => r.value === draft.nilReason)?.value
   if (!reason) errors.push({ field: 'nilReason', message: 'Select why there is nothing to report' })
@@ -155,7 +171,10 @@ export function checkNilReturn(draft: {
   if (reason === 'other' && !details)
     errors.push({ field: 'nilDetails', message: 'Enter why there is nothing to report' })
   else if (details.length > nilDetailsLimit)
-    errors.push({ field: 'nilDetails', message: `The details must be ${nilDetailsLimit} characters or fewer` })
+    errors.push({
+      field: 'nilDetails',
+      message: `The details must be ${nilDetailsLimit} characters or fewer`,
+    })
   if (errors.length || !reason) return { ok: false, errors }
   return { ok: true, value: { nilReason: reason, nilDetails: details || null } }
 }
