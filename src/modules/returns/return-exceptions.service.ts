@@ -169,7 +169,8 @@ export function createReturnExceptionsService(deps: { db: Db; clock: Clock }) {
     if (errors.length) return { ok: false, errors }
     const now = clock.now()
     const today = londonDate(now)
-    const endedFrom = found.exception.startsOn > today ? found.exception.startsOn : today
+    // From today, or, for one not started yet, from its first day (so it never applies): the later.
+    const endedFrom = [found.exception.startsOn, today].sort()[1]!
     const done = await db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('returnExceptions')
