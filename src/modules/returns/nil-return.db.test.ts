@@ -97,6 +97,8 @@ describe.each(engines)('nil returns on %s', (engine) => {
     expect(page('main').text()).toContain('Nothing to report')
     expect(page('main').text()).toContain('Temporarily closed')
     expect(page('main').text()).not.toContain('Not reported')
+    const history = load((await manager.get(`/locations/${ids.closed}/returns`)).body)
+    expect(history('tbody tr').first().text()).toContain('nothing to report')
 
     // The risk rules that need figures have none to read: yesterday's low PPE is not carried over as today's.
     const [measured] = await measuresForLocations(db, t.clock.now(), [ids.closed!])

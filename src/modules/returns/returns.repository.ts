@@ -270,6 +270,7 @@ export async function returnHistory(db: DbOrTransaction, locationId: string) {
       'situationReturns.source',
       'situationReturns.timing',
       'situationReturns.nothingChanged',
+      'situationReturns.nilReturn',
       'situationReturns.submittedAt',
       'situationReturns.amendmentReason',
       'users.displayName as submittedByName',
