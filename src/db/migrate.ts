@@ -30,6 +30,7 @@ import * as m0030 from './migrations/0030-bulletin-attachments-delivery-receipts
 import * as m0031 from './migrations/0031-dashboard-figures-age.ts'
 import * as m0032 from './migrations/0032-cqc-provider-records.ts'
 import * as m0033 from './migrations/0033-ppe-moves-by-request.ts'
+import * as m0034 from './migrations/0034-nil-returns-and-exceptions.ts'
 import * as m0035 from './migrations/0035-capacity-tracker-imports.ts'
 import * as m0037 from './migrations/0037-market-api-tokens.ts'
 import * as m0038 from './migrations/0038-contacts-on-cases.ts'
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '0031-dashboard-figures-age': m0031,
   '0032-cqc-provider-records': m0032,
   '0033-ppe-moves-by-request': m0033,
+  '0034-nil-returns-and-exceptions': m0034,
   '0035-capacity-tracker-imports': m0035,
   '0037-market-api-tokens': m0037,
   '0038-contacts-on-cases': m0038,

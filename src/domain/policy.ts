@@ -67,6 +67,8 @@ export type Permission =
   | 'ppe:manage'
   | 'ppe:request'
   | 'ppe:read'
+  // Returns (issue 19): agree a later deadline or an exemption for a location of the council's own.
+  | 'return-exceptions:manage'
   // --- Action plan, training and publishing (issue 24) ---
   // Read the action plan, its measures and the records behind them; change the plan; update an action
   // (a partner's officers only their own organisation's actions).
@@ -205,8 +207,15 @@ const marketApiPermissionsByRole: Partial<Record<Role, readonly Permission[]>> =
   partner_officer: ['market-api:tokens'],
 }
 
+// Agreed exceptions to returns (issue 19): the council's officers, for locations in its own area.
+const returnExceptionPermissionsByRole: Partial<Record<Role, readonly Permission[]>> = {
+  admin: ['return-exceptions:manage'],
+  council_officer: ['return-exceptions:manage'],
+}
+
 // Each capability's permissions by role, beside the list above.
 const capabilityPermissions: Partial<Record<Role, readonly Permission[]>>[] = [
+  returnExceptionPermissionsByRole,
   grantPermissionsByRole,
   paymentPermissionsByRole,
   resiliencePermissions,

@@ -100,6 +100,20 @@ describe.each(engines)('access scoping on %s', (engine) => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
+    // An agreed exception of council B's location (issue 19).
+    ids.exceptionB = (
+      await db
+        .insertInto('returnExceptions')
+        .values({
+          locationId: ids.locationB!,
+          extraHours: 2,
+          reason: 'B’s own',
+          createdBy: null,
+          createdAt: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
     ids.contactB = (
       await db
         .insertInto('locationContacts')
@@ -352,6 +366,11 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/locations/:id/returns/new': () => ids.locationB!,
     '/locations/:id/returns/check': () => ids.locationB!,
     '/locations/:id/returns/nothing-changed': () => ids.locationB!,
+    // Nil returns and agreed exceptions (issue 19).
+    '/locations/:id/returns/nothing-to-report': () => ids.locationB!,
+    '/locations/:id/return-exceptions': () => ids.locationB!,
+    '/locations/:id/return-exceptions/new': () => ids.locationB!,
+    '/return-exceptions/:id/end': () => ids.exceptionB!,
     '/returns/:id': () => ids.returnB!,
     '/returns/:id/amend': () => ids.returnB!,
     '/imports/:id/confirm': () => ids.importB!,

@@ -52,8 +52,9 @@ const int2 = (key: string) => sql.raw(`coalesce((r2.values->>'${key}')::int, 0)`
 // (issue 17: 109 deaths where each return counted once gives 101).
 // A location is expected when its dated status history says it was open on the first day of that period.
 // The state figures (PPE, staff, beds, closed to admissions) are from its latest current return whose
-// period began on or before the day and within its frequency's window (stateWindowDays); `return_id`
-// ("reported") stays the return for the day's own period.
+// period began on or before the day and within its frequency's window (stateWindowDays), leaving out nil
+// returns (no figures: never read as zeros); `return_id` ("reported") stays the return for the day's own
+// period, a nil return included.
 export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: readonly string[]) {
   const lowestPpe = sql.join(
     ppeItems.map(([key]) => int(`ppeDays${key}`)),
@@ -99,7 +100,7 @@ export function measuresSql(locations: LocQuery | RawBuilder<unknown>, days: rea
       on r.location_id = exp.id and r.period_start = exp.period_start and r.is_current
     left join lateral (
       select s.id, s.period_start, s.values from situation_returns s
-      where s.location_id = exp.id and s.is_current
+      where s.location_id = exp.id and s.is_current and not s.nil_return
         and s.period_start <= exp.day and s.period_start > exp.day - exp.state_window
       order by s.period_start desc limit 1
     ) s on true

@@ -59,6 +59,7 @@ export type ContextRow = {
   dueAfterHours: number | null
   locksAfterHours: number | null
   extraHours: number | null
+  exemptThrough: string | null
   openSince: string | null
 }
 
@@ -79,10 +80,19 @@ export type Only = (column: string) => ReturnType<typeof sql>
 
 export const contextsQuery = (today: string, only: Only) => sql`
     select l.id, l.council_id, l.service_type, t.frequency, t.opens_after_hours, t.due_after_hours, t.locks_after_hours,
-           x.extra_hours, s.open_since
+           x.extra_hours, x.exempt_through, s.open_since
     from locations l
     left join return_templates t on t.service_type = l.service_type
-    left join return_exceptions x on x.location_id = l.id
+    -- Its agreed exceptions (the returns' return_exceptions): the later deadline in force today, and the
+    -- last day up to today that an exemption covered (periods up to it are not "without a return").
+    left join lateral (
+      select max(e.extra_hours) filter (where e.kind = 'later-deadline'
+                 and (e.last_day is null or ${today}::date <= e.last_day)
+                 and (e.ended_from is null or ${today}::date < e.ended_from)) as extra_hours,
+             max(least(coalesce(e.last_day, ${today}::date), coalesce(e.ended_from - 1, ${today}::date), ${today}::date))
+               filter (where e.kind = 'exempt' and (e.ended_from is null or e.ended_from > e.starts_on)) as exempt_through
+      from return_exceptions e
+      where e.location_id = l.id and e.starts_on <= ${today}::date) x on true
     left join (select distinct on (e.location_id) e.location_id,
                       case when e.status = 'open' then e.effective_from end as open_since
                  from location_status_events e
@@ -214,6 +224,7 @@ export async function measuresForLocations(
         locksAfterHours: c.locksAfterHours ?? 0,
       },
       extraHours: c.extraHours ?? 0,
+      exemptThrough: c.exemptThrough ?? null,
       // A service with no return template is not asked for returns, so is never "without a return".
       openSince: c.frequency ? c.openSince : null,
     }

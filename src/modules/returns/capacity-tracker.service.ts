@@ -10,7 +10,8 @@ import {
   type TrackerStatus,
 } from './domain/capacity-tracker.ts'
 import { currentDataset, fieldsFor } from './domain/dataset.ts'
-import { periodContaining, periodStarting, timingOf } from './domain/periods.ts'
+import { periodStartsAt, timingUnder } from './domain/exceptions.ts'
+import { periodContaining, periodStarting } from './domain/periods.ts'
 import { sameFigures } from './domain/tracker-extract.ts'
 import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSaver } from './return-save.ts'
@@ -134,10 +135,12 @@ export function createCapacityTrackerService(deps: {
         continue
       }
       const cqcLocationId = row.cqcLocationId!
-      const found = await locationForReturn(db, by.scope, {
-        column: 'locations.cqcLocationId',
-        ref: cqcLocationId,
-      })
+      const found = await locationForReturn(
+        db,
+        by.scope,
+        { column: 'locations.cqcLocationId', ref: cqcLocationId },
+        periodStartsAt(now, row.date ?? undefined),
+      )
       if (!found) {
         // Another council's location is said to be so, and never saved: an extract covers a region.
         if (await isKnownLocation(db, cqcLocationId))
@@ -145,7 +148,7 @@ export function createCapacityTrackerService(deps: {
         else result.unmatched.push({ rowNumber: row.rowNumber, cqcLocationId: row.cqcLocationId })
         continue
       }
-      const { location, template, extraHours } = found
+      const { location, template, exception } = found
       if (row.status)
         flags.set(location.id, { locationId: location.id, status: row.status, trackerUpdatedOn: row.date })
       // A combined extract's columns of the other kind of service (a care home's beds on a home care
@@ -203,7 +206,7 @@ export function createCapacityTrackerService(deps: {
         frequency: template.frequency,
         period,
         // On time within the location's agreed extension, as for every other channel.
-        timing: timingOf(period, template.window, now, extraHours),
+        timing: timingUnder(period, template.window, now, exception),
         values: parsed.values,
         nothingChanged: false,
         reason: 'Updated from a newer capacity tracker extract',

@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
+import { type ExpressionBuilder, sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
+import type { Database } from '../../db/schema.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isIsoDate } from '../../domain/dates.ts'
@@ -16,17 +17,36 @@ import {
   periodStarting,
   windowTimes,
 } from './domain/periods.ts'
+import { appliesOn, exceptionApplying } from './return-exceptions.repository.ts'
 import { returnsAuditActions } from './returns.audit-actions.ts'
 import { returnsPaths } from './returns.paths.ts'
 
+// An exemption (an agreed exception, return-exceptions.service.ts) applies to the location's period.
+const exemptFor = (periodStart: string) => (eb: ExpressionBuilder<Database, 'locations'>) =>
+  eb.exists(
+    eb
+      .selectFrom('returnExceptions as x')
+      .select(sql`1`.as('one'))
+      .whereRef('x.locationId', '=', 'locations.id')
+      .where('x.kind', '=', 'exempt')
+      .where(appliesOn('x', sql`${periodStart}::date`)),
+  )
+
 // The locations expected to report for a period: in scope, of a service that reports at that
-// frequency, and open on the period's first day by their dated status history.
+// frequency, open on the period's first day by their dated status history, and not exempt from it.
 export function expectedLocations(
   db: DbOrTransaction,
   scope: Scope,
   frequency: Frequency,
   periodStart: string,
 ) {
+  return reportingLocations(db, scope, frequency, periodStart).where((eb) =>
+    eb.not(exemptFor(periodStart)(eb)),
+  )
+}
+
+// The same, but exempt ones too (`exempt` says which).
+function reportingLocations(db: DbOrTransaction, scope: Scope, frequency: Frequency, periodStart: string) {
   return db
     .selectFrom('locations')
     .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
@@ -38,6 +58,9 @@ export function expectedLocations(
       'locations.serviceType',
       'locations.providerId',
       'providers.name as providerName',
+      'returnTemplates.opensAfterHours',
+      'returnTemplates.dueAfterHours',
+      'returnTemplates.locksAfterHours',
     ])
     .where('returnTemplates.frequency', '=', frequency)
     .where(locationVisible(scope))
@@ -64,6 +87,11 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
       return null
     const period: Period = date ? periodStarting(frequency, date) : periodContaining(frequency, clock.now())
     const expected = await expectedLocations(db, locationScope(actor), frequency, period.start)
+      .orderBy('locations.name')
+      .execute()
+    // Exempt by an agreed exception: not expected, so neither missing nor counted; listed apart.
+    const exempt = await reportingLocations(db, locationScope(actor), frequency, period.start)
+      .where(exemptFor(period.start))
       .orderBy('locations.name')
       .execute()
     const submissions = expected.length
@@ -117,6 +145,7 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
     return {
       period,
       result,
+      exempt,
       missing: expected
         .filter((e) => missingIds.has(e.id))
         .map((e) => ({
@@ -188,14 +217,19 @@ export async function sendReturnReminders(
   const templates = await db.selectFrom('returnTemplates').selectAll().execute()
   for (const frequency of [...new Set(templates.map((t) => t.frequency))]) {
     const period = periodContaining(frequency, now)
-    const template = templates.find((t) => t.frequency === frequency)!
-    const due = windowTimes(period, {
-      opensAfterHours: template.opensAfterHours,
-      dueAfterHours: template.dueAfterHours,
-      locksAfterHours: template.locksAfterHours,
-    }).dueAt
-    if (now <= due) continue
-    const missing = await expectedLocations(db, { kind: 'everything' }, frequency, period.start)
+    // Before the earliest deadline of the frequency's templates, no one is late yet.
+    const earliestDue = Math.min(
+      ...templates
+        .filter((t) => t.frequency === frequency)
+        .map((t) => windowTimes(period, t).dueAt.getTime()),
+    )
+    if (now.getTime() <= earliestDue) continue
+    const candidates = await expectedLocations(db, { kind: 'everything' }, frequency, period.start)
+      .leftJoinLateral(
+        (eb) => exceptionApplying(eb, sql`${period.start}::date`),
+        (join) => join.onTrue(),
+      )
+      .select(['x.exceptionKind', 'x.exceptionExtraHours'])
       .where((eb) =>
         eb.not(
           eb.exists(
@@ -219,6 +253,12 @@ export async function sendReturnReminders(
         ),
       )
       .execute()
+    // Each location's own deadline: its template's, moved by its agreed later deadline.
+    const missing = candidates.filter(
+      (c) =>
+        now >
+        windowTimes(period, c, c.exceptionKind === 'later-deadline' ? (c.exceptionExtraHours ?? 0) : 0).dueAt,
+    )
     for (const location of missing) {
       const sent = await db.transaction().execute(async (trx) => {
         const managers = await trx

@@ -4,6 +4,9 @@ import { completenessRoutes } from './completeness.routes.ts'
 import { createCompletenessService, sendReturnReminders } from './completeness.service.ts'
 import { multiSiteReturnRoutes } from './multi-site-return.routes.ts'
 import { createMultiSiteReturnService } from './multi-site-return.service.ts'
+import { createNilReturnService } from './nil-return.ts'
+import { returnExceptionsRoutes } from './return-exceptions.routes.ts'
+import { createReturnExceptionsService } from './return-exceptions.service.ts'
 import { createReturnSaver } from './return-save.ts'
 import { returnsPaths } from './returns.paths.ts'
 import { returnsRoutes } from './returns.routes.ts'
@@ -83,6 +86,8 @@ export const returns = defineCapability()({
     return {
       returns,
       returnsUpload: createReturnsUploadService({ db, clock, returns }),
+      nilReturns: createNilReturnService({ db, clock, saver }),
+      returnExceptions: createReturnExceptionsService({ db, clock }),
       completeness: createCompletenessService({ db, clock }),
       capacityTracker,
       // Issue 19: today's return for many locations on one page; tracker extracts from the browser.
@@ -90,9 +95,13 @@ export const returns = defineCapability()({
       trackerUploads: createTrackerUploadService({ db, clock, tracker: capacityTracker }),
     }
   },
-  routes: async (app, { returns, returnsUpload, completeness, multiSiteReturns, trackerUploads }) => {
+  routes: async (
+    app,
+    { returns, returnsUpload, completeness, multiSiteReturns, trackerUploads, nilReturns, returnExceptions },
+  ) => {
     await app.register(completenessRoutes, { completeness })
     await app.register(returnsRoutes, { returns })
+    await app.register(returnExceptionsRoutes, { returns, nilReturns, exceptions: returnExceptions })
     await app.register(returnsUploadRoutes, { upload: returnsUpload })
     await app.register(multiSiteReturnRoutes, { multiSite: multiSiteReturns })
     await app.register(trackerUploadRoutes, { tracker: trackerUploads })
@@ -106,6 +115,20 @@ export const returns = defineCapability()({
     },
   ],
   paths: returnsPaths,
+  // On a location's page: its agreed exceptions, and its latest return when that is a nil return.
+  locationPanels:
+    ({ returnExceptions }) =>
+    async (actor, locationId) => {
+      const panel = await returnExceptions.panel(actor, locationId)
+      if (!panel) return null
+      return {
+        links: [
+          { href: returnsPaths.returnExceptions.build(locationId), text: 'Agreed exceptions to returns' },
+        ],
+        template: 'returns/views/location-panel.njk',
+        context: { returnsPanel: panel },
+      }
+    },
   navigation: (actor) =>
     actor.role !== 'provider_manager'
       ? [{ href: returnsPaths.completeness.build(), text: 'Returns', order: 40 }]

@@ -3,8 +3,9 @@ import type { Clock } from '../../domain/clock.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import type { DatasetField, ReturnValues } from './domain/dataset.ts'
+import { periodStartsAt, timingUnder } from './domain/exceptions.ts'
 import { rowReturn, shownValue, siteFields, siteInput } from './domain/multi-site-return.ts'
-import { type Period, periodContaining, timingOf } from './domain/periods.ts'
+import { type Period, periodContaining } from './domain/periods.ts'
 import type { Prepared, ReturnSaver } from './return-save.ts'
 import { currentAndLatest, openLocationsWithTemplates } from './returns.repository.ts'
 import { checkSubmission } from './submission-check.ts'
@@ -59,15 +60,16 @@ export function createMultiSiteReturnService(deps: { db: Db; clock: Clock; saver
     if (actor.role !== 'provider_manager') return null
     const now = clock.now()
     const rows: SiteRow[] = []
-    for (const { location, template, extraHours } of await openLocationsWithTemplates(
+    for (const { location, template, exception } of await openLocationsWithTemplates(
       db,
       locationScope(actor),
+      periodStartsAt(now),
     )) {
       const period = periodContaining(template.frequency, now)
       const { existing, latest } = await currentAndLatest(db, location.id, period.start)
       const last = latest && latest.periodStart < period.start ? latest : null
       const imported = existing?.source === 'import' ? existing : null
-      const timing = timingOf(period, template.window, now, extraHours)
+      const timing = timingUnder(period, template.window, now, exception)
       const state: SiteState =
         existing && !imported
           ? 'sent'

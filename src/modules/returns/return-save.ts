@@ -3,6 +3,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { type AuditEntry, auditRow } from '../audit/index.ts'
 import { currentDataset, type ReturnValues } from './domain/dataset.ts'
+import type { NilReasonKind } from './domain/exceptions.ts'
 import type { Frequency, Period } from './domain/periods.ts'
 import { returnsAuditActions } from './returns.audit-actions.ts'
 
@@ -52,6 +53,8 @@ export type Prepared = {
   timing: string
   values: ReturnValues
   nothingChanged: boolean
+  // A nil return: no figures this period, and why (nil-return.ts); its values are empty.
+  nil?: { reason: NilReasonKind; details: string | null }
   reason: string
   source: ReturnSource
   // No version of this period was seen when the return was checked.
@@ -96,6 +99,7 @@ function auditEntry(
       version: saved.version,
       source: p.source,
       values: p.values,
+      nilReturn: p.nil ? { reason: p.nil.reason, details: p.nil.details } : undefined,
       reason: previous ? p.reason : undefined,
     },
     occurredAt: now,
@@ -129,10 +133,11 @@ export async function writeVersion(
   const { rows } = await sql<{ id: string }>`
     with inserted as (
       insert into situation_returns (id, location_id, frequency, period_start, version, is_current, dataset_version,
-                                     values, nil_return, nothing_changed, source, timing, submitted_by, submitted_at,
-                                     amendment_reason)
+                                     values, nil_return, nil_reason, nil_details, nothing_changed, source, timing,
+                                     submitted_by, submitted_at, amendment_reason)
       values (${saved.returnId}::uuid, ${p.locationId}::uuid, ${p.frequency}, ${p.period.start}::date,
-              ${saved.version}::int, true, ${currentDataset.version}::int, ${JSON.stringify(p.values)}::jsonb, false,
+              ${saved.version}::int, true, ${currentDataset.version}::int, ${JSON.stringify(p.values)}::jsonb,
+              ${Boolean(p.nil)}::boolean, ${p.nil?.reason ?? null}::text, ${p.nil?.details ?? null}::text,
               ${p.nothingChanged}::boolean, ${p.source}, ${p.timing}, ${by.userId}::uuid, ${now}::timestamptz,
               ${reason}::text)
       on conflict (location_id, period_start, version) do nothing

@@ -7,4 +7,7 @@ export const returnsAuditActions = auditActions({
   returnAmended: 'return-amended',
   returnChased: 'return-chased',
   returnImported: 'return-imported-from-capacity-tracker',
+  // Agreed exceptions (return-exceptions.service.ts); a nil return is a version like any other.
+  returnExceptionGranted: 'return-exception-granted',
+  returnExceptionEnded: 'return-exception-ended',
 })

@@ -1,7 +1,9 @@
 import { pagePath, pagePathWith } from '../../web/page-path.ts'
+import { nilAndExceptionPaths } from './return-exceptions.paths.ts'
 
 // The returns' pages: each pattern is its route's, each builder its links' (templates: paths.newReturn(id)).
 export const returnsPaths = {
+  ...nilAndExceptionPaths,
   locationReturns: pagePath('/locations/:id/returns'),
   newReturn: pagePath('/locations/:id/returns/new'),
   checkReturn: pagePath('/locations/:id/returns/check'),

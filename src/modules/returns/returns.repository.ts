@@ -5,7 +5,16 @@ import { isUuid } from '../../domain/outcome.ts'
 import type { Scope } from '../../domain/policy.ts'
 import { isOpenNow } from '../directory/index.ts'
 import type { ReturnValues } from './domain/dataset.ts'
+import { extraHoursOf } from './domain/exceptions.ts'
 import type { Frequency, Period, ReturnWindow } from './domain/periods.ts'
+import {
+  appliedException,
+  type ExceptionColumns,
+  exceptionApplying,
+  type PeriodStarts,
+  periodStartsOf,
+  startForFrequency,
+} from './return-exceptions.repository.ts'
 import type { ReturnSource } from './return-save.ts'
 
 // The returns' reads: each takes the database (or a transaction) first. Writes are in return-save.ts.
@@ -57,12 +66,16 @@ export async function visibleLocation(db: DbOrTransaction, scope: Scope, referen
   )
 }
 
-// A location with its return template and any agreed extra hours (none: the left join's null).
-const locationsWithTemplates = (db: DbOrTransaction) =>
+// A location with its return template and the agreed exception (return-exceptions.repository.ts) that
+// applies to its period starting on `starts`' day for its frequency (none: the left join's nulls).
+const locationsWithTemplates = (db: DbOrTransaction, starts: PeriodStarts) =>
   db
     .selectFrom('locations')
     .innerJoin('returnTemplates', 'returnTemplates.serviceType', 'locations.serviceType')
-    .leftJoin('returnExceptions', 'returnExceptions.locationId', 'locations.id')
+    .leftJoinLateral(
+      (eb) => exceptionApplying(eb, startForFrequency(starts)),
+      (join) => join.onTrue(),
+    )
 const locationTemplateColumns = [
   'locations.id',
   'locations.name',
@@ -73,31 +86,61 @@ const locationTemplateColumns = [
   'returnTemplates.opensAfterHours',
   'returnTemplates.dueAfterHours',
   'returnTemplates.locksAfterHours',
-  'returnExceptions.extraHours',
+  'x.exceptionId',
+  'x.exceptionKind',
+  'x.exceptionExtraHours',
+  'x.exceptionReason',
+  'x.exceptionStartsOn',
+  'x.exceptionLastDay',
 ] as const
 
-type LocationTemplateRow = {
+type LocationTemplateRow = ExceptionColumns & {
   frequency: Frequency
   opensAfterHours: number
   dueAfterHours: number
   locksAfterHours: number
-  extraHours: number | null
 }
 
-// A row of locationsWithTemplates as the location, its template and its agreed extra hours.
+// A row of locationsWithTemplates as the location, its template and its agreed exception.
 function withTemplate<R extends LocationTemplateRow>(row: R) {
-  const { frequency, opensAfterHours, dueAfterHours, locksAfterHours, extraHours, ...location } = row
+  const {
+    frequency,
+    opensAfterHours,
+    dueAfterHours,
+    locksAfterHours,
+    exceptionId,
+    exceptionKind,
+    exceptionExtraHours,
+    exceptionReason,
+    exceptionStartsOn,
+    exceptionLastDay,
+    ...location
+  } = row
+  const exception = appliedException({
+    exceptionId,
+    exceptionKind,
+    exceptionExtraHours,
+    exceptionReason,
+    exceptionStartsOn,
+    exceptionLastDay,
+  })
   return {
     location,
     template: { frequency, window: { opensAfterHours, dueAfterHours, locksAfterHours } },
-    extraHours: extraHours ?? 0,
+    exception,
+    extraHours: extraHoursOf(exception),
   }
 }
 
 // The locations a reference finds in a scope, each with its template and agreed extra hours, in one
 // query: submissions come in their thousands each morning, so each round trip saved counts.
-export async function locationForReturn(db: DbOrTransaction, scope: Scope, located: LocationReference) {
-  const row = await locationsWithTemplates(db)
+export async function locationForReturn(
+  db: DbOrTransaction,
+  scope: Scope,
+  located: LocationReference,
+  starts: PeriodStarts,
+) {
+  const row = await locationsWithTemplates(db, starts)
     .select(locationTemplateColumns)
     .where(located.column, '=', located.ref)
     .where(locationVisible(scope))
@@ -106,8 +149,8 @@ export async function locationForReturn(db: DbOrTransaction, scope: Scope, locat
 }
 
 // The provider manager's open locations, with their RAG, template and extra hours.
-export async function openLocationsWithTemplates(db: DbOrTransaction, scope: Scope) {
-  const rows = await locationsWithTemplates(db)
+export async function openLocationsWithTemplates(db: DbOrTransaction, scope: Scope, starts: PeriodStarts) {
+  const rows = await locationsWithTemplates(db, starts)
     .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
     .select([...locationTemplateColumns, 'locationRisk.rag'])
     .where(locationVisible(scope))
@@ -172,7 +215,7 @@ export async function submissionContext(
   periods: Record<Frequency, Period>,
   options: { nothingChanged?: boolean; claim?: RawBuilder<unknown> },
 ) {
-  const query = locationsWithTemplates(db)
+  const query = locationsWithTemplates(db, periodStartsOf(periods))
     .select((eb) => [
       ...locationTemplateColumns,
       eb
@@ -183,12 +226,7 @@ export async function submissionContext(
         )
         .whereRef('existing.locationId', '=', 'locations.id')
         .where('existing.isCurrent', '=', true)
-        .where(
-          'existing.periodStart',
-          '=',
-          sql<string>`case return_templates.frequency when 'daily' then ${periods.daily.start}::date
-            when 'weekly' then ${periods.weekly.start}::date else ${periods.monthly.start}::date end`,
-        )
+        .where('existing.periodStart', '=', startForFrequency(periodStartsOf(periods)))
         .limit(1)
         .as('existing'),
       // The latest return's figures, only to repeat them ("nothing changed"): a whole return's JSON.
@@ -232,6 +270,7 @@ export async function returnHistory(db: DbOrTransaction, locationId: string) {
       'situationReturns.source',
       'situationReturns.timing',
       'situationReturns.nothingChanged',
+      'situationReturns.nilReturn',
       'situationReturns.submittedAt',
       'situationReturns.amendmentReason',
       'users.displayName as submittedByName',

@@ -5,7 +5,8 @@ import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, locationScope } from '../../domain/policy.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { currentDataset, datasetVersion, type FieldError, sectionsFor } from './domain/dataset.ts'
-import { periodContaining, periodStarting, returnState, timingOf } from './domain/periods.ts'
+import { exceptionInWords, nilReasonLabel, periodStartsAt, timingUnder } from './domain/exceptions.ts'
+import { periodContaining, periodStarting, returnState } from './domain/periods.ts'
 import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSaver, SaveResult } from './return-save.ts'
 import {
@@ -34,9 +35,10 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
     if (actor.role !== 'provider_manager') return []
     const now = clock.now()
     const rows = []
-    for (const { location, template, extraHours } of await openLocationsWithTemplates(
+    for (const { location, template, exception, extraHours } of await openLocationsWithTemplates(
       db,
       locationScope(actor),
+      periodStartsAt(now),
     )) {
       const period = periodContaining(template.frequency, now)
       const { existing, latest } = await currentAndLatest(db, location.id, period.start)
@@ -44,6 +46,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
         ...location,
         period,
         state: returnState(period, template.window, now, existing?.submittedAt ?? null, extraHours),
+        exception,
         hasPrevious: latest !== null && latest.periodStart !== period.start,
       })
     }
@@ -54,10 +57,15 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
   // figures already given (this period's return, or the last one for "nothing changed").
   async function formFor(actor: Actor, locationId: string, periodStart?: string) {
     if (!mayReport(actor) || !isUuid(locationId)) return null
-    const found = await locationForReturn(db, locationScope(actor), locationReference(locationId)!)
-    if (!found) return null
-    const { location, template } = found
     const now = clock.now()
+    const found = await locationForReturn(
+      db,
+      locationScope(actor),
+      locationReference(locationId)!,
+      periodStartsAt(now, periodStart),
+    )
+    if (!found) return null
+    const { location, template, exception } = found
     const period = periodStart
       ? periodStarting(template.frequency, periodStart)
       : periodContaining(template.frequency, now)
@@ -66,7 +74,8 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
       location,
       period,
       frequency: template.frequency,
-      timing: timingOf(period, template.window, now, found.extraHours),
+      timing: timingUnder(period, template.window, now, exception),
+      exception: exception ? { ...exception, inWords: exceptionInWords(exception) } : null,
       sections: sectionsFor(currentDataset, location.serviceType as ServiceType),
       existing,
       previous: previous && previous.periodStart < period.start ? previous : null,
@@ -180,7 +189,13 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
     if (!location) return null
     // Old returns are shown with the definition they were made with.
     const definition = datasetVersion(row.datasetVersion) ?? currentDataset
-    return { location, ret: row, sections: sectionsFor(definition, location.serviceType as ServiceType) }
+    return {
+      location,
+      ret: row,
+      sections: sectionsFor(definition, location.serviceType as ServiceType),
+      // A nil return's reason in words (it has no figures to show).
+      nilReason: row.nilReturn ? nilReasonLabel(row.nilReason) : null,
+    }
   }
 
   return {

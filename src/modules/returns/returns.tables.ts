@@ -1,6 +1,8 @@
 import type { ColumnType, Generated } from 'kysely'
 import type { DateOnly, Timestamp } from '../../db/columns.ts'
 
+export type NilReason = 'no-people-supported' | 'temporarily-closed' | 'other'
+
 // This capability's tables, as TypeScript sees them (src/db/schema.ts gathers every capability's).
 export type ReturnTemplateTable = {
   serviceType: string
@@ -11,12 +13,23 @@ export type ReturnTemplateTable = {
   updatedAt: Timestamp
 }
 
+// An agreed exception (migration 0034): a later deadline (extra hours) or an exemption, for the periods
+// starting from `startsOn` to `lastDay` (none: no end), until it is ended (`endedFrom`: the first day it
+// no longer applies). Never deleted.
 export type ReturnExceptionTable = {
+  id: Generated<string>
   locationId: string
+  kind: ColumnType<'later-deadline' | 'exempt', 'later-deadline' | 'exempt' | undefined, never>
   extraHours: number
   reason: string
+  startsOn: ColumnType<string, string | undefined, never>
+  lastDay: ColumnType<string | null, string | null | undefined, never>
   createdBy: string | null
   createdAt: Timestamp
+  endedFrom: ColumnType<string | null, never, string>
+  endedAt: ColumnType<Date | null, never, Date>
+  endedBy: ColumnType<string | null, never, string>
+  endReason: ColumnType<string | null, never, string>
 }
 
 export type SituationReturnTable = {
@@ -29,6 +42,9 @@ export type SituationReturnTable = {
   datasetVersion: number
   values: ColumnType<Record<string, number | boolean | string | null>, string, string>
   nilReturn: boolean
+  // Why a nil return has no figures (migration 0034); null on every other return.
+  nilReason: ColumnType<NilReason | null, NilReason | null | undefined, never>
+  nilDetails: ColumnType<string | null, string | null | undefined, never>
   nothingChanged: boolean
   source: 'web' | 'officer' | 'upload' | 'api' | 'import'
   timing: string

@@ -2,7 +2,8 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { carriedForward, currentDataset, type FieldError, type ReturnValues } from './domain/dataset.ts'
-import { type Frequency, type Period, periodContaining, periodStarting, timingOf } from './domain/periods.ts'
+import { type NilReasonKind, timingUnder } from './domain/exceptions.ts'
+import { type Frequency, type Period, periodContaining, periodStarting } from './domain/periods.ts'
 import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSource, SubmissionHook } from './return-save.ts'
 import { locationReference, submissionContext } from './returns.repository.ts'
@@ -15,6 +16,8 @@ export type SubmitOptions = {
   periodStartMustBeFirstDay?: boolean
   locationByCqcId?: boolean
   nothingChanged?: boolean
+  // A nil return (nil-return.ts): no figures, with why.
+  nil?: { reason: NilReasonKind; details: string | null }
   amendmentReason?: string
   // The version of the period's return the person saw and is changing (0: none). When another version
   // has been saved since, nothing is saved and the outcome is a `conflict` (optimistic concurrency).
@@ -64,7 +67,7 @@ async function contextFor(
     claim: options.hook?.claim,
   })
   if (!found) return { claimed, found: null }
-  const { location, template, extraHours, existing, latest } = found
+  const { location, template, exception, existing, latest } = found
   const period = periods[template.frequency]
   return {
     claimed,
@@ -72,7 +75,7 @@ async function contextFor(
       location,
       period,
       frequency: template.frequency,
-      timing: timingOf(period, template.window, now, extraHours),
+      timing: timingUnder(period, template.window, now, exception),
       existing,
       previous: latest && latest.periodStart < period.start ? latest : null,
     },
@@ -118,7 +121,9 @@ export async function checkSubmission(
   const reasonTooLong = tooLong('The reason for the change', reason, textLimits.amendmentReason)
   if (reasonTooLong) errors.push({ field: 'amendmentReason', message: reasonTooLong })
   let values: ReturnValues = {}
-  if (options.nothingChanged) {
+  if (options.nil) {
+    // No figures: nothing to check.
+  } else if (options.nothingChanged) {
     if (!form.previous)
       return { ok: false, errors: [{ field: 'period', message: 'There is no earlier return to repeat' }] }
     values = carriedForward(currentDataset, form.previous.values)
@@ -137,6 +142,7 @@ export async function checkSubmission(
       timing: form.timing,
       values,
       nothingChanged: Boolean(options.nothingChanged),
+      nil: options.nil,
       reason,
       source: options.source ?? (isOfficer ? 'officer' : 'web'),
       firstVersion: !form.existing,

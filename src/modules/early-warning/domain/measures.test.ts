@@ -117,6 +117,9 @@ describe('measuresFor', () => {
     expect(periodsWithoutReturn(homeCare, '2026-11-16', now)).toBe(0)
     // A 48-hour agreed extension moves the deadline.
     expect(periodsWithoutReturn({ ...careHome, extraHours: 48 }, '2026-11-20', now)).toBe(1)
+    // An agreed exemption up to 22 Nov: those days count as reported, so only the 23rd is without one.
+    expect(periodsWithoutReturn({ ...careHome, exemptThrough: '2026-11-22' }, '2026-11-10', now)).toBe(1)
+    expect(periodsWithoutReturn({ ...careHome, exemptThrough: '2026-11-05' }, '2026-11-21', now)).toBe(2)
   })
 })
 

@@ -125,6 +125,9 @@ export type ReportingContext = {
   frequency: Frequency
   window: ReturnWindow
   extraHours: number
+  // The last day (up to today) an agreed exemption covered: no return was expected for the periods up to
+  // it, so they are never "without a return" (none: null or left out).
+  exemptThrough?: string | null
   // The first day of the location's current open spell; null when it is not open (not expected to report).
   openSince: string | null
 }
@@ -229,8 +232,12 @@ export function periodsWithoutReturn(
     start: dueStart ?? latestDuePeriod(context.frequency, context.window, context.extraHours, now).start,
   }
   const openedPeriod = periodStartOn(context.frequency, context.openSince)
+  // A period an exemption covered counts as reported.
+  const exempted = context.exemptThrough ? periodStartOn(context.frequency, context.exemptThrough) : null
+  const last =
+    exempted && (latestPeriodStart === null || exempted > latestPeriodStart) ? exempted : latestPeriodStart
   // The first period that needed a return: the one after the last return, but not before opening.
-  const afterLast = latestPeriodStart ? nextStart(context.frequency, latestPeriodStart) : null
+  const afterLast = last ? nextStart(context.frequency, last) : null
   const first = afterLast && afterLast > openedPeriod ? afterLast : openedPeriod
   if (first > due.start) return 0
   return periodsBetween(context.frequency, first, due.start)
