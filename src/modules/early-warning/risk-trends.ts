@@ -114,7 +114,7 @@ export async function trendsForLocations(
              min(rn) filter (where not coalesce(follows_on and ${v(i)} < ${p(i)}, false)) - 1 as ${sql.raw(`falling${i}`)},
              array_agg(${v(i)} order by rn) filter (where rn <= ${longest + 1}) as ${sql.raw(`recent${i}`)},
              avg(${v(i)}) filter (where rn > 1 and period_start >= ${byFrequency('frequency', (q) => bounds[q].baseline)}) as ${sql.raw(`baseline${i}`)},
-             count(${v(i)}) filter (where rn > 1 and period_start >= ${byFrequency('frequency', (q) => bounds[q].baseline)})::int as ${sql.raw(`baselineReturns${i}`)}`,
+             count(${v(i)}) filter (where rn > 1 and period_start >= ${byFrequency('frequency', (q) => bounds[q].baseline)})::int as ${sql.raw(`baseline_returns${i}`)}`,
                ),
              )}
       from series
@@ -140,7 +140,7 @@ export async function trendsForLocations(
            ${sql.join(
              figures.map(
                (_, i) =>
-                 sql`${sql.raw(`l.latest${i}, l.rising${i}, l.falling${i}, l.recent${i}, l.baseline${i}, l."baselineReturns${i}", g.peers${i}, g.percentiles${i}`)}`,
+                 sql`${sql.raw(`l.latest${i}, l.rising${i}, l.falling${i}, l.recent${i}, l.baseline${i}, l.baseline_returns${i}, g.peers${i}, g.percentiles${i}`)}`,
              ),
            )}
     from latest l
@@ -166,7 +166,7 @@ export async function trendsForLocations(
         rising: Number(row[`rising${i}`] ?? 0),
         falling: Number(row[`falling${i}`] ?? 0),
         baselineAverage: number(row[`baseline${i}`]),
-        baselineReturns: Number(row[`baselineReturns${i}`] ?? 0),
+        baselineReturns: Number(row[`baseline_returns${i}`] ?? 0),
         peers: Number(row[`peers${i}`] ?? 0),
         percentiles,
       }

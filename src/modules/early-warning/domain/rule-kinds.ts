@@ -3,7 +3,6 @@ import {
   changePercentProblem,
   percentileProblem,
   runPeriodsProblem,
-  type TrendDirection,
   type TrendTest,
   trendFigureByName,
   trendFigures,
