@@ -1,4 +1,4 @@
-import { type Condition, formatCondition, parseCondition } from './condition.ts'
+import { type Condition, formatCondition, parseCondition, trendTermsOf } from './condition.ts'
 import {
   changePercentProblem,
   percentileProblem,
@@ -6,6 +6,7 @@ import {
   type TrendTest,
   trendFigureByName,
   trendFigures,
+  trendNeeds,
 } from './trends.ts'
 
 // The kinds of rule the rule editor offers: a condition over the latest figures, or one of the trend
@@ -156,3 +157,47 @@ export const isTrendKind = (kind: string) => kind === 'rising' || kind === 'chan
 
 // For the form's select.
 export const trendFigureChoices = trendFigures.map((f) => ({ value: f.name, text: f.label }))
+
+// Trend and outlier rules a council might add, one of each kind (not among the defaults): the national
+// risk-recompute benchmark switches them on for every council, and the tests use them.
+export const exampleTrendRules = [
+  {
+    ruleKey: 'absence-rising',
+    name: 'Staff absence rising 3 periods running',
+    condition: 'staff_absence_percent rising for 3 periods',
+    severity: 'amber',
+    message: 'Staff absence has gone up in each of the last three returns. Check cover is arranged.',
+  },
+  {
+    ruleKey: 'absence-jump',
+    name: 'Staff absence up by half on the last 4 weeks',
+    condition: 'staff_absence_percent up more than 50% on 4 weeks',
+    severity: 'amber',
+    message:
+      'Staff absence is more than half as high again as its 4-week average. Check in with the manager.',
+  },
+  {
+    ruleKey: 'absence-outlier',
+    name: 'Staff absence far above similar services',
+    condition: 'staff_absence_percent above 95th percentile of peers',
+    severity: 'amber',
+    message: 'Staff absence is above the 95th percentile of services of the same type in the council.',
+  },
+  {
+    ruleKey: 'ppe-outlier',
+    name: 'PPE stock far below similar services',
+    condition: 'lowest_ppe_days below 5th percentile of peers',
+    severity: 'amber',
+    message: 'PPE stock is below the 5th percentile of services of the same type in the council.',
+  },
+] as const
+
+// What the SQL must work out for these conditions' trend tests (null: none has one).
+export function trendNeedsOf(conditions: readonly string[]) {
+  return trendNeeds(
+    conditions.flatMap((c) => {
+      const parsed = parseCondition(c)
+      return parsed.ok ? trendTermsOf(parsed.condition) : []
+    }),
+  )
+}

@@ -142,7 +142,8 @@ describe('trend and outlier tests', () => {
   })
 
   it('cannot be judged without the figure: three-valued like the other measures', () => {
-    for (const trends of [undefined, {}, { staff_absence_percent: history({ latest: null }) }]) {
+    const cases: Measures['trends'][] = [undefined, {}, { staff_absence_percent: history({ latest: null }) }]
+    for (const trends of cases) {
       expect(holds('staff_absence_percent rising for 2 periods', trends)).toBe(false)
       expect(holds('not staff_absence_percent rising for 2 periods', trends)).toBe(false)
     }
