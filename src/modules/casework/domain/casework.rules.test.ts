@@ -178,7 +178,10 @@ describe('evidence and digests', () => {
       'Staff absent covid: 4',
     ])
     expect(
-      describeEvidence({ staffAbsencePercent: 19, reason: 'Staff absence rose from 8 % to 19 % over 3 days' }),
+      describeEvidence({
+        staffAbsencePercent: 19,
+        reason: 'Staff absence rose from 8 % to 19 % over 3 days',
+      }),
     ).toEqual(['19% of staff absent', 'Staff absence rose from 8 % to 19 % over 3 days'])
   })
 
