@@ -77,8 +77,8 @@ export type FigureHistory = {
   frequency: Frequency
   latestStart: string
   latest: number | null
-  // The newest values first: the latest, the period before's and so on (null: not reported), as many
-  // as the longest run any rule asks for, plus one.
+  // The newest values first (null: not reported) of the returns within the longest run any rule asks
+  // for, plus one period, before the latest: consecutive periods as far as the run goes.
   recent: (number | null)[]
   // Consecutive periods, ending with the latest, in which the figure rose (fell) against the period
   // before; a period without a return, or without the figure, ends the run.
