@@ -1,7 +1,12 @@
 import { sql } from 'kysely'
-import { createDatabase, type Db } from '../src/db/database.ts'
+import { createDatabase, type Db, type DbOrTransaction } from '../src/db/database.ts'
 import { scales } from '../src/db/seed/national-data.ts'
-import { measuresForLocations, recomputeRisk } from '../src/modules/early-warning/index.ts'
+import {
+  exampleTrendRules,
+  measuresForLocations,
+  recomputeRisk,
+  trendNeedsOf,
+} from '../src/modules/early-warning/index.ts'
 import { monoMs } from './clock.ts'
 import { type Check, latencySummary, type NationalMeasurement } from './national.ts'
 
@@ -18,7 +23,24 @@ import { type Check, latencySummary, type NationalMeasurement } from './national
 //
 // The PGlite column runs the same on a PGlite data directory at county scale (800 locations), with the
 // same target.
+//
+// Issue 19, acceptance 4: the trend and outlier rules (a figure rising N periods running, a change on
+// the 4-week average, outside the peers' percentiles) are switched on for every council and the
+// install's defaults, inside the same rolled-back transaction, so the time includes the statement that
+// works out their figures. BENCH_RISK_TREND_RULES=off measures without them, for comparison.
 const iterations = 8
+const trendRulesOn = process.env.BENCH_RISK_TREND_RULES !== 'off'
+
+// The example trend rules as current rules of every council and of the install's defaults.
+async function switchOnTrendRules(trx: DbOrTransaction) {
+  for (const rule of exampleTrendRules)
+    await sql`
+      insert into risk_rule_versions (council_id, rule_key, version, is_current, name, condition, severity,
+                                      message, enabled, change_note)
+      select c.id, ${rule.ruleKey}, 1, true, ${rule.name}, ${rule.condition}, ${rule.severity}, ${rule.message},
+             true, 'Switched on by the benchmark (rolled back)'
+      from (select id from organisations where kind = 'council' union all select null::uuid) c`.execute(trx)
+}
 
 class Rollback extends Error {}
 
@@ -35,8 +57,7 @@ function riskRecompute(engine: 'postgres' | 'pglite'): NationalMeasurement {
     scale,
     days: 365,
     target: { p95Ms: 2000, maxRatio: null },
-    targetNote:
-      'steady state; the first call, bringing alerts up to date, is reported apart; all rolled back',
+    targetNote: `steady state${trendRulesOn ? ', with the trend and outlier rules on' : ''}; the first call, bringing alerts up to date, is reported apart; all rolled back`,
     async run(context) {
       const db: Db =
         engine === 'postgres'
@@ -50,6 +71,10 @@ function riskRecompute(engine: 'postgres' | 'pglite'): NationalMeasurement {
           .transaction()
           .execute(async (trx) => {
             const now = new Date()
+            if (trendRulesOn) await switchOnTrendRules(trx)
+            figures.trendRules = trendRulesOn ? exampleTrendRules.map((r) => r.condition) : []
+            // The baseline works out the same figures, the trend rules' included.
+            const trends = trendRulesOn ? trendNeedsOf(exampleTrendRules.map((r) => r.condition)) : null
             for (let i = 0; i < iterations; i++) {
               let started = monoMs()
               const result = await recomputeRisk(trx, now)
@@ -61,7 +86,7 @@ function riskRecompute(engine: 'postgres' | 'pglite'): NationalMeasurement {
                 context.log(`first recompute: ${JSON.stringify(result)} in ${Math.round(elapsed)} ms`)
               } else if (result.raised + result.resolved + result.updated > 0) figures[`call${i}`] = result
               started = monoMs()
-              const measured = await measuresForLocations(trx, now)
+              const measured = await measuresForLocations(trx, now, undefined, undefined, trends)
               if (i > 0) baseline.push(monoMs() - started)
               figures.locations = measured.length
             }

@@ -17,7 +17,8 @@ warnIfBrowserMissing('risk-rules.spec.ts')
 
 // Issue 5, acceptance 2 in the browser: an administrator changes a risk rule. A wrong condition is
 // refused with a message naming the problem; the preview lists the locations the rule would flag; saving
-// makes version 2, keeps version 1 in the history, and flags what the preview showed.
+// makes version 2, keeps version 1 in the history, and flags what the preview showed. Issue 19: a trend
+// rule's fields preview the same way.
 const admin = demoUsers.find((u) => u.email === 'admin@northmoor.example')!
 
 describe.skipIf(!chromiumAvailable)('risk rules admin in the browser', () => {
@@ -85,5 +86,20 @@ describe.skipIf(!chromiumAvailable)('risk rules admin in the browser', () => {
     const row = page.locator('tbody tr', { hasText: 'Staff absence 10% or more' })
     const openAlerts = Number(((await row.locator('td').last().textContent()) ?? '').replace(/,/g, '').trim())
     expect(openAlerts).toBe(total)
+
+    // Issue 19: a trend rule's parameters are fields of the same form, previewed the same way.
+    await navigateBy(page, () => page.getByRole('button', { name: 'Add a rule' }).click())
+    await page.getByLabel('A figure rising or falling period after period').check()
+    await page.locator('#ruleKey').fill('absence-rising')
+    await page.locator('#name').fill('Staff absence rising')
+    await page.locator('#periods').fill('3')
+    await page.locator('#figure').selectOption('staff_absence_percent')
+    await page.locator('input[name="direction"][value="up"]').check()
+    await page.locator('#message').fill('Absence has gone up three returns running. Check cover.')
+    await expectNoAxeViolations(page, 'risk rule form, a trend rule')
+    await navigateBy(page, () => page.getByRole('button', { name: 'Preview' }).click())
+    expect(await headingText(page)).toBe('Check the rule before saving it')
+    expect(await page.locator('dl').textContent()).toContain('staff_absence_percent rising for 3 periods')
+    await expectNoAxeViolations(page, 'trend rule preview')
   })
 })

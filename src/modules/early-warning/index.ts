@@ -18,9 +18,11 @@ export {
   alertChangesStatement,
   applyAlertChanges,
 } from './alert-changes.ts'
+export { type RaiseAlert, type RaiseOutcome, raiseAlert, refreshRag, resolveAlert } from './alert-store.ts'
 // Alerts raised in a window for a council's officers' digests.
 export { alertsRaisedForCouncil, type RaisedAlert } from './alerts-raised.ts'
-export { type RaiseAlert, type RaiseOutcome, raiseAlert, refreshRag, resolveAlert } from './alert-store.ts'
+// Trend and outlier rules to switch on (the benchmark), and what the SQL must work out for them.
+export { exampleTrendRules, trendNeedsOf } from './domain/rule-kinds.ts'
 // Early warning's public face. Other capabilities and the seeds use only what is exported here.
 export { earlyWarningPaths } from './early-warning.paths.ts'
 export type {

@@ -12,6 +12,8 @@ import {
   windowStart,
 } from './domain/measures.ts'
 import type { ReturnRef } from './domain/rules.ts'
+import type { TrendNeeds } from './domain/trends.ts'
+import { trendsForLocations } from './risk-trends.ts'
 
 // Every location's measures (or a few locations'), set-based: a few SQL statements work out each
 // location's return summary and where it stands, and the pure measures are worked out from them. Read
@@ -151,12 +153,14 @@ export function summariesQuery(today: string, scanFrom: string, only: Only) {
 export const widestScanFrom = (today: string) =>
   (['daily', 'weekly', 'monthly'] as const).map((f) => windowStartFor(today, 14, f)).sort()[0]!
 
-// Every location's measures (or those of `locationIds`), in three queries whatever the number.
+// Every location's measures (or those of `locationIds`), in three queries whatever the number, and a
+// fourth for the trend and outlier figures when `trends` (what the rules in use need) is given.
 export async function measuresForLocations(
   db: DbOrTransaction,
   now: Date,
   locationIds?: readonly string[],
   known?: { contexts: ContextRow[]; summaries: SummaryRow[] },
+  trends?: TrendNeeds | null,
 ): Promise<LocationMeasures[]> {
   const today = londonDate(now)
   const only = (column: string) =>
@@ -196,6 +200,8 @@ export async function measuresForLocations(
     for (const r of rows.rows) if (r.latest) older.set(r.locationId, r.latest)
   }
 
+  const trendFigures = trends ? await trendsForLocations(db, today, trends, locationIds) : null
+
   const due = dueCache(now)
   return contexts.rows.map((c) => {
     const s = byLocation.get(c.id)
@@ -228,10 +234,12 @@ export async function measuresForLocations(
       // A service with no return template is not asked for returns, so is never "without a return".
       openSince: c.frequency ? c.openSince : null,
     }
+    const measures = measuresFor(summary, context, now, due(context))
+    if (trendFigures) measures.trends = trendFigures.get(c.id) ?? {}
     return {
       locationId: c.id,
       councilId: c.councilId,
-      measures: measuresFor(summary, context, now, due(context)),
+      measures,
       latest: summary.latest
         ? {
             id: summary.latest.id,

@@ -176,8 +176,10 @@ export async function recomputeRisk(
 ): Promise<RecomputeResult> {
   if (locationIds?.length === 0) return { locations: 0, raised: 0, updated: 0, resolved: 0, brokenRules: [] }
   const inputs = locationIds ? await inputsFor(db, now, locationIds) : null
-  const { rulesFor, broken } = compiledByCouncil(inputs?.rules ?? (await everyCurrentRule(db)))
-  const measures = await measuresForLocations(db, now, locationIds, inputs?.known)
+  const { rulesFor, broken, trends } = compiledByCouncil(inputs?.rules ?? (await everyCurrentRule(db)))
+  // Rules with trend or outlier tests need one more statement (for a saved return, only when its
+  // council has such a rule).
+  const measures = await measuresForLocations(db, now, locationIds, inputs?.known, trends)
   const open = inputs?.open ?? (await openRuleAlerts(db))
   const changes = changesByRules(measures, rulesFor, open, londonDate(now))
   const { raised, updated, resolved } = await applyAlertChanges(db, changes, now)

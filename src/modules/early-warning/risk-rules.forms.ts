@@ -9,7 +9,8 @@ const typed = z.preprocess((v) => {
 }, z.string())
 
 // The rule form (adding or changing a rule, and the preview before saving): one schema, whose errors
-// are the rule's checks in the domain (validateRule), with the keys already in use when adding.
+// are the rule's checks in the domain (validateRule), with the keys already in use when adding. A trend
+// rule's condition is built from its fields afterwards (draftCondition).
 export function ruleForm(context: { isNew: boolean; existingKeys: readonly string[] }) {
   return z
     .object({
@@ -19,6 +20,13 @@ export function ruleForm(context: { isNew: boolean; existingKeys: readonly strin
       severity: typed,
       message: typed,
       changeNote: typed,
+      // A trend or outlier rule's parameters (domain/rule-kinds.ts); its condition is built from them.
+      kind: typed.transform((kind) => kind || 'condition'),
+      figure: typed,
+      direction: typed,
+      periods: typed,
+      percent: typed,
+      percentile: typed,
     })
     .superRefine((draft, check) => {
       for (const problem of validateRule(draft, context))
@@ -35,4 +43,10 @@ export const ruleFormMessages: FormMessages<ReturnType<typeof ruleForm>> = {
   severity: 'Select red or amber',
   message: 'Enter the message officers will see',
   changeNote: 'Enter why the rule changed',
+  kind: 'Select the kind of rule',
+  figure: 'Select the figure to follow',
+  direction: 'Select whether to flag a rise or a fall',
+  periods: 'Enter the number of periods, for example 3',
+  percent: 'Enter the change in per cent, for example 50',
+  percentile: 'Enter the percentile, for example 95',
 }

@@ -4,16 +4,30 @@ import { forbidden, notFound } from '../../web/errors.ts'
 import { errorSummary, pageNumber, pagination, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { measureDefinitions } from './domain/measures.ts'
+import { ruleKinds, type TrendFields, trendFieldsOf, trendFigureChoices } from './domain/rule-kinds.ts'
 import { mayManageRiskRules, mayReadRiskRules, type RuleDraft } from './domain/rules.ts'
 import { earlyWarningPaths } from './early-warning.paths.ts'
 import type { RiskRulesService } from './risk-rules.service.ts'
 
 const pageSize = 25
-const fieldOrder = ['ruleKey', 'name', 'condition', 'severity', 'message']
+const fieldOrder = [
+  'ruleKey',
+  'name',
+  'kind',
+  'condition',
+  'figure',
+  'direction',
+  'periods',
+  'percent',
+  'percentile',
+  'severity',
+  'message',
+]
 const paths = earlyWarningPaths.riskRules
 
 // The form's fields as typed, to show again (the service checks them with the form's schema).
-function draftFrom(input: Record<string, unknown>, ruleKey?: string): RuleDraft & { changeNote: string } {
+type Draft = RuleDraft & TrendFields & { changeNote: string }
+function draftFrom(input: Record<string, unknown>, ruleKey?: string): Draft {
   return {
     ruleKey: ruleKey ?? text(input.ruleKey).trim(),
     name: text(input.name),
@@ -21,6 +35,12 @@ function draftFrom(input: Record<string, unknown>, ruleKey?: string): RuleDraft 
     severity: text(input.severity),
     message: text(input.message),
     changeNote: text(input.changeNote),
+    kind: text(input.kind) || 'condition',
+    figure: text(input.figure),
+    direction: text(input.direction),
+    periods: text(input.periods),
+    percent: text(input.percent),
+    percentile: text(input.percentile),
   }
 }
 
@@ -54,7 +74,7 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
 
   function renderForm(
     reply: FastifyReply,
-    values: RuleDraft & { changeNote: string },
+    values: Draft,
     options: { isNew: boolean; errors?: FieldErrors; status?: number },
   ) {
     const errors = options.errors
@@ -65,15 +85,12 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
       errors,
       errorList: errors ? errorSummary(errors, fieldOrder) : undefined,
       measures: measureDefinitions,
+      ruleKinds,
+      trendFigures: trendFigureChoices,
     })
   }
 
-  async function renderPreview(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    draft: RuleDraft & { changeNote: string },
-    isNew: boolean,
-  ) {
+  async function renderPreview(request: FastifyRequest, reply: FastifyReply, draft: Draft, isNew: boolean) {
     const actor = signedInActor(request)
     const page = pageNumber((request.query as Record<string, unknown>).page)
     const form = { fields: request.query, ruleKey: isNew ? undefined : draft.ruleKey }
@@ -93,11 +110,19 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
       severity: draft.severity,
       message: draft.message,
       changeNote: draft.changeNote,
+      kind: draft.kind,
+      figure: draft.figure,
+      direction: draft.direction,
+      periods: draft.periods,
+      percent: draft.percent,
+      percentile: draft.percentile,
     }
     return reply.render('early-warning/views/risk-rule-preview.njk', {
       pageTitle: 'Check the rule before saving it',
       isNew,
       draft,
+      trendFields: ['kind', 'figure', 'direction', 'periods', 'percent', 'percentile'],
+      hasReasons: result.locations.some((l) => l.reason),
       result,
       pagination: pagination(base, query, page, pageSize, result.total),
       changeHref: `${isNew ? paths.new.build() : paths.edit.build(draft.ruleKey)}?${new URLSearchParams(query).toString()}`,
@@ -157,7 +182,10 @@ export async function riskRulesRoutes(app: FastifyInstance, options: { riskRules
     if (!rule) throw notFound()
     const query = request.query as Record<string, unknown>
     // Coming back from the preview with "Change" keeps what was typed.
-    const values = query.condition !== undefined ? draftFrom(query, id) : { ...rule.current, changeNote: '' }
+    const values =
+      query.condition !== undefined || query.kind !== undefined
+        ? draftFrom(query, id)
+        : { ...rule.current, ...trendFieldsOf(rule.current.condition), changeNote: '' }
     return renderForm(reply, values, { isNew: false })
   })
 

@@ -4,9 +4,16 @@ import type { FieldErrors } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { parseForm } from '../../web/form-schema.ts'
 import { AuditAction, recordAudit } from '../audit/index.ts'
-import { formatCondition, parseCondition } from './domain/condition.ts'
+import { formatCondition, parseCondition, trendReasons, trendTermsOf } from './domain/condition.ts'
 import { measureDefinitions } from './domain/measures.ts'
-import { compileRules, manageableRuleSet, type RuleSet, readableRuleSet } from './domain/rules.ts'
+import {
+  compileRules,
+  draftCondition,
+  manageableRuleSet,
+  type RuleSet,
+  readableRuleSet,
+} from './domain/rules.ts'
+import { trendNeeds } from './domain/trends.ts'
 import { measuresForLocations } from './risk-measures.ts'
 import { flaggedBy, type RecomputeResult, recomputeRisk } from './risk-recompute.ts'
 import { type RuleForm, ruleForm, ruleFormMessages } from './risk-rules.forms.ts'
@@ -36,7 +43,14 @@ export type PreviewOutcome =
       ok: true
       condition: string
       total: number
-      locations: { id: string; name: string; area: string | null; providerName: string }[]
+      // Why each is flagged, in words, when the rule has trend or outlier tests.
+      locations: {
+        id: string
+        name: string
+        area: string | null
+        providerName: string
+        reason: string | null
+      }[]
     }
 
 export type SaveOutcome =
@@ -85,7 +99,11 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
     const schema = ruleForm({ isNew, existingKeys: isNew ? await existingKeys(db, ruleSet) : [] })
     const fields =
       form.ruleKey === undefined ? form.fields : { ...asRecord(form.fields), ruleKey: form.ruleKey }
-    return parseForm(schema, fields, ruleFormMessages)
+    const parsed = parseForm(schema, fields, ruleFormMessages)
+    // A trend rule is kept as the condition its fields describe.
+    return parsed.ok
+      ? { ok: true as const, value: { ...parsed.value, condition: draftCondition(parsed.value) } }
+      : parsed
   }
 
   // The locations, among those the actor sees, that the drafted rule flags with today's figures.
@@ -99,7 +117,7 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
     if (!options.isNew && !(await versionsOf(db, ruleSet, form.ruleKey ?? ''))) return null
     const checked = await check(ruleSet, form, options.isNew)
     if (!checked.ok) return checked
-    const flagged = await flaggedIn(db, actor, ruleSet, checked.value)
+    const { flagged, reasons } = await flaggedIn(db, actor, ruleSet, checked.value)
     const start = (options.page - 1) * options.pageSize
     const ids = flagged.slice(start, start + options.pageSize)
     const byId = new Map((await previewRows(db, ids)).map((r) => [r.id, r]))
@@ -107,19 +125,22 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
       ok: true,
       condition: canonical(checked.value.condition),
       total: flagged.length,
-      locations: ids.map((id) => byId.get(id)!).filter(Boolean),
+      locations: ids
+        .filter((id) => byId.has(id))
+        .map((id) => ({ ...byId.get(id)!, reason: reasons.get(id) || null })),
     }
   }
 
-  // Flagged location ids among those the rule set judges in the actor's scope, sorted by name.
+  // Flagged location ids among those the rule set judges in the actor's scope, sorted by name, and why
+  // (the trend tests' reasons in words).
   async function flaggedIn(
     trx: DbOrTransaction,
     actor: Actor,
     ruleSet: RuleSet,
     draft: RuleForm,
-  ): Promise<string[]> {
+  ): Promise<{ flagged: string[]; reasons: Map<string, string> }> {
     const visible = await visibleLocationsJudgedBy(trx, actor, ruleSet)
-    if (visible.length === 0) return []
+    if (visible.length === 0) return { flagged: [], reasons: new Map() }
     const { compiled } = compileRules([
       {
         ruleKey: draft.ruleKey,
@@ -131,13 +152,20 @@ export function createRiskRulesService(deps: { db: Db; clock: Clock }) {
         enabled: true,
       },
     ])
+    const rule = compiled[0]!
     const measures = await measuresForLocations(
       trx,
       clock.now(),
       visible.map((v) => v.id),
+      undefined,
+      trendNeeds(trendTermsOf(rule.parsed)),
     )
-    const flagged = new Set(flaggedBy(compiled[0]!, measures).map((m) => m.locationId))
-    return visible.filter((v) => flagged.has(v.id)).map((v) => v.id)
+    const reasons = new Map<string, string>()
+    for (const m of flaggedBy(rule, measures)) {
+      const words = trendReasons(rule.parsed, m.measures)
+      reasons.set(m.locationId, words.join('; '))
+    }
+    return { flagged: visible.filter((v) => reasons.has(v.id)).map((v) => v.id), reasons }
   }
 
   async function writeVersion(

@@ -1,7 +1,9 @@
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
+import { trendTermsOf } from './domain/condition.ts'
 import { type CompiledRule, compileRules, type RiskRule, type RuleSet } from './domain/rules.ts'
+import { trendNeeds } from './domain/trends.ts'
 
 // Whose rules judge which location: a location in a council's area by that council's rules, a location
 // in no council's area on this install by the install's defaults (a null council). Each council's
@@ -53,7 +55,12 @@ export function compiledByCouncil(rules: readonly CouncilRule[]) {
     compiled.set(councilId, result.compiled)
     for (const key of result.broken) broken.add(key)
   }
-  return { rulesFor: (councilId: string | null) => compiled.get(councilId) ?? [], broken: [...broken] }
+  return {
+    rulesFor: (councilId: string | null) => compiled.get(councilId) ?? [],
+    broken: [...broken],
+    // What the trend and outlier tests of all these rules need worked out (null: none has one).
+    trends: trendNeeds([...compiled.values()].flat().flatMap((r) => trendTermsOf(r.parsed))),
+  }
 }
 
 // Current rules as JSON, read along with other things: those matching `which` (over `r`).

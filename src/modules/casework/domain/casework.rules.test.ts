@@ -219,6 +219,12 @@ describe('evidence and digests', () => {
       'Status on the national capacity tracker: red',
       'Staff absent covid: 4',
     ])
+    expect(
+      describeEvidence({
+        staffAbsencePercent: 19,
+        reason: 'Staff absence rose from 8 % to 19 % over 3 days',
+      }),
+    ).toEqual(['19% of staff absent', 'Staff absence rose from 8 % to 19 % over 3 days'])
   })
 
   it('gives each recipient one list of all their new red alerts', () => {

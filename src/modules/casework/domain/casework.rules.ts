@@ -208,6 +208,8 @@ const evidenceWords: Record<string, (v: unknown, all: Record<string, unknown>) =
   returnId: () => null,
   returnPeriodStart: (v) => `From the return for the period starting ${longDate(String(v))}`,
   periodsWithoutReturn: (v) => `No return for ${v} ${v === 1 ? 'period' : 'periods'}`,
+  // Why a risk rule's trend or outlier tests hold, already in words (early warning's evidence).
+  reason: (v) => String(v),
   trackerStatus: (v) => `Status on the national capacity tracker: ${String(v)}`,
   trackerUpdatedOn: (v) => `Tracker last updated by the provider on ${longDate(String(v))}`,
   importedFrom: (v) => `From the capacity tracker extract ${String(v)}`,

@@ -1,4 +1,14 @@
 import { type MeasureDefinition, type Measures, measureByName, measureDefinitions } from './measures.ts'
+import {
+  changePercentProblem,
+  formatTrendTest,
+  percentileProblem,
+  runPeriodsProblem,
+  type TrendTest,
+  trendFigureByName,
+  trendFigures,
+  trendOutcome,
+} from './trends.ts'
 
 // The rule condition language: plain-English-ish expressions over measure names, e.g.
 //   lowest_ppe_days < 3
@@ -12,9 +22,13 @@ import { type MeasureDefinition, type Measures, measureByName, measureDefinition
 //   or         := and ("or" and)*
 //   and        := unary ("and" unary)*
 //   unary      := "not" unary | primary
-//   primary    := "(" or ")" | comparison | yes-no measure
+//   primary    := "(" or ")" | comparison | trend | yes-no measure
 //   comparison := number-measure op number ["%"] | yes-no-measure ("=" | "!=") ("yes" | "no")
 //   op         := "<" | "<=" | ">" | ">=" | "=" | "!="
+//   trend      := trend-measure ("rising" | "falling") "for" number "periods"
+//               | trend-measure ("up" | "down") "more" "than" number ["%"] "on" "4" "weeks"
+//               | trend-measure ("above" | "below") number ["th"] "percentile" "of" "peers"
+// (trends.ts says what each trend test means and which measures it may follow.)
 
 export type Operator = '<' | '<=' | '>' | '>=' | '=' | '!='
 
@@ -23,6 +37,7 @@ export type Condition =
   | { kind: 'not'; operand: Condition }
   | { kind: 'compare'; measure: string; op: Operator; value: number | boolean }
   | { kind: 'flag'; measure: string }
+  | { kind: 'trend'; measure: string; test: TrendTest }
 
 export type ParseOutcome = { ok: true; condition: Condition } | { ok: false; error: string }
 
@@ -88,6 +103,8 @@ function editDistance(a: string, b: string): number {
 }
 
 const keywords = new Set(['and', 'or', 'not', 'yes', 'no', 'true', 'false'])
+const trendWords = new Set(['rising', 'falling', 'up', 'down', 'above', 'below'])
+const trendNames = trendFigures.map((f) => f.name).join(', ')
 
 export function parseCondition(source: string): ParseOutcome {
   if (source.trim() === '') return { ok: false, error: 'Enter a condition, for example lowest_ppe_days < 3' }
@@ -150,6 +167,8 @@ export function parseCondition(source: string): ParseOutcome {
             : `Expected a measure, like lowest_ppe_days, but found ${describe(t)}`,
         )
       const measure = measureNamed(t)
+      const following = peek()
+      if (following.type === 'word' && trendWords.has(following.text)) return parseTrend(measure)
       const op = peek()
       if (op.type !== 'op') {
         if (measure.type === 'number')
@@ -176,6 +195,57 @@ export function parseCondition(source: string): ParseOutcome {
         throw new ConditionError(`Expected a number after '${op.text}', found ${describe(value)}`)
       if (peek().type === 'punct' && (peek() as { text: string }).text === '%') next()
       return { kind: 'compare', measure: measure.name, op: op.text, value: value.value }
+    }
+
+    const expectWords = (...words: string[]) => {
+      for (const word of words) {
+        const t = next()
+        if (!isWord(t, word)) throw new ConditionError(`Expected '${word}' but found ${describe(t)}`)
+      }
+    }
+    const expectNumber = (after: string) => {
+      const t = next()
+      if (t.type !== 'number')
+        throw new ConditionError(`Expected a number after '${after}', found ${describe(t)}`)
+      return t.value
+    }
+    const checked = (problem: string | null) => {
+      if (problem) throw new ConditionError(problem)
+    }
+    // measure rising for 3 periods · up more than 50% on 4 weeks · above 95th percentile of peers
+    const parseTrend = (measure: MeasureDefinition): Condition => {
+      if (!trendFigureByName.has(measure.name))
+        throw new ConditionError(`'${measure.name}' cannot be followed over time: use ${trendNames}`)
+      const word = next() as Token & { type: 'word' }
+      let test: TrendTest
+      if (word.text === 'rising' || word.text === 'falling') {
+        expectWords('for')
+        const periods = expectNumber('for')
+        checked(runPeriodsProblem(periods))
+        const unit = next()
+        if (!isWord(unit, 'periods') && !isWord(unit, 'period'))
+          throw new ConditionError(`Expected 'periods' after ${periods}, found ${describe(unit)}`)
+        test = { type: 'run', direction: word.text === 'rising' ? 'up' : 'down', periods }
+      } else if (word.text === 'up' || word.text === 'down') {
+        expectWords('more', 'than')
+        const percent = expectNumber('than')
+        checked(changePercentProblem(percent))
+        if (peek().type === 'punct' && (peek() as { text: string }).text === '%') next()
+        expectWords('on')
+        const four = next()
+        if (four.type !== 'number' || four.value !== 4)
+          throw new ConditionError(`Expected '4 weeks' after 'on', found ${describe(four)}`)
+        expectWords('weeks')
+        test = { type: 'change', direction: word.text, percent }
+      } else {
+        const direction = word.text === 'above' ? 'up' : 'down'
+        const percentile = expectNumber(word.text)
+        if (['st', 'nd', 'rd', 'th'].some((s) => isWord(peek(), s))) next()
+        checked(percentileProblem(percentile, direction))
+        expectWords('percentile', 'of', 'peers')
+        test = { type: 'peers', direction, percentile }
+      }
+      return { kind: 'trend', measure: measure.name, test }
     }
 
     const condition = parseOr()
@@ -219,6 +289,8 @@ function truth(condition: Condition, measures: Measures): Truth {
       const v = measureValue(measures, condition.measure)
       return typeof v === 'boolean' ? v : null
     }
+    case 'trend':
+      return trendOutcome(condition.measure, condition.test, measures.trends).truth
     case 'compare': {
       const v = measureValue(measures, condition.measure)
       if (v === null || typeof v !== typeof condition.value) return null
@@ -286,7 +358,32 @@ export function formatCondition(c: Condition, parent: 'and' | 'or' | 'not' | nul
       return `not ${formatCondition(c.operand, 'not')}`
     case 'flag':
       return c.measure
+    case 'trend':
+      return `${c.measure} ${formatTrendTest(c.test)}`
     case 'compare':
       return `${c.measure} ${c.op} ${typeof c.value === 'boolean' ? (c.value ? 'yes' : 'no') : c.value}`
   }
+}
+
+// The trend tests a condition uses (what the SQL must work out for it).
+export function trendTermsOf(condition: Condition): { measure: string; test: TrendTest }[] {
+  switch (condition.kind) {
+    case 'and':
+    case 'or':
+      return [...trendTermsOf(condition.left), ...trendTermsOf(condition.right)]
+    case 'not':
+      return trendTermsOf(condition.operand)
+    case 'trend':
+      return [{ measure: condition.measure, test: condition.test }]
+    default:
+      return []
+  }
+}
+
+// Why the trend tests of a condition hold for a location, in words (none when it uses no trend test).
+export function trendReasons(condition: Condition, measures: Measures): string[] {
+  return trendTermsOf(condition)
+    .map((t) => trendOutcome(t.measure, t.test, measures.trends))
+    .filter((o) => o.truth === true && o.reason !== null)
+    .map((o) => o.reason!)
 }

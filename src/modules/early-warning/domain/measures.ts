@@ -9,6 +9,7 @@ import {
   type ReturnWindow,
   windowTimes,
 } from '../../returns/index.ts'
+import type { LocationTrends } from './trends.ts'
 
 // The figures risk rules are written over, worked out per location from its recent current returns.
 // Pure: the caller supplies the location's return summary, its reporting template and the time.
@@ -37,6 +38,8 @@ export type Measures = {
   helpRequested: boolean | null
   helpRequestedKinds: string[]
   periodsWithoutReturn: number | null
+  // The figures trend and outlier tests read (trends.ts), when a rule in use has such a test.
+  trends?: LocationTrends
 }
 
 export const measureDefinitions: readonly MeasureDefinition[] = [

@@ -1,8 +1,16 @@
 import { dateInWords, londonTime } from '../../../domain/dates.ts'
 import type { Actor } from '../../../domain/policy.ts'
 import { ownerToChange, requestedOwner, type SettingsOwner } from '../../../domain/settings-owner.ts'
-import { type Condition, evaluate, measuresUsed, parseCondition } from './condition.ts'
+import { type Condition, evaluate, measuresUsed, parseCondition, trendReasons } from './condition.ts'
 import { type Measures, measureByName } from './measures.ts'
+import {
+  emptyTrendFields,
+  isTrendKind,
+  type TrendField,
+  type TrendFields,
+  trendCondition,
+  trendFromFields,
+} from './rule-kinds.ts'
 
 // Risk rules as data, their evaluation against a location's measures, and the reconciliation of the
 // result with the location's open rule alerts. Pure: the service applies the actions it returns.
@@ -21,15 +29,16 @@ export type RiskRule = {
 
 export type CompiledRule = RiskRule & { parsed: Condition; uses: string[] }
 
+// A trend rule's fields (rule-kinds.ts) come with it; without them a rule is a condition.
 export type RuleDraft = {
   ruleKey: string
   name: string
   condition: string
   severity: string
   message: string
-}
+} & Partial<TrendFields>
 export type RuleFieldError = {
-  field: 'ruleKey' | 'name' | 'condition' | 'severity' | 'message'
+  field: 'ruleKey' | 'name' | 'condition' | 'severity' | 'message' | TrendField
   message: string
 }
 
@@ -56,14 +65,31 @@ export function validateRule(
   if (!draft.name.trim()) errors.push({ field: 'name', message: 'Enter a name for the rule' })
   else if (draft.name.trim().length > 120)
     errors.push({ field: 'name', message: 'The name must be 120 characters or fewer' })
-  const parsed = parseCondition(draft.condition)
-  if (!parsed.ok) errors.push({ field: 'condition', message: parsed.error })
+  const kind = draft.kind || 'condition'
+  if (isTrendKind(kind)) errors.push(...trendErrors({ ...emptyTrendFields, ...draft, kind }))
+  else if (kind !== 'condition') errors.push({ field: 'kind', message: 'Select the kind of rule' })
+  else {
+    const parsed = parseCondition(draft.condition)
+    if (!parsed.ok) errors.push({ field: 'condition', message: parsed.error })
+  }
   if (draft.severity !== 'red' && draft.severity !== 'amber')
     errors.push({ field: 'severity', message: 'Select red or amber' })
   if (!draft.message.trim()) errors.push({ field: 'message', message: 'Enter the message officers will see' })
   else if (draft.message.trim().length > 500)
     errors.push({ field: 'message', message: 'The message must be 500 characters or fewer' })
   return errors
+}
+
+function trendErrors(fields: TrendFields): RuleFieldError[] {
+  const trend = trendFromFields(fields)
+  return trend.ok ? [] : trend.errors
+}
+
+// The condition a draft is kept as: as typed, or built from a trend rule's fields.
+export function draftCondition(draft: RuleDraft): string {
+  if (!isTrendKind(draft.kind ?? '')) return draft.condition
+  const trend = trendFromFields({ ...emptyTrendFields, ...draft, kind: draft.kind! })
+  return trend.ok ? trendCondition(trend.measure, trend.test) : draft.condition
 }
 
 // Rules whose stored condition no longer parses are left out (and reported), never evaluated.
@@ -96,7 +122,8 @@ export function compileRules(rules: readonly RiskRule[]): { compiled: CompiledRu
 export type ReturnRef = { id: string; periodStart: string; submittedAt: Date }
 
 // The figures that made a rule fire: the measures its condition reads, the PPE item with the lowest
-// stock and the kinds of help asked for when those are read, and the return they came from.
+// stock and the kinds of help asked for when those are read, why its trend tests hold in words, and the
+// return they came from.
 export function evidenceFor(rule: CompiledRule, measures: Measures, latest: ReturnRef | null) {
   const evidence: Record<string, unknown> = {}
   for (const name of rule.uses) {
@@ -106,6 +133,8 @@ export function evidenceFor(rule: CompiledRule, measures: Measures, latest: Retu
     if (definition.key === 'lowestPpeDays') evidence.lowestPpeItem = measures.lowestPpeItem
     if (definition.key === 'helpRequested') evidence.helpRequestedKinds = measures.helpRequestedKinds
   }
+  const reasons = trendReasons(rule.parsed, measures)
+  if (reasons.length > 0) evidence.reason = reasons.join('; ')
   if (latest) {
     evidence.returnId = latest.id
     evidence.returnPeriodStart = latest.periodStart
