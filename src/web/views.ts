@@ -6,6 +6,7 @@ import nunjucks from 'nunjucks'
 import { roleNames } from '../domain/roles.ts'
 import { type NavigationFor, navigationItems } from './navigation.ts'
 import { paths } from './paths.ts'
+import { labelTableCells } from './table-labels.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const govukDir = path.dirname(fileURLToPath(import.meta.resolve('govuk-frontend/package.json')))
@@ -79,7 +80,7 @@ export const viewsPlugin = fp(
           currentPath: request.url,
           ...context,
         })
-        return this.type('text/html; charset=utf-8').send(html)
+        return this.type('text/html; charset=utf-8').send(labelTableCells(html))
       },
     )
   },
