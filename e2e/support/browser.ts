@@ -64,12 +64,15 @@ export async function expectFitsPhoneWidth(page: Page, label: string, softExpect
       const width = document.documentElement.scrollWidth
       if (width <= viewportWidth) return { width, culprits: [] }
       const describe = (el: Element) =>
-        el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') + [...el.classList].map((c) => `.${c}`).join('')
-      const culprits = [...document.body.querySelectorAll('*')]
+        el.tagName.toLowerCase() +
+        (el.id ? `#${el.id}` : '') +
+        Array.from(el.classList, (c) => `.${c}`).join('')
+      const culprits = Array.from(document.body.querySelectorAll('*'))
         .map((el) => ({ el, right: Math.round(el.getBoundingClientRect().right) }))
         .filter(
           ({ el, right }) =>
-            right > viewportWidth && ![...el.children].some((c) => c.getBoundingClientRect().right >= right),
+            right > viewportWidth &&
+            !Array.from(el.children).some((c) => c.getBoundingClientRect().right >= right),
         )
         .sort((a, b) => b.right - a.right)
         .slice(0, 3)
