@@ -7,6 +7,7 @@ import { demoCouncil, demoPassword, demoUsers } from '../src/db/seed/demo-county
 import { SignInPage } from './pages/sign-in.page.ts'
 import {
   chromiumAvailable,
+  expectFitsPhoneWidth,
   expectNoAxeViolations,
   headingText,
   launchBrowser,
@@ -107,7 +108,8 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
 
   // Two demo users of one role see the same pages (two finance officers, three partners' officers):
   // each page is checked with axe once per role, by whichever of them reaches it first; the other
-  // still opens it and checks its status and heading.
+  // still opens it and checks its status and heading. The same visit checks that the page fits a
+  // phone's width (issue 18): the window narrows to 390 px and back, without reloading the page.
   const checkedByRole = new Map<string, Set<string>>()
   async function axeOncePerRole(page: Page, role: string, key: string, label: string, expect: ExpectStatic) {
     const checked = checkedByRole.get(role) ?? new Set<string>()
@@ -115,6 +117,7 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
     if (checked.has(key)) return
     checked.add(key)
     await expectNoAxeViolations(page, label, expect)
+    await expectFitsPhoneWidth(page, label, expect)
   }
 
   async function everyPageOfRole(user: DemoUser, expect: ExpectStatic) {
@@ -346,7 +349,7 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
 
   const checks: { name: string; run: (expect: ExpectStatic) => Promise<void> }[] = [
     ...demoUsers.map((user) => ({
-      name: `${user.role} ${user.email}: sees the right navigation and every page passes axe`,
+      name: `${user.role} ${user.email}: sees the right navigation and every page passes axe and fits a phone`,
       run: (expect: ExpectStatic) => everyPageOfRole(user, expect),
     })),
     {

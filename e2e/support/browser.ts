@@ -50,6 +50,43 @@ export async function expectNoAxeViolations(page: Page, label: string, softExpec
   softExpect.soft(problems, `axe violations on ${label} (${page.url()})`).toEqual([])
 }
 
+// A phone's width (an iPhone 12 to 15's CSS pixels): issue 18 asks that no page scrolls sideways on it.
+export const phoneViewport = { width: 390, height: 844 } as const
+
+// Narrows the window of an open page to a phone's width, checks that its content fits (no sideways
+// scrolling), and widens it back. No reload: the media queries apply at once, so it costs a relayout.
+// On failure the message names the elements that stick out furthest.
+export async function expectFitsPhoneWidth(page: Page, label: string, softExpect: ExpectStatic = expect) {
+  const before = page.viewportSize()
+  await page.setViewportSize(phoneViewport)
+  try {
+    const { width, culprits } = await page.evaluate((viewportWidth) => {
+      const width = document.documentElement.scrollWidth
+      if (width <= viewportWidth) return { width, culprits: [] }
+      const describe = (el: Element) =>
+        el.tagName.toLowerCase() +
+        (el.id ? `#${el.id}` : '') +
+        Array.from(el.classList, (c) => `.${c}`).join('')
+      const culprits = Array.from(document.body.querySelectorAll('*'))
+        .map((el) => ({ el, right: Math.round(el.getBoundingClientRect().right) }))
+        .filter(
+          ({ el, right }) =>
+            right > viewportWidth &&
+            !Array.from(el.children).some((c) => c.getBoundingClientRect().right >= right),
+        )
+        .sort((a, b) => b.right - a.right)
+        .slice(0, 3)
+        .map(({ el, right }) => `${describe(el)} (to ${right} px)`)
+      return { width, culprits }
+    }, phoneViewport.width)
+    softExpect
+      .soft(width, `${label} (${page.url()}) is wider than a phone: ${culprits.join(', ')}`)
+      .toBeLessThanOrEqual(phoneViewport.width)
+  } finally {
+    if (before) await page.setViewportSize(before)
+  }
+}
+
 // Runs an action that loads a new page (a click on a link or a submit button) and waits for that
 // page to load. Resolves with the final response, after any redirects.
 export async function navigateBy(page: Page, action: () => Promise<unknown>): Promise<Response> {

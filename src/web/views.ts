@@ -7,6 +7,7 @@ import { can, type Permission } from '../domain/policy.ts'
 import { roleNames } from '../domain/roles.ts'
 import { type NavigationFor, navigationItems } from './navigation.ts'
 import { paths } from './paths.ts'
+import { labelTableCells } from './table-labels.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const govukDir = path.dirname(fileURLToPath(import.meta.resolve('govuk-frontend/package.json')))
@@ -83,7 +84,7 @@ export const viewsPlugin = fp(
           currentPath: request.url,
           ...context,
         })
-        return this.type('text/html; charset=utf-8').send(html)
+        return this.type('text/html; charset=utf-8').send(labelTableCells(html))
       },
     )
   },

@@ -23,7 +23,13 @@ import {
   targetFormFrom,
 } from './enquiries.schemas.ts'
 import type { EnquiryService } from './enquiries.service.ts'
-import { categoryOptions, categoryRadios, names, selectItems } from './enquiries.view-model.ts'
+import {
+  categoryOptions,
+  categoryRadios,
+  names,
+  selectItems,
+  trendWeeksLatestFirst,
+} from './enquiries.view-model.ts'
 import { trendChartSvg } from './trend-chart.ts'
 
 const pageSize = 25
@@ -185,6 +191,7 @@ export async function enquiryRoutes(app: FastifyInstance, deps: { enquiries: Enq
     return reply.render('enquiries/views/trends.njk', {
       pageTitle: 'Enquiry trends',
       table,
+      weeks: trendWeeksLatestFirst(table),
       chart: trendChartSvg(table),
       ...names,
     })

@@ -1,5 +1,5 @@
 import { contactCategories, contactCategoryNames } from '../../domain/contact-categories.ts'
-import { enquiryChannelNames, enquiryStatusNames } from './domain/enquiry.rules.ts'
+import { enquiryChannelNames, enquiryStatusNames, type TrendTable } from './domain/enquiry.rules.ts'
 
 // What the enquiries' and the FAQ's pages show, in words.
 
@@ -17,3 +17,11 @@ export const categoryOptions = (any: string, selected: string) =>
     [['', any], ...contactCategories.map((c) => [c, contactCategoryNames[c]] as [string, string])],
     selected,
   )
+
+// The trends table a week a row, the latest first (issue 18): the weeks people ask about are on
+// screen first, and seven categories fit across a desktop page where twelve weeks did not.
+export function trendWeeksLatestFirst(table: TrendTable) {
+  return table.weeks
+    .map((week, i) => ({ week, counts: table.rows.map((r) => r.counts[i]!), total: table.weekTotals[i]! }))
+    .reverse()
+}

@@ -108,6 +108,24 @@ describe.each(engines)('enquiry trends on %s', (engine) => {
     const $ = load(page.body)
     expect($('svg[role="img"] title').first().text()).toBe('Enquiries per week by category')
     expect($('svg desc').text()).toContain(`${table.total} enquiries`)
+    // The table a week a row, the latest first, then the totals over all the weeks.
+    const cellsOf = (row: ReturnType<typeof $>) =>
+      row
+        .find('td')
+        .map((_, td) => $(td).text().trim())
+        .get()
+    const weekRows = $('#trend-weeks tbody tr')
+    expect(weekRows.length).toBe(table.weeks.length + 1)
+    const last = table.weeks.length - 1
+    expect(cellsOf(weekRows.first())).toEqual([
+      ...table.rows.map((r) => String(r.counts[last])),
+      String(table.weekTotals[last]),
+    ])
+    expect(cellsOf(weekRows.eq(last))).toEqual([
+      ...table.rows.map((r) => String(r.counts[0])),
+      String(table.weekTotals[0]),
+    ])
+    expect(cellsOf(weekRows.last())).toEqual([...table.rows.map((r) => String(r.total)), String(table.total)])
     const csv = await client.get('/enquiries/trends.csv')
     expect(csv.headers['content-type']).toContain('text/csv')
     const parsed: string[][] = parse(csv.body)

@@ -89,7 +89,19 @@ describe.each(engines)('completeness and reminders on %s', (engine) => {
       .map((_, td) => load(td).text().trim())
       .get()
     expect(all).toEqual(['4', '1', '1', '2', '50%'])
-    expect(page('#missing').text()).toContain('Missing returns (2)')
+    // The list: every expected location, the missing first, then the late, then those on time.
+    const rows = page('#locations-list tbody tr')
+      .map(
+        (_, tr) =>
+          `${load(tr)('td a').first().text().trim()}: ${load(tr)('td .govuk-tag').first().text().trim()}`,
+      )
+      .get()
+    expect(rows).toEqual(['Home 2: Missing', 'Home 3: Missing', 'Home 1: Late', 'Home 0: On time'])
+    expect(
+      page('#status option')
+        .map((_, o) => load(o).text())
+        .get(),
+    ).toEqual(['All, missing first (4)', 'Missing (2)', 'Late (1)', 'On time (1)'])
     const chase = await officer.post('/returns/completeness/chase', {
       locationId: ids.home2!,
       periodStart: '2020-04-14',
@@ -160,52 +172,100 @@ describe.each(engines)('completeness and reminders on %s', (engine) => {
   )
 })
 
-describe.each(engines)('the missing list a page at a time on %s', (engine) => {
+describe.each(engines)('the list a page at a time, missing first, filtered, on %s', (engine) => {
   let t: TestApp
   let officerEmail = ''
   const homeIds: string[] = []
+  const url = '/returns/completeness?frequency=daily&date=2020-04-14'
 
   beforeAll(async () => {
     t = await buildTestApp(engine)
     const db = t.database.db
     const council = await createOrganisation(db, 'council', 'Paging Council', { onsCode: 'E10000072' })
     const provider = await createProvider(db, 'Paging Care Ltd')
-    // 30 homes, none reported: 25 on the first page, 5 on the second, by name.
-    for (let i = 0; i < 30; i++)
+    // 55 homes, the odd ones in the south; the first five reported on time, the other 50 are missing.
+    for (let i = 0; i < 55; i++)
       homeIds.push(
         await createLocation(db, provider, council, { name: `Home ${String(i).padStart(2, '0')}` }),
       )
+    await db
+      .updateTable('locations')
+      .set({ area: 'South' })
+      .where(
+        'id',
+        'in',
+        homeIds.filter((_, i) => i % 2 === 1),
+      )
+      .execute()
+    for (const locationId of homeIds.slice(0, 5))
+      await db
+        .insertInto('situationReturns')
+        .values({
+          locationId,
+          frequency: 'daily',
+          periodStart: '2020-04-14',
+          version: 1,
+          isCurrent: true,
+          datasetVersion: 1,
+          values: '{}',
+          nilReturn: false,
+          nothingChanged: false,
+          source: 'web',
+          timing: 'on-time',
+          submittedBy: null,
+          submittedAt: new Date('2020-04-14T09:00:00Z'),
+          amendmentReason: null,
+        })
+        .execute()
     officerEmail = (await createUser(db, council, 'council_officer')).email
   })
   afterAll(async () => {
     await t?.close()
   })
 
-  it('shows 25 a page, and a chase on page 2 comes back to page 2', async () => {
-    const officer = new TestClient(t.app)
-    await officer.signIn(officerEmail)
-    const first = load((await officer.get('/returns/completeness?frequency=daily&date=2020-04-14')).body)
-    expect(first('#missing').text()).toContain('Missing returns (30)')
-    expect(first('#missing + table tbody tr').length).toBe(25)
-    expect(first('main').text()).toContain('Showing 1 to 25 of 30 missing returns')
-    const second = load(
-      (await officer.get('/returns/completeness?frequency=daily&date=2020-04-14&page=2')).body,
-    )
-    const names = second('#missing + table tbody tr td:first-child a')
+  const namesOf = (page: ReturnType<typeof load>) =>
+    page('#locations-list tbody tr td:first-child a')
       .map((_, a) => load(a).text().trim())
       .get()
-    expect(names).toEqual(['Home 25', 'Home 26', 'Home 27', 'Home 28', 'Home 29'])
-    expect(second('input[name="page"]').first().val()).toBe('2')
+
+  it('shows 50 a page, the missing first, and a chase comes back to the same filter and page', async () => {
+    const officer = new TestClient(t.app)
+    await officer.signIn(officerEmail)
+    const first = load((await officer.get(url)).body)
+    const names = namesOf(first)
+    expect(names).toHaveLength(50)
+    expect(names[0]).toBe('Home 05')
+    expect(names.at(-1)).toBe('Home 54')
+    expect(first('#locations-list tbody .govuk-tag:contains("On time")').length).toBe(0)
+    expect(first('main').text()).toContain('Showing 1 to 50 of 55 locations')
+    const second = load((await officer.get(`${url}&page=2`)).body)
+    expect(namesOf(second)).toEqual(['Home 00', 'Home 01', 'Home 02', 'Home 03', 'Home 04'])
+    expect(second('#locations-list form').length, 'no chase for a return already sent').toBe(0)
+
+    const south = load((await officer.get(`${url}&status=missing&area=South&page=2`)).body)
+    expect(south('#status option[selected]').text()).toBe('Missing (25)')
+    expect(south('#area option[selected]').text()).toBe('South')
+    // Page 2 of 25 is past the end: the last page is shown.
+    expect(south('main').text()).toContain('Showing 1 to 25 of 25 locations')
+    expect(namesOf(south)[0]).toBe('Home 05')
+    const southFirst = load((await officer.get(`${url}&status=missing&area=South`)).body)
+    expect(southFirst('input[name="status"]').first().val()).toBe('missing')
+    expect(southFirst('input[name="area"]').first().val()).toBe('South')
+    const onTime = load((await officer.get(`${url}&status=on-time`)).body)
+    expect(namesOf(onTime)).toEqual(['Home 00', 'Home 01', 'Home 02', 'Home 03', 'Home 04'])
+
     const chase = await officer.post('/returns/completeness/chase', {
       locationId: homeIds[27]!,
       periodStart: '2020-04-14',
       frequency: 'daily',
+      status: 'missing',
+      area: 'South',
       note: 'Rang: sending by noon',
       page: '2',
     })
     expect(chase.statusCode).toBe(302)
     expect(chase.headers.location).toBe(
-      '/returns/completeness?frequency=daily&date=2020-04-14&page=2&chased=1#missing',
+      '/returns/completeness?frequency=daily&date=2020-04-14&status=missing&area=South&page=2&chased=1#locations',
     )
   })
 })

@@ -18,6 +18,7 @@ import {
   windowTimes,
 } from './domain/periods.ts'
 import { appliesOn, exceptionApplying } from './return-exceptions.repository.ts'
+import { type ReportingFilter, reportingPage, reportingStatus } from './domain/reporting-list.ts'
 import { returnsAuditActions } from './returns.audit-actions.ts'
 import { returnsPaths } from './returns.paths.ts'
 
@@ -82,7 +83,13 @@ function reportingLocations(db: DbOrTransaction, scope: Scope, frequency: Freque
 export function createCompletenessService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
 
-  async function forPeriod(actor: Actor, frequency: Frequency, date?: string) {
+  // The tallies over every expected location, and one page of the list of them (./domain/reporting-list.ts).
+  async function forPeriod(
+    actor: Actor,
+    frequency: Frequency,
+    date?: string,
+    list: { filter?: ReportingFilter; page?: number; pageSize?: number } = {},
+  ) {
     if (!can(actor, 'contacts:read') && actor.role !== 'viewer' && actor.role !== 'regional_viewer')
       return null
     const period: Period = date ? periodStarting(frequency, date) : periodContaining(frequency, clock.now())
@@ -111,8 +118,17 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
       expected.map((e) => ({ locationId: e.id, area: e.area, serviceType: e.serviceType })),
       submissions,
     )
-    const missingIds = new Set(result.missing)
-    const chases = missingIds.size
+    const timings = new Map(submissions.map((s) => [s.locationId, s.timing]))
+    const { rows, total, page } = reportingPage(
+      expected.map((e) => ({ ...e, status: reportingStatus(timings.get(e.id)) })),
+      list.filter ?? { status: '', area: '' },
+      list.page ?? 1,
+      list.pageSize ?? 50,
+    )
+    // Risk for every row shown; reminders and chases only matter for those still missing.
+    const shownIds = rows.map((r) => r.id)
+    const missingIds = rows.filter((r) => r.status === 'missing').map((r) => r.id)
+    const chases = missingIds.length
       ? await db
           .selectFrom('returnChases')
           .leftJoin('users', 'users.id', 'returnChases.recordedBy')
@@ -123,37 +139,38 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
             'users.displayName',
           ])
           .where('returnChases.periodStart', '=', period.start)
-          .where('returnChases.locationId', 'in', [...missingIds])
+          .where('returnChases.locationId', 'in', missingIds)
           .orderBy('returnChases.recordedAt', 'desc')
           .execute()
       : []
-    const risks = missingIds.size
+    const risks = shownIds.length
       ? await db
           .selectFrom('locationRisk')
           .select(['locationId', 'rag'])
-          .where('locationId', 'in', [...missingIds])
+          .where('locationId', 'in', shownIds)
           .execute()
       : []
-    const reminders = missingIds.size
+    const reminders = missingIds.length
       ? await db
           .selectFrom('returnReminders')
           .select(['locationId', 'sentAt'])
           .where('periodStart', '=', period.start)
-          .where('locationId', 'in', [...missingIds])
+          .where('locationId', 'in', missingIds)
           .execute()
       : []
     return {
       period,
       result,
       exempt,
-      missing: expected
-        .filter((e) => missingIds.has(e.id))
-        .map((e) => ({
-          ...e,
-          chases: chases.filter((c) => c.locationId === e.id),
-          remindedAt: reminders.find((r) => r.locationId === e.id)?.sentAt ?? null,
-          rag: risks.find((r) => r.locationId === e.id)?.rag ?? 'green',
-        })),
+      areas: result.byArea.map((a) => a.area),
+      locations: rows.map((e) => ({
+        ...e,
+        chases: chases.filter((c) => c.locationId === e.id),
+        remindedAt: reminders.find((r) => r.locationId === e.id)?.sentAt ?? null,
+        rag: risks.find((r) => r.locationId === e.id)?.rag ?? 'green',
+      })),
+      locationsTotal: total,
+      page,
     }
   }
 

@@ -46,7 +46,9 @@ export const chaseForm = z.object({
   periodStart: typed,
   frequency: typed,
   note: typed,
-  // The page of the missing list the chase was recorded on, to go back to it.
+  // The list's filter and page the chase was recorded on, to go back to them.
+  status: typed,
+  area: typed,
   page: typed,
 })
 
@@ -55,5 +57,7 @@ export const chaseFormMessages: FormMessages<typeof chaseForm> = {
   periodStart: 'Enter the period that was chased',
   frequency: 'Choose daily, weekly or monthly',
   note: 'Enter what happened when you chased the return',
+  status: 'Choose missing, late or on time',
+  area: 'Choose an area',
   page: 'Choose a page of the list',
 }

@@ -15,16 +15,30 @@ export const returnsPaths = {
       : `/returns/${encodeURIComponent(id)}`,
   ),
   amendReturn: pagePath('/returns/:id/amend'),
-  // Who has reported: a frequency and a day, and what a chase just did, down at the list of missing returns.
+  // Who has reported: a frequency and a day, the list's filter and page, and what a chase just did,
+  // down at the list of locations.
   completeness: pagePathWith(
     '/returns/completeness',
-    (shown?: { frequency: string; date: string; page?: number; chased?: boolean; chaseError?: string }) => {
+    (shown?: {
+      frequency: string
+      date: string
+      status?: string
+      area?: string
+      page?: number
+      chased?: boolean
+      chaseError?: string
+    }) => {
       if (!shown) return '/returns/completeness'
-      const page = shown.page && shown.page > 1 ? `&page=${shown.page}` : ''
-      const query = `frequency=${encodeURIComponent(shown.frequency)}&date=${encodeURIComponent(shown.date)}${page}`
-      if (shown.chaseError !== undefined)
-        return `/returns/completeness?${query}&chaseError=${encodeURIComponent(shown.chaseError)}#missing`
-      return `/returns/completeness?${query}${shown.chased ? '&chased=1#missing' : ''}`
+      const query = new URLSearchParams({ frequency: shown.frequency, date: shown.date })
+      if (shown.status) query.set('status', shown.status)
+      if (shown.area) query.set('area', shown.area)
+      if (shown.page && shown.page > 1) query.set('page', String(shown.page))
+      if (shown.chaseError !== undefined) {
+        query.set('chaseError', shown.chaseError)
+        return `/returns/completeness?${query}#locations`
+      }
+      if (shown.chased) query.set('chased', '1')
+      return `/returns/completeness?${query}${shown.chased ? '#locations' : ''}`
     },
   ),
   recordChase: pagePath('/returns/completeness/chase'),
