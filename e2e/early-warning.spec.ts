@@ -300,10 +300,11 @@ describe.skipIf(!chromiumAvailable)('early warning, end to end in a real browser
     await officerPage.getByLabel('Actions agreed (optional)').fill(agreed)
     await officerPage.getByLabel(`Red: ${ppeRed}`).check()
     await follow(officerPage, officerPage.getByRole('button', { name: 'Save contact' }))
+    // Logged from the case, it belongs to the case, and the form returns there.
     await expect(textOf(officerPage.locator('.govuk-notification-banner'))).resolves.toContain(
-      'Contact recorded in the contact log',
+      'Contact recorded on this case',
     )
-    await expectNoAxeViolations(officerPage, 'location page after the call')
+    await expectNoAxeViolations(officerPage, 'case page after the call')
 
     // --- 4. The IPC nurse (an NHS partner) opening the location sees who rang today and what was agreed.
     expect((await partner.goto(url(`/locations/${location.id}`)))?.status()).toBe(200)

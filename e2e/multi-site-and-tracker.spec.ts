@@ -9,6 +9,7 @@ import { londonDate } from '../src/domain/dates.ts'
 import { SignInPage } from './pages/sign-in.page.ts'
 import {
   chromiumAvailable,
+  expectFitsPhoneWidth,
   expectNoAxeViolations,
   headingText,
   launchBrowser,
@@ -68,8 +69,7 @@ describe.skipIf(!chromiumAvailable)('today’s returns on one page, and tracker 
       await copy.goto(page.url())
       await copy.waitForLoadState('load')
       await expectNoAxeViolations(copy, label)
-      const width = await copy.evaluate(() => document.documentElement.scrollWidth)
-      expect(width, `${label} fits 390 px`).toBeLessThanOrEqual(phone.width)
+      await expectFitsPhoneWidth(copy, label)
     } finally {
       await twin.close()
     }
@@ -154,6 +154,32 @@ describe.skipIf(!chromiumAvailable)('today’s returns on one page, and tracker 
       const saved = await savedToday()
       expect(saved.map((r) => r.locationId).sort()).toEqual([...rows].sort())
       expect(saved.every((r) => r.source === 'web')).toBe(true)
+
+      // A sixth location has nothing to report today: said in one action, still on the phone.
+      const sixth = (
+        await page
+          .locator('tr[data-location]')
+          .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-location')))
+      ).find((id) => id && !rows.includes(id))
+      expect(sixth, 'Meadow Care has a sixth location').toBeTruthy()
+      await navigateBy(page, () => page.goto(url(`/locations/${sixth}/returns/new`)))
+      await navigateBy(page, () => page.locator('#nothing-to-report').click())
+      await checkOnPhone(page, 'nothing to report')
+      await page.getByLabel('Temporarily closed').check()
+      await page.locator('#nilDetails').fill('Closed while the lift is replaced')
+      if (await page.locator('#amendmentReason').count())
+        await page.locator('#amendmentReason').fill('The home closed this morning')
+      await navigateBy(page, () => page.getByRole('button', { name: 'Send: nothing to report' }).click())
+      expect(await page.locator('.govuk-panel__title').textContent()).toContain('Return sent')
+      await checkOnPhone(page, 'nothing to report, sent')
+      const nil = await server.services.db
+        .selectFrom('situationReturns')
+        .select(['nilReturn', 'nilReason'])
+        .where('locationId', '=', sixth!)
+        .where('isCurrent', '=', true)
+        .orderBy('submittedAt', 'desc')
+        .executeTakeFirstOrThrow()
+      expect(nil).toEqual({ nilReturn: true, nilReason: 'temporarily-closed' })
     } finally {
       await context.close()
     }

@@ -224,7 +224,7 @@ describe.each(engines)('casework alerts and access on %s', (engine) => {
     )
     expect(repeat.redFlagsRaised).toBe(0)
     expect(repeat.invalid).toEqual([
-      { rowNumber: 3, column: 'ragstatus', reason: 'ragstatus must be red, amber or green' },
+      { rowNumber: 3, cqcLocationId: cqc, column: 'ragstatus', reason: 'ragstatus must be red, amber or green' },
     ])
     t.clock.advanceMinutes(60 * 24)
     const green = await t.services.capacityTracker.importExtract(

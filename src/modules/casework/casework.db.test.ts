@@ -148,7 +148,7 @@ describe.each(engines)('casework on %s', (engine) => {
     expect(bad.statusCode).toBe(400)
     const summary = load(bad.body)('.govuk-error-summary')
     expect(summary.text()).toContain('Enter what will be done')
-    expect(summary.text()).toContain('Enter a real date')
+    expect(summary.text()).toContain('The due date must be a real date, for example 17 4 2020')
     expect(summary.find('a[href="#dueOn-day"]').length).toBe(1)
     const past = await officer.post(`/cases/${beech.id}/actions`, {
       description: 'Deliver gloves',

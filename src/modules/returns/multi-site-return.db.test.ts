@@ -173,7 +173,7 @@ describe.each(engines)('today’s return for many locations on one page on %s', 
     expect(summary).toEqual([
       {
         href: `#${siteInput(ids['Beech House']!, 'bedsOccupied')}`,
-        text: 'Beech House: Beds occupied must be a whole number, like 12',
+        text: 'Beech House: Beds occupied must be a whole number',
       },
       {
         href: `#${siteInput(ids['Cedar House']!, 'staffAbsentCovid')}`,
