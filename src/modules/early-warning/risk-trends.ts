@@ -27,6 +27,7 @@ const figureSql: Record<string, ReturnType<typeof sql>> = {
 }
 
 const frequencies = ['daily', 'weekly', 'monthly'] as const
+const noCouncil = '00000000-0000-0000-0000-000000000000'
 
 const isoMinusDays = (iso: string, days: number) => {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
@@ -41,7 +42,7 @@ const isoMinusMonths = (iso: string, months: number) => {
 // measures); the 4-week average reads the returns whose periods overlap the last 28 days; a run of N
 // needs N periods before the latest.
 export function trendBounds(today: string, needs: TrendNeeds) {
-  const bounds = {} as Record<Frequency, { latest: string; baseline: string; scan: string }>
+  const bounds = {} as Record<Frequency, { latest: string; baseline: string; scan: string; recent: string }>
   for (const f of frequencies) {
     const latest = windowStart(today, 14, f)
     const baseline = windowStart(today, 28, f)
@@ -53,7 +54,16 @@ export function trendBounds(today: string, needs: TrendNeeds) {
           ? isoMinusDays(latest, 7 * n)
           : isoMinusMonths(latest, n)
     const scan = [latest, needs.change ? baseline : latest, n > 0 ? run : latest].sort()[0]!
-    bounds[f] = { latest, baseline, scan }
+    // The earliest period a run can reach back to: a location's latest period is no earlier than
+    // `latest`, and the series reads at most one period more than the longest run before it.
+    const one =
+      f === 'daily'
+        ? isoMinusDays(latest, 1)
+        : f === 'weekly'
+          ? isoMinusDays(latest, 7)
+          : isoMinusMonths(latest, 1)
+    const recent = [n > 0 ? run : latest, one].sort()[0]!
+    bounds[f] = { latest, baseline, scan, recent }
   }
   return bounds
 }
@@ -110,8 +120,13 @@ export function trendQuery(
              f.period_start >= ${byFrequency('f.frequency', (q) => bounds[q].baseline)} as in_baseline,
              ${sql.join(figures.map((name, i) => sql`${figureSql[name]!} as ${v(i)}`))}
       from return_risk_figures f ${ids ? sql`join scoped s on s.id = f.location_id` : sql``}
-      where f.period_start >= ${byFrequency('f.frequency', (q) => bounds[q].scan)}
-        and f.period_start <= ${today}::date
+      -- One range per frequency, each read from the (frequency, period_start) index: a bound that
+      -- depends on the row's frequency could only filter a scan of every return ever made.
+      where f.period_start <= ${today}::date
+        and (${sql.join(
+          frequencies.map((q) => sql`(f.frequency = ${q} and f.period_start >= ${bounds[q].scan}::date)`),
+          sql` or `,
+        )})
     ),
     -- Sums over the last 4 weeks, by hashing: no order needed.
     totals as (
@@ -133,7 +148,9 @@ export function trendQuery(
                when 'weekly' then f.period_start - 7
                else (f.period_start - interval '1 month')::date end, false) as follows_on
       from figures f join totals t on t.location_id = f.location_id
-      where f.period_start >= case t.frequency when 'daily' then t.latest_start - ${longest}::int
+      -- Rows older than any run could reach are left out before the join.
+      where f.period_start >= ${byFrequency('f.frequency', (q) => bounds[q].recent)}
+        and f.period_start >= case t.frequency when 'daily' then t.latest_start - ${longest}::int
         when 'weekly' then t.latest_start - ${7 * longest}::int
         else (t.latest_start - make_interval(months => ${longest}::int))::date end
       window w as (partition by f.location_id order by f.period_start desc)
@@ -165,11 +182,14 @@ export function trendQuery(
       from totals t join runs r on r.location_id = t.location_id
     ),
     latest as (
-      select h.*, s.council_id, s.service_type from histories h join scoped s on s.id = h.location_id
+      -- A location with no council is a peer of the others with none: one key that equality can hash
+      -- (joining on "is not distinct from" compared every location with every group).
+      select h.*, coalesce(s.council_id, ${noCouncil}::uuid) as council_key, s.service_type
+      from histories h join scoped s on s.id = h.location_id
       where h.latest_start >= ${byFrequency('h.frequency', (q) => bounds[q].latest)}
     ),
     peer_groups as (
-      select council_id, service_type,
+      select council_key, service_type,
              ${sql.join(
                figures.map(
                  (_, i) => sql`count(${sql.raw(`latest${i}`)})::int as ${sql.raw(`peers${i}`)},
@@ -178,7 +198,7 @@ export function trendQuery(
              )}
       from latest
       ${peersWanted ? sql`` : sql`where false`}
-      group by council_id, service_type
+      group by council_key, service_type
     )
     select l.location_id as "locationId", l.frequency, to_char(l.latest_start, 'YYYY-MM-DD') as "latestStart",
            ${sql.join(
@@ -188,7 +208,7 @@ export function trendQuery(
              ),
            )}
     from latest l
-    left join peer_groups g on g.council_id is not distinct from l.council_id and g.service_type = l.service_type
+    left join peer_groups g on g.council_key = l.council_key and g.service_type = l.service_type
     ${ids ? sql`where l.location_id = any(${ids})` : sql``}`
 }
 
