@@ -1,4 +1,3 @@
-import { load } from 'cheerio'
 import { expect } from 'vitest'
 import { actorFor } from '../../../test/support/actors.ts'
 import { createAlert } from '../../../test/support/alerts.ts'
@@ -10,7 +9,8 @@ import {
   linkPartner,
 } from '../../../test/support/factories.ts'
 import { calm as fullReturn } from '../../../test/support/risk-market.ts'
-import { type TestApp, TestClient } from '../../../test/support/test-app.ts'
+import type { TestApp } from '../../../test/support/test-app.ts'
+import { apiHelpers } from './api.test-support.ts'
 
 // What the read API's tests share: two councils, a partner serving the first, two providers with a
 // home in each council and one in council B's area under contract to council A, a week of returns, an
@@ -21,18 +21,8 @@ export function marketHelpers(
   ids: Record<string, string>,
   emails: Record<string, string>,
 ) {
-  const signedIn = async (who: string) => {
-    const client = new TestClient(app().app)
-    await client.signIn(emails[who]!)
-    return client
-  }
-  const createToken = async (who: string, name: string) => {
-    const client = await signedIn(who)
-    await client.get('/api-tokens')
-    const created = await client.post('/api-tokens', { name })
-    expect(created.statusCode).toBe(200)
-    return load(created.body)('#api-token').text().trim()
-  }
+  // Signing in and making a token on the web page are the same for every kind of organisation.
+  const { signedIn, createToken } = apiHelpers(app, emails)
   const get = (url: string, token: string, headers: Record<string, string> = {}) =>
     app().app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, ...headers } })
 

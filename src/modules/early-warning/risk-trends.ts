@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
+import { addDaysToIsoDate } from '../../domain/dates.ts'
 import type { Frequency } from '../returns/index.ts'
 import { riskFigureFields, windowStart } from './domain/measures.ts'
 import type { FigureHistory, LocationTrends, TrendNeeds } from './domain/trends.ts'
@@ -29,10 +30,7 @@ const figureSql: Record<string, ReturnType<typeof sql>> = {
 const frequencies = ['daily', 'weekly', 'monthly'] as const
 const noCouncil = '00000000-0000-0000-0000-000000000000'
 
-const isoMinusDays = (iso: string, days: number) => {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
-  return new Date(Date.UTC(y, m - 1, d - days)).toISOString().slice(0, 10)
-}
+const isoMinusDays = (iso: string, days: number) => addDaysToIsoDate(iso, -days)
 const isoMinusMonths = (iso: string, months: number) => {
   const [y, m] = iso.split('-').map(Number) as [number, number]
   return new Date(Date.UTC(y, m - 1 - months, 1)).toISOString().slice(0, 10)

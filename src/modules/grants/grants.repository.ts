@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
+import { addDaysToIsoDate } from '../../domain/dates.ts'
 import { registeredBedsOn } from '../directory/index.ts'
 import { occupiedBedsOn } from '../returns/index.ts'
 import {
@@ -8,7 +9,6 @@ import {
   type EligibilityRule,
   type RoundTerms,
   returnsWindowDays,
-  shiftDays,
 } from './domain/allocation.ts'
 import type { RoundDraft, Tranche } from './domain/round-rules.ts'
 
@@ -145,7 +145,7 @@ export async function candidatesFor(
   }>`
     select l.id as location_id, l.provider_id, l.name, l.service_type, l.people_supported,
       ${round.basis === 'registered_beds' ? registeredBedsOn(location, on) : none} as registered_beds,
-      ${round.basis === 'occupied_beds' ? occupiedBedsOn(location, shiftDays(on, -(returnsWindowDays - 1)), on) : none} as occupied_beds,
+      ${round.basis === 'occupied_beds' ? occupiedBedsOn(location, addDaysToIsoDate(on, -(returnsWindowDays - 1)), on) : none} as occupied_beds,
       -- The latest event on or before the date (the later recorded of two on one day). Its date found
       -- first, from the index alone, so no sort runs per location.
       (select e.status from location_status_events e

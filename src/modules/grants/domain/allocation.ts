@@ -1,4 +1,4 @@
-import { dateInWords } from '../../../domain/dates.ts'
+import { addDaysToIsoDate, dateInWords } from '../../../domain/dates.ts'
 import { largestRemainder } from './largest-remainder.ts'
 import { grouped, pounds } from './money.ts'
 
@@ -117,7 +117,7 @@ export function ineligibility(
   terms: RoundTerms,
   c: Candidate,
   on = dateInWords(terms.snapshotDate),
-  returnsFrom = shiftDays(terms.snapshotDate, -(returnsWindowDays - 1)),
+  returnsFrom = addDaysToIsoDate(terms.snapshotDate, -(returnsWindowDays - 1)),
 ): string | null {
   const basis = basisFor(terms, c)
   const value = basisValueOf(basis, c)
@@ -160,7 +160,7 @@ export function computeAllocation(terms: RoundTerms, candidates: readonly Candid
   const split = splitPot(terms)
   // Worked out once: a round may cover thousands of locations.
   const on = dateInWords(terms.snapshotDate)
-  const returnsFrom = shiftDays(terms.snapshotDate, -(returnsWindowDays - 1))
+  const returnsFrom = addDaysToIsoDate(terms.snapshotDate, -(returnsWindowDays - 1))
   const reasons = candidates.map((c) => ineligibility(terms, c, on, returnsFrom))
   const byBasis = candidates.map((c) => basisFor(terms, c))
   const homeCare = byBasis.map((b) => b !== terms.basis)
@@ -200,11 +200,6 @@ export function computeAllocation(terms: RoundTerms, candidates: readonly Candid
     }
   })
   return { ...split, totalBasis: formula.total, homeCareTotal: care.total, lines }
-}
-
-export function shiftDays(isoDate: string, days: number): string {
-  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number]
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
 }
 
 // What changed between two previews: each location whose amount or reason differs, and those that
