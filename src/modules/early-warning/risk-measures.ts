@@ -13,7 +13,16 @@ import {
 } from './domain/measures.ts'
 import type { ReturnRef } from './domain/rules.ts'
 import type { TrendNeeds } from './domain/trends.ts'
-import { trendsForLocations } from './risk-trends.ts'
+import { trendHistories } from './domain/trend-histories.ts'
+import {
+  type ScannedTrends,
+  scanRanges,
+  type TrendScan,
+  trendAggregate,
+  trendScales,
+  trendScan,
+  trendsForLocations,
+} from './risk-trends.ts'
 
 // Every location's measures (or a few locations'), set-based: a few SQL statements work out each
 // location's return summary and where it stands, and the pure measures are worked out from them. Read
@@ -118,7 +127,15 @@ function windowStartFor(today: string, days: number, f: Frequency): string {
 
 // Each location's returns in the 14- and 7-day windows (a return counts when its period overlaps the
 // window), and its latest return's figures in the 14 days, from `scanFrom`.
-export function summariesQuery(today: string, scanFrom: string, only: Only) {
+// The whole market's scan reads one range per frequency (`from`), and with `trend` also works out what
+// the trend tests need, in the same pass.
+export function summariesQuery(
+  today: string,
+  scanFrom: string,
+  only: Only,
+  whole?: { from: Record<Frequency, string>; trend: TrendScan | null },
+) {
+  const trend = whole?.trend
   const bound = (days: number, f: Frequency) => windowStartFor(today, days, f)
   const inWindow = (days: number) => sql`f.period_start >= case f.frequency
       when 'daily' then ${bound(days, 'daily')}::date
@@ -134,16 +151,18 @@ export function summariesQuery(today: string, scanFrom: string, only: Only) {
              sum(suspected_cases) filter (where in14)::int as suspected14,
              count(*) filter (where in7)::int as returns7,
              sum(deaths) filter (where in7)::int as deaths7
+             ${trend ? sql`, ${trend.aggregates}` : sql``}
       from (select f.location_id, f.period_start, f.confirmed_cases, f.suspected_cases, f.deaths,
-                   ${inWindow(14)} as in14, ${inWindow(7)} as in7
+                   ${inWindow(14)} as in14, ${inWindow(7)} as in7 ${trend ? sql`, ${trend.rowColumns}` : sql``}
             from return_risk_figures f
-            where f.period_start >= ${scanFrom}::date and f.period_start <= ${today}::date
+            where ${whole ? scanRanges(today, whole.from) : sql`f.period_start >= ${scanFrom}::date and f.period_start <= ${today}::date`}
               ${only('f.location_id')}) w
       group by location_id)
     select recent.location_id as "locationId", recent.latest_any as "latestAny", recent.latest14,
            recent.returns14, recent.confirmed14, recent.suspected14, recent.returns7, recent.deaths7,
            l.return_id as "latestId", l.submitted_at as "latestSubmittedAt",
            ${sql.join(latestColumns.map((c, i) => sql`l.${sql.raw(c)} as ${sql.raw(`"${latestFields[i]}"`)}`))}
+           ${trend ? sql`, ${trend.columns('recent')}` : sql``}
     from recent
     left join return_risk_figures l on l.location_id = recent.location_id and l.period_start = recent.latest14`
 }
@@ -181,9 +200,22 @@ export async function measuresForLocations(
   // For the whole market the plan is simple but large; compiling it (JIT) costs more than running it.
   if (db.isTransaction && !locationIds) await sql`set local jit = off`.execute(db)
   // Without the camel-case plugin (27,000 wide rows): the columns are named in camelCase here.
+  // The whole market's trend figures come from the same scan, which reaches back as far as they need.
+  const scan = trends?.figures.length && !locationIds && !known ? trendScan(today, trends) : null
+  const whole = locationIds
+    ? undefined
+    : {
+        from: Object.fromEntries(
+          (['daily', 'weekly', 'monthly'] as const).map((f) => [
+            f,
+            [bound(14, f), scan?.from[f] ?? bound(14, f)].sort()[0]!,
+          ]),
+        ) as Record<Frequency, string>,
+        trend: scan,
+      }
   const summaries = known
     ? { rows: known.summaries }
-    : await sql<SummaryRow>`${summariesQuery(today, scanFrom, only)}`.execute(db.withoutPlugins())
+    : await sql<SummaryRow>`${summariesQuery(today, scanFrom, only, whole)}`.execute(db.withoutPlugins())
   const byLocation = new Map(summaries.rows.map((s) => [s.locationId, s]))
 
   // Locations with no return in the scan: their newest return, however old, for "periods without a return".
@@ -200,7 +232,11 @@ export async function measuresForLocations(
     for (const r of rows.rows) if (r.latest) older.set(r.locationId, r.latest)
   }
 
-  const trendFigures = trends ? await trendsForLocations(db, today, trends, locationIds) : null
+  const trendFigures = !trends
+    ? null
+    : scan
+      ? trendsOfScan(summaries.rows, contexts.rows, today, scan)
+      : await trendsForLocations(db, today, trends, locationIds)
 
   const due = dueCache(now)
   return contexts.rows.map((c) => {
@@ -249,4 +285,28 @@ export async function measuresForLocations(
         : null,
     }
   })
+}
+
+// The trend figures from the whole market's scan: each location whose latest return is within the 14
+// days (as trendQuery's), its peers being the others of the same council and service type.
+function trendsOfScan(
+  summaries: readonly SummaryRow[],
+  contexts: readonly ContextRow[],
+  today: string,
+  scan: TrendScan & object,
+) {
+  const where = new Map(contexts.map((c) => [c.id, c]))
+  const aggregates = []
+  for (const s of summaries) {
+    const c = where.get(s.locationId)
+    if (!s.latest14 || !c) continue
+    const location = {
+      locationId: s.locationId,
+      latestStart: s.latest14,
+      councilId: c.councilId,
+      serviceType: c.serviceType,
+    }
+    aggregates.push(trendAggregate(s as unknown as ScannedTrends, scan, location))
+  }
+  return trendHistories(aggregates, today, scan.needs, trendScales(scan))
 }

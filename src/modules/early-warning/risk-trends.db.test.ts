@@ -225,6 +225,10 @@ describe.each(engines)('trend and outlier measures on %s', (engine) => {
     for (const id of few) expect(some.get(id)).toEqual(all.get(id))
     const [measured] = await measuresForLocations(t.database.db, now, [ids['Peer 20']!], undefined, needs)
     expect(measured!.measures.trends).toEqual(all.get(ids['Peer 20']!))
+    // The whole market's figures come from the scan the other measures make: the same.
+    const whole = await measuresForLocations(t.database.db, now, undefined, undefined, needs)
+    expect(whole.filter((m) => Object.keys(m.measures.trends ?? {}).length > 0)).toHaveLength(all.size)
+    for (const m of whole) expect(m.measures.trends).toEqual(all.get(m.locationId) ?? {})
   })
 
   it('a rule with a trend test raises an alert whose evidence gives the reason in words', async () => {

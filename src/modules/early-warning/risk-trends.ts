@@ -3,28 +3,35 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { addDaysToIsoDate } from '../../domain/dates.ts'
 import type { Frequency } from '../returns/index.ts'
 import { riskFigureFields, windowStart } from './domain/measures.ts'
-import type { FigureHistory, LocationTrends, TrendNeeds } from './domain/trends.ts'
+import { type TrendAggregate, trendHistories } from './domain/trend-histories.ts'
+import type { LocationTrends, TrendNeeds } from './domain/trends.ts'
 
-// The figures behind the trend and outlier tests (domain/trends.ts), set-based, in one statement over
-// return_risk_figures: the 4-week sums by hashing (no order needed); only each location's last few
-// periods (the longest run asked for) numbered newest first with window functions (row_number, lead),
-// giving the runs of rises and falls over consecutive periods; percentile_cont over the peers' latest
-// figures (same council, same service type) gives the percentiles. Run only when a rule in use has a
-// trend test. Sorting every return of four weeks for the window functions cost twice as much.
+// The figures behind the trend and outlier tests (domain/trends.ts), in one scan of
+// return_risk_figures grouped by location (hashing: no order needed): per figure its sum and count over
+// the last 4 weeks, and the values of the recent periods a run may read, in no order. The runs, the
+// averages and the peers' percentiles are worked out from those in JavaScript
+// (domain/trend-histories.ts). Run only when a rule in use has a trend test. Numbering each location's
+// periods with window functions in SQL cost more than the scan itself (sorting every recent return).
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 const ppeColumns = riskFigureFields.filter((k) => k.startsWith('ppeDays')).map(snake)
 
-// Each trend figure from a row `f` of return_risk_figures, as measures.ts works it out from the latest
-// return: staff absence to one decimal place (half up: floor(x + 0.5) is JavaScript's Math.round, in
-// the same double precision), the least PPE stock of any item reported. Doubles, not numeric: numeric
-// arithmetic over every return of four weeks costs more than the rest of the statement.
-const figureSql: Record<string, ReturnType<typeof sql>> = {
-  staff_absence_percent: sql`case when f.staff_employed <> 0 and f.staff_absent_covid is not null
+// Each trend figure from a row `f` of return_risk_figures as a whole number on its scale, as
+// measures.ts works it out from the latest return: staff absence in tenths of a per cent (half up:
+// floor(x + 0.5) is JavaScript's Math.round, in the same double precision), the least PPE stock of any
+// item reported. Whole numbers add up exactly in any order, so a recompute gives the same averages twice.
+const figureSql: Record<string, { scale: number; expression: ReturnType<typeof sql> }> = {
+  staff_absence_percent: {
+    scale: 10,
+    expression: sql`case when f.staff_employed <> 0 and f.staff_absent_covid is not null
       and f.staff_absent_other is not null
-    then floor(1000 * (f.staff_absent_covid + f.staff_absent_other)::float8 / f.staff_employed + 0.5) / 10 end`,
-  lowest_ppe_days: sql`least(${sql.join(ppeColumns.map((c) => sql.ref(`f.${c}`)))})::float8`,
-  vacancies: sql`(f.beds_available - f.beds_occupied)::float8`,
+    then floor(1000 * (f.staff_absent_covid + f.staff_absent_other)::float8 / f.staff_employed + 0.5)::int end`,
+  },
+  lowest_ppe_days: {
+    scale: 1,
+    expression: sql`least(${sql.join(ppeColumns.map((c) => sql.ref(`f.${c}`)))})`,
+  },
+  vacancies: { scale: 1, expression: sql`(f.beds_available - f.beds_occupied)` },
 }
 
 const frequencies = ['daily', 'weekly', 'monthly'] as const
@@ -66,177 +73,133 @@ export function trendBounds(today: string, needs: TrendNeeds) {
   return bounds
 }
 
-const byFrequency = (column: string, pick: (f: Frequency) => string) =>
-  sql`case ${sql.ref(column)} when 'daily' then ${pick('daily')}::date when 'weekly' then ${pick('weekly')}::date else ${pick('monthly')}::date end`
+const byFrequency = (column: ReturnType<typeof sql>, pick: (f: Frequency) => string) =>
+  sql`case ${column} when 'daily' then ${pick('daily')}::date when 'weekly' then ${pick('weekly')}::date else ${pick('monthly')}::date end`
 
-type TrendRow = {
-  locationId: string
-  frequency: Frequency
-  latestStart: string
+// What the trend tests add to a scan of return_risk_figures (rows `f`): the ranges to read per
+// frequency, each row's flags and figures, and per location the aggregates (columns trend_frequency,
+// days, recent<i>, total<i>, counted<i>). The whole market's scan is the one the other measures already
+// make (risk-measures.ts); a few locations' is trendQuery's, with their peers.
+export type TrendScan = ReturnType<typeof trendScan>
+
+export function trendScan(today: string, needs: TrendNeeds) {
+  const figures = needs.figures.filter((name) => figureSql[name])
+  const bounds = trendBounds(today, needs)
+  const v = (i: number) => sql.raw(`v${i}`)
+  return {
+    needs: { ...needs, figures },
+    keys: figures.map((_, i) => ({ recent: `recent${i}`, total: `total${i}`, counted: `counted${i}` })),
+    from: Object.fromEntries(frequencies.map((q) => [q, bounds[q].scan])) as Record<Frequency, string>,
+    latest: (frequency: ReturnType<typeof sql>) => byFrequency(frequency, (q) => bounds[q].latest),
+    rowColumns: sql`f.frequency,
+      f.period_start >= ${byFrequency(sql`f.frequency`, (q) => bounds[q].baseline)} as in_baseline,
+      f.period_start >= ${byFrequency(sql`f.frequency`, (q) => bounds[q].recent)} as in_recent,
+      ${sql.join(figures.map((name, i) => sql`${figureSql[name]!.expression} as ${v(i)}`))}`,
+    aggregates: sql`min(frequency) as trend_frequency,
+      array_agg(period_start - ${today}::date) filter (where in_recent) as days,
+      ${sql.join(
+        figures.map(
+          (_, i) => sql`array_agg(${v(i)}) filter (where in_recent) as ${sql.raw(`recent${i}`)},
+      sum(${v(i)}) filter (where in_baseline) as ${sql.raw(`total${i}`)},
+      count(${v(i)}) filter (where in_baseline) as ${sql.raw(`counted${i}`)}`,
+        ),
+      )}`,
+    columns: (table: string) =>
+      sql.raw(
+        [`${table}.trend_frequency`, `${table}.days`]
+          .concat(
+            figures.flatMap((_, i) => [`recent${i}`, `total${i}`, `counted${i}`].map((c) => `${table}.${c}`)),
+          )
+          .join(', '),
+      ),
+  }
+}
+
+// One location's aggregates, as a scan's row gives them (with where the location stands).
+export type ScannedTrends = {
+  trend_frequency: Frequency
+  days: number[] | null
 } & Record<string, unknown>
 
-// The trend figures of every location (or of `locationIds`; their peers are read too), by location.
+export function trendAggregate(
+  row: ScannedTrends,
+  scan: TrendScan,
+  location: { locationId: string; latestStart: string; councilId: string | null; serviceType: string },
+): TrendAggregate {
+  const keys = scan.keys
+  return {
+    locationId: location.locationId,
+    latestStart: location.latestStart,
+    serviceType: location.serviceType,
+    councilKey: location.councilId ?? noCouncil,
+    frequency: row.trend_frequency,
+    days: row.days ?? [],
+    values: keys.map((k) => (row[k.recent] as (number | null)[] | null) ?? []),
+    // A sum of integers is a bigint, which arrives as a string.
+    totals: keys.map((k) =>
+      row[k.total] === null || row[k.total] === undefined ? null : Number(row[k.total]),
+    ),
+    counted: keys.map((k) => Number(row[k.counted] ?? 0)),
+  }
+}
+
+export const trendScales = (scan: TrendScan) => scan.needs.figures.map((name) => figureSql[name]!.scale)
+
+// The trend figures of `locationIds` (their peers are read too), by location.
 export async function trendsForLocations(
   db: DbOrTransaction,
   today: string,
   needs: TrendNeeds,
   locationIds?: readonly string[],
 ): Promise<Map<string, LocationTrends>> {
-  const figures = needs.figures.filter((name) => figureSql[name])
-  if (figures.length === 0 || locationIds?.length === 0) return new Map()
-  const { rows } = await trendQuery(today, needs, figures, locationIds).execute(db.withoutPlugins())
-  return historiesByLocation(rows, figures, needs)
+  const scan = trendScan(today, needs)
+  if (scan.needs.figures.length === 0 || locationIds?.length === 0) return new Map()
+  const { rows } = await trendQuery(today, scan, locationIds).execute(db.withoutPlugins())
+  const aggregates = rows.map((row) => trendAggregate(row, scan, row))
+  const wanted = locationIds ? new Set(locationIds) : undefined
+  return trendHistories(aggregates, today, scan.needs, trendScales(scan), wanted)
 }
 
-// The statement (exported for looking at its plan).
-export function trendQuery(
-  today: string,
-  needs: TrendNeeds,
-  figures: readonly string[],
-  locationIds?: readonly string[],
-) {
-  const bounds = trendBounds(today, needs)
+type TrendRow = ScannedTrends & {
+  locationId: string
+  latestStart: string
+  councilId: string | null
+  serviceType: string
+}
+
+// The statement for a few locations and their peers (exported for looking at its plan).
+export function trendQuery(today: string, scan: TrendScan, locationIds?: readonly string[]) {
   const ids = locationIds ? sql`${sql.val([...locationIds])}::uuid[]` : null
-  const peersWanted = needs.percentiles.length > 0
   // The locations read: those asked for, and with percentiles to work out, their peers.
   const scope = !ids
     ? sql``
-    : peersWanted
+    : scan.needs.percentiles.length > 0
       ? sql`and exists (select 1 from locations r where r.id = any(${ids})
               and r.council_id is not distinct from l.council_id and r.service_type = l.service_type)`
       : sql`and l.id = any(${ids})`
-  const v = (i: number) => sql.raw(`v${i}`)
-  const p = (i: number) => sql.raw(`p${i}`)
-  const fractions = sql`${sql.val(needs.percentiles.map((q) => q / 100))}::float8[]`
-  const longest = Math.max(needs.longestRun, 1)
   return sql<TrendRow>`
-    with scoped as (
-      select l.id, l.council_id, l.service_type from locations l where true ${scope}
-    ),
-    figures as materialized (
-      select f.location_id, f.frequency, f.period_start,
-             f.period_start >= ${byFrequency('f.frequency', (q) => bounds[q].baseline)} as in_baseline,
-             ${sql.join(figures.map((name, i) => sql`${figureSql[name]!} as ${v(i)}`))}
-      from return_risk_figures f ${ids ? sql`join scoped s on s.id = f.location_id` : sql``}
-      -- One range per frequency, each read from the (frequency, period_start) index: a bound that
-      -- depends on the row's frequency could only filter a scan of every return ever made.
-      where f.period_start <= ${today}::date
-        and (${sql.join(
-          frequencies.map((q) => sql`(f.frequency = ${q} and f.period_start >= ${bounds[q].scan}::date)`),
-          sql` or `,
-        )})
-    ),
-    -- Sums over the last 4 weeks, by hashing: no order needed.
-    totals as (
-      select location_id, min(frequency) as frequency, max(period_start) as latest_start,
-             ${sql.join(
-               figures.map(
-                 (_, i) => sql`sum(${v(i)}) filter (where in_baseline) as ${sql.raw(`total${i}`)},
-             count(${v(i)}) filter (where in_baseline)::int as ${sql.raw(`counted${i}`)}`,
-               ),
-             )}
-      from figures group by location_id
-    ),
-    -- Only each location's last few periods are put in order, for the runs.
-    series as (
-      select f.*,
-             ${sql.join(figures.map((_, i) => sql`lead(${v(i)}) over w as ${p(i)}`))},
-             row_number() over w as rn,
-             coalesce(lead(f.period_start) over w = case f.frequency when 'daily' then f.period_start - 1
-               when 'weekly' then f.period_start - 7
-               else (f.period_start - interval '1 month')::date end, false) as follows_on
-      from figures f join totals t on t.location_id = f.location_id
-      -- Rows older than any run could reach are left out before the join.
-      where f.period_start >= ${byFrequency('f.frequency', (q) => bounds[q].recent)}
-        and f.period_start >= case t.frequency when 'daily' then t.latest_start - ${longest}::int
-        when 'weekly' then t.latest_start - ${7 * longest}::int
-        else (t.latest_start - make_interval(months => ${longest}::int))::date end
-      window w as (partition by f.location_id order by f.period_start desc)
-    ),
-    runs as (
-      select location_id,
-             ${sql.join(
-               figures.map(
-                 (_, i) => sql`
-             max(${v(i)}) filter (where rn = 1) as ${sql.raw(`latest${i}`)},
-             min(rn) filter (where not coalesce(follows_on and ${v(i)} > ${p(i)}, false)) - 1 as ${sql.raw(`rising${i}`)},
-             min(rn) filter (where not coalesce(follows_on and ${v(i)} < ${p(i)}, false)) - 1 as ${sql.raw(`falling${i}`)},
-             array_agg(${v(i)} order by rn) as ${sql.raw(`recent${i}`)}`,
-               ),
-             )}
-      from series
+    select a.location_id as "locationId", to_char(a.latest_start, 'YYYY-MM-DD') as "latestStart",
+           l.council_id as "councilId", l.service_type as "serviceType", ${scan.columns('a')}
+    from (
+      select location_id, max(period_start) as latest_start, ${scan.aggregates}
+      from (
+        select f.location_id, f.period_start, ${scan.rowColumns}
+        from return_risk_figures f
+        where ${scanRanges(today, scan.from)}
+          ${ids ? sql`and f.location_id in (select l.id from locations l where true ${scope})` : sql``}
+      ) f
       group by location_id
-    ),
-    -- The 4-week average of the other returns: the latest is always within the 4 weeks.
-    histories as (
-      select t.location_id, t.frequency, t.latest_start,
-             ${sql.join(
-               figures.map(
-                 (_, i) => sql`${sql.raw(`r.latest${i}, r.rising${i}, r.falling${i}, r.recent${i}`)},
-             (t.${sql.raw(`total${i} - coalesce(r.latest${i}, 0)) / nullif(t.counted${i} - (r.latest${i} is not null)::int, 0)`)} as ${sql.raw(`baseline${i}`)},
-             (t.${sql.raw(`counted${i} - (r.latest${i} is not null)::int`)})::int as ${sql.raw(`baseline_returns${i}`)}`,
-               ),
-             )}
-      from totals t join runs r on r.location_id = t.location_id
-    ),
-    latest as (
-      -- A location with no council is a peer of the others with none: one key that equality can hash
-      -- (joining on "is not distinct from" compared every location with every group).
-      select h.*, coalesce(s.council_id, ${noCouncil}::uuid) as council_key, s.service_type
-      from histories h join scoped s on s.id = h.location_id
-      where h.latest_start >= ${byFrequency('h.frequency', (q) => bounds[q].latest)}
-    ),
-    peer_groups as (
-      select council_key, service_type,
-             ${sql.join(
-               figures.map(
-                 (_, i) => sql`count(${sql.raw(`latest${i}`)})::int as ${sql.raw(`peers${i}`)},
-             ${peersWanted ? sql`percentile_cont(${fractions}) within group (order by ${sql.raw(`latest${i}`)})` : sql`null::float8[]`} as ${sql.raw(`percentiles${i}`)}`,
-               ),
-             )}
-      from latest
-      ${peersWanted ? sql`` : sql`where false`}
-      group by council_key, service_type
-    )
-    select l.location_id as "locationId", l.frequency, to_char(l.latest_start, 'YYYY-MM-DD') as "latestStart",
-           ${sql.join(
-             figures.map(
-               (_, i) =>
-                 sql`${sql.raw(`l.latest${i}, l.rising${i}, l.falling${i}, l.recent${i}, l.baseline${i}, l.baseline_returns${i}, g.peers${i}, g.percentiles${i}`)}`,
-             ),
-           )}
-    from latest l
-    left join peer_groups g on g.council_key = l.council_key and g.service_type = l.service_type
-    ${ids ? sql`where l.location_id = any(${ids})` : sql``}`
+      -- The latest return counts when its period overlaps the last 14 days.
+      having max(period_start) >= ${scan.latest(sql`min(frequency)`)}
+    ) a
+    join locations l on l.id = a.location_id`
 }
 
-function historiesByLocation(rows: readonly TrendRow[], figures: readonly string[], needs: TrendNeeds) {
-  const result = new Map<string, LocationTrends>()
-  const number = (value: unknown) => (value === null || value === undefined ? null : Number(value))
-  for (const row of rows) {
-    const trends: LocationTrends = {}
-    figures.forEach((name, i) => {
-      const percentiles: Record<string, number> = {}
-      const values = row[`percentiles${i}`] as (number | null)[] | null
-      needs.percentiles.forEach((q, j) => {
-        const value = values?.[j]
-        if (value !== null && value !== undefined) percentiles[String(q)] = Number(value)
-      })
-      const history: FigureHistory = {
-        frequency: row.frequency,
-        latestStart: row.latestStart,
-        latest: number(row[`latest${i}`]),
-        recent: ((row[`recent${i}`] as unknown[] | null) ?? []).map(number),
-        rising: Number(row[`rising${i}`] ?? 0),
-        falling: Number(row[`falling${i}`] ?? 0),
-        baselineAverage: number(row[`baseline${i}`]),
-        baselineReturns: Number(row[`baseline_returns${i}`] ?? 0),
-        peers: Number(row[`peers${i}`] ?? 0),
-        percentiles,
-      }
-      trends[name] = history
-    })
-    result.set(row.locationId, trends)
-  }
-  return result
+// One range per frequency, each read from the (frequency, period_start) index: a bound that depends on
+// the row's frequency could only filter a scan of every return ever made.
+export function scanRanges(today: string, from: Record<Frequency, string>) {
+  return sql`f.period_start <= ${today}::date and (${sql.join(
+    frequencies.map((q) => sql`(f.frequency = ${q} and f.period_start >= ${from[q]}::date)`),
+    sql` or `,
+  )})`
 }
