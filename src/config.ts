@@ -27,6 +27,11 @@ const configSchema = z.object({
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   API_READ_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
+  // Web worker processes: 1, a number, or auto (one per core); more than one needs PostgreSQL.
+  WORKERS: z
+    .string()
+    .regex(/^(auto|[1-9][0-9]?)$/, 'must be auto or a number from 1 to 99')
+    .default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -55,6 +60,7 @@ export type Config = {
   // Requests a minute to the read API (/api/v1/market) per token, in each instance.
   apiReadRateLimit: number
   logLevel: string
+  workers: number | 'auto'
 }
 
 export class ConfigError extends Error {}
@@ -74,6 +80,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'COOKIE_SECRET is required in production on PostgreSQL (all instances must share it)',
     )
+  }
+  if (e.WORKERS !== '1' && !e.DATABASE_URL) {
+    throw new ConfigError('WORKERS needs DATABASE_URL: the embedded database belongs to one process')
   }
   if (e.NODE_ENV === 'production' && !e.BASE_URL) {
     throw new ConfigError('BASE_URL is required in production (links in e-mails are built from it)')
@@ -102,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
     apiReadRateLimit: e.API_READ_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
+    workers: e.WORKERS === 'auto' ? 'auto' : Number(e.WORKERS),
   }
 }
 

@@ -8,9 +8,17 @@ import { startScheduler } from './jobs/scheduler.ts'
 import { scheduledJobs } from './modules.ts'
 import { logFormatFor, loggingOptions } from './web/request-log.ts'
 
-export async function serve(config: Config = loadConfig()) {
+// What this process does besides answering requests: one process does all of it; among several web
+// workers (workers.ts) the primary has migrated already, one worker runs the jobs, and the primary
+// prints where CareHub is running.
+export type ServeRole = { migrate: boolean; jobs: boolean; banner: boolean }
+
+export async function serve(
+  config: Config = loadConfig(),
+  role: ServeRole = { migrate: true, jobs: true, banner: true },
+) {
   const services = await composeFromConfig(config)
-  const applied = await migrateToLatest(services.db)
+  const applied = role.migrate ? await migrateToLatest(services.db) : []
   const app = await createApp(
     services,
     loggingOptions(config, logFormatFor(config.env, process.stdout.isTTY === true)),
@@ -18,7 +26,7 @@ export async function serve(config: Config = loadConfig()) {
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated')
 
   let demoLoaded = false
-  if (shouldLoadDemo(config) && (await isDatabaseEmpty(services.db))) {
+  if (role.migrate && shouldLoadDemo(config) && (await isDatabaseEmpty(services.db))) {
     app.log.info('empty database: loading the demo county (first start only)')
     const summary = await withDemoProgress((progress) =>
       loadDemoCounty(services.db, services.clock, undefined, progress),
@@ -34,9 +42,28 @@ export async function serve(config: Config = loadConfig()) {
     app.log.error({ err: reason }, 'unhandled promise rejection')
   })
 
-  const scheduler = startScheduler(services.db, scheduledJobs(services), app.log)
+  const scheduler = role.jobs ? startScheduler(services.db, scheduledJobs(services), app.log) : null
 
   await app.listen({ host: config.host, port: config.port })
+  if (role.banner) printWhereRunning(config, app, demoLoaded)
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await scheduler?.stop()
+    await services.db.destroy()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  return app
+}
+
+// Where CareHub is running and, with the demo county, who can sign in.
+function printWhereRunning(config: Config, app: Awaited<ReturnType<typeof createApp>>, demoLoaded: boolean) {
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as { port: number }).port}`
   const lines = [
     ``,
@@ -51,18 +78,4 @@ export async function serve(config: Config = loadConfig()) {
   }
   lines.push(`Press Ctrl+C to stop.`, ``)
   console.log(lines.join('\n'))
-
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down')
-    await app.close()
-    await scheduler.stop()
-    await services.db.destroy()
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
-  return app
 }

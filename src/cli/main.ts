@@ -38,8 +38,14 @@ program
     'run the web service (migrates the database first; loads the demo county on an empty embedded database)',
   )
   .action(async () => {
-    const { serve } = await import('../main.ts')
-    await serve()
+    const { loadConfig } = await import('../config.ts')
+    const config = loadConfig()
+    const { serveWithWorkers, workerCount } = await import('../workers.ts')
+    if (workerCount(config) > 1) await serveWithWorkers(config)
+    else {
+      const { serve } = await import('../main.ts')
+      await serve(config)
+    }
   })
 
 program
