@@ -11,8 +11,8 @@ import {
   ragCounts,
   riskFigureLocations,
 } from './figures.repository.ts'
-import { type DashboardFilter, totalsFromLocations, type Viewpoint } from './measures.repository.ts'
 import { keptCountsAnswer, keptOpenAlertsByOrganisation, keptRagCounts } from './kept-counts.repository.ts'
+import { type DashboardFilter, totalsFromLocations, type Viewpoint } from './measures.repository.ts'
 import { createOverviewService } from './overview.service.ts'
 import { rollupFor, totalsFromRollup } from './rollup.repository.ts'
 
