@@ -21,7 +21,8 @@ export type NationalContext = {
 // An extra target beside p95 and the ratio, e.g. requests per second sustained.
 export type Check = { name: string; target: string; value: string; pass: boolean }
 
-export type LatencySummary = { count: number; p50Ms: number; p95Ms: number; maxMs: number }
+// p99 beside p95 and the longest (issue 27: a stall a minute hid behind a fine p95).
+export type LatencySummary = { count: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number }
 
 export type NationalResult = {
   app: LatencySummary
@@ -56,7 +57,7 @@ export function latencySummary(samplesMs: number[]): LatencySummary {
   if (samplesMs.length === 0) throw new Error('no samples')
   const sorted = [...samplesMs].sort((a, b) => a - b)
   const at = (p: number) => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!
-  return { count: sorted.length, p50Ms: at(50), p95Ms: at(95), maxMs: sorted.at(-1)! }
+  return { count: sorted.length, p50Ms: at(50), p95Ms: at(95), p99Ms: at(99), maxMs: sorted.at(-1)! }
 }
 
 // The usual kind: a function called N times against the national database, with an optional baseline

@@ -129,6 +129,7 @@ export function table(results: MeasurementResult[], national: NationalMeasuremen
       targetText(r.measurement),
       sum ? s(sum.p50Seconds) : '–',
       sum ? s(sum.p95Seconds) : '–',
+      '–',
       sum ? s(sum.maxSeconds) : '–',
       sum ? mb(sum.peakRssBytes) : '–',
       '–',
@@ -150,6 +151,8 @@ export function table(results: MeasurementResult[], national: NationalMeasuremen
       target + (m.targetNote ? ` ${m.targetNote}` : ''),
       res ? ms(res.app.p50Ms) : '–',
       res ? ms(res.app.p95Ms) : '–',
+      // Results kept from before p99 was recorded have none.
+      typeof res?.app.p99Ms === 'number' ? ms(res.app.p99Ms) : '–',
       res ? ms(res.app.maxMs) : '–',
       typeof rss === 'number' ? mb(rss) : '–',
       res?.baseline ? ms(res.baseline.p95Ms) : '–',
@@ -158,7 +161,7 @@ export function table(results: MeasurementResult[], national: NationalMeasuremen
     ]
   })
   return mdTable(
-    ['measurement', 'target', 'p50', 'p95', 'max', 'peak RSS', 'baseline p95', 'ratio', 'pass/fail'],
+    ['measurement', 'target', 'p50', 'p95', 'p99', 'max', 'peak RSS', 'baseline p95', 'ratio', 'pass/fail'],
     [...caseRows, ...nationalRows],
   ).join('\n')
 }
@@ -187,14 +190,14 @@ export function nationalNotes(national: NationalMeasurementResult[]): string[] {
   ].filter(Boolean)
   if (databases.length === 0 && national.every((r) => r.measurement.engine === 'pglite'))
     lines.push(
-      '- Each measurement runs in a process of its own. p50/p95/max are over the timed calls (nearest rank);',
+      '- Each measurement runs in a process of its own. p50/p95/p99/max are over the timed calls (nearest rank);',
       '  ratio = app p95 / baseline p95, the baseline measured in the same run.',
     )
   else
     lines.push(
       `- National measurements share one seeded database (${databases.join(', ') || 'none'}), made by`,
       '  `carehub seed --scale national --days 365` and reused while its bench_seed_info matches; each',
-      '  measurement runs in a process of its own. p50/p95/max are over the timed calls (nearest rank);',
+      '  measurement runs in a process of its own. p50/p95/p99/max are over the timed calls (nearest rank);',
       '  ratio = app p95 / baseline p95, the baseline measured in the same run.',
     )
   return lines

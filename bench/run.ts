@@ -195,7 +195,7 @@ function reportNational(entry: NationalMeasurementResult, run: NationalRun) {
   Object.assign(entry, nationalVerdict(m, run.result))
   const r = run.result
   console.log(
-    `${m.id}: p50 ${r.app.p50Ms} ms, p95 ${r.app.p95Ms} ms, max ${r.app.maxMs} ms${r.baseline ? `; baseline p95 ${r.baseline.p95Ms} ms, ratio ${(r.app.p95Ms / r.baseline.p95Ms).toFixed(2)}` : ''}; ${JSON.stringify(r.figures)}`,
+    `${m.id}: p50 ${r.app.p50Ms} ms, p95 ${r.app.p95Ms} ms, p99 ${r.app.p99Ms} ms, max ${r.app.maxMs} ms${r.baseline ? `; baseline p95 ${r.baseline.p95Ms} ms, ratio ${(r.app.p95Ms / r.baseline.p95Ms).toFixed(2)}` : ''}; ${JSON.stringify(r.figures)}`,
   )
 }
 

@@ -6,12 +6,13 @@ import { createApp } from '../src/app.ts'
 import { composeFromConfig } from '../src/composition.ts'
 import { loadConfig } from '../src/config.ts'
 import { idleConnectionMs } from '../src/db/database.ts'
-import { startScheduler } from '../src/jobs/scheduler.ts'
-import { riskQueueJob } from '../src/modules/early-warning/index.ts'
+import { type Job, startScheduler } from '../src/jobs/scheduler.ts'
+import { scheduledJobs } from '../src/modules.ts'
 
 // The two servers of the submission measurement, each in a process of its own (forked with the mode and
 // the database URL): `app` is CareHub as deployed (production settings, the default pool of 10
-// connections, request logging at info, and the risk-queue job); `baseline` is a bare Fastify route doing one INSERT of the same
+// connections, request logging at info, and every scheduled job at its production interval, as
+// `npm start` runs them: issue 27's stall came from a job); `baseline` is a bare Fastify route doing one INSERT of the same
 // row through a pg pool of the same size and idle time-out, with the same logging. Each tells the parent its port.
 
 const [mode, databaseUrl] = process.argv.slice(2)
@@ -30,12 +31,25 @@ async function startApp() {
   })
   const services = await composeFromConfig(config)
   const app = await createApp(services, { logger })
-  // The job that the API's returns leave work for (their risk rules, a batch a second) runs beside the
-  // server, as in `npm start`; the other jobs do not depend on the submissions.
-  const scheduler = startScheduler(services.db, [riskQueueJob(services)], app.log)
+  // Every job runs beside the server as in `npm start` (src/main.ts), at the same intervals; each run is
+  // told to the parent (name, start, duration), so that it can say which jobs ran during each load.
+  const told = (job: Job): Job => ({
+    ...job,
+    run: async (db) => {
+      const startedAt = Date.now()
+      try {
+        return await job.run(db)
+      } finally {
+        process.send?.({ job: job.name, startedAt, ms: Date.now() - startedAt })
+      }
+    },
+  })
+  const jobs = scheduledJobs(services)
+  const scheduler = startScheduler(services.db, jobs.map(told), app.log)
   await app.listen({ host: '127.0.0.1', port: 0 })
   return {
     app,
+    jobs: jobs.map((j) => `${j.name} (${j.intervalSeconds} s)`),
     close: async () => {
       await scheduler.stop()
       await services.db.destroy()
@@ -64,11 +78,11 @@ async function startBaseline() {
     },
   )
   await app.listen({ host: '127.0.0.1', port: 0 })
-  return { app, close: () => pool.end() }
+  return { app, jobs: [] as string[], close: () => pool.end() }
 }
 
 const server = mode === 'app' ? await startApp() : await startBaseline()
-process.send!({ port: (server.app.server.address() as { port: number }).port })
+process.send!({ port: (server.app.server.address() as { port: number }).port, jobs: server.jobs })
 // If the bench stops, so does the server.
 process.once('disconnect', () => process.exit(0))
 process.once('message', async () => {

@@ -35,6 +35,8 @@ import * as m0035 from './migrations/0035-capacity-tracker-imports.ts'
 import * as m0037 from './migrations/0037-market-api-tokens.ts'
 import * as m0038 from './migrations/0038-contacts-on-cases.ts'
 import * as m0039 from './migrations/0039-risk-figures-by-frequency.ts'
+import * as m0040 from './migrations/0040-dashboard-rebuild-claims.ts'
+import * as m0041 from './migrations/0041-national-alert-counts.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -73,6 +75,8 @@ const migrations: Record<string, Migration> = {
   '0037-market-api-tokens': m0037,
   '0038-contacts-on-cases': m0038,
   '0039-risk-figures-by-frequency': m0039,
+  '0040-dashboard-rebuild-claims': m0040,
+  '0041-national-alert-counts': m0041,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -230,6 +230,7 @@ export type Database = {
   dashboardCouncilDaily: DashboardCouncilDailyTable
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
+  dashboardRebuilding: { day: DateOnly; councilKey: string; claimedAt: Generated<Date> }
   riskQueue: { id: Generated<string>; locationId: string; queuedAt: Timestamp }
   // Emergency staffing (issue 21).
   staffingBudgets: StaffingBudgetTable

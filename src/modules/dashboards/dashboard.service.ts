@@ -11,6 +11,7 @@ import {
   ragCounts,
   riskFigureLocations,
 } from './figures.repository.ts'
+import { keptCountsAnswer, keptOpenAlertsByOrganisation, keptRagCounts } from './kept-counts.repository.ts'
 import { type DashboardFilter, totalsFromLocations, type Viewpoint } from './measures.repository.ts'
 import { createOverviewService } from './overview.service.ts'
 import { rollupFor, totalsFromRollup } from './rollup.repository.ts'
@@ -53,10 +54,12 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
     const filter = { ...input, day }
     const view = viewpointOf(actor)
     const days = trendDays(day)
+    // The whole market's "now" figures are kept by the alert store's writes (migration 0041).
+    const kept = keptCountsAnswer(view, filter)
     const [{ rows, source }, rag, alerts] = await Promise.all([
       dayTotals(view, filter, days),
-      ragCounts(db, view, filter),
-      openAlertsByOrganisation(db, view, filter),
+      kept ? keptRagCounts(db, filter) : ragCounts(db, view, filter),
+      kept ? keptOpenAlertsByOrganisation(db, filter) : openAlertsByOrganisation(db, view, filter),
     ])
     return {
       filter,

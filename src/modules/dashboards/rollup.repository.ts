@@ -154,7 +154,11 @@ export async function rebuildRollupDay(db: DbOrTransaction, day: string, council
 }
 
 // Before reading the rollup: build the days never built, and rebuild the councils a saved return has
-// made stale since. Each day is rebuilt under an advisory lock, so two readers do not both rebuild it.
+// made stale since. Per day, two transactions under the day's advisory lock (so two readers, or a reader
+// and the job on another instance, do not both rebuild it): a short one claims the stale marks, and the
+// rebuild runs in its own. A return's save writes only `dashboard_stale`, which the rebuild never holds,
+// so it never waits on a rebuild (issue 27: it did, for 1.4–2.2 s nationally); a return saved during a
+// rebuild marks its day again and the next run rebuilds it.
 export async function ensureRollup(db: Db, days: readonly string[]) {
   const built = new Set(
     (
@@ -166,35 +170,67 @@ export async function ensureRollup(db: Db, days: readonly string[]) {
         .execute()
     ).map((r) => r.day),
   )
-  const stale = await db
-    .selectFrom('dashboardStale')
-    .select([sql<string>`cast(day as text)`.as('day'), 'councilKey'])
-    .where('day', 'in', [...days])
-    .execute()
-  for (const day of days) {
-    const staleCouncils = stale.filter((s) => s.day === day).map((s) => s.councilKey)
-    if (built.has(day) && staleCouncils.length === 0) continue
-    await db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`dashboard-rollup:${day}`}))`.execute(trx)
-      const isBuilt = await trx
-        .selectFrom('dashboardDaysBuilt')
-        .select('day')
-        .where('day', '=', day)
-        .executeTakeFirst()
-      if (!isBuilt) {
-        await rebuildRollupDay(trx, day)
-        await trx.deleteFrom('dashboardStale').where('day', '=', day).execute()
-        await trx.insertInto('dashboardDaysBuilt').values({ day, builtAt: new Date() }).execute()
-        return
-      }
-      const nowStale = await trx
-        .deleteFrom('dashboardStale')
-        .where('day', '=', day)
-        .returning('councilKey')
+  const marked = new Set(
+    (
+      await db
+        .selectFrom('dashboardStale')
+        .select(sql<string>`cast(day as text)`.as('day'))
+        .where('day', 'in', [...days])
+        // Claimed by a run that did not finish: still to rebuild.
+        .union(
+          db
+            .selectFrom('dashboardRebuilding')
+            .select(sql<string>`cast(day as text)`.as('day'))
+            .where('day', 'in', [...days]),
+        )
         .execute()
-      for (const { councilKey } of nowStale) await rebuildRollupDay(trx, day, councilKey)
-    })
+    ).map((r) => r.day),
+  )
+  for (const day of days) {
+    if (built.has(day) && !marked.has(day)) continue
+    await claimStaleMarks(db, day)
+    await rebuildClaimed(db, day)
   }
+}
+
+const lockDay = (db: DbOrTransaction, day: string) =>
+  sql`select pg_advisory_xact_lock(hashtext(${`dashboard-rollup:${day}`}))`.execute(db)
+
+// The short transaction: the day's stale marks move to `dashboard_rebuilding`. A return marking the same
+// day and council meanwhile waits only for this statement, never for a rebuild.
+export async function claimStaleMarks(db: Db, day: string) {
+  await db.transaction().execute(async (trx) => {
+    await lockDay(trx, day)
+    await sql`
+      with claimed as (delete from dashboard_stale where day = ${day} returning day, council_key)
+      insert into dashboard_rebuilding (day, council_key) select day, council_key from claimed
+      on conflict do nothing`.execute(trx)
+  })
+}
+
+// The rebuild of what was claimed (the whole day when it was never built), and the claims deleted in the
+// same transaction: a failed or interrupted rebuild leaves them for the next run. Every claim was made
+// under the day's lock before this transaction took it, so the returns behind it are in what it reads.
+export async function rebuildClaimed(db: Db, day: string) {
+  await db.transaction().execute(async (trx) => {
+    await lockDay(trx, day)
+    const isBuilt = await trx
+      .selectFrom('dashboardDaysBuilt')
+      .select('day')
+      .where('day', '=', day)
+      .executeTakeFirst()
+    const claimed = await trx
+      .deleteFrom('dashboardRebuilding')
+      .where('day', '=', day)
+      .returning('councilKey')
+      .execute()
+    if (!isBuilt) {
+      await rebuildRollupDay(trx, day)
+      await trx.insertInto('dashboardDaysBuilt').values({ day, builtAt: new Date() }).execute()
+      return
+    }
+    for (const { councilKey } of claimed) await rebuildRollupDay(trx, day, councilKey)
+  })
 }
 
 // Written with every saved return, by the statement that saves it (the dashboards' ReturnSaveHook,
