@@ -260,7 +260,7 @@ type Snapshot = {
   maxAudit: string
 }
 
-async function snapshot(db: Db, locationIds: string[], today: string): Promise<Snapshot> {
+async function snapshot(db: Db, locationIds: string[]): Promise<Snapshot> {
   const ids = sql.val(locationIds)
   const { rows } = await sql<Omit<Snapshot, 'locationIds'>>`
     select
@@ -454,7 +454,6 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
         before = await snapshot(
           db,
           locations.map((l) => l.id),
-          today,
         )
         // One token per provider, made as a provider manager would (only the hash is stored).
         const tokens = new Map<string, string>()
