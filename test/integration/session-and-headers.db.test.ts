@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app.ts'
 import { createOrganisation, createUser, testPassword } from '../support/factories.ts'
 import { buildTestApp, type TestApp, TestClient } from '../support/test-app.ts'
 import { engines } from '../support/test-database.ts'
@@ -114,5 +115,51 @@ describe.each(engines)('session and header hardening on %s', (engine) => {
     expect(page.headers['cache-control']).toBe('no-store')
     await client.post('/sign-out', {})
     expect((await client.get('/')).statusCode).toBe(302)
+  })
+
+  it('answers a failure with a plain page or problem JSON: no message, stack or SQL of the error', async () => {
+    const app = await createApp(t.services)
+    const failure = () => {
+      throw new Error('select "passwordHash" from "users" where secret-detail')
+    }
+    app.get('/boom', failure)
+    app.get('/api/v1/boom', failure)
+    await app.ready()
+    try {
+      for (const url of ['/boom', '/api/v1/boom']) {
+        const response = await app.inject({ url })
+        expect(response.statusCode).toBe(500)
+        for (const leak of ['secret-detail', 'passwordHash', 'select "', '    at ', '.ts:'])
+          expect(response.body, `${url} shows ${leak}`).not.toContain(leak)
+      }
+      expect((await app.inject({ url: '/api/v1/boom' })).json()).toEqual({
+        title: 'Internal error',
+        status: 500,
+      })
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('serves no file outside its static folders, and refuses methods it does not serve', async () => {
+    for (const url of [
+      '/public/../app.ts',
+      '/public/%2e%2e/app.ts',
+      '/public/..%2f..%2fpackage.json',
+      '/assets/../../package.json',
+    ]) {
+      const response = await t.app.inject({ url })
+      expect([403, 404], url).toContain(response.statusCode)
+      expect(response.body).not.toContain('createApp')
+      expect(response.body).not.toContain('"dependencies"')
+    }
+    // Refused whatever the route: 404, or 403 first for want of a CSRF token.
+    for (const method of ['PUT', 'DELETE', 'PATCH'] as const)
+      expect([403, 404], method).toContain((await t.app.inject({ method, url: '/locations' })).statusCode)
+  })
+
+  it('names the character set of every page it renders', async () => {
+    const page = await t.app.inject({ url: '/sign-in' })
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
   })
 })
