@@ -1,7 +1,8 @@
 import type { RouteAccessTable } from './route-access.ts'
 
-// Who may reach each of the shell’s own routes (health checks, static files and pages): anyone (src/web/route-access.ts says how
-// to read an entry; the route-table suite, test/integration/route-access.db.test.ts, checks every one).
+// Who may reach each of the shell’s own routes (health checks, static files and pages): anyone
+// (src/web/route-access.ts says how to read an entry; the route-table suite,
+// test/integration/route-access.db.test.ts, checks every one).
 export const webRouteAccess: RouteAccessTable = {
   'GET /assets/*': { ids: 'asset', allow: 'everyone' },
   'GET /stylesheets/*': { ids: 'stylesheet', allow: 'everyone' },

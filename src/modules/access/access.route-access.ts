@@ -27,6 +27,7 @@ export const accessRouteAccess: RouteAccessTable = {
   'POST /admin/users/:id/disable': { ids: 'providerUser', allow: ['admin'], denied: 404, acts: true },
   'POST /admin/users/:id/enable': { ids: 'providerUser', allow: ['admin'], denied: 404, acts: true },
   'POST /admin/users/:id/unlock': { ids: 'providerUser', allow: ['admin'], denied: 404, acts: true },
+  // The world's users are active: no invitation to resend, 404 for all (invitations.db.test.ts resends one).
   'POST /admin/users/:id/resend-invitation': { ids: 'providerUser', allow: [], denied: 404 },
   'POST /admin/organisations/new': { allow: ['admin'] },
   'POST /admin/organisations/:id/edit': { ids: 'providerOrganisation', allow: ['admin'], denied: 404 },

@@ -4,6 +4,8 @@ import type { RouteAccessTable } from '../../web/route-access.ts'
 // provider’s and another council’s (src/web/route-access.ts says how to read an entry; the route-table
 // suite, test/integration/route-access.db.test.ts, checks every one).
 export const emergencyStaffingRouteAccess: RouteAccessTable = {
+  // The pool, matching, deployments and budgets are the staffing team's, a membership per user that a
+  // council's admin gives: no one in the suite's world is a member, so those pages are 404 to every role.
   'GET /staffing/requests': { allow: ['admin', 'council_officer', 'provider_manager'], denied: 404 },
   'GET /staffing/requests/new': { allow: [], denied: 404 },
   'GET /staffing/requests/:id': {
