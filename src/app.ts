@@ -16,7 +16,7 @@ import { viewsPlugin } from './web/views.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    routeTable: { method: string; url: string }[]
+    routeTable: { method: string; url: string; owner: string }[]
   }
 }
 
@@ -33,11 +33,13 @@ export async function createApp(
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
   })
-  // An inventory of every route, so that tests can prove each route with an id checks access.
-  const routeTable: { method: string; url: string }[] = []
+  // An inventory of every route and the capability that added it ('web' for the shell's own), so that
+  // tests can prove each route checks access (test/integration/route-access.db.test.ts).
+  const routeTable: { method: string; url: string; owner: string }[] = []
+  let owner = 'web'
   app.decorate('routeTable', routeTable)
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url })
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, owner })
   })
   await app.register(securityPlugin)
   await app.register(formbody)
@@ -55,6 +57,9 @@ export async function createApp(
   setUpStaticPages(app)
 
   // Each capability's routes, in the order of src/modules.ts.
-  for (const capability of capabilities) await capability.routes?.(app, services as never)
+  for (const capability of capabilities) {
+    owner = capability.name
+    await capability.routes?.(app, services as never)
+  }
   return app
 }

@@ -9,6 +9,7 @@ import type { MailTransport } from './modules/comms/index.ts'
 import type { ReturnSaveHook, TrackerStatusHook } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
+import type { RouteAccessTable } from './web/route-access.ts'
 
 // What every capability may be given: the concrete things the composition root makes.
 export type CoreDeps = {
@@ -72,6 +73,9 @@ export type Capability<Provided extends object = object, Needs extends object = 
   readiness?: (db: Db) => Promise<Record<string, number>>
   // What it adds to other capabilities' extension points.
   contributes?: Partial<ExtensionPoints>
+  // Who may reach each of its routes, as every role (src/web/route-access.ts): every route it adds needs
+  // an entry, or the route-table suite fails (test/integration/route-access.db.test.ts).
+  routeAccess?: RouteAccessTable
 }
 
 // defineCapability<{ users: UserService }>()({ ... }): what it needs is named, what it provides is inferred.

@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { isStaticFile, logFormatFor, loggingOptions, readableLine } from './request-log.ts'
+import { isStaticFile, logFormatFor, loggedPath, loggingOptions, readableLine } from './request-log.ts'
 import { setUpStaticFiles } from './static.ts'
 
 // A server with CareHub's static files and a few pages, logging as the options say into `lines`.
@@ -103,5 +103,14 @@ describe('request logging', () => {
     expect(isStaticFile('/favicon.ico')).toBe(true)
     expect(isStaticFile('/locations/assets')).toBe(false)
     expect(isStaticFile('/')).toBe(false)
+  })
+
+  it('masks the secret token of every link sent by e-mail, and drops every query string', () => {
+    expect(loggedPath('/reset-password/abc123')).toBe('/reset-password/[token]')
+    expect(loggedPath('/accept-invitation/abc123/')).toBe('/accept-invitation/[token]/')
+    // A bulletin's read receipt link (bulletins' paths): its token says who read it.
+    expect(loggedPath('/bulletins/read/abc123')).toBe('/bulletins/read/[token]')
+    expect(loggedPath('/bulletins/5f0c')).toBe('/bulletins/5f0c')
+    expect(loggedPath('/locations?search=Alder')).toBe('/locations')
   })
 })

@@ -16,7 +16,9 @@ export function logFormatFor(env: Config['env'], outputIsTerminal: boolean): Log
 
 // Log lines carry the path with any secret link token masked, never query strings or bodies.
 export function loggedPath(url: string): string {
-  return url.split('?')[0]!.replace(/\/(reset-password|accept-invitation)\/[^/]+/, '/$1/[token]')
+  return url
+    .split('?')[0]!
+    .replace(/\/(reset-password|accept-invitation|bulletins\/read)\/[^/]+/, '/$1/[token]')
 }
 
 // Files the browser fetches for every page: not worth a line each while developing.

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import { accessPaths } from './access.paths.ts'
+import { accessRouteAccess } from './access.route-access.ts'
 import { adminRoutes } from './admin.routes.ts'
 import { createOrganisationService } from './organisations.service.ts'
 import { signInRoutes } from './sign-in.routes.ts'
@@ -26,6 +27,8 @@ export type { CommandUserInput, UserService } from './users.service.ts'
 // Accounts, organisations, roles and signing in.
 export const access = defineCapability()({
   name: 'access',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: accessRouteAccess,
   services: ({ db, clock, config, contributions }) => ({
     signIn: createSignInService({ db, clock }),
     users: createUserService({

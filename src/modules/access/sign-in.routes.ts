@@ -66,6 +66,9 @@ export async function signInRoutes(
     if (form.ok) {
       const result = await signIn.signIn(form.value.email, form.value.password)
       if (result.ok) {
+        // A new session id at every sign-in, and the one the browser came with ended (ASVS 3.2.1): no
+        // id known before signing in (one planted in a shared browser, say) is good after it.
+        await signIn.signOut(request.cookies[sessionCookieName])
         reply.startSession(result.sessionToken)
         return reply.redirect(returnTo)
       }

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import type { PublishingService } from '../publishing/index.ts'
 import { actionPlanPaths } from './action-plan.paths.ts'
+import { actionPlanRouteAccess } from './action-plan.route-access.ts'
 import { actionPlanRoutes } from './action-plan.routes.ts'
 import { createActionPlanService } from './action-plan.service.ts'
 import { planEditingRoutes } from './plan-editing.routes.ts'
@@ -19,6 +20,8 @@ export { buildProgressReport, progressReportKind } from './progress-report.ts'
 // CareHub computes for them, and the progress report, published through publishing.
 export const actionPlan = defineCapability<{ publishing: PublishingService }>()({
   name: 'action-plan',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: actionPlanRouteAccess,
   services: ({ db, clock, publishing }) => {
     publishing.registerKind(progressReport)
     return { actionPlan: createActionPlanService({ db, clock }) }

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import type { ReturnsService } from '../returns/index.ts'
 import { apiPaths } from './api.paths.ts'
+import { apiRouteAccess } from './api.route-access.ts'
 import { apiRoutes } from './api.routes.ts'
 import { createApiService } from './api.service.ts'
 import type { MarketCompleteness } from './api-market.routes.ts'
@@ -16,6 +17,8 @@ export type { ApiTokenTable, IdempotencyKeyTable } from './api.tables.ts'
 // the tokens of both, and its documentation.
 export const api = defineCapability<{ returns: ReturnsService; completeness: MarketCompleteness }>()({
   name: 'api',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: apiRouteAccess,
   services: ({ db, clock }) => ({ api: createApiService({ db, clock }) }),
   routes: async (app, { api, returns, completeness, config }) => {
     await app.register(apiRoutes, {

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import { auditPaths } from './audit.paths.ts'
+import { auditRouteAccess } from './audit.route-access.ts'
 import { auditRoutes } from './audit.routes.ts'
 import { createAuditService } from './audit.service.ts'
 
@@ -13,6 +14,8 @@ export { AuditAction, type AuditActionName, auditActions } from './audit-actions
 // The audit trail: every change, who made it and for which council; read by admins.
 export const audit = defineCapability()({
   name: 'audit',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: auditRouteAccess,
   services: ({ db }) => ({ audit: createAuditService({ db }) }),
   routes: async (app, { audit }) => {
     await app.register(auditRoutes, { audit })

@@ -2,6 +2,7 @@ import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import { createAttachmentService } from './attachments.service.ts'
 import { bulletinsPaths } from './bulletins.paths.ts'
+import { bulletinsRouteAccess } from './bulletins.route-access.ts'
 import { bulletinRoutes } from './bulletins.routes.ts'
 import { createBulletinService, sendDueBulletins } from './bulletins.service.ts'
 import { createDigestService, sendDailyDigests } from './digests.service.ts'
@@ -34,6 +35,8 @@ export { bulletinHtml, bulletinText } from './domain/markdown.ts'
 // Bulletins from a council to an audience of providers, through the outbox, with who read them.
 export const bulletins = defineCapability()({
   name: 'bulletins',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: bulletinsRouteAccess,
   services: ({ db, clock, config }) => ({
     bulletins: createBulletinService({ db, clock, baseUrl: config.baseUrl }),
     bulletinAttachments: createAttachmentService({ db, clock }),

@@ -5,6 +5,7 @@ import type { ContactLogService } from '../contact-log/index.ts'
 import { notifyNewRedAlerts } from './alert-notifications.ts'
 import { applyCapacityTrackerFlags } from './capacity-tracker-flags.ts'
 import { caseworkPaths } from './casework.paths.ts'
+import { caseworkRouteAccess } from './casework.route-access.ts'
 import { caseworkRoutes } from './casework.routes.ts'
 import { createCaseworkService } from './casework.service.ts'
 
@@ -31,6 +32,8 @@ export const casework = defineCapability<{
   casePagePanels: (actor: Actor, locationId: string) => Promise<LocationPanel[]>
 }>()({
   name: 'casework',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: caseworkRouteAccess,
   services: ({ db, clock }) => ({ casework: createCaseworkService({ db, clock }) }),
   routes: async (app, { casework, contactLog, casePagePanels }) => {
     await app.register(caseworkRoutes, {

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import { commsPaths } from './comms.paths.ts'
+import { commsRouteAccess } from './comms.route-access.ts'
 import { deliveryReceiptRoutes } from './delivery-receipts.routes.ts'
 import { outboxFigures } from './outbox.repository.ts'
 import { outboxRoutes } from './outbox.routes.ts'
@@ -21,6 +22,8 @@ export { type SendResult, sendDueEmails } from './outbox-sender.ts'
 // E-mail through the durable outbox: queued in the sender's transaction, sent by a job.
 export const comms = defineCapability()({
   name: 'comms',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: commsRouteAccess,
   services: ({ db, clock }) => ({ outbox: createOutboxService({ db, clock }) }),
   routes: async (app, { outbox, db, clock, config }) => {
     await app.register(outboxRoutes, { outbox })

@@ -1,5 +1,6 @@
 import { defineCapability } from '../../capability.ts'
 import { contactLogPaths } from './contact-log.paths.ts'
+import { contactLogRouteAccess } from './contact-log.route-access.ts'
 import { contactLogRoutes } from './contact-log.routes.ts'
 import { createContactLogService } from './contact-log.service.ts'
 import { bannerLines } from './contact-log.view-model.ts'
@@ -23,6 +24,8 @@ export {
 // Calls, e-mails and visits to providers, shared by every partner so that calls are not duplicated.
 export const contactLog = defineCapability()({
   name: 'contact-log',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: contactLogRouteAccess,
   services: ({ db, clock }) => ({ contactLog: createContactLogService({ db, clock }) }),
   routes: async (app, { contactLog }) => {
     await app.register(contactLogRoutes, { contactLog })

@@ -6,6 +6,7 @@ import type { PublishingService } from '../publishing/index.ts'
 import { dashboardRoutes } from './dashboard.routes.ts'
 import { createDashboardService, maySeeDashboard } from './dashboard.service.ts'
 import { dashboardsPaths } from './dashboards.paths.ts'
+import { dashboardsRouteAccess } from './dashboards.route-access.ts'
 import { trendDays } from './domain/figures.ts'
 import { createDashboardExportService } from './exports.service.ts'
 import { compactKeptCounts } from './kept-counts.repository.ts'
@@ -24,6 +25,8 @@ export const dashboards = defineCapability<{
   publishing: PublishingService
 }>()({
   name: 'dashboards',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: dashboardsRouteAccess,
   services: ({ db, clock, contactLog, publishing }) => {
     // Its public view is published through publishing's workflow (check, sign-off, versions).
     publishing.registerKind(publicDashboard)

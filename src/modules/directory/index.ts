@@ -6,6 +6,7 @@ import { linkLocationsToCouncils } from './council-links.ts'
 import { cqcImportRoutes } from './cqc-import.routes.ts'
 import { createCqcImportService } from './cqc-import.service.ts'
 import { directoryPaths } from './directory.paths.ts'
+import { directoryRouteAccess } from './directory.route-access.ts'
 import { directoryRoutes } from './directory.routes.ts'
 import { createDirectoryService } from './directory.service.ts'
 import { locationEditRoutes } from './location-edit.routes.ts'
@@ -44,6 +45,8 @@ export const directory = defineCapability<{
   locationPagePanels: LocationPagePanels
 }>()({
   name: 'directory',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: directoryRouteAccess,
   // A council added after its locations were imported is linked to them at once (issue 17, item 4).
   contributes: {
     councilCreated: async (trx, _council, now) => {

@@ -3,6 +3,7 @@ import type { Clock } from '../../domain/clock.ts'
 import type { Job } from '../../jobs/scheduler.ts'
 import { mayManageRiskRules } from './domain/rules.ts'
 import { earlyWarningPaths } from './early-warning.paths.ts'
+import { earlyWarningRouteAccess } from './early-warning.route-access.ts'
 import { riskOnReturnSave } from './return-save-hook.ts'
 import { recomputeQueuedRisk, riskQueueFigures } from './risk-queue.ts'
 import { riskRulesRoutes } from './risk-rules.routes.ts'
@@ -56,6 +57,8 @@ export function riskQueueJob({ clock }: { clock: Clock }): Job {
 // Early warning: each council's declarative risk rules give every location a RAG with reasons.
 export const earlyWarning = defineCapability()({
   name: 'early-warning',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: earlyWarningRouteAccess,
   services: ({ db, clock }) => ({ riskRules: createRiskRulesService({ db, clock }) }),
   routes: async (app, { riskRules }) => {
     await app.register(riskRulesRoutes, { riskRules })

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { mayJoinStaffingTeam, requestReasonNames } from './domain/staffing.rules.ts'
 import { staffingPaths } from './emergency-staffing.paths.ts'
+import { emergencyStaffingRouteAccess } from './emergency-staffing.route-access.ts'
 import { staffingPoolRoutes } from './staffing-pool.routes.ts'
 import { createStaffingPoolService } from './staffing-pool.service.ts'
 import { createStaffingBudgetService } from './staffing-budgets.service.ts'
@@ -32,6 +33,8 @@ export type { StaffingTeamService } from './staffing-team.service.ts'
 // deployments against a named budget.
 export const emergencyStaffing = defineCapability()({
   name: 'emergency-staffing',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: emergencyStaffingRouteAccess,
   services: ({ db, clock }) => ({
     staffingRequests: createStaffingRequestService({ db, clock }),
     staffingPool: createStaffingPoolService({ db, clock }),

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { mayAskEnquiries, mayReadEnquiries, mayWorkEnquiries } from './domain/enquiry.rules.ts'
 import { enquiriesPaths } from './enquiries.paths.ts'
+import { enquiriesRouteAccess } from './enquiries.route-access.ts'
 import { enquiryRoutes } from './enquiries.routes.ts'
 import { createEnquiryService } from './enquiries.service.ts'
 import { faqRoutes } from './faq.routes.ts'
@@ -18,6 +19,8 @@ export { insertFaqEntry } from './faq.repository.ts'
 // Providers' questions, the council's answers and the FAQ made from them.
 export const enquiries = defineCapability()({
   name: 'enquiries',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: enquiriesRouteAccess,
   services: ({ db, clock, config }) => ({
     enquiries: createEnquiryService({ db, clock, baseUrl: config.baseUrl }),
   }),

@@ -3,6 +3,7 @@ import { can } from '../../domain/policy.ts'
 import type { PublishingService } from '../publishing/index.ts'
 import { grantsPublication } from './grants-open-data.ts'
 import { grantsPaths } from './grants.paths.ts'
+import { grantsRouteAccess } from './grants.route-access.ts'
 import { grantRoutes } from './grants.routes.ts'
 import { createGrantsService } from './grants.service.ts'
 
@@ -24,6 +25,8 @@ export type {
 // The open data goes through publishing's workflow as a kind of publication.
 export const grants = defineCapability<{ publishing: PublishingService }>()({
   name: 'grants',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: grantsRouteAccess,
   services: ({ db, clock, publishing }) => {
     publishing.registerKind(grantsPublication)
     return { grants: createGrantsService({ db, clock }) }

@@ -2,6 +2,7 @@ import { defineCapability, type LocationPanels } from '../../capability.ts'
 import type { ContactLogService } from '../contact-log/index.ts'
 import { mayReadVisits } from './domain/ipc.rules.ts'
 import { ipcPaths } from './infection-control.paths.ts'
+import { infectionControlRouteAccess } from './infection-control.route-access.ts'
 import { ipcRoutes } from './infection-control.routes.ts'
 import { createIpcService, type IpcService } from './infection-control.service.ts'
 
@@ -41,6 +42,8 @@ const visitsPanel =
 // against the council's checklist, actions with due dates and follow-up visits.
 export const infectionControl = defineCapability<{ contactLog: ContactLogService }>()({
   name: 'infection-control',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: infectionControlRouteAccess,
   services: ({ db, clock, contactLog }) => ({ ipc: createIpcService({ db, clock, contactLog }) }),
   routes: async (app, { ipc }) => {
     await app.register(ipcRoutes, { ipc })

@@ -5,6 +5,7 @@ import type { PublishingService } from '../publishing/index.ts'
 import { importRoutes, packageRoutes } from './packages.routes.ts'
 import { createPackageService } from './packages.service.ts'
 import { paymentsPaths } from './payments.paths.ts'
+import { paymentsRouteAccess } from './payments.route-access.ts'
 import type { PpeSpent } from './ppe-seam.ts'
 import { providerPaymentsPanel } from './provider-panel.ts'
 import { runRoutes } from './runs.routes.ts'
@@ -43,6 +44,8 @@ export type { SupportReturnService } from './support-return.service.ts'
 // not support that reached them).
 export const payments = defineCapability<{ publishing: PublishingService }>()({
   name: 'payments',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: paymentsRouteAccess,
   services: ({ db, clock, publishing }) => {
     const ppeSpent: PpeSpent = async (conn, councilId, asAt) => ({
       pence: (await valueIssuedIn(conn, councilId, '2000-01-01', asAt)).freePence,

@@ -7,6 +7,7 @@ import { ppeRequestRoutes } from './ppe-requests.routes.ts'
 import { ppeSetupRoutes } from './ppe-setup.routes.ts'
 import { ppeStoreRoutes } from './ppe-stores.routes.ts'
 import { ppePaths } from './ppe-supply.paths.ts'
+import { ppeSupplyRouteAccess } from './ppe-supply.route-access.ts'
 import { createPpeSupplyService } from './ppe-supply.service.ts'
 
 // PPE supply's public face. Other capabilities use only what is exported here: the service type (its
@@ -23,6 +24,8 @@ const names = { ppeStatusNames: requestStatusNames, ppeStatusTags: requestStatus
 // The council's PPE stores, emergency requests from providers to delivery, free or chargeable.
 export const ppeSupply = defineCapability()({
   name: 'ppe-supply',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: ppeSupplyRouteAccess,
   services: ({ db, clock }) => ({ ppeSupply: createPpeSupplyService({ db, clock }) }),
   routes: async (app, { ppeSupply }) => {
     await app.register(ppeSetupRoutes, { ppeSupply })

@@ -2,6 +2,7 @@ import { defineCapability } from '../../capability.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { mayReadResilience } from './domain/resilience.rules.ts'
 import { resiliencePaths } from './provider-resilience.paths.ts'
+import { providerResilienceRouteAccess } from './provider-resilience.route-access.ts'
 import { resilienceRoutes } from './provider-resilience.routes.ts'
 import { createResilienceService, type ResilienceService } from './provider-resilience.service.ts'
 
@@ -30,6 +31,8 @@ const resiliencePanel = (resilience: ResilienceService) => async (actor: Actor, 
 // concerns; the providers-at-risk list; protection plans opened from a case.
 export const providerResilience = defineCapability()({
   name: 'provider-resilience',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: providerResilienceRouteAccess,
   services: ({ db, clock }) => ({ resilience: createResilienceService({ db, clock }) }),
   routes: async (app, { resilience }) => {
     await app.register(resilienceRoutes, { resilience })

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { mayPrepare } from './domain/workflow.ts'
 import { publishingPaths } from './publishing.paths.ts'
+import { publishingRouteAccess } from './publishing.route-access.ts'
 import { publishedRoutes, publishingRoutes } from './publishing.routes.ts'
 import { createPublishingService } from './publishing.service.ts'
 
@@ -35,6 +36,8 @@ export type {
 // capabilities register their kinds of output with `publishing.registerKind`.
 export const publishing = defineCapability()({
   name: 'publishing',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: publishingRouteAccess,
   services: ({ db, clock, config }) => ({
     publishing: createPublishingService({ db, clock, baseUrl: config.baseUrl }),
   }),

@@ -2,6 +2,7 @@ import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import { createEventService } from './events.service.ts'
 import { resourcePackPaths } from './resource-pack.paths.ts'
+import { resourcePackRouteAccess } from './resource-pack.route-access.ts'
 import { resourcePackRoutes } from './resource-pack.routes.ts'
 import { createResourceService, flagResourcesDue } from './resources.service.ts'
 
@@ -23,6 +24,8 @@ export { flagResourcesDue, type ResourceService, resourceLinks } from './resourc
 // its events (provider calls, webinars), whose questions become FAQ entries.
 export const resourcePack = defineCapability()({
   name: 'resource-pack',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: resourcePackRouteAccess,
   services: ({ db, clock }) => ({
     resources: createResourceService({ db, clock }),
     events: createEventService({ db, clock }),

@@ -13,7 +13,7 @@ import {
 } from './domain/resources.rules.ts'
 import { checkEvent, type EventService } from './events.service.ts'
 import { resourcePackPaths as paths } from './resource-pack.paths.ts'
-import type { ResourceService } from './resources.service.ts'
+import { mayKeep, type ResourceService } from './resources.service.ts'
 
 type Body = Record<string, unknown>
 const field = (body: Body, name: string) => text(body[name])
@@ -147,6 +147,8 @@ export async function resourcePackRoutes(
   })
 
   app.post(paths.newEvent.pattern, async (request, reply) => {
+    // Refused before the form is read: one who may not keep events learns nothing from its errors.
+    if (!mayKeep(signedInActor(request))) throw notFound()
     const body = (request.body ?? {}) as Body
     const day = dateOf(body, 'startsOn')
     const time = /^(\d{1,2})[:.](\d{2})$/.exec(field(body, 'startsTime'))

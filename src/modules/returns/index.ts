@@ -9,6 +9,7 @@ import { returnExceptionsRoutes } from './return-exceptions.routes.ts'
 import { createReturnExceptionsService } from './return-exceptions.service.ts'
 import { createReturnSaver } from './return-save.ts'
 import { returnsPaths } from './returns.paths.ts'
+import { returnsRouteAccess } from './returns.route-access.ts'
 import { returnsRoutes } from './returns.routes.ts'
 import { createReturnsService } from './returns.service.ts'
 import { trackerUploadRoutes } from './tracker-upload.routes.ts'
@@ -73,6 +74,8 @@ export type { CapacityTrackerImportTable } from './tracker-upload.tables.ts'
 // completeness and reminders.
 export const returns = defineCapability()({
   name: 'returns',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: returnsRouteAccess,
   services: ({ db, clock, contributions }) => {
     // Every channel saves through this one saver, with every capability's ReturnSaveHook.
     const saver = createReturnSaver({ db, hooks: contributions.returnSaved ?? [] })

@@ -2,6 +2,7 @@ import { defineCapability } from '../../capability.ts'
 import { can } from '../../domain/policy.ts'
 import type { BulletinService } from '../bulletins/index.ts'
 import { surveysPaths } from './surveys.paths.ts'
+import { surveysRouteAccess } from './surveys.route-access.ts'
 import { surveyRoutes } from './surveys.routes.ts'
 import { createSurveyService } from './surveys.service.ts'
 
@@ -15,6 +16,8 @@ export type { SurveyResponseTable, SurveyTable } from './surveys.tables.ts'
 // Surveys of providers, one question per page, with their results and reminders to non-responders.
 export const surveys = defineCapability<{ bulletins: BulletinService }>()({
   name: 'surveys',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: surveysRouteAccess,
   services: ({ db, clock, config }) => ({
     surveys: createSurveyService({ db, clock, baseUrl: config.baseUrl }),
   }),

@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { mayReadTraining } from './domain/training.rules.ts'
 import { trainingPaths } from './training.paths.ts'
+import { trainingRouteAccess } from './training.route-access.ts'
 import { trainingRoutes } from './training.routes.ts'
 import { createTrainingService } from './training.service.ts'
 
@@ -30,6 +31,8 @@ export {
 // Training offered to providers: uptake, e-learning licences from the platform's CSV, and feedback.
 export const training = defineCapability()({
   name: 'training',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: trainingRouteAccess,
   services: ({ db, clock }) => ({ training: createTrainingService({ db, clock }) }),
   routes: async (app, { training }) => {
     await app.register(trainingRoutes, { training })

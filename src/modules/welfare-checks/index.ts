@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { mayGrantWelfare, mayWorkWelfare } from './domain/welfare.rules.ts'
 import { welfarePaths } from './welfare-checks.paths.ts'
+import { welfareChecksRouteAccess } from './welfare-checks.route-access.ts'
 import { welfareRoutes } from './welfare-checks.routes.ts'
 import { createWelfareService } from './welfare-checks.service.ts'
 import { runWelfareJob, welfareOnReturnSave } from './welfare-jobs.ts'
@@ -30,6 +31,8 @@ export const welfareJob = (clock: Clock, baseUrl = '') => ({
 // escalation and the removal of their personal data after the retention period.
 export const welfareChecks = defineCapability()({
   name: 'welfare-checks',
+  // Who may reach each of its routes (the route-table suite checks it).
+  routeAccess: welfareChecksRouteAccess,
   services: ({ db, clock }) => ({ welfare: createWelfareService({ db, clock }) }),
   routes: async (app, { welfare }) => {
     await app.register(welfareRoutes, { welfare })

@@ -1,0 +1,30 @@
+import { allBut, type RouteAccessTable } from '../../web/route-access.ts'
+
+// Who may reach each of action-plan’s routes, as every role, at their own record, another
+// provider’s and another council’s (src/web/route-access.ts says how to read an entry; the route-table
+// suite, test/integration/route-access.db.test.ts, checks every one).
+export const actionPlanRouteAccess: RouteAccessTable = {
+  'GET /action-plan/areas/new': { allow: ['admin', 'council_officer'], denied: 404 },
+  'GET /action-plan/areas/:id/objectives/new': { ids: 'unknown', allow: [], denied: 404 },
+  'GET /action-plan/actions/new': { allow: ['admin', 'council_officer', 'partner_officer'], denied: 404 },
+  'GET /action-plan/report': {
+    allow: allBut('regional_viewer', 'provider_manager', 'install_admin'),
+    denied: 404,
+  },
+  'GET /action-plan/report.docx': {
+    allow: allBut('regional_viewer', 'provider_manager', 'install_admin'),
+    denied: 404,
+  },
+  'GET /action-plan': { allow: allBut('regional_viewer', 'provider_manager', 'install_admin'), denied: 404 },
+  'GET /action-plan/actions/:id': { ids: 'unknown', allow: [], denied: 404 },
+  'GET /action-plan/actions/:id/update': { ids: 'unknown', allow: [], denied: 404 },
+  'GET /action-plan/measures': {
+    allow: allBut('regional_viewer', 'provider_manager', 'install_admin'),
+    denied: 404,
+  },
+  'GET /action-plan/measures/:key': { ids: 'unknown', allow: [], denied: 404 },
+  'POST /action-plan/areas/new': { allow: ['admin', 'council_officer'], denied: 404 },
+  'POST /action-plan/areas/:id/objectives/new': { ids: 'unknown', allow: [], denied: 404 },
+  'POST /action-plan/actions/new': { allow: ['admin', 'council_officer', 'partner_officer'], denied: 404 },
+  'POST /action-plan/actions/:id/update': { ids: 'unknown', allow: [], denied: 404 },
+}

@@ -1,0 +1,9 @@
+import type { RouteAccessTable } from '../../web/route-access.ts'
+
+// Who may reach each of audit’s routes, as every role, at their own record, another
+// provider’s and another council’s (src/web/route-access.ts says how to read an entry; the route-table
+// suite, test/integration/route-access.db.test.ts, checks every one).
+export const auditRouteAccess: RouteAccessTable = {
+  'GET /admin/audit': { allow: ['admin'] },
+  'GET /admin/audit/:id': { ids: 'providerAudit', allow: ['admin'], denied: 404 },
+}
