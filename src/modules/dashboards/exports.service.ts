@@ -92,6 +92,7 @@ export function createDashboardExportService(deps: {
       db,
       ranges.map(([start, end]) => returnsCsvQuery(db, view, { ...filter, from: start, to: end })),
       csvText([returnColumns.map(([header]) => header)]),
+      { inIndexOrder: true },
     )
   }
 

@@ -13,36 +13,48 @@ import { filteredLocations, type Viewpoint } from './measures.repository.ts'
 
 type Text = RawBuilder<string | null>
 
-// formulaSafeText in SQL: = + @ tab CR and their full-width forms; a minus unless the text is a
-// signed decimal. Empty text is written as nothing, as csv-stringify writes it (COPY would write "").
-function safe(text: RawBuilder<unknown>): Text {
-  const t = sql`nullif(${text}, '')`
-  return sql`case
-    when left(${t}, 1) in ('=', '+', '@', chr(9), chr(13), chr(65309), chr(65291), chr(65293), chr(65312))
-      then '''' || ${t}
-    when left(${t}, 1) = '-' and ${t} !~ '^-?[0-9]+([.][0-9]+)?$' then '''' || ${t}
-    else ${t} end`
+// formulaSafeText in SQL, as the branches of a CASE on the text's first character (ascii(): its code
+// point, 0 for empty text): = + @ tab CR and their full-width forms get an apostrophe; a minus too,
+// unless the text is a signed decimal. Empty text is written as nothing, as csv-stringify writes it
+// (COPY would write ""). Codes, not text comparisons: this runs for most cells of a million rows.
+function formulaBranches(t: RawBuilder<unknown>) {
+  const quoted = sql`'''' || (${t})`
+  return sql`when 61 then ${quoted} when 43 then ${quoted} when 64 then ${quoted}
+    when 9 then ${quoted} when 13 then ${quoted}
+    when 65309 then ${quoted} when 65291 then ${quoted} when 65293 then ${quoted} when 65312 then ${quoted}
+    when 45 then case when ${t} ~ '^-?[0-9]+([.][0-9]+)?$' then ${t} else ${quoted} end
+    when 0 then null`
+}
+
+function safe(t: RawBuilder<unknown>): Text {
+  return sql`case ascii(${t}) ${formulaBranches(t)} else ${t} end`
 }
 
 const yesNo = (value: RawBuilder<unknown>): Text =>
   sql`case ${value} when true then 'Yes' when false then 'No' end`
 
 // One figure of a return as `formatValue` and the CSV writer show it, whatever JSON type it holds.
-function returnValue(v: RawBuilder<unknown>): Text {
-  const joined = sql<string>`(select string_agg(coalesce(e, ''), '; ' order by i)
+// A number's text and a string's, made safe, read the same (a number never starts like a formula), so
+// only text starting t, f, [ or { (true, false, a list, an object; or a string so written) needs its
+// JSON type looked up.
+function returnValue(key: string): Text {
+  const v = sql`(${sql.ref('r.values')} -> ${sql.lit(key)})`
+  const t = sql`(${sql.ref('r.values')} ->> ${sql.lit(key)})`
+  const joined = sql`(select string_agg(coalesce(e, ''), '; ' order by i)
     from jsonb_array_elements_text(${v}) with ordinality as a(e, i))`
-  return sql`case jsonb_typeof(${v})
-    when 'number' then ${v}::text
-    when 'boolean' then case when ${v} = 'true'::jsonb then 'Yes' else 'No' end
-    when 'string' then ${safe(sql`${v} #>> '{}'`)}
+  const typed = sql`case jsonb_typeof(${v})
+    when 'boolean' then case ${t} when 'true' then 'Yes' else 'No' end
     when 'array' then ${safe(joined)}
-    when 'object' then ${safe(sql`${v}::text`)}
-    end`
+    else ${safe(t)} end`
+  return sql`case ascii(${t})
+    when 116 then ${typed} when 102 then ${typed} when 91 then ${typed} when 123 then ${typed}
+    ${formulaBranches(t)} else ${t} end`
 }
 
 // A figure the derived measures read: a JSON number, or nothing.
-const number = (v: RawBuilder<unknown>) =>
-  sql<number>`case when jsonb_typeof(${v}) = 'number' then ${v}::numeric end`
+const number = (key: string) =>
+  sql<number>`case when jsonb_typeof(${sql.ref('r.values')} -> ${sql.lit(key)}) = 'number'
+    then (${sql.ref('r.values')} ->> ${sql.lit(key)})::numeric end`
 
 const serviceName = (type: RawBuilder<unknown>): Text =>
   sql`case ${type} ${sql.join(
@@ -52,82 +64,46 @@ const serviceName = (type: RawBuilder<unknown>): Text =>
 
 const templateKeys = templateColumns(currentDataset)
 
-// The figures read from each return's values: the template's, then any the derived measures need.
-const figureKeys = [
-  ...new Set([
-    ...templateKeys.map((c) => c.key),
-    ...ppeItems.map(([key]) => `ppeDays${key}`),
-    'bedsAvailable',
-    'bedsOccupied',
-    'staffAbsentCovid',
-    'staffAbsentOther',
-    'staffEmployed',
-  ]),
-]
-const figureColumn = (key: string) => `f${figureKeys.indexOf(key)}`
-
 // Current returns for periods starting from `from` to `to`, ordered by period then location: the
 // rows of returnsBatch, with the cells of returnColumns, as one statement for COPY.
 export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: ExportFilter): CompiledQuery {
-  // Each figure is read from the JSON once: OFFSET 0 keeps PostgreSQL from folding this into the
-  // outer SELECT, which names each figure several times.
-  const rows = filteredLocations(db, view, filter)
-    .innerJoin('situationReturns as r', 'r.locationId', 'locations.id')
-    .innerJoin('providers', 'providers.id', 'locations.providerId')
-    .leftJoin('organisations as council', 'council.id', 'locations.councilId')
-    .select([
-      'r.locationId',
-      'r.periodStart',
-      'locations.name as locationName',
-      'locations.cqcLocationId',
-      'providers.name as providerName',
-      'locations.serviceType',
-      'locations.area',
-      'council.name as councilName',
-      'r.version',
-      'r.submittedAt',
-      'r.timing',
-      'r.source',
-      'r.nothingChanged',
-    ])
-    .select(figureKeys.map((key) => sql`${sql.ref('r.values')} -> ${sql.lit(key)}`.as(figureColumn(key))))
-    .where('r.isCurrent', '=', true)
-    .where('r.periodStart', '>=', filter.from)
-    .where('r.periodStart', '<=', filter.to)
-    .orderBy('r.periodStart')
-    .orderBy('r.locationId')
-    .modifyEnd(sql`offset 0`)
-  const x = (column: string) => sql.ref(`x.${column}`)
-  const f = (key: string) => sql.ref(`x.${figureColumn(key)}`)
-  const absent = sql`${number(f('staffAbsentCovid'))} + ${number(f('staffAbsentOther'))}`
-  const employed = number(f('staffEmployed'))
+  const absent = sql`${number('staffAbsentCovid')} + ${number('staffAbsentOther')}`
+  const employed = number('staffEmployed')
   const cells: Text[] = [
-    safe(x('locationName')),
-    safe(x('cqcLocationId')),
-    safe(x('providerName')),
-    serviceName(x('serviceType')),
-    safe(x('area')),
-    safe(x('councilName')),
-    sql`to_char(${x('periodStart')}, 'YYYY-MM-DD')`,
-    sql`${x('version')}::text`,
+    safe(sql.ref('locations.name')),
+    safe(sql.ref('locations.cqcLocationId')),
+    safe(sql.ref('providers.name')),
+    serviceName(sql.ref('locations.serviceType')),
+    safe(sql.ref('locations.area')),
+    safe(sql.ref('council.name')),
+    sql`to_char(${sql.ref('r.periodStart')}, 'YYYY-MM-DD')`,
+    sql`${sql.ref('r.version')}::text`,
     // As JavaScript's toISOString: UTC, to the millisecond.
-    sql`to_char(${x('submittedAt')} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-    sql`case when ${x('timing')} = 'on-time' then 'On time' else 'Late' end`,
-    safe(x('source')),
-    yesNo(x('nothingChanged')),
-    ...templateKeys.map(({ key }) => returnValue(f(key))),
-    sql`least(${sql.join(ppeItems.map(([key]) => number(f(`ppeDays${key}`))))})::text`,
-    sql`(${number(f('bedsAvailable'))} - ${number(f('bedsOccupied'))})::text`,
+    sql`to_char(${sql.ref('r.submittedAt')} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    sql`case when ${sql.ref('r.timing')} = 'on-time' then 'On time' else 'Late' end`,
+    safe(sql.ref('r.source')),
+    yesNo(sql.ref('r.nothingChanged')),
+    ...templateKeys.map(({ key }) => returnValue(key)),
+    sql`least(${sql.join(ppeItems.map(([key]) => number(`ppeDays${key}`)))})::text`,
+    sql`(${number('bedsAvailable')} - ${number('bedsOccupied')})::text`,
     // derivedMeasures' Math.round(1000 * absent / employed) / 10, in the same double precision.
     sql`case when ${employed} <> 0 then
       (floor(cast(1000 * (${absent}) as float8) / cast(${employed} as float8) + 0.5) / 10)::text end`,
   ]
-  return db
-    .selectFrom(rows.as('x'))
-    .select(cells.map((cell, i) => cell.as(`c${i}`)))
-    .orderBy('x.periodStart')
-    .orderBy('x.locationId')
-    .compile()
+  return (
+    filteredLocations(db, view, filter)
+      .innerJoin('situationReturns as r', 'r.locationId', 'locations.id')
+      .innerJoin('providers', 'providers.id', 'locations.providerId')
+      .leftJoin('organisations as council', 'council.id', 'locations.councilId')
+      .select(cells.map((cell, i) => cell.as(`c${i}`)))
+      // A constant, not a bound value: PostgreSQL then reads the index of current returns by period.
+      .where('r.isCurrent', '=', sql.lit(true))
+      .where('r.periodStart', '>=', filter.from)
+      .where('r.periodStart', '<=', filter.to)
+      .orderBy('r.periodStart')
+      .orderBy('r.locationId')
+      .compile()
+  )
 }
 
 // How many cells a row has: the export's test holds it to returnColumns.
