@@ -2,6 +2,7 @@ import { apiSubmissionMeasurement } from './api-submission.national.ts'
 import type { Measurement } from './bench-case.ts'
 import { dashboardMeasurements, pgliteDashboardMeasurements } from './dashboards.bench.ts'
 import { returnsExportMeasurement } from './export.bench.ts'
+import { returnsCopyExportMeasurement } from './export-copy.bench.ts'
 import type { NationalMeasurement } from './national.ts'
 import { ppeMeasurements } from './ppe-supply.bench.ts'
 import { pgliteRiskRecomputeMeasurement, riskRecomputeMeasurement } from './risk-recompute.national.ts'
@@ -83,6 +84,8 @@ export const nationalMeasurements: Array<NationalMeasurement & { file: string }>
   ...definedIn('risk-recompute.national.ts', [riskRecomputeMeasurement]),
   ...definedIn('dashboards.bench.ts', dashboardMeasurements),
   ...definedIn('export.bench.ts', [returnsExportMeasurement]),
+  // Issue 27: the same returns as CSV written by PostgreSQL (COPY).
+  ...definedIn('export-copy.bench.ts', [returnsCopyExportMeasurement]),
   // Issue 20: PPE balances and a request page with a million ledger moves (a council made for it).
   ...definedIn('ppe-supply.bench.ts', ppeMeasurements),
   // The PGlite column (issue 7): the same dashboards and risk recompute on PGlite at county scale, on a

@@ -1,11 +1,23 @@
-import type { Db } from '../../db/database.ts'
+import type { Readable } from 'node:stream'
+import { copyCsv } from '../../db/copy-out.ts'
+import { type Db, rawEngineOf } from '../../db/database.ts'
+import { type Clock, systemClock } from '../../domain/clock.ts'
+import { csvText } from '../../domain/csv.ts'
 import { addDaysToIsoDate, londonInstant } from '../../domain/dates.ts'
 import type { Actor } from '../../domain/policy.ts'
+import { recordAudit } from '../audit/index.ts'
 import type { ContactLogService, ContactSummary } from '../contact-log/index.ts'
 import { maySeeDashboard, viewpointOf } from './dashboard.service.ts'
-import type { AlertExportRow, DirectoryStatusRow, ReturnExportRow } from './export-columns.ts'
+import { dashboardsAuditActions } from './dashboards.audit-actions.ts'
+import {
+  type AlertExportRow,
+  type DirectoryStatusRow,
+  type ReturnExportRow,
+  returnColumns,
+} from './export-columns.ts'
 import { alertsBatch, directoryBatch, type ExportFilter, returnsBatch } from './exports.repository.ts'
 import { type DashboardFilter, filteredLocations } from './measures.repository.ts'
+import { returnsCsvQuery } from './returns-csv.repository.ts'
 
 export type { ExportFilter } from './exports.repository.ts'
 
@@ -34,13 +46,55 @@ async function* keysetBatches<Row, Key>(
   }
 }
 
+// The embedded engine copies a week of returns at a time (src/db/copy-out.ts), so a year's download
+// never holds the whole file in memory at once.
+const pgliteDaysPerPiece = 7
+
+function pieces(from: string, to: string, days: number): [string, string][] {
+  const found: [string, string][] = []
+  for (let start = from; start <= to; start = addDaysToIsoDate(start, days)) {
+    const end = addDaysToIsoDate(start, days - 1)
+    found.push([start, end < to ? end : to])
+  }
+  return found
+}
+
 export function createDashboardExportService(deps: {
   db: Db
   batchSize?: number
   contactLog?: Pick<ContactLogService, 'exportBatches'>
+  clock?: Clock
 }) {
   const { db } = deps
   const batchSize = deps.batchSize ?? defaultBatchSize
+  const clock = deps.clock ?? systemClock
+
+  // The returns as CSV, written by the database itself (COPY) at its own speed, with the same header,
+  // cells and scope as `returns` through `returnColumns`; null when the actor may not see them. The
+  // download is recorded (who, when, which filters) before the first byte.
+  async function returnsCsv(actor: Actor, filter: ExportFilter): Promise<Readable | null> {
+    if (!maySeeDashboard(actor)) return null
+    const view = viewpointOf(actor)
+    const { from, to, serviceType, area, contracted, inArea } = filter
+    await recordAudit(db, {
+      actorUserId: actor.userId,
+      organisationId: actor.organisationId,
+      councilId: view.councilIds.length === 1 ? view.councilIds[0] : null,
+      action: dashboardsAuditActions.returnsExported,
+      entityType: 'situation-returns',
+      entityId: null,
+      after: { format: 'csv', from, to, serviceType, area, contracted, inArea },
+      occurredAt: clock.now(),
+    })
+    const ranges =
+      rawEngineOf(db)?.engine === 'pglite' ? pieces(from, to, pgliteDaysPerPiece) : [[from, to] as const]
+    return copyCsv(
+      db,
+      ranges.map(([start, end]) => returnsCsvQuery(db, view, { ...filter, from: start, to: end })),
+      csvText([returnColumns.map(([header]) => header)]),
+      { inIndexOrder: true },
+    )
+  }
 
   // Current returns for periods starting from `from` to `to`, ordered by period then location.
   async function* returns(actor: Actor, filter: ExportFilter): AsyncGenerator<ReturnExportRow[]> {
@@ -94,7 +148,7 @@ export function createDashboardExportService(deps: {
     )
   }
 
-  return { returns, directory, alerts, contacts }
+  return { returns, returnsCsv, directory, alerts, contacts }
 }
 
 export type DashboardExportService = ReturnType<typeof createDashboardExportService>

@@ -32,7 +32,7 @@ export const dashboards = defineCapability<{
     publishing.registerKind(publicDashboard)
     return {
       dashboards: createDashboardService({ db, clock }),
-      dashboardExports: createDashboardExportService({ db, contactLog }),
+      dashboardExports: createDashboardExportService({ db, contactLog, clock }),
     }
   },
   routes: async (app, { dashboards, dashboardExports, contactLog, enquiries }) => {

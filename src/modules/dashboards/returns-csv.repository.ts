@@ -1,0 +1,110 @@
+import { type CompiledQuery, type RawBuilder, sql } from 'kysely'
+import type { DbOrTransaction } from '../../db/database.ts'
+import { serviceTypeNames } from '../../domain/service-types.ts'
+import { currentDataset, ppeItems, templateColumns } from '../returns/index.ts'
+import type { ExportFilter } from './exports.repository.ts'
+import { filteredLocations, type Viewpoint } from './measures.repository.ts'
+
+// The returns export as the database writes it (COPY … TO STDOUT, see src/db/copy-out.ts): every cell
+// worked out in SQL exactly as `returnColumns` (export-columns.ts) and the product's CSV writer
+// (src/domain/csv.ts) write it, so the file is the same, byte for byte, at the database's speed.
+// Text a user typed is made safe in the SELECT itself: a cell a spreadsheet would read as a formula
+// gets a leading apostrophe (formulaSafeText's rule), so the bytes streamed are already safe.
+
+type Text = RawBuilder<string | null>
+
+// formulaSafeText in SQL, as the branches of a CASE on the text's first character (ascii(): its code
+// point, 0 for empty text): = + @ tab CR and their full-width forms get an apostrophe; a minus too,
+// unless the text is a signed decimal. Empty text is written as nothing, as csv-stringify writes it
+// (COPY would write ""). Codes, not text comparisons: this runs for most cells of a million rows.
+function formulaBranches(t: RawBuilder<unknown>) {
+  const quoted = sql`'''' || (${t})`
+  return sql`when 61 then ${quoted} when 43 then ${quoted} when 64 then ${quoted}
+    when 9 then ${quoted} when 13 then ${quoted}
+    when 65309 then ${quoted} when 65291 then ${quoted} when 65293 then ${quoted} when 65312 then ${quoted}
+    when 45 then case when ${t} ~ '^-?[0-9]+([.][0-9]+)?$' then ${t} else ${quoted} end
+    when 0 then null`
+}
+
+function safe(t: RawBuilder<unknown>): Text {
+  return sql`case ascii(${t}) ${formulaBranches(t)} else ${t} end`
+}
+
+const yesNo = (value: RawBuilder<unknown>): Text =>
+  sql`case ${value} when true then 'Yes' when false then 'No' end`
+
+// One figure of a return as `formatValue` and the CSV writer show it, whatever JSON type it holds.
+// A number's text and a string's, made safe, read the same (a number never starts like a formula), so
+// only text starting t, f, [ or { (true, false, a list, an object; or a string so written) needs its
+// JSON type looked up.
+function returnValue(key: string): Text {
+  const v = sql`(${sql.ref('r.values')} -> ${sql.lit(key)})`
+  const t = sql`(${sql.ref('r.values')} ->> ${sql.lit(key)})`
+  const joined = sql`(select string_agg(coalesce(e, ''), '; ' order by i)
+    from jsonb_array_elements_text(${v}) with ordinality as a(e, i))`
+  const typed = sql`case jsonb_typeof(${v})
+    when 'boolean' then case ${t} when 'true' then 'Yes' else 'No' end
+    when 'array' then ${safe(joined)}
+    else ${safe(t)} end`
+  return sql`case ascii(${t})
+    when 116 then ${typed} when 102 then ${typed} when 91 then ${typed} when 123 then ${typed}
+    ${formulaBranches(t)} else ${t} end`
+}
+
+// A figure the derived measures read: a JSON number, or nothing.
+const number = (key: string) =>
+  sql<number>`case when jsonb_typeof(${sql.ref('r.values')} -> ${sql.lit(key)}) = 'number'
+    then (${sql.ref('r.values')} ->> ${sql.lit(key)})::numeric end`
+
+const serviceName = (type: RawBuilder<unknown>): Text =>
+  sql`case ${type} ${sql.join(
+    Object.entries(serviceTypeNames).map(([key, name]) => sql`when ${sql.lit(key)} then ${sql.lit(name)}`),
+    sql` `,
+  )} else ${safe(sql`${type}::text`)} end`
+
+const templateKeys = templateColumns(currentDataset)
+
+// Current returns for periods starting from `from` to `to`, ordered by period then location: the
+// rows of returnsBatch, with the cells of returnColumns, as one statement for COPY.
+export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: ExportFilter): CompiledQuery {
+  const absent = sql`${number('staffAbsentCovid')} + ${number('staffAbsentOther')}`
+  const employed = number('staffEmployed')
+  const cells: Text[] = [
+    safe(sql.ref('locations.name')),
+    safe(sql.ref('locations.cqcLocationId')),
+    safe(sql.ref('providers.name')),
+    serviceName(sql.ref('locations.serviceType')),
+    safe(sql.ref('locations.area')),
+    safe(sql.ref('council.name')),
+    sql`to_char(${sql.ref('r.periodStart')}, 'YYYY-MM-DD')`,
+    sql`${sql.ref('r.version')}::text`,
+    // As JavaScript's toISOString: UTC, to the millisecond.
+    sql`to_char(${sql.ref('r.submittedAt')} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    sql`case when ${sql.ref('r.timing')} = 'on-time' then 'On time' else 'Late' end`,
+    safe(sql.ref('r.source')),
+    yesNo(sql.ref('r.nothingChanged')),
+    ...templateKeys.map(({ key }) => returnValue(key)),
+    sql`least(${sql.join(ppeItems.map(([key]) => number(`ppeDays${key}`)))})::text`,
+    sql`(${number('bedsAvailable')} - ${number('bedsOccupied')})::text`,
+    // derivedMeasures' Math.round(1000 * absent / employed) / 10, in the same double precision.
+    sql`case when ${employed} <> 0 then
+      (floor(cast(1000 * (${absent}) as float8) / cast(${employed} as float8) + 0.5) / 10)::text end`,
+  ]
+  return (
+    filteredLocations(db, view, filter)
+      .innerJoin('situationReturns as r', 'r.locationId', 'locations.id')
+      .innerJoin('providers', 'providers.id', 'locations.providerId')
+      .leftJoin('organisations as council', 'council.id', 'locations.councilId')
+      .select(cells.map((cell, i) => cell.as(`c${i}`)))
+      // A constant, not a bound value: PostgreSQL then reads the index of current returns by period.
+      .where('r.isCurrent', '=', sql.lit(true))
+      .where('r.periodStart', '>=', filter.from)
+      .where('r.periodStart', '<=', filter.to)
+      .orderBy('r.periodStart')
+      .orderBy('r.locationId')
+      .compile()
+  )
+}
+
+// How many cells a row has: the export's test holds it to returnColumns.
+export const returnsCsvCellCount = 12 + templateKeys.length + 3
