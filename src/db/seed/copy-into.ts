@@ -11,12 +11,11 @@ let files = 0
 // in-memory file system: a statement with no parameters to bind, 3–4 times cheaper than INSERTs for
 // the demo's returns (PGlite takes no COPY from a client stream, and its `/dev/blob` only with a query
 // of its own, outside the transaction). On PostgreSQL, whose server cannot read our files, multi-row
-// INSERTs of 1,000. `saved` is told as rows are saved, for a progress bar.
+// INSERTs of 1,000.
 export async function copyInto<T extends keyof Database & string>(
   db: DbOrTransaction,
   table: T,
   rows: Insertable<Database[T]>[],
-  saved: (done: number, total: number) => void = () => {},
 ): Promise<void> {
   if (rows.length === 0) return
   const raw = rawEngineOf(db)
@@ -26,7 +25,6 @@ export async function copyInto<T extends keyof Database & string>(
         .insertInto(table)
         .values(rows.slice(i, i + 1000) as never)
         .execute()
-      saved(Math.min(i + 1000, rows.length), rows.length)
     }
     return
   }
@@ -47,7 +45,6 @@ export async function copyInto<T extends keyof Database & string>(
     // Emptied rather than left in the in-memory file system (PGlite offers no removal).
     raw.pglite.copyToFS(file, new Uint8Array())
   }
-  saved(rows.length, rows.length)
 }
 
 function copyValue(value: unknown): string | number | boolean | null {

@@ -33,14 +33,16 @@ export async function loadDemoReturns(
   locations: DemoLocation[],
   now: Date,
   weeks = 12,
-  // Told after each batch is saved, for the first start's progress bar.
+  // Told how far it is, for the first start's progress bar: making each location's returns is the first
+  // half of the work, saving them all the second.
   saved: (done: number, total: number) => void = () => {},
 ): Promise<number> {
   const rows: DemoReturnRow[] = []
   // Every location walks back over the same periods: worked out once a frequency, not once a return
   // (time-zone arithmetic is slow, and it was a third of the demo's returns).
   const periods = { daily: demoPeriods('daily', now, weeks), weekly: demoPeriods('weekly', now, weeks) }
-  for (const location of locations) {
+  for (const [i, location] of locations.entries()) {
+    if (i % 100 === 0) saved(i, 2 * locations.length)
     const frequency: Frequency =
       location.serviceType === 'home_care' || location.serviceType === 'other' ? 'weekly' : 'daily'
     const habit = faker.helpers.weightedArrayElement([
@@ -89,7 +91,9 @@ export async function loadDemoReturns(
       })
     }
   }
-  await withRiskFiguresFilledAfter(db, () => copyInto(db, 'situationReturns', rows, saved))
+  saved(locations.length, 2 * locations.length)
+  await withRiskFiguresFilledAfter(db, () => copyInto(db, 'situationReturns', rows))
+  saved(2 * locations.length, 2 * locations.length)
   return rows.length
 }
 
