@@ -72,7 +72,8 @@ export const measurements: Measurement[] = [
   },
   {
     id: 'first-start-pglite',
-    title: 'First start of a fresh clone: `npm start` with no ./data, until /readyz answers 200',
+    title:
+      'First start of a fresh clone: `npm start` with no ./data (the server on a new data directory, not the bench’s in-memory PGlite), until /readyz answers 200',
     timed:
       'from spawning package.json’s start command (bin/carehub.js serve) in a copy of the working tree with no ./data until /readyz answers 200: the embedded database made, the demo county loaded, the server listening; a demo user then signs in (after the clock)',
     engine: 'pglite',
