@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, engines, type TestDatabase } from '../../../test/support/test-database.ts'
 import { fixedClock } from '../../domain/clock.ts'
-import { setBasedFill } from '../../modules/early-warning/risk-figures-bulk.ts'
+import { setBasedFill } from '../../modules/early-warning/index.ts'
 import { loadDemoCounty } from './demo-county.ts'
 
 // The demo's returns are saved in bulk (COPY on PGlite) with the risk figures trigger off, and the
