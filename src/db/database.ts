@@ -3,6 +3,7 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
+import { emptyDatabaseTarball } from './empty-database.ts'
 import { prepareRepeatedStatements } from './prepared-statements.ts'
 import type { Database } from './schema.ts'
 
@@ -59,13 +60,25 @@ export function createDatabase(target: DatabaseTarget): Db {
   if (target.dataDir) {
     const dir = path.join(target.dataDir, 'pglite')
     fs.mkdirSync(dir, { recursive: true })
-    pglite = new PGlite(dir, { parsers: { 1082: (v: string) => v } })
+    pglite = new PGlite(dir, { parsers: { 1082: (v: string) => v }, loadDataDir: newDatabaseIn(dir) })
   } else {
     pglite = new PGlite({ parsers: { 1082: (v: string) => v }, loadDataDir: target.loadDataDir })
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins })
   rawEngines.set(db.getExecutor().adapter, { engine: 'pglite', pglite })
   return db
+}
+
+// A data directory with no database yet starts from the prepared empty one (empty-database.ts) rather
+// than initdb and every migration, when that is up to date; otherwise PGlite runs initdb, as it would.
+function newDatabaseIn(dir: string): Blob | undefined {
+  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return undefined
+  const prepared = emptyDatabaseTarball()
+  if ('reason' in prepared) {
+    console.warn(`New embedded database: running initdb and every migration (${prepared.reason}).`)
+    return undefined
+  }
+  return prepared.tarball
 }
 
 export function databaseTargetFromConfig(config: {

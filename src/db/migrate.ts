@@ -79,6 +79,9 @@ const migrations: Record<string, Migration> = {
   '0041-national-alert-counts': m0041,
 }
 
+// Their names, in order (the prepared empty database records which of them it holds: empty-database.ts).
+export const migrationNames = Object.keys(migrations)
+
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -8,8 +8,8 @@ describe('the demo county’s progress', () => {
     expect(shown[0]).toBe(0)
     expect(shown.at(-1)).toBe(100)
     expect(shown).toEqual([...shown].sort((a, b) => a - b))
-    // The returns take most of the time: half of them is a good part of the whole.
-    expect(percentDone('returns', 0.5) - percentDone('returns')).toBeGreaterThan(30)
+    // The returns take most of the time (even by COPY, issue 27): more than half of the whole.
+    expect(percentDone('returns', 1) - percentDone('returns')).toBeGreaterThan(50)
   })
 
   it('writes a line as each step starts when the output is not a terminal, and says which step', async () => {

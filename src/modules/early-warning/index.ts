@@ -41,6 +41,9 @@ export type {
 // contributes, return-save-hook.ts), and for the whole market (seeds, benchmarks).
 export { type LocationMeasures, measuresForLocations } from './risk-measures.ts'
 export { type RecomputeResult, recomputeRisk } from './risk-recompute.ts'
+// For bulk loads of returns (the demo county): the risk figures filled in one statement after the load
+// (setBasedFill: that statement, built from the trigger's SQL; null when the trigger is not as expected).
+export { setBasedFill, withRiskFiguresFilledAfter } from './risk-figures-bulk.ts'
 export type { RiskRulesService } from './risk-rules.service.ts'
 export { recomputeAll } from './risk-rules.service.ts'
 
