@@ -8,7 +8,8 @@ import { nationalGeneratorVersion, nationalSeed, type Scale } from '../src/db/se
 
 // The national-scale measurements share one database, seeded once by `carehub seed --scale … --days …`
 // and reused by later runs: carehub_bench_<scale>_<days> on the bench server, with a bench_seed_info row
-// saying what it holds. A database without that row, or seeded by another generator version, is rebuilt.
+// saying what it holds. A database without that row, or seeded by another generator version, is rebuilt;
+// one that cannot be migrated is left alone, with the reason (--reseed rebuilds it).
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const carehub = path.join(here, '..', 'bin', 'carehub.js')
@@ -104,7 +105,11 @@ export async function ensureSeededDatabase(
         )
         return { name, url, reused: true, info }
       }
-      log(`${name} cannot be migrated (${String(applied.error)}): rebuilding it`)
+      // Never dropped here: the usual cause is a checkout without a migration that another checkout
+      // has applied, and rebuilding takes minutes from everyone sharing the database.
+      throw new Error(
+        `${name} cannot be migrated (${String(applied.error)}). Another checkout may have applied a migration this one lacks; run with --reseed to rebuild it.`,
+      )
     } else log(`${name} was not seeded by this generator: rebuilding it`)
   }
   await withClient(serverUrl, async (c) => {
