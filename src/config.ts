@@ -28,6 +28,12 @@ const configSchema = z.object({
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   API_READ_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Where pg_dump and pg_restore are, when not on the PATH (carehub backup and restore on PostgreSQL).
+  PG_BIN_DIR: z.string().optional(),
+  // How long personal data is kept, in days (the retention job, src/modules/retention).
+  RETENTION_WELFARE_DAYS: z.coerce.number().int().min(1).default(90),
+  RETENTION_STAFFING_POOL_DAYS: z.coerce.number().int().min(1).default(365),
+  RETENTION_CONTACT_NAMES_DAYS: z.coerce.number().int().min(1).default(730),
 })
 
 export type Config = {
@@ -55,7 +61,14 @@ export type Config = {
   // Requests a minute to the read API (/api/v1/market) per token, in each instance.
   apiReadRateLimit: number
   logLevel: string
+  postgresBinDir: string | undefined
+  retention: RetentionPeriods
 }
+
+// Days personal data is kept: welfare checks' details after the check ends, a staffing pool person's
+// details after they were last active (changed, free, or deployed), the name of whoever a contact spoke to
+// after the contact.
+export type RetentionPeriods = { welfareDays: number; staffingPoolDays: number; contactNamesDays: number }
 
 export class ConfigError extends Error {}
 
@@ -102,6 +115,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
     apiReadRateLimit: e.API_READ_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
+    postgresBinDir: e.PG_BIN_DIR,
+    retention: {
+      welfareDays: e.RETENTION_WELFARE_DAYS,
+      staffingPoolDays: e.RETENTION_STAFFING_POOL_DAYS,
+      contactNamesDays: e.RETENTION_CONTACT_NAMES_DAYS,
+    },
   }
 }
 
