@@ -4,7 +4,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import { createDatabase, type DatabaseTarget, type Db, rawEngineOf } from './database.ts'
-import { describeCounts, rowCounts, totalRows } from './table-census.ts'
+import { describeCounts, holdsCounty, rowCounts, totalRows } from './table-census.ts'
 
 const run = promisify(execFile)
 
@@ -127,7 +127,7 @@ async function restorePglite(dataDir: string, file: string, force: boolean): Pro
     } finally {
       await db.destroy()
     }
-    if (totalRows(before) > 0 && !force)
+    if (holdsCounty(before) && !force)
       throw new BackupRefused(
         `The embedded database at ${current} already holds data: ${describeCounts(before)}. Nothing was changed. To replace it, run the restore again with --force (what is there now is kept aside).`,
       )
@@ -153,7 +153,7 @@ async function restorePglite(dataDir: string, file: string, force: boolean): Pro
   }
   let keptAside: string | null = null
   if (fs.existsSync(current)) {
-    if (totalRows(before) > 0) {
+    if (holdsCounty(before)) {
       keptAside = `${current}.before-restore-${stamp()}`
       fs.renameSync(current, keptAside)
     } else fs.rmSync(current, { recursive: true, force: true })
@@ -232,7 +232,7 @@ async function restorePostgres(
   let keptAside: string | null = null
   try {
     before = await rowCounts(db)
-    if (totalRows(before) > 0 && !force)
+    if (holdsCounty(before) && !force)
       throw new BackupRefused(
         `The database already holds data: ${describeCounts(before)}. Nothing was changed. To replace it, run the restore again with --force (what is there now is kept aside in another schema).`,
       )
@@ -260,8 +260,8 @@ async function restorePostgres(
   let counts: Record<string, number>
   try {
     counts = await rowCounts(after)
-    // Nothing worth keeping was there: the empty tables it held are not kept.
-    if (keptAside && totalRows(before) === 0) {
+    // No county was there (at most the migrations' defaults): nothing worth keeping.
+    if (keptAside && !holdsCounty(before)) {
       await sql`drop schema ${sql.id(keptAside)} cascade`.execute(after)
       keptAside = null
     }

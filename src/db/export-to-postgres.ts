@@ -5,13 +5,14 @@ import pg from 'pg'
 import { BackupRefused } from './backup.ts'
 import { createDatabase, rawEngineOf } from './database.ts'
 import { migrateToLatest } from './migrate.ts'
-import { describeCounts, migrationTables, rowCounts, totalRows } from './table-census.ts'
+import { describeCounts, holdsCounty, migrationTables, rowCounts, totalRows } from './table-census.ts'
 
 // Moves a county from the embedded database to an empty PostgreSQL database: both are migrated to the
 // same version, then every table is copied in the order its foreign keys need (parents first), in one
 // transaction on PostgreSQL with the tables' own triggers off (they would add rows the copy brings
 // anyway: a new council's settings, beds history, dashboard marks), and every sequence set to where it
-// stood. Rows travel as JSON (row_to_json → json_populate_recordset), so every type arrives as it was.
+// stood. The target holds no county beforehand; the defaults its migrations wrote are replaced by the
+// county's. Rows travel as JSON (row_to_json → json_populate_recordset), so every type arrives as it was.
 
 export type ExportReport = { counts: Record<string, number>; lines: string[] }
 
@@ -26,7 +27,7 @@ export async function exportToPostgres(dataDir: string, url: string): Promise<Ex
     await migrateToLatest(source)
     await migrateToLatest(target)
     const already = await rowCounts(target)
-    if (totalRows(already) > 0)
+    if (holdsCounty(already))
       throw new BackupRefused(
         `The PostgreSQL database already holds data: ${describeCounts(already)}. Nothing was copied; move a county only into an empty database.`,
       )
@@ -57,6 +58,9 @@ async function copyEverything(pglite: PGlite, url: string, tables: string[]) {
   await client.connect()
   try {
     await client.query('begin')
+    // What the target's migrations filled in (default rules, templates) gives way to the county's own.
+    const copied = order.filter((t) => !migrationTables.has(t))
+    await client.query(`truncate ${copied.map(ident).join(', ')}`)
     for (const table of order) await client.query(`alter table ${ident(table)} disable trigger user`)
     for (const table of order) await copyTable(pglite, client, table)
     for (const table of order) await client.query(`alter table ${ident(table)} enable trigger user`)

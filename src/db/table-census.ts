@@ -27,6 +27,10 @@ export async function rowCounts(db: DbOrTransaction): Promise<Record<string, num
   return counts
 }
 
+// Whether a database holds a county: any organisation at all, as the demo's loader decides (the
+// migrations themselves fill a few tables with defaults: risk rules, return templates, settings).
+export const holdsCounty = (counts: Record<string, number>) => (counts.organisations ?? 0) > 0
+
 export const totalRows = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0)
 
 // The tables holding data, largest first, for a message: "organisations (12), users (40), …".

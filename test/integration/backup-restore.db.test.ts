@@ -42,10 +42,11 @@ async function installOn(engine: Engine, dir: string): Promise<Install> {
   return {
     target,
     open: () => createDatabase({ engine: 'postgres', url: target.url, poolSize: 1 }),
-    // Wiped: the database dropped and a new, empty one in its place (migrated by no one).
+    // Wiped: the database dropped and a new one in its place, migrated as a new install's would be
+    // (so holding only the migrations' defaults, which the restore replaces).
     wipe: async () => {
       await database.drop()
-      database = await createTestDatabase('postgres', { migrate: false })
+      database = await createTestDatabase('postgres')
       await database.db.destroy()
       target.url = database.url!
     },
