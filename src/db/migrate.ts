@@ -35,6 +35,7 @@ import * as m0035 from './migrations/0035-capacity-tracker-imports.ts'
 import * as m0037 from './migrations/0037-market-api-tokens.ts'
 import * as m0038 from './migrations/0038-contacts-on-cases.ts'
 import * as m0039 from './migrations/0039-risk-figures-by-frequency.ts'
+import * as m0044 from './migrations/0044-staffing-pool-retention.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -73,6 +74,7 @@ const migrations: Record<string, Migration> = {
   '0037-market-api-tokens': m0037,
   '0038-contacts-on-cases': m0038,
   '0039-risk-figures-by-frequency': m0039,
+  '0044-staffing-pool-retention': m0044,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -1,5 +1,6 @@
 import { defineCapability } from '../../capability.ts'
 import { contactLogPaths } from './contact-log.paths.ts'
+import { contactNamesRetention } from './contact-log.retention.ts'
 import { contactLogRoutes } from './contact-log.routes.ts'
 import { createContactLogService } from './contact-log.service.ts'
 import { bannerLines } from './contact-log.view-model.ts'
@@ -23,6 +24,8 @@ export {
 // Calls, e-mails and visits to providers, shared by every partner so that calls are not duplicated.
 export const contactLog = defineCapability()({
   name: 'contact-log',
+  // The names of those spoken to, kept for RETENTION_CONTACT_NAMES_DAYS after the contact.
+  contributes: { personalDataRetention: contactNamesRetention },
   services: ({ db, clock }) => ({ contactLog: createContactLogService({ db, clock }) }),
   routes: async (app, { contactLog }) => {
     await app.register(contactLogRoutes, { contactLog })
