@@ -6,6 +6,7 @@ import type { Actor } from './domain/policy.ts'
 import type { Job } from './jobs/scheduler.ts'
 import type { CouncilCreatedHook } from './modules/access/index.ts'
 import type { MailTransport } from './modules/comms/index.ts'
+import type { RetentionRule } from './modules/retention/index.ts'
 import type { ReturnSaveHook, TrackerStatusHook } from './modules/returns/index.ts'
 import type { NavigationEntry } from './web/navigation.ts'
 import type { PathTree } from './web/page-path.ts'
@@ -44,11 +45,13 @@ export type HomePanels = (actor: Actor) => Promise<HomePanel | null>
 // every saved return, whatever its channel (ADR 7). `trackerStatusImported`: what is done with the
 // statuses a capacity tracker extract gives, in its import's transaction.
 // `councilCreated`: what is done when a council is added, in its transaction (the directory links the
-// locations already imported in its area).
+// locations already imported in its area). `personalDataRetention`: the personal data a capability holds,
+// how long it is kept and how it is removed (the retention capability's job applies every rule).
 export type ExtensionPoints = {
   returnSaved: ReturnSaveHook
   trackerStatusImported: TrackerStatusHook
   councilCreated: CouncilCreatedHook
+  personalDataRetention: RetentionRule
 }
 export type Contributions = { [Point in keyof ExtensionPoints]?: ExtensionPoints[Point][] }
 

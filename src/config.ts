@@ -33,6 +33,12 @@ const configSchema = z.object({
     .regex(/^(auto|[1-9][0-9]?)$/, 'must be auto or a number from 1 to 99')
     .default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Where pg_dump and pg_restore are, when not on the PATH (carehub backup and restore on PostgreSQL).
+  PG_BIN_DIR: z.string().optional(),
+  // How long personal data is kept, in days (the retention job, src/modules/retention).
+  RETENTION_WELFARE_DAYS: z.coerce.number().int().min(1).default(90),
+  RETENTION_STAFFING_POOL_DAYS: z.coerce.number().int().min(1).default(365),
+  RETENTION_CONTACT_NAMES_DAYS: z.coerce.number().int().min(1).default(730),
 })
 
 export type Config = {
@@ -61,7 +67,14 @@ export type Config = {
   apiReadRateLimit: number
   logLevel: string
   workers: number | 'auto'
+  postgresBinDir: string | undefined
+  retention: RetentionPeriods
 }
+
+// Days personal data is kept: welfare checks' details after the check ends, a staffing pool person's
+// details after they were last active (changed, free, or deployed), the name of whoever a contact spoke to
+// after the contact.
+export type RetentionPeriods = { welfareDays: number; staffingPoolDays: number; contactNamesDays: number }
 
 export class ConfigError extends Error {}
 
@@ -112,6 +125,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiReadRateLimit: e.API_READ_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
     workers: e.WORKERS === 'auto' ? 'auto' : Number(e.WORKERS),
+    postgresBinDir: e.PG_BIN_DIR,
+    retention: {
+      welfareDays: e.RETENTION_WELFARE_DAYS,
+      staffingPoolDays: e.RETENTION_STAFFING_POOL_DAYS,
+      contactNamesDays: e.RETENTION_CONTACT_NAMES_DAYS,
+    },
   }
 }
 

@@ -24,6 +24,7 @@ import { ppeSupply } from './modules/ppe-supply/index.ts'
 import { providerResilience } from './modules/provider-resilience/index.ts'
 import { publishing } from './modules/publishing/index.ts'
 import { resourcePack } from './modules/resource-pack/index.ts'
+import { retention } from './modules/retention/index.ts'
 import { returns } from './modules/returns/index.ts'
 import { surveys } from './modules/surveys/index.ts'
 import { training } from './modules/training/index.ts'
@@ -62,6 +63,8 @@ export const capabilities = [
   payments,
   grants,
   actionPlan,
+  // Applies every capability's personal data retention rule (contributes.personalDataRetention).
+  retention,
   home,
 ] as const
 

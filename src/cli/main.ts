@@ -151,6 +151,37 @@ program
     for (const p of result.invalid.slice(0, 10)) console.log(`  row ${p.rowNumber}, ${p.column}: ${p.reason}`)
   })
 
+// Backups: the tools are loaded by the command that runs them (src/cli/backup-commands.ts).
+program
+  .command('backup')
+  .description(
+    'back up the database to a file: pg_dump (custom format) on PostgreSQL, a snapshot of the data directory on the embedded database',
+  )
+  .argument('<file>', 'the file to write (refused if it exists; readable by its owner only)')
+  .action(async (file: string) => {
+    const { backupCommand } = await import('./backup-commands.ts')
+    await backupCommand(loadConfig(), file)
+  })
+
+program
+  .command('restore')
+  .description('restore a backup made by `carehub backup` into this install’s database')
+  .argument('<file>', 'the backup file')
+  .option('--force', 'replace a database that holds data (what it holds is kept aside, not deleted)')
+  .action(async (file: string, options: { force?: boolean }) => {
+    const { restoreCommand } = await import('./backup-commands.ts')
+    await restoreCommand(loadConfig(), file, Boolean(options.force))
+  })
+
+program
+  .command('export-to-postgres')
+  .description('move the embedded database (DATA_DIR) to an empty PostgreSQL database')
+  .argument('<DATABASE_URL>', 'the PostgreSQL database to fill, postgres://…')
+  .action(async (url: string) => {
+    const { exportToPostgresCommand } = await import('./backup-commands.ts')
+    await exportToPostgresCommand(loadConfig(), url)
+  })
+
 const user = program.command('user').description('manage user accounts')
 
 user

@@ -12,7 +12,8 @@ export type DbOrTransaction = Kysely<Database> | Transaction<Database>
 
 export type DatabaseTarget =
   | { engine: 'postgres'; url: string; poolSize?: number }
-  // dataDir null: in memory; loadDataDir: start from a dump (PGlite's dumpDataDir), as the browser tests do
+  // dataDir null: in memory; loadDataDir: start from a dump (PGlite's dumpDataDir), as the browser tests
+  // do, or as a restore does into a new data directory (src/db/backup.ts)
   | { engine: 'pglite'; dataDir: string | null; loadDataDir?: Blob }
 
 // Dates stay as ISO strings (no time-zone shifts); bigints come back as strings, so ids never lose precision.
@@ -60,7 +61,11 @@ export function createDatabase(target: DatabaseTarget): Db {
   if (target.dataDir) {
     const dir = path.join(target.dataDir, 'pglite')
     fs.mkdirSync(dir, { recursive: true })
-    pglite = new PGlite(dir, { parsers: { 1082: (v: string) => v }, loadDataDir: newDatabaseIn(dir) })
+    // A backup being restored, else (a new data directory) the prepared empty database.
+    pglite = new PGlite(dir, {
+      parsers: { 1082: (v: string) => v },
+      loadDataDir: target.loadDataDir ?? newDatabaseIn(dir),
+    })
   } else {
     pglite = new PGlite({ parsers: { 1082: (v: string) => v }, loadDataDir: target.loadDataDir })
   }

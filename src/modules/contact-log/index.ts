@@ -1,6 +1,7 @@
 import { defineCapability } from '../../capability.ts'
 import { contactLogPaths } from './contact-log.paths.ts'
 import { contactLogRouteAccess } from './contact-log.route-access.ts'
+import { contactNamesRetention } from './contact-log.retention.ts'
 import { contactLogRoutes } from './contact-log.routes.ts'
 import { createContactLogService } from './contact-log.service.ts'
 import { bannerLines } from './contact-log.view-model.ts'
@@ -26,6 +27,8 @@ export const contactLog = defineCapability()({
   name: 'contact-log',
   // Who may reach each of its routes (the route-table suite checks it).
   routeAccess: contactLogRouteAccess,
+  // The names of those spoken to, kept for RETENTION_CONTACT_NAMES_DAYS after the contact.
+  contributes: { personalDataRetention: contactNamesRetention },
   services: ({ db, clock }) => ({ contactLog: createContactLogService({ db, clock }) }),
   routes: async (app, { contactLog }) => {
     await app.register(contactLogRoutes, { contactLog })

@@ -61,6 +61,8 @@ export type StaffingPoolPersonTable = {
   phone: string | null
   createdAt: Timestamp
   updatedAt: Timestamp
+  // Set when the retention period removed their details (migration 0044): kept for their deployments only.
+  personalDataRemovedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export type StaffingPoolCheckTable = {

@@ -2,6 +2,7 @@ import { defineCapability } from '../../capability.ts'
 import { mayJoinStaffingTeam, requestReasonNames } from './domain/staffing.rules.ts'
 import { staffingPaths } from './emergency-staffing.paths.ts'
 import { emergencyStaffingRouteAccess } from './emergency-staffing.route-access.ts'
+import { staffingPoolRetention } from './staffing-pool.retention.ts'
 import { staffingPoolRoutes } from './staffing-pool.routes.ts'
 import { createStaffingPoolService } from './staffing-pool.service.ts'
 import { createStaffingBudgetService } from './staffing-budgets.service.ts'
@@ -15,6 +16,7 @@ export { matchPeople } from './domain/matching.ts'
 export { mayJoinStaffingTeam, mayManageStaffing } from './domain/staffing.rules.ts'
 export { staffingAuditActions } from './emergency-staffing.audit-actions.ts'
 export { staffingPaths } from './emergency-staffing.paths.ts'
+export { staffingPoolRetention } from './staffing-pool.retention.ts'
 export type {
   StaffingBudgetTable,
   StaffingDeploymentTable,
@@ -35,6 +37,8 @@ export const emergencyStaffing = defineCapability()({
   name: 'emergency-staffing',
   // Who may reach each of its routes (the route-table suite checks it).
   routeAccess: emergencyStaffingRouteAccess,
+  // Its pool's personal data, kept for RETENTION_STAFFING_POOL_DAYS after a person was last active.
+  contributes: { personalDataRetention: staffingPoolRetention },
   services: ({ db, clock }) => ({
     staffingRequests: createStaffingRequestService({ db, clock }),
     staffingPool: createStaffingPoolService({ db, clock }),

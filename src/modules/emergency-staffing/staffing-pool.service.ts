@@ -66,6 +66,7 @@ export function createStaffingPoolService(deps: { db: Db; clock: Clock }) {
       .selectFrom('staffingPoolPeople')
       .select(['id', 'name', 'employer', 'role'])
       .where('councilId', '=', actor.organisationId)
+      .where('personalDataRemovedAt', 'is', null)
       .orderBy('name')
       .orderBy('id')
       .execute()

@@ -184,6 +184,7 @@ export async function candidatesFor(db: DbOrTransaction, councilId: string, shif
     .selectFrom('staffingPoolPeople')
     .select(['id', 'name', 'employer', 'role', 'skills'])
     .where('councilId', '=', councilId)
+    .where('personalDataRemovedAt', 'is', null)
     .orderBy('name')
     .orderBy('id')
     .execute()

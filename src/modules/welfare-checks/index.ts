@@ -6,7 +6,7 @@ import { welfarePaths } from './welfare-checks.paths.ts'
 import { welfareChecksRouteAccess } from './welfare-checks.route-access.ts'
 import { welfareRoutes } from './welfare-checks.routes.ts'
 import { createWelfareService } from './welfare-checks.service.ts'
-import { runWelfareJob, welfareOnReturnSave } from './welfare-jobs.ts'
+import { runWelfareJob, welfareOnReturnSave, welfareRetention } from './welfare-jobs.ts'
 
 export { welfarePaths } from './welfare-checks.paths.ts'
 export type { WelfareService } from './welfare-checks.service.ts'
@@ -17,7 +17,7 @@ export type {
   WelfarePersonTable,
 } from './welfare-checks.tables.ts'
 export { loadDemoWelfare } from './welfare-demo.ts'
-export { escalateOverdueChecks, removeExpiredPersonalData } from './welfare-jobs.ts'
+export { escalateOverdueChecks, welfareRetention } from './welfare-jobs.ts'
 
 // The welfare job, for the scheduler and for a test that runs it at a time of its choosing.
 export const welfareJob = (clock: Clock, baseUrl = '') => ({
@@ -34,12 +34,12 @@ export const welfareChecks = defineCapability()({
   // Who may reach each of its routes (the route-table suite checks it).
   routeAccess: welfareChecksRouteAccess,
   services: ({ db, clock }) => ({ welfare: createWelfareService({ db, clock }) }),
-  routes: async (app, { welfare }) => {
-    await app.register(welfareRoutes, { welfare })
+  routes: async (app, { welfare, config }) => {
+    await app.register(welfareRoutes, { welfare, retentionDays: config.retention.welfareDays })
   },
   jobs: ({ clock, config }) => [welfareJob(clock, config.baseUrl)],
   paths: welfarePaths,
-  contributes: { returnSaved: welfareOnReturnSave },
+  contributes: { returnSaved: welfareOnReturnSave, personalDataRetention: welfareRetention },
   // On a home-care location's page, for those with welfare access: its cancellations and a way to record more.
   locationPanels:
     ({ welfare }) =>

@@ -2,7 +2,9 @@ import { load } from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
-import { escalateOverdueChecks, removeExpiredPersonalData } from './index.ts'
+import { fixedClock } from '../../domain/clock.ts'
+import { applyRetention } from '../retention/index.ts'
+import { escalateOverdueChecks, welfareRetention } from './index.ts'
 import { agencyReturn, setUpWelfare } from './welfare-checks.test-fixture.ts'
 
 const errorsOf = (body: string) => {
@@ -11,6 +13,8 @@ const errorsOf = (body: string) => {
     .map((_, a) => $(a).text().trim())
     .get()
 }
+
+const periods = { welfareDays: 90, staffingPoolDays: 365, contactNamesDays: 730 }
 
 describe.each(engines)('welfare checks on %s', (engine) => {
   let t: TestApp
@@ -244,8 +248,11 @@ describe.each(engines)('welfare checks on %s', (engine) => {
       .select('id')
       .where('reference', '=', 'HC-1043')
       .executeTakeFirstOrThrow()
-    expect(await removeExpiredPersonalData(t.database.db, new Date('2020-07-14T08:00:00Z'))).toBe(0)
-    expect(await removeExpiredPersonalData(t.database.db, new Date('2020-07-16T08:00:00Z'))).toBe(1)
+    const removeAt = async (at: string) =>
+      (await applyRetention(t.database.db, fixedClock(new Date(at)), periods, [welfareRetention]))
+        .welfare_people ?? 0
+    expect(await removeAt('2020-07-14T08:00:00Z')).toBe(0)
+    expect(await removeAt('2020-07-16T08:00:00Z')).toBe(1)
     const removed = await t.database.db
       .selectFrom('welfarePeople')
       .select(['reference', 'initials', 'area', 'outcome', 'personalDataRemovedAt'])
@@ -261,9 +268,12 @@ describe.each(engines)('welfare checks on %s', (engine) => {
     const record = await t.database.db
       .selectFrom('auditEvents')
       .select(['after', 'councilId'])
-      .where('action', '=', 'welfare-personal-data-removed')
+      .where('action', '=', 'personal-data-removed')
       .executeTakeFirstOrThrow()
     expect(record.councilId).toBe(ids.council)
-    expect(record.after).toMatchObject({ checks: 1, retentionDays: 90 })
+    expect(record.after).toMatchObject({
+      tables: { welfarePeople: { anonymised: { count: 1, ids: [second.id] } } },
+      retention: { 'welfare-checks': { periodDays: 90 } },
+    })
   })
 })

@@ -6,7 +6,6 @@ import { requireSignIn, signedInActor } from '../../web/session.ts'
 import {
   checkStateNames,
   contactWithinHours,
-  retentionDays,
   vulnerabilityFlags,
   welfareOutcomeNames,
   welfareOutcomes,
@@ -22,11 +21,15 @@ import {
 import type { WelfareService } from './welfare-checks.service.ts'
 
 type Errors = Record<string, string>
-const names = { welfareOutcomeNames, checkStateNames, retentionDays }
 
 // Welfare checks' pages. Anyone the service refuses (null) gets 404, so a page's existence is not given away.
-export async function welfareRoutes(app: FastifyInstance, deps: { welfare: WelfareService }) {
-  const { welfare } = deps
+// retentionDays: how long personal data is kept after a check ends (RETENTION_WELFARE_DAYS), as the pages say.
+export async function welfareRoutes(
+  app: FastifyInstance,
+  deps: { welfare: WelfareService; retentionDays: number },
+) {
+  const { welfare, retentionDays } = deps
+  const names = { welfareOutcomeNames, checkStateNames, retentionDays }
   app.addHook('preHandler', requireSignIn)
 
   app.get(paths.welfare.pattern, async (request, reply) => {

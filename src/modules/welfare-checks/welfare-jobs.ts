@@ -2,8 +2,8 @@ import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { recordAudits } from '../audit/index.ts'
 import { enqueueEmail } from '../comms/index.ts'
+import type { RetentionRule } from '../retention/index.ts'
 import type { ReturnSaveHook } from '../returns/index.ts'
-import { retentionDays } from './domain/welfare.rules.ts'
 import { welfareAuditActions as A } from './welfare-checks.audit-actions.ts'
 import { welfarePaths } from './welfare-checks.paths.ts'
 import {
@@ -77,46 +77,54 @@ export async function escalateOverdueChecks(db: Db, now: Date, baseUrl = '') {
   })
 }
 
-// Personal data of checks finished more than the retention period ago is removed; the trail records
-// how many, for each council, and which checks.
-export async function removeExpiredPersonalData(db: Db, now: Date) {
-  return db.transaction().execute(async (trx) => {
-    const finishedBefore = new Date(now.getTime() - retentionDays * 86_400_000)
-    const due = await claimRemovals(trx, finishedBefore)
-    if (!due.length) return 0
-    await removePersonalData(
-      trx,
-      due.map((d) => d.id),
-      now,
-    )
+// Welfare checks' personal data (reference, initials, area, outcome notes), cleared the retention period
+// after the check finished (RETENTION_WELFARE_DAYS). The rows stay, flags and outcomes with them: the
+// counts of checks made and their outcomes still add up. The retention capability runs it and audits.
+export const welfareRetention: RetentionRule = {
+  name: 'welfare-checks',
+  periodDays: (periods) => periods.welfareDays,
+  apply: async (trx, olderThan, now) => {
+    const due = await claimRemovals(trx, olderThan)
+    if (!due.length) return []
+    const ids = due.map((d) => d.id)
+    const notes = await trx
+      .selectFrom('welfareCheckOutcomes')
+      .select(['id', 'personId'])
+      .where('personId', 'in', ids)
+      .where('note', 'is not', null)
+      .execute()
+    await removePersonalData(trx, ids, now)
     const councils = [...new Set(due.map((d) => d.councilId))]
-    await recordAudits(
-      trx,
-      councils.map((councilId) => {
-        const ids = due.filter((d) => d.councilId === councilId).map((d) => d.id)
-        return {
-          actorUserId: null,
+    return councils.flatMap((councilId) => {
+      const people = due.filter((d) => d.councilId === councilId).map((d) => d.id)
+      const own = new Set(people)
+      return [
+        {
           organisationId: councilId,
           councilId,
-          action: A.welfarePersonalDataRemoved,
-          entityType: 'welfare-checks',
-          entityId: null,
-          after: { checks: ids.length, retentionDays, checkIds: ids },
-          occurredAt: now,
-        }
-      }),
-    )
-    return due.length
-  })
+          table: 'welfare_people',
+          action: 'anonymised' as const,
+          ids: people,
+        },
+        {
+          organisationId: councilId,
+          councilId,
+          table: 'welfare_check_outcomes',
+          action: 'anonymised' as const,
+          ids: notes.filter((n) => own.has(n.personId)).map((n) => n.id),
+        },
+      ]
+    })
+  },
 }
 
-// The scheduled welfare work: recent returns' cancellations, escalations, then the retention period.
+// The scheduled welfare work: recent returns' cancellations and escalations (the retention period is
+// the retention capability's job, through welfareRetention).
 export async function runWelfareJob(db: Db, clock: Clock, baseUrl = '') {
   const now = clock.now()
   const fromReturns = await cancellationsFromReturns(db, now, {
     submittedSince: new Date(now.getTime() - 2 * 86_400_000),
   })
   const escalated = await escalateOverdueChecks(db, now, baseUrl)
-  const removed = await removeExpiredPersonalData(db, now)
-  return { fromReturns, escalated, removed }
+  return { fromReturns, escalated }
 }

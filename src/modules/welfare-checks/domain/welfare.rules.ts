@@ -18,7 +18,8 @@ export const welfareOutcomeNames: Record<WelfareOutcome, string> = {
 // Outcomes that end a check; "no contact" leaves it open for another try.
 export const isFinal = (outcome: WelfareOutcome | null) => outcome !== null && outcome !== 'no_contact'
 
-// Personal data (reference, initials, area, notes) is removed this many days after a check ends.
+// Personal data (reference, initials, area, notes) is removed this many days after a check ends, unless
+// RETENTION_WELFARE_DAYS says otherwise (src/config.ts: its default is this).
 export const retentionDays = 90
 
 // Hours the officer has to make contact after a check is assigned: fewer for someone who lives alone
