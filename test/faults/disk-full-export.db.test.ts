@@ -36,7 +36,7 @@ describe.skipIf(!adminUrl)('the disk full during an export (PostgreSQL)', () => 
   let base = ''
   let cookie = ''
   let scratch = ''
-  const full = fs.openSync('/dev/full', 'w')
+  let full = -1
 
   // A request as a browser makes it, with the session's cookie.
   const request = (url: string, init: RequestInit = {}) =>
@@ -48,6 +48,7 @@ describe.skipIf(!adminUrl)('the disk full during an export (PostgreSQL)', () => 
     })
 
   beforeAll(async () => {
+    full = fs.openSync('/dev/full', 'w')
     database = await createTestDatabase('postgres')
     const db = database.db
     const council = await createOrganisation(db, 'council', 'Full Disk Council', { onsCode: 'E10000084' })
@@ -104,7 +105,7 @@ describe.skipIf(!adminUrl)('the disk full during an export (PostgreSQL)', () => 
   afterAll(async () => {
     server?.child.kill('SIGKILL')
     await server?.exited
-    fs.closeSync(full)
+    if (full >= 0) fs.closeSync(full)
     await database?.drop()
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true })
   })
