@@ -42,6 +42,11 @@ export async function serve(
     app.log.error({ err: reason }, 'unhandled promise rejection')
   })
 
+  // Standard output or error that cannot be written (a full disk under the log file, a closed pipe)
+  // loses the banner and the lines, never the service: without a listener the stream's 'error' ends the
+  // process (test/faults/disk-full-export.db.test.ts).
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
+
   const scheduler = role.jobs ? startScheduler(services.db, scheduledJobs(services), app.log) : null
 
   await app.listen({ host: config.host, port: config.port })

@@ -1,4 +1,5 @@
 import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
+import { writeSync } from 'node:fs'
 import type { Config } from '../config.ts'
 import { staticPrefixes } from './static.ts'
 
@@ -98,7 +99,7 @@ export function loggingOptions(
   return {
     logger: {
       level: config.logLevel,
-      ...(write ? { stream: { write } } : {}),
+      stream: { write: write ?? writeOrDrop },
       serializers: {
         req: (req: { method: string; url: string; id: string }) => ({
           method: req.method,
@@ -107,5 +108,23 @@ export function loggingOptions(
         }),
       },
     },
+  }
+}
+
+// The JSON log's own writer to standard output, which a log it cannot write never stops: pino's default
+// writer, on a full disk under the log file (ENOSPC), threw from an 'error' event and then, on the way
+// out, retried that write for ever, so the process stayed up answering nothing, /healthz included
+// (test/faults/disk-full-export.db.test.ts). A line that cannot be written is dropped; the next is
+// tried. A pipe that is full for a moment (EAGAIN) is waited for, briefly, as pino waited.
+const pipeFull = new Int32Array(new SharedArrayBuffer(4))
+function writeOrDrop(line: string) {
+  let rest = Buffer.from(line)
+  for (let busy = 0; rest.length > 0; ) {
+    try {
+      rest = rest.subarray(writeSync(1, rest))
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EAGAIN' || ++busy > 100) return
+      Atomics.wait(pipeFull, 0, 0, 1)
+    }
   }
 }
