@@ -17,8 +17,8 @@ import {
   periodStarting,
   windowTimes,
 } from './domain/periods.ts'
-import { appliesOn, exceptionApplying } from './return-exceptions.repository.ts'
 import { type ReportingFilter, reportingPage, reportingStatus } from './domain/reporting-list.ts'
+import { appliesOn, exceptionApplying } from './return-exceptions.repository.ts'
 import { returnsAuditActions } from './returns.audit-actions.ts'
 import { returnsPaths } from './returns.paths.ts'
 

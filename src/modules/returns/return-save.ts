@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { isDeepStrictEqual } from 'node:util'
 import { type RawBuilder, sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { type AuditEntry, auditRow } from '../audit/index.ts'
@@ -64,7 +65,14 @@ export type Prepared = {
   replacesVersion: number | null
 }
 
-type Previous = { id: string; version: number; values: unknown; source: string }
+type Previous = {
+  id: string
+  version: number
+  values: unknown
+  source: string
+  submittedBy: string | null
+  nilReturn: boolean
+}
 
 export type SaveResult =
   | { saved: SavedVersion }
@@ -157,6 +165,17 @@ export async function writeVersion(
 
 // Whether a return may replace the period's latest version: a provider's version is replaced only with a
 // reason (an imported one needs none); an import never replaces what a provider sent.
+// The same person sending the same figures again, with no reason, for a period they have just sent.
+function sameSubmissionAgain(by: SavedBy, p: Prepared, previous: Previous): boolean {
+  return (
+    by.userId !== null &&
+    previous.submittedBy === by.userId &&
+    previous.source === p.source &&
+    previous.nilReturn === (p.nil !== undefined) &&
+    isDeepStrictEqual(previous.values, JSON.parse(JSON.stringify(p.values)))
+  )
+}
+
 function mayReplace(p: Prepared, previous: Previous): boolean {
   return p.source === 'import'
     ? previous.source === 'import'
@@ -185,13 +204,21 @@ async function saveInTransaction(
     .where('periodStart', '=', p.period.start)
   await period.select('id').forUpdate().execute()
   const previous = await period
-    .select(['id', 'version', 'values', 'source'])
+    .select(['id', 'version', 'values', 'source', 'submittedBy', 'nilReturn'])
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst()
   if (p.replacesVersion !== null && (previous?.version ?? 0) !== p.replacesVersion)
     return { conflictWith: previous?.version ?? 0 }
-  if (previous && !mayReplace(p, previous)) return { refused: true }
+  if (previous && !mayReplace(p, previous)) {
+    if (!sameSubmissionAgain(by, p, previous)) return { refused: true }
+    // The answer to the first was lost (a dropped connection, a restart): it arrived, so it is the
+    // one that is answered, rather than asking for a reason to change what was sent.
+    const { locationId, frequency, period, source } = p
+    return {
+      saved: { returnId: previous.id, version: previous.version, locationId, frequency, period, source },
+    }
+  }
   if (previous)
     await trx
       .updateTable('situationReturns')

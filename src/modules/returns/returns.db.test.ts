@@ -64,6 +64,25 @@ describe.each(engines)('situation returns on the web on %s', (engine) => {
         .text()
         .trim(),
     ).toBe('Return sent')
+    // The answer lost on the way (a dropped connection) and the form sent again: it had arrived, so the
+    // manager is told so, not asked why they are changing it; different figures still need a reason.
+    const resent = await manager.post(`/locations/${ids.home}/returns/check`, {
+      ...fullReturn,
+      periodStart: '2020-04-14',
+      action: 'submit',
+    })
+    expect([resent.statusCode, resent.headers.location]).toEqual([302, sent.headers.location])
+    const changed = await manager.post(`/locations/${ids.home}/returns/check`, {
+      ...fullReturn,
+      bedsOccupied: '39',
+      periodStart: '2020-04-14',
+      action: 'submit',
+    })
+    expect(load(changed.body)('.govuk-error-summary').text()).toContain(
+      'Enter why you are changing this return',
+    )
+    const versions = await t.database.db.selectFrom('situationReturns').select('version').execute()
+    expect(versions.map((v) => v.version)).toEqual([1])
     expect(load((await manager.get('/')).body)('tbody tr').text()).toContain('Sent')
 
     t.clock.set(new Date('2020-04-15T07:30:00Z'))

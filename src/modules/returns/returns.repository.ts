@@ -221,8 +221,16 @@ export async function submissionContext(
       eb
         .selectFrom('situationReturns as existing')
         .select(
-          sql<{ source: ReturnSource; version: number }>`json_build_object('source', existing.source,
-            'version', existing.version)`.as('existing'),
+          sql<{
+            source: ReturnSource
+            version: number
+            submittedBy: string | null
+            nilReturn: boolean
+            values: ReturnValues
+          }>`json_build_object('source', existing.source, 'version', existing.version,
+            'submittedBy', existing.submitted_by, 'nilReturn', existing.nil_return, 'values', existing.values)`.as(
+            'existing',
+          ),
         )
         .whereRef('existing.locationId', '=', 'locations.id')
         .where('existing.isCurrent', '=', true)

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import type { DbOrTransaction } from '../../db/database.ts'
 import { type Actor, can, locationScope } from '../../domain/policy.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
@@ -114,8 +115,8 @@ export async function checkSubmission(
     errors.push({ field: 'period', message: 'This period is locked. Ask the council to amend it' })
   const reason = (options.amendmentReason ?? '').trim()
   // Completing figures the capacity tracker already gave is not a correction, so needs no reason.
-  if (form.existing && form.existing.source !== 'import' && !reason)
-    errors.push({ field: 'amendmentReason', message: 'Enter why you are changing this return' })
+  const needsReason = form.existing && form.existing.source !== 'import' && !reason
+  const reasonAt = errors.length
   if (form.timing === 'locked' && isOfficer && !reason)
     errors.push({ field: 'amendmentReason', message: 'Enter why a locked period is being changed' })
   const reasonTooLong = tooLong('The reason for the change', reason, textLimits.amendmentReason)
@@ -132,6 +133,19 @@ export async function checkSubmission(
     if (!parsed.ok) errors.push(...parsed.errors)
     values = parsed.values
   }
+  // Unless it is the same person sending what arrived already (the answer to the first was lost).
+  const existing = form.existing
+  const resent =
+    existing !== null &&
+    options.amendsVersion === undefined &&
+    existing.submittedBy === actor.userId &&
+    existing.nilReturn === (options.nil !== undefined) &&
+    isDeepStrictEqual(existing.values, JSON.parse(JSON.stringify(values)))
+  if (needsReason && !resent)
+    errors.splice(reasonAt, 0, {
+      field: 'amendmentReason',
+      message: 'Enter why you are changing this return',
+    })
   if (errors.length) return { ok: false, errors }
   return {
     ok: true,
