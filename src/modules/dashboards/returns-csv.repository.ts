@@ -33,13 +33,34 @@ function safe(t: RawBuilder<unknown>): Text {
 const yesNo = (value: RawBuilder<unknown>): Text =>
   sql`case ${value} when true then 'Yes' when false then 'No' end`
 
+// Each figure's text is taken out of the return's JSON once per row, in a lateral subquery that is
+// kept apart (offset 0: otherwise PostgreSQL folds it back and looks each key up every time a cell's
+// CASE reads it), with the figures the derived measures read as numbers.
+const templateKeys = templateColumns(currentDataset)
+const numberKeys = [
+  ...ppeItems.map(([key]) => `ppeDays${key}`),
+  'bedsAvailable',
+  'bedsOccupied',
+  'staffAbsentCovid',
+  'staffAbsentOther',
+  'staffEmployed',
+]
+const extracted = sql`(select ${sql.join(
+  templateKeys.map(({ key }, i) => sql`${sql.ref('r.values')} ->> ${sql.lit(key)} as ${sql.raw(`t${i}`)}`),
+)}, ${sql.join(
+  numberKeys.map(
+    (key, i) => sql`case when jsonb_typeof(${sql.ref('r.values')} -> ${sql.lit(key)}) = 'number'
+      then (${sql.ref('r.values')} ->> ${sql.lit(key)})::numeric end as ${sql.raw(`n${i}`)}`,
+  ),
+)} offset 0)`
+
 // One figure of a return as `formatValue` and the CSV writer show it, whatever JSON type it holds.
 // A number's text and a string's, made safe, read the same (a number never starts like a formula), so
 // only text starting t, f, [ or { (true, false, a list, an object; or a string so written) needs its
 // JSON type looked up.
-function returnValue(key: string): Text {
+function returnValue(key: string, i: number): Text {
   const v = sql`(${sql.ref('r.values')} -> ${sql.lit(key)})`
-  const t = sql`(${sql.ref('r.values')} ->> ${sql.lit(key)})`
+  const t = sql.raw(`x.t${i}`)
   const joined = sql`(select string_agg(coalesce(e, ''), '; ' order by i)
     from jsonb_array_elements_text(${v}) with ordinality as a(e, i))`
   const typed = sql`case jsonb_typeof(${v})
@@ -52,17 +73,13 @@ function returnValue(key: string): Text {
 }
 
 // A figure the derived measures read: a JSON number, or nothing.
-const number = (key: string) =>
-  sql<number>`case when jsonb_typeof(${sql.ref('r.values')} -> ${sql.lit(key)}) = 'number'
-    then (${sql.ref('r.values')} ->> ${sql.lit(key)})::numeric end`
+const number = (key: string) => sql<number>`${sql.raw(`x.n${numberKeys.indexOf(key)}`)}`
 
 const serviceName = (type: RawBuilder<unknown>): Text =>
   sql`case ${type} ${sql.join(
     Object.entries(serviceTypeNames).map(([key, name]) => sql`when ${sql.lit(key)} then ${sql.lit(name)}`),
     sql` `,
   )} else ${safe(sql`${type}::text`)} end`
-
-const templateKeys = templateColumns(currentDataset)
 
 // Current returns for periods starting from `from` to `to`, ordered by period then location: the
 // rows of returnsBatch, with the cells of returnColumns, as one statement for COPY.
@@ -83,7 +100,7 @@ export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: Ex
     sql`case when ${sql.ref('r.timing')} = 'on-time' then 'On time' else 'Late' end`,
     safe(sql.ref('r.source')),
     yesNo(sql.ref('r.nothingChanged')),
-    ...templateKeys.map(({ key }) => returnValue(key)),
+    ...templateKeys.map(({ key }, i) => returnValue(key, i)),
     sql`least(${sql.join(ppeItems.map(([key]) => number(`ppeDays${key}`)))})::text`,
     sql`(${number('bedsAvailable')} - ${number('bedsOccupied')})::text`,
     // derivedMeasures' Math.round(1000 * absent / employed) / 10, in the same double precision.
@@ -95,6 +112,7 @@ export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: Ex
       .innerJoin('situationReturns as r', 'r.locationId', 'locations.id')
       .innerJoin('providers', 'providers.id', 'locations.providerId')
       .leftJoin('organisations as council', 'council.id', 'locations.councilId')
+      .crossJoinLateral(extracted.as('x'))
       .select(cells.map((cell, i) => cell.as(`c${i}`)))
       // A constant, not a bound value: PostgreSQL then reads the index of current returns by period.
       .where('r.isCurrent', '=', sql.lit(true))
