@@ -135,4 +135,13 @@ describe('checkUnzippedSize', () => {
       'The file could not be read as an Excel workbook (.xlsx)',
     )
   })
+  // Found by fuzzing (issue 26): a one-byte .xlsx upload never finished reading, and its request
+  // answered 500 when the worker reading it stopped.
+  it('refuses a file with no parts at all, which the Excel reader would wait on for ever', async () => {
+    const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)])
+    for (const content of [Buffer.from([5]), Buffer.alloc(0), Buffer.from('PK'), emptyZip])
+      await expect(checkUnzippedSize(content, limits)).rejects.toThrow(
+        'The file could not be read as an Excel workbook (.xlsx)',
+      )
+  })
 })

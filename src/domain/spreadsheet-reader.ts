@@ -182,12 +182,18 @@ export async function checkUnzippedSize(content: Buffer, limits: UploadLimits): 
         `Upload at most ${count(limits.maxRows)} rows, with nothing else in the workbook`,
     )
   const parts: ZipPart[] = []
+  // A workbook has parts: without any (a file of a few bytes, an empty zip) the Excel reader waits for
+  // ever, and the request with it.
+  const found = (directory: number) => {
+    if (parts.length === 0) throw unreadable()
+    return { parts, directory }
+  }
   let at = 0
   let total = 0
   while (at + 4 <= content.length) {
     const signature = content.readUInt32LE(at)
     // The central directory: the parts are over.
-    if (signature === 0x02014b50 || signature === 0x06054b50) return { parts, directory: at }
+    if (signature === 0x02014b50 || signature === 0x06054b50) return found(at)
     if (signature !== 0x04034b50 || at + 30 > content.length) throw unreadable()
     const flags = content.readUInt16LE(at + 6)
     const method = content.readUInt16LE(at + 8)
@@ -214,7 +220,7 @@ export async function checkUnzippedSize(content: Buffer, limits: UploadLimits): 
     parts.push({ name: content.toString('utf8', at + 30, at + 30 + nameLength), start: at, end: next })
     at = next
   }
-  return { parts, directory: content.length }
+  return found(content.length)
 }
 
 const dataDescriptor = Buffer.from([0x50, 0x4b, 0x07, 0x08])

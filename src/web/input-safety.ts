@@ -57,6 +57,19 @@ function multipartProblem(body: Record<string, unknown>): InputProblem | null {
   return null
 }
 
+// A web form sends each field as text, or as a list of text when given more than once. The same form
+// posted as JSON may carry numbers, objects or null, which no form's handler or template is written for
+// (an object with its own `toString` stopped a page being drawn): refused here, naming the field.
+export function formFieldProblem(body: unknown): InputProblem | null {
+  if (!isPlainObject(body)) return null
+  for (const [name, value] of Object.entries(body)) {
+    const text =
+      typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    if (!text) return { path: [name], message: 'must be text, as a form sends it' }
+  }
+  return null
+}
+
 function problemIn(
   request: FastifyRequest,
 ): { where: 'body' | 'query' | 'path'; problem: InputProblem } | null {
@@ -67,7 +80,9 @@ function problemIn(
   const body = request.body
   const multipart = /^multipart\//i.test(request.headers['content-type'] ?? '')
   const inBody = multipart && isPlainObject(body) ? multipartProblem(body) : findInputProblem(body)
-  return inBody ? { where: 'body', problem: inBody } : null
+  if (inBody) return { where: 'body', problem: inBody }
+  const webForm = !multipart && !request.url.startsWith('/api/') ? formFieldProblem(body) : null
+  return webForm ? { where: 'body', problem: webForm } : null
 }
 
 // Refused input under /api/ is thrown for the API's own error handler to answer as problem JSON.

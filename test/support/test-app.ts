@@ -38,11 +38,12 @@ export type TestApp = {
 }
 
 // options.db: the app's own database handle instead of the test database's (e.g. a pool reaching it
-// through a proxy the test cuts); it is closed with the app.
+// through a proxy the test cuts); it is closed with the app. options.beforeReady: hooks a test adds to
+// the app before it is ready (the fuzzer's record of what each route reads).
 export async function buildTestApp(
   engine: Engine,
   env: Record<string, string> = {},
-  options: { db?: (database: TestDatabase) => Db } = {},
+  options: { db?: (database: TestDatabase) => Db; beforeReady?: (app: FastifyInstance) => void } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(engine)
   const db = options.db ? options.db(database) : database.db
@@ -62,6 +63,7 @@ export async function buildTestApp(
     cookieSecret: 'test-cookie-secret-of-at-least-32-chars',
   })
   const app = await createApp(services)
+  options.beforeReady?.(app)
   await app.ready()
   return {
     app,
@@ -84,7 +86,7 @@ export class TestClient {
 
   constructor(private readonly app: FastifyInstance) {}
 
-  private cookieHeader() {
+  cookieHeader() {
     return [...this.cookies.entries()].map(([k, v]) => `${k}=${v}`).join('; ')
   }
 

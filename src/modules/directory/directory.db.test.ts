@@ -86,6 +86,13 @@ describe.each(engines)('the provider directory on %s', (engine) => {
       (await officer.get('/locations?sort=beds&order=desc&serviceType=care_home_residential')).body,
     )
     expect(sorted.slice(0, 2)).toEqual(['Single Home', 'Chain Home 7'])
+    // Found by fuzzing (issue 26): a sort named after Object's own properties answered 500; by name.
+    const byName = names((await officer.get('/locations?serviceType=care_home_residential')).body)
+    for (const sort of ['constructor', '__proto__', 'toString']) {
+      const response = await officer.get(`/locations?sort=${sort}&serviceType=care_home_residential`)
+      expect(response.statusCode, sort).toBe(200)
+      expect(names(response.body), sort).toEqual(byName)
+    }
   })
 
   it('exports the filtered list as CSV and XLSX that open back with the same rows', async () => {

@@ -46,8 +46,11 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
     const countRow = await query
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .executeTakeFirstOrThrow()
-    const sortColumn =
-      sortableColumns[(filter.sort ?? 'name') as keyof typeof sortableColumns] ?? sortableColumns.name
+    // Own keys only: ?sort=constructor found Object's own constructor, and the query failed (500).
+    const sort = filter.sort ?? 'name'
+    const sortColumn = Object.hasOwn(sortableColumns, sort)
+      ? sortableColumns[sort as keyof typeof sortableColumns]
+      : sortableColumns.name
     const direction = filter.order === 'desc' ? 'desc' : 'asc'
     const locations = await query
       .innerJoin('providers', 'providers.id', 'locations.providerId')

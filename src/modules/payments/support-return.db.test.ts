@@ -161,6 +161,15 @@ describe.each(engines)('the provider-support return on %s', (engine) => {
     expect(behind.text()).toContain('£1,748.57 in 2 lines')
   })
 
+  // Found by fuzzing (issue 26): a date given twice was read as text and answered 500.
+  it('reads a date given twice in the address as today, not a failure', async () => {
+    const officer = await signedIn('officer')
+    for (const path of ['/payments/provider-support', '/payments/provider-support/payments']) {
+      const response = await officer.get(`${path}?asAt=2020-06-09&asAt=&category=residential&category=x`)
+      expect(response.statusCode, path).toBe(200)
+    }
+  })
+
   it('gives the same figures in the DOCX and the CSV', async () => {
     const officer = await signedIn('officer')
     const docx = await officer.get('/payments/provider-support.docx?asAt=2020-06-09')

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { can } from '../../domain/policy.ts'
 import { forbidden } from '../../web/errors.ts'
-import { errorSummary } from '../../web/forms.ts'
+import { errorSummary, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { publishingPaths } from '../publishing/index.ts'
 import { dayInWords } from './domain/dates.ts'
@@ -38,7 +38,8 @@ export async function supportReturnRoutes(
 ) {
   const { supportReturn } = deps
   app.addHook('preHandler', requireSignIn)
-  const asAtOf = (request: { query: unknown }) => (request.query as Record<string, string | undefined>).asAt
+  // A query parameter given twice arrives as a list: only text is a date to read.
+  const asAtOf = (request: { query: unknown }) => text((request.query as Record<string, unknown>).asAt)
 
   app.get(paths.supportReturn.pattern, async (request, reply) => {
     const actor = signedInActor(request)
@@ -73,10 +74,12 @@ export async function supportReturnRoutes(
   })
 
   app.get(paths.supportPayments.pattern, async (request, reply) => {
-    const found = await supportReturn.paymentsBehind(
-      signedInActor(request),
-      request.query as Record<string, string>,
-    )
+    const query = request.query as Record<string, unknown>
+    const found = await supportReturn.paymentsBehind(signedInActor(request), {
+      asAt: text(query.asAt),
+      contracted: text(query.contracted),
+      category: text(query.category),
+    })
     if (!found) throw forbidden()
     return reply.render('payments/views/support-payments.njk', {
       pageTitle: 'Payments behind the figure',

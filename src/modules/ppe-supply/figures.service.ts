@@ -7,7 +7,7 @@ import {
   londonDate,
   londonInstant,
 } from '../../domain/dates.ts'
-import type { Outcome } from '../../domain/outcome.ts'
+import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { recordAudit } from '../audit/index.ts'
 import {
@@ -51,9 +51,11 @@ export function createFiguresService(deps: { db: Db; clock: Clock }) {
   // A range from the query: two ISO dates, from not after to; the last 12 weeks when not given.
   function rangeFrom(query: { from?: string; to?: string }): Outcome<DateRange> {
     const to = query.to?.trim() || today()
-    const from = query.from?.trim() || addDaysToIsoDate(to, -83)
+    // Without a start: the 12 weeks to the end, when the end is a date (else only the end is wrong).
+    const from = query.from?.trim() || (isIsoDate(to) ? addDaysToIsoDate(to, -83) : to)
     const errors: Record<string, string> = {}
-    if (!isIsoDate(from)) errors.from = 'The start date must be a real date, like 2020-04-01'
+    if (query.from?.trim() && !isIsoDate(from))
+      errors.from = 'The start date must be a real date, like 2020-04-01'
     if (!isIsoDate(to)) errors.to = 'The end date must be a real date, like 2020-06-30'
     if (!errors.from && !errors.to && from > to)
       errors.to = 'The end date must be the same as or after the start date'
@@ -165,7 +167,12 @@ export function createFiguresService(deps: { db: Db; clock: Clock }) {
   async function chargeable(actor: Actor, range: DateRange, providerId?: string) {
     const councilId = councilOf(actor)
     if (!councilId) return null
-    const rows = await chargeableIssues(db, councilId, range.from, range.to, providerId || undefined)
+    // A provider that is not an id (an address typed by hand) has no issues: the database is not asked.
+    const wanted = providerId?.trim()
+    const rows =
+      wanted && !isUuid(wanted)
+        ? []
+        : await chargeableIssues(db, councilId, range.from, range.to, wanted || undefined)
     const providers = new Map<
       string,
       { providerId: string; providerName: string; totalPence: number; lines: number }

@@ -283,6 +283,14 @@ describe.each(engines)('PPE supply on %s', (engine) => {
     const csv = await officer.get('/ppe/chargeable.csv?from=2020-04-01&to=2020-06-30')
     expect(csv.body).toContain('Birch Care Ltd')
     expect(csv.body.trim().split('\n').at(-1)).toContain('15.00')
+    // Found by fuzzing (issue 26): a provider that is not an id answered 500; it lists none.
+    for (const provider of ['%20', 'x', '1'])
+      expect(
+        (await officer.get(`/ppe/chargeable?from=2020-04-01&to=2020-06-30&provider=${provider}`)).statusCode,
+      ).toBe(200)
+    expect(
+      (await figures.chargeable(officerNow, { from: '2020-04-01', to: '2020-06-30' }, 'x'))!.rows,
+    ).toEqual([])
     const figuresNow = (await figures.figures(officerNow, { from: '2020-04-01', to: '2020-06-30' }))!
     expect(figuresNow.totals).toEqual({ units: 600, freePence: 1500, chargedPence: 1500, totalPence: 3000 })
     expect(figuresNow.rows.every((r) => r.contracted && r.serviceType === 'care_home_residential')).toBe(true)

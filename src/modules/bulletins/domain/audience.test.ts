@@ -28,4 +28,11 @@ describe('a bulletin audience', () => {
       'Providers: home care agency, in the North area, contracted, rated red today',
     )
   })
+
+  // Found by fuzzing (issue 26): a long area of emoji was cut inside one, and saving it answered 500.
+  it('cuts a long area by whole characters, leaving no half of an emoji', () => {
+    const [area] = audienceFrom({ areas: '🏥 '.repeat(80) }).areas
+    expect(Array.from(area!)).toHaveLength(100)
+    expect(/\p{Cs}/u.test(area!)).toBe(false)
+  })
 })

@@ -34,7 +34,8 @@ export function audienceFrom(raw: Record<string, unknown>): Audience {
       (serviceTypes as readonly string[]).includes(t),
     ),
     areas: list(raw.areas)
-      .map((a) => a.trim().slice(0, 100))
+      // Cut by characters, not UTF-16 units: half an emoji is text the database's JSON refuses.
+      .map((a) => Array.from(a.trim()).slice(0, 100).join(''))
       .filter(Boolean),
     contracted: oneOf(raw.contracted, ['yes', 'no'] as const),
     inArea: oneOf(raw.inArea, ['in', 'out'] as const),
