@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { svgChart } from '../../domain/charts.ts'
 import { addDaysToIsoDate } from '../../domain/dates.ts'
 import { type Actor, can } from '../../domain/policy.ts'
@@ -15,7 +15,7 @@ import { type FigureKey, figureTitles, isFigureKey, stateWindowDays } from './do
 import { alertColumns, contactColumns, directoryColumns, returnColumns } from './export-columns.ts'
 import type { DashboardExportService } from './exports.service.ts'
 import { isRiskFigure } from './figures.repository.ts'
-import { type Column, tableCsv, tableXlsx } from './table-export.ts'
+import { type Column, safeName, sendTable } from './table-export.ts'
 import { keyMeasures, locationCharts, returnComparison } from './view-model.ts'
 
 const pageSize = 50
@@ -367,23 +367,6 @@ export async function dashboardRoutes(
       serviceTypeNames,
     })
   })
-}
-
-const safeName = (name: string) => name.replace(/[^a-z0-9-]/gi, '-')
-
-function sendTable<Row>(
-  reply: FastifyReply,
-  format: 'csv' | 'xlsx',
-  name: string,
-  columns: readonly Column<Row>[],
-  batches: AsyncIterable<Row[]>,
-  sheet: string,
-) {
-  reply.header('content-disposition', `attachment; filename="${safeName(name)}.${format}"`)
-  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(columns, batches))
-  return reply
-    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .send(tableXlsx(columns, batches, sheet))
 }
 
 type ListRow = Record<string, unknown>

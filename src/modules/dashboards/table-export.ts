@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream'
+import type { FastifyReply } from 'fastify'
 import { csvStream } from '../../domain/csv.ts'
 import { type XlsxCell, xlsxStream } from '../../domain/xlsx.ts'
 
@@ -28,4 +29,22 @@ export function tableXlsx<Row>(
     (row) => columns.map(([, get]) => get(row)),
     sheetName,
   )
+}
+
+export const safeName = (name: string) => name.replace(/[^a-z0-9-]/gi, '-')
+
+// A table sent as a download, CSV or XLSX, named for what it holds.
+export function sendTable<Row>(
+  reply: FastifyReply,
+  format: 'csv' | 'xlsx',
+  name: string,
+  columns: readonly Column<Row>[],
+  batches: AsyncIterable<Row[]>,
+  sheet: string,
+) {
+  reply.header('content-disposition', `attachment; filename="${safeName(name)}.${format}"`)
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(tableCsv(columns, batches))
+  return reply
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .send(tableXlsx(columns, batches, sheet))
 }
