@@ -2,15 +2,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { parse } from 'csv-parse'
-import ExcelJS from 'exceljs'
-import { sql } from 'kysely'
-import { createDatabase, type Db } from '../src/db/database.ts'
-import type { Actor } from '../src/domain/policy.ts'
+import { createDatabase } from '../src/db/database.ts'
 import { returnColumns } from '../src/modules/dashboards/export-columns.ts'
 import { createDashboardExportService } from '../src/modules/dashboards/exports.service.ts'
 import { tableXlsx } from '../src/modules/dashboards/table-export.ts'
 import { monoMs } from './clock.ts'
+import { countCsvRows, countXlsxRows, rangeFor, regionalActor } from './export-files.ts'
 import { type Check, latencySummary, type NationalMeasurement } from './national.ts'
 import { startPeakRss } from './rss-sampler.ts'
 
@@ -23,44 +20,6 @@ import { startPeakRss } from './rss-sampler.ts'
 const wantedRows = 1_000_000
 const xlsxRows = 100_000
 const targetRowsPerSecond = 100_000
-
-// The shortest range of days ending the day before the last seeded day that holds `rows` returns.
-async function rangeFor(db: Db, rows: number) {
-  const { rows: days } = await sql<{ day: string; n: string }>`
-    select period_start::text as day, count(*) as n from situation_returns where is_current
-      and period_start < (select max(period_start) from situation_returns)
-    group by period_start order by period_start desc`.execute(db)
-  let total = 0
-  for (const d of days) {
-    total += Number(d.n)
-    if (total >= rows) return { from: d.day, to: days[0]!.day, rows: total }
-  }
-  return { from: days.at(-1)!.day, to: days[0]!.day, rows: total }
-}
-
-const regionalActor = (organisationId: string): Actor => ({
-  userId: organisationId,
-  role: 'regional_viewer',
-  organisationId,
-  organisationKind: 'region',
-  councilIds: [],
-  providerId: null,
-})
-
-async function countCsvRows(file: string) {
-  let n = 0
-  await pipeline(fs.createReadStream(file), parse({ columns: true }), async (records) => {
-    for await (const _ of records) n++
-  })
-  return n
-}
-
-async function countXlsxRows(file: string) {
-  let n = 0
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache' })
-  for await (const sheet of reader) for await (const _ of sheet) n++
-  return n - 1 // the header row
-}
 
 export const returnsCopyExportMeasurement: NationalMeasurement = {
   kind: 'national',
