@@ -3,6 +3,7 @@ import type { Measurement } from './bench-case.ts'
 import { dashboardMeasurements, pgliteDashboardMeasurements } from './dashboards.bench.ts'
 import { returnsExportMeasurement } from './export.bench.ts'
 import { returnsCopyExportMeasurement } from './export-copy.bench.ts'
+import { morningPeakMeasurement } from './morning-peak.national.ts'
 import type { NationalMeasurement } from './national.ts'
 import { ppeMeasurements } from './ppe-supply.bench.ts'
 import { pgliteRiskRecomputeMeasurement, riskRecomputeMeasurement } from './risk-recompute.national.ts'
@@ -95,6 +96,8 @@ const definedIn = (file: string, list: NationalMeasurement[]) => list.map((m) =>
 
 export const nationalMeasurements: Array<NationalMeasurement & { file: string }> = [
   ...definedIn('api-submission.national.ts', [apiSubmissionMeasurement]),
+  // Issue 27: the morning peak, 1,000 returns a second, one web worker per core.
+  ...definedIn('morning-peak.national.ts', [morningPeakMeasurement]),
   ...definedIn('risk-recompute.national.ts', [riskRecomputeMeasurement]),
   ...definedIn('dashboards.bench.ts', dashboardMeasurements),
   ...definedIn('export.bench.ts', [returnsExportMeasurement]),
