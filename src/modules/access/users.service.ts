@@ -3,7 +3,7 @@ import { type InviteInput, inviteUser, resendInvitation } from './invitations.ts
 import type { TokenPurpose } from './one-time-tokens.ts'
 import { checkToken, requestPasswordReset, setPasswordWithToken } from './passwords.ts'
 import { inviteToProvider, mayInviteToProvider } from './provider-invitations.ts'
-import { changeRole, changeStatus } from './user-changes.ts'
+import { changeRole, changeStatus, resetTwoStep } from './user-changes.ts'
 import { type CommandUserInput, createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
 import { getUser, listUsers, organisationsForInvite, rolesFor, type UserDeps } from './user-reads.ts'
 
@@ -32,6 +32,7 @@ export function createUserService(deps: UserDeps) {
       changeStatus(deps, actor, userId, change),
     changeRole: (actor: Actor, userId: string, input: { role: string; displayName: string }) =>
       changeRole(deps, actor, userId, input),
+    resetTwoStep: (actor: Actor, userId: string) => resetTwoStep(deps, actor, userId),
     requestPasswordReset: (email: string) => requestPasswordReset(deps, email),
     checkToken: (token: string, purpose: TokenPurpose) => checkToken(deps, token, purpose),
     setPasswordWithToken: (token: string, purpose: TokenPurpose, password: string, confirmation: string) =>
