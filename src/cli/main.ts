@@ -84,11 +84,14 @@ program
       }
       const { withDemoProgress } = await import('../db/seed/demo-progress.ts')
       const summary = await withDemoProgress((progress) => loadDemoCounty(s.db, s.clock, undefined, progress))
+      const { demoTwoStepNote, setUpDemoTwoStep } = await import('../db/seed/demo-two-step.ts')
+      await setUpDemoTwoStep(s.db, s.cookieSecret, s.clock.now())
       console.log(
         `Demo county loaded: ${summary.locations} locations, ${summary.providers} providers, ${summary.users} users.`,
       )
       console.log(`Demo sign-ins (password: ${demoPassword}):`)
       for (const u of demoUsers) console.log(`  ${u.role.padEnd(17)} ${u.email}`)
+      console.log(demoTwoStepNote())
     })
   })
 
