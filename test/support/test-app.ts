@@ -89,7 +89,8 @@ const testApps = new WeakMap<FastifyInstance, { db: Db; clock: Clock }>()
 // first: signing in twice is then like signing in again a minute later.
 export async function twoStepCodeFor(app: FastifyInstance, email: string): Promise<string> {
   const known = testApps.get(app)
-  if (known) await known.db.updateTable('users').set({ twoStepLastStep: null }).where('email', '=', email).execute()
+  if (known)
+    await known.db.updateTable('users').set({ twoStepLastStep: null }).where('email', '=', email).execute()
   return appCodeAt(testTwoStepKey, (known?.clock ?? systemClock).now())
 }
 

@@ -11,7 +11,11 @@ export const demoUsersWithTwoStep = demoUsers.filter((u) => twoStepRequired(u.ro
 // Sealed with the service's own secret, so it is done by whoever loads the demo for that service.
 export async function setUpDemoTwoStep(db: Db, cookieSecret: string, now: Date): Promise<void> {
   for (const demoUser of demoUsersWithTwoStep) {
-    const user = await db.selectFrom('users').select('id').where('email', '=', demoUser.email).executeTakeFirst()
+    const user = await db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', demoUser.email)
+      .executeTakeFirst()
     if (user) await setUpTwoStepWithKey(db, { userId: user.id, key: demoTwoStepKey, cookieSecret, now })
   }
 }

@@ -61,6 +61,9 @@ export function keyForTyping(key: string): string {
 
 export function newRecoveryCodes(): string[] {
   return Array.from({ length: recoveryCodeCount }, () =>
-    Array.from({ length: recoveryCodeLength }, () => recoveryCodeAlphabet[randomInt(recoveryCodeAlphabet.length)]).join(''),
+    Array.from(
+      { length: recoveryCodeLength },
+      () => recoveryCodeAlphabet[randomInt(recoveryCodeAlphabet.length)],
+    ).join(''),
   )
 }

@@ -141,9 +141,13 @@ export async function twoStepRoutes(
     renderOwn(request, reply),
   )
 
-  app.post(accessPaths.twoStepTurnOff.pattern, { ...limited, preHandler: requireSignIn }, async (request, reply) => {
-    const result = await twoStep.turnOff(signedInActor(request), form(request).code)
-    if (!result.ok) return renderOwn(request, reply.code(400), result.errors)
-    return reply.redirect(`${accessPaths.twoStep.build()}?turnedOff=1`)
-  })
+  app.post(
+    accessPaths.twoStepTurnOff.pattern,
+    { ...limited, preHandler: requireSignIn },
+    async (request, reply) => {
+      const result = await twoStep.turnOff(signedInActor(request), form(request).code)
+      if (!result.ok) return renderOwn(request, reply.code(400), result.errors)
+      return reply.redirect(`${accessPaths.twoStep.build()}?turnedOff=1`)
+    },
+  )
 }

@@ -33,7 +33,13 @@ export function createTwoStepService(deps: TwoStepDeps) {
     const row = await db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.userId')
-      .select(['sessions.userId', 'sessions.stage', 'sessions.createdAt', 'sessions.lastSeenAt', 'users.email'])
+      .select([
+        'sessions.userId',
+        'sessions.stage',
+        'sessions.createdAt',
+        'sessions.lastSeenAt',
+        'users.email',
+      ])
       .where('sessions.tokenHash', '=', tokenHash(token))
       .where('sessions.stage', '!=', 'signed_in')
       .executeTakeFirst()
@@ -62,7 +68,8 @@ export function createTwoStepService(deps: TwoStepDeps) {
       .where('userId', '=', user.id)
       .where('usedAt', 'is', null)
       .execute()
-    for (const code of unused) if (await verifyPassword(code.codeHash, entered.code)) return { kind: 'recovery', id: code.id }
+    for (const code of unused)
+      if (await verifyPassword(code.codeHash, entered.code)) return { kind: 'recovery', id: code.id }
     return null
   }
 
@@ -85,7 +92,13 @@ export function createTwoStepService(deps: TwoStepDeps) {
   }
 
   // Ends the part-signed-in session and starts a fully signed-in one (a new id once signed in).
-  async function finishSignIn(trx: DbOrTransaction, token: string, user: { id: string; organisationId: string }, now: Date, how: string) {
+  async function finishSignIn(
+    trx: DbOrTransaction,
+    token: string,
+    user: { id: string; organisationId: string },
+    now: Date,
+    how: string,
+  ) {
     await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(token)).execute()
     await trx
       .updateTable('users')
@@ -140,7 +153,13 @@ export function createTwoStepService(deps: TwoStepDeps) {
         const left = await unusedRecoveryCodes(trx, user.id)
         await audit(trx, user, accessAuditActions.recoveryCodeUsed, now, { recoveryCodesLeft: left })
       }
-      const sessionToken = await finishSignIn(trx, token, user, now, found?.kind === 'app' ? 'app' : 'recovery code')
+      const sessionToken = await finishSignIn(
+        trx,
+        token,
+        user,
+        now,
+        found?.kind === 'app' ? 'app' : 'recovery code',
+      )
       return { ok: true, sessionToken } as const
     })
   }
@@ -183,7 +202,13 @@ export function createTwoStepService(deps: TwoStepDeps) {
       key && !user.twoStepSetUpAt && entered?.kind === 'app'
         ? await acceptedStep(key, entered.code, clock.now(), null)
         : null
-    if (!step) return { ok: false, errors: { code: typed.trim() ? wrongSetUpCode : 'Enter the 6-digit code from your authenticator app' } }
+    if (!step)
+      return {
+        ok: false,
+        errors: {
+          code: typed.trim() ? wrongSetUpCode : 'Enter the 6-digit code from your authenticator app',
+        },
+      }
     const recoveryCodes = newRecoveryCodes()
     const hashes = await Promise.all(recoveryCodes.map((code) => hashPassword(code)))
     return db.transaction().execute(async (trx) => {
