@@ -93,7 +93,8 @@ export async function twoStepRoutes(
     errors?: Record<string, string>,
   ) {
     const key = await twoStep.keyToSetUp(who.userId)
-    if (!key) return reply.redirect(accessPaths.twoStep.build())
+    // Set up already (in another window): one part signed in signs in again, and is asked for a code.
+    if (!key) return reply.redirect(who.partialToken ? shellPaths.signIn() : accessPaths.twoStep.build())
     return reply.render('access/views/two-step-set-up.njk', {
       pageTitle: 'Set up two-step sign-in',
       qrCode: await qrCodeSvg(keyUri(key, who.email)),
