@@ -2,6 +2,15 @@ import type { Page, Response } from 'playwright-core'
 import { navigateBy } from '../support/browser.ts'
 import { twoStepCode } from '../support/server.ts'
 
+// Two browsers signing one user in at once would be given the same code, which works once: their codes
+// are given one after the other.
+const codeTurns = new Map<string, Promise<unknown>>()
+function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const mine = (codeTurns.get(key) ?? Promise.resolve()).catch(() => {}).then(work)
+  codeTurns.set(key, mine)
+  return mine
+}
+
 export class SignInPage {
   constructor(
     private readonly page: Page,
@@ -21,7 +30,9 @@ export class SignInPage {
       this.page.getByRole('button', { name: 'Sign in', exact: true }).click(),
     )
     if (!new URL(this.page.url()).pathname.startsWith('/two-step-sign-in/code')) return next
-    await this.page.locator('#code').fill(await twoStepCode(this.baseUrl, email))
-    return navigateBy(this.page, () => this.page.getByRole('button', { name: 'Continue' }).click())
+    return inTurn(`${this.baseUrl} ${email}`, async () => {
+      await this.page.locator('#code').fill(await twoStepCode(this.baseUrl, email))
+      return navigateBy(this.page, () => this.page.getByRole('button', { name: 'Continue' }).click())
+    })
   }
 }

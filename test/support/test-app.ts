@@ -94,6 +94,15 @@ export async function twoStepCodeFor(app: FastifyInstance, email: string): Promi
   return appCodeAt(testTwoStepKey, (known?.clock ?? systemClock).now())
 }
 
+// Two clients signing one user in at once would be given the same code, which works once: their codes
+// are given one after the other.
+const codeTurns = new Map<string, Promise<unknown>>()
+function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const mine = (codeTurns.get(key) ?? Promise.resolve()).catch(() => {}).then(work)
+  codeTurns.set(key, mine)
+  return mine
+}
+
 // A browser-like client over inject(): keeps cookies, and reads the CSRF token from the last page.
 export class TestClient {
   private cookies = new Map<string, string>()
@@ -167,12 +176,15 @@ export class TestClient {
     await this.get('/sign-in')
     let response = await this.post('/sign-in', { email, password })
     if (response.statusCode !== 302) throw new Error(`sign-in as ${email} failed with ${response.statusCode}`)
-    if (String(response.headers.location).startsWith('/two-step-sign-in/code')) {
-      await this.get(String(response.headers.location))
-      response = await this.post('/two-step-sign-in/code', {
-        code: await twoStepCodeFor(this.app, email),
-        returnTo: new URL(String(response.headers.location), 'http://x').searchParams.get('returnTo') ?? '/',
-      })
+    const location = String(response.headers.location)
+    if (location.startsWith('/two-step-sign-in/code')) {
+      await this.get(location)
+      response = await inTurn(`${email}`, async () =>
+        this.post('/two-step-sign-in/code', {
+          code: await twoStepCodeFor(this.app, email),
+          returnTo: new URL(location, 'http://x').searchParams.get('returnTo') ?? '/',
+        }),
+      )
       if (response.statusCode !== 302) throw new Error(`two-step code for ${email}: ${response.statusCode}`)
     }
     await this.get('/')
