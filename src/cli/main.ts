@@ -236,6 +236,18 @@ user
     console.log(`Password reset link (single use):\n${result.link}`)
   })
 
+user
+  .command('reset-two-step')
+  .description('remove an account’s two-step sign-in (lost phone and recovery codes) and sign it out')
+  .requiredOption('--email <email>', 'the account’s e-mail address')
+  .action(async (options: { email: string }) => {
+    const { resetTwoStepByCommand } = await import('./user-commands.ts')
+    await withServices((s) => resetTwoStepByCommand(s, options.email))
+    console.log(
+      'Two-step sign-in reset: they set it up again at their next sign-in (if their role needs it).',
+    )
+  })
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`carehub: ${error instanceof Error ? error.message : String(error)}`)
   process.exit(1)

@@ -4,7 +4,12 @@ import type { TokenPurpose } from './one-time-tokens.ts'
 import { checkToken, requestPasswordReset, setPasswordWithToken } from './passwords.ts'
 import { inviteToProvider, mayInviteToProvider } from './provider-invitations.ts'
 import { changeRole, changeStatus, resetTwoStep } from './user-changes.ts'
-import { type CommandUserInput, createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
+import {
+  type CommandUserInput,
+  createUserByCommand,
+  resetPasswordByCommand,
+  resetTwoStepByCommand,
+} from './user-commands.ts'
 import { getUser, listUsers, organisationsForInvite, rolesFor, type UserDeps } from './user-reads.ts'
 
 export type { InviteInput } from './invitations.ts'
@@ -39,6 +44,7 @@ export function createUserService(deps: UserDeps) {
       setPasswordWithToken(deps, token, purpose, password, confirmation),
     createUserByCommand: (input: CommandUserInput) => createUserByCommand(deps, input),
     resetPasswordByCommand: (email: string) => resetPasswordByCommand(deps, email),
+    resetTwoStepByCommand: (email: string) => resetTwoStepByCommand(deps, email),
   }
 }
 
