@@ -4,6 +4,7 @@ import { type Config, loadConfig, shouldLoadDemo } from './config.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
 import { withDemoProgress } from './db/seed/demo-progress.ts'
+import { demoTwoStepNote, setUpDemoTwoStep } from './db/seed/demo-two-step.ts'
 import { startScheduler } from './jobs/scheduler.ts'
 import { scheduledJobs } from './modules.ts'
 import { logFormatFor, loggingOptions } from './web/request-log.ts'
@@ -31,6 +32,7 @@ export async function serve(
     const summary = await withDemoProgress((progress) =>
       loadDemoCounty(services.db, services.clock, undefined, progress),
     )
+    await setUpDemoTwoStep(services.db, services.cookieSecret, services.clock.now())
     app.log.info(summary, 'demo county loaded')
     demoLoaded = true
   }
@@ -80,6 +82,7 @@ function printWhereRunning(config: Config, app: Awaited<ReturnType<typeof create
       `${demoLoaded ? 'Demo county loaded.' : 'Demo county'} Sign in with any of these (password: ${demoPassword}):`,
     )
     for (const u of demoUsers) lines.push(`  ${u.role.padEnd(17)} ${u.email}`)
+    lines.push(demoTwoStepNote())
   }
   lines.push(`Press Ctrl+C to stop.`, ``)
   console.log(lines.join('\n'))

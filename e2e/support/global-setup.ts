@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node'
 import { createDatabase, rawEngineOf } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadDemoCounty } from '../../src/db/seed/demo-county.ts'
+import { setUpDemoTwoStep } from '../../src/db/seed/demo-two-step.ts'
 import { systemClock } from '../../src/domain/clock.ts'
 import { chromiumAvailable } from './browser.ts'
 
@@ -14,6 +15,9 @@ declare module 'vitest' {
     demoCountyDump: string
   }
 }
+
+// The e2e server's own secret (server.ts), which seals the demo users' two-step key in the shared copy.
+export const e2eCookieSecret = 'e2e-cookie-secret-that-is-32-chars-long'
 
 // Migrating and loading the demo county takes 10–20 s; the browser suites run one file after another,
 // so it is done once per run and each suite that runs on today's date starts from a copy (2 s).
@@ -28,6 +32,7 @@ export default async function setup(project: TestProject) {
   try {
     await migrateToLatest(db)
     await loadDemoCounty(db, systemClock, 200)
+    await setUpDemoTwoStep(db, e2eCookieSecret, systemClock.now())
     const raw = rawEngineOf(db)
     if (raw?.engine !== 'pglite') throw new Error('expected PGlite')
     const dump = await raw.pglite.dumpDataDir('none')

@@ -8,13 +8,28 @@ import { loadConfig } from '../../src/config.ts'
 import { createDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadDemoCounty } from '../../src/db/seed/demo-county.ts'
+import { demoTwoStepKey, setUpDemoTwoStep } from '../../src/db/seed/demo-two-step.ts'
 import { type Clock, systemClock } from '../../src/domain/clock.ts'
+import { appCodeAt } from '../../src/modules/access/index.ts'
+import { e2eCookieSecret } from './global-setup.ts'
 
 // `services`: for a suite that runs a scheduled job itself (the e2e server schedules none) or reads its data.
 export type E2eServer = {
   baseUrl: string
   services: ReturnType<typeof buildServices>
   close: () => Promise<void>
+}
+
+const running = new Map<string, { db: ReturnType<typeof createDatabase>; clock: Clock }>()
+
+// The code a demo user's authenticator app shows now, by the server's clock (the demo key: demo-two-step.ts).
+// A code works once per 30 seconds and the suites sign the same users in often: the last step used is
+// forgotten first, as if a little time had passed.
+export async function twoStepCode(baseUrl: string, email: string, key = demoTwoStepKey): Promise<string> {
+  const server = running.get(baseUrl)
+  if (!server) throw new Error(`no e2e server at ${baseUrl}`)
+  await server.db.updateTable('users').set({ twoStepLastStep: null }).where('email', '=', email).execute()
+  return appCodeAt(key, server.clock.now())
 }
 
 // The real app, in-process, on an in-memory database seeded with a small demo county.
@@ -33,6 +48,7 @@ export async function startServer(options: { clock?: Clock } = {}): Promise<E2eS
   if (!dump) {
     await migrateToLatest(db)
     await loadDemoCounty(db, clock, 200)
+    await setUpDemoTwoStep(db, e2eCookieSecret, clock.now())
   }
   // The suites sign in many times a minute from one address; the default limit would answer 429.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SIGN_IN_RATE_LIMIT: '1000' })
@@ -42,16 +58,19 @@ export async function startServer(options: { clock?: Clock } = {}): Promise<E2eS
     config,
     // E-mails stay in the outbox table; nothing leaves the machine.
     mailTransport: { name: 'null', send: async () => {} },
-    cookieSecret: 'e2e-cookie-secret-that-is-32-chars-long',
+    cookieSecret: e2eCookieSecret,
   })
   const app = await createApp(services)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   if (!address || typeof address === 'string') throw new Error('the e2e server did not bind to a TCP port')
+  const baseUrl = `http://127.0.0.1:${address.port}`
+  running.set(baseUrl, { db, clock })
   return {
-    baseUrl: `http://127.0.0.1:${address.port}`,
+    baseUrl,
     services,
     close: async () => {
+      running.delete(baseUrl)
       await app.close()
       await db.destroy()
       fs.rmSync(dataDir, { recursive: true, force: true })

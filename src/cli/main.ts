@@ -84,11 +84,14 @@ program
       }
       const { withDemoProgress } = await import('../db/seed/demo-progress.ts')
       const summary = await withDemoProgress((progress) => loadDemoCounty(s.db, s.clock, undefined, progress))
+      const { demoTwoStepNote, setUpDemoTwoStep } = await import('../db/seed/demo-two-step.ts')
+      await setUpDemoTwoStep(s.db, s.cookieSecret, s.clock.now())
       console.log(
         `Demo county loaded: ${summary.locations} locations, ${summary.providers} providers, ${summary.users} users.`,
       )
       console.log(`Demo sign-ins (password: ${demoPassword}):`)
       for (const u of demoUsers) console.log(`  ${u.role.padEnd(17)} ${u.email}`)
+      console.log(demoTwoStepNote())
     })
   })
 
@@ -231,6 +234,18 @@ user
     const { resetPasswordByCommand } = await import('./user-commands.ts')
     const result = await withServices((s) => resetPasswordByCommand(s, options.email))
     console.log(`Password reset link (single use):\n${result.link}`)
+  })
+
+user
+  .command('reset-two-step')
+  .description('remove an account’s two-step sign-in (lost phone and recovery codes) and sign it out')
+  .requiredOption('--email <email>', 'the account’s e-mail address')
+  .action(async (options: { email: string }) => {
+    const { resetTwoStepByCommand } = await import('./user-commands.ts')
+    await withServices((s) => resetTwoStepByCommand(s, options.email))
+    console.log(
+      'Two-step sign-in reset: they set it up again at their next sign-in (if their role needs it).',
+    )
   })
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -29,3 +29,7 @@ export async function createUserByCommand(services: Services, input: CommandUser
 export async function resetPasswordByCommand(services: Services, email: string) {
   return valueOrProblems(await services.users.resetPasswordByCommand(email))
 }
+
+export async function resetTwoStepByCommand(services: Services, email: string) {
+  return valueOrProblems(await services.users.resetTwoStepByCommand(email))
+}

@@ -4,6 +4,7 @@ import type {
   OrganisationTable,
   PartnerCouncilTable,
   SessionTable,
+  TwoStepRecoveryCodeTable,
   UserTable,
 } from '../modules/access/index.ts'
 import type { PlanActionTable, PlanActionUpdateTable, PlanAreaTable } from '../modules/action-plan/index.ts'
@@ -196,6 +197,7 @@ export type Database = {
   councilContracts: CouncilContractTable
   users: UserTable
   sessions: SessionTable
+  twoStepRecoveryCodes: TwoStepRecoveryCodeTable
   oneTimeTokens: OneTimeTokenTable
   auditEvents: AuditEventTable
   outboxMessages: OutboxMessageTable

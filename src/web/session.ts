@@ -7,14 +7,16 @@ export const sessionCookieName = 'carehub_session'
 
 // Who is signed in, as the layout shows them.
 export type SignedInUser = { id: string; email: string; displayName: string; organisationName: string }
-export type ResolveSession = (
-  token: string | undefined,
-) => Promise<{ actor: Actor; user: SignedInUser } | null>
+// A session gives an actor once signed in; one part-way through (a two-step code due) gives only the
+// page to continue at, where requireSignIn sends them.
+export type ResolvedSession = { actor: Actor; user: SignedInUser } | { continueAt: string } | null
+export type ResolveSession = (token: string | undefined) => Promise<ResolvedSession>
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null
     signedInUser: SignedInUser | null
+    continueSignInAt: string | null
   }
 }
 
@@ -26,11 +28,14 @@ export const sessionPlugin = fp(
   ) => {
     app.decorateRequest('actor', null)
     app.decorateRequest('signedInUser', null)
+    app.decorateRequest('continueSignInAt', null)
     // As the request arrives, before its body is read: a route can then refuse a body it would not use.
     app.addHook('onRequest', async (request) => {
       const loaded = await options.resolveSession(request.cookies[sessionCookieName])
-      request.actor = loaded?.actor ?? null
-      request.signedInUser = loaded?.user ?? null
+      const signedIn = loaded && 'actor' in loaded ? loaded : null
+      request.actor = signedIn?.actor ?? null
+      request.signedInUser = signedIn?.user ?? null
+      request.continueSignInAt = loaded && 'continueAt' in loaded ? loaded.continueAt : null
     })
     app.decorateReply('startSession', function (this: FastifyReply, token: string) {
       const secure =
@@ -46,8 +51,10 @@ declare module 'fastify' {
   }
 }
 
-// Route guard: pages for signed-in users send everyone else to sign in, then back.
+// Route guard: pages for signed-in users send everyone else to sign in, then back; one part-way through
+// signing in (a two-step code or its set-up due) to that step, whatever page they asked for.
 export async function requireSignIn(request: FastifyRequest, reply: FastifyReply) {
+  if (!request.actor && request.continueSignInAt) return reply.redirect(request.continueSignInAt)
   if (!request.actor) {
     const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
     return reply.redirect(`${paths.signIn()}${returnTo}`)

@@ -385,6 +385,7 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/admin/users/:id/enable': () => ids.managerB!,
     '/admin/users/:id/unlock': () => ids.managerB!,
     '/admin/users/:id/resend-invitation': () => ids.managerB!,
+    '/admin/users/:id/reset-two-step': () => ids.managerB!,
     '/admin/organisations/:id': () => ids.providerOrgB!,
     '/admin/organisations/:id/edit': () => ids.providerOrgB!,
     '/admin/audit/:id': () => ids.auditProviderB!,

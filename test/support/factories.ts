@@ -1,8 +1,14 @@
 import type { Db } from '../../src/db/database.ts'
 import type { ServiceType } from '../../src/domain/service-types.ts'
+import { demoTwoStepKey } from '../../src/db/seed/demo-two-step.ts'
 import { hashPassword } from '../../src/modules/access/credentials.ts'
+import { setUpTwoStepWithKey, twoStepRequired } from '../../src/modules/access/index.ts'
 
 export const testPassword = 'correct horse battery staple'
+// The service secret of the test apps (test-app.ts), which seals the two-step key; and the key itself,
+// the demo's, so that TestClient.signIn can give the code for test and demo users alike.
+export const testCookieSecret = 'test-cookie-secret-of-at-least-32-chars'
+export const testTwoStepKey = demoTwoStepKey
 let cachedHash: Promise<string> | null = null
 const passwordHash = () => {
   cachedHash ??= hashPassword(testPassword)
@@ -116,6 +122,8 @@ export async function createUser(
   organisationId: string,
   role: string,
   email = `user${next()}@test.example`,
+  // Two-step sign-in is set up with the test key for the roles that need it, unless `twoStep: false`.
+  options: { twoStep?: boolean; cookieSecret?: string } = {},
 ) {
   const row = await db
     .insertInto('users')
@@ -131,5 +139,9 @@ export async function createUser(
     })
     .returning('id')
     .executeTakeFirstOrThrow()
+  if (options.twoStep ?? twoStepRequired(role)) {
+    const cookieSecret = options.cookieSecret ?? testCookieSecret
+    await setUpTwoStepWithKey(db, { userId: row.id, key: testTwoStepKey, cookieSecret, now: new Date() })
+  }
   return { id: row.id, email }
 }

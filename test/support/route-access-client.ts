@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Outcome } from '../../src/web/route-access.ts'
 import { testPassword } from './factories.ts'
+import { twoStepCodeFor } from './test-app.ts'
 
 // One signed-in session (or none) sending the route-table suite's requests: its cookies, and the CSRF
 // token of its own session, which every POST carries (an attacker has a valid token, for their own
@@ -50,6 +51,14 @@ export class Attacker {
       password: testPassword,
     })
     if (response.statusCode !== 302) throw new Error(`sign-in as ${this.email}: ${response.statusCode}`)
+    if (String(response.headers.location).startsWith('/two-step-sign-in/code')) {
+      await this.send('GET', String(response.headers.location))
+      const code = await this.send('POST', '/two-step-sign-in/code', {
+        _csrf: this.csrfToken,
+        code: await twoStepCodeFor(this.app, this.email),
+      })
+      if (code.statusCode !== 302) throw new Error(`two-step code for ${this.email}: ${code.statusCode}`)
+    }
     await this.send('GET', '/')
     if (!this.csrfToken) throw new Error(`no CSRF token for ${this.email}`)
     return this

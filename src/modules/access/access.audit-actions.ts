@@ -21,4 +21,9 @@ export const accessAuditActions = auditActions({
   passwordChanged: 'password-changed',
   organisationCreated: 'organisation-created',
   organisationUpdated: 'organisation-updated',
+  twoStepSetUp: 'two-step-set-up',
+  twoStepTurnedOff: 'two-step-turned-off',
+  twoStepCodeFailed: 'two-step-code-failed',
+  recoveryCodeUsed: 'recovery-code-used',
+  twoStepReset: 'two-step-reset',
 })

@@ -7,6 +7,11 @@ export const accessPaths = {
   forgotPassword: pagePath('/forgot-password'),
   resetPassword: pagePath('/reset-password/:token'),
   acceptInvitation: pagePath('/accept-invitation/:token'),
+  // Two-step sign-in: the code after the password, setting it up, and a user's own page about it.
+  twoStepCode: pagePath('/two-step-sign-in/code'),
+  twoStepSetUp: pagePath('/two-step-sign-in/set-up'),
+  twoStep: pagePath('/two-step-sign-in'),
+  twoStepTurnOff: pagePath('/two-step-sign-in/turn-off'),
   admin: {
     users: pagePath('/admin/users'),
     inviteUser: pagePath('/admin/users/invite'),
@@ -17,6 +22,7 @@ export const accessPaths = {
     enableUser: pagePath('/admin/users/:id/enable'),
     unlockUser: pagePath('/admin/users/:id/unlock'),
     resendInvitation: pagePath('/admin/users/:id/resend-invitation'),
+    resetTwoStep: pagePath('/admin/users/:id/reset-two-step'),
     organisations: pagePath('/admin/organisations'),
     newOrganisation: pagePath('/admin/organisations/new'),
     organisation: pagePath('/admin/organisations/:id'),

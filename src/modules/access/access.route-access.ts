@@ -8,6 +8,11 @@ export const accessRouteAccess: RouteAccessTable = {
   'GET /forgot-password': 'public',
   'GET /accept-invitation/:token': { ids: 'unknown', allow: 'everyone' },
   'GET /reset-password/:token': { ids: 'unknown', allow: 'everyone' },
+  // Two-step sign-in: one signed in is sent on from the code page; the set-up page and their own page
+  // are anyone's (a session part-way through signing in reaches only the code or set-up pages).
+  'GET /two-step-sign-in/code': { allow: 'signed-in' },
+  'GET /two-step-sign-in/set-up': { allow: 'signed-in' },
+  'GET /two-step-sign-in': { allow: 'signed-in' },
   'GET /admin/users': { allow: ['admin'] },
   'GET /admin/users/invite': { allow: ['admin'] },
   'GET /admin/users/invitation-sent': { allow: ['admin'] },
@@ -22,11 +27,15 @@ export const accessRouteAccess: RouteAccessTable = {
   'POST /forgot-password': 'public',
   'POST /accept-invitation/:token': { ids: 'unknown', allow: 'everyone' },
   'POST /reset-password/:token': { ids: 'unknown', allow: 'everyone' },
+  'POST /two-step-sign-in/code': { allow: 'signed-in' },
+  'POST /two-step-sign-in/set-up': { allow: 'signed-in' },
+  'POST /two-step-sign-in/turn-off': { allow: 'signed-in' },
   'POST /admin/users/invite': { allow: ['admin'] },
   'POST /admin/users/:id/edit': { ids: 'providerUser', allow: ['admin'], denied: 404 },
   'POST /admin/users/:id/disable': { ids: 'providerUser', allow: ['admin'], denied: 404, acts: true },
   'POST /admin/users/:id/enable': { ids: 'providerUser', allow: ['admin'], denied: 404, acts: true },
   'POST /admin/users/:id/unlock': { ids: 'providerUser', allow: ['admin'], denied: 404, acts: true },
+  'POST /admin/users/:id/reset-two-step': { ids: 'providerUser', allow: ['admin'], denied: 404, acts: true },
   // The world's users are active: no invitation to resend, 404 for all (invitations.db.test.ts resends one).
   'POST /admin/users/:id/resend-invitation': { ids: 'providerUser', allow: [], denied: 404 },
   'POST /admin/organisations/new': { allow: ['admin'] },

@@ -27,11 +27,31 @@ export type UserTable = {
   lockedUntil: Date | null
   lastSignedInAt: Date | null
   isApprover: Generated<boolean>
+  // Two-step sign-in: the authenticator key, sealed (secret-box.ts); set up once confirmed with a code.
+  twoStepKey: string | null
+  twoStepSetUpAt: Date | null
+  // The time step of the last code accepted: a code works once.
+  twoStepLastStep: number | null
   createdAt: Timestamp
   updatedAt: Timestamp
 }
 
-export type SessionTable = { tokenHash: string; userId: string; createdAt: Date; lastSeenAt: Date }
+// `stage`: how far the sign-in has got (domain/two-step.rules.ts); only 'signed_in' lets anyone in.
+export type SessionTable = {
+  tokenHash: string
+  userId: string
+  createdAt: Date
+  lastSeenAt: Date
+  stage: Generated<string>
+}
+
+export type TwoStepRecoveryCodeTable = {
+  id: Generated<string>
+  userId: string
+  codeHash: string
+  usedAt: Date | null
+  createdAt: Date
+}
 
 export type OneTimeTokenTable = {
   tokenHash: string

@@ -163,6 +163,12 @@ export async function adminRoutes(
     })
   }
 
+  app.post<{ Params: { id: string } }>(admin.resetTwoStep.pattern, async (request, reply) => {
+    const done = await users.resetTwoStep(signedInActor(request), request.params.id)
+    if (!done) throw notFound()
+    return reply.redirect(`${admin.user.build(request.params.id)}?twoStepReset=1`)
+  })
+
   app.post<{ Params: { id: string } }>(admin.resendInvitation.pattern, async (request, reply) => {
     const done = await users.resendInvitation(signedInActor(request), request.params.id)
     if (!done) throw notFound()

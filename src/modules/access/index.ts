@@ -6,6 +6,8 @@ import { adminRoutes } from './admin.routes.ts'
 import { createOrganisationService } from './organisations.service.ts'
 import { signInRoutes } from './sign-in.routes.ts'
 import { createSignInService } from './sign-in.service.ts'
+import { twoStepRoutes } from './two-step.routes.ts'
+import { createTwoStepService } from './two-step.service.ts'
 import { createUserService } from './users.service.ts'
 
 export { accessAuditActions } from './access.audit-actions.ts'
@@ -15,12 +17,16 @@ export type {
   OrganisationTable,
   PartnerCouncilTable,
   SessionTable,
+  TwoStepRecoveryCodeTable,
   UserTable,
 } from './access.tables.ts'
 export { loadActor } from './actor.repository.ts'
 export { hashPassword, newToken, tokenHash } from './credentials.ts'
 export type { OrganisationService } from './organisations.service.ts'
 export { createSession, type SignInService } from './sign-in.service.ts'
+export { appCodeAt } from './two-step-codes.ts'
+export { setUpTwoStepWithKey, type TwoStepService } from './two-step.service.ts'
+export { twoStepRequired } from './domain/two-step.rules.ts'
 export type { CouncilCreatedHook } from './user-reads.ts'
 export type { CommandUserInput, UserService } from './users.service.ts'
 
@@ -29,8 +35,9 @@ export const access = defineCapability()({
   name: 'access',
   // Who may reach each of its routes (the route-table suite checks it).
   routeAccess: accessRouteAccess,
-  services: ({ db, clock, config, contributions }) => ({
+  services: ({ db, clock, config, contributions, cookieSecret }) => ({
     signIn: createSignInService({ db, clock }),
+    twoStep: createTwoStepService({ db, clock, cookieSecret }),
     users: createUserService({
       db,
       clock,
@@ -39,8 +46,9 @@ export const access = defineCapability()({
     }),
     organisations: createOrganisationService({ db, clock, councilCreated: contributions.councilCreated }),
   }),
-  routes: async (app, { signIn, users, organisations, config }) => {
+  routes: async (app, { signIn, twoStep, users, organisations, config }) => {
     await app.register(signInRoutes, { signIn, users, signInRateLimit: config.signInRateLimit })
+    await app.register(twoStepRoutes, { twoStep, signInRateLimit: config.signInRateLimit })
     await app.register(adminRoutes, { users, organisations })
   },
   paths: accessPaths,

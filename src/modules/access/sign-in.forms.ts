@@ -37,3 +37,7 @@ export const setPasswordMessages = {
   password: 'Enter a password',
   confirmPassword: 'Enter the password again',
 }
+
+// A code from an authenticator app or a recovery code: the service reads what was typed.
+export const twoStepCodeForm = z.object({ code: typedText(), returnTo: typedText() })
+export const twoStepCodeMessages = { code: 'Enter the code', returnTo: 'Enter a path on this service' }

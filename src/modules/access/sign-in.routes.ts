@@ -21,7 +21,7 @@ import type { UserService } from './users.service.ts'
 // browser drops tabs and line breaks from a URL and reads a backslash as a slash, so "/<tab>/evil"
 // would be "//evil", another site: any whitespace, control character or backslash is refused.
 const ownOrigin = 'http://carehub.invalid'
-function safeReturnTo(value: unknown): string {
+export function safeReturnTo(value: unknown): string {
   const target = text(value)
   if (!target.startsWith('/') || target.startsWith('//') || /[\s\p{Cc}\p{Cf}\\]/u.test(target))
     return shellPaths.home()
@@ -70,7 +70,10 @@ export async function signInRoutes(
         // id known before signing in (one planted in a shared browser, say) is good after it.
         await signIn.signOut(request.cookies[sessionCookieName])
         reply.startSession(result.sessionToken)
-        return reply.redirect(returnTo)
+        if (result.stage === 'signed_in') return reply.redirect(returnTo)
+        // Only the code page or the set-up journey will honour this session (two-step.routes.ts).
+        const next = result.stage === 'two_step_due' ? accessPaths.twoStepCode : accessPaths.twoStepSetUp
+        return reply.redirect(`${next.build()}?returnTo=${encodeURIComponent(returnTo)}`)
       }
       errors = {
         email:

@@ -1,13 +1,17 @@
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { type AuditActionName, recordAudit } from '../audit/index.ts'
+import type { ResolvedSession } from '../../web/session.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
+import { accessPaths } from './access.paths.ts'
 import { loadActor } from './actor.repository.ts'
 import { newToken, tokenHash, verifyPassword } from './credentials.ts'
 import { afterFailedSignIn, isLocked, isSessionLive } from './domain/sign-in.rules.ts'
+import { type SessionStage, stageAfterPassword } from './domain/two-step.rules.ts'
 
+// `stage`: 'signed_in', or a session that lets them only give their two-step code or set it up.
 export type SignInResult =
-  | { ok: true; sessionToken: string; userId: string }
+  | { ok: true; sessionToken: string; userId: string; stage: SessionStage }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; lockedUntil: Date }
 
@@ -29,7 +33,16 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
       const now = clock.now()
       const user = await trx
         .selectFrom('users')
-        .select(['id', 'organisationId', 'status', 'failedSignInCount', 'lockedUntil', 'passwordHash'])
+        .select([
+          'id',
+          'organisationId',
+          'role',
+          'status',
+          'failedSignInCount',
+          'lockedUntil',
+          'passwordHash',
+          'twoStepSetUpAt',
+        ])
         .where('id', '=', candidate.id)
         .forUpdate()
         .executeTakeFirstOrThrow()
@@ -62,6 +75,13 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
         }
         return { ok: false, reason: 'invalid' } as const
       }
+      const stage = stageAfterPassword({ role: user.role, twoStepSetUp: user.twoStepSetUpAt !== null })
+      // Only a full sign-in clears the count: a password known to an attacker must not reset the count
+      // of wrong codes (two-step.service.ts counts them too).
+      if (stage !== 'signed_in') {
+        const sessionToken = await createSession(trx, user.id, now, stage)
+        return { ok: true, sessionToken, userId: user.id, stage } as const
+      }
       await trx
         .updateTable('users')
         .set({ failedSignInCount: 0, lockedUntil: null, lastSignedInAt: now })
@@ -76,11 +96,12 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
         entityId: user.id,
         occurredAt: now,
       })
-      return { ok: true, sessionToken, userId: user.id } as const
+      return { ok: true, sessionToken, userId: user.id, stage } as const
     })
   }
 
-  async function resolveSession(token: string | undefined) {
+  // The session's stage is read in the same query: a partly signed-in session costs nothing more.
+  async function resolveSession(token: string | undefined): Promise<ResolvedSession> {
     if (!token) return null
     const hash = tokenHash(token)
     const session = await db
@@ -94,6 +115,9 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
       await db.deleteFrom('sessions').where('tokenHash', '=', hash).execute()
       return null
     }
+    // Not yet through two-step sign-in: no actor; pages that need one send them to the step that is due.
+    if (session.stage === 'two_step_due') return { continueAt: accessPaths.twoStepCode.build() }
+    if (session.stage !== 'signed_in') return { continueAt: accessPaths.twoStepSetUp.build() }
     const loaded = await loadActor(db, session.userId)
     if (!loaded) return null
     // Touch at most once a minute: keeps idle expiry honest without a write per request.
@@ -133,11 +157,18 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
 
 export type SignInService = ReturnType<typeof createSignInService>
 
-export async function createSession(db: DbOrTransaction, userId: string, now: Date): Promise<string> {
+// A fully signed-in session unless a stage is given (single sign-on's: the council's identity provider
+// asked for its own second factor).
+export async function createSession(
+  db: DbOrTransaction,
+  userId: string,
+  now: Date,
+  stage: SessionStage = 'signed_in',
+): Promise<string> {
   const token = newToken()
   await db
     .insertInto('sessions')
-    .values({ tokenHash: tokenHash(token), userId, createdAt: now, lastSeenAt: now })
+    .values({ tokenHash: tokenHash(token), userId, createdAt: now, lastSeenAt: now, stage })
     .execute()
   return token
 }

@@ -4,6 +4,7 @@ import type { Role } from '../../domain/roles.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { type AuditActionName, recordAudit } from '../audit/index.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
+import { removeTwoStep } from './two-step.service.ts'
 import { getUser, rolesFor, type UserDeps } from './user-reads.ts'
 
 // An admin's changes to a user they manage: status (disable, enable, unlock), name and role.
@@ -98,4 +99,29 @@ export async function changeRole(
     })
   })
   return { ok: true, value: null }
+}
+
+// Someone who lost their authenticator app and their recovery codes: their key and recovery codes are
+// removed and their sessions ended; their next sign-in asks them to set it up again (required roles) or
+// lets them in with their password (the rest). The audit record holds no secret.
+export async function resetTwoStep(deps: UserDeps, actor: Actor, userId: string): Promise<boolean> {
+  const { db, clock } = deps
+  const user = await getUser(deps, actor, userId)
+  if (!user || user.id === actor.userId) return false
+  await db.transaction().execute(async (trx) => {
+    const now = clock.now()
+    await removeTwoStep(trx, user.id, now)
+    await trx.deleteFrom('sessions').where('userId', '=', user.id).execute()
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      organisationId: user.organisationId,
+      action: accessAuditActions.twoStepReset,
+      entityType: 'user',
+      entityId: user.id,
+      before: { twoStepSetUpAt: user.twoStepSetUpAt },
+      after: { twoStepSetUpAt: null },
+      occurredAt: now,
+    })
+  })
+  return true
 }

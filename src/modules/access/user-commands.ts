@@ -1,11 +1,13 @@
 import { sql } from 'kysely'
 import type { FieldErrors, Outcome } from '../../domain/outcome.ts'
 import { isRole, type OrganisationKind, rolesForOrganisationKind } from '../../domain/roles.ts'
+import { recordAudit } from '../audit/index.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
 import { createInvitedUser } from './invitations.ts'
 import { inviteeProblems } from './invitees.ts'
 import { createOrganisationByCommand, organisationFieldProblems } from './organisations.service.ts'
 import { findUserByEmail, sendPasswordLink } from './passwords.ts'
+import { removeTwoStep } from './two-step.service.ts'
 import type { UserDeps } from './user-reads.ts'
 
 // What an administrator of the install does with the carehub command, as nobody signed in: the
@@ -93,5 +95,34 @@ export async function resetPasswordByCommand(
       .execute()
     const link = await sendPasswordLink(trx, baseUrl, user, clock.now(), { by: 'command' })
     return { ok: true, value: { link } }
+  })
+}
+
+// The way back in for an admin with no other admin to reset them (lost phone and recovery codes): their
+// key and recovery codes removed, their sessions ended, audited as done by the command.
+export async function resetTwoStepByCommand(
+  { db, clock }: UserDeps,
+  emailInput: string,
+): Promise<Outcome<null>> {
+  return db.transaction().execute(async (trx) => {
+    const user = await findUserByEmail(trx, emailInput)
+    if (!user)
+      return {
+        ok: false,
+        errors: { email: `No user has the e-mail address ${emailInput.trim().toLowerCase()}` },
+      }
+    const now = clock.now()
+    await removeTwoStep(trx, user.id, now)
+    await trx.deleteFrom('sessions').where('userId', '=', user.id).execute()
+    await recordAudit(trx, {
+      actorUserId: null,
+      organisationId: user.organisationId,
+      action: accessAuditActions.twoStepReset,
+      entityType: 'user',
+      entityId: user.id,
+      after: { twoStepSetUpAt: null, by: 'command' },
+      occurredAt: now,
+    })
+    return { ok: true, value: null }
   })
 }

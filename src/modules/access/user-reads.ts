@@ -6,6 +6,7 @@ import { isUuid } from '../../domain/outcome.ts'
 import { type Actor, assignableRoles, can, organisationScope } from '../../domain/policy.ts'
 import { isOrganisationKind, type Role, rolesForOrganisationKind } from '../../domain/roles.ts'
 import { isLocked } from './domain/sign-in.rules.ts'
+import { twoStepRequired } from './domain/two-step.rules.ts'
 
 // What the users service needs: the database, the time, and the address its e-mailed links start with.
 // `councilCreated`: what other capabilities do when a council is added (src/capability.ts).
@@ -84,13 +85,16 @@ export async function getUser({ db, clock }: UserDeps, actor: Actor, userId: str
       'users.failedSignInCount',
       'users.lastSignedInAt',
       'users.createdAt',
+      'users.twoStepSetUpAt',
       'users.organisationId',
       'organisations.name as organisationName',
       'organisations.kind as organisationKind',
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst()
-  return user ? { ...user, locked: isLocked(user, clock.now()) } : null
+  return user
+    ? { ...user, locked: isLocked(user, clock.now()), twoStepRequired: twoStepRequired(user.role) }
+    : null
 }
 
 export async function organisationsForInvite({ db }: UserDeps, actor: Actor) {

@@ -3,8 +3,13 @@ import { type InviteInput, inviteUser, resendInvitation } from './invitations.ts
 import type { TokenPurpose } from './one-time-tokens.ts'
 import { checkToken, requestPasswordReset, setPasswordWithToken } from './passwords.ts'
 import { inviteToProvider, mayInviteToProvider } from './provider-invitations.ts'
-import { changeRole, changeStatus } from './user-changes.ts'
-import { type CommandUserInput, createUserByCommand, resetPasswordByCommand } from './user-commands.ts'
+import { changeRole, changeStatus, resetTwoStep } from './user-changes.ts'
+import {
+  type CommandUserInput,
+  createUserByCommand,
+  resetPasswordByCommand,
+  resetTwoStepByCommand,
+} from './user-commands.ts'
 import { getUser, listUsers, organisationsForInvite, rolesFor, type UserDeps } from './user-reads.ts'
 
 export type { InviteInput } from './invitations.ts'
@@ -32,12 +37,14 @@ export function createUserService(deps: UserDeps) {
       changeStatus(deps, actor, userId, change),
     changeRole: (actor: Actor, userId: string, input: { role: string; displayName: string }) =>
       changeRole(deps, actor, userId, input),
+    resetTwoStep: (actor: Actor, userId: string) => resetTwoStep(deps, actor, userId),
     requestPasswordReset: (email: string) => requestPasswordReset(deps, email),
     checkToken: (token: string, purpose: TokenPurpose) => checkToken(deps, token, purpose),
     setPasswordWithToken: (token: string, purpose: TokenPurpose, password: string, confirmation: string) =>
       setPasswordWithToken(deps, token, purpose, password, confirmation),
     createUserByCommand: (input: CommandUserInput) => createUserByCommand(deps, input),
     resetPasswordByCommand: (email: string) => resetPasswordByCommand(deps, email),
+    resetTwoStepByCommand: (email: string) => resetTwoStepByCommand(deps, email),
   }
 }
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testCookieSecret } from '../../../test/support/factories.ts'
 import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
 import { demoPassword, loadDemoCounty } from '../../db/seed/demo-county.ts'
+import { setUpDemoTwoStep } from '../../db/seed/demo-two-step.ts'
 
 // The demo county's grants: the 2020 round committed in two tranches, with declines, ineligible
 // locations with reasons and spend returns with one clawback; the second round a what-if.
@@ -11,6 +13,7 @@ describe.each(engines)('the demo county’s grants on %s', (engine) => {
   beforeAll(async () => {
     t = await buildTestApp(engine)
     await loadDemoCounty(t.database.db, t.clock, 200)
+    await setUpDemoTwoStep(t.database.db, testCookieSecret, t.clock.now())
   })
   afterAll(async () => {
     await t?.close()

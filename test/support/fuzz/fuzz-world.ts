@@ -1,6 +1,8 @@
 import { load } from 'cheerio'
 import type { FastifyInstance } from 'fastify'
 import { demoPassword, loadDemoCounty } from '../../../src/db/seed/demo-county.ts'
+import { setUpDemoTwoStep } from '../../../src/db/seed/demo-two-step.ts'
+import { testCookieSecret } from '../factories.ts'
 import { buildTestApp, type TestApp, TestClient } from '../test-app.ts'
 import type { Engine } from '../test-database.ts'
 
@@ -92,6 +94,7 @@ export async function buildFuzzWorld(engine: Engine, locations = 40): Promise<Fu
     { beforeReady: (app) => watchRequests(app, queryReaders, lastError) },
   )
   await loadDemoCounty(t.database.db, t.clock, locations)
+  await setUpDemoTwoStep(t.database.db, testCookieSecret, t.clock.now())
   const routes = [
     ...new Map(
       t.app.routeTable

@@ -1,0 +1,154 @@
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { parseForm } from '../../web/form-schema.ts'
+import { errorSummary } from '../../web/forms.ts'
+import { paths as shellPaths } from '../../web/paths.ts'
+import { requireSignIn, sessionCookieName, signedInActor } from '../../web/session.ts'
+import { accessPaths } from './access.paths.ts'
+import { displayRecoveryCode } from './domain/two-step.rules.ts'
+import { twoStepCodeForm, twoStepCodeMessages } from './sign-in.forms.ts'
+import { safeReturnTo } from './sign-in.routes.ts'
+import { keyForTyping, keyUri, qrCodeSvg } from './two-step-codes.ts'
+import type { TwoStepService } from './two-step.service.ts'
+
+const lockedMessage =
+  'This account is locked after too many wrong passwords or codes. Try again in 15 minutes, or reset your password.'
+
+// Two-step sign-in's pages: the code after the password, setting it up (required roles are sent here
+// until they have), and each person's own page to set it up or turn it off.
+export async function twoStepRoutes(
+  app: FastifyInstance,
+  options: { twoStep: TwoStepService; signInRateLimit: number },
+) {
+  const { twoStep } = options
+  await app.register(rateLimit, { global: false })
+  const limited = { config: { rateLimit: { max: options.signInRateLimit, timeWindow: '1 minute' } } }
+  const form = (request: FastifyRequest) => {
+    const parsed = parseForm(twoStepCodeForm, request.body, twoStepCodeMessages)
+    return parsed.ok ? parsed.value : { code: '', returnTo: '' }
+  }
+  const query = (request: FastifyRequest) => request.query as Record<string, unknown>
+
+  // ---- The code after the password
+  const renderCode = (reply: FastifyReply, returnTo: string, errors?: Record<string, string>) =>
+    reply.render('access/views/two-step-code.njk', {
+      pageTitle: 'Enter the code from your authenticator app',
+      returnTo,
+      errors,
+      errorList: errors ? errorSummary(errors, ['code']) : undefined,
+    })
+
+  app.get(accessPaths.twoStepCode.pattern, async (request, reply) => {
+    if (request.actor) return reply.redirect(shellPaths.home())
+    const pending = await twoStep.partialSession(request.cookies[sessionCookieName])
+    if (!pending) return reply.redirect(shellPaths.signIn())
+    if (pending.stage !== 'two_step_due') return reply.redirect(accessPaths.twoStepSetUp.build())
+    return renderCode(reply, safeReturnTo(query(request).returnTo))
+  })
+
+  app.post(accessPaths.twoStepCode.pattern, limited, async (request, reply) => {
+    if (request.actor) return reply.redirect(shellPaths.home())
+    const { code, returnTo: typedReturnTo } = form(request)
+    const returnTo = safeReturnTo(typedReturnTo)
+    const result = await twoStep.enterCode(request.cookies[sessionCookieName], code)
+    if (result.ok) {
+      reply.startSession(result.sessionToken)
+      return reply.redirect(returnTo)
+    }
+    if (result.reason === 'no-session') return reply.redirect(shellPaths.signIn())
+    reply.code(400)
+    if (result.reason === 'locked') {
+      reply.clearCookie(sessionCookieName, { path: '/' })
+      const errors = { email: lockedMessage }
+      return reply.render('access/views/sign-in.njk', {
+        pageTitle: 'Sign in',
+        returnTo,
+        values: {},
+        errors,
+        errorList: errorSummary(errors, ['email']),
+      })
+    }
+    const errors = {
+      code: code.trim()
+        ? 'The code is not right: enter the 6-digit code your app shows now, or an unused recovery code'
+        : 'Enter the 6-digit code from your authenticator app',
+    }
+    return renderCode(reply, returnTo, errors)
+  })
+
+  // ---- Setting it up: one whose role needs it (part signed in), or anyone signed in who chooses to
+  async function whoIsSettingUp(request: FastifyRequest) {
+    if (request.actor && request.signedInUser)
+      return { userId: request.actor.userId, email: request.signedInUser.email, partialToken: undefined }
+    const token = request.cookies[sessionCookieName]
+    const pending = await twoStep.partialSession(token)
+    if (pending?.stage !== 'two_step_setup_due') return null
+    return { userId: pending.userId, email: pending.email, partialToken: token }
+  }
+
+  async function renderSetUp(
+    reply: FastifyReply,
+    who: { userId: string; email: string; partialToken?: string },
+    returnTo: string,
+    errors?: Record<string, string>,
+  ) {
+    const key = await twoStep.keyToSetUp(who.userId)
+    // Set up already (in another window): one part signed in signs in again, and is asked for a code.
+    if (!key) return reply.redirect(who.partialToken ? shellPaths.signIn() : accessPaths.twoStep.build())
+    return reply.render('access/views/two-step-set-up.njk', {
+      pageTitle: 'Set up two-step sign-in',
+      qrCode: await qrCodeSvg(keyUri(key, who.email)),
+      key: keyForTyping(key),
+      required: Boolean(who.partialToken),
+      returnTo,
+      errors,
+      errorList: errors ? errorSummary(errors, ['code']) : undefined,
+    })
+  }
+
+  app.get(accessPaths.twoStepSetUp.pattern, async (request, reply) => {
+    const who = await whoIsSettingUp(request)
+    if (!who) return requireSignIn(request, reply)
+    return renderSetUp(reply, who, safeReturnTo(query(request).returnTo))
+  })
+
+  app.post(accessPaths.twoStepSetUp.pattern, limited, async (request, reply) => {
+    const who = await whoIsSettingUp(request)
+    if (!who) return requireSignIn(request, reply)
+    const { code, returnTo: typedReturnTo } = form(request)
+    const returnTo = safeReturnTo(typedReturnTo)
+    const result = await twoStep.confirmSetUp(who.userId, code, who.partialToken)
+    if (!result.ok) return renderSetUp(reply.code(400), who, returnTo, result.errors)
+    if (result.value.sessionToken) reply.startSession(result.value.sessionToken)
+    // Shown this once: only their hashes are kept.
+    return reply.render('access/views/two-step-recovery-codes.njk', {
+      pageTitle: 'Save your recovery codes',
+      recoveryCodes: result.value.recoveryCodes.map(displayRecoveryCode),
+      continueTo: who.partialToken ? returnTo : accessPaths.twoStep.build(),
+    })
+  })
+
+  // ---- Each person's own page
+  const renderOwn = async (request: FastifyRequest, reply: FastifyReply, errors?: Record<string, string>) =>
+    reply.render('access/views/two-step.njk', {
+      pageTitle: 'Two-step sign-in',
+      status: await twoStep.status(signedInActor(request)),
+      flash: query(request),
+      errors,
+      errorList: errors ? errorSummary(errors, ['code']) : undefined,
+    })
+
+  app.get(accessPaths.twoStep.pattern, { preHandler: requireSignIn }, async (request, reply) =>
+    renderOwn(request, reply),
+  )
+
+  app.post(
+    accessPaths.twoStepTurnOff.pattern,
+    { ...limited, preHandler: requireSignIn },
+    async (request, reply) => {
+      const result = await twoStep.turnOff(signedInActor(request), form(request).code)
+      if (!result.ok) return renderOwn(request, reply.code(400), result.errors)
+      return reply.redirect(`${accessPaths.twoStep.build()}?turnedOff=1`)
+    },
+  )
+}

@@ -1,0 +1,329 @@
+import type { Db, DbOrTransaction } from '../../db/database.ts'
+import type { Clock } from '../../domain/clock.ts'
+import type { FieldErrors, Outcome } from '../../domain/outcome.ts'
+import type { Actor } from '../../domain/policy.ts'
+import { openSecret, sealSecret } from '../../domain/secret-box.ts'
+import { type AuditActionName, recordAudit } from '../audit/index.ts'
+import { accessAuditActions } from './access.audit-actions.ts'
+import { hashPassword, tokenHash, verifyPassword } from './credentials.ts'
+import { afterFailedSignIn, isLocked, isSessionLive } from './domain/sign-in.rules.ts'
+import { readEnteredCode, type SessionStage, twoStepRequired } from './domain/two-step.rules.ts'
+import { createSession } from './sign-in.service.ts'
+import { acceptedStep, newRecoveryCodes, newTwoStepKey, twoStepKeyPurpose } from './two-step-codes.ts'
+
+export type TwoStepDeps = { db: Db; clock: Clock; cookieSecret: string }
+
+export type CodeResult =
+  | { ok: true; sessionToken: string }
+  | { ok: false; reason: 'invalid' | 'locked' | 'no-session' }
+
+const wrongCode = 'Enter the 6-digit code from your authenticator app, or one of your recovery codes'
+const wrongSetUpCode = 'Enter the 6-digit code your authenticator app shows for CareHub'
+
+// What a typed code matched: an app code at a time step, or one of the person's unused recovery codes.
+type Match = { kind: 'app'; step: number } | { kind: 'recovery'; id: string } | null
+
+// Two-step sign-in: the code after the password, setting it up, and turning it off.
+export function createTwoStepService(deps: TwoStepDeps) {
+  const { db, clock, cookieSecret } = deps
+
+  // A session part-way through signing in (not yet 'signed_in'), with whose it is.
+  async function partialSession(token: string | undefined) {
+    if (!token) return null
+    const row = await db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.userId')
+      .select([
+        'sessions.userId',
+        'sessions.stage',
+        'sessions.createdAt',
+        'sessions.lastSeenAt',
+        'users.email',
+      ])
+      .where('sessions.tokenHash', '=', tokenHash(token))
+      .where('sessions.stage', '!=', 'signed_in')
+      .executeTakeFirst()
+    if (!row || !isSessionLive(row, clock.now())) return null
+    return { userId: row.userId, email: row.email, stage: row.stage as SessionStage }
+  }
+
+  function openKey(sealed: string | null): string | null {
+    return sealed ? openSecret(cookieSecret, twoStepKeyPurpose, sealed) : null
+  }
+
+  async function match(
+    user: { id: string; twoStepKey: string | null; twoStepLastStep: number | null },
+    typed: string,
+  ): Promise<Match> {
+    const entered = readEnteredCode(typed)
+    if (!entered) return null
+    if (entered.kind === 'app') {
+      const key = openKey(user.twoStepKey)
+      const step = key && (await acceptedStep(key, entered.code, clock.now(), user.twoStepLastStep))
+      return step ? { kind: 'app', step } : null
+    }
+    const unused = await db
+      .selectFrom('twoStepRecoveryCodes')
+      .select(['id', 'codeHash'])
+      .where('userId', '=', user.id)
+      .where('usedAt', 'is', null)
+      .execute()
+    for (const code of unused)
+      if (await verifyPassword(code.codeHash, entered.code)) return { kind: 'recovery', id: code.id }
+    return null
+  }
+
+  // Uses what matched, in the transaction that holds the user's row: false if another request used it first.
+  async function use(trx: DbOrTransaction, userId: string, found: Match, lastStep: number | null, now: Date) {
+    if (!found) return false
+    if (found.kind === 'app') {
+      if (lastStep !== null && found.step <= lastStep) return false
+      await trx.updateTable('users').set({ twoStepLastStep: found.step }).where('id', '=', userId).execute()
+      return true
+    }
+    const used = await trx
+      .updateTable('twoStepRecoveryCodes')
+      .set({ usedAt: now })
+      .where('id', '=', found.id)
+      .where('usedAt', 'is', null)
+      .returning('id')
+      .executeTakeFirst()
+    return Boolean(used)
+  }
+
+  // Ends the part-signed-in session and starts a fully signed-in one (a new id once signed in).
+  async function finishSignIn(
+    trx: DbOrTransaction,
+    token: string,
+    user: { id: string; organisationId: string },
+    now: Date,
+    how: string,
+  ) {
+    await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(token)).execute()
+    await trx
+      .updateTable('users')
+      .set({ failedSignInCount: 0, lockedUntil: null, lastSignedInAt: now })
+      .where('id', '=', user.id)
+      .execute()
+    const sessionToken = await createSession(trx, user.id, now)
+    await audit(trx, user, accessAuditActions.signedIn, now, { twoStep: how })
+    return sessionToken
+  }
+
+  // The code after the password: from the app, or a recovery code. Wrong codes count toward the lockout.
+  async function enterCode(token: string | undefined, typed: string): Promise<CodeResult> {
+    const session = await partialSession(token)
+    if (!token || session?.stage !== 'two_step_due') return { ok: false, reason: 'no-session' }
+    const before = await db
+      .selectFrom('users')
+      .select(['id', 'twoStepKey', 'twoStepLastStep'])
+      .where('id', '=', session.userId)
+      .executeTakeFirstOrThrow()
+    // Recovery codes are argon2 hashes: checked before the row lock is taken.
+    const found = await match(before, typed)
+    return db.transaction().execute(async (trx) => {
+      const now = clock.now()
+      const user = await trx
+        .selectFrom('users')
+        .select(['id', 'organisationId', 'failedSignInCount', 'lockedUntil', 'twoStepLastStep'])
+        .where('id', '=', session.userId)
+        .forUpdate()
+        .executeTakeFirstOrThrow()
+      if (isLocked(user, now)) {
+        await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(token)).execute()
+        await audit(trx, user, accessAuditActions.signInWhileLocked, now, { lockedUntil: user.lockedUntil })
+        return { ok: false, reason: 'locked' } as const
+      }
+      if (!(await use(trx, user.id, found, user.twoStepLastStep, now))) {
+        const outcome = afterFailedSignIn(user, now)
+        await trx
+          .updateTable('users')
+          .set({ failedSignInCount: outcome.failedSignInCount, lockedUntil: outcome.lockedUntil })
+          .where('id', '=', user.id)
+          .execute()
+        await audit(trx, user, accessAuditActions.twoStepCodeFailed, now, {
+          failedSignInCount: outcome.failedSignInCount,
+        })
+        if (!outcome.justLocked) return { ok: false, reason: 'invalid' } as const
+        await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(token)).execute()
+        await audit(trx, user, accessAuditActions.accountLocked, now, { lockedUntil: outcome.lockedUntil })
+        return { ok: false, reason: 'locked' } as const
+      }
+      if (found?.kind === 'recovery') {
+        const left = await unusedRecoveryCodes(trx, user.id)
+        await audit(trx, user, accessAuditActions.recoveryCodeUsed, now, { recoveryCodesLeft: left })
+      }
+      const sessionToken = await finishSignIn(
+        trx,
+        token,
+        user,
+        now,
+        found?.kind === 'app' ? 'app' : 'recovery code',
+      )
+      return { ok: true, sessionToken } as const
+    })
+  }
+
+  // The key being set up (made the first time they ask, kept until confirmed), or null once set up.
+  async function keyToSetUp(userId: string): Promise<string | null> {
+    const user = await db
+      .selectFrom('users')
+      .select(['twoStepKey', 'twoStepSetUpAt'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow()
+    if (user.twoStepSetUpAt) return null
+    const pending = openKey(user.twoStepKey)
+    if (pending) return pending
+    const key = newTwoStepKey()
+    await db
+      .updateTable('users')
+      .set({ twoStepKey: sealSecret(cookieSecret, twoStepKeyPurpose, key), twoStepLastStep: null })
+      .where('id', '=', userId)
+      .where('twoStepSetUpAt', 'is', null)
+      .execute()
+    return key
+  }
+
+  // A code from the app proves the key was added; then the recovery codes are made and shown once.
+  // `partialToken`: the session of one whose role needs it, set up before they are let in.
+  async function confirmSetUp(
+    userId: string,
+    typed: string,
+    partialToken?: string,
+  ): Promise<Outcome<{ recoveryCodes: string[]; sessionToken: string | null }>> {
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'organisationId', 'twoStepKey', 'twoStepSetUpAt'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow()
+    const key = openKey(user.twoStepKey)
+    const entered = readEnteredCode(typed)
+    const step =
+      key && !user.twoStepSetUpAt && entered?.kind === 'app'
+        ? await acceptedStep(key, entered.code, clock.now(), null)
+        : null
+    if (!step)
+      return {
+        ok: false,
+        errors: {
+          code: typed.trim() ? wrongSetUpCode : 'Enter the 6-digit code from your authenticator app',
+        },
+      }
+    const recoveryCodes = newRecoveryCodes()
+    const hashes = await Promise.all(recoveryCodes.map((code) => hashPassword(code)))
+    return db.transaction().execute(async (trx) => {
+      const now = clock.now()
+      const set = await trx
+        .updateTable('users')
+        .set({ twoStepSetUpAt: now, twoStepLastStep: step, updatedAt: now })
+        .where('id', '=', user.id)
+        .where('twoStepSetUpAt', 'is', null)
+        .returning('id')
+        .executeTakeFirst()
+      if (!set) return { ok: false, errors: { code: 'Two-step sign-in is already set up' } as FieldErrors }
+      await trx.deleteFrom('twoStepRecoveryCodes').where('userId', '=', user.id).execute()
+      await trx
+        .insertInto('twoStepRecoveryCodes')
+        .values(hashes.map((codeHash) => ({ userId: user.id, codeHash, createdAt: now })))
+        .execute()
+      await audit(trx, user, accessAuditActions.twoStepSetUp, now, { recoveryCodes: hashes.length })
+      const sessionToken = partialToken ? await finishSignIn(trx, partialToken, user, now, 'set up') : null
+      return { ok: true, value: { recoveryCodes, sessionToken } }
+    })
+  }
+
+  async function status(actor: Actor) {
+    const user = await db
+      .selectFrom('users')
+      .select(['twoStepSetUpAt'])
+      .where('id', '=', actor.userId)
+      .executeTakeFirstOrThrow()
+    const recoveryCodesLeft = user.twoStepSetUpAt ? await unusedRecoveryCodes(db, actor.userId) : 0
+    return { setUpAt: user.twoStepSetUpAt, required: twoStepRequired(actor.role), recoveryCodesLeft }
+  }
+
+  // Only where the role does not need it, and only with a code: a session left open is not enough.
+  async function turnOff(actor: Actor, typed: string): Promise<Outcome<null>> {
+    if (twoStepRequired(actor.role))
+      return { ok: false, errors: { code: 'Your role needs two-step sign-in: it cannot be turned off' } }
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'organisationId', 'twoStepKey', 'twoStepLastStep', 'twoStepSetUpAt'])
+      .where('id', '=', actor.userId)
+      .executeTakeFirstOrThrow()
+    if (!user.twoStepSetUpAt) return { ok: true, value: null }
+    const found = await match(user, typed)
+    return db.transaction().execute(async (trx) => {
+      const now = clock.now()
+      const locked = await trx
+        .selectFrom('users')
+        .select('twoStepLastStep')
+        .where('id', '=', user.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow()
+      if (!(await use(trx, user.id, found, locked.twoStepLastStep, now)))
+        return { ok: false, errors: { code: wrongCode } as FieldErrors }
+      await removeTwoStep(trx, user.id, now)
+      await audit(trx, user, accessAuditActions.twoStepTurnedOff, now)
+      return { ok: true, value: null } as const
+    })
+  }
+
+  function audit(
+    trx: DbOrTransaction,
+    user: { id: string; organisationId: string },
+    action: AuditActionName,
+    now: Date,
+    after?: unknown,
+  ) {
+    return recordAudit(trx, {
+      actorUserId: user.id,
+      organisationId: user.organisationId,
+      action,
+      entityType: 'user',
+      entityId: user.id,
+      after,
+      occurredAt: now,
+    })
+  }
+
+  return { partialSession, enterCode, keyToSetUp, confirmSetUp, status, turnOff }
+}
+
+export type TwoStepService = ReturnType<typeof createTwoStepService>
+
+async function unusedRecoveryCodes(db: DbOrTransaction, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('twoStepRecoveryCodes')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('userId', '=', userId)
+    .where('usedAt', 'is', null)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+// Removes the key and the recovery codes (turned off by them, or reset by an admin).
+export async function removeTwoStep(trx: DbOrTransaction, userId: string, now: Date) {
+  await trx
+    .updateTable('users')
+    .set({ twoStepKey: null, twoStepSetUpAt: null, twoStepLastStep: null, updatedAt: now })
+    .where('id', '=', userId)
+    .execute()
+  await trx.deleteFrom('twoStepRecoveryCodes').where('userId', '=', userId).execute()
+}
+
+// Sets two-step sign-in up with a known key and no recovery codes: the demo county's users and tests.
+export async function setUpTwoStepWithKey(
+  db: DbOrTransaction,
+  input: { userId: string; key: string; cookieSecret: string; now: Date },
+) {
+  await db
+    .updateTable('users')
+    .set({
+      twoStepKey: sealSecret(input.cookieSecret, twoStepKeyPurpose, input.key),
+      twoStepSetUpAt: input.now,
+      twoStepLastStep: null,
+    })
+    .where('id', '=', input.userId)
+    .execute()
+}
