@@ -21,6 +21,7 @@ export { loadActor } from './actor.repository.ts'
 export { hashPassword, newToken, tokenHash } from './credentials.ts'
 export type { OrganisationService } from './organisations.service.ts'
 export { createSession, type SignInService } from './sign-in.service.ts'
+export type { PasswordSignInOffCheck, SignedOutRedirect } from './sign-in-hooks.ts'
 export type { CouncilCreatedHook } from './user-reads.ts'
 export type { CommandUserInput, UserService } from './users.service.ts'
 
@@ -30,12 +31,13 @@ export const access = defineCapability()({
   // Who may reach each of its routes (the route-table suite checks it).
   routeAccess: accessRouteAccess,
   services: ({ db, clock, config, contributions }) => ({
-    signIn: createSignInService({ db, clock }),
+    signIn: createSignInService({ db, clock, hooks: contributions }),
     users: createUserService({
       db,
       clock,
       baseUrl: config.baseUrl,
       councilCreated: contributions.councilCreated,
+      passwordSignInOff: contributions.passwordSignInOff,
     }),
     organisations: createOrganisationService({ db, clock, councilCreated: contributions.councilCreated }),
   }),

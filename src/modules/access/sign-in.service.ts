@@ -5,14 +5,16 @@ import { accessAuditActions } from './access.audit-actions.ts'
 import { loadActor } from './actor.repository.ts'
 import { newToken, tokenHash, verifyPassword } from './credentials.ts'
 import { afterFailedSignIn, isLocked, isSessionLive } from './domain/sign-in.rules.ts'
+import { passwordSignInIsOff, redirectAfterSignOut, type SignInHooks } from './sign-in-hooks.ts'
 
 export type SignInResult =
   | { ok: true; sessionToken: string; userId: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; lockedUntil: Date }
+  | { ok: false; reason: 'single-sign-on' }
 
-export function createSignInService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps
+export function createSignInService(deps: { db: Db; clock: Clock; hooks?: SignInHooks }) {
+  const { db, clock, hooks = {} } = deps
 
   async function signIn(emailInput: string, password: string): Promise<SignInResult> {
     const email = emailInput.trim().toLowerCase()
@@ -62,6 +64,11 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
         }
         return { ok: false, reason: 'invalid' } as const
       }
+      // Only after the right password, so that the answer tells a guesser nothing.
+      if (await passwordSignInIsOff(hooks, trx, user.organisationId)) {
+        await audit(accessAuditActions.passwordSignInRefused)
+        return { ok: false, reason: 'single-sign-on' } as const
+      }
       await trx
         .updateTable('users')
         .set({ failedSignInCount: 0, lockedUntil: null, lastSignedInAt: now })
@@ -103,15 +110,17 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
     return loaded
   }
 
-  async function signOut(token: string | undefined) {
-    if (!token) return
-    await db.transaction().execute(async (trx) => {
+  // Where the browser goes next when another capability says (an identity provider's sign-out), or null.
+  async function signOut(token: string | undefined): Promise<string | null> {
+    if (!token) return null
+    return db.transaction().execute(async (trx) => {
+      const redirect = await redirectAfterSignOut(hooks, trx, tokenHash(token))
       const session = await trx
         .deleteFrom('sessions')
         .where('tokenHash', '=', tokenHash(token))
         .returning('userId')
         .executeTakeFirst()
-      if (!session) return
+      if (!session) return null
       const user = await trx
         .selectFrom('users')
         .select('organisationId')
@@ -125,6 +134,7 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
         entityId: session.userId,
         occurredAt: clock.now(),
       })
+      return redirect
     })
   }
 
