@@ -140,7 +140,7 @@ export function createSingleSignOnSettingsService(deps: {
       const values = valuesOf(found.id, form, undefined, true)
       const same =
         existing?.fromEnvironment &&
-        JSON.stringify(auditedSettings(existing)) === JSON.stringify(auditedSettings(values)) &&
+        sameSettings(auditedSettings(existing), auditedSettings(values)) &&
         openSecret(cookieSecret, clientSecretPurpose, existing.clientSecretSealed) === env.clientSecret
       if (same) return 'unchanged'
       const now = clock.now()
@@ -175,4 +175,11 @@ function auditedSettings(s: Omit<SettingsValues, 'organisationId' | 'clientSecre
     enabled: s.enabled,
     fromEnvironment: s.fromEnvironment,
   }
+}
+
+// jsonb keeps an object's keys in its own order: compare the groups sorted.
+function sameSettings(a: ReturnType<typeof auditedSettings>, b: ReturnType<typeof auditedSettings>) {
+  const canonical = (s: ReturnType<typeof auditedSettings>) =>
+    JSON.stringify({ ...s, groupRoles: Object.entries(s.groupRoles).sort() })
+  return canonical(a) === canonical(b)
 }
