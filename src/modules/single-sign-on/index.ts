@@ -26,6 +26,7 @@ export const singleSignOn = defineCapability<{ signIn: SignInService }>()({
       clock,
       cookieSecret,
       fromEnvironment: config.singleSignOn,
+      allowLoopbackHttp: config.env !== 'production',
     }),
     organisationSignIn: createOrganisationSignInService({ db, clock, cookieSecret, baseUrl: config.baseUrl }),
   }),

@@ -3,6 +3,7 @@ import * as oidc from 'openid-client'
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { openSecret } from '../../domain/secret-box.ts'
+import { paths as shellPaths } from '../../web/paths.ts'
 import { createSession, tokenHash } from '../access/index.ts'
 import { recordAudit } from '../audit/index.ts'
 import { isLoopback, roleForGroups } from './domain/group-roles.rules.ts'
@@ -49,7 +50,7 @@ export function createOrganisationSignInService(deps: {
 }) {
   const { db, clock, cookieSecret, baseUrl } = deps
   const redirectUri = `${baseUrl}${singleSignOnPaths.organisationAccountCallback.build()}`
-  const signedOutUri = `${baseUrl}/sign-in?signedOut=1`
+  const signedOutUri = `${baseUrl}${shellPaths.signIn()}?signedOut=1`
   const discovered = new Map<string, { until: number; client: oidc.Configuration }>()
 
   async function clientFor(settings: { issuerUrl: string; clientId: string; clientSecretSealed: string }) {

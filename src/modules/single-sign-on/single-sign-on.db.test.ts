@@ -251,6 +251,7 @@ describe.each(engines)('single sign-on with a council’s identity provider on %
       clock: t.clock,
       cookieSecret: 'test-cookie-secret-of-at-least-32-chars',
       fromEnvironment: config.singleSignOn,
+      allowLoopbackHttp: true,
     })
     expect(await settings.applyEnvironmentSettings()).toBe('applied')
     expect(await settings.applyEnvironmentSettings()).toBe('unchanged')

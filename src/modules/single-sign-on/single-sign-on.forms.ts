@@ -52,13 +52,14 @@ export function settingsFormFrom(
   body: unknown,
   kind: OrganisationKind,
   secretAlreadySet: boolean,
+  allowLoopbackHttp: boolean,
 ): Outcome<SettingsForm> {
   const form = parseForm(fields, body, messages)
   const errors: FieldErrors = form.ok ? {} : { ...form.errors }
   const value = form.ok ? form.value : null
   const given = (body ?? {}) as Record<string, unknown>
   const textOf = (name: string) => (typeof given[name] === 'string' ? (given[name] as string).trim() : '')
-  const issuer = issuerProblem(textOf('issuerUrl'))
+  const issuer = issuerProblem(textOf('issuerUrl'), allowLoopbackHttp)
   if (issuer) errors.issuerUrl ??= issuer
   if (!textOf('clientId'))
     errors.clientId ??= 'Enter the client ID (application ID) CareHub is registered with'

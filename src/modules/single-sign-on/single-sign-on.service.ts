@@ -7,6 +7,7 @@ import { openSecret, sealSecret } from '../../domain/secret-box.ts'
 import { recordAudit } from '../audit/index.ts'
 import {
   formatGroupRoles,
+  issuerProblem,
   maySignInWithOrganisationAccount,
   parseGroupRoles,
 } from './domain/group-roles.rules.ts'
@@ -30,6 +31,8 @@ export function createSingleSignOnSettingsService(deps: {
   clock: Clock
   cookieSecret: string
   fromEnvironment: SingleSignOnFromEnvironment | null
+  // Plain HTTP to this machine's own issuer (a test provider): never in production.
+  allowLoopbackHttp: boolean
 }) {
   const { db, clock, cookieSecret } = deps
 
@@ -78,7 +81,7 @@ export function createSingleSignOnSettingsService(deps: {
               'These settings are set by the service’s SSO_ environment variables: change them there',
           },
         } as const
-      const form = settingsFormFrom(body, organisation.kind, existing !== undefined)
+      const form = settingsFormFrom(body, organisation.kind, existing !== undefined, deps.allowLoopbackHttp)
       if (!form.ok) return form
       const now = clock.now()
       const values = valuesOf(organisationId, form.value, existing?.clientSecretSealed, false)
@@ -132,6 +135,8 @@ export function createSingleSignOnSettingsService(deps: {
             (o) => o && organisationById(db, o.id),
           )
     if (!found || !maySignInWithOrganisationAccount(found.kind)) return 'organisation-not-found'
+    const issuer = issuerProblem(env.issuerUrl, deps.allowLoopbackHttp)
+    if (issuer) throw new Error(`SSO_ISSUER: ${issuer}`)
     const groupRoles = parseGroupRoles(env.groupRoles, found.kind)
     if (!groupRoles.ok) throw new Error(`SSO_GROUP_ROLES: ${groupRoles.error}`)
     return db.transaction().execute(async (trx) => {

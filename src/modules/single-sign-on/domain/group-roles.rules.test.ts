@@ -38,6 +38,7 @@ describe('group to role mapping', () => {
   it('takes https issuers, and plain http only on this machine', () => {
     expect(issuerProblem('https://login.microsoftonline.com/abc/v2.0')).toBeNull()
     expect(issuerProblem('http://127.0.0.1:4000')).toBeNull()
+    expect(issuerProblem('http://127.0.0.1:4000', false)).not.toBeNull()
     expect(issuerProblem('http://login.example.com')).not.toBeNull()
     expect(issuerProblem('not a url')).not.toBeNull()
   })

@@ -56,8 +56,9 @@ export function roleForGroups(
   return rolesForOrganisationKind[kind].find((role) => given.has(role)) ?? null
 }
 
-// An identity provider must be reached over HTTPS; plain HTTP only on this machine (a test provider).
-export function issuerProblem(text: string): string | null {
+// An identity provider must be reached over HTTPS; plain HTTP only on this machine (a test provider),
+// and never in production, where it would let an admin make CareHub call its own host's services.
+export function issuerProblem(text: string, allowLoopbackHttp = true): string | null {
   let url: URL
   try {
     url = new URL(text)
@@ -65,7 +66,7 @@ export function issuerProblem(text: string): string | null {
     return 'Enter the issuer URL, like https://login.microsoftonline.com/<tenant id>/v2.0'
   }
   if (url.protocol === 'https:' && !url.search && !url.hash) return null
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return null
+  if (url.protocol === 'http:' && isLoopback(url.hostname) && allowLoopbackHttp) return null
   return 'The issuer URL must start with https://'
 }
 
