@@ -39,14 +39,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('code_verifier', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .execute()
-  // Sessions started by single sign-on, with where signing out sends the browser (the provider's).
+  // Sessions started by single sign-on: signing out of one offers the provider's sign-out too.
   await db.schema
     .createTable('single_sign_on_sessions')
     .addColumn('session_token_hash', 'text', (c) =>
       c.primaryKey().references('sessions.token_hash').onDelete('cascade'),
     )
     .addColumn('organisation_id', 'uuid', (c) => c.notNull().references('organisations.id'))
-    .addColumn('end_session_url', 'text')
     .execute()
 }
 

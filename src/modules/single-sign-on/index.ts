@@ -3,7 +3,7 @@ import type { SignInService } from '../access/index.ts'
 import { maySignInWithOrganisationAccount } from './domain/group-roles.rules.ts'
 import { createOrganisationSignInService } from './organisation-sign-in.service.ts'
 import { singleSignOnPaths } from './single-sign-on.paths.ts'
-import { endSessionUrlOf, passwordSignInOff } from './single-sign-on.repository.ts'
+import { passwordSignInOff, signedOutPageOf } from './single-sign-on.repository.ts'
 import { singleSignOnRouteAccess } from './single-sign-on.route-access.ts'
 import { singleSignOnRoutes } from './single-sign-on.routes.ts'
 import { createSingleSignOnSettingsService } from './single-sign-on.service.ts'
@@ -48,7 +48,7 @@ export const singleSignOn = defineCapability<{ signIn: SignInService }>()({
   paths: singleSignOnPaths,
   contributes: {
     passwordSignInOff,
-    signedOutRedirect: endSessionUrlOf,
+    signedOutRedirect: signedOutPageOf,
   },
   navigation: (actor) =>
     actor.role === 'admin' && maySignInWithOrganisationAccount(actor.organisationKind)

@@ -141,12 +141,6 @@ export function createOrganisationSignInService(deps: {
       .trim()
       .toLowerCase()
     const role = roleForGroups(claims[settings.groupsClaim], settings.groupRoles, organisation.kind)
-    const endSession = client.serverMetadata().end_session_endpoint
-      ? oidc.buildEndSessionUrl(client, {
-          client_id: settings.clientId,
-          post_logout_redirect_uri: signedOutUri,
-        }).href
-      : null
 
     return db.transaction().execute(async (trx): Promise<OrganisationSignInOutcome> => {
       const now = clock.now()
@@ -206,14 +200,31 @@ export function createOrganisationSignInService(deps: {
       await insertSingleSignOnSession(trx, {
         sessionTokenHash: tokenHash(sessionToken),
         organisationId: organisation.id,
-        endSessionUrl: endSession,
       })
       await audit(actions.signedIn, user.id)
       return { kind: 'signed-in', sessionToken, userId: user.id }
     })
   }
 
-  return { organisationsOffered, start, finish }
+  // The provider's sign-out (RP-initiated logout), coming back to CareHub's sign-in page; null when it
+  // has none, or the organisation has no single sign-on.
+  async function providerSignOut(
+    organisationId: string,
+  ): Promise<{ url: string | null; organisationName: string } | null> {
+    const settings = await settingsOf(db, organisationId)
+    const organisation = settings?.enabled ? await organisationById(db, organisationId) : undefined
+    if (!settings || !organisation) return null
+    const client = await clientFor(settings)
+    const url = client.serverMetadata().end_session_endpoint
+      ? oidc.buildEndSessionUrl(client, {
+          client_id: settings.clientId,
+          post_logout_redirect_uri: signedOutUri,
+        }).href
+      : null
+    return { url, organisationName: organisation.name }
+  }
+
+  return { organisationsOffered, start, finish, providerSignOut }
 }
 
 export type OrganisationSignInService = ReturnType<typeof createOrganisationSignInService>

@@ -29,7 +29,7 @@ describe.each(engines)('single sign-on with a council’s identity provider on %
   let otherAdmin: { id: string; email: string }
   let carolByPassword: { id: string; email: string }
 
-  const settingsPath = () => `/admin/organisations/${council}/single-sign-on`
+  const settingsPath = () => `/admin/single-sign-on/${council}`
   const form = (extra: Record<string, string> = {}) => ({
     issuerUrl: idp.issuer,
     clientId: 'carehub',
@@ -201,7 +201,11 @@ describe.each(engines)('single sign-on with a council’s identity provider on %
     await client.get('/')
     const out = await client.post('/sign-out', {})
     expect(out.statusCode).toBe(302)
-    const to = new URL(out.headers.location as string)
+    expect(out.headers.location).toBe(`/sign-out/organisation-account/${council}`)
+    const signedOut = await client.get(out.headers.location as string)
+    expect(signedOut.statusCode).toBe(200)
+    const href = cheerio.load(signedOut.body)('a.govuk-button').attr('href')!
+    const to = new URL(href)
     expect(to.origin).toBe(idp.issuer)
     expect(to.searchParams.get('post_logout_redirect_uri')).toBe('http://carehub.test/sign-in?signedOut=1')
     expect((await client.get('/admin/users')).statusCode).toBe(302)

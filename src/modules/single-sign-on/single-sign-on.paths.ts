@@ -6,5 +6,7 @@ export const singleSignOnPaths = {
   startOrganisationAccountSignIn: pagePath('/sign-in/organisation-account/:organisationId'),
   // The redirect URI registered with each council's identity provider.
   organisationAccountCallback: pagePath('/sign-in/organisation-account/callback'),
-  singleSignOnSettings: pagePath('/admin/organisations/:id/single-sign-on'),
+  // After signing out of CareHub: a link to sign out at the organisation's provider too.
+  signedOutOfOrganisationAccount: pagePath('/sign-out/organisation-account/:organisationId'),
+  singleSignOnSettings: pagePath('/admin/single-sign-on/:id'),
 }

@@ -1,5 +1,6 @@
 import type { DbOrTransaction } from '../../db/database.ts'
 import type { OrganisationKind } from '../../domain/roles.ts'
+import { singleSignOnPaths } from './single-sign-on.paths.ts'
 
 // Single sign-on's SQL: each function takes the db or the caller's transaction.
 
@@ -160,16 +161,18 @@ export async function markSignedIn(db: DbOrTransaction, userId: string, now: Dat
 
 export async function insertSingleSignOnSession(
   db: DbOrTransaction,
-  session: { sessionTokenHash: string; organisationId: string; endSessionUrl: string | null },
+  session: { sessionTokenHash: string; organisationId: string },
 ) {
   await db.insertInto('singleSignOnSessions').values(session).execute()
 }
 
-export async function endSessionUrlOf(db: DbOrTransaction, sessionTokenHash: string) {
+// Signing out of a session single sign-on started leads to its page offering the provider's sign-out
+// (a redirect straight there would be blocked: the CSP's form-action covers a form post's redirects).
+export async function signedOutPageOf(db: DbOrTransaction, sessionTokenHash: string) {
   const row = await db
     .selectFrom('singleSignOnSessions')
-    .select('endSessionUrl')
+    .select('organisationId')
     .where('sessionTokenHash', '=', sessionTokenHash)
     .executeTakeFirst()
-  return row?.endSessionUrl ?? null
+  return row ? singleSignOnPaths.signedOutOfOrganisationAccount.build(row.organisationId) : null
 }

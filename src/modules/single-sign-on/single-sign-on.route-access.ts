@@ -9,13 +9,15 @@ export const singleSignOnRouteAccess: RouteAccessTable = {
   'GET /sign-in/organisation-account/:organisationId': { ids: 'unknown', allow: 'everyone' },
   // Without a sign-in under way it answers 400 "sign-in did not work".
   'GET /sign-in/organisation-account/callback': 'public',
+  // After signing out: an organisation with no single sign-on (all of the suite's world) is 404.
+  'GET /sign-out/organisation-account/:organisationId': { ids: 'unknown', allow: 'everyone' },
   // An organisation's admin for their own organisation; the install administrator for any.
-  'GET /admin/organisations/:id/single-sign-on': {
+  'GET /admin/single-sign-on/:id': {
     ids: 'councilOrganisation',
     allow: ['admin', 'install_admin'],
     denied: 404,
   },
-  'POST /admin/organisations/:id/single-sign-on': {
+  'POST /admin/single-sign-on/:id': {
     ids: 'councilOrganisation',
     allow: ['admin', 'install_admin'],
     denied: 404,

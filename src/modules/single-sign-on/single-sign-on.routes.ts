@@ -89,6 +89,27 @@ export async function singleSignOnRoutes(
     },
   )
 
+  app.get<{ Params: { organisationId: string } }>(
+    paths.signedOutOfOrganisationAccount.pattern,
+    async (request, reply) => {
+      const { organisationId } = request.params
+      if (!/^[0-9a-f-]{36}$/i.test(organisationId)) throw notFound()
+      let signOut: Awaited<ReturnType<OrganisationSignInService['providerSignOut']>> = null
+      try {
+        signOut = await organisationSignIn.providerSignOut(organisationId)
+        if (!signOut) throw notFound()
+      } catch (error) {
+        if (!signOut) throw notFound()
+        request.log.warn({ err: error, organisationId }, 'single sign-on provider unavailable')
+      }
+      return reply.render('single-sign-on/views/signed-out.njk', {
+        pageTitle: 'You have signed out of CareHub',
+        providerSignOutUrl: signOut.url,
+        organisationName: signOut.organisationName,
+      })
+    },
+  )
+
   // Admin: an organisation's identity provider.
   await app.register(async (admin) => {
     admin.addHook('preHandler', requireSignIn)

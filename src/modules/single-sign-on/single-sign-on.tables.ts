@@ -35,7 +35,6 @@ export type SingleSignOnPendingTable = {
 export type SingleSignOnSessionTable = {
   sessionTokenHash: string
   organisationId: string
-  endSessionUrl: string | null
 }
 
 export type SingleSignOnTables = {
