@@ -43,6 +43,7 @@ export const singleSignOn = defineCapability<{ signIn: SignInService }>()({
       signIn,
       baseUrl: config.baseUrl,
       cookieSecure: config.cookieSecure,
+      signInRateLimit: config.signInRateLimit,
     })
   },
   paths: singleSignOnPaths,

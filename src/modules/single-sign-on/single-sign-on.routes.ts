@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { roleNames, rolesForOrganisationKind } from '../../domain/roles.ts'
 import { notFound } from '../../web/errors.ts'
@@ -22,9 +23,13 @@ export async function singleSignOnRoutes(
     signIn: SignInService
     baseUrl: string
     cookieSecure: 'auto' | boolean
+    signInRateLimit: number
   },
 ) {
   const { organisationSignIn, singleSignOnSettings, signIn } = deps
+  // Starting and finishing a sign-in each write a row and call the provider: limited as password sign-in is.
+  await app.register(rateLimit, { global: false })
+  const limited = { config: { rateLimit: { max: deps.signInRateLimit, timeWindow: '1 minute' } } }
   const secure = (request: FastifyRequest) =>
     deps.cookieSecure === 'auto' ? request.protocol === 'https' : deps.cookieSecure
   const signInFailed = (reply: FastifyReply, code: number) =>
@@ -38,7 +43,7 @@ export async function singleSignOnRoutes(
     })
   })
 
-  app.get(paths.organisationAccountCallback.pattern, async (request, reply) => {
+  app.get(paths.organisationAccountCallback.pattern, limited, async (request, reply) => {
     const browserState = request.cookies[stateCookie]
     reply.clearCookie(stateCookie, { path: stateCookiePath })
     const outcome = await organisationSignIn.finish(new URL(request.url, deps.baseUrl), browserState)
@@ -65,6 +70,7 @@ export async function singleSignOnRoutes(
 
   app.get<{ Params: { organisationId: string } }>(
     paths.startOrganisationAccountSignIn.pattern,
+    limited,
     async (request, reply) => {
       const { organisationId } = request.params
       if (!/^[0-9a-f-]{36}$/i.test(organisationId)) throw notFound()
