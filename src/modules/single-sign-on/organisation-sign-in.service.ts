@@ -142,7 +142,7 @@ export function createOrganisationSignInService(deps: {
       .toLowerCase()
     const role = roleForGroups(claims[settings.groupsClaim], settings.groupRoles, organisation.kind)
 
-    return db.transaction().execute(async (trx): Promise<OrganisationSignInOutcome> => {
+    const account = db.transaction().execute(async (trx): Promise<OrganisationSignInOutcome> => {
       const now = clock.now()
       // Ids and the issuer only: the audit trail keeps no provider's names, e-mails or groups.
       const audit = (action: (typeof actions)[keyof typeof actions], userId: string | null, extra = {}) =>
@@ -203,6 +203,11 @@ export function createOrganisationSignInService(deps: {
       })
       await audit(actions.signedIn, user.id)
       return { kind: 'signed-in', sessionToken, userId: user.id }
+    })
+    // The same person's first sign-in twice at once: the second meets the first's new account.
+    return account.catch((error: unknown) => {
+      if ((error as { code?: string }).code === '23505') return { kind: 'failed' } as const
+      throw error
     })
   }
 
