@@ -4,7 +4,7 @@ import type { Db } from './db/database.ts'
 import type { Clock } from './domain/clock.ts'
 import type { Actor } from './domain/policy.ts'
 import type { Job } from './jobs/scheduler.ts'
-import type { CouncilCreatedHook } from './modules/access/index.ts'
+import type { CouncilCreatedHook, PasswordSignInOffCheck, SignedOutRedirect } from './modules/access/index.ts'
 import type { MailTransport } from './modules/comms/index.ts'
 import type { RetentionRule } from './modules/retention/index.ts'
 import type { ReturnSaveHook, TrackerStatusHook } from './modules/returns/index.ts'
@@ -52,6 +52,10 @@ export type ExtensionPoints = {
   trackerStatusImported: TrackerStatusHook
   councilCreated: CouncilCreatedHook
   personalDataRetention: RetentionRule
+  // Signing in and out (access): whether an organisation's users may not use a password, and where the
+  // browser goes after signing out (single sign-on's identity provider).
+  passwordSignInOff: PasswordSignInOffCheck
+  signedOutRedirect: SignedOutRedirect
 }
 export type Contributions = { [Point in keyof ExtensionPoints]?: ExtensionPoints[Point][] }
 

@@ -21,4 +21,23 @@ describe('config', () => {
     ).toThrow(/COOKIE_SECRET/)
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/BASE_URL/)
   })
+
+  it('reads one organisation’s single sign-on from SSO_*, all or none', () => {
+    expect(loadConfig({}).singleSignOn).toBeNull()
+    const sso = {
+      SSO_ORGANISATION_ONS_CODE: 'E10000014',
+      SSO_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
+      SSO_CLIENT_ID: 'client',
+      SSO_CLIENT_SECRET: 'secret',
+      SSO_GROUP_ROLES: 'carehub-admins=admin,carehub-officers=council_officer',
+      SSO_PASSWORD_SIGN_IN: 'off',
+    }
+    expect(loadConfig(sso).singleSignOn).toMatchObject({
+      organisation: { onsCode: 'E10000014' },
+      groupsClaim: 'groups',
+      passwordSignInOff: true,
+    })
+    expect(() => loadConfig({ ...sso, SSO_CLIENT_SECRET: undefined })).toThrow(/SSO_CLIENT_SECRET/)
+    expect(() => loadConfig({ ...sso, SSO_GROUP_ROLES: 'admins' })).toThrow(/SSO_GROUP_ROLES/)
+  })
 })

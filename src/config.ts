@@ -39,6 +39,24 @@ const configSchema = z.object({
   RETENTION_WELFARE_DAYS: z.coerce.number().int().min(1).default(90),
   RETENTION_STAFFING_POOL_DAYS: z.coerce.number().int().min(1).default(365),
   RETENTION_CONTACT_NAMES_DAYS: z.coerce.number().int().min(1).default(730),
+  // Single sign-on for one organisation, set here instead of on its admin page (src/modules/single-sign-on).
+  SSO_ORGANISATION_ID: z.string().uuid('must be an organisation id').optional(),
+  SSO_ORGANISATION_ONS_CODE: z
+    .string()
+    .regex(/^[A-Z][0-9]{8}$/, 'must be an ONS code like E10000001')
+    .optional(),
+  SSO_ISSUER: z.string().url().optional(),
+  SSO_CLIENT_ID: z.string().min(1).optional(),
+  SSO_CLIENT_SECRET: z.string().min(1).optional(),
+  SSO_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  SSO_GROUP_ROLES: z
+    .string()
+    .regex(
+      /^\s*[^=,]+=[a-z_]+\s*(,\s*[^=,]+=[a-z_]+\s*)*$/,
+      'must be like carehub-admins=admin,carehub-officers=council_officer',
+    )
+    .optional(),
+  SSO_PASSWORD_SIGN_IN: z.enum(['on', 'off']).default('on'),
 })
 
 export type Config = {
@@ -69,6 +87,18 @@ export type Config = {
   workers: number | 'auto'
   postgresBinDir: string | undefined
   retention: RetentionPeriods
+  singleSignOn: SingleSignOnFromEnvironment | null
+}
+
+// One organisation's single sign-on, from SSO_* (its admin page then shows it and cannot change it).
+export type SingleSignOnFromEnvironment = {
+  organisation: { id: string } | { onsCode: string }
+  issuerUrl: string
+  clientId: string
+  clientSecret: string
+  groupsClaim: string
+  groupRoles: string
+  passwordSignInOff: boolean
 }
 
 // Days personal data is kept: welfare checks' details after the check ends, a staffing pool person's
@@ -101,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('BASE_URL is required in production (links in e-mails are built from it)')
   }
   return {
+    singleSignOn: singleSignOnFrom(e),
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
@@ -131,6 +162,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       staffingPoolDays: e.RETENTION_STAFFING_POOL_DAYS,
       contactNamesDays: e.RETENTION_CONTACT_NAMES_DAYS,
     },
+  }
+}
+
+function singleSignOnFrom(e: z.infer<typeof configSchema>): SingleSignOnFromEnvironment | null {
+  const given = [e.SSO_ISSUER, e.SSO_CLIENT_ID, e.SSO_CLIENT_SECRET, e.SSO_GROUP_ROLES]
+  const organisation = e.SSO_ORGANISATION_ID
+    ? { id: e.SSO_ORGANISATION_ID }
+    : e.SSO_ORGANISATION_ONS_CODE
+      ? { onsCode: e.SSO_ORGANISATION_ONS_CODE }
+      : null
+  if (!organisation && given.every((v) => v === undefined)) return null
+  if (!organisation || given.some((v) => v === undefined))
+    throw new ConfigError(
+      'Single sign-on needs SSO_ORGANISATION_ID (or SSO_ORGANISATION_ONS_CODE), SSO_ISSUER, SSO_CLIENT_ID, SSO_CLIENT_SECRET and SSO_GROUP_ROLES',
+    )
+  return {
+    organisation,
+    issuerUrl: e.SSO_ISSUER!,
+    clientId: e.SSO_CLIENT_ID!,
+    clientSecret: e.SSO_CLIENT_SECRET!,
+    groupsClaim: e.SSO_GROUPS_CLAIM,
+    groupRoles: e.SSO_GROUP_ROLES!,
+    passwordSignInOff: e.SSO_PASSWORD_SIGN_IN === 'off',
   }
 }
 

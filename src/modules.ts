@@ -26,6 +26,7 @@ import { publishing } from './modules/publishing/index.ts'
 import { resourcePack } from './modules/resource-pack/index.ts'
 import { retention } from './modules/retention/index.ts'
 import { returns } from './modules/returns/index.ts'
+import { singleSignOn } from './modules/single-sign-on/index.ts'
 import { surveys } from './modules/surveys/index.ts'
 import { training } from './modules/training/index.ts'
 import { welfareChecks } from './modules/welfare-checks/index.ts'
@@ -39,6 +40,8 @@ import type { PathTree } from './web/page-path.ts'
 export const capabilities = [
   access,
   audit,
+  // Signing in with a council's own accounts: adds to access's sign-in (passwordSignInOff, signedOutRedirect).
+  singleSignOn,
   comms,
   directory,
   returns,

@@ -35,7 +35,10 @@ export async function twoStepCode(baseUrl: string, email: string, key = demoTwoS
 // The real app, in-process, on an in-memory database seeded with a small demo county.
 // 200 locations keeps start-up to a few seconds while every page still has rows to show.
 // A suite that needs time to pass (tomorrow's return, say) passes its own clock; the rest use the system's.
-export async function startServer(options: { clock?: Clock } = {}): Promise<E2eServer> {
+// `env`: settings of its own (single sign-on's SSO_*), with `port` when they name the server's address.
+export async function startServer(
+  options: { clock?: Clock; env?: Record<string, string>; port?: number } = {},
+): Promise<E2eServer> {
   const clock = options.clock ?? systemClock
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-e2e-'))
   // On today's date the run's shared copy of the demo county is loaded (e2e/support/global-setup.ts).
@@ -51,7 +54,12 @@ export async function startServer(options: { clock?: Clock } = {}): Promise<E2eS
     await setUpDemoTwoStep(db, e2eCookieSecret, clock.now())
   }
   // The suites sign in many times a minute from one address; the default limit would answer 429.
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SIGN_IN_RATE_LIMIT: '1000' })
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    SIGN_IN_RATE_LIMIT: '1000',
+    ...options.env,
+  })
   const services = buildServices({
     db,
     clock,
@@ -61,7 +69,7 @@ export async function startServer(options: { clock?: Clock } = {}): Promise<E2eS
     cookieSecret: e2eCookieSecret,
   })
   const app = await createApp(services)
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' })
   const address = app.server.address()
   if (!address || typeof address === 'string') throw new Error('the e2e server did not bind to a TCP port')
   const baseUrl = `http://127.0.0.1:${address.port}`

@@ -122,6 +122,7 @@ import type {
   ReturnTemplateTable,
   SituationReturnTable,
 } from '../modules/returns/index.ts'
+import type { SingleSignOnTables } from '../modules/single-sign-on/index.ts'
 import type { SurveyResponseTable, SurveyTable } from '../modules/surveys/index.ts'
 import type {
   TrainingFeedbackTable,
@@ -300,7 +301,8 @@ export type Database = {
   careEvents: CareEventTable
   careEventSignups: CareEventSignupTable
   careEventQuestions: CareEventQuestionTable
-} & PpeSupplyTables // PPE supply (issue 20): its thirteen tables, listed in its ppe-supply.tables.ts
+} & PpeSupplyTables & // PPE supply (issue 20): its thirteen tables, listed in its ppe-supply.tables.ts
+  SingleSignOnTables // Council single sign-on (issue 26): single-sign-on.tables.ts
 
 export type Organisation = Selectable<OrganisationTable>
 export type Provider = Selectable<ProviderTable>

@@ -7,6 +7,8 @@ export const accessAuditActions = auditActions({
   accountLocked: 'account-locked',
   signInWhileLocked: 'sign-in-while-locked',
   signedOut: 'signed-out',
+  // The right password, but the organisation signs in only with its own account (single sign-on).
+  passwordSignInRefused: 'password-sign-in-refused',
   accountUnlocked: 'account-unlocked',
   userInvited: 'user-invited',
   invitationResent: 'invitation-resent',

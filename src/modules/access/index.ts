@@ -27,6 +27,7 @@ export { createSession, type SignInService } from './sign-in.service.ts'
 export { appCodeAt } from './two-step-codes.ts'
 export { setUpTwoStepWithKey, type TwoStepService } from './two-step.service.ts'
 export { twoStepRequired } from './domain/two-step.rules.ts'
+export type { PasswordSignInOffCheck, SignedOutRedirect } from './sign-in-hooks.ts'
 export type { CouncilCreatedHook } from './user-reads.ts'
 export type { CommandUserInput, UserService } from './users.service.ts'
 
@@ -36,13 +37,14 @@ export const access = defineCapability()({
   // Who may reach each of its routes (the route-table suite checks it).
   routeAccess: accessRouteAccess,
   services: ({ db, clock, config, contributions, cookieSecret }) => ({
-    signIn: createSignInService({ db, clock }),
+    signIn: createSignInService({ db, clock, hooks: contributions }),
     twoStep: createTwoStepService({ db, clock, cookieSecret }),
     users: createUserService({
       db,
       clock,
       baseUrl: config.baseUrl,
       councilCreated: contributions.councilCreated,
+      passwordSignInOff: contributions.passwordSignInOff,
     }),
     organisations: createOrganisationService({ db, clock, councilCreated: contributions.councilCreated }),
   }),

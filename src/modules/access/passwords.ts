@@ -6,6 +6,7 @@ import { sendAccountLink } from './account-links.ts'
 import { hashPassword } from './credentials.ts'
 import { passwordProblem } from './domain/sign-in.rules.ts'
 import { consumeToken, findLiveToken, type TokenPurpose } from './one-time-tokens.ts'
+import { passwordSignInIsOff } from './sign-in-hooks.ts'
 import type { UserDeps } from './user-reads.ts'
 
 export type PasswordLinkUser = {
@@ -51,9 +52,12 @@ export async function findUserByEmail(
 }
 
 // Public: always looks the same to the person asking, whether or not the address has an account.
-export async function requestPasswordReset({ db, clock, baseUrl }: UserDeps, email: string): Promise<void> {
+export async function requestPasswordReset(deps: UserDeps, email: string): Promise<void> {
+  const { db, clock, baseUrl } = deps
   const user = await findUserByEmail(db, email)
   if (!user || user.status === 'disabled') return
+  if (await passwordSignInIsOff({ passwordSignInOff: deps.passwordSignInOff }, db, user.organisationId))
+    return
   await db.transaction().execute(async (trx) => {
     await sendPasswordLink(trx, baseUrl, user, clock.now())
   })

@@ -79,7 +79,9 @@ export async function signInRoutes(
         email:
           result.reason === 'locked'
             ? 'This account is locked after too many wrong passwords. Try again in 15 minutes, or reset your password.'
-            : 'Enter a correct e-mail address and password',
+            : result.reason === 'single-sign-on'
+              ? 'Your organisation has turned off password sign-in. Use “Sign in with your organisation’s account”.'
+              : 'Enter a correct e-mail address and password',
       }
     }
     reply.code(400)
@@ -93,9 +95,9 @@ export async function signInRoutes(
   })
 
   app.post(accessPaths.signOut.pattern, async (request, reply) => {
-    await signIn.signOut(request.cookies[sessionCookieName])
+    const next = await signIn.signOut(request.cookies[sessionCookieName])
     reply.clearCookie(sessionCookieName, { path: '/' })
-    return reply.redirect(`${shellPaths.signIn()}?signedOut=1`)
+    return reply.redirect(next ?? `${shellPaths.signIn()}?signedOut=1`)
   })
 
   app.get(accessPaths.forgotPassword.pattern, async (_request, reply) =>

@@ -8,15 +8,17 @@ import { loadActor } from './actor.repository.ts'
 import { newToken, tokenHash, verifyPassword } from './credentials.ts'
 import { afterFailedSignIn, isLocked, isSessionLive } from './domain/sign-in.rules.ts'
 import { type SessionStage, stageAfterPassword } from './domain/two-step.rules.ts'
+import { passwordSignInIsOff, redirectAfterSignOut, type SignInHooks } from './sign-in-hooks.ts'
 
 // `stage`: 'signed_in', or a session that lets them only give their two-step code or set it up.
 export type SignInResult =
   | { ok: true; sessionToken: string; userId: string; stage: SessionStage }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; lockedUntil: Date }
+  | { ok: false; reason: 'single-sign-on' }
 
-export function createSignInService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps
+export function createSignInService(deps: { db: Db; clock: Clock; hooks?: SignInHooks }) {
+  const { db, clock, hooks = {} } = deps
 
   async function signIn(emailInput: string, password: string): Promise<SignInResult> {
     const email = emailInput.trim().toLowerCase()
@@ -75,6 +77,11 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
         }
         return { ok: false, reason: 'invalid' } as const
       }
+      // Only after the right password, so that the answer tells a guesser nothing.
+      if (await passwordSignInIsOff(hooks, trx, user.organisationId)) {
+        await audit(accessAuditActions.passwordSignInRefused)
+        return { ok: false, reason: 'single-sign-on' } as const
+      }
       const stage = stageAfterPassword({ role: user.role, twoStepSetUp: user.twoStepSetUpAt !== null })
       // Only a full sign-in clears the count: a password known to an attacker must not reset the count
       // of wrong codes (two-step.service.ts counts them too).
@@ -127,15 +134,17 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
     return loaded
   }
 
-  async function signOut(token: string | undefined) {
-    if (!token) return
-    await db.transaction().execute(async (trx) => {
+  // Where the browser goes next when another capability says (an identity provider's sign-out), or null.
+  async function signOut(token: string | undefined): Promise<string | null> {
+    if (!token) return null
+    return db.transaction().execute(async (trx) => {
+      const redirect = await redirectAfterSignOut(hooks, trx, tokenHash(token))
       const session = await trx
         .deleteFrom('sessions')
         .where('tokenHash', '=', tokenHash(token))
         .returning('userId')
         .executeTakeFirst()
-      if (!session) return
+      if (!session) return null
       const user = await trx
         .selectFrom('users')
         .select('organisationId')
@@ -149,6 +158,7 @@ export function createSignInService(deps: { db: Db; clock: Clock }) {
         entityId: session.userId,
         occurredAt: clock.now(),
       })
+      return redirect
     })
   }
 

@@ -7,6 +7,7 @@ import { type Actor, assignableRoles, can, organisationScope } from '../../domai
 import { isOrganisationKind, type Role, rolesForOrganisationKind } from '../../domain/roles.ts'
 import { isLocked } from './domain/sign-in.rules.ts'
 import { twoStepRequired } from './domain/two-step.rules.ts'
+import type { PasswordSignInOffCheck } from './sign-in-hooks.ts'
 
 // What the users service needs: the database, the time, and the address its e-mailed links start with.
 // `councilCreated`: what other capabilities do when a council is added (src/capability.ts).
@@ -15,6 +16,8 @@ export type UserDeps = {
   clock: Clock
   baseUrl: string
   councilCreated?: readonly CouncilCreatedHook[]
+  // Organisations whose users sign in only with single sign-on get no password reset links.
+  passwordSignInOff?: readonly PasswordSignInOffCheck[]
 }
 
 // Done in the transaction that adds a council: the directory links the locations in its area to it.

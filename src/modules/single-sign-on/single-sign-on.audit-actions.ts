@@ -1,0 +1,14 @@
+import { auditActions } from '../audit/index.ts'
+
+// What single sign-on records in the audit trail (ids and the issuer only: no names or e-mails).
+export const singleSignOnAuditActions = auditActions({
+  settingsSaved: 'single-sign-on-settings-saved',
+  settingsSetFromEnvironment: 'single-sign-on-settings-set-from-environment',
+  signedIn: 'signed-in-with-single-sign-on',
+  accountCreated: 'single-sign-on-account-created',
+  accountLinked: 'single-sign-on-account-linked',
+  roleChanged: 'single-sign-on-role-changed',
+  refusedNoMappedGroup: 'single-sign-on-refused-no-mapped-group',
+  refusedOtherOrganisation: 'single-sign-on-refused-other-organisation',
+  refusedDisabledAccount: 'single-sign-on-refused-disabled-account',
+})
