@@ -80,7 +80,7 @@ describe.each(engines)('route table on %s', (engine) => {
 
   beforeAll(async () => {
     t = await buildTestApp(engine, { SIGN_IN_RATE_LIMIT: '100000' })
-    world = await buildRouteAccessWorld(t.database.db)
+    world = await buildRouteAccessWorld(t.database.db, t.services)
     served = t.app.routeTable
       .filter((r) => r.method !== 'HEAD')
       .map((r) => ({ key: `${r.method} ${r.url}`, owner: r.owner }))

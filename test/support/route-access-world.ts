@@ -1,9 +1,12 @@
+import type { Services } from '../../src/composition.ts'
 import type { Db } from '../../src/db/database.ts'
 import type { Role } from '../../src/domain/roles.ts'
 import type { RecordKind } from '../../src/web/route-access.ts'
 import { tokenHash } from '../../src/modules/access/credentials.ts'
 import { raiseAlert } from '../../src/modules/early-warning/alert-store.ts'
 import { createLocation, createOrganisation, createProvider, createUser, linkPartner } from './factories.ts'
+import { commsRecords } from './route-access-comms.ts'
+import { moneyRecords } from './route-access-money.ts'
 import { insertStaffingAndIpcRecordsOfB } from './staffing-and-ipc-records.ts'
 
 // The world the route-table suite (test/integration/route-access.db.test.ts) runs in: council A, whose
@@ -24,7 +27,7 @@ type Side = { council: string; provider: string; providerOrg: string; location: 
 
 const day = new Date('2020-04-14T08:00:00Z')
 
-export async function buildRouteAccessWorld(db: Db): Promise<RouteAccessWorld> {
+export async function buildRouteAccessWorld(db: Db, services: Services): Promise<RouteAccessWorld> {
   const councilA = await createOrganisation(db, 'council', 'Council A', { onsCode: 'E10000001' })
   const councilB = await createOrganisation(db, 'council', 'Council B', { onsCode: 'E10000002' })
   const ccgA = await createOrganisation(db, 'nhs_commissioner', 'CCG A')
@@ -71,6 +74,15 @@ export async function buildRouteAccessWorld(db: Db): Promise<RouteAccessWorld> {
     const councilMade = await councilRecords(db, s, adminOf[s.council]!)
     for (const [name, params] of Object.entries(councilMade)) put(kind, name, params)
   }
+  // The PPE, grants, payments, communications and planning records, made by their own modules' code.
+  const withUser = (s: Side) => ({ ...s, councilUser: adminOf[s.council]! })
+  const recordSides = {
+    own: withUser(own),
+    otherProvider: withUser(otherProvider),
+    otherCouncil: withUser(otherCouncil),
+  }
+  for (const more of [await moneyRecords(db, recordSides), await commsRecords(db, services, recordSides)])
+    for (const [name, byKind] of Object.entries(more)) records[name] = { ...records[name], ...byKind }
   // The outbox is the install's: one message, no council or provider of its own.
   const outbox = await db
     .insertInto('outboxMessages')

@@ -5,7 +5,11 @@ import { allBut, type RouteAccessTable } from '../../web/route-access.ts'
 // suite, test/integration/route-access.db.test.ts, checks every one).
 export const actionPlanRouteAccess: RouteAccessTable = {
   'GET /action-plan/areas/new': { allow: ['admin', 'council_officer'], denied: 404 },
-  'GET /action-plan/areas/:id/objectives/new': { ids: 'unknown', allow: [], denied: 404 },
+  'GET /action-plan/areas/:id/objectives/new': {
+    ids: 'planArea',
+    allow: ['admin', 'council_officer'],
+    denied: 404,
+  },
   'GET /action-plan/actions/new': { allow: ['admin', 'council_officer', 'partner_officer'], denied: 404 },
   'GET /action-plan/report': {
     allow: allBut('regional_viewer', 'provider_manager', 'install_admin'),
@@ -16,15 +20,36 @@ export const actionPlanRouteAccess: RouteAccessTable = {
     denied: 404,
   },
   'GET /action-plan': { allow: allBut('regional_viewer', 'provider_manager', 'install_admin'), denied: 404 },
-  'GET /action-plan/actions/:id': { ids: 'unknown', allow: [], denied: 404 },
-  'GET /action-plan/actions/:id/update': { ids: 'unknown', allow: [], denied: 404 },
+  'GET /action-plan/actions/:id': {
+    ids: 'planAction',
+    allow: allBut('regional_viewer', 'provider_manager', 'install_admin'),
+    denied: 404,
+  },
+  // A partner's officers update only the actions their organisation leads: these are the council's.
+  'GET /action-plan/actions/:id/update': {
+    ids: 'planAction',
+    allow: ['admin', 'council_officer'],
+    denied: 404,
+  },
   'GET /action-plan/measures': {
     allow: allBut('regional_viewer', 'provider_manager', 'install_admin'),
     denied: 404,
   },
-  'GET /action-plan/measures/:key': { ids: 'unknown', allow: [], denied: 404 },
+  'GET /action-plan/measures/:key': {
+    ids: 'measure',
+    allow: allBut('regional_viewer', 'provider_manager', 'install_admin'),
+    denied: 404,
+  },
   'POST /action-plan/areas/new': { allow: ['admin', 'council_officer'], denied: 404 },
-  'POST /action-plan/areas/:id/objectives/new': { ids: 'unknown', allow: [], denied: 404 },
+  'POST /action-plan/areas/:id/objectives/new': {
+    ids: 'planArea',
+    allow: ['admin', 'council_officer'],
+    denied: 404,
+  },
   'POST /action-plan/actions/new': { allow: ['admin', 'council_officer', 'partner_officer'], denied: 404 },
-  'POST /action-plan/actions/:id/update': { ids: 'unknown', allow: [], denied: 404 },
+  'POST /action-plan/actions/:id/update': {
+    ids: 'planAction',
+    allow: ['admin', 'council_officer'],
+    denied: 404,
+  },
 }

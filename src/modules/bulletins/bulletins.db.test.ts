@@ -155,6 +155,11 @@ describe.each(engines)('bulletins on %s', (engine) => {
     t.clock.advanceMinutes(60 * 24 * 3)
     await officer.signIn(emails.officer!)
     await officer.get(`/bulletins/${id}`)
+    // Fay may read it, not send it again: refused before her form is read, and not marked read by it.
+    const fay = new TestClient(t.app)
+    await fay.signIn(emails.fay!)
+    await fay.get('/')
+    expect((await fay.post(`/bulletins/${id}/resend`, { days: 'three' })).statusCode).toBe(404)
     const wrong = await officer.post(`/bulletins/${id}/resend`, { days: 'three' })
     expect(wrong.statusCode).toBe(400)
     expect(wrong.body).toContain('Days must be a whole number, like 3')

@@ -202,6 +202,7 @@ export async function bulletinRoutes(
 
     signedIn.post<{ Params: { id: string } }>(paths.resendBulletin.pattern, async (request, reply) => {
       const actor = signedInActor(request)
+      if (!(await bulletins.maySend(actor, request.params.id))) throw notFound()
       const form = resendFormFrom(request.body)
       if (!form.ok) {
         const found = await bulletins.view(actor, request.params.id)

@@ -219,6 +219,13 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
     return found.bulletinId
   }
 
+  // Whether the actor sends for the bulletin's council: asked before a resend's form is read, so that a
+  // recipient is refused (404) without the bulletin being marked read for them.
+  async function maySend(actor: Actor, id: string): Promise<boolean> {
+    const council = sendingCouncil(actor)
+    return Boolean(council && isUuid(id) && (await findBulletin(db, id, [council])))
+  }
+
   async function resend(actor: Actor, id: string, days: number): Promise<number | null> {
     const council = sendingCouncil(actor)
     if (!council || !isUuid(id)) return null
@@ -269,7 +276,7 @@ export function createBulletinService(deps: { db: Db; clock: Clock; baseUrl: str
     })
   }
 
-  return { archive, inbox, formChoices, draft, check, send, view, readByLink, resend, saveList }
+  return { archive, inbox, formChoices, draft, check, send, view, readByLink, maySend, resend, saveList }
 }
 
 // The job: bulletins scheduled and due, and any a stopped sender left half-queued.

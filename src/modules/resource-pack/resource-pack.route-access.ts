@@ -6,15 +6,30 @@ import type { RouteAccessTable } from '../../web/route-access.ts'
 export const resourcePackRouteAccess: RouteAccessTable = {
   'GET /resources': { allow: ['admin', 'council_officer', 'provider_manager'], denied: 404 },
   'GET /resources/new': { allow: ['admin', 'council_officer'], denied: 404 },
-  'GET /resources/:id': { ids: 'unknown', allow: [], denied: 404 },
+  'GET /resources/:id': {
+    ids: 'resource',
+    allow: ['admin', 'council_officer', 'provider_manager'],
+    denied: 404,
+  },
   'GET /events': { allow: ['admin', 'council_officer', 'provider_manager'], denied: 404 },
   'GET /events/new': { allow: ['admin', 'council_officer'], denied: 404 },
-  'GET /events/:id': { ids: 'unknown', allow: [], denied: 404 },
+  'GET /events/:id': { ids: 'event', allow: ['admin', 'council_officer', 'provider_manager'], denied: 404 },
   'POST /resources/new': { allow: ['admin', 'council_officer'], denied: 404 },
-  'POST /resources/:id/versions': { ids: 'unknown', allow: [], denied: 404 },
+  'POST /resources/:id/versions': { ids: 'resource', allow: ['admin', 'council_officer'], denied: 404 },
   'POST /events/new': { allow: ['admin', 'council_officer'], denied: 404 },
-  'POST /events/:id/sign-up': { ids: 'unknown', allow: [], denied: 404 },
-  'POST /events/:id/attendance': { ids: 'unknown', allow: [], denied: 404 },
-  'POST /events/:id/questions': { ids: 'unknown', allow: [], denied: 404 },
-  'POST /events/:id/questions/:questionId/faq': { ids: 'unknown', allow: [], denied: 404 },
+  // Whoever reads the council's events may sign up to one (its officers join the calls too).
+  'POST /events/:id/sign-up': {
+    ids: 'event',
+    allow: ['admin', 'council_officer', 'provider_manager'],
+    denied: 404,
+    acts: true,
+  },
+  'POST /events/:id/attendance': { ids: 'event', allow: ['admin', 'council_officer'], denied: 404 },
+  'POST /events/:id/questions': { ids: 'event', allow: ['admin', 'council_officer'], denied: 404 },
+  'POST /events/:id/questions/:questionId/faq': {
+    ids: 'event',
+    allow: ['admin', 'council_officer'],
+    denied: 404,
+    acts: true,
+  },
 }

@@ -40,6 +40,14 @@ describe.each(engines)('training: uptake, licences and feedback on %s', (engine)
       },
     )
     expect(bad.statusCode).toBe(400)
+    // A viewer reads the offer but imports nothing: refused before the file is read, even an empty one.
+    const viewer = new TestClient(t.app)
+    await viewer.signIn(emails.viewer!)
+    await viewer.get(`/training/offers/${ids.elearning}`)
+    const empty = { field: 'licenceFile', fileName: 'empty.csv', content: Buffer.alloc(0) }
+    expect(
+      (await viewer.postMultipart(`/training/offers/${ids.elearning}/licences`, {}, empty)).statusCode,
+    ).toBe(404)
     expect(bad.body).toContain('Row 2, column “Courses taken”: must be a whole number, like 12')
     expect(bad.body).toContain('Row 3, column “Organisation”: enter the organisation’s name')
     expect(await count('trainingLicences')).toBe(0)

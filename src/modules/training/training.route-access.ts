@@ -6,9 +6,25 @@ import { allBut, type RouteAccessTable } from '../../web/route-access.ts'
 export const trainingRouteAccess: RouteAccessTable = {
   'GET /training': { allow: allBut('regional_viewer', 'provider_manager', 'install_admin'), denied: 404 },
   'GET /training/offers/new': { allow: ['admin', 'council_officer', 'partner_officer'], denied: 404 },
-  'GET /training/offers/:id': { ids: 'unknown', allow: [], denied: 404 },
+  'GET /training/offers/:id': {
+    ids: 'trainingOffer',
+    allow: allBut('regional_viewer', 'provider_manager', 'install_admin'),
+    denied: 404,
+  },
   'POST /training/offers/new': { allow: ['admin', 'council_officer', 'partner_officer'], denied: 404 },
-  'POST /training/offers/:id/uptake': { ids: 'unknown', allow: [], denied: 404 },
-  'POST /training/offers/:id/feedback': { ids: 'unknown', allow: [], denied: 404 },
-  'POST /training/offers/:id/licences': { ids: 'unknown', allow: [], denied: 404 },
+  'POST /training/offers/:id/uptake': {
+    ids: 'trainingOffer',
+    allow: ['admin', 'council_officer', 'partner_officer'],
+    denied: 404,
+  },
+  'POST /training/offers/:id/feedback': {
+    ids: 'trainingOffer',
+    allow: ['admin', 'council_officer', 'partner_officer'],
+    denied: 404,
+  },
+  'POST /training/offers/:id/licences': {
+    ids: 'trainingOffer',
+    allow: ['admin', 'council_officer', 'partner_officer'],
+    denied: 404,
+  },
 }

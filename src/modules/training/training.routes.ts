@@ -159,6 +159,7 @@ export async function trainingRoutes(app: FastifyInstance, deps: { training: Tra
     await acceptUploads(uploads, { maxBytes: licenceFileLimit, fields: 4 })
     uploads.post(paths.importLicences.pattern, async (request, reply) => {
       const { id } = request.params as { id: string }
+      if (!(await training.mayImportLicences(signedInActor(request), id))) throw notFound()
       const upload = await receiveUpload(request, licenceFileLimit)
       const result = upload.ok
         ? await training.importLicences(signedInActor(request), id, upload)

@@ -161,6 +161,12 @@ export function createTrainingService(deps: { db: Db; clock: Clock }) {
   }
 
   // The learning platform's CSV for an e-learning offer: all of it, or (with problems) none of it.
+  // Whether the actor may import licences for this offer: asked before the file is read, so that one
+  // not let in is refused (404) whatever they send.
+  async function mayImportLicences(actor: Actor, id: string) {
+    return mayManageTraining(actor) && (await offerFor(actor, id)) !== null
+  }
+
   async function importLicences(
     actor: Actor,
     id: string,
@@ -210,7 +216,17 @@ export function createTrainingService(deps: { db: Db; clock: Clock }) {
     return { ok: true, organisations: rows.length, matched: rows.filter((r) => r.providerId).length }
   }
 
-  return { list, offer, offerFor, recordUptake, recordFeedback, importLicences, mayAddOffer, addOffer }
+  return {
+    list,
+    offer,
+    offerFor,
+    recordUptake,
+    recordFeedback,
+    mayImportLicences,
+    importLicences,
+    mayAddOffer,
+    addOffer,
+  }
 }
 
 export type TrainingService = ReturnType<typeof createTrainingService>
