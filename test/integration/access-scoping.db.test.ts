@@ -523,9 +523,19 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/action-plan/actions/:id/update': () => ppeUnknownId,
     '/action-plan/measures/:key': () => ppeUnknownId,
     '/action-plan/areas/:id/objectives/new': () => ppeUnknownId,
+    // Another council's single sign-on settings.
+    '/admin/single-sign-on/:id': () => ids.councilB!,
   }
   // Links sent by e-mail carry a secret token, not an id; they are tested in the invitation tests.
-  const tokenRoutes = ['/accept-invitation/:token', '/reset-password/:token', '/bulletins/read/:token']
+  // Starting and ending a single sign-on name the organisation whose provider to use, open to anyone
+  // (the single sign-on tests and the route table cover them).
+  const tokenRoutes = [
+    '/accept-invitation/:token',
+    '/reset-password/:token',
+    '/bulletins/read/:token',
+    '/sign-in/organisation-account/:organisationId',
+    '/sign-out/organisation-account/:organisationId',
+  ]
 
   it('lists every route that takes an id', () => {
     const withParams = [
