@@ -13,6 +13,7 @@ import { logFormatFor, loggingOptions } from './web/request-log.ts'
 // workers (workers.ts) the primary has migrated already, one worker runs the jobs, and the primary
 // prints where CareHub is running.
 export type ServeRole = { migrate: boolean; jobs: boolean; banner: boolean }
+const jobsAfterFirstStartMs = 20_000
 
 export async function serve(
   config: Config = loadConfig(),
@@ -49,10 +50,18 @@ export async function serve(
   // process (test/faults/disk-full-export.db.test.ts).
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
 
-  const scheduler = role.jobs ? startScheduler(services.db, scheduledJobs(services), app.log) : null
-
   await app.listen({ host: config.host, port: config.port })
   if (role.banner) printWhereRunning(config, app, demoLoaded)
+
+  // The jobs start once the server answers. Just after the demo's first load their first round waits a
+  // little: the loader has just recomputed the risk (a dashboard builds any figures it lacks when read),
+  // and on the embedded database's one connection the first pages would otherwise wait behind the
+  // reminders to 800 locations and the rollup (2–3 s of CPU).
+  const scheduler = role.jobs
+    ? startScheduler(services.db, scheduledJobs(services), app.log, {
+        firstRunInMs: demoLoaded ? jobsAfterFirstStartMs : 0,
+      })
+    : null
 
   let closing = false
   const shutdown = async (signal: string) => {

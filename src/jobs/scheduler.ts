@@ -10,7 +10,13 @@ export type Job = {
 
 // In-process scheduler. Each run takes a Postgres advisory lock, so with several app instances only one
 // runs a job at a time; rows are claimed with FOR UPDATE SKIP LOCKED inside the job as well.
-export function startScheduler(db: Db, jobs: Job[], log: { error: (o: object, m: string) => void }) {
+// `firstRunInMs`: when the first round runs (each job then every interval); at once by default.
+export function startScheduler(
+  db: Db,
+  jobs: Job[],
+  log: { error: (o: object, m: string) => void },
+  { firstRunInMs = 0 }: { firstRunInMs?: number } = {},
+) {
   const timers: NodeJS.Timeout[] = []
   const running = new Set<string>()
   let stopped = false
@@ -38,14 +44,18 @@ export function startScheduler(db: Db, jobs: Job[], log: { error: (o: object, m:
     }
   }
 
-  for (const job of jobs) {
-    timers.push(setInterval(() => void runOnce(job), job.intervalSeconds * 1000))
-    void runOnce(job)
+  const start = () => {
+    for (const job of jobs) {
+      timers.push(setInterval(() => void runOnce(job), job.intervalSeconds * 1000))
+      void runOnce(job)
+    }
   }
+  if (firstRunInMs > 0) timers.push(setTimeout(start, firstRunInMs))
+  else start()
   return {
     async stop() {
       stopped = true
-      for (const t of timers) clearInterval(t)
+      for (const t of timers) clearTimeout(t)
       while (running.size) await new Promise((r) => setTimeout(r, 50))
     },
   }

@@ -1,5 +1,5 @@
 import { Document, Packer, Paragraph, TextRun } from 'docx'
-import { PDFDocument, type PDFFont, StandardFonts } from 'pdf-lib'
+import type { PDFFont } from 'pdf-lib'
 
 // A merged letter as a file a provider prints or sends: Word (DOCX) or PDF. The text is the letter's,
 // line by line; nothing else is added.
@@ -63,6 +63,8 @@ function wrap(font: PDFFont, paragraph: string, width: number): string[] {
 }
 
 export async function letterAsPdf(letter: string, councilName: string): Promise<Buffer> {
+  // Loaded when a letter is printed: a quarter of a second of every start otherwise.
+  const { PDFDocument, StandardFonts } = await import('pdf-lib')
   const pdf = await PDFDocument.create()
   pdf.setTitle(`Letter from ${councilName}`)
   pdf.setAuthor(councilName)
