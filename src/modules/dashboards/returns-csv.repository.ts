@@ -1,7 +1,7 @@
 import { type CompiledQuery, type RawBuilder, sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
-import { currentDataset, ppeItems, templateColumns } from '../returns/index.ts'
+import { currentDataset, type DatasetField, ppeItems, templateColumns } from '../returns/index.ts'
 import type { ExportFilter } from './exports.repository.ts'
 import { filteredLocations, type Viewpoint } from './measures.repository.ts'
 
@@ -26,41 +26,39 @@ function formulaBranches(t: RawBuilder<unknown>) {
     when 0 then null`
 }
 
+// Text starting with a letter (codes 65 to 65290: above every formula character but the full-width
+// ones) is written as it is after one test, not ten.
 function safe(t: RawBuilder<unknown>): Text {
-  return sql`case ascii(${t}) ${formulaBranches(t)} else ${t} end`
+  return sql`case when ascii(${t}) between 65 and 65290 then ${t}
+    else case ascii(${t}) ${formulaBranches(t)} else ${t} end end`
 }
 
 const yesNo = (value: RawBuilder<unknown>): Text =>
   sql`case ${value} when true then 'Yes' when false then 'No' end`
 
-// Each figure's text is taken out of the return's JSON once per row, in a lateral subquery that is
-// kept apart (offset 0: otherwise PostgreSQL folds it back and looks each key up every time a cell's
-// CASE reads it), with the figures the derived measures read as numbers.
+// The figures, each as the text of its JSON value, taken out of the return's JSON by one call per row
+// (jsonb_to_record; a ->> per figure costs a lookup each). The dataset's field types are trusted, as
+// everything that saves a return checks them (parseReturn): a whole number is written as it is (it
+// cannot start like a formula, and -3 stays a number) and a yes/no as Yes, No or nothing, so only the
+// fields that hold what a user typed or chose (text, choice) go through the formula CASE.
 const templateKeys = templateColumns(currentDataset)
-const numberKeys = [
-  ...ppeItems.map(([key]) => `ppeDays${key}`),
-  'bedsAvailable',
-  'bedsOccupied',
-  'staffAbsentCovid',
-  'staffAbsentOther',
-  'staffEmployed',
-]
-const extracted = sql`(select ${sql.join(
-  templateKeys.map(({ key }, i) => sql`${sql.ref('r.values')} ->> ${sql.lit(key)} as ${sql.raw(`t${i}`)}`),
-)}, ${sql.join(
-  numberKeys.map(
-    (key, i) => sql`case when jsonb_typeof(${sql.ref('r.values')} -> ${sql.lit(key)}) = 'number'
-      then (${sql.ref('r.values')} ->> ${sql.lit(key)})::numeric end as ${sql.raw(`n${i}`)}`,
-  ),
-)} offset 0)`
+const fieldTypes = new Map<string, DatasetField['type']>()
+for (const field of currentDataset.sections.flatMap((s) => s.fields))
+  if (!fieldTypes.has(field.key)) fieldTypes.set(field.key, field.type)
+const figure = (key: string) => {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) throw new Error(`Unexpected figure key ${key}`)
+  return sql.raw(`x."${key}"`)
+}
+const extracted = sql`jsonb_to_record(${sql.ref('r.values')})`
+const extractedColumns = sql.raw(`x(${templateKeys.map(({ key }) => `"${key}" text`).join(', ')})`)
 
 // One figure of a return as `formatValue` and the CSV writer show it, whatever JSON type it holds.
 // A number's text and a string's, made safe, read the same (a number never starts like a formula), so
 // only text starting t, f, [ or { (true, false, a list, an object; or a string so written) needs its
 // JSON type looked up.
-function returnValue(key: string, i: number): Text {
+function typedValue(key: string): Text {
   const v = sql`(${sql.ref('r.values')} -> ${sql.lit(key)})`
-  const t = sql.raw(`x.t${i}`)
+  const t = figure(key)
   const joined = sql`(select string_agg(coalesce(e, ''), '; ' order by i)
     from jsonb_array_elements_text(${v}) with ordinality as a(e, i))`
   const typed = sql`case jsonb_typeof(${v})
@@ -72,8 +70,19 @@ function returnValue(key: string, i: number): Text {
     ${formulaBranches(t)} else ${t} end`
 }
 
-// A figure the derived measures read: a JSON number, or nothing.
-const number = (key: string) => sql<number>`${sql.raw(`x.n${numberKeys.indexOf(key)}`)}`
+function returnValue(key: string): Text {
+  switch (fieldTypes.get(key)) {
+    case 'whole-number':
+      return sql`${figure(key)}`
+    case 'yes-no':
+      return sql`case ${figure(key)} when 'true' then 'Yes' when 'false' then 'No' end`
+    default:
+      return typedValue(key)
+  }
+}
+
+// A figure the derived measures read, as a number (whole numbers, as the dataset types them).
+const number = (key: string) => sql<number>`${figure(key)}::int`
 
 const serviceName = (type: RawBuilder<unknown>): Text =>
   sql`case ${type} ${sql.join(
@@ -100,7 +109,7 @@ export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: Ex
     sql`case when ${sql.ref('r.timing')} = 'on-time' then 'On time' else 'Late' end`,
     safe(sql.ref('r.source')),
     yesNo(sql.ref('r.nothingChanged')),
-    ...templateKeys.map(({ key }, i) => returnValue(key, i)),
+    ...templateKeys.map(({ key }) => returnValue(key)),
     sql`least(${sql.join(ppeItems.map(([key]) => number(`ppeDays${key}`)))})::text`,
     sql`(${number('bedsAvailable')} - ${number('bedsOccupied')})::text`,
     // derivedMeasures' Math.round(1000 * absent / employed) / 10, in the same double precision.
@@ -112,7 +121,7 @@ export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: Ex
       .innerJoin('situationReturns as r', 'r.locationId', 'locations.id')
       .innerJoin('providers', 'providers.id', 'locations.providerId')
       .leftJoin('organisations as council', 'council.id', 'locations.councilId')
-      .crossJoinLateral(extracted.as('x'))
+      .crossJoinLateral(extracted.as<'x'>(extractedColumns))
       .select(cells.map((cell, i) => cell.as(`c${i}`)))
       // A constant, not a bound value: PostgreSQL then reads the index of current returns by period.
       .where('r.isCurrent', '=', sql.lit(true))
