@@ -36,21 +36,17 @@ function safe(t: RawBuilder<unknown>): Text {
 const yesNo = (value: RawBuilder<unknown>): Text =>
   sql`case ${value} when true then 'Yes' when false then 'No' end`
 
-// The figures, each as the text of its JSON value, taken out of the return's JSON by one call per row
-// (jsonb_to_record; a ->> per figure costs a lookup each). The dataset's field types are trusted, as
-// everything that saves a return checks them (parseReturn): a whole number is written as it is (it
-// cannot start like a formula, and -3 stays a number) and a yes/no as Yes, No or nothing, so only the
-// fields that hold what a user typed or chose (text, choice) go through the formula CASE.
+// The figures, each as the text of its JSON value (->>), looked up where a cell reads it: cheaper than
+// one jsonb_to_record call per row or a lateral subquery of them (measured: 2 to 3 times the cost). The
+// dataset's field types are trusted, as everything that saves a return checks them (parseReturn): a
+// whole number is written as it is (it cannot start like a formula, and -3 stays a number) and a yes/no
+// as Yes, No or nothing, so only the fields that hold what a user typed or chose (text, choice) go
+// through the formula CASE.
 const templateKeys = templateColumns(currentDataset)
 const fieldTypes = new Map<string, DatasetField['type']>()
 for (const field of currentDataset.sections.flatMap((s) => s.fields))
   if (!fieldTypes.has(field.key)) fieldTypes.set(field.key, field.type)
-const figure = (key: string) => {
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) throw new Error(`Unexpected figure key ${key}`)
-  return sql.raw(`x."${key}"`)
-}
-const extracted = sql`jsonb_to_record(${sql.ref('r.values')})`
-const extractedColumns = sql.raw(`x(${templateKeys.map(({ key }) => `"${key}" text`).join(', ')})`)
+const figure = (key: string) => sql`(${sql.ref('r.values')} ->> ${sql.lit(key)})`
 
 // One figure of a return as `formatValue` and the CSV writer show it, whatever JSON type it holds.
 // A number's text and a string's, made safe, read the same (a number never starts like a formula), so
@@ -121,7 +117,6 @@ export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: Ex
       .innerJoin('situationReturns as r', 'r.locationId', 'locations.id')
       .innerJoin('providers', 'providers.id', 'locations.providerId')
       .leftJoin('organisations as council', 'council.id', 'locations.councilId')
-      .crossJoinLateral(extracted.as<'x'>(extractedColumns))
       .select(cells.map((cell, i) => cell.as(`c${i}`)))
       // A constant, not a bound value: PostgreSQL then reads the index of current returns by period.
       .where('r.isCurrent', '=', sql.lit(true))
