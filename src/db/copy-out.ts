@@ -24,7 +24,7 @@ import { type DbOrTransaction, rawEngineOf } from './database.ts'
 // (national scale), so it is off. `inIndexOrder`: the rows' order comes from an index, which the
 // planner cannot see when the values are read from the setting (it guesses a few thousand rows and
 // sorts them; a national export spilled a sort of half a gigabyte to disk).
-export type CopyOptions = { inIndexOrder?: boolean }
+export type CopyOptions = { inIndexOrder?: boolean; connections?: number }
 
 export function copyCsv(
   db: DbOrTransaction,
@@ -51,32 +51,88 @@ type Runner = {
   query: (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>
 }
 
+// Several connections (`connections`, PostgreSQL only): the first exports its snapshot
+// (pg_export_snapshot) and the others take it, so every part reads the same data; connection k runs
+// queries k, k + n, … in turn, each on its own core. The query due next streams straight into `out`;
+// one running ahead is held in memory, up to about twice `aheadBytes` (then its COPY waits on the
+// socket), and a connection starts its next query only once its last one has begun to be written out,
+// so at most one query's bytes per connection are held, whatever the size of the export.
+export const aheadBytes = 16 * 1024 * 1024
+
+function signal() {
+  let resolve = () => {}
+  let reject: (error: Error) => void = () => {}
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes
+    reject = no
+  })
+  promise.catch(() => {})
+  return { promise, resolve, reject }
+}
+
 async function copyFromPostgres(
   pool: pg.Pool,
   queries: readonly CompiledQuery[],
   out: PassThrough,
   options: CopyOptions,
 ) {
-  const client = await pool.connect()
-  let failed = false
+  const count = Math.max(1, Math.min(options.connections ?? 1, queries.length, pool.options.max ?? 1))
+  const clients: pg.PoolClient[] = []
+  const parts = queries.map(() => new PassThrough({ highWaterMark: aheadBytes }))
+  const begun = queries.map(signal)
+  let failure: Error | null = null
+  // The first failure (a query's, or the download's) stops every part, so no connection waits forever.
+  const stop = (error: Error) => {
+    if (failure) return
+    failure = error
+    for (const part of parts) part.destroy(error)
+    for (const b of begun) b.reject(error)
+  }
   try {
-    await client.query('begin isolation level repeatable read read only')
-    const run: Runner = { query: (text, values) => client.query(text, values) }
-    await plan(run, options)
-    const texts = new Map<string, string>()
-    for (const query of queries) {
-      const text = await copyText(run, query, texts)
-      await setParameters(run, query)
-      const stream = client.query(copyTo(`copy (${text}) to stdout with (format csv)`))
-      await pipeline(stream, out, { end: false })
+    for (let k = 0; k < count; k++) clients.push(await pool.connect())
+    await clients[0]!.query('begin isolation level repeatable read read only')
+    if (count > 1) {
+      const { rows } = await clients[0]!.query('select pg_export_snapshot() as id')
+      const snapshot = String(rows[0]!.id)
+      if (!/^[0-9A-F-]+$/i.test(snapshot)) throw new Error('Unexpected snapshot id')
+      for (const client of clients.slice(1)) {
+        await client.query('begin isolation level repeatable read read only')
+        await client.query(`set transaction snapshot '${snapshot}'`)
+      }
     }
-    await client.query('commit')
+    const writer = async () => {
+      for (const [i, part] of parts.entries()) {
+        begun[i]!.resolve()
+        await pipeline(part, out, { end: false })
+      }
+    }
+    const reader = async (client: pg.PoolClient, k: number) => {
+      const run: Runner = { query: (text, values) => client.query(text, values) }
+      await plan(run, options)
+      const texts = new Map<string, string>()
+      for (let i = k; i < queries.length; i += count) {
+        if (i >= count) await begun[i - count]!.promise
+        const query = queries[i]!
+        const text = await copyText(run, query, texts)
+        await setParameters(run, query)
+        await pipeline(client.query(copyTo(`copy (${text}) to stdout with (format csv)`)), parts[i]!)
+      }
+      await client.query('commit')
+    }
+    const tasks = [writer(), ...clients.map(reader)].map((task) =>
+      task.catch((error: Error) => {
+        stop(error)
+        throw error
+      }),
+    )
+    await Promise.allSettled(tasks)
+    if (failure) throw failure
   } catch (error) {
-    failed = true
+    stop(error as Error)
     throw error
   } finally {
     // A connection left mid-COPY cannot be reused.
-    client.release(failed)
+    for (const client of clients) client.release(failure ?? undefined)
   }
 }
 
