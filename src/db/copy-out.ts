@@ -103,7 +103,7 @@ async function copyFromPostgres(
     const writer = async () => {
       for (const [i, part] of parts.entries()) {
         begun[i]!.resolve()
-        await pipeline(part, out, { end: false })
+        await writeInto(part, out)
       }
     }
     const reader = async (client: pg.PoolClient, k: number) => {
@@ -134,6 +134,30 @@ async function copyFromPostgres(
     // A connection left mid-COPY cannot be reused.
     for (const client of clients) client.release(failure ?? undefined)
   }
+}
+
+// A part's bytes into the download, waiting while it is full (a pipeline per part would leave its
+// listeners on the download, one set per part).
+async function writeInto(part: PassThrough, out: PassThrough) {
+  for await (const chunk of part) {
+    if (out.destroyed) throw new Error('The download was closed')
+    if (!out.write(chunk)) await drained(out)
+  }
+}
+
+function drained(out: PassThrough) {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      out.off('drain', onDrain)
+      out.off('close', onClose)
+      if (error) reject(error)
+      else resolve()
+    }
+    const onDrain = () => settle()
+    const onClose = () => settle(new Error('The download was closed'))
+    out.on('drain', onDrain)
+    out.on('close', onClose)
+  })
 }
 
 type Pglite = Extract<NonNullable<ReturnType<typeof rawEngineOf>>, { engine: 'pglite' }>['pglite']
