@@ -15,8 +15,8 @@ import { type DbOrTransaction, rawEngineOf } from './database.ts'
 // forms, set with a bind parameter), cast to the type PostgreSQL infers for `$n` when it prepares the
 // query. The read is an uncorrelated sub-select: worked out once per statement, never per row.
 //
-// PostgreSQL: one connection, one read-only snapshot, every query's COPY streamed in turn with
-// pg-copy-streams, with backpressure. PGlite has no client stream: each query is copied to its
+// PostgreSQL: one read-only snapshot, every query's COPY streamed in order with pg-copy-streams, with
+// backpressure, on one connection or several (see copyFromPostgres). PGlite has no client stream: each query is copied to its
 // `/dev/blob` device in a short transaction of its own (the caller passes small pieces, e.g. a week
 // each), so the embedded database is never held for the length of a download.
 

@@ -36,12 +36,10 @@ function safe(t: RawBuilder<unknown>): Text {
 const yesNo = (value: RawBuilder<unknown>): Text =>
   sql`case ${value} when true then 'Yes' when false then 'No' end`
 
-// The figures, each as the text of its JSON value (->>), looked up where a cell reads it: cheaper than
-// one jsonb_to_record call per row or a lateral subquery of them (measured: 2 to 3 times the cost). The
-// dataset's field types are trusted, as everything that saves a return checks them (parseReturn): a
-// whole number is written as it is (it cannot start like a formula, and -3 stays a number) and a yes/no
-// as Yes, No or nothing, so only the fields that hold what a user typed or chose (text, choice) go
-// through the formula CASE.
+// The figures, each as the text of its JSON value (->>). The dataset's field types are trusted, as
+// everything that saves a return checks them (parseReturn): a whole number is written as it is (it
+// cannot start like a formula, and -3 stays a number) and a yes/no as Yes, No or nothing, so only the
+// fields that hold what a user typed or chose (text, choice) go through the formula CASE.
 const templateKeys = templateColumns(currentDataset)
 const fieldTypes = new Map<string, DatasetField['type']>()
 for (const field of currentDataset.sections.flatMap((s) => s.fields))
