@@ -16,9 +16,9 @@ import { type DbOrTransaction, rawEngineOf } from './database.ts'
 // query. The read is an uncorrelated sub-select: worked out once per statement, never per row.
 //
 // PostgreSQL: one read-only snapshot, every query's COPY streamed in order with pg-copy-streams, with
-// backpressure, on one connection or several (see copyFromPostgres). PGlite has no client stream: each query is copied to its
-// `/dev/blob` device in a short transaction of its own (the caller passes small pieces, e.g. a week
-// each), so the embedded database is never held for the length of a download.
+// backpressure, on one connection or several (see copyFromPostgres). PGlite has no client stream:
+// each query is copied to its `/dev/blob` device in a short transaction of its own (the caller passes
+// small pieces, e.g. a week each), so the embedded database is never held for the length of a download.
 
 // Planning: JIT compiling a SELECT of dozens of CASE cells took 56 s of a 58 s COPY of 32,000 rows
 // (national scale), so it is off. `inIndexOrder`: the rows' order comes from an index, which the
