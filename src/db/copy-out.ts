@@ -15,16 +15,16 @@ import { type DbOrTransaction, rawEngineOf } from './database.ts'
 // forms, set with a bind parameter), cast to the type PostgreSQL infers for `$n` when it prepares the
 // query. The read is an uncorrelated sub-select: worked out once per statement, never per row.
 //
-// PostgreSQL: one connection, one read-only snapshot, every query's COPY streamed in turn with
-// pg-copy-streams, with backpressure. PGlite has no client stream: each query is copied to its
-// `/dev/blob` device in a short transaction of its own (the caller passes small pieces, e.g. a week
-// each), so the embedded database is never held for the length of a download.
+// PostgreSQL: one read-only snapshot, every query's COPY streamed in order with pg-copy-streams, with
+// backpressure, on one connection or several (see copyFromPostgres). PGlite has no client stream:
+// each query is copied to its `/dev/blob` device in a short transaction of its own (the caller passes
+// small pieces, e.g. a week each), so the embedded database is never held for the length of a download.
 
 // Planning: JIT compiling a SELECT of dozens of CASE cells took 56 s of a 58 s COPY of 32,000 rows
 // (national scale), so it is off. `inIndexOrder`: the rows' order comes from an index, which the
 // planner cannot see when the values are read from the setting (it guesses a few thousand rows and
 // sorts them; a national export spilled a sort of half a gigabyte to disk).
-export type CopyOptions = { inIndexOrder?: boolean }
+export type CopyOptions = { inIndexOrder?: boolean; connections?: number }
 
 export function copyCsv(
   db: DbOrTransaction,
@@ -51,33 +51,113 @@ type Runner = {
   query: (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>
 }
 
+// Several connections (`connections`, PostgreSQL only): the first exports its snapshot
+// (pg_export_snapshot) and the others take it, so every part reads the same data; connection k runs
+// queries k, k + n, … in turn, each on its own core. The query due next streams straight into `out`;
+// one running ahead is held in memory, up to about twice `aheadBytes` (then its COPY waits on the
+// socket), and a connection starts its next query only once its last one has begun to be written out,
+// so at most one query's bytes per connection are held, whatever the size of the export.
+export const aheadBytes = 16 * 1024 * 1024
+
+function signal() {
+  let resolve = () => {}
+  let reject: (error: Error) => void = () => {}
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes
+    reject = no
+  })
+  promise.catch(() => {})
+  return { promise, resolve, reject }
+}
+
 async function copyFromPostgres(
   pool: pg.Pool,
   queries: readonly CompiledQuery[],
   out: PassThrough,
   options: CopyOptions,
 ) {
-  const client = await pool.connect()
-  let failed = false
+  const count = Math.max(1, Math.min(options.connections ?? 1, queries.length, pool.options.max ?? 1))
+  const clients: pg.PoolClient[] = []
+  const parts = queries.map(() => new PassThrough({ highWaterMark: aheadBytes }))
+  const begun = queries.map(signal)
+  let failure: Error | null = null
+  // The first failure (a query's, or the download's) stops every part, so no connection waits forever.
+  const stop = (error: Error) => {
+    if (failure) return
+    failure = error
+    for (const part of parts) part.destroy(error)
+    for (const b of begun) b.reject(error)
+  }
   try {
-    await client.query('begin isolation level repeatable read read only')
-    const run: Runner = { query: (text, values) => client.query(text, values) }
-    await plan(run, options)
-    const texts = new Map<string, string>()
-    for (const query of queries) {
-      const text = await copyText(run, query, texts)
-      await setParameters(run, query)
-      const stream = client.query(copyTo(`copy (${text}) to stdout with (format csv)`))
-      await pipeline(stream, out, { end: false })
+    for (let k = 0; k < count; k++) clients.push(await pool.connect())
+    await clients[0]!.query('begin isolation level repeatable read read only')
+    if (count > 1) {
+      const { rows } = await clients[0]!.query('select pg_export_snapshot() as id')
+      const snapshot = String(rows[0]!.id)
+      if (!/^[0-9A-F-]+$/i.test(snapshot)) throw new Error('Unexpected snapshot id')
+      for (const client of clients.slice(1)) {
+        await client.query('begin isolation level repeatable read read only')
+        await client.query(`set transaction snapshot '${snapshot}'`)
+      }
     }
-    await client.query('commit')
+    const writer = async () => {
+      for (const [i, part] of parts.entries()) {
+        begun[i]!.resolve()
+        await writeInto(part, out)
+      }
+    }
+    const reader = async (client: pg.PoolClient, k: number) => {
+      const run: Runner = { query: (text, values) => client.query(text, values) }
+      await plan(run, options)
+      const texts = new Map<string, string>()
+      for (let i = k; i < queries.length; i += count) {
+        if (i >= count) await begun[i - count]!.promise
+        const query = queries[i]!
+        const text = await copyText(run, query, texts)
+        await setParameters(run, query)
+        await pipeline(client.query(copyTo(`copy (${text}) to stdout with (format csv)`)), parts[i]!)
+      }
+      await client.query('commit')
+    }
+    const tasks = [writer(), ...clients.map(reader)].map((task) =>
+      task.catch((error: Error) => {
+        stop(error)
+        throw error
+      }),
+    )
+    await Promise.allSettled(tasks)
+    if (failure) throw failure
   } catch (error) {
-    failed = true
+    stop(error as Error)
     throw error
   } finally {
     // A connection left mid-COPY cannot be reused.
-    client.release(failed)
+    for (const client of clients) client.release(failure ?? undefined)
   }
+}
+
+// A part's bytes into the download, waiting while it is full (a pipeline per part would leave its
+// listeners on the download, one set per part).
+async function writeInto(part: PassThrough, out: PassThrough) {
+  for await (const chunk of part) {
+    if (out.destroyed) throw new Error('The download was closed')
+    if (!out.write(chunk)) await drained(out)
+  }
+}
+
+function drained(out: PassThrough) {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      out.off('drain', onDrain)
+      out.off('close', onClose)
+      if (error) reject(error)
+      else resolve()
+    }
+    const onDrain = () => settle()
+    const onClose = () => settle(new Error('The download was closed'))
+    out.on('drain', onDrain)
+    out.on('close', onClose)
+  })
 }
 
 type Pglite = Extract<NonNullable<ReturnType<typeof rawEngineOf>>, { engine: 'pglite' }>['pglite']

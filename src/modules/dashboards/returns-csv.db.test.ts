@@ -12,6 +12,7 @@ import {
 import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
 import type { Actor } from '../../domain/policy.ts'
+import { currentDataset, templateColumns } from '../returns/index.ts'
 import { returnColumns } from './export-columns.ts'
 import { createDashboardExportService } from './exports.service.ts'
 import { tableCsv } from './table-export.ts'
@@ -46,7 +47,8 @@ function valuesFor(i: number): Record<string, unknown> {
     ppeDaysAprons: i % 4 === 0 ? null : 3 + (i % 5),
     ppeDaysFfp3Masks: 2 + (i % 3),
     ppeCanObtainMore: i % 2 === 0,
-    confirmedCasesResidents: i % 3,
+    // A whole number below zero (none is saved today) is still a number, not a formula.
+    confirmedCasesResidents: i % 13 === 0 ? -3 : i % 3,
     staffEmployed: i % 11 === 0 ? 0 : 3 + (i % 7),
     staffAbsentCovid: i % 4,
     staffAbsentOther: i % 5 === 0 ? null : 1,
@@ -175,6 +177,24 @@ describe.each(engines)('returns CSV from COPY on %s', (engine) => {
     expect(cells).not.toContain('=HYPERLINK("http://evil.example","click")')
     // No cell a spreadsheet would run, whichever column it is in.
     for (const cell of cells) expect(cell).not.toMatch(/^[=+@\t\r＝＋－＠]|^-(?!\d+(\.\d+)?$)/)
+  })
+
+  it('makes text and choice answers safe, and writes whole numbers and yes/no as they are', async () => {
+    const records = parse(await newExport(actors.regional!, { from, to }), { columns: true }) as Record<
+      string,
+      string
+    >[]
+    const column = (key: string) => {
+      const label = templateColumns(currentDataset).find((c) => c.key === key)!.label
+      return new Set(records.map((r) => r[label]))
+    }
+    expect(column('confirmedCasesResidents')).toContain('-3')
+    expect(column('confirmedCasesResidents')).not.toContain("'-3")
+    expect(column('concerns')).toContain(`'=HYPERLINK("http://evil.example","click")`)
+    expect(column('concerns')).toContain("'-no masks")
+    expect(column('concerns')).toContain('-5')
+    expect(column('closedToAdmissions')).toEqual(new Set(['Yes', 'No']))
+    expect(column('helpRequested')).toContain('ppe; staffing')
   })
 
   it('matches on a filtered, a one-day and an empty range', async () => {
