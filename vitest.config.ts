@@ -4,7 +4,14 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
 // The files that take longest start first, so the two workers finish at about the same time. On a
 // clean clone vitest knows no timings and starts the largest files first, which left the roles suite
 // (about 5 minutes in CI) starting late and running alone at the end.
-const slowestFirst = ['e2e/roles.spec.ts', 'test/integration/restart-and-cli.db.test.ts']
+const slowestFirst = [
+  'e2e/roles.spec.ts',
+  'e2e/phone-width.spec.ts',
+  'test/integration/fuzz.db.test.ts',
+  'test/integration/restart-and-cli.db.test.ts',
+  'e2e/read-only-roles.spec.ts',
+  'e2e/directory.spec.ts',
+]
 class SlowestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]) {
     const rank = (f: TestSpecification) => {
