@@ -47,8 +47,9 @@ function valuesFor(i: number): Record<string, unknown> {
     ppeDaysAprons: i % 4 === 0 ? null : 3 + (i % 5),
     ppeDaysFfp3Masks: 2 + (i % 3),
     ppeCanObtainMore: i % 2 === 0,
-    // A whole number below zero (none is saved today) is still a number, not a formula.
-    confirmedCasesResidents: i % 13 === 0 ? -3 : i % 3,
+    // A whole number below zero (none is saved today) is still a number, not a formula; text written
+    // into a number's place by something that skipped the checks is still made safe.
+    confirmedCasesResidents: i % 13 === 0 ? -3 : i % 17 === 5 ? '=1+2' : i % 3,
     staffEmployed: i % 11 === 0 ? 0 : 3 + (i % 7),
     staffAbsentCovid: i % 4,
     staffAbsentOther: i % 5 === 0 ? null : 1,
@@ -190,6 +191,8 @@ describe.each(engines)('returns CSV from COPY on %s', (engine) => {
     }
     expect(column('confirmedCasesResidents')).toContain('-3')
     expect(column('confirmedCasesResidents')).not.toContain("'-3")
+    expect(column('confirmedCasesResidents')).toContain("'=1+2")
+    expect(column('confirmedCasesResidents')).not.toContain('=1+2')
     expect(column('concerns')).toContain(`'=HYPERLINK("http://evil.example","click")`)
     expect(column('concerns')).toContain("'-no masks")
     expect(column('concerns')).toContain('-5')

@@ -37,8 +37,8 @@ const yesNo = (value: RawBuilder<unknown>): Text =>
   sql`case ${value} when true then 'Yes' when false then 'No' end`
 
 // The figures, each as the text of its JSON value (->>). The dataset's field types are trusted, as
-// everything that saves a return checks them (parseReturn): a whole number is written as it is (it
-// cannot start like a formula, and -3 stays a number) and a yes/no as Yes, No or nothing, so only the
+// everything that saves a return checks them (parseReturn): a whole number is written as it is after
+// one test of its first character (-3 stays a number) and a yes/no as Yes, No or nothing, so only the
 // fields that hold what a user typed or chose (text, choice) go through the formula CASE.
 const templateKeys = templateColumns(currentDataset)
 const fieldTypes = new Map<string, DatasetField['type']>()
@@ -71,10 +71,17 @@ function typedValue(key: string): Text {
     ${formulaBranches(t)} else ${t} end`
 }
 
+// A whole number starts with a digit (one test); anything else (a minus sign, or text written into the
+// figure by something that skipped parseReturn) goes through the formula rule, so no cell is unsafe.
+function wholeNumber(t: RawBuilder<unknown>): Text {
+  return sql`case when ascii(${t}) between 48 and 57 then ${t}
+    else case ascii(${t}) ${formulaBranches(t)} else ${t} end end`
+}
+
 function returnValue(key: string): Text {
   switch (fieldTypes.get(key)) {
     case 'whole-number':
-      return sql`${figure(key)}`
+      return wholeNumber(figure(key))
     case 'yes-no':
       return sql`case ${figure(key)} when 'true' then 'Yes' when 'false' then 'No' end`
     default:
