@@ -142,7 +142,8 @@ export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: Ex
     serviceName(x('stype')),
     safe(x('area')),
     safe(x('council')),
-    sql`to_char(${x('period')}, 'YYYY-MM-DD')`,
+    // YYYY-MM-DD: copyCsv sets the ISO date style.
+    sql`${x('period')}::text`,
     sql`${x('version')}::text`,
     // As JavaScript's toISOString: UTC, to the millisecond.
     sql`to_char(${x('sent')} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
