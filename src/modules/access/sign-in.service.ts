@@ -1,7 +1,7 @@
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
-import { type AuditActionName, recordAudit } from '../audit/index.ts'
 import type { ResolvedSession } from '../../web/session.ts'
+import { type AuditActionName, recordAudit } from '../audit/index.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
 import { accessPaths } from './access.paths.ts'
 import { loadActor } from './actor.repository.ts'
@@ -89,20 +89,7 @@ export function createSignInService(deps: { db: Db; clock: Clock; hooks?: SignIn
         const sessionToken = await createSession(trx, user.id, now, stage)
         return { ok: true, sessionToken, userId: user.id, stage } as const
       }
-      await trx
-        .updateTable('users')
-        .set({ failedSignInCount: 0, lockedUntil: null, lastSignedInAt: now })
-        .where('id', '=', user.id)
-        .execute()
-      const sessionToken = await createSession(trx, user.id, now)
-      await recordAudit(trx, {
-        actorUserId: user.id,
-        organisationId: user.organisationId,
-        action: accessAuditActions.signedIn,
-        entityType: 'user',
-        entityId: user.id,
-        occurredAt: now,
-      })
+      const sessionToken = await completeSignIn(trx, user, now)
       return { ok: true, sessionToken, userId: user.id, stage } as const
     })
   }
@@ -181,4 +168,30 @@ export async function createSession(
     .values({ tokenHash: tokenHash(token), userId, createdAt: now, lastSeenAt: now, stage })
     .execute()
   return token
+}
+
+// Signed in at last (the password, and the code when one is due): the failed count cleared, a full
+// session, and the audit record (`after`: how, e.g. which kind of two-step code).
+export async function completeSignIn(
+  trx: DbOrTransaction,
+  user: { id: string; organisationId: string },
+  now: Date,
+  after?: unknown,
+): Promise<string> {
+  await trx
+    .updateTable('users')
+    .set({ failedSignInCount: 0, lockedUntil: null, lastSignedInAt: now })
+    .where('id', '=', user.id)
+    .execute()
+  const sessionToken = await createSession(trx, user.id, now)
+  await recordAudit(trx, {
+    actorUserId: user.id,
+    organisationId: user.organisationId,
+    action: accessAuditActions.signedIn,
+    entityType: 'user',
+    entityId: user.id,
+    after,
+    occurredAt: now,
+  })
+  return sessionToken
 }

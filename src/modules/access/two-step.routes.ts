@@ -8,8 +8,8 @@ import { accessPaths } from './access.paths.ts'
 import { displayRecoveryCode } from './domain/two-step.rules.ts'
 import { twoStepCodeForm, twoStepCodeMessages } from './sign-in.forms.ts'
 import { safeReturnTo } from './sign-in.routes.ts'
-import { keyForTyping, keyUri, qrCodeSvg } from './two-step-codes.ts'
 import type { TwoStepService } from './two-step.service.ts'
+import { keyForTyping, keyUri, qrCodeSvg } from './two-step-codes.ts'
 
 const lockedMessage =
   'This account is locked after too many wrong passwords or codes. Try again in 15 minutes, or reset your password.'

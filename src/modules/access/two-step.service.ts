@@ -8,7 +8,7 @@ import { accessAuditActions } from './access.audit-actions.ts'
 import { hashPassword, tokenHash, verifyPassword } from './credentials.ts'
 import { afterFailedSignIn, isLocked, isSessionLive } from './domain/sign-in.rules.ts'
 import { readEnteredCode, type SessionStage, twoStepRequired } from './domain/two-step.rules.ts'
-import { createSession } from './sign-in.service.ts'
+import { completeSignIn } from './sign-in.service.ts'
 import { acceptedStep, newRecoveryCodes, newTwoStepKey, twoStepKeyPurpose } from './two-step-codes.ts'
 
 export type TwoStepDeps = { db: Db; clock: Clock; cookieSecret: string }
@@ -100,14 +100,7 @@ export function createTwoStepService(deps: TwoStepDeps) {
     how: string,
   ) {
     await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(token)).execute()
-    await trx
-      .updateTable('users')
-      .set({ failedSignInCount: 0, lockedUntil: null, lastSignedInAt: now })
-      .where('id', '=', user.id)
-      .execute()
-    const sessionToken = await createSession(trx, user.id, now)
-    await audit(trx, user, accessAuditActions.signedIn, now, { twoStep: how })
-    return sessionToken
+    return completeSignIn(trx, user, now, { twoStep: how })
   }
 
   // The code after the password: from the app, or a recovery code. Wrong codes count toward the lockout.
