@@ -9,6 +9,7 @@ import {
   bodiesFor,
   candidates,
   connections,
+  drainRiskQueue,
   dropApiTokens,
   jobsDuring,
   latencyText,
@@ -16,7 +17,6 @@ import {
   notYetReported,
   type Phase,
   perSecond,
-  queuedLocations,
   serverActivity,
   settle,
   startServer,
@@ -137,13 +137,7 @@ export function submissionMeasurement(counts: typeof defaultCounts): NationalMea
         await settle()
         // The app's risk-queue job works out the alerts for the returns' locations a batch a second:
         // the queue must be empty soon after the load stops.
-        const drainStarted = performance.now()
-        let queued = await queuedLocations(db)
-        while (queued > 0 && performance.now() - drainStarted < 30_000) {
-          await new Promise((resolve) => setTimeout(resolve, 100))
-          queued = await queuedLocations(db)
-        }
-        const drainSeconds = (performance.now() - drainStarted) / 1000
+        const { queued, drainSeconds } = await drainRiskQueue(db, 30_000, 100)
         await Promise.all(servers.splice(0).map((s) => s.stop()))
 
         const appAll = [warmup.app, ...appPhases, capacity.app]

@@ -13,12 +13,12 @@ import {
   bodiesFor,
   candidates,
   connections,
+  drainRiskQueue,
   dropApiTokens,
   latencyText,
   load,
   notYetReported,
   perSecond,
-  queuedLocations,
   settle,
   statusText,
   summaryOf,
@@ -134,13 +134,7 @@ export const morningPeakMeasurement: NationalMeasurement = {
         `peak: ${latencyText(peak.samplesMs)} (load average ${loadAverage.map((l) => l.toFixed(1)).join(' ')})`,
       )
       await settle()
-      const drainStarted = performance.now()
-      let queued = await queuedLocations(db)
-      while (queued > 0 && performance.now() - drainStarted < 60_000) {
-        await new Promise((resolve) => setTimeout(resolve, 200))
-        queued = await queuedLocations(db)
-      }
-      const drainSeconds = (performance.now() - drainStarted) / 1000
+      const { queued, drainSeconds } = await drainRiskQueue(db, 60_000, 200)
       await careHub.stop()
       server = null
 

@@ -328,3 +328,15 @@ export async function dropApiTokens(db: Db, tokenIds: string[], log: (line: stri
     .execute()
     .catch((e: unknown) => log(`cleanup: ${String(e)}`))
 }
+
+// Waits (up to `limitMs`) for the app's risk-queue job to work through the queue the returns filled:
+// how many locations are still queued, and after how many seconds.
+export async function drainRiskQueue(db: Db, limitMs: number, pollMs: number) {
+  const started = performance.now()
+  let queued = await queuedLocations(db)
+  while (queued > 0 && performance.now() - started < limitMs) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs))
+    queued = await queuedLocations(db)
+  }
+  return { queued, drainSeconds: (performance.now() - started) / 1000 }
+}
