@@ -13,6 +13,8 @@ declare module 'vitest' {
     migratedPgliteDump: string
     // A PostgreSQL database, migrated and empty, to create each test's database from ('' when none).
     migratedPostgresTemplate: string
+    // The start of the name of every PostgreSQL database this run's files make, dropped at its end.
+    testDatabasePrefix: string
   }
 }
 
@@ -50,10 +52,24 @@ export default async function setup(project: TestProject) {
     }
   }
   project.provide('migratedPostgresTemplate', template)
+  const prefix = adminUrl ? `carehub_test_${randomBytes(4).toString('hex')}` : ''
+  project.provide('testDatabasePrefix', prefix)
 
   return async () => {
     fs.rmSync(dir, { recursive: true, force: true })
-    if (adminUrl && template) await adminQuery(adminUrl, `drop database if exists ${template} with (force)`)
+    if (!adminUrl) return
+    const client = new pg.Client({ connectionString: adminUrl })
+    await client.connect()
+    try {
+      const made = await client.query<{ name: string }>(
+        `select datname as name from pg_database where starts_with(datname, $1)`,
+        [`${prefix}_`],
+      )
+      for (const { name } of made.rows) await client.query(`drop database if exists ${name} with (force)`)
+      if (template) await client.query(`drop database if exists ${template} with (force)`)
+    } finally {
+      await client.end()
+    }
   }
 }
 

@@ -34,11 +34,17 @@ export async function createTestDatabase(
   }
   const adminUrl = process.env.TEST_DATABASE_URL
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set')
-  const name = `carehub_test_${randomBytes(6).toString('hex')}`
+  // Named for this run when the run's set-up is there, which drops them all when it ends.
+  const runPrefix = provided('testDatabasePrefix')
+  const name = `${runPrefix || 'carehub_test'}_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
   const template = migrate ? provided('migratedPostgresTemplate') : ''
   await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`)
+  // A commit need not wait for its WAL to reach the disk here: these tests never crash this server (the
+  // restart fault tests run a cluster of their own), and on a slow disk each file's thousands of commits
+  // each waited for a flush.
+  await admin.query(`alter database ${name} set synchronous_commit = off`)
   await admin.end()
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
@@ -48,8 +54,12 @@ export async function createTestDatabase(
     db,
     engine,
     url: url.toString(),
+    // In a run, the database itself is dropped when the run ends (integration-global-setup.ts): DROP
+    // DATABASE waits for a checkpoint of the whole server, 0.1–6 s with the other files writing, and
+    // each file waited for its own before the next could start.
     drop: async () => {
       await db.destroy()
+      if (runPrefix) return
       const cleanup = new pg.Client({ connectionString: adminUrl })
       await cleanup.connect()
       await cleanup.query(`drop database if exists ${name} with (force)`)
@@ -59,7 +69,7 @@ export async function createTestDatabase(
 }
 
 // What the run's global set-up provided, or '' outside it (e.g. the browser project).
-function provided(key: 'migratedPgliteDump' | 'migratedPostgresTemplate'): string {
+function provided(key: 'migratedPgliteDump' | 'migratedPostgresTemplate' | 'testDatabasePrefix'): string {
   try {
     return inject(key) ?? ''
   } catch {
