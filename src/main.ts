@@ -42,7 +42,8 @@ export async function serve(
     app.log.info({ madeFor: prepared.madeFor }, 'demo county loaded from the copy made at install')
     demoLoaded = true
   } else if (role.migrate && shouldLoadDemo(config) && (await isDatabaseEmpty(services.db))) {
-    if (prepared) console.log(`Loading the demo county afresh, not the copy made at install: ${prepared.reason}.`)
+    if (prepared)
+      console.log(`Loading the demo county afresh, not the copy made at install: ${prepared.reason}.`)
     app.log.info('empty database: loading the demo county (first start only)')
     const summary = await withDemoProgress((progress) =>
       loadDemoCounty(services.db, services.clock, undefined, progress),

@@ -34,9 +34,13 @@ export type PreparedDemoManifest = {
 const manifestIn = (folder: string) => path.join(folder, 'manifest.json')
 const pgliteIn = (folder: string) => path.join(folder, 'pglite')
 
-export function currentPreparedDemoManifest(now: Date): PreparedDemoManifest {
+// What a prepared demo must say of itself to be used now. `locations`: the county's size (a test's smaller).
+export function currentPreparedDemoManifest(
+  now: Date,
+  locations = preparedDemoLocations,
+): PreparedDemoManifest {
   const { pglite, migrations } = emptyDatabaseManifest()
-  return { londonDate: londonDate(now), locations: preparedDemoLocations, pglite, migrations, sources: sourceHashes() }
+  return { londonDate: londonDate(now), locations, pglite, migrations, sources: sourceHashes() }
 }
 
 // Why a prepared demo cannot be used now, or null when it can.
@@ -78,7 +82,7 @@ export async function makePreparedDemo(
   } finally {
     await db.destroy()
   }
-  const manifest = { ...currentPreparedDemoManifest(clock.now()), locations: locationCount }
+  const manifest = currentPreparedDemoManifest(clock.now(), locationCount)
   fs.writeFileSync(manifestIn(work), `${JSON.stringify(manifest, null, 1)}\n`)
   fs.rmSync(folder, { recursive: true, force: true })
   fs.renameSync(work, folder)
@@ -94,6 +98,7 @@ export function takePreparedDemo(
   folder: string,
   dataDir: string,
   now: Date,
+  locations = preparedDemoLocations,
 ): { madeFor: string; how: 'moved' | 'copied' } | { reason: string } | null {
   const target = path.join(dataDir, 'pglite')
   if (fs.existsSync(path.join(target, 'PG_VERSION'))) return null
@@ -101,9 +106,11 @@ export function takePreparedDemo(
   try {
     prepared = JSON.parse(fs.readFileSync(manifestIn(folder), 'utf8'))
   } catch {
-    return { reason: 'none was made at install, or an earlier first start took it (npm run prepare makes one)' }
+    return {
+      reason: 'none was made at install, or an earlier first start took it (npm run prepare makes one)',
+    }
   }
-  const reason = preparedDemoStaleness(prepared, currentPreparedDemoManifest(now))
+  const reason = preparedDemoStaleness(prepared, currentPreparedDemoManifest(now, locations))
   if (reason) return { reason }
   // Into place through a directory beside it, then renamed: one cut short leaves no half database.
   const partial = `${target}.partial`
