@@ -9,13 +9,14 @@ import { migrateToLatest } from '../migrate.ts'
 import { type DemoSummary, loadDemoCounty } from './demo-county.ts'
 
 // The demo county made by `npm install` (package.json's prepare: `carehub prepare-demo`), so that the
-// first `npm start` the same day copies a data directory instead of loading the demo (about 6 s of a
-// 9 s start on the 2-core machine). It is made on this machine by this copy's own code and seed, so it
-// holds what that first start would load; nothing in it is sealed with a secret (the start seals the
-// demo's two-step key with its own, main.ts). The demo's dates are relative to the day it was loaded,
-// so it is used only on the London day it was made for, and only while the PGlite, the migrations and
-// every source file are those it was made with; otherwise the start loads the demo as before and says
-// why. Under dist/ (not in git): the install makes it, `npm run prepare` makes it again.
+// first `npm start` the same day moves its data directory into place instead of loading the demo (about
+// 6 s of a 9 s start on the 2-core machine). It is made on this machine by this copy's own code and seed,
+// so it holds what that first start would load (its random ids and password hashes this installation's
+// own); nothing in it is sealed with a secret (the start seals the demo's two-step key with its own,
+// main.ts). The demo's dates are relative to the moment it was loaded, so it is used only on the London
+// day it was made for, and only while the PGlite, the migrations and every source file are those it was
+// made with; otherwise the start loads the demo as before and says why. Under dist/ (not in git): the
+// install makes it, `npm run prepare` makes it again.
 const srcFolder = path.resolve(import.meta.dirname, '..', '..')
 export const preparedDemoFolder = path.join(srcFolder, '..', 'dist', 'demo-database')
 export const preparedDemoLocations = 800
