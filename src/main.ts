@@ -22,7 +22,7 @@ export async function serve(
   role: ServeRole = { migrate: true, jobs: true, banner: true },
 ) {
   // A first start on the embedded database takes the demo prepared at install when it may (before the
-  // database opens: the copy is its data directory).
+  // database opens: the prepared directory becomes its data directory).
   const prepared =
     role.migrate && !config.databaseUrl && shouldLoadDemo(config)
       ? startFromPreparedDemo(config.dataDir, systemClock.now())
