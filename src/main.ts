@@ -5,6 +5,8 @@ import { migrateToLatest } from './db/migrate.ts'
 import { demoPassword, demoUsers, isDatabaseEmpty, loadDemoCounty } from './db/seed/demo-county.ts'
 import { withDemoProgress } from './db/seed/demo-progress.ts'
 import { demoTwoStepNote, setUpDemoTwoStep } from './db/seed/demo-two-step.ts'
+import { takePreparedDemo, preparedDemoFolder } from './db/seed/prepared-demo.ts'
+import { systemClock } from './domain/clock.ts'
 import { startScheduler } from './jobs/scheduler.ts'
 import { scheduledJobs } from './modules.ts'
 import { logFormatFor, loggingOptions } from './web/request-log.ts'
@@ -19,6 +21,12 @@ export async function serve(
   config: Config = loadConfig(),
   role: ServeRole = { migrate: true, jobs: true, banner: true },
 ) {
+  // A first start on the embedded database takes the demo prepared at install when it may (before the
+  // database opens: the prepared directory becomes its data directory).
+  const prepared =
+    role.migrate && !config.databaseUrl && shouldLoadDemo(config)
+      ? startFromPreparedDemo(config.dataDir, systemClock.now())
+      : null
   const services = await composeFromConfig(config)
   const applied = role.migrate ? await migrateToLatest(services.db) : []
   const app = await createApp(
@@ -28,7 +36,14 @@ export async function serve(
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated')
 
   let demoLoaded = false
-  if (role.migrate && shouldLoadDemo(config) && (await isDatabaseEmpty(services.db))) {
+  if (prepared && 'madeFor' in prepared) {
+    // The two-step key is sealed with this installation's secret, made with its data directory.
+    await setUpDemoTwoStep(services.db, services.cookieSecret, services.clock.now())
+    app.log.info({ madeFor: prepared.madeFor }, 'demo county loaded from the copy made at install')
+    demoLoaded = true
+  } else if (role.migrate && shouldLoadDemo(config) && (await isDatabaseEmpty(services.db))) {
+    if (prepared)
+      console.log(`Loading the demo county afresh, not the copy made at install: ${prepared.reason}.`)
     app.log.info('empty database: loading the demo county (first start only)')
     const summary = await withDemoProgress((progress) =>
       loadDemoCounty(services.db, services.clock, undefined, progress),
@@ -76,6 +91,14 @@ export async function serve(
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   return app
+}
+
+// The prepared demo's copy, said as the loader's progress would be; why not, when it may not be used.
+function startFromPreparedDemo(dataDir: string, now: Date) {
+  const taken = takePreparedDemo(preparedDemoFolder, dataDir, now)
+  if (taken && 'madeFor' in taken)
+    console.log(`Loading the demo county: ${taken.how} the one made at install for ${taken.madeFor}`)
+  return taken
 }
 
 // Where CareHub is running and, with the demo county, who can sign in.
