@@ -56,19 +56,20 @@ const figure = (key: string) => {
 // One figure of a return as `formatValue` and the CSV writer show it, whatever JSON type it holds.
 // A number's text and a string's, made safe, read the same (a number never starts like a formula), so
 // only text starting t, f, [ or { (true, false, a list, an object; or a string so written) needs its
-// JSON type looked up.
+// JSON type looked up. Each sub-select is written once: PostgreSQL plans every copy of one apart (the
+// list's join, repeated in each branch of the formula rule and of the first character's CASE, was 136
+// sub-plans, planned again for each day of an export).
 function typedValue(key: string): Text {
   const v = sql`(x.vals -> ${sql.lit(key)})`
   const t = figure(key)
-  const joined = sql`(select string_agg(coalesce(e, ''), '; ' order by i)
-    from jsonb_array_elements_text(${v}) with ordinality as a(e, i))`
+  const joined = sql`(select ${safe(sql.raw('j.list'))} from (select string_agg(coalesce(e, ''), '; ' order by i)
+    as list from jsonb_array_elements_text(${v}) with ordinality as a(e, i)) as j)`
   const typed = sql`case jsonb_typeof(${v})
     when 'boolean' then case ${t} when 'true' then 'Yes' else 'No' end
-    when 'array' then ${safe(joined)}
+    when 'array' then ${joined}
     else ${safe(t)} end`
-  return sql`case ascii(${t})
-    when 116 then ${typed} when 102 then ${typed} when 91 then ${typed} when 123 then ${typed}
-    ${formulaBranches(t)} else ${t} end`
+  return sql`case when ascii(${t}) in (116, 102, 91, 123) then ${typed}
+    else case ascii(${t}) ${formulaBranches(t)} else ${t} end end`
 }
 
 // A whole number starts with a digit (one test); anything else (a minus sign, or text written into the
