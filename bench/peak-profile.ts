@@ -1,15 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
-import { Pool } from 'undici'
 import { createDatabase } from '../src/db/database.ts'
 import { periodContaining, previousPeriod } from '../src/modules/returns/index.ts'
 import { latencySummary } from './national.ts'
 import { serviceNodeFlags } from './node-flags.ts'
+import { pacedLoad } from './paced-load.ts'
+import { ownCpu, postgresCpu, processTreeCpu } from './process-cpu.ts'
 import { apiTokensFor, bodiesFor, type Candidate, dropApiTokens, load } from './submission-load.ts'
 
 // A private look at what one return costs: `tsx bench/peak-profile.ts <database url> <rate> [workers]`
@@ -23,49 +22,6 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const [databaseUrl, rateText = '300', workersText = '1'] = process.argv.slice(2)
 if (!databaseUrl) throw new Error('usage: tsx bench/peak-profile.ts <database url> <rate> [workers]')
 const rate = Number(rateText)
-const ticks = 100 // clock ticks a second (Linux USER_HZ)
-
-// CPU seconds used so far by the processes whose command name matches, from /proc.
-function cpuSeconds(match: (pid: number, comm: string) => boolean): number {
-  let total = 0
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry)
-    if (!Number.isInteger(pid)) continue
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-      if (!match(pid, comm)) continue
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      total += (Number(fields[11]) + Number(fields[12])) / ticks
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total
-}
-
-function descendants(root: number): Set<number> {
-  const parents = new Map<number, number>()
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry)
-    if (!Number.isInteger(pid)) continue
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
-    } catch {}
-  }
-  const found = new Set([root])
-  for (let grew = true; grew; ) {
-    grew = false
-    for (const [pid, parent] of parents)
-      if (found.has(parent) && !found.has(pid)) {
-        found.add(pid)
-        grew = true
-      }
-  }
-  return found
-}
-
 const db = createDatabase({ engine: 'postgres', url: databaseUrl, poolSize: 2 })
 const now = new Date()
 const days: string[] = []
@@ -131,52 +87,24 @@ try {
     if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break
     await new Promise((r) => setTimeout(r, 200))
   }
-  const pool = new Pool(url, { connections: 50, pipelining: 1 })
   const statuses = new Map<number, number>()
-  const send = async (job: (typeof jobs)[number], samples: number[]) => {
-    const started = performance.now()
-    const response = await pool.request({
-      method: 'POST',
-      path: '/api/v1/returns',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${job.token}`,
-        'idempotency-key': randomUUID(),
-      },
-      body: job.body,
-    })
-    const text = await response.body.text()
-    samples.push(performance.now() - started)
-    statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1)
-    if (response.statusCode !== 201 && (statuses.get(response.statusCode) ?? 0) < 3)
-      console.log(response.statusCode, text.slice(0, 300))
-  }
-  // Paced: every 5 ms the requests due by then.
   const phase = async (slice: typeof jobs, perSecond: number) => {
-    const samples: number[] = []
-    const inFlight: Promise<void>[] = []
-    const started = performance.now()
-    let next = 0
-    while (next < slice.length) {
-      const due = Math.min(slice.length, Math.floor(((performance.now() - started) / 1000) * perSecond))
-      while (next < due) inFlight.push(send(slice[next++]!, samples))
-      await new Promise((r) => setTimeout(r, 5))
-    }
-    await Promise.all(inFlight)
-    return { samples, seconds: (performance.now() - started) / 1000 }
+    const p = await pacedLoad(url, slice, 'profile', perSecond, 50)
+    for (const [s, c] of p.statuses) statuses.set(s, (statuses.get(s) ?? 0) + c)
+    if (p.firstError) console.log(p.firstError)
+    return { samples: p.samplesMs, seconds: p.seconds }
   }
   const warm = Math.min(500, Math.floor(jobs.length / 5))
   await phase(jobs.slice(0, warm), rate / 2)
   await new Promise((r) => setTimeout(r, 1000))
-  const appPids = descendants(child.pid!)
-  const appCpu = () => cpuSeconds((pid) => appPids.has(pid))
-  const pgCpu = () => cpuSeconds((_pid, comm) => comm.startsWith('postgres'))
+  const appCpu = () => processTreeCpu(child!.pid!)
+  const pgCpu = postgresCpu
   const commits = async () => {
     const { rows } = await sql<{ n: string }>`
       select xact_commit as n from pg_stat_database where datname = current_database()`.execute(db)
     return Number(rows[0]!.n)
   }
-  const before = { app: appCpu(), pg: pgCpu(), gen: process.cpuUsage(), commits: await commits() }
+  const before = { app: appCpu(), pg: pgCpu(), gen: ownCpu(), commits: await commits() }
   const measured = jobs.slice(warm)
   // PEAK_GENERATOR=bench: the benchmark's own generator (submission-load.ts), to compare its CPU.
   const { samples, seconds } =
@@ -186,7 +114,7 @@ try {
           return { samples: p.samplesMs, seconds: p.seconds }
         })
       : await phase(measured, rate)
-  const after = { app: appCpu(), pg: pgCpu(), gen: process.cpuUsage(before.gen), commits: await commits() }
+  const after = { app: appCpu(), pg: pgCpu(), gen: ownCpu(), commits: await commits() }
   const n = measured.length
   const l = latencySummary(samples)
   const ms = (s: number) => ((s * 1000) / n).toFixed(3)
@@ -194,9 +122,8 @@ try {
     `${n} returns in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(0)}/s offered ${rate}/s): p50 ${l.p50Ms.toFixed(1)}, p95 ${l.p95Ms.toFixed(1)}, p99 ${l.p99Ms.toFixed(1)}, max ${l.maxMs.toFixed(0)} ms; ${[...statuses].map(([s, c]) => `${s}: ${c}`).join(', ')}`,
   )
   console.log(
-    `CPU per return: app ${ms(after.app - before.app)} ms, PostgreSQL ${ms(after.pg - before.pg)} ms, generator ${ms((after.gen.user + after.gen.system) / 1e6)} ms; ${((after.commits - before.commits - 1) / n).toFixed(2)} transactions a return; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `CPU per return: app ${ms(after.app - before.app)} ms, PostgreSQL ${ms(after.pg - before.pg)} ms, generator ${ms(after.gen - before.gen)} ms; ${((after.commits - before.commits - 1) / n).toFixed(2)} transactions a return; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
   )
-  await pool.close()
 } finally {
   if (child && child.exitCode === null) {
     const exited = new Promise((r) => child!.once('exit', r))
