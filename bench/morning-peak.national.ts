@@ -8,6 +8,8 @@ import { createDatabase } from '../src/db/database.ts'
 import { periodContaining } from '../src/modules/returns/index.ts'
 import type { Check, NationalMeasurement } from './national.ts'
 import { serviceNodeFlags } from './node-flags.ts'
+import { pacedLoad } from './paced-load.ts'
+import { ownCpu, postgresCpu, processTreeCpu } from './process-cpu.ts'
 import {
   apiTokensFor,
   bodiesFor,
@@ -16,7 +18,6 @@ import {
   drainRiskQueue,
   dropApiTokens,
   latencyText,
-  load,
   notYetReported,
   perSecond,
   settle,
@@ -86,6 +87,7 @@ async function startCareHub(databaseUrl: string, log: (line: string) => void) {
   log(`carehub serve with WORKERS=auto (${os.availableParallelism()} workers) ready on ${url}`)
   return {
     url,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM')
       await exited
@@ -97,7 +99,7 @@ export const morningPeakMeasurement: NationalMeasurement = {
   kind: 'national',
   id: 'morning-peak-national',
   title: `Morning peak: POST /api/v1/returns at ${peakRate.toLocaleString('en-GB')} requests/s, one web worker per core, every job running`,
-  timed: `each request's response time as autocannon sees it (${connections} connections, ${peakRate.toLocaleString('en-GB')} requests/s offered, spread across each second, after ${warmupRequests.toLocaleString('en-GB')} at half the rate to warm up) against \`carehub serve\` with WORKERS=auto in production on PostgreSQL, every scheduled job running in its first worker as \`npm start\` runs them; the load generator shares the machine`,
+  timed: `each request's response time from when it was due (bench/paced-load.ts: one undici pool of ${connections} keep-alive connections, ${peakRate.toLocaleString('en-GB')} requests/s offered, spread across each second, after ${warmupRequests.toLocaleString('en-GB')} at half the rate to warm up) against \`carehub serve\` with WORKERS=auto in production on PostgreSQL, every scheduled job running in its first worker as \`npm start\` runs them; the load generator shares the machine`,
   scale: 'national',
   days: 365,
   target: { p95Ms: 50, maxRatio: null },
@@ -125,10 +127,26 @@ export const morningPeakMeasurement: NationalMeasurement = {
 
       const careHub = await startCareHub(databaseUrl, log)
       server = careHub
-      const warmup = await load(careHub.url, jobs.slice(0, warmupRequests), 'peak warm-up', peakRate / 2)
+      const warmup = await pacedLoad(
+        careHub.url,
+        jobs.slice(0, warmupRequests),
+        'peak warm-up',
+        peakRate / 2,
+        connections,
+      )
       log(`warm-up: ${latencyText(warmup.samplesMs)}`)
       await settle()
-      const peak = await load(careHub.url, jobs.slice(warmupRequests), 'peak', peakRate)
+      // CPU per return at the peak: the app's processes, every PostgreSQL process, this generator.
+      const cpu = () => ({ app: processTreeCpu(careHub.pid), postgres: postgresCpu(), generator: ownCpu() })
+      const cpuBefore = cpu()
+      const peak = await pacedLoad(careHub.url, jobs.slice(warmupRequests), 'peak', peakRate, connections)
+      const cpuAfter = cpu()
+      const perReturn = (k: keyof typeof cpuBefore) =>
+        Number((((cpuAfter[k] - cpuBefore[k]) * 1000) / peak.samplesMs.length).toFixed(2))
+      const cpuMs = { app: perReturn('app'), postgres: perReturn('postgres'), generator: perReturn('generator') }
+      log(
+        `CPU a return at the peak: app ${cpuMs.app} ms, PostgreSQL ${cpuMs.postgres} ms, generator ${cpuMs.generator} ms`,
+      )
       const loadAverage = os.loadavg()
       log(
         `peak: ${latencyText(peak.samplesMs)} (load average ${loadAverage.map((l) => l.toFixed(1)).join(' ')})`,
@@ -195,6 +213,9 @@ export const morningPeakMeasurement: NationalMeasurement = {
           firstError: peak.firstError,
           riskQueueDrainSeconds: Number(drainSeconds.toFixed(1)),
           loadAverage1m: Number(loadAverage[0]!.toFixed(2)),
+          appCpuMsPerReturn: cpuMs.app,
+          postgresCpuMsPerReturn: cpuMs.postgres,
+          generatorCpuMsPerReturn: cpuMs.generator,
           period: today,
         },
       }

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.ts'
 import type { DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import { isUuid } from '../../domain/outcome.ts'
@@ -215,56 +216,130 @@ export async function submissionContext(
   periods: Record<Frequency, Period>,
   options: { nothingChanged?: boolean; claim?: RawBuilder<unknown> },
 ) {
-  const query = locationsWithTemplates(db, periodStartsOf(periods))
+  const { claim } = options
+  const nothingChanged = Boolean(options.nothingChanged)
+  const starts = periodStartsOf(periods)
+  // A provider's (every API submission's) is built once per shape and run with this one's values.
+  const query =
+    scope.kind === 'provider'
+      ? providerContext(db, located.column, nothingChanged, claim !== undefined).with(
+          { ref: located.ref, providerId: scope.providerId, ...starts },
+          claim ? { at: claimAt, query: claim.compile(db) } : undefined,
+        )
+      : contextQuery(db, scope, located, starts, nothingChanged, claim)
+  const { rows } = await db.executeQuery<ContextRow>(query)
+  const row = rows[0]
+  const claimed = claim ? Boolean(row?.claimed) : undefined
+  // (Left-joined, a location not found is a row of nulls.)
+  if (!row || row.id === null) return { claimed, found: null }
+  const { existing, latest, claimed: _, id, ...rest } = row
+  return {
+    claimed,
+    found: { ...withTemplate({ id, ...rest }), existing: existing ?? null, latest: latest ?? null },
+  }
+}
+
+// The statement submissionContext runs. With a claim, the location is left-joined to the claim's
+// outcome: the answer has a row either way.
+function contextQuery(
+  db: DbOrTransaction,
+  scope: Scope,
+  located: LocationReference,
+  starts: PeriodStarts,
+  nothingChanged: boolean,
+  claim: RawBuilder<unknown> | undefined,
+) {
+  const query = locationsWithTemplates(db, starts)
     .select((eb) => [
       ...locationTemplateColumns,
       eb
         .selectFrom('situationReturns as existing')
         .select(
-          sql<{
-            source: ReturnSource
-            version: number
-            submittedBy: string | null
-            nilReturn: boolean
-            values: ReturnValues
-          }>`json_build_object('source', existing.source, 'version', existing.version,
+          sql<ExistingReturn>`json_build_object('source', existing.source, 'version', existing.version,
             'submittedBy', existing.submitted_by, 'nilReturn', existing.nil_return, 'values', existing.values)`.as(
             'existing',
           ),
         )
         .whereRef('existing.locationId', '=', 'locations.id')
         .where('existing.isCurrent', '=', true)
-        .where('existing.periodStart', '=', startForFrequency(periodStartsOf(periods)))
+        .where('existing.periodStart', '=', startForFrequency(starts))
         .limit(1)
         .as('existing'),
       // The latest return's figures, only to repeat them ("nothing changed"): a whole return's JSON.
-      options.nothingChanged
-        ? sql<{ periodStart: string; values: ReturnValues } | null>`(
+      nothingChanged
+        ? sql<LatestReturn>`(
         select json_build_object('periodStart', latest.period_start, 'values', latest.values)
         from situation_returns latest where latest.location_id = locations.id and latest.is_current
         order by latest.period_start desc limit 1)`.as('latest')
-        : sql<{ periodStart: string; values: ReturnValues } | null>`null::json`.as('latest'),
+        : sql<LatestReturn>`null::json`.as('latest'),
     ])
     .where(located.column, '=', located.ref)
     .where(locationVisible(scope))
-  const claim = options.claim
-  // With a claim, the location is left-joined to the claim's outcome: the answer has a row either way.
-  type Row = NonNullable<Awaited<ReturnType<typeof query.executeTakeFirst>>> & { claimed?: boolean }
-  const row: Row | undefined = claim
-    ? ((await db
-        .with('claim', () => sql<Record<string, never>>`(${claim})`)
-        .selectFrom(sql<{ claimed: boolean }>`(select exists (select 1 from claim) as claimed)`.as('c'))
-        .leftJoin(query.as('l'), (join) => join.onTrue())
-        .selectAll('l')
-        .select('c.claimed')
-        .executeTakeFirstOrThrow()) as Row)
-    : await query.executeTakeFirst()
-  const claimed = claim ? Boolean(row?.claimed) : undefined
-  // (Left-joined, a location not found is a row of nulls.)
-  if (!row || row.id === null) return { claimed, found: null }
-  const { existing, latest, claimed: _, ...rest } = row
-  return { claimed, found: { ...withTemplate(rest), existing: existing ?? null, latest: latest ?? null } }
+  if (!claim) return query
+  return db
+    .with('claim', () => sql<Record<string, never>>`(${claim})`)
+    .selectFrom(sql<{ claimed: boolean }>`(select exists (select 1 from claim) as claimed)`.as('c'))
+    .leftJoin(query.as('l'), (join) => join.onTrue())
+    .selectAll('l')
+    .select('c.claimed')
 }
+
+type ExistingReturn = {
+  source: ReturnSource
+  version: number
+  submittedBy: string | null
+  nilReturn: boolean
+  values: ReturnValues
+}
+type LatestReturn = { periodStart: string; values: ReturnValues } | null
+type ContextRow = LocationTemplateRow & {
+  id: string | null
+  name: string
+  serviceType: string
+  status: string
+  providerId: string
+  existing: ExistingReturn | null
+  latest: LatestReturn
+  claimed?: boolean
+}
+
+// Where the claim's own statement goes in a provider's context statement (compiled-once.ts).
+const claimAt = '/* the claim */ select 1'
+const providerContexts = new Map<string, ReturnType<typeof compileProviderContext>>()
+
+// Each shape's statement is built by the first database given (every CareHub database compiles for
+// PostgreSQL with the same plugins, so the text is the same for all).
+function providerContext(
+  db: DbOrTransaction,
+  column: LocationReference['column'],
+  nothingChanged: boolean,
+  claimed: boolean,
+) {
+  const shape = `${column} ${nothingChanged} ${claimed}`
+  let compiled = providerContexts.get(shape)
+  if (!compiled) {
+    compiled = compileProviderContext(db, column, nothingChanged, claimed)
+    providerContexts.set(shape, compiled)
+  }
+  return compiled
+}
+
+const compileProviderContext = (
+  db: DbOrTransaction,
+  column: LocationReference['column'],
+  nothingChanged: boolean,
+  claimed: boolean,
+) =>
+  compiledOnce(['ref', 'providerId', 'daily', 'weekly', 'monthly'], (m) =>
+    contextQuery(
+      db,
+      { kind: 'provider', providerId: m.providerId },
+      { column, ref: m.ref },
+      { daily: m.daily, weekly: m.weekly, monthly: m.monthly },
+      nothingChanged,
+      claimed ? sql.raw(claimAt) : undefined,
+    ),
+  )
 
 export async function returnHistory(db: DbOrTransaction, locationId: string) {
   return db

@@ -82,8 +82,14 @@ function computePeriodContaining(frequency: Frequency, instantMs: number): Perio
   return { frequency, start: iso(start), end: iso(end) }
 }
 
+// Every submission names its period by a date: the few dates of a morning are worked out once.
+const periodOnDate = remembered((key) => {
+  const at = key.indexOf('|')
+  return periodContaining(key.slice(0, at) as Frequency, londonAt(key.slice(at + 1), 12))
+})
+
 export function periodStarting(frequency: Frequency, isoDate: string): Period {
-  return periodContaining(frequency, londonAt(isoDate, 12))
+  return { ...periodOnDate(`${frequency}|${isoDate}`) }
 }
 
 export function previousPeriod(period: Period): Period {
