@@ -23,6 +23,8 @@ class SlowestFirst extends BaseSequencer {
   }
 }
 
+const aloneFiles = ['test/integration/upload-limits.db.test.ts', 'test/integration/database-outage.db.test.ts']
+
 // Three suites: unit (pure, fast), integration (real databases via inject), e2e (real browser).
 export default defineConfig({
   test: {
@@ -48,10 +50,26 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['src/**/*.db.test.ts', 'test/**/*.db.test.ts'],
+          exclude: aloneFiles,
           globalSetup: ['test/support/integration-global-setup.ts'],
           // As for unit files: each file builds its own app on its own database, so sharing the
           // worker's loaded modules saves the app's import (about 2 s a file) and shares nothing else.
           isolate: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // Files that time the service's answers while it works hard (/healthz within 200 ms during four
+        // large uploads; traffic through a database outage): run after the rest, one at a time, so that
+        // another file's load on the two cores does not decide their result.
+        test: {
+          name: 'integration-alone',
+          include: aloneFiles,
+          globalSetup: ['test/support/integration-global-setup.ts'],
+          isolate: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

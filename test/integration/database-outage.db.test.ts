@@ -145,7 +145,10 @@ describe.skipIf(!adminUrl)(
       }
       const traffic = Promise.all(Array.from({ length: workers }, worker))
 
+      // Some answers before the outage: at least half a second of traffic, longer on a busy machine
+      // where the first answers come late (up to 10 s).
       await sleep(500)
+      for (let waited = 500; answers.length === 0 && waited < 10_000; waited += 100) await sleep(100)
       const beforeOutage = answers.length
       expect(await terminateAppBackendsMidSave()).toBeGreaterThan(0)
       await sleep(100)

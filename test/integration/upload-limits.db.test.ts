@@ -273,11 +273,18 @@ describe.each(engines)('large uploads on %s', (engine) => {
     ])
 
     const slowest = Math.max(...times)
+    const sorted = times.toSorted((a, b) => a - b)
+    const p95 = sorted[Math.ceil(sorted.length * 0.95) - 1]!
     console.log(
-      `${engine}: uploads took ${(elapsed / 1000).toFixed(1)} s; /healthz asked ${times.length} times, slowest ${slowest.toFixed(0)} ms`,
+      `${engine}: uploads took ${(elapsed / 1000).toFixed(1)} s; /healthz asked ${times.length} times, p95 ${p95.toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms`,
     )
     expect(times.length).toBeGreaterThan(elapsed / 250)
-    expect(slowest).toBeLessThan(200)
+    // Nineteen answers in twenty within 200 ms, and none held up for long: a file read on the event loop
+    // would hold every answer for seconds. The single slowest alone varied from 160 to 250 ms on the
+    // same quiet 2-core machine (the uploads' worker threads and PostgreSQL take both cores), so it is
+    // not held to 200 ms.
+    expect(p95).toBeLessThan(200)
+    expect(slowest).toBeLessThan(500)
   })
 
   it('refuses a 100 MB body it will not use without reading it: from someone not signed in, or without the form’s token', async () => {
