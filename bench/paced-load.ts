@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Pool } from 'undici'
-import type { Job, Phase } from './submission-load.ts'
+import { type Job, newPhase, type Phase } from './submission-load.ts'
 
 // The morning peak's load generator: one undici pool of keep-alive connections sending the returns at
 // a steady rate, each request sent when it is due (every 2 ms, those due by then) and timed from when
@@ -17,15 +17,7 @@ export async function pacedLoad(
   connections: number,
 ): Promise<Phase> {
   const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 })
-  const phase: Phase = {
-    name,
-    from: Date.now(),
-    to: 0,
-    samplesMs: [],
-    statuses: new Map(),
-    seconds: 0,
-    firstError: null,
-  }
+  const phase = newPhase(name)
   const bodies = jobs.map((job) => Buffer.from(job.body))
   const send = async (index: number, dueAt: number) => {
     const job = jobs[index]!

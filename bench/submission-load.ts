@@ -64,6 +64,11 @@ export type Phase = {
   firstError: string | null
 }
 
+// A load phase as it starts: nothing answered yet.
+export function newPhase(name: string): Phase {
+  return { name, from: Date.now(), to: 0, samplesMs: [], statuses: new Map(), seconds: 0, firstError: null }
+}
+
 export async function startServer(mode: 'app' | 'baseline', databaseUrl: string) {
   const child: ChildProcess = fork(path.join(here, 'submission-servers.ts'), [mode, databaseUrl], {
     // BENCH_CPU_PROF=<folder> profiles the app's process (written when it stops).
@@ -110,15 +115,7 @@ export async function load(
   overallRate: number | null,
 ): Promise<Phase> {
   let next = 0
-  const phase: Phase = {
-    name,
-    from: Date.now(),
-    to: 0,
-    samplesMs: [],
-    statuses: new Map(),
-    seconds: 0,
-    firstError: null,
-  }
+  const phase = newPhase(name)
   const started = performance.now()
   const instance = (amount: number, connectionCount: number, perConnectionRate: number | null) => {
     const tracker = autocannon({
