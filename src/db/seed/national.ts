@@ -67,7 +67,8 @@ export async function loadNationalData(
       await client.query('commit')
       const analyse = performance.now()
       // Vacuum as well: a freshly bulk-loaded table has no hint bits or visibility map, so the first
-      // full reads (an export, say) pay for setting them; the export measured 12 % slower on such a copy.
+      // full reads (an export, say) would pay for setting them, and a measurement would depend on
+      // whether it was the first to read the copy.
       await client.query('vacuum analyze')
       summary.seconds.analyse = (performance.now() - analyse) / 1000
       summary.seconds.total += summary.seconds.analyse
