@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto'
 import { load } from 'cheerio'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoPassword, demoUsers } from '../src/db/seed/demo-county.ts'
+import { demoPassword } from '../src/db/seed/demo-county.ts'
 import { SignInPage } from './pages/sign-in.page.ts'
 import { chromiumAvailable, launchBrowser, phoneViewport, warnIfBrowserMissing } from './support/browser.ts'
+import { oneDemoUserPerSeat, sameOriginLinks, seatOf } from './support/demo-seats.ts'
 import { type E2eServer, startServer } from './support/server.ts'
 
 warnIfBrowserMissing('phone-width.spec.ts')
@@ -27,11 +28,6 @@ const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 const shapeOf = (url: URL) =>
   `${url.pathname.replace(uuid, ':id').replace(/\d+/g, ':n')}?${[...url.searchParams.keys()].sort().join('&')}`
 
-// One user of each role in each kind of organisation of the demo county (a board viewer and
-// Healthwatch's viewer see different pages).
-const seat = (u: (typeof demoUsers)[number]) => `${u.role} (${u.organisation})`
-const oneOfEachRole = demoUsers.filter((u, i) => demoUsers.findIndex((v) => seat(v) === seat(u)) === i)
-
 describe.skipIf(!chromiumAvailable)('every page at phone width', () => {
   let server: E2eServer
   let browser: Browser
@@ -46,8 +42,8 @@ describe.skipIf(!chromiumAvailable)('every page at phone width', () => {
     await server?.close()
   })
 
-  for (const user of oneOfEachRole) {
-    it(`${seat(user)}: no page is wider than ${phoneViewport.width} px`, async () => {
+  for (const user of oneDemoUserPerSeat) {
+    it(`${seatOf(user)}: no page is wider than ${phoneViewport.width} px`, async () => {
       const context = await browser.newContext({ viewport: phoneViewport })
       try {
         const page = await context.newPage()
@@ -70,12 +66,7 @@ describe.skipIf(!chromiumAvailable)('every page at phone width', () => {
           if (!(response.headers()['content-type'] ?? '').includes('text/html')) continue
           visited++
           const $ = load(await response.text())
-          for (const a of $('a[href]').toArray()) {
-            const link = $(a).attr('href') ?? ''
-            if (link.startsWith('#') || link.startsWith('mailto:') || link.startsWith('tel:')) continue
-            const next = new URL(link, response.url())
-            if (next.origin === origin) queue.push(`${next.pathname}${next.search}`)
-          }
+          for (const next of sameOriginLinks($, response.url())) queue.push(`${next.pathname}${next.search}`)
           $('input[name="_csrf"]').remove()
           const content = createHash('sha256')
             .update($('main').html() ?? $.html())
@@ -105,10 +96,10 @@ describe.skipIf(!chromiumAvailable)('every page at phone width', () => {
           if (seen.width > phoneViewport.width)
             wide.push(`${url.pathname}${url.search} is ${seen.width} px wide: ${seen.culprits.join(', ')}`)
         }
-        console.info(`phone width: ${seat(user)} visited ${visited} kinds of page, laid out ${laidOut} new`)
+        console.info(`phone width: ${seatOf(user)} visited ${visited} kinds of page, laid out ${laidOut} new`)
         // A walk that found only a handful of pages would prove little.
-        expect(visited, `${seat(user)} reached too few pages`).toBeGreaterThan(3)
-        expect(wide, `${seat(user)}: ${visited} pages visited`).toEqual([])
+        expect(visited, `${seatOf(user)} reached too few pages`).toBeGreaterThan(3)
+        expect(wide, `${seatOf(user)}: ${visited} pages visited`).toEqual([])
       } finally {
         await context.close()
       }

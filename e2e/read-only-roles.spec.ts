@@ -12,6 +12,7 @@ import {
   serviceNavigation,
   warnIfBrowserMissing,
 } from './support/browser.ts'
+import { sameOriginLinks } from './support/demo-seats.ts'
 import { type E2eServer, startServer } from './support/server.ts'
 
 warnIfBrowserMissing('read-only-roles.spec.ts')
@@ -49,8 +50,7 @@ const organisationKinds: Record<string, OrganisationKind> = {
 
 type Walk = { visited: Map<string, number>; failures: string[]; hrefs: Set<string> }
 
-async function walk(request: APIRequestContext, baseUrl: string, start: string[]): Promise<Walk> {
-  const origin = new URL(baseUrl).origin
+async function walk(request: APIRequestContext, start: string[]): Promise<Walk> {
   const visited = new Map<string, number>()
   const shapes = new Map<string, number>()
   const failures: string[] = []
@@ -76,12 +76,7 @@ async function walk(request: APIRequestContext, baseUrl: string, start: string[]
     }
     if (!(response.headers()['content-type'] ?? '').startsWith('text/html')) continue
     const $ = load(await response.text())
-    for (const a of $('a[href]').toArray()) {
-      const href = $(a).attr('href')!
-      if (href.startsWith('#') || /^(mailto|tel):/.test(href)) continue
-      const target = new URL(href, url)
-      if (target.origin !== origin) continue
-      target.hash = ''
+    for (const target of sameOriginLinks($, url)) {
       hrefs.add(`${target.pathname}${target.search}`)
       if (!visited.has(target.toString())) queue.push({ url: target.toString(), from: new URL(url).pathname })
     }
@@ -119,7 +114,7 @@ describe.skipIf(!chromiumAvailable)('read-only roles follow only links that work
       if (sees.cases === 'none') expect(menu).not.toContain('Worklist')
       else expect(menu).toContain('Worklist')
 
-      const { visited, failures, hrefs } = await walk(context.request, server.baseUrl, [page.url()])
+      const { visited, failures, hrefs } = await walk(context.request, [page.url()])
       expect(failures, `links that do not work for ${email}`).toEqual([])
       // It really walked the site: locations, their pages and their returns at least.
       expect(visited.size, 'pages walked').toBeGreaterThan(20)

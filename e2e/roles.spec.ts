@@ -15,6 +15,7 @@ import {
   serviceNavigation,
   warnIfBrowserMissing,
 } from './support/browser.ts'
+import { oneDemoUserPerSeat } from './support/demo-seats.ts'
 import { type E2eServer, startServer } from './support/server.ts'
 
 warnIfBrowserMissing('roles.spec.ts')
@@ -46,11 +47,9 @@ const firstRowLink = '#main-content table.govuk-table tbody a.govuk-link'
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 
 const admin = demoUsers.find((u) => u.role === 'admin')!
-// One demo user of each role in each organisation walks the pages: the county's second finance officer
-// sits in the same council with the same role and sees what the first does (half a minute of the suite's
-// CPU); partners' officers in different organisations each walk.
-const seat = (u: DemoUser) => `${u.role} (${u.organisation})`
-const oneOfEachSeat = demoUsers.filter((u, i) => demoUsers.findIndex((v) => seat(v) === seat(u)) === i)
+// One demo user of each role in each organisation walks the pages (oneDemoUserPerSeat): the county's
+// second finance officer sits in the same council with the same role and sees what the first does (half
+// a minute of the suite's CPU); partners' officers in different organisations each walk.
 const providerManager = demoUsers.find((u) => u.email === 'manager@meadowcare.example')!
 const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots')
 // Two lanes for two cores (a third was no faster). A role's pages take 20–50 s, longer while other files
@@ -353,7 +352,7 @@ describe.skipIf(!chromiumAvailable)('every demo role in a real browser', () => {
   }
 
   const checks: { name: string; run: (expect: ExpectStatic) => Promise<void> }[] = [
-    ...oneOfEachSeat.map((user) => ({
+    ...oneDemoUserPerSeat.map((user) => ({
       name: `${user.role} ${user.email}: sees the right navigation and every page passes axe and fits a phone`,
       run: (expect: ExpectStatic) => everyPageOfRole(user, expect),
     })),
