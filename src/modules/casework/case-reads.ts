@@ -135,7 +135,7 @@ export async function getCase({ db, clock }: CaseworkDeps, actor: Actor, caseId:
       overdue: a.status === 'open' && a.dueOn !== null && String(a.dueOn).slice(0, 10) < today,
     })),
     events,
-    may: {
+    caseAllows: {
       takeOwnership: take.ok,
       manage,
       close: close.ok,
