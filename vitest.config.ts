@@ -9,7 +9,6 @@ const slowestFirst = [
   'e2e/phone-width.spec.ts',
   'test/integration/fuzz.db.test.ts',
   'test/integration/restart-and-cli.db.test.ts',
-  'e2e/read-only-roles.spec.ts',
   'e2e/directory.spec.ts',
 ]
 class SlowestFirst extends BaseSequencer {
@@ -23,7 +22,10 @@ class SlowestFirst extends BaseSequencer {
   }
 }
 
-const aloneFiles = ['test/integration/upload-limits.db.test.ts', 'test/integration/database-outage.db.test.ts']
+const aloneFiles = [
+  'test/integration/upload-limits.db.test.ts',
+  'test/integration/database-outage.db.test.ts',
+]
 
 // Three suites: unit (pure, fast), integration (real databases via inject), e2e (real browser).
 export default defineConfig({

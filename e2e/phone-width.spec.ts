@@ -6,13 +6,16 @@ import { demoPassword } from '../src/db/seed/demo-county.ts'
 import { SignInPage } from './pages/sign-in.page.ts'
 import { chromiumAvailable, launchBrowser, phoneViewport, warnIfBrowserMissing } from './support/browser.ts'
 import { oneDemoUserPerSeat, sameOriginLinks, seatOf } from './support/demo-seats.ts'
+import { expectOnlyTheTablesLinks, readOnlyEmails } from './support/read-only-links.ts'
 import { type E2eServer, startServer } from './support/server.ts'
 
 warnIfBrowserMissing('phone-width.spec.ts')
 
 // Issue 18, acceptance 1: every page each role can reach fits a 390 px phone. Signed in as one user of
 // each role, on a phone-sized window, this follows every link from home (same origin, GET) and fails on
-// any page wider than the window, naming what sticks out. Axe runs on these pages in the other suites;
+// any page wider than the window, naming what sticks out, and on any link that answers 400 or worse.
+// For the read-only roles the same walk then holds the links offered to the role table (acceptance 4,
+// support/read-only-links.ts). Axe runs on these pages in the other suites;
 // here only the width is read, so the walk stays quick. Links that differ only by an id or a number
 // are one kind of page, of which the first is opened (200 locations' pages look alike).
 //
@@ -22,6 +25,9 @@ warnIfBrowserMissing('phone-width.spec.ts')
 // the same, and what differs between roles (header, navigation) is laid out on each role's pages of its
 // own (home first). Rendering was most of the walk's time, and roles share most pages' content.
 const maxPages = 400
+// Each read-only seat's checks ride on its walk, so each must walk.
+for (const email of readOnlyEmails)
+  if (!oneDemoUserPerSeat.some((u) => u.email === email)) throw new Error(`${email} walks no seat`)
 const skipped = /sign-out|\.csv|\.xlsx|\.docx|\.pdf|\.json|download|export|\/api\/|\/files\//
 
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
@@ -54,6 +60,8 @@ describe.skipIf(!chromiumAvailable)('every page at phone width', () => {
         const queue = ['/']
         const shapes = new Set<string>()
         const wide: string[] = []
+        const broken: string[] = []
+        const linked = new Set<string>()
         let visited = 0
         let laidOut = 0
         while (queue.length && visited < maxPages) {
@@ -63,10 +71,17 @@ describe.skipIf(!chromiumAvailable)('every page at phone width', () => {
           shapes.add(shape)
           // A file to download (a letter, a template) is not a page.
           const response = await context.request.get(url.toString(), { maxRedirects: 5 })
+          if (response.status() >= 400) {
+            broken.push(`${response.status()} ${url.pathname}${url.search}`)
+            continue
+          }
           if (!(response.headers()['content-type'] ?? '').includes('text/html')) continue
           visited++
           const $ = load(await response.text())
-          for (const next of sameOriginLinks($, response.url())) queue.push(`${next.pathname}${next.search}`)
+          for (const next of sameOriginLinks($, response.url())) {
+            linked.add(`${next.pathname}${next.search}`)
+            queue.push(`${next.pathname}${next.search}`)
+          }
           $('input[name="_csrf"]').remove()
           const content = createHash('sha256')
             .update($('main').html() ?? $.html())
@@ -99,7 +114,12 @@ describe.skipIf(!chromiumAvailable)('every page at phone width', () => {
         console.info(`phone width: ${seatOf(user)} visited ${visited} kinds of page, laid out ${laidOut} new`)
         // A walk that found only a handful of pages would prove little.
         expect(visited, `${seatOf(user)} reached too few pages`).toBeGreaterThan(3)
+        expect(broken, `links that do not work for ${seatOf(user)}`).toEqual([])
         expect(wide, `${seatOf(user)}: ${visited} pages visited`).toEqual([])
+        if (readOnlyEmails.includes(user.email)) {
+          await page.goto(server.baseUrl)
+          await expectOnlyTheTablesLinks(expect, user.email, page, context.request, [...linked])
+        }
       } finally {
         await context.close()
       }
