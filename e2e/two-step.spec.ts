@@ -14,13 +14,13 @@ import {
   warnIfBrowserMissing,
 } from './support/browser.ts'
 import { e2eCookieSecret } from './support/global-setup.ts'
-import { type E2eServer, startServer } from './support/server.ts'
+import { type E2eServer, startServer, twoStepCode } from './support/server.ts'
 
 warnIfBrowserMissing('two-step.spec.ts')
 
 // Issue 26, acceptance 6: an admin without two-step sign-in set up cannot reach admin pages. They are
 // sent to set it up, add the key to their app (here: the code computed from the key the page shows),
-// save their recovery codes, and only then reach the users page.
+// save their recovery codes, and only then reach the users page; then they get new recovery codes.
 describe.skipIf(!chromiumAvailable)('two-step sign-in in the browser', () => {
   let server: E2eServer
   let browser: Browser
@@ -76,5 +76,21 @@ describe.skipIf(!chromiumAvailable)('two-step sign-in in the browser', () => {
     await navigateBy(page, () => page.getByRole('link', { name: 'Two-step sign-in' }).click())
     expect(await headingText(page)).toBe('Two-step sign-in')
     await expectNoAxeViolations(page, 'two-step sign-in')
+
+    // New recovery codes in place of these: a wrong code is refused, one from the app gives them.
+    await navigateBy(page, () => page.getByRole('link', { name: 'get new recovery codes' }).click())
+    expect(await headingText(page)).toBe('Get new recovery codes')
+    await expectNoAxeViolations(page, 'get new recovery codes')
+    await expectFitsPhoneWidth(page, 'get new recovery codes')
+    const getNewCodes = () => page.getByRole('button', { name: 'Get new recovery codes' }).click()
+    await page.locator('#code').fill('000000')
+    expect((await navigateBy(page, getNewCodes)).status()).toBe(400)
+    await expectNoAxeViolations(page, 'get new recovery codes with an error')
+    await page.locator('#code').fill(await twoStepCode(server.baseUrl, admin.email, key))
+    await navigateBy(page, getNewCodes)
+    expect(await headingText(page)).toBe('Save your recovery codes')
+    expect(await page.locator('#recovery-codes li').count()).toBe(10)
+    await expectNoAxeViolations(page, 'new recovery codes')
+    await expectFitsPhoneWidth(page, 'new recovery codes')
   })
 })

@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { sql } from 'kysely'
+import { type Clock, systemClock } from '../domain/clock.ts'
+import { backupAuditActions, recordDatabaseEvent } from './backup-audit.ts'
 import { createDatabase, type DatabaseTarget, type Db, rawEngineOf } from './database.ts'
 import { describeCounts, holdsCounty, rowCounts, totalRows } from './table-census.ts'
 
@@ -11,7 +13,7 @@ const run = promisify(execFile)
 // Backups of either engine: PostgreSQL's through pg_dump (custom format) and pg_restore; the embedded
 // database's as a snapshot of its data directory (PGlite's dumpDataDir, a gzipped tarball), taken
 // while no query runs, after a checkpoint. A backup holds personal data: its file is readable by its
-// owner only.
+// owner only. Each backup is audited in the database it copies, each restore in the database restored.
 
 export type BackupTarget =
   | { engine: 'postgres'; url: string; postgresBinDir?: string }
@@ -29,7 +31,11 @@ export function backupTargetOf(target: DatabaseTarget, postgresBinDir?: string):
   return { engine: 'pglite', dataDir: target.dataDir }
 }
 
-export async function backupDatabase(target: BackupTarget, file: string): Promise<BackupReport> {
+export async function backupDatabase(
+  target: BackupTarget,
+  file: string,
+  options: { clock?: Clock } = {},
+): Promise<BackupReport> {
   const out = path.resolve(file)
   if (fs.existsSync(out))
     throw new BackupRefused(`${out} already exists: name a new file, or delete that one first.`)
@@ -44,6 +50,15 @@ export async function backupDatabase(target: BackupTarget, file: string): Promis
     fs.chmodSync(partial, 0o600)
     fs.renameSync(partial, out)
     const bytes = fs.statSync(out).size
+    await recordBackup(
+      target,
+      { file: path.basename(out), tables, bytes },
+      options.clock ?? systemClock,
+    ).catch((error: unknown) => {
+      // No backup without its record: the file goes too.
+      fs.rmSync(out, { force: true })
+      throw error
+    })
     const where =
       target.engine === 'pglite' ? `the embedded database (${pgliteDir(target.dataDir)})` : 'PostgreSQL'
     return {
@@ -60,7 +75,7 @@ export async function backupDatabase(target: BackupTarget, file: string): Promis
 export async function restoreDatabase(
   target: BackupTarget,
   file: string,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; clock?: Clock } = {},
 ): Promise<RestoreReport> {
   const source = path.resolve(file)
   if (!fs.existsSync(source)) throw new BackupRefused(`There is no file ${source}.`)
@@ -77,10 +92,30 @@ export async function restoreDatabase(
         ? `${source} is a snapshot of the embedded database: restore it without DATABASE_URL, or move it to PostgreSQL with export-to-postgres.`
         : `${source} is not a CareHub backup (neither an embedded database snapshot nor a pg_dump archive).`,
     )
+  const clock = options.clock ?? systemClock
   return target.engine === 'pglite'
-    ? restorePglite(target.dataDir, source, Boolean(options.force))
-    : restorePostgres(target, source, Boolean(options.force))
+    ? restorePglite(target.dataDir, source, Boolean(options.force), clock)
+    : restorePostgres(target, source, Boolean(options.force), clock)
 }
+
+// Written once the file is complete, in the database just copied (so not in the backup itself).
+async function recordBackup(target: BackupTarget, after: Record<string, unknown>, clock: Clock) {
+  const db =
+    target.engine === 'pglite'
+      ? createDatabase({ engine: 'pglite', dataDir: target.dataDir })
+      : createDatabase({ engine: 'postgres', url: target.url, poolSize: 1 })
+  try {
+    await recordDatabaseEvent(db, backupAuditActions.databaseBackedUp, after, clock)
+  } finally {
+    await db.destroy()
+  }
+}
+
+// The restored database says so: which file, and where what it replaced was kept.
+const restoredRecord = (file: string, keptAside: string | null) => ({
+  file: path.basename(file),
+  keptAside: keptAside && path.basename(keptAside),
+})
 
 // What a file holds, by its first bytes: a pg_dump custom archive, or a (gzipped) tarball.
 export function backupKind(file: string): 'postgres' | 'pglite' | 'unknown' {
@@ -117,7 +152,12 @@ async function snapshotPglite(dataDir: string, file: string): Promise<number> {
   }
 }
 
-async function restorePglite(dataDir: string, file: string, force: boolean): Promise<RestoreReport> {
+async function restorePglite(
+  dataDir: string,
+  file: string,
+  force: boolean,
+  clock: Clock,
+): Promise<RestoreReport> {
   const current = pgliteDir(dataDir)
   let before: Record<string, number> = {}
   if (hasPglite(dataDir)) {
@@ -132,6 +172,8 @@ async function restorePglite(dataDir: string, file: string, force: boolean): Pro
         `The embedded database at ${current} already holds data: ${describeCounts(before)}. Nothing was changed. To replace it, run the restore again with --force (what is there now is kept aside).`,
       )
   }
+  const keptAside =
+    fs.existsSync(current) && holdsCounty(before) ? `${current}.before-restore-${stamp()}` : null
   // Loaded and checked beside the live one, then swapped in: a bad file leaves the database as it was.
   const staging = path.join(dataDir, `.restoring-${process.pid}`)
   fs.rmSync(staging, { recursive: true, force: true })
@@ -141,6 +183,13 @@ async function restorePglite(dataDir: string, file: string, force: boolean): Pro
     const db = createDatabase({ engine: 'pglite', dataDir: staging, loadDataDir })
     try {
       counts = await rowCounts(db)
+      // Loaded and counted: its record goes in with it, swapped in together.
+      await recordDatabaseEvent(
+        db,
+        backupAuditActions.databaseRestored,
+        restoredRecord(file, keptAside),
+        clock,
+      )
     } finally {
       await db.destroy()
     }
@@ -151,13 +200,8 @@ async function restorePglite(dataDir: string, file: string, force: boolean): Pro
       `${file} could not be loaded as the embedded database (${error instanceof Error ? error.message : String(error)}). Nothing was changed.`,
     )
   }
-  let keptAside: string | null = null
-  if (fs.existsSync(current)) {
-    if (holdsCounty(before)) {
-      keptAside = `${current}.before-restore-${stamp()}`
-      fs.renameSync(current, keptAside)
-    } else fs.rmSync(current, { recursive: true, force: true })
-  }
+  if (keptAside) fs.renameSync(current, keptAside)
+  else fs.rmSync(current, { recursive: true, force: true })
   fs.renameSync(pgliteDir(staging), current)
   fs.rmSync(staging, { recursive: true, force: true })
   return {
@@ -223,6 +267,7 @@ async function restorePostgres(
   target: { url: string; postgresBinDir?: string },
   file: string,
   force: boolean,
+  clock: Clock,
 ): Promise<RestoreReport> {
   const { dbname, env, bin } = postgresArgs(target)
   // The archive is read through before anything is touched: a damaged file changes nothing.
@@ -265,6 +310,12 @@ async function restorePostgres(
       await sql`drop schema ${sql.id(keptAside)} cascade`.execute(after)
       keptAside = null
     }
+    await recordDatabaseEvent(
+      after,
+      backupAuditActions.databaseRestored,
+      restoredRecord(file, keptAside),
+      clock,
+    )
   } finally {
     await after.destroy()
   }

@@ -54,6 +54,24 @@ async function installOn(engine: Engine, dir: string): Promise<Install> {
   }
 }
 
+// Every table's checksum but the audit trail's, which gains the backup's and the restore's own records.
+const withoutAudit = ({ audit_events: _, ...rest }: Record<string, string>) => rest
+
+// The backup and restore records a database holds, oldest first.
+async function databaseEvents(install: Install) {
+  const db = install.open()
+  try {
+    return await db
+      .selectFrom('auditEvents')
+      .select(['action', 'actorUserId', 'organisationId', 'entityType', 'after'])
+      .where('action', 'in', ['database-backed-up', 'database-restored'])
+      .orderBy('id')
+      .execute()
+  } finally {
+    await db.destroy()
+  }
+}
+
 async function checksumsOf(install: Install) {
   const db = install.open()
   try {
@@ -79,19 +97,42 @@ describe.each(engines)('backup and restore on %s', (engine) => {
   })
 
   it('gives back every table, row for row, after the database is wiped', async () => {
-    const report = await backupDatabase(install.target, file)
+    const report = await backupDatabase(install.target, file, { clock })
     expect(report.tables).toBe(Object.keys(before).length)
     expect(fs.statSync(file).mode & 0o077).toBe(0)
     await expect(backupDatabase(install.target, file)).rejects.toThrow(/already exists/)
+    // Audited in the database it copied, as the command's: the file's name, not its folder.
+    const backedUp = await databaseEvents(install)
+    expect(backedUp).toEqual([
+      {
+        action: 'database-backed-up',
+        actorUserId: null,
+        organisationId: null,
+        entityType: 'database',
+        after: { file: path.basename(file), tables: report.tables, bytes: report.bytes, by: 'command' },
+      },
+    ])
+    expect(JSON.stringify(backedUp)).not.toContain(dir)
 
     await install.wipe()
-    const restored = await restoreDatabase(install.target, file)
+    const restored = await restoreDatabase(install.target, file, { clock })
     expect(restored.keptAside).toBeNull()
     expect(restored.lines[0]).toMatch(/^Restored .* \d+ tables, [\d,]+ rows/)
     const after = await checksumsOf(install)
     expect(Object.keys(before).length).toBeGreaterThan(100)
     expect(Number.parseInt(before.locations!, 10)).toBe(40)
-    expect(after).toEqual(before)
+    expect(withoutAudit(after)).toEqual(withoutAudit(before))
+    // The restored database says it was restored, and from which file (the backup's own record stayed
+    // in the database it was made from).
+    expect(await databaseEvents(install)).toEqual([
+      {
+        action: 'database-restored',
+        actorUserId: null,
+        organisationId: null,
+        entityType: 'database',
+        after: { file: path.basename(file), keptAside: null, by: 'command' },
+      },
+    ])
   }, 240_000)
 
   it('refuses to restore over data without --force, and keeps that data aside with it', async () => {
@@ -115,15 +156,23 @@ describe.each(engines)('backup and restore on %s', (engine) => {
     const forced = await restoreDatabase(install.target, file, { force: true })
     expect(forced.keptAside).not.toBeNull()
     expect(forced.lines.join('\n')).toContain('kept in')
-    expect(await checksumsOf(install)).toEqual(before)
+    expect(withoutAudit(await checksumsOf(install))).toEqual(withoutAudit(before))
+    const [record, ...more] = await databaseEvents(install)
+    expect(more).toEqual([])
+    expect(record?.after).toEqual({
+      file: path.basename(file),
+      keptAside: path.basename(forced.keptAside!),
+      by: 'command',
+    })
   }, 240_000)
 
   it('refuses a file that is not a backup of this engine, changing nothing', async () => {
+    const current = await checksumsOf(install)
     const other = path.join(dir, 'not-a-backup.txt')
     fs.writeFileSync(other, 'name,address\n')
     await expect(restoreDatabase(install.target, other, { force: true })).rejects.toThrow(
       /not a CareHub backup/,
     )
-    expect(await checksumsOf(install)).toEqual(before)
+    expect(await checksumsOf(install)).toEqual(current)
   }, 60_000)
 })

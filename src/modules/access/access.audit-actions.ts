@@ -27,5 +27,6 @@ export const accessAuditActions = auditActions({
   twoStepTurnedOff: 'two-step-turned-off',
   twoStepCodeFailed: 'two-step-code-failed',
   recoveryCodeUsed: 'recovery-code-used',
+  recoveryCodesReplaced: 'recovery-codes-replaced',
   twoStepReset: 'two-step-reset',
 })

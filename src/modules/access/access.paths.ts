@@ -12,6 +12,7 @@ export const accessPaths = {
   twoStepSetUp: pagePath('/two-step-sign-in/set-up'),
   twoStep: pagePath('/two-step-sign-in'),
   twoStepTurnOff: pagePath('/two-step-sign-in/turn-off'),
+  twoStepNewRecoveryCodes: pagePath('/two-step-sign-in/new-recovery-codes'),
   admin: {
     users: pagePath('/admin/users'),
     inviteUser: pagePath('/admin/users/invite'),

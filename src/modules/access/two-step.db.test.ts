@@ -168,6 +168,98 @@ describe.each(engines)('two-step sign-in on %s', (engine) => {
     return appCodeAt(openSecret(testCookieSecret, twoStepKeyPurpose, row.twoStepKey!)!, t.clock.now())
   }
 
+  it('gives new recovery codes for a code from the app: old ones stop working, wrong codes count', async () => {
+    const officer = await createUser(t.database.db, councilId, 'council_officer')
+    const client = new TestClient(t.app)
+    await client.signIn(officer.email)
+    // Not set up: nothing to replace.
+    expect((await client.get('/two-step-sign-in/new-recovery-codes')).headers.location).toBe(
+      '/two-step-sign-in',
+    )
+    const { codes: old } = await setUpThroughPages(client)
+    const hashes = async () =>
+      (
+        await t.database.db
+          .selectFrom('twoStepRecoveryCodes')
+          .select(['codeHash', 'usedAt'])
+          .where('userId', '=', officer.id)
+          .orderBy('codeHash')
+          .execute()
+      ).map((c) => `${c.codeHash} ${c.usedAt}`)
+    const oldHashes = await hashes()
+    const own = load((await client.get('/two-step-sign-in')).body)
+    expect(own('a[href="/two-step-sign-in/new-recovery-codes"]').text()).toContain('get new recovery codes')
+    const page = load((await client.get('/two-step-sign-in/new-recovery-codes')).body)
+    expect(page('h1').text()).toBe('Get new recovery codes')
+    expect(page('.govuk-warning-text').text()).toContain('old recovery codes will stop working')
+    expect(page('form[action="/two-step-sign-in/new-recovery-codes"] input[name="_csrf"]').length).toBe(1)
+
+    // Refused, changing nothing: no CSRF token; nothing typed (not counted); a wrong code and a
+    // recovery code (each counted toward the lockout, the recovery code not used up).
+    const forged = await client.post(
+      '/two-step-sign-in/new-recovery-codes',
+      { code: '000000' },
+      { csrf: false },
+    )
+    expect(forged.statusCode).toBe(403)
+    const blank = await client.post('/two-step-sign-in/new-recovery-codes', { code: ' ' })
+    expect(blank.statusCode).toBe(400)
+    expect(load(blank.body)('.govuk-error-summary a[href="#code"]').text()).toContain(
+      'Enter the 6-digit code',
+    )
+    expect((await userRow(officer.id)).failedSignInCount).toBe(0)
+    for (const code of ['000000', old[0]!]) {
+      const wrong = await client.post('/two-step-sign-in/new-recovery-codes', { code })
+      expect(wrong.statusCode).toBe(400)
+      expect(load(wrong.body)('.govuk-error-summary a[href="#code"]').text()).toContain('not right')
+    }
+    expect((await userRow(officer.id)).failedSignInCount).toBe(2)
+    expect(await audits(officer.id, 'two-step-code-failed')).toHaveLength(2)
+    expect(await hashes()).toEqual(oldHashes)
+    expect(await audits(officer.id, 'recovery-codes-replaced')).toHaveLength(0)
+
+    const done = await client.post('/two-step-sign-in/new-recovery-codes', {
+      code: await twoStepCodeForKey(officer.id),
+    })
+    expect(done.statusCode).toBe(200)
+    const $ = load(done.body)
+    expect($('h1').text()).toBe('Save your recovery codes')
+    expect($('.govuk-notification-banner').text()).toContain('old ones no longer work')
+    const fresh = $('#recovery-codes li')
+      .map((_, li) => load(li).text().trim())
+      .get()
+    expect(fresh).toHaveLength(10)
+    expect(fresh.filter((c) => old.includes(c))).toEqual([])
+    expect((await hashes()).filter((h) => oldHashes.includes(h))).toEqual([])
+    const [record] = await audits(officer.id, 'recovery-codes-replaced')
+    expect(record?.actorUserId).toBe(officer.id)
+    expect(record?.after).toEqual({ recoveryCodes: 10, unusedCodesReplaced: 10 })
+    expect(JSON.stringify(record)).not.toContain(fresh[0]!.replace('-', ''))
+
+    // Signing in: an old code is refused, a new one works.
+    const next = new TestClient(t.app)
+    await passwordOnly(next, officer.email)
+    await next.get('/two-step-sign-in/code')
+    expect((await next.post('/two-step-sign-in/code', { code: old[1]! })).statusCode).toBe(400)
+    expect((await next.post('/two-step-sign-in/code', { code: fresh[1]! })).statusCode).toBe(302)
+
+    // The tenth wrong code locks the account and ends the session it was typed in.
+    await t.database.db
+      .updateTable('users')
+      .set({ failedSignInCount: 9 })
+      .where('id', '=', officer.id)
+      .execute()
+    const locked = await client.post('/two-step-sign-in/new-recovery-codes', { code: '000000' })
+    expect(locked.headers.location).toBe('/sign-in?locked=1')
+    expect(load((await client.get('/sign-in?locked=1')).body)('.govuk-notification-banner').text()).toContain(
+      'locked',
+    )
+    expect((await userRow(officer.id)).lockedUntil).not.toBeNull()
+    expect(await audits(officer.id, 'account-locked')).toHaveLength(1)
+    expect((await client.get('/two-step-sign-in')).headers.location).toMatch(/^\/sign-in/)
+    expect(await audits(officer.id, 'recovery-codes-replaced')).toHaveLength(1)
+  })
+
   it('lets an admin reset a user’s two-step sign-in: key and codes gone, signed out, audited', async () => {
     const admin = await createUser(t.database.db, councilId, 'admin')
     const finance = await createUser(t.database.db, councilId, 'finance_officer')

@@ -5,7 +5,7 @@ import { errorSummary } from '../../web/forms.ts'
 import { paths as shellPaths } from '../../web/paths.ts'
 import { requireSignIn, sessionCookieName, signedInActor } from '../../web/session.ts'
 import { accessPaths } from './access.paths.ts'
-import { displayRecoveryCode } from './domain/two-step.rules.ts'
+import { displayRecoveryCode, recoveryCodeCount } from './domain/two-step.rules.ts'
 import { twoStepCodeForm, twoStepCodeMessages } from './sign-in.forms.ts'
 import { safeReturnTo } from './sign-in.routes.ts'
 import type { TwoStepService } from './two-step.service.ts'
@@ -15,7 +15,7 @@ const lockedMessage =
   'This account is locked after too many wrong passwords or codes. Try again in 15 minutes, or reset your password.'
 
 // Two-step sign-in's pages: the code after the password, setting it up (required roles are sent here
-// until they have), and each person's own page to set it up or turn it off.
+// until they have), and each person's own page to set it up, get new recovery codes or turn it off.
 export async function twoStepRoutes(
   app: FastifyInstance,
   options: { twoStep: TwoStepService; signInRateLimit: number },
@@ -28,6 +28,14 @@ export async function twoStepRoutes(
     return parsed.ok ? parsed.value : { code: '', returnTo: '' }
   }
   const query = (request: FastifyRequest) => request.query as Record<string, unknown>
+  // Shown this once: only their hashes are kept.
+  const renderRecoveryCodes = (reply: FastifyReply, codes: string[], banner: string, continueTo: string) =>
+    reply.render('access/views/two-step-recovery-codes.njk', {
+      pageTitle: 'Save your recovery codes',
+      banner,
+      recoveryCodes: codes.map(displayRecoveryCode),
+      continueTo,
+    })
 
   // ---- The code after the password
   const renderCode = (reply: FastifyReply, returnTo: string, errors?: Record<string, string>) =>
@@ -120,12 +128,8 @@ export async function twoStepRoutes(
     const result = await twoStep.confirmSetUp(who.userId, code, who.partialToken)
     if (!result.ok) return renderSetUp(reply.code(400), who, returnTo, result.errors)
     if (result.value.sessionToken) reply.startSession(result.value.sessionToken)
-    // Shown this once: only their hashes are kept.
-    return reply.render('access/views/two-step-recovery-codes.njk', {
-      pageTitle: 'Save your recovery codes',
-      recoveryCodes: result.value.recoveryCodes.map(displayRecoveryCode),
-      continueTo: who.partialToken ? returnTo : accessPaths.twoStep.build(),
-    })
+    const continueTo = who.partialToken ? returnTo : accessPaths.twoStep.build()
+    return renderRecoveryCodes(reply, result.value.recoveryCodes, 'Two-step sign-in is set up', continueTo)
   })
 
   // ---- Each person's own page
@@ -149,6 +153,45 @@ export async function twoStepRoutes(
       const result = await twoStep.turnOff(signedInActor(request), form(request).code)
       if (!result.ok) return renderOwn(request, reply.code(400), result.errors)
       return reply.redirect(`${accessPaths.twoStep.build()}?turnedOff=1`)
+    },
+  )
+
+  // ---- New recovery codes, in place of the old ones, for one who has used some up or lost the list
+  const renderNewCodes = (reply: FastifyReply, errors?: Record<string, string>) =>
+    reply.render('access/views/two-step-new-recovery-codes.njk', {
+      pageTitle: 'Get new recovery codes',
+      recoveryCodeCount,
+      errors,
+      errorList: errors ? errorSummary(errors, ['code']) : undefined,
+    })
+
+  app.get(
+    accessPaths.twoStepNewRecoveryCodes.pattern,
+    { preHandler: requireSignIn },
+    async (request, reply) => {
+      const { setUpAt } = await twoStep.status(signedInActor(request))
+      return setUpAt ? renderNewCodes(reply) : reply.redirect(accessPaths.twoStep.build())
+    },
+  )
+
+  app.post(
+    accessPaths.twoStepNewRecoveryCodes.pattern,
+    { ...limited, preHandler: requireSignIn },
+    async (request, reply) => {
+      const token = request.cookies[sessionCookieName] ?? ''
+      const result = await twoStep.replaceRecoveryCodes(signedInActor(request), form(request).code, token)
+      if (result.ok) {
+        const banner = 'You have new recovery codes: your old ones no longer work'
+        return renderRecoveryCodes(reply, result.recoveryCodes, banner, accessPaths.twoStep.build())
+      }
+      if (result.reason === 'not-set-up') return reply.redirect(accessPaths.twoStep.build())
+      if (result.reason === 'invalid') return renderNewCodes(reply.code(400), result.errors)
+      // The lockout ended this session: sent to sign in, which says why.
+      if (result.signedOut) {
+        reply.clearCookie(sessionCookieName, { path: '/' })
+        return reply.redirect(`${shellPaths.signIn()}?locked=1`)
+      }
+      return renderNewCodes(reply.code(400), { code: lockedMessage })
     },
   )
 }

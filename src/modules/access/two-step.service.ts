@@ -19,11 +19,19 @@ export type CodeResult =
 
 const wrongCode = 'Enter the 6-digit code from your authenticator app, or one of your recovery codes'
 const wrongSetUpCode = 'Enter the 6-digit code your authenticator app shows for CareHub'
+const missingAppCode = 'Enter the 6-digit code from your authenticator app'
+const wrongAppCode = 'The code is not right: enter the 6-digit code your authenticator app shows now'
+
+export type NewRecoveryCodes =
+  | { ok: true; recoveryCodes: string[] }
+  | { ok: false; reason: 'invalid'; errors: FieldErrors }
+  | { ok: false; reason: 'locked'; signedOut: boolean }
+  | { ok: false; reason: 'not-set-up' }
 
 // What a typed code matched: an app code at a time step, or one of the person's unused recovery codes.
 type Match = { kind: 'app'; step: number } | { kind: 'recovery'; id: string } | null
 
-// Two-step sign-in: the code after the password, setting it up, and turning it off.
+// Two-step sign-in: the code after the password, setting it up, new recovery codes, and turning it off.
 export function createTwoStepService(deps: TwoStepDeps) {
   const { db, clock, cookieSecret } = deps
 
@@ -91,6 +99,26 @@ export function createTwoStepService(deps: TwoStepDeps) {
     return Boolean(used)
   }
 
+  // A wrong code counts toward the lockout, as a wrong password does: true if it has just locked the account.
+  async function countWrongCode(
+    trx: DbOrTransaction,
+    user: { id: string; organisationId: string; failedSignInCount: number; lockedUntil: Date | null },
+    now: Date,
+  ) {
+    const outcome = afterFailedSignIn(user, now)
+    await trx
+      .updateTable('users')
+      .set({ failedSignInCount: outcome.failedSignInCount, lockedUntil: outcome.lockedUntil })
+      .where('id', '=', user.id)
+      .execute()
+    await audit(trx, user, accessAuditActions.twoStepCodeFailed, now, {
+      failedSignInCount: outcome.failedSignInCount,
+    })
+    if (outcome.justLocked)
+      await audit(trx, user, accessAuditActions.accountLocked, now, { lockedUntil: outcome.lockedUntil })
+    return outcome.justLocked
+  }
+
   // Ends the part-signed-in session and starts a fully signed-in one (a new id once signed in).
   async function finishSignIn(
     trx: DbOrTransaction,
@@ -128,18 +156,8 @@ export function createTwoStepService(deps: TwoStepDeps) {
         return { ok: false, reason: 'locked' } as const
       }
       if (!(await use(trx, user.id, found, user.twoStepLastStep, now))) {
-        const outcome = afterFailedSignIn(user, now)
-        await trx
-          .updateTable('users')
-          .set({ failedSignInCount: outcome.failedSignInCount, lockedUntil: outcome.lockedUntil })
-          .where('id', '=', user.id)
-          .execute()
-        await audit(trx, user, accessAuditActions.twoStepCodeFailed, now, {
-          failedSignInCount: outcome.failedSignInCount,
-        })
-        if (!outcome.justLocked) return { ok: false, reason: 'invalid' } as const
+        if (!(await countWrongCode(trx, user, now))) return { ok: false, reason: 'invalid' } as const
         await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(token)).execute()
-        await audit(trx, user, accessAuditActions.accountLocked, now, { lockedUntil: outcome.lockedUntil })
         return { ok: false, reason: 'locked' } as const
       }
       if (found?.kind === 'recovery') {
@@ -198,9 +216,7 @@ export function createTwoStepService(deps: TwoStepDeps) {
     if (!step)
       return {
         ok: false,
-        errors: {
-          code: typed.trim() ? wrongSetUpCode : 'Enter the 6-digit code from your authenticator app',
-        },
+        errors: { code: typed.trim() ? wrongSetUpCode : missingAppCode },
       }
     const recoveryCodes = newRecoveryCodes()
     const hashes = await Promise.all(recoveryCodes.map((code) => hashPassword(code)))
@@ -214,11 +230,7 @@ export function createTwoStepService(deps: TwoStepDeps) {
         .returning('id')
         .executeTakeFirst()
       if (!set) return { ok: false, errors: { code: 'Two-step sign-in is already set up' } as FieldErrors }
-      await trx.deleteFrom('twoStepRecoveryCodes').where('userId', '=', user.id).execute()
-      await trx
-        .insertInto('twoStepRecoveryCodes')
-        .values(hashes.map((codeHash) => ({ userId: user.id, codeHash, createdAt: now })))
-        .execute()
+      await putRecoveryCodes(trx, user.id, hashes, now)
       await audit(trx, user, accessAuditActions.twoStepSetUp, now, { recoveryCodes: hashes.length })
       const sessionToken = partialToken ? await finishSignIn(trx, partialToken, user, now, 'set up') : null
       return { ok: true, value: { recoveryCodes, sessionToken } }
@@ -262,6 +274,50 @@ export function createTwoStepService(deps: TwoStepDeps) {
     })
   }
 
+  // New recovery codes in place of every old one, for one signed in who has lost or used up theirs. Only
+  // with a code from their app: a recovery code or a session left open is not enough to make more.
+  async function replaceRecoveryCodes(
+    actor: Actor,
+    typed: string,
+    sessionToken: string,
+  ): Promise<NewRecoveryCodes> {
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'organisationId', 'twoStepKey', 'twoStepLastStep', 'twoStepSetUpAt'])
+      .where('id', '=', actor.userId)
+      .executeTakeFirstOrThrow()
+    if (!user.twoStepSetUpAt) return { ok: false, reason: 'not-set-up' }
+    // Nothing typed is not a guess: said so, and not counted.
+    if (!typed.trim()) return { ok: false, reason: 'invalid', errors: { code: missingAppCode } }
+    const found = readEnteredCode(typed)?.kind === 'app' ? await match(user, typed) : null
+    const recoveryCodes = found ? newRecoveryCodes() : []
+    const hashes = await Promise.all(recoveryCodes.map((code) => hashPassword(code)))
+    return db.transaction().execute(async (trx): Promise<NewRecoveryCodes> => {
+      const now = clock.now()
+      const locked = await trx
+        .selectFrom('users')
+        .select(['id', 'organisationId', 'failedSignInCount', 'lockedUntil', 'twoStepLastStep'])
+        .where('id', '=', user.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow()
+      if (isLocked(locked, now)) return { ok: false, reason: 'locked', signedOut: false }
+      if (!(await use(trx, user.id, found, locked.twoStepLastStep, now))) {
+        if (!(await countWrongCode(trx, locked, now)))
+          return { ok: false, reason: 'invalid', errors: { code: wrongAppCode } }
+        // Locked by guesses in a signed-in session: that session ends, as a part-signed-in one does.
+        await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(sessionToken)).execute()
+        return { ok: false, reason: 'locked', signedOut: true }
+      }
+      const unusedBefore = await unusedRecoveryCodes(trx, user.id)
+      await putRecoveryCodes(trx, user.id, hashes, now)
+      await audit(trx, user, accessAuditActions.recoveryCodesReplaced, now, {
+        recoveryCodes: hashes.length,
+        unusedCodesReplaced: unusedBefore,
+      })
+      return { ok: true, recoveryCodes }
+    })
+  }
+
   function audit(
     trx: DbOrTransaction,
     user: { id: string; organisationId: string },
@@ -280,7 +336,7 @@ export function createTwoStepService(deps: TwoStepDeps) {
     })
   }
 
-  return { partialSession, enterCode, keyToSetUp, confirmSetUp, status, turnOff }
+  return { partialSession, enterCode, keyToSetUp, confirmSetUp, status, turnOff, replaceRecoveryCodes }
 }
 
 export type TwoStepService = ReturnType<typeof createTwoStepService>
@@ -293,6 +349,15 @@ async function unusedRecoveryCodes(db: DbOrTransaction, userId: string): Promise
     .where('usedAt', 'is', null)
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+// Every old recovery code goes, used or not, and only the new ones' hashes are kept.
+async function putRecoveryCodes(trx: DbOrTransaction, userId: string, hashes: string[], now: Date) {
+  await trx.deleteFrom('twoStepRecoveryCodes').where('userId', '=', userId).execute()
+  await trx
+    .insertInto('twoStepRecoveryCodes')
+    .values(hashes.map((codeHash) => ({ userId, codeHash, createdAt: now })))
+    .execute()
 }
 
 // Removes the key and the recovery codes (turned off by them, or reset by an admin).
