@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { PassThrough, type Readable } from 'node:stream'
+import { PassThrough, type Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { CompiledQuery } from 'kysely'
 import type pg from 'pg'
@@ -24,7 +24,13 @@ import { type DbOrTransaction, rawEngineOf } from './database.ts'
 // (national scale), so it is off. `inIndexOrder`: the rows' order comes from an index, which the
 // planner cannot see when the values are read from the setting (it guesses a few thousand rows and
 // sorts them; a national export spilled a sort of half a gigabyte to disk).
-export type CopyOptions = { inIndexOrder?: boolean; connections?: number }
+//
+// `lines`: each query gives one text column holding a whole line of CSV, which COPY's text format sends
+// as it is but for its backslash escapes (a line break inside a quoted cell arrives as \n), undone here
+// (`unescapeCopyText`); COPY's CSV format would quote the whole line again.
+export type CopyOptions = { inIndexOrder?: boolean; connections?: number; lines?: boolean }
+
+const copyFormat = (options: CopyOptions) => (options.lines ? '' : ' with (format csv)')
 
 export function copyCsv(
   db: DbOrTransaction,
@@ -115,7 +121,9 @@ async function copyFromPostgres(
         const query = queries[i]!
         const text = await copyText(run, query, texts)
         await setParameters(run, query)
-        await pipeline(client.query(copyTo(`copy (${text}) to stdout with (format csv)`)), parts[i]!)
+        const copy = client.query(copyTo(`copy (${text}) to stdout${copyFormat(options)}`))
+        if (options.lines) await pipeline(copy, unescapeCopyText(), parts[i]!)
+        else await pipeline(copy, parts[i]!)
       }
       await client.query('commit')
     }
@@ -179,12 +187,44 @@ async function copyFromPglite(
       await plan(run, options)
       const text = await copyText(run, query, texts)
       await setParameters(run, query)
-      return (await tx.query(`copy (${text}) to '/dev/blob' with (format csv)`)).blob
+      return (await tx.query(`copy (${text}) to '/dev/blob'${copyFormat(options)}`)).blob
     })
     if (!blob) continue
-    const bytes = Buffer.from(await blob.arrayBuffer())
+    const copied = Buffer.from(await blob.arrayBuffer())
+    const bytes = options.lines ? unescapeText(copied).bytes : copied
     if (!out.write(bytes)) await new Promise((resolve) => out.once('drain', resolve))
   }
+}
+
+// COPY's text format writes a backslash before a backslash and as \b \f \n \r \t \v the control
+// characters; everything else as it is. Most chunks hold no backslash and pass through untouched.
+const escapes: Record<number, number> = { 98: 8, 102: 12, 110: 10, 114: 13, 116: 9, 118: 11 }
+
+export function unescapeText(chunk: Buffer, carried = false): { bytes: Buffer; carried: boolean } {
+  if (!carried && chunk.indexOf(92) === -1) return { bytes: chunk, carried: false }
+  const out = Buffer.allocUnsafe(chunk.length)
+  let n = 0
+  let escaped = carried
+  for (const byte of chunk) {
+    if (escaped) {
+      out[n++] = escapes[byte] ?? byte
+      escaped = false
+    } else if (byte === 92) escaped = true
+    else out[n++] = byte
+  }
+  return { bytes: out.subarray(0, n), carried: escaped }
+}
+
+// The same as a stream: a backslash at the end of one chunk escapes the first byte of the next.
+export function unescapeCopyText(): Transform {
+  let carried = false
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const result = unescapeText(chunk, carried)
+      carried = result.carried
+      done(null, result.bytes)
+    },
+  })
 }
 
 async function plan(run: Runner, options: CopyOptions) {

@@ -103,7 +103,7 @@ export function createDashboardExportService(deps: {
       db,
       ranges.map(([start, end]) => returnsCsvQuery(db, view, { ...filter, from: start, to: end })),
       csvText([returnColumns.map(([header]) => header)]),
-      { inIndexOrder: true, connections: pglite ? 1 : copyConnections },
+      { inIndexOrder: true, connections: pglite ? 1 : copyConnections, lines: true },
     )
   }
 

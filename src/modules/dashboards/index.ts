@@ -11,6 +11,7 @@ import { trendDays } from './domain/figures.ts'
 import { createDashboardExportService } from './exports.service.ts'
 import { compactKeptCounts } from './kept-counts.repository.ts'
 import { publicDashboard } from './public-dashboard.publication.ts'
+import { fillExportCells } from './returns-csv-cells.ts'
 import { staleDaysOnReturnSave } from './return-save-hook.ts'
 import { ensureRollup } from './rollup.repository.ts'
 
@@ -54,6 +55,13 @@ export const dashboards = defineCapability<{
       lockKey: 7_040,
       intervalSeconds: 60,
       run: (db) => compactKeptCounts(db),
+    },
+    {
+      // Returns saved before their cells of the returns CSV were kept (migration 0047) get them.
+      name: 'export-cells',
+      lockKey: 7_047,
+      intervalSeconds: 60,
+      run: (db) => fillExportCells(db),
     },
   ],
   paths: dashboardsPaths,

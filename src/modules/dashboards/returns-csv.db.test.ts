@@ -15,6 +15,7 @@ import type { Actor } from '../../domain/policy.ts'
 import { currentDataset, templateColumns } from '../returns/index.ts'
 import { returnColumns } from './export-columns.ts'
 import { createDashboardExportService } from './exports.service.ts'
+import { exportCellsFunction, fillExportCells } from './returns-csv-cells.ts'
 import { tableCsv } from './table-export.ts'
 
 // The returns CSV written by the database (COPY) against the export it replaces (keyset batches through
@@ -178,6 +179,32 @@ describe.each(engines)('returns CSV from COPY on %s', (engine) => {
     expect(cells).not.toContain('=HYPERLINK("http://evil.example","click")')
     // No cell a spreadsheet would run, whichever column it is in.
     for (const cell of cells) expect(cell).not.toMatch(/^[=+@\t\r＝＋－＠]|^-(?!\d+(\.\d+)?$)/)
+  })
+
+  it('writes a row saved under other cells, or before cells were kept, the same; the job fills them', async () => {
+    const db = t.database.db
+    // As a database migrated from before 0047 (no cells) or behind a change of the cells (another layout).
+    await sql`alter table situation_returns disable trigger situation_returns_export_cells`.execute(db)
+    await sql`update situation_returns set export_cells = 'not these', export_layout = 'older'
+      where version = 2`.execute(db)
+    await sql`update situation_returns set export_cells = null, export_layout = null where version = 1`.execute(db)
+    await sql`alter table situation_returns enable trigger situation_returns_export_cells`.execute(db)
+    for (const key of ['officerA', 'regional'])
+      expect(await newExport(actors[key]!, { from, to })).toBe(await oldExport(actors[key]!, { from, to }))
+
+    expect(await fillExportCells(db, { batchSize: 7 })).toEqual({ filled: 36 })
+    const { rows } = await sql<{ layout: string | null; n: number }>`
+      select export_layout as layout, count(*)::int as n from situation_returns group by 1 order by 1`.execute(db)
+    expect(rows).toEqual([
+      { layout: exportCellsFunction(db).layout, n: 36 },
+      { layout: 'older', n: 36 },
+    ])
+    expect(await newExport(actors.regional!, { from, to })).toBe(await oldExport(actors.regional!, { from, to }))
+    // The version's own cells were written by the database when it was saved.
+    await sql`update situation_returns set export_layout = null where version = 2`.execute(db)
+    const { rows: kept } = await sql<{ n: number }>`
+      select count(*)::int as n from situation_returns where export_layout = ${exportCellsFunction(db).layout}`.execute(db)
+    expect(kept[0]!.n).toBe(72)
   })
 
   it('makes text and choice answers safe, and writes whole numbers and yes/no as they are', async () => {

@@ -51,6 +51,10 @@ export type SituationReturnTable = {
   submittedBy: string | null
   submittedAt: Date
   amendmentReason: string | null
+  // The version's own cells of the returns CSV and the layout they were written in, both written by the
+  // database when the version is saved (migration 0047; the dashboards' returns-csv-cells.ts).
+  exportCells: ColumnType<string | null, never, never>
+  exportLayout: ColumnType<string | null, never, null>
 }
 
 export type ReturnReminderTable = {
