@@ -1,3 +1,4 @@
+import { exportCellsLayout, exportCellsOf } from '../../modules/returns/index.ts'
 import type { GeneratedReturn } from './national-returns.ts'
 
 // A value for PostgreSQL's COPY text format: \N for null; backslash, tab, newline and CR escaped.
@@ -27,6 +28,8 @@ export const situationReturnColumns = [
   'submitted_by',
   'submitted_at',
   'amendment_reason',
+  'export_cells',
+  'export_layout',
 ] as const
 
 // A generated return as the row of `situationReturnColumns`, for COPY or an INSERT.
@@ -46,6 +49,17 @@ export function returnRow(r: GeneratedReturn): (string | number | boolean | null
     r.submittedBy,
     r.submittedAt.toISOString(),
     r.amendmentReason,
+    // Its cells of the returns CSV, as the app writes them with every version it saves.
+    exportCellsOf({
+      period_start: r.periodStart,
+      version: r.version,
+      submitted_at: r.submittedAt,
+      timing: r.timing,
+      source: r.source,
+      nothing_changed: r.nothingChanged,
+      values: r.values,
+    }),
+    exportCellsLayout,
   ]
 }
 

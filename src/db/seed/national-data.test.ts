@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { currentDataset, defaultWindows, parseReturn } from '../../modules/returns/index.ts'
-import { copyField, returnCopyLine } from './copy-text.ts'
+import { copyField, returnCopyLine, situationReturnColumns } from './copy-text.ts'
 import { frequencyOf, generateDirectory } from './national-data.ts'
 import {
   type GeneratedReturn,
@@ -135,6 +135,6 @@ describe('national data generator', { timeout: 30_000 }, () => {
     expect(copyField('a\\b\tc\nd')).toBe('a\\\\b\\tc\\nd')
     const line = returnCopyLine(returns[0]!)
     expect(line.endsWith('\n')).toBe(true)
-    expect(line.split('\t')).toHaveLength(14)
+    expect(line.split('\t')).toHaveLength(situationReturnColumns.length)
   })
 })

@@ -3,7 +3,7 @@ import { serviceTypeNames } from '../../domain/service-types.ts'
 import type { ContactSummary } from '../contact-log/index.ts'
 import { contactDirectionNames, contactMethodNames, contactStateNames } from '../contact-log/index.ts'
 import { currentStatus, statusNames } from '../directory/index.ts'
-import { currentDataset, derivedMeasures, type ReturnValues, templateColumns } from '../returns/index.ts'
+import { derivedMeasures, type ReturnValues, versionColumns } from '../returns/index.ts'
 import type { Column } from './table-export.ts'
 
 // The columns of the dashboard's downloads, in plain English, the same in the CSV and the XLSX: the
@@ -31,26 +31,6 @@ export type ReturnExportRow = {
   values: ReturnValues
 }
 
-const formatValue = (v: unknown) =>
-  Array.isArray(v)
-    ? v.join('; ')
-    : typeof v === 'boolean'
-      ? v
-        ? 'Yes'
-        : 'No'
-      : (v as string | number | null)
-
-// Worked out once per row, however many columns read them.
-const derivedOf = new WeakMap<ReturnValues, ReturnType<typeof derivedMeasures>>()
-function derived(values: ReturnValues) {
-  let measures = derivedOf.get(values)
-  if (!measures) {
-    measures = derivedMeasures(values)
-    derivedOf.set(values, measures)
-  }
-  return measures
-}
-
 export const returnColumns: Column<ReturnExportRow>[] = [
   ['Location name', (r) => r.location_name],
   ['CQC location ID', (r) => r.cqc_location_id],
@@ -58,19 +38,7 @@ export const returnColumns: Column<ReturnExportRow>[] = [
   ['Service type', (r) => serviceName(r.service_type)],
   ['Area', (r) => r.area],
   ['Local authority', (r) => r.council_name],
-  ['Period starting', (r) => r.period_start],
-  ['Version', (r) => r.version],
-  ['Sent at', (r) => r.submitted_at],
-  ['On time or late', (r) => (r.timing === 'on-time' ? 'On time' : 'Late')],
-  ['Sent by', (r) => r.source],
-  ['Nothing changed', (r) => r.nothing_changed],
-  ...templateColumns(currentDataset).map(
-    ({ key, label }) =>
-      [label, (r: ReturnExportRow) => formatValue(r.values[key])] as Column<ReturnExportRow>,
-  ),
-  ['Lowest days of PPE', (r) => derived(r.values).lowestPpeDays],
-  ['Vacant beds', (r) => derived(r.values).vacantBeds],
-  ['Staff absence (%)', (r) => derived(r.values).staffAbsencePercent],
+  ...versionColumns,
 ]
 
 export type DirectoryStatusRow = {

@@ -1,19 +1,24 @@
-import { createHash } from 'node:crypto'
 import { type RawBuilder, sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
-import { currentDataset, type DatasetField, ppeItems, templateColumns } from '../returns/index.ts'
+import {
+  currentDataset,
+  type DatasetField,
+  exportCellsLayout,
+  ppeItems,
+  templateColumns,
+} from '../returns/index.ts'
 
 // The cells of the returns CSV as SQL: each worked out exactly as `returnColumns` (export-columns.ts)
 // and the product's CSV writer (src/domain/csv.ts) write it, so the file is the same, byte for byte.
 // Text a user typed is made safe in SQL: a cell a spreadsheet would read as a formula gets a leading
 // apostrophe (formulaSafeText's rule).
 //
-// A return version never changes once saved, so its own cells (period to the last derived measure) are
-// written once, when it is saved, by a trigger (`export_cells`, migration 0047; the function's text is
-// `exportCellsFunction` below), and the export reads them as they are. Only the directory's cells (a
-// location's name can change) are worked out as the file is made. A row saved under other cells (the
-// dataset changed since) says so by its `export_layout`, and its cells are worked out afresh.
+// A return version never changes once saved, so the app writes its own cells (period to the last derived
+// measure) with it (`export_cells`, migration 0047; the returns module's export-cells.ts) and the export
+// reads them as they are. Only the directory's cells (a location's name can change) are worked out as the
+// file is made. A row saved under other cells (the dataset changed since) or before cells were kept says
+// so by its `export_layout`, and its cells are worked out afresh here, to the same bytes.
 
 export type Text = RawBuilder<string | null>
 
@@ -143,61 +148,29 @@ export function csvLine(cells: readonly Text[], from?: RawBuilder<unknown>): Raw
     ${from ? sql`from ${from}` : sql``} offset 0) as y)`
 }
 
-// The function the trigger of migration 0047 runs: a saved version's cells, and the layout they were
-// written in. `offset 0` keeps each figure looked up once, however many times its cells read it.
-const newRow: ReturnSource = {
+// The `export-cells` job: returns saved before migration 0047 (or by something other than the app's
+// save, such as a test's fixture) get their cells, newest periods first, a batch at a time, each batch
+// one statement (set-based: the cells' SQL is set up once per batch, not per row).
+const stored: ReturnSource = {
   column: (name) =>
     sql.raw(
-      `x.${{ period: 'period', version: 'version', sent: 'sent', timing: 'timing', source: 'source', nothing: 'nothing' }[name]}`,
+      `r.${{ period: 'period_start', version: 'version', sent: 'submitted_at', timing: 'timing', source: 'source', nothing: 'nothing_changed' }[name]}`,
     ),
-  figure: (_key, i) => sql.raw(`x.f${i}`),
-  values: sql.raw('x.vals'),
+  figure: (key) => sql`(r."values" ->> ${sql.lit(key)})`,
+  values: sql.raw('r."values"'),
 }
 
-function functionText(db: DbOrTransaction, layout: string): string {
-  const figures = templateKeys.map(({ key }, i) => `new."values" ->> '${key.replace(/'/g, "''")}' as f${i}`)
-  const row = sql`(select new.period_start as period, new.version as version, new.submitted_at as sent,
-    new.timing as timing, new.source as source, new.nothing_changed as nothing, new."values" as vals,
-    ${sql.raw(figures.join(', '))} offset 0) as x`
-  const compiled = csvLine(returnCells(newRow), row).compile(db)
-  if (compiled.parameters.length) throw new Error('The export cells function takes no parameters')
-  return `create or replace function situation_return_export_cells() returns trigger language plpgsql
-set datestyle = 'ISO, YMD' set extra_float_digits = 1 as $cells$
-begin
-  new.export_cells := ${compiled.sql};
-  new.export_layout := '${layout}';
-  return new;
-end $cells$`
-}
-
-// The layout: a digest of the cells' SQL. Rows whose layout is another are worked out afresh. Both
-// engines speak PostgreSQL's SQL, so the text is worked out once.
-let made: { layout: string; sql: string } | undefined
-export function exportCellsFunction(db: DbOrTransaction): { layout: string; sql: string } {
-  if (made) return made
-  const draft = functionText(db, '')
-  const layout = createHash('sha256').update(draft).digest('hex').slice(0, 16)
-  made = { layout, sql: functionText(db, layout) }
-  return made
-}
-
-// The `export-cells` job: returns saved before migration 0047 (or a later one that clears the cells)
-// get theirs, newest periods first, a batch at a time in short transactions of their own. Only while
-// the installed function is the code's, so a database behind the code never loops over the same rows.
 export async function fillExportCells(
   db: DbOrTransaction,
   options: { batchSize?: number; batches?: number } = {},
 ): Promise<{ filled: number }> {
   const batchSize = options.batchSize ?? 2_000
-  const { layout } = exportCellsFunction(db)
-  const { rows } = await sql<{ current: boolean }>`
-    select coalesce(bool_or(position(${layout} in prosrc) > 0), false) as current
-      from pg_proc where proname = 'situation_return_export_cells'`.execute(db)
-  if (!rows[0]?.current) return { filled: 0 }
   let filled = 0
   for (let batch = 0; batch < (options.batches ?? 10); batch++) {
     const { numAffectedRows } = await sql`
-      update situation_returns set export_layout = null where id in (
+      update situation_returns r set export_cells = ${csvLine(returnCells(stored))},
+        export_layout = ${exportCellsLayout}
+      where r.id in (
         select id from situation_returns where export_cells is null
           order by period_start desc limit ${batchSize} for update skip locked)`.execute(db)
     const count = Number(numAffectedRows ?? 0)

@@ -1,16 +1,9 @@
 import { type CompiledQuery, sql } from 'kysely'
 import type { DbOrTransaction } from '../../db/database.ts'
+import { exportCellsLayout } from '../returns/index.ts'
 import type { ExportFilter } from './exports.repository.ts'
 import { filteredLocations, type Viewpoint } from './measures.repository.ts'
-import {
-  csvJoined,
-  csvLine,
-  exportCellsFunction,
-  type ReturnSource,
-  returnCells,
-  safe,
-  serviceName,
-} from './returns-csv-cells.ts'
+import { csvJoined, csvLine, type ReturnSource, returnCells, safe, serviceName } from './returns-csv-cells.ts'
 
 // The returns export as the database writes it (COPY … TO STDOUT, see src/db/copy-out.ts): each row one
 // line of CSV, the same bytes as `returnColumns` (export-columns.ts) and the product's CSV writer
@@ -59,7 +52,7 @@ export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: Ex
     figure: (key) => sql`(x.vals ->> ${sql.lit(key)})`,
     values: x('vals'),
   }
-  const own = sql`case when x.layout = ${sql.lit(exportCellsFunction(db).layout)} then x.cells
+  const own = sql`case when x.layout = ${sql.lit(exportCellsLayout)} then x.cells
     else ${csvLine(returnCells(afresh))} end`
   return db
     .selectFrom(rows.as('x'))

@@ -55,6 +55,13 @@ export {
 } from './domain/periods.ts'
 // Beds occupied on or just before a date (grants' rounds per occupied bed read it).
 export { occupiedBedsOn } from './occupancy.ts'
+// A version's own cells of the returns CSV, written with it (the dashboards' export reads them).
+export {
+  exportCellsLayout,
+  exportCellsOf,
+  type VersionForExport,
+  versionColumns,
+} from './export-cells.ts'
 // The one save path's extension point: what other capabilities contribute to every saved return.
 export type { ReturnSaveHook, SavedVersion, SubmissionHook } from './return-save.ts'
 export { returnsAuditActions } from './returns.audit-actions.ts'

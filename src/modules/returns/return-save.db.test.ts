@@ -12,6 +12,7 @@ import { buildTestApp, type TestApp, TestClient } from '../../../test/support/te
 import { engines } from '../../../test/support/test-database.ts'
 import { riskQueueJob } from '../early-warning/index.ts'
 import { currentDataset, parseReturn } from './domain/dataset.ts'
+import { exportCellsLayout } from './export-cells.ts'
 
 // Every channel of a return goes through the one save path (return-save.ts), so every channel's save
 // brings what the other capabilities contribute to it: its audit record, the dashboards' stale mark for
@@ -86,11 +87,14 @@ describe.each(engines)('one save path for every channel of a return on %s', (eng
   const savedReturn = async (channel: string) => {
     const rows = await t.database.db
       .selectFrom('situationReturns')
-      .select(['id', 'source', 'periodStart'])
+      .select(['id', 'source', 'periodStart', 'exportCells', 'exportLayout'])
       .where('locationId', '=', ids[channel]!)
       .where('periodStart', '=', today)
       .execute()
     expect(rows).toHaveLength(1)
+    // Every channel's version is saved with its cells of the returns CSV (the export reads them).
+    expect(rows[0]!.exportLayout).toBe(exportCellsLayout)
+    expect(rows[0]!.exportCells).toMatch(new RegExp(`^${today},1,`))
     return rows[0]!
   }
 

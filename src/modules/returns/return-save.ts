@@ -4,6 +4,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db, DbOrTransaction } from '../../db/database.ts'
 import { type AuditEntry, auditRow } from '../audit/index.ts'
 import { currentDataset, type ReturnValues } from './domain/dataset.ts'
+import { exportCellsLayout, exportCellsOf } from './export-cells.ts'
 import type { NilReasonKind } from './domain/exceptions.ts'
 import type { Frequency, Period } from './domain/periods.ts'
 import { returnsAuditActions } from './returns.audit-actions.ts'
@@ -137,17 +138,27 @@ export async function writeVersion(
   // Completing figures the capacity tracker gave needs no reason from the provider: this one is recorded.
   const reason = previous ? p.reason || 'Completed the figures imported from the capacity tracker' : null
   const when = sql`exists (select 1 from inserted)`
+  // The version's cells of the returns CSV, as the export will write them (export-cells.ts).
+  const cells = exportCellsOf({
+    period_start: p.period.start,
+    version: saved.version,
+    submitted_at: now,
+    timing: p.timing,
+    source: p.source,
+    nothing_changed: p.nothingChanged,
+    values: p.values,
+  })
   const hooked = hooks.flatMap((hook) => hook.withVersion?.(saved, when, now) ?? [])
   const { rows } = await sql<{ id: string }>`
     with inserted as (
       insert into situation_returns (id, location_id, frequency, period_start, version, is_current, dataset_version,
                                      values, nil_return, nil_reason, nil_details, nothing_changed, source, timing,
-                                     submitted_by, submitted_at, amendment_reason)
+                                     submitted_by, submitted_at, amendment_reason, export_cells, export_layout)
       values (${saved.returnId}::uuid, ${p.locationId}::uuid, ${p.frequency}, ${p.period.start}::date,
               ${saved.version}::int, true, ${currentDataset.version}::int, ${JSON.stringify(p.values)}::jsonb,
               ${Boolean(p.nil)}::boolean, ${p.nil?.reason ?? null}::text, ${p.nil?.details ?? null}::text,
               ${p.nothingChanged}::boolean, ${p.source}, ${p.timing}, ${by.userId}::uuid, ${now}::timestamptz,
-              ${reason}::text)
+              ${reason}::text, ${cells}, ${exportCellsLayout})
       on conflict (location_id, period_start, version) do nothing
       returning id),
     audited as (
