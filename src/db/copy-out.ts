@@ -25,12 +25,14 @@ import { type DbOrTransaction, rawEngineOf } from './database.ts'
 // planner cannot see when the values are read from the setting (it guesses a few thousand rows and
 // sorts them; a national export spilled a sort of half a gigabyte to disk).
 //
-// `lines`: each query gives one text column holding a whole line of CSV, which COPY's text format sends
-// as it is but for its backslash escapes (a line break inside a quoted cell arrives as \n), undone here
-// (`unescapeCopyText`); COPY's CSV format would quote the whole line again.
-export type CopyOptions = { inIndexOrder?: boolean; connections?: number; lines?: boolean }
+// `prefixes`: each query gives two columns, a key (a uuid) and the rest of a line of CSV, and this query,
+// run once in the same snapshot, gives each key's start of the line (`key`, `prefix`): what repeats from
+// row to row (a location's cells before each of its returns) is worked out once. COPY's text format
+// sends the rest as it is but for its backslash escapes (a line break inside a quoted cell arrives as
+// \n), undone here (`unescapeText`); its CSV format would quote the whole line again.
+export type CopyOptions = { inIndexOrder?: boolean; connections?: number; prefixes?: CompiledQuery }
 
-const copyFormat = (options: CopyOptions) => (options.lines ? '' : ' with (format csv)')
+const copyFormat = (options: CopyOptions) => (options.prefixes ? '' : ' with (format csv)')
 
 export function copyCsv(
   db: DbOrTransaction,
@@ -106,6 +108,7 @@ async function copyFromPostgres(
         await client.query(`set transaction snapshot '${snapshot}'`)
       }
     }
+    const prefixes = options.prefixes && (await prefixesFrom(clients[0]!, options.prefixes))
     const writer = async () => {
       for (const [i, part] of parts.entries()) {
         begun[i]!.resolve()
@@ -122,7 +125,7 @@ async function copyFromPostgres(
         const text = await copyText(run, query, texts)
         await setParameters(run, query)
         const copy = client.query(copyTo(`copy (${text}) to stdout${copyFormat(options)}`))
-        if (options.lines) await pipeline(copy, unescapeCopyText(), parts[i]!)
+        if (prefixes) await pipeline(copy, prefixedLines(prefixes), parts[i]!)
         else await pipeline(copy, parts[i]!)
       }
       await client.query('commit')
@@ -177,6 +180,12 @@ async function copyFromPglite(
   options: CopyOptions,
 ) {
   const texts = new Map<string, string>()
+  const prefixes =
+    options.prefixes &&
+    (await prefixesFrom(
+      { query: async (text, values) => ({ rows: (await pglite.query(text, values)).rows as Row[] }) },
+      options.prefixes,
+    ))
   for (const query of queries) {
     const blob = await pglite.transaction(async (tx) => {
       const run: Runner = {
@@ -191,7 +200,7 @@ async function copyFromPglite(
     })
     if (!blob) continue
     const copied = Buffer.from(await blob.arrayBuffer())
-    const bytes = options.lines ? unescapeText(copied).bytes : copied
+    const bytes = prefixes ? lineJoiner(prefixes).join(copied, true) : copied
     if (!out.write(bytes)) await new Promise((resolve) => out.once('drain', resolve))
   }
 }
@@ -200,29 +209,70 @@ async function copyFromPglite(
 // characters; everything else as it is. Most chunks hold no backslash and pass through untouched.
 const escapes: Record<number, number> = { 98: 8, 102: 12, 110: 10, 114: 13, 116: 9, 118: 11 }
 
-export function unescapeText(chunk: Buffer, carried = false): { bytes: Buffer; carried: boolean } {
-  if (!carried && chunk.indexOf(92) === -1) return { bytes: chunk, carried: false }
-  const out = Buffer.allocUnsafe(chunk.length)
+export function unescapeText(text: Buffer): Buffer {
+  if (text.indexOf(92) === -1) return text
+  const out = Buffer.allocUnsafe(text.length)
   let n = 0
-  let escaped = carried
-  for (const byte of chunk) {
+  let escaped = false
+  for (const byte of text) {
     if (escaped) {
       out[n++] = escapes[byte] ?? byte
       escaped = false
     } else if (byte === 92) escaped = true
     else out[n++] = byte
   }
-  return { bytes: out.subarray(0, n), carried: escaped }
+  return out.subarray(0, n)
 }
 
-// The same as a stream: a backslash at the end of one chunk escapes the first byte of the next.
-export function unescapeCopyText(): Transform {
-  let carried = false
+type Row = Record<string, unknown>
+
+async function prefixesFrom(run: Runner, query: CompiledQuery): Promise<Map<string, Buffer>> {
+  const { rows } = await run.query(query.sql, [...query.parameters])
+  return new Map(rows.map((r) => [String(r.key), Buffer.from(String(r.prefix))]))
+}
+
+// Rows of COPY's text format, `<uuid>\t<rest>\n`, as lines of CSV: the uuid's prefix, then the rest
+// with its escapes undone. A row may arrive split across chunks; escapes never cross a row's end.
+const keyLength = 36
+export function lineJoiner(prefixes: Map<string, Buffer>) {
+  let held: Buffer | null = null
+  return {
+    join(chunk: Buffer, last = false): Buffer {
+      const data = held ? Buffer.concat([held, chunk]) : chunk
+      const escaped = data.indexOf(92) !== -1
+      const out: Buffer[] = []
+      let start = 0
+      for (let end = data.indexOf(10); end !== -1; end = data.indexOf(10, start)) {
+        const prefix = prefixes.get(data.toString('latin1', start, start + keyLength))
+        if (!prefix || data[start + keyLength] !== 9) throw new Error('A copied row has no known key')
+        const rest = data.subarray(start + keyLength + 1, end + 1)
+        out.push(prefix, escaped ? unescapeText(rest) : rest)
+        start = end + 1
+      }
+      held = start < data.length ? data.subarray(start) : null
+      if (last && held) throw new Error('The copy ended in the middle of a row')
+      return Buffer.concat(out)
+    },
+  }
+}
+
+function prefixedLines(prefixes: Map<string, Buffer>): Transform {
+  const joiner = lineJoiner(prefixes)
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      const result = unescapeText(chunk, carried)
-      carried = result.carried
-      done(null, result.bytes)
+      try {
+        done(null, joiner.join(chunk))
+      } catch (error) {
+        done(error as Error)
+      }
+    },
+    flush(done) {
+      try {
+        joiner.join(Buffer.alloc(0), true)
+        done()
+      } catch (error) {
+        done(error as Error)
+      }
     },
   })
 }

@@ -17,7 +17,7 @@ import {
 } from './export-columns.ts'
 import { alertsBatch, directoryBatch, type ExportFilter, returnsBatch } from './exports.repository.ts'
 import { type DashboardFilter, filteredLocations } from './measures.repository.ts'
-import { returnsCsvQuery } from './returns-csv.repository.ts'
+import { directoryCellsQuery, returnsCsvQuery } from './returns-csv.repository.ts'
 
 export type { ExportFilter } from './exports.repository.ts'
 
@@ -103,7 +103,11 @@ export function createDashboardExportService(deps: {
       db,
       ranges.map(([start, end]) => returnsCsvQuery(db, view, { ...filter, from: start, to: end })),
       csvText([returnColumns.map(([header]) => header)]),
-      { inIndexOrder: true, connections: pglite ? 1 : copyConnections, lines: true },
+      {
+        inIndexOrder: true,
+        connections: pglite ? 1 : copyConnections,
+        prefixes: directoryCellsQuery(db, view, filter),
+      },
     )
   }
 

@@ -148,10 +148,8 @@ export function csvLine(cells: readonly Text[], from?: RawBuilder<unknown>): Raw
     ${from ? sql`from ${from}` : sql``} offset 0) as y)`
 }
 
-// The `export-cells` job: returns saved before migration 0047 (or by something other than the app's
-// save, such as a test's fixture) get their cells, newest periods first, a batch at a time, each batch
-// one statement (set-based: the cells' SQL is set up once per batch, not per row).
-const stored: ReturnSource = {
+// A return's cells read from its row of situation_returns, as `r`.
+export const storedReturn: ReturnSource = {
   column: (name) =>
     sql.raw(
       `r.${{ period: 'period_start', version: 'version', sent: 'submitted_at', timing: 'timing', source: 'source', nothing: 'nothing_changed' }[name]}`,
@@ -160,6 +158,9 @@ const stored: ReturnSource = {
   values: sql.raw('r."values"'),
 }
 
+// The `export-cells` job: returns saved before migration 0047 (or by something other than the app's
+// save, such as a test's fixture) get their cells, newest periods first, a batch at a time, each batch
+// one statement (set-based: the cells' SQL is set up once per batch, not per row).
 export async function fillExportCells(
   db: DbOrTransaction,
   options: { batchSize?: number; batches?: number } = {},
@@ -168,7 +169,7 @@ export async function fillExportCells(
   let filled = 0
   for (let batch = 0; batch < (options.batches ?? 10); batch++) {
     const { numAffectedRows } = await sql`
-      update situation_returns r set export_cells = ${csvLine(returnCells(stored))},
+      update situation_returns r set export_cells = ${csvLine(returnCells(storedReturn))},
         export_layout = ${exportCellsLayout}
       where r.id in (
         select id from situation_returns where export_cells is null

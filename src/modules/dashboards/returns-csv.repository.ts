@@ -3,63 +3,58 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { exportCellsLayout } from '../returns/index.ts'
 import type { ExportFilter } from './exports.repository.ts'
 import { filteredLocations, type Viewpoint } from './measures.repository.ts'
-import { csvJoined, csvLine, type ReturnSource, returnCells, safe, serviceName } from './returns-csv-cells.ts'
+import { csvLine, returnCells, safe, serviceName, storedReturn } from './returns-csv-cells.ts'
 
 // The returns export as the database writes it (COPY … TO STDOUT, see src/db/copy-out.ts): each row one
 // line of CSV, the same bytes as `returnColumns` (export-columns.ts) and the product's CSV writer
 // (src/domain/csv.ts) would write. A return's own cells were written when it was saved
-// (returns-csv-cells.ts); the directory's are worked out here, made safe in the SELECT itself.
+// (returns-csv-cells.ts); the directory's are worked out here once per location, made safe in SQL.
 
-// Current returns for periods starting from `from` to `to`, ordered by period then location: the
-// rows of returnsBatch, each as one line of CSV (a single text column), as one statement for COPY.
-export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: ExportFilter): CompiledQuery {
-  // `offset 0` keeps the rows a subquery of their own, scanned once in the index's order.
-  const rows = filteredLocations(db, view, filter)
-    .innerJoin('situationReturns as r', 'r.locationId', 'locations.id')
+// The directory's cells of each location the viewer sees, made safe and quoted, as the start of a line
+// (`prefix`, with the comma after it), by the location's id (`key`): worked out once per export, not
+// once per return (they were half the export's work), and put before each return's cells as the file
+// is written (copyCsv's `prefixes`).
+export function directoryCellsQuery(
+  db: DbOrTransaction,
+  view: Viewpoint,
+  filter: ExportFilter,
+): CompiledQuery {
+  return filteredLocations(db, view, filter)
     .innerJoin('providers', 'providers.id', 'locations.providerId')
     .leftJoin('organisations as council', 'council.id', 'locations.councilId')
     .select([
-      // The directory's cells, made safe; quoted as CSV outside.
-      safe(sql.ref('locations.name')).as('d0'),
-      safe(sql.ref('locations.cqcLocationId')).as('d1'),
-      safe(sql.ref('providers.name')).as('d2'),
-      serviceName(sql.ref('locations.serviceType')).as('d3'),
-      safe(sql.ref('locations.area')).as('d4'),
-      safe(sql.ref('council.name')).as('d5'),
-      sql`${sql.ref('r.periodStart')}`.as('period'),
-      sql`${sql.ref('r.locationId')}`.as('loc'),
-      sql`${sql.ref('r.version')}`.as('version'),
-      sql`${sql.ref('r.submittedAt')}`.as('sent'),
-      sql`${sql.ref('r.timing')}`.as('timing'),
-      sql`${sql.ref('r.source')}`.as('source'),
-      sql`${sql.ref('r.nothingChanged')}`.as('nothing'),
-      sql`${sql.ref('r.values')}`.as('vals'),
-      sql`${sql.ref('r.exportCells')}`.as('cells'),
-      sql`${sql.ref('r.exportLayout')}`.as('layout'),
+      sql<string>`${sql.ref('locations.id')}::text`.as('key'),
+      sql<string>`${csvLine([
+        safe(sql.ref('locations.name')),
+        safe(sql.ref('locations.cqcLocationId')),
+        safe(sql.ref('providers.name')),
+        serviceName(sql.ref('locations.serviceType')),
+        safe(sql.ref('locations.area')),
+        safe(sql.ref('council.name')),
+      ])} || ','`.as('prefix'),
     ])
-    // A constant, not a bound value: PostgreSQL then reads the index of current returns by period.
-    .where('r.isCurrent', '=', sql.lit(true))
-    .where('r.periodStart', '>=', filter.from)
-    .where('r.periodStart', '<=', filter.to)
-    .orderBy('r.periodStart')
-    .orderBy('r.locationId')
-    .offset(sql.lit(0))
-  const x = (column: string) => sql.raw(`x.${column}`)
-  const directory = csvJoined([0, 1, 2, 3, 4, 5].map((i) => x(`d${i}`)))
-  // Worked out afresh only for a row saved under other cells than today's (see returns-csv-cells.ts).
-  const afresh: ReturnSource = {
-    column: (name) => x(name),
-    figure: (key) => sql`(x.vals ->> ${sql.lit(key)})`,
-    values: x('vals'),
-  }
-  const own = sql`case when x.layout = ${sql.lit(exportCellsLayout)} then x.cells
-    else ${csvLine(returnCells(afresh))} end`
-  return db
-    .selectFrom(rows.as('x'))
-    .select(sql<string>`${directory} || ',' || ${own}`.as('line'))
-    .orderBy(sql`x.period`)
-    .orderBy(sql`x.loc`)
     .compile()
+}
+
+// Current returns for periods starting from `from` to `to`, ordered by period then location: the rows
+// of returnsBatch, each as its location's id and the version's own cells as CSV: as it was saved with
+// them, or worked out afresh for a row saved under other cells than today's, or before they were kept
+// (see returns-csv-cells.ts).
+export function returnsCsvQuery(db: DbOrTransaction, view: Viewpoint, filter: ExportFilter): CompiledQuery {
+  const own = sql<string>`case when r.export_layout = ${sql.lit(exportCellsLayout)} then r.export_cells
+    else ${csvLine(returnCells(storedReturn))} end`
+  return (
+    filteredLocations(db, view, filter)
+      .innerJoin('situationReturns as r', 'r.locationId', 'locations.id')
+      .select([sql<string>`r.location_id`.as('key'), own.as('cells')])
+      // A constant, not a bound value: PostgreSQL then reads the index of current returns by period.
+      .where('r.isCurrent', '=', sql.lit(true))
+      .where('r.periodStart', '>=', filter.from)
+      .where('r.periodStart', '<=', filter.to)
+      .orderBy('r.periodStart')
+      .orderBy('r.locationId')
+      .compile()
+  )
 }
 
 // How many cells a row has: the export's test holds it to returnColumns.
