@@ -6,7 +6,8 @@ import { accessAuditActions } from './access.audit-actions.ts'
 import { accessPaths } from './access.paths.ts'
 import { loadActor } from './actor.repository.ts'
 import { newToken, tokenHash, verifyPassword } from './credentials.ts'
-import { afterFailedSignIn, isLocked, isSessionLive } from './domain/sign-in.rules.ts'
+import { isLocked, isSessionLive } from './domain/sign-in.rules.ts'
+import { countFailedAttempt } from './failed-attempts.ts'
 import { type SessionStage, stageAfterPassword } from './domain/two-step.rules.ts'
 import { passwordSignInIsOff, redirectAfterSignOut, type SignInHooks } from './sign-in-hooks.ts'
 
@@ -64,12 +65,7 @@ export function createSignInService(deps: { db: Db; clock: Clock; hooks?: SignIn
         return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil! } as const
       }
       if (!passwordMatches || user.status !== 'active' || user.passwordHash !== candidate.passwordHash) {
-        const outcome = afterFailedSignIn(user, now)
-        await trx
-          .updateTable('users')
-          .set({ failedSignInCount: outcome.failedSignInCount, lockedUntil: outcome.lockedUntil })
-          .where('id', '=', user.id)
-          .execute()
+        const outcome = await countFailedAttempt(trx, user, now)
         await audit(accessAuditActions.signInFailed, { failedSignInCount: outcome.failedSignInCount })
         if (outcome.justLocked) {
           await audit(accessAuditActions.accountLocked, { lockedUntil: outcome.lockedUntil })

@@ -6,7 +6,8 @@ import { openSecret, sealSecret } from '../../domain/secret-box.ts'
 import { type AuditActionName, recordAudit } from '../audit/index.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
 import { hashPassword, tokenHash, verifyPassword } from './credentials.ts'
-import { afterFailedSignIn, isLocked, isSessionLive } from './domain/sign-in.rules.ts'
+import { isLocked, isSessionLive } from './domain/sign-in.rules.ts'
+import { countFailedAttempt } from './failed-attempts.ts'
 import { readEnteredCode, type SessionStage, twoStepRequired } from './domain/two-step.rules.ts'
 import { completeSignIn } from './sign-in.service.ts'
 import { acceptedStep, newRecoveryCodes, newTwoStepKey, twoStepKeyPurpose } from './two-step-codes.ts'
@@ -105,12 +106,7 @@ export function createTwoStepService(deps: TwoStepDeps) {
     user: { id: string; organisationId: string; failedSignInCount: number; lockedUntil: Date | null },
     now: Date,
   ) {
-    const outcome = afterFailedSignIn(user, now)
-    await trx
-      .updateTable('users')
-      .set({ failedSignInCount: outcome.failedSignInCount, lockedUntil: outcome.lockedUntil })
-      .where('id', '=', user.id)
-      .execute()
+    const outcome = await countFailedAttempt(trx, user, now)
     await audit(trx, user, accessAuditActions.twoStepCodeFailed, now, {
       failedSignInCount: outcome.failedSignInCount,
     })

@@ -3,7 +3,7 @@ import { serviceTypeNames } from '../../domain/service-types.ts'
 import type { ContactSummary } from '../contact-log/index.ts'
 import { contactDirectionNames, contactMethodNames, contactStateNames } from '../contact-log/index.ts'
 import { currentStatus, statusNames } from '../directory/index.ts'
-import { derivedMeasures, type ReturnValues, versionColumns } from '../returns/index.ts'
+import { derivedMeasures, type ReturnValues, type VersionForExport, versionColumns } from '../returns/index.ts'
 import type { Column } from './table-export.ts'
 
 // The columns of the dashboard's downloads, in plain English, the same in the CSV and the XLSX: the
@@ -14,21 +14,14 @@ const ragName = (rag: string | null) => (rag === 'red' ? 'Red' : rag === 'amber'
 
 // As the database names them: the export skips the camel-case mapping of every row (and of every key
 // inside each return's figures), which was most of its garbage.
-export type ReturnExportRow = {
+export type ReturnExportRow = VersionForExport & {
   location_id: string
-  period_start: string
   location_name: string
   cqc_location_id: string | null
   provider_name: string
   service_type: string
   area: string | null
   council_name: string | null
-  version: number
-  submitted_at: Date
-  timing: string
-  source: string
-  nothing_changed: boolean
-  values: ReturnValues
 }
 
 export const returnColumns: Column<ReturnExportRow>[] = [
