@@ -209,7 +209,7 @@ async function copyFromPglite(
 // characters; everything else as it is. Most chunks hold no backslash and pass through untouched.
 const escapes: Record<number, number> = { 98: 8, 102: 12, 110: 10, 114: 13, 116: 9, 118: 11 }
 
-export function unescapeText(text: Buffer): Buffer {
+function unescapeText(text: Buffer): Buffer {
   if (text.indexOf(92) === -1) return text
   const out = Buffer.allocUnsafe(text.length)
   let n = 0

@@ -20,7 +20,7 @@ import {
 // file is made. A row saved under other cells (the dataset changed since) or before cells were kept says
 // so by its `export_layout`, and its cells are worked out afresh here, to the same bytes.
 
-export type Text = RawBuilder<string | null>
+type Text = RawBuilder<string | null>
 
 // formulaSafeText in SQL, as the branches of a CASE on the text's first character (ascii(): its code
 // point, 0 for empty text): = + @ tab CR and their full-width forms get an apostrophe; a minus too,
@@ -132,7 +132,7 @@ export function returnCells(source: ReturnSource): Text[] {
 // Cells joined into CSV as COPY's CSV format and csv-stringify write them: nothing for no value, a cell
 // holding a comma, a quote or a line break in quotes (its quotes doubled), "" for empty text. Each cell
 // is read several times, so each must be a column, not an expression (see csvLine).
-export function csvJoined(columns: readonly RawBuilder<unknown>[]): RawBuilder<string> {
+function csvJoined(columns: readonly RawBuilder<unknown>[]): RawBuilder<string> {
   const quoted = columns.map(
     (c) => sql`case when ${c} is null then '' when ${c} = '' then '""'
       when ${c} ~ '[",\\r\\n]' then '"' || replace(${c}, '"', '""') || '"' else ${c} end`,
@@ -141,11 +141,11 @@ export function csvJoined(columns: readonly RawBuilder<unknown>[]): RawBuilder<s
 }
 
 // The cells as one line of CSV: each worked out once, as a column of a subquery (`offset 0` keeps
-// PostgreSQL from folding it back into the join, which would work each out again for every read).
-export function csvLine(cells: readonly Text[], from?: RawBuilder<unknown>): RawBuilder<string> {
+// PostgreSQL from folding it back, which would work each out again for every read of it).
+export function csvLine(cells: readonly Text[]): RawBuilder<string> {
   const columns = cells.map((_, i) => sql.raw(`y.c${i}`))
   return sql`(select ${csvJoined(columns)} from (select ${sql.join(cells.map((c, i) => sql`${c} as ${sql.raw(`c${i}`)}`))}
-    ${from ? sql`from ${from}` : sql``} offset 0) as y)`
+    offset 0) as y)`
 }
 
 // A return's cells read from its row of situation_returns, as `r`.
