@@ -15,7 +15,12 @@ export type NilReturnDraft = { nilReason: string; nilDetails: string; amendmentR
 export function createNilReturnService(deps: { db: Db; clock: Clock; saver: ReturnSaver }) {
   const { db, clock, saver } = deps
 
-  async function submitNil(actor: Actor, locationId: string, draft: NilReturnDraft): Promise<SubmitOutcome> {
+  async function submitNil(
+    actor: Actor,
+    locationId: string,
+    draft: NilReturnDraft,
+    periodStart?: string,
+  ): Promise<SubmitOutcome> {
     const checked = checkNilReturn(draft)
     const now = clock.now()
     const ready = await checkSubmission(
@@ -30,6 +35,7 @@ export function createNilReturnService(deps: { db: Db; clock: Clock; saver: Retu
           ? { reason: checked.value.nilReason, details: checked.value.nilDetails }
           : { reason: 'other', details: null },
         amendmentReason: draft.amendmentReason,
+        periodStart,
       },
     )
     // Not found first (the location is not the actor's); then every problem at once, the reason's first.

@@ -72,9 +72,13 @@ export async function returnExceptionsRoutes(
     const actor = signedInActor(request)
     const parsed = parseForm(nilReturnForm, request.body, nilReturnFormMessages)
     if (!parsed.ok) throw new Error('the nil return form’s schema refuses nothing')
-    const result = await nilReturns.submitNil(actor, request.params.id, parsed.value)
+    // For the period the page offered (the one before, while this one's return is not open yet).
+    const offered = await returns.formFor(actor, request.params.id)
+    if (!offered) throw notFound()
+    const result = await nilReturns.submitNil(actor, request.params.id, parsed.value, offered.period.start)
     if (result.ok) return reply.redirect(paths.situationReturn.build(result.returnId, { submitted: true }))
     if ('notFound' in result || 'unclaimed' in result) throw notFound()
+    // Read again: a version may have arrived meanwhile.
     const form = await returns.formFor(actor, request.params.id)
     if (!form) throw notFound()
     const errors =

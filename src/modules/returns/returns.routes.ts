@@ -187,11 +187,14 @@ export async function returnsRoutes(app: FastifyInstance, options: { returns: Re
   })
 
   app.post<{ Params: { id: string } }>(paths.nothingChanged.pattern, async (request, reply) => {
+    // The period the page offered (the one before, while this one's return is not open yet).
+    const offered = await returns.formFor(signedInActor(request), request.params.id)
+    if (!offered) throw notFound()
     const result = await returns.submit(
       signedInActor(request),
       request.params.id,
       {},
-      { nothingChanged: true },
+      { nothingChanged: true, periodStart: offered.period.start },
     )
     // (Not found; the web makes no claim, so is never `unclaimed`.)
     if (!result.ok && !('errors' in result)) throw notFound()

@@ -6,7 +6,7 @@ import { type Actor, locationScope } from '../../domain/policy.ts'
 import type { ServiceType } from '../../domain/service-types.ts'
 import { currentDataset, datasetVersion, type FieldError, sectionsFor } from './domain/dataset.ts'
 import { exceptionInWords, nilReasonLabel, periodStartsAt, timingUnder } from './domain/exceptions.ts'
-import { periodContaining, periodStarting, returnState } from './domain/periods.ts'
+import { periodContaining, periodStarting, periodToReport, returnState } from './domain/periods.ts'
 import { parseReturnAt } from './return-history.ts'
 import type { Prepared, ReturnSaver, SaveResult } from './return-save.ts'
 import {
@@ -53,8 +53,9 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
     return rows
   }
 
-  // Everything the form needs: the location, the period, the sections for its service type, and any
-  // figures already given (this period's return, or the last one for "nothing changed").
+  // Everything the form needs: the location, the period (without one asked for, the period to report now:
+  // the one before, while this one's return is not open yet), the sections for its service type, and
+  // any figures already given (this period's return, or the last one for "nothing changed").
   async function formFor(actor: Actor, locationId: string, periodStart?: string) {
     if (!mayReport(actor) || !isUuid(locationId)) return null
     const now = clock.now()
@@ -68,7 +69,7 @@ export function createReturnsService(deps: { db: Db; clock: Clock; saver: Return
     const { location, template, exception } = found
     const period = periodStart
       ? periodStarting(template.frequency, periodStart)
-      : periodContaining(template.frequency, now)
+      : periodToReport(template.frequency, template.window, now)
     const { existing, latest: previous } = await currentAndLatest(db, location.id, period.start)
     return {
       location,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  periodToReport,
   defaultWindows,
   periodContaining,
   periodStarting,
@@ -68,5 +69,16 @@ describe('reporting periods', () => {
         new Date('2020-04-14T08:00:00Z'),
       ),
     ).toBe('submitted')
+  })
+})
+
+describe('the period to report now', () => {
+  it('is the week before until this week’s return opens on Thursday, and today for a daily return', () => {
+    const tuesday = new Date('2020-04-14T08:00:00Z')
+    expect(periodToReport('weekly', defaultWindows.weekly, tuesday).start).toBe('2020-04-06')
+    expect(periodToReport('weekly', defaultWindows.weekly, new Date('2020-04-16T08:00:00Z')).start).toBe(
+      '2020-04-13',
+    )
+    expect(periodToReport('daily', defaultWindows.daily, tuesday).start).toBe('2020-04-14')
   })
 })

@@ -92,6 +92,13 @@ export function periodStarting(frequency: Frequency, isoDate: string): Period {
   return { ...periodOnDate(`${frequency}|${isoDate}`) }
 }
 
+// The period "report now" means: the one under way, or, while its return is not open yet (a weekly
+// return opens on Thursday), the one before it, so a form is never offered that cannot be sent.
+export function periodToReport(frequency: Frequency, window: ReturnWindow, now: Date): Period {
+  const current = periodContaining(frequency, now)
+  return now < windowTimes(current, window).opensAt ? previousPeriod(current) : current
+}
+
 export function previousPeriod(period: Period): Period {
   const start = londonAt(period.start, 12)
   const before =
