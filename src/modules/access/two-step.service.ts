@@ -100,6 +100,15 @@ export function createTwoStepService(deps: TwoStepDeps) {
     return Boolean(used)
   }
 
+  // The user's lockout state, their row locked so two codes typed at once are counted in turn.
+  const lockedUser = (trx: DbOrTransaction, userId: string) =>
+    trx
+      .selectFrom('users')
+      .select(['id', 'organisationId', 'failedSignInCount', 'lockedUntil', 'twoStepLastStep'])
+      .where('id', '=', userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
+
   // A wrong code counts toward the lockout, as a wrong password does: true if it has just locked the account.
   async function countWrongCode(
     trx: DbOrTransaction,
@@ -140,12 +149,7 @@ export function createTwoStepService(deps: TwoStepDeps) {
     const found = await match(before, typed)
     return db.transaction().execute(async (trx) => {
       const now = clock.now()
-      const user = await trx
-        .selectFrom('users')
-        .select(['id', 'organisationId', 'failedSignInCount', 'lockedUntil', 'twoStepLastStep'])
-        .where('id', '=', session.userId)
-        .forUpdate()
-        .executeTakeFirstOrThrow()
+      const user = await lockedUser(trx, session.userId)
       if (isLocked(user, now)) {
         await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(token)).execute()
         await audit(trx, user, accessAuditActions.signInWhileLocked, now, { lockedUntil: user.lockedUntil })
@@ -290,12 +294,7 @@ export function createTwoStepService(deps: TwoStepDeps) {
     const hashes = await Promise.all(recoveryCodes.map((code) => hashPassword(code)))
     return db.transaction().execute(async (trx): Promise<NewRecoveryCodes> => {
       const now = clock.now()
-      const locked = await trx
-        .selectFrom('users')
-        .select(['id', 'organisationId', 'failedSignInCount', 'lockedUntil', 'twoStepLastStep'])
-        .where('id', '=', user.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow()
+      const locked = await lockedUser(trx, user.id)
       if (isLocked(locked, now)) return { ok: false, reason: 'locked', signedOut: false }
       if (!(await use(trx, user.id, found, locked.twoStepLastStep, now))) {
         if (!(await countWrongCode(trx, locked, now)))
