@@ -3,11 +3,19 @@
 // The task module's default export is called with the input; what it returns is the answer, and what
 // it passes to `send` goes to the main thread as it comes: `send` resolves once the main thread has
 // taken the part, so that parts do not pile up there to be read all in one go.
+// The thread ends itself, between statements, once it has answered or its time is up. Stopped from
+// outside (Worker.terminate), it can be stopped half-way through making a zlib stream (a spreadsheet
+// reader inflating entries), and Node then aborts the whole process as it tears the thread down
+// ("close before init" in node_zlib.cc). Messages already posted are still delivered.
 import { parentPort, workerData } from 'node:worker_threads'
 import { register } from 'tsx/esm/api'
 
 register()
-const { entry, input } = workerData
+const { entry, input, seconds } = workerData
+setTimeout(() => {
+  parentPort.postMessage({ timedOut: true })
+  process.exit(1)
+}, seconds * 1000).unref()
 const send = (part) =>
   new Promise((resolve) => {
     parentPort.once('message', resolve)
@@ -20,3 +28,4 @@ try {
 } catch (error) {
   parentPort.postMessage({ failed: error instanceof Error ? (error.stack ?? error.message) : String(error) })
 }
+process.exit(0)

@@ -1,6 +1,9 @@
-// A task for worker-threads.test.ts: it echoes, sends parts, fails, or grows without end, as asked.
+import { createInflateRaw } from 'node:zlib'
+
+// A task for worker-threads.test.ts: it echoes, sends parts, fails, grows without end, or makes zlib
+// streams without end, as asked.
 export default async function task(
-  input: { action: 'echo' | 'parts' | 'fail' | 'grow' | 'wait'; bytes?: Uint8Array },
+  input: { action: 'echo' | 'parts' | 'fail' | 'grow' | 'wait' | 'inflate'; bytes?: Uint8Array },
   send: (part: unknown) => Promise<unknown>,
 ) {
   const typed: number = 1
@@ -10,6 +13,11 @@ export default async function task(
     const kept: string[][] = []
     for (;;) kept.push(Array.from({ length: 100_000 }, (_, i) => `row ${i} ${kept.length}`))
   }
+  if (input.action === 'inflate')
+    for (let i = 0; ; i++) {
+      createInflateRaw()
+      if (i % 2000 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
   if (input.action === 'wait') await new Promise((resolve) => setTimeout(resolve, 60_000))
   // Writes into the caller's memory when it is shared, so the test can see that it was not copied.
   if (input.bytes) input.bytes[0] = 42

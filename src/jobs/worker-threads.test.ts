@@ -31,4 +31,12 @@ describe('runInWorker', () => {
     )
     expect(await runInWorker(task, { action: 'echo' }, limits)).toEqual({ typed: 1, action: 'echo' })
   })
+
+  // Stopped from outside while it makes a zlib stream, a worker thread aborts the whole process.
+  it('stops a worker busy making zlib streams when its time is up, and this process lives on', async () => {
+    for (let i = 0; i < 10; i++)
+      await expect(runInWorker(task, { action: 'inflate' }, { heapMb: 64, seconds: 0.2 })).rejects.toEqual(
+        new WorkerStopped('timed-out'),
+      )
+  })
 })

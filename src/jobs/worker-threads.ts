@@ -50,38 +50,47 @@ export async function runInWorker<T>(
     return await new Promise<T>((resolve, reject) => {
       let settled = false
       const worker = new Worker(bootstrap, {
-        workerData: { entry: entry.href, input },
+        workerData: { entry: entry.href, input, seconds: limits.seconds },
         resourceLimits: { maxOldGenerationSizeMb: limits.heapMb },
         // No flags of the main thread's own (--inspect, a heap limit for the main thread).
         execArgv: [],
         env: { ...process.env, TMPDIR: scratch },
       })
       exited = new Promise((resolve) => worker.once('exit', resolve))
-      const finish = (settle: () => void) => {
+      // A worker ends itself when it has answered or its time is up (typescript-worker.mjs says why it
+      // is not stopped from here). It is stopped from here only if it has not ended a while after:
+      // its thread held by a loop that never waits.
+      const finish = (settle: () => void, stop: boolean) => {
         if (settled) return
         settled = true
         clearTimeout(timer)
         settle()
-        void worker.terminate()
+        if (stop) void worker.terminate()
+        else setTimeout(() => void worker.terminate(), 10_000).unref()
       }
       const timer = setTimeout(
-        () => finish(() => reject(new WorkerStopped('timed-out'))),
-        limits.seconds * 1000,
+        () => finish(() => reject(new WorkerStopped('timed-out')), true),
+        limits.seconds * 1000 + 10_000,
       )
-      worker.on('message', (message: { part?: unknown; done?: T; failed?: string }) => {
+      worker.on('message', (message: { part?: unknown; done?: T; failed?: string; timedOut?: true }) => {
         if ('part' in message) {
           onPart(message.part)
           // The next part once this thread has seen to whatever else is waiting.
           setImmediate(() => settled || worker.postMessage('next'))
-        } else if ('done' in message) finish(() => resolve(message.done as T))
-        else finish(() => reject(new Error(`The worker failed: ${message.failed}`)))
+        } else if ('done' in message) finish(() => resolve(message.done as T), false)
+        else if (message.timedOut) finish(() => reject(new WorkerStopped('timed-out')), false)
+        else finish(() => reject(new Error(`The worker failed: ${message.failed}`)), false)
       })
       worker.on('error', (error: Error & { code?: string }) =>
-        finish(() =>
-          reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerStopped('out-of-memory') : error),
+        finish(
+          () =>
+            reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerStopped('out-of-memory') : error),
+          false,
         ),
       )
-      worker.on('exit', (code) => finish(() => reject(new Error(`The worker stopped (exit code ${code})`))))
+      worker.on('exit', (code) =>
+        finish(() => reject(new Error(`The worker stopped (exit code ${code})`)), false),
+      )
     })
   } finally {
     done()
