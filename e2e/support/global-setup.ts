@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { createDatabase, rawEngineOf } from '../../src/db/database.ts'
+import { createMigratableMemoryDatabase, rawEngineOf } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadDemoCounty } from '../../src/db/seed/demo-county.ts'
 import { setUpDemoTwoStep } from '../../src/db/seed/demo-two-step.ts'
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject) {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-e2e-dump-'))
   const file = path.join(dir, 'demo-county.tar')
-  const db = createDatabase({ engine: 'pglite', dataDir: null })
+  const db = createMigratableMemoryDatabase()
   try {
     await migrateToLatest(db)
     await loadDemoCounty(db, systemClock, 200)

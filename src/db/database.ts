@@ -74,6 +74,17 @@ export function createDatabase(target: DatabaseTarget): Db {
   return db
 }
 
+// An in-memory database (tests, set-ups) that starts from the prepared empty one when that is up to
+// date, as a new data directory does: migrateToLatest then has only newer migrations, if any, to run.
+export function createMigratableMemoryDatabase(): Db {
+  const prepared = emptyDatabaseTarball()
+  return createDatabase({
+    engine: 'pglite',
+    dataDir: null,
+    loadDataDir: 'tarball' in prepared ? prepared.tarball : undefined,
+  })
+}
+
 // A data directory with no database yet starts from the prepared empty one (empty-database.ts) rather
 // than initdb and every migration, when that is up to date; otherwise PGlite runs initdb, as it would.
 function newDatabaseIn(dir: string): Blob | undefined {

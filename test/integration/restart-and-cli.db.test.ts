@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { createDatabase } from '../../src/db/database.ts'
+import { createDatabase, createMigratableMemoryDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { demoUsers, isDatabaseEmpty, loadDemoCounty } from '../../src/db/seed/demo-county.ts'
 import { fixedClock } from '../../src/domain/clock.ts'
@@ -64,7 +64,7 @@ describe('the embedded database across a restart', () => {
 
   it('loads the same demo county from the same seed', async () => {
     const names = async () => {
-      const db = createDatabase({ engine: 'pglite', dataDir: null })
+      const db = createMigratableMemoryDatabase()
       await migrateToLatest(db)
       await loadDemoCounty(db, fixedClock(new Date('2020-04-14T08:00:00Z')), 60)
       const rows = await db

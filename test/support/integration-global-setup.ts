@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
-import { createDatabase, rawEngineOf } from '../../src/db/database.ts'
+import { createDatabase, createMigratableMemoryDatabase, rawEngineOf } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 
 declare module 'vitest' {
@@ -24,7 +24,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-integration-'))
   const file = path.join(dir, 'migrated.tar')
-  const db = createDatabase({ engine: 'pglite', dataDir: null })
+  const db = createMigratableMemoryDatabase()
   try {
     await migrateToLatest(db)
     const raw = rawEngineOf(db)
