@@ -105,13 +105,13 @@ describe.each(engines)('today’s return for many locations on one page on %s', 
     [siteInput(id, 'staffAbsentOther')]: '2',
     ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [siteInput(id, k), v])),
   })
-  const agencyRow = () => ({
-    [siteInput(ids.agency!, 'peopleSupported')]: '118',
-    [siteInput(ids.agency!, 'confirmedCasesResidents')]: '0',
-    [siteInput(ids.agency!, 'confirmedCasesStaff')]: '0',
-    [siteInput(ids.agency!, 'covidDeathsResidents')]: '0',
-    [siteInput(ids.agency!, 'staffAbsentCovid')]: '3',
-    [siteInput(ids.agency!, 'staffAbsentOther')]: '1',
+  const agencyRow = (id = ids.agency!) => ({
+    [siteInput(id, 'peopleSupported')]: '118',
+    [siteInput(id, 'confirmedCasesResidents')]: '0',
+    [siteInput(id, 'confirmedCasesStaff')]: '0',
+    [siteInput(id, 'covidDeathsResidents')]: '0',
+    [siteInput(id, 'staffAbsentCovid')]: '3',
+    [siteInput(id, 'staffAbsentOther')]: '1',
   })
   const savedToday = () =>
     t.database.db
@@ -224,5 +224,31 @@ describe.each(engines)('today’s return for many locations on one page on %s', 
     const page = load((await manager.get('/returns/all-locations?sent=5')).body)
     expect(page('.govuk-notification-banner').text()).toContain('5 returns sent')
     expect(page(`tr[data-location="${ids['Ash House']}"]`).attr('data-state')).toBe('sent')
+  })
+  // A weekly return opens on Thursday: from Monday to Wednesday the row is last week's, as on the
+  // location's own form, not this week's "not open yet".
+  it('offers a weekly location last week’s return until this week’s opens, and saves it for that week', async () => {
+    const db = t.database.db
+    const hazel = await createLocation(db, ids.provider, ids.council, {
+      name: 'Hazel Home Care',
+      serviceType: 'home_care',
+    })
+    await lastReturn(hazel, 'home_care', '2020-04-06')
+    t.clock.set(new Date('2020-04-20T08:00:00Z'))
+    const manager = await signedIn('manager')
+    const $ = load((await manager.get('/returns/all-locations')).body)
+    // Elm sent the week of 13 April on Thursday; Hazel has not.
+    expect($(`tr[data-location="${ids.agency}"]`).attr('data-state')).toBe('sent')
+    expect($(`tr[data-location="${hazel}"]`).attr('data-state')).toBe('to-report')
+    const response = await manager.post('/returns/all-locations', agencyRow(hazel))
+    expect(response.statusCode).toBe(302)
+    const saved = await db
+      .selectFrom('situationReturns')
+      .select(['periodStart', 'timing'])
+      .where('locationId', '=', hazel)
+      .where('isCurrent', '=', true)
+      .orderBy('periodStart')
+      .execute()
+    expect(saved.map((r) => r.periodStart)).toEqual(['2020-04-06', '2020-04-13'])
   })
 })

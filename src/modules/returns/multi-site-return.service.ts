@@ -5,7 +5,7 @@ import type { ServiceType } from '../../domain/service-types.ts'
 import type { DatasetField, ReturnValues } from './domain/dataset.ts'
 import { periodStartsAt, timingUnder } from './domain/exceptions.ts'
 import { rowReturn, shownValue, siteFields, siteInput } from './domain/multi-site-return.ts'
-import { type Period, periodContaining } from './domain/periods.ts'
+import { type Period, periodToReport } from './domain/periods.ts'
 import type { Prepared, ReturnSaver } from './return-save.ts'
 import { currentAndLatest, openLocationsWithTemplates } from './returns.repository.ts'
 import { checkSubmission } from './submission-check.ts'
@@ -65,7 +65,8 @@ export function createMultiSiteReturnService(deps: { db: Db; clock: Clock; saver
       locationScope(actor),
       periodStartsAt(now),
     )) {
-      const period = periodContaining(template.frequency, now)
+      // As on the location's own form: the week before, while this week's return is not open yet.
+      const period = periodToReport(template.frequency, template.window, now)
       const { existing, latest } = await currentAndLatest(db, location.id, period.start)
       const last = latest && latest.periodStart < period.start ? latest : null
       const imported = existing?.source === 'import' ? existing : null
