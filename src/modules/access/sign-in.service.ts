@@ -7,8 +7,8 @@ import { accessPaths } from './access.paths.ts'
 import { loadActor } from './actor.repository.ts'
 import { newToken, tokenHash, verifyPassword } from './credentials.ts'
 import { isLocked, isSessionLive } from './domain/sign-in.rules.ts'
-import { countFailedAttempt } from './failed-attempts.ts'
 import { type SessionStage, stageAfterPassword } from './domain/two-step.rules.ts'
+import { countFailedAttempt } from './failed-attempts.ts'
 import { passwordSignInIsOff, redirectAfterSignOut, type SignInHooks } from './sign-in-hooks.ts'
 
 // `stage`: 'signed_in', or a session that lets them only give their two-step code or set it up.

@@ -153,8 +153,25 @@ describe.each(engines)('two-step sign-in on %s', (engine) => {
       .where('id', '=', officer.id)
       .execute()
 
-    // Turned off with a code from the app.
+    // Turning it off with a wrong code is refused and counted toward the lockout, as at sign-in;
+    // nothing typed is said so, and not counted.
     await client.get('/two-step-sign-in')
+    const before = (await audits(officer.id, 'two-step-code-failed')).length
+    const blank = await client.post('/two-step-sign-in/turn-off', { code: '' })
+    expect(blank.statusCode).toBe(400)
+    const wrong = await client.post('/two-step-sign-in/turn-off', { code: '000000' })
+    expect(wrong.statusCode).toBe(400)
+    expect(load(wrong.body)('.govuk-error-summary a[href="#code"]').length).toBe(1)
+    expect((await userRow(officer.id)).failedSignInCount).toBe(1)
+    expect((await userRow(officer.id)).twoStepKey).not.toBeNull()
+    expect(await audits(officer.id, 'two-step-code-failed')).toHaveLength(before + 1)
+    await t.database.db
+      .updateTable('users')
+      .set({ failedSignInCount: 0 })
+      .where('id', '=', officer.id)
+      .execute()
+
+    // Turned off with a code from the app.
     const off = await client.post('/two-step-sign-in/turn-off', { code: await twoStepCodeForKey(officer.id) })
     expect(off.headers.location).toBe('/two-step-sign-in?turnedOff=1')
     expect((await userRow(officer.id)).twoStepKey).toBeNull()

@@ -150,9 +150,11 @@ export async function twoStepRoutes(
     accessPaths.twoStepTurnOff.pattern,
     { ...limited, preHandler: requireSignIn },
     async (request, reply) => {
-      const result = await twoStep.turnOff(signedInActor(request), form(request).code)
-      if (!result.ok) return renderOwn(request, reply.code(400), result.errors)
-      return reply.redirect(`${accessPaths.twoStep.build()}?turnedOff=1`)
+      const token = request.cookies[sessionCookieName] ?? ''
+      const result = await twoStep.turnOff(signedInActor(request), form(request).code, token)
+      if (result.ok) return reply.redirect(`${accessPaths.twoStep.build()}?turnedOff=1`)
+      if (result.reason === 'invalid') return renderOwn(request, reply.code(400), result.errors)
+      return lockedOut(reply, result.signedOut, (r) => renderOwn(request, r, { code: lockedMessage }))
     },
   )
 
@@ -186,12 +188,15 @@ export async function twoStepRoutes(
       }
       if (result.reason === 'not-set-up') return reply.redirect(accessPaths.twoStep.build())
       if (result.reason === 'invalid') return renderNewCodes(reply.code(400), result.errors)
-      // The lockout ended this session: sent to sign in, which says why.
-      if (result.signedOut) {
-        reply.clearCookie(sessionCookieName, { path: '/' })
-        return reply.redirect(`${shellPaths.signIn()}?locked=1`)
-      }
-      return renderNewCodes(reply.code(400), { code: lockedMessage })
+      return lockedOut(reply, result.signedOut, (r) => renderNewCodes(r, { code: lockedMessage }))
     },
   )
+
+  // Locked by wrong codes: when that ended this session, sent to sign in, which says why; else the
+  // page again, saying the account is locked.
+  function lockedOut(reply: FastifyReply, signedOut: boolean, renderLocked: (r: FastifyReply) => unknown) {
+    if (!signedOut) return renderLocked(reply.code(400))
+    reply.clearCookie(sessionCookieName, { path: '/' })
+    return reply.redirect(`${shellPaths.signIn()}?locked=1`)
+  }
 }

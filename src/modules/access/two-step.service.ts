@@ -7,10 +7,11 @@ import { type AuditActionName, recordAudit } from '../audit/index.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
 import { hashPassword, tokenHash, verifyPassword } from './credentials.ts'
 import { isLocked, isSessionLive } from './domain/sign-in.rules.ts'
-import { countFailedAttempt } from './failed-attempts.ts'
 import { readEnteredCode, type SessionStage, twoStepRequired } from './domain/two-step.rules.ts'
+import { countFailedAttempt } from './failed-attempts.ts'
 import { completeSignIn } from './sign-in.service.ts'
 import { acceptedStep, newRecoveryCodes, newTwoStepKey, twoStepKeyPurpose } from './two-step-codes.ts'
+import { putRecoveryCodes, removeTwoStep, unusedRecoveryCodes } from './two-step-records.ts'
 
 export type TwoStepDeps = { db: Db; clock: Clock; cookieSecret: string }
 
@@ -23,11 +24,17 @@ const wrongSetUpCode = 'Enter the 6-digit code your authenticator app shows for 
 const missingAppCode = 'Enter the 6-digit code from your authenticator app'
 const wrongAppCode = 'The code is not right: enter the 6-digit code your authenticator app shows now'
 
-export type NewRecoveryCodes =
-  | { ok: true; recoveryCodes: string[] }
+// Why a signed-in user's code for a change to their two-step sign-in was refused.
+export type CodeRefused =
   | { ok: false; reason: 'invalid'; errors: FieldErrors }
   | { ok: false; reason: 'locked'; signedOut: boolean }
+
+export type NewRecoveryCodes =
+  | { ok: true; recoveryCodes: string[] }
+  | CodeRefused
   | { ok: false; reason: 'not-set-up' }
+
+export type TurnedOff = { ok: true } | CodeRefused
 
 // What a typed code matched: an app code at a time step, or one of the person's unused recovery codes.
 type Match = { kind: 'app'; step: number } | { kind: 'recovery'; id: string } | null
@@ -247,30 +254,48 @@ export function createTwoStepService(deps: TwoStepDeps) {
     return { setUpAt: user.twoStepSetUpAt, required: twoStepRequired(actor.role), recoveryCodesLeft }
   }
 
+  // A signed-in user's code for a change to their two-step sign-in, in the transaction that makes the
+  // change: null once it is used; otherwise why not. A wrong code counts toward the lockout, as at
+  // sign-in, so that a session left open cannot be used to guess; the lockout ends that session.
+  async function spendCode(
+    trx: DbOrTransaction,
+    userId: string,
+    found: Match,
+    sessionToken: string,
+    wrongMessage: string,
+  ): Promise<CodeRefused | null> {
+    const now = clock.now()
+    const locked = await lockedUser(trx, userId)
+    if (isLocked(locked, now)) return { ok: false, reason: 'locked', signedOut: false }
+    if (await use(trx, userId, found, locked.twoStepLastStep, now)) return null
+    if (!(await countWrongCode(trx, locked, now)))
+      return { ok: false, reason: 'invalid', errors: { code: wrongMessage } }
+    await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(sessionToken)).execute()
+    return { ok: false, reason: 'locked', signedOut: true }
+  }
+
   // Only where the role does not need it, and only with a code: a session left open is not enough.
-  async function turnOff(actor: Actor, typed: string): Promise<Outcome<null>> {
+  async function turnOff(actor: Actor, typed: string, sessionToken: string): Promise<TurnedOff> {
+    const invalid = (message: string) =>
+      ({ ok: false, reason: 'invalid', errors: { code: message } }) as const
     if (twoStepRequired(actor.role))
-      return { ok: false, errors: { code: 'Your role needs two-step sign-in: it cannot be turned off' } }
+      return invalid('Your role needs two-step sign-in: it cannot be turned off')
     const user = await db
       .selectFrom('users')
       .select(['id', 'organisationId', 'twoStepKey', 'twoStepLastStep', 'twoStepSetUpAt'])
       .where('id', '=', actor.userId)
       .executeTakeFirstOrThrow()
-    if (!user.twoStepSetUpAt) return { ok: true, value: null }
+    if (!user.twoStepSetUpAt) return { ok: true }
+    // Nothing typed is not a guess: said so, and not counted.
+    if (!typed.trim()) return invalid(wrongCode)
     const found = await match(user, typed)
-    return db.transaction().execute(async (trx) => {
+    return db.transaction().execute(async (trx): Promise<TurnedOff> => {
+      const refused = await spendCode(trx, user.id, found, sessionToken, wrongCode)
+      if (refused) return refused
       const now = clock.now()
-      const locked = await trx
-        .selectFrom('users')
-        .select('twoStepLastStep')
-        .where('id', '=', user.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow()
-      if (!(await use(trx, user.id, found, locked.twoStepLastStep, now)))
-        return { ok: false, errors: { code: wrongCode } as FieldErrors }
       await removeTwoStep(trx, user.id, now)
       await audit(trx, user, accessAuditActions.twoStepTurnedOff, now)
-      return { ok: true, value: null } as const
+      return { ok: true }
     })
   }
 
@@ -293,16 +318,9 @@ export function createTwoStepService(deps: TwoStepDeps) {
     const recoveryCodes = found ? newRecoveryCodes() : []
     const hashes = await Promise.all(recoveryCodes.map((code) => hashPassword(code)))
     return db.transaction().execute(async (trx): Promise<NewRecoveryCodes> => {
+      const refused = await spendCode(trx, user.id, found, sessionToken, wrongAppCode)
+      if (refused) return refused
       const now = clock.now()
-      const locked = await lockedUser(trx, user.id)
-      if (isLocked(locked, now)) return { ok: false, reason: 'locked', signedOut: false }
-      if (!(await use(trx, user.id, found, locked.twoStepLastStep, now))) {
-        if (!(await countWrongCode(trx, locked, now)))
-          return { ok: false, reason: 'invalid', errors: { code: wrongAppCode } }
-        // Locked by guesses in a signed-in session: that session ends, as a part-signed-in one does.
-        await trx.deleteFrom('sessions').where('tokenHash', '=', tokenHash(sessionToken)).execute()
-        return { ok: false, reason: 'locked', signedOut: true }
-      }
       const unusedBefore = await unusedRecoveryCodes(trx, user.id)
       await putRecoveryCodes(trx, user.id, hashes, now)
       await audit(trx, user, accessAuditActions.recoveryCodesReplaced, now, {
@@ -335,48 +353,3 @@ export function createTwoStepService(deps: TwoStepDeps) {
 }
 
 export type TwoStepService = ReturnType<typeof createTwoStepService>
-
-async function unusedRecoveryCodes(db: DbOrTransaction, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('twoStepRecoveryCodes')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('userId', '=', userId)
-    .where('usedAt', 'is', null)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
-
-// Every old recovery code goes, used or not, and only the new ones' hashes are kept.
-async function putRecoveryCodes(trx: DbOrTransaction, userId: string, hashes: string[], now: Date) {
-  await trx.deleteFrom('twoStepRecoveryCodes').where('userId', '=', userId).execute()
-  await trx
-    .insertInto('twoStepRecoveryCodes')
-    .values(hashes.map((codeHash) => ({ userId, codeHash, createdAt: now })))
-    .execute()
-}
-
-// Removes the key and the recovery codes (turned off by them, or reset by an admin).
-export async function removeTwoStep(trx: DbOrTransaction, userId: string, now: Date) {
-  await trx
-    .updateTable('users')
-    .set({ twoStepKey: null, twoStepSetUpAt: null, twoStepLastStep: null, updatedAt: now })
-    .where('id', '=', userId)
-    .execute()
-  await trx.deleteFrom('twoStepRecoveryCodes').where('userId', '=', userId).execute()
-}
-
-// Sets two-step sign-in up with a known key and no recovery codes: the demo county's users and tests.
-export async function setUpTwoStepWithKey(
-  db: DbOrTransaction,
-  input: { userId: string; key: string; cookieSecret: string; now: Date },
-) {
-  await db
-    .updateTable('users')
-    .set({
-      twoStepKey: sealSecret(input.cookieSecret, twoStepKeyPurpose, input.key),
-      twoStepSetUpAt: input.now,
-      twoStepLastStep: null,
-    })
-    .where('id', '=', input.userId)
-    .execute()
-}

@@ -4,7 +4,7 @@ import type { Role } from '../../domain/roles.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
 import { type AuditActionName, recordAudit } from '../audit/index.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
-import { removeTwoStep } from './two-step.service.ts'
+import { removeTwoStep } from './two-step-records.ts'
 import { getUser, rolesFor, type UserDeps } from './user-reads.ts'
 
 // An admin's changes to a user they manage: status (disable, enable, unlock), name and role.

@@ -7,7 +7,7 @@ import { createInvitedUser } from './invitations.ts'
 import { inviteeProblems } from './invitees.ts'
 import { createOrganisationByCommand, organisationFieldProblems } from './organisations.service.ts'
 import { findUserByEmail, sendPasswordLink } from './passwords.ts'
-import { removeTwoStep } from './two-step.service.ts'
+import { removeTwoStep } from './two-step-records.ts'
 import type { UserDeps } from './user-reads.ts'
 
 // What an administrator of the install does with the carehub command, as nobody signed in: the

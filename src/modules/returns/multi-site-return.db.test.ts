@@ -229,7 +229,7 @@ describe.each(engines)('today’s return for many locations on one page on %s', 
   // location's own form, not this week's "not open yet".
   it('offers a weekly location last week’s return until this week’s opens, and saves it for that week', async () => {
     const db = t.database.db
-    const hazel = await createLocation(db, ids.provider, ids.council, {
+    const hazel = await createLocation(db, ids.provider!, ids.council!, {
       name: 'Hazel Home Care',
       serviceType: 'home_care',
     })
@@ -240,7 +240,7 @@ describe.each(engines)('today’s return for many locations on one page on %s', 
     // Elm sent the week of 13 April on Thursday; Hazel has not.
     expect($(`tr[data-location="${ids.agency}"]`).attr('data-state')).toBe('sent')
     expect($(`tr[data-location="${hazel}"]`).attr('data-state')).toBe('to-report')
-    const response = await manager.post('/returns/all-locations', agencyRow(hazel))
+    const response = await manager.post('/returns/all-locations', agencyRow(hazel!))
     expect(response.statusCode).toBe(302)
     const saved = await db
       .selectFrom('situationReturns')
