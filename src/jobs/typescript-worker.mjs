@@ -6,16 +6,26 @@
 // The thread ends itself, between statements, once it has answered or its time is up. Stopped from
 // outside (Worker.terminate), it can be stopped half-way through making a zlib stream (a spreadsheet
 // reader inflating entries), and Node then aborts the whole process as it tears the thread down
-// ("close before init" in node_zlib.cc). Messages already posted are still delivered.
+// ("close before init" in node_zlib.cc). Messages already posted are still delivered. For the same
+// reason it watches its own heap and stops itself short of its limit: V8 stops a thread that reaches
+// it wherever it is. A loop that never waits is still stopped that way, as the last resort.
+import { getHeapStatistics } from 'node:v8'
 import { parentPort, workerData } from 'node:worker_threads'
 import { register } from 'tsx/esm/api'
 
 register()
-const { entry, input, seconds } = workerData
+const { entry, input, seconds, heapMb } = workerData
 setTimeout(() => {
   parentPort.postMessage({ timedOut: true })
   process.exit(1)
 }, seconds * 1000).unref()
+// The limit is the old generation's (resourceLimits.maxOldGenerationSizeMb), which V8 enforces.
+const heapLimit = heapMb * 1024 * 1024
+setInterval(() => {
+  if (getHeapStatistics().used_heap_size < heapLimit * 0.9) return
+  parentPort.postMessage({ outOfMemory: true })
+  process.exit(1)
+}, 20).unref()
 const send = (part) =>
   new Promise((resolve) => {
     parentPort.once('message', resolve)

@@ -3,7 +3,10 @@ import { createInflateRaw } from 'node:zlib'
 // A task for worker-threads.test.ts: it echoes, sends parts, fails, grows without end, or makes zlib
 // streams without end, as asked.
 export default async function task(
-  input: { action: 'echo' | 'parts' | 'fail' | 'grow' | 'wait' | 'inflate'; bytes?: Uint8Array },
+  input: {
+    action: 'echo' | 'parts' | 'fail' | 'grow' | 'grow-slowly' | 'wait' | 'inflate'
+    bytes?: Uint8Array
+  },
   send: (part: unknown) => Promise<unknown>,
 ) {
   const typed: number = 1
@@ -12,6 +15,14 @@ export default async function task(
   if (input.action === 'grow') {
     const kept: string[][] = []
     for (;;) kept.push(Array.from({ length: 100_000 }, (_, i) => `row ${i} ${kept.length}`))
+  }
+  // As a reader of a stream grows: a little at a time, with other work in between.
+  if (input.action === 'grow-slowly') {
+    const kept: string[][] = []
+    for (;;) {
+      kept.push(Array.from({ length: 20_000 }, (_, i) => `row ${i} ${kept.length}`))
+      await new Promise((resolve) => setImmediate(resolve))
+    }
   }
   if (input.action === 'inflate')
     for (let i = 0; ; i++) {

@@ -13,7 +13,11 @@ import { Worker } from 'node:worker_threads'
 export type WorkerLimits = { heapMb: number; seconds: number }
 
 export class WorkerStopped extends Error {
-  constructor(readonly reason: 'out-of-memory' | 'timed-out') {
+  // `byItself`: the worker saw it and stopped between statements, rather than being stopped mid-way.
+  constructor(
+    readonly reason: 'out-of-memory' | 'timed-out',
+    readonly byItself = true,
+  ) {
     super(reason === 'out-of-memory' ? 'The worker ran out of memory' : 'The worker took too long')
   }
 }
@@ -50,7 +54,7 @@ export async function runInWorker<T>(
     return await new Promise<T>((resolve, reject) => {
       let settled = false
       const worker = new Worker(bootstrap, {
-        workerData: { entry: entry.href, input, seconds: limits.seconds },
+        workerData: { entry: entry.href, input, seconds: limits.seconds, heapMb: limits.heapMb },
         resourceLimits: { maxOldGenerationSizeMb: limits.heapMb },
         // No flags of the main thread's own (--inspect, a heap limit for the main thread).
         execArgv: [],
@@ -69,22 +73,26 @@ export async function runInWorker<T>(
         else setTimeout(() => void worker.terminate(), 10_000).unref()
       }
       const timer = setTimeout(
-        () => finish(() => reject(new WorkerStopped('timed-out')), true),
+        () => finish(() => reject(new WorkerStopped('timed-out', false)), true),
         limits.seconds * 1000 + 10_000,
       )
-      worker.on('message', (message: { part?: unknown; done?: T; failed?: string; timedOut?: true }) => {
+      type Message = { part?: unknown; done?: T; failed?: string; timedOut?: true; outOfMemory?: true }
+      worker.on('message', (message: Message) => {
         if ('part' in message) {
           onPart(message.part)
           // The next part once this thread has seen to whatever else is waiting.
           setImmediate(() => settled || worker.postMessage('next'))
         } else if ('done' in message) finish(() => resolve(message.done as T), false)
         else if (message.timedOut) finish(() => reject(new WorkerStopped('timed-out')), false)
+        else if (message.outOfMemory) finish(() => reject(new WorkerStopped('out-of-memory')), false)
         else finish(() => reject(new Error(`The worker failed: ${message.failed}`)), false)
       })
       worker.on('error', (error: Error & { code?: string }) =>
         finish(
           () =>
-            reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerStopped('out-of-memory') : error),
+            reject(
+              error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerStopped('out-of-memory', false) : error,
+            ),
           false,
         ),
       )
