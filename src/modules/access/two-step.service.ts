@@ -263,8 +263,8 @@ export function createTwoStepService(deps: TwoStepDeps) {
     found: Match,
     sessionToken: string,
     wrongMessage: string,
+    now: Date,
   ): Promise<CodeRefused | null> {
-    const now = clock.now()
     const locked = await lockedUser(trx, userId)
     if (isLocked(locked, now)) return { ok: false, reason: 'locked', signedOut: false }
     if (await use(trx, userId, found, locked.twoStepLastStep, now)) return null
@@ -290,9 +290,9 @@ export function createTwoStepService(deps: TwoStepDeps) {
     if (!typed.trim()) return invalid(wrongCode)
     const found = await match(user, typed)
     return db.transaction().execute(async (trx): Promise<TurnedOff> => {
-      const refused = await spendCode(trx, user.id, found, sessionToken, wrongCode)
-      if (refused) return refused
       const now = clock.now()
+      const refused = await spendCode(trx, user.id, found, sessionToken, wrongCode, now)
+      if (refused) return refused
       await removeTwoStep(trx, user.id, now)
       await audit(trx, user, accessAuditActions.twoStepTurnedOff, now)
       return { ok: true }
@@ -318,9 +318,9 @@ export function createTwoStepService(deps: TwoStepDeps) {
     const recoveryCodes = found ? newRecoveryCodes() : []
     const hashes = await Promise.all(recoveryCodes.map((code) => hashPassword(code)))
     return db.transaction().execute(async (trx): Promise<NewRecoveryCodes> => {
-      const refused = await spendCode(trx, user.id, found, sessionToken, wrongAppCode)
-      if (refused) return refused
       const now = clock.now()
+      const refused = await spendCode(trx, user.id, found, sessionToken, wrongAppCode, now)
+      if (refused) return refused
       const unusedBefore = await unusedRecoveryCodes(trx, user.id)
       await putRecoveryCodes(trx, user.id, hashes, now)
       await audit(trx, user, accessAuditActions.recoveryCodesReplaced, now, {
