@@ -7,7 +7,7 @@ import { sql } from 'kysely'
 import { createDatabase } from '../src/db/database.ts'
 import { periodContaining } from '../src/modules/returns/index.ts'
 import type { Check, NationalMeasurement } from './national.ts'
-import { serviceNodeFlags } from './node-flags.ts'
+import { profiling, serviceNodeFlags } from './node-flags.ts'
 import { pacedLoad } from './paced-load.ts'
 import { ownCpu, postgresCpu, processTreeCpu } from './process-cpu.ts'
 import {
@@ -20,7 +20,9 @@ import {
   latencyText,
   notYetReported,
   perSecond,
+  riskStateUpToDate,
   settle,
+  tidyAsAutovacuumWould,
   statusText,
   summaryOf,
 } from './submission-load.ts'
@@ -54,7 +56,8 @@ async function startCareHub(databaseUrl: string, log: (line: string) => void) {
   const port = await freePort()
   const child: ChildProcess = spawn(
     process.execPath,
-    [...serviceNodeFlags, path.join(here, '..', 'bin', 'carehub.js'), 'serve'],
+    // BENCH_CHILD_CPU_PROF profiles the primary and each web worker (they inherit its flags).
+    [...serviceNodeFlags, ...profiling, path.join(here, '..', 'bin', 'carehub.js'), 'serve'],
     {
       env: {
         ...process.env,
@@ -112,6 +115,8 @@ export const morningPeakMeasurement: NationalMeasurement = {
     let before: Snapshot | null = null
     let server: { stop: () => Promise<void> } | null = null
     try {
+      await riskStateUpToDate(db, log)
+      await tidyAsAutovacuumWould(db, log)
       const available = await notYetReported(db, today)
       const seconds = Math.min(wantedSeconds, Math.floor((available - warmupRequests) / peakRate))
       if (seconds < 5) throw new Error(`only ${available} locations can report today; reseed`)
@@ -143,7 +148,11 @@ export const morningPeakMeasurement: NationalMeasurement = {
       const cpuAfter = cpu()
       const perReturn = (k: keyof typeof cpuBefore) =>
         Number((((cpuAfter[k] - cpuBefore[k]) * 1000) / peak.samplesMs.length).toFixed(2))
-      const cpuMs = { app: perReturn('app'), postgres: perReturn('postgres'), generator: perReturn('generator') }
+      const cpuMs = {
+        app: perReturn('app'),
+        postgres: perReturn('postgres'),
+        generator: perReturn('generator'),
+      }
       log(
         `CPU a return at the peak: app ${cpuMs.app} ms, PostgreSQL ${cpuMs.postgres} ms, generator ${cpuMs.generator} ms`,
       )

@@ -10,7 +10,7 @@ export const serviceNodeFlags: string[] = start
 
 // The flags for a child process that runs the service's code: this process's loader (tsx) and the service's flags.
 // BENCH_CHILD_CPU_PROF=<folder> profiles every such child (a .cpuprofile each, written when it ends).
-const profiling = process.env.BENCH_CHILD_CPU_PROF
+export const profiling = process.env.BENCH_CHILD_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CHILD_CPU_PROF}`]
   : []
 export const childExecArgv = (extra: string[] = []) => [

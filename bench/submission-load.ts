@@ -9,8 +9,10 @@ import type { Db } from '../src/db/database.ts'
 import type { NationalLocation } from '../src/db/seed/national-data.ts'
 import { returnValuesFor } from '../src/db/seed/national-returns.ts'
 import { createRng } from '../src/db/seed/national-rng.ts'
+import { systemClock } from '../src/domain/clock.ts'
 import type { ServiceType } from '../src/domain/service-types.ts'
 import { newToken, tokenHash } from '../src/modules/access/credentials.ts'
+import { recomputeAll } from '../src/modules/early-warning/index.ts'
 import { latencySummary } from './national.ts'
 
 // What both submission measurements share (the 200/s one with its baseline, api-submission.national.ts,
@@ -185,12 +187,17 @@ export type Candidate = {
   peopleSupported: number | null
   providerId: string
   userId: string
+  // Staff employed as the location's latest return gave it: a home's headcount does not change overnight.
+  staffEmployed: number | null
 }
 
 export async function candidates(db: Db, today: string, needed: number): Promise<Candidate[]> {
   const rows = await sql<Candidate>`
     select l.id, l.service_type as "serviceType", l.registered_beds as "registeredBeds",
-      l.people_supported as "peopleSupported", l.provider_id as "providerId", u.id as "userId"
+      l.people_supported as "peopleSupported", l.provider_id as "providerId", u.id as "userId",
+      (select (r.values->>'staffEmployed')::int from situation_returns r
+        where r.location_id = l.id and r.is_current and r.values->>'staffEmployed' is not null
+        order by r.period_start desc limit 1) as "staffEmployed"
     from locations l
     join organisations o on o.provider_id = l.provider_id
     join users u on u.organisation_id = o.id and u.role = 'provider_manager' and u.status = 'active'
@@ -235,6 +242,50 @@ export const activityText = (before: ServerActivity, after: ServerActivity, requ
   return `WAL ${(d('walBytes') / requests / 1024).toFixed(1)} kB a request (${d('walFpi')} full-page images), ${d('walSyncs')} WAL syncs, ${d('checkpoints')} checkpoints (${d('buffersCheckpoint')} buffers written by checkpoints, ${d('buffersBackend')} by backends)`
 }
 
+// The risk state a live service has at any morning: the 15-minute risk-recompute job (and the risk
+// queue after each return) have run the rules over every location's returns. A seeded database has
+// never had them run, so a location's first return would raise every alert its history holds at once,
+// and the service's start would run that first recompute for all 27,000 locations in the middle of the
+// load. Committed once; afterwards it finds nothing to change. Not timed.
+export async function riskStateUpToDate(db: Db, log: (line: string) => void) {
+  const started = performance.now()
+  const result = await recomputeAll(db, systemClock)
+  log(
+    `risk state brought up to date as the risk-recompute job keeps it, in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(result)}`,
+  )
+}
+
+// The tables the service's returns and jobs churn (rows updated and deleted all day): a production
+// server's autovacuum keeps their dead rows cleared and their statistics fresh. This machine's server
+// runs with autovacuum off (its CI configuration), so without this the planner reads an empty alerts
+// table's statistics against tens of thousands of open alerts, and every run's deletions pile up.
+const churnedTables = [
+  'alerts',
+  'alert_events',
+  'cases',
+  'case_events',
+  'location_risk',
+  'risk_queue',
+  'dashboard_stale',
+  'dashboard_rebuilding',
+  'dashboard_days_built',
+  'dashboard_daily',
+  'dashboard_council_daily',
+  'idempotency_keys',
+  'api_tokens',
+  'return_risk_figures',
+  'welfare_cancellations',
+]
+
+export async function tidyAsAutovacuumWould(db: Db, log: (line: string) => void) {
+  const { rows } = await sql<{ autovacuum: string }>`show autovacuum`.execute(db)
+  const started = performance.now()
+  await sql`vacuum (analyze) ${sql.join(churnedTables.map((t) => sql.table(t)))}`.execute(db)
+  log(
+    `vacuumed and analysed the ${churnedTables.length} tables the service churns in ${((performance.now() - started) / 1000).toFixed(1)} s (the server's autovacuum is ${rows[0]?.autovacuum})`,
+  )
+}
+
 export async function queuedLocations(db: Db): Promise<number> {
   const { rows } = await sql<{ n: string }>`select count(*) as n from risk_queue`.execute(db)
   return Number(rows[0]?.n)
@@ -256,7 +307,9 @@ export function bodiesFor(locations: Candidate[], tokens: Map<string, string>, t
   return locations.map((l) => {
     const location = {
       ...l,
-      staff: Math.max(5, Math.round((l.registeredBeds ?? l.peopleSupported ?? 20) * 1.1)),
+      // The staff the location has been reporting, as a real morning's return would give (a made-up
+      // figure would move every location's absence rate, and raise or resolve its alerts, at once).
+      staff: l.staffEmployed ?? Math.max(5, Math.round((l.registeredBeds ?? l.peopleSupported ?? 20) * 1.1)),
     } as unknown as NationalLocation
     const values = returnValuesFor(location, 0, { outbreaks: [], shortages: [], previous: null }, rng)
     // The API takes choices as arrays.

@@ -28,8 +28,8 @@ export async function snapshot(db: Db, locationIds: string[]): Promise<Snapshot>
   return { locationIds, ...rows[0]! }
 }
 
-// Puts back what the snapshot recorded and deletes the run's returns (their return_risk_figures rows go
-// with them, by the trigger), in one transaction; the audit rows, which the database keeps append-only,
+// Puts back what the snapshot recorded and deletes the run's returns with their risk figures, in one
+// transaction; the audit rows, which the database keeps append-only,
 // go in a second one with triggers off for that transaction only (the benchmark connects as superuser).
 export async function restore(db: Db, s: Snapshot, today: string, since: Date): Promise<string> {
   const ids = sql.val(s.locationIds)
@@ -100,11 +100,25 @@ export async function restore(db: Db, s: Snapshot, today: string, since: Date): 
         on conflict do nothing`),
     )
     n('risk queue rows', await run(sql`delete from risk_queue q where q.location_id = any(${ids}::uuid[])`))
-    n(
-      'returns',
-      await run(sql`delete from situation_returns r where r.period_start = ${today}
-        and r.submitted_at >= ${since} and r.location_id = any(${ids}::uuid[])`),
-    )
+    // The returns go with their foreign-key checks off: with them on, PostgreSQL scans alerts, alert_events
+    // and welfare_cancellations (no index on their return columns; the app never deletes a return) once
+    // for each deleted return, about 4 minutes for a run. So what could refer to the run's returns is
+    // deleted first, a single scan checks nothing else does, and their risk figures (kept by a trigger,
+    // off with the checks) are deleted by hand.
+    await run(sql`create temp table bench_new_returns on commit drop as
+      select r.id from situation_returns r where r.period_start = ${today}
+        and r.submitted_at >= ${since} and r.location_id = any(${ids}::uuid[])`)
+    await run(sql`delete from welfare_cancellations where return_id in (select id from bench_new_returns)`)
+    const { rows: referred } = await run(sql`
+      select (select count(*) from alerts where raised_by_return_id in (select id from bench_new_returns)
+                or resolved_by_return_id in (select id from bench_new_returns))
+           + (select count(*) from alert_events where return_id in (select id from bench_new_returns)) as n`)
+    const stillReferred = Number((referred[0] as { n: string }).n)
+    if (stillReferred > 0)
+      throw new Error(`${stillReferred} alerts or alert events still refer to the run's returns`)
+    await run(sql`set local session_replication_role = replica`)
+    await run(sql`delete from return_risk_figures where return_id in (select id from bench_new_returns)`)
+    n('returns', await run(sql`delete from situation_returns where id in (select id from bench_new_returns)`))
   })
   await db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx)

@@ -9,7 +9,7 @@ import {
   contextsQuery,
   type LocationMeasures,
   measuresForLocations,
-  type Only,
+  onlyLocations,
   type SummaryRow,
   summariesQuery,
   widestScanFrom,
@@ -46,7 +46,7 @@ export const openRuleAlertsJson = (locationIs: ReturnType<typeof sql>) => sql<
 // Every field is a string, number, boolean or JSON, so reads the same through JSON.
 async function inputsFor(db: DbOrTransaction, now: Date, locationIds: readonly string[]) {
   const ids = sql`${sql.val([...locationIds])}::uuid[]`
-  const only: Only = (column) => sql`and ${sql.ref(column)} = any(${ids})`
+  const only = onlyLocations(ids)
   const today = londonDate(now)
   const scanFrom = widestScanFrom(today)
   const { rows } = await sql<{
