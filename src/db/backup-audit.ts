@@ -2,11 +2,12 @@ import type { Clock } from '../domain/clock.ts'
 import { type AuditActionName, auditActions, auditRow } from '../modules/audit/index.ts'
 import type { Db } from './database.ts'
 
-// Backups and restores in the audit trail, as done by the command: no one signed in, and no organisation
+// Backups, restores and the move to PostgreSQL in the audit trail, as done by the command: no one signed in, and no organisation
 // (the install's whole database). The file's name only, never its folder or anything it holds.
 export const backupAuditActions = auditActions({
   databaseBackedUp: 'database-backed-up',
   databaseRestored: 'database-restored',
+  databaseMovedToPostgres: 'database-moved-to-postgres',
 })
 
 export async function recordDatabaseEvent(

@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { systemClock } from '../domain/clock.ts'
 import { BackupRefused } from './backup.ts'
+import { backupAuditActions, recordDatabaseEvent } from './backup-audit.ts'
 import { createDatabase, rawEngineOf } from './database.ts'
 import { migrateToLatest } from './migrate.ts'
 import { describeCounts, holdsCounty, migrationTables, rowCounts, totalRows } from './table-census.ts'
@@ -38,6 +40,13 @@ export async function exportToPostgres(dataDir: string, url: string): Promise<Ex
     const counts = await rowCounts(target)
     const differing = Object.keys(expected).filter((t) => expected[t] !== counts[t])
     if (differing.length) throw new Error(`Row counts differ after the copy in: ${differing.join(', ')}`)
+    // The PostgreSQL database's audit trail starts its own life with the move (the counts copied).
+    await recordDatabaseEvent(
+      target,
+      backupAuditActions.databaseMovedToPostgres,
+      { from: 'embedded database', tables: Object.keys(counts).length, rows: totalRows(counts) },
+      systemClock,
+    )
     return {
       counts,
       lines: [
