@@ -99,19 +99,20 @@ export async function totalsFromRollup(
 }
 
 // The locations of the rollup, once per council that sees them: under their own council (in area) and
-// under each other council that contracts with them (out of area). With `councilKey`, only that
-// council's view (its own locations, and those it contracts with elsewhere).
-function viewpointLocations(councilKey?: string) {
+// under each other council that contracts with them (out of area). With `councilKeys`, only those
+// councils' views (their own locations, and those they contract with elsewhere).
+function viewpointLocations(councilKeys?: readonly string[]) {
   const contractedBy = (viewpoint: string) =>
     sql`exists (select 1 from council_contracts c where c.location_id = l.id and c.council_id = ${sql.raw(viewpoint)})`
   const columns = sql`l.id, l.service_type, l.council_id, coalesce(l.area, '') as area, t.frequency,
     exists (select 1 from council_contracts c where c.location_id = l.id) as contracted_any`
-  const own = councilKey
-    ? councilKey === noCouncil
-      ? sql`l.council_id is null`
-      : sql`l.council_id = ${councilKey}`
+  const keys = councilKeys ? sql`cast(${[...councilKeys]} as uuid[])` : null
+  const own = keys
+    ? councilKeys!.includes(noCouncil)
+      ? sql`(l.council_id = any(${keys}) or l.council_id is null)`
+      : sql`l.council_id = any(${keys})`
     : sql`true`
-  const elsewhere = councilKey ? sql`cc.council_id = ${councilKey}` : sql`true`
+  const elsewhere = keys ? sql`cc.council_id = any(${keys})` : sql`true`
   return sql`
     select ${columns}, coalesce(l.council_id, ${sql.lit(noCouncil)}::uuid) as viewpoint, true as in_area,
       ${contractedBy('l.council_id')} as contracted
@@ -124,19 +125,21 @@ function viewpointLocations(councilKey?: string) {
     where ${elsewhere} and l.council_id is distinct from cc.council_id`
 }
 
-// Rebuild the rollup rows of one day, for every council or for one council's view, in one statement:
-// each location's measures are worked out once per council that sees it.
-export async function rebuildRollupDay(db: DbOrTransaction, day: string, councilKey?: string) {
+// Rebuild the rollup rows of one day, for every council or for some councils' views, in one statement:
+// each location's measures are worked out once per council that sees it. (At a morning peak every
+// council's day is stale at each run of the job: one statement for them all, not one each.)
+export async function rebuildRollupDay(db: DbOrTransaction, day: string, councilKeys?: readonly string[]) {
+  if (councilKeys?.length === 0) return
   let national = db.deleteFrom('dashboardDaily').where('day', '=', day)
   let councils = db.deleteFrom('dashboardCouncilDaily').where('day', '=', day)
-  if (councilKey) {
-    national = national.where('councilKey', '=', councilKey)
-    councils = councils.where('councilId', '=', councilKey)
+  if (councilKeys) {
+    national = national.where('councilKey', 'in', [...councilKeys])
+    councils = councils.where('councilId', 'in', [...councilKeys])
   }
   await national.execute()
   await councils.execute()
   await sql`
-    with m as (${measuresSql(viewpointLocations(councilKey), [day])}),
+    with m as (${measuresSql(viewpointLocations(councilKeys), [day])}),
     national as (
       insert into dashboard_daily (day, council_key, service_type, contracted_any, expected, reported, on_time,
         ppe_red, outbreak, closed_to_admissions, staff_absent, staff_employed, beds_available, vacant_beds,
@@ -229,7 +232,11 @@ export async function rebuildClaimed(db: Db, day: string) {
       await trx.insertInto('dashboardDaysBuilt').values({ day, builtAt: new Date() }).execute()
       return
     }
-    for (const { councilKey } of claimed) await rebuildRollupDay(trx, day, councilKey)
+    await rebuildRollupDay(
+      trx,
+      day,
+      claimed.map((c) => c.councilKey),
+    )
   })
 }
 
