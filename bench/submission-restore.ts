@@ -29,8 +29,8 @@ export async function snapshot(db: Db, locationIds: string[]): Promise<Snapshot>
 }
 
 // Puts back what the snapshot recorded and deletes the run's returns with their risk figures, in one
-// transaction; the audit rows, which the database keeps append-only,
-// go in a second one with triggers off for that transaction only (the benchmark connects as superuser).
+// transaction; the audit rows, which the database keeps append-only, go in a second one with triggers
+// off for that transaction only (the benchmark connects as superuser).
 export async function restore(db: Db, s: Snapshot, today: string, since: Date): Promise<string> {
   const ids = sql.val(s.locationIds)
   const counts: string[] = []

@@ -2,8 +2,9 @@ import type { Clock } from '../domain/clock.ts'
 import { type AuditActionName, auditActions, auditRow } from '../modules/audit/index.ts'
 import type { Db } from './database.ts'
 
-// Backups, restores and the move to PostgreSQL in the audit trail, as done by the command: no one signed in, and no organisation
-// (the install's whole database). The file's name only, never its folder or anything it holds.
+// Backups, restores and the move to PostgreSQL in the audit trail, as done by the command: no one
+// signed in, and no organisation (the install's whole database). The file's name only, never its
+// folder or anything it holds.
 export const backupAuditActions = auditActions({
   databaseBackedUp: 'database-backed-up',
   databaseRestored: 'database-restored',

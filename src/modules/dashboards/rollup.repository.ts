@@ -106,12 +106,12 @@ function viewpointLocations(councilKeys?: readonly string[]) {
     sql`exists (select 1 from council_contracts c where c.location_id = l.id and c.council_id = ${sql.raw(viewpoint)})`
   const columns = sql`l.id, l.service_type, l.council_id, coalesce(l.area, '') as area, t.frequency,
     exists (select 1 from council_contracts c where c.location_id = l.id) as contracted_any`
-  const keys = councilKeys ? sql`cast(${[...councilKeys]} as uuid[])` : null
-  const own = keys
-    ? councilKeys!.includes(noCouncil)
+  const keys = councilKeys && sql`cast(${[...councilKeys]} as uuid[])`
+  const own = !keys
+    ? sql`true`
+    : councilKeys?.includes(noCouncil)
       ? sql`(l.council_id = any(${keys}) or l.council_id is null)`
       : sql`l.council_id = any(${keys})`
-    : sql`true`
   const elsewhere = keys ? sql`cc.council_id = any(${keys})` : sql`true`
   return sql`
     select ${columns}, coalesce(l.council_id, ${sql.lit(noCouncil)}::uuid) as viewpoint, true as in_area,
