@@ -16,7 +16,7 @@ import { apiTokensFor, bodiesFor, type Candidate, dropApiTokens, load } from './
 // unlocked daily periods (today and the six before) at a steady rate from one undici pool, then prints
 // the CPU per return of the app's processes, PostgreSQL's (every postgres process, so the jobs and
 // anything else on the machine's server count too) and this generator's, and the transactions
-// committed per return. PEAK_CPU_PROF=<folder> profiles the app's processes.
+// committed per return. PEAK_CPU_PROF=<folder> profiles the app's processes; PEAK_RETURNS=<n> sends only n.
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const [databaseUrl, rateText = '300', workersText = '1'] = process.argv.slice(2)
@@ -53,6 +53,8 @@ try {
   for (const { day, locations } of all) jobs.push(...bodiesFor(locations, made.tokens, day))
   // Interleave days so that one location's returns are not back to back.
   jobs.sort(() => Math.random() - 0.5)
+  // PEAK_RETURNS=<n>: send only the first n (the rest stay unsent, for the next run).
+  if (process.env.PEAK_RETURNS) jobs.splice(Number(process.env.PEAK_RETURNS))
   console.log(`${jobs.length} returns over ${days.length} days`)
 
   const port = 3900 + Math.floor(Math.random() * 90)
@@ -84,7 +86,13 @@ try {
   const url = `http://127.0.0.1:${port}`
   for (;;) {
     if (child.exitCode !== null) throw new Error('carehub serve stopped')
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break
     await new Promise((r) => setTimeout(r, 200))
   }
   const statuses = new Map<number, number>()
@@ -122,7 +130,10 @@ try {
     `${n} returns in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(0)}/s offered ${rate}/s): p50 ${l.p50Ms.toFixed(1)}, p95 ${l.p95Ms.toFixed(1)}, p99 ${l.p99Ms.toFixed(1)}, max ${l.maxMs.toFixed(0)} ms; ${[...statuses].map(([s, c]) => `${s}: ${c}`).join(', ')}`,
   )
   console.log(
-    `CPU per return: app ${ms(after.app - before.app)} ms, PostgreSQL ${ms(after.pg - before.pg)} ms, generator ${ms(after.gen - before.gen)} ms; ${((after.commits - before.commits - 1) / n).toFixed(2)} transactions a return; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `CPU per return: app ${ms(after.app - before.app)} ms, PostgreSQL ${ms(after.pg - before.pg)} ms, generator ${ms(after.gen - before.gen)} ms; ${((after.commits - before.commits - 1) / n).toFixed(2)} transactions a return; load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
   )
 } finally {
   if (child && child.exitCode === null) {

@@ -42,6 +42,7 @@ import * as m0045 from './migrations/0045-two-step-sign-in.ts'
 import * as m0046 from './migrations/0046-single-sign-on.ts'
 import * as m0047 from './migrations/0047-return-export-cells.ts'
 import * as m0048 from './migrations/0048-welfare-cancelled-visits-index.ts'
+import * as m0049 from './migrations/0049-risk-figures-covering-key.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -87,6 +88,7 @@ const migrations: Record<string, Migration> = {
   '0046-single-sign-on': m0046,
   '0047-return-export-cells': m0047,
   '0048-welfare-cancelled-visits-index': m0048,
+  '0049-risk-figures-covering-key': m0049,
 }
 
 // Their names, in order (the prepared empty database records which of them it holds: empty-database.ts).
