@@ -127,7 +127,8 @@ export function createBearerTokens(deps: { db: Db; clock: Clock }) {
   // creator no longer acts for that provider (or no longer holds that role in that organisation).
   async function authenticate(token: string): Promise<ApiClient | null> {
     if (!token || token.length > 200) return null
-    const { rows } = await db.executeQuery<TokenHolderRow>(tokenLookup.with({ hash: tokenHash(token) }))
+    const hash = tokenHash(token)
+    const { rows } = await db.executeQuery<TokenHolderRow>(tokenLookup.with({ hash }))
     const row = rows[0]
     if (!row || !isRole(row.role) || !isOrganisationKind(row.kind)) return null
     const now = clock.now()
@@ -172,7 +173,7 @@ export function createBearerTokens(deps: { db: Db; clock: Clock }) {
       },
       readsMarket: false,
     }
-    rememberLookup(tokenHash(token), client, lastUsedAt)
+    rememberLookup(hash, client, lastUsedAt)
     return client
   }
 
