@@ -19,6 +19,7 @@ import type { Measurement } from './bench-case.ts'
 import { benchCases } from './cases.ts'
 import type { ChildJob, ChildResult } from './child.ts'
 import { designChecksTable, runDesignChecks } from './design-checks.ts'
+import { applyCrossChecks } from './cross-checks.ts'
 import { formatJson } from './json-file.ts'
 import { measurements, nationalMeasurements } from './measurements.ts'
 import { type NationalRun, runNationalInChild } from './national.ts'
@@ -37,6 +38,8 @@ import {
   table,
   tableNotes,
 } from './report.ts'
+import { quietMachine } from './quiet-machine.ts'
+import { resultsJson } from './results-json.ts'
 import { ensureSeededDatabase, type SeededDatabase } from './seeded-database.ts'
 import { ensureSeededPglite, type SeededPglite } from './seeded-pglite.ts'
 
@@ -54,39 +57,6 @@ const { values: args } = parseArgs({
     seed: { type: 'boolean', default: false },
   },
 })
-
-// Each national measurement (PostgreSQL or PGlite) starts on a quiet machine: what ran before it (the
-// CQC import's fresh databases, dropped; the previous measurement's clean-up; PostgreSQL's autovacuum
-// after it) settles first, up to a minute: until the machine's CPUs are at least 90 % idle over two
-// seconds (from /proc/stat), or, where that cannot be read, the 1-minute load average is under 1.
-function cpuTimes(): { idle: number; total: number } | null {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
-    // user nice system idle iowait irq softirq steal: idle and iowait are idle.
-    return { idle: fields[3]! + (fields[4] ?? 0), total: fields.slice(0, 8).reduce((a, b) => a + b, 0) }
-  } catch {
-    return null
-  }
-}
-
-async function busyOverTwoSeconds(): Promise<number | null> {
-  const before = cpuTimes()
-  await new Promise((resolve) => setTimeout(resolve, 2_000))
-  const after = cpuTimes()
-  if (!before || !after || after.total === before.total) return null
-  return 1 - (after.idle - before.idle) / (after.total - before.total)
-}
-
-async function quietMachine(id: string) {
-  const started = performance.now()
-  for (;;) {
-    const busy = await busyOverTwoSeconds()
-    const quiet = busy === null ? os.loadavg()[0]! < 1 : busy < 0.1
-    if (quiet || performance.now() - started >= 60_000) break
-  }
-  const waited = (performance.now() - started) / 1000
-  if (waited >= 3) console.log(`${id}: waited ${waited.toFixed(0)} s for a quiet machine`)
-}
 
 // One run in a fresh process: on PostgreSQL, in a database created for it and dropped after it.
 async function runInChild(
@@ -340,6 +310,7 @@ async function main() {
     console.log(`${m.id}: running against ${database.name} (load average ${os.loadavg()[0]!.toFixed(1)})…`)
     reportNational(entry, await runNationalInChild(m, database.url))
   }
+  applyCrossChecks(national)
   if (national.some((r) => r.measurement.engine === 'pglite' && r.result))
     pgliteVersion ??= `@electric-sql/pglite ${pgliteRelease}`
   const pgliteNotes = [...seededPglite.values()].map(
@@ -369,48 +340,15 @@ async function main() {
     '',
     ...results.flatMap((r) => (r.profile ? [profileText(r), ''] : [])),
   ].join('\n')
-  const json = {
+  const json = resultsJson({
     generatedAt,
     command: `npm run bench${partial ? ` -- --only ${args.only}` : ''}`,
     machine,
-    postgresServer: server.url === null ? { unreachable: server.reason } : { source: server.source },
-    measurements: results.map((r) => ({
-      id: r.measurement.id,
-      title: r.measurement.title,
-      label: r.label,
-      timed: r.measurement.timed,
-      engine: r.measurement.engine,
-      target: r.measurement.target,
-      targetNote: r.measurement.targetNote ?? null,
-      params: r.measurement.params,
-      facts: r.facts,
-      skipped: r.skipped,
-      summary: r.summary,
-      runs: r.runs,
-      errors: r.errors,
-      profile: r.profile,
-    })),
-    national: national.map((r) => ({
-      id: r.measurement.id,
-      engine: r.measurement.engine ?? 'postgres',
-      title: r.measurement.title,
-      label: r.label,
-      timed: r.measurement.timed,
-      baselineTimed: r.measurement.baselineTimed ?? null,
-      target: r.measurement.target,
-      targetNote: r.measurement.targetNote ?? null,
-      database: r.database,
-      seed: r.database
-        ? ([...seeded.values(), ...seededPglite.values()].find((d) => d.name === r.database)?.info ?? null)
-        : null,
-      skipped: r.skipped,
-      error: r.error,
-      pass: r.pass,
-      misses: r.misses,
-      ratio: r.result?.baseline ? r.result.app.p95Ms / r.result.baseline.p95Ms : null,
-      ...(r.result ?? {}),
-    })),
-  }
+    server,
+    results,
+    national,
+    seeds: [...seeded.values(), ...seededPglite.values()],
+  })
   // A run of some measurements only does not replace the latest full results.
   const base = partial ? 'partial' : 'latest'
   await fs.mkdir(resultsDir, { recursive: true })

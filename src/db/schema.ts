@@ -32,7 +32,11 @@ import type {
   ContactLogAlertTable,
   ContactLogEntryTable,
 } from '../modules/contact-log/index.ts'
-import type { DashboardCouncilDailyTable, DashboardDailyTable } from '../modules/dashboards/index.ts'
+import type {
+  DashboardCouncilDailyTable,
+  DashboardDailyTable,
+  DashboardNationalDailyTable,
+} from '../modules/dashboards/index.ts'
 import type {
   CouncilContractTable,
   CqcImportTable,
@@ -231,6 +235,7 @@ export type Database = {
   faqEntries: FaqEntryTable
   dashboardDaily: DashboardDailyTable
   dashboardCouncilDaily: DashboardCouncilDailyTable
+  dashboardNationalDaily: DashboardNationalDailyTable
   dashboardDaysBuilt: { day: DateOnly; builtAt: Timestamp }
   dashboardStale: { day: DateOnly; councilKey: string }
   dashboardRebuilding: { day: DateOnly; councilKey: string; claimedAt: Generated<Date> }

@@ -121,6 +121,18 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
     })
   }
 
+  it('offers a regional viewer every area of the country, once each and in order, and a council its own', async () => {
+    const { rows } = await sql<{ area: string }>`
+      select distinct area from locations where area is not null and area <> '' order by area`.execute(
+      t.database.db,
+    )
+    expect(rows.length).toBeGreaterThan(1)
+    expect(await t.services.dashboards.areas(actors.regional!)).toEqual(rows.map((r) => r.area))
+    const council = await t.services.dashboards.areas(actors.officerA!)
+    expect(council.length).toBeGreaterThan(0)
+    expect(council.length).toBeLessThanOrEqual(rows.length)
+  })
+
   it('a regional viewer filtering by area is answered from the councils’ rollup, and matches direct SQL', async () => {
     const found = await t.services.dashboards.situation(actors.regional!, { area: 'South', day: today })
     expect(found?.source).toBe('rollup')

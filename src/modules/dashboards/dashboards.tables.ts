@@ -25,6 +25,10 @@ export type DashboardDailyTable = {
   figuresNone: ColumnType<number, number | undefined, number>
 }
 
+// The whole country's totals of dashboard_daily per day, kind of service and whether contracted, kept with
+// it (migration 0050): the national dashboard sums a handful of rows, not every council's.
+export type DashboardNationalDailyTable = Omit<DashboardDailyTable, 'councilKey'>
+
 // The same figures as each council sees them, by area, in or out of area and contracted (migration 0012).
 
 export type DashboardCouncilDailyTable = Omit<DashboardDailyTable, 'councilKey'> & {

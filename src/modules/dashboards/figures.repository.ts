@@ -64,6 +64,17 @@ export async function openAlertsByOrganisation(
 
 // The areas of the locations in scope, for the area filter.
 export async function areasInScope(db: DbOrTransaction, scope: Scope): Promise<string[]> {
+  if (scope.kind === 'everything') {
+    // Every area of the country, found one after another through the index by area (migration 0050):
+    // about 70 lookups, where reading every location for them took 15 ms nationally.
+    const { rows } = await sql<{ area: string }>`
+      with recursive found(area) as (
+        select min(area) from locations
+        union all
+        select (select min(l.area) from locations l where l.area > found.area) from found where found.area is not null)
+      select area from found where area is not null limit 500`.execute(db)
+    return rows.map((r) => r.area).filter(Boolean)
+  }
   const rows = await db
     .selectFrom('locations')
     .select('locations.area')

@@ -16,7 +16,11 @@ import { staleDaysOnReturnSave } from './return-save-hook.ts'
 import { ensureRollup } from './rollup.repository.ts'
 
 export { dashboardsPaths } from './dashboards.paths.ts'
-export type { DashboardCouncilDailyTable, DashboardDailyTable } from './dashboards.tables.ts'
+export type {
+  DashboardCouncilDailyTable,
+  DashboardDailyTable,
+  DashboardNationalDailyTable,
+} from './dashboards.tables.ts'
 export { buildPublicDashboard, publicDashboardKind } from './public-dashboard.publication.ts'
 
 // Today's picture of the market, trends, a single view of each provider, and exports.

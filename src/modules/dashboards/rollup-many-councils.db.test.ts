@@ -54,7 +54,26 @@ describe.each(engines)('the rollup of several councils at once on %s', (engine) 
       select (day, council_key, service_type, contracted_any, expected, reported, on_time, ppe_red,
               outbreak, staff_absent, staff_employed)::text as row
       from dashboard_daily where day = ${today} order by 1`.execute(t.database.db)
-    return { councils: councils.map((r) => r.row), national: national.map((r) => r.row) }
+    const { rows: totals } = await sql<{ row: string }>`
+      select (day, service_type, contracted_any, expected, reported, on_time, ppe_red, outbreak, staff_absent,
+              staff_employed, figures_oldest_days)::text as row
+      from dashboard_national_daily where day = ${today} order by 1`.execute(t.database.db)
+    return {
+      councils: councils.map((r) => r.row),
+      national: national.map((r) => r.row),
+      totals: totals.map((r) => r.row),
+    }
+  }
+
+  // The national totals as the whole country's rows of dashboard_daily add up, worked out here.
+  const summed = async () => {
+    const { rows: summed } = await sql<{ row: string }>`
+      select (day, service_type, contracted_any, sum(expected), sum(reported), sum(on_time), sum(ppe_red),
+              sum(outbreak), sum(staff_absent), sum(staff_employed), max(figures_oldest_days))::text as row
+      from dashboard_daily where day = ${today} group by day, service_type, contracted_any order by 1`.execute(
+      t.database.db,
+    )
+    return summed.map((r) => r.row)
   }
 
   it('rebuilds every claimed council in one statement, to the rows of a whole-day rebuild', async () => {
@@ -69,6 +88,8 @@ describe.each(engines)('the rollup of several councils at once on %s', (engine) 
     await ensureRollup(db, [today])
     const claimedRebuild = await rows()
     expect(claimedRebuild.councils.some((r) => r.includes(',1,'))).toBe(true)
+    expect(claimedRebuild.totals.length).toBeGreaterThan(0)
+    expect(claimedRebuild.totals).toEqual(await summed())
     await db.transaction().execute((trx) => rebuildRollupDay(trx, today))
     expect(await rows()).toEqual(claimedRebuild)
   })

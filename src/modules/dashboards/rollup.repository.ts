@@ -53,7 +53,7 @@ export async function totalsFromRollup(
   await ensureRollup(db, days)
   if (rollupFor(view, filter) === 'national') {
     let query = db
-      .selectFrom('dashboardDaily')
+      .selectFrom('dashboardNationalDaily')
       .select((eb) => [
         'day',
         'serviceType',
@@ -154,6 +154,22 @@ export async function rebuildRollupDay(db: DbOrTransaction, day: string, council
     select m.day, m.viewpoint, m.area, m.service_type, m.in_area, m.contracted, m.contracted_any, ${aggregates}
     from m
     group by 1, 2, 3, 4, 5, 6, 7`.execute(db)
+  await nationalTotalsOf(db, day)
+}
+
+// The day's national totals, from its councils' rows as they now stand (those rebuilt and the rest).
+const nationalColumns = [...sums, 'casesWeek', 'deathsWeek'].map((k) =>
+  k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+)
+async function nationalTotalsOf(db: DbOrTransaction, day: string) {
+  await db.deleteFrom('dashboardNationalDaily').where('day', '=', day).execute()
+  await sql`
+    insert into dashboard_national_daily (day, service_type, contracted_any, ${sql.raw(nationalColumns.join(', '))},
+      figures_oldest_days)
+    select day, service_type, contracted_any, ${sql.raw(nationalColumns.map((c) => `sum(${c})`).join(', '))},
+      max(figures_oldest_days)
+    from dashboard_daily where day = ${day}
+    group by 1, 2, 3`.execute(db)
 }
 
 // Before reading the rollup: build the days never built, and rebuild the councils a saved return has
