@@ -1,15 +1,33 @@
 import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
-// The files that take longest start first, so the two workers finish at about the same time. On a
-// clean clone vitest knows no timings and starts the largest files first, which left the roles suite
-// (about 5 minutes in CI) starting late and running alone at the end.
+// The files that take longest start first, so the workers finish at about the same time. On a clean
+// clone vitest knows no timings and starts the largest files first, project by project (e2e, then
+// integration, then unit), which left the roles suite (about 5 minutes in CI) starting late and
+// running alone at the end. The same rule put the slowest integration files last: most of them are
+// short files that load a demo county, copy a database or run the command line, and they started
+// behind the many quick ones, just before the unit files. Their times alone (seconds, both engines,
+// 2026-12-07): roles 56, phone-width 55, backup-restore 29, national-seed 28, fuzz 25,
+// prepared-demo 25, restart-and-cli 22, route-access 21, export-to-postgres 20, the two CQC import
+// files 19 each, returns-upload 15, grants-demo 14, empty-database 12, seven-day-points 9; most
+// integration files take 1–5.
 const slowestFirst = [
   'e2e/roles.spec.ts',
   'e2e/phone-width.spec.ts',
+  'test/integration/backup-restore.db.test.ts',
+  'test/integration/national-seed.db.test.ts',
   'test/integration/fuzz.db.test.ts',
+  'src/db/seed/prepared-demo.db.test.ts',
   'test/integration/restart-and-cli.db.test.ts',
+  'test/integration/route-access.db.test.ts',
   'e2e/directory.spec.ts',
+  'test/integration/export-to-postgres.db.test.ts',
+  'src/modules/directory/cqc-import-stored-file.db.test.ts',
+  'src/modules/directory/cqc-import-formats.db.test.ts',
+  'src/modules/returns/upload/returns-upload.db.test.ts',
+  'src/modules/grants/grants-demo.db.test.ts',
+  'src/db/empty-database.db.test.ts',
+  'src/modules/dashboards/seven-day-points.db.test.ts',
 ]
 class SlowestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]) {

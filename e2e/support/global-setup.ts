@@ -13,6 +13,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     // A PGlite dump of the migrated demo county (today's), or '' when there is none.
     demoCountyDump: string
+    // When that demo county was loaded (its clock's now, epoch milliseconds), 0 when there is none.
+    demoCountyLoadedAt: number
   }
 }
 
@@ -24,11 +26,13 @@ export const e2eCookieSecret = 'e2e-cookie-secret-that-is-32-chars-long'
 export default async function setup(project: TestProject) {
   if (!chromiumAvailable) {
     project.provide('demoCountyDump', '')
+    project.provide('demoCountyLoadedAt', 0)
     return
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-e2e-dump-'))
   const file = path.join(dir, 'demo-county.tar')
   const db = createMigratableMemoryDatabase()
+  const loadedAt = systemClock.now()
   try {
     await migrateToLatest(db)
     await loadDemoCounty(db, systemClock, 200)
@@ -41,5 +45,6 @@ export default async function setup(project: TestProject) {
     await db.destroy()
   }
   project.provide('demoCountyDump', file)
+  project.provide('demoCountyLoadedAt', loadedAt.getTime())
   return () => fs.rmSync(dir, { recursive: true, force: true })
 }

@@ -10,6 +10,7 @@ import { migrateToLatest } from '../../src/db/migrate.ts'
 import { loadDemoCounty } from '../../src/db/seed/demo-county.ts'
 import { demoTwoStepKey, setUpDemoTwoStep } from '../../src/db/seed/demo-two-step.ts'
 import { type Clock, systemClock } from '../../src/domain/clock.ts'
+import { londonDate } from '../../src/domain/dates.ts'
 import { appCodeAt } from '../../src/modules/access/index.ts'
 import { e2eCookieSecret } from './global-setup.ts'
 
@@ -32,6 +33,20 @@ export async function twoStepCode(baseUrl: string, email: string, key = demoTwoS
   return appCodeAt(key, server.clock.now())
 }
 
+// The shared copy was loaded at the run's start by the system's clock: a suite's own clock that reads
+// the real time when its server starts (one it moves on later, to tomorrow say) would load the same
+// county, so it starts from the copy too. Any other clock (another day, another time) loads its own.
+function readsTheRealTime(clock: Clock) {
+  if (clock === systemClock) return true
+  const loadedAt = inject('demoCountyLoadedAt')
+  const now = clock.now()
+  return (
+    loadedAt > 0 &&
+    Math.abs(now.getTime() - Date.now()) < 1_000 &&
+    londonDate(now) === londonDate(new Date(loadedAt))
+  )
+}
+
 // The real app, in-process, on an in-memory database seeded with a small demo county.
 // 200 locations keeps start-up to a few seconds while every page still has rows to show.
 // A suite that needs time to pass (tomorrow's return, say) passes its own clock; the rest use the system's.
@@ -42,7 +57,7 @@ export async function startServer(
   const clock = options.clock ?? systemClock
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-e2e-'))
   // On today's date the run's shared copy of the demo county is loaded (e2e/support/global-setup.ts).
-  const dump = options.clock ? '' : inject('demoCountyDump')
+  const dump = readsTheRealTime(clock) ? inject('demoCountyDump') : ''
   const db = createDatabase({
     engine: 'pglite',
     dataDir: null,

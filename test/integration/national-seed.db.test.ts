@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabase, type Db } from '../../src/db/database.ts'
-import { migrateToLatest } from '../../src/db/migrate.ts'
+import type { Db } from '../../src/db/database.ts'
 import { locationVisible } from '../../src/db/scope.ts'
 import { loadNationalData, type NationalSeedSummary } from '../../src/db/seed/national.ts'
 import { fixedClock } from '../../src/domain/clock.ts'
@@ -11,7 +8,7 @@ import { locationScope } from '../../src/domain/policy.ts'
 import { loadActor } from '../../src/modules/access/actor.repository.ts'
 import { createReturnSaver } from '../../src/modules/returns/return-save.ts'
 import { createReturnsService } from '../../src/modules/returns/returns.service.ts'
-import { engines } from '../support/test-database.ts'
+import { createTestDatabase, engines } from '../support/test-database.ts'
 
 // `carehub seed --scale county`: the generated data loads on both engines (COPY on PostgreSQL, INSERTs on
 // PGlite), the returns table's keys and indexes come back, and the app reads the data as its own.
@@ -22,33 +19,14 @@ describe.each(engines)('generated data at county scale on %s', (engine) => {
   let drop: () => Promise<void>
   let summary: NationalSeedSummary
 
+  // Each engine's database starts as every integration file's does: a copy of the migrated one made
+  // once per run (test/support/test-database.ts), not initdb and every migration again here.
   beforeAll(async () => {
-    if (engine === 'pglite') {
-      db = createDatabase({ engine: 'pglite', dataDir: null })
-      await migrateToLatest(db)
-      drop = () => db.destroy()
-      summary = await loadNationalData({ engine: 'pglite', db }, { scale: 'county', days: 14, now })
-      return
-    }
-    const adminUrl = process.env.TEST_DATABASE_URL!
-    const name = `carehub_test_seed_${randomBytes(6).toString('hex')}`
-    const admin = new pg.Client({ connectionString: adminUrl })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(adminUrl)
-    url.pathname = `/${name}`
-    db = createDatabase({ engine: 'postgres', url: url.toString(), poolSize: 2 })
-    await migrateToLatest(db)
-    drop = async () => {
-      await db.destroy()
-      const cleanup = new pg.Client({ connectionString: adminUrl })
-      await cleanup.connect()
-      await cleanup.query(`drop database if exists ${name} with (force)`)
-      await cleanup.end()
-    }
+    const database = await createTestDatabase(engine)
+    db = database.db
+    drop = database.drop
     summary = await loadNationalData(
-      { engine: 'postgres', url: url.toString() },
+      engine === 'pglite' ? { engine: 'pglite', db } : { engine: 'postgres', url: database.url! },
       { scale: 'county', days: 14, now },
     )
   })

@@ -18,10 +18,33 @@ declare module 'vitest' {
   }
 }
 
+type Prepared = { dump: string; template: string; prefix: string; teardown: () => Promise<void> }
+
+// The two integration projects (integration, integration-alone) share one set-up: vitest runs each
+// project's global set-up in turn before any file starts, so a second copy of the same databases was
+// made while the rest of the run waited. The set-ups run in vitest's own process; the copies live in
+// it, counted, and the last project's teardown removes them.
+const shared = globalThis as { carehubIntegrationSetup?: { prepared: Promise<Prepared>; users: number } }
+
 // Every integration file starts from a fresh, migrated database of its own. Migrating each one (and,
 // for PGlite, initialising it) cost about 2 s a file on each engine; a copy of one migrated database
 // costs a fraction of that. The copy is made here once per run, from the migrations as they are now.
 export default async function setup(project: TestProject) {
+  shared.carehubIntegrationSetup ??= { prepared: prepare(), users: 0 }
+  const setUp = shared.carehubIntegrationSetup
+  setUp.users++
+  const { dump, template, prefix, teardown } = await setUp.prepared
+  project.provide('migratedPgliteDump', dump)
+  project.provide('migratedPostgresTemplate', template)
+  project.provide('testDatabasePrefix', prefix)
+  return async () => {
+    if (--setUp.users > 0) return
+    shared.carehubIntegrationSetup = undefined
+    await teardown()
+  }
+}
+
+async function prepare(): Promise<Prepared> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carehub-integration-'))
   const file = path.join(dir, 'migrated.tar')
   const db = createMigratableMemoryDatabase()
@@ -34,8 +57,6 @@ export default async function setup(project: TestProject) {
   } finally {
     await db.destroy()
   }
-  project.provide('migratedPgliteDump', file)
-
   const adminUrl = process.env.TEST_DATABASE_URL
   let template = ''
   if (adminUrl) {
@@ -51,11 +72,9 @@ export default async function setup(project: TestProject) {
       await pgDb.destroy()
     }
   }
-  project.provide('migratedPostgresTemplate', template)
   const prefix = adminUrl ? `carehub_test_${randomBytes(4).toString('hex')}` : ''
-  project.provide('testDatabasePrefix', prefix)
 
-  return async () => {
+  const teardown = async () => {
     fs.rmSync(dir, { recursive: true, force: true })
     if (!adminUrl) return
     const client = new pg.Client({ connectionString: adminUrl })
@@ -71,6 +90,7 @@ export default async function setup(project: TestProject) {
       await client.end()
     }
   }
+  return { dump: file, template, prefix, teardown }
 }
 
 async function adminQuery(url: string, statement: string) {
