@@ -6,8 +6,15 @@ import { alertsRaisedForCouncil } from '../early-warning/index.ts'
 import { enquiriesPaths, enquiryChangesSince } from '../enquiries/index.ts'
 
 // One thing an officer hears about, in a daily digest or in an e-mail of its own. `key` names it for
-// good, so the outbox never queues the same one twice for the same officer.
-export type DigestItem = { key: string; at: Date; line: string; subject: string; path: string }
+// good, so the outbox never queues the same one twice for the same officer; `alertId` is set on an alert.
+export type DigestItem = {
+  key: string
+  at: Date
+  line: string
+  subject: string
+  path: string
+  alertId?: string
+}
 
 export type DigestOfficer = { id: string; organisationId: string }
 
@@ -18,19 +25,16 @@ const enquiryChangeWords: Record<string, string> = {
   owner_changed: 'owner changed',
 }
 
-// What an officer has not yet heard about, after `after` and up to `upTo`: alerts in their council's
-// market (only when asked: immediate e-mails leave them to the red-alert e-mails), enquiry changes
-// others made, and their own follow-ups falling due. Names of places and references only, never what
+// What an officer has not yet heard about, after `after` and up to `upTo`: alerts (red and amber) raised
+// in their council's market, enquiry changes others made, and their own follow-ups falling due. Names of places and references only, never what
 // was said: that may be about a person receiving care.
 export async function digestItems(
   db: DbOrTransaction,
   officer: DigestOfficer,
-  window: { after: Date; upTo: Date; alerts: boolean },
+  window: { after: Date; upTo: Date },
 ): Promise<DigestItem[]> {
   const { after, upTo } = window
-  const alerts = window.alerts
-    ? await alertsRaisedForCouncil(db, { councilId: officer.organisationId, after, upTo })
-    : []
+  const alerts = await alertsRaisedForCouncil(db, { councilId: officer.organisationId, after, upTo })
   const enquiries = await enquiryChangesSince(db, {
     councilId: officer.organisationId,
     exceptUserId: officer.id,
@@ -48,8 +52,9 @@ export async function digestItems(
       key: `alert:${a.alertId}`,
       at: new Date(a.raisedAt),
       line: `${a.severity} alert: ${a.title} at ${a.locationName}`,
-      subject: `${a.severity} alert at ${a.locationName}`,
+      subject: `${a.severity.charAt(0).toUpperCase()}${a.severity.slice(1)} alert at ${a.locationName}`,
       path: '/worklist',
+      alertId: a.alertId,
     })),
     ...enquiries.map((e) => {
       const words = enquiryChangeWords[e.kind] ?? e.kind

@@ -71,7 +71,7 @@ export async function sendDailyDigests(db: Db, clock: Clock, baseUrl: string): P
   for (const officer of due) {
     if (londonDate(officer.lastDigestAt) >= today) continue
     const since = officer.lastDigestAt
-    const items = await digestItems(db, officer, { after: since, upTo: now, alerts: true })
+    const items = await digestItems(db, officer, { after: since, upTo: now })
     await db.transaction().execute(async (trx) => {
       if (items.length) {
         const body = [

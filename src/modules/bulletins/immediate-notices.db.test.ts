@@ -5,8 +5,10 @@ import {
   createProvider,
   createUser,
 } from '../../../test/support/factories.ts'
+import { createAlert } from '../../../test/support/alerts.ts'
 import { buildTestApp, type TestApp, TestClient } from '../../../test/support/test-app.ts'
 import { engines } from '../../../test/support/test-database.ts'
+import { notifyNewRedAlerts } from '../casework/index.ts'
 import { sendDailyDigests } from './digests.service.ts'
 import { sendImmediateNotices } from './immediate-notices.ts'
 
@@ -80,7 +82,9 @@ describe.each(engines)('e-mails as they happen, or in the daily digest, on %s', 
     const immediate = await signedIn('immediate')
     const daily = await signedIn('daily')
     const colleague = await signedIn('colleague')
-    expect((await immediate.get('/digests')).body).toContain('for each enquiry change someone else makes')
+    const page = (await immediate.get('/digests')).body
+    expect(page).toContain('for each enquiry change someone else makes')
+    expect(page).toContain('for each red or amber alert raised in your council’s market')
     await post(immediate, '/digests', { mode: 'immediate' })
     await post(daily, '/digests', { mode: 'daily' })
     // Nothing has happened yet: nothing is sent, and the colleague (who never chose) starts now.
@@ -206,5 +210,83 @@ describe.each(engines)('e-mails as they happen, or in the daily digest, on %s', 
       `- Enquiry ${enquiry.reference}: new enquiry`,
     ])
     expect(digests[0]!.body).not.toMatch(/Secret|Jones/)
+  })
+
+  it('tells an officer on "as they happen" of each alert the digest lists, amber too, a red one once', async () => {
+    const db = t.database.db
+    const partner = await createOrganisation(db, 'partner', 'Notice CCG')
+    const nurse = (await createUser(db, partner, 'partner_officer')).email
+    const birch = await createLocation(db, ids.provider!, ids.council!, { name: 'Birch Lodge' })
+    // A minute apart, so that their order is clear.
+    const raise = (locationId: string, key: string, severity: 'red' | 'amber', title: string) => {
+      t.clock.advanceMinutes(1)
+      return createAlert(db, { locationId, key, severity, title, message: 'Details', at: t.clock.now() })
+    }
+    t.clock.set(at('2020-04-16T07:59:00Z'))
+    await raise(ids.location!, 'staffing', 'amber', 'Staffing low')
+    // Unowned, in the council's area: casework's red-alert e-mail goes to the council's officers.
+    await raise(ids.location!, 'outbreak', 'red', 'Outbreak')
+    // Owned by the CCG: the red-alert e-mail goes to the CCG's officers, not the council's.
+    const fire = await raise(birch, 'fire', 'red', 'Fire damage')
+    await db
+      .updateTable('cases')
+      .set({ owningOrganisationId: partner })
+      .where('id', '=', fire.caseId)
+      .execute()
+
+    // The notices run before the red-alert e-mails: each council officer on "as they happen" is
+    // e-mailed the amber alert and the CCG's red one, and the outbreak is left to its red-alert e-mail.
+    t.clock.set(at('2020-04-16T08:03:00Z'))
+    expect(await sendImmediateNotices(db, t.clock, baseUrl)).toBe(4)
+    expect(await notifyNewRedAlerts(db, t.clock, baseUrl)).toEqual({ alerts: 2, emails: 4 })
+    expect(await sendImmediateNotices(db, t.clock, baseUrl)).toBe(0)
+    // And after them: a red alert e-mailed to the team first is not sent again as a notice.
+    t.clock.set(at('2020-04-16T08:09:00Z'))
+    await raise(ids.location!, 'no-return', 'red', 'No return')
+    t.clock.set(at('2020-04-16T08:11:00Z'))
+    expect(await notifyNewRedAlerts(db, t.clock, baseUrl)).toEqual({ alerts: 1, emails: 3 })
+    expect(await sendImmediateNotices(db, t.clock, baseUrl)).toBe(0)
+
+    const alertNotices = async (to: string) =>
+      (await notices(to)).filter((m) => m.subject.includes('alert')).map((m) => m.subject)
+    const redAlertMails = (to: string) =>
+      db
+        .selectFrom('outboxMessages')
+        .select('body')
+        .where('kind', 'in', ['red-alert', 'red-alert-digest'])
+        .where('toAddress', '=', to)
+        .orderBy('createdAt')
+        .execute()
+    for (const who of ['immediate', 'colleague']) {
+      expect(await alertNotices(emails[who]!)).toEqual([
+        'CareHub: Amber alert at Hazel House',
+        'CareHub: Red alert at Birch Lodge',
+      ])
+      const red = (await redAlertMails(emails[who]!)).map((m) => m.body)
+      expect(red).toHaveLength(2)
+      expect(red[0]).toContain('Hazel House: Outbreak')
+      expect(red[1]).toContain('Hazel House: No return')
+      expect(red.join('\n')).not.toContain('Fire damage')
+    }
+    const amber = (await notices(emails.immediate!)).find((m) => m.subject.includes('Amber'))!
+    expect(amber.body.split('\n')[0]).toBe('amber alert: Staffing low at Hazel House')
+    expect(await alertNotices(emails.daily!)).toEqual([])
+    expect((await redAlertMails(nurse)).map((m) => m.body).join('\n')).toContain('Birch Lodge: Fire damage')
+
+    // The daily digest lists the same four alerts: the officer on "as they happen" heard of each once.
+    t.clock.set(at('2020-04-17T06:00:00Z'))
+    expect(await sendDailyDigests(db, t.clock, baseUrl)).toBe(1)
+    const digest = await db
+      .selectFrom('outboxMessages')
+      .select('body')
+      .where('kind', '=', 'digest')
+      .orderBy('createdAt', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(digest.body.split('\n').filter((l) => l.includes(' alert: '))).toEqual([
+      '- amber alert: Staffing low at Hazel House',
+      '- red alert: Outbreak at Hazel House',
+      '- red alert: Fire damage at Birch Lodge',
+      '- red alert: No return at Hazel House',
+    ])
   })
 })

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
+import { redAlertsEmailedTo } from '../casework/index.ts'
 import { enqueueEmailsOnce } from '../comms/index.ts'
 import { bulletinsPaths } from './bulletins.paths.ts'
 import { digestItems } from './digest-items.ts'
@@ -16,9 +17,10 @@ const overlapMinutes = 5
 // Officers who never chose are on "as they happen", like the red-alert e-mails' recipients.
 const defaultRecipientRoles = ['council_officer', 'partner_officer']
 
-// The periodic job for officers on "as they happen": each enquiry change and each follow-up fallen due
-// that the daily digest would list (new alerts are left to the red-alert e-mails) is e-mailed on its
-// own, once. Each officer's digest mark is the high-water mark: the job lists what is new since it (and
+// The periodic job for officers on "as they happen": each thing the daily digest would list (each alert
+// raised, red or amber, each enquiry change, each follow-up fallen due) is e-mailed on its own, once. A
+// red alert whose red-alert e-mail casework sends this officer is left to that e-mail, so it is not told
+// twice. Each officer's digest mark is the high-water mark: the job lists what is new since it (and
 // a little before), queues one e-mail per thing keyed by officer and thing (so a second instance, or a
 // run that crashed before moving the mark, queues nothing twice), then moves the mark on in the same
 // transaction.
@@ -41,7 +43,13 @@ export async function sendImmediateNotices(db: Db, clock: Clock, baseUrl: string
   const officers = await db
     .selectFrom('digestPreferences')
     .innerJoin('users', 'users.id', 'digestPreferences.userId')
-    .select(['users.id', 'users.email', 'users.organisationId', 'digestPreferences.lastDigestAt'])
+    .select([
+      'users.id',
+      'users.email',
+      'users.organisationId',
+      'users.role',
+      'digestPreferences.lastDigestAt',
+    ])
     .where('digestPreferences.mode', '=', 'immediate')
     .where('digestPreferences.lastDigestAt', '<', now)
     .where('users.status', '=', 'active')
@@ -51,7 +59,13 @@ export async function sendImmediateNotices(db: Db, clock: Clock, baseUrl: string
   for (const officer of officers) {
     const mark = new Date(officer.lastDigestAt.getTime() - overlapMinutes * 60_000)
     const after = mark > earliest ? mark : earliest
-    const items = await digestItems(db, officer, { after, upTo: now, alerts: false })
+    const listed = await digestItems(db, officer, { after, upTo: now })
+    const emailedAlready = await redAlertsEmailedTo(
+      db,
+      officer,
+      listed.flatMap((i) => (i.alertId ? [i.alertId] : [])),
+    )
+    const items = listed.filter((i) => !i.alertId || !emailedAlready.has(i.alertId))
     await db.transaction().execute(async (trx) => {
       for (const item of items) {
         const body = [

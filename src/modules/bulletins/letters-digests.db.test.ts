@@ -123,7 +123,7 @@ describe.each(engines)('letters and digests on %s', (engine) => {
   it('sends an officer on the daily digest one e-mail a day listing each new alert once', async () => {
     const officer = await signedIn('officer')
     expect((await officer.get('/digests')).body).toContain(
-      'Red alerts your team owns are still e-mailed at once.',
+      'Red alerts for your team are also e-mailed at once.',
     )
     expect((await officer.post('/digests', { mode: 'weekly' })).statusCode).toBe(400)
     expect((await officer.post('/digests', { mode: 'daily' })).statusCode).toBe(302)

@@ -7,6 +7,8 @@ import {
   digestSubject,
   groupByRecipient,
   type NewRedAlert,
+  redAlertRecipientRoles,
+  redAlertTeams,
 } from './domain/casework.rules.ts'
 
 // A red alert raised (or turned red) longer ago than this is not e-mailed any more: on the first run
@@ -58,8 +60,7 @@ export async function notifyNewRedAlerts(
       .execute()
     if (candidates.length === 0) return { alerts: 0, emails: 0 }
 
-    // Who hears about each alert: the owning organisation's officers; for an unowned case, the
-    // officers of the council whose area it is in (or, out of area, of the councils contracting it).
+    // Who hears about each alert: its team's officers (redAlertTeams).
     const unownedOutOfArea = candidates
       .filter((c) => !c.owningOrganisationId && !c.councilId)
       .map((c) => c.locationId)
@@ -71,11 +72,10 @@ export async function notifyNewRedAlerts(
           .execute()
       : []
     const organisationsFor = (c: (typeof candidates)[number]): string[] =>
-      c.owningOrganisationId
-        ? [c.owningOrganisationId]
-        : c.councilId
-          ? [c.councilId]
-          : contracts.filter((k) => k.locationId === c.locationId).map((k) => k.councilId)
+      redAlertTeams(
+        c,
+        contracts.filter((k) => k.locationId === c.locationId).map((k) => k.councilId),
+      )
     const organisationIds = [...new Set(candidates.flatMap(organisationsFor))]
     const officers = organisationIds.length
       ? await trx
@@ -83,7 +83,7 @@ export async function notifyNewRedAlerts(
           .select(['email', 'organisationId'])
           .where('organisationId', 'in', organisationIds)
           .where('status', '=', 'active')
-          .where('role', 'in', ['council_officer', 'partner_officer'])
+          .where('role', 'in', redAlertRecipientRoles)
           .execute()
       : []
     const recipientsFor = (c: (typeof candidates)[number]) => {
@@ -151,4 +151,45 @@ export async function notifyNewRedAlerts(
   }
   // One transaction keeps the claim and the e-mails together: both happen, or neither.
   return db.transaction().execute(run)
+}
+
+// Of these alerts, the red ones whose red-alert e-mail this officer gets (or got): they are an officer of
+// its team, by the same rule as the e-mail job above. Notices "as they happen" leave these out, so
+// nobody hears of a red alert twice, whichever job runs first.
+export async function redAlertsEmailedTo(
+  db: DbOrTransaction,
+  officer: { organisationId: string; role: string },
+  alertIds: readonly string[],
+): Promise<Set<string>> {
+  if (alertIds.length === 0 || !redAlertRecipientRoles.includes(officer.role)) return new Set()
+  const red = await db
+    .selectFrom('alerts')
+    .innerJoin('cases', 'cases.id', 'alerts.caseId')
+    .innerJoin('locations', 'locations.id', 'alerts.locationId')
+    .select(['alerts.id', 'alerts.locationId', 'cases.owningOrganisationId', 'locations.councilId'])
+    .where('alerts.id', 'in', alertIds)
+    .where('alerts.severity', '=', 'red')
+    .execute()
+  const outOfArea = red.filter((a) => !a.owningOrganisationId && !a.councilId).map((a) => a.locationId)
+  const contracted = new Set(
+    outOfArea.length
+      ? (
+          await db
+            .selectFrom('councilContracts')
+            .select('locationId')
+            .where('locationId', 'in', outOfArea)
+            .where('councilId', '=', officer.organisationId)
+            .execute()
+        ).map((k) => k.locationId)
+      : [],
+  )
+  return new Set(
+    red
+      .filter((a) =>
+        redAlertTeams(a, contracted.has(a.locationId) ? [officer.organisationId] : []).includes(
+          officer.organisationId,
+        ),
+      )
+      .map((a) => a.id),
+  )
 }

@@ -10,7 +10,7 @@ import { caseworkRoutes } from './casework.routes.ts'
 import { createCaseworkService } from './casework.service.ts'
 
 // Casework's public face. Other capabilities use only what is exported here.
-export { notifyNewRedAlerts } from './alert-notifications.ts'
+export { notifyNewRedAlerts, redAlertsEmailedTo } from './alert-notifications.ts'
 export type { LocationCaseSummary } from './case-reads.ts'
 export { caseworkPaths } from './casework.paths.ts'
 export type { CaseworkService } from './casework.service.ts'

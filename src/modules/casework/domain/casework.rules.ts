@@ -254,6 +254,20 @@ export function describeEvidence(evidence: Record<string, unknown> | null | unde
 
 // ---- digests of new red alerts ----
 
+// Who casework's red-alert e-mail goes to, the one definition (the e-mail job and officers' notices
+// both ask): the officers of the organisation that owns the case; for an unowned case, of the council
+// whose area the location is in or, out of any area, of each council contracting it.
+export const redAlertRecipientRoles: readonly string[] = ['council_officer', 'partner_officer']
+
+export function redAlertTeams(
+  c: { owningOrganisationId: string | null; councilId: string | null },
+  contractingCouncilIds: readonly string[],
+): string[] {
+  if (c.owningOrganisationId) return [c.owningOrganisationId]
+  if (c.councilId) return [c.councilId]
+  return [...contractingCouncilIds]
+}
+
 export type NewRedAlert = {
   alertId: string
   locationName: string
