@@ -3,6 +3,7 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { londonDate } from '../../domain/dates.ts'
 import type { Frequency, ReturnValues } from '../returns/index.ts'
 import {
+  type ExemptDays,
   latestDuePeriod,
   type Measures,
   measuresFor,
@@ -70,7 +71,7 @@ export type ContextRow = {
   dueAfterHours: number | null
   locksAfterHours: number | null
   extraHours: number | null
-  exemptThrough: string | null
+  exempted: ExemptDays[] | null
   openSince: string | null
 }
 
@@ -98,17 +99,18 @@ export function onlyLocations(ids: ReturnType<typeof sql>): Only {
 
 export const contextsQuery = (today: string, only: Only) => sql`
     select l.id, l.council_id, l.service_type, t.frequency, t.opens_after_hours, t.due_after_hours, t.locks_after_hours,
-           x.extra_hours, x.exempt_through, s.open_since
+           x.extra_hours, x.exempted, s.open_since
     from locations l
     left join return_templates t on t.service_type = l.service_type
     -- Its agreed exceptions (the returns' return_exceptions): the later deadline in force today, and the
-    -- last day up to today that an exemption covered (periods up to it are not "without a return").
+    -- days up to today each exemption covered (a period sharing a day with one is not "without a return").
     left join lateral (
       select max(e.extra_hours) filter (where e.kind = 'later-deadline'
                  and (e.last_day is null or ${today}::date <= e.last_day)
                  and (e.ended_from is null or ${today}::date < e.ended_from)) as extra_hours,
-             max(least(coalesce(e.last_day, ${today}::date), coalesce(e.ended_from - 1, ${today}::date), ${today}::date))
-               filter (where e.kind = 'exempt' and (e.ended_from is null or e.ended_from > e.starts_on)) as exempt_through
+             json_agg(json_build_object('from', e.starts_on, 'through',
+                 least(coalesce(e.last_day, ${today}::date), coalesce(e.ended_from - 1, ${today}::date), ${today}::date)))
+               filter (where e.kind = 'exempt' and (e.ended_from is null or e.ended_from > e.starts_on)) as exempted
       from return_exceptions e
       where e.location_id = l.id and e.starts_on <= ${today}::date) x on true
     left join (select distinct on (e.location_id) e.location_id,
@@ -287,7 +289,7 @@ export async function measuresForLocations(
         locksAfterHours: c.locksAfterHours ?? 0,
       },
       extraHours: c.extraHours ?? 0,
-      exemptThrough: c.exemptThrough ?? null,
+      exempted: c.exempted ?? null,
       // A service with no return template is not asked for returns, so is never "without a return".
       openSince: c.frequency ? c.openSince : null,
     }

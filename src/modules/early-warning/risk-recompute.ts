@@ -61,7 +61,7 @@ async function inputsFor(db: DbOrTransaction, now: Date, locationIds: readonly s
       ${openRuleAlertsJson(sql`= any(${ids})`)} as open,
       (select json_agg(json_build_object('id', c.id, 'councilId', c.council_id, 'serviceType', c.service_type, 'frequency', c.frequency,
                 'opensAfterHours', c.opens_after_hours, 'dueAfterHours', c.due_after_hours,
-                'locksAfterHours', c.locks_after_hours, 'extraHours', c.extra_hours, 'exemptThrough', c.exempt_through,
+                'locksAfterHours', c.locks_after_hours, 'extraHours', c.extra_hours, 'exempted', c.exempted,
                 'openSince', c.open_since))
          from (${contextsQuery(today, only)}) c) as contexts,
       (select json_agg(s) from (${summariesQuery(today, scanFrom, only)}) s) as summaries`.execute(

@@ -287,4 +287,93 @@ describe.each(engines)('agreed exceptions to returns on %s', (engine) => {
     expect(list('tbody').text()).toContain('Ended')
     expect(list('tbody').text()).toContain('Reopened early')
   })
+
+  it('a weekly exemption covers each week it shares a day with: from a Wednesday, to a Tuesday', async () => {
+    const db = t.database.db
+    const midweek = await createLocation(db, ids.provider!, ids.council!, {
+      name: 'Midweek Agency',
+      serviceType: 'home_care',
+    })
+    const weekly = await createLocation(db, ids.provider!, ids.council!, {
+      name: 'Weekly Agency',
+      serviceType: 'home_care',
+    })
+    // Tuesday 21 April: no return expected from Wednesday 22 April to Tuesday 28 April.
+    t.clock.set(new Date('2020-04-21T08:00:00Z'))
+    const officer = await signedIn('officer')
+    const granted = await grant(officer, midweek, {
+      kind: 'exempt',
+      extraHours: '',
+      'startsDate-day': '22',
+      'startsDate-month': '4',
+      'startsDate-year': '2020',
+      'lastDate-day': '28',
+      'lastDate-month': '4',
+      'lastDate-year': '2020',
+      reason: 'The office is moving',
+    })
+    expect(granted.statusCode).toBe(302)
+
+    const reminded = async (periodStart: string) =>
+      (
+        await db
+          .selectFrom('returnReminders')
+          .select('locationId')
+          .where('periodStart', '=', periodStart)
+          .execute()
+      ).map((r) => r.locationId)
+    const timing = async (locationId: string, periodStart: string) =>
+      (
+        await db
+          .selectFrom('situationReturns')
+          .select('timing')
+          .where('locationId', '=', locationId)
+          .where('periodStart', '=', periodStart)
+          .where('isCurrent', '=', true)
+          .executeTakeFirstOrThrow()
+      ).timing
+    // Each week at 13:00 on its Friday (London, BST), an hour past the usual deadline.
+    for (const [week, friday] of [
+      ['2020-04-20', '2020-04-24'],
+      ['2020-04-27', '2020-05-01'],
+    ] as const) {
+      t.clock.set(new Date(`${friday}T12:00:00Z`))
+      await sendReturnReminders(db, t.clock, 'http://carehub.test')
+      expect(await reminded(week)).toContain(weekly)
+      expect(await reminded(week)).not.toContain(midweek)
+      await officer.signIn(emails.officer!)
+      const page = load((await officer.get(`/returns/completeness?frequency=weekly&date=${week}`)).body)
+      expect(page('#exempt').text()).toContain('No return expected (1)')
+      expect(page('#exempt + p + ul').text()).toContain('Midweek Agency')
+      const listed = page('#locations-list tbody tr')
+      expect(listed.filter(':contains("Weekly Agency")').text()).toContain('Missing')
+      expect(listed.filter(':contains("Midweek Agency")').length).toBe(0)
+      const measures = await measuresForLocations(db, t.clock.now(), [midweek, weekly])
+      const of = (id: string) => measures.find((m) => m.locationId === id)!.measures.periodsWithoutReturn
+      expect(of(midweek)).toBe(0)
+      // Weekly Agency has never reported before the first week; after it, only the second is without one.
+      if (week === '2020-04-27') expect(of(weekly)).toBe(1)
+      else expect(of(weekly)).toBeGreaterThan(1)
+      // Sent all the same, after the usual deadline: not late for the exempt week.
+      const manager = await signedIn('manager')
+      for (const id of [midweek, weekly]) {
+        await manager.get(`/locations/${id}/returns/nothing-to-report`)
+        const sent = await manager.post(`/locations/${id}/returns/nothing-to-report`, {
+          nilReason: 'no-people-supported',
+        })
+        expect(sent.statusCode).toBe(302)
+      }
+      expect(await timing(midweek, week)).toBe('on-time')
+      expect(await timing(weekly, week)).toBe('late')
+    }
+
+    // The week after its last day is expected again.
+    t.clock.set(new Date('2020-05-08T12:00:00Z'))
+    await sendReturnReminders(db, t.clock, 'http://carehub.test')
+    expect(await reminded('2020-05-04')).toEqual(expect.arrayContaining([midweek, weekly]))
+    await officer.signIn(emails.officer!)
+    const nextWeek = load((await officer.get('/returns/completeness?frequency=weekly&date=2020-05-04')).body)
+    expect(nextWeek('#exempt').length).toBe(0)
+    expect(nextWeek('#locations-list tbody tr:contains("Midweek Agency")').text()).toContain('Missing')
+  })
 })

@@ -15,14 +15,23 @@ export const periodStartsOf = (periods: Record<Frequency, Period>): PeriodStarts
   monthly: periods.monthly.start,
 })
 
-// SQL: whether exception `x` applies to the period starting on `start` (a date expression). An exception
-// applies to the periods that start from its first day to its last (none: no end), until it was ended.
-export const appliesOn = (
-  x: string,
-  start: RawBuilder<unknown>,
-) => sql<boolean>`(${sql.ref(`${x}.starts_on`)} <= ${start}
-  and (${sql.ref(`${x}.last_day`)} is null or ${start} <= ${sql.ref(`${x}.last_day`)})
-  and (${sql.ref(`${x}.ended_from`)} is null or ${start} < ${sql.ref(`${x}.ended_from`)}))`
+// SQL: the day after the last of the period starting on `start`, at the location's frequency.
+const periodEndAfter = (start: RawBuilder<unknown>) =>
+  sql`(${start} + case return_templates.frequency when 'daily' then interval '1 day'
+    when 'weekly' then interval '7 days' else interval '1 month' end)::date`
+
+// SQL: whether exception `x` applies to the period starting on `start` (a date expression), in a
+// statement that joins return_templates (the location's frequency gives the period's length). The one
+// rule, for every channel's timing, the reminders and completeness: an exception applies to every
+// period that shares a day with it. Its days run from its first day to its last (none: no end), or to
+// the day before it was ended from; one ended from its first day has none.
+export const appliesOn = (x: string, start: RawBuilder<unknown>) => {
+  const column = (name: string) => sql.ref(`${x}.${name}`)
+  return sql<boolean>`(${column('starts_on')} < ${periodEndAfter(start)}
+  and (${column('last_day')} is null or ${start} <= ${column('last_day')})
+  and (${column('ended_from')} is null
+    or (${start} < ${column('ended_from')} and ${column('starts_on')} < ${column('ended_from')})))`
+}
 
 // The one exception that applies to `locations.id`'s period starting on `start`, as a lateral
 // subquery aliased `x`: an exemption before a later deadline, then the most extra hours, then the newest.

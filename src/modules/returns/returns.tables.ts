@@ -13,9 +13,10 @@ export type ReturnTemplateTable = {
   updatedAt: Timestamp
 }
 
-// An agreed exception (migration 0034): a later deadline (extra hours) or an exemption, for the periods
-// starting from `startsOn` to `lastDay` (none: no end), until it is ended (`endedFrom`: the first day it
-// no longer applies). Never deleted.
+// An agreed exception (migration 0034): a later deadline (extra hours) or an exemption, for the days from
+// `startsOn` to `lastDay` (none: no end), until it is ended (`endedFrom`: the first day it no longer
+// applies); it applies to each period that includes any of its days (return-exceptions.repository.ts).
+// Never deleted.
 export type ReturnExceptionTable = {
   id: Generated<string>
   locationId: string

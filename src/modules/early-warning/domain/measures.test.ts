@@ -118,8 +118,17 @@ describe('measuresFor', () => {
     // A 48-hour agreed extension moves the deadline.
     expect(periodsWithoutReturn({ ...careHome, extraHours: 48 }, '2026-11-20', now)).toBe(1)
     // An agreed exemption up to 22 Nov: those days count as reported, so only the 23rd is without one.
-    expect(periodsWithoutReturn({ ...careHome, exemptThrough: '2026-11-22' }, '2026-11-10', now)).toBe(1)
-    expect(periodsWithoutReturn({ ...careHome, exemptThrough: '2026-11-05' }, '2026-11-21', now)).toBe(2)
+    const days = (from: string, through: string) => [{ from, through }]
+    const exemptCare = (from: string, through: string) => ({ ...careHome, exempted: days(from, through) })
+    expect(periodsWithoutReturn(exemptCare('2026-11-12', '2026-11-22'), '2026-11-10', now)).toBe(1)
+    expect(periodsWithoutReturn(exemptCare('2026-11-01', '2026-11-05'), '2026-11-21', now)).toBe(2)
+    // Weekly: a week sharing any day with an exemption counts as reported (the returns' rule), however
+    // the exemption falls in it; one starting after the latest due week hides none before it.
+    const exemptWeek = (from: string, through: string) => ({ ...homeCare, exempted: days(from, through) })
+    expect(periodsWithoutReturn(exemptWeek('2026-11-18', '2026-11-19'), '2026-11-02', now)).toBe(0)
+    expect(periodsWithoutReturn(exemptWeek('2026-11-11', '2026-11-17'), '2026-11-02', now)).toBe(0)
+    expect(periodsWithoutReturn(exemptWeek('2026-11-09', '2026-11-09'), '2026-11-02', now)).toBe(1)
+    expect(periodsWithoutReturn(exemptWeek('2026-11-23', '2026-11-23'), '2026-11-02', now)).toBe(2)
   })
 })
 

@@ -123,14 +123,16 @@ export type ReturnSummary = {
   latestPeriodStart: string | null
 }
 
+export type ExemptDays = { from: string; through: string }
+
 export type ReportingContext = {
   serviceType: string
   frequency: Frequency
   window: ReturnWindow
   extraHours: number
-  // The last day (up to today) an agreed exemption covered: no return was expected for the periods up to
-  // it, so they are never "without a return" (none: null or left out).
-  exemptThrough?: string | null
+  // The days (up to today) each agreed exemption covered: no return was expected for a period sharing a
+  // day with one (the returns' rule), so it is never "without a return" (none: null or left out).
+  exempted?: ExemptDays[] | null
   // The first day of the location's current open spell; null when it is not open (not expected to report).
   openSince: string | null
 }
@@ -235,8 +237,12 @@ export function periodsWithoutReturn(
     start: dueStart ?? latestDuePeriod(context.frequency, context.window, context.extraHours, now).start,
   }
   const openedPeriod = periodStartOn(context.frequency, context.openSince)
-  // A period an exemption covered counts as reported.
-  const exempted = context.exemptThrough ? periodStartOn(context.frequency, context.exemptThrough) : null
+  // The newest period up to the due one that an exemption covered counts as reported.
+  const dueEnd = nextStart(context.frequency, due.start)
+  const exempted = (context.exempted ?? [])
+    .filter((x) => x.from < dueEnd)
+    .map((x) => (x.through >= due.start ? due.start : periodStartOn(context.frequency, x.through)))
+    .reduce<string | null>((a, b) => (a && a > b ? a : b), null)
   const last =
     exempted && (latestPeriodStart === null || exempted > latestPeriodStart) ? exempted : latestPeriodStart
   // The first period that needed a return: the one after the last return, but not before opening.
