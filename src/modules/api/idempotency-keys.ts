@@ -15,8 +15,9 @@ export type IdempotencyClaim =
 
 // A claimed key whose request never finished (the process stopped) may be taken over after this.
 const abandonedAfterMs = 5 * 60_000
-// Keys are remembered for a day; after that the same key starts afresh.
-const keyLifetimeMs = 24 * 60 * 60_000
+// Keys are remembered for a day; after that the same key starts afresh (and the pruning job deletes it:
+// idempotency-pruning.ts).
+export const keyLifetimeMs = 24 * 60 * 60_000
 const pending = 0
 
 export function createIdempotencyKeys(deps: {

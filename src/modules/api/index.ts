@@ -4,6 +4,7 @@ import { apiPaths } from './api.paths.ts'
 import { apiRouteAccess } from './api.route-access.ts'
 import { apiRoutes } from './api.routes.ts'
 import { createApiService } from './api.service.ts'
+import { pruneIdempotencyKeys } from './idempotency-pruning.ts'
 import type { MarketCompleteness } from './api-market.routes.ts'
 import { mayManageTokens } from './api-tokens.ts'
 
@@ -29,6 +30,15 @@ export const api = defineCapability<{ returns: ReturnsService; completeness: Mar
       readRateLimit: config.apiReadRateLimit,
     })
   },
+  jobs: ({ clock }) => [
+    {
+      // Idempotency-Keys past their day, in bounded batches (idempotency-pruning.ts).
+      name: 'idempotency-keys-pruning',
+      lockKey: 7_060,
+      intervalSeconds: 300,
+      run: (db) => pruneIdempotencyKeys(db, clock),
+    },
+  ],
   paths: apiPaths,
   navigation: (actor) =>
     mayManageTokens(actor) ? [{ href: apiPaths.apiTokens.build(), text: 'API tokens', order: 50 }] : [],
