@@ -181,4 +181,34 @@ describe.skipIf(!chromiumAvailable)('the action plan and its published report in
     await checkPage(page, 'the live progress report')
     await page.context().close()
   })
+
+  it('lets an officer correct an action’s title through its Change link', async () => {
+    const page = await onPhoneWithoutJavaScript(officer.email)
+    expect((await page.goto(url('/action-plan')))?.status()).toBe(200)
+    await navigateBy(page, () => page.getByRole('link', { name: 'Change action 1.1' }).click())
+    expect(await headingText(page)).toBe('Change action 1.1')
+    const title = page.getByLabel('What we said we needed to do')
+    expect(await title.inputValue()).toBe('Keep watch on quality and safety in every service')
+    await checkPage(page, 'change an action')
+    await title.fill('')
+    const refused = await navigateBy(page, () =>
+      page.getByRole('button', { name: 'Save the changes' }).click(),
+    )
+    expect(refused.status()).toBe(400)
+    expect(
+      (await page.locator('.govuk-error-summary__list a').allTextContents()).map((t) => t.trim()),
+    ).toEqual(['Enter what the action is'])
+    await checkPage(page, 'change an action with errors')
+    await title.fill('Keep watch on the quality and safety of every service')
+    await navigateBy(page, () => page.getByRole('button', { name: 'Save the changes' }).click())
+    expect(await headingText(page)).toBe('Action plan')
+    expect(await page.getByText('Action 1.1 changed').count()).toBe(1)
+    expect(
+      await page
+        .getByRole('link', { name: '1.1 Keep watch on the quality and safety of every service' })
+        .count(),
+    ).toBe(1)
+    await checkPage(page, 'the plan after the change')
+    await page.context().close()
+  })
 })

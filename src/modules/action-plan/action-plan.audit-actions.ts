@@ -6,4 +6,6 @@ export const actionPlanAuditActions = auditActions({
   areaAdded: 'plan-area-added',
   objectiveAdded: 'plan-objective-added',
   actionAdded: 'plan-action-added',
+  areaChanged: 'plan-area-changed',
+  actionChanged: 'plan-action-changed',
 })

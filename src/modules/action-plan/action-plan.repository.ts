@@ -41,6 +41,7 @@ export const findAction = (db: Conn, id: string) =>
     .leftJoin('organisations as o', 'o.id', 'a.leadOrganisationId')
     .select([
       'a.id',
+      'a.areaId',
       'ar.councilId',
       'ar.number as areaNumber',
       'ar.title as areaTitle',

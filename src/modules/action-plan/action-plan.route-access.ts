@@ -10,6 +10,13 @@ export const actionPlanRouteAccess: RouteAccessTable = {
     allow: ['admin', 'council_officer'],
     denied: 404,
   },
+  'GET /action-plan/areas/:id/change': { ids: 'planArea', allow: ['admin', 'council_officer'], denied: 404 },
+  // Correcting an action takes what adding it does: a partner's officers only their organisation's.
+  'GET /action-plan/actions/:id/change': {
+    ids: 'planAction',
+    allow: ['admin', 'council_officer'],
+    denied: 404,
+  },
   'GET /action-plan/actions/new': { allow: ['admin', 'council_officer', 'partner_officer'], denied: 404 },
   'GET /action-plan/report': {
     allow: allBut('regional_viewer', 'provider_manager', 'install_admin'),
@@ -43,6 +50,12 @@ export const actionPlanRouteAccess: RouteAccessTable = {
   'POST /action-plan/areas/new': { allow: ['admin', 'council_officer'], denied: 404 },
   'POST /action-plan/areas/:id/objectives/new': {
     ids: 'planArea',
+    allow: ['admin', 'council_officer'],
+    denied: 404,
+  },
+  'POST /action-plan/areas/:id/change': { ids: 'planArea', allow: ['admin', 'council_officer'], denied: 404 },
+  'POST /action-plan/actions/:id/change': {
+    ids: 'planAction',
     allow: ['admin', 'council_officer'],
     denied: 404,
   },

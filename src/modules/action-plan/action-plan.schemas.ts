@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Outcome } from '../../domain/outcome.ts'
 import { type FormMessages, formList, formText, parseForm } from '../../web/form-schema.ts'
 import type { UpdateForm } from './domain/action-plan.rules.ts'
-import type { ActionForm, AreaForm, ObjectiveForm } from './domain/plan-forms.rules.ts'
+import type { ActionChangeForm, ActionForm, AreaForm, ObjectiveForm } from './domain/plan-forms.rules.ts'
 
 // The action plan's forms as posted; the domain's rule words what is wrong (action-plan.rules.ts).
 const updateFields = z.object({
@@ -44,16 +44,24 @@ const actionFormFields = z.object({
   rag: formText(),
   measureKeys: formList(),
 })
+const actionMessages: FormMessages<typeof actionFormFields> = {
+  areaId: 'Select the strategic area',
+  title: 'Enter what the action is',
+  leadOrganisationId: 'Select the organisation that leads it',
+  leadName: 'Enter who is taking the lead',
+  partners: 'Enter the partners',
+  'dueDate-day': 'The due date must be a real date, like 30 6 2021',
+  'dueDate-month': 'The due date must be a real date, like 30 6 2021',
+  'dueDate-year': 'The due date must be a real date, like 30 6 2021',
+  rag: 'Select how the action is going',
+  measureKeys: 'Select measures from the list',
+}
 export const actionFormFrom = (body: unknown): Outcome<ActionForm> =>
-  parseForm(actionFormFields, body, {
-    areaId: 'Select the strategic area',
-    title: 'Enter what the action is',
-    leadOrganisationId: 'Select the organisation that leads it',
-    leadName: 'Enter who is taking the lead',
-    partners: 'Enter the partners',
-    'dueDate-day': 'The due date must be a real date, like 30 6 2021',
-    'dueDate-month': 'The due date must be a real date, like 30 6 2021',
-    'dueDate-year': 'The due date must be a real date, like 30 6 2021',
-    rag: 'Select how the action is going',
-    measureKeys: 'Select measures from the list',
-  })
+  parseForm(actionFormFields, body, actionMessages)
+
+// Correcting an action: its area (which sets its number) stays, and how it is going changes only
+// with an update, so neither is on the form.
+const actionChangeFields = actionFormFields.omit({ areaId: true, rag: true })
+const { areaId: _area, rag: _rag, ...actionChangeMessages } = actionMessages
+export const actionChangeFormFrom = (body: unknown): Outcome<ActionChangeForm> =>
+  parseForm(actionChangeFields, body, actionChangeMessages)

@@ -7,8 +7,9 @@ import { actionPlanAuditActions } from './action-plan.audit-actions.ts'
 import { actionsOf, areasOf, findAction, updatesOf } from './action-plan.repository.ts'
 import { mayReadPlan, mayUpdateAction, type UpdateForm, validateUpdate } from './domain/action-plan.rules.ts'
 import { createLiveReport } from './live-report.ts'
-import { mayAddAction, mayShapePlan } from './domain/plan-forms.rules.ts'
+import { mayAddAction, mayChangeAction, mayShapePlan } from './domain/plan-forms.rules.ts'
 import { measureByKey, measures } from './measures.ts'
+import { createPlanChanges } from './plan-changes.service.ts'
 import { createPlanEditing } from './plan-editing.service.ts'
 
 // The council's action plan: its areas and actions, updates from the organisations that lead them,
@@ -26,6 +27,7 @@ export function createActionPlanService(deps: { db: Db; clock: Clock }) {
     const actions = (await actionsOf(db, councilId)).map((a) => ({
       ...a,
       mayUpdate: mayUpdateAction(actor, a),
+      mayChange: mayChangeAction(actor, a),
     }))
     return {
       areas: areas.map((area) => ({ ...area, actions: actions.filter((a) => a.areaId === area.id) })),
@@ -136,6 +138,7 @@ export function createActionPlanService(deps: { db: Db; clock: Clock }) {
     measureList,
     measure,
     ...createPlanEditing(deps),
+    ...createPlanChanges(deps),
     ...createLiveReport(deps),
   }
 }

@@ -4,7 +4,12 @@ import { notFound } from '../../web/errors.ts'
 import { errorSummary, toFirstDateField } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { actionPlanPaths as paths } from './action-plan.paths.ts'
-import { actionFormFrom, areaFormFrom, objectiveFormFrom } from './action-plan.schemas.ts'
+import {
+  actionChangeFormFrom,
+  actionFormFrom,
+  areaFormFrom,
+  objectiveFormFrom,
+} from './action-plan.schemas.ts'
 import type { ActionPlanService } from './action-plan.service.ts'
 import { ragNames, rags } from './domain/action-plan.rules.ts'
 import { actionFields } from './domain/plan-forms.rules.ts'
@@ -14,13 +19,17 @@ const body = (request: FastifyRequest) => (request.body ?? {}) as Values
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''))
 const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : [])
 
-// Building the plan (areas, key objectives, actions) and the progress report as it stands now.
+// Building the plan (areas, key objectives, actions), correcting its areas and actions, and the
+// progress report as it stands now.
 export async function planEditingRoutes(app: FastifyInstance, deps: { actionPlan: ActionPlanService }) {
   const { actionPlan } = deps
   app.addHook('preHandler', requireSignIn)
 
-  const areaView = (number: number, values: Values, errors?: Record<string, string>) => ({
-    pageTitle: 'Add a strategic area',
+  // The area's form, to add one or (given its id) to correct it.
+  const areaView = (number: number, values: Values, errors?: Record<string, string>, changing?: string) => ({
+    pageTitle: changing ? `Change area ${number}` : 'Add a strategic area',
+    formAction: changing ? paths.changePlanArea.build(changing) : paths.newPlanArea.build(),
+    changing: Boolean(changing),
     number,
     values,
     errors,
@@ -45,6 +54,29 @@ export async function planEditingRoutes(app: FastifyInstance, deps: { actionPlan
     return reply.redirect(
       `${paths.actionPlan.build()}?areaAdded=${result.value.number}#area-${result.value.number}`,
     )
+  })
+
+  app.get(paths.changePlanArea.pattern, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const area = await actionPlan.areaToChange(signedInActor(request), id)
+    if (!area) throw notFound()
+    const values = { title: area.title, aim: area.aim, objectives: area.objectives.join('\n') }
+    return reply.render('action-plan/views/new-area.njk', areaView(area.number, values, undefined, id))
+  })
+  app.post(paths.changePlanArea.pattern, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const actor = signedInActor(request)
+    const area = await actionPlan.areaToChange(actor, id)
+    if (!area) throw notFound()
+    const form = areaFormFrom(request.body)
+    const result = form.ok ? await actionPlan.changeArea(actor, id, form.value) : form
+    if (!result) throw notFound()
+    if (!result.ok)
+      return reply
+        .code(400)
+        .render('action-plan/views/new-area.njk', areaView(area.number, body(request), result.errors, id))
+    const said = result.value.changed ? 'areaChanged' : 'areaUnchanged'
+    return reply.redirect(`${paths.actionPlan.build()}?${said}=${area.number}#area-${area.number}`)
   })
 
   const objectiveView = (
@@ -79,14 +111,24 @@ export async function planEditingRoutes(app: FastifyInstance, deps: { actionPlan
     return reply.redirect(`${paths.actionPlan.build()}?objectiveAdded=1#area-${area.number}`)
   })
 
+  // The action's form, to add one or (given the action) to correct it: then its area and how it is
+  // going are not on the form.
+  type Choices = Pick<
+    NonNullable<Awaited<ReturnType<ActionPlanService['actionChoices']>>>,
+    'areas' | 'leads' | 'measures'
+  >
+  type Changing = NonNullable<Awaited<ReturnType<ActionPlanService['actionToChange']>>>['action']
   const actionView = (
-    choices: NonNullable<Awaited<ReturnType<ActionPlanService['actionChoices']>>>,
+    choices: Choices,
     values: Values,
     errors?: Record<string, string>,
+    changing?: Changing,
   ) => {
     const chosen = list(values.measureKeys)
     return {
-      pageTitle: 'Add an action',
+      pageTitle: changing ? `Change action ${changing.areaNumber}.${changing.position}` : 'Add an action',
+      formAction: changing ? paths.changePlanAction.build(changing.id) : paths.newPlanAction.build(),
+      changing,
       values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, one(v)])),
       errors,
       errorList: errors ? toFirstDateField(errorSummary(errors, actionFields)) : undefined,
@@ -115,7 +157,7 @@ export async function planEditingRoutes(app: FastifyInstance, deps: { actionPlan
         text: m.name,
         checked: chosen.includes(m.key),
       })),
-      hasAreas: choices.areas.length > 0,
+      hasAreas: choices.areas.length > 0 || Boolean(changing),
     }
   }
   app.get(paths.newPlanAction.pattern, async (request, reply) => {
@@ -135,6 +177,48 @@ export async function planEditingRoutes(app: FastifyInstance, deps: { actionPlan
         .code(400)
         .render('action-plan/views/new-action.njk', actionView(choices, body(request), result.errors))
     return reply.redirect(`${paths.planAction.build(result.value.id)}?added=1`)
+  })
+
+  app.get(paths.changePlanAction.pattern, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const found = await actionPlan.actionToChange(signedInActor(request), id)
+    if (!found) throw notFound()
+    const { action } = found
+    const [year = '', month = '', day = ''] = action.dueOn?.split('-').map((p) => String(Number(p))) ?? []
+    const values = {
+      title: action.title,
+      leadOrganisationId: action.leadOrganisationId ?? '',
+      leadName: action.leadName,
+      partners: action.partners ?? '',
+      'dueDate-day': day,
+      'dueDate-month': month,
+      'dueDate-year': year,
+      measureKeys: action.measureKeys,
+    }
+    return reply.render(
+      'action-plan/views/new-action.njk',
+      actionView({ ...found, areas: [] }, values, undefined, action),
+    )
+  })
+  app.post(paths.changePlanAction.pattern, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const actor = signedInActor(request)
+    const found = await actionPlan.actionToChange(actor, id)
+    if (!found) throw notFound()
+    const form = actionChangeFormFrom(request.body)
+    const result = form.ok ? await actionPlan.changeAction(actor, id, form.value) : form
+    if (!result) throw notFound()
+    if (!result.ok)
+      return reply
+        .code(400)
+        .render(
+          'action-plan/views/new-action.njk',
+          actionView({ ...found, areas: [] }, body(request), result.errors, found.action),
+        )
+    const said = result.value.changed ? 'actionChanged' : 'actionUnchanged'
+    return reply.redirect(
+      `${paths.actionPlan.build()}?${said}=${result.value.number}#area-${found.action.areaNumber}`,
+    )
   })
 
   app.get(paths.progressReport.pattern, async (request, reply) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Actor } from '../../../domain/policy.ts'
-import { mayAddAction, mayShapePlan, validateAction } from './plan-forms.rules.ts'
+import { mayAddAction, mayChangeAction, mayShapePlan, validateAction } from './plan-forms.rules.ts'
 
 const actor = (over: Partial<Actor>): Actor => ({
   userId: 'u',
@@ -36,6 +36,16 @@ describe('the rules for building the plan', () => {
     expect(
       mayAddAction(actor({ role: 'viewer', organisationId: 'c', organisationKind: 'council' }), 'c'),
     ).toBe(false)
+  })
+
+  it('lets those who may add an action correct it: a partner only the actions it leads', () => {
+    const ipcLed = { councilId: 'c', leadOrganisationId: 'ipc' }
+    expect(mayChangeAction(officer, { councilId: 'c', leadOrganisationId: 'ccg' })).toBe(true)
+    expect(mayChangeAction(officer, { councilId: 'd', leadOrganisationId: 'c' })).toBe(false)
+    expect(mayChangeAction(actor({}), ipcLed)).toBe(true)
+    expect(mayChangeAction(actor({}), { councilId: 'c', leadOrganisationId: 'ccg' })).toBe(false)
+    expect(mayChangeAction(actor({ councilIds: ['d'] }), ipcLed)).toBe(false)
+    expect(mayChangeAction(actor({ role: 'viewer' }), ipcLed)).toBe(false)
   })
 
   it('takes a blank due date, refuses half of one or a date not on the calendar, and unknown choices', () => {

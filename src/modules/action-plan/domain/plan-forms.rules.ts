@@ -19,6 +19,15 @@ export const mayAddAction = (actor: Actor, councilId: string) =>
     actor.organisationKind !== 'council' &&
     actor.councilIds.includes(councilId))
 
+// Correcting an action takes the same permission as adding it: the council's own officers any action
+// of its plan, a partner's officers only those their organisation leads.
+export const mayChangeAction = (
+  actor: Actor,
+  action: { councilId: string; leadOrganisationId: string | null },
+) =>
+  mayShapePlan(actor, action.councilId) ||
+  (mayAddAction(actor, action.councilId) && action.leadOrganisationId === actor.organisationId)
+
 type Errors = Record<string, string>
 const text = (errors: Errors, field: string, value: string, missing: string, label: string, max: number) => {
   const v = value.trim()
@@ -76,6 +85,8 @@ export type ActionForm = {
   rag: string
   measureKeys: string[]
 }
+// The form that corrects an action: the adding form without the area and how it is going.
+export type ActionChangeForm = Omit<ActionForm, 'areaId' | 'rag'>
 export type NewAction = {
   areaId: string
   title: string
