@@ -44,6 +44,7 @@ import * as m0047 from './migrations/0047-return-export-cells.ts'
 import * as m0048 from './migrations/0048-welfare-cancelled-visits-index.ts'
 import * as m0049 from './migrations/0049-risk-figures-covering-key.ts'
 import * as m0050 from './migrations/0050-national-daily-totals.ts'
+import * as m0051 from './migrations/0051-return-export-nil-columns.ts'
 
 // Migrations are listed explicitly (no folder scanning), in order; each file is frozen once merged.
 const migrations: Record<string, Migration> = {
@@ -91,6 +92,7 @@ const migrations: Record<string, Migration> = {
   '0048-welfare-cancelled-visits-index': m0048,
   '0049-risk-figures-covering-key': m0049,
   '0050-national-daily-totals': m0050,
+  '0051-return-export-nil-columns': m0051,
 }
 
 // Their names, in order (the prepared empty database records which of them it holds: empty-database.ts).

@@ -26,6 +26,8 @@ const formula = (c: string, what: string) => `${c}HYPERLINK("http://evil.example
 const runsAsFormula = (cell: string) =>
   /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell)
 const today = '2020-04-14'
+// A nil return's reason and the details typed, as the returns exports write them (text, never run).
+const nilReasonCell = `Another reason: ${formula('=', 'nil details')}`
 const nilId = '00000000-0000-0000-0000-000000000000'
 const csvType = /^text\/csv/
 const xlsxType = /^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/
@@ -198,6 +200,16 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
         expect(resolved?.ok, JSON.stringify(resolved)).toBe(true)
       }
     }
+
+    // A nil return the day before, whose details carry the text: the returns exports write them after
+    // the reason's words, in the one cell.
+    const nil = await t.services.nilReturns.submitNil(
+      actors.officer!,
+      locations[0]!,
+      { nilReason: 'other', nilDetails: formula('=', 'nil details'), amendmentReason: 'Told by phone' },
+      { periodStart: '2020-04-13' },
+    )
+    expect(nil.ok, JSON.stringify(nil)).toBe(true)
 
     // A provider's question: its words are in no download, but its pages are among the routes tried.
     const asked = await t.services.enquiries.ask(actors.manager!, {
@@ -413,6 +425,7 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
       // The seeded text did reach the file, made harmless: each character's formula is there as text.
       const madeHarmless = new Set(cells.filter((c) => c.startsWith("'")).map((c) => c[1]))
       expect([...madeHarmless].sort(), route).toEqual([...csvDownloads[route]!].sort())
+      if (route.startsWith('/dashboard/exports/returns')) expect(cells, route).toContain(nilReasonCell)
     }
   })
 
@@ -434,6 +447,7 @@ describe.each(engines)('no formula in any download on %s', (engine) => {
         )
       // Every XLSX download that lists locations has the seeded name, as the provider's text; a survey's
       // has the seeded answer (the grants' spending by measure lists finance's measures, not locations).
+      if (route.startsWith('/dashboard/exports/returns')) expect(texts, route).toContain(nilReasonCell)
       if (xlsxWithoutLocations.has(route)) continue
       const seeded = route.startsWith('/surveys/') ? formula('=', 'survey answer') : formula('=', 'location')
       expect(texts, route).toContain(seeded)

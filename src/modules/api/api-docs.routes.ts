@@ -14,6 +14,7 @@ type Schema = {
   maximum?: number
   maxLength?: number
   items?: { enum?: string[] }
+  enum?: string[]
   properties?: Record<string, Schema>
   required?: string[]
   examples?: unknown[]
@@ -73,6 +74,7 @@ export function docsPage(document: ApiDocument) {
     }
   })
   const json = (v: unknown) => JSON.stringify(v, null, 2)
+  const nilReturn = schemas.ReturnSubmission?.properties?.nilReturn
   const submit = operation(document, 'submitReturn').op.responses ?? {}
   // The read API for councils and partners: each of its operations, as the document lists them.
   const market = Object.entries(document.paths).flatMap(([path, methods]) =>
@@ -84,8 +86,11 @@ export function docsPage(document: ApiDocument) {
     fields,
     market,
     returnPath: operation(document, 'getReturn').path,
+    // A nil return's reasons, as the document lists them.
+    nilReasons: nilReturn?.properties?.reason?.enum ?? [],
     examples: {
       submission: json(schemas.ReturnSubmission?.examples?.[0]),
+      nilSubmission: json(schemas.ReturnSubmission?.examples?.[1]),
       created: json(submit['201']?.content?.['application/json']?.example),
       validation: json(submit['422']?.content?.['application/problem+json']?.example),
     },

@@ -248,6 +248,13 @@ describe.each(engines)('the read API for councils and partners on %s', (engine) 
     const evil = rows.find((r) => r.id === (outcome.ok ? outcome.returnId : ''))!
     expect(evil).toMatchObject({ locationName: 'Alder House', periodStart: '2020-04-11', residents: '38' })
     expect(evil.concerns).toBe('\'=HYPERLINK("http://evil.example","Click")')
+    // A nil return's reason and details follow the return's own columns: empty for this one.
+    const header = Object.keys(evil)
+    expect(header.slice(header.indexOf('datasetVersion') + 1, header.indexOf('datasetVersion') + 3)).toEqual([
+      'nilReason',
+      'nilDetails',
+    ])
+    expect(evil).toMatchObject({ nilReason: '', nilDetails: '' })
     expect(rows.every((r) => r.locationName !== 'Birch Lodge')).toBe(true)
 
     const locations = await get('/api/v1/market/locations', token, { accept: 'text/csv' })

@@ -141,9 +141,14 @@ const returnColumns = [
 // Each field of the dataset is a column after the return's own (a choice lists its values with "; ").
 const valueKeys = currentDataset.sections.flatMap((s) => s.fields.map((f) => f.key))
 
+// A nil return's reason and details after the return's own columns (empty for any other return).
+const nilColumns = ['nilReason', 'nilDetails'] as const
+
 function returnCells(item: ReturnResource): CsvCell[] {
   return [
     ...returnColumns.map((key) => item[key] as CsvCell),
+    item.nilReturn?.reason ?? null,
+    item.nilReturn?.details ?? null,
     ...valueKeys.map((key) => {
       const value = item.values[key]
       return Array.isArray(value) ? value.join('; ') : (value as CsvCell)
@@ -252,7 +257,7 @@ export async function marketRoutes(app: FastifyInstance, options: MarketOptions)
         return sendCsv(
           reply,
           `returns-${from}-to-${to}`,
-          [...returnColumns, ...valueKeys],
+          [...returnColumns, ...nilColumns, ...valueKeys],
           page.items.map(returnCells),
         )
       return reply.send({

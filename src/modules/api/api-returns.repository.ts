@@ -40,6 +40,9 @@ export const returnColumns = [
   'situationReturns.source',
   'situationReturns.timing',
   'situationReturns.nothingChanged',
+  'situationReturns.nilReturn',
+  'situationReturns.nilReason',
+  'situationReturns.nilDetails',
   'situationReturns.submittedAt',
   'situationReturns.amendmentReason',
   'situationReturns.datasetVersion',
@@ -101,6 +104,9 @@ type ReturnRow = {
   source: SituationReturnTable['source']
   timing: string
   nothingChanged: boolean
+  nilReturn: boolean
+  nilReason: string | null
+  nilDetails: string | null
   submittedAt: Date | string
   amendmentReason: string | null
   datasetVersion: number
@@ -130,6 +136,8 @@ export function returnResource(row: ReturnRow) {
     source: row.source,
     timing: row.timing,
     nothingChanged: row.nothingChanged,
+    // A nil return: no figures this period (its values are empty), and why, as it was sent.
+    nilReturn: row.nilReturn && row.nilReason ? { reason: row.nilReason, details: row.nilDetails } : null,
     submittedAt: new Date(row.submittedAt).toISOString(),
     amendmentReason: row.amendmentReason,
     datasetVersion: row.datasetVersion,

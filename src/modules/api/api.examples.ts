@@ -1,7 +1,7 @@
 import { apiPaths } from './api.paths.ts'
 import { problemTypes } from './problem.ts'
 
-// The API document's examples. The API tests send this very submission, so the documentation cannot
+// The API document's examples. The API tests send these very submissions, so the documentation cannot
 // drift from what the API accepts.
 
 // A complete return for a care home without nursing, as a care-record system would send it.
@@ -36,6 +36,16 @@ export const exampleSubmission = {
     staffTested: 12,
     helpRequested: ['ppe'],
     concerns: 'Masks running low',
+  },
+} as const
+
+// A nil return: the same home, closed for the period, with no figures.
+export const exampleNilSubmission = {
+  locationId: '1-000000001',
+  periodStart: '2020-04-15',
+  nilReturn: {
+    reason: 'temporarily-closed',
+    details: 'Closed for refurbishment until 4 May; no residents',
   },
 } as const
 

@@ -29,7 +29,7 @@ export const submitReturnOperation = {
   operationId: 'submitReturn',
   summary: 'Send a return',
   description:
-    'Sends one location’s return for one period. A second return for the same period is refused with 409 unless it gives an `amendmentReason`; it then becomes the next version. Give `amendsVersion`, the version you are changing, and a version saved by someone else since is answered with 409 rather than replaced. Send an `Idempotency-Key` to retry safely: a retry with the same key and the same body gets the first answer again, and creates nothing. The answer comes once the return is saved; the council’s early-warning rules are run for the location within a second or two after.',
+    'Sends one location’s return for one period: its figures (`values`), or a nil return (`nilReturn`: no figures this period, and why; the same reasons as the web form’s “Nothing to report”). A second return for the same period is refused with 409 unless it gives an `amendmentReason`; it then becomes the next version. Give `amendsVersion`, the version you are changing, and a version saved by someone else since is answered with 409 rather than replaced. Send an `Idempotency-Key` to retry safely: a retry with the same key and the same body gets the first answer again, and creates nothing. The answer comes once the return is saved; the council’s early-warning rules are run for the location within a second or two after.',
   headers: idempotencyKeyHeaders,
   // Only JSON is checked against the schema: any other body is answered 415 by the route.
   body: { content: { 'application/json': { schema: returnSubmission } } },
@@ -44,7 +44,9 @@ export const submitReturnOperation = {
       },
       content: { 'application/json': { schema: submittedReturn, example: exampleCreated } },
     },
-    400: problem('The body is not JSON, or not shaped like a return submission'),
+    400: problem(
+      'The body is not JSON, or not shaped like a return submission (neither values nor nilReturn, or both)',
+    ),
     401: unauthenticated,
     403: problem('The token is a council’s or partner’s: it reads the market and sends nothing'),
     404: problem('No such location, or not one of this token’s provider’s'),
@@ -53,7 +55,7 @@ export const submitReturnOperation = {
     ),
     415: problem('The body is not application/json'),
     422: problem(
-      'The return has errors (each named in `errors`), or the Idempotency-Key was used before with a different body',
+      'The return has errors (each named in `errors`: a figure, the period, a nil return’s reason or details), or the Idempotency-Key was used before with a different body',
       exampleValidationProblem,
     ),
     503: problem(

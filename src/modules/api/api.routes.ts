@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { isDatabaseUnavailable, retryAfterSeconds } from '../../db/database-unavailable.ts'
 import { UnsafeInputError } from '../../web/input-safety.ts'
-import type { ReturnsService, SubmissionHook } from '../returns/index.ts'
+import type { NilReturnService, ReturnsService, SubmissionHook } from '../returns/index.ts'
 import {
   getReturnOperation,
   listReturnsOperation,
@@ -34,6 +34,7 @@ declare module 'fastify' {
 type Options = {
   api: ApiService
   returns: ReturnsService
+  nilReturns: NilReturnService
   completeness: MarketCompleteness
   baseUrl: string
   readRateLimit: number
@@ -85,7 +86,7 @@ function send(reply: FastifyReply, answer: ApiAnswer) {
 }
 
 async function apiV1(app: FastifyInstance, options: Options) {
-  const { api, returns, completeness, readRateLimit } = options
+  const { api, returns, nilReturns, completeness, readRateLimit } = options
   app.decorateRequest('apiClient', null)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
@@ -226,7 +227,7 @@ async function apiV1(app: FastifyInstance, options: Options) {
         ? hook.claim
           ? ('unclaimed' as const)
           : { status: refused.status, body: refused }
-        : submitReturn({ returns }, client, request.body, hook)
+        : submitReturn({ returns, nilReturns }, client, request.body, hook)
     if (key === undefined) {
       const answer = await submit(idempotentAnswer(api, client, key))
       if (answer === 'unclaimed') throw new Error('a submission without a claim cannot be unclaimed')

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { textLimits } from '../../domain/text-limits.ts'
-import { exampleSubmission } from './api.examples.ts'
+import { nilDetailsLimit, nilReasons } from '../returns/index.ts'
+import { exampleNilSubmission, exampleSubmission } from './api.examples.ts'
 import { returnValues } from './return-values.schema.ts'
 import { requestMessages } from './schema-problems.ts'
 
@@ -8,6 +9,21 @@ import { requestMessages } from './schema-problems.ts'
 // words what they refuse), type the handlers and make the OpenAPI document (openapi-document.ts).
 
 // ---- Requests
+
+const nilReasonValues = nilReasons.map((r) => r.value)
+const nilReasonsInWords = nilReasons.map((r) => `${r.value} (${r.label.toLowerCase()})`).join(', ')
+
+// A nil return: no figures this period, and why; the same reasons as the web's "Nothing to report".
+const nilReturnSubmission = z.strictObject({
+  reason: z
+    .enum(nilReasonValues as [string, ...string[]])
+    .describe(`Why there are no figures: ${nilReasonsInWords}`),
+  details: z
+    .string()
+    .max(nilDetailsLimit)
+    .nullish()
+    .describe('More about why, like when you expect to reopen. Required when the reason is other.'),
+})
 
 export const returnSubmission = z
   .strictObject({
@@ -21,7 +37,14 @@ export const returnSubmission = z
       .describe(
         'The first day of the period reported on (a Monday for weekly returns). Defaults to the current period.',
       ),
-    values: returnValues,
+    values: returnValues
+      .optional()
+      .describe('The figures. Leave out (or send {}) with nilReturn; required without it.'),
+    nilReturn: nilReturnSubmission
+      .nullish()
+      .describe(
+        'Instead of values: this location has no figures this period, and why. It counts as reported; its figures are read as not given, never as zeros.',
+      ),
     amendmentReason: z
       .string()
       .max(textLimits.amendmentReason)
@@ -35,7 +58,7 @@ export const returnSubmission = z
         'The version of the period’s return this one replaces (0: none). If another version has been saved since, nothing is saved and the answer is 409.',
       ),
   })
-  .meta({ examples: [exampleSubmission] })
+  .meta({ examples: [exampleSubmission, exampleNilSubmission] })
 
 requestMessages.set(returnSubmission, {
   type: 'malformed-request',
@@ -45,14 +68,18 @@ requestMessages.set(returnSubmission, {
   fields: {
     locationId: 'Give locationId: the CareHub location id or the CQC location ID',
     values: 'Give values: an object with the return’s figures',
+    nilReturn: `nilReturn must be an object: {"reason": one of ${nilReasonValues.join(', ')}, "details": text or null}`,
     periodStart: 'periodStart must be a date as a string, like "2020-04-14"',
     amendmentReason: 'amendmentReason must be a string',
     amendsVersion: 'amendsVersion must be a whole number, 0 or more',
   },
   // The returns service checks these with the location's kind of service and names every one at once
-  // (422): the figures, whether the period's date is a date, the reason's length.
+  // (422): the figures, whether the period's date is a date, the reason's length; a nil return's reason
+  // and the length of its details, as for the web's nil return.
   leftForLater: (issue) =>
     (issue.path[0] === 'values' && (issue.path.length > 1 || issue.code === 'unrecognized_keys')) ||
+    (issue.path[0] === 'nilReturn' &&
+      (issue.path[1] === 'reason' || (issue.path[1] === 'details' && issue.code === 'too_big'))) ||
     (issue.path[0] === 'periodStart' && issue.code === 'invalid_format') ||
     (issue.path[0] === 'amendmentReason' && issue.code === 'too_big'),
 })
@@ -137,6 +164,13 @@ export const returnResource = z.object({
   source: z.enum(['web', 'officer', 'upload', 'api', 'import']),
   timing: z.string().describe('on-time, late or locked, when it was sent'),
   nothingChanged: z.boolean(),
+  nilReturn: z
+    .object({
+      reason: z.enum(nilReasonValues as [string, ...string[]]),
+      details: z.string().nullable(),
+    })
+    .nullable()
+    .describe('A nil return: no figures this period (its values are empty), and why. Null for any other.'),
   submittedAt: z.iso.datetime(),
   amendmentReason: z.string().nullable(),
   datasetVersion: z.int(),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/support/test-app.ts'
 import { getReturnOperation, listReturnsOperation, submitReturnOperation } from './api.operations.ts'
 import { apiV1Prefix } from './api.paths.ts'
+import { exampleNilSubmission } from './api.examples.ts'
 import { marketOperations } from './api-market.operations.ts'
 import { documentedSchemas } from './openapi-document.ts'
 
@@ -244,6 +245,35 @@ describe('the API’s OpenAPI document', () => {
     ).toMatchObject({ in: 'header', required: false, schema: { type: 'string', maxLength: 255 } })
   })
 
+  it('documents a nil return: sent instead of values, with its reasons, and read back on a return', () => {
+    const schemas = doc.components.schemas
+    const submission = schemas.ReturnSubmission as {
+      properties: Record<string, Json>
+      required: string[]
+      examples: unknown[]
+    }
+    expect(submission.required).toEqual(['locationId'])
+    expect(submission.properties.nilReturn).toMatchObject({
+      type: ['object', 'null'],
+      additionalProperties: false,
+      required: ['reason'],
+      properties: {
+        reason: { enum: ['no-people-supported', 'temporarily-closed', 'other'] },
+        details: { type: ['string', 'null'], maxLength: 1000 },
+      },
+    })
+    expect((submission.properties.nilReturn as { description: string }).description).toContain(
+      'Instead of values',
+    )
+    expect(submission.examples).toContainEqual(exampleNilSubmission)
+    const read = schemas.Return as { properties: Record<string, Json>; required: string[] }
+    expect(read.required).toContain('nilReturn')
+    expect(read.properties.nilReturn).toMatchObject({
+      type: ['object', 'null'],
+      properties: { reason: { enum: ['no-people-supported', 'temporarily-closed', 'other'] } },
+    })
+  })
+
   it('publishes an OpenAPI 3.1 document and a documentation page', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })
     expect(response.statusCode).toBe(200)
@@ -265,6 +295,17 @@ describe('the API’s OpenAPI document', () => {
     expect($('h1').text()).toBe('Situation returns API')
     expect($('a[href="/api/docs/openapi.json"]').length).toBeGreaterThan(0)
     expect($('#validation-failed').length).toBe(1)
+    // The nil return's example and reasons, from the document.
+    const nil = $('#nil-return').nextAll('pre').first().text()
+    expect(JSON.parse(nil.slice(nil.indexOf('{')))).toEqual(exampleNilSubmission)
+    expect(
+      $('#nil-return')
+        .next('p')
+        .next('p')
+        .find('code')
+        .map((_, c) => $(c).text())
+        .get(),
+    ).toEqual(['no-people-supported', 'temporarily-closed', 'other'])
     expect($('script:not([src])').length).toBe(0)
   })
 })

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { exampleCreated, exampleSubmission, exampleValidationProblem } from './api.examples.ts'
+import {
+  exampleCreated,
+  exampleNilSubmission,
+  exampleSubmission,
+  exampleValidationProblem,
+} from './api.examples.ts'
 import {
   idempotencyKeyHeaders,
   problemDetails,
@@ -73,6 +78,23 @@ describe('the API’s request schemas', () => {
       values: { ppeDaysGloves: -2, staffEmployed: 'fifty', notAField: 1 },
     }
     expect(check(returnSubmission, body)).toEqual({ value: body })
+    // A nil return's reason and its details' length too, as the web's nil return is checked.
+    for (const nilReturn of [{ reason: 'on-holiday' }, {}, { reason: 'other', details: 'x'.repeat(5000) }]) {
+      const nil = { locationId: '1-000000001', nilReturn }
+      expect(check(returnSubmission, nil)).toEqual({ value: nil })
+    }
+  })
+
+  it('name a nil return that is not shaped like one', () => {
+    for (const nilReturn of ['closed', { reason: 'other', details: 5 }, { reason: 'other', until: 'May' }])
+      expect(check(returnSubmission, { locationId: '1-000000001', nilReturn }).problem?.errors).toEqual([
+        {
+          field: 'nilReturn',
+          pointer: '/nilReturn',
+          message:
+            'nilReturn must be an object: {"reason": one of no-people-supported, temporarily-closed, other, "details": text or null}',
+        },
+      ])
   })
 
   it('read query parameters as they always were: trimmed, blank left out, given twice refused or left out', () => {
@@ -115,6 +137,7 @@ describe('the API’s request schemas', () => {
 
   it('take the documented examples', () => {
     expect(returnSubmission.safeParse(exampleSubmission).success).toBe(true)
+    expect(returnSubmission.safeParse(exampleNilSubmission).success).toBe(true)
     // The example is a care home without nursing's full return.
     expect(
       returnValuesByServiceType['ReturnValues.care_home_residential']!.safeParse(exampleSubmission.values)

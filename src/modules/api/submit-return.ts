@@ -1,18 +1,33 @@
 import { createHash } from 'node:crypto'
 import { isIsoDate } from '../../domain/dates.ts'
 import { textLimits, tooLong } from '../../domain/text-limits.ts'
-import type { FieldError, ReturnsService, SubmissionHook } from '../returns/index.ts'
+import {
+  type FieldError,
+  type NilReturnService,
+  nilReasons,
+  type ReturnsService,
+  type SubmissionHook,
+} from '../returns/index.ts'
 import { apiPaths } from './api.paths.ts'
 import type { ApiClient, ApiService } from './api.service.ts'
 import { type FieldProblem, fieldProblem, problem } from './problem.ts'
 
 // POST /api/v1/returns, short of HTTP: checks the body's shape, finds the location (by CareHub id or CQC
 // location ID), checks the period, then hands the figures to the returns service, which validates and
-// saves them exactly as it does for the web form. Nothing is saved unless the answer is 201.
+// saves them exactly as it does for the web form; or a nil return (no figures, and why) to its nil
+// return service, as the web's "Nothing to report" does. Nothing is saved unless the answer is 201.
 
 export type ApiAnswer = { status: number; body: unknown; location?: string }
 
-const topLevel = ['locationId', 'periodStart', 'values', 'amendmentReason', 'amendsVersion'] as const
+const topLevel = [
+  'locationId',
+  'periodStart',
+  'values',
+  'nilReturn',
+  'amendmentReason',
+  'amendsVersion',
+] as const
+const nilReturnKeys = ['reason', 'details']
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -37,6 +52,15 @@ function asFieldProblems(errors: FieldError[]): FieldProblem[] {
     if (e.field === 'period') return fieldProblem('periodStart', e.message)
     if (e.field === 'amendmentReason') return fieldProblem('amendmentReason', e.message)
     if (e.field === 'location') return fieldProblem('locationId', e.message)
+    // A nil return's (the web's "Select why…" names its radios: the API names its words).
+    if (e.field === 'nilReason')
+      return {
+        field: 'nilReturn.reason',
+        pointer: '/nilReturn/reason',
+        message: `reason must be one of ${nilReasons.map((r) => r.value).join(', ')}`,
+      }
+    if (e.field === 'nilDetails')
+      return { field: 'nilReturn.details', pointer: '/nilReturn/details', message: e.message }
     return fieldProblem(e.field, e.message, 'values')
   })
 }
@@ -64,13 +88,15 @@ export function idempotentAnswer(
   }
 }
 
+const isEmpty = (v: unknown) => isObject(v) && Object.keys(v).length === 0
+
 export async function submitReturn(
-  deps: { returns: ReturnsService },
+  deps: { returns: ReturnsService; nilReturns: NilReturnService },
   client: ApiClient,
   body: unknown,
   hook?: SubmissionHook,
 ): Promise<ApiAnswer | 'unclaimed'> {
-  const { returns } = deps
+  const { returns, nilReturns } = deps
   const refused = (a: ApiAnswer) => (hook?.claim ? 'unclaimed' : a)
   if (!isObject(body))
     return refused(answer(problem('malformed-request', 'The request body must be a JSON object.')))
@@ -81,8 +107,29 @@ export async function submitReturn(
   }
   if (typeof body.locationId !== 'string' || body.locationId.trim() === '')
     shape.push(fieldProblem('locationId', 'Give locationId: the CareHub location id or the CQC location ID'))
-  if (!isObject(body.values))
-    shape.push(fieldProblem('values', 'Give values: an object with the return’s figures'))
+  // A nil return (null: none) has no figures: values left out, or empty.
+  const nil = body.nilReturn ?? undefined
+  if (nil === undefined) {
+    if (!isObject(body.values))
+      shape.push(
+        fieldProblem(
+          'values',
+          'Give values: an object with the return’s figures (or nilReturn, when there are none this period)',
+        ),
+      )
+  } else if (
+    !isObject(nil) ||
+    Object.keys(nil).some((key) => !nilReturnKeys.includes(key)) ||
+    (nil.details !== undefined && nil.details !== null && typeof nil.details !== 'string')
+  )
+    shape.push(
+      fieldProblem(
+        'nilReturn',
+        `nilReturn must be an object: {"reason": one of ${nilReasons.map((r) => r.value).join(', ')}, "details": text or null}`,
+      ),
+    )
+  else if (body.values !== undefined && !isEmpty(body.values))
+    shape.push(fieldProblem('values', 'Send values or nilReturn, not both: a nil return has no figures'))
   if (body.periodStart !== undefined && body.periodStart !== null && typeof body.periodStart !== 'string')
     shape.push(fieldProblem('periodStart', 'periodStart must be a date as a string, like "2020-04-14"'))
   if (
@@ -103,7 +150,7 @@ export async function submitReturn(
       answer(problem('malformed-request', 'The request body is not a return submission.', shape)),
     )
 
-  const values = body.values as Record<string, unknown>
+  const values = (body.values ?? {}) as Record<string, unknown>
   const periodStart = typeof body.periodStart === 'string' ? body.periodStart.trim() : undefined
   const amendmentReason = typeof body.amendmentReason === 'string' ? body.amendmentReason : undefined
   const reasonTooLong = tooLong('amendmentReason', amendmentReason?.trim() ?? '', textLimits.amendmentReason)
@@ -119,6 +166,7 @@ export async function submitReturn(
   // returns service checks it against the location's frequency, with the figures, in one go).
   if (periodStart !== undefined && periodStart !== '' && !isIsoDate(periodStart)) {
     if (hook?.claim) return 'unclaimed'
+    // (A nil return's figures are none: only its location is looked for.)
     const valueErrors = await returns.validate(client.actor, body.locationId as string, values, {
       locationByCqcId: true,
     })
@@ -126,23 +174,35 @@ export async function submitReturn(
     return answer(
       problem('validation-failed', 'The return has errors: nothing was saved.', [
         fieldProblem('periodStart', 'periodStart must be a date like 2020-04-14'),
-        ...asFieldProblems(valueErrors),
+        ...(nil ? [] : asFieldProblems(valueErrors)),
       ]),
     )
   }
 
-  const outcome = await returns.submit(client.actor, body.locationId as string, values, {
+  const options = {
     periodStart: periodStart || undefined,
     periodStartMustBeFirstDay: true,
     locationByCqcId: true,
-    source: 'api',
+    source: 'api' as const,
     // A care-record system sends a group's returns at once: each is answered when saved, and its
     // location's risk rules run in the next second's batch (the risk queue).
     followUpLater: true,
-    amendmentReason,
     amendsVersion: typeof amendsVersion === 'number' ? amendsVersion : undefined,
     hook,
-  })
+  }
+  const outcome = isObject(nil)
+    ? await nilReturns.submitNil(
+        client.actor,
+        body.locationId as string,
+        {
+          // Checked by the nil return service, as the web's are (an unknown reason is named there).
+          nilReason: typeof nil.reason === 'string' ? nil.reason : '',
+          nilDetails: typeof nil.details === 'string' ? nil.details : '',
+          amendmentReason: amendmentReason ?? '',
+        },
+        options,
+      )
+    : await returns.submit(client.actor, body.locationId as string, values, { ...options, amendmentReason })
   if ('unclaimed' in outcome) return 'unclaimed'
   if ('notFound' in outcome) return locationNotFound()
   if ('conflict' in outcome) {

@@ -35,6 +35,9 @@ export async function returnsBatch(
       'r.timing',
       'r.source',
       'r.nothingChanged',
+      'r.nilReturn',
+      'r.nilReason',
+      'r.nilDetails',
       'r.values',
     ])
     .where('r.isCurrent', '=', true)

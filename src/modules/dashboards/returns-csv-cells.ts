@@ -5,6 +5,7 @@ import {
   currentDataset,
   type DatasetField,
   exportCellsLayout,
+  nilReasons,
   ppeItems,
   templateColumns,
 } from '../returns/index.ts'
@@ -57,7 +58,18 @@ for (const field of currentDataset.sections.flatMap((s) => s.fields))
 // Where a return's cells read it from: its columns, its figures (the text of each JSON value, ->>) and
 // the figures' JSON itself.
 export type ReturnSource = {
-  column: (name: 'period' | 'version' | 'sent' | 'timing' | 'source' | 'nothing') => RawBuilder<unknown>
+  column: (
+    name:
+      | 'period'
+      | 'version'
+      | 'sent'
+      | 'timing'
+      | 'source'
+      | 'nothing'
+      | 'nil'
+      | 'nilReason'
+      | 'nilDetails',
+  ) => RawBuilder<unknown>
   figure: (key: string, index: number) => RawBuilder<unknown>
   values: RawBuilder<unknown>
 }
@@ -103,6 +115,17 @@ export const serviceName = (type: RawBuilder<unknown>): Text =>
     sql` `,
   )} else ${safe(sql`${type}::text`)} end`
 
+// A nil return's reason as nilReasonInWords writes it: the reason's words, then the details, if any;
+// nothing for any other return. Made safe as a whole, as the CSV writer makes the cell safe.
+function nilReasonCell(source: ReturnSource): Text {
+  const col = source.column
+  const words = sql`case ${col('nilReason')} ${sql.join(
+    nilReasons.map(({ value, label }) => sql`when ${sql.lit(value)} then ${sql.lit(label)}`),
+    sql` `,
+  )} else 'Nothing to report' end`
+  return sql`case when ${col('nil')} then ${safe(sql`${words} || coalesce(': ' || nullif(${col('nilDetails')}, ''), '')`)} end`
+}
+
 // A return's own cells, from its period to the derived measures, in returnColumns' order.
 export function returnCells(source: ReturnSource): Text[] {
   const index = new Map(templateKeys.map(({ key }, i) => [key, i]))
@@ -120,6 +143,8 @@ export function returnCells(source: ReturnSource): Text[] {
     sql`case when ${col('timing')} = 'on-time' then 'On time' else 'Late' end`,
     safe(col('source')),
     yesNo(col('nothing')),
+    sql`case when ${col('nil')} then 'Yes' end`,
+    nilReasonCell(source),
     ...templateKeys.map(({ key }, i) => figureCell(source, key, i)),
     sql`least(${sql.join(ppeItems.map(([key]) => number(`ppeDays${key}`)))})::text`,
     sql`(${number('bedsAvailable')} - ${number('bedsOccupied')})::text`,
@@ -152,7 +177,7 @@ export function csvLine(cells: readonly Text[]): RawBuilder<string> {
 export const storedReturn: ReturnSource = {
   column: (name) =>
     sql.raw(
-      `r.${{ period: 'period_start', version: 'version', sent: 'submitted_at', timing: 'timing', source: 'source', nothing: 'nothing_changed' }[name]}`,
+      `r.${{ period: 'period_start', version: 'version', sent: 'submitted_at', timing: 'timing', source: 'source', nothing: 'nothing_changed', nil: 'nil_return', nilReason: 'nil_reason', nilDetails: 'nil_details' }[name]}`,
     ),
   figure: (key) => sql`(r."values" ->> ${sql.lit(key)})`,
   values: sql.raw('r."values"'),

@@ -196,8 +196,10 @@ describe.each(engines)('returns CSV from COPY on %s', (engine) => {
     expect(await fillExportCells(db)).toEqual({ filled: 0 })
     // The cells the app writes with each version it saves are the same text.
     const { rows } = await sql<VersionRow>`
-      select id, period_start::text as period_start, version, submitted_at, timing, source, nothing_changed, values,
-        export_cells, export_layout from situation_returns`.execute(db.withoutPlugins())
+      select id, period_start::text as period_start, version, submitted_at, timing, source, nothing_changed,
+        nil_return, nil_reason, nil_details, values, export_cells, export_layout from situation_returns`.execute(
+      db.withoutPlugins(),
+    )
     expect(rows).toHaveLength(72)
     for (const row of rows) {
       expect(row.export_layout).toBe(exportCellsLayout)
@@ -208,7 +210,9 @@ describe.each(engines)('returns CSV from COPY on %s', (engine) => {
     // Cells of another layout (a dataset since changed) are not trusted.
     await sql`update situation_returns set export_cells = 'not these', export_layout = 'older'
       where version = 2`.execute(db)
-    expect(await newExport(actors.regional!, { from, to })).toBe(await oldExport(actors.regional!, { from, to }))
+    expect(await newExport(actors.regional!, { from, to })).toBe(
+      await oldExport(actors.regional!, { from, to }),
+    )
   })
 
   it('makes text and choice answers safe, and writes whole numbers and yes/no as they are', async () => {

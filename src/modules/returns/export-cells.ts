@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { csvText } from '../../domain/csv.ts'
 import { currentDataset, derivedMeasures, type ReturnValues, templateColumns } from './domain/dataset.ts'
+import { nilReasonInWords } from './domain/exceptions.ts'
 
 // A return version's own columns of the returns CSV (the dashboards' export puts the directory's before
 // them), and the version's cells as CSV text, written with the version when it is saved
@@ -14,6 +15,10 @@ export type VersionForExport = {
   timing: string
   source: string
   nothing_changed: boolean
+  // A nil return (no figures this period) and why: its figures' cells are empty, and these say so.
+  nil_return: boolean
+  nil_reason: string | null
+  nil_details: string | null
   values: ReturnValues
 }
 
@@ -47,6 +52,10 @@ export const versionColumns: [header: string, get: (v: VersionForExport) => Vers
   ['On time or late', (r) => (r.timing === 'on-time' ? 'On time' : 'Late')],
   ['Sent by', (r) => r.source],
   ['Nothing changed', (r) => r.nothing_changed],
+  // Before the (empty) figures, so a nil return is not read as a missing one. The reason's cell starts
+  // with the reason's words; the details the provider typed follow, made safe with the cell.
+  ['Nil return', (r) => (r.nil_return ? 'Yes' : null)],
+  ['Nil return reason', (r) => (r.nil_return ? nilReasonInWords(r.nil_reason, r.nil_details) : null)],
   ...templateColumns(currentDataset).map(
     ({ key, label }) =>
       [label, (r: VersionForExport) => formatValue(r.values[key])] as [
@@ -60,8 +69,10 @@ export const versionColumns: [header: string, get: (v: VersionForExport) => Vers
 ]
 
 // Which cells a row's `export_cells` holds: the dataset and these columns. The export trusts only cells
-// of today's layout and works out any other row's afresh. Change `cellsFormat` with any change to how
-// a cell is written here that the columns' names do not show.
+// of today's layout and works out any other row's afresh (in SQL, per row: much slower), so a change of
+// layout comes with a migration that moves the rows saved before it when it can do so cheaply (0051
+// put the nil return's two cells into rows of the layout before). Change `cellsFormat` with any change
+// to how a cell is written here that the columns' names do not show.
 const cellsFormat = 1
 export const exportCellsLayout = createHash('sha256')
   .update(JSON.stringify([cellsFormat, currentDataset.version, versionColumns.map(([header]) => header)]))

@@ -53,6 +53,8 @@ export {
   type ReturnWindow,
   windowTimes,
 } from './domain/periods.ts'
+// Why a nil return has no figures (the API takes one of these; the exports write its words).
+export { nilDetailsLimit, nilReasons } from './domain/exceptions.ts'
 // Beds occupied on or just before a date (grants' rounds per occupied bed read it).
 export { occupiedBedsOn } from './occupancy.ts'
 // A version's own cells of the returns CSV, written with it (the dashboards' export reads them).
@@ -66,6 +68,7 @@ export {
 export type { ReturnSaveHook, SavedVersion, SubmissionHook } from './return-save.ts'
 export { returnsAuditActions } from './returns.audit-actions.ts'
 export { returnsPaths } from './returns.paths.ts'
+export type { NilReturnService } from './nil-return.ts'
 export type { ReturnsService, SubmitOutcome } from './returns.service.ts'
 export type {
   ReturnChaseTable,

@@ -3,7 +3,7 @@ import type { Clock } from '../../domain/clock.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { checkNilReturn } from './domain/exceptions.ts'
 import type { ReturnSaver } from './return-save.ts'
-import { checkSubmission, type SubmitOutcome } from './submission-check.ts'
+import { checkSubmission, type SubmitOptions, type SubmitOutcome } from './submission-check.ts'
 
 // A nil return: a location says, in one action, that it has no figures this period (no people supported,
 // temporarily closed), and why. It is a version like any other, saved through the one save path with its
@@ -12,6 +12,10 @@ import { checkSubmission, type SubmitOutcome } from './submission-check.ts'
 
 export type NilReturnDraft = { nilReason: string; nilDetails: string; amendmentReason: string }
 
+// How it came, as for any return: the web page's period; the API's location by CQC ID, period by its
+// first day, source, own hook (its idempotent answer) and risk rules left to their job.
+export type NilReturnOptions = Omit<SubmitOptions, 'nil' | 'nothingChanged' | 'amendmentReason'>
+
 export function createNilReturnService(deps: { db: Db; clock: Clock; saver: ReturnSaver }) {
   const { db, clock, saver } = deps
 
@@ -19,7 +23,7 @@ export function createNilReturnService(deps: { db: Db; clock: Clock; saver: Retu
     actor: Actor,
     locationId: string,
     draft: NilReturnDraft,
-    periodStart?: string,
+    options: NilReturnOptions = {},
   ): Promise<SubmitOutcome> {
     const checked = checkNilReturn(draft)
     const now = clock.now()
@@ -30,19 +34,22 @@ export function createNilReturnService(deps: { db: Db; clock: Clock; saver: Retu
       locationId,
       {},
       {
+        ...options,
         // (Checked as a nil return even when its reason is wrong, so the figures are not asked for.)
         nil: checked.ok
           ? { reason: checked.value.nilReason, details: checked.value.nilDetails }
           : { reason: 'other', details: null },
         amendmentReason: draft.amendmentReason,
-        periodStart,
       },
     )
     // Not found first (the location is not the actor's); then every problem at once, the reason's first.
     if (!ready.ok && !('errors' in ready)) return ready
     const errors = [...(checked.ok ? [] : checked.errors), ...(ready.ok ? [] : ready.errors)]
     if (errors.length || !ready.ok) return { ok: false, errors }
-    const result = await saver.saveOne(actor, ready.prepared, now)
+    const result = await saver.saveOne(actor, ready.prepared, now, {
+      hook: options.hook,
+      followUpLater: options.followUpLater,
+    })
     if ('refused' in result)
       return {
         ok: false,

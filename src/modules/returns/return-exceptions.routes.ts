@@ -75,7 +75,9 @@ export async function returnExceptionsRoutes(
     // For the period the page offered (the one before, while this one's return is not open yet).
     const offered = await returns.formFor(actor, request.params.id)
     if (!offered) throw notFound()
-    const result = await nilReturns.submitNil(actor, request.params.id, parsed.value, offered.period.start)
+    const result = await nilReturns.submitNil(actor, request.params.id, parsed.value, {
+      periodStart: offered.period.start,
+    })
     if (result.ok) return reply.redirect(paths.situationReturn.build(result.returnId, { submitted: true }))
     if ('notFound' in result || 'unclaimed' in result) throw notFound()
     // Read again: a version may have arrived meanwhile.

@@ -73,6 +73,8 @@ type Previous = {
   source: string
   submittedBy: string | null
   nilReturn: boolean
+  nilReason: string | null
+  nilDetails: string | null
 }
 
 export type SaveResult =
@@ -149,6 +151,9 @@ export async function writeVersion(
     timing: p.timing,
     source: p.source,
     nothing_changed: p.nothingChanged,
+    nil_return: Boolean(p.nil),
+    nil_reason: p.nil?.reason ?? null,
+    nil_details: p.nil?.details ?? null,
     values: p.values,
   })
   const hooked = hooks.flatMap((hook) => hook.withVersion?.(saved, when, now) ?? [])
@@ -186,6 +191,8 @@ function sameSubmissionAgain(by: SavedBy, p: Prepared, previous: Previous): bool
     previous.submittedBy === by.userId &&
     previous.source === p.source &&
     previous.nilReturn === (p.nil !== undefined) &&
+    previous.nilReason === (p.nil?.reason ?? null) &&
+    previous.nilDetails === (p.nil?.details ?? null) &&
     isDeepStrictEqual(previous.values, JSON.parse(JSON.stringify(p.values)))
   )
 }
@@ -218,7 +225,7 @@ async function saveInTransaction(
     .where('periodStart', '=', p.period.start)
   await period.select('id').forUpdate().execute()
   const previous = await period
-    .select(['id', 'version', 'values', 'source', 'submittedBy', 'nilReturn'])
+    .select(['id', 'version', 'values', 'source', 'submittedBy', 'nilReturn', 'nilReason', 'nilDetails'])
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst()

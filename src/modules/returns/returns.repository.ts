@@ -256,7 +256,8 @@ function contextQuery(
         .selectFrom('situationReturns as existing')
         .select(
           sql<ExistingReturn>`json_build_object('source', existing.source, 'version', existing.version,
-            'submittedBy', existing.submitted_by, 'nilReturn', existing.nil_return, 'values', existing.values)`.as(
+            'submittedBy', existing.submitted_by, 'nilReturn', existing.nil_return,
+            'nilReason', existing.nil_reason, 'nilDetails', existing.nil_details, 'values', existing.values)`.as(
             'existing',
           ),
         )
@@ -289,6 +290,8 @@ type ExistingReturn = {
   version: number
   submittedBy: string | null
   nilReturn: boolean
+  nilReason: string | null
+  nilDetails: string | null
   values: ReturnValues
 }
 type LatestReturn = { periodStart: string; values: ReturnValues } | null

@@ -140,6 +140,9 @@ export async function checkSubmission(
     options.amendsVersion === undefined &&
     existing.submittedBy === actor.userId &&
     existing.nilReturn === (options.nil !== undefined) &&
+    // (A nil return's figures are always none: its reason and details tell one from another.)
+    existing.nilReason === (options.nil?.reason ?? null) &&
+    existing.nilDetails === (options.nil?.details ?? null) &&
     isDeepStrictEqual(existing.values, JSON.parse(JSON.stringify(values)))
   if (needsReason && !resent)
     errors.splice(reasonAt, 0, {

@@ -156,6 +156,11 @@ export type NilReasonKind = (typeof nilReasons)[number]['value']
 export const nilReasonLabel = (value: string | null) =>
   nilReasons.find((r) => r.value === value)?.label ?? 'Nothing to report'
 
+// A nil return's reason in one line, as the returns export writes it: the reason's words as the web
+// shows them, then the provider's details, if any.
+export const nilReasonInWords = (reason: string | null, details: string | null) =>
+  details ? `${nilReasonLabel(reason)}: ${details}` : nilReasonLabel(reason)
+
 export const nilDetailsLimit = 1000
 
 export function checkNilReturn(draft: {
