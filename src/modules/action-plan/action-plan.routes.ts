@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../web/errors.ts'
+import { flashFrom } from '../../web/flash.ts'
 import { errorSummary } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { actionPlanPaths as paths } from './action-plan.paths.ts'
@@ -28,7 +29,7 @@ export async function actionPlanRoutes(
       ...plan,
       ...names,
       reportHref: await deps.publishedReport(actor),
-      flash: request.query,
+      flash: flashFrom(request.query),
     })
   })
 
@@ -40,7 +41,7 @@ export async function actionPlanRoutes(
       pageTitle: `${page.action.areaNumber}.${page.action.position} ${page.action.title}`,
       ...page,
       ...names,
-      flash: request.query,
+      flash: flashFrom(request.query),
     })
   })
 

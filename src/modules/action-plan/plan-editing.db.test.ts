@@ -54,6 +54,18 @@ describe.each(engines)('correcting the action plan on %s', (engine) => {
     measureKeys: 'ipc-training-answered',
   }
 
+  it('shows only its own banners: a crafted link cannot put words in one', async () => {
+    const officer = await signedIn('officer')
+    const own = await officer.get('/action-plan?areaChanged=2')
+    expect(own.body).toContain('Area 2 changed')
+    const crafted = await officer.get(
+      `/action-plan?areaChanged=${encodeURIComponent('2 was locked: ring 0800 000 000 now')}`,
+    )
+    expect(crafted.statusCode).toBe(200)
+    expect(crafted.body).not.toContain('ring 0800')
+    expect(crafted.body).not.toContain('govuk-notification-banner')
+  })
+
   it('saves a corrected area and action, audited with before and after, and shows them', async () => {
     const officer = await signedIn('officer')
     const area = await area1()

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { dateInWords } from '../../domain/dates.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { notFound } from '../../web/errors.ts'
+import { flashFrom } from '../../web/flash.ts'
 import { errorSummary } from '../../web/forms.ts'
 import { signedInActor } from '../../web/session.ts'
 import { percentText, pounds } from './domain/money.ts'
@@ -75,7 +76,7 @@ export async function allocationRoutes(app: FastifyInstance, deps: { grants: Gra
   }
 
   app.get<{ Params: { id: string } }>(paths.grantAllocation.pattern, async (request, reply) =>
-    render(signedInActor(request), request.params.id, reply, { flash: request.query }),
+    render(signedInActor(request), request.params.id, reply, { flash: flashFrom(request.query) }),
   )
 
   app.post<{ Params: { id: string } }>(paths.grantDecision.pattern, async (request, reply) => {

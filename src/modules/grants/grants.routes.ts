@@ -4,6 +4,7 @@ import { dateInWords } from '../../domain/dates.ts'
 import type { Actor } from '../../domain/policy.ts'
 import { xlsxStream } from '../../domain/xlsx.ts'
 import { notFound } from '../../web/errors.ts'
+import { flashFrom } from '../../web/flash.ts'
 import { errorSummary, text, toFirstDateField } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
@@ -142,7 +143,7 @@ export async function grantRoutes(app: FastifyInstance, deps: { grants: GrantsSe
   }
 
   app.get<{ Params: { id: string } }>(paths.grantRound.pattern, async (request, reply) =>
-    renderRound(signedInActor(request), request.params.id, reply, { flash: request.query }),
+    renderRound(signedInActor(request), request.params.id, reply, { flash: flashFrom(request.query) }),
   )
 
   // The pot from the government's fund table (a CSV in its layout): the council's row.

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { isIsoDate } from '../../domain/dates.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { forbidden, notFound } from '../../web/errors.ts'
+import { flashFrom } from '../../web/flash.ts'
 import { parseForm } from '../../web/form-schema.ts'
 import { pageNumber, pagination, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
@@ -74,7 +75,7 @@ export async function completenessRoutes(
       date: date ?? found.period.start,
       serviceTypeNames,
       canChase: actor.role !== 'viewer' && actor.role !== 'regional_viewer',
-      flash: query,
+      flash: flashFrom(query),
     })
   })
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../web/errors.ts'
+import { flashFrom } from '../../web/flash.ts'
 import { errorSummary, toFirstDateField } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { acceptUploads, receiveUpload } from '../../web/uploads.ts'
@@ -84,7 +85,7 @@ export async function trainingRoutes(app: FastifyInstance, deps: { training: Tra
       pageTitle: page.offer.title,
       ...page,
       ...names,
-      flash: request.query,
+      flash: flashFrom(request.query),
       uptake,
       uptakeErrors: forms.uptakeErrors,
       providerItems: [

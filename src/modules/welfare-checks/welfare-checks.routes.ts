@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { partsFromIsoDate } from '../../domain/dates.ts'
 import { notFound } from '../../web/errors.ts'
+import { flashFrom } from '../../web/flash.ts'
 import { errorSummary, text, toFirstDateField } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import {
@@ -87,7 +88,7 @@ export async function welfareRoutes(
     if (!found) throw notFound()
     return reply.render(
       'welfare-checks/views/cancellation.njk',
-      cancellationView(found, { flash: request.query }),
+      cancellationView(found, { flash: flashFrom(request.query) }),
     )
   })
 
