@@ -29,6 +29,7 @@ export type { PasswordSignInOffCheck, SignedOutRedirect } from './sign-in-hooks.
 export type { TwoStepService } from './two-step.service.ts'
 export { appCodeAt } from './two-step-codes.ts'
 export { setUpTwoStepWithKey } from './two-step-records.ts'
+export { disableAccount } from './user-changes.ts'
 export type { CouncilCreatedHook } from './user-reads.ts'
 export type { CommandUserInput, UserService } from './users.service.ts'
 
