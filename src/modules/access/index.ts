@@ -52,7 +52,11 @@ export const access = defineCapability()({
   }),
   routes: async (app, { signIn, twoStep, users, organisations, config }) => {
     await app.register(signInRoutes, { signIn, users, signInRateLimit: config.signInRateLimit })
-    await app.register(twoStepRoutes, { twoStep, signInRateLimit: config.signInRateLimit })
+    await app.register(twoStepRoutes, {
+      twoStep,
+      signInRateLimit: config.signInRateLimit,
+      cookieSecure: config.cookieSecure,
+    })
     await app.register(adminRoutes, { users, organisations })
   },
   paths: accessPaths,
