@@ -88,8 +88,9 @@ export async function adminRoutes(
     const { step, ...values } = formFields(parseForm(inviteUserForm, request.body, inviteUserMessages))
     // Choosing the organisation first (without JavaScript) shows the roles it allows.
     if (step === 'organisation') {
-      if ((await users.rolesFor(actor, values.organisationId)).length === 0) {
-        const errors = { organisationId: 'Select the person’s organisation' }
+      const problem = await users.organisationProblem(actor, values.organisationId)
+      if (problem) {
+        const errors = { organisationId: problem }
         return reply
           .code(400)
           .render('access/views/invite-user.njk', await renderInvite(request, values, errors))
@@ -170,8 +171,20 @@ export async function adminRoutes(
   })
 
   app.post<{ Params: { id: string } }>(admin.resendInvitation.pattern, async (request, reply) => {
-    const done = await users.resendInvitation(signedInActor(request), request.params.id)
+    const actor = signedInActor(request)
+    const done = await users.resendInvitation(actor, request.params.id)
     if (!done) throw notFound()
+    if (!done.ok) {
+      // A page opened before the organisation turned password sign-in off: it says why, and no button.
+      const user = (await users.getUser(actor, request.params.id))!
+      return reply.code(400).render('access/views/user.njk', {
+        pageTitle: user.displayName,
+        user,
+        flash: {},
+        errors: done.errors,
+        errorList: Object.values(done.errors).map((text) => ({ text, href: '#invitation' })),
+      })
+    }
     return reply.redirect(`${admin.user.build(request.params.id)}?invited=1`)
   })
 

@@ -29,6 +29,7 @@ export type { PasswordSignInOffCheck, SignedOutRedirect } from './sign-in-hooks.
 export type { TwoStepService } from './two-step.service.ts'
 export { appCodeAt } from './two-step-codes.ts'
 export { setUpTwoStepWithKey } from './two-step-records.ts'
+export { disableAccount } from './user-changes.ts'
 export type { CouncilCreatedHook } from './user-reads.ts'
 export type { CommandUserInput, UserService } from './users.service.ts'
 
@@ -51,7 +52,11 @@ export const access = defineCapability()({
   }),
   routes: async (app, { signIn, twoStep, users, organisations, config }) => {
     await app.register(signInRoutes, { signIn, users, signInRateLimit: config.signInRateLimit })
-    await app.register(twoStepRoutes, { twoStep, signInRateLimit: config.signInRateLimit })
+    await app.register(twoStepRoutes, {
+      twoStep,
+      signInRateLimit: config.signInRateLimit,
+      cookieSecure: config.cookieSecure,
+    })
     await app.register(adminRoutes, { users, organisations })
   },
   paths: accessPaths,

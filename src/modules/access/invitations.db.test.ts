@@ -109,4 +109,82 @@ describe.each(engines)('invitations and password resets on %s', (engine) => {
       (await visitor.post('/sign-in', { email: user.email, password: 'a brand new passphrase' })).statusCode,
     ).toBe(302)
   })
+
+  it('invites no one to an organisation that signs in only with single sign-on, and sends nothing', async () => {
+    const db = t.database.db
+    const ssoCouncil = await createOrganisation(db, 'council', 'Council S', { onsCode: 'E10000032' })
+    const ssoAdmin = await createUser(db, ssoCouncil, 'admin')
+    const client = new TestClient(t.app)
+    await client.signIn(ssoAdmin.email)
+    const form = (email: string, extra: Record<string, string> = {}) => ({
+      displayName: 'Would Be',
+      email,
+      organisationId: ssoCouncil,
+      role: 'council_officer',
+      ...extra,
+    })
+    // Invited while password sign-in was on; then the council turns it off.
+    await client.get('/admin/users/invite')
+    expect((await client.post('/admin/users/invite', form('before@example.org'))).statusCode).toBe(302)
+    const earlier = await db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'before@example.org')
+      .executeTakeFirstOrThrow()
+    await db
+      .insertInto('singleSignOnSettings')
+      .values({
+        organisationId: ssoCouncil,
+        issuerUrl: 'https://login.example.org/tenant/v2.0',
+        clientId: 'carehub',
+        clientSecretSealed: 'v1.unused',
+        groupRoles: JSON.stringify({ 'carehub-officers': 'council_officer' }),
+        passwordSignInOff: true,
+        enabled: true,
+        createdAt: t.clock.now(),
+        updatedAt: t.clock.now(),
+      })
+      .execute()
+    const outbox = async () => (await db.selectFrom('outboxMessages').select('id').execute()).length
+    const invitedAudits = async () =>
+      (
+        await db
+          .selectFrom('auditEvents')
+          .select('id')
+          .where('action', 'in', ['user-invited', 'invitation-resent'])
+          .execute()
+      ).length
+    const [mailBefore, auditsBefore] = [await outbox(), await invitedAudits()]
+    const message =
+      'This organisation signs in with its own accounts (single sign-on), so people do not need an invitation'
+
+    // "Continue" after choosing the organisation says so at once, on the organisation field.
+    await client.get('/admin/users/invite')
+    const chosen = await client.post('/admin/users/invite', { ...form(''), role: '', step: 'organisation' })
+    expect(chosen.statusCode).toBe(400)
+    const $chosen = load(chosen.body)
+    expect($chosen('.govuk-error-summary a[href="#organisationId"]').text()).toContain(message)
+    expect($chosen('#organisationId-error').text()).toContain(message)
+    // So does "Send invitation", with everything else right: no user made, nothing sent or audited.
+    const sent = await client.post('/admin/users/invite', form('after@example.org'))
+    expect(sent.statusCode).toBe(400)
+    expect(load(sent.body)('#organisationId-error').text()).toContain(message)
+    expect(
+      await db.selectFrom('users').select('id').where('email', '=', 'after@example.org').execute(),
+    ).toEqual([])
+
+    // The earlier invitation: no button to send it again, and a forced resend is refused.
+    const page = load((await client.get(`/admin/users/${earlier.id}`)).body)
+    expect(page('form[action$="/resend-invitation"]').length).toBe(0)
+    expect(page('#invitation').text()).toContain('cannot be sent again')
+    const resent = await client.post(`/admin/users/${earlier.id}/resend-invitation`, {})
+    expect(resent.statusCode).toBe(400)
+    expect(load(resent.body)('.govuk-error-summary').text()).toContain(message)
+    expect([await outbox(), await invitedAudits()]).toEqual([mailBefore, auditsBefore])
+
+    // Another council, its password sign-in on, still invites.
+    const other = new TestClient(t.app)
+    await other.signIn(admin.email)
+    expect((await invite(other, 'still-invited@example.org')).statusCode).toBe(302)
+  })
 })

@@ -6,6 +6,7 @@ import { type AuditActionName, recordAudit } from '../audit/index.ts'
 import { accessAuditActions } from './access.audit-actions.ts'
 import { sendAccountLink } from './account-links.ts'
 import { invitationSettled, inviteeProblems } from './invitees.ts'
+import { passwordSignInIsOff } from './sign-in-hooks.ts'
 import { getUser, rolesFor, type UserDeps } from './user-reads.ts'
 
 export type InviteInput = { email: string; displayName: string; role: string; organisationId: string }
@@ -16,6 +17,25 @@ export type Invitee = {
   role: string
   organisationId: string
   isApprover: boolean
+}
+
+// An organisation whose password sign-in is off (its single sign-on requires it) gets no invitations:
+// one would lead only to a password the sign-in page refuses, with a role the directory's groups replace
+// at the first sign-in. Its people get their account by signing in, once they are in a mapped group.
+export const signsInWithOwnAccounts =
+  'This organisation signs in with its own accounts (single sign-on), so people do not need an invitation: ask your IT team to add them to a group that gives a CareHub role, then they can sign in with their work account'
+
+// Why people cannot be invited to this organisation, or null: the organisation field's error.
+export async function organisationProblem(
+  deps: UserDeps,
+  actor: Actor,
+  organisationId: string,
+): Promise<string | null> {
+  if (!organisationId || (await rolesFor(deps, actor, organisationId)).length === 0)
+    return 'Select the person’s organisation'
+  const hooks = { passwordSignInOff: deps.passwordSignInOff }
+  if (await passwordSignInIsOff(hooks, deps.db, organisationId)) return signsInWithOwnAccounts
+  return null
 }
 
 // `userId` null: the address has an account the actor may not know of, whose owner is told instead.
@@ -29,10 +49,9 @@ export async function inviteUser(
   const email = input.email.trim().toLowerCase()
   const displayName = input.displayName.trim()
   Object.assign(errors, inviteeProblems(email, displayName))
-  const allowed = await rolesFor(deps, actor, input.organisationId)
-  if (!input.organisationId || allowed.length === 0)
-    errors.organisationId = 'Select the person’s organisation'
-  else if (!allowed.includes(input.role as Role))
+  const organisation = await organisationProblem(deps, actor, input.organisationId)
+  if (organisation) errors.organisationId = organisation
+  else if (!(await rolesFor(deps, actor, input.organisationId)).includes(input.role as Role))
     errors.role = 'Select a role this organisation’s users can have'
   const settled = await invitationSettled(db, actor, email, errors, { now: () => clock.now(), baseUrl })
   if (settled) return settled
@@ -75,10 +94,17 @@ export async function createInvitedUser(
   return { userId: user.id, link }
 }
 
-export async function resendInvitation(deps: UserDeps, actor: Actor, userId: string): Promise<boolean> {
+// Null when there is no such invitation the actor may send again; refused (nothing sent) when its
+// organisation has since turned password sign-in off.
+export async function resendInvitation(
+  deps: UserDeps,
+  actor: Actor,
+  userId: string,
+): Promise<Outcome<null> | null> {
   const { db, clock, baseUrl } = deps
   const user = await getUser(deps, actor, userId)
-  if (user?.status !== 'invited') return false
+  if (user?.status !== 'invited') return null
+  if (user.passwordSignInOff) return { ok: false, errors: { invitation: signsInWithOwnAccounts } }
   await db.transaction().execute(async (trx) => {
     const now = clock.now()
     await sendAccountLink(trx, baseUrl, user, 'invitation', now)
@@ -91,5 +117,5 @@ export async function resendInvitation(deps: UserDeps, actor: Actor, userId: str
       occurredAt: now,
     })
   })
-  return true
+  return { ok: true, value: null }
 }

@@ -41,3 +41,10 @@ export const setPasswordMessages = {
 // A code from an authenticator app or a recovery code: the service reads what was typed.
 export const twoStepCodeForm = z.object({ code: typedText(), returnTo: typedText() })
 export const twoStepCodeMessages = { code: 'Enter the code', returnTo: 'Enter a path on this service' }
+
+// The set-up page's code, with the key it was shown for, sealed (two-step-key-being-set-up.ts).
+export const twoStepSetUpForm = twoStepCodeForm.extend({ keyBeingSetUp: typedText() })
+export const twoStepSetUpMessages = {
+  ...twoStepCodeMessages,
+  keyBeingSetUp: 'Add the key on this page to your authenticator app, then enter the code it shows',
+}

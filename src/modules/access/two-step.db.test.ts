@@ -46,10 +46,14 @@ describe.each(engines)('two-step sign-in on %s', (engine) => {
     expect($('#code').attr('autocomplete')).toBe('one-time-code')
     expect($('#code').attr('inputmode')).toBe('numeric')
     const key = $('#two-step-key').text().replace(/\s/g, '')
-    const wrong = await client.post('/two-step-sign-in/set-up', { code: 'abc' })
+    const keyBeingSetUp = $('input[name="keyBeingSetUp"]').val() as string
+    const wrong = await client.post('/two-step-sign-in/set-up', { code: 'abc', keyBeingSetUp })
     expect(wrong.statusCode).toBe(400)
     expect(load(wrong.body)('.govuk-error-summary a[href="#code"]').length).toBe(1)
-    const done = await client.post('/two-step-sign-in/set-up', { code: await appCodeAt(key, t.clock.now()) })
+    const done = await client.post('/two-step-sign-in/set-up', {
+      code: await appCodeAt(key, t.clock.now()),
+      keyBeingSetUp,
+    })
     expect(done.statusCode).toBe(200)
     const codes = load(done.body)('#recovery-codes li')
       .map((_, li) => load(li).text().trim())

@@ -6,10 +6,21 @@ import { paths as shellPaths } from '../../web/paths.ts'
 import { requireSignIn, sessionCookieName, signedInActor } from '../../web/session.ts'
 import { accessPaths } from './access.paths.ts'
 import { displayRecoveryCode, recoveryCodeCount } from './domain/two-step.rules.ts'
-import { twoStepCodeForm, twoStepCodeMessages } from './sign-in.forms.ts'
+import {
+  twoStepCodeForm,
+  twoStepCodeMessages,
+  twoStepSetUpForm,
+  twoStepSetUpMessages,
+} from './sign-in.forms.ts'
 import { safeReturnTo } from './sign-in.routes.ts'
 import type { TwoStepService } from './two-step.service.ts'
 import { keyForTyping, keyUri, qrCodeSvg } from './two-step-codes.ts'
+import { keyBeingSetUpMinutes } from './two-step-key-being-set-up.ts'
+
+// The set-up page's sealed key, kept by the browser too so that the page refreshed, or opened in a
+// second tab, shows the key already added to the app (two-step-key-being-set-up.ts).
+const keyBeingSetUpCookie = 'carehub_two_step_set_up'
+const keyBeingSetUpCookiePath = accessPaths.twoStepSetUp.build()
 
 const lockedMessage =
   'This account is locked after too many wrong passwords or codes. Try again in 15 minutes, or reset your password.'
@@ -18,9 +29,11 @@ const lockedMessage =
 // until they have), and each person's own page to set it up, get new recovery codes or turn it off.
 export async function twoStepRoutes(
   app: FastifyInstance,
-  options: { twoStep: TwoStepService; signInRateLimit: number },
+  options: { twoStep: TwoStepService; signInRateLimit: number; cookieSecure: 'auto' | boolean },
 ) {
   const { twoStep } = options
+  const secure = (request: FastifyRequest) =>
+    options.cookieSecure === 'auto' ? request.protocol === 'https' : options.cookieSecure
   await app.register(rateLimit, { global: false })
   const limited = { config: { rateLimit: { max: options.signInRateLimit, timeWindow: '1 minute' } } }
   const form = (request: FastifyRequest) => {
@@ -86,27 +99,42 @@ export async function twoStepRoutes(
 
   // ---- Setting it up: one whose role needs it (part signed in), or anyone signed in who chooses to
   async function whoIsSettingUp(request: FastifyRequest) {
+    const sessionToken = request.cookies[sessionCookieName] ?? ''
     if (request.actor && request.signedInUser)
-      return { userId: request.actor.userId, email: request.signedInUser.email, partialToken: undefined }
-    const token = request.cookies[sessionCookieName]
-    const pending = await twoStep.partialSession(token)
+      return { userId: request.actor.userId, email: request.signedInUser.email, sessionToken }
+    const pending = await twoStep.partialSession(sessionToken)
     if (pending?.stage !== 'two_step_setup_due') return null
-    return { userId: pending.userId, email: pending.email, partialToken: token }
+    return { userId: pending.userId, email: pending.email, sessionToken, partialToken: sessionToken }
   }
 
+  // `carried`: the sealed keys this browser was shown (the form's, then the cookie's): the first still
+  // good is shown again, or a new one.
   async function renderSetUp(
+    request: FastifyRequest,
     reply: FastifyReply,
-    who: { userId: string; email: string; partialToken?: string },
+    who: { userId: string; email: string; sessionToken: string; partialToken?: string },
     returnTo: string,
+    carried: (string | undefined)[],
     errors?: Record<string, string>,
   ) {
-    const key = await twoStep.keyToSetUp(who.userId)
+    const shown = await twoStep.keyToSetUp(who, carried)
     // Set up already (in another window): one part signed in signs in again, and is asked for a code.
-    if (!key) return reply.redirect(who.partialToken ? shellPaths.signIn() : accessPaths.twoStep.build())
+    if (!shown) {
+      reply.clearCookie(keyBeingSetUpCookie, { path: keyBeingSetUpCookiePath })
+      return reply.redirect(who.partialToken ? shellPaths.signIn() : accessPaths.twoStep.build(), 302)
+    }
+    reply.setCookie(keyBeingSetUpCookie, shown.sealed, {
+      path: keyBeingSetUpCookiePath,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: secure(request),
+      maxAge: keyBeingSetUpMinutes * 60,
+    })
     return reply.render('access/views/two-step-set-up.njk', {
       pageTitle: 'Set up two-step sign-in',
-      qrCode: await qrCodeSvg(keyUri(key, who.email)),
-      key: keyForTyping(key),
+      qrCode: await qrCodeSvg(keyUri(shown.key, who.email)),
+      key: keyForTyping(shown.key),
+      keyBeingSetUp: shown.sealed,
       required: Boolean(who.partialToken),
       returnTo,
       errors,
@@ -114,19 +142,35 @@ export async function twoStepRoutes(
     })
   }
 
+  // Shows a key and changes nothing on the server: the key is kept only once a code confirms it.
   app.get(accessPaths.twoStepSetUp.pattern, async (request, reply) => {
     const who = await whoIsSettingUp(request)
     if (!who) return requireSignIn(request, reply)
-    return renderSetUp(reply, who, safeReturnTo(query(request).returnTo))
+    const returnTo = safeReturnTo(query(request).returnTo)
+    return renderSetUp(request, reply, who, returnTo, [request.cookies[keyBeingSetUpCookie]])
   })
 
   app.post(accessPaths.twoStepSetUp.pattern, limited, async (request, reply) => {
     const who = await whoIsSettingUp(request)
     if (!who) return requireSignIn(request, reply)
-    const { code, returnTo: typedReturnTo } = form(request)
+    const parsed = parseForm(twoStepSetUpForm, request.body, twoStepSetUpMessages)
+    const {
+      code,
+      returnTo: typedReturnTo,
+      keyBeingSetUp,
+    } = parsed.ok ? parsed.value : { code: '', returnTo: '', keyBeingSetUp: '' }
     const returnTo = safeReturnTo(typedReturnTo)
-    const result = await twoStep.confirmSetUp(who.userId, code, who.partialToken)
-    if (!result.ok) return renderSetUp(reply.code(400), who, returnTo, result.errors)
+    const result = await twoStep.confirmSetUp(who, keyBeingSetUp, code, who.partialToken)
+    if (!result.ok)
+      return renderSetUp(
+        request,
+        reply.code(400),
+        who,
+        returnTo,
+        [keyBeingSetUp, request.cookies[keyBeingSetUpCookie]],
+        result.errors,
+      )
+    reply.clearCookie(keyBeingSetUpCookie, { path: keyBeingSetUpCookiePath })
     if (result.value.sessionToken) reply.startSession(result.value.sessionToken)
     const continueTo = who.partialToken ? returnTo : accessPaths.twoStep.build()
     return renderRecoveryCodes(reply, result.value.recoveryCodes, 'Two-step sign-in is set up', continueTo)

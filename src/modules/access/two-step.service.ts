@@ -11,6 +11,7 @@ import { readEnteredCode, type SessionStage, twoStepRequired } from './domain/tw
 import { countFailedAttempt } from './failed-attempts.ts'
 import { completeSignIn } from './sign-in.service.ts'
 import { acceptedStep, newRecoveryCodes, newTwoStepKey, twoStepKeyPurpose } from './two-step-codes.ts'
+import { keyBeingSetUpMinutes, openKeyBeingSetUp, sealKeyBeingSetUp } from './two-step-key-being-set-up.ts'
 import { putRecoveryCodes, removeTwoStep, unusedRecoveryCodes } from './two-step-records.ts'
 
 export type TwoStepDeps = { db: Db; clock: Clock; cookieSecret: string }
@@ -23,6 +24,9 @@ const wrongCode = 'Enter the 6-digit code from your authenticator app, or one of
 const wrongSetUpCode = 'Enter the 6-digit code your authenticator app shows for CareHub'
 const missingAppCode = 'Enter the 6-digit code from your authenticator app'
 const wrongAppCode = 'The code is not right: enter the 6-digit code your authenticator app shows now'
+const setUpExpired = `This page was open for more than ${keyBeingSetUpMinutes} minutes: make sure your authenticator app has the key now on this page, then enter the code it shows`
+const setUpNotThisSignIn =
+  'This set-up page does not belong to this sign-in: make sure your authenticator app has the key now on this page, then enter the code it shows'
 
 // Why a signed-in user's code for a change to their two-step sign-in was refused.
 export type CodeRefused =
@@ -182,44 +186,47 @@ export function createTwoStepService(deps: TwoStepDeps) {
     })
   }
 
-  // The key being set up (made the first time they ask, kept until confirmed), or null once set up.
-  async function keyToSetUp(userId: string): Promise<string | null> {
+  // The key to show on the set-up page, sealed for the page to carry, or null once set up. Nothing is
+  // stored. `carried`: sealed keys this browser was shown already (the form sent back, its cookie), the
+  // first still for this person and sign-in shown again while it can be confirmed, so that a refreshed
+  // page or a second tab keeps the key the app may already have.
+  async function keyToSetUp(
+    who: { userId: string; sessionToken: string },
+    carried: readonly (string | undefined)[] = [],
+  ): Promise<{ key: string; sealed: string } | null> {
     const user = await db
       .selectFrom('users')
-      .select(['twoStepKey', 'twoStepSetUpAt'])
-      .where('id', '=', userId)
+      .select('twoStepSetUpAt')
+      .where('id', '=', who.userId)
       .executeTakeFirstOrThrow()
     if (user.twoStepSetUpAt) return null
-    const pending = openKey(user.twoStepKey)
-    if (pending) return pending
+    const now = clock.now()
+    for (const sealed of carried) {
+      const shown = sealed ? openKeyBeingSetUp(cookieSecret, sealed, who, now) : null
+      if (sealed && shown?.ok) return { key: shown.key, sealed }
+    }
     const key = newTwoStepKey()
-    await db
-      .updateTable('users')
-      .set({ twoStepKey: sealSecret(cookieSecret, twoStepKeyPurpose, key), twoStepLastStep: null })
-      .where('id', '=', userId)
-      .where('twoStepSetUpAt', 'is', null)
-      .execute()
-    return key
+    return { key, sealed: sealKeyBeingSetUp(cookieSecret, who, key, now) }
   }
 
-  // A code from the app proves the key was added; then the recovery codes are made and shown once.
+  // A code from the app proves the key (carried sealed by the page) was added; the key and the time it
+  // was set up are then written together, and the recovery codes made and shown once.
   // `partialToken`: the session of one whose role needs it, set up before they are let in.
   async function confirmSetUp(
-    userId: string,
+    who: { userId: string; sessionToken: string },
+    sealedKey: string,
     typed: string,
     partialToken?: string,
   ): Promise<Outcome<{ recoveryCodes: string[]; sessionToken: string | null }>> {
-    const user = await db
-      .selectFrom('users')
-      .select(['id', 'organisationId', 'twoStepKey', 'twoStepSetUpAt'])
-      .where('id', '=', userId)
-      .executeTakeFirstOrThrow()
-    const key = openKey(user.twoStepKey)
+    const carried = openKeyBeingSetUp(cookieSecret, sealedKey, who, clock.now())
+    if (!carried.ok)
+      return {
+        ok: false,
+        errors: { code: carried.reason === 'expired' ? setUpExpired : setUpNotThisSignIn },
+      }
     const entered = readEnteredCode(typed)
     const step =
-      key && !user.twoStepSetUpAt && entered?.kind === 'app'
-        ? await acceptedStep(key, entered.code, clock.now(), null)
-        : null
+      entered?.kind === 'app' ? await acceptedStep(carried.key, entered.code, clock.now(), null) : null
     if (!step)
       return {
         ok: false,
@@ -229,14 +236,19 @@ export function createTwoStepService(deps: TwoStepDeps) {
     const hashes = await Promise.all(recoveryCodes.map((code) => hashPassword(code)))
     return db.transaction().execute(async (trx) => {
       const now = clock.now()
-      const set = await trx
+      const user = await trx
         .updateTable('users')
-        .set({ twoStepSetUpAt: now, twoStepLastStep: step, updatedAt: now })
-        .where('id', '=', user.id)
+        .set({
+          twoStepKey: sealSecret(cookieSecret, twoStepKeyPurpose, carried.key),
+          twoStepSetUpAt: now,
+          twoStepLastStep: step,
+          updatedAt: now,
+        })
+        .where('id', '=', who.userId)
         .where('twoStepSetUpAt', 'is', null)
-        .returning('id')
+        .returning(['id', 'organisationId'])
         .executeTakeFirst()
-      if (!set) return { ok: false, errors: { code: 'Two-step sign-in is already set up' } as FieldErrors }
+      if (!user) return { ok: false, errors: { code: 'Two-step sign-in is already set up' } as FieldErrors }
       await putRecoveryCodes(trx, user.id, hashes, now)
       await audit(trx, user, accessAuditActions.twoStepSetUp, now, { recoveryCodes: hashes.length })
       const sessionToken = partialToken ? await finishSignIn(trx, partialToken, user, now, 'set up') : null

@@ -1,3 +1,4 @@
+import type { DbOrTransaction } from '../../db/database.ts'
 import type { FieldErrors, Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
 import type { Role } from '../../domain/roles.ts'
@@ -33,7 +34,6 @@ export async function changeStatus(
     } else if (change === 'disable') {
       after = { status: 'disabled' }
       action = accessAuditActions.userDisabled
-      await trx.deleteFrom('sessions').where('userId', '=', user.id).execute()
     } else {
       const row = await trx
         .selectFrom('users')
@@ -43,11 +43,13 @@ export async function changeStatus(
       after = { status: row?.passwordHash ? 'active' : 'invited' }
       action = accessAuditActions.userEnabled
     }
-    await trx
-      .updateTable('users')
-      .set({ ...after, updatedAt: now })
-      .where('id', '=', user.id)
-      .execute()
+    if (change === 'disable') await disableAccount(trx, user.id, now)
+    else
+      await trx
+        .updateTable('users')
+        .set({ ...after, updatedAt: now })
+        .where('id', '=', user.id)
+        .execute()
     await recordAudit(trx, {
       actorUserId: actor.userId,
       organisationId: user.organisationId,
@@ -60,6 +62,17 @@ export async function changeStatus(
     })
   })
   return true
+}
+
+// A disabled account is signed out at once: every session it has open ends in the same transaction.
+// Whoever disables it records why (an admin here; single sign-on for one removed from every mapped group).
+export async function disableAccount(trx: DbOrTransaction, userId: string, now: Date) {
+  await trx
+    .updateTable('users')
+    .set({ status: 'disabled', updatedAt: now })
+    .where('id', '=', userId)
+    .execute()
+  await trx.deleteFrom('sessions').where('userId', '=', userId).execute()
 }
 
 export async function changeRole(

@@ -7,7 +7,7 @@ import { type Actor, assignableRoles, can, organisationScope } from '../../domai
 import { isOrganisationKind, type Role, rolesForOrganisationKind } from '../../domain/roles.ts'
 import { isLocked } from './domain/sign-in.rules.ts'
 import { twoStepRequired } from './domain/two-step.rules.ts'
-import type { PasswordSignInOffCheck } from './sign-in-hooks.ts'
+import { type PasswordSignInOffCheck, passwordSignInIsOff } from './sign-in-hooks.ts'
 
 // What the users service needs: the database, the time, and the address its e-mailed links start with.
 // `councilCreated`: what other capabilities do when a council is added (src/capability.ts).
@@ -75,7 +75,8 @@ export async function listUsers(
   return { users: users.map((u) => ({ ...u, locked: isLocked(u, now) })), total: Number(count) }
 }
 
-export async function getUser({ db, clock }: UserDeps, actor: Actor, userId: string) {
+export async function getUser(deps: UserDeps, actor: Actor, userId: string) {
+  const { db, clock } = deps
   if (!can(actor, 'users:manage') || !isUuid(userId)) return null
   const user = await visibleUsers(db, actor)
     .select([
@@ -95,9 +96,19 @@ export async function getUser({ db, clock }: UserDeps, actor: Actor, userId: str
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst()
-  return user
-    ? { ...user, locked: isLocked(user, clock.now()), twoStepRequired: twoStepRequired(user.role) }
-    : null
+  if (!user) return null
+  // Its organisation signs in only with single sign-on: no invitation to send again (invitations.ts).
+  const passwordSignInOff = await passwordSignInIsOff(
+    { passwordSignInOff: deps.passwordSignInOff },
+    db,
+    user.organisationId,
+  )
+  return {
+    ...user,
+    locked: isLocked(user, clock.now()),
+    twoStepRequired: twoStepRequired(user.role),
+    passwordSignInOff,
+  }
 }
 
 export async function organisationsForInvite({ db }: UserDeps, actor: Actor) {

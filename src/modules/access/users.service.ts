@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/policy.ts'
-import { type InviteInput, inviteUser, resendInvitation } from './invitations.ts'
+import { type InviteInput, inviteUser, organisationProblem, resendInvitation } from './invitations.ts'
 import type { TokenPurpose } from './one-time-tokens.ts'
 import { checkToken, requestPasswordReset, setPasswordWithToken } from './passwords.ts'
 import { inviteToProvider, mayInviteToProvider } from './provider-invitations.ts'
@@ -25,6 +25,9 @@ export function createUserService(deps: UserDeps) {
     getUser: (actor: Actor, userId: string) => getUser(deps, actor, userId),
     organisationsForInvite: (actor: Actor) => organisationsForInvite(deps, actor),
     rolesFor: (actor: Actor, organisationId: string) => rolesFor(deps, actor, organisationId),
+    // The organisation field's error when the invitation form's "Continue" is pressed, or null.
+    organisationProblem: (actor: Actor, organisationId: string) =>
+      organisationProblem(deps, actor, organisationId),
     inviteUser: (actor: Actor, input: InviteInput) => inviteUser(deps, actor, input),
     resendInvitation: (actor: Actor, userId: string) => resendInvitation(deps, actor, userId),
     mayInviteToProvider: (actor: Actor, providerId: string) => mayInviteToProvider(deps, actor, providerId),

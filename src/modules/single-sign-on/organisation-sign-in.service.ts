@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { openSecret } from '../../domain/secret-box.ts'
 import { paths as shellPaths } from '../../web/paths.ts'
-import { createSession, tokenHash } from '../access/index.ts'
+import { createSession, disableAccount, tokenHash } from '../access/index.ts'
 import { recordAudit } from '../audit/index.ts'
 import { isLoopback, roleForGroups } from './domain/group-roles.rules.ts'
 import { singleSignOnAuditActions as actions } from './single-sign-on.audit-actions.ts'
@@ -157,6 +157,16 @@ export function createOrganisationSignInService(deps: {
         })
       if (!role) {
         await audit(actions.refusedNoMappedGroup, null)
+        // Taken out of every mapped group in the directory: the account they had goes too, with every
+        // session it has open, as when an admin disables a user. No account is made for a newcomer.
+        const linked = await userOfIdentity(trx, issuerUrl, subject)
+        if (linked && linked.organisationId === organisation.id && linked.status !== 'disabled') {
+          await disableAccount(trx, linked.id, now)
+          await audit(actions.accountDisabledNoMappedGroup, linked.id, {
+            before: linked.status,
+            status: 'disabled',
+          })
+        }
         return { kind: 'no-mapped-group', organisationName: organisation.name }
       }
       let user = await userOfIdentity(trx, issuerUrl, subject)

@@ -11,4 +11,6 @@ export const singleSignOnAuditActions = auditActions({
   refusedNoMappedGroup: 'single-sign-on-refused-no-mapped-group',
   refusedOtherOrganisation: 'single-sign-on-refused-other-organisation',
   refusedDisabledAccount: 'single-sign-on-refused-disabled-account',
+  // Signed in again after being taken out of every mapped group: their account disabled, sessions ended.
+  accountDisabledNoMappedGroup: 'single-sign-on-account-disabled-no-mapped-group',
 })

@@ -22,6 +22,8 @@ describe.each(engines)('single sign-on with a council’s identity provider on %
     bob: { email: 'bob@testshire.example', name: 'Bob Canteen', groups: ['all-staff'] },
     carol: { email: 'carol@testshire.example', name: 'Carol Officer', groups: ['carehub-officers'] },
     dave: { email: 'dave@otherton.example', name: 'Dave Elsewhere', groups: ['carehub-officers'] },
+    erin: { email: 'erin@testshire.example', name: 'Erin Leaver', groups: ['carehub-officers'] },
+    fred: { email: 'fred@testshire.example', name: 'Fred Visitor', groups: [] },
   }
   let council: string
   let otherCouncil: string
@@ -160,6 +162,64 @@ describe.each(engines)('single sign-on with a council’s identity provider on %
       .where('action', '=', 'single-sign-on-refused-no-mapped-group')
       .executeTakeFirstOrThrow()
     expect(JSON.stringify(refused)).not.toContain('bob')
+  })
+
+  it('disables the account of one taken out of every mapped group at their next sign-in, and ends their sessions', async () => {
+    const db = t.database.db
+    // Signed in twice (two browsers), then taken out of the officers' group in the directory.
+    const first = await signInWithProvider('erin')
+    const second = await signInWithProvider('erin')
+    expect(second.response.statusCode).toBe(302)
+    const erin = (await userByEmail(people.erin!.email))!
+    expect((await first.client.get('/')).statusCode).toBe(200)
+    const sessionsOf = (userId: string) =>
+      db.selectFrom('sessions').select('tokenHash').where('userId', '=', userId).execute()
+    expect(await sessionsOf(erin.id)).toHaveLength(2)
+    people.erin!.groups = ['all-staff']
+
+    const { response } = await signInWithProvider('erin')
+    expect(response.statusCode).toBe(403)
+    expect(response.body).toContain('administrator to add you to the right group')
+    expect(await userByEmail(people.erin!.email)).toMatchObject({ id: erin.id, status: 'disabled' })
+    expect(await sessionsOf(erin.id)).toHaveLength(0)
+    expect((await first.client.get('/')).headers.location).toMatch(/^\/sign-in/)
+    expect((await second.client.get('/')).headers.location).toMatch(/^\/sign-in/)
+    const disabled = await db
+      .selectFrom('auditEvents')
+      .selectAll()
+      .where('action', '=', 'single-sign-on-account-disabled-no-mapped-group')
+      .execute()
+    expect(disabled).toHaveLength(1)
+    expect(disabled[0]).toMatchObject({ entityId: erin.id, organisationId: council })
+    expect(disabled[0]!.after).toMatchObject({ before: 'active', status: 'disabled' })
+    expect(JSON.stringify(disabled)).not.toMatch(/erin|Leaver/i)
+    // Put back in the group: still disabled until an admin enables them.
+    people.erin!.groups = ['carehub-officers']
+    expect((await signInWithProvider('erin')).response.statusCode).toBe(403)
+
+    // Someone CareHub has never seen, in no mapped group: nothing made, nothing disabled.
+    const count = async (table: 'users' | 'sessions' | 'singleSignOnIdentities') =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const before = [await count('users'), await count('sessions'), await count('singleSignOnIdentities')]
+    expect((await signInWithProvider('fred')).response.statusCode).toBe(403)
+    expect(await userByEmail(people.fred!.email)).toBeUndefined()
+    expect([await count('users'), await count('sessions'), await count('singleSignOnIdentities')]).toEqual(
+      before,
+    )
+    expect(
+      await db
+        .selectFrom('auditEvents')
+        .select('id')
+        .where('action', '=', 'single-sign-on-account-disabled-no-mapped-group')
+        .execute(),
+    ).toHaveLength(1)
   })
 
   it('refuses a callback replayed, or brought to another browser (state mismatch)', async () => {
