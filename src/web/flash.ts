@@ -15,3 +15,18 @@ export function flashFrom(query: unknown): Flash {
     ),
   )
 }
+
+// A banner whose words name what was done ("2,000 pairs of gloves added") travels signed with the
+// cookie secret (@fastify/cookie's signer), so only CareHub's own redirect can have written it.
+type Signer = { signCookie(value: string): string }
+type Unsigner = { unsignCookie(value: string): { valid: boolean; value: string | null } }
+
+export function signedNotice(reply: Signer, words: string): string {
+  return encodeURIComponent(reply.signCookie(words))
+}
+
+export function noticeFrom(request: Unsigner, value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined
+  const opened = request.unsignCookie(value)
+  return opened.valid && opened.value ? opened.value : undefined
+}

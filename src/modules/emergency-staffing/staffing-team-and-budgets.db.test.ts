@@ -123,6 +123,10 @@ describe.each(engines)('the staffing team, budgets and night shifts on %s', (eng
     expect(audit.after).toEqual({ name: 'ICF tranche 2 retained', allocationPence: 5_000_000 })
     const page = load((await officer.get(added.headers.location as string)).body)
     expect(page('.govuk-notification-banner').text()).toContain('Budget added: ICF tranche 2 retained')
+    const crafted = `${(added.headers.location as string).split('?')[0]}?added=${encodeURIComponent('ring 0800 000 000')}`
+    const forged = load((await officer.get(crafted)).body)
+    expect(forged('h1').text()).toContain('budgets')
+    expect(forged('.govuk-notification-banner')).toHaveLength(0)
     const card = page('.govuk-summary-card').filter((_, c) =>
       page(c).text().includes('ICF tranche 2 retained'),
     )

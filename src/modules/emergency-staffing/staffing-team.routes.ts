@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { roleNames } from '../../domain/roles.ts'
 import { notFound } from '../../web/errors.ts'
+import { noticeFrom, signedNotice } from '../../web/flash.ts'
 import { errorSummary, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { staffingPaths as paths } from './emergency-staffing.paths.ts'
@@ -32,7 +33,7 @@ export async function staffingTeamRoutes(
       budgets: list,
       balanceWords,
       money,
-      added: text((request.query as Record<string, unknown>).added),
+      added: noticeFrom(request, (request.query as Record<string, unknown>).added),
     })
   })
 
@@ -64,7 +65,7 @@ export async function staffingTeamRoutes(
         .render('emergency-staffing/views/budget-form.njk', budgetForm(values, result.errors))
     if (result.value.id)
       return reply.redirect(
-        `${paths.staffingBudgets.build()}?added=${encodeURIComponent(result.value.name)}`,
+        `${paths.staffingBudgets.build()}?added=${signedNotice(reply, result.value.name)}`,
         303,
       )
     return reply.render('emergency-staffing/views/check-budget.njk', {

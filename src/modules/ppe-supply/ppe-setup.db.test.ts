@@ -86,6 +86,13 @@ describe.each(engines)('PPE set-up, low-stock alerts and the return link on %s',
       .where('name', '=', 'Eastgate drop-off point')
       .executeTakeFirstOrThrow()
     expect(store).toMatchObject({ councilId: ids.council, kind: 'local_hub' })
+    // The banner's words travel signed: CareHub's redirect shows them, a crafted link cannot.
+    const shown = load((await officer.get(added.headers.location as string)).body)
+    expect(shown('.govuk-notification-banner').text()).toContain('Eastgate drop-off point added')
+    const crafted = `/ppe/stores/${store.id}?done=${encodeURIComponent('Stock recalled: ring 0800 000 000')}`
+    const forged = load((await officer.get(crafted)).body)
+    expect(forged('h1').text()).toContain('Eastgate drop-off point')
+    expect(forged('.govuk-notification-banner')).toHaveLength(0)
     expect(await audited('ppe-store-added')).toEqual([
       { actorUserId: ids.officer, councilId: ids.council, entityId: store.id },
     ])

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Actor } from '../../domain/policy.ts'
 import { notFound } from '../../web/errors.ts'
+import { noticeFrom, signedNotice } from '../../web/flash.ts'
 import { errorSummary } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { penceText } from './domain/charging.rules.ts'
@@ -41,7 +42,7 @@ export async function ppeSetupRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
     if (!result.ok)
       return reply.code(400).render('ppe-supply/views/new-store.njk', storeForm(values, result.errors))
     return reply.redirect(
-      `${paths.ppeStore.build(result.value.id)}?done=${encodeURIComponent(`${result.value.name} added`)}`,
+      `${paths.ppeStore.build(result.value.id)}?done=${signedNotice(reply, `${result.value.name} added`)}`,
     )
   })
 

@@ -4,14 +4,15 @@ import type { Actor } from '../../domain/policy.ts'
 import { serviceTypeNames } from '../../domain/service-types.ts'
 import { xlsxStream } from '../../domain/xlsx.ts'
 import { notFound } from '../../web/errors.ts'
+import { noticeFrom, signedNotice } from '../../web/flash.ts'
 import { errorSummary, text } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { penceText } from './domain/charging.rules.ts'
 import {
   moveKindNames,
   receiptSourceNames,
-  storeKindNames,
   receiptSources,
+  storeKindNames,
   writeOffReasonNames,
   writeOffReasons,
 } from './domain/stock.rules.ts'
@@ -42,7 +43,7 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
       stores,
       panel: await figures.panel(actor),
       mayManage: stock.mayAddStore(actor),
-      flash: request.query,
+      flash: { done: noticeFrom(request, (request.query as Record<string, unknown>).done) },
       ...names,
     })
   })
@@ -54,7 +55,7 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
     return reply.render('ppe-supply/views/store.njk', {
       pageTitle: page.store.name,
       ...page,
-      flash: request.query,
+      flash: { done: noticeFrom(request, (request.query as Record<string, unknown>).done) },
       ...names,
     })
   })
@@ -147,7 +148,7 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
           await moveView(actor, request.params.id, kind, values, result.errors),
         )
     return reply.redirect(
-      `${paths.ppeStore.build(request.params.id)}?done=${encodeURIComponent(result.value.message)}`,
+      `${paths.ppeStore.build(request.params.id)}?done=${signedNotice(reply, result.value.message)}`,
     )
   })
 
@@ -169,7 +170,7 @@ export async function ppeStoreRoutes(app: FastifyInstance, deps: { ppeSupply: Pp
       })
     }
     return reply.redirect(
-      `${paths.ppeStore.build(request.params.id)}?done=${encodeURIComponent('Low-stock threshold saved')}`,
+      `${paths.ppeStore.build(request.params.id)}?done=${signedNotice(reply, 'Low-stock threshold saved')}`,
     )
   })
 
