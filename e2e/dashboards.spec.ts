@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoPassword, demoUsers } from '../src/db/seed/demo-county.ts'
+import { demoCouncil, demoPassword, demoUsers } from '../src/db/seed/demo-county.ts'
 import { addDaysToIsoDate, londonDate, londonInstant } from '../src/domain/dates.ts'
 import { actorFor } from '../test/support/actors.ts'
 import { fullReturn } from '../test/support/returns.fixture.ts'
@@ -22,6 +22,7 @@ warnIfBrowserMissing('dashboards.spec.ts')
 
 const officer = demoUsers.find((u) => u.email === 'officer@northmoor.example')!
 const manager = demoUsers.find((u) => u.email === 'manager@meadowcare.example')!
+const healthwatch = demoUsers.find((u) => u.email === 'lead@healthwatch-northmoor.example')!
 const screenshotDir = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -161,6 +162,49 @@ describe.skipIf(!chromiumAvailable)('situation dashboard in the browser', () => 
       expect(pathname(page)).toMatch(/\/overview$/)
       await expectNoAxeViolations(page, 'location overview at phone width')
       await page.screenshot({ path: path.join(screenshotDir, 'provider-view-phone.png'), fullPage: true })
+    } finally {
+      await context.close()
+    }
+  })
+
+  // What each role sees: a partner's viewer reads the returns' figures, never a RAG or an alert (they may
+  // be concerns not yet raised with the provider).
+  it('Healthwatch’s viewer reads the dashboard and an alerted location’s overview with no RAG or alert', async () => {
+    // A location of the council's with an open alert, whose title its overview must not show.
+    const alerted = await server.services.db
+      .selectFrom('alerts')
+      .innerJoin('locations', 'locations.id', 'alerts.locationId')
+      .innerJoin('organisations', 'organisations.id', 'locations.councilId')
+      .select(['locations.id', 'alerts.title'])
+      .where('organisations.name', '=', demoCouncil.name)
+      .where('alerts.status', '=', 'open')
+      .orderBy('alerts.raisedAt', 'desc')
+      .executeTakeFirstOrThrow()
+    const { context, page } = await signedIn(healthwatch.email, desktop)
+    const main = async () => ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ')
+    try {
+      const dashboard = await navigateBy(page, () =>
+        page.locator('.govuk-service-navigation__link', { hasText: 'Dashboard' }).click(),
+      )
+      expect(dashboard.status()).toBe(200)
+      expect(await headingText(page)).toBe('Situation dashboard')
+      expect(await figureValue(page, 'locations expected to report')).toBeGreaterThan(0)
+      expect(await figureValue(page, 'in outbreak')).toBeGreaterThanOrEqual(0)
+      const labels = (await page.locator('.carehub-figure__label').allTextContents()).map((l) => l.trim())
+      for (const rag of ['red', 'amber', 'green']) expect(labels, 'a RAG figure').not.toContain(rag)
+      expect(await main()).not.toMatch(/alert/i)
+      await expectNoAxeViolations(page, 'dashboard as Healthwatch’s viewer')
+
+      const overview = await page.goto(`${server.baseUrl}/locations/${alerted.id}/overview`)
+      expect(overview?.status()).toBe(200)
+      for (const heading of ['Details', 'Latest return'])
+        expect(await page.getByRole('heading', { name: heading, exact: true }).count()).toBe(1)
+      expect(await page.getByRole('heading', { name: /alert/i }).count()).toBe(0)
+      const text = await main()
+      expect(text).not.toMatch(/alert/i)
+      expect(text).not.toContain(alerted.title)
+      expect(await page.locator('main .govuk-tag', { hasText: /^\s*(Red|Amber|Green)\s*$/ }).count()).toBe(0)
+      await expectNoAxeViolations(page, 'location overview as Healthwatch’s viewer')
     } finally {
       await context.close()
     }

@@ -55,6 +55,17 @@ export async function expectOnlyTheTablesLinks(
     ).toEqual([])
   if (sees.contactLog === 'none') expect(linked.filter((h) => h.includes('contact-log'))).toEqual([])
   if (sees.cases === 'none') expect(linked.filter((h) => /^\/(cases|worklist)\b/.test(h))).toEqual([])
+  // Alerts are the case's; a location's RAG has its own column. Neither's list nor download is offered.
+  if (sees.cases === 'none')
+    expect(
+      linked.filter((h) => /\/dashboard\/exports\/alerts\.|figure=open-alerts/.test(h)),
+      'alerts',
+    ).toEqual([])
+  if (sees.riskStatus === 'none')
+    expect(
+      linked.filter((h) => /figure=(red|amber|green)\b/.test(h)),
+      'RAG lists',
+    ).toEqual([])
   else
     expect(
       linked.some((h) => /^\/cases\/[0-9a-f-]{36}$/.test(h)),
@@ -68,4 +79,9 @@ export async function expectOnlyTheTablesLinks(
     expect((await byAddress(`${location}/contact-log`)).status(), 'the contact log by address').toBe(404)
   if (sees.returns !== 'report')
     expect((await byAddress(`${location}/returns/new`)).status(), 'report for today by address').toBe(404)
+  if (sees.cases === 'none')
+    expect(
+      (await byAddress('/dashboard/exports/alerts.csv?from=2020-04-01&to=2020-04-30')).status(),
+      'the alerts download by address',
+    ).toBe(403)
 }

@@ -34,6 +34,8 @@ export type Permission =
   // Read the worklist and cases; work them (take ownership, pass on, actions, resolve, close).
   | 'cases:read'
   | 'cases:work'
+  // See a location's RAG (its worst open alert's colour) wherever it shows; its alerts are 'cases:read'.
+  | 'risk-status:read'
   // Read the contact log (officers' calls, e-mails and visits); record contacts.
   | 'contact-log:read'
   | 'contact-log:record'
@@ -126,12 +128,13 @@ const planPermissions = {
 } satisfies Record<string, Permission[]>
 // --- end of issue 24's roles ---
 
-// Cases, the contact log and reporting returns are decided by what-each-role-sees.ts (the README's
-// table "What each role sees"), by role and, for viewers, where they work. Providers never see cases:
-// they may hold concerns not yet raised with them.
+// Cases (and their alerts), a location's RAG, the contact log and reporting returns are decided by
+// what-each-role-sees.ts (the README's table "What each role sees"), by role and, for viewers, where
+// they work. Providers never see cases: they may hold concerns not yet raised with them.
 const fromTheTable: Partial<Record<Permission, (sees: WhatARoleSees) => boolean>> = {
   'cases:read': (sees) => sees.cases !== 'none',
   'cases:work': (sees) => sees.cases === 'work',
+  'risk-status:read': (sees) => sees.riskStatus === 'read',
   'contact-log:read': (sees) => sees.contactLog !== 'none',
   'contact-log:record': (sees) => sees.contactLog === 'record',
   'returns:report': (sees) => sees.returns === 'report',

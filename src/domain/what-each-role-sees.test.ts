@@ -42,13 +42,14 @@ describe('what each role sees', () => {
         const label = `${role} at a ${kind}`
         expect(can(a, 'cases:read'), label).toBe(sees.cases !== 'none')
         expect(can(a, 'cases:work'), label).toBe(sees.cases === 'work')
+        expect(can(a, 'risk-status:read'), label).toBe(sees.riskStatus === 'read')
         expect(can(a, 'contact-log:read'), label).toBe(sees.contactLog !== 'none')
         expect(can(a, 'contact-log:record'), label).toBe(sees.contactLog === 'record')
         expect(can(a, 'returns:report'), label).toBe(sees.returns === 'report')
       }
   })
 
-  it('keeps Healthwatch out of cases and officers’ contact notes, and every viewer read only', () => {
+  it('keeps Healthwatch out of cases, their alerts and RAG and officers’ contact notes; viewers read only', () => {
     expect(audienceOf(actor('viewer', 'healthwatch'))).toBe('partner_viewer')
     expect(audienceOf(actor('viewer', 'council'))).toBe('council_viewer')
     for (const audience of ['council_viewer', 'partner_viewer', 'regional_viewer'] as const) {
@@ -56,7 +57,7 @@ describe('what each role sees', () => {
       expect(whatEachRoleSees[audience].contactLog).toBe('none')
       expect(whatEachRoleSees[audience].returns).toBe('read')
     }
-    expect(whatEachRoleSees.partner_viewer.cases).toBe('none')
+    expect(whatEachRoleSees.partner_viewer).toMatchObject({ cases: 'none', riskStatus: 'none' })
     expect(whatEachRoleSees.provider_manager).toMatchObject({ cases: 'none', contactLog: 'none' })
     expect(audiences).toHaveLength(Object.keys(whatEachRoleSees).length)
   })

@@ -12,7 +12,7 @@ import { type DashboardService, type FilterInput, maySeeDashboard } from './dash
 import { dashboardsPaths as paths } from './dashboards.paths.ts'
 import { dashboardQuery, filterOf } from './dashboards.schemas.ts'
 import { type FigureKey, figureTitles, isFigureKey, stateWindowDays } from './domain/figures.ts'
-import { alertColumns, contactColumns, directoryColumns, returnColumns } from './export-columns.ts'
+import { alertColumns, contactColumns, returnColumns } from './export-columns.ts'
 import type { DashboardExportService } from './exports.service.ts'
 import { isRiskFigure } from './figures.repository.ts'
 import { type Column, safeName, sendTable } from './table-export.ts'
@@ -134,6 +134,7 @@ export async function dashboardRoutes(
       pageTitle: 'Situation dashboard',
       filter,
       headline: found.headline,
+      riskShown: found.riskShown,
       charts,
       source: found.source,
       isToday: filter.day === dashboards.today(),
@@ -179,6 +180,7 @@ export async function dashboardRoutes(
       error: result.error,
       locations: result.locations,
       kind: result.kind,
+      riskShown: result.riskShown,
       serviceTypeNames,
       pagination: pagination(paths.dashboardLocations.build(), linkQuery, page, pageSize, result.total),
       backHref: `${paths.dashboard.build()}${queryOf({ ...result.filter })}`,
@@ -197,30 +199,30 @@ export async function dashboardRoutes(
       if (!isFigureKey(figure)) throw notFound()
       const organisation = query.organisation || undefined
       const input = filterOf(query)
+      const pageOf = (page: number) =>
+        dashboards.figureLocations(actor, input, figure as FigureKey, page, 5000, organisation)
+      // The first page before the file: a list refused to the actor (a RAG list to one who may not see
+      // RAG) is a 403, as its page is, not an empty file.
+      const first = await pageOf(1)
+      if (!first) throw forbidden()
       async function* batches() {
-        for (let page = 1; ; page++) {
-          const result = await dashboards.figureLocations(
-            actor,
-            input,
-            figure as FigureKey,
-            page,
-            5000,
-            organisation,
-          )
-          if (!result || result.locations.length === 0) return
+        let result: typeof first = first
+        for (let page = 1; result && result.locations.length > 0; result = await pageOf(++page)) {
           yield result.locations as Record<string, unknown>[]
           if (result.locations.length < 5000) return
         }
       }
       // The figures the list shows: a RAG or open-alerts list its alerts, a list of the day's returns
-      // their measures (issue 17, item 8: the risk lists' files had only empty measure columns).
-      const figures = isRiskFigure(figure) ? riskListColumns : measureListColumns
+      // their measures (issue 17, item 8: the risk lists' files had only empty measure columns); RAG and
+      // open alerts only for one who may see them, as the service read them.
+      const shown = first.riskShown
+      const figures = isRiskFigure(figure) ? (shown.alerts ? riskListColumns : []) : measureListColumns
       const columns: Column<Record<string, unknown>>[] = [
         ['Location name', (r) => r.name as string],
         ['Provider name', (r) => r.providerName as string],
         ['Service type', (r) => serviceTypeNames[r.serviceType as keyof typeof serviceTypeNames]],
         ['Area', (r) => r.area as string | null],
-        ['RAG', (r) => (r.rag === 'red' ? 'Red' : r.rag === 'amber' ? 'Amber' : 'Green')],
+        ...(shown.rag ? [ragColumn] : []),
         ...figures,
       ]
       return sendTable(
@@ -262,6 +264,9 @@ export async function dashboardRoutes(
         const query = dashboardQuery(request.query)
         const filter = filterOf(query)
         const { from, to } = query
+        // Alerts are refused (403) to one who may not read cases, whatever the dates.
+        const alerts = kind === 'alerts' ? exports.alerts(actor, { ...filter, from, to }) : undefined
+        if (alerts === null) throw forbidden()
         if (kind !== 'directory') {
           const fromOk = dashboards.checkDay(from)
           const toOk = dashboards.checkDay(to)
@@ -284,7 +289,7 @@ export async function dashboardRoutes(
             reply,
             format,
             `locations-status-${stamp}`,
-            directoryColumns,
+            exports.directoryColumns(actor),
             exports.directory(actor, filter),
             'Locations',
           )
@@ -318,14 +323,7 @@ export async function dashboardRoutes(
             exports.contacts(actor, { ...filter, from, to }),
             'Contact log',
           )
-        return sendTable(
-          reply,
-          format,
-          `alerts-${from}-to-${to}`,
-          alertColumns,
-          exports.alerts(actor, { ...filter, from, to }),
-          'Alerts',
-        )
+        return sendTable(reply, format, `alerts-${from}-to-${to}`, alertColumns, alerts!, 'Alerts')
       })
     }
   }
@@ -352,7 +350,7 @@ export async function dashboardRoutes(
       measures: latestValues ? derivedMeasures(latestValues) : null,
       keyMeasures: keyMeasures(found.latest),
       charts: locationCharts(found.location.id, found.returns, found.day, shortDate),
-      openAlerts: found.alerts.filter((a) => a.status === 'open'),
+      openAlerts: found.alerts?.filter((a) => a.status === 'open') ?? null,
       canSeeDirectory: can(actor, 'locations:read'),
     })
   })
@@ -371,6 +369,10 @@ export async function dashboardRoutes(
 
 type ListRow = Record<string, unknown>
 const count = (v: unknown) => (v === undefined || v === null ? null : Number(v))
+const ragColumn: Column<ListRow> = [
+  'RAG',
+  (r) => (r.rag === 'red' ? 'Red' : r.rag === 'amber' ? 'Amber' : 'Green'),
+]
 const riskListColumns: Column<ListRow>[] = [['Open alerts', (r) => count(r.openAlerts) ?? 0]]
 const measureListColumns: Column<ListRow>[] = [
   ['Return', (r) => (r.returnId ? (r.timing === 'on-time' ? 'On time' : 'Late') : 'Not sent')],

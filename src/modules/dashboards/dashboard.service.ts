@@ -14,6 +14,7 @@ import {
 import { keptCountsAnswer, keptOpenAlertsByOrganisation, keptRagCounts } from './kept-counts.repository.ts'
 import { type DashboardFilter, totalsFromLocations, type Viewpoint } from './measures.repository.ts'
 import { createOverviewService } from './overview.service.ts'
+import { riskShownTo } from './risk-shown.ts'
 import { rollupFor, totalsFromRollup } from './rollup.repository.ts'
 
 // Who sees the situation dashboard: council staff, partners, viewers and regional viewers. Provider
@@ -54,17 +55,24 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
     const filter = { ...input, day }
     const view = viewpointOf(actor)
     const days = trendDays(day)
-    // The whole market's "now" figures are kept by the alert store's writes (migration 0041).
+    // The whole market's "now" figures are kept by the alert store's writes (migration 0041). RAG and
+    // alerts are not even read for one who may not see them.
     const kept = keptCountsAnswer(view, filter)
+    const riskShown = riskShownTo(actor)
     const [{ rows, source }, rag, alerts] = await Promise.all([
       dayTotals(view, filter, days),
-      kept ? keptRagCounts(db, filter) : ragCounts(db, view, filter),
-      kept ? keptOpenAlertsByOrganisation(db, filter) : openAlertsByOrganisation(db, view, filter),
+      !riskShown.rag ? null : kept ? keptRagCounts(db, filter) : ragCounts(db, view, filter),
+      !riskShown.alerts
+        ? null
+        : kept
+          ? keptOpenAlertsByOrganisation(db, filter)
+          : openAlertsByOrganisation(db, view, filter),
     ])
     return {
       filter,
       error,
       source,
+      riskShown,
       headline: headline(day, rows, rag, alerts),
       trends: trends(days, rows, today()),
       rows: rows as DayTotals[],
@@ -76,7 +84,8 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
     return areasInScope(db, locationScope(actor))
   }
 
-  // The locations behind one figure, a page at a time, with the figures that put them there.
+  // The locations behind one figure, a page at a time, with the figures that put them there. A RAG
+  // list is refused (null) to one who may not see RAG, the open-alerts list to one who may not see alerts.
   async function figureLocations(
     actor: Actor,
     input: FilterInput,
@@ -89,12 +98,22 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
     const { day, error } = checkDay(input.day)
     const filter = { ...input, day }
     const view = viewpointOf(actor)
+    const riskShown = riskShownTo(actor)
     if (isRiskFigure(figure)) {
-      const found = await riskFigureLocations(db, view, filter, figure, { page, pageSize }, organisationId)
-      return { filter, error, ...found, kind: 'risk' as const }
+      if (!(figure === 'open-alerts' ? riskShown.alerts : riskShown.rag)) return null
+      const found = await riskFigureLocations(
+        db,
+        view,
+        filter,
+        figure,
+        { page, pageSize },
+        riskShown,
+        organisationId,
+      )
+      return { filter, error, ...found, riskShown, kind: 'risk' as const }
     }
-    const found = await measureFigureLocations(db, view, filter, day, figure, { page, pageSize })
-    return { filter, error, ...found, kind: 'measures' as const }
+    const found = await measureFigureLocations(db, view, filter, day, figure, { page, pageSize }, riskShown)
+    return { filter, error, ...found, riskShown, kind: 'measures' as const }
   }
 
   return {

@@ -85,7 +85,7 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
         }).toEqual(want)
         expect(want.expected).toBeGreaterThan(0)
         const rag = await expectedRag(t.database.db, visible, combo.where(ids.councilA!))
-        expect({ red: h.rag.red, amber: h.rag.amber, green: h.rag.green }).toEqual(rag)
+        expect({ red: h.rag!.red, amber: h.rag!.amber, green: h.rag!.green }).toEqual(rag)
         expect(h.openAlertsTotal).toBe(
           await expectedOpenAlerts(t.database.db, visible, combo.where(ids.councilA!)),
         )
@@ -256,7 +256,7 @@ describe.each(engines)('situation dashboard on %s', (engine) => {
       ['ppe-red', found!.headline.ppeRed],
       ['reported', found!.headline.reported],
       ['outbreak', found!.headline.outbreak],
-      ['red', found!.headline.rag.red],
+      ['red', found!.headline.rag!.red],
     ] as const) {
       const list = await t.services.dashboards.figureLocations(
         actors.officerA!,

@@ -88,7 +88,7 @@ describe.each(engines)('one meaning of dormant on %s', (engine) => {
       .where('dormant', '=', false)
       .execute()
     const situation = await t.services.dashboards.situation(officer, {})
-    expect(situation!.headline.rag.open).toBe(openNotDormant.length)
+    expect(situation!.headline.rag!.open).toBe(openNotDormant.length)
     const client = new TestClient(t.app)
     await client.signIn(email)
     const answer = await client.get('/dashboard/exports/directory.csv')

@@ -3,7 +3,13 @@ import { serviceTypeNames } from '../../domain/service-types.ts'
 import type { ContactSummary } from '../contact-log/index.ts'
 import { contactDirectionNames, contactMethodNames, contactStateNames } from '../contact-log/index.ts'
 import { currentStatus, statusNames } from '../directory/index.ts'
-import { derivedMeasures, type ReturnValues, type VersionForExport, versionColumns } from '../returns/index.ts'
+import {
+  derivedMeasures,
+  type ReturnValues,
+  type VersionForExport,
+  versionColumns,
+} from '../returns/index.ts'
+import type { RiskShown } from './risk-shown.ts'
 import type { Column } from './table-export.ts'
 
 // The columns of the dashboard's downloads, in plain English, the same in the CSV and the XLSX: the
@@ -47,14 +53,15 @@ export type DirectoryStatusRow = {
   status: string
   dormant: boolean
   contracted: boolean
-  rag: string | null
-  openAlerts: number | null
+  // Read only for one who may see them (risk-shown.ts).
+  rag?: string | null
+  openAlerts?: number | null
   lastPeriod: string | null
   lastSubmittedAt: Date | null
   lastValues: ReturnValues | null
 }
 
-export const directoryColumns: Column<DirectoryStatusRow>[] = [
+const directoryDetailColumns: Column<DirectoryStatusRow>[] = [
   ['Location name', (r) => r.name],
   ['CQC location ID', (r) => r.cqcLocationId],
   ['Provider name', (r) => r.providerName],
@@ -66,8 +73,9 @@ export const directoryColumns: Column<DirectoryStatusRow>[] = [
   // The directory's meaning: a dormant location is not open (issue 17, item 5).
   ['Status', (r) => statusNames[currentStatus(r)]],
   ['Contracted', (r) => r.contracted],
-  ['RAG', (r) => ragName(r.rag)],
-  ['Open alerts', (r) => r.openAlerts ?? 0],
+]
+
+const directoryReturnColumns: Column<DirectoryStatusRow>[] = [
   ['Latest return for period starting', (r) => r.lastPeriod],
   ['Latest return sent at', (r) => r.lastSubmittedAt],
   ['Lowest days of PPE', (r) => (r.lastValues ? derivedMeasures(r.lastValues).lowestPpeDays : null)],
@@ -81,6 +89,16 @@ export const directoryColumns: Column<DirectoryStatusRow>[] = [
         : null,
   ],
 ]
+
+// The directory's columns for one reader: RAG and open alerts only for one who may see them.
+export function directoryColumnsFor(shown: RiskShown): Column<DirectoryStatusRow>[] {
+  return [
+    ...directoryDetailColumns,
+    ...(shown.rag ? [['RAG', (r) => ragName(r.rag ?? null)] as Column<DirectoryStatusRow>] : []),
+    ...(shown.alerts ? [['Open alerts', (r) => r.openAlerts ?? 0] as Column<DirectoryStatusRow>] : []),
+    ...directoryReturnColumns,
+  ]
+}
 
 export type AlertExportRow = {
   id: string

@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.ts'
 import { contractedBy } from '../directory/index.ts'
 import type { AlertExportRow, DirectoryStatusRow, ReturnExportRow } from './export-columns.ts'
 import { type DashboardFilter, filteredLocations, type Viewpoint } from './measures.repository.ts'
+import type { RiskShown } from './risk-shown.ts'
 
 // The dashboard's downloads read a batch at a time, each after the last row of the one before
 // (keyset pages: never OFFSET, never the whole table). Same filters as the screen.
@@ -50,13 +51,15 @@ export async function returnsBatch(
   return (await db.withoutPlugins().executeQuery<ReturnExportRow>(query.compile())).rows
 }
 
-// The locations with their current status: RAG, open alerts and their latest return.
+// The locations with their current status: their latest return, and their RAG and open alerts as far as
+// `shown` lets the reader see them.
 export async function directoryBatch(
   db: Db,
   view: Viewpoint,
   filter: Omit<DashboardFilter, 'day'>,
   after: string,
   batchSize: number,
+  shown: RiskShown,
 ): Promise<DirectoryStatusRow[]> {
   const batch = await filteredLocations(db, view, filter)
     .innerJoin('providers', 'providers.id', 'locations.providerId')
@@ -87,12 +90,12 @@ export async function directoryBatch(
       'locations.status',
       'locations.dormant',
       contractedBy(eb, view.councilIds).as('contracted'),
-      'locationRisk.rag',
-      'locationRisk.openAlerts',
       'last.periodStart as lastPeriod',
       'last.submittedAt as lastSubmittedAt',
       'last.values as lastValues',
     ])
+    .$if(shown.rag, (q) => q.select('locationRisk.rag'))
+    .$if(shown.alerts, (q) => q.select('locationRisk.openAlerts'))
     .where('locations.id', '>', after)
     .orderBy('locations.id')
     .limit(batchSize)

@@ -12,18 +12,21 @@ import { dashboardsAuditActions } from './dashboards.audit-actions.ts'
 import {
   type AlertExportRow,
   type DirectoryStatusRow,
+  directoryColumnsFor,
   type ReturnExportRow,
   returnColumns,
 } from './export-columns.ts'
 import { alertsBatch, directoryBatch, type ExportFilter, returnsBatch } from './exports.repository.ts'
 import { type DashboardFilter, filteredLocations } from './measures.repository.ts'
 import { directoryCellsQuery, returnsCsvQuery } from './returns-csv.repository.ts'
+import { riskShownTo } from './risk-shown.ts'
 
 export type { ExportFilter } from './exports.repository.ts'
 
 // The dashboard's exports: the directory with each location's current status, returns for a date
 // range, alerts and the contact log. Same filters as the screen. Rows are read in keyset pages, so a
-// national export holds one batch in memory at a time.
+// national export holds one batch in memory at a time. RAG and alerts are read only for one who may see
+// them (risk-shown.ts): the directory leaves them out, and the alerts are refused.
 
 // Small batches keep the live set small: the process's memory is the export's, not the table's.
 const defaultBatchSize = 500
@@ -129,18 +132,26 @@ export function createDashboardExportService(deps: {
   ): AsyncGenerator<DirectoryStatusRow[]> {
     if (!maySeeDashboard(actor)) return
     const view = viewpointOf(actor)
+    const shown = riskShownTo(actor)
     yield* keysetBatches(
       zeroUuid,
-      (after) => directoryBatch(db, view, filter, after, batchSize),
+      (after) => directoryBatch(db, view, filter, after, batchSize, shown),
       (last) => last.id,
       batchSize,
     )
   }
 
-  async function* alerts(actor: Actor, filter: ExportFilter): AsyncGenerator<AlertExportRow[]> {
-    if (!maySeeDashboard(actor)) return
+  // The directory's columns as the actor may see them: without RAG and open alerts for one who may not.
+  function directoryColumns(actor: Actor) {
+    return directoryColumnsFor(riskShownTo(actor))
+  }
+
+  // Alerts are casework's: null (refused) for one who may not read cases. Nothing is read until the
+  // batches are asked for.
+  function alerts(actor: Actor, filter: ExportFilter): AsyncGenerator<AlertExportRow[]> | null {
+    if (!maySeeDashboard(actor) || !riskShownTo(actor).alerts) return null
     const view = viewpointOf(actor)
-    yield* keysetBatches(
+    return keysetBatches(
       zeroUuid,
       (after) => alertsBatch(db, view, filter, after, batchSize),
       (last) => last.id,
@@ -163,7 +174,7 @@ export function createDashboardExportService(deps: {
     )
   }
 
-  return { returns, returnsCsv, directory, alerts, contacts }
+  return { returns, returnsCsv, directory, directoryColumns, alerts, contacts }
 }
 
 export type DashboardExportService = ReturnType<typeof createDashboardExportService>

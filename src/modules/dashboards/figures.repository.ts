@@ -13,6 +13,7 @@ import {
   measuresSql,
   type Viewpoint,
 } from './measures.repository.ts'
+import type { RiskShown } from './risk-shown.ts'
 
 // The dashboard's "now" figures (RAG and open alerts, over the locations open now) and the lists of
 // locations behind every figure. Benchmarked (docs/performance.md): change the SQL with the measurements.
@@ -93,13 +94,15 @@ export const isRiskFigure = (figure: FigureKey): figure is RiskFigure =>
 
 type Page = { page: number; pageSize: number }
 
-// The locations open now at a RAG, or with open alerts (owned by `organisationId`, or by nobody: 'none').
+// The locations open now at a RAG, or with open alerts (owned by `organisationId`, or by nobody: 'none'),
+// each with its RAG and open alerts as far as `shown` lets the reader see them.
 export async function riskFigureLocations(
   db: DbOrTransaction,
   view: Viewpoint,
   filter: Filter,
   figure: RiskFigure,
   { page, pageSize }: Page,
+  shown: RiskShown,
   organisationId?: string,
 ) {
   let query = filteredLocations(db, view, filter)
@@ -135,9 +138,9 @@ export async function riskFigureLocations(
       'locations.serviceType',
       'providers.id as providerId',
       'providers.name as providerName',
-      'locationRisk.rag',
-      'locationRisk.openAlerts',
     ])
+    .$if(shown.rag, (q) => q.select('locationRisk.rag'))
+    .$if(shown.alerts, (q) => q.select('locationRisk.openAlerts'))
     .orderBy('locations.name')
     .orderBy('locations.id')
     .limit(pageSize)
@@ -146,7 +149,8 @@ export async function riskFigureLocations(
   return { total: Number(total.n), locations }
 }
 
-// The locations behind a figure of `day`'s returns, with the measures that put them there.
+// The locations behind a figure of `day`'s returns, with the measures that put them there, and each
+// one's RAG when `shown` lets the reader see it.
 export async function measureFigureLocations(
   db: DbOrTransaction,
   view: Viewpoint,
@@ -154,17 +158,24 @@ export async function measureFigureLocations(
   day: string,
   figure: FigureKey,
   { page, pageSize }: Page,
+  shown: RiskShown,
 ) {
   const loc = locationColumns(filteredLocations(db, view, filter), view.councilIds)
+  const rag = shown.rag
+    ? {
+        column: sql`coalesce(lr.rag, 'green') as rag,`,
+        join: sql`left join location_risk lr on lr.location_id = m.location_id`,
+      }
+    : { column: sql``, join: sql`` }
   const result = await sql<Record<string, unknown>>`
       select m.location_id as id, l.name, l.area, l.service_type, p.id as provider_id, p.name as provider_name,
         m.return_id, m.timing, m.submitted_at, m.lowest_ppe, m.staff_absent, m.staff_employed,
         m.beds_available, m.vacant_beds, m.closed_to_admissions, m.confirmed_14d, m.suspected_14d,
-        m.cases_7d, m.deaths_7d, coalesce(lr.rag, 'green') as rag, count(*) over () as total
+        m.cases_7d, m.deaths_7d, ${rag.column} count(*) over () as total
       from (${measuresSql(loc, [day])}) m
       join locations l on l.id = m.location_id
       join providers p on p.id = l.provider_id
-      left join location_risk lr on lr.location_id = m.location_id
+      ${rag.join}
       where ${figurePredicate(figure)}
       order by l.name, l.id
       limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(db)

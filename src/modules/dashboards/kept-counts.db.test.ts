@@ -161,8 +161,8 @@ describe.each(engines)('the national counts kept by the alert store on %s', (eng
     const h = found!.headline
     return {
       rag: h.rag,
-      owners: h.openAlerts
-        .map((o) => [o.organisationId, o.open])
+      owners: h
+        .openAlerts!.map((o) => [o.organisationId, o.open])
         .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     }
   }

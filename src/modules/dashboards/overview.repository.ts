@@ -3,22 +3,21 @@ import type { DbOrTransaction } from '../../db/database.ts'
 import { locationVisible } from '../../db/scope.ts'
 import type { Scope } from '../../domain/policy.ts'
 import { type filteredLocations, locationColumns, measuresSql } from './measures.repository.ts'
+import type { RiskShown } from './risk-shown.ts'
 
 // The SQL of the single view of a location and of a provider. Each function takes the database first.
 
-export function overviewLocation(db: DbOrTransaction, scope: Scope, locationId: string) {
+// The location, with its RAG only when `shown` lets the reader see it.
+export function overviewLocation(db: DbOrTransaction, scope: Scope, locationId: string, shown: RiskShown) {
   return db
     .selectFrom('locations')
     .innerJoin('providers', 'providers.id', 'locations.providerId')
     .leftJoin('organisations as council', 'council.id', 'locations.councilId')
-    .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
     .selectAll('locations')
-    .select([
-      'providers.name as providerName',
-      'providers.cqcProviderId',
-      'council.name as councilName',
-      'locationRisk.rag',
-    ])
+    .select(['providers.name as providerName', 'providers.cqcProviderId', 'council.name as councilName'])
+    .$if(shown.rag, (q) =>
+      q.leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id').select('locationRisk.rag'),
+    )
     .where('locations.id', '=', locationId)
     .where(locationVisible(scope))
     .executeTakeFirst()
@@ -121,8 +120,9 @@ export async function areaAverages(db: DbOrTransaction, location: ComparedLocati
   return result.rows[0]
 }
 
-// A provider's locations in scope, each with its RAG and the period of its latest return.
-export function providerLocations(db: DbOrTransaction, scope: Scope, providerId: string) {
+// A provider's locations in scope, each with the period of its latest return, and its RAG and open
+// alerts as far as `shown` lets the reader see them.
+export function providerLocations(db: DbOrTransaction, scope: Scope, providerId: string, shown: RiskShown) {
   return db
     .selectFrom('locations')
     .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
@@ -133,8 +133,6 @@ export function providerLocations(db: DbOrTransaction, scope: Scope, providerId:
       'locations.area',
       'locations.status',
       'locations.registeredBeds',
-      'locationRisk.rag',
-      'locationRisk.openAlerts',
       eb
         .selectFrom('situationReturns')
         .select('situationReturns.periodStart')
@@ -144,6 +142,8 @@ export function providerLocations(db: DbOrTransaction, scope: Scope, providerId:
         .limit(1)
         .as('lastReturn'),
     ])
+    .$if(shown.rag, (q) => q.select('locationRisk.rag'))
+    .$if(shown.alerts, (q) => q.select('locationRisk.openAlerts'))
     .where('locations.providerId', '=', providerId)
     .where(locationVisible(scope))
     .orderBy('locations.name')

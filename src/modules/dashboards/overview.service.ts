@@ -13,21 +13,24 @@ import {
   providerById,
   providerLocations,
 } from './overview.repository.ts'
+import { riskShownTo } from './risk-shown.ts'
 
 // The single view of a location and of a provider: everything known about it on one page, each read
-// through the actor's scope. `today` is the London day the figures are for.
+// through the actor's scope, its RAG and alerts only for one who may see them (`riskShown`, which the
+// pages follow). `today` is the London day the figures are for.
 export function createOverviewService(deps: { db: Db; today: () => string }) {
   const { db, today } = deps
 
   async function locationView(actor: Actor, locationId: string) {
     if (!can(actor, 'locations:read') || !isUuid(locationId)) return null
-    const location = await overviewLocation(db, locationScope(actor), locationId)
+    const riskShown = riskShownTo(actor)
+    const location = await overviewLocation(db, locationScope(actor), locationId, riskShown)
     if (!location) return null
     const day = today()
     const since = addDaysToIsoDate(day, -7 * 12 + 1)
     const [returns, alerts, contacts] = await Promise.all([
       currentReturnsSince(db, locationId, since),
-      locationAlerts(db, locationId),
+      riskShown.alerts ? locationAlerts(db, locationId) : Promise.resolve(null),
       // Named contacts are for council and partner officers only.
       can(actor, 'contacts:read') ? namedContacts(db, locationId) : Promise.resolve(null),
     ])
@@ -36,7 +39,7 @@ export function createOverviewService(deps: { db: Db; today: () => string }) {
     const previous =
       returns[1] ?? (latest ? await currentReturnBefore(db, locationId, latest.periodStart) : null)
     const areaAverage = actor.role === 'provider_manager' ? await areaComparison(location, day) : null
-    return { location, day, returns, latest, previous, alerts, contacts, areaAverage }
+    return { location, day, returns, latest, previous, alerts, contacts, areaAverage, riskShown }
   }
 
   // How the location compares with the others of its kind in its area, today: averages only, never a
@@ -60,13 +63,15 @@ export function createOverviewService(deps: { db: Db; today: () => string }) {
     }
   }
 
-  // A provider's page: its locations the actor may see, each with RAG and latest return.
+  // A provider's page: its locations the actor may see, each with its latest return, and its RAG and
+  // open alerts for one who may see them.
   async function providerView(actor: Actor, providerId: string) {
     if (!can(actor, 'locations:read') || !isUuid(providerId)) return null
-    const locations = await providerLocations(db, locationScope(actor), providerId)
+    const riskShown = riskShownTo(actor)
+    const locations = await providerLocations(db, locationScope(actor), providerId, riskShown)
     // A provider is seen only through a location the actor may see.
     if (locations.length === 0) return null
-    return { provider: await providerById(db, providerId), locations }
+    return { provider: await providerById(db, providerId), locations, riskShown }
   }
 
   return { locationView, providerView }

@@ -6,15 +6,18 @@ import { isOpenNow } from './location-filters.ts'
 // The SQL behind a location's page and a provider's page. Each function takes the database first and,
 // where the actor's reach matters, their scope; what else they may see is the service's question.
 
-export function locationInScope(db: DbOrTransaction, scope: Scope, id: string) {
+// A location in scope, with its RAG when `withRag` (the service's question).
+export function locationInScope(db: DbOrTransaction, scope: Scope, id: string, withRag: boolean) {
   return db
     .selectFrom('locations')
     .where(locationVisible(scope))
     .innerJoin('providers', 'providers.id', 'locations.providerId')
     .leftJoin('organisations as council', 'council.id', 'locations.councilId')
     .selectAll('locations')
-    .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
-    .select(['providers.name as providerName', 'council.name as councilName', 'locationRisk.rag'])
+    .select(['providers.name as providerName', 'council.name as councilName'])
+    .$if(withRag, (q) =>
+      q.leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id').select('locationRisk.rag'),
+    )
     .where('locations.id', '=', id)
     .executeTakeFirst()
 }

@@ -133,6 +133,7 @@ export async function directoryRoutes(
       exportCsv: exportHref('csv'),
       exportXlsx: exportHref('xlsx'),
       locations: result.locations,
+      ragShown: result.ragShown,
       lastContact: await lastContactOf(
         actor,
         result.locations.map((l) => l.id),

@@ -26,6 +26,10 @@ export const sortableColumns = {
   postcode: 'locations.postcode',
 } as const
 
+// A location's RAG (its worst open alert) for those the table "What each role sees" shows it to; it is
+// not read for the rest (a partner's viewer), so no page can show it by mistake.
+const mayReadRag = (actor: Actor) => can(actor, 'risk-status:read')
+
 // Reads of providers and locations, always through the actor's scope.
 export function createDirectoryService(deps: { db: Db; clock: Clock }) {
   const { db } = deps
@@ -52,12 +56,14 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
       ? sortableColumns[sort as keyof typeof sortableColumns]
       : sortableColumns.name
     const direction = filter.order === 'desc' ? 'desc' : 'asc'
+    const ragShown = mayReadRag(actor)
     const locations = await query
       .innerJoin('providers', 'providers.id', 'locations.providerId')
       // RAG: the worst open alert; a location with no row has never had one, so is green.
-      .leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id')
+      .$if(ragShown, (q) =>
+        q.leftJoin('locationRisk', 'locationRisk.locationId', 'locations.id').select('locationRisk.rag'),
+      )
       .select([
-        'locationRisk.rag',
         'locations.id',
         'locations.name',
         'locations.postcode',
@@ -73,7 +79,7 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
       .limit(filter.pageSize)
       .offset((filter.page - 1) * filter.pageSize)
       .execute()
-    return { locations, total: Number(countRow.count) }
+    return { locations, total: Number(countRow.count), ragShown }
   }
 
   // Every row of the filtered list, in batches (keyset pages), so an export runs in bounded memory.
@@ -128,7 +134,8 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
 
   async function getLocation(actor: Actor, id: string) {
     if (!can(actor, 'locations:read') || !isUuid(id)) return null
-    const location = await locationInScope(db, locationScope(actor), id)
+    const ragShown = mayReadRag(actor)
+    const location = await locationInScope(db, locationScope(actor), id, ragShown)
     if (!location) return null
     const contractedBy = await contractingCouncils(db, id)
     // Only councils the actor can see are named; a provider manager sees whether it is contracted at all.
@@ -139,7 +146,7 @@ export function createDirectoryService(deps: { db: Db; clock: Clock }) {
     const history = await statusHistory(db, id)
     // Named contacts are for council and partner officers only.
     const contacts = can(actor, 'contacts:read') ? await namedContacts(db, id) : null
-    return { location, contractedBy: visibleContracts, history, contacts }
+    return { location, contractedBy: visibleContracts, history, contacts, ragShown }
   }
 
   async function getProvider(actor: Actor, id: string) {

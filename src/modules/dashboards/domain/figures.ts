@@ -131,7 +131,8 @@ export type Headline = {
   reported: number
   percentReported: number | null
   onTime: number
-  rag: RagCounts
+  // Null for one who may not see a location's RAG, or its alerts (src/modules/dashboards/risk-shown.ts).
+  rag: RagCounts | null
   outbreak: number
   ppeRed: number
   staffAbsent: number
@@ -143,8 +144,8 @@ export type Headline = {
   closedToAdmissions: number
   deaths7d: number
   cases7d: number
-  openAlerts: AlertsByOrganisation
-  openAlertsTotal: number
+  openAlerts: AlertsByOrganisation | null
+  openAlertsTotal: number | null
   figuresAge: FiguresAge
 }
 
@@ -166,8 +167,8 @@ export function windowWords(): string {
 export function headline(
   day: string,
   rows: readonly DayTotals[],
-  rag: RagCounts,
-  openAlerts: AlertsByOrganisation,
+  rag: RagCounts | null,
+  openAlerts: AlertsByOrganisation | null,
 ): Headline {
   const t = sumTotals(day, rows)
   const byType = new Map<string, { bedsAvailable: number; vacantBeds: number }>()
@@ -199,7 +200,7 @@ export function headline(
     deaths7d: t.deaths7d,
     cases7d: t.cases7d,
     openAlerts,
-    openAlertsTotal: openAlerts.reduce((n, o) => n + o.open, 0),
+    openAlertsTotal: openAlerts ? openAlerts.reduce((n, o) => n + o.open, 0) : null,
     figuresAge: {
       fromTheDay: t.reported,
       earlier: t.figuresEarlier,
@@ -251,21 +252,24 @@ export function trends(days: readonly string[], rows: readonly DayTotals[], toda
       key: 'ppeRed',
       title: 'Locations with under 3 days of PPE',
       unit: 'locations',
-      description: 'Locations whose latest return (in the window to each date) had under 3 days of any PPE item',
+      description:
+        'Locations whose latest return (in the window to each date) had under 3 days of any PPE item',
       points: series((t) => t.ppeRed),
     },
     {
       key: 'absence',
       title: 'Staff absence rate',
       unit: '%',
-      description: 'Staff absent for any reason as a share of staff employed, in each location’s latest return in the window to each date',
+      description:
+        'Staff absent for any reason as a share of staff employed, in each location’s latest return in the window to each date',
       points: series((t) => percent(t.staffAbsent, t.staffEmployed)),
     },
     {
       key: 'vacancies',
       title: 'Vacant beds',
       unit: 'beds',
-      description: 'Beds that can be used but are not occupied, in each location’s latest return in the window to each date',
+      description:
+        'Beds that can be used but are not occupied, in each location’s latest return in the window to each date',
       points: series((t) => t.vacantBeds),
     },
     {
