@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Actor } from '../../domain/policy.ts'
 import { notFound } from '../../web/errors.ts'
-import { noticeFrom, signedNotice } from '../../web/flash.ts'
+import { signedNotice } from '../../web/flash.ts'
 import { errorSummary } from '../../web/forms.ts'
 import { requireSignIn, signedInActor } from '../../web/session.ts'
 import { penceText } from './domain/charging.rules.ts'
