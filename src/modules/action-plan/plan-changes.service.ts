@@ -2,7 +2,6 @@ import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
-import { recordAudit } from '../audit/index.ts'
 import { actionPlanAuditActions } from './action-plan.audit-actions.ts'
 import { findAction, findArea, leadOrganisationsOf } from './action-plan.repository.ts'
 import {
@@ -14,6 +13,7 @@ import {
   validateArea,
 } from './domain/plan-forms.rules.ts'
 import { measures } from './measures.ts'
+import { auditPlanChange } from './plan-audit.ts'
 
 // Correcting the plan: an area's title, aim and key objectives (the council's own officers), and an
 // action's title, lead, partners, due date and measures (whoever may add it). Checked against the
@@ -37,23 +37,16 @@ export function createPlanChanges(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
 
   const audit = (
-    trx: Parameters<typeof recordAudit>[0],
+    trx: Parameters<typeof auditPlanChange>[0],
     actor: Actor,
     action: typeof actionPlanAuditActions.areaChanged | typeof actionPlanAuditActions.actionChanged,
     entityId: string,
     change: { before: unknown; after: unknown },
     at: Date,
-  ) =>
-    recordAudit(trx, {
-      actorUserId: actor.userId,
-      organisationId: actor.organisationId,
-      action,
-      entityType: action === actionPlanAuditActions.areaChanged ? 'plan_area' : 'plan_action',
-      entityId,
-      before: change.before as never,
-      after: change.after as never,
-      occurredAt: at,
-    })
+  ) => {
+    const entityType = action === actionPlanAuditActions.areaChanged ? 'plan_area' : 'plan_action'
+    return auditPlanChange(trx, actor, action, entityType, entityId, change.before, change.after, at)
+  }
 
   // An area the actor may correct: one of their council's, the same permission as adding areas.
   async function areaToChange(actor: Actor, id: string) {

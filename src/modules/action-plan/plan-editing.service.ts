@@ -3,7 +3,6 @@ import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../domain/clock.ts'
 import { isUuid, type Outcome } from '../../domain/outcome.ts'
 import type { Actor } from '../../domain/policy.ts'
-import { recordAudit } from '../audit/index.ts'
 import { actionPlanAuditActions } from './action-plan.audit-actions.ts'
 import { areasOf, findArea, leadOrganisationsOf } from './action-plan.repository.ts'
 import {
@@ -17,6 +16,7 @@ import {
   validateObjective,
 } from './domain/plan-forms.rules.ts'
 import { measures } from './measures.ts'
+import { auditPlanChange } from './plan-audit.ts'
 
 // Building the plan: strategic areas and their key objectives (the council's officers), and actions
 // (the council's officers for any lead; a partner's officers for actions their organisation leads).
@@ -25,26 +25,7 @@ export function createPlanEditing(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
   const councilOf = (actor: Actor) => actor.councilIds[0] ?? null
 
-  const audit = (
-    trx: Parameters<typeof recordAudit>[0],
-    actor: Actor,
-    action: (typeof actionPlanAuditActions)[keyof typeof actionPlanAuditActions],
-    entityType: string,
-    entityId: string,
-    before: unknown,
-    after: unknown,
-    at: Date,
-  ) =>
-    recordAudit(trx, {
-      actorUserId: actor.userId,
-      organisationId: actor.organisationId,
-      action,
-      entityType,
-      entityId,
-      before: before as never,
-      after: after as never,
-      occurredAt: at,
-    })
+  const audit = auditPlanChange
 
   // Whether the actor may add areas, and the next area's number (null: they may not).
   async function areaToAdd(actor: Actor) {
