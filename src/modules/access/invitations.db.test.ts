@@ -187,4 +187,68 @@ describe.each(engines)('invitations and password resets on %s', (engine) => {
     await other.signIn(admin.email)
     expect((await invite(other, 'still-invited@example.org')).statusCode).toBe(302)
   })
+
+  it('sets no password through an invitation e-mailed before the organisation turned password sign-in off', async () => {
+    const db = t.database.db
+    const ssoCouncil = await createOrganisation(db, 'council', 'Council T', { onsCode: 'E10000033' })
+    const ssoAdmin = await createUser(db, ssoCouncil, 'admin')
+    const client = new TestClient(t.app)
+    await client.signIn(ssoAdmin.email)
+    await client.get('/admin/users/invite')
+    const invited = await client.post('/admin/users/invite', {
+      displayName: 'Early Invitee',
+      email: 'early@example.org',
+      organisationId: ssoCouncil,
+      role: 'council_officer',
+    })
+    expect(invited.statusCode).toBe(302)
+    await sendDueEmails(db, t.mail, t.clock)
+    const link = linkIn(t.mail.sent.find((m) => m.to === 'early@example.org')!.body)
+    await db
+      .insertInto('singleSignOnSettings')
+      .values({
+        organisationId: ssoCouncil,
+        issuerUrl: 'https://login.example.org/tenant/v2.0',
+        clientId: 'carehub',
+        clientSecretSealed: 'v1.unused',
+        groupRoles: JSON.stringify({ 'carehub-officers': 'council_officer' }),
+        passwordSignInOff: true,
+        enabled: true,
+        createdAt: t.clock.now(),
+        updatedAt: t.clock.now(),
+      })
+      .execute()
+
+    const visitor = new TestClient(t.app)
+    const expectOwnAccountsPage = (body: string) => {
+      const $ = load(body)
+      expect($('h1').text()).toBe('Your organisation signs in with its own accounts')
+      expect($('main a[href="/sign-in/organisation-account"]').text()).toContain('organisation’s account')
+      expect($('input[name="password"]').length).toBe(0)
+    }
+    const opened = await visitor.get(link)
+    expect(opened.statusCode).toBe(403)
+    expectOwnAccountsPage(opened.body)
+    await visitor.get('/sign-in') // for a CSRF token: the page has no form
+    const posted = await visitor.post(link, {
+      password: 'a long enough passphrase',
+      confirmPassword: 'a long enough passphrase',
+    })
+    expect(posted.statusCode).toBe(403)
+    expectOwnAccountsPage(posted.body)
+    expect(
+      await db
+        .selectFrom('users')
+        .select(['status', 'passwordHash'])
+        .where('email', '=', 'early@example.org')
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'invited', passwordHash: null })
+    const accepted = await db
+      .selectFrom('auditEvents')
+      .select('id')
+      .where('action', '=', 'invitation-accepted')
+      .where('organisationId', '=', ssoCouncil)
+      .execute()
+    expect(accepted).toEqual([])
+  })
 })

@@ -63,21 +63,28 @@ export async function requestPasswordReset(deps: UserDeps, email: string): Promi
   })
 }
 
-export async function checkToken({ db, clock }: UserDeps, token: string, purpose: TokenPurpose) {
-  return (await findLiveToken(db, token, purpose, clock.now())) ?? null
+// The link's user, and whether their organisation has since turned password sign-in off: a link
+// e-mailed before then must not set a password the sign-in page would refuse.
+export async function checkToken(deps: UserDeps, token: string, purpose: TokenPurpose) {
+  const live = await findLiveToken(deps.db, token, purpose, deps.clock.now())
+  if (!live) return null
+  const hooks = { passwordSignInOff: deps.passwordSignInOff }
+  return { ...live, passwordSignInOff: await passwordSignInIsOff(hooks, deps.db, live.organisationId) }
 }
 
 // Accepting an invitation and resetting a password both set a password through a single-use link.
+// 'password-sign-in-off': the user's organisation signs in with its own accounts; nothing is set.
 export async function setPasswordWithToken(
   deps: UserDeps,
   token: string,
   purpose: TokenPurpose,
   password: string,
   confirmation: string,
-): Promise<Outcome<{ userId: string }> | null> {
+): Promise<Outcome<{ userId: string }> | 'password-sign-in-off' | null> {
   const { db, clock } = deps
   const live = await checkToken(deps, token, purpose)
   if (!live || live.status === 'disabled') return null
+  if (live.passwordSignInOff) return 'password-sign-in-off'
   const errors: FieldErrors = {}
   const problem = passwordProblem(password, live.email)
   if (problem) errors.password = problem

@@ -121,9 +121,13 @@ export async function signInRoutes(
 
   for (const journey of passwordJourneys) {
     const linkExpired = { pageTitle: 'This link has expired or been used' }
+    // A link e-mailed before the organisation turned password sign-in off: no form, nothing set.
+    const ownAccounts = { pageTitle: 'Your organisation signs in with its own accounts' }
     app.get<{ Params: { token: string } }>(journey.path, async (request, reply) => {
       const live = await users.checkToken(request.params.token, journey.purpose)
       if (!live) return reply.code(404).render('access/views/link-expired.njk', linkExpired)
+      if (live.passwordSignInOff)
+        return reply.code(403).render('access/views/signs-in-with-own-accounts.njk', ownAccounts)
       return reply.render('access/views/set-password.njk', {
         pageTitle: journey.title,
         email: live.email,
@@ -137,6 +141,8 @@ export async function signInRoutes(
       const token = request.params.token
       const result = await users.setPasswordWithToken(token, journey.purpose, password, confirmPassword)
       if (!result) return reply.code(404).render('access/views/link-expired.njk', linkExpired)
+      if (result === 'password-sign-in-off')
+        return reply.code(403).render('access/views/signs-in-with-own-accounts.njk', ownAccounts)
       if (!result.ok) {
         const live = await users.checkToken(token, journey.purpose)
         reply.code(400)

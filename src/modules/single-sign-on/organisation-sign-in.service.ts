@@ -10,6 +10,7 @@ import { isLoopback, roleForGroups } from './domain/group-roles.rules.ts'
 import { singleSignOnAuditActions as actions } from './single-sign-on.audit-actions.ts'
 import { singleSignOnPaths } from './single-sign-on.paths.ts'
 import {
+  activateInvitedUser,
   deleteExpiredPendingSignIns,
   hasIdentity,
   insertIdentity,
@@ -199,6 +200,12 @@ export function createOrganisationSignInService(deps: {
       if (user.status === 'disabled') {
         await audit(actions.refusedDisabledAccount, user.id)
         return { kind: 'refused', reason: 'disabled' }
+      }
+      // Invited but never set a password: their directory's groups vouch for them now, so the
+      // invitation counts as accepted (loadActor lets in active accounts only).
+      if (user.status === 'invited') {
+        await activateInvitedUser(trx, user.id, now)
+        await audit(actions.invitationAccepted, user.id, { before: 'invited', status: 'active' })
       }
       // The directory's groups decide the role: a change there is taken at the next sign-in.
       if (user.role !== role) {

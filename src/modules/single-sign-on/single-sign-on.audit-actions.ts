@@ -7,6 +7,8 @@ export const singleSignOnAuditActions = auditActions({
   signedIn: 'signed-in-with-single-sign-on',
   accountCreated: 'single-sign-on-account-created',
   accountLinked: 'single-sign-on-account-linked',
+  // An invited user's first sign-in with single sign-on: their account made active.
+  invitationAccepted: 'single-sign-on-invitation-accepted',
   roleChanged: 'single-sign-on-role-changed',
   refusedNoMappedGroup: 'single-sign-on-refused-no-mapped-group',
   refusedOtherOrganisation: 'single-sign-on-refused-other-organisation',

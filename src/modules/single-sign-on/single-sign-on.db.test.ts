@@ -24,6 +24,8 @@ describe.each(engines)('single sign-on with a council’s identity provider on %
     dave: { email: 'dave@otherton.example', name: 'Dave Elsewhere', groups: ['carehub-officers'] },
     erin: { email: 'erin@testshire.example', name: 'Erin Leaver', groups: ['carehub-officers'] },
     fred: { email: 'fred@testshire.example', name: 'Fred Visitor', groups: [] },
+    gina: { email: 'gina@testshire.example', name: 'Gina Invited', groups: ['carehub-officers'] },
+    hank: { email: 'hank@testshire.example', name: 'Hank Disabled', groups: ['carehub-officers'] },
   }
   let council: string
   let otherCouncil: string
@@ -254,6 +256,34 @@ describe.each(engines)('single sign-on with a council’s identity provider on %
     const dave = await signInWithProvider('dave')
     expect(dave.response.statusCode).toBe(403)
     expect((await userByEmail(people.dave!.email))?.organisationId).toBe(otherCouncil)
+  })
+
+  it('lets in one invited who never set a password, made active and audited; a disabled one is refused', async () => {
+    const db = t.database.db
+    const withStatus = async (email: string, status: string) => {
+      const user = await createUser(db, council, 'viewer', email)
+      await db.updateTable('users').set({ status, passwordHash: null }).where('id', '=', user.id).execute()
+      return user
+    }
+    const gina = await withStatus(people.gina!.email, 'invited')
+    const { client, response } = await signInWithProvider('gina')
+    expect(response.statusCode).toBe(302)
+    expect(await userByEmail(people.gina!.email)).toMatchObject({ id: gina.id, status: 'active' })
+    expect((await client.get('/')).statusCode).toBe(200)
+    const accepted = await db
+      .selectFrom('auditEvents')
+      .selectAll()
+      .where('action', '=', 'single-sign-on-invitation-accepted')
+      .execute()
+    expect(accepted).toHaveLength(1)
+    expect(accepted[0]).toMatchObject({ entityId: gina.id, organisationId: council })
+    expect(accepted[0]!.after).toMatchObject({ before: 'invited', status: 'active' })
+
+    await withStatus(people.hank!.email, 'disabled')
+    const hank = await signInWithProvider('hank')
+    expect(hank.response.statusCode).toBe(403)
+    expect(await userByEmail(people.hank!.email)).toMatchObject({ status: 'disabled' })
+    expect((await hank.client.get('/')).headers.location).toMatch(/^\/sign-in/)
   })
 
   it('sends an SSO session’s sign-out on to the provider; a password session to the sign-in page', async () => {

@@ -151,6 +151,15 @@ export async function setUserRole(db: DbOrTransaction, userId: string, role: str
   await db.updateTable('users').set({ role, updatedAt: now }).where('id', '=', userId).execute()
 }
 
+export async function activateInvitedUser(db: DbOrTransaction, userId: string, now: Date) {
+  await db
+    .updateTable('users')
+    .set({ status: 'active', updatedAt: now })
+    .where('id', '=', userId)
+    .where('status', '=', 'invited')
+    .execute()
+}
+
 export async function markSignedIn(db: DbOrTransaction, userId: string, now: Date) {
   await db
     .updateTable('users')
