@@ -97,6 +97,22 @@ describe.each(engines)('what a partner’s viewer sees of RAG and alerts, on %s'
     expect(manager.alerts).toBeNull()
   })
 
+  it('who has reported: the list without its Risk column', async () => {
+    const { completeness } = t.services
+    const officers = (await completeness.forPeriod(actors.officerA!, 'daily', today))!
+    expect(officers.riskShown).toBe(true)
+    expect(officers.locations.find((l) => l.id === red)?.rag).toBe('red')
+    const seen = (await completeness.forPeriod(viewer, 'daily', today))!
+    expect(seen.riskShown).toBe(false)
+    expect(seen.locationsTotal).toBe(officers.locationsTotal)
+    expect(seen.locations.every((l) => l.rag === null)).toBe(true)
+    const client = new TestClient(t.app)
+    await client.signIn(viewerEmail)
+    const page = load((await client.get(`/returns/completeness?frequency=daily&date=${today}`)).body)
+    expect(page('#locations-list').text()).toContain('Home 01')
+    expect(page('#locations-list th').text()).not.toContain('Risk')
+  })
+
   it('the directory: its list and a location’s page, without RAG', async () => {
     const { directory } = t.services
     const officersList = (await directory.listLocations(actors.officerA!, { page: 1, pageSize: 50 }))!

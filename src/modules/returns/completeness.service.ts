@@ -143,13 +143,16 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
           .orderBy('returnChases.recordedAt', 'desc')
           .execute()
       : []
-    const risks = shownIds.length
-      ? await db
-          .selectFrom('locationRisk')
-          .select(['locationId', 'rag'])
-          .where('locationId', 'in', shownIds)
-          .execute()
-      : []
+    // A partner's viewer (Healthwatch) is not shown a location's RAG (what-each-role-sees.ts).
+    const riskShown = can(actor, 'risk-status:read')
+    const risks =
+      riskShown && shownIds.length
+        ? await db
+            .selectFrom('locationRisk')
+            .select(['locationId', 'rag'])
+            .where('locationId', 'in', shownIds)
+            .execute()
+        : []
     const reminders = missingIds.length
       ? await db
           .selectFrom('returnReminders')
@@ -162,12 +165,13 @@ export function createCompletenessService(deps: { db: Db; clock: Clock }) {
       period,
       result,
       exempt,
+      riskShown,
       areas: result.byArea.map((a) => a.area),
       locations: rows.map((e) => ({
         ...e,
         chases: chases.filter((c) => c.locationId === e.id),
         remindedAt: reminders.find((r) => r.locationId === e.id)?.sentAt ?? null,
-        rag: risks.find((r) => r.locationId === e.id)?.rag ?? 'green',
+        rag: riskShown ? (risks.find((r) => r.locationId === e.id)?.rag ?? 'green') : null,
       })),
       locationsTotal: total,
       page,
