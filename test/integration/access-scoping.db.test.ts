@@ -521,6 +521,8 @@ describe.each(engines)('access scoping on %s', (engine) => {
     '/published/:id/versions/:version/data': () => ppeUnknownId,
     '/action-plan/actions/:id': () => ppeUnknownId,
     '/action-plan/actions/:id/update': () => ppeUnknownId,
+    '/action-plan/areas/:id/change': () => ppeUnknownId,
+    '/action-plan/actions/:id/change': () => ppeUnknownId,
     '/action-plan/measures/:key': () => ppeUnknownId,
     '/action-plan/areas/:id/objectives/new': () => ppeUnknownId,
     // Another council's single sign-on settings.
