@@ -32,14 +32,14 @@ describe('runInWorker', () => {
       new WorkerStopped('timed-out'),
     )
     expect(await runInWorker(task, { action: 'echo' }, limits)).toEqual({ typed: 1, action: 'echo' })
-  })
+  }, 30_000)
 
   it('stops a worker that grows a little at a time by itself, before V8 must', async () => {
     await expect(runInWorker(task, { action: 'grow-slowly' }, limits)).rejects.toMatchObject({
       reason: 'out-of-memory',
       byItself: true,
     })
-  })
+  }, 30_000)
 
   // Stopped from outside while it makes a zlib stream, a worker thread aborts the whole process.
   it('stops a worker busy making zlib streams when its time is up, and this process lives on', async () => {
@@ -47,5 +47,6 @@ describe('runInWorker', () => {
       await expect(
         runInWorker(task, { action: 'inflate' }, { heapMb: 64, seconds: 0.2 }),
       ).rejects.toMatchObject({ reason: 'timed-out', byItself: true })
-  })
+    // Ten worker threads each load the task afresh: seconds on a slow, busy machine.
+  }, 30_000)
 })
