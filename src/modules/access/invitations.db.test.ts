@@ -5,6 +5,23 @@ import { buildTestApp, type TestApp, TestClient } from '../../../test/support/te
 import { engines } from '../../../test/support/test-database.ts'
 import { sendDueEmails } from '../comms/index.ts'
 
+// The organisation signs in only with its own accounts (single sign-on), password sign-in off.
+const passwordSignInOffFor = (db: TestApp['database']['db'], organisationId: string, now: Date) =>
+  db
+    .insertInto('singleSignOnSettings')
+    .values({
+      organisationId,
+      issuerUrl: 'https://login.example.org/tenant/v2.0',
+      clientId: 'carehub',
+      clientSecretSealed: 'v1.unused',
+      groupRoles: JSON.stringify({ 'carehub-officers': 'council_officer' }),
+      passwordSignInOff: true,
+      enabled: true,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .execute()
+
 describe.each(engines)('invitations and password resets on %s', (engine) => {
   let t: TestApp
   let councilId: string
@@ -131,20 +148,7 @@ describe.each(engines)('invitations and password resets on %s', (engine) => {
       .select('id')
       .where('email', '=', 'before@example.org')
       .executeTakeFirstOrThrow()
-    await db
-      .insertInto('singleSignOnSettings')
-      .values({
-        organisationId: ssoCouncil,
-        issuerUrl: 'https://login.example.org/tenant/v2.0',
-        clientId: 'carehub',
-        clientSecretSealed: 'v1.unused',
-        groupRoles: JSON.stringify({ 'carehub-officers': 'council_officer' }),
-        passwordSignInOff: true,
-        enabled: true,
-        createdAt: t.clock.now(),
-        updatedAt: t.clock.now(),
-      })
-      .execute()
+    await passwordSignInOffFor(db, ssoCouncil, t.clock.now())
     const outbox = async () => (await db.selectFrom('outboxMessages').select('id').execute()).length
     const invitedAudits = async () =>
       (
@@ -204,20 +208,7 @@ describe.each(engines)('invitations and password resets on %s', (engine) => {
     expect(invited.statusCode).toBe(302)
     await sendDueEmails(db, t.mail, t.clock)
     const link = linkIn(t.mail.sent.find((m) => m.to === 'early@example.org')!.body)
-    await db
-      .insertInto('singleSignOnSettings')
-      .values({
-        organisationId: ssoCouncil,
-        issuerUrl: 'https://login.example.org/tenant/v2.0',
-        clientId: 'carehub',
-        clientSecretSealed: 'v1.unused',
-        groupRoles: JSON.stringify({ 'carehub-officers': 'council_officer' }),
-        passwordSignInOff: true,
-        enabled: true,
-        createdAt: t.clock.now(),
-        updatedAt: t.clock.now(),
-      })
-      .execute()
+    await passwordSignInOffFor(db, ssoCouncil, t.clock.now())
 
     const visitor = new TestClient(t.app)
     const expectOwnAccountsPage = (body: string) => {
